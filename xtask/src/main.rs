@@ -1,0 +1,139 @@
+//! Maintenance tasks for the workspace.
+//!
+//! `cargo xtask generate` turns each spec under `specs/` into its generated
+//! client, its typed httpmock helpers and the facade's methods;
+//! `cargo xtask generate --check` writes nothing and fails, naming each stale
+//! file, when the committed code is not what the specs produce.
+
+#![forbid(unsafe_code)]
+
+mod generate;
+mod lint;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// One API: where its spec is and where its generated code goes.
+pub struct Api {
+    /// Spec path, relative to the workspace root.
+    pub spec: &'static str,
+    /// The generated client crate's directory, relative to the workspace root.
+    pub crate_dir: &'static str,
+    /// The generated client crate's name, as Rust code spells it.
+    pub crate_ident: &'static str,
+    /// The facade type whose methods hand out this API's builders.
+    pub facade_type: &'static str,
+    /// The facade's file of generated methods, relative to the workspace root.
+    pub facade_file: &'static str,
+    /// A path parameter the facade fills from its configuration on every
+    /// call (Cloudinary's account id), if any.
+    pub configured_path_param: Option<&'static str>,
+}
+
+/// Every API the workspace generates a client for.
+pub const APIS: [Api; 2] = [
+    Api {
+        spec: "specs/ods-automation.yaml",
+        crate_dir: "crates/ods-automation",
+        crate_ident: "ods_automation",
+        facade_type: "Ods",
+        facade_file: "crates/saas-admin/src/generated_ods.rs",
+        configured_path_param: None,
+    },
+    Api {
+        spec: "specs/cld-provisioning.yaml",
+        crate_dir: "crates/cld-provisioning",
+        crate_ident: "cld_provisioning",
+        facade_type: "Cloudinary",
+        facade_file: "crates/saas-admin/src/generated_cloudinary.rs",
+        configured_path_param: Some("account_id"),
+    },
+];
+
+const USAGE: &str = "usage: cargo xtask generate [--check]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["generate"] => generate_all(false),
+        ["generate", "--check"] => generate_all(true),
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the workspace")
+        .to_path_buf()
+}
+
+/// Renders every API; then either writes the files or, with `check`,
+/// compares them with what is committed.
+fn generate_all(check: bool) -> Result<(), String> {
+    let root = workspace_root();
+    let mut files = Vec::new();
+    let mut failures = Vec::new();
+    for api in &APIS {
+        match generate::render(&root, api) {
+            Ok(rendered) => files.extend(rendered),
+            Err(problems) => failures.extend(problems),
+        }
+    }
+    if !failures.is_empty() {
+        return Err(format!(
+            "cannot generate the clients:\n{}",
+            failures
+                .iter()
+                .map(|p| format!("  - {p}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ));
+    }
+
+    let mut stale = Vec::new();
+    for file in &files {
+        let path = root.join(&file.path);
+        let current = std::fs::read_to_string(&path).ok();
+        let lines = file.contents.lines().count();
+        if current.as_deref() == Some(file.contents.as_str()) {
+            if !check {
+                println!("unchanged {} ({lines} lines)", file.path);
+            }
+            continue;
+        }
+        if check {
+            stale.push(file.path.clone());
+            continue;
+        }
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        std::fs::write(&path, &file.contents).map_err(|e| format!("{}: {e}", file.path))?;
+        println!("wrote {} ({lines} lines)", file.path);
+    }
+
+    if stale.is_empty() {
+        if check {
+            println!("generated code is up to date ({} files)", files.len());
+        }
+        Ok(())
+    } else {
+        Err(format!(
+            "generated code is stale; run `cargo xtask generate` and commit:\n{}",
+            stale
+                .iter()
+                .map(|p| format!("  {p}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ))
+    }
+}
