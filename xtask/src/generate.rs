@@ -38,6 +38,7 @@ pub fn render(root: &Path, api: &Api) -> Result<Vec<File>, Vec<String>> {
 
     let client = run_progenitor(api.spec, &spec, |g, s| g.generate_tokens(s))?;
     let mock = run_progenitor(api.spec, &mock_view(&spec), |g, s| g.httpmock(s, "crate"))?;
+    let examples = examples(&spec).map_err(|e| vec![format!("{}: {e}", api.spec)])?;
     let facade = facade_methods(api, &spec);
 
     let header = format!(
@@ -51,6 +52,7 @@ pub fn render(root: &Path, api: &Api) -> Result<Vec<File>, Vec<String>> {
     Ok(vec![
         file(format!("{}/src/generated.rs", api.crate_dir), client)?,
         file(format!("{}/src/generated_httpmock.rs", api.crate_dir), mock)?,
+        file(format!("{}/src/generated_examples.rs", api.crate_dir), examples)?,
         file(api.facade_file.to_string(), facade)?,
     ])
 }
@@ -218,6 +220,39 @@ fn only(spec: &OpenAPI, path: &str, method: &str) -> OpenAPI {
             .insert(path.to_string(), ReferenceOr::Item(kept));
     }
     single
+}
+
+/// The operation list and the spec's example bodies, as code: tests and
+/// mock servers use them, so each example is written once, in the spec.
+fn examples(spec: &OpenAPI) -> Result<TokenStream, String> {
+    let mut operations = Vec::new();
+    let mut arms = Vec::new();
+    for (path, method, operation) in lint::operations(spec) {
+        let id = operation.operation_id.as_deref().unwrap_or_default();
+        let method_upper = method.to_uppercase();
+        operations.push(quote!((#id, #method_upper, #path)));
+        for (status, response) in &operation.responses.responses {
+            let StatusCode::Code(code) = status else { continue };
+            let response = lint::resolve(spec, response)?;
+            let example = response.content.values().find_map(|media| media.example.as_ref());
+            if let Some(example) = example {
+                let json = serde_json::to_string(example).map_err(|e| e.to_string())?;
+                arms.push(quote!((#id, #code) => Some(#json),));
+            }
+        }
+    }
+    Ok(quote! {
+        /// Every operation of the spec: (operation id, HTTP method, path).
+        pub const OPERATIONS: &[(&str, &str, &str)] = &[#(#operations),*];
+
+        /// The spec's example body for an operation's response status, as JSON.
+        pub fn example(operation_id: &str, status: u16) -> Option<&'static str> {
+            match (operation_id, status) {
+                #(#arms)*
+                _ => None,
+            }
+        }
+    })
 }
 
 /// The facade's inherent methods: one per operation, handing out the

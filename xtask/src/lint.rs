@@ -103,7 +103,7 @@ fn is_snake_case(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-fn resolve<'a>(spec: &'a OpenAPI, response: &'a ReferenceOr<Response>) -> Result<&'a Response, String> {
+pub fn resolve<'a>(spec: &'a OpenAPI, response: &'a ReferenceOr<Response>) -> Result<&'a Response, String> {
     match response {
         ReferenceOr::Item(response) => Ok(response),
         ReferenceOr::Reference { reference } => reference

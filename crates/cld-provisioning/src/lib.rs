@@ -25,6 +25,11 @@ pub use generated::*;
 #[path = "generated_httpmock.rs"]
 pub mod mock;
 
+/// The spec's operations and example bodies: `examples::example("list_user_groups", 200)`.
+#[cfg(feature = "mock")]
+#[path = "generated_examples.rs"]
+pub mod examples;
+
 pub use saas_admin_runtime::{Auth, InvalidCredential, Runtime, Secret};
 
 /// The regions Cloudinary serves the API from.

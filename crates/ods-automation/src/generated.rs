@@ -655,9 +655,9 @@ pub mod types {
         pub explore_limits: ::std::option::Option<ExploreLimits>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub management_limits: ::std::option::Option<ManagementLimits>,
-        ///Permissions to grant to every member.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub permissions: ::std::vec::Vec<Permission>,
+        ///Permissions to grant to every member; an empty list grants none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub permissions: ::std::option::Option<::std::vec::Vec<Permission>>,
         ///The group's display name.
         pub title: ::std::string::String,
     }
@@ -1769,8 +1769,10 @@ pub mod types {
                 ::std::option::Option<super::ManagementLimits>,
                 ::std::string::String,
             >,
-            permissions:
-                ::std::result::Result<::std::vec::Vec<super::Permission>, ::std::string::String>,
+            permissions: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::Permission>>,
+                ::std::string::String,
+            >,
             title: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for UserGroupRequest {
@@ -1817,7 +1819,9 @@ pub mod types {
             }
             pub fn permissions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Permission>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Permission>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.permissions = value
