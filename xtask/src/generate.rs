@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 
-use openapiv3::{OpenAPI, PathItem, ReferenceOr, StatusCode};
+use openapiv3::{OpenAPI, Parameter, PathItem, ReferenceOr, StatusCode};
 use proc_macro2::TokenStream;
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::{format_ident, quote};
@@ -141,14 +141,20 @@ fn attempt(spec: &OpenAPI, step: Step) -> Result<TokenStream, String> {
     }
 }
 
-/// The spec as the mock generator sees it. progenitor names each mock
-/// response method after the status's reason phrase and panics on a status
-/// that has none, like Cloudinary's 420; such statuses become the `4XX`
-/// range, whose method (`client_error(status, body)`) takes any 4xx status.
+/// The spec as the mock generator sees it, around two limits of progenitor's
+/// mocks:
+/// - each response method is named after the status's reason phrase, and a
+///   status with none (Cloudinary's 420) panics: such statuses become their
+///   range (`4XX`), whose method `client_error(status, body)` takes any 4xx;
+/// - query matchers compare one value as text, which an array parameter
+///   (sent once per element) cannot be: those parameters get no typed
+///   matcher; match them with `when.into_inner().query_param(name, value)`.
 fn mock_view(spec: &OpenAPI) -> OpenAPI {
     let mut view = spec.clone();
+    let is_array_query = |param: &ReferenceOr<Parameter>| lint::is_array_query(spec, param);
     for item in view.paths.paths.values_mut() {
         let ReferenceOr::Item(item) = item else { continue };
+        item.parameters.retain(|p| !is_array_query(p));
         for op in [
             &mut item.get,
             &mut item.put,
@@ -162,6 +168,7 @@ fn mock_view(spec: &OpenAPI) -> OpenAPI {
         .into_iter()
         .flatten()
         {
+            op.parameters.retain(|p| !is_array_query(p));
             let responses = &mut op.responses.responses;
             let unnamed: Vec<StatusCode> = responses
                 .keys()

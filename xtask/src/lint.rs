@@ -4,7 +4,10 @@
 
 use std::collections::BTreeSet;
 
-use openapiv3::{OpenAPI, Operation, ReferenceOr, Response, StatusCode};
+use openapiv3::{
+    OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr, Response, SchemaKind, StatusCode,
+    Type,
+};
 
 /// Every operation of the spec, in document order: (path, method, operation).
 pub fn operations(spec: &OpenAPI) -> impl Iterator<Item = (&str, &str, &Operation)> {
@@ -122,4 +125,28 @@ fn body_schema(response: &Response) -> String {
         .map(|media| serde_json::to_string(&media.schema).unwrap_or_default())
         .collect::<Vec<_>>()
         .join("|")
+}
+
+/// Whether a parameter is a query parameter whose value is a list.
+pub fn is_array_query(spec: &OpenAPI, param: &ReferenceOr<Parameter>) -> bool {
+    let components = spec.components.as_ref();
+    let param = match param {
+        ReferenceOr::Item(param) => Some(param),
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix("#/components/parameters/")
+            .and_then(|name| components?.parameters.get(name)?.as_item()),
+    };
+    let Some(Parameter::Query { parameter_data, .. }) = param else {
+        return false;
+    };
+    let ParameterSchemaOrContent::Schema(schema) = &parameter_data.format else {
+        return false;
+    };
+    let schema = match schema {
+        ReferenceOr::Item(schema) => Some(schema),
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix("#/components/schemas/")
+            .and_then(|name| components?.schemas.get(name)?.as_item()),
+    };
+    matches!(schema.map(|s| &s.schema_kind), Some(SchemaKind::Type(Type::Array(_))))
 }

@@ -341,6 +341,28 @@ pub mod types {
             value.parse()
         }
     }
+    ///Permissions to filter by; sent as one query parameter per permission.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    #[serde(transparent)]
+    pub struct PermissionFilter(pub ::std::vec::Vec<Permission>);
+    impl ::std::ops::Deref for PermissionFilter {
+        type Target = ::std::vec::Vec<Permission>;
+        fn deref(&self) -> &::std::vec::Vec<Permission> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PermissionFilter> for ::std::vec::Vec<Permission> {
+        fn from(value: PermissionFilter) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::vec::Vec<Permission>> for PermissionFilter {
+        fn from(value: ::std::vec::Vec<Permission>) -> Self {
+            Self(value)
+        }
+    }
     ///A portal user, named by username.
     #[derive(
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
@@ -2248,7 +2270,7 @@ pub mod builder {
         client: &'a super::Client,
         limit: Result<Option<i64>, String>,
         offset: Result<Option<i64>, String>,
-        permissions: Result<Option<::std::vec::Vec<types::Permission>>, String>,
+        permissions: Result<Option<types::PermissionFilter>, String>,
         search: Result<Option<::std::string::String>, String>,
         sort: Result<Option<types::UserGroupSort>, String>,
     }
@@ -2285,12 +2307,12 @@ pub mod builder {
         }
         pub fn permissions<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::Permission>>,
+            V: std::convert::TryInto<types::PermissionFilter>,
         {
-            self.permissions = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: vec :: Vec < Permission >` for permissions failed"
-                    .to_string()
-            });
+            self.permissions = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `PermissionFilter` for permissions failed".to_string());
             self
         }
         pub fn search<V>(mut self, value: V) -> Self

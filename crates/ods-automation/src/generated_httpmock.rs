@@ -38,16 +38,6 @@ pub mod operations {
                 Self(self.0.query_param_missing("offset"))
             }
         }
-        pub fn permissions<'a, T>(self, value: T) -> Self
-        where
-            T: Into<Option<&'a ::std::vec::Vec<types::Permission>>>,
-        {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("permissions", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("permissions"))
-            }
-        }
         pub fn search<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,

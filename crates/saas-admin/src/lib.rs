@@ -62,6 +62,38 @@ pub enum ConfigError {
         /// The credential at fault.
         name: &'static str,
     },
+    /// An environment variable the configuration needs is not set.
+    #[error("{name} is not set: {expected}")]
+    MissingVariable {
+        /// The variable.
+        name: &'static str,
+        /// What it should hold.
+        expected: &'static str,
+    },
+}
+
+impl ConfigError {
+    /// The same error, naming the environment variable the value came from.
+    fn from_variable(self, variable: &'static str) -> Self {
+        match self {
+            Self::Empty { .. } => Self::Empty { name: variable },
+            Self::Malformed { expected, .. } => Self::Malformed {
+                name: variable,
+                expected,
+            },
+            Self::InvalidCredential { .. } => Self::InvalidCredential { name: variable },
+            missing @ Self::MissingVariable { .. } => missing,
+        }
+    }
+}
+
+/// A variable's value, or `None` when it is unset or empty.
+fn variable(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn required_variable(name: &'static str, expected: &'static str) -> Result<String, ConfigError> {
+    variable(name).ok_or(ConfigError::MissingVariable { name, expected })
 }
 
 fn non_empty(name: &'static str, value: &str) -> Result<(), ConfigError> {
@@ -122,6 +154,28 @@ impl Ods {
         )?;
         Ok(Self {
             client: ods_automation::Client::new(&base_url, runtime),
+        })
+    }
+
+    /// A client configured from the environment: `ODS_API_KEY`, and
+    /// `ODS_DOMAIN` (such as `yourportal.opendatasoft.com`) or `ODS_BASE_URL`
+    /// (which replaces the whole base URL and wins when both are set).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let api_key = required_variable("ODS_API_KEY", "the portal's API key")?;
+        let key_error = |e: ConfigError| e.from_variable("ODS_API_KEY");
+        if let Some(base_url) = variable("ODS_BASE_URL") {
+            return Self::with_base_url(&base_url, &api_key).map_err(|e| match e {
+                ConfigError::Malformed { .. } => e.from_variable("ODS_BASE_URL"),
+                other => key_error(other),
+            });
+        }
+        let domain = required_variable(
+            "ODS_DOMAIN",
+            "the portal's domain, such as yourportal.opendatasoft.com (or set ODS_BASE_URL)",
+        )?;
+        Self::new(&domain, &api_key).map_err(|e| match e {
+            ConfigError::Malformed { .. } => e.from_variable("ODS_DOMAIN"),
+            other => key_error(other),
         })
     }
 
@@ -216,6 +270,25 @@ impl Cloudinary {
             client: cld_provisioning::Client::new(&base_url, runtime),
             account_id: account_id.to_string(),
         })
+    }
+
+    /// A client configured from the environment: `CLOUDINARY_ACCOUNT_URL`
+    /// (`account://KEY:SECRET@ACCOUNT_ID`), in the default region;
+    /// `CLOUDINARY_BASE_URL`, when set, replaces the whole base URL.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        const ACCOUNT_URL: &str = "CLOUDINARY_ACCOUNT_URL";
+        let account_url = required_variable(ACCOUNT_URL, "account://KEY:SECRET@ACCOUNT_ID")?;
+        let (account_id, api_key, api_secret) =
+            parse_account_url(&account_url).map_err(|e| e.from_variable(ACCOUNT_URL))?;
+        match variable("CLOUDINARY_BASE_URL") {
+            Some(base_url) => Self::with_base_url(&base_url, account_id, api_key, api_secret)
+                .map_err(|e| match e {
+                    ConfigError::Malformed { .. } => e.from_variable("CLOUDINARY_BASE_URL"),
+                    other => other.from_variable(ACCOUNT_URL),
+                }),
+            None => Self::new(account_id, api_key, api_secret, Region::Us)
+                .map_err(|e| e.from_variable(ACCOUNT_URL)),
+        }
     }
 
     /// The account every call addresses.
