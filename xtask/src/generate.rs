@@ -52,7 +52,10 @@ pub fn render(root: &Path, api: &Api) -> Result<Vec<File>, Vec<String>> {
     Ok(vec![
         file(format!("{}/src/generated.rs", api.crate_dir), client)?,
         file(format!("{}/src/generated_httpmock.rs", api.crate_dir), mock)?,
-        file(format!("{}/src/generated_examples.rs", api.crate_dir), examples)?,
+        file(
+            format!("{}/src/generated_examples.rs", api.crate_dir),
+            examples,
+        )?,
         file(api.facade_file.to_string(), facade)?,
     ])
 }
@@ -97,13 +100,18 @@ fn run_progenitor(spec_name: &str, spec: &OpenAPI, step: Step) -> Result<TokenSt
         if let Err(reason) = attempt(&only(spec, path, method), step) {
             problems.push(format!(
                 "{spec_name}: operation {} ({} {path}): progenitor cannot generate it: {reason}",
-                operation.operation_id.as_deref().unwrap_or("<no operationId>"),
+                operation
+                    .operation_id
+                    .as_deref()
+                    .unwrap_or("<no operationId>"),
                 method.to_uppercase(),
             ));
         }
     }
     if problems.is_empty() {
-        problems.push(format!("{spec_name}: progenitor cannot generate it: {whole}"));
+        problems.push(format!(
+            "{spec_name}: progenitor cannot generate it: {whole}"
+        ));
     }
     Err(problems)
 }
@@ -153,7 +161,9 @@ fn mock_view(spec: &OpenAPI) -> OpenAPI {
     let mut view = spec.clone();
     let is_array_query = |param: &ReferenceOr<Parameter>| lint::is_array_query(spec, param);
     for item in view.paths.paths.values_mut() {
-        let ReferenceOr::Item(item) = item else { continue };
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
         item.parameters.retain(|p| !is_array_query(p));
         for op in [
             &mut item.get,
@@ -176,7 +186,9 @@ fn mock_view(spec: &OpenAPI) -> OpenAPI {
                 .cloned()
                 .collect();
             for status in unnamed {
-                let response = responses.shift_remove(&status).expect("the key was just listed");
+                let response = responses
+                    .shift_remove(&status)
+                    .expect("the key was just listed");
                 let range = StatusCode::Range(match status {
                     StatusCode::Code(c) => c / 100,
                     StatusCode::Range(r) => r,
@@ -239,9 +251,14 @@ fn examples(spec: &OpenAPI) -> Result<TokenStream, String> {
         let method_upper = method.to_uppercase();
         operations.push(quote!((#id, #method_upper, #path)));
         for (status, response) in &operation.responses.responses {
-            let StatusCode::Code(code) = status else { continue };
+            let StatusCode::Code(code) = status else {
+                continue;
+            };
             let response = lint::resolve(spec, response)?;
-            let example = response.content.values().find_map(|media| media.example.as_ref());
+            let example = response
+                .content
+                .values()
+                .find_map(|media| media.example.as_ref());
             if let Some(example) = example {
                 let json = serde_json::to_string(example).map_err(|e| e.to_string())?;
                 arms.push(quote!((#id, #code) => Some(#json),));
@@ -272,7 +289,9 @@ fn facade_methods(api: &Api, spec: &OpenAPI) -> TokenStream {
         let name = format_ident!("{id}");
         let builder = format_ident!("{}", pascal_case(id));
         let summary = operation.summary.as_deref().unwrap_or(id);
-        let configured = api.configured_path_param.filter(|p| path.contains(&format!("{{{p}}}")));
+        let configured = api
+            .configured_path_param
+            .filter(|p| path.contains(&format!("{{{p}}}")));
         let mut doc = format!(
             "{summary}\n\n`{} {path}`: see [`{}::builder::{builder}`] for its parameters.",
             method.to_uppercase(),
@@ -280,7 +299,9 @@ fn facade_methods(api: &Api, spec: &OpenAPI) -> TokenStream {
         );
         let body = match configured {
             Some(param) => {
-                doc.push_str(&format!(" The `{param}` comes from the client's configuration."));
+                doc.push_str(&format!(
+                    " The `{param}` comes from the client's configuration."
+                ));
                 let param = format_ident!("{param}");
                 quote!(self.client.#name().#param(self.#param.as_str()))
             }
@@ -330,7 +351,9 @@ fn format_rust(header: &str, tokens: TokenStream) -> Result<String, String> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot run {rustfmt} (install it with `rustup component add rustfmt`): {e}"))?;
+        .map_err(|e| {
+            format!("cannot run {rustfmt} (install it with `rustup component add rustfmt`): {e}")
+        })?;
     let mut stdin = child.stdin.take().expect("stdin is piped");
     let writer = std::thread::spawn(move || stdin.write_all(pretty.as_bytes()));
     let output = child
@@ -346,7 +369,7 @@ fn format_rust(header: &str, tokens: TokenStream) -> Result<String, String> {
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    let formatted =
-        String::from_utf8(output.stdout).map_err(|e| format!("rustfmt output is not UTF-8: {e}"))?;
+    let formatted = String::from_utf8(output.stdout)
+        .map_err(|e| format!("rustfmt output is not UTF-8: {e}"))?;
     Ok(format!("{header}\n\n{formatted}"))
 }

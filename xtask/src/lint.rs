@@ -5,16 +5,17 @@
 use std::collections::BTreeSet;
 
 use openapiv3::{
-    OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr, Response, SchemaKind, StatusCode,
-    Type,
+    OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr, Response, SchemaKind,
+    StatusCode, Type,
 };
 
 /// Every operation of the spec, in document order: (path, method, operation).
 pub fn operations(spec: &OpenAPI) -> impl Iterator<Item = (&str, &str, &Operation)> {
     spec.paths.paths.iter().flat_map(|(path, item)| {
-        item.as_item()
-            .into_iter()
-            .flat_map(move |item| item.iter().map(move |(method, op)| (path.as_str(), method, op)))
+        item.as_item().into_iter().flat_map(move |item| {
+            item.iter()
+                .map(move |(method, op)| (path.as_str(), method, op))
+        })
     })
 }
 
@@ -77,7 +78,9 @@ pub fn check(spec: &OpenAPI) -> Vec<String> {
             };
         }
         if success.len() > 1 {
-            problem("its success responses have different bodies; they must share one schema".into());
+            problem(
+                "its success responses have different bodies; they must share one schema".into(),
+            );
         }
         if errors.len() > 1 {
             problem("its error responses have different bodies; they must share one schema".into());
@@ -106,7 +109,10 @@ fn is_snake_case(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-pub fn resolve<'a>(spec: &'a OpenAPI, response: &'a ReferenceOr<Response>) -> Result<&'a Response, String> {
+pub fn resolve<'a>(
+    spec: &'a OpenAPI,
+    response: &'a ReferenceOr<Response>,
+) -> Result<&'a Response, String> {
     match response {
         ReferenceOr::Item(response) => Ok(response),
         ReferenceOr::Reference { reference } => reference
@@ -148,5 +154,8 @@ pub fn is_array_query(spec: &OpenAPI, param: &ReferenceOr<Parameter>) -> bool {
             .strip_prefix("#/components/schemas/")
             .and_then(|name| components?.schemas.get(name)?.as_item()),
     };
-    matches!(schema.map(|s| &s.schema_kind), Some(SchemaKind::Type(Type::Array(_))))
+    matches!(
+        schema.map(|s| &s.schema_kind),
+        Some(SchemaKind::Type(Type::Array(_)))
+    )
 }

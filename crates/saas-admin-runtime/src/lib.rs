@@ -116,7 +116,11 @@ fn base64(input: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -151,10 +155,8 @@ mod tests {
 
     fn authorization_of(auth: &Auth) -> Option<HeaderValue> {
         let runtime = Runtime::new(auth).unwrap();
-        let mut request = reqwest::Request::new(
-            reqwest::Method::GET,
-            "http://127.0.0.1/x".parse().unwrap(),
-        );
+        let mut request =
+            reqwest::Request::new(reqwest::Method::GET, "http://127.0.0.1/x".parse().unwrap());
         runtime.prepare(&mut request);
         request.headers().get(AUTHORIZATION).cloned()
     }

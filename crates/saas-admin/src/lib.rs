@@ -317,11 +317,18 @@ pub fn parse_account_url(url: &str) -> Result<(&str, &str, &str), ConfigError> {
         name: "the Cloudinary account URL",
         expected: "account://KEY:SECRET@ACCOUNT_ID",
     };
-    let rest = url.strip_prefix("account://").ok_or_else(|| malformed.clone())?;
+    let rest = url
+        .strip_prefix("account://")
+        .ok_or_else(|| malformed.clone())?;
     // The account id follows the last '@'; the key is before the first ':'.
     let (credentials, account_id) = rest.rsplit_once('@').ok_or_else(|| malformed.clone())?;
-    let (api_key, api_secret) = credentials.split_once(':').ok_or_else(|| malformed.clone())?;
-    if [account_id, api_key, api_secret].iter().any(|part| part.is_empty()) {
+    let (api_key, api_secret) = credentials
+        .split_once(':')
+        .ok_or_else(|| malformed.clone())?;
+    if [account_id, api_key, api_secret]
+        .iter()
+        .any(|part| part.is_empty())
+    {
         return Err(malformed);
     }
     Ok((account_id, api_key, api_secret))
