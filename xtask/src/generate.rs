@@ -338,11 +338,81 @@ fn pascal_case(snake: &str) -> String {
         .collect()
 }
 
+/// Splits each multi-line `#[doc = "..."]` into one attribute per line.
+/// prettyplease prints a multi-line doc as an indented `/** */` block, whose
+/// continuation lines rustdoc then reads as code blocks (and doctests); one
+/// line per attribute prints as plain `///` lines.
+fn one_doc_line_per_attribute(tokens: TokenStream) -> TokenStream {
+    use proc_macro2::{Delimiter, Group, TokenTree};
+    let mut out = Vec::new();
+    let mut input = tokens.into_iter().peekable();
+    while let Some(tree) = input.next() {
+        match tree {
+            TokenTree::Punct(pound) if pound.as_char() == '#' => {
+                let bang = match input.peek() {
+                    Some(TokenTree::Punct(p)) if p.as_char() == '!' => input.next(),
+                    _ => None,
+                };
+                let Some(TokenTree::Group(group)) = input.next_if(
+                    |t| matches!(t, TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket),
+                ) else {
+                    out.push(TokenTree::Punct(pound));
+                    out.extend(bang);
+                    continue;
+                };
+                let lines = syn::parse2::<syn::MetaNameValue>(group.stream())
+                    .ok()
+                    .filter(|meta| meta.path.is_ident("doc"))
+                    .and_then(|meta| match meta.value {
+                        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) => {
+                            Some(text.value())
+                        }
+                        _ => None,
+                    })
+                    .filter(|text| text.contains('\n'));
+                match lines {
+                    Some(text) => {
+                        for line in text.lines() {
+                            // `/// text` rather than `///text`.
+                            let line = match line {
+                                "" => String::new(),
+                                text if text.starts_with(' ') => text.to_string(),
+                                text => format!(" {text}"),
+                            };
+                            let attribute = match bang {
+                                Some(_) => quote!(#![doc = #line]),
+                                None => quote!(#[doc = #line]),
+                            };
+                            out.extend(attribute);
+                        }
+                    }
+                    None => {
+                        out.push(TokenTree::Punct(pound));
+                        out.extend(bang);
+                        let inner = one_doc_line_per_attribute(group.stream());
+                        let mut rebuilt = Group::new(group.delimiter(), inner);
+                        rebuilt.set_span(group.span());
+                        out.push(TokenTree::Group(rebuilt));
+                    }
+                }
+            }
+            TokenTree::Group(group) => {
+                let inner = one_doc_line_per_attribute(group.stream());
+                let mut rebuilt = Group::new(group.delimiter(), inner);
+                rebuilt.set_span(group.span());
+                out.push(TokenTree::Group(rebuilt));
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
+}
+
 /// prettyplease turns the tokens into readable Rust (doc attributes become
 /// `///`), then rustfmt makes it what `cargo fmt --check` expects.
 fn format_rust(header: &str, tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("generated tokens do not parse: {e}"))?;
+    let file: syn::File = syn::parse2(one_doc_line_per_attribute(tokens))
+        .map_err(|e| format!("generated tokens do not parse: {e}"))?;
     let pretty = prettyplease::unparse(&file);
     let rustfmt = std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".to_string());
     let mut child = Command::new(&rustfmt)

@@ -656,11 +656,11 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Cloudinary Account Provisioning API
-
-Account-level administration of a Cloudinary account: product environments, users and user groups. Requests authenticate with HTTP basic auth, using the account API key and secret.
-
-Version: 0.2.1*/
+/// Client for Cloudinary Account Provisioning API
+///
+/// Account-level administration of a Cloudinary account: product environments, users and user groups. Requests authenticate with HTTP basic auth, using the account API key and secret.
+///
+/// Version: 0.2.1
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -726,149 +726,149 @@ const _: () = {
 };
 ///Create, rename and delete groups of account users, and manage who belongs to them.
 pub trait ClientUserGroupsExt {
-    /**List the user groups of the account
-
-    Returns every user group defined in the account. By default each group carries only its id and name; ask for extended details to also get its members and timestamps.
-
-    Sends a `GET` request to `/v1_1/provisioning/accounts/{account_id}/user_groups`
-
-    Arguments:
-    - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
-    - `extended_details`: When true, each group also carries its members and its creation and update times; when false or absent, only id and name.
-    ```ignore
-    let response = client.list_user_groups()
-        .account_id(account_id)
-        .extended_details(extended_details)
-        .send()
-        .await;
-    ```*/
+    /// List the user groups of the account
+    ///
+    /// Returns every user group defined in the account. By default each group carries only its id and name; ask for extended details to also get its members and timestamps.
+    ///
+    /// Sends a `GET` request to `/v1_1/provisioning/accounts/{account_id}/user_groups`
+    ///
+    /// Arguments:
+    /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
+    /// - `extended_details`: When true, each group also carries its members and its creation and update times; when false or absent, only id and name.
+    /// ```ignore
+    /// let response = client.list_user_groups()
+    ///    .account_id(account_id)
+    ///    .extended_details(extended_details)
+    ///    .send()
+    ///    .await;
+    /// ```
     fn list_user_groups(&self) -> builder::ListUserGroups<'_>;
-    /**Create a user group
-
-    Adds a new, empty user group to the account and returns it. Group names are unique within the account.
-
-    Sends a `POST` request to `/v1_1/provisioning/accounts/{account_id}/user_groups`
-
-    Arguments:
-    - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
-    - `body`: The group to create.
-    ```ignore
-    let response = client.create_user_group()
-        .account_id(account_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a user group
+    ///
+    /// Adds a new, empty user group to the account and returns it. Group names are unique within the account.
+    ///
+    /// Sends a `POST` request to `/v1_1/provisioning/accounts/{account_id}/user_groups`
+    ///
+    /// Arguments:
+    /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
+    /// - `body`: The group to create.
+    /// ```ignore
+    /// let response = client.create_user_group()
+    ///    .account_id(account_id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     fn create_user_group(&self) -> builder::CreateUserGroup<'_>;
-    /**Get one user group
-
-    Returns a single user group by id. With extended details the answer also lists the group's members and its timestamps.
-
-    Sends a `GET` request to `/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}`
-
-    Arguments:
-    - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
-    - `group_id`: Id of the user group.
-    - `extended_details`: When true, each group also carries its members and its creation and update times; when false or absent, only id and name.
-    ```ignore
-    let response = client.get_user_group()
-        .account_id(account_id)
-        .group_id(group_id)
-        .extended_details(extended_details)
-        .send()
-        .await;
-    ```*/
+    /// Get one user group
+    ///
+    /// Returns a single user group by id. With extended details the answer also lists the group's members and its timestamps.
+    ///
+    /// Sends a `GET` request to `/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}`
+    ///
+    /// Arguments:
+    /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
+    /// - `group_id`: Id of the user group.
+    /// - `extended_details`: When true, each group also carries its members and its creation and update times; when false or absent, only id and name.
+    /// ```ignore
+    /// let response = client.get_user_group()
+    ///    .account_id(account_id)
+    ///    .group_id(group_id)
+    ///    .extended_details(extended_details)
+    ///    .send()
+    ///    .await;
+    /// ```
     fn get_user_group(&self) -> builder::GetUserGroup<'_>;
-    /**Rename a user group
-
-    Changes the name of an existing user group and returns the group as it now stands. Membership is not touched.
-
-    Sends a `PUT` request to `/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}`
-
-    Arguments:
-    - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
-    - `group_id`: Id of the user group.
-    - `body`: The new values for the group.
-    ```ignore
-    let response = client.update_user_group()
-        .account_id(account_id)
-        .group_id(group_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Rename a user group
+    ///
+    /// Changes the name of an existing user group and returns the group as it now stands. Membership is not touched.
+    ///
+    /// Sends a `PUT` request to `/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}`
+    ///
+    /// Arguments:
+    /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
+    /// - `group_id`: Id of the user group.
+    /// - `body`: The new values for the group.
+    /// ```ignore
+    /// let response = client.update_user_group()
+    ///    .account_id(account_id)
+    ///    .group_id(group_id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     fn update_user_group(&self) -> builder::UpdateUserGroup<'_>;
-    /**Delete a user group
-
-    Removes a user group from the account. The users that belonged to it are kept; only the group goes away.
-
-    Sends a `DELETE` request to `/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}`
-
-    Arguments:
-    - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
-    - `group_id`: Id of the user group.
-    ```ignore
-    let response = client.delete_user_group()
-        .account_id(account_id)
-        .group_id(group_id)
-        .send()
-        .await;
-    ```*/
+    /// Delete a user group
+    ///
+    /// Removes a user group from the account. The users that belonged to it are kept; only the group goes away.
+    ///
+    /// Sends a `DELETE` request to `/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}`
+    ///
+    /// Arguments:
+    /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
+    /// - `group_id`: Id of the user group.
+    /// ```ignore
+    /// let response = client.delete_user_group()
+    ///    .account_id(account_id)
+    ///    .group_id(group_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     fn delete_user_group(&self) -> builder::DeleteUserGroup<'_>;
-    /**List the members of a user group
-
-    Returns the users that currently belong to the given user group.
-
-    Sends a `GET` request to `/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}/users`
-
-    Arguments:
-    - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
-    - `group_id`: Id of the user group.
-    ```ignore
-    let response = client.list_user_group_users()
-        .account_id(account_id)
-        .group_id(group_id)
-        .send()
-        .await;
-    ```*/
+    /// List the members of a user group
+    ///
+    /// Returns the users that currently belong to the given user group.
+    ///
+    /// Sends a `GET` request to `/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}/users`
+    ///
+    /// Arguments:
+    /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
+    /// - `group_id`: Id of the user group.
+    /// ```ignore
+    /// let response = client.list_user_group_users()
+    ///    .account_id(account_id)
+    ///    .group_id(group_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     fn list_user_group_users(&self) -> builder::ListUserGroupUsers<'_>;
-    /**Add a user to a user group
-
-    Makes an existing account user a member of the given group and returns the group's members after the change.
-
-    Sends a `POST` request to `/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}/users/{user_id}`
-
-    Arguments:
-    - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
-    - `group_id`: Id of the user group.
-    - `user_id`: Id of the account user.
-    ```ignore
-    let response = client.add_user_to_user_group()
-        .account_id(account_id)
-        .group_id(group_id)
-        .user_id(user_id)
-        .send()
-        .await;
-    ```*/
+    /// Add a user to a user group
+    ///
+    /// Makes an existing account user a member of the given group and returns the group's members after the change.
+    ///
+    /// Sends a `POST` request to `/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}/users/{user_id}`
+    ///
+    /// Arguments:
+    /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
+    /// - `group_id`: Id of the user group.
+    /// - `user_id`: Id of the account user.
+    /// ```ignore
+    /// let response = client.add_user_to_user_group()
+    ///    .account_id(account_id)
+    ///    .group_id(group_id)
+    ///    .user_id(user_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     fn add_user_to_user_group(&self) -> builder::AddUserToUserGroup<'_>;
-    /**Remove a user from a user group
-
-    Takes a user out of the given group (the user account itself stays) and returns the group's remaining members.
-
-    Sends a `DELETE` request to `/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}/users/{user_id}`
-
-    Arguments:
-    - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
-    - `group_id`: Id of the user group.
-    - `user_id`: Id of the account user.
-    ```ignore
-    let response = client.remove_user_from_user_group()
-        .account_id(account_id)
-        .group_id(group_id)
-        .user_id(user_id)
-        .send()
-        .await;
-    ```*/
+    /// Remove a user from a user group
+    ///
+    /// Takes a user out of the given group (the user account itself stays) and returns the group's remaining members.
+    ///
+    /// Sends a `DELETE` request to `/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}/users/{user_id}`
+    ///
+    /// Arguments:
+    /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
+    /// - `group_id`: Id of the user group.
+    /// - `user_id`: Id of the account user.
+    /// ```ignore
+    /// let response = client.remove_user_from_user_group()
+    ///    .account_id(account_id)
+    ///    .group_id(group_id)
+    ///    .user_id(user_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     fn remove_user_from_user_group(&self) -> builder::RemoveUserFromUserGroup<'_>;
 }
 impl ClientUserGroupsExt for Client {
@@ -906,9 +906,9 @@ pub mod builder {
         encode_path, ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue,
     };
-    /**Builder for [`ClientUserGroupsExt::list_user_groups`]
-
-    [`ClientUserGroupsExt::list_user_groups`]: super::ClientUserGroupsExt::list_user_groups*/
+    /// Builder for [`ClientUserGroupsExt::list_user_groups`]
+    ///
+    /// [`ClientUserGroupsExt::list_user_groups`]: super::ClientUserGroupsExt::list_user_groups
     #[derive(Debug, Clone)]
     pub struct ListUserGroups<'a> {
         client: &'a super::Client,
@@ -1002,9 +1002,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientUserGroupsExt::create_user_group`]
-
-    [`ClientUserGroupsExt::create_user_group`]: super::ClientUserGroupsExt::create_user_group*/
+    /// Builder for [`ClientUserGroupsExt::create_user_group`]
+    ///
+    /// [`ClientUserGroupsExt::create_user_group`]: super::ClientUserGroupsExt::create_user_group
     #[derive(Debug, Clone)]
     pub struct CreateUserGroup<'a> {
         client: &'a super::Client,
@@ -1114,9 +1114,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientUserGroupsExt::get_user_group`]
-
-    [`ClientUserGroupsExt::get_user_group`]: super::ClientUserGroupsExt::get_user_group*/
+    /// Builder for [`ClientUserGroupsExt::get_user_group`]
+    ///
+    /// [`ClientUserGroupsExt::get_user_group`]: super::ClientUserGroupsExt::get_user_group
     #[derive(Debug, Clone)]
     pub struct GetUserGroup<'a> {
         client: &'a super::Client,
@@ -1222,9 +1222,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientUserGroupsExt::update_user_group`]
-
-    [`ClientUserGroupsExt::update_user_group`]: super::ClientUserGroupsExt::update_user_group*/
+    /// Builder for [`ClientUserGroupsExt::update_user_group`]
+    ///
+    /// [`ClientUserGroupsExt::update_user_group`]: super::ClientUserGroupsExt::update_user_group
     #[derive(Debug, Clone)]
     pub struct UpdateUserGroup<'a> {
         client: &'a super::Client,
@@ -1348,9 +1348,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientUserGroupsExt::delete_user_group`]
-
-    [`ClientUserGroupsExt::delete_user_group`]: super::ClientUserGroupsExt::delete_user_group*/
+    /// Builder for [`ClientUserGroupsExt::delete_user_group`]
+    ///
+    /// [`ClientUserGroupsExt::delete_user_group`]: super::ClientUserGroupsExt::delete_user_group
     #[derive(Debug, Clone)]
     pub struct DeleteUserGroup<'a> {
         client: &'a super::Client,
@@ -1446,9 +1446,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientUserGroupsExt::list_user_group_users`]
-
-    [`ClientUserGroupsExt::list_user_group_users`]: super::ClientUserGroupsExt::list_user_group_users*/
+    /// Builder for [`ClientUserGroupsExt::list_user_group_users`]
+    ///
+    /// [`ClientUserGroupsExt::list_user_group_users`]: super::ClientUserGroupsExt::list_user_group_users
     #[derive(Debug, Clone)]
     pub struct ListUserGroupUsers<'a> {
         client: &'a super::Client,
@@ -1538,9 +1538,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientUserGroupsExt::add_user_to_user_group`]
-
-    [`ClientUserGroupsExt::add_user_to_user_group`]: super::ClientUserGroupsExt::add_user_to_user_group*/
+    /// Builder for [`ClientUserGroupsExt::add_user_to_user_group`]
+    ///
+    /// [`ClientUserGroupsExt::add_user_to_user_group`]: super::ClientUserGroupsExt::add_user_to_user_group
     #[derive(Debug, Clone)]
     pub struct AddUserToUserGroup<'a> {
         client: &'a super::Client,
@@ -1653,9 +1653,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientUserGroupsExt::remove_user_from_user_group`]
-
-    [`ClientUserGroupsExt::remove_user_from_user_group`]: super::ClientUserGroupsExt::remove_user_from_user_group*/
+    /// Builder for [`ClientUserGroupsExt::remove_user_from_user_group`]
+    ///
+    /// [`ClientUserGroupsExt::remove_user_from_user_group`]: super::ClientUserGroupsExt::remove_user_from_user_group
     #[derive(Debug, Clone)]
     pub struct RemoveUserFromUserGroup<'a> {
         client: &'a super::Client,

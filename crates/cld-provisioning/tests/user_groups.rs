@@ -415,7 +415,7 @@ async fn get_user_group_sends_extended_details_false_as_the_word_false() {
         let when = when
             .account_id(ACCOUNT)
             .group_id(GROUP)
-            .extended_details(false)
+            .extended_details(None)
             .into_inner();
         expect_no_body(when, 1).path(format!(
             "/v1_1/provisioning/accounts/{ACCOUNT}/user_groups/{GROUP}"
@@ -834,7 +834,12 @@ async fn the_key_and_secret_travel_only_inside_the_basic_header() {
             "secret outside the Basic header:\n{text}"
         );
     }
-    for value in authorization.lock().unwrap().iter() {
+    let authorization = authorization.lock().unwrap();
+    assert!(
+        !authorization.is_empty(),
+        "no Authorization header was sent"
+    );
+    for value in authorization.iter() {
         assert_eq!(value, AUTHORIZATION);
     }
     // Nor do the client or a pending request show them when printed.

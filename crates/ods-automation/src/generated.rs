@@ -190,28 +190,28 @@ pub mod types {
             Self(value)
         }
     }
-    /**A permission that can be granted to a user or a user group:
-    - `edit_domain`: edit the portal's settings, users and groups
-    - `create_page`: create pages
-    - `edit_page`: edit every page
-    - `manage_page`: set the security of the pages one can edit
-    - `explore_restricted_page`: view restricted pages
-    - `create_dataset`: create datasets
-    - `edit_dataset`: edit every dataset
-    - `publish_dataset`: publish the datasets one can edit
-    - `manage_dataset`: set the security of the datasets one can edit
-    - `explore_restricted_dataset`: view restricted datasets
-    - `edit_reuse`: edit and manage reuses
-    - `manage_subdomains`: create and manage subdomains
-    - `explore_monitoring`: view monitoring datasets and back-office analytics
-    - `edit_theme`: edit and publish the portal's theme
-    - `edit_form`: create, edit and publish forms
-    - `submit_private_form`: view and submit restricted forms
-    - `create_external_asset`: create external assets
-    - `edit_external_asset`: edit external assets
-    - `explore_restricted_external_asset`: view restricted external assets
-    - `manage_glossary`: manage the glossary
-    - `manage_showcase_requests`: handle showcase requests*/
+    /// A permission that can be granted to a user or a user group:
+    /// - `edit_domain`: edit the portal's settings, users and groups
+    /// - `create_page`: create pages
+    /// - `edit_page`: edit every page
+    /// - `manage_page`: set the security of the pages one can edit
+    /// - `explore_restricted_page`: view restricted pages
+    /// - `create_dataset`: create datasets
+    /// - `edit_dataset`: edit every dataset
+    /// - `publish_dataset`: publish the datasets one can edit
+    /// - `manage_dataset`: set the security of the datasets one can edit
+    /// - `explore_restricted_dataset`: view restricted datasets
+    /// - `edit_reuse`: edit and manage reuses
+    /// - `manage_subdomains`: create and manage subdomains
+    /// - `explore_monitoring`: view monitoring datasets and back-office analytics
+    /// - `edit_theme`: edit and publish the portal's theme
+    /// - `edit_form`: create, edit and publish forms
+    /// - `submit_private_form`: view and submit restricted forms
+    /// - `create_external_asset`: create external assets
+    /// - `edit_external_asset`: edit external assets
+    /// - `explore_restricted_external_asset`: view restricted external assets
+    /// - `manage_glossary`: manage the glossary
+    /// - `manage_showcase_requests`: handle showcase requests
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -339,28 +339,6 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
-        }
-    }
-    ///Permissions to filter by; sent as one query parameter per permission.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
-    #[serde(transparent)]
-    pub struct PermissionFilter(pub ::std::vec::Vec<Permission>);
-    impl ::std::ops::Deref for PermissionFilter {
-        type Target = ::std::vec::Vec<Permission>;
-        fn deref(&self) -> &::std::vec::Vec<Permission> {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<PermissionFilter> for ::std::vec::Vec<Permission> {
-        fn from(value: PermissionFilter) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<::std::vec::Vec<Permission>> for PermissionFilter {
-        fn from(value: ::std::vec::Vec<Permission>) -> Self {
-            Self(value)
         }
     }
     ///A portal user, named by username.
@@ -2004,11 +1982,11 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Opendatasoft Automation API
-
-Administration API of an Opendatasoft data portal: manage its catalog, users, user groups and security. Every portal serves it under its own domain.
-
-Version: 1.0*/
+/// Client for Opendatasoft Automation API
+///
+/// Administration API of an Opendatasoft data portal: manage its catalog, users, user groups and security. Every portal serves it under its own domain.
+///
+/// Version: 1.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -2074,154 +2052,154 @@ const _: () = {
 };
 ///Groups of portal users. Members of a group receive its permissions and its API call limits. Create, read, update and delete groups, and manage their members.
 pub trait ClientUserGroupsExt {
-    /**List the user groups of the portal
-
-    Returns one page of the portal's user groups. Narrow the list with a full-text search or a permission filter, order it with `sort`, and page through it with `limit` and `offset` (or the `next` link).
-
-    Sends a `GET` request to `/groups/`
-
-    Arguments:
-    - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
-    - `offset`: How many results to skip before the page starts.
-    - `permissions`: Only return groups granted these permissions. Repeat the parameter once per permission (`permissions=edit_dataset&permissions=create_page`).
-    - `search`: Full-text search over the group's uid, title and description.
-    - `sort`: Field to order the groups by (the service defaults to `updated_at`).
-    ```ignore
-    let response = client.list_user_groups()
-        .limit(limit)
-        .offset(offset)
-        .permissions(permissions)
-        .search(search)
-        .sort(sort)
-        .send()
-        .await;
-    ```*/
+    /// List the user groups of the portal
+    ///
+    /// Returns one page of the portal's user groups. Narrow the list with a full-text search or a permission filter, order it with `sort`, and page through it with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/groups/`
+    ///
+    /// Arguments:
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// - `permissions`: Only return groups granted these permissions. Repeat the parameter once per permission (`permissions=edit_dataset&permissions=create_page`).
+    /// - `search`: Full-text search over the group's uid, title and description.
+    /// - `sort`: Field to order the groups by (the service defaults to `updated_at`).
+    /// ```ignore
+    /// let response = client.list_user_groups()
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .permissions(permissions)
+    ///    .search(search)
+    ///    .sort(sort)
+    ///    .send()
+    ///    .await;
+    /// ```
     fn list_user_groups(&self) -> builder::ListUserGroups<'_>;
-    /**Create a user group
-
-    Creates a group from a title and, optionally, a description, permissions and API call limits. The service assigns the group's uid and returns the new group.
-
-    Sends a `POST` request to `/groups/`
-
-    ```ignore
-    let response = client.create_user_group()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a user group
+    ///
+    /// Creates a group from a title and, optionally, a description, permissions and API call limits. The service assigns the group's uid and returns the new group.
+    ///
+    /// Sends a `POST` request to `/groups/`
+    ///
+    /// ```ignore
+    /// let response = client.create_user_group()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     fn create_user_group(&self) -> builder::CreateUserGroup<'_>;
-    /**Get one user group
-
-    Returns the group with the given uid, with its permissions and limits.
-
-    Sends a `GET` request to `/groups/{group_uid}/`
-
-    Arguments:
-    - `group_uid`: Uid of the user group.
-    ```ignore
-    let response = client.get_user_group()
-        .group_uid(group_uid)
-        .send()
-        .await;
-    ```*/
+    /// Get one user group
+    ///
+    /// Returns the group with the given uid, with its permissions and limits.
+    ///
+    /// Sends a `GET` request to `/groups/{group_uid}/`
+    ///
+    /// Arguments:
+    /// - `group_uid`: Uid of the user group.
+    /// ```ignore
+    /// let response = client.get_user_group()
+    ///    .group_uid(group_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
     fn get_user_group(&self) -> builder::GetUserGroup<'_>;
-    /**Replace the settings of a user group
-
-    Sets the title, description, permissions and API call limits of an existing group and returns the updated group. Its uid and members do not change.
-
-    Sends a `PUT` request to `/groups/{group_uid}/`
-
-    Arguments:
-    - `group_uid`: Uid of the user group.
-    - `body`
-    ```ignore
-    let response = client.update_user_group()
-        .group_uid(group_uid)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Replace the settings of a user group
+    ///
+    /// Sets the title, description, permissions and API call limits of an existing group and returns the updated group. Its uid and members do not change.
+    ///
+    /// Sends a `PUT` request to `/groups/{group_uid}/`
+    ///
+    /// Arguments:
+    /// - `group_uid`: Uid of the user group.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_user_group()
+    ///    .group_uid(group_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     fn update_user_group(&self) -> builder::UpdateUserGroup<'_>;
-    /**Delete a user group
-
-    Deletes the group. Its members keep their accounts but lose what the group granted them.
-
-    Sends a `DELETE` request to `/groups/{group_uid}/`
-
-    Arguments:
-    - `group_uid`: Uid of the user group.
-    ```ignore
-    let response = client.delete_user_group()
-        .group_uid(group_uid)
-        .send()
-        .await;
-    ```*/
+    /// Delete a user group
+    ///
+    /// Deletes the group. Its members keep their accounts but lose what the group granted them.
+    ///
+    /// Sends a `DELETE` request to `/groups/{group_uid}/`
+    ///
+    /// Arguments:
+    /// - `group_uid`: Uid of the user group.
+    /// ```ignore
+    /// let response = client.delete_user_group()
+    ///    .group_uid(group_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
     fn delete_user_group(&self) -> builder::DeleteUserGroup<'_>;
-    /**List the members of a user group
-
-    Returns one page of the users who belong to the group. The vendor documents no query parameters for this route; follow the `next` link to get the following pages.
-
-    Sends a `GET` request to `/groups/{group_uid}/users/`
-
-    Arguments:
-    - `group_uid`: Uid of the user group.
-    ```ignore
-    let response = client.list_user_group_users()
-        .group_uid(group_uid)
-        .send()
-        .await;
-    ```*/
+    /// List the members of a user group
+    ///
+    /// Returns one page of the users who belong to the group. The vendor documents no query parameters for this route; follow the `next` link to get the following pages.
+    ///
+    /// Sends a `GET` request to `/groups/{group_uid}/users/`
+    ///
+    /// Arguments:
+    /// - `group_uid`: Uid of the user group.
+    /// ```ignore
+    /// let response = client.list_user_group_users()
+    ///    .group_uid(group_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
     fn list_user_group_users(&self) -> builder::ListUserGroupUsers<'_>;
-    /**Add a user to a user group
-
-    Makes an existing portal user, named by username, a member of the group. Returns that user.
-
-    Sends a `POST` request to `/groups/{group_uid}/users/`
-
-    Arguments:
-    - `group_uid`: Uid of the user group.
-    - `body`
-    ```ignore
-    let response = client.add_user_to_user_group()
-        .group_uid(group_uid)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Add a user to a user group
+    ///
+    /// Makes an existing portal user, named by username, a member of the group. Returns that user.
+    ///
+    /// Sends a `POST` request to `/groups/{group_uid}/users/`
+    ///
+    /// Arguments:
+    /// - `group_uid`: Uid of the user group.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.add_user_to_user_group()
+    ///    .group_uid(group_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     fn add_user_to_user_group(&self) -> builder::AddUserToUserGroup<'_>;
-    /**Add several users to a user group at once
-
-    Adds each listed user to the group. The call succeeds as a whole and reports one outcome per user, keyed by the user's position in the request ("0" for the first one).
-
-    Sends a `POST` request to `/groups/{group_uid}/users/batch/`
-
-    Arguments:
-    - `group_uid`: Uid of the user group.
-    - `body`
-    ```ignore
-    let response = client.add_users_to_user_group()
-        .group_uid(group_uid)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Add several users to a user group at once
+    ///
+    /// Adds each listed user to the group. The call succeeds as a whole and reports one outcome per user, keyed by the user's position in the request ("0" for the first one).
+    ///
+    /// Sends a `POST` request to `/groups/{group_uid}/users/batch/`
+    ///
+    /// Arguments:
+    /// - `group_uid`: Uid of the user group.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.add_users_to_user_group()
+    ///    .group_uid(group_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     fn add_users_to_user_group(&self) -> builder::AddUsersToUserGroup<'_>;
-    /**Remove a user from a user group
-
-    Ends the user's membership of the group. The user's account is kept.
-
-    Sends a `DELETE` request to `/groups/{group_uid}/users/{username}/`
-
-    Arguments:
-    - `group_uid`: Uid of the user group.
-    - `username`: Username of the portal user.
-    ```ignore
-    let response = client.remove_user_from_user_group()
-        .group_uid(group_uid)
-        .username(username)
-        .send()
-        .await;
-    ```*/
+    /// Remove a user from a user group
+    ///
+    /// Ends the user's membership of the group. The user's account is kept.
+    ///
+    /// Sends a `DELETE` request to `/groups/{group_uid}/users/{username}/`
+    ///
+    /// Arguments:
+    /// - `group_uid`: Uid of the user group.
+    /// - `username`: Username of the portal user.
+    /// ```ignore
+    /// let response = client.remove_user_from_user_group()
+    ///    .group_uid(group_uid)
+    ///    .username(username)
+    ///    .send()
+    ///    .await;
+    /// ```
     fn remove_user_from_user_group(&self) -> builder::RemoveUserFromUserGroup<'_>;
 }
 impl ClientUserGroupsExt for Client {
@@ -2262,15 +2240,15 @@ pub mod builder {
         encode_path, ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue,
     };
-    /**Builder for [`ClientUserGroupsExt::list_user_groups`]
-
-    [`ClientUserGroupsExt::list_user_groups`]: super::ClientUserGroupsExt::list_user_groups*/
+    /// Builder for [`ClientUserGroupsExt::list_user_groups`]
+    ///
+    /// [`ClientUserGroupsExt::list_user_groups`]: super::ClientUserGroupsExt::list_user_groups
     #[derive(Debug, Clone)]
     pub struct ListUserGroups<'a> {
         client: &'a super::Client,
         limit: Result<Option<i64>, String>,
         offset: Result<Option<i64>, String>,
-        permissions: Result<Option<types::PermissionFilter>, String>,
+        permissions: Result<Option<::std::vec::Vec<types::Permission>>, String>,
         search: Result<Option<::std::string::String>, String>,
         sort: Result<Option<types::UserGroupSort>, String>,
     }
@@ -2307,12 +2285,12 @@ pub mod builder {
         }
         pub fn permissions<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::PermissionFilter>,
+            V: std::convert::TryInto<::std::vec::Vec<types::Permission>>,
         {
-            self.permissions = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `PermissionFilter` for permissions failed".to_string());
+            self.permissions = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < Permission >` for permissions failed"
+                    .to_string()
+            });
             self
         }
         pub fn search<V>(mut self, value: V) -> Self
@@ -2397,9 +2375,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientUserGroupsExt::create_user_group`]
-
-    [`ClientUserGroupsExt::create_user_group`]: super::ClientUserGroupsExt::create_user_group*/
+    /// Builder for [`ClientUserGroupsExt::create_user_group`]
+    ///
+    /// [`ClientUserGroupsExt::create_user_group`]: super::ClientUserGroupsExt::create_user_group
     #[derive(Debug, Clone)]
     pub struct CreateUserGroup<'a> {
         client: &'a super::Client,
@@ -2480,9 +2458,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientUserGroupsExt::get_user_group`]
-
-    [`ClientUserGroupsExt::get_user_group`]: super::ClientUserGroupsExt::get_user_group*/
+    /// Builder for [`ClientUserGroupsExt::get_user_group`]
+    ///
+    /// [`ClientUserGroupsExt::get_user_group`]: super::ClientUserGroupsExt::get_user_group
     #[derive(Debug, Clone)]
     pub struct GetUserGroup<'a> {
         client: &'a super::Client,
@@ -2553,9 +2531,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientUserGroupsExt::update_user_group`]
-
-    [`ClientUserGroupsExt::update_user_group`]: super::ClientUserGroupsExt::update_user_group*/
+    /// Builder for [`ClientUserGroupsExt::update_user_group`]
+    ///
+    /// [`ClientUserGroupsExt::update_user_group`]: super::ClientUserGroupsExt::update_user_group
     #[derive(Debug, Clone)]
     pub struct UpdateUserGroup<'a> {
         client: &'a super::Client,
@@ -2659,9 +2637,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientUserGroupsExt::delete_user_group`]
-
-    [`ClientUserGroupsExt::delete_user_group`]: super::ClientUserGroupsExt::delete_user_group*/
+    /// Builder for [`ClientUserGroupsExt::delete_user_group`]
+    ///
+    /// [`ClientUserGroupsExt::delete_user_group`]: super::ClientUserGroupsExt::delete_user_group
     #[derive(Debug, Clone)]
     pub struct DeleteUserGroup<'a> {
         client: &'a super::Client,
@@ -2732,9 +2710,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientUserGroupsExt::list_user_group_users`]
-
-    [`ClientUserGroupsExt::list_user_group_users`]: super::ClientUserGroupsExt::list_user_group_users*/
+    /// Builder for [`ClientUserGroupsExt::list_user_group_users`]
+    ///
+    /// [`ClientUserGroupsExt::list_user_group_users`]: super::ClientUserGroupsExt::list_user_group_users
     #[derive(Debug, Clone)]
     pub struct ListUserGroupUsers<'a> {
         client: &'a super::Client,
@@ -2805,9 +2783,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientUserGroupsExt::add_user_to_user_group`]
-
-    [`ClientUserGroupsExt::add_user_to_user_group`]: super::ClientUserGroupsExt::add_user_to_user_group*/
+    /// Builder for [`ClientUserGroupsExt::add_user_to_user_group`]
+    ///
+    /// [`ClientUserGroupsExt::add_user_to_user_group`]: super::ClientUserGroupsExt::add_user_to_user_group
     #[derive(Debug, Clone)]
     pub struct AddUserToUserGroup<'a> {
         client: &'a super::Client,
@@ -2909,9 +2887,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientUserGroupsExt::add_users_to_user_group`]
-
-    [`ClientUserGroupsExt::add_users_to_user_group`]: super::ClientUserGroupsExt::add_users_to_user_group*/
+    /// Builder for [`ClientUserGroupsExt::add_users_to_user_group`]
+    ///
+    /// [`ClientUserGroupsExt::add_users_to_user_group`]: super::ClientUserGroupsExt::add_users_to_user_group
     #[derive(Debug, Clone)]
     pub struct AddUsersToUserGroup<'a> {
         client: &'a super::Client,
@@ -3001,9 +2979,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientUserGroupsExt::remove_user_from_user_group`]
-
-    [`ClientUserGroupsExt::remove_user_from_user_group`]: super::ClientUserGroupsExt::remove_user_from_user_group*/
+    /// Builder for [`ClientUserGroupsExt::remove_user_from_user_group`]
+    ///
+    /// [`ClientUserGroupsExt::remove_user_from_user_group`]: super::ClientUserGroupsExt::remove_user_from_user_group
     #[derive(Debug, Clone)]
     pub struct RemoveUserFromUserGroup<'a> {
         client: &'a super::Client,

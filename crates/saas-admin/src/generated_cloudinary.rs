@@ -2,65 +2,65 @@
 
 use cld_provisioning::prelude::*;
 impl crate::Cloudinary {
-    /**List the user groups of the account.
-
-    `GET /v1_1/provisioning/accounts/{account_id}/user_groups`: see [`cld_provisioning::builder::ListUserGroups`] for its parameters. The `account_id` comes from the client's configuration.*/
+    /// List the user groups of the account.
+    ///
+    /// `GET /v1_1/provisioning/accounts/{account_id}/user_groups`: see [`cld_provisioning::builder::ListUserGroups`] for its parameters. The `account_id` comes from the client's configuration.
     pub fn list_user_groups(&self) -> cld_provisioning::builder::ListUserGroups<'_> {
         self.client
             .list_user_groups()
             .account_id(self.account_id.as_str())
     }
-    /**Create a user group.
-
-    `POST /v1_1/provisioning/accounts/{account_id}/user_groups`: see [`cld_provisioning::builder::CreateUserGroup`] for its parameters. The `account_id` comes from the client's configuration.*/
+    /// Create a user group.
+    ///
+    /// `POST /v1_1/provisioning/accounts/{account_id}/user_groups`: see [`cld_provisioning::builder::CreateUserGroup`] for its parameters. The `account_id` comes from the client's configuration.
     pub fn create_user_group(&self) -> cld_provisioning::builder::CreateUserGroup<'_> {
         self.client
             .create_user_group()
             .account_id(self.account_id.as_str())
     }
-    /**Get one user group.
-
-    `GET /v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}`: see [`cld_provisioning::builder::GetUserGroup`] for its parameters. The `account_id` comes from the client's configuration.*/
+    /// Get one user group.
+    ///
+    /// `GET /v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}`: see [`cld_provisioning::builder::GetUserGroup`] for its parameters. The `account_id` comes from the client's configuration.
     pub fn get_user_group(&self) -> cld_provisioning::builder::GetUserGroup<'_> {
         self.client
             .get_user_group()
             .account_id(self.account_id.as_str())
     }
-    /**Rename a user group.
-
-    `PUT /v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}`: see [`cld_provisioning::builder::UpdateUserGroup`] for its parameters. The `account_id` comes from the client's configuration.*/
+    /// Rename a user group.
+    ///
+    /// `PUT /v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}`: see [`cld_provisioning::builder::UpdateUserGroup`] for its parameters. The `account_id` comes from the client's configuration.
     pub fn update_user_group(&self) -> cld_provisioning::builder::UpdateUserGroup<'_> {
         self.client
             .update_user_group()
             .account_id(self.account_id.as_str())
     }
-    /**Delete a user group.
-
-    `DELETE /v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}`: see [`cld_provisioning::builder::DeleteUserGroup`] for its parameters. The `account_id` comes from the client's configuration.*/
+    /// Delete a user group.
+    ///
+    /// `DELETE /v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}`: see [`cld_provisioning::builder::DeleteUserGroup`] for its parameters. The `account_id` comes from the client's configuration.
     pub fn delete_user_group(&self) -> cld_provisioning::builder::DeleteUserGroup<'_> {
         self.client
             .delete_user_group()
             .account_id(self.account_id.as_str())
     }
-    /**List the members of a user group.
-
-    `GET /v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}/users`: see [`cld_provisioning::builder::ListUserGroupUsers`] for its parameters. The `account_id` comes from the client's configuration.*/
+    /// List the members of a user group.
+    ///
+    /// `GET /v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}/users`: see [`cld_provisioning::builder::ListUserGroupUsers`] for its parameters. The `account_id` comes from the client's configuration.
     pub fn list_user_group_users(&self) -> cld_provisioning::builder::ListUserGroupUsers<'_> {
         self.client
             .list_user_group_users()
             .account_id(self.account_id.as_str())
     }
-    /**Add a user to a user group.
-
-    `POST /v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}/users/{user_id}`: see [`cld_provisioning::builder::AddUserToUserGroup`] for its parameters. The `account_id` comes from the client's configuration.*/
+    /// Add a user to a user group.
+    ///
+    /// `POST /v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}/users/{user_id}`: see [`cld_provisioning::builder::AddUserToUserGroup`] for its parameters. The `account_id` comes from the client's configuration.
     pub fn add_user_to_user_group(&self) -> cld_provisioning::builder::AddUserToUserGroup<'_> {
         self.client
             .add_user_to_user_group()
             .account_id(self.account_id.as_str())
     }
-    /**Remove a user from a user group.
-
-    `DELETE /v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}/users/{user_id}`: see [`cld_provisioning::builder::RemoveUserFromUserGroup`] for its parameters. The `account_id` comes from the client's configuration.*/
+    /// Remove a user from a user group.
+    ///
+    /// `DELETE /v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}/users/{user_id}`: see [`cld_provisioning::builder::RemoveUserFromUserGroup`] for its parameters. The `account_id` comes from the client's configuration.
     pub fn remove_user_from_user_group(
         &self,
     ) -> cld_provisioning::builder::RemoveUserFromUserGroup<'_> {

@@ -2,57 +2,57 @@
 
 use ods_automation::prelude::*;
 impl crate::Ods {
-    /**List the user groups of the portal.
-
-    `GET /groups/`: see [`ods_automation::builder::ListUserGroups`] for its parameters.*/
+    /// List the user groups of the portal.
+    ///
+    /// `GET /groups/`: see [`ods_automation::builder::ListUserGroups`] for its parameters.
     pub fn list_user_groups(&self) -> ods_automation::builder::ListUserGroups<'_> {
         self.client.list_user_groups()
     }
-    /**Create a user group.
-
-    `POST /groups/`: see [`ods_automation::builder::CreateUserGroup`] for its parameters.*/
+    /// Create a user group.
+    ///
+    /// `POST /groups/`: see [`ods_automation::builder::CreateUserGroup`] for its parameters.
     pub fn create_user_group(&self) -> ods_automation::builder::CreateUserGroup<'_> {
         self.client.create_user_group()
     }
-    /**Get one user group.
-
-    `GET /groups/{group_uid}/`: see [`ods_automation::builder::GetUserGroup`] for its parameters.*/
+    /// Get one user group.
+    ///
+    /// `GET /groups/{group_uid}/`: see [`ods_automation::builder::GetUserGroup`] for its parameters.
     pub fn get_user_group(&self) -> ods_automation::builder::GetUserGroup<'_> {
         self.client.get_user_group()
     }
-    /**Replace the settings of a user group.
-
-    `PUT /groups/{group_uid}/`: see [`ods_automation::builder::UpdateUserGroup`] for its parameters.*/
+    /// Replace the settings of a user group.
+    ///
+    /// `PUT /groups/{group_uid}/`: see [`ods_automation::builder::UpdateUserGroup`] for its parameters.
     pub fn update_user_group(&self) -> ods_automation::builder::UpdateUserGroup<'_> {
         self.client.update_user_group()
     }
-    /**Delete a user group.
-
-    `DELETE /groups/{group_uid}/`: see [`ods_automation::builder::DeleteUserGroup`] for its parameters.*/
+    /// Delete a user group.
+    ///
+    /// `DELETE /groups/{group_uid}/`: see [`ods_automation::builder::DeleteUserGroup`] for its parameters.
     pub fn delete_user_group(&self) -> ods_automation::builder::DeleteUserGroup<'_> {
         self.client.delete_user_group()
     }
-    /**List the members of a user group.
-
-    `GET /groups/{group_uid}/users/`: see [`ods_automation::builder::ListUserGroupUsers`] for its parameters.*/
+    /// List the members of a user group.
+    ///
+    /// `GET /groups/{group_uid}/users/`: see [`ods_automation::builder::ListUserGroupUsers`] for its parameters.
     pub fn list_user_group_users(&self) -> ods_automation::builder::ListUserGroupUsers<'_> {
         self.client.list_user_group_users()
     }
-    /**Add a user to a user group.
-
-    `POST /groups/{group_uid}/users/`: see [`ods_automation::builder::AddUserToUserGroup`] for its parameters.*/
+    /// Add a user to a user group.
+    ///
+    /// `POST /groups/{group_uid}/users/`: see [`ods_automation::builder::AddUserToUserGroup`] for its parameters.
     pub fn add_user_to_user_group(&self) -> ods_automation::builder::AddUserToUserGroup<'_> {
         self.client.add_user_to_user_group()
     }
-    /**Add several users to a user group at once.
-
-    `POST /groups/{group_uid}/users/batch/`: see [`ods_automation::builder::AddUsersToUserGroup`] for its parameters.*/
+    /// Add several users to a user group at once.
+    ///
+    /// `POST /groups/{group_uid}/users/batch/`: see [`ods_automation::builder::AddUsersToUserGroup`] for its parameters.
     pub fn add_users_to_user_group(&self) -> ods_automation::builder::AddUsersToUserGroup<'_> {
         self.client.add_users_to_user_group()
     }
-    /**Remove a user from a user group.
-
-    `DELETE /groups/{group_uid}/users/{username}/`: see [`ods_automation::builder::RemoveUserFromUserGroup`] for its parameters.*/
+    /// Remove a user from a user group.
+    ///
+    /// `DELETE /groups/{group_uid}/users/{username}/`: see [`ods_automation::builder::RemoveUserFromUserGroup`] for its parameters.
     pub fn remove_user_from_user_group(
         &self,
     ) -> ods_automation::builder::RemoveUserFromUserGroup<'_> {

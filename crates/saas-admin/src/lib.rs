@@ -333,3 +333,8 @@ pub fn parse_account_url(url: &str) -> Result<(&str, &str, &str), ConfigError> {
     }
     Ok((account_id, api_key, api_secret))
 }
+
+// The README's examples compile as doctests.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
