@@ -364,9 +364,10 @@ fn one_doc_line_per_attribute(tokens: TokenStream) -> TokenStream {
                     .ok()
                     .filter(|meta| meta.path.is_ident("doc"))
                     .and_then(|meta| match meta.value {
-                        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) => {
-                            Some(text.value())
-                        }
+                        syn::Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(text),
+                            ..
+                        }) => Some(text.value()),
                         _ => None,
                     })
                     .filter(|text| text.contains('\n'));

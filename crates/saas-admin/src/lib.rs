@@ -74,7 +74,7 @@ pub enum ConfigError {
 
 impl ConfigError {
     /// The same error, naming the environment variable the value came from.
-    fn from_variable(self, variable: &'static str) -> Self {
+    fn naming_variable(self, variable: &'static str) -> Self {
         match self {
             Self::Empty { .. } => Self::Empty { name: variable },
             Self::Malformed { expected, .. } => Self::Malformed {
@@ -162,10 +162,10 @@ impl Ods {
     /// (which replaces the whole base URL and wins when both are set).
     pub fn from_env() -> Result<Self, ConfigError> {
         let api_key = required_variable("ODS_API_KEY", "the portal's API key")?;
-        let key_error = |e: ConfigError| e.from_variable("ODS_API_KEY");
+        let key_error = |e: ConfigError| e.naming_variable("ODS_API_KEY");
         if let Some(base_url) = variable("ODS_BASE_URL") {
             return Self::with_base_url(&base_url, &api_key).map_err(|e| match e {
-                ConfigError::Malformed { .. } => e.from_variable("ODS_BASE_URL"),
+                ConfigError::Malformed { .. } => e.naming_variable("ODS_BASE_URL"),
                 other => key_error(other),
             });
         }
@@ -174,7 +174,7 @@ impl Ods {
             "the portal's domain, such as yourportal.opendatasoft.com (or set ODS_BASE_URL)",
         )?;
         Self::new(&domain, &api_key).map_err(|e| match e {
-            ConfigError::Malformed { .. } => e.from_variable("ODS_DOMAIN"),
+            ConfigError::Malformed { .. } => e.naming_variable("ODS_DOMAIN"),
             other => key_error(other),
         })
     }
@@ -279,15 +279,15 @@ impl Cloudinary {
         const ACCOUNT_URL: &str = "CLOUDINARY_ACCOUNT_URL";
         let account_url = required_variable(ACCOUNT_URL, "account://KEY:SECRET@ACCOUNT_ID")?;
         let (account_id, api_key, api_secret) =
-            parse_account_url(&account_url).map_err(|e| e.from_variable(ACCOUNT_URL))?;
+            parse_account_url(&account_url).map_err(|e| e.naming_variable(ACCOUNT_URL))?;
         match variable("CLOUDINARY_BASE_URL") {
             Some(base_url) => Self::with_base_url(&base_url, account_id, api_key, api_secret)
                 .map_err(|e| match e {
-                    ConfigError::Malformed { .. } => e.from_variable("CLOUDINARY_BASE_URL"),
-                    other => other.from_variable(ACCOUNT_URL),
+                    ConfigError::Malformed { .. } => e.naming_variable("CLOUDINARY_BASE_URL"),
+                    other => other.naming_variable(ACCOUNT_URL),
                 }),
             None => Self::new(account_id, api_key, api_secret, Region::Us)
-                .map_err(|e| e.from_variable(ACCOUNT_URL)),
+                .map_err(|e| e.naming_variable(ACCOUNT_URL)),
         }
     }
 
