@@ -415,7 +415,7 @@ async fn get_user_group_sends_extended_details_false_as_the_word_false() {
         let when = when
             .account_id(ACCOUNT)
             .group_id(GROUP)
-            .extended_details(None)
+            .extended_details(false)
             .into_inner();
         expect_no_body(when, 1).path(format!(
             "/v1_1/provisioning/accounts/{ACCOUNT}/user_groups/{GROUP}"

@@ -58,6 +58,19 @@ impl Auth {
     /// The `Authorization` header value, marked sensitive so that reqwest
     /// never prints it; `None` when there is nothing to send.
     fn header_value(&self) -> Result<Option<HeaderValue>, InvalidCredential> {
+        // A control character (often a trailing newline pasted with the key)
+        // is refused even where base64 would carry it: it is never intended.
+        let credentials: &[&Secret] = match self {
+            Auth::None => &[],
+            Auth::ApiKey(key) => &[key],
+            Auth::Basic { username, password } => &[username, password],
+        };
+        if credentials
+            .iter()
+            .any(|c| c.expose().chars().any(char::is_control))
+        {
+            return Err(InvalidCredential);
+        }
         let text = match self {
             Auth::None => return Ok(None),
             Auth::ApiKey(key) => format!("Apikey {}", key.expose()),
@@ -72,13 +85,15 @@ impl Auth {
     }
 }
 
-/// A credential holds characters that cannot go in an HTTP header.
+/// A credential holds control characters (such as a line break).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct InvalidCredential;
 
 impl fmt::Display for InvalidCredential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the credential contains characters that cannot be sent in an HTTP header (control characters or line breaks)")
+        f.write_str(
+            "the credential contains control characters (a line break?), which no credential has",
+        )
     }
 }
 
@@ -189,6 +204,15 @@ mod tests {
     fn a_credential_with_a_line_break_is_refused() {
         let err = Runtime::new(&Auth::ApiKey(Secret::new("k\r\nX-Evil: 1"))).unwrap_err();
         assert!(!err.to_string().contains("Evil"));
+    }
+
+    #[test]
+    fn a_basic_credential_with_a_trailing_newline_is_refused() {
+        let auth = Auth::Basic {
+            username: Secret::new("key"),
+            password: Secret::new("secret\n"),
+        };
+        assert_eq!(Runtime::new(&auth).unwrap_err(), InvalidCredential);
     }
 
     #[test]

@@ -56,8 +56,8 @@ pub enum ConfigError {
         /// The form it should have.
         expected: &'static str,
     },
-    /// A credential holds characters that cannot go in an HTTP header.
-    #[error("{name} contains characters that cannot be sent in an HTTP header")]
+    /// A credential holds control characters, such as a pasted line break.
+    #[error("{name} contains control characters (a line break?)")]
     InvalidCredential {
         /// The credential at fault.
         name: &'static str,

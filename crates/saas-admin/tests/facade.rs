@@ -1,0 +1,143 @@
+//! The facade's own promises: configuration is checked before anything is
+//! sent, the Cloudinary account id is given once, credentials never show.
+
+use httpmock::MockServer;
+use saas_admin::{parse_account_url, Cloudinary, ConfigError, Ods, Region};
+
+const KEY: &str = "key-1234567890";
+const SECRET: &str = "s3cr3t-abcdefgh";
+
+#[test]
+fn account_urls_split_into_id_key_and_secret() {
+    assert_eq!(
+        parse_account_url("account://KEY:SEC:RET@acc-1").unwrap(),
+        ("acc-1", "KEY", "SEC:RET")
+    );
+    for bad in [
+        "cloudinary://KEY:SECRET@acc",
+        "account://KEYSECRET@acc",
+        "account://KEY:SECRET@",
+        "account://:SECRET@acc",
+        "account://KEY:@acc",
+        "account://KEY:SECRET",
+    ] {
+        let err = parse_account_url(bad).unwrap_err();
+        assert_eq!(
+            err,
+            ConfigError::Malformed {
+                name: "the Cloudinary account URL",
+                expected: "account://KEY:SECRET@ACCOUNT_ID"
+            },
+            "{bad}"
+        );
+        // The message says what is expected and never echoes the input.
+        let message = err.to_string();
+        assert!(
+            message.contains("account://KEY:SECRET@ACCOUNT_ID"),
+            "{message}"
+        );
+        assert!(!message.contains("SECRET@acc"), "{message}");
+    }
+}
+
+#[test]
+fn bad_configuration_is_refused_with_a_clear_error() {
+    assert_eq!(
+        Ods::new("", KEY).unwrap_err().to_string(),
+        "the Opendatasoft domain is empty"
+    );
+    assert_eq!(
+        Ods::new("https://portal.example.com", KEY).unwrap_err(),
+        ConfigError::Malformed {
+            name: "the Opendatasoft domain",
+            expected: "a host name such as yourportal.opendatasoft.com, without scheme or path",
+        }
+    );
+    assert_eq!(
+        Ods::new("portal.example.com", " ").unwrap_err().to_string(),
+        "the Opendatasoft API key is empty"
+    );
+    assert_eq!(
+        Ods::with_base_url("ftp://portal.example.com", KEY)
+            .unwrap_err()
+            .to_string(),
+        "the Opendatasoft base URL is malformed: expected an absolute http:// or https:// URL"
+    );
+    assert_eq!(
+        Cloudinary::new("acc", KEY, "", Region::Eu)
+            .unwrap_err()
+            .to_string(),
+        "the Cloudinary API secret is empty"
+    );
+    let with_line_break = format!("{SECRET}\r\nX-Injected: 1");
+    let err = Cloudinary::new("acc", KEY, &with_line_break, Region::Us).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the Cloudinary API key or secret contains control characters (a line break?)"
+    );
+}
+
+#[test]
+fn debug_output_never_shows_credentials() {
+    let ods = Ods::new("portal.example.com", KEY).unwrap();
+    let cloudinary = Cloudinary::new("acc-1", KEY, SECRET, Region::Ap).unwrap();
+    for text in [
+        format!("{ods:?}"),
+        format!("{cloudinary:?}"),
+        format!("{:?}", ods.client()),
+        format!("{:?}", cloudinary.client()),
+    ] {
+        assert!(!text.contains(KEY), "{text}");
+        assert!(!text.contains(SECRET), "{text}");
+    }
+    assert_eq!(
+        format!("{cloudinary:?}"),
+        r#"Cloudinary { base_url: "https://api-ap.cloudinary.com", account_id: "acc-1", .. }"#
+    );
+    assert_eq!(
+        format!("{ods:?}"),
+        r#"Ods { base_url: "https://portal.example.com/api/automation/v1.0", .. }"#
+    );
+}
+
+#[tokio::test]
+async fn cloudinary_calls_carry_the_configured_account_id_and_basic_auth() {
+    let server = MockServer::start_async().await;
+    // base64("key-1234567890:s3cr3t-abcdefgh")
+    let mock = server.mock(|when, then| {
+        when.method("GET")
+            .path("/v1_1/provisioning/accounts/acc-42/user_groups")
+            .header(
+                "authorization",
+                "Basic a2V5LTEyMzQ1Njc4OTA6czNjcjN0LWFiY2RlZmdo",
+            );
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(r#"{"user_groups":[{"id":"g1","name":"editors"}]}"#);
+    });
+    // A trailing slash on the base URL does not double the path's slash.
+    let base_url = format!("{}/", server.base_url());
+    let cloudinary = Cloudinary::with_base_url(&base_url, "acc-42", KEY, SECRET).unwrap();
+    let groups = cloudinary.list_user_groups().send().await.unwrap();
+    assert_eq!(groups.user_groups.len(), 1);
+    assert_eq!(groups.user_groups[0].name, "editors");
+    mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn ods_calls_carry_the_api_key_header() {
+    let server = MockServer::start_async().await;
+    let mock = server.mock(|when, then| {
+        when.method("DELETE")
+            .path("/groups/stewards/")
+            .header("authorization", format!("Apikey {KEY}"));
+        then.status(204);
+    });
+    let ods = Ods::with_base_url(&server.base_url(), KEY).unwrap();
+    ods.delete_user_group()
+        .group_uid("stewards")
+        .send()
+        .await
+        .unwrap();
+    mock.assert_async().await;
+}
