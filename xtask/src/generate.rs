@@ -444,3 +444,127 @@ fn format_rust(header: &str, tokens: TokenStream) -> Result<String, String> {
         .map_err(|e| format!("rustfmt output is not UTF-8: {e}"))?;
     Ok(format!("{header}\n\n{formatted}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A one-operation spec around `operation` (YAML, indented for `paths`).
+    fn spec(operation: &str) -> OpenAPI {
+        let text = format!(
+            r#"
+openapi: 3.0.3
+info: {{title: Test, version: "1"}}
+tags: [{{name: Things}}]
+paths:
+  /things/{{id}}:
+    get:
+{operation}
+components:
+  schemas:
+    Thing: {{type: object, properties: {{id: {{type: string}}}}}}
+    Error: {{type: object, properties: {{message: {{type: string}}}}}}
+"#
+        );
+        parse(&text).unwrap()
+    }
+
+    const GOOD: &str = r#"
+      operationId: get_thing
+      tags: [Things]
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
+        '404': {description: no, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
+"#;
+
+    #[test]
+    fn a_good_spec_generates_client_and_mocks() {
+        let spec = spec(GOOD);
+        assert!(lint::check(&spec).is_empty());
+        run_progenitor("t.yaml", &spec, |g, s| g.generate_tokens(s)).unwrap();
+        run_progenitor("t.yaml", &mock_view(&spec), |g, s| g.httpmock(s, "crate")).unwrap();
+    }
+
+    #[test]
+    fn a_progenitor_error_names_the_spec_the_operation_and_the_reason() {
+        let cookie = GOOD.replace("in: path", "in: cookie");
+        let problems =
+            run_progenitor("t.yaml", &spec(&cookie), |g, s| g.generate_tokens(s)).unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with(
+                "t.yaml: operation get_thing (GET /things/{id}): progenitor cannot generate it: "
+            ),
+            "{}",
+            problems[0]
+        );
+        assert!(problems[0].contains("cookie"), "{}", problems[0]);
+    }
+
+    #[test]
+    fn a_progenitor_panic_becomes_a_message_without_a_backtrace() {
+        // progenitor's mocks panic on a status with no reason phrase; the
+        // raw spec (not the mock view) shows how such a panic is reported.
+        let with_420 = GOOD.replace("'404'", "'420'");
+        let problems =
+            run_progenitor("t.yaml", &spec(&with_420), |g, s| g.httpmock(s, "crate")).unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("t.yaml: operation get_thing (GET /things/{id}): progenitor cannot generate it: called `Option::unwrap()` on a `None` value (progenitor panicked at "), "{}", problems[0]);
+        // The mock view turns 420 into the 4XX range, which generates.
+        run_progenitor("t.yaml", &mock_view(&spec(&with_420)), |g, s| {
+            g.httpmock(s, "crate")
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn the_lint_names_each_rule_an_operation_breaks() {
+        let bad = r#"
+      operationId: GetThing
+      tags: [Things, Others]
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      requestBody:
+        content: {multipart/form-data: {schema: {type: object}}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
+        '201': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
+        default: {description: no}
+"#;
+        assert_eq!(
+            lint::check(&spec(bad)),
+            [
+                "operation GetThing (GET /things/{id}): its operationId must be snake_case, to read as a Rust method",
+                "operation GetThing (GET /things/{id}): has 2 tags; it needs exactly one",
+                "operation GetThing (GET /things/{id}): has a `default` response; declare each status instead",
+                "operation GetThing (GET /things/{id}): its success responses have different bodies; they must share one schema",
+                "operation GetThing (GET /things/{id}): declares no error status",
+                "operation GetThing (GET /things/{id}): its request body is multipart/form-data, which progenitor cannot send; write that method by hand (DESIGN.md, curating a spec, rule 10)",
+            ]
+        );
+    }
+
+    #[test]
+    fn formatting_is_deterministic_and_uses_line_doc_comments() {
+        let tokens = || {
+            quote! {
+                #[doc = "First line.\n\nSecond paragraph."]
+                pub fn f() {}
+            }
+        };
+        let once = format_rust("// header", tokens()).unwrap();
+        assert_eq!(once, format_rust("// header", tokens()).unwrap());
+        assert_eq!(
+            once,
+            "// header\n\n/// First line.\n///\n/// Second paragraph.\npub fn f() {}\n"
+        );
+    }
+
+    #[test]
+    fn a_spec_in_another_openapi_version_is_refused() {
+        let err = parse("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n").unwrap_err();
+        assert_eq!(err, "declares OpenAPI 3.1.0; the specs are OpenAPI 3.0.x");
+    }
+}
