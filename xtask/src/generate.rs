@@ -39,6 +39,7 @@ pub fn render(root: &Path, api: &Api) -> Result<Vec<File>, Vec<String>> {
     let client = run_progenitor(api.spec, &spec, |g, s| g.generate_tokens(s))?;
     let mock = run_progenitor(api.spec, &mock_view(&spec), |g, s| g.httpmock(s, "crate"))?;
     let examples = examples(&spec).map_err(|e| vec![format!("{}: {e}", api.spec)])?;
+    let facts = spec_facts(&spec);
     let facade = facade_methods(api, &spec);
 
     let header = format!(
@@ -56,6 +57,7 @@ pub fn render(root: &Path, api: &Api) -> Result<Vec<File>, Vec<String>> {
             format!("{}/src/generated_examples.rs", api.crate_dir),
             examples,
         )?,
+        file(format!("{}/src/generated_spec.rs", api.crate_dir), facts)?,
         file(api.facade_file.to_string(), facade)?,
     ])
 }
@@ -239,6 +241,18 @@ fn only(spec: &OpenAPI, path: &str, method: &str) -> OpenAPI {
             .insert(path.to_string(), ReferenceOr::Item(kept));
     }
     single
+}
+
+/// What the hooks need to know of the spec at run time: which operations
+/// take no credentials (`security: []`), so none are sent to them.
+fn spec_facts(spec: &OpenAPI) -> TokenStream {
+    let public = lint::operations(spec)
+        .filter(|(_, _, op)| op.security.as_ref().is_some_and(|s| s.is_empty()))
+        .map(|(_, _, op)| op.operation_id.as_deref().unwrap_or_default());
+    quote! {
+        /// The operations that take no credentials: none are sent to them.
+        pub const PUBLIC_OPERATIONS: &[&str] = &[#(#public),*];
+    }
 }
 
 /// The operation list and the spec's example bodies, as code: tests and

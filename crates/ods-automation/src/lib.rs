@@ -24,6 +24,10 @@ pub use generated::*;
 #[path = "generated_httpmock.rs"]
 pub mod mock;
 
+/// Facts of the spec the client needs at run time.
+#[path = "generated_spec.rs"]
+pub mod spec;
+
 /// The spec's operations and example bodies: `examples::example("list_user_groups", 200)`.
 #[cfg(feature = "mock")]
 #[path = "generated_examples.rs"]
@@ -43,9 +47,10 @@ impl progenitor_client::ClientHooks<Runtime> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        _info: &progenitor_client::OperationInfo,
+        info: &progenitor_client::OperationInfo,
     ) -> Result<(), Error<E>> {
-        self.inner.prepare(request);
+        let authenticated = !spec::PUBLIC_OPERATIONS.contains(&info.operation_id);
+        self.inner.prepare(request, authenticated);
         Ok(())
     }
 }

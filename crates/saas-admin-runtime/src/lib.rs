@@ -117,10 +117,15 @@ impl Runtime {
         })
     }
 
-    /// Prepares a request before it is sent: adds the credentials.
-    pub fn prepare(&self, request: &mut reqwest::Request) {
-        if let Some(value) = &self.authorization {
-            request.headers_mut().insert(AUTHORIZATION, value.clone());
+    /// Prepares a request before it is sent: adds the credentials, unless
+    /// the operation is public (`authenticated` is false), where sending
+    /// them would only expose them.
+    pub fn prepare(&self, request: &mut reqwest::Request, authenticated: bool) {
+        match &self.authorization {
+            Some(value) if authenticated => {
+                request.headers_mut().insert(AUTHORIZATION, value.clone());
+            }
+            _ => {}
         }
     }
 }
@@ -168,17 +173,23 @@ mod tests {
         }
     }
 
-    fn authorization_of(auth: &Auth) -> Option<HeaderValue> {
+    fn authorization_of(auth: &Auth, authenticated: bool) -> Option<HeaderValue> {
         let runtime = Runtime::new(auth).unwrap();
         let mut request =
             reqwest::Request::new(reqwest::Method::GET, "http://127.0.0.1/x".parse().unwrap());
-        runtime.prepare(&mut request);
+        runtime.prepare(&mut request, authenticated);
         request.headers().get(AUTHORIZATION).cloned()
     }
 
     #[test]
+    fn public_operations_get_no_credentials() {
+        let auth = Auth::ApiKey(Secret::new("k3y"));
+        assert_eq!(authorization_of(&auth, false), None);
+    }
+
+    #[test]
     fn api_key_goes_in_the_authorization_header() {
-        let value = authorization_of(&Auth::ApiKey(Secret::new("k3y"))).unwrap();
+        let value = authorization_of(&Auth::ApiKey(Secret::new("k3y")), true).unwrap();
         assert_eq!(value, "Apikey k3y");
         assert!(value.is_sensitive());
     }
@@ -189,7 +200,7 @@ mod tests {
             username: Secret::new("123456789012345"),
             password: Secret::new("abcd_EFGH-ijkl"),
         };
-        let value = authorization_of(&auth).unwrap();
+        let value = authorization_of(&auth, true).unwrap();
         // base64("123456789012345:abcd_EFGH-ijkl")
         assert_eq!(value, "Basic MTIzNDU2Nzg5MDEyMzQ1OmFiY2RfRUZHSC1pamts");
         assert!(value.is_sensitive());
@@ -197,7 +208,7 @@ mod tests {
 
     #[test]
     fn no_auth_sends_no_header() {
-        assert_eq!(authorization_of(&Auth::None), None);
+        assert_eq!(authorization_of(&Auth::None, true), None);
     }
 
     #[test]
