@@ -7,6 +7,7 @@
 
 #![forbid(unsafe_code)]
 
+mod drift;
 mod generate;
 mod lint;
 
@@ -50,7 +51,8 @@ pub const APIS: [Api; 2] = [
     },
 ];
 
-const USAGE: &str = "usage: cargo xtask generate [--check]";
+const USAGE: &str =
+    "usage: cargo xtask generate [--check]\n       cargo xtask drift VENDOR_OPENAPI_DOCUMENT";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["generate"] => generate_all(false),
         ["generate", "--check"] => generate_all(true),
+        ["drift", vendor] => drift(Path::new(vendor)),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -74,6 +77,26 @@ fn workspace_root() -> PathBuf {
         .parent()
         .expect("xtask lives inside the workspace")
         .to_path_buf()
+}
+
+/// Prints how the curated spec that a vendor document describes differs
+/// from it.
+fn drift(vendor_path: &Path) -> Result<(), String> {
+    let vendor = drift::load(vendor_path)?;
+    let root = workspace_root();
+    let curated = APIS
+        .iter()
+        .map(|api| Ok((api.spec.to_string(), drift::load(&root.join(api.spec))?)))
+        .collect::<Result<Vec<_>, String>>()?;
+    let (name, spec) = drift::closest(&vendor, &curated).ok_or_else(|| {
+        format!(
+            "{}: shares no operation with any curated spec",
+            vendor_path.display()
+        )
+    })?;
+    let (report, _) = drift::report(name, spec, &vendor_path.display().to_string(), &vendor);
+    print!("{report}");
+    Ok(())
 }
 
 /// Renders every API; then either writes the files or, with `check`,
