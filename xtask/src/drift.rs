@@ -124,6 +124,7 @@ fn fields<'a>(
     schema: &'a Value,
     prefix: &str,
     depth: usize,
+    request: bool,
     out: &mut BTreeMap<String, &'a Value>,
 ) {
     if depth > 4 {
@@ -132,15 +133,19 @@ fn fields<'a>(
     let schema = resolve(doc, schema);
     if let Some(properties) = schema["properties"].as_object() {
         for (name, field) in properties {
+            // What the server sets is not part of a request.
+            if request && resolve(doc, field)["readOnly"] == true {
+                continue;
+            }
             let path = format!("{prefix}{name}");
             if out.insert(path.clone(), field).is_none() {
-                fields(doc, field, &format!("{path}."), depth + 1, out);
+                fields(doc, field, &format!("{path}."), depth + 1, request, out);
             }
         }
     }
     for combined in ["allOf", "oneOf", "anyOf"] {
         for part in schema[combined].as_array().into_iter().flatten() {
-            fields(doc, part, prefix, depth + 1, out);
+            fields(doc, part, prefix, depth + 1, request, out);
         }
     }
     if schema["type"] == "array" {
@@ -148,7 +153,14 @@ fn fields<'a>(
             Some(field) => format!("{field}[]."),
             None => "[].".to_string(),
         };
-        fields(doc, &schema["items"], &items_prefix, depth + 1, out);
+        fields(
+            doc,
+            &schema["items"],
+            &items_prefix,
+            depth + 1,
+            request,
+            out,
+        );
     }
 }
 
@@ -213,12 +225,12 @@ fn facts(doc: &Value, op: &Op) -> Facts {
             ),
         );
     }
-    let body_fields = |content: &Value| {
+    let body_fields = |content: &Value, request: bool| {
         let mut out = BTreeMap::new();
         if let Some(media) = content.as_object() {
             for media in media.values() {
                 let mut found = BTreeMap::new();
-                fields(doc, &media["schema"], "", 0, &mut found);
+                fields(doc, &media["schema"], "", 0, request, &mut found);
                 for (name, schema) in found {
                     out.insert(name, (type_name(doc, schema), enum_values(doc, schema)));
                 }
@@ -226,7 +238,7 @@ fn facts(doc: &Value, op: &Op) -> Facts {
         }
         out
     };
-    facts.request = body_fields(&resolve(doc, &op.op["requestBody"])["content"]);
+    facts.request = body_fields(&resolve(doc, &op.op["requestBody"])["content"], true);
     if let Some(responses) = op.op["responses"].as_object() {
         for (status, response) in responses {
             if status == "default" {
@@ -236,7 +248,7 @@ fn facts(doc: &Value, op: &Op) -> Facts {
             if status.starts_with('2') {
                 facts
                     .response
-                    .extend(body_fields(&resolve(doc, response)["content"]));
+                    .extend(body_fields(&resolve(doc, response)["content"], false));
             }
         }
     }
@@ -465,7 +477,7 @@ mod tests {
                         "results": {"type": "array", "items": {"$ref": "#/components/schemas/Group"}}
                     }},
                     "Group": {"type": "object", "properties": {
-                        "uid": {"type": "string"}, "title": {"type": "string"}, "color": {"type": "string"}
+                        "uid": {"type": "string", "readOnly": true}, "title": {"type": "string"}, "color": {"type": "string"}
                     }}
                 }
             }
@@ -488,6 +500,11 @@ mod tests {
                             "400": {"description": "bad"},
                             "429": {"description": "slow down"}
                         }
+                    },
+                    "post": {
+                        "operationId": "create_group",
+                        "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"title": {"type": "string"}}}}}},
+                        "responses": {"201": {"description": "created"}}
                     }
                 },
                 "/groups/{id}/": {
@@ -510,7 +527,13 @@ mod tests {
 
     #[test]
     fn the_report_lists_every_difference_per_operation() {
-        let (text, missing) = report("ours.yaml", &curated(), "theirs.json", &vendor());
+        let mut curated = curated();
+        let create = curated["paths"]["/groups/"]
+            .as_object_mut()
+            .unwrap()
+            .remove("post")
+            .unwrap();
+        let (text, missing) = report("ours.yaml", &curated, "theirs.json", &vendor());
         assert_eq!(missing, 1);
         assert_eq!(
             text,
@@ -528,6 +551,16 @@ mod tests {
              \x20 response field results[].title: type string in the vendor's, integer here\n\
              \x20 status codes not in the vendor's: 429\n\
              1 of 2 shared operations differ in parameters, fields, enums or status codes\n"
+        );
+
+        // With the create operation back: the vendor's read-only `uid` is not
+        // expected in the request, but its `color` is.
+        curated["paths"]["/groups/"]["post"] = create;
+        let (text, missing) = report("ours.yaml", &curated, "theirs.json", &vendor());
+        assert_eq!(missing, 0);
+        assert!(
+            text.contains("POST /groups/ (create_group, vendor's create-group):\n  request fields missing: color\n"),
+            "{text}"
         );
     }
 
