@@ -87,7 +87,10 @@ fn settings() -> GenerationSettings {
         .with_hooks(HooksMode::Expected)
         .with_inner_type(quote!(saas_admin_runtime::Runtime))
         .with_derive("schemars::JsonSchema")
-        .with_derive("PartialEq");
+        .with_derive("PartialEq")
+        // A spec's `Secret` schema (a secret the service returns) becomes the
+        // runtime's `Secret`, which never shows in Debug output or logs.
+        .with_replacement("Secret", "saas_admin_runtime::Secret", std::iter::empty());
     settings
 }
 

@@ -32,6 +32,33 @@ impl fmt::Debug for Secret {
     }
 }
 
+// A secret the service returns (a generated access key's secret, say) is a
+// field of the generated types: it decodes and encodes as the plain string,
+// and only `expose` shows it to code.
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Secret)
+    }
+}
+
+impl schemars::JsonSchema for Secret {
+    fn schema_name() -> String {
+        "Secret".to_string()
+    }
+
+    fn json_schema(generator: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+        let mut schema = String::json_schema(generator).into_object();
+        schema.format = Some("password".to_string());
+        schema.into()
+    }
+}
+
 impl fmt::Display for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<redacted>")
@@ -224,6 +251,14 @@ mod tests {
             password: Secret::new("secret\n"),
         };
         assert_eq!(Runtime::new(&auth).unwrap_err(), InvalidCredential);
+    }
+
+    #[test]
+    fn a_secret_field_decodes_and_encodes_as_its_string_but_never_prints() {
+        let secret: Secret = serde_json::from_str(r#""s3cr3t""#).unwrap();
+        assert_eq!(secret.expose(), "s3cr3t");
+        assert_eq!(serde_json::to_string(&secret).unwrap(), r#""s3cr3t""#);
+        assert_eq!(format!("{secret:?} {secret}"), "Secret(<redacted>) <redacted>");
     }
 
     #[test]
