@@ -19,5 +19,8 @@ fn every_operation_of_the_spec_is_mocked_by_a_test() {
         .map(|(id, _, _)| *id)
         .filter(|id| !sources.contains(&format!("server.{id}(")))
         .collect();
-    assert!(untested.is_empty(), "operations without a test: {untested:?}");
+    assert!(
+        untested.is_empty(),
+        "operations without a test: {untested:?}"
+    );
 }
