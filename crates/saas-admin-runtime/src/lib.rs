@@ -258,7 +258,10 @@ mod tests {
         let secret: Secret = serde_json::from_str(r#""s3cr3t""#).unwrap();
         assert_eq!(secret.expose(), "s3cr3t");
         assert_eq!(serde_json::to_string(&secret).unwrap(), r#""s3cr3t""#);
-        assert_eq!(format!("{secret:?} {secret}"), "Secret(<redacted>) <redacted>");
+        assert_eq!(
+            format!("{secret:?} {secret}"),
+            "Secret(<redacted>) <redacted>"
+        );
     }
 
     #[test]
