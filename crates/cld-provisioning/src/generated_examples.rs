@@ -42,6 +42,201 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
         "DELETE",
         "/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}/users/{user_id}",
     ),
+    (
+        "list_product_environments",
+        "GET",
+        "/v1_1/provisioning/accounts/{account_id}/sub_accounts",
+    ),
+    (
+        "create_product_environment",
+        "POST",
+        "/v1_1/provisioning/accounts/{account_id}/sub_accounts",
+    ),
+    (
+        "get_product_environment",
+        "GET",
+        "/v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}",
+    ),
+    (
+        "update_product_environment",
+        "PUT",
+        "/v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}",
+    ),
+    (
+        "delete_product_environment",
+        "DELETE",
+        "/v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}",
+    ),
+    (
+        "list_access_keys",
+        "GET",
+        "/v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}/access_keys",
+    ),
+    (
+        "generate_access_key",
+        "POST",
+        "/v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}/access_keys",
+    ),
+    (
+        "delete_access_key_by_name",
+        "DELETE",
+        "/v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}/access_keys",
+    ),
+    (
+        "update_access_key",
+        "PUT",
+        "/v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}/access_keys/{key}",
+    ),
+    (
+        "delete_access_key",
+        "DELETE",
+        "/v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}/access_keys/{key}",
+    ),
+    (
+        "get_billing_usage",
+        "GET",
+        "/v1_1/provisioning/accounts/{account_id}/billing_usage",
+    ),
+    (
+        "list_users",
+        "GET",
+        "/v1_1/provisioning/accounts/{account_id}/users",
+    ),
+    (
+        "create_user",
+        "POST",
+        "/v1_1/provisioning/accounts/{account_id}/users",
+    ),
+    (
+        "get_user",
+        "GET",
+        "/v1_1/provisioning/accounts/{account_id}/users/{user_id}",
+    ),
+    (
+        "update_user",
+        "PUT",
+        "/v1_1/provisioning/accounts/{account_id}/users/{user_id}",
+    ),
+    (
+        "delete_user",
+        "DELETE",
+        "/v1_1/provisioning/accounts/{account_id}/users/{user_id}",
+    ),
+    (
+        "list_groups_of_user",
+        "GET",
+        "/v1_1/provisioning/accounts/{account_id}/users/{user_id}/groups",
+    ),
+    (
+        "list_product_environments_of_user",
+        "GET",
+        "/v1_1/provisioning/accounts/{account_id}/users/{user_id}/sub_accounts",
+    ),
+    (
+        "get_permissions_catalog",
+        "GET",
+        "/v2/accounts/permissions/public/catalog",
+    ),
+    (
+        "validate_cedar_policy",
+        "POST",
+        "/v2/accounts/permissions/public/validate",
+    ),
+    (
+        "get_cedar_schema",
+        "GET",
+        "/v2/accounts/permissions/public/schema",
+    ),
+    (
+        "list_system_policies",
+        "GET",
+        "/v2/accounts/{account_id}/permissions/policies/system",
+    ),
+    (
+        "list_custom_policies",
+        "GET",
+        "/v2/accounts/{account_id}/permissions/policies/custom",
+    ),
+    (
+        "create_custom_policy",
+        "POST",
+        "/v2/accounts/{account_id}/permissions/policies/custom",
+    ),
+    (
+        "get_custom_policy",
+        "GET",
+        "/v2/accounts/{account_id}/permissions/policies/custom/{policy_id}",
+    ),
+    (
+        "update_custom_policy",
+        "PUT",
+        "/v2/accounts/{account_id}/permissions/policies/custom/{policy_id}",
+    ),
+    (
+        "delete_custom_policy",
+        "DELETE",
+        "/v2/accounts/{account_id}/permissions/policies/custom/{policy_id}",
+    ),
+    (
+        "list_effective_policies",
+        "GET",
+        "/v2/accounts/{account_id}/permissions/policies/effective",
+    ),
+    (
+        "list_roles",
+        "GET",
+        "/v2/accounts/{account_id}/permissions/roles",
+    ),
+    (
+        "create_role",
+        "POST",
+        "/v2/accounts/{account_id}/permissions/roles",
+    ),
+    (
+        "get_role",
+        "GET",
+        "/v2/accounts/{account_id}/permissions/roles/{role_id}",
+    ),
+    (
+        "update_role",
+        "PUT",
+        "/v2/accounts/{account_id}/permissions/roles/{role_id}",
+    ),
+    (
+        "delete_role",
+        "DELETE",
+        "/v2/accounts/{account_id}/permissions/roles/{role_id}",
+    ),
+    (
+        "list_principal_roles",
+        "GET",
+        "/v2/accounts/{account_id}/permissions/principal_roles",
+    ),
+    (
+        "update_principal_roles",
+        "PUT",
+        "/v2/accounts/{account_id}/permissions/principal_roles",
+    ),
+    (
+        "inspect_principal_roles",
+        "GET",
+        "/v2/accounts/{account_id}/permissions/principal_roles/inspect",
+    ),
+    (
+        "inspect_principal_roles_batch",
+        "POST",
+        "/v2/accounts/{account_id}/permissions/principal_roles/inspect",
+    ),
+    (
+        "list_role_principals",
+        "GET",
+        "/v2/accounts/{account_id}/permissions/roles/{role_id}/principals",
+    ),
+    (
+        "update_role_principals",
+        "PUT",
+        "/v2/accounts/{account_id}/permissions/roles/{role_id}/principals",
+    ),
 ];
 /// The spec's example body for an operation's response status, as JSON.
 pub fn example(operation_id: &str, status: u16) -> Option<&'static str> {
@@ -204,6 +399,801 @@ pub fn example(operation_id: &str, status: u16) -> Option<&'static str> {
         }
         ("remove_user_from_user_group", 429u16) => {
             Some("{\"error\":{\"message\":\"Too many requests\"}}")
+        }
+        ("list_product_environments", 200u16) => {
+            Some(
+                "{\"sub_accounts\":[{\"api_access_keys\":[{\"enabled\":true,\"key\":\"123456789012345\",\"secret\":\"asdf1JKL2xyz3ABc4s3c5reT01DfaKez\"}],\"cloud_name\":\"product1\",\"created_at\":\"2016-09-27T08:00:16Z\",\"enabled\":true,\"id\":\"abcde1fghij2klmno3pqrst4uvwxy5z\",\"name\":\"Product1 Application\",\"updated_at\":\"2016-09-27T08:00:16Z\"},{\"api_access_keys\":[{\"enabled\":true,\"key\":\"543210987654321\",\"secret\":\"T415i5mYs3cr3TkeYN0tR3a77y0o0\"}],\"cloud_name\":\"product2\",\"created_at\":\"2016-03-15T11:44:48Z\",\"enabled\":true,\"id\":\"0aaaaa1bbbbb2ccccc3ddddd4eeeee5f\",\"name\":\"Product2 Application\",\"updated_at\":\"2016-03-15T11:44:48Z\"}]}",
+            )
+        }
+        ("list_product_environments", 400u16) => {
+            Some("{\"error\":{\"message\":\"Bad request\"}}")
+        }
+        ("list_product_environments", 401u16) => {
+            Some("{\"error\":{\"message\":\"Invalid credentials\"}}")
+        }
+        ("list_product_environments", 403u16) => {
+            Some("{\"error\":{\"message\":\"Not allowed\"}}")
+        }
+        ("list_product_environments", 404u16) => {
+            Some("{\"error\":{\"message\":\"not found\"}}")
+        }
+        ("list_product_environments", 409u16) => {
+            Some("{\"error\":{\"message\":\"Already exists\"}}")
+        }
+        ("list_product_environments", 420u16) => {
+            Some("{\"error\":{\"message\":\"Max usage rate exceeded\"}}")
+        }
+        ("list_product_environments", 429u16) => {
+            Some("{\"error\":{\"message\":\"Too many requests\"}}")
+        }
+        ("create_product_environment", 200u16) => {
+            Some(
+                "{\"api_access_keys\":[{\"enabled\":true,\"key\":\"135792468054321\",\"secret\":\"w4aTi5Y0u6k3YN0773lL1nGyUt0Da8\"}],\"cloud_name\":\"product3\",\"created_at\":\"2016-09-27T11:15:35Z\",\"enabled\":false,\"id\":\"555asdf0000zxcvb3456qwerty\",\"name\":\"Product3 Application\",\"updated_at\":\"2016-09-27T11:15:35Z\"}",
+            )
+        }
+        ("create_product_environment", 400u16) => {
+            Some("{\"error\":{\"message\":\"Bad request\"}}")
+        }
+        ("create_product_environment", 401u16) => {
+            Some("{\"error\":{\"message\":\"Invalid credentials\"}}")
+        }
+        ("create_product_environment", 403u16) => {
+            Some("{\"error\":{\"message\":\"Not allowed\"}}")
+        }
+        ("create_product_environment", 409u16) => {
+            Some("{\"error\":{\"message\":\"Already exists\"}}")
+        }
+        ("create_product_environment", 420u16) => {
+            Some("{\"error\":{\"message\":\"Max usage rate exceeded\"}}")
+        }
+        ("create_product_environment", 429u16) => {
+            Some("{\"error\":{\"message\":\"Too many requests\"}}")
+        }
+        ("get_product_environment", 200u16) => {
+            Some(
+                "{\"api_access_keys\":[{\"enabled\":true,\"key\":\"123456789012345\",\"secret\":\"asdf1JKL2xyz3ABc4s3c5reT01DfaKez\"}],\"cloud_name\":\"product1\",\"created_at\":\"2016-09-27T08:00:16Z\",\"enabled\":true,\"id\":\"abcde1fghij2klmno3pqrst4uvwxy5z\",\"name\":\"Product1 Application\",\"updated_at\":\"2016-09-27T08:00:16Z\"}",
+            )
+        }
+        ("get_product_environment", 400u16) => {
+            Some("{\"error\":{\"message\":\"Bad request\"}}")
+        }
+        ("get_product_environment", 401u16) => {
+            Some("{\"error\":{\"message\":\"Invalid credentials\"}}")
+        }
+        ("get_product_environment", 404u16) => {
+            Some("{\"error\":{\"message\":\"not found\"}}")
+        }
+        ("get_product_environment", 420u16) => {
+            Some("{\"error\":{\"message\":\"Max usage rate exceeded\"}}")
+        }
+        ("get_product_environment", 429u16) => {
+            Some("{\"error\":{\"message\":\"Too many requests\"}}")
+        }
+        ("update_product_environment", 200u16) => {
+            Some(
+                "{\"api_access_keys\":[{\"enabled\":true,\"key\":\"123456789012345\",\"secret\":\"asdf1JKL2xyz3ABc4s3c5reT01DfaKez\"}],\"cloud_name\":\"product1\",\"created_at\":\"2016-09-27T08:00:16Z\",\"enabled\":true,\"id\":\"abcde1fghij2klmno3pqrst4uvwxy5z\",\"name\":\"Product1 Application (EU)\",\"updated_at\":\"2024-05-02T14:31:07Z\"}",
+            )
+        }
+        ("update_product_environment", 400u16) => {
+            Some("{\"error\":{\"message\":\"Bad request\"}}")
+        }
+        ("update_product_environment", 401u16) => {
+            Some("{\"error\":{\"message\":\"Invalid credentials\"}}")
+        }
+        ("update_product_environment", 403u16) => {
+            Some("{\"error\":{\"message\":\"Not allowed\"}}")
+        }
+        ("update_product_environment", 404u16) => {
+            Some("{\"error\":{\"message\":\"not found\"}}")
+        }
+        ("update_product_environment", 409u16) => {
+            Some("{\"error\":{\"message\":\"Already exists\"}}")
+        }
+        ("update_product_environment", 420u16) => {
+            Some("{\"error\":{\"message\":\"Max usage rate exceeded\"}}")
+        }
+        ("update_product_environment", 429u16) => {
+            Some("{\"error\":{\"message\":\"Too many requests\"}}")
+        }
+        ("delete_product_environment", 200u16) => Some("{\"message\":\"ok\"}"),
+        ("delete_product_environment", 400u16) => {
+            Some("{\"error\":{\"message\":\"Bad request\"}}")
+        }
+        ("delete_product_environment", 401u16) => {
+            Some("{\"error\":{\"message\":\"Invalid credentials\"}}")
+        }
+        ("delete_product_environment", 403u16) => {
+            Some("{\"error\":{\"message\":\"Not allowed\"}}")
+        }
+        ("delete_product_environment", 404u16) => {
+            Some("{\"error\":{\"message\":\"not found\"}}")
+        }
+        ("delete_product_environment", 420u16) => {
+            Some("{\"error\":{\"message\":\"Max usage rate exceeded\"}}")
+        }
+        ("delete_product_environment", 429u16) => {
+            Some("{\"error\":{\"message\":\"Too many requests\"}}")
+        }
+        ("list_access_keys", 200u16) => {
+            Some(
+                "{\"access_keys\":[{\"api_key\":\"814814814814814\",\"api_secret\":\"QcsQcsQcsQcsQcsQcsQcsQcsQcs\",\"created_at\":\"2022-03-15T11:44:48Z\",\"enabled\":true,\"name\":\"main_key\",\"updated_at\":\"2023-08-10T09:23:45Z\"},{\"api_key\":\"418418418418418\",\"api_secret\":\"scQscQscQscQscQscQscQscQscQ\",\"created_at\":\"2023-09-10T09:23:45Z\",\"enabled\":false,\"name\":\"secondary_key\",\"updated_at\":\"2023-09-10T09:45:57Z\"}],\"total\":2}",
+            )
+        }
+        ("list_access_keys", 401u16) => {
+            Some("{\"error\":{\"message\":\"Invalid credentials\"}}")
+        }
+        ("list_access_keys", 404u16) => Some("{\"error\":{\"message\":\"not found\"}}"),
+        ("list_access_keys", 420u16) => {
+            Some("{\"error\":{\"message\":\"Max usage rate exceeded\"}}")
+        }
+        ("list_access_keys", 429u16) => {
+            Some("{\"error\":{\"message\":\"Too many requests\"}}")
+        }
+        ("generate_access_key", 200u16) => {
+            Some(
+                "{\"api_key\":\"814814814814814\",\"api_secret\":\"QcsQcsQcsQcsQcsQcsQcsQcsQcs\",\"created_at\":\"2022-03-15T11:44:48Z\",\"enabled\":true,\"name\":\"main_key\",\"updated_at\":\"2022-03-15T11:44:48Z\"}",
+            )
+        }
+        ("generate_access_key", 400u16) => {
+            Some("{\"error\":{\"message\":\"Bad request\"}}")
+        }
+        ("generate_access_key", 401u16) => {
+            Some("{\"error\":{\"message\":\"Invalid credentials\"}}")
+        }
+        ("generate_access_key", 403u16) => {
+            Some("{\"error\":{\"message\":\"Not allowed\"}}")
+        }
+        ("generate_access_key", 404u16) => {
+            Some("{\"error\":{\"message\":\"not found\"}}")
+        }
+        ("generate_access_key", 409u16) => {
+            Some("{\"error\":{\"message\":\"Already exists\"}}")
+        }
+        ("generate_access_key", 420u16) => {
+            Some("{\"error\":{\"message\":\"Max usage rate exceeded\"}}")
+        }
+        ("generate_access_key", 429u16) => {
+            Some("{\"error\":{\"message\":\"Too many requests\"}}")
+        }
+        ("delete_access_key_by_name", 200u16) => Some("{\"message\":\"ok\"}"),
+        ("delete_access_key_by_name", 400u16) => {
+            Some("{\"error\":{\"message\":\"Bad request\"}}")
+        }
+        ("delete_access_key_by_name", 401u16) => {
+            Some("{\"error\":{\"message\":\"Invalid credentials\"}}")
+        }
+        ("delete_access_key_by_name", 403u16) => {
+            Some("{\"error\":{\"message\":\"Not allowed\"}}")
+        }
+        ("delete_access_key_by_name", 404u16) => {
+            Some("{\"error\":{\"message\":\"not found\"}}")
+        }
+        ("delete_access_key_by_name", 420u16) => {
+            Some("{\"error\":{\"message\":\"Max usage rate exceeded\"}}")
+        }
+        ("delete_access_key_by_name", 429u16) => {
+            Some("{\"error\":{\"message\":\"Too many requests\"}}")
+        }
+        ("update_access_key", 200u16) => {
+            Some(
+                "{\"api_key\":\"814814814814814\",\"api_secret\":\"QcsQcsQcsQcsQcsQcsQcsQcsQcs\",\"created_at\":\"2022-03-15T11:44:48Z\",\"enabled\":true,\"name\":\"webhooks_key\",\"updated_at\":\"2023-08-10T09:23:45Z\"}",
+            )
+        }
+        ("update_access_key", 400u16) => {
+            Some("{\"error\":{\"message\":\"Bad request\"}}")
+        }
+        ("update_access_key", 401u16) => {
+            Some("{\"error\":{\"message\":\"Invalid credentials\"}}")
+        }
+        ("update_access_key", 403u16) => {
+            Some("{\"error\":{\"message\":\"Not allowed\"}}")
+        }
+        ("update_access_key", 404u16) => Some("{\"error\":{\"message\":\"not found\"}}"),
+        ("update_access_key", 409u16) => {
+            Some("{\"error\":{\"message\":\"Already exists\"}}")
+        }
+        ("update_access_key", 420u16) => {
+            Some("{\"error\":{\"message\":\"Max usage rate exceeded\"}}")
+        }
+        ("update_access_key", 429u16) => {
+            Some("{\"error\":{\"message\":\"Too many requests\"}}")
+        }
+        ("delete_access_key", 200u16) => Some("{\"message\":\"ok\"}"),
+        ("delete_access_key", 400u16) => {
+            Some("{\"error\":{\"message\":\"Bad request\"}}")
+        }
+        ("delete_access_key", 401u16) => {
+            Some("{\"error\":{\"message\":\"Invalid credentials\"}}")
+        }
+        ("delete_access_key", 403u16) => {
+            Some("{\"error\":{\"message\":\"Not allowed\"}}")
+        }
+        ("delete_access_key", 404u16) => Some("{\"error\":{\"message\":\"not found\"}}"),
+        ("delete_access_key", 420u16) => {
+            Some("{\"error\":{\"message\":\"Max usage rate exceeded\"}}")
+        }
+        ("delete_access_key", 429u16) => {
+            Some("{\"error\":{\"message\":\"Too many requests\"}}")
+        }
+        ("get_billing_usage", 200u16) => {
+            Some(
+                "[{\"metric_usage\":[{\"cycles\":[{\"breakdown\":{\"bandwidth_raw\":0.0,\"image_impressions\":932.46,\"storage_image\":517.71,\"storage_raw\":0.0,\"storage_video\":0.22,\"transformations_image\":59.39,\"transformations_video\":0.0,\"video_seconds\":790.21},\"from_day\":\"2025-02-05\",\"product_environment_breakdown\":[{\"bandwidth_raw\":0.0,\"cloud_name\":\"myproduct1\",\"image_impressions\":0.0,\"storage_image\":0.04,\"storage_raw\":0.0,\"storage_video\":0.11,\"transformations_image\":0.0,\"transformations_video\":0.0,\"video_seconds\":0.0},{\"bandwidth_raw\":0.0,\"cloud_name\":\"myproduct2\",\"image_impressions\":932.46,\"storage_image\":517.67,\"storage_raw\":0.0,\"storage_video\":0.11,\"transformations_image\":59.39,\"transformations_video\":0.0,\"video_seconds\":790.21}],\"to_day\":\"2025-03-04\",\"usage\":2300.0}],\"limit\":1350.0,\"metric\":\"credit\"}],\"plan_name\":\"Advanced Extra PAYG +\"}]",
+            )
+        }
+        ("get_billing_usage", 400u16) => {
+            Some("{\"error\":{\"message\":\"Bad request\"}}")
+        }
+        ("get_billing_usage", 401u16) => {
+            Some("{\"error\":{\"message\":\"Invalid credentials\"}}")
+        }
+        ("get_billing_usage", 403u16) => {
+            Some("{\"error\":{\"message\":\"Not allowed\"}}")
+        }
+        ("get_billing_usage", 404u16) => Some("{\"error\":{\"message\":\"not found\"}}"),
+        ("get_billing_usage", 429u16) => {
+            Some("{\"error\":{\"message\":\"Too many requests\"}}")
+        }
+        ("list_users", 200u16) => {
+            Some(
+                "{\"users\":[{\"all_sub_accounts\":true,\"created_at\":\"2020-01-13T05:16:06Z\",\"email\":\"john_smith@example.com\",\"enabled\":true,\"id\":\"139147faa12ce11f22cfaffa84b307\",\"last_login\":\"2022-01-11T15:11:04Z\",\"name\":\"john_smith\",\"pending\":true,\"role\":\"media_library_user\",\"updated_at\":\"2020-01-13T05:16:06Z\"},{\"all_sub_accounts\":true,\"created_at\":\"2019-01-13T05:16:05Z\",\"email\":\"john_jones@example.com\",\"enabled\":true,\"id\":\"28c84b2aa7924a5e64f949b5403981\",\"last_login\":\"2021-11-12T15:11:02Z\",\"name\":\"john_jones\",\"pending\":true,\"role\":\"master_admin\",\"updated_at\":\"2019-01-13T05:16:05Z\"}]}",
+            )
+        }
+        ("list_users", 401u16) => {
+            Some("{\"error\":{\"message\":\"Invalid credentials\"}}")
+        }
+        ("list_users", 404u16) => Some("{\"error\":{\"message\":\"not found\"}}"),
+        ("list_users", 420u16) => {
+            Some("{\"error\":{\"message\":\"Max usage rate exceeded\"}}")
+        }
+        ("list_users", 429u16) => Some("{\"error\":{\"message\":\"Too many requests\"}}"),
+        ("create_user", 200u16) => {
+            Some(
+                "{\"all_sub_accounts\":true,\"created_at\":\"2019-09-12T11:53:57Z\",\"email\":\"jenny_bar@example.com\",\"enabled\":true,\"id\":\"7f08f1f1fc910bf1f25274aef11d27\",\"last_login\":\"2022-01-11T15:11:04Z\",\"name\":\"jenny_bar\",\"pending\":true,\"role\":\"master_admin\",\"updated_at\":\"2019-09-12T11:53:57Z\"}",
+            )
+        }
+        ("create_user", 400u16) => Some("{\"error\":{\"message\":\"Bad request\"}}"),
+        ("create_user", 401u16) => {
+            Some("{\"error\":{\"message\":\"Invalid credentials\"}}")
+        }
+        ("create_user", 403u16) => Some("{\"error\":{\"message\":\"Not allowed\"}}"),
+        ("create_user", 404u16) => Some("{\"error\":{\"message\":\"not found\"}}"),
+        ("create_user", 409u16) => Some("{\"error\":{\"message\":\"Already exists\"}}"),
+        ("create_user", 420u16) => {
+            Some("{\"error\":{\"message\":\"Max usage rate exceeded\"}}")
+        }
+        ("create_user", 429u16) => {
+            Some("{\"error\":{\"message\":\"Too many requests\"}}")
+        }
+        ("get_user", 200u16) => {
+            Some(
+                "{\"all_sub_accounts\":true,\"created_at\":\"2019-09-12T11:53:57Z\",\"email\":\"jenny_bar@example.com\",\"enabled\":true,\"id\":\"7f08f1f1fc910bf1f25274aef11d27\",\"last_login\":\"2022-01-11T15:11:04Z\",\"name\":\"jenny_bar\",\"pending\":true,\"role\":\"master_admin\",\"updated_at\":\"2019-09-12T11:53:57Z\"}",
+            )
+        }
+        ("get_user", 401u16) => Some("{\"error\":{\"message\":\"Invalid credentials\"}}"),
+        ("get_user", 404u16) => Some("{\"error\":{\"message\":\"not found\"}}"),
+        ("get_user", 420u16) => {
+            Some("{\"error\":{\"message\":\"Max usage rate exceeded\"}}")
+        }
+        ("get_user", 429u16) => Some("{\"error\":{\"message\":\"Too many requests\"}}"),
+        ("update_user", 200u16) => {
+            Some(
+                "{\"all_sub_accounts\":true,\"created_at\":\"2020-09-03T13:33:25Z\",\"email\":\"john@example.com\",\"enabled\":true,\"id\":\"0abed8dfcc039ea05e2a1d494fd442\",\"name\":\"John\",\"pending\":true,\"role\":\"technical_admin\",\"updated_at\":\"2020-09-03T13:33:25Z\"}",
+            )
+        }
+        ("update_user", 400u16) => Some("{\"error\":{\"message\":\"Bad request\"}}"),
+        ("update_user", 401u16) => {
+            Some("{\"error\":{\"message\":\"Invalid credentials\"}}")
+        }
+        ("update_user", 403u16) => Some("{\"error\":{\"message\":\"Not allowed\"}}"),
+        ("update_user", 404u16) => Some("{\"error\":{\"message\":\"not found\"}}"),
+        ("update_user", 409u16) => Some("{\"error\":{\"message\":\"Already exists\"}}"),
+        ("update_user", 420u16) => {
+            Some("{\"error\":{\"message\":\"Max usage rate exceeded\"}}")
+        }
+        ("update_user", 429u16) => {
+            Some("{\"error\":{\"message\":\"Too many requests\"}}")
+        }
+        ("delete_user", 200u16) => Some("{\"message\":\"ok\"}"),
+        ("delete_user", 400u16) => Some("{\"error\":{\"message\":\"Bad request\"}}"),
+        ("delete_user", 401u16) => {
+            Some("{\"error\":{\"message\":\"Invalid credentials\"}}")
+        }
+        ("delete_user", 403u16) => Some("{\"error\":{\"message\":\"Not allowed\"}}"),
+        ("delete_user", 404u16) => Some("{\"error\":{\"message\":\"not found\"}}"),
+        ("delete_user", 420u16) => {
+            Some("{\"error\":{\"message\":\"Max usage rate exceeded\"}}")
+        }
+        ("delete_user", 429u16) => {
+            Some("{\"error\":{\"message\":\"Too many requests\"}}")
+        }
+        ("list_groups_of_user", 200u16) => {
+            Some(
+                "{\"groups\":[{\"id\":\"7f08f1f1fc910bf1f25274aef11d27\",\"name\":\"user_group_1\"},{\"id\":\"1cc3808888154263ac1e5eb2e5c52d61\",\"name\":\"user_group_2\"}]}",
+            )
+        }
+        ("list_groups_of_user", 401u16) => {
+            Some("{\"error\":{\"message\":\"Invalid credentials\"}}")
+        }
+        ("list_groups_of_user", 404u16) => {
+            Some("{\"error\":{\"message\":\"not found\"}}")
+        }
+        ("list_groups_of_user", 420u16) => {
+            Some("{\"error\":{\"message\":\"Max usage rate exceeded\"}}")
+        }
+        ("list_groups_of_user", 429u16) => {
+            Some("{\"error\":{\"message\":\"Too many requests\"}}")
+        }
+        ("list_product_environments_of_user", 200u16) => {
+            Some(
+                "{\"sub_accounts\":[{\"cloud_name\":\"product1\",\"description\":\"Main product environment\",\"enabled\":true,\"id\":\"abcde1fghij2klmno3pqrst4uvwxy5z\",\"name\":\"Product1 Application\"},{\"cloud_name\":\"product2\",\"description\":\"Secondary product environment\",\"enabled\":true,\"id\":\"0aaaaa1bbbbb2ccccc3ddddd4eeeee5f\",\"name\":\"Product2 Application\"}]}",
+            )
+        }
+        ("list_product_environments_of_user", 401u16) => {
+            Some("{\"error\":{\"message\":\"Invalid credentials\"}}")
+        }
+        ("list_product_environments_of_user", 404u16) => {
+            Some("{\"error\":{\"message\":\"not found\"}}")
+        }
+        ("list_product_environments_of_user", 420u16) => {
+            Some("{\"error\":{\"message\":\"Max usage rate exceeded\"}}")
+        }
+        ("list_product_environments_of_user", 429u16) => {
+            Some("{\"error\":{\"message\":\"Too many requests\"}}")
+        }
+        ("get_permissions_catalog", 200u16) => {
+            Some(
+                "{\"catalog\":{\"system_policies\":[{\"category\":\"Management\",\"description\":\"Access the Media Library within the Console.\",\"id\":\"cld::policy::global::ml::access\",\"name\":\"Access the Media Library\",\"permission_type\":\"global\",\"policy\":\"permit(principal, action, resource == Cloudinary::Feature::\\\"cld::global::ml::access\\\");\",\"scope_type\":\"prodenv\",\"sub_category\":\"General operations\"},{\"category\":\"Folder\",\"description\":\"View all assets in the folder and its nested subfolders.\",\"id\":\"cld::policy::content::folder::view_download\",\"name\":\"View assets\",\"permission_type\":\"content\",\"policy\":\"permit(principal, action == Cloudinary::Action::\\\"read\\\", resource is Cloudinary::Asset) when { resource.ancestor_ids.contains(\\\"<folder_id>\\\") };\",\"scope_type\":\"prodenv\",\"sub_category\":\"View and download\"}],\"system_roles\":[{\"description\":\"Fully manage product environment, including settings, product features, dashboards, and reports.\",\"id\":\"cld::role::prodenv::master_admin\",\"name\":\"Master Admin\",\"permission_type\":\"global\",\"scope_type\":\"prodenv\",\"system_policy_ids\":[\"cld::policy::global::ml::access\",\"cld::policy::global::folder_and_asset_management::view\",\"cld::policy::global::api_keys::manage\"]},{\"description\":\"View and download public assets.\",\"id\":\"cld::role::folder::viewer\",\"name\":\"Viewer\",\"permission_type\":\"content\",\"scope_type\":\"prodenv\",\"system_policy_ids\":[\"cld::policy::content::folder::view_download\",\"cld::policy::content::folder::download_public_assets\"]}]}}",
+            )
+        }
+        ("get_permissions_catalog", 400u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00005\",\"details\":{\"fields\":[\"name\"]},\"message\":\"missing fields\"}}",
+            )
+        }
+        ("validate_cedar_policy", 200u16) => {
+            Some(
+                "{\"errors\":[{\"cedar_code\":\"ACCOUNTS_00002\",\"cedar_message\":\"invalid_principal\"}],\"valid\":false}",
+            )
+        }
+        ("validate_cedar_policy", 400u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00005\",\"details\":{\"fields\":[\"name\"]},\"message\":\"missing fields\"}}",
+            )
+        }
+        ("get_cedar_schema", 200u16) => {
+            Some(
+                "{\"schema\":{\"Cloudinary\":{\"actions\":{\"move\":{\"appliesTo\":{\"context\":{\"attributes\":{\"direction\":{\"required\":false,\"type\":\"String\"}},\"type\":\"Record\"},\"principalTypes\":[\"APIKey\",\"User\",\"Group\"],\"resourceTypes\":[\"Asset\",\"Folder\"]}},\"read\":{\"appliesTo\":{\"principalTypes\":[\"APIKey\",\"User\",\"Group\"],\"resourceTypes\":[\"Folder\",\"Asset\",\"Feature\"]}}},\"entityTypes\":{\"Folder\":{\"shape\":{\"attributes\":{\"ancestor_ids\":{\"element\":{\"type\":\"String\"},\"required\":true,\"type\":\"Set\"},\"name\":{\"required\":true,\"type\":\"String\"}},\"type\":\"Record\"}}}},\"MediaFlows\":{\"actions\":{\"read\":{\"appliesTo\":{\"principalTypes\":[\"Cloudinary::User\",\"Cloudinary::Group\"],\"resourceTypes\":[\"EasyFlow\",\"PowerFlow\",\"LogEntry\"]}}},\"entityTypes\":{\"EasyFlow\":{},\"LogEntry\":{},\"PowerFlow\":{}}}}}",
+            )
+        }
+        ("get_cedar_schema", 400u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00005\",\"details\":{\"fields\":[\"name\"]},\"message\":\"missing fields\"}}",
+            )
+        }
+        ("list_system_policies", 200u16) => {
+            Some(
+                "{\"data\":[{\"category\":\"Management\",\"created_at\":1719475216,\"description\":\"Approve and reject all assets in moderation.\",\"id\":\"cld::policy::global::assets::moderate\",\"name\":\"Moderate all assets\",\"permission_type\":\"global\",\"policy_statement\":\"permit(principal, action == Cloudinary::Action::\\\"moderate\\\", resource is Cloudinary::Asset);\",\"scope_type\":\"prodenv\",\"sub_category\":\"Moderation\",\"updated_at\":1719475216},{\"category\":\"Folder\",\"created_at\":1719475216,\"description\":\"View all assets in the folder and its nested subfolders.\",\"id\":\"cld::policy::content::folder::view_download\",\"name\":\"View all assets\",\"permission_type\":\"content\",\"policy_parameters\":[\"folder_id\"],\"policy_statement\":\"permit(principal, action == Cloudinary::Action::\\\"read\\\", resource is Cloudinary::Asset) when { resource.ancestor_ids.contains(\\\"<folder_id>\\\") };\",\"scope_type\":\"prodenv\",\"sub_category\":\"View and download\",\"updated_at\":1719475216}]}",
+            )
+        }
+        ("list_system_policies", 401u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"invalid credentials\"}}",
+            )
+        }
+        ("list_system_policies", 403u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"not allowed\"}}",
+            )
+        }
+        ("list_system_policies", 500u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00001\",\"message\":\"something went wrong\"}}",
+            )
+        }
+        ("list_custom_policies", 200u16) => {
+            Some(
+                "{\"data\":[{\"created_at\":1719475216,\"description\":\"Permit read access to the Clothing folder with external ID asdfjkl12347890.\",\"enabled\":true,\"id\":\"12jf789l12hwiuencl7aaqey\",\"name\":\"Read access to Clothing folder\",\"policy_statement\":\"permit(principal == Cloudinary::APIKey::\\\"1234\\\", action == Cloudinary::Action::\\\"read\\\", resource is Cloudinary::Folder) when { resource.ancestor_ids.contains(\\\"asdfjkl12347890\\\") };\",\"scope_id\":\"975l29lz02jt0836fhwi\",\"scope_type\":\"prodenv\",\"updated_at\":1719475216},{\"created_at\":1719475216,\"description\":\"Permit updating the Clothing folder with external ID asdfjkl12347890.\",\"enabled\":true,\"id\":\"13890asdhjfqyewiurzbxn273\",\"name\":\"Update access to Clothing folder\",\"policy_statement\":\"permit(principal == Cloudinary::APIKey::\\\"1234\\\", action == Cloudinary::Action::\\\"update\\\", resource is Cloudinary::Folder) when { resource.ancestor_ids.contains(\\\"asdfjkl12347890\\\") };\",\"scope_id\":\"975l29lz02jt0836fhwi\",\"scope_type\":\"prodenv\",\"updated_at\":1719475216}],\"next_cursor\":\"8e4f1c2a9b7d4e6f\"}",
+            )
+        }
+        ("list_custom_policies", 401u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"invalid credentials\"}}",
+            )
+        }
+        ("list_custom_policies", 403u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"not allowed\"}}",
+            )
+        }
+        ("list_custom_policies", 500u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00001\",\"message\":\"something went wrong\"}}",
+            )
+        }
+        ("create_custom_policy", 201u16) => {
+            Some(
+                "{\"data\":{\"created_at\":1719475216,\"description\":\"Permit read access to the Clothing folder with external ID asdfjkl12347890.\",\"enabled\":true,\"id\":\"12jf789l12hwiuencl7aaqey\",\"name\":\"Read access to Clothing folder\",\"policy_statement\":\"permit(principal == Cloudinary::APIKey::\\\"1234\\\", action == Cloudinary::Action::\\\"read\\\", resource is Cloudinary::Folder) when { resource.ancestor_ids.contains(\\\"asdfjkl12347890\\\") };\",\"scope_id\":\"975l29lz02jt0836fhwi\",\"scope_type\":\"prodenv\",\"updated_at\":1719475216}}",
+            )
+        }
+        ("create_custom_policy", 400u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00005\",\"details\":{\"fields\":[\"name\"]},\"message\":\"missing fields\"}}",
+            )
+        }
+        ("create_custom_policy", 401u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"invalid credentials\"}}",
+            )
+        }
+        ("create_custom_policy", 403u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"not allowed\"}}",
+            )
+        }
+        ("create_custom_policy", 409u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"details\":{\"fields\":[{\"name\":\"Admin\"}]},\"message\":\"already exists\"}}",
+            )
+        }
+        ("create_custom_policy", 500u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00001\",\"message\":\"something went wrong\"}}",
+            )
+        }
+        ("get_custom_policy", 200u16) => {
+            Some(
+                "{\"data\":{\"created_at\":1719475216,\"description\":\"Permit read access to the Clothing folder with external ID asdfjkl12347890.\",\"enabled\":true,\"id\":\"12jf789l12hwiuencl7aaqey\",\"name\":\"Read access to Clothing folder\",\"policy_statement\":\"permit(principal == Cloudinary::APIKey::\\\"1234\\\", action == Cloudinary::Action::\\\"read\\\", resource is Cloudinary::Folder) when { resource.ancestor_ids.contains(\\\"asdfjkl12347890\\\") };\",\"scope_id\":\"975l29lz02jt0836fhwi\",\"scope_type\":\"prodenv\",\"updated_at\":1719475216}}",
+            )
+        }
+        ("get_custom_policy", 401u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"invalid credentials\"}}",
+            )
+        }
+        ("get_custom_policy", 403u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"not allowed\"}}",
+            )
+        }
+        ("get_custom_policy", 404u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00003\",\"details\":{\"fields\":[{\"role_id\":\"manage_transformations_q1829qwnkli\"}]},\"message\":\"not found\"}}",
+            )
+        }
+        ("update_custom_policy", 200u16) => {
+            Some(
+                "{\"data\":{\"created_at\":1719475216,\"description\":\"Permit read access to the Accessories folder with external ID asdfjkl12347890.\",\"enabled\":true,\"id\":\"12jf789l12hwiuencl7aaqey\",\"name\":\"Read access to Accessories folder\",\"policy_statement\":\"permit(principal == Cloudinary::APIKey::\\\"1234\\\", action == Cloudinary::Action::\\\"read\\\", resource is Cloudinary::Folder) when { resource.ancestor_ids.contains(\\\"asdfjkl12347890\\\") };\",\"scope_id\":\"975l29lz02jt0836fhwi\",\"scope_type\":\"prodenv\",\"updated_at\":1719478816}}",
+            )
+        }
+        ("update_custom_policy", 400u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00005\",\"details\":{\"fields\":[\"name\"]},\"message\":\"missing fields\"}}",
+            )
+        }
+        ("update_custom_policy", 401u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"invalid credentials\"}}",
+            )
+        }
+        ("update_custom_policy", 403u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"not allowed\"}}",
+            )
+        }
+        ("update_custom_policy", 404u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00003\",\"details\":{\"fields\":[{\"role_id\":\"manage_transformations_q1829qwnkli\"}]},\"message\":\"not found\"}}",
+            )
+        }
+        ("update_custom_policy", 409u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"details\":{\"fields\":[{\"name\":\"Admin\"}]},\"message\":\"already exists\"}}",
+            )
+        }
+        ("update_custom_policy", 500u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00001\",\"message\":\"something went wrong\"}}",
+            )
+        }
+        ("delete_custom_policy", 401u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"invalid credentials\"}}",
+            )
+        }
+        ("delete_custom_policy", 403u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"not allowed\"}}",
+            )
+        }
+        ("delete_custom_policy", 404u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00003\",\"details\":{\"fields\":[{\"role_id\":\"manage_transformations_q1829qwnkli\"}]},\"message\":\"not found\"}}",
+            )
+        }
+        ("list_effective_policies", 200u16) => {
+            Some(
+                "{\"data\":{\"custom_policies\":[{\"id\":\"12jf789l12hwiuencl7aaqey\",\"policy_statement\":\"permit(principal == Cloudinary::User::\\\"1234abc\\\", action == Cloudinary::Action::\\\"read\\\", resource is Cloudinary::Folder) when { resource.ancestor_ids.contains(\\\"asdfjkl12347890\\\") };\"}],\"principals\":[{\"principal_id\":\"1234abc\",\"principal_type\":\"user\",\"roles\":[{\"id\":\"upload_manager_12334565\",\"system_policies\":[{\"id\":\"cld::policy::global::upload_presets::manage\",\"policy_statement\":\"permit(principal == Cloudinary::User::\\\"1234abc\\\", action, resource is Cloudinary::UploadPreset);\"},{\"id\":\"cld::policy::global::folder_and_asset_management::create_asset\",\"policy_statement\":\"permit(principal == Cloudinary::User::\\\"1234abc\\\", action == Cloudinary::Action::\\\"create\\\", resource is Cloudinary::Asset);\"}]},{\"id\":\"cld::role::prodenv::reports\",\"system_policies\":[{\"id\":\"cld::policy::global::reports::usage::view\",\"policy_statement\":\"permit(principal == Cloudinary::User::\\\"1234abc\\\", action, resource == Cloudinary::Feature::\\\"cld::global::reports::usage::view\\\");\"}]}]}]}}",
+            )
+        }
+        ("list_effective_policies", 400u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00005\",\"details\":{\"fields\":[\"name\"]},\"message\":\"missing fields\"}}",
+            )
+        }
+        ("list_effective_policies", 401u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"invalid credentials\"}}",
+            )
+        }
+        ("list_effective_policies", 403u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"not allowed\"}}",
+            )
+        }
+        ("list_effective_policies", 404u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00003\",\"details\":{\"fields\":[{\"role_id\":\"manage_transformations_q1829qwnkli\"}]},\"message\":\"not found\"}}",
+            )
+        }
+        ("list_effective_policies", 500u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00001\",\"message\":\"something went wrong\"}}",
+            )
+        }
+        ("list_roles", 200u16) => {
+            Some(
+                "{\"data\":[{\"created_at\":1719475216,\"description\":\"Manage all account-level settings and features.\",\"id\":\"cld::role::account::master_admin\",\"management_type\":\"system\",\"name\":\"Master Admin\",\"permission_type\":\"global\",\"scope_type\":\"account\",\"updated_at\":1719475216},{\"created_at\":1719475216,\"description\":\"View roles, users and groups, and account-level reports.\",\"id\":\"custom::role::account::admin_assist\",\"management_type\":\"custom\",\"name\":\"Admin assistant\",\"permission_type\":\"global\",\"scope_type\":\"account\",\"updated_at\":1719475216},{\"created_at\":1719475216,\"description\":\"View all assets in selected folders and contribute to those folders.\",\"id\":\"marketing_content_contributor_1357fhe\",\"management_type\":\"custom\",\"name\":\"Marketing content contributor\",\"permission_type\":\"content\",\"policy_parameters\":[\"folder_id\"],\"scope_type\":\"prodenv\",\"updated_at\":1719475216}]}",
+            )
+        }
+        ("list_roles", 401u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"invalid credentials\"}}",
+            )
+        }
+        ("list_roles", 403u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"not allowed\"}}",
+            )
+        }
+        ("list_roles", 500u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00001\",\"message\":\"something went wrong\"}}",
+            )
+        }
+        ("create_role", 201u16) => {
+            Some(
+                "{\"data\":{\"created_at\":1719475216,\"description\":\"Responsible for managing upload presets and uploading new assets.\",\"id\":\"upload_manager_12334565\",\"management_type\":\"custom\",\"name\":\"Upload manager\",\"permission_type\":\"global\",\"policies\":[{\"category\":\"Settings\",\"created_at\":1719475215,\"description\":\"View, create, modify, or delete upload settings.\",\"id\":\"cld::policy::global::upload_presets::manage\",\"name\":\"Manage upload settings\",\"permission_type\":\"global\",\"policy_statement\":\"permit(principal, action, resource is Cloudinary::UploadPreset);\",\"scope_type\":\"prodenv\",\"sub_category\":\"Upload Settings\",\"updated_at\":1719475215},{\"category\":\"Management\",\"created_at\":1719475215,\"description\":\"Upload assets to any folder, including the root.\",\"id\":\"cld::policy::global::folder_and_asset_management::create_asset\",\"name\":\"Upload assets\",\"permission_type\":\"global\",\"policy_statement\":\"permit(principal, action in [Cloudinary::Action::\\\"create\\\"], resource is Cloudinary::Asset);\",\"scope_type\":\"prodenv\",\"sub_category\":\"Folder and asset management\",\"updated_at\":1719475215}],\"scope_type\":\"prodenv\",\"updated_at\":1719475216}}",
+            )
+        }
+        ("create_role", 400u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00005\",\"details\":{\"fields\":[\"name\"]},\"message\":\"missing fields\"}}",
+            )
+        }
+        ("create_role", 401u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"invalid credentials\"}}",
+            )
+        }
+        ("create_role", 403u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"not allowed\"}}",
+            )
+        }
+        ("create_role", 409u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"details\":{\"fields\":[{\"name\":\"Admin\"}]},\"message\":\"already exists\"}}",
+            )
+        }
+        ("create_role", 500u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00001\",\"message\":\"something went wrong\"}}",
+            )
+        }
+        ("get_role", 200u16) => {
+            Some(
+                "{\"data\":{\"created_at\":1719475216,\"description\":\"View all assets in selected folders and contribute to those folders.\",\"id\":\"marketing_content_contributor_1357fhe\",\"management_type\":\"custom\",\"name\":\"Marketing content contributor\",\"permission_type\":\"content\",\"policies\":[{\"category\":\"Folder\",\"created_at\":1719475215,\"description\":\"View all assets in the folder and its nested subfolders.\",\"id\":\"cld::policy::content::folder::view_download\",\"name\":\"View all assets\",\"permission_type\":\"content\",\"policy_parameters\":[\"folder_id\"],\"policy_statement\":\"permit(principal, action == Cloudinary::Action::\\\"read\\\", resource is Cloudinary::Asset) when { resource.ancestor_ids.contains(\\\"asdfjkl12347890\\\") };\",\"scope_type\":\"prodenv\",\"sub_category\":\"View and download\",\"updated_at\":1719475215}],\"policy_parameters\":[\"folder_id\"],\"scope_type\":\"prodenv\",\"updated_at\":1719475216}}",
+            )
+        }
+        ("get_role", 401u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"invalid credentials\"}}",
+            )
+        }
+        ("get_role", 403u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"not allowed\"}}",
+            )
+        }
+        ("get_role", 404u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00003\",\"details\":{\"fields\":[{\"role_id\":\"manage_transformations_q1829qwnkli\"}]},\"message\":\"not found\"}}",
+            )
+        }
+        ("update_role", 200u16) => {
+            Some(
+                "{\"data\":{\"created_at\":1719475216,\"description\":\"Responsible for managing uploads and uploading new assets.\",\"id\":\"upload_manager_12334565\",\"management_type\":\"custom\",\"name\":\"Upload manager\",\"permission_type\":\"global\",\"policies\":[{\"category\":\"Settings\",\"created_at\":1719475215,\"description\":\"View, create, modify, or delete upload settings.\",\"id\":\"cld::policy::global::upload_presets::manage\",\"name\":\"Manage upload settings\",\"permission_type\":\"global\",\"policy_statement\":\"permit(principal, action, resource is Cloudinary::UploadPreset);\",\"scope_type\":\"prodenv\",\"sub_category\":\"Upload Settings\",\"updated_at\":1719475215},{\"category\":\"Management\",\"created_at\":1719475215,\"description\":\"Upload assets to any folder, including the root.\",\"id\":\"cld::policy::global::folder_and_asset_management::create_asset\",\"name\":\"Upload assets\",\"permission_type\":\"global\",\"policy_statement\":\"permit(principal, action in [Cloudinary::Action::\\\"create\\\"], resource is Cloudinary::Asset);\",\"scope_type\":\"prodenv\",\"sub_category\":\"Folder and asset management\",\"updated_at\":1719475215}],\"scope_type\":\"prodenv\",\"updated_at\":1719478816}}",
+            )
+        }
+        ("update_role", 400u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00005\",\"details\":{\"fields\":[\"name\"]},\"message\":\"missing fields\"}}",
+            )
+        }
+        ("update_role", 401u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"invalid credentials\"}}",
+            )
+        }
+        ("update_role", 403u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"not allowed\"}}",
+            )
+        }
+        ("update_role", 404u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00003\",\"details\":{\"fields\":[{\"role_id\":\"manage_transformations_q1829qwnkli\"}]},\"message\":\"not found\"}}",
+            )
+        }
+        ("update_role", 409u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"details\":{\"fields\":[{\"name\":\"Admin\"}]},\"message\":\"already exists\"}}",
+            )
+        }
+        ("update_role", 500u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00001\",\"message\":\"something went wrong\"}}",
+            )
+        }
+        ("delete_role", 401u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"invalid credentials\"}}",
+            )
+        }
+        ("delete_role", 403u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"not allowed\"}}",
+            )
+        }
+        ("delete_role", 404u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00003\",\"details\":{\"fields\":[{\"role_id\":\"manage_transformations_q1829qwnkli\"}]},\"message\":\"not found\"}}",
+            )
+        }
+        ("list_principal_roles", 200u16) => {
+            Some(
+                "{\"data\":[{\"created_at\":1719475216,\"description\":\"View account-level reports and usage metrics.\",\"id\":\"cld::role::account::reports\",\"management_type\":\"system\",\"name\":\"Reports\",\"permission_type\":\"global\",\"scope_type\":\"account\",\"updated_at\":1719475216},{\"created_at\":1719475216,\"description\":\"Responsible for managing upload presets and uploading new assets.\",\"id\":\"upload_manager_12334565\",\"management_type\":\"custom\",\"name\":\"Upload manager\",\"permission_type\":\"global\",\"scope_id\":\"975l29lz02jt0836fhwi\",\"scope_type\":\"prodenv\",\"updated_at\":1719475216},{\"created_at\":1719475215,\"description\":\"View all assets in selected folders and contribute to those folders.\",\"id\":\"marketing_content_contributor_1357fhe\",\"management_type\":\"custom\",\"name\":\"Marketing content contributor\",\"permission_type\":\"content\",\"policy_parameters\":{\"folder_id\":\"asdfjkl12347890\"},\"scope_id\":\"975l29lz02jt0836fhwi\",\"scope_type\":\"prodenv\",\"updated_at\":1719475215}]}",
+            )
+        }
+        ("list_principal_roles", 400u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00005\",\"details\":{\"fields\":[\"name\"]},\"message\":\"missing fields\"}}",
+            )
+        }
+        ("list_principal_roles", 401u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"invalid credentials\"}}",
+            )
+        }
+        ("list_principal_roles", 404u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00003\",\"details\":{\"fields\":[{\"role_id\":\"manage_transformations_q1829qwnkli\"}]},\"message\":\"not found\"}}",
+            )
+        }
+        ("list_principal_roles", 500u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00001\",\"message\":\"something went wrong\"}}",
+            )
+        }
+        ("update_principal_roles", 400u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00005\",\"details\":{\"fields\":[\"name\"]},\"message\":\"missing fields\"}}",
+            )
+        }
+        ("update_principal_roles", 401u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"invalid credentials\"}}",
+            )
+        }
+        ("update_principal_roles", 403u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"not allowed\"}}",
+            )
+        }
+        ("update_principal_roles", 404u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00003\",\"details\":{\"fields\":[{\"role_id\":\"manage_transformations_q1829qwnkli\"}]},\"message\":\"not found\"}}",
+            )
+        }
+        ("inspect_principal_roles", 200u16) => {
+            Some(
+                "{\"data\":{\"principals\":[{\"id\":\"1234abc\",\"roles\":[{\"created_at\":1719475215,\"description\":\"View all assets in selected folders and contribute to those folders.\",\"id\":\"marketing_content_contributor_1357fhe\",\"management_type\":\"custom\",\"name\":\"Marketing content contributor\",\"permission_type\":\"content\",\"policy_parameters\":{\"folder_id\":\"asdfjkl12347890\"},\"scope_id\":\"975l29lz02jt0836fhwi\",\"scope_type\":\"prodenv\",\"updated_at\":1719475215},{\"created_at\":1719475215,\"description\":\"Manage the curation and sharing of brand portals.\",\"id\":\"manage_portals_238haspw\",\"management_type\":\"custom\",\"name\":\"Brand portal manager\",\"permission_type\":\"global\",\"scope_id\":\"975l29lz02jt0836fhwi\",\"scope_type\":\"prodenv\",\"updated_at\":1719475215}],\"type\":\"user\"},{\"id\":\"a382ltieo893jhioqpg8urp\",\"roles\":[{\"created_at\":1719475215,\"description\":\"Manage settings related to upload management.\",\"id\":\"upload_manager_351766dt\",\"management_type\":\"custom\",\"name\":\"Manage upload settings\",\"permission_type\":\"global\",\"scope_id\":\"975l29lz02jt0836fhwi\",\"scope_type\":\"prodenv\",\"updated_at\":1719475215}],\"type\":\"apiKey\"}]},\"next_cursor\":\"5b0e7d3f2a914c68\"}",
+            )
+        }
+        ("inspect_principal_roles", 400u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00005\",\"details\":{\"fields\":[\"name\"]},\"message\":\"missing fields\"}}",
+            )
+        }
+        ("inspect_principal_roles", 401u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"invalid credentials\"}}",
+            )
+        }
+        ("inspect_principal_roles", 404u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00003\",\"details\":{\"fields\":[{\"role_id\":\"manage_transformations_q1829qwnkli\"}]},\"message\":\"not found\"}}",
+            )
+        }
+        ("inspect_principal_roles", 500u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00001\",\"message\":\"something went wrong\"}}",
+            )
+        }
+        ("inspect_principal_roles_batch", 200u16) => {
+            Some(
+                "{\"data\":{\"principals\":[{\"id\":\"1234abc\",\"roles\":[{\"created_at\":1719475215,\"description\":\"View all assets in selected folders and contribute to those folders.\",\"id\":\"marketing_content_contributor_1357fhe\",\"management_type\":\"custom\",\"name\":\"Marketing content contributor\",\"permission_type\":\"content\",\"policy_parameters\":{\"folder_id\":\"asdfjkl12347890\"},\"scope_id\":\"975l29lz02jt0836fhwi\",\"scope_type\":\"prodenv\",\"updated_at\":1719475215}],\"type\":\"user\"},{\"id\":\"4567xyz\",\"roles\":[{\"created_at\":1719475216,\"description\":\"View product environment reports and usage metrics.\",\"id\":\"cld::role::prodenv::reports\",\"management_type\":\"system\",\"name\":\"Reports\",\"permission_type\":\"global\",\"scope_id\":\"975l29lz02jt0836fhwi\",\"scope_type\":\"prodenv\",\"updated_at\":1719475216}],\"type\":\"user\"},{\"id\":\"a382ltieo893jhioqpg8urp\",\"roles\":[{\"created_at\":1719475215,\"description\":\"Responsible for managing upload presets and uploading new assets.\",\"id\":\"upload_manager_351766dt\",\"management_type\":\"custom\",\"name\":\"Upload manager\",\"permission_type\":\"global\",\"scope_id\":\"975l29lz02jt0836fhwi\",\"scope_type\":\"prodenv\",\"updated_at\":1719475215}],\"type\":\"apiKey\"}]}}",
+            )
+        }
+        ("inspect_principal_roles_batch", 400u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00005\",\"details\":{\"fields\":[\"name\"]},\"message\":\"missing fields\"}}",
+            )
+        }
+        ("inspect_principal_roles_batch", 401u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"invalid credentials\"}}",
+            )
+        }
+        ("inspect_principal_roles_batch", 404u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00003\",\"details\":{\"fields\":[{\"role_id\":\"manage_transformations_q1829qwnkli\"}]},\"message\":\"not found\"}}",
+            )
+        }
+        ("inspect_principal_roles_batch", 500u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00001\",\"message\":\"something went wrong\"}}",
+            )
+        }
+        ("list_role_principals", 200u16) => {
+            Some(
+                "{\"data\":[{\"created_at\":1719475216,\"id\":\"1234abc\",\"policy_parameters\":{\"folder_id\":\"asdfjkl12347890\"},\"role_id\":\"marketing_content_contributor_1357fhe\",\"scope_id\":\"975l29lz02jt0836fhwi\",\"scope_type\":\"prodenv\",\"type\":\"user\",\"updated_at\":1719475216},{\"created_at\":1719475216,\"id\":\"akwut728390anvy52sxgti\",\"policy_parameters\":{\"folder_id\":\"asdfjkl12347890\"},\"role_id\":\"marketing_content_contributor_1357fhe\",\"scope_id\":\"975l29lz02jt0836fhwi\",\"scope_type\":\"prodenv\",\"type\":\"apiKey\",\"updated_at\":1719475216}]}",
+            )
+        }
+        ("list_role_principals", 401u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"invalid credentials\"}}",
+            )
+        }
+        ("list_role_principals", 403u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"not allowed\"}}",
+            )
+        }
+        ("list_role_principals", 404u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00003\",\"details\":{\"fields\":[{\"role_id\":\"manage_transformations_q1829qwnkli\"}]},\"message\":\"not found\"}}",
+            )
+        }
+        ("update_role_principals", 400u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00005\",\"details\":{\"fields\":[\"name\"]},\"message\":\"missing fields\"}}",
+            )
+        }
+        ("update_role_principals", 401u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"invalid credentials\"}}",
+            )
+        }
+        ("update_role_principals", 403u16) => {
+            Some(
+                "{\"error\":{\"category\":\"user_error\",\"code\":\"ACCOUNTS_00006\",\"message\":\"not allowed\"}}",
+            )
+        }
+        ("update_role_principals", 404u16) => {
+            Some(
+                "{\"error\":{\"category\":\"server_error\",\"code\":\"ACCOUNTS_00003\",\"details\":{\"fields\":[{\"role_id\":\"manage_transformations_q1829qwnkli\"}]},\"message\":\"not found\"}}",
+            )
         }
         _ => None,
     }

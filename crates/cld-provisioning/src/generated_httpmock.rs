@@ -767,6 +767,3675 @@ pub mod operations {
             )
         }
     }
+    pub struct ListProductEnvironmentsWhen(::httpmock::When);
+    impl ListProductEnvironmentsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/v1_1/provisioning/accounts/[^/]*/sub_accounts$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/{}/sub_accounts$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn enabled<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("enabled", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("enabled"))
+            }
+        }
+        pub fn prefix<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("prefix", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("prefix"))
+            }
+        }
+    }
+    pub struct ListProductEnvironmentsThen(::httpmock::Then);
+    impl ListProductEnvironmentsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ProductEnvironmentList) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self.0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct CreateProductEnvironmentWhen(::httpmock::When);
+    impl CreateProductEnvironmentWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::POST).path_matches(
+                regex::Regex::new("^/v1_1/provisioning/accounts/[^/]*/sub_accounts$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/{}/sub_accounts$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::ProductEnvironmentRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct CreateProductEnvironmentThen(::httpmock::Then);
+    impl CreateProductEnvironmentThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ProductEnvironment) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self.0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetProductEnvironmentWhen(::httpmock::When);
+    impl GetProductEnvironmentWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::GET).path_matches(
+                    regex::Regex::new("^/v1_1/provisioning/accounts/[^/]*/sub_accounts/[^/]*$")
+                        .unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/{}/sub_accounts/.*$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn sub_account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/.*/sub_accounts/{}$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GetProductEnvironmentThen(::httpmock::Then);
+    impl GetProductEnvironmentThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ProductEnvironment) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self.0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct UpdateProductEnvironmentWhen(::httpmock::When);
+    impl UpdateProductEnvironmentWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::PUT).path_matches(
+                    regex::Regex::new("^/v1_1/provisioning/accounts/[^/]*/sub_accounts/[^/]*$")
+                        .unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/{}/sub_accounts/.*$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn sub_account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/.*/sub_accounts/{}$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::ProductEnvironmentUpdateRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct UpdateProductEnvironmentThen(::httpmock::Then);
+    impl UpdateProductEnvironmentThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ProductEnvironment) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self.0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DeleteProductEnvironmentWhen(::httpmock::When);
+    impl DeleteProductEnvironmentWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::DELETE).path_matches(
+                    regex::Regex::new("^/v1_1/provisioning/accounts/[^/]*/sub_accounts/[^/]*$")
+                        .unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/{}/sub_accounts/.*$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn sub_account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/.*/sub_accounts/{}$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DeleteProductEnvironmentThen(::httpmock::Then);
+    impl DeleteProductEnvironmentThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::SuccessResponse) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self.0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListAccessKeysWhen(::httpmock::When);
+    impl ListAccessKeysWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::GET).path_matches(
+                    regex::Regex::new(
+                        "^/v1_1/provisioning/accounts/[^/]*/sub_accounts/[^/]*/access_keys$",
+                    )
+                    .unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/{}/sub_accounts/.*/access_keys$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn sub_account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/.*/sub_accounts/{}/access_keys$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("page"))
+            }
+        }
+        pub fn page_size<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("page_size", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("page_size"))
+            }
+        }
+        pub fn sort_by<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::AccessKeySortBy>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("sort_by", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("sort_by"))
+            }
+        }
+        pub fn sort_order<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::AccessKeySortOrder>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("sort_order", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("sort_order"))
+            }
+        }
+    }
+    pub struct ListAccessKeysThen(::httpmock::Then);
+    impl ListAccessKeysThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessKeyList) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self.0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GenerateAccessKeyWhen(::httpmock::When);
+    impl GenerateAccessKeyWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::POST).path_matches(
+                    regex::Regex::new(
+                        "^/v1_1/provisioning/accounts/[^/]*/sub_accounts/[^/]*/access_keys$",
+                    )
+                    .unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/{}/sub_accounts/.*/access_keys$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn sub_account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/.*/sub_accounts/{}/access_keys$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::AccessKeyRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct GenerateAccessKeyThen(::httpmock::Then);
+    impl GenerateAccessKeyThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessKey) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self.0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DeleteAccessKeyByNameWhen(::httpmock::When);
+    impl DeleteAccessKeyByNameWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::DELETE).path_matches(
+                    regex::Regex::new(
+                        "^/v1_1/provisioning/accounts/[^/]*/sub_accounts/[^/]*/access_keys$",
+                    )
+                    .unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/{}/sub_accounts/.*/access_keys$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn sub_account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/.*/sub_accounts/{}/access_keys$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn name(self, value: &str) -> Self {
+            Self(self.0.query_param("name", value.to_string()))
+        }
+    }
+    pub struct DeleteAccessKeyByNameThen(::httpmock::Then);
+    impl DeleteAccessKeyByNameThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::SuccessResponse) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self.0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct UpdateAccessKeyWhen(::httpmock::When);
+    impl UpdateAccessKeyWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::PUT).path_matches(
+                    regex::Regex::new(
+                        "^/v1_1/provisioning/accounts/[^/]*/sub_accounts/[^/]*/access_keys/[^/]*$",
+                    )
+                    .unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/{}/sub_accounts/.*/access_keys/.*$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn sub_account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/.*/sub_accounts/{}/access_keys/.*$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn key(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/.*/sub_accounts/.*/access_keys/{}$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::AccessKeyUpdateRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct UpdateAccessKeyThen(::httpmock::Then);
+    impl UpdateAccessKeyThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessKey) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self.0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DeleteAccessKeyWhen(::httpmock::When);
+    impl DeleteAccessKeyWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::DELETE).path_matches(
+                    regex::Regex::new(
+                        "^/v1_1/provisioning/accounts/[^/]*/sub_accounts/[^/]*/access_keys/[^/]*$",
+                    )
+                    .unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/{}/sub_accounts/.*/access_keys/.*$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn sub_account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/.*/sub_accounts/{}/access_keys/.*$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn key(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/.*/sub_accounts/.*/access_keys/{}$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DeleteAccessKeyThen(::httpmock::Then);
+    impl DeleteAccessKeyThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::SuccessResponse) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self.0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetBillingUsageWhen(::httpmock::When);
+    impl GetBillingUsageWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/v1_1/provisioning/accounts/[^/]*/billing_usage$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/{}/billing_usage$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn include_prodenv_breakdown<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self.0
+                        .query_param("include_prodenv_breakdown", value.to_string()),
+                )
+            } else {
+                Self(self.0.query_param_missing("include_prodenv_breakdown"))
+            }
+        }
+        pub fn year<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i32>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("year", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("year"))
+            }
+        }
+    }
+    pub struct GetBillingUsageThen(::httpmock::Then);
+    impl GetBillingUsageThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &::std::vec::Vec<types::BillingUsagePlan>) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListUsersWhen(::httpmock::When);
+    impl ListUsersWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/v1_1/provisioning/accounts/[^/]*/users$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/{}/users$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn emails<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("emails", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("emails"))
+            }
+        }
+        pub fn from<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::chrono::naive::NaiveDate>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("from", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("from"))
+            }
+        }
+        pub fn ids<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("ids", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("ids"))
+            }
+        }
+        pub fn last_login<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("last_login", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("last_login"))
+            }
+        }
+        pub fn page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("page"))
+            }
+        }
+        pub fn page_size<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("page_size", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("page_size"))
+            }
+        }
+        pub fn pending<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("pending", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("pending"))
+            }
+        }
+        pub fn prefix<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("prefix", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("prefix"))
+            }
+        }
+        pub fn sort_by<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::UserSortBy>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("sort_by", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("sort_by"))
+            }
+        }
+        pub fn sort_order<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::UserSortOrder>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("sort_order", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("sort_order"))
+            }
+        }
+        pub fn sub_account_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("sub_account_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("sub_account_id"))
+            }
+        }
+        pub fn to<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::chrono::naive::NaiveDate>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("to", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("to"))
+            }
+        }
+        pub fn union_type<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::UserLastLoginUnion>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("union_type", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("union_type"))
+            }
+        }
+    }
+    pub struct ListUsersThen(::httpmock::Then);
+    impl ListUsersThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::UserList) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self.0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct CreateUserWhen(::httpmock::When);
+    impl CreateUserWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::POST).path_matches(
+                regex::Regex::new("^/v1_1/provisioning/accounts/[^/]*/users$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/{}/users$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::UserCreateRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct CreateUserThen(::httpmock::Then);
+    impl CreateUserThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::User) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self.0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetUserWhen(::httpmock::When);
+    impl GetUserWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/v1_1/provisioning/accounts/[^/]*/users/[^/]*$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/{}/users/.*$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn user_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/.*/users/{}$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GetUserThen(::httpmock::Then);
+    impl GetUserThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::User) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self.0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct UpdateUserWhen(::httpmock::When);
+    impl UpdateUserWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::PUT).path_matches(
+                regex::Regex::new("^/v1_1/provisioning/accounts/[^/]*/users/[^/]*$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/{}/users/.*$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn user_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/.*/users/{}$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::UserUpdateRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct UpdateUserThen(::httpmock::Then);
+    impl UpdateUserThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::User) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self.0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DeleteUserWhen(::httpmock::When);
+    impl DeleteUserWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::DELETE).path_matches(
+                regex::Regex::new("^/v1_1/provisioning/accounts/[^/]*/users/[^/]*$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/{}/users/.*$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn user_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/.*/users/{}$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DeleteUserThen(::httpmock::Then);
+    impl DeleteUserThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::SuccessResponse) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self.0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListGroupsOfUserWhen(::httpmock::When);
+    impl ListGroupsOfUserWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::GET).path_matches(
+                    regex::Regex::new("^/v1_1/provisioning/accounts/[^/]*/users/[^/]*/groups$")
+                        .unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/{}/users/.*/groups$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn user_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/.*/users/{}/groups$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ListGroupsOfUserThen(::httpmock::Then);
+    impl ListGroupsOfUserThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::UserGroupSummaryList) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self.0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListProductEnvironmentsOfUserWhen(::httpmock::When);
+    impl ListProductEnvironmentsOfUserWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::GET).path_matches(
+                    regex::Regex::new(
+                        "^/v1_1/provisioning/accounts/[^/]*/users/[^/]*/sub_accounts$",
+                    )
+                    .unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/{}/users/.*/sub_accounts$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn user_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v1_1/provisioning/accounts/.*/users/{}/sub_accounts$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ListProductEnvironmentsOfUserThen(::httpmock::Then);
+    impl ListProductEnvironmentsOfUserThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ProductEnvironmentSummaryList) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self.0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetPermissionsCatalogWhen(::httpmock::When);
+    impl GetPermissionsCatalogWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/v2/accounts/permissions/public/catalog$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct GetPermissionsCatalogThen(::httpmock::Then);
+    impl GetPermissionsCatalogThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::PermissionsCatalogResponse) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ValidateCedarPolicyWhen(::httpmock::When);
+    impl ValidateCedarPolicyWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::POST).path_matches(
+                regex::Regex::new("^/v2/accounts/permissions/public/validate$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::CedarPolicyValidationRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ValidateCedarPolicyThen(::httpmock::Then);
+    impl ValidateCedarPolicyThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::CedarPolicyValidation) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetCedarSchemaWhen(::httpmock::When);
+    impl GetCedarSchemaWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/v2/accounts/permissions/public/schema$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct GetCedarSchemaThen(::httpmock::Then);
+    impl GetCedarSchemaThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::CedarSchemaResponse) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListSystemPoliciesWhen(::httpmock::When);
+    impl ListSystemPoliciesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/v2/accounts/[^/]*/permissions/policies/system$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/{}/permissions/policies/system$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn permission_type<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::PermissionType>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("permission_type", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("permission_type"))
+            }
+        }
+        pub fn scope_type<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::PermissionsScopeType>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("scope_type", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("scope_type"))
+            }
+        }
+    }
+    pub struct ListSystemPoliciesThen(::httpmock::Then);
+    impl ListSystemPoliciesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::SystemPolicyList) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListCustomPoliciesWhen(::httpmock::When);
+    impl ListCustomPoliciesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/v2/accounts/[^/]*/permissions/policies/custom$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/{}/permissions/policies/custom$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn cursor<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("cursor", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("cursor"))
+            }
+        }
+        pub fn enabled<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("enabled", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("enabled"))
+            }
+        }
+        pub fn scope_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("scope_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("scope_id"))
+            }
+        }
+        pub fn scope_type<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::PermissionsScopeType>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("scope_type", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("scope_type"))
+            }
+        }
+    }
+    pub struct ListCustomPoliciesThen(::httpmock::Then);
+    impl ListCustomPoliciesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::CustomPolicyList) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct CreateCustomPolicyWhen(::httpmock::When);
+    impl CreateCustomPolicyWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::POST).path_matches(
+                regex::Regex::new("^/v2/accounts/[^/]*/permissions/policies/custom$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/{}/permissions/policies/custom$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::CustomPolicyCreateRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct CreateCustomPolicyThen(::httpmock::Then);
+    impl CreateCustomPolicyThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::CustomPolicyResponse) -> Self {
+            Self(
+                self.0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetCustomPolicyWhen(::httpmock::When);
+    impl GetCustomPolicyWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::GET).path_matches(
+                    regex::Regex::new("^/v2/accounts/[^/]*/permissions/policies/custom/[^/]*$")
+                        .unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/{}/permissions/policies/custom/.*$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn policy_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/.*/permissions/policies/custom/{}$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GetCustomPolicyThen(::httpmock::Then);
+    impl GetCustomPolicyThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::CustomPolicyResponse) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct UpdateCustomPolicyWhen(::httpmock::When);
+    impl UpdateCustomPolicyWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::PUT).path_matches(
+                    regex::Regex::new("^/v2/accounts/[^/]*/permissions/policies/custom/[^/]*$")
+                        .unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/{}/permissions/policies/custom/.*$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn policy_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/.*/permissions/policies/custom/{}$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::CustomPolicyUpdateRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct UpdateCustomPolicyThen(::httpmock::Then);
+    impl UpdateCustomPolicyThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::CustomPolicyResponse) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DeleteCustomPolicyWhen(::httpmock::When);
+    impl DeleteCustomPolicyWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::DELETE).path_matches(
+                    regex::Regex::new("^/v2/accounts/[^/]*/permissions/policies/custom/[^/]*$")
+                        .unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/{}/permissions/policies/custom/.*$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn policy_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/.*/permissions/policies/custom/{}$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DeleteCustomPolicyThen(::httpmock::Then);
+    impl DeleteCustomPolicyThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListEffectivePoliciesWhen(::httpmock::When);
+    impl ListEffectivePoliciesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/v2/accounts/[^/]*/permissions/policies/effective$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/{}/permissions/policies/effective$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn principal_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("principal_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("principal_id"))
+            }
+        }
+        pub fn principal_type<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::PrincipalType>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("principal_type", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("principal_type"))
+            }
+        }
+        pub fn scope_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("scope_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("scope_id"))
+            }
+        }
+        pub fn scope_type<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::PermissionsScopeType>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("scope_type", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("scope_type"))
+            }
+        }
+    }
+    pub struct ListEffectivePoliciesThen(::httpmock::Then);
+    impl ListEffectivePoliciesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::EffectivePolicies) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListRolesWhen(::httpmock::When);
+    impl ListRolesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::GET).path_matches(
+                    regex::Regex::new("^/v2/accounts/[^/]*/permissions/roles$").unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/{}/permissions/roles$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn management_type<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::RoleManagementType>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("management_type", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("management_type"))
+            }
+        }
+        pub fn permission_type(self, value: types::PermissionType) -> Self {
+            Self(self.0.query_param("permission_type", value.to_string()))
+        }
+        pub fn policy_parameters<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("policy_parameters", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("policy_parameters"))
+            }
+        }
+        pub fn scope_type<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::PermissionsScopeType>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("scope_type", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("scope_type"))
+            }
+        }
+    }
+    pub struct ListRolesThen(::httpmock::Then);
+    impl ListRolesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::RoleList) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct CreateRoleWhen(::httpmock::When);
+    impl CreateRoleWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::POST).path_matches(
+                    regex::Regex::new("^/v2/accounts/[^/]*/permissions/roles$").unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/{}/permissions/roles$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::RoleCreateRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct CreateRoleThen(::httpmock::Then);
+    impl CreateRoleThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::RoleResponse) -> Self {
+            Self(
+                self.0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetRoleWhen(::httpmock::When);
+    impl GetRoleWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/v2/accounts/[^/]*/permissions/roles/[^/]*$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/{}/permissions/roles/.*$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn role_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/.*/permissions/roles/{}$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn asset_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("asset_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("asset_id"))
+            }
+        }
+        pub fn collection_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("collection_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("collection_id"))
+            }
+        }
+        pub fn folder_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("folder_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("folder_id"))
+            }
+        }
+    }
+    pub struct GetRoleThen(::httpmock::Then);
+    impl GetRoleThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::RoleResponse) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct UpdateRoleWhen(::httpmock::When);
+    impl UpdateRoleWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::PUT).path_matches(
+                regex::Regex::new("^/v2/accounts/[^/]*/permissions/roles/[^/]*$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/{}/permissions/roles/.*$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn role_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/.*/permissions/roles/{}$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::RoleUpdateRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct UpdateRoleThen(::httpmock::Then);
+    impl UpdateRoleThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::RoleResponse) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DeleteRoleWhen(::httpmock::When);
+    impl DeleteRoleWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::DELETE).path_matches(
+                regex::Regex::new("^/v2/accounts/[^/]*/permissions/roles/[^/]*$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/{}/permissions/roles/.*$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn role_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/.*/permissions/roles/{}$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn force<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("force", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("force"))
+            }
+        }
+    }
+    pub struct DeleteRoleThen(::httpmock::Then);
+    impl DeleteRoleThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListPrincipalRolesWhen(::httpmock::When);
+    impl ListPrincipalRolesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/v2/accounts/[^/]*/permissions/principal_roles$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/{}/permissions/principal_roles$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn asset_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("asset_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("asset_id"))
+            }
+        }
+        pub fn collection_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("collection_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("collection_id"))
+            }
+        }
+        pub fn folder_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("folder_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("folder_id"))
+            }
+        }
+        pub fn management_type<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::RoleManagementType>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("management_type", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("management_type"))
+            }
+        }
+        pub fn permission_type(self, value: types::PermissionType) -> Self {
+            Self(self.0.query_param("permission_type", value.to_string()))
+        }
+        pub fn principal_id(self, value: &str) -> Self {
+            Self(self.0.query_param("principal_id", value.to_string()))
+        }
+        pub fn principal_type(self, value: types::PrincipalType) -> Self {
+            Self(self.0.query_param("principal_type", value.to_string()))
+        }
+        pub fn scope_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("scope_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("scope_id"))
+            }
+        }
+        pub fn scope_type<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::PermissionsScopeType>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("scope_type", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("scope_type"))
+            }
+        }
+    }
+    pub struct ListPrincipalRolesThen(::httpmock::Then);
+    impl ListPrincipalRolesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::PrincipalRoleList) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct UpdatePrincipalRolesWhen(::httpmock::When);
+    impl UpdatePrincipalRolesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::PUT).path_matches(
+                regex::Regex::new("^/v2/accounts/[^/]*/permissions/principal_roles$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/{}/permissions/principal_roles$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::PrincipalRolesUpdateRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct UpdatePrincipalRolesThen(::httpmock::Then);
+    impl UpdatePrincipalRolesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self) -> Self {
+            Self(self.0.status(200u16))
+        }
+        pub fn bad_request(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct InspectPrincipalRolesWhen(::httpmock::When);
+    impl InspectPrincipalRolesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::GET).path_matches(
+                    regex::Regex::new("^/v2/accounts/[^/]*/permissions/principal_roles/inspect$")
+                        .unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/{}/permissions/principal_roles/inspect$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn asset_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("asset_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("asset_id"))
+            }
+        }
+        pub fn collection_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("collection_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("collection_id"))
+            }
+        }
+        pub fn cursor<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("cursor", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("cursor"))
+            }
+        }
+        pub fn folder_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("folder_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("folder_id"))
+            }
+        }
+        pub fn principal_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("principal_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("principal_id"))
+            }
+        }
+        pub fn principal_type<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::PrincipalType>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("principal_type", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("principal_type"))
+            }
+        }
+        pub fn scope_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("scope_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("scope_id"))
+            }
+        }
+        pub fn scope_type(self, value: types::PermissionsScopeType) -> Self {
+            Self(self.0.query_param("scope_type", value.to_string()))
+        }
+    }
+    pub struct InspectPrincipalRolesThen(::httpmock::Then);
+    impl InspectPrincipalRolesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::PrincipalRolesInspection) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct InspectPrincipalRolesBatchWhen(::httpmock::When);
+    impl InspectPrincipalRolesBatchWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::POST).path_matches(
+                    regex::Regex::new("^/v2/accounts/[^/]*/permissions/principal_roles/inspect$")
+                        .unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/{}/permissions/principal_roles/inspect$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::PrincipalRolesInspectRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct InspectPrincipalRolesBatchThen(::httpmock::Then);
+    impl InspectPrincipalRolesBatchThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::PrincipalRolesInspection) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListRolePrincipalsWhen(::httpmock::When);
+    impl ListRolePrincipalsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::GET).path_matches(
+                    regex::Regex::new("^/v2/accounts/[^/]*/permissions/roles/[^/]*/principals$")
+                        .unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/{}/permissions/roles/.*/principals$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn role_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/.*/permissions/roles/{}/principals$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn asset_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("asset_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("asset_id"))
+            }
+        }
+        pub fn collection_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("collection_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("collection_id"))
+            }
+        }
+        pub fn folder_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("folder_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("folder_id"))
+            }
+        }
+        pub fn scope_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("scope_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("scope_id"))
+            }
+        }
+        pub fn scope_type<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::PermissionsScopeType>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("scope_type", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("scope_type"))
+            }
+        }
+        pub fn verbose<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("verbose", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("verbose"))
+            }
+        }
+    }
+    pub struct ListRolePrincipalsThen(::httpmock::Then);
+    impl ListRolePrincipalsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::RolePrincipalList) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct UpdateRolePrincipalsWhen(::httpmock::When);
+    impl UpdateRolePrincipalsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::PUT).path_matches(
+                    regex::Regex::new("^/v2/accounts/[^/]*/permissions/roles/[^/]*/principals$")
+                        .unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/{}/permissions/roles/.*/principals$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn role_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/v2/accounts/.*/permissions/roles/{}/principals$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::RolePrincipalsUpdateRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct UpdateRolePrincipalsThen(::httpmock::Then);
+    impl UpdateRolePrincipalsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self) -> Self {
+            Self(self.0.status(200u16))
+        }
+        pub fn bad_request(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::PermissionsError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
@@ -796,6 +4465,138 @@ pub trait MockServerExt {
     fn remove_user_from_user_group<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RemoveUserFromUserGroupWhen, operations::RemoveUserFromUserGroupThen);
+    fn list_product_environments<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListProductEnvironmentsWhen, operations::ListProductEnvironmentsThen);
+    fn create_product_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CreateProductEnvironmentWhen,
+            operations::CreateProductEnvironmentThen,
+        );
+    fn get_product_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetProductEnvironmentWhen, operations::GetProductEnvironmentThen);
+    fn update_product_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UpdateProductEnvironmentWhen,
+            operations::UpdateProductEnvironmentThen,
+        );
+    fn delete_product_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteProductEnvironmentWhen,
+            operations::DeleteProductEnvironmentThen,
+        );
+    fn list_access_keys<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListAccessKeysWhen, operations::ListAccessKeysThen);
+    fn generate_access_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GenerateAccessKeyWhen, operations::GenerateAccessKeyThen);
+    fn delete_access_key_by_name<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteAccessKeyByNameWhen, operations::DeleteAccessKeyByNameThen);
+    fn update_access_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdateAccessKeyWhen, operations::UpdateAccessKeyThen);
+    fn delete_access_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteAccessKeyWhen, operations::DeleteAccessKeyThen);
+    fn get_billing_usage<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetBillingUsageWhen, operations::GetBillingUsageThen);
+    fn list_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListUsersWhen, operations::ListUsersThen);
+    fn create_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateUserWhen, operations::CreateUserThen);
+    fn get_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetUserWhen, operations::GetUserThen);
+    fn update_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdateUserWhen, operations::UpdateUserThen);
+    fn delete_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteUserWhen, operations::DeleteUserThen);
+    fn list_groups_of_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListGroupsOfUserWhen, operations::ListGroupsOfUserThen);
+    fn list_product_environments_of_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListProductEnvironmentsOfUserWhen,
+            operations::ListProductEnvironmentsOfUserThen,
+        );
+    fn get_permissions_catalog<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetPermissionsCatalogWhen, operations::GetPermissionsCatalogThen);
+    fn validate_cedar_policy<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ValidateCedarPolicyWhen, operations::ValidateCedarPolicyThen);
+    fn get_cedar_schema<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetCedarSchemaWhen, operations::GetCedarSchemaThen);
+    fn list_system_policies<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListSystemPoliciesWhen, operations::ListSystemPoliciesThen);
+    fn list_custom_policies<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListCustomPoliciesWhen, operations::ListCustomPoliciesThen);
+    fn create_custom_policy<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateCustomPolicyWhen, operations::CreateCustomPolicyThen);
+    fn get_custom_policy<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetCustomPolicyWhen, operations::GetCustomPolicyThen);
+    fn update_custom_policy<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdateCustomPolicyWhen, operations::UpdateCustomPolicyThen);
+    fn delete_custom_policy<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteCustomPolicyWhen, operations::DeleteCustomPolicyThen);
+    fn list_effective_policies<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListEffectivePoliciesWhen, operations::ListEffectivePoliciesThen);
+    fn list_roles<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListRolesWhen, operations::ListRolesThen);
+    fn create_role<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateRoleWhen, operations::CreateRoleThen);
+    fn get_role<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetRoleWhen, operations::GetRoleThen);
+    fn update_role<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdateRoleWhen, operations::UpdateRoleThen);
+    fn delete_role<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteRoleWhen, operations::DeleteRoleThen);
+    fn list_principal_roles<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListPrincipalRolesWhen, operations::ListPrincipalRolesThen);
+    fn update_principal_roles<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdatePrincipalRolesWhen, operations::UpdatePrincipalRolesThen);
+    fn inspect_principal_roles<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::InspectPrincipalRolesWhen, operations::InspectPrincipalRolesThen);
+    fn inspect_principal_roles_batch<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::InspectPrincipalRolesBatchWhen,
+            operations::InspectPrincipalRolesBatchThen,
+        );
+    fn list_role_principals<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListRolePrincipalsWhen, operations::ListRolePrincipalsThen);
+    fn update_role_principals<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdateRolePrincipalsWhen, operations::UpdateRolePrincipalsThen);
 }
 impl MockServerExt for ::httpmock::MockServer {
     fn list_user_groups<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -883,6 +4684,450 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::RemoveUserFromUserGroupWhen::new(when),
                 operations::RemoveUserFromUserGroupThen::new(then),
+            )
+        })
+    }
+    fn list_product_environments<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListProductEnvironmentsWhen, operations::ListProductEnvironmentsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListProductEnvironmentsWhen::new(when),
+                operations::ListProductEnvironmentsThen::new(then),
+            )
+        })
+    }
+    fn create_product_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CreateProductEnvironmentWhen,
+            operations::CreateProductEnvironmentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateProductEnvironmentWhen::new(when),
+                operations::CreateProductEnvironmentThen::new(then),
+            )
+        })
+    }
+    fn get_product_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetProductEnvironmentWhen, operations::GetProductEnvironmentThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetProductEnvironmentWhen::new(when),
+                operations::GetProductEnvironmentThen::new(then),
+            )
+        })
+    }
+    fn update_product_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UpdateProductEnvironmentWhen,
+            operations::UpdateProductEnvironmentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UpdateProductEnvironmentWhen::new(when),
+                operations::UpdateProductEnvironmentThen::new(then),
+            )
+        })
+    }
+    fn delete_product_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteProductEnvironmentWhen,
+            operations::DeleteProductEnvironmentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteProductEnvironmentWhen::new(when),
+                operations::DeleteProductEnvironmentThen::new(then),
+            )
+        })
+    }
+    fn list_access_keys<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListAccessKeysWhen, operations::ListAccessKeysThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListAccessKeysWhen::new(when),
+                operations::ListAccessKeysThen::new(then),
+            )
+        })
+    }
+    fn generate_access_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GenerateAccessKeyWhen, operations::GenerateAccessKeyThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GenerateAccessKeyWhen::new(when),
+                operations::GenerateAccessKeyThen::new(then),
+            )
+        })
+    }
+    fn delete_access_key_by_name<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteAccessKeyByNameWhen, operations::DeleteAccessKeyByNameThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteAccessKeyByNameWhen::new(when),
+                operations::DeleteAccessKeyByNameThen::new(then),
+            )
+        })
+    }
+    fn update_access_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdateAccessKeyWhen, operations::UpdateAccessKeyThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UpdateAccessKeyWhen::new(when),
+                operations::UpdateAccessKeyThen::new(then),
+            )
+        })
+    }
+    fn delete_access_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteAccessKeyWhen, operations::DeleteAccessKeyThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteAccessKeyWhen::new(when),
+                operations::DeleteAccessKeyThen::new(then),
+            )
+        })
+    }
+    fn get_billing_usage<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetBillingUsageWhen, operations::GetBillingUsageThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetBillingUsageWhen::new(when),
+                operations::GetBillingUsageThen::new(then),
+            )
+        })
+    }
+    fn list_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListUsersWhen, operations::ListUsersThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListUsersWhen::new(when),
+                operations::ListUsersThen::new(then),
+            )
+        })
+    }
+    fn create_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateUserWhen, operations::CreateUserThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateUserWhen::new(when),
+                operations::CreateUserThen::new(then),
+            )
+        })
+    }
+    fn get_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetUserWhen, operations::GetUserThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetUserWhen::new(when),
+                operations::GetUserThen::new(then),
+            )
+        })
+    }
+    fn update_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdateUserWhen, operations::UpdateUserThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UpdateUserWhen::new(when),
+                operations::UpdateUserThen::new(then),
+            )
+        })
+    }
+    fn delete_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteUserWhen, operations::DeleteUserThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteUserWhen::new(when),
+                operations::DeleteUserThen::new(then),
+            )
+        })
+    }
+    fn list_groups_of_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListGroupsOfUserWhen, operations::ListGroupsOfUserThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListGroupsOfUserWhen::new(when),
+                operations::ListGroupsOfUserThen::new(then),
+            )
+        })
+    }
+    fn list_product_environments_of_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListProductEnvironmentsOfUserWhen,
+            operations::ListProductEnvironmentsOfUserThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListProductEnvironmentsOfUserWhen::new(when),
+                operations::ListProductEnvironmentsOfUserThen::new(then),
+            )
+        })
+    }
+    fn get_permissions_catalog<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetPermissionsCatalogWhen, operations::GetPermissionsCatalogThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetPermissionsCatalogWhen::new(when),
+                operations::GetPermissionsCatalogThen::new(then),
+            )
+        })
+    }
+    fn validate_cedar_policy<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ValidateCedarPolicyWhen, operations::ValidateCedarPolicyThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ValidateCedarPolicyWhen::new(when),
+                operations::ValidateCedarPolicyThen::new(then),
+            )
+        })
+    }
+    fn get_cedar_schema<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetCedarSchemaWhen, operations::GetCedarSchemaThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetCedarSchemaWhen::new(when),
+                operations::GetCedarSchemaThen::new(then),
+            )
+        })
+    }
+    fn list_system_policies<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListSystemPoliciesWhen, operations::ListSystemPoliciesThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListSystemPoliciesWhen::new(when),
+                operations::ListSystemPoliciesThen::new(then),
+            )
+        })
+    }
+    fn list_custom_policies<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListCustomPoliciesWhen, operations::ListCustomPoliciesThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListCustomPoliciesWhen::new(when),
+                operations::ListCustomPoliciesThen::new(then),
+            )
+        })
+    }
+    fn create_custom_policy<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateCustomPolicyWhen, operations::CreateCustomPolicyThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateCustomPolicyWhen::new(when),
+                operations::CreateCustomPolicyThen::new(then),
+            )
+        })
+    }
+    fn get_custom_policy<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetCustomPolicyWhen, operations::GetCustomPolicyThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetCustomPolicyWhen::new(when),
+                operations::GetCustomPolicyThen::new(then),
+            )
+        })
+    }
+    fn update_custom_policy<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdateCustomPolicyWhen, operations::UpdateCustomPolicyThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UpdateCustomPolicyWhen::new(when),
+                operations::UpdateCustomPolicyThen::new(then),
+            )
+        })
+    }
+    fn delete_custom_policy<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteCustomPolicyWhen, operations::DeleteCustomPolicyThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteCustomPolicyWhen::new(when),
+                operations::DeleteCustomPolicyThen::new(then),
+            )
+        })
+    }
+    fn list_effective_policies<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListEffectivePoliciesWhen, operations::ListEffectivePoliciesThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListEffectivePoliciesWhen::new(when),
+                operations::ListEffectivePoliciesThen::new(then),
+            )
+        })
+    }
+    fn list_roles<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListRolesWhen, operations::ListRolesThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListRolesWhen::new(when),
+                operations::ListRolesThen::new(then),
+            )
+        })
+    }
+    fn create_role<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateRoleWhen, operations::CreateRoleThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateRoleWhen::new(when),
+                operations::CreateRoleThen::new(then),
+            )
+        })
+    }
+    fn get_role<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetRoleWhen, operations::GetRoleThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetRoleWhen::new(when),
+                operations::GetRoleThen::new(then),
+            )
+        })
+    }
+    fn update_role<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdateRoleWhen, operations::UpdateRoleThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UpdateRoleWhen::new(when),
+                operations::UpdateRoleThen::new(then),
+            )
+        })
+    }
+    fn delete_role<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteRoleWhen, operations::DeleteRoleThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteRoleWhen::new(when),
+                operations::DeleteRoleThen::new(then),
+            )
+        })
+    }
+    fn list_principal_roles<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListPrincipalRolesWhen, operations::ListPrincipalRolesThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListPrincipalRolesWhen::new(when),
+                operations::ListPrincipalRolesThen::new(then),
+            )
+        })
+    }
+    fn update_principal_roles<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdatePrincipalRolesWhen, operations::UpdatePrincipalRolesThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UpdatePrincipalRolesWhen::new(when),
+                operations::UpdatePrincipalRolesThen::new(then),
+            )
+        })
+    }
+    fn inspect_principal_roles<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::InspectPrincipalRolesWhen, operations::InspectPrincipalRolesThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::InspectPrincipalRolesWhen::new(when),
+                operations::InspectPrincipalRolesThen::new(then),
+            )
+        })
+    }
+    fn inspect_principal_roles_batch<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::InspectPrincipalRolesBatchWhen,
+            operations::InspectPrincipalRolesBatchThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::InspectPrincipalRolesBatchWhen::new(when),
+                operations::InspectPrincipalRolesBatchThen::new(then),
+            )
+        })
+    }
+    fn list_role_principals<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListRolePrincipalsWhen, operations::ListRolePrincipalsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListRolePrincipalsWhen::new(when),
+                operations::ListRolePrincipalsThen::new(then),
+            )
+        })
+    }
+    fn update_role_principals<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdateRolePrincipalsWhen, operations::UpdateRolePrincipalsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UpdateRolePrincipalsWhen::new(when),
+                operations::UpdateRolePrincipalsThen::new(then),
             )
         })
     }

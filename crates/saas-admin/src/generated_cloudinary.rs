@@ -68,4 +68,320 @@ impl crate::Cloudinary {
             .remove_user_from_user_group()
             .account_id(self.account_id.as_str())
     }
+    /// List the product environments of the account.
+    ///
+    /// `GET /v1_1/provisioning/accounts/{account_id}/sub_accounts`: see [`cld_provisioning::builder::ListProductEnvironments`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn list_product_environments(
+        &self,
+    ) -> cld_provisioning::builder::ListProductEnvironments<'_> {
+        self.client
+            .list_product_environments()
+            .account_id(self.account_id.as_str())
+    }
+    /// Create a product environment.
+    ///
+    /// `POST /v1_1/provisioning/accounts/{account_id}/sub_accounts`: see [`cld_provisioning::builder::CreateProductEnvironment`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn create_product_environment(
+        &self,
+    ) -> cld_provisioning::builder::CreateProductEnvironment<'_> {
+        self.client
+            .create_product_environment()
+            .account_id(self.account_id.as_str())
+    }
+    /// Get one product environment.
+    ///
+    /// `GET /v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}`: see [`cld_provisioning::builder::GetProductEnvironment`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn get_product_environment(&self) -> cld_provisioning::builder::GetProductEnvironment<'_> {
+        self.client
+            .get_product_environment()
+            .account_id(self.account_id.as_str())
+    }
+    /// Update a product environment.
+    ///
+    /// `PUT /v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}`: see [`cld_provisioning::builder::UpdateProductEnvironment`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn update_product_environment(
+        &self,
+    ) -> cld_provisioning::builder::UpdateProductEnvironment<'_> {
+        self.client
+            .update_product_environment()
+            .account_id(self.account_id.as_str())
+    }
+    /// Delete a product environment.
+    ///
+    /// `DELETE /v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}`: see [`cld_provisioning::builder::DeleteProductEnvironment`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn delete_product_environment(
+        &self,
+    ) -> cld_provisioning::builder::DeleteProductEnvironment<'_> {
+        self.client
+            .delete_product_environment()
+            .account_id(self.account_id.as_str())
+    }
+    /// List the access keys of a product environment.
+    ///
+    /// `GET /v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}/access_keys`: see [`cld_provisioning::builder::ListAccessKeys`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn list_access_keys(&self) -> cld_provisioning::builder::ListAccessKeys<'_> {
+        self.client
+            .list_access_keys()
+            .account_id(self.account_id.as_str())
+    }
+    /// Generate an access key.
+    ///
+    /// `POST /v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}/access_keys`: see [`cld_provisioning::builder::GenerateAccessKey`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn generate_access_key(&self) -> cld_provisioning::builder::GenerateAccessKey<'_> {
+        self.client
+            .generate_access_key()
+            .account_id(self.account_id.as_str())
+    }
+    /// Delete an access key by name.
+    ///
+    /// `DELETE /v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}/access_keys`: see [`cld_provisioning::builder::DeleteAccessKeyByName`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn delete_access_key_by_name(
+        &self,
+    ) -> cld_provisioning::builder::DeleteAccessKeyByName<'_> {
+        self.client
+            .delete_access_key_by_name()
+            .account_id(self.account_id.as_str())
+    }
+    /// Update an access key.
+    ///
+    /// `PUT /v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}/access_keys/{key}`: see [`cld_provisioning::builder::UpdateAccessKey`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn update_access_key(&self) -> cld_provisioning::builder::UpdateAccessKey<'_> {
+        self.client
+            .update_access_key()
+            .account_id(self.account_id.as_str())
+    }
+    /// Delete an access key.
+    ///
+    /// `DELETE /v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}/access_keys/{key}`: see [`cld_provisioning::builder::DeleteAccessKey`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn delete_access_key(&self) -> cld_provisioning::builder::DeleteAccessKey<'_> {
+        self.client
+            .delete_access_key()
+            .account_id(self.account_id.as_str())
+    }
+    /// Get the account's billing usage.
+    ///
+    /// `GET /v1_1/provisioning/accounts/{account_id}/billing_usage`: see [`cld_provisioning::builder::GetBillingUsage`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn get_billing_usage(&self) -> cld_provisioning::builder::GetBillingUsage<'_> {
+        self.client
+            .get_billing_usage()
+            .account_id(self.account_id.as_str())
+    }
+    /// List the users of the account.
+    ///
+    /// `GET /v1_1/provisioning/accounts/{account_id}/users`: see [`cld_provisioning::builder::ListUsers`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn list_users(&self) -> cld_provisioning::builder::ListUsers<'_> {
+        self.client
+            .list_users()
+            .account_id(self.account_id.as_str())
+    }
+    /// Create a user.
+    ///
+    /// `POST /v1_1/provisioning/accounts/{account_id}/users`: see [`cld_provisioning::builder::CreateUser`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn create_user(&self) -> cld_provisioning::builder::CreateUser<'_> {
+        self.client
+            .create_user()
+            .account_id(self.account_id.as_str())
+    }
+    /// Get one user.
+    ///
+    /// `GET /v1_1/provisioning/accounts/{account_id}/users/{user_id}`: see [`cld_provisioning::builder::GetUser`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn get_user(&self) -> cld_provisioning::builder::GetUser<'_> {
+        self.client.get_user().account_id(self.account_id.as_str())
+    }
+    /// Update a user.
+    ///
+    /// `PUT /v1_1/provisioning/accounts/{account_id}/users/{user_id}`: see [`cld_provisioning::builder::UpdateUser`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn update_user(&self) -> cld_provisioning::builder::UpdateUser<'_> {
+        self.client
+            .update_user()
+            .account_id(self.account_id.as_str())
+    }
+    /// Delete a user.
+    ///
+    /// `DELETE /v1_1/provisioning/accounts/{account_id}/users/{user_id}`: see [`cld_provisioning::builder::DeleteUser`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn delete_user(&self) -> cld_provisioning::builder::DeleteUser<'_> {
+        self.client
+            .delete_user()
+            .account_id(self.account_id.as_str())
+    }
+    /// List the user groups a user belongs to.
+    ///
+    /// `GET /v1_1/provisioning/accounts/{account_id}/users/{user_id}/groups`: see [`cld_provisioning::builder::ListGroupsOfUser`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn list_groups_of_user(&self) -> cld_provisioning::builder::ListGroupsOfUser<'_> {
+        self.client
+            .list_groups_of_user()
+            .account_id(self.account_id.as_str())
+    }
+    /// List the product environments a user can access.
+    ///
+    /// `GET /v1_1/provisioning/accounts/{account_id}/users/{user_id}/sub_accounts`: see [`cld_provisioning::builder::ListProductEnvironmentsOfUser`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn list_product_environments_of_user(
+        &self,
+    ) -> cld_provisioning::builder::ListProductEnvironmentsOfUser<'_> {
+        self.client
+            .list_product_environments_of_user()
+            .account_id(self.account_id.as_str())
+    }
+    /// Get the catalog of system roles and policies.
+    ///
+    /// `GET /v2/accounts/permissions/public/catalog`: see [`cld_provisioning::builder::GetPermissionsCatalog`] for its parameters.
+    pub fn get_permissions_catalog(&self) -> cld_provisioning::builder::GetPermissionsCatalog<'_> {
+        self.client.get_permissions_catalog()
+    }
+    /// Check a Cedar policy statement.
+    ///
+    /// `POST /v2/accounts/permissions/public/validate`: see [`cld_provisioning::builder::ValidateCedarPolicy`] for its parameters.
+    pub fn validate_cedar_policy(&self) -> cld_provisioning::builder::ValidateCedarPolicy<'_> {
+        self.client.validate_cedar_policy()
+    }
+    /// Get the Cedar schema of the permissions system.
+    ///
+    /// `GET /v2/accounts/permissions/public/schema`: see [`cld_provisioning::builder::GetCedarSchema`] for its parameters.
+    pub fn get_cedar_schema(&self) -> cld_provisioning::builder::GetCedarSchema<'_> {
+        self.client.get_cedar_schema()
+    }
+    /// List the system policies.
+    ///
+    /// `GET /v2/accounts/{account_id}/permissions/policies/system`: see [`cld_provisioning::builder::ListSystemPolicies`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn list_system_policies(&self) -> cld_provisioning::builder::ListSystemPolicies<'_> {
+        self.client
+            .list_system_policies()
+            .account_id(self.account_id.as_str())
+    }
+    /// List the custom policies of a scope.
+    ///
+    /// `GET /v2/accounts/{account_id}/permissions/policies/custom`: see [`cld_provisioning::builder::ListCustomPolicies`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn list_custom_policies(&self) -> cld_provisioning::builder::ListCustomPolicies<'_> {
+        self.client
+            .list_custom_policies()
+            .account_id(self.account_id.as_str())
+    }
+    /// Create a custom policy.
+    ///
+    /// `POST /v2/accounts/{account_id}/permissions/policies/custom`: see [`cld_provisioning::builder::CreateCustomPolicy`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn create_custom_policy(&self) -> cld_provisioning::builder::CreateCustomPolicy<'_> {
+        self.client
+            .create_custom_policy()
+            .account_id(self.account_id.as_str())
+    }
+    /// Get one custom policy.
+    ///
+    /// `GET /v2/accounts/{account_id}/permissions/policies/custom/{policy_id}`: see [`cld_provisioning::builder::GetCustomPolicy`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn get_custom_policy(&self) -> cld_provisioning::builder::GetCustomPolicy<'_> {
+        self.client
+            .get_custom_policy()
+            .account_id(self.account_id.as_str())
+    }
+    /// Replace a custom policy.
+    ///
+    /// `PUT /v2/accounts/{account_id}/permissions/policies/custom/{policy_id}`: see [`cld_provisioning::builder::UpdateCustomPolicy`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn update_custom_policy(&self) -> cld_provisioning::builder::UpdateCustomPolicy<'_> {
+        self.client
+            .update_custom_policy()
+            .account_id(self.account_id.as_str())
+    }
+    /// Delete a custom policy.
+    ///
+    /// `DELETE /v2/accounts/{account_id}/permissions/policies/custom/{policy_id}`: see [`cld_provisioning::builder::DeleteCustomPolicy`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn delete_custom_policy(&self) -> cld_provisioning::builder::DeleteCustomPolicy<'_> {
+        self.client
+            .delete_custom_policy()
+            .account_id(self.account_id.as_str())
+    }
+    /// List the policies in effect in a scope.
+    ///
+    /// `GET /v2/accounts/{account_id}/permissions/policies/effective`: see [`cld_provisioning::builder::ListEffectivePolicies`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn list_effective_policies(&self) -> cld_provisioning::builder::ListEffectivePolicies<'_> {
+        self.client
+            .list_effective_policies()
+            .account_id(self.account_id.as_str())
+    }
+    /// List roles.
+    ///
+    /// `GET /v2/accounts/{account_id}/permissions/roles`: see [`cld_provisioning::builder::ListRoles`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn list_roles(&self) -> cld_provisioning::builder::ListRoles<'_> {
+        self.client
+            .list_roles()
+            .account_id(self.account_id.as_str())
+    }
+    /// Create a custom role.
+    ///
+    /// `POST /v2/accounts/{account_id}/permissions/roles`: see [`cld_provisioning::builder::CreateRole`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn create_role(&self) -> cld_provisioning::builder::CreateRole<'_> {
+        self.client
+            .create_role()
+            .account_id(self.account_id.as_str())
+    }
+    /// Get one role.
+    ///
+    /// `GET /v2/accounts/{account_id}/permissions/roles/{role_id}`: see [`cld_provisioning::builder::GetRole`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn get_role(&self) -> cld_provisioning::builder::GetRole<'_> {
+        self.client.get_role().account_id(self.account_id.as_str())
+    }
+    /// Replace a custom role.
+    ///
+    /// `PUT /v2/accounts/{account_id}/permissions/roles/{role_id}`: see [`cld_provisioning::builder::UpdateRole`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn update_role(&self) -> cld_provisioning::builder::UpdateRole<'_> {
+        self.client
+            .update_role()
+            .account_id(self.account_id.as_str())
+    }
+    /// Delete a custom role.
+    ///
+    /// `DELETE /v2/accounts/{account_id}/permissions/roles/{role_id}`: see [`cld_provisioning::builder::DeleteRole`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn delete_role(&self) -> cld_provisioning::builder::DeleteRole<'_> {
+        self.client
+            .delete_role()
+            .account_id(self.account_id.as_str())
+    }
+    /// List the roles of a principal.
+    ///
+    /// `GET /v2/accounts/{account_id}/permissions/principal_roles`: see [`cld_provisioning::builder::ListPrincipalRoles`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn list_principal_roles(&self) -> cld_provisioning::builder::ListPrincipalRoles<'_> {
+        self.client
+            .list_principal_roles()
+            .account_id(self.account_id.as_str())
+    }
+    /// Give roles to a principal, or take them away.
+    ///
+    /// `PUT /v2/accounts/{account_id}/permissions/principal_roles`: see [`cld_provisioning::builder::UpdatePrincipalRoles`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn update_principal_roles(&self) -> cld_provisioning::builder::UpdatePrincipalRoles<'_> {
+        self.client
+            .update_principal_roles()
+            .account_id(self.account_id.as_str())
+    }
+    /// Find who holds roles in a scope.
+    ///
+    /// `GET /v2/accounts/{account_id}/permissions/principal_roles/inspect`: see [`cld_provisioning::builder::InspectPrincipalRoles`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn inspect_principal_roles(&self) -> cld_provisioning::builder::InspectPrincipalRoles<'_> {
+        self.client
+            .inspect_principal_roles()
+            .account_id(self.account_id.as_str())
+    }
+    /// Get the roles of several given principals in a scope.
+    ///
+    /// `POST /v2/accounts/{account_id}/permissions/principal_roles/inspect`: see [`cld_provisioning::builder::InspectPrincipalRolesBatch`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn inspect_principal_roles_batch(
+        &self,
+    ) -> cld_provisioning::builder::InspectPrincipalRolesBatch<'_> {
+        self.client
+            .inspect_principal_roles_batch()
+            .account_id(self.account_id.as_str())
+    }
+    /// List the principals that hold a role.
+    ///
+    /// `GET /v2/accounts/{account_id}/permissions/roles/{role_id}/principals`: see [`cld_provisioning::builder::ListRolePrincipals`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn list_role_principals(&self) -> cld_provisioning::builder::ListRolePrincipals<'_> {
+        self.client
+            .list_role_principals()
+            .account_id(self.account_id.as_str())
+    }
+    /// Assign a role to principals, or take it away.
+    ///
+    /// `PUT /v2/accounts/{account_id}/permissions/roles/{role_id}/principals`: see [`cld_provisioning::builder::UpdateRolePrincipals`] for its parameters. The `account_id` comes from the client's configuration.
+    pub fn update_role_principals(&self) -> cld_provisioning::builder::UpdateRolePrincipals<'_> {
+        self.client
+            .update_role_principals()
+            .account_id(self.account_id.as_str())
+    }
 }
