@@ -14,9 +14,8 @@ pub mod types {
     pub struct AccessKey {
         ///The API key, which also identifies the access key.
         pub api_key: ::std::string::String,
-        ///The API secret paired with the key. Secret; never log or display it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub api_secret: ::std::option::Option<::std::string::String>,
+        pub api_secret: ::std::option::Option<saas_admin_runtime::Secret>,
         ///When the key was generated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -276,9 +275,8 @@ pub mod types {
         pub enabled: ::std::option::Option<bool>,
         ///The API key.
         pub key: ::std::string::String,
-        ///The API secret paired with the key. Secret; never log or display it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub secret: ::std::option::Option<::std::string::String>,
+        pub secret: ::std::option::Option<saas_admin_runtime::Secret>,
     }
     impl ApiAccessKey {
         pub fn builder() -> builder::ApiAccessKey {
@@ -1841,8 +1839,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub role: ::std::option::Option<UserRole>,
         ///Ids of the product environments the user may access (all of them when left out; ignored for `master_admin`).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub sub_account_ids: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sub_account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     impl UserCreateRequest {
         pub fn builder() -> builder::UserCreateRequest {
@@ -2265,8 +2263,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub role: ::std::option::Option<UserRole>,
         ///Ids of the product environments the user may access from now on (ignored for `master_admin`).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub sub_account_ids: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sub_account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     impl UserUpdateRequest {
         pub fn builder() -> builder::UserUpdateRequest {
@@ -2279,7 +2277,7 @@ pub mod types {
         pub struct AccessKey {
             api_key: ::std::result::Result<::std::string::String, ::std::string::String>,
             api_secret: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<saas_admin_runtime::Secret>,
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
@@ -2321,7 +2319,7 @@ pub mod types {
             }
             pub fn api_secret<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<saas_admin_runtime::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.api_secret = value
@@ -2592,7 +2590,7 @@ pub mod types {
             enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             key: ::std::result::Result<::std::string::String, ::std::string::String>,
             secret: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<saas_admin_runtime::Secret>,
                 ::std::string::String,
             >,
         }
@@ -2628,7 +2626,7 @@ pub mod types {
             }
             pub fn secret<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<saas_admin_runtime::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.secret = value
@@ -7596,7 +7594,7 @@ pub mod types {
                 ::std::string::String,
             >,
             sub_account_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
         }
@@ -7654,7 +7652,9 @@ pub mod types {
             }
             pub fn sub_account_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.sub_account_ids = value.try_into().map_err(|e| {
@@ -8156,7 +8156,7 @@ pub mod types {
                 ::std::string::String,
             >,
             sub_account_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
         }
@@ -8214,7 +8214,9 @@ pub mod types {
             }
             pub fn sub_account_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.sub_account_ids = value.try_into().map_err(|e| {

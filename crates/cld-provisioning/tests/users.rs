@@ -93,7 +93,7 @@ fn create_request() -> types::UserCreateRequest {
         name: "jenny_bar".to_string(),
         email: "jenny_bar@example.com".to_string(),
         role: Some(types::UserRole::MasterAdmin),
-        sub_account_ids: Vec::new(),
+        sub_account_ids: None,
         enabled: None,
     }
 }
@@ -1028,13 +1028,37 @@ async fn update_user_sends_the_product_environment_ids_and_enabled() {
         .user_id(USER)
         .body(types::UserUpdateRequest {
             role: Some(types::UserRole::MediaLibraryUser),
-            sub_account_ids: vec![
+            sub_account_ids: Some(vec![
                 SUB_ACCOUNT.to_string(),
                 "0aaaaa1bbbbb2ccccc3ddddd4eeeee5f".to_string(),
-            ],
+            ]),
             enabled: Some(true),
             ..Default::default()
         })
+        .send()
+        .await
+        .expect("update_user");
+
+    mock.assert_async().await;
+}
+
+/// `sub_account_ids` is optional and nullable in the spec so that an empty
+/// list (access to no product environment) can be sent, apart from "unset".
+#[tokio::test]
+async fn update_user_with_an_empty_product_environment_list_sends_it() {
+    let server = MockServer::start_async().await;
+    let body: types::User = example("update_user", 200);
+    let mock = server.update_user(|when, then| {
+        let when = when.account_id(ACCOUNT).user_id(USER).into_inner();
+        expect_json_body(when, json!({"sub_account_ids": []})).path(user_path(""));
+        then.ok(&body);
+    });
+
+    client(&server)
+        .update_user()
+        .account_id(ACCOUNT)
+        .user_id(USER)
+        .body_map(|b| b.sub_account_ids(Some(Vec::new())))
         .send()
         .await
         .expect("update_user");
