@@ -13,22 +13,16 @@ use std::sync::{Arc, Mutex};
 use cld_provisioning::mock::MockServerExt;
 use cld_provisioning::prelude::*;
 use cld_provisioning::{examples, spec, types};
-use cld_provisioning::{Auth, ClientInfo, Error, ResponseValue, Runtime, Secret};
+use cld_provisioning::{ClientInfo, Error, ResponseValue};
 use httpmock::{Mock, MockServer, When};
-use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
+
+mod support;
+use support::*;
 
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-/// Credentials in Cloudinary's shape (the documentation's sample key/secret).
-const KEY: &str = "614335564976464";
-const SECRET: &str = "a676b67565c6767a6767d6767f676fe1";
-/// `Basic ` + base64("KEY:SECRET"), computed with python's base64 module so
-/// the test does not trust the runtime's own encoder.
-const AUTHORIZATION: &str =
-    "Basic NjE0MzM1NTY0OTc2NDY0OmE2NzZiNjc1NjVjNjc2N2E2NzY3ZDY3NjdmNjc2ZmUx";
 
 /// Path and query values, taken from the spec's parameter and body examples.
 const ACCOUNT: &str = "16a8ff3b-736b-49a6-85c0-03b69d5a357b";
@@ -55,37 +49,6 @@ const PUBLIC: [&str; 3] = [
     "validate_cedar_policy",
     "get_cedar_schema",
 ];
-
-fn client(server: &MockServer) -> Client {
-    let auth = Auth::Basic {
-        username: Secret::new(KEY),
-        password: Secret::new(SECRET),
-    };
-    Client::new(&server.base_url(), Runtime::new(&auth).unwrap())
-}
-
-/// The spec's example body for `op` answering `status`, as raw JSON.
-fn example_json(op: &str, status: u16) -> Value {
-    let text = examples::example(op, status)
-        .unwrap_or_else(|| panic!("the spec has no {status} example for {op}"));
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("{op} {status} example: {e}"))
-}
-
-/// The same example decoded into the generated type (fails if it does not fit).
-fn example<T: DeserializeOwned>(op: &str, status: u16) -> T {
-    serde_json::from_value(example_json(op, status))
-        .unwrap_or_else(|e| panic!("the {status} example of {op} does not decode: {e}"))
-}
-
-/// Asserts that `decoded` re-serializes to exactly the example JSON, so a field
-/// the generated type drops or renames makes the test fail.
-fn assert_round_trips<T: serde::Serialize>(decoded: &T, op: &str, status: u16) {
-    assert_eq!(
-        serde_json::to_value(decoded).unwrap(),
-        example_json(op, status),
-        "{op} {status}: the decoded value lost or changed something of the example"
-    );
-}
 
 fn strings(values: &[&str]) -> Vec<String> {
     values.iter().map(|v| v.to_string()).collect()

@@ -7,100 +7,30 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, TimeZone, Utc};
 use cld_provisioning::mock::MockServerExt;
 use cld_provisioning::prelude::*;
-use cld_provisioning::{examples, types, Auth, ClientInfo, Error, ResponseValue, Runtime, Secret};
-use httpmock::{Mock, MockServer, When};
-use serde::de::DeserializeOwned;
-use serde_json::{json, Value};
+use cld_provisioning::{examples, types, Error, ResponseValue};
+use httpmock::{Mock, MockServer};
+use serde_json::json;
+
+mod support;
+use support::*;
 
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
 
-/// Credentials in Cloudinary's shape (the documentation's sample key/secret).
-const KEY: &str = "614335564976464";
-const SECRET: &str = "a676b67565c6767a6767d6767f676fe1";
-/// `Basic ` + base64("KEY:SECRET"), computed with python's base64 module so
-/// the test does not trust the runtime's own encoder.
-const AUTHORIZATION: &str =
-    "Basic NjE0MzM1NTY0OTc2NDY0OmE2NzZiNjc1NjVjNjc2N2E2NzY3ZDY3NjdmNjc2ZmUx";
-
-/// Path parameters, taken from the spec's parameter examples.
-const ACCOUNT: &str = "16a8ff3b-736b-49a6-85c0-03b69d5a357b";
 const GROUP: &str = "7f08f1f1fc910bf1f25274aef11d27";
 const USER: &str = "0abed8dfcc039ea05e2a1d494fd442";
 
 /// Every error status the API documents.
 const ERROR_STATUSES: [u16; 7] = [400, 401, 403, 404, 409, 420, 429];
 
-fn client(server: &MockServer) -> Client {
-    let auth = Auth::Basic {
-        username: Secret::new(KEY),
-        password: Secret::new(SECRET),
-    };
-    Client::new(&server.base_url(), Runtime::new(&auth).unwrap())
-}
-
-/// The spec's example body for `op` answering `status`, as raw JSON.
-fn example_json(op: &str, status: u16) -> Value {
-    let text = examples::example(op, status)
-        .unwrap_or_else(|| panic!("the spec has no {status} example for {op}"));
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("{op} {status} example: {e}"))
-}
-
-/// The same example decoded into the generated type (fails if it does not fit).
-fn example<T: DeserializeOwned>(op: &str, status: u16) -> T {
-    serde_json::from_value(example_json(op, status))
-        .unwrap_or_else(|e| panic!("the {status} example of {op} does not decode: {e}"))
-}
-
-/// Asserts that `decoded` re-serializes to exactly the example JSON, so a field
-/// the generated type drops or renames makes the test fail.
-fn assert_round_trips<T: serde::Serialize>(decoded: &T, op: &str, status: u16) {
-    assert_eq!(
-        serde_json::to_value(decoded).unwrap(),
-        example_json(op, status),
-        "{op} {status}: the decoded value lost or changed something of the example"
-    );
-}
-
-fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<DateTime<Utc>> {
-    Some(Utc.with_ymd_and_hms(y, mo, d, h, mi, s).unwrap())
-}
-
 fn group_request(name: &str) -> types::UserGroupRequest {
     types::UserGroupRequest {
         name: name.to_string(),
         extended_details: None,
     }
-}
-
-/// What every request must carry: the credentials (once), `Accept`, the
-/// api-version header progenitor adds, and exactly `query_params` query
-/// parameters, so any parameter the test did not expect makes it fail.
-fn expect_common(when: When, query_params: usize) -> When {
-    when.header("authorization", AUTHORIZATION)
-        .header_count("^authorization$", ".*", 1)
-        .header("accept", "application/json")
-        .header("api-version", Client::api_version())
-        .query_param_count(".*", ".*", query_params)
-}
-
-/// A request without a body (GET, DELETE, and the membership POST).
-fn expect_no_body(when: When, query_params: usize) -> When {
-    // `body("")` is refused by httpmock for GET, hence the custom matcher.
-    expect_common(when, query_params)
-        .header_missing("content-type")
-        .is_true(|req| req.body_ref().is_empty())
-}
-
-/// A request whose body must be exactly `body` as JSON.
-fn expect_json_body(when: When, body: Value) -> When {
-    expect_common(when, 0)
-        .header("content-type", "application/json")
-        .json_body(body)
 }
 
 /// The vendor error behind `result`, checked against the spec's example for
