@@ -246,8 +246,8 @@ async fn call(client: &Client, op: &str) -> Result<ResponseValue<()>, Error<type
     }
 }
 
-/// The operations this file covers; compared with the spec's list so that a
-/// new operation cannot go untested silently.
+/// The operations this file covers: the spec's user-group operations (their
+/// paths start with `/groups/`), so a new one cannot go untested silently.
 const TESTED_OPERATIONS: [&str; 9] = [
     "list_user_groups",
     "create_user_group",
@@ -261,8 +261,12 @@ const TESTED_OPERATIONS: [&str; 9] = [
 ];
 
 #[test]
-fn every_operation_of_the_spec_is_tested_here() {
-    let spec: Vec<&str> = examples::OPERATIONS.iter().map(|(id, _, _)| *id).collect();
+fn every_user_group_operation_of_the_spec_is_tested_here() {
+    let spec: Vec<&str> = examples::OPERATIONS
+        .iter()
+        .filter(|(_, _, path)| path.starts_with("/groups/"))
+        .map(|(id, _, _)| *id)
+        .collect();
     assert_eq!(spec, TESTED_OPERATIONS);
 }
 
@@ -1048,7 +1052,7 @@ async fn every_documented_error_status_of_every_operation_is_an_error_response()
     let client = client(&server);
     let mut cases = 0;
     let mut statuses_seen = Vec::new();
-    for (op, _, _) in examples::OPERATIONS {
+    for op in TESTED_OPERATIONS {
         // Every 4xx/5xx the spec documents, not only the expected ones, so a
         // newly documented status cannot be skipped silently.
         for status in 400..600 {
