@@ -34,7 +34,7 @@ pub mod spec;
 #[path = "generated_examples.rs"]
 pub mod examples;
 
-pub use saas_admin_runtime::{Auth, InvalidCredential, Runtime, Secret};
+pub use saas_admin_runtime::{Auth, InvalidCredential, RetryPolicy, Runtime, Secret};
 
 /// The regions Cloudinary serves the API from.
 pub const REGIONS: [&str; 3] = ["api", "api-eu", "api-ap"];
@@ -55,5 +55,15 @@ impl progenitor_client::ClientHooks<Runtime> for Client {
         let authenticated = !spec::PUBLIC_OPERATIONS.contains(&info.operation_id);
         self.inner.prepare(request, authenticated);
         Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &progenitor_client::OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        self.inner
+            .execute(&self.client, request, info.operation_id)
+            .await
     }
 }

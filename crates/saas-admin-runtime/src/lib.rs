@@ -1,14 +1,27 @@
 //! Behaviour shared by the generated clients (`ods-automation`, `cld-provisioning`).
 //!
 //! Each generated `Client` carries a [`Runtime`] as its inner value, and its
-//! progenitor hooks delegate here, so authentication (and, later, retries and
-//! tracing) is written once for both APIs.
+//! progenitor hooks delegate here, so authentication, retries, the user agent
+//! and tracing are written once for both APIs.
 
 #![forbid(unsafe_code)]
 
-use std::fmt;
+mod retry;
 
-use reqwest::header::{HeaderValue, AUTHORIZATION};
+use std::fmt;
+use std::time::Instant;
+
+use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, USER_AGENT};
+use tracing::Instrument;
+
+pub use retry::{is_idempotent, is_retryable_status, retry_after, RetryPolicy};
+
+/// The response header in which the runtime records how many attempts a
+/// call took (it is added by the client, not sent by the service).
+pub const ATTEMPTS_HEADER: &str = "x-saas-admin-attempts";
+
+/// `saas-admin/<version>`, sent as `User-Agent` with every request.
+pub const DEFAULT_USER_AGENT: &str = concat!("saas-admin/", env!("CARGO_PKG_VERSION"));
 
 /// A credential that never shows in `Debug` or `Display` output.
 #[derive(Clone, PartialEq, Eq)]
@@ -126,28 +139,54 @@ impl fmt::Display for InvalidCredential {
 
 impl std::error::Error for InvalidCredential {}
 
-/// What every generated client carries: the credentials, resolved once into
-/// the header that each request gets.
+/// What every generated client carries: the credentials (resolved once into
+/// the header each request gets), the retry policy and the user agent.
 #[derive(Clone, Debug)]
 pub struct Runtime {
     authorization: Option<HeaderValue>,
+    retry: RetryPolicy,
+    user_agent: HeaderValue,
 }
 
 impl Runtime {
-    /// A runtime that authenticates with `auth`.
+    /// A runtime that authenticates with `auth`, with the default retry
+    /// policy and user agent.
     ///
     /// Fails when the credential cannot be sent in a header, so that bad
     /// input is reported before any request is made.
     pub fn new(auth: &Auth) -> Result<Self, InvalidCredential> {
         Ok(Self {
             authorization: auth.header_value()?,
+            retry: RetryPolicy::default(),
+            user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
         })
+    }
+
+    /// The same runtime with another retry policy.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The same runtime with another `User-Agent` (`None` if `user_agent`
+    /// cannot be a header value).
+    pub fn with_user_agent(mut self, user_agent: &str) -> Option<Self> {
+        self.user_agent = HeaderValue::from_str(user_agent).ok()?;
+        Some(self)
+    }
+
+    /// The retry policy in force.
+    pub fn retry(&self) -> &RetryPolicy {
+        &self.retry
     }
 
     /// Prepares a request before it is sent: adds the credentials, unless
     /// the operation is public (`authenticated` is false), where sending
     /// them would only expose them.
     pub fn prepare(&self, request: &mut reqwest::Request, authenticated: bool) {
+        request
+            .headers_mut()
+            .insert(USER_AGENT, self.user_agent.clone());
         match &self.authorization {
             Some(value) if authenticated => {
                 request.headers_mut().insert(AUTHORIZATION, value.clone());
@@ -155,6 +194,101 @@ impl Runtime {
             _ => {}
         }
     }
+}
+
+impl Runtime {
+    /// Sends `request`, retrying as the [`RetryPolicy`] says, inside a
+    /// tracing span for the call. The final response carries the number of
+    /// attempts in [`ATTEMPTS_HEADER`].
+    pub async fn execute(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> reqwest::Result<reqwest::Response> {
+        // The path only: a query string may hold a key (Opendatasoft's
+        // `apikey`, when asked for) and never goes in a log.
+        let span = tracing::info_span!(
+            "saas_admin.request",
+            operation = operation_id,
+            method = %request.method(),
+            path = request.url().path(),
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        self.execute_with_retries(client, request)
+            .instrument(span)
+            .await
+    }
+
+    async fn execute_with_retries(
+        &self,
+        client: &reqwest::Client,
+        mut request: reqwest::Request,
+    ) -> reqwest::Result<reqwest::Response> {
+        let started = Instant::now();
+        let idempotent = is_idempotent(request.method());
+        let mut attempt = 1;
+        loop {
+            // A body that cannot be copied (a stream) cannot be sent twice.
+            let spare = (attempt < self.retry.max_attempts)
+                .then(|| request.try_clone())
+                .flatten();
+            let attempt_started = Instant::now();
+            let result = client.execute(request).await;
+            let wait = match &result {
+                Ok(response) if idempotent && is_retryable_status(response.status()) => Some(
+                    retry_after(response.headers(), std::time::SystemTime::now().into())
+                        .unwrap_or_else(|| self.retry.backoff(attempt, retry::random_fraction())),
+                ),
+                // A connection never made: the request never arrived.
+                Err(error) if error.is_connect() || (idempotent && !error.is_builder()) => {
+                    Some(self.retry.backoff(attempt, retry::random_fraction()))
+                }
+                _ => None,
+            };
+            tracing::debug!(
+                attempt,
+                status = result.as_ref().ok().map(|r| r.status().as_u16()),
+                error = result.as_ref().err().map(|e| e as &dyn std::error::Error),
+                latency_ms = attempt_started.elapsed().as_millis() as u64,
+                "attempt finished"
+            );
+            let next = wait.and_then(|wait| {
+                let within_budget = started.elapsed() + wait <= self.retry.max_elapsed;
+                (within_budget && wait <= self.retry.max_backoff)
+                    .then_some(wait)
+                    .zip(spare)
+            });
+            match next {
+                Some((wait, spare)) => {
+                    tokio::time::sleep(wait).await;
+                    request = spare;
+                    attempt += 1;
+                }
+                None => {
+                    let span = tracing::Span::current();
+                    span.record("attempts", attempt);
+                    span.record("latency_ms", started.elapsed().as_millis() as u64);
+                    return result.map(|mut response| {
+                        span.record("status", response.status().as_u16());
+                        response.headers_mut().insert(
+                            HeaderName::from_static(ATTEMPTS_HEADER),
+                            HeaderValue::from(attempt),
+                        );
+                        response
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The attempts a call took, as the runtime recorded them in a response's
+/// headers.
+pub fn attempts(headers: &reqwest::header::HeaderMap) -> Option<u32> {
+    headers.get(ATTEMPTS_HEADER)?.to_str().ok()?.parse().ok()
 }
 
 /// Standard base64 with padding (RFC 4648), for the Basic credential; a

@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, TimeZone, Utc};
-use cld_provisioning::{examples, Auth, Client, ClientInfo, Runtime, Secret};
+use cld_provisioning::{examples, Auth, Client, ClientInfo, RetryPolicy, Runtime, Secret};
 use httpmock::{MockServer, When};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -28,7 +28,11 @@ pub fn client(server: &MockServer) -> Client {
         username: Secret::new(KEY),
         password: Secret::new(SECRET),
     };
-    Client::new(&server.base_url(), Runtime::new(&auth).unwrap())
+    // One attempt: these tests pin down single requests; retries have their own.
+    let runtime = Runtime::new(&auth)
+        .unwrap()
+        .with_retry(RetryPolicy::disabled());
+    Client::new(&server.base_url(), runtime)
 }
 
 /// The spec's example body for `op` answering `status`, as raw JSON.

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use httpmock::{MockServer, When};
-use ods_automation::{examples, Auth, Client, Runtime, Secret};
+use ods_automation::{examples, Auth, Client, RetryPolicy, Runtime, Secret};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -21,7 +21,10 @@ pub const AUTHORIZATION: &str = "Apikey 5f0c1e8a93b24d7e8c6a01f2b3d4e5f60718293a
 pub const API_VERSION: &str = "1.0";
 
 pub fn client(server: &MockServer) -> Client {
-    let runtime = Runtime::new(&Auth::ApiKey(Secret::new(KEY))).unwrap();
+    // One attempt: these tests pin down single requests; retries have their own.
+    let runtime = Runtime::new(&Auth::ApiKey(Secret::new(KEY)))
+        .unwrap()
+        .with_retry(RetryPolicy::disabled());
     Client::new(&server.base_url(), runtime)
 }
 

@@ -1,0 +1,174 @@
+//! Retries: which failures are worth another attempt, and how long to wait.
+
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+
+/// When and how often a failed request is sent again.
+///
+/// Retried: 429, Cloudinary's 420 (its rate limit), 502, 503, 504 and
+/// connection failures. Only requests that are safe to repeat (GET, PUT,
+/// DELETE, HEAD, OPTIONS) are retried once they may have reached the
+/// server; any request, POST included, is retried when the connection could
+/// not be made, since it then surely never arrived.
+///
+/// Waits grow exponentially with full jitter (a random wait between zero and
+/// the exponential bound), each capped by [`max_backoff`](Self::max_backoff);
+/// a `Retry-After` header, in seconds or as an HTTP date, replaces the
+/// computed wait. No wait goes past [`max_elapsed`](Self::max_elapsed),
+/// counted from the first attempt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included; 1 turns retries off.
+    pub max_attempts: u32,
+    /// The bound of the first wait; it doubles with each retry.
+    pub initial_backoff: Duration,
+    /// The longest single wait, `Retry-After` included.
+    pub max_backoff: Duration,
+    /// The longest time from the first attempt to the start of the last.
+    pub max_elapsed: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// 4 attempts, waits from 200 ms growing to at most 10 s, within 60 s.
+    ///
+    /// Rate limits and gateway errors usually clear within seconds; four
+    /// attempts ride out a short blip without keeping a caller waiting for
+    /// minutes, and 60 s bounds the worst case of honouring `Retry-After`.
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(10),
+            max_elapsed: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// One attempt only: nothing is retried.
+    pub fn disabled() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// The full-jitter wait before attempt `attempt + 1`, given a random
+    /// `fraction` in [0, 1).
+    pub(crate) fn backoff(&self, attempt: u32, fraction: f64) -> Duration {
+        let exponent = attempt.saturating_sub(1).min(30);
+        let bound = self
+            .initial_backoff
+            .saturating_mul(1 << exponent)
+            .min(self.max_backoff);
+        bound.mul_f64(fraction.clamp(0.0, 1.0))
+    }
+}
+
+/// Statuses that say "try again later": rate limits and gateway trouble.
+pub fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 420 | 429 | 502 | 503 | 504)
+}
+
+/// Methods whose repetition does no harm, should the first attempt have
+/// reached the server.
+pub fn is_idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::PUT | Method::DELETE | Method::HEAD | Method::OPTIONS
+    )
+}
+
+/// The wait a response asks for in its `Retry-After` header: seconds, or an
+/// HTTP date (a date in the past means no wait).
+pub fn retry_after(headers: &HeaderMap, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    Some(
+        (date.with_timezone(&chrono::Utc) - now)
+            .to_std()
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// A random fraction in [0, 1) for jitter. std's `RandomState` is seeded
+/// from the OS for each instance; that is random enough to spread retries
+/// and needs no dependency.
+pub(crate) fn random_fraction() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let bits = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    (bits >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap_and_scales_with_the_jitter() {
+        let policy = RetryPolicy {
+            max_attempts: 10,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_millis(500),
+            max_elapsed: Duration::from_secs(60),
+        };
+        let full: Vec<u128> = (1..=5)
+            .map(|a| policy.backoff(a, 1.0).as_millis())
+            .collect();
+        assert_eq!(full, [100, 200, 400, 500, 500]);
+        assert_eq!(policy.backoff(3, 0.5), Duration::from_millis(200));
+        assert_eq!(policy.backoff(3, 0.0), Duration::ZERO);
+        // A huge attempt number neither overflows nor passes the cap.
+        assert_eq!(policy.backoff(u32::MAX, 1.0), Duration::from_millis(500));
+    }
+
+    #[test]
+    fn random_fractions_stay_in_range_and_vary() {
+        let samples: Vec<f64> = (0..100).map(|_| random_fraction()).collect();
+        assert!(samples.iter().all(|f| (0.0..1.0).contains(f)));
+        let first = samples[0];
+        assert!(samples.iter().any(|f| *f != first));
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-21T08:49:30Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let mut headers = HeaderMap::new();
+        assert_eq!(retry_after(&headers, now), None);
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("7"));
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(7)));
+        headers.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Sat, 21 Nov 2026 08:49:37 GMT"),
+        );
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(7)));
+        headers.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Sat, 21 Nov 2026 08:00:00 GMT"),
+        );
+        assert_eq!(retry_after(&headers, now), Some(Duration::ZERO));
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&headers, now), None);
+    }
+
+    #[test]
+    fn retryable_statuses_and_idempotent_methods() {
+        let retryable: Vec<u16> = (100..600)
+            .filter(|s| is_retryable_status(StatusCode::from_u16(*s).unwrap()))
+            .collect();
+        assert_eq!(retryable, [420, 429, 502, 503, 504]);
+        assert!(is_idempotent(&Method::PUT));
+        assert!(!is_idempotent(&Method::POST));
+        assert!(!is_idempotent(&Method::PATCH));
+    }
+}
