@@ -85,6 +85,9 @@ pub enum Auth {
     None,
     /// `Authorization: Apikey <key>`, as Opendatasoft expects.
     ApiKey(Secret),
+    /// The key as the `apikey` query parameter, which Opendatasoft also
+    /// accepts. Errors then carry no URL, so the key cannot reach a log.
+    QueryApiKey(Secret),
     /// HTTP Basic, as Cloudinary expects (API key as user, API secret as password).
     Basic {
         /// The user part (Cloudinary: the API key).
@@ -102,7 +105,7 @@ impl Auth {
         // is refused even where base64 would carry it: it is never intended.
         let credentials: &[&Secret] = match self {
             Auth::None => &[],
-            Auth::ApiKey(key) => &[key],
+            Auth::ApiKey(key) | Auth::QueryApiKey(key) => &[key],
             Auth::Basic { username, password } => &[username, password],
         };
         if credentials
@@ -112,7 +115,7 @@ impl Auth {
             return Err(InvalidCredential);
         }
         let text = match self {
-            Auth::None => return Ok(None),
+            Auth::None | Auth::QueryApiKey(_) => return Ok(None),
             Auth::ApiKey(key) => format!("Apikey {}", key.expose()),
             Auth::Basic { username, password } => {
                 let pair = format!("{}:{}", username.expose(), password.expose());
@@ -144,6 +147,7 @@ impl std::error::Error for InvalidCredential {}
 #[derive(Clone, Debug)]
 pub struct Runtime {
     authorization: Option<HeaderValue>,
+    query_key: Option<Secret>,
     retry: RetryPolicy,
     user_agent: HeaderValue,
 }
@@ -157,6 +161,10 @@ impl Runtime {
     pub fn new(auth: &Auth) -> Result<Self, InvalidCredential> {
         Ok(Self {
             authorization: auth.header_value()?,
+            query_key: match auth {
+                Auth::QueryApiKey(key) => Some(key.clone()),
+                _ => None,
+            },
             retry: RetryPolicy::default(),
             user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
         })
@@ -187,11 +195,17 @@ impl Runtime {
         request
             .headers_mut()
             .insert(USER_AGENT, self.user_agent.clone());
-        match &self.authorization {
-            Some(value) if authenticated => {
-                request.headers_mut().insert(AUTHORIZATION, value.clone());
-            }
-            _ => {}
+        if !authenticated {
+            return;
+        }
+        if let Some(value) = &self.authorization {
+            request.headers_mut().insert(AUTHORIZATION, value.clone());
+        }
+        if let Some(key) = &self.query_key {
+            request
+                .url_mut()
+                .query_pairs_mut()
+                .append_pair("apikey", key.expose());
         }
     }
 }
@@ -217,9 +231,15 @@ impl Runtime {
             attempts = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        self.execute_with_retries(client, request)
+        let result = self
+            .execute_with_retries(client, request)
             .instrument(span)
-            .await
+            .await;
+        match &self.query_key {
+            // The URL holds the key: errors must not carry it.
+            Some(_) => result.map_err(reqwest::Error::without_url),
+            None => result,
+        }
     }
 
     async fn execute_with_retries(
@@ -340,6 +360,19 @@ mod tests {
             reqwest::Request::new(reqwest::Method::GET, "http://127.0.0.1/x".parse().unwrap());
         runtime.prepare(&mut request, authenticated);
         request.headers().get(AUTHORIZATION).cloned()
+    }
+
+    #[test]
+    fn a_query_key_goes_in_the_query_string_only() {
+        let runtime = Runtime::new(&Auth::QueryApiKey(Secret::new("k3y"))).unwrap();
+        let mut request = reqwest::Request::new(
+            reqwest::Method::GET,
+            "http://127.0.0.1/groups/?limit=5".parse().unwrap(),
+        );
+        runtime.prepare(&mut request, true);
+        assert_eq!(request.url().query(), Some("limit=5&apikey=k3y"));
+        assert_eq!(request.headers().get(AUTHORIZATION), None);
+        assert!(!format!("{runtime:?}").contains("k3y"));
     }
 
     #[test]

@@ -25,101 +25,24 @@
 
 #![forbid(unsafe_code)]
 
+mod config;
+
 use std::fmt;
 
 use ods_automation::ClientInfo as _;
-use saas_admin_runtime::{Auth, Runtime, Secret};
 
 pub use cld_provisioning;
+pub use config::{
+    Builder, CloudinaryBuilder, CloudinarySettings, ConfigError, OdsBuilder, OdsSettings, Region,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+};
 pub use ods_automation;
+pub use saas_admin_runtime::RetryPolicy;
 
 #[allow(clippy::all)]
 mod generated_cloudinary;
 #[allow(clippy::all)]
 mod generated_ods;
-
-/// A client configuration that cannot work, found before anything is sent.
-/// The message names what is wrong and never contains a secret.
-#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
-pub enum ConfigError {
-    /// A required value is empty.
-    #[error("{name} is empty")]
-    Empty {
-        /// What is missing.
-        name: &'static str,
-    },
-    /// A value does not have the expected form.
-    #[error("{name} is malformed: expected {expected}")]
-    Malformed {
-        /// The value at fault.
-        name: &'static str,
-        /// The form it should have.
-        expected: &'static str,
-    },
-    /// A credential holds control characters, such as a pasted line break.
-    #[error("{name} contains control characters (a line break?)")]
-    InvalidCredential {
-        /// The credential at fault.
-        name: &'static str,
-    },
-    /// An environment variable the configuration needs is not set.
-    #[error("{name} is not set: {expected}")]
-    MissingVariable {
-        /// The variable.
-        name: &'static str,
-        /// What it should hold.
-        expected: &'static str,
-    },
-}
-
-impl ConfigError {
-    /// The same error, naming the environment variable the value came from.
-    fn naming_variable(self, variable: &'static str) -> Self {
-        match self {
-            Self::Empty { .. } => Self::Empty { name: variable },
-            Self::Malformed { expected, .. } => Self::Malformed {
-                name: variable,
-                expected,
-            },
-            Self::InvalidCredential { .. } => Self::InvalidCredential { name: variable },
-            missing @ Self::MissingVariable { .. } => missing,
-        }
-    }
-}
-
-/// A variable's value, or `None` when it is unset or empty.
-fn variable(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-fn required_variable(name: &'static str, expected: &'static str) -> Result<String, ConfigError> {
-    variable(name).ok_or(ConfigError::MissingVariable { name, expected })
-}
-
-fn non_empty(name: &'static str, value: &str) -> Result<(), ConfigError> {
-    if value.trim().is_empty() {
-        Err(ConfigError::Empty { name })
-    } else {
-        Ok(())
-    }
-}
-
-fn base_url(name: &'static str, url: &str) -> Result<String, ConfigError> {
-    let malformed = ConfigError::Malformed {
-        name,
-        expected: "an absolute http:// or https:// URL",
-    };
-    let parsed = reqwest::Url::parse(url).map_err(|_| malformed.clone())?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-        return Err(malformed);
-    }
-    // The generated paths start with '/', so the base must not end with one.
-    Ok(url.trim_end_matches('/').to_string())
-}
-
-fn runtime(auth: &Auth, credential: &'static str) -> Result<Runtime, ConfigError> {
-    Runtime::new(auth).map_err(|_| ConfigError::InvalidCredential { name: credential })
-}
 
 /// A client for one Opendatasoft portal's Automation API.
 ///
@@ -130,53 +53,38 @@ pub struct Ods {
 }
 
 impl Ods {
+    /// A builder for everything a client can be given.
+    pub fn builder() -> OdsBuilder {
+        OdsBuilder::new()
+    }
+
     /// A client for the portal at `domain` (such as
     /// `yourportal.opendatasoft.com`), authenticating with an API key.
     pub fn new(domain: &str, api_key: &str) -> Result<Self, ConfigError> {
-        non_empty("the Opendatasoft domain", domain)?;
-        if domain.contains(['/', ':', ' ']) {
-            return Err(ConfigError::Malformed {
-                name: "the Opendatasoft domain",
-                expected: "a host name such as yourportal.opendatasoft.com, without scheme or path",
-            });
-        }
-        Self::with_base_url(&ods_automation::base_url(domain), api_key)
+        Self::builder().domain(domain).api_key(api_key).build()
     }
 
     /// A client for the Automation API at `base_url` (a proxy, or a local
     /// server), which replaces `https://{domain}/api/automation/v1.0` whole.
     pub fn with_base_url(base_url: &str, api_key: &str) -> Result<Self, ConfigError> {
-        let base_url = self::base_url("the Opendatasoft base URL", base_url)?;
-        non_empty("the Opendatasoft API key", api_key)?;
-        let runtime = runtime(
-            &Auth::ApiKey(Secret::new(api_key)),
-            "the Opendatasoft API key",
-        )?;
-        Ok(Self {
-            client: ods_automation::Client::new(&base_url, runtime),
-        })
+        Self::builder().base_url(base_url).api_key(api_key).build()
     }
 
     /// A client configured from the environment: `ODS_API_KEY`, and
     /// `ODS_DOMAIN` (such as `yourportal.opendatasoft.com`) or `ODS_BASE_URL`
     /// (which replaces the whole base URL and wins when both are set).
+    /// Errors name the variable at fault.
     pub fn from_env() -> Result<Self, ConfigError> {
-        let api_key = required_variable("ODS_API_KEY", "the portal's API key")?;
-        let key_error = |e: ConfigError| e.naming_variable("ODS_API_KEY");
-        if let Some(base_url) = variable("ODS_BASE_URL") {
-            return Self::with_base_url(&base_url, &api_key).map_err(|e| match e {
-                ConfigError::Malformed { .. } => e.naming_variable("ODS_BASE_URL"),
-                other => key_error(other),
-            });
-        }
-        let domain = required_variable(
-            "ODS_DOMAIN",
-            "the portal's domain, such as yourportal.opendatasoft.com (or set ODS_BASE_URL)",
-        )?;
-        Self::new(&domain, &api_key).map_err(|e| match e {
-            ConfigError::Malformed { .. } => e.naming_variable("ODS_DOMAIN"),
-            other => key_error(other),
-        })
+        Self::builder().with_env().build_from_env()
+    }
+
+    pub(crate) fn from_client(client: ods_automation::Client) -> Self {
+        Self { client }
+    }
+
+    /// The base URL every call goes to.
+    pub fn base_url(&self) -> &str {
+        self.client.baseurl()
     }
 
     /// The generated client underneath, for what the facade does not wrap.
@@ -188,30 +96,8 @@ impl Ods {
 impl fmt::Debug for Ods {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Ods")
-            .field("base_url", &self.client.baseurl())
+            .field("base_url", &self.base_url())
             .finish_non_exhaustive()
-    }
-}
-
-/// Where Cloudinary serves the API from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Region {
-    /// `api.cloudinary.com`, the default.
-    Us,
-    /// `api-eu.cloudinary.com`.
-    Eu,
-    /// `api-ap.cloudinary.com`.
-    Ap,
-}
-
-impl Region {
-    /// The host prefix of the region: `api`, `api-eu` or `api-ap`.
-    pub fn prefix(self) -> &'static str {
-        match self {
-            Region::Us => "api",
-            Region::Eu => "api-eu",
-            Region::Ap => "api-ap",
-        }
     }
 }
 
@@ -226,6 +112,11 @@ pub struct Cloudinary {
 }
 
 impl Cloudinary {
+    /// A builder for everything a client can be given.
+    pub fn builder() -> CloudinaryBuilder {
+        CloudinaryBuilder::new()
+    }
+
     /// A client for the account `account_id`, authenticating with its
     /// provisioning API key and secret, in `region`.
     pub fn new(
@@ -234,19 +125,20 @@ impl Cloudinary {
         api_secret: &str,
         region: Region,
     ) -> Result<Self, ConfigError> {
-        Self::with_base_url(
-            &cld_provisioning::base_url(region.prefix()),
-            account_id,
-            api_key,
-            api_secret,
-        )
+        Self::builder()
+            .account_id(account_id)
+            .credentials(api_key, api_secret)
+            .region(region)
+            .build()
     }
 
     /// A client for the account, from a `account://KEY:SECRET@ACCOUNT_ID`
     /// URL (the form of `CLOUDINARY_ACCOUNT_URL`), in `region`.
     pub fn from_account_url(account_url: &str, region: Region) -> Result<Self, ConfigError> {
-        let (account_id, api_key, api_secret) = parse_account_url(account_url)?;
-        Self::new(account_id, api_key, api_secret, region)
+        Self::builder()
+            .account_url(account_url)?
+            .region(region)
+            .build()
     }
 
     /// A client for the API at `base_url` (a proxy, or a local server),
@@ -257,43 +149,31 @@ impl Cloudinary {
         api_key: &str,
         api_secret: &str,
     ) -> Result<Self, ConfigError> {
-        let base_url = self::base_url("the Cloudinary base URL", base_url)?;
-        non_empty("the Cloudinary account id", account_id)?;
-        non_empty("the Cloudinary API key", api_key)?;
-        non_empty("the Cloudinary API secret", api_secret)?;
-        let auth = Auth::Basic {
-            username: Secret::new(api_key),
-            password: Secret::new(api_secret),
-        };
-        let runtime = runtime(&auth, "the Cloudinary API key or secret")?;
-        Ok(Self {
-            client: cld_provisioning::Client::new(&base_url, runtime),
-            account_id: account_id.to_string(),
-        })
+        Self::builder()
+            .base_url(base_url)
+            .account_id(account_id)
+            .credentials(api_key, api_secret)
+            .build()
     }
 
-    /// A client configured from the environment: `CLOUDINARY_ACCOUNT_URL`
-    /// (`account://KEY:SECRET@ACCOUNT_ID`), in the default region;
-    /// `CLOUDINARY_BASE_URL`, when set, replaces the whole base URL.
+    /// A client configured from the environment; see
+    /// [`CloudinaryBuilder::with_env`] for the variables.
     pub fn from_env() -> Result<Self, ConfigError> {
-        const ACCOUNT_URL: &str = "CLOUDINARY_ACCOUNT_URL";
-        let account_url = required_variable(ACCOUNT_URL, "account://KEY:SECRET@ACCOUNT_ID")?;
-        let (account_id, api_key, api_secret) =
-            parse_account_url(&account_url).map_err(|e| e.naming_variable(ACCOUNT_URL))?;
-        match variable("CLOUDINARY_BASE_URL") {
-            Some(base_url) => Self::with_base_url(&base_url, account_id, api_key, api_secret)
-                .map_err(|e| match e {
-                    ConfigError::Malformed { .. } => e.naming_variable("CLOUDINARY_BASE_URL"),
-                    other => other.naming_variable(ACCOUNT_URL),
-                }),
-            None => Self::new(account_id, api_key, api_secret, Region::Us)
-                .map_err(|e| e.naming_variable(ACCOUNT_URL)),
-        }
+        Self::builder().with_env()?.build()
+    }
+
+    pub(crate) fn from_client(client: cld_provisioning::Client, account_id: String) -> Self {
+        Self { client, account_id }
     }
 
     /// The account every call addresses.
     pub fn account_id(&self) -> &str {
         &self.account_id
+    }
+
+    /// The base URL every call goes to.
+    pub fn base_url(&self) -> &str {
+        self.client.baseurl()
     }
 
     /// The generated client underneath, for what the facade does not wrap.
@@ -305,7 +185,7 @@ impl Cloudinary {
 impl fmt::Debug for Cloudinary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Cloudinary")
-            .field("base_url", &self.client.baseurl())
+            .field("base_url", &self.base_url())
             .field("account_id", &self.account_id)
             .finish_non_exhaustive()
     }

@@ -141,3 +141,74 @@ async fn ods_calls_carry_the_api_key_header() {
         .unwrap();
     mock.assert_async().await;
 }
+
+#[tokio::test]
+async fn a_key_in_the_query_is_sent_only_when_asked_for_and_never_in_errors() {
+    let server = MockServer::start_async().await;
+    let mock = server.mock(|when, then| {
+        when.method("GET")
+            .path("/groups/")
+            .query_param("apikey", KEY)
+            .query_param_count(".*", ".*", 1)
+            .header_missing("authorization");
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(r#"{"total_count":0,"next":null,"previous":null,"results":[]}"#);
+    });
+    let ods = Ods::builder()
+        .base_url(server.base_url())
+        .api_key(KEY)
+        .api_key_in_query(true)
+        .build()
+        .unwrap();
+    let page = ods.list_user_groups().send().await.unwrap();
+    assert!(page.results.is_empty());
+    mock.assert_async().await;
+    assert!(!format!("{ods:?}").contains(KEY));
+
+    // A failed call: nothing listens on the port any more.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let ods = Ods::builder()
+        .base_url(dead)
+        .api_key(KEY)
+        .api_key_in_query(true)
+        .retry(saas_admin::RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let error = ods.list_user_groups().send().await.unwrap_err();
+    for text in [error.to_string(), format!("{error:?}")] {
+        assert!(!text.contains(KEY), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn every_request_says_who_sends_it() {
+    let server = MockServer::start_async().await;
+    let mock = server.mock(|when, then| {
+        when.method("DELETE").path("/groups/g/").header(
+            "user-agent",
+            concat!("saas-admin/", env!("CARGO_PKG_VERSION")),
+        );
+        then.status(204);
+    });
+    let ods = Ods::with_base_url(&server.base_url(), KEY).unwrap();
+    ods.delete_user_group().group_uid("g").send().await.unwrap();
+    mock.assert_async().await;
+
+    let custom = server.mock(|when, then| {
+        when.method("DELETE")
+            .path("/groups/h/")
+            .header("user-agent", "my-tool/2.0");
+        then.status(204);
+    });
+    let ods = Ods::builder()
+        .base_url(server.base_url())
+        .api_key(KEY)
+        .user_agent("my-tool/2.0")
+        .build()
+        .unwrap();
+    ods.delete_user_group().group_uid("h").send().await.unwrap();
+    custom.assert_async().await;
+}
