@@ -20,6 +20,9 @@ pub use retry::{is_idempotent, is_retryable_status, retry_after, RetryPolicy};
 /// call took (it is added by the client, not sent by the service).
 pub const ATTEMPTS_HEADER: &str = "x-saas-admin-attempts";
 
+/// The response header in which the runtime records the operation id.
+pub const OPERATION_HEADER: &str = "x-saas-admin-operation";
+
 /// `saas-admin/<version>`, sent as `User-Agent` with every request.
 pub const DEFAULT_USER_AGENT: &str = concat!("saas-admin/", env!("CARGO_PKG_VERSION"));
 
@@ -213,7 +216,7 @@ impl Runtime {
 impl Runtime {
     /// Sends `request`, retrying as the [`RetryPolicy`] says, inside a
     /// tracing span for the call. The final response carries the number of
-    /// attempts in [`ATTEMPTS_HEADER`].
+    /// attempts in [`ATTEMPTS_HEADER`] and the operation in [`OPERATION_HEADER`].
     pub async fn execute(
         &self,
         client: &reqwest::Client,
@@ -234,7 +237,14 @@ impl Runtime {
         let result = self
             .execute_with_retries(client, request)
             .instrument(span)
-            .await;
+            .await
+            .map(|mut response| {
+                response.headers_mut().insert(
+                    HeaderName::from_static(OPERATION_HEADER),
+                    HeaderValue::from_static(operation_id),
+                );
+                response
+            });
         match &self.query_key {
             // The URL holds the key: errors must not carry it.
             Some(_) => result.map_err(reqwest::Error::without_url),

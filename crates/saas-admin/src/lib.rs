@@ -26,6 +26,7 @@
 #![forbid(unsafe_code)]
 
 mod config;
+mod error;
 
 use std::fmt;
 
@@ -36,6 +37,7 @@ pub use config::{
     Builder, CloudinaryBuilder, CloudinarySettings, ConfigError, OdsBuilder, OdsSettings, Region,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
 };
+pub use error::{Error, ErrorKind, VendorError};
 pub use ods_automation;
 pub use saas_admin_runtime::RetryPolicy;
 
