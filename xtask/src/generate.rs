@@ -378,12 +378,96 @@ fn facade_methods(api: &Api, spec: &OpenAPI) -> TokenStream {
             }
         }
     });
+    let streams = lint::operations(spec).filter_map(|(_, _, operation)| {
+        let item = offset_paged_item(spec, operation)?;
+        let id = operation.operation_id.as_deref().unwrap_or_default();
+        let builder = format_ident!("{}", pascal_case(id));
+        let item = format_ident!("{item}");
+        Some(quote! {
+            impl<'a> crate::Paginate<'a> for #krate::builder::#builder<'a> {
+                type Item = #krate::types::#item;
+
+                fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+                    crate::paginate::by_offset(move |offset| {
+                        let request = self.clone().offset(offset);
+                        async move {
+                            let page = request.send().await?.into_inner();
+                            Ok(crate::paginate::OffsetPage {
+                                items: page.results,
+                                total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                                has_next: page.next.is_some(),
+                            })
+                        }
+                    })
+                }
+            }
+        })
+    });
     quote! {
         use #krate::prelude::*;
 
         impl crate::#facade {
             #(#methods)*
         }
+
+        #(#streams)*
+    }
+}
+
+/// For an operation paged by `limit` and `offset` whose answer is a page
+/// (`results`, `total_count`, `next`), the schema name of its items.
+fn offset_paged_item(spec: &OpenAPI, operation: &openapiv3::Operation) -> Option<String> {
+    let components = spec.components.as_ref()?;
+    let names: Vec<&str> = operation
+        .parameters
+        .iter()
+        .filter_map(|param| match param {
+            ReferenceOr::Item(param) => Some(param),
+            ReferenceOr::Reference { reference } => components
+                .parameters
+                .get(reference.strip_prefix("#/components/parameters/")?)?
+                .as_item(),
+        })
+        .map(|param| param.parameter_data_ref().name.as_str())
+        .collect();
+    if !(names.contains(&"limit") && names.contains(&"offset")) {
+        return None;
+    }
+    let schema_name = |schema: &ReferenceOr<openapiv3::Schema>| match schema {
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix("#/components/schemas/")
+            .map(str::to_string),
+        ReferenceOr::Item(_) => None,
+    };
+    let response = operation
+        .responses
+        .responses
+        .iter()
+        .find(|(status, _)| matches!(status, StatusCode::Code(200)))?
+        .1;
+    let page = lint::resolve(spec, response)
+        .ok()?
+        .content
+        .get("application/json")?
+        .schema
+        .as_ref()?;
+    let page = components.schemas.get(&schema_name(page)?)?.as_item()?;
+    let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &page.schema_kind else {
+        return None;
+    };
+    for field in ["total_count", "next"] {
+        object.properties.get(field)?;
+    }
+    let results = object.properties.get("results")?.as_item()?;
+    let openapiv3::SchemaKind::Type(openapiv3::Type::Array(array)) = &results.schema_kind else {
+        return None;
+    };
+    let items = array.items.as_ref()?;
+    match items {
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix("#/components/schemas/")
+            .map(str::to_string),
+        ReferenceOr::Item(_) => None,
     }
 }
 

@@ -59,3 +59,19 @@ impl crate::Ods {
         self.client.remove_user_from_user_group()
     }
 }
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListUserGroups<'a> {
+    type Item = ods_automation::types::UserGroup;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}

@@ -27,6 +27,7 @@
 
 mod config;
 mod error;
+mod paginate;
 
 use std::fmt;
 
@@ -39,6 +40,7 @@ pub use config::{
 };
 pub use error::{Error, ErrorKind, VendorError};
 pub use ods_automation;
+pub use paginate::{ItemStream, Paginate};
 pub use saas_admin_runtime::RetryPolicy;
 
 #[allow(clippy::all)]
