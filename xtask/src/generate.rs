@@ -7,7 +7,10 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 
-use openapiv3::{OpenAPI, Parameter, PathItem, ReferenceOr, StatusCode};
+use openapiv3::{
+    OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, SchemaKind, StatusCode,
+    Type,
+};
 use proc_macro2::TokenStream;
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::{format_ident, quote};
@@ -36,7 +39,7 @@ pub fn render(root: &Path, api: &Api) -> Result<Vec<File>, Vec<String>> {
             .collect());
     }
 
-    let client = run_progenitor(api.spec, &spec, |g, s| g.generate_tokens(s))?;
+    let client = run_progenitor(api.spec, &client_view(&spec), |g, s| g.generate_tokens(s))?;
     let mock = run_progenitor(api.spec, &mock_view(&spec), |g, s| g.httpmock(s, "crate"))?;
     let examples = examples(&spec).map_err(|e| vec![format!("{}: {e}", api.spec)])?;
     let facts = spec_facts(&spec);
@@ -90,7 +93,13 @@ fn settings() -> GenerationSettings {
         .with_derive("PartialEq")
         // A spec's `Secret` schema (a secret the service returns) becomes the
         // runtime's `Secret`, which never shows in Debug output or logs.
-        .with_replacement("Secret", "saas_admin_runtime::Secret", std::iter::empty());
+        .with_replacement("Secret", "saas_admin_runtime::Secret", std::iter::empty())
+        // Path parameters (see `client_view`): refuses "", "." and "..".
+        .with_replacement(
+            PATH_SEGMENT,
+            "saas_admin_runtime::PathSegment",
+            std::iter::empty(),
+        );
     settings
 }
 
@@ -156,6 +165,64 @@ fn attempt(spec: &OpenAPI, step: Step) -> Result<TokenStream, String> {
             .unwrap_or_else(|e| e.into_inner())
             .clone()),
     }
+}
+
+/// The schema name the client view gives string path parameters.
+const PATH_SEGMENT: &str = "PathSegment";
+
+/// The spec as the client generator sees it: every string path parameter
+/// is a `PathSegment`, which refuses an empty value, `.` and `..` before
+/// anything is sent (URL normalisation would otherwise send the request to
+/// another resource). A client-side rule, not a fact of the API, so it
+/// lives here and not in the specs.
+fn client_view(spec: &OpenAPI) -> OpenAPI {
+    let mut view = spec.clone();
+    let segment = ReferenceOr::Reference {
+        reference: format!("#/components/schemas/{PATH_SEGMENT}"),
+    };
+    let mut rewrite = |param: &mut ReferenceOr<Parameter>| {
+        let ReferenceOr::Item(Parameter::Path { parameter_data, .. }) = param else {
+            return;
+        };
+        let ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = &parameter_data.format
+        else {
+            return;
+        };
+        if matches!(schema.schema_kind, SchemaKind::Type(Type::String(_))) {
+            parameter_data.format = ParameterSchemaOrContent::Schema(segment.clone());
+        }
+    };
+    let components = view.components.get_or_insert_with(Default::default);
+    components.parameters.values_mut().for_each(&mut rewrite);
+    components.schemas.insert(
+        PATH_SEGMENT.to_string(),
+        ReferenceOr::Item(openapiv3::Schema {
+            schema_data: Default::default(),
+            schema_kind: SchemaKind::Type(Type::String(Default::default())),
+        }),
+    );
+    for item in view.paths.paths.values_mut() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        item.parameters.iter_mut().for_each(&mut rewrite);
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            op.parameters.iter_mut().for_each(&mut rewrite);
+        }
+    }
+    view
 }
 
 /// The spec as the mock generator sees it, around two limits of progenitor's

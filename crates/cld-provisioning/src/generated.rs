@@ -9499,7 +9499,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListUserGroups<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
         extended_details: Result<Option<bool>, String>,
     }
     impl<'a> ListUserGroups<'a> {
@@ -9512,10 +9512,11 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
@@ -9595,7 +9596,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateUserGroup<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
         body: Result<types::builder::UserGroupRequest, String>,
     }
     impl<'a> CreateUserGroup<'a> {
@@ -9608,10 +9609,11 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
@@ -9707,8 +9709,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetUserGroup<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        group_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        group_id: Result<saas_admin_runtime::PathSegment, String>,
         extended_details: Result<Option<bool>, String>,
     }
     impl<'a> GetUserGroup<'a> {
@@ -9722,19 +9724,20 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn group_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.group_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for group_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for group_id failed".to_string()
             });
             self
         }
@@ -9815,8 +9818,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UpdateUserGroup<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        group_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        group_id: Result<saas_admin_runtime::PathSegment, String>,
         body: Result<types::builder::UserGroupRequest, String>,
     }
     impl<'a> UpdateUserGroup<'a> {
@@ -9830,19 +9833,20 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn group_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.group_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for group_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for group_id failed".to_string()
             });
             self
         }
@@ -9941,8 +9945,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteUserGroup<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        group_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        group_id: Result<saas_admin_runtime::PathSegment, String>,
     }
     impl<'a> DeleteUserGroup<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -9954,19 +9958,20 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn group_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.group_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for group_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for group_id failed".to_string()
             });
             self
         }
@@ -10039,8 +10044,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListUserGroupUsers<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        group_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        group_id: Result<saas_admin_runtime::PathSegment, String>,
     }
     impl<'a> ListUserGroupUsers<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -10052,19 +10057,20 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn group_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.group_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for group_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for group_id failed".to_string()
             });
             self
         }
@@ -10131,9 +10137,9 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct AddUserToUserGroup<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        group_id: Result<::std::string::String, String>,
-        user_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        group_id: Result<saas_admin_runtime::PathSegment, String>,
+        user_id: Result<saas_admin_runtime::PathSegment, String>,
     }
     impl<'a> AddUserToUserGroup<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -10146,28 +10152,29 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn group_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.group_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for group_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for group_id failed".to_string()
             });
             self
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.user_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for user_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for user_id failed".to_string()
             });
             self
         }
@@ -10246,9 +10253,9 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct RemoveUserFromUserGroup<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        group_id: Result<::std::string::String, String>,
-        user_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        group_id: Result<saas_admin_runtime::PathSegment, String>,
+        user_id: Result<saas_admin_runtime::PathSegment, String>,
     }
     impl<'a> RemoveUserFromUserGroup<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -10261,28 +10268,29 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn group_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.group_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for group_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for group_id failed".to_string()
             });
             self
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.user_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for user_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for user_id failed".to_string()
             });
             self
         }
@@ -10358,7 +10366,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListProductEnvironments<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
         cloud_names: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         enabled: Result<Option<bool>, String>,
         ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
@@ -10377,10 +10385,11 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
@@ -10510,7 +10519,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateProductEnvironment<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
         body: Result<types::builder::ProductEnvironmentRequest, String>,
     }
     impl<'a> CreateProductEnvironment<'a> {
@@ -10523,10 +10532,11 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
@@ -10626,8 +10636,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetProductEnvironment<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        sub_account_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        sub_account_id: Result<saas_admin_runtime::PathSegment, String>,
     }
     impl<'a> GetProductEnvironment<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -10639,19 +10649,21 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn sub_account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.sub_account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for sub_account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for sub_account_id failed"
+                    .to_string()
             });
             self
         }
@@ -10721,8 +10733,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UpdateProductEnvironment<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        sub_account_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        sub_account_id: Result<saas_admin_runtime::PathSegment, String>,
         body: Result<types::builder::ProductEnvironmentUpdateRequest, String>,
     }
     impl<'a> UpdateProductEnvironment<'a> {
@@ -10736,19 +10748,21 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn sub_account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.sub_account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for sub_account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for sub_account_id failed"
+                    .to_string()
             });
             self
         }
@@ -10854,8 +10868,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteProductEnvironment<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        sub_account_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        sub_account_id: Result<saas_admin_runtime::PathSegment, String>,
     }
     impl<'a> DeleteProductEnvironment<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -10867,19 +10881,21 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn sub_account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.sub_account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for sub_account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for sub_account_id failed"
+                    .to_string()
             });
             self
         }
@@ -10952,8 +10968,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListAccessKeys<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        sub_account_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        sub_account_id: Result<saas_admin_runtime::PathSegment, String>,
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
         sort_by: Result<Option<types::AccessKeySortBy>, String>,
@@ -10973,19 +10989,21 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn sub_account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.sub_account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for sub_account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for sub_account_id failed"
+                    .to_string()
             });
             self
         }
@@ -11106,8 +11124,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GenerateAccessKey<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        sub_account_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        sub_account_id: Result<saas_admin_runtime::PathSegment, String>,
         body: Result<types::builder::AccessKeyRequest, String>,
     }
     impl<'a> GenerateAccessKey<'a> {
@@ -11121,19 +11139,21 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn sub_account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.sub_account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for sub_account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for sub_account_id failed"
+                    .to_string()
             });
             self
         }
@@ -11232,8 +11252,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteAccessKeyByName<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        sub_account_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        sub_account_id: Result<saas_admin_runtime::PathSegment, String>,
         name: Result<::std::string::String, String>,
     }
     impl<'a> DeleteAccessKeyByName<'a> {
@@ -11247,19 +11267,21 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn sub_account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.sub_account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for sub_account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for sub_account_id failed"
+                    .to_string()
             });
             self
         }
@@ -11344,9 +11366,9 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UpdateAccessKey<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        sub_account_id: Result<::std::string::String, String>,
-        key: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        sub_account_id: Result<saas_admin_runtime::PathSegment, String>,
+        key: Result<saas_admin_runtime::PathSegment, String>,
         body: Result<types::builder::AccessKeyUpdateRequest, String>,
     }
     impl<'a> UpdateAccessKey<'a> {
@@ -11361,28 +11383,30 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn sub_account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.sub_account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for sub_account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for sub_account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn key<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.key = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for key failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for key failed".to_string()
             });
             self
         }
@@ -11486,9 +11510,9 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteAccessKey<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        sub_account_id: Result<::std::string::String, String>,
-        key: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        sub_account_id: Result<saas_admin_runtime::PathSegment, String>,
+        key: Result<saas_admin_runtime::PathSegment, String>,
     }
     impl<'a> DeleteAccessKey<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -11501,28 +11525,30 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn sub_account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.sub_account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for sub_account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for sub_account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn key<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.key = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for key failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for key failed".to_string()
             });
             self
         }
@@ -11598,7 +11624,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetBillingUsage<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
         include_prodenv_breakdown: Result<Option<bool>, String>,
         year: Result<Option<i32>, String>,
     }
@@ -11613,10 +11639,11 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
@@ -11713,7 +11740,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListUsers<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
         emails: Result<Option<::std::string::String>, String>,
         from: Result<Option<::chrono::naive::NaiveDate>, String>,
         ids: Result<Option<::std::string::String>, String>,
@@ -11750,10 +11777,11 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
@@ -11989,7 +12017,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateUser<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
         body: Result<types::builder::UserCreateRequest, String>,
     }
     impl<'a> CreateUser<'a> {
@@ -12002,10 +12030,11 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
@@ -12101,8 +12130,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetUser<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        user_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        user_id: Result<saas_admin_runtime::PathSegment, String>,
     }
     impl<'a> GetUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -12114,19 +12143,20 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.user_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for user_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for user_id failed".to_string()
             });
             self
         }
@@ -12191,8 +12221,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UpdateUser<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        user_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        user_id: Result<saas_admin_runtime::PathSegment, String>,
         body: Result<types::builder::UserUpdateRequest, String>,
     }
     impl<'a> UpdateUser<'a> {
@@ -12206,19 +12236,20 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.user_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for user_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for user_id failed".to_string()
             });
             self
         }
@@ -12317,8 +12348,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteUser<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        user_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        user_id: Result<saas_admin_runtime::PathSegment, String>,
     }
     impl<'a> DeleteUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -12330,19 +12361,20 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.user_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for user_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for user_id failed".to_string()
             });
             self
         }
@@ -12415,8 +12447,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListGroupsOfUser<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        user_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        user_id: Result<saas_admin_runtime::PathSegment, String>,
     }
     impl<'a> ListGroupsOfUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -12428,19 +12460,20 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.user_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for user_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for user_id failed".to_string()
             });
             self
         }
@@ -12507,8 +12540,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListProductEnvironmentsOfUser<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        user_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        user_id: Result<saas_admin_runtime::PathSegment, String>,
     }
     impl<'a> ListProductEnvironmentsOfUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -12520,19 +12553,20 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.user_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for user_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for user_id failed".to_string()
             });
             self
         }
@@ -12780,7 +12814,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListSystemPolicies<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
         permission_type: Result<Option<types::PermissionType>, String>,
         scope_type: Result<Option<types::PermissionsScopeType>, String>,
     }
@@ -12795,10 +12829,11 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
@@ -12890,7 +12925,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListCustomPolicies<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
         cursor: Result<Option<::std::string::String>, String>,
         enabled: Result<Option<bool>, String>,
         scope_id: Result<Option<::std::string::String>, String>,
@@ -12909,10 +12944,11 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
@@ -13026,7 +13062,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateCustomPolicy<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
         body: Result<types::builder::CustomPolicyCreateRequest, String>,
     }
     impl<'a> CreateCustomPolicy<'a> {
@@ -13039,10 +13075,11 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
@@ -13140,8 +13177,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetCustomPolicy<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        policy_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        policy_id: Result<saas_admin_runtime::PathSegment, String>,
     }
     impl<'a> GetCustomPolicy<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -13153,19 +13190,20 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn policy_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.policy_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for policy_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for policy_id failed".to_string()
             });
             self
         }
@@ -13230,8 +13268,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UpdateCustomPolicy<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        policy_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        policy_id: Result<saas_admin_runtime::PathSegment, String>,
         body: Result<types::builder::CustomPolicyUpdateRequest, String>,
     }
     impl<'a> UpdateCustomPolicy<'a> {
@@ -13245,19 +13283,20 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn policy_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.policy_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for policy_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for policy_id failed".to_string()
             });
             self
         }
@@ -13361,8 +13400,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteCustomPolicy<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        policy_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        policy_id: Result<saas_admin_runtime::PathSegment, String>,
     }
     impl<'a> DeleteCustomPolicy<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -13374,19 +13413,20 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn policy_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.policy_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for policy_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for policy_id failed".to_string()
             });
             self
         }
@@ -13448,7 +13488,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListEffectivePolicies<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
         principal_id: Result<Option<::std::string::String>, String>,
         principal_type: Result<Option<types::PrincipalType>, String>,
         scope_id: Result<Option<::std::string::String>, String>,
@@ -13467,10 +13507,11 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
@@ -13596,7 +13637,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListRoles<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
         management_type: Result<Option<types::RoleManagementType>, String>,
         permission_type: Result<types::PermissionType, String>,
         policy_parameters: Result<Option<::std::string::String>, String>,
@@ -13615,10 +13656,11 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
@@ -13740,7 +13782,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateRole<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
         body: Result<types::builder::RoleCreateRequest, String>,
     }
     impl<'a> CreateRole<'a> {
@@ -13753,10 +13795,11 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
@@ -13848,8 +13891,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetRole<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        role_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        role_id: Result<saas_admin_runtime::PathSegment, String>,
         asset_id: Result<Option<::std::string::String>, String>,
         collection_id: Result<Option<::std::string::String>, String>,
         folder_id: Result<Option<::std::string::String>, String>,
@@ -13871,19 +13914,20 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn role_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.role_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for role_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for role_id failed".to_string()
             });
             self
         }
@@ -14021,8 +14065,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UpdateRole<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        role_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        role_id: Result<saas_admin_runtime::PathSegment, String>,
         body: Result<types::builder::RoleUpdateRequest, String>,
     }
     impl<'a> UpdateRole<'a> {
@@ -14036,19 +14080,20 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn role_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.role_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for role_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for role_id failed".to_string()
             });
             self
         }
@@ -14146,8 +14191,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteRole<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        role_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        role_id: Result<saas_admin_runtime::PathSegment, String>,
         force: Result<Option<bool>, String>,
     }
     impl<'a> DeleteRole<'a> {
@@ -14161,19 +14206,20 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn role_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.role_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for role_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for role_id failed".to_string()
             });
             self
         }
@@ -14248,7 +14294,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListPrincipalRoles<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
         asset_id: Result<Option<::std::string::String>, String>,
         collection_id: Result<Option<::std::string::String>, String>,
         folder_id: Result<Option<::std::string::String>, String>,
@@ -14281,10 +14327,11 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
@@ -14510,7 +14557,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UpdatePrincipalRoles<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
         body: Result<types::builder::PrincipalRolesUpdateRequest, String>,
     }
     impl<'a> UpdatePrincipalRoles<'a> {
@@ -14523,10 +14570,11 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
@@ -14618,7 +14666,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct InspectPrincipalRoles<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
         asset_id: Result<Option<::std::string::String>, String>,
         collection_id: Result<Option<::std::string::String>, String>,
         cursor: Result<Option<::std::string::String>, String>,
@@ -14649,10 +14697,11 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
@@ -14861,7 +14910,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct InspectPrincipalRolesBatch<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
         body: Result<types::builder::PrincipalRolesInspectRequest, String>,
     }
     impl<'a> InspectPrincipalRolesBatch<'a> {
@@ -14874,10 +14923,11 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
@@ -14972,8 +15022,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListRolePrincipals<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        role_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        role_id: Result<saas_admin_runtime::PathSegment, String>,
         asset_id: Result<Option<::std::string::String>, String>,
         collection_id: Result<Option<::std::string::String>, String>,
         folder_id: Result<Option<::std::string::String>, String>,
@@ -15001,19 +15051,20 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn role_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.role_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for role_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for role_id failed".to_string()
             });
             self
         }
@@ -15192,8 +15243,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UpdateRolePrincipals<'a> {
         client: &'a super::Client,
-        account_id: Result<::std::string::String, String>,
-        role_id: Result<::std::string::String, String>,
+        account_id: Result<saas_admin_runtime::PathSegment, String>,
+        role_id: Result<saas_admin_runtime::PathSegment, String>,
         body: Result<types::builder::RolePrincipalsUpdateRequest, String>,
     }
     impl<'a> UpdateRolePrincipals<'a> {
@@ -15207,19 +15258,20 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for account_id failed"
+                    .to_string()
             });
             self
         }
         pub fn role_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.role_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for role_id failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for role_id failed".to_string()
             });
             self
         }

@@ -2464,7 +2464,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetUserGroup<'a> {
         client: &'a super::Client,
-        group_uid: Result<::std::string::String, String>,
+        group_uid: Result<saas_admin_runtime::PathSegment, String>,
     }
     impl<'a> GetUserGroup<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2475,10 +2475,10 @@ pub mod builder {
         }
         pub fn group_uid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.group_uid = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for group_uid failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for group_uid failed".to_string()
             });
             self
         }
@@ -2537,7 +2537,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UpdateUserGroup<'a> {
         client: &'a super::Client,
-        group_uid: Result<::std::string::String, String>,
+        group_uid: Result<saas_admin_runtime::PathSegment, String>,
         body: Result<types::builder::UserGroupRequest, String>,
     }
     impl<'a> UpdateUserGroup<'a> {
@@ -2550,10 +2550,10 @@ pub mod builder {
         }
         pub fn group_uid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.group_uid = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for group_uid failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for group_uid failed".to_string()
             });
             self
         }
@@ -2643,7 +2643,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteUserGroup<'a> {
         client: &'a super::Client,
-        group_uid: Result<::std::string::String, String>,
+        group_uid: Result<saas_admin_runtime::PathSegment, String>,
     }
     impl<'a> DeleteUserGroup<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2654,10 +2654,10 @@ pub mod builder {
         }
         pub fn group_uid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.group_uid = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for group_uid failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for group_uid failed".to_string()
             });
             self
         }
@@ -2716,7 +2716,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListUserGroupUsers<'a> {
         client: &'a super::Client,
-        group_uid: Result<::std::string::String, String>,
+        group_uid: Result<saas_admin_runtime::PathSegment, String>,
     }
     impl<'a> ListUserGroupUsers<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2727,10 +2727,10 @@ pub mod builder {
         }
         pub fn group_uid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.group_uid = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for group_uid failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for group_uid failed".to_string()
             });
             self
         }
@@ -2789,7 +2789,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct AddUserToUserGroup<'a> {
         client: &'a super::Client,
-        group_uid: Result<::std::string::String, String>,
+        group_uid: Result<saas_admin_runtime::PathSegment, String>,
         body: Result<types::builder::RelatedUser, String>,
     }
     impl<'a> AddUserToUserGroup<'a> {
@@ -2802,10 +2802,10 @@ pub mod builder {
         }
         pub fn group_uid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.group_uid = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for group_uid failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for group_uid failed".to_string()
             });
             self
         }
@@ -2893,7 +2893,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct AddUsersToUserGroup<'a> {
         client: &'a super::Client,
-        group_uid: Result<::std::string::String, String>,
+        group_uid: Result<saas_admin_runtime::PathSegment, String>,
         body: Result<types::BatchAddUsersRequest, String>,
     }
     impl<'a> AddUsersToUserGroup<'a> {
@@ -2906,10 +2906,10 @@ pub mod builder {
         }
         pub fn group_uid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.group_uid = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for group_uid failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for group_uid failed".to_string()
             });
             self
         }
@@ -2985,8 +2985,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct RemoveUserFromUserGroup<'a> {
         client: &'a super::Client,
-        group_uid: Result<::std::string::String, String>,
-        username: Result<::std::string::String, String>,
+        group_uid: Result<saas_admin_runtime::PathSegment, String>,
+        username: Result<saas_admin_runtime::PathSegment, String>,
     }
     impl<'a> RemoveUserFromUserGroup<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2998,19 +2998,19 @@ pub mod builder {
         }
         pub fn group_uid<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.group_uid = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for group_uid failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for group_uid failed".to_string()
             });
             self
         }
         pub fn username<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
         {
             self.username = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for username failed".to_string()
+                "conversion to `saas_admin_runtime :: PathSegment` for username failed".to_string()
             });
             self
         }

@@ -81,6 +81,74 @@ impl fmt::Display for Secret {
     }
 }
 
+/// One segment of a request path: an identifier such as a group's uid.
+///
+/// Refuses what would change which resource a request addresses once the
+/// URL is normalised: an empty segment, `.` and `..` (also percent-encoded,
+/// which URL parsing treats the same). The generated clients take every
+/// path parameter as a `PathSegment`, so such a value is refused, naming
+/// the parameter, before anything is sent.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PathSegment(String);
+
+/// A path parameter that is empty, `.` or `..`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidPathSegment(String);
+
+impl fmt::Display for InvalidPathSegment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:?} cannot be a path segment: it must not be empty, \".\" or \"..\"",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for InvalidPathSegment {}
+
+impl PathSegment {
+    /// The segment, unencoded.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for PathSegment {
+    type Error = InvalidPathSegment;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        let dots = value.to_ascii_lowercase().replace("%2e", ".");
+        if value.is_empty() || dots == "." || dots == ".." {
+            Err(InvalidPathSegment(value))
+        } else {
+            Ok(Self(value))
+        }
+    }
+}
+
+impl TryFrom<&str> for PathSegment {
+    type Error = InvalidPathSegment;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::try_from(value.to_string())
+    }
+}
+
+impl TryFrom<&String> for PathSegment {
+    type Error = InvalidPathSegment;
+
+    fn try_from(value: &String) -> Result<Self, Self::Error> {
+        Self::try_from(value.clone())
+    }
+}
+
+impl fmt::Display for PathSegment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// How requests authenticate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Auth {
@@ -383,6 +451,21 @@ mod tests {
         assert_eq!(request.url().query(), Some("limit=5&apikey=k3y"));
         assert_eq!(request.headers().get(AUTHORIZATION), None);
         assert!(!format!("{runtime:?}").contains("k3y"));
+    }
+
+    #[test]
+    fn path_segments_refuse_what_would_change_the_resource() {
+        for bad in ["", ".", "..", "%2e", "%2E%2e", ".%2E"] {
+            let error = PathSegment::try_from(bad).unwrap_err();
+            assert_eq!(error, InvalidPathSegment(bad.to_string()), "{bad:?}");
+        }
+        for good in ["data_stewards", "...", ".hidden", "a.b", "a/b", " "] {
+            assert_eq!(PathSegment::try_from(good).unwrap().as_str(), good);
+        }
+        assert_eq!(
+            InvalidPathSegment("..".into()).to_string(),
+            r#"".." cannot be a path segment: it must not be empty, "." or "..""#
+        );
     }
 
     #[test]

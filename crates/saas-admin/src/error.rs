@@ -217,7 +217,7 @@ impl<E: VendorError + fmt::Debug + Send + Sync + 'static> From<ods_automation::E
                 .with_response(response.status(), response.headers()),
             Progenitor::InvalidRequest(message) => {
                 let mut converted = Error::new(ErrorKind::InvalidRequest);
-                converted.message = Some(message);
+                converted.message = Some(explain_invalid_request(message));
                 converted
             }
             Progenitor::CommunicationError(error) | Progenitor::InvalidUpgrade(error) => {
@@ -244,6 +244,22 @@ impl<E: VendorError + fmt::Debug + Send + Sync + 'static> From<ods_automation::E
                 converted
             }
         }
+    }
+}
+
+/// The generated builders report a refused path parameter as "conversion to
+/// `…PathSegment` for NAME failed"; say why, naming the parameter.
+fn explain_invalid_request(message: String) -> String {
+    let parameter = message
+        .strip_prefix("conversion to `")
+        .filter(|rest| rest.contains("PathSegment` for "))
+        .and_then(|rest| rest.split("PathSegment` for ").nth(1))
+        .and_then(|rest| rest.strip_suffix(" failed"));
+    match parameter {
+        Some(name) => {
+            format!("{name} cannot be a path segment: it must not be empty, \".\" or \"..\"")
+        }
+        None => message,
     }
 }
 

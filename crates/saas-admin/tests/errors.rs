@@ -225,3 +225,52 @@ async fn a_missing_parameter_is_refused_before_sending() {
         "invalid request, nothing was sent: group_uid was not initialized"
     );
 }
+
+#[tokio::test]
+async fn empty_dot_and_dot_dot_identifiers_are_refused_with_nothing_sent() {
+    let server = FaultServer::start(vec![Answer::Full(204, "", "")]).await;
+    let ods = ods(&server.url, RetryPolicy::disabled());
+    for bad in ["", ".", "..", "%2e%2E"] {
+        let error: Error = ods
+            .delete_user_group()
+            .group_uid(bad)
+            .send()
+            .await
+            .unwrap_err()
+            .into();
+        assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{bad:?}");
+        assert_eq!(
+            error.to_string(),
+            r#"invalid request, nothing was sent: group_uid cannot be a path segment: it must not be empty, "." or "..""#,
+            "{bad:?}"
+        );
+    }
+    let cloudinary = Cloudinary::builder()
+        .base_url(&server.url)
+        .account_id("acc")
+        .credentials(KEY, SECRET)
+        .build()
+        .unwrap();
+    let error: Error = cloudinary
+        .remove_user_from_user_group()
+        .group_id("g")
+        .user_id("..")
+        .send()
+        .await
+        .unwrap_err()
+        .into();
+    assert!(
+        error
+            .to_string()
+            .contains("user_id cannot be a path segment"),
+        "{error}"
+    );
+    assert_eq!(server.requests(), 0);
+    // A dotted identifier that is not a dot segment goes through.
+    ods.delete_user_group()
+        .group_uid("team.data")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(server.requests(), 1);
+}
