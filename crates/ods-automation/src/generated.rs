@@ -89,6 +89,201 @@ pub mod types {
             value.parse()
         }
     }
+    ///An API key as the service returns it.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ApiKey {
+        ///When the key was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Whether the key was revoked and no longer authenticates.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_revoked: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<saas_admin_runtime::Secret>,
+        ///Name given to the key by its owner.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+        ///Permissions granted to calls made with the key.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub permissions: ::std::vec::Vec<Permission>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub revocation_status: ::std::option::Option<ApiKeyRevocationStatus>,
+        ///The key's identifier, assigned by the service.
+        pub uid: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user: ::std::option::Option<User>,
+    }
+    impl ApiKey {
+        pub fn builder() -> builder::ApiKey {
+            Default::default()
+        }
+    }
+    ///A field of an API key that can be returned in full.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum ApiKeyExpand {
+        #[serde(rename = "user")]
+        User,
+    }
+    impl ::std::fmt::Display for ApiKeyExpand {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::User => f.write_str("user"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ApiKeyExpand {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "user" => Ok(Self::User),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ApiKeyExpand {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ApiKeyExpand {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///One page of API keys.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ApiKeyList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The keys on this page.
+        pub results: ::std::vec::Vec<ApiKey>,
+        ///Number of keys, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl ApiKeyList {
+        pub fn builder() -> builder::ApiKeyList {
+            Default::default()
+        }
+    }
+    ///What a caller sends to create an API key or replace its settings; the key's value, uid, owner, creation date and revocation are set by the service.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema,
+    )]
+    pub struct ApiKeyRequest {
+        ///Name to give the key.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+        ///Permissions to grant calls made with the key; an empty list grants none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub permissions: ::std::option::Option<::std::vec::Vec<Permission>>,
+    }
+    impl ApiKeyRequest {
+        pub fn builder() -> builder::ApiKeyRequest {
+            Default::default()
+        }
+    }
+    ///Why an API key is being revoked (optional).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema,
+    )]
+    pub struct ApiKeyRevocationRequest {
+        ///Why the key is revoked; kept as the key's `revocation_reason`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason: ::std::option::Option<::std::string::String>,
+    }
+    impl ApiKeyRevocationRequest {
+        pub fn builder() -> builder::ApiKeyRevocationRequest {
+            Default::default()
+        }
+    }
+    ///Whether and why an API key was revoked.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema,
+    )]
+    pub struct ApiKeyRevocationStatus {
+        ///Why the key was revoked, as given by whoever revoked it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub revocation_reason: ::std::option::Option<::std::string::String>,
+        ///When the key was revoked; null while it is active.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub revoked_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl ApiKeyRevocationStatus {
+        pub fn builder() -> builder::ApiKeyRevocationStatus {
+            Default::default()
+        }
+    }
+    ///The key value to look up.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ApiKeySearchRequest {
+        pub key: saas_admin_runtime::Secret,
+    }
+    impl ApiKeySearchRequest {
+        pub fn builder() -> builder::ApiKeySearchRequest {
+            Default::default()
+        }
+    }
+    ///The outcome of looking up an API key by its value.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ApiKeySearchResult {
+        ///Whether some key of the portal has this value.
+        pub found: bool,
+        ///The key that has this value, or null when none does.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub result: ::std::option::Option<ApiKey>,
+    }
+    impl ApiKeySearchResult {
+        pub fn builder() -> builder::ApiKeySearchResult {
+            Default::default()
+        }
+    }
     ///The users to add to a group, by username.
     #[derive(
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
@@ -109,6 +304,602 @@ pub mod types {
     impl ::std::convert::From<::std::vec::Vec<RelatedUser>> for BatchAddUsersRequest {
         fn from(value: ::std::vec::Vec<RelatedUser>) -> Self {
             Self(value)
+        }
+    }
+    ///The ruleset of one group on a code editor page, as the service returns it.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct CodeEditorPageGroupSecurity {
+        pub group: RelatedUserGroup,
+        ///Permissions the ruleset grants on the code editor page.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub permissions: ::std::vec::Vec<CodeEditorPageSecurityPermission>,
+    }
+    impl CodeEditorPageGroupSecurity {
+        pub fn builder() -> builder::CodeEditorPageGroupSecurity {
+            Default::default()
+        }
+    }
+    ///One page of group rulesets on a code editor page.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct CodeEditorPageGroupSecurityList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The rulesets on this page.
+        pub results: ::std::vec::Vec<CodeEditorPageGroupSecurity>,
+        ///Number of rulesets, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl CodeEditorPageGroupSecurityList {
+        pub fn builder() -> builder::CodeEditorPageGroupSecurityList {
+            Default::default()
+        }
+    }
+    ///What a caller sends to create or replace the ruleset of a group on a code editor page.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct CodeEditorPageGroupSecurityRequest {
+        pub group: RelatedUserGroup,
+        ///Permissions the ruleset grants on the code editor page; an empty list grants none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub permissions: ::std::option::Option<::std::vec::Vec<CodeEditorPageSecurityPermission>>,
+    }
+    impl CodeEditorPageGroupSecurityRequest {
+        pub fn builder() -> builder::CodeEditorPageGroupSecurityRequest {
+            Default::default()
+        }
+    }
+    /// A permission that a ruleset can grant on one code editor page:
+    /// - `edit_page`: edit the page
+    /// - `manage_page`: set the page's security
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum CodeEditorPageSecurityPermission {
+        #[serde(rename = "edit_page")]
+        EditPage,
+        #[serde(rename = "manage_page")]
+        ManagePage,
+    }
+    impl ::std::fmt::Display for CodeEditorPageSecurityPermission {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::EditPage => f.write_str("edit_page"),
+                Self::ManagePage => f.write_str("manage_page"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CodeEditorPageSecurityPermission {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "edit_page" => Ok(Self::EditPage),
+                "manage_page" => Ok(Self::ManagePage),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CodeEditorPageSecurityPermission {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CodeEditorPageSecurityPermission {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The ruleset of one user on a code editor page, as the service returns it.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct CodeEditorPageUserSecurity {
+        ///Permissions the ruleset grants on the code editor page.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub permissions: ::std::vec::Vec<CodeEditorPageSecurityPermission>,
+        pub user: RelatedUser,
+    }
+    impl CodeEditorPageUserSecurity {
+        pub fn builder() -> builder::CodeEditorPageUserSecurity {
+            Default::default()
+        }
+    }
+    ///One page of user rulesets on a code editor page.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct CodeEditorPageUserSecurityList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The rulesets on this page.
+        pub results: ::std::vec::Vec<CodeEditorPageUserSecurity>,
+        ///Number of rulesets, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl CodeEditorPageUserSecurityList {
+        pub fn builder() -> builder::CodeEditorPageUserSecurityList {
+            Default::default()
+        }
+    }
+    ///What a caller sends to create or replace the ruleset of a user on a code editor page.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct CodeEditorPageUserSecurityRequest {
+        ///Permissions the ruleset grants on the code editor page; an empty list grants none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub permissions: ::std::option::Option<::std::vec::Vec<CodeEditorPageSecurityPermission>>,
+        pub user: RelatedUser,
+    }
+    impl CodeEditorPageUserSecurityRequest {
+        pub fn builder() -> builder::CodeEditorPageUserSecurityRequest {
+            Default::default()
+        }
+    }
+    ///A quota of API calls on one dataset per period of time.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasetApiCallsQuota {
+        ///Number of API calls allowed per period.
+        pub limit: i64,
+        pub unit: DatasetApiCallsQuotaUnit,
+    }
+    impl DatasetApiCallsQuota {
+        pub fn builder() -> builder::DatasetApiCallsQuota {
+            Default::default()
+        }
+    }
+    ///Period over which a quota of API calls on a dataset is counted.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum DatasetApiCallsQuotaUnit {
+        #[serde(rename = "second")]
+        Second,
+        #[serde(rename = "minute")]
+        Minute,
+        #[serde(rename = "hour")]
+        Hour,
+        #[serde(rename = "day")]
+        Day,
+        #[serde(rename = "month")]
+        Month,
+    }
+    impl ::std::fmt::Display for DatasetApiCallsQuotaUnit {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Second => f.write_str("second"),
+                Self::Minute => f.write_str("minute"),
+                Self::Hour => f.write_str("hour"),
+                Self::Day => f.write_str("day"),
+                Self::Month => f.write_str("month"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DatasetApiCallsQuotaUnit {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "second" => Ok(Self::Second),
+                "minute" => Ok(Self::Minute),
+                "hour" => Ok(Self::Hour),
+                "day" => Ok(Self::Day),
+                "month" => Ok(Self::Month),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DatasetApiCallsQuotaUnit {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for DatasetApiCallsQuotaUnit {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The ruleset of one group on a dataset, as the service returns it.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasetGroupSecurity {
+        pub group: RelatedUserGroup,
+        ///Permissions the ruleset grants on the dataset.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub permissions: ::std::vec::Vec<DatasetSecurityPermission>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub security: ::std::option::Option<DatasetSecurity>,
+    }
+    impl DatasetGroupSecurity {
+        pub fn builder() -> builder::DatasetGroupSecurity {
+            Default::default()
+        }
+    }
+    ///One page of group rulesets on a dataset.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasetGroupSecurityList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The rulesets on this page.
+        pub results: ::std::vec::Vec<DatasetGroupSecurity>,
+        ///Number of rulesets, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl DatasetGroupSecurityList {
+        pub fn builder() -> builder::DatasetGroupSecurityList {
+            Default::default()
+        }
+    }
+    ///What a caller sends to create or replace the ruleset of a group on a dataset.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasetGroupSecurityRequest {
+        pub group: RelatedUserGroup,
+        ///Permissions the ruleset grants on the dataset; an empty list grants none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub permissions: ::std::option::Option<::std::vec::Vec<DatasetSecurityPermission>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub security: ::std::option::Option<DatasetSecurity>,
+    }
+    impl DatasetGroupSecurityRequest {
+        pub fn builder() -> builder::DatasetGroupSecurityRequest {
+            Default::default()
+        }
+    }
+    ///Rules of access to a dataset's data: whether its records can be seen, which fields and records, and how many API calls may be made. A ruleset applies them to its user or group.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema,
+    )]
+    pub struct DatasetSecurity {
+        ///The target's quota of API calls on the dataset; null for none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub api_calls_quota: ::std::option::Option<DatasetApiCallsQuota>,
+        ///A query the records must match for the target to see them; empty for every record.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub filter_query: ::std::option::Option<::std::string::String>,
+        ///Whether the target can see the dataset's records (not only its metadata).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_data_visible: ::std::option::Option<bool>,
+        ///The only fields the target can see; null for every field, an empty list for none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub visible_fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    impl DatasetSecurity {
+        pub fn builder() -> builder::DatasetSecurity {
+            Default::default()
+        }
+    }
+    /// A permission that a ruleset can grant on one dataset:
+    /// - `explore_restricted_dataset`: see the dataset while it is restricted
+    /// - `edit_dataset`: edit the dataset
+    /// - `publish_dataset`: publish the dataset
+    /// - `manage_dataset`: set the dataset's security
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum DatasetSecurityPermission {
+        #[serde(rename = "explore_restricted_dataset")]
+        ExploreRestrictedDataset,
+        #[serde(rename = "edit_dataset")]
+        EditDataset,
+        #[serde(rename = "publish_dataset")]
+        PublishDataset,
+        #[serde(rename = "manage_dataset")]
+        ManageDataset,
+    }
+    impl ::std::fmt::Display for DatasetSecurityPermission {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ExploreRestrictedDataset => f.write_str("explore_restricted_dataset"),
+                Self::EditDataset => f.write_str("edit_dataset"),
+                Self::PublishDataset => f.write_str("publish_dataset"),
+                Self::ManageDataset => f.write_str("manage_dataset"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DatasetSecurityPermission {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "explore_restricted_dataset" => Ok(Self::ExploreRestrictedDataset),
+                "edit_dataset" => Ok(Self::EditDataset),
+                "publish_dataset" => Ok(Self::PublishDataset),
+                "manage_dataset" => Ok(Self::ManageDataset),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DatasetSecurityPermission {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for DatasetSecurityPermission {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The ruleset of one user on a dataset, as the service returns it.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasetUserSecurity {
+        ///Permissions the ruleset grants on the dataset.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub permissions: ::std::vec::Vec<DatasetSecurityPermission>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub security: ::std::option::Option<DatasetSecurity>,
+        pub user: RelatedUser,
+    }
+    impl DatasetUserSecurity {
+        pub fn builder() -> builder::DatasetUserSecurity {
+            Default::default()
+        }
+    }
+    ///One page of user rulesets on a dataset.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasetUserSecurityList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The rulesets on this page.
+        pub results: ::std::vec::Vec<DatasetUserSecurity>,
+        ///Number of rulesets, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl DatasetUserSecurityList {
+        pub fn builder() -> builder::DatasetUserSecurityList {
+            Default::default()
+        }
+    }
+    ///What a caller sends to create or replace the ruleset of a user on a dataset.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasetUserSecurityRequest {
+        ///Permissions the ruleset grants on the dataset; an empty list grants none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub permissions: ::std::option::Option<::std::vec::Vec<DatasetSecurityPermission>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub security: ::std::option::Option<DatasetSecurity>,
+        pub user: RelatedUser,
+    }
+    impl DatasetUserSecurityRequest {
+        pub fn builder() -> builder::DatasetUserSecurityRequest {
+            Default::default()
+        }
+    }
+    ///The ruleset of one group on a datasource connection, as the service returns it.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasourceConnectionGroupSecurity {
+        pub group: RelatedUserGroup,
+        ///Permissions the ruleset grants on the datasource connection.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub permissions: ::std::vec::Vec<DatasourceConnectionSecurityPermission>,
+    }
+    impl DatasourceConnectionGroupSecurity {
+        pub fn builder() -> builder::DatasourceConnectionGroupSecurity {
+            Default::default()
+        }
+    }
+    ///One page of group rulesets on a datasource connection.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasourceConnectionGroupSecurityList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The rulesets on this page.
+        pub results: ::std::vec::Vec<DatasourceConnectionGroupSecurity>,
+        ///Number of rulesets, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl DatasourceConnectionGroupSecurityList {
+        pub fn builder() -> builder::DatasourceConnectionGroupSecurityList {
+            Default::default()
+        }
+    }
+    ///What a caller sends to create or replace the ruleset of a group on a datasource connection.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasourceConnectionGroupSecurityRequest {
+        pub group: RelatedUserGroup,
+        ///Permissions the ruleset grants on the datasource connection; an empty list grants none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub permissions:
+            ::std::option::Option<::std::vec::Vec<DatasourceConnectionSecurityPermission>>,
+    }
+    impl DatasourceConnectionGroupSecurityRequest {
+        pub fn builder() -> builder::DatasourceConnectionGroupSecurityRequest {
+            Default::default()
+        }
+    }
+    /// A permission that a ruleset can grant on one datasource connection:
+    /// - `manage_connection`: share, edit and delete the connection
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum DatasourceConnectionSecurityPermission {
+        #[serde(rename = "manage_connection")]
+        ManageConnection,
+    }
+    impl ::std::fmt::Display for DatasourceConnectionSecurityPermission {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ManageConnection => f.write_str("manage_connection"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DatasourceConnectionSecurityPermission {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "manage_connection" => Ok(Self::ManageConnection),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DatasourceConnectionSecurityPermission {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionSecurityPermission {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The ruleset of one user on a datasource connection, as the service returns it.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasourceConnectionUserSecurity {
+        ///Permissions the ruleset grants on the datasource connection.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub permissions: ::std::vec::Vec<DatasourceConnectionSecurityPermission>,
+        pub user: RelatedUser,
+    }
+    impl DatasourceConnectionUserSecurity {
+        pub fn builder() -> builder::DatasourceConnectionUserSecurity {
+            Default::default()
+        }
+    }
+    ///One page of user rulesets on a datasource connection.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasourceConnectionUserSecurityList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The rulesets on this page.
+        pub results: ::std::vec::Vec<DatasourceConnectionUserSecurity>,
+        ///Number of rulesets, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl DatasourceConnectionUserSecurityList {
+        pub fn builder() -> builder::DatasourceConnectionUserSecurityList {
+            Default::default()
+        }
+    }
+    ///What a caller sends to create or replace the ruleset of a user on a datasource connection.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasourceConnectionUserSecurityRequest {
+        ///Permissions the ruleset grants on the datasource connection; an empty list grants none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub permissions:
+            ::std::option::Option<::std::vec::Vec<DatasourceConnectionSecurityPermission>>,
+        pub user: RelatedUser,
+    }
+    impl DatasourceConnectionUserSecurityRequest {
+        pub fn builder() -> builder::DatasourceConnectionUserSecurityRequest {
+            Default::default()
         }
     }
     ///Body of every error answer of the Automation API.
@@ -151,6 +942,66 @@ pub mod types {
             Default::default()
         }
     }
+    ///`ExportUsersDelimiter`
+    #[derive(
+        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+    )]
+    #[serde(transparent)]
+    pub struct ExportUsersDelimiter(::std::string::String);
+    impl ::std::ops::Deref for ExportUsersDelimiter {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ExportUsersDelimiter> for ::std::string::String {
+        fn from(value: ExportUsersDelimiter) -> Self {
+            value.0
+        }
+    }
+    impl ::std::default::Default for ExportUsersDelimiter {
+        fn default() -> Self {
+            ExportUsersDelimiter(",".to_string())
+        }
+    }
+    impl ::std::str::FromStr for ExportUsersDelimiter {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 1usize {
+                return Err("longer than 1 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ExportUsersDelimiter {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ExportUsersDelimiter {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ExportUsersDelimiter {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///An identity provider through which a user can log in.
     #[derive(
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
@@ -162,6 +1013,63 @@ pub mod types {
     impl IdentityProvider {
         pub fn builder() -> builder::IdentityProvider {
             Default::default()
+        }
+    }
+    ///An image of the portal's asset library.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ImageAsset {
+        ///Path of the image on the portal, e.g. `/assets/theme_image/logo.svg`.
+        pub url: ::std::string::String,
+    }
+    impl ImageAsset {
+        pub fn builder() -> builder::ImageAsset {
+            Default::default()
+        }
+    }
+    ///One page of image assets.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ImageAssetList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The images on this page.
+        pub results: ::std::vec::Vec<ImageAsset>,
+        ///Number of images, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl ImageAssetList {
+        pub fn builder() -> builder::ImageAssetList {
+            Default::default()
+        }
+    }
+    ///The people to invite, one item each.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    #[serde(transparent)]
+    pub struct InviteUsersRequest(pub ::std::vec::Vec<UserRequest>);
+    impl ::std::ops::Deref for InviteUsersRequest {
+        type Target = ::std::vec::Vec<UserRequest>;
+        fn deref(&self) -> &::std::vec::Vec<UserRequest> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<InviteUsersRequest> for ::std::vec::Vec<UserRequest> {
+        fn from(value: InviteUsersRequest) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::vec::Vec<UserRequest>> for InviteUsersRequest {
+        fn from(value: ::std::vec::Vec<UserRequest>) -> Self {
+            Self(value)
         }
     }
     ///Former management limits; kept for compatibility and carries nothing useful.
@@ -341,6 +1249,28 @@ pub mod types {
             value.parse()
         }
     }
+    ///The accounts to create, one item each.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    #[serde(transparent)]
+    pub struct ProvisionUsersRequest(pub ::std::vec::Vec<UserProvisionRequest>);
+    impl ::std::ops::Deref for ProvisionUsersRequest {
+        type Target = ::std::vec::Vec<UserProvisionRequest>;
+        fn deref(&self) -> &::std::vec::Vec<UserProvisionRequest> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ProvisionUsersRequest> for ::std::vec::Vec<UserProvisionRequest> {
+        fn from(value: ProvisionUsersRequest) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::vec::Vec<UserProvisionRequest>> for ProvisionUsersRequest {
+        fn from(value: ::std::vec::Vec<UserProvisionRequest>) -> Self {
+            Self(value)
+        }
+    }
     ///A portal user, named by username.
     #[derive(
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
@@ -364,6 +1294,159 @@ pub mod types {
     }
     impl RelatedUserGroup {
         pub fn builder() -> builder::RelatedUserGroup {
+            Default::default()
+        }
+    }
+    ///The ruleset of one group on a studio page, as the service returns it.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct StudioPageGroupSecurity {
+        pub group: RelatedUserGroup,
+        ///Permissions the ruleset grants on the studio page.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub permissions: ::std::vec::Vec<StudioPageSecurityPermission>,
+    }
+    impl StudioPageGroupSecurity {
+        pub fn builder() -> builder::StudioPageGroupSecurity {
+            Default::default()
+        }
+    }
+    ///One page of group rulesets on a studio page.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct StudioPageGroupSecurityList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The rulesets on this page.
+        pub results: ::std::vec::Vec<StudioPageGroupSecurity>,
+        ///Number of rulesets, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl StudioPageGroupSecurityList {
+        pub fn builder() -> builder::StudioPageGroupSecurityList {
+            Default::default()
+        }
+    }
+    ///What a caller sends to create or replace the ruleset of a group on a studio page.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct StudioPageGroupSecurityRequest {
+        pub group: RelatedUserGroup,
+        ///Permissions the ruleset grants on the studio page; an empty list grants none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub permissions: ::std::option::Option<::std::vec::Vec<StudioPageSecurityPermission>>,
+    }
+    impl StudioPageGroupSecurityRequest {
+        pub fn builder() -> builder::StudioPageGroupSecurityRequest {
+            Default::default()
+        }
+    }
+    /// A permission that a ruleset can grant on one studio page:
+    /// - `edit_page`: edit the page
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum StudioPageSecurityPermission {
+        #[serde(rename = "edit_page")]
+        EditPage,
+    }
+    impl ::std::fmt::Display for StudioPageSecurityPermission {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::EditPage => f.write_str("edit_page"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for StudioPageSecurityPermission {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "edit_page" => Ok(Self::EditPage),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for StudioPageSecurityPermission {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for StudioPageSecurityPermission {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The ruleset of one user on a studio page, as the service returns it.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct StudioPageUserSecurity {
+        ///Permissions the ruleset grants on the studio page.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub permissions: ::std::vec::Vec<StudioPageSecurityPermission>,
+        pub user: RelatedUser,
+    }
+    impl StudioPageUserSecurity {
+        pub fn builder() -> builder::StudioPageUserSecurity {
+            Default::default()
+        }
+    }
+    ///One page of user rulesets on a studio page.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct StudioPageUserSecurityList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The rulesets on this page.
+        pub results: ::std::vec::Vec<StudioPageUserSecurity>,
+        ///Number of rulesets, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl StudioPageUserSecurityList {
+        pub fn builder() -> builder::StudioPageUserSecurityList {
+            Default::default()
+        }
+    }
+    ///What a caller sends to create or replace the ruleset of a user on a studio page.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct StudioPageUserSecurityRequest {
+        ///Permissions the ruleset grants on the studio page; an empty list grants none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub permissions: ::std::option::Option<::std::vec::Vec<StudioPageSecurityPermission>>,
+        pub user: RelatedUser,
+    }
+    impl StudioPageUserSecurityRequest {
+        pub fn builder() -> builder::StudioPageUserSecurityRequest {
             Default::default()
         }
     }
@@ -761,6 +1844,135 @@ pub mod types {
             Default::default()
         }
     }
+    ///One account to create through an identity provider: the fields of `UserRequest`, plus the provider and what it says about the user.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct UserProvisionRequest {
+        ///The user's e-mail address.
+        pub email: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub explore_limits: ::std::option::Option<ExploreLimits>,
+        ///The user's first name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        ///Groups the user belongs to, by uid.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub groups: ::std::option::Option<::std::vec::Vec<RelatedUserGroup>>,
+        pub identity_provider: IdentityProvider,
+        ///Attributes of the user as the identity provider knows them, by name.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub identity_provider_attributes:
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///The user's last name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub management_limits: ::std::option::Option<ManagementLimits>,
+        ///Permissions to grant the user directly; an empty list grants none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub permissions: ::std::option::Option<::std::vec::Vec<Permission>>,
+        ///The user's login name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub username: ::std::option::Option<::std::string::String>,
+    }
+    impl UserProvisionRequest {
+        pub fn builder() -> builder::UserProvisionRequest {
+            Default::default()
+        }
+    }
+    ///What a caller sends to invite a user or replace a user's settings; the account type, activity dates, identity providers and the other fields the service sets are left out.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct UserRequest {
+        ///The user's e-mail address.
+        pub email: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub explore_limits: ::std::option::Option<ExploreLimits>,
+        ///The user's first name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        ///Groups the user belongs to, by uid; an empty list leaves none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub groups: ::std::option::Option<::std::vec::Vec<RelatedUserGroup>>,
+        ///The user's last name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub management_limits: ::std::option::Option<ManagementLimits>,
+        ///Permissions to grant the user directly; an empty list grants none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub permissions: ::std::option::Option<::std::vec::Vec<Permission>>,
+        ///The user's login name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub username: ::std::option::Option<::std::string::String>,
+    }
+    impl UserRequest {
+        pub fn builder() -> builder::UserRequest {
+            Default::default()
+        }
+    }
+    ///Field by which users can be ordered.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum UserSort {
+        #[serde(rename = "username")]
+        Username,
+        #[serde(rename = "first_name")]
+        FirstName,
+        #[serde(rename = "last_name")]
+        LastName,
+        #[serde(rename = "last_seen_at")]
+        LastSeenAt,
+    }
+    impl ::std::fmt::Display for UserSort {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Username => f.write_str("username"),
+                Self::FirstName => f.write_str("first_name"),
+                Self::LastName => f.write_str("last_name"),
+                Self::LastSeenAt => f.write_str("last_seen_at"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UserSort {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "username" => Ok(Self::Username),
+                "first_name" => Ok(Self::FirstName),
+                "last_name" => Ok(Self::LastName),
+                "last_seen_at" => Ok(Self::LastSeenAt),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UserSort {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UserSort {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
@@ -814,6 +2026,2023 @@ pub mod types {
                 Self {
                     limit: Ok(value.limit),
                     unit: Ok(value.unit),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiKey {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            is_revoked: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            key: ::std::result::Result<
+                ::std::option::Option<saas_admin_runtime::Secret>,
+                ::std::string::String,
+            >,
+            label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            permissions:
+                ::std::result::Result<::std::vec::Vec<super::Permission>, ::std::string::String>,
+            revocation_status: ::std::result::Result<
+                ::std::option::Option<super::ApiKeyRevocationStatus>,
+                ::std::string::String,
+            >,
+            uid: ::std::result::Result<::std::string::String, ::std::string::String>,
+            user: ::std::result::Result<::std::option::Option<super::User>, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiKey {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    is_revoked: Ok(Default::default()),
+                    key: Ok(Default::default()),
+                    label: Ok(Default::default()),
+                    permissions: Ok(Default::default()),
+                    revocation_status: Ok(Default::default()),
+                    uid: Err("no value supplied for uid".to_string()),
+                    user: Ok(Default::default()),
+                }
+            }
+        }
+        impl ApiKey {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn is_revoked<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_revoked = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for is_revoked: {e}"));
+                self
+            }
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<saas_admin_runtime::Secret>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for key: {e}"));
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for label: {e}"));
+                self
+            }
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Permission>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for permissions: {e}"));
+                self
+            }
+            pub fn revocation_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ApiKeyRevocationStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.revocation_status = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for revocation_status: {e}")
+                });
+                self
+            }
+            pub fn uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uid = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for uid: {e}"));
+                self
+            }
+            pub fn user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::User>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for user: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiKey> for super::ApiKey {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiKey,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    is_revoked: value.is_revoked?,
+                    key: value.key?,
+                    label: value.label?,
+                    permissions: value.permissions?,
+                    revocation_status: value.revocation_status?,
+                    uid: value.uid?,
+                    user: value.user?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiKey> for ApiKey {
+            fn from(value: super::ApiKey) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    is_revoked: Ok(value.is_revoked),
+                    key: Ok(value.key),
+                    label: Ok(value.label),
+                    permissions: Ok(value.permissions),
+                    revocation_status: Ok(value.revocation_status),
+                    uid: Ok(value.uid),
+                    user: Ok(value.user),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiKeyList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<::std::vec::Vec<super::ApiKey>, ::std::string::String>,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiKeyList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl ApiKeyList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ApiKey>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiKeyList> for super::ApiKeyList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiKeyList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiKeyList> for ApiKeyList {
+            fn from(value: super::ApiKeyList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiKeyRequest {
+            label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            permissions: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::Permission>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApiKeyRequest {
+            fn default() -> Self {
+                Self {
+                    label: Ok(Default::default()),
+                    permissions: Ok(Default::default()),
+                }
+            }
+        }
+        impl ApiKeyRequest {
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for label: {e}"));
+                self
+            }
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Permission>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for permissions: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiKeyRequest> for super::ApiKeyRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiKeyRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    label: value.label?,
+                    permissions: value.permissions?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiKeyRequest> for ApiKeyRequest {
+            fn from(value: super::ApiKeyRequest) -> Self {
+                Self {
+                    label: Ok(value.label),
+                    permissions: Ok(value.permissions),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiKeyRevocationRequest {
+            reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApiKeyRevocationRequest {
+            fn default() -> Self {
+                Self {
+                    reason: Ok(Default::default()),
+                }
+            }
+        }
+        impl ApiKeyRevocationRequest {
+            pub fn reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reason = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for reason: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiKeyRevocationRequest> for super::ApiKeyRevocationRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiKeyRevocationRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    reason: value.reason?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiKeyRevocationRequest> for ApiKeyRevocationRequest {
+            fn from(value: super::ApiKeyRevocationRequest) -> Self {
+                Self {
+                    reason: Ok(value.reason),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiKeyRevocationStatus {
+            revocation_reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            revoked_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApiKeyRevocationStatus {
+            fn default() -> Self {
+                Self {
+                    revocation_reason: Ok(Default::default()),
+                    revoked_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl ApiKeyRevocationStatus {
+            pub fn revocation_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.revocation_reason = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for revocation_reason: {e}")
+                });
+                self
+            }
+            pub fn revoked_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.revoked_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for revoked_at: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiKeyRevocationStatus> for super::ApiKeyRevocationStatus {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiKeyRevocationStatus,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    revocation_reason: value.revocation_reason?,
+                    revoked_at: value.revoked_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiKeyRevocationStatus> for ApiKeyRevocationStatus {
+            fn from(value: super::ApiKeyRevocationStatus) -> Self {
+                Self {
+                    revocation_reason: Ok(value.revocation_reason),
+                    revoked_at: Ok(value.revoked_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiKeySearchRequest {
+            key: ::std::result::Result<saas_admin_runtime::Secret, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiKeySearchRequest {
+            fn default() -> Self {
+                Self {
+                    key: Err("no value supplied for key".to_string()),
+                }
+            }
+        }
+        impl ApiKeySearchRequest {
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<saas_admin_runtime::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for key: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiKeySearchRequest> for super::ApiKeySearchRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiKeySearchRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { key: value.key? })
+            }
+        }
+        impl ::std::convert::From<super::ApiKeySearchRequest> for ApiKeySearchRequest {
+            fn from(value: super::ApiKeySearchRequest) -> Self {
+                Self { key: Ok(value.key) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiKeySearchResult {
+            found: ::std::result::Result<bool, ::std::string::String>,
+            result:
+                ::std::result::Result<::std::option::Option<super::ApiKey>, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiKeySearchResult {
+            fn default() -> Self {
+                Self {
+                    found: Err("no value supplied for found".to_string()),
+                    result: Ok(Default::default()),
+                }
+            }
+        }
+        impl ApiKeySearchResult {
+            pub fn found<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.found = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for found: {e}"));
+                self
+            }
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ApiKey>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for result: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiKeySearchResult> for super::ApiKeySearchResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiKeySearchResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    found: value.found?,
+                    result: value.result?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiKeySearchResult> for ApiKeySearchResult {
+            fn from(value: super::ApiKeySearchResult) -> Self {
+                Self {
+                    found: Ok(value.found),
+                    result: Ok(value.result),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CodeEditorPageGroupSecurity {
+            group: ::std::result::Result<super::RelatedUserGroup, ::std::string::String>,
+            permissions: ::std::result::Result<
+                ::std::vec::Vec<super::CodeEditorPageSecurityPermission>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CodeEditorPageGroupSecurity {
+            fn default() -> Self {
+                Self {
+                    group: Err("no value supplied for group".to_string()),
+                    permissions: Ok(Default::default()),
+                }
+            }
+        }
+        impl CodeEditorPageGroupSecurity {
+            pub fn group<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RelatedUserGroup>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.group = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for group: {e}"));
+                self
+            }
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::CodeEditorPageSecurityPermission>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for permissions: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CodeEditorPageGroupSecurity> for super::CodeEditorPageGroupSecurity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CodeEditorPageGroupSecurity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    group: value.group?,
+                    permissions: value.permissions?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CodeEditorPageGroupSecurity> for CodeEditorPageGroupSecurity {
+            fn from(value: super::CodeEditorPageGroupSecurity) -> Self {
+                Self {
+                    group: Ok(value.group),
+                    permissions: Ok(value.permissions),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CodeEditorPageGroupSecurityList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::CodeEditorPageGroupSecurity>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for CodeEditorPageGroupSecurityList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl CodeEditorPageGroupSecurityList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CodeEditorPageGroupSecurity>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CodeEditorPageGroupSecurityList>
+            for super::CodeEditorPageGroupSecurityList
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CodeEditorPageGroupSecurityList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CodeEditorPageGroupSecurityList>
+            for CodeEditorPageGroupSecurityList
+        {
+            fn from(value: super::CodeEditorPageGroupSecurityList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CodeEditorPageGroupSecurityRequest {
+            group: ::std::result::Result<super::RelatedUserGroup, ::std::string::String>,
+            permissions: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::CodeEditorPageSecurityPermission>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CodeEditorPageGroupSecurityRequest {
+            fn default() -> Self {
+                Self {
+                    group: Err("no value supplied for group".to_string()),
+                    permissions: Ok(Default::default()),
+                }
+            }
+        }
+        impl CodeEditorPageGroupSecurityRequest {
+            pub fn group<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RelatedUserGroup>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.group = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for group: {e}"));
+                self
+            }
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::CodeEditorPageSecurityPermission>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for permissions: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CodeEditorPageGroupSecurityRequest>
+            for super::CodeEditorPageGroupSecurityRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CodeEditorPageGroupSecurityRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    group: value.group?,
+                    permissions: value.permissions?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CodeEditorPageGroupSecurityRequest>
+            for CodeEditorPageGroupSecurityRequest
+        {
+            fn from(value: super::CodeEditorPageGroupSecurityRequest) -> Self {
+                Self {
+                    group: Ok(value.group),
+                    permissions: Ok(value.permissions),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CodeEditorPageUserSecurity {
+            permissions: ::std::result::Result<
+                ::std::vec::Vec<super::CodeEditorPageSecurityPermission>,
+                ::std::string::String,
+            >,
+            user: ::std::result::Result<super::RelatedUser, ::std::string::String>,
+        }
+        impl ::std::default::Default for CodeEditorPageUserSecurity {
+            fn default() -> Self {
+                Self {
+                    permissions: Ok(Default::default()),
+                    user: Err("no value supplied for user".to_string()),
+                }
+            }
+        }
+        impl CodeEditorPageUserSecurity {
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::CodeEditorPageSecurityPermission>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for permissions: {e}"));
+                self
+            }
+            pub fn user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RelatedUser>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for user: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CodeEditorPageUserSecurity> for super::CodeEditorPageUserSecurity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CodeEditorPageUserSecurity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    permissions: value.permissions?,
+                    user: value.user?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CodeEditorPageUserSecurity> for CodeEditorPageUserSecurity {
+            fn from(value: super::CodeEditorPageUserSecurity) -> Self {
+                Self {
+                    permissions: Ok(value.permissions),
+                    user: Ok(value.user),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CodeEditorPageUserSecurityList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::CodeEditorPageUserSecurity>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for CodeEditorPageUserSecurityList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl CodeEditorPageUserSecurityList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CodeEditorPageUserSecurity>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CodeEditorPageUserSecurityList>
+            for super::CodeEditorPageUserSecurityList
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CodeEditorPageUserSecurityList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CodeEditorPageUserSecurityList>
+            for CodeEditorPageUserSecurityList
+        {
+            fn from(value: super::CodeEditorPageUserSecurityList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CodeEditorPageUserSecurityRequest {
+            permissions: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::CodeEditorPageSecurityPermission>>,
+                ::std::string::String,
+            >,
+            user: ::std::result::Result<super::RelatedUser, ::std::string::String>,
+        }
+        impl ::std::default::Default for CodeEditorPageUserSecurityRequest {
+            fn default() -> Self {
+                Self {
+                    permissions: Ok(Default::default()),
+                    user: Err("no value supplied for user".to_string()),
+                }
+            }
+        }
+        impl CodeEditorPageUserSecurityRequest {
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::CodeEditorPageSecurityPermission>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for permissions: {e}"));
+                self
+            }
+            pub fn user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RelatedUser>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for user: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CodeEditorPageUserSecurityRequest>
+            for super::CodeEditorPageUserSecurityRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CodeEditorPageUserSecurityRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    permissions: value.permissions?,
+                    user: value.user?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CodeEditorPageUserSecurityRequest>
+            for CodeEditorPageUserSecurityRequest
+        {
+            fn from(value: super::CodeEditorPageUserSecurityRequest) -> Self {
+                Self {
+                    permissions: Ok(value.permissions),
+                    user: Ok(value.user),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasetApiCallsQuota {
+            limit: ::std::result::Result<i64, ::std::string::String>,
+            unit: ::std::result::Result<super::DatasetApiCallsQuotaUnit, ::std::string::String>,
+        }
+        impl ::std::default::Default for DatasetApiCallsQuota {
+            fn default() -> Self {
+                Self {
+                    limit: Err("no value supplied for limit".to_string()),
+                    unit: Err("no value supplied for unit".to_string()),
+                }
+            }
+        }
+        impl DatasetApiCallsQuota {
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for limit: {e}"));
+                self
+            }
+            pub fn unit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::DatasetApiCallsQuotaUnit>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unit = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for unit: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetApiCallsQuota> for super::DatasetApiCallsQuota {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetApiCallsQuota,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    limit: value.limit?,
+                    unit: value.unit?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetApiCallsQuota> for DatasetApiCallsQuota {
+            fn from(value: super::DatasetApiCallsQuota) -> Self {
+                Self {
+                    limit: Ok(value.limit),
+                    unit: Ok(value.unit),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasetGroupSecurity {
+            group: ::std::result::Result<super::RelatedUserGroup, ::std::string::String>,
+            permissions: ::std::result::Result<
+                ::std::vec::Vec<super::DatasetSecurityPermission>,
+                ::std::string::String,
+            >,
+            security: ::std::result::Result<
+                ::std::option::Option<super::DatasetSecurity>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DatasetGroupSecurity {
+            fn default() -> Self {
+                Self {
+                    group: Err("no value supplied for group".to_string()),
+                    permissions: Ok(Default::default()),
+                    security: Ok(Default::default()),
+                }
+            }
+        }
+        impl DatasetGroupSecurity {
+            pub fn group<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RelatedUserGroup>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.group = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for group: {e}"));
+                self
+            }
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DatasetSecurityPermission>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for permissions: {e}"));
+                self
+            }
+            pub fn security<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::DatasetSecurity>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.security = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for security: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetGroupSecurity> for super::DatasetGroupSecurity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetGroupSecurity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    group: value.group?,
+                    permissions: value.permissions?,
+                    security: value.security?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetGroupSecurity> for DatasetGroupSecurity {
+            fn from(value: super::DatasetGroupSecurity) -> Self {
+                Self {
+                    group: Ok(value.group),
+                    permissions: Ok(value.permissions),
+                    security: Ok(value.security),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasetGroupSecurityList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::DatasetGroupSecurity>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for DatasetGroupSecurityList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl DatasetGroupSecurityList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DatasetGroupSecurity>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetGroupSecurityList> for super::DatasetGroupSecurityList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetGroupSecurityList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetGroupSecurityList> for DatasetGroupSecurityList {
+            fn from(value: super::DatasetGroupSecurityList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasetGroupSecurityRequest {
+            group: ::std::result::Result<super::RelatedUserGroup, ::std::string::String>,
+            permissions: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::DatasetSecurityPermission>>,
+                ::std::string::String,
+            >,
+            security: ::std::result::Result<
+                ::std::option::Option<super::DatasetSecurity>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DatasetGroupSecurityRequest {
+            fn default() -> Self {
+                Self {
+                    group: Err("no value supplied for group".to_string()),
+                    permissions: Ok(Default::default()),
+                    security: Ok(Default::default()),
+                }
+            }
+        }
+        impl DatasetGroupSecurityRequest {
+            pub fn group<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RelatedUserGroup>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.group = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for group: {e}"));
+                self
+            }
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::DatasetSecurityPermission>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for permissions: {e}"));
+                self
+            }
+            pub fn security<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::DatasetSecurity>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.security = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for security: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetGroupSecurityRequest> for super::DatasetGroupSecurityRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetGroupSecurityRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    group: value.group?,
+                    permissions: value.permissions?,
+                    security: value.security?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetGroupSecurityRequest> for DatasetGroupSecurityRequest {
+            fn from(value: super::DatasetGroupSecurityRequest) -> Self {
+                Self {
+                    group: Ok(value.group),
+                    permissions: Ok(value.permissions),
+                    security: Ok(value.security),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasetSecurity {
+            api_calls_quota: ::std::result::Result<
+                ::std::option::Option<super::DatasetApiCallsQuota>,
+                ::std::string::String,
+            >,
+            filter_query: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            is_data_visible:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            visible_fields: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DatasetSecurity {
+            fn default() -> Self {
+                Self {
+                    api_calls_quota: Ok(Default::default()),
+                    filter_query: Ok(Default::default()),
+                    is_data_visible: Ok(Default::default()),
+                    visible_fields: Ok(Default::default()),
+                }
+            }
+        }
+        impl DatasetSecurity {
+            pub fn api_calls_quota<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::DatasetApiCallsQuota>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.api_calls_quota = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for api_calls_quota: {e}")
+                });
+                self
+            }
+            pub fn filter_query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.filter_query = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for filter_query: {e}"));
+                self
+            }
+            pub fn is_data_visible<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_data_visible = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for is_data_visible: {e}")
+                });
+                self
+            }
+            pub fn visible_fields<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.visible_fields = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for visible_fields: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetSecurity> for super::DatasetSecurity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetSecurity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    api_calls_quota: value.api_calls_quota?,
+                    filter_query: value.filter_query?,
+                    is_data_visible: value.is_data_visible?,
+                    visible_fields: value.visible_fields?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetSecurity> for DatasetSecurity {
+            fn from(value: super::DatasetSecurity) -> Self {
+                Self {
+                    api_calls_quota: Ok(value.api_calls_quota),
+                    filter_query: Ok(value.filter_query),
+                    is_data_visible: Ok(value.is_data_visible),
+                    visible_fields: Ok(value.visible_fields),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasetUserSecurity {
+            permissions: ::std::result::Result<
+                ::std::vec::Vec<super::DatasetSecurityPermission>,
+                ::std::string::String,
+            >,
+            security: ::std::result::Result<
+                ::std::option::Option<super::DatasetSecurity>,
+                ::std::string::String,
+            >,
+            user: ::std::result::Result<super::RelatedUser, ::std::string::String>,
+        }
+        impl ::std::default::Default for DatasetUserSecurity {
+            fn default() -> Self {
+                Self {
+                    permissions: Ok(Default::default()),
+                    security: Ok(Default::default()),
+                    user: Err("no value supplied for user".to_string()),
+                }
+            }
+        }
+        impl DatasetUserSecurity {
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DatasetSecurityPermission>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for permissions: {e}"));
+                self
+            }
+            pub fn security<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::DatasetSecurity>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.security = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for security: {e}"));
+                self
+            }
+            pub fn user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RelatedUser>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for user: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetUserSecurity> for super::DatasetUserSecurity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetUserSecurity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    permissions: value.permissions?,
+                    security: value.security?,
+                    user: value.user?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetUserSecurity> for DatasetUserSecurity {
+            fn from(value: super::DatasetUserSecurity) -> Self {
+                Self {
+                    permissions: Ok(value.permissions),
+                    security: Ok(value.security),
+                    user: Ok(value.user),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasetUserSecurityList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::DatasetUserSecurity>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for DatasetUserSecurityList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl DatasetUserSecurityList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DatasetUserSecurity>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetUserSecurityList> for super::DatasetUserSecurityList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetUserSecurityList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetUserSecurityList> for DatasetUserSecurityList {
+            fn from(value: super::DatasetUserSecurityList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasetUserSecurityRequest {
+            permissions: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::DatasetSecurityPermission>>,
+                ::std::string::String,
+            >,
+            security: ::std::result::Result<
+                ::std::option::Option<super::DatasetSecurity>,
+                ::std::string::String,
+            >,
+            user: ::std::result::Result<super::RelatedUser, ::std::string::String>,
+        }
+        impl ::std::default::Default for DatasetUserSecurityRequest {
+            fn default() -> Self {
+                Self {
+                    permissions: Ok(Default::default()),
+                    security: Ok(Default::default()),
+                    user: Err("no value supplied for user".to_string()),
+                }
+            }
+        }
+        impl DatasetUserSecurityRequest {
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::DatasetSecurityPermission>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for permissions: {e}"));
+                self
+            }
+            pub fn security<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::DatasetSecurity>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.security = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for security: {e}"));
+                self
+            }
+            pub fn user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RelatedUser>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for user: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetUserSecurityRequest> for super::DatasetUserSecurityRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetUserSecurityRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    permissions: value.permissions?,
+                    security: value.security?,
+                    user: value.user?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetUserSecurityRequest> for DatasetUserSecurityRequest {
+            fn from(value: super::DatasetUserSecurityRequest) -> Self {
+                Self {
+                    permissions: Ok(value.permissions),
+                    security: Ok(value.security),
+                    user: Ok(value.user),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasourceConnectionGroupSecurity {
+            group: ::std::result::Result<super::RelatedUserGroup, ::std::string::String>,
+            permissions: ::std::result::Result<
+                ::std::vec::Vec<super::DatasourceConnectionSecurityPermission>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DatasourceConnectionGroupSecurity {
+            fn default() -> Self {
+                Self {
+                    group: Err("no value supplied for group".to_string()),
+                    permissions: Ok(Default::default()),
+                }
+            }
+        }
+        impl DatasourceConnectionGroupSecurity {
+            pub fn group<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RelatedUserGroup>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.group = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for group: {e}"));
+                self
+            }
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::DatasourceConnectionSecurityPermission>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for permissions: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasourceConnectionGroupSecurity>
+            for super::DatasourceConnectionGroupSecurity
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasourceConnectionGroupSecurity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    group: value.group?,
+                    permissions: value.permissions?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasourceConnectionGroupSecurity>
+            for DatasourceConnectionGroupSecurity
+        {
+            fn from(value: super::DatasourceConnectionGroupSecurity) -> Self {
+                Self {
+                    group: Ok(value.group),
+                    permissions: Ok(value.permissions),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasourceConnectionGroupSecurityList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::DatasourceConnectionGroupSecurity>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for DatasourceConnectionGroupSecurityList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl DatasourceConnectionGroupSecurityList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::DatasourceConnectionGroupSecurity>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasourceConnectionGroupSecurityList>
+            for super::DatasourceConnectionGroupSecurityList
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasourceConnectionGroupSecurityList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasourceConnectionGroupSecurityList>
+            for DatasourceConnectionGroupSecurityList
+        {
+            fn from(value: super::DatasourceConnectionGroupSecurityList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasourceConnectionGroupSecurityRequest {
+            group: ::std::result::Result<super::RelatedUserGroup, ::std::string::String>,
+            permissions: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::DatasourceConnectionSecurityPermission>,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DatasourceConnectionGroupSecurityRequest {
+            fn default() -> Self {
+                Self {
+                    group: Err("no value supplied for group".to_string()),
+                    permissions: Ok(Default::default()),
+                }
+            }
+        }
+        impl DatasourceConnectionGroupSecurityRequest {
+            pub fn group<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RelatedUserGroup>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.group = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for group: {e}"));
+                self
+            }
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::DatasourceConnectionSecurityPermission>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for permissions: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasourceConnectionGroupSecurityRequest>
+            for super::DatasourceConnectionGroupSecurityRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasourceConnectionGroupSecurityRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    group: value.group?,
+                    permissions: value.permissions?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasourceConnectionGroupSecurityRequest>
+            for DatasourceConnectionGroupSecurityRequest
+        {
+            fn from(value: super::DatasourceConnectionGroupSecurityRequest) -> Self {
+                Self {
+                    group: Ok(value.group),
+                    permissions: Ok(value.permissions),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasourceConnectionUserSecurity {
+            permissions: ::std::result::Result<
+                ::std::vec::Vec<super::DatasourceConnectionSecurityPermission>,
+                ::std::string::String,
+            >,
+            user: ::std::result::Result<super::RelatedUser, ::std::string::String>,
+        }
+        impl ::std::default::Default for DatasourceConnectionUserSecurity {
+            fn default() -> Self {
+                Self {
+                    permissions: Ok(Default::default()),
+                    user: Err("no value supplied for user".to_string()),
+                }
+            }
+        }
+        impl DatasourceConnectionUserSecurity {
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::DatasourceConnectionSecurityPermission>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for permissions: {e}"));
+                self
+            }
+            pub fn user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RelatedUser>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for user: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasourceConnectionUserSecurity>
+            for super::DatasourceConnectionUserSecurity
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasourceConnectionUserSecurity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    permissions: value.permissions?,
+                    user: value.user?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasourceConnectionUserSecurity>
+            for DatasourceConnectionUserSecurity
+        {
+            fn from(value: super::DatasourceConnectionUserSecurity) -> Self {
+                Self {
+                    permissions: Ok(value.permissions),
+                    user: Ok(value.user),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasourceConnectionUserSecurityList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::DatasourceConnectionUserSecurity>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for DatasourceConnectionUserSecurityList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl DatasourceConnectionUserSecurityList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::DatasourceConnectionUserSecurity>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasourceConnectionUserSecurityList>
+            for super::DatasourceConnectionUserSecurityList
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasourceConnectionUserSecurityList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasourceConnectionUserSecurityList>
+            for DatasourceConnectionUserSecurityList
+        {
+            fn from(value: super::DatasourceConnectionUserSecurityList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasourceConnectionUserSecurityRequest {
+            permissions: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::DatasourceConnectionSecurityPermission>,
+                >,
+                ::std::string::String,
+            >,
+            user: ::std::result::Result<super::RelatedUser, ::std::string::String>,
+        }
+        impl ::std::default::Default for DatasourceConnectionUserSecurityRequest {
+            fn default() -> Self {
+                Self {
+                    permissions: Ok(Default::default()),
+                    user: Err("no value supplied for user".to_string()),
+                }
+            }
+        }
+        impl DatasourceConnectionUserSecurityRequest {
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::DatasourceConnectionSecurityPermission>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for permissions: {e}"));
+                self
+            }
+            pub fn user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RelatedUser>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for user: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasourceConnectionUserSecurityRequest>
+            for super::DatasourceConnectionUserSecurityRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasourceConnectionUserSecurityRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    permissions: value.permissions?,
+                    user: value.user?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasourceConnectionUserSecurityRequest>
+            for DatasourceConnectionUserSecurityRequest
+        {
+            fn from(value: super::DatasourceConnectionUserSecurityRequest) -> Self {
+                Self {
+                    permissions: Ok(value.permissions),
+                    user: Ok(value.user),
                 }
             }
         }
@@ -987,6 +4216,131 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ImageAsset {
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ImageAsset {
+            fn default() -> Self {
+                Self {
+                    url: Err("no value supplied for url".to_string()),
+                }
+            }
+        }
+        impl ImageAsset {
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for url: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ImageAsset> for super::ImageAsset {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ImageAsset,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { url: value.url? })
+            }
+        }
+        impl ::std::convert::From<super::ImageAsset> for ImageAsset {
+            fn from(value: super::ImageAsset) -> Self {
+                Self { url: Ok(value.url) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ImageAssetList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results:
+                ::std::result::Result<::std::vec::Vec<super::ImageAsset>, ::std::string::String>,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for ImageAssetList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl ImageAssetList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ImageAsset>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ImageAssetList> for super::ImageAssetList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ImageAssetList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ImageAssetList> for ImageAssetList {
+            fn from(value: super::ImageAssetList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct RelatedUser {
             username: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -1060,6 +4414,426 @@ pub mod types {
         impl ::std::convert::From<super::RelatedUserGroup> for RelatedUserGroup {
             fn from(value: super::RelatedUserGroup) -> Self {
                 Self { uid: Ok(value.uid) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct StudioPageGroupSecurity {
+            group: ::std::result::Result<super::RelatedUserGroup, ::std::string::String>,
+            permissions: ::std::result::Result<
+                ::std::vec::Vec<super::StudioPageSecurityPermission>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for StudioPageGroupSecurity {
+            fn default() -> Self {
+                Self {
+                    group: Err("no value supplied for group".to_string()),
+                    permissions: Ok(Default::default()),
+                }
+            }
+        }
+        impl StudioPageGroupSecurity {
+            pub fn group<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RelatedUserGroup>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.group = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for group: {e}"));
+                self
+            }
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::StudioPageSecurityPermission>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for permissions: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<StudioPageGroupSecurity> for super::StudioPageGroupSecurity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: StudioPageGroupSecurity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    group: value.group?,
+                    permissions: value.permissions?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::StudioPageGroupSecurity> for StudioPageGroupSecurity {
+            fn from(value: super::StudioPageGroupSecurity) -> Self {
+                Self {
+                    group: Ok(value.group),
+                    permissions: Ok(value.permissions),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct StudioPageGroupSecurityList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::StudioPageGroupSecurity>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for StudioPageGroupSecurityList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl StudioPageGroupSecurityList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::StudioPageGroupSecurity>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<StudioPageGroupSecurityList> for super::StudioPageGroupSecurityList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: StudioPageGroupSecurityList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::StudioPageGroupSecurityList> for StudioPageGroupSecurityList {
+            fn from(value: super::StudioPageGroupSecurityList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct StudioPageGroupSecurityRequest {
+            group: ::std::result::Result<super::RelatedUserGroup, ::std::string::String>,
+            permissions: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::StudioPageSecurityPermission>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for StudioPageGroupSecurityRequest {
+            fn default() -> Self {
+                Self {
+                    group: Err("no value supplied for group".to_string()),
+                    permissions: Ok(Default::default()),
+                }
+            }
+        }
+        impl StudioPageGroupSecurityRequest {
+            pub fn group<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RelatedUserGroup>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.group = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for group: {e}"));
+                self
+            }
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::StudioPageSecurityPermission>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for permissions: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<StudioPageGroupSecurityRequest>
+            for super::StudioPageGroupSecurityRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: StudioPageGroupSecurityRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    group: value.group?,
+                    permissions: value.permissions?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::StudioPageGroupSecurityRequest>
+            for StudioPageGroupSecurityRequest
+        {
+            fn from(value: super::StudioPageGroupSecurityRequest) -> Self {
+                Self {
+                    group: Ok(value.group),
+                    permissions: Ok(value.permissions),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct StudioPageUserSecurity {
+            permissions: ::std::result::Result<
+                ::std::vec::Vec<super::StudioPageSecurityPermission>,
+                ::std::string::String,
+            >,
+            user: ::std::result::Result<super::RelatedUser, ::std::string::String>,
+        }
+        impl ::std::default::Default for StudioPageUserSecurity {
+            fn default() -> Self {
+                Self {
+                    permissions: Ok(Default::default()),
+                    user: Err("no value supplied for user".to_string()),
+                }
+            }
+        }
+        impl StudioPageUserSecurity {
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::StudioPageSecurityPermission>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for permissions: {e}"));
+                self
+            }
+            pub fn user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RelatedUser>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for user: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<StudioPageUserSecurity> for super::StudioPageUserSecurity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: StudioPageUserSecurity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    permissions: value.permissions?,
+                    user: value.user?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::StudioPageUserSecurity> for StudioPageUserSecurity {
+            fn from(value: super::StudioPageUserSecurity) -> Self {
+                Self {
+                    permissions: Ok(value.permissions),
+                    user: Ok(value.user),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct StudioPageUserSecurityList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::StudioPageUserSecurity>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for StudioPageUserSecurityList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl StudioPageUserSecurityList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::StudioPageUserSecurity>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<StudioPageUserSecurityList> for super::StudioPageUserSecurityList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: StudioPageUserSecurityList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::StudioPageUserSecurityList> for StudioPageUserSecurityList {
+            fn from(value: super::StudioPageUserSecurityList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct StudioPageUserSecurityRequest {
+            permissions: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::StudioPageSecurityPermission>>,
+                ::std::string::String,
+            >,
+            user: ::std::result::Result<super::RelatedUser, ::std::string::String>,
+        }
+        impl ::std::default::Default for StudioPageUserSecurityRequest {
+            fn default() -> Self {
+                Self {
+                    permissions: Ok(Default::default()),
+                    user: Err("no value supplied for user".to_string()),
+                }
+            }
+        }
+        impl StudioPageUserSecurityRequest {
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::StudioPageSecurityPermission>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for permissions: {e}"));
+                self
+            }
+            pub fn user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RelatedUser>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for user: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<StudioPageUserSecurityRequest>
+            for super::StudioPageUserSecurityRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: StudioPageUserSecurityRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    permissions: value.permissions?,
+                    user: value.user?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::StudioPageUserSecurityRequest> for StudioPageUserSecurityRequest {
+            fn from(value: super::StudioPageUserSecurityRequest) -> Self {
+                Self {
+                    permissions: Ok(value.permissions),
+                    user: Ok(value.user),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -1953,6 +5727,366 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct UserProvisionRequest {
+            email: ::std::result::Result<::std::string::String, ::std::string::String>,
+            explore_limits: ::std::result::Result<
+                ::std::option::Option<super::ExploreLimits>,
+                ::std::string::String,
+            >,
+            first_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            groups: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::RelatedUserGroup>>,
+                ::std::string::String,
+            >,
+            identity_provider:
+                ::std::result::Result<super::IdentityProvider, ::std::string::String>,
+            identity_provider_attributes: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            last_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            management_limits: ::std::result::Result<
+                ::std::option::Option<super::ManagementLimits>,
+                ::std::string::String,
+            >,
+            permissions: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::Permission>>,
+                ::std::string::String,
+            >,
+            username: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UserProvisionRequest {
+            fn default() -> Self {
+                Self {
+                    email: Err("no value supplied for email".to_string()),
+                    explore_limits: Ok(Default::default()),
+                    first_name: Ok(Default::default()),
+                    groups: Ok(Default::default()),
+                    identity_provider: Err("no value supplied for identity_provider".to_string()),
+                    identity_provider_attributes: Ok(Default::default()),
+                    last_name: Ok(Default::default()),
+                    management_limits: Ok(Default::default()),
+                    permissions: Ok(Default::default()),
+                    username: Ok(Default::default()),
+                }
+            }
+        }
+        impl UserProvisionRequest {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for email: {e}"));
+                self
+            }
+            pub fn explore_limits<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ExploreLimits>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.explore_limits = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for explore_limits: {e}")
+                });
+                self
+            }
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for first_name: {e}"));
+                self
+            }
+            pub fn groups<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::RelatedUserGroup>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.groups = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for groups: {e}"));
+                self
+            }
+            pub fn identity_provider<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::IdentityProvider>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.identity_provider = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for identity_provider: {e}")
+                });
+                self
+            }
+            pub fn identity_provider_attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.identity_provider_attributes = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for identity_provider_attributes: {e}")
+                });
+                self
+            }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for last_name: {e}"));
+                self
+            }
+            pub fn management_limits<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ManagementLimits>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.management_limits = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for management_limits: {e}")
+                });
+                self
+            }
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Permission>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for permissions: {e}"));
+                self
+            }
+            pub fn username<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.username = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for username: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserProvisionRequest> for super::UserProvisionRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserProvisionRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    explore_limits: value.explore_limits?,
+                    first_name: value.first_name?,
+                    groups: value.groups?,
+                    identity_provider: value.identity_provider?,
+                    identity_provider_attributes: value.identity_provider_attributes?,
+                    last_name: value.last_name?,
+                    management_limits: value.management_limits?,
+                    permissions: value.permissions?,
+                    username: value.username?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UserProvisionRequest> for UserProvisionRequest {
+            fn from(value: super::UserProvisionRequest) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    explore_limits: Ok(value.explore_limits),
+                    first_name: Ok(value.first_name),
+                    groups: Ok(value.groups),
+                    identity_provider: Ok(value.identity_provider),
+                    identity_provider_attributes: Ok(value.identity_provider_attributes),
+                    last_name: Ok(value.last_name),
+                    management_limits: Ok(value.management_limits),
+                    permissions: Ok(value.permissions),
+                    username: Ok(value.username),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UserRequest {
+            email: ::std::result::Result<::std::string::String, ::std::string::String>,
+            explore_limits: ::std::result::Result<
+                ::std::option::Option<super::ExploreLimits>,
+                ::std::string::String,
+            >,
+            first_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            groups: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::RelatedUserGroup>>,
+                ::std::string::String,
+            >,
+            last_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            management_limits: ::std::result::Result<
+                ::std::option::Option<super::ManagementLimits>,
+                ::std::string::String,
+            >,
+            permissions: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::Permission>>,
+                ::std::string::String,
+            >,
+            username: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UserRequest {
+            fn default() -> Self {
+                Self {
+                    email: Err("no value supplied for email".to_string()),
+                    explore_limits: Ok(Default::default()),
+                    first_name: Ok(Default::default()),
+                    groups: Ok(Default::default()),
+                    last_name: Ok(Default::default()),
+                    management_limits: Ok(Default::default()),
+                    permissions: Ok(Default::default()),
+                    username: Ok(Default::default()),
+                }
+            }
+        }
+        impl UserRequest {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for email: {e}"));
+                self
+            }
+            pub fn explore_limits<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ExploreLimits>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.explore_limits = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for explore_limits: {e}")
+                });
+                self
+            }
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for first_name: {e}"));
+                self
+            }
+            pub fn groups<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::RelatedUserGroup>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.groups = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for groups: {e}"));
+                self
+            }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for last_name: {e}"));
+                self
+            }
+            pub fn management_limits<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ManagementLimits>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.management_limits = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for management_limits: {e}")
+                });
+                self
+            }
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Permission>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for permissions: {e}"));
+                self
+            }
+            pub fn username<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.username = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for username: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserRequest> for super::UserRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    explore_limits: value.explore_limits?,
+                    first_name: value.first_name?,
+                    groups: value.groups?,
+                    last_name: value.last_name?,
+                    management_limits: value.management_limits?,
+                    permissions: value.permissions?,
+                    username: value.username?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UserRequest> for UserRequest {
+            fn from(value: super::UserRequest) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    explore_limits: Ok(value.explore_limits),
+                    first_name: Ok(value.first_name),
+                    groups: Ok(value.groups),
+                    last_name: Ok(value.last_name),
+                    management_limits: Ok(value.management_limits),
+                    permissions: Ok(value.permissions),
+                    username: Ok(value.username),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -2050,6 +6184,1064 @@ const _: () = {
     {
     }
 };
+///Keys that authenticate calls on behalf of the user who owns them. List, create, read, update and revoke one's own keys, and look up any key by its value.
+pub trait ClientApiKeysExt {
+    /// List one's API keys
+    ///
+    /// Returns one page of the API keys of the user who makes the call, active and revoked. Page through them with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/apikeys/`
+    ///
+    /// Arguments:
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// ```ignore
+    /// let response = client.list_api_keys()
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_api_keys(&self) -> builder::ListApiKeys<'_>;
+    /// Create an API key
+    ///
+    /// Creates a key for the user who makes the call, with a label and the permissions it grants (at most the user's own). The service generates the key's value and uid and returns the new key.
+    ///
+    /// Sends a `POST` request to `/apikeys/`
+    ///
+    /// ```ignore
+    /// let response = client.create_api_key()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn create_api_key(&self) -> builder::CreateApiKey<'_>;
+    /// Get one API key
+    ///
+    /// Returns the key with the given uid. With `expand=user`, its owner comes in full rather than as a username.
+    ///
+    /// Sends a `GET` request to `/apikeys/{apikey_uid}/`
+    ///
+    /// Arguments:
+    /// - `apikey_uid`: Uid of the API key.
+    /// - `expand`: Fields to return in full rather than by reference.
+    /// ```ignore
+    /// let response = client.get_api_key()
+    ///    .apikey_uid(apikey_uid)
+    ///    .expand(expand)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_api_key(&self) -> builder::GetApiKey<'_>;
+    /// Replace the label and permissions of an API key
+    ///
+    /// Sets the label and the permissions of an existing key and returns the updated key. Its value, uid and owner do not change.
+    ///
+    /// Sends a `PUT` request to `/apikeys/{apikey_uid}/`
+    ///
+    /// Arguments:
+    /// - `apikey_uid`: Uid of the API key.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_api_key()
+    ///    .apikey_uid(apikey_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn update_api_key(&self) -> builder::UpdateApiKey<'_>;
+    /// Revoke an API key
+    ///
+    /// Makes the key invalid for good, optionally recording why, and returns the revoked key.
+    ///
+    /// Sends a `POST` request to `/apikeys/{apikey_uid}/revoke/`
+    ///
+    /// Arguments:
+    /// - `apikey_uid`: Uid of the API key.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.revoke_api_key()
+    ///    .apikey_uid(apikey_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn revoke_api_key(&self) -> builder::RevokeApiKey<'_>;
+    /// Look up an API key by its value
+    ///
+    /// Tells whether a key value belongs to the portal and, if so, returns that key, active or revoked. Only domain administrators may call it. The value travels in the request body, never in the URL.
+    ///
+    /// Sends a `POST` request to `/apikeys/search_key/`
+    ///
+    /// ```ignore
+    /// let response = client.search_api_key()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn search_api_key(&self) -> builder::SearchApiKey<'_>;
+}
+impl ClientApiKeysExt for Client {
+    fn list_api_keys(&self) -> builder::ListApiKeys<'_> {
+        builder::ListApiKeys::new(self)
+    }
+    fn create_api_key(&self) -> builder::CreateApiKey<'_> {
+        builder::CreateApiKey::new(self)
+    }
+    fn get_api_key(&self) -> builder::GetApiKey<'_> {
+        builder::GetApiKey::new(self)
+    }
+    fn update_api_key(&self) -> builder::UpdateApiKey<'_> {
+        builder::UpdateApiKey::new(self)
+    }
+    fn revoke_api_key(&self) -> builder::RevokeApiKey<'_> {
+        builder::RevokeApiKey::new(self)
+    }
+    fn search_api_key(&self) -> builder::SearchApiKey<'_> {
+        builder::SearchApiKey::new(self)
+    }
+}
+///Files of the portal's asset library, such as the images its theme and pages use.
+pub trait ClientAssetsExt {
+    /// List the portal's image assets
+    ///
+    /// Returns one page of the images in the portal's asset library, each by its URL. Page through them with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/medias/images/`
+    ///
+    /// Arguments:
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// ```ignore
+    /// let response = client.list_images()
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_images(&self) -> builder::ListImages<'_>;
+}
+impl ClientAssetsExt for Client {
+    fn list_images(&self) -> builder::ListImages<'_> {
+        builder::ListImages::new(self)
+    }
+}
+///Who may see, edit and secure one code editor page: rulesets for single users and user groups. A restricted page is shown only to users with a ruleset, directly or through a group.
+pub trait ClientCodeEditorPagesSecurityExt {
+    /// List the user rulesets of a code editor page
+    ///
+    /// Returns one page of the user rulesets of the code editor page. A ruleset gives its user access to the page and, optionally, the permissions to edit it and to manage its security. Page through them with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/code_editor_pages/{page_slug}/security/users/`
+    ///
+    /// Arguments:
+    /// - `page_slug`: Slug of the code editor page, as in its URL.
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// ```ignore
+    /// let response = client.list_code_editor_page_user_security()
+    ///    .page_slug(page_slug)
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_code_editor_page_user_security(&self) -> builder::ListCodeEditorPageUserSecurity<'_>;
+    /// Create the ruleset of a user on a code editor page
+    ///
+    /// Gives the user named in the body a ruleset on the code editor page and returns it. A ruleset gives its user access to the page and, optionally, the permissions to edit it and to manage its security.
+    ///
+    /// Sends a `POST` request to `/code_editor_pages/{page_slug}/security/users/`
+    ///
+    /// Arguments:
+    /// - `page_slug`: Slug of the code editor page, as in its URL.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.create_code_editor_page_user_security()
+    ///    .page_slug(page_slug)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn create_code_editor_page_user_security(
+        &self,
+    ) -> builder::CreateCodeEditorPageUserSecurity<'_>;
+    /// Get the ruleset of a user on a code editor page
+    ///
+    /// Returns the ruleset of the user on the code editor page.
+    ///
+    /// Sends a `GET` request to `/code_editor_pages/{page_slug}/security/users/{username}/`
+    ///
+    /// Arguments:
+    /// - `page_slug`: Slug of the code editor page, as in its URL.
+    /// - `username`: Username of the portal user.
+    /// ```ignore
+    /// let response = client.get_code_editor_page_user_security()
+    ///    .page_slug(page_slug)
+    ///    .username(username)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_code_editor_page_user_security(&self) -> builder::GetCodeEditorPageUserSecurity<'_>;
+    /// Replace the ruleset of a user on a code editor page
+    ///
+    /// Replaces the ruleset of the user on the code editor page with the body, which names the same user again, and returns the new ruleset.
+    ///
+    /// Sends a `PUT` request to `/code_editor_pages/{page_slug}/security/users/{username}/`
+    ///
+    /// Arguments:
+    /// - `page_slug`: Slug of the code editor page, as in its URL.
+    /// - `username`: Username of the portal user.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_code_editor_page_user_security()
+    ///    .page_slug(page_slug)
+    ///    .username(username)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn update_code_editor_page_user_security(
+        &self,
+    ) -> builder::UpdateCodeEditorPageUserSecurity<'_>;
+    /// Delete the ruleset of a user on a code editor page
+    ///
+    /// Deletes the ruleset of the user on the code editor page. The user keeps what other rulesets and permissions give them.
+    ///
+    /// Sends a `DELETE` request to `/code_editor_pages/{page_slug}/security/users/{username}/`
+    ///
+    /// Arguments:
+    /// - `page_slug`: Slug of the code editor page, as in its URL.
+    /// - `username`: Username of the portal user.
+    /// ```ignore
+    /// let response = client.delete_code_editor_page_user_security()
+    ///    .page_slug(page_slug)
+    ///    .username(username)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn delete_code_editor_page_user_security(
+        &self,
+    ) -> builder::DeleteCodeEditorPageUserSecurity<'_>;
+    /// List the group rulesets of a code editor page
+    ///
+    /// Returns one page of the group rulesets of the code editor page. A ruleset gives the group's members access to the page and, optionally, the permissions to edit it and to manage its security. Page through them with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/code_editor_pages/{page_slug}/security/groups/`
+    ///
+    /// Arguments:
+    /// - `page_slug`: Slug of the code editor page, as in its URL.
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// ```ignore
+    /// let response = client.list_code_editor_page_group_security()
+    ///    .page_slug(page_slug)
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_code_editor_page_group_security(&self) -> builder::ListCodeEditorPageGroupSecurity<'_>;
+    /// Create the ruleset of a group on a code editor page
+    ///
+    /// Gives the group named in the body a ruleset on the code editor page and returns it. A ruleset gives the group's members access to the page and, optionally, the permissions to edit it and to manage its security.
+    ///
+    /// Sends a `POST` request to `/code_editor_pages/{page_slug}/security/groups/`
+    ///
+    /// Arguments:
+    /// - `page_slug`: Slug of the code editor page, as in its URL.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.create_code_editor_page_group_security()
+    ///    .page_slug(page_slug)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn create_code_editor_page_group_security(
+        &self,
+    ) -> builder::CreateCodeEditorPageGroupSecurity<'_>;
+    /// Get the ruleset of a group on a code editor page
+    ///
+    /// Returns the ruleset of the group on the code editor page.
+    ///
+    /// Sends a `GET` request to `/code_editor_pages/{page_slug}/security/groups/{group_uid}/`
+    ///
+    /// Arguments:
+    /// - `page_slug`: Slug of the code editor page, as in its URL.
+    /// - `group_uid`: Uid of the user group.
+    /// ```ignore
+    /// let response = client.get_code_editor_page_group_security()
+    ///    .page_slug(page_slug)
+    ///    .group_uid(group_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_code_editor_page_group_security(&self) -> builder::GetCodeEditorPageGroupSecurity<'_>;
+    /// Replace the ruleset of a group on a code editor page
+    ///
+    /// Replaces the ruleset of the group on the code editor page with the body, which names the same group again, and returns the new ruleset.
+    ///
+    /// Sends a `PUT` request to `/code_editor_pages/{page_slug}/security/groups/{group_uid}/`
+    ///
+    /// Arguments:
+    /// - `page_slug`: Slug of the code editor page, as in its URL.
+    /// - `group_uid`: Uid of the user group.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_code_editor_page_group_security()
+    ///    .page_slug(page_slug)
+    ///    .group_uid(group_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn update_code_editor_page_group_security(
+        &self,
+    ) -> builder::UpdateCodeEditorPageGroupSecurity<'_>;
+    /// Delete the ruleset of a group on a code editor page
+    ///
+    /// Deletes the ruleset of the group on the code editor page. The group keeps what other rulesets and permissions give it.
+    ///
+    /// Sends a `DELETE` request to `/code_editor_pages/{page_slug}/security/groups/{group_uid}/`
+    ///
+    /// Arguments:
+    /// - `page_slug`: Slug of the code editor page, as in its URL.
+    /// - `group_uid`: Uid of the user group.
+    /// ```ignore
+    /// let response = client.delete_code_editor_page_group_security()
+    ///    .page_slug(page_slug)
+    ///    .group_uid(group_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn delete_code_editor_page_group_security(
+        &self,
+    ) -> builder::DeleteCodeEditorPageGroupSecurity<'_>;
+}
+impl ClientCodeEditorPagesSecurityExt for Client {
+    fn list_code_editor_page_user_security(&self) -> builder::ListCodeEditorPageUserSecurity<'_> {
+        builder::ListCodeEditorPageUserSecurity::new(self)
+    }
+    fn create_code_editor_page_user_security(
+        &self,
+    ) -> builder::CreateCodeEditorPageUserSecurity<'_> {
+        builder::CreateCodeEditorPageUserSecurity::new(self)
+    }
+    fn get_code_editor_page_user_security(&self) -> builder::GetCodeEditorPageUserSecurity<'_> {
+        builder::GetCodeEditorPageUserSecurity::new(self)
+    }
+    fn update_code_editor_page_user_security(
+        &self,
+    ) -> builder::UpdateCodeEditorPageUserSecurity<'_> {
+        builder::UpdateCodeEditorPageUserSecurity::new(self)
+    }
+    fn delete_code_editor_page_user_security(
+        &self,
+    ) -> builder::DeleteCodeEditorPageUserSecurity<'_> {
+        builder::DeleteCodeEditorPageUserSecurity::new(self)
+    }
+    fn list_code_editor_page_group_security(&self) -> builder::ListCodeEditorPageGroupSecurity<'_> {
+        builder::ListCodeEditorPageGroupSecurity::new(self)
+    }
+    fn create_code_editor_page_group_security(
+        &self,
+    ) -> builder::CreateCodeEditorPageGroupSecurity<'_> {
+        builder::CreateCodeEditorPageGroupSecurity::new(self)
+    }
+    fn get_code_editor_page_group_security(&self) -> builder::GetCodeEditorPageGroupSecurity<'_> {
+        builder::GetCodeEditorPageGroupSecurity::new(self)
+    }
+    fn update_code_editor_page_group_security(
+        &self,
+    ) -> builder::UpdateCodeEditorPageGroupSecurity<'_> {
+        builder::UpdateCodeEditorPageGroupSecurity::new(self)
+    }
+    fn delete_code_editor_page_group_security(
+        &self,
+    ) -> builder::DeleteCodeEditorPageGroupSecurity<'_> {
+        builder::DeleteCodeEditorPageGroupSecurity::new(self)
+    }
+}
+///Who may see and change one dataset, beyond its general policy: rulesets for single users and user groups. A ruleset grants permissions on the dataset and limits the records, fields and API calls its target can reach; users without one get the dataset's default security.
+pub trait ClientDatasetSecurityExt {
+    /// List the user rulesets of a dataset
+    ///
+    /// Returns one page of the user rulesets of the dataset. A ruleset gives its user access to the dataset's records and fields, possibly narrowed to some of them and to a quota of API calls, and optionally permissions on the dataset. Page through them with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/security/users/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// ```ignore
+    /// let response = client.list_dataset_user_security()
+    ///    .dataset_uid(dataset_uid)
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_dataset_user_security(&self) -> builder::ListDatasetUserSecurity<'_>;
+    /// Create the ruleset of a user on a dataset
+    ///
+    /// Gives the user named in the body a ruleset on the dataset and returns it. A ruleset gives its user access to the dataset's records and fields, possibly narrowed to some of them and to a quota of API calls, and optionally permissions on the dataset.
+    ///
+    /// Sends a `POST` request to `/datasets/{dataset_uid}/security/users/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.create_dataset_user_security()
+    ///    .dataset_uid(dataset_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn create_dataset_user_security(&self) -> builder::CreateDatasetUserSecurity<'_>;
+    /// Get the ruleset of a user on a dataset
+    ///
+    /// Returns the ruleset of the user on the dataset.
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/security/users/{username}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `username`: Username of the portal user.
+    /// ```ignore
+    /// let response = client.get_dataset_user_security()
+    ///    .dataset_uid(dataset_uid)
+    ///    .username(username)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_dataset_user_security(&self) -> builder::GetDatasetUserSecurity<'_>;
+    /// Replace the ruleset of a user on a dataset
+    ///
+    /// Replaces the ruleset of the user on the dataset with the body, which names the same user again, and returns the new ruleset.
+    ///
+    /// Sends a `PUT` request to `/datasets/{dataset_uid}/security/users/{username}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `username`: Username of the portal user.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_dataset_user_security()
+    ///    .dataset_uid(dataset_uid)
+    ///    .username(username)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn update_dataset_user_security(&self) -> builder::UpdateDatasetUserSecurity<'_>;
+    /// Delete the ruleset of a user on a dataset
+    ///
+    /// Deletes the ruleset of the user on the dataset. The user keeps what other rulesets and permissions give them.
+    ///
+    /// Sends a `DELETE` request to `/datasets/{dataset_uid}/security/users/{username}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `username`: Username of the portal user.
+    /// ```ignore
+    /// let response = client.delete_dataset_user_security()
+    ///    .dataset_uid(dataset_uid)
+    ///    .username(username)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn delete_dataset_user_security(&self) -> builder::DeleteDatasetUserSecurity<'_>;
+    /// List the group rulesets of a dataset
+    ///
+    /// Returns one page of the group rulesets of the dataset. A ruleset gives the group's members access to the dataset's records and fields, possibly narrowed to some of them and to a quota of API calls, and optionally permissions on the dataset. Page through them with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/security/groups/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// ```ignore
+    /// let response = client.list_dataset_group_security()
+    ///    .dataset_uid(dataset_uid)
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_dataset_group_security(&self) -> builder::ListDatasetGroupSecurity<'_>;
+    /// Create the ruleset of a group on a dataset
+    ///
+    /// Gives the group named in the body a ruleset on the dataset and returns it. A ruleset gives the group's members access to the dataset's records and fields, possibly narrowed to some of them and to a quota of API calls, and optionally permissions on the dataset.
+    ///
+    /// Sends a `POST` request to `/datasets/{dataset_uid}/security/groups/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.create_dataset_group_security()
+    ///    .dataset_uid(dataset_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn create_dataset_group_security(&self) -> builder::CreateDatasetGroupSecurity<'_>;
+    /// Get the ruleset of a group on a dataset
+    ///
+    /// Returns the ruleset of the group on the dataset.
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/security/groups/{group_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `group_uid`: Uid of the user group.
+    /// ```ignore
+    /// let response = client.get_dataset_group_security()
+    ///    .dataset_uid(dataset_uid)
+    ///    .group_uid(group_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_dataset_group_security(&self) -> builder::GetDatasetGroupSecurity<'_>;
+    /// Replace the ruleset of a group on a dataset
+    ///
+    /// Replaces the ruleset of the group on the dataset with the body, which names the same group again, and returns the new ruleset.
+    ///
+    /// Sends a `PUT` request to `/datasets/{dataset_uid}/security/groups/{group_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `group_uid`: Uid of the user group.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_dataset_group_security()
+    ///    .dataset_uid(dataset_uid)
+    ///    .group_uid(group_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn update_dataset_group_security(&self) -> builder::UpdateDatasetGroupSecurity<'_>;
+    /// Delete the ruleset of a group on a dataset
+    ///
+    /// Deletes the ruleset of the group on the dataset. The group keeps what other rulesets and permissions give it.
+    ///
+    /// Sends a `DELETE` request to `/datasets/{dataset_uid}/security/groups/{group_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `group_uid`: Uid of the user group.
+    /// ```ignore
+    /// let response = client.delete_dataset_group_security()
+    ///    .dataset_uid(dataset_uid)
+    ///    .group_uid(group_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn delete_dataset_group_security(&self) -> builder::DeleteDatasetGroupSecurity<'_>;
+}
+impl ClientDatasetSecurityExt for Client {
+    fn list_dataset_user_security(&self) -> builder::ListDatasetUserSecurity<'_> {
+        builder::ListDatasetUserSecurity::new(self)
+    }
+    fn create_dataset_user_security(&self) -> builder::CreateDatasetUserSecurity<'_> {
+        builder::CreateDatasetUserSecurity::new(self)
+    }
+    fn get_dataset_user_security(&self) -> builder::GetDatasetUserSecurity<'_> {
+        builder::GetDatasetUserSecurity::new(self)
+    }
+    fn update_dataset_user_security(&self) -> builder::UpdateDatasetUserSecurity<'_> {
+        builder::UpdateDatasetUserSecurity::new(self)
+    }
+    fn delete_dataset_user_security(&self) -> builder::DeleteDatasetUserSecurity<'_> {
+        builder::DeleteDatasetUserSecurity::new(self)
+    }
+    fn list_dataset_group_security(&self) -> builder::ListDatasetGroupSecurity<'_> {
+        builder::ListDatasetGroupSecurity::new(self)
+    }
+    fn create_dataset_group_security(&self) -> builder::CreateDatasetGroupSecurity<'_> {
+        builder::CreateDatasetGroupSecurity::new(self)
+    }
+    fn get_dataset_group_security(&self) -> builder::GetDatasetGroupSecurity<'_> {
+        builder::GetDatasetGroupSecurity::new(self)
+    }
+    fn update_dataset_group_security(&self) -> builder::UpdateDatasetGroupSecurity<'_> {
+        builder::UpdateDatasetGroupSecurity::new(self)
+    }
+    fn delete_dataset_group_security(&self) -> builder::DeleteDatasetGroupSecurity<'_> {
+        builder::DeleteDatasetGroupSecurity::new(self)
+    }
+}
+///Who may use and manage one datasource connection: rulesets for single users and user groups, each granting permissions on the connection.
+pub trait ClientDatasourceConnectionSecurityExt {
+    /// List the user rulesets of a datasource connection
+    ///
+    /// Returns one page of the user rulesets of the datasource connection. A ruleset gives its user access to the connection and, optionally, the permission to manage it. Page through them with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/datasource_connections/{connection_uid}/security/users/`
+    ///
+    /// Arguments:
+    /// - `connection_uid`: Uid of the datasource connection (`co_…`).
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// ```ignore
+    /// let response = client.list_datasource_connection_user_security()
+    ///    .connection_uid(connection_uid)
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_datasource_connection_user_security(
+        &self,
+    ) -> builder::ListDatasourceConnectionUserSecurity<'_>;
+    /// Create the ruleset of a user on a datasource connection
+    ///
+    /// Gives the user named in the body a ruleset on the datasource connection and returns it. A ruleset gives its user access to the connection and, optionally, the permission to manage it.
+    ///
+    /// Sends a `POST` request to `/datasource_connections/{connection_uid}/security/users/`
+    ///
+    /// Arguments:
+    /// - `connection_uid`: Uid of the datasource connection (`co_…`).
+    /// - `body`
+    /// ```ignore
+    /// let response = client.create_datasource_connection_user_security()
+    ///    .connection_uid(connection_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn create_datasource_connection_user_security(
+        &self,
+    ) -> builder::CreateDatasourceConnectionUserSecurity<'_>;
+    /// Get the ruleset of a user on a datasource connection
+    ///
+    /// Returns the ruleset of the user on the datasource connection.
+    ///
+    /// Sends a `GET` request to `/datasource_connections/{connection_uid}/security/users/{username}/`
+    ///
+    /// Arguments:
+    /// - `connection_uid`: Uid of the datasource connection (`co_…`).
+    /// - `username`: Username of the portal user.
+    /// ```ignore
+    /// let response = client.get_datasource_connection_user_security()
+    ///    .connection_uid(connection_uid)
+    ///    .username(username)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_datasource_connection_user_security(
+        &self,
+    ) -> builder::GetDatasourceConnectionUserSecurity<'_>;
+    /// Replace the ruleset of a user on a datasource connection
+    ///
+    /// Replaces the ruleset of the user on the datasource connection with the body, which names the same user again, and returns the new ruleset.
+    ///
+    /// Sends a `PUT` request to `/datasource_connections/{connection_uid}/security/users/{username}/`
+    ///
+    /// Arguments:
+    /// - `connection_uid`: Uid of the datasource connection (`co_…`).
+    /// - `username`: Username of the portal user.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_datasource_connection_user_security()
+    ///    .connection_uid(connection_uid)
+    ///    .username(username)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn update_datasource_connection_user_security(
+        &self,
+    ) -> builder::UpdateDatasourceConnectionUserSecurity<'_>;
+    /// Delete the ruleset of a user on a datasource connection
+    ///
+    /// Deletes the ruleset of the user on the datasource connection. The user keeps what other rulesets and permissions give them.
+    ///
+    /// Sends a `DELETE` request to `/datasource_connections/{connection_uid}/security/users/{username}/`
+    ///
+    /// Arguments:
+    /// - `connection_uid`: Uid of the datasource connection (`co_…`).
+    /// - `username`: Username of the portal user.
+    /// ```ignore
+    /// let response = client.delete_datasource_connection_user_security()
+    ///    .connection_uid(connection_uid)
+    ///    .username(username)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn delete_datasource_connection_user_security(
+        &self,
+    ) -> builder::DeleteDatasourceConnectionUserSecurity<'_>;
+    /// List the group rulesets of a datasource connection
+    ///
+    /// Returns one page of the group rulesets of the datasource connection. A ruleset gives the group's members access to the connection and, optionally, the permission to manage it. Page through them with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/datasource_connections/{connection_uid}/security/groups/`
+    ///
+    /// Arguments:
+    /// - `connection_uid`: Uid of the datasource connection (`co_…`).
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// ```ignore
+    /// let response = client.list_datasource_connection_group_security()
+    ///    .connection_uid(connection_uid)
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_datasource_connection_group_security(
+        &self,
+    ) -> builder::ListDatasourceConnectionGroupSecurity<'_>;
+    /// Create the ruleset of a group on a datasource connection
+    ///
+    /// Gives the group named in the body a ruleset on the datasource connection and returns it. A ruleset gives the group's members access to the connection and, optionally, the permission to manage it.
+    ///
+    /// Sends a `POST` request to `/datasource_connections/{connection_uid}/security/groups/`
+    ///
+    /// Arguments:
+    /// - `connection_uid`: Uid of the datasource connection (`co_…`).
+    /// - `body`
+    /// ```ignore
+    /// let response = client.create_datasource_connection_group_security()
+    ///    .connection_uid(connection_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn create_datasource_connection_group_security(
+        &self,
+    ) -> builder::CreateDatasourceConnectionGroupSecurity<'_>;
+    /// Get the ruleset of a group on a datasource connection
+    ///
+    /// Returns the ruleset of the group on the datasource connection.
+    ///
+    /// Sends a `GET` request to `/datasource_connections/{connection_uid}/security/groups/{group_uid}/`
+    ///
+    /// Arguments:
+    /// - `connection_uid`: Uid of the datasource connection (`co_…`).
+    /// - `group_uid`: Uid of the user group.
+    /// ```ignore
+    /// let response = client.get_datasource_connection_group_security()
+    ///    .connection_uid(connection_uid)
+    ///    .group_uid(group_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_datasource_connection_group_security(
+        &self,
+    ) -> builder::GetDatasourceConnectionGroupSecurity<'_>;
+    /// Replace the ruleset of a group on a datasource connection
+    ///
+    /// Replaces the ruleset of the group on the datasource connection with the body, which names the same group again, and returns the new ruleset.
+    ///
+    /// Sends a `PUT` request to `/datasource_connections/{connection_uid}/security/groups/{group_uid}/`
+    ///
+    /// Arguments:
+    /// - `connection_uid`: Uid of the datasource connection (`co_…`).
+    /// - `group_uid`: Uid of the user group.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_datasource_connection_group_security()
+    ///    .connection_uid(connection_uid)
+    ///    .group_uid(group_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn update_datasource_connection_group_security(
+        &self,
+    ) -> builder::UpdateDatasourceConnectionGroupSecurity<'_>;
+    /// Delete the ruleset of a group on a datasource connection
+    ///
+    /// Deletes the ruleset of the group on the datasource connection. The group keeps what other rulesets and permissions give it.
+    ///
+    /// Sends a `DELETE` request to `/datasource_connections/{connection_uid}/security/groups/{group_uid}/`
+    ///
+    /// Arguments:
+    /// - `connection_uid`: Uid of the datasource connection (`co_…`).
+    /// - `group_uid`: Uid of the user group.
+    /// ```ignore
+    /// let response = client.delete_datasource_connection_group_security()
+    ///    .connection_uid(connection_uid)
+    ///    .group_uid(group_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn delete_datasource_connection_group_security(
+        &self,
+    ) -> builder::DeleteDatasourceConnectionGroupSecurity<'_>;
+}
+impl ClientDatasourceConnectionSecurityExt for Client {
+    fn list_datasource_connection_user_security(
+        &self,
+    ) -> builder::ListDatasourceConnectionUserSecurity<'_> {
+        builder::ListDatasourceConnectionUserSecurity::new(self)
+    }
+    fn create_datasource_connection_user_security(
+        &self,
+    ) -> builder::CreateDatasourceConnectionUserSecurity<'_> {
+        builder::CreateDatasourceConnectionUserSecurity::new(self)
+    }
+    fn get_datasource_connection_user_security(
+        &self,
+    ) -> builder::GetDatasourceConnectionUserSecurity<'_> {
+        builder::GetDatasourceConnectionUserSecurity::new(self)
+    }
+    fn update_datasource_connection_user_security(
+        &self,
+    ) -> builder::UpdateDatasourceConnectionUserSecurity<'_> {
+        builder::UpdateDatasourceConnectionUserSecurity::new(self)
+    }
+    fn delete_datasource_connection_user_security(
+        &self,
+    ) -> builder::DeleteDatasourceConnectionUserSecurity<'_> {
+        builder::DeleteDatasourceConnectionUserSecurity::new(self)
+    }
+    fn list_datasource_connection_group_security(
+        &self,
+    ) -> builder::ListDatasourceConnectionGroupSecurity<'_> {
+        builder::ListDatasourceConnectionGroupSecurity::new(self)
+    }
+    fn create_datasource_connection_group_security(
+        &self,
+    ) -> builder::CreateDatasourceConnectionGroupSecurity<'_> {
+        builder::CreateDatasourceConnectionGroupSecurity::new(self)
+    }
+    fn get_datasource_connection_group_security(
+        &self,
+    ) -> builder::GetDatasourceConnectionGroupSecurity<'_> {
+        builder::GetDatasourceConnectionGroupSecurity::new(self)
+    }
+    fn update_datasource_connection_group_security(
+        &self,
+    ) -> builder::UpdateDatasourceConnectionGroupSecurity<'_> {
+        builder::UpdateDatasourceConnectionGroupSecurity::new(self)
+    }
+    fn delete_datasource_connection_group_security(
+        &self,
+    ) -> builder::DeleteDatasourceConnectionGroupSecurity<'_> {
+        builder::DeleteDatasourceConnectionGroupSecurity::new(self)
+    }
+}
+///Who may see and edit one studio page: rulesets for single users and user groups. A page that is not public is shown only to users with a ruleset, directly or through a group.
+pub trait ClientStudioPagesSecurityExt {
+    /// List the user rulesets of a studio page
+    ///
+    /// Returns one page of the user rulesets of the studio page. A ruleset gives its user access to the page and, optionally, the permission to edit it. Page through them with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/studio_pages/{studio_page_uid}/security/users/`
+    ///
+    /// Arguments:
+    /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// ```ignore
+    /// let response = client.list_studio_page_user_security()
+    ///    .studio_page_uid(studio_page_uid)
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_studio_page_user_security(&self) -> builder::ListStudioPageUserSecurity<'_>;
+    /// Create the ruleset of a user on a studio page
+    ///
+    /// Gives the user named in the body a ruleset on the studio page and returns it. A ruleset gives its user access to the page and, optionally, the permission to edit it.
+    ///
+    /// Sends a `POST` request to `/studio_pages/{studio_page_uid}/security/users/`
+    ///
+    /// Arguments:
+    /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
+    /// - `body`
+    /// ```ignore
+    /// let response = client.create_studio_page_user_security()
+    ///    .studio_page_uid(studio_page_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn create_studio_page_user_security(&self) -> builder::CreateStudioPageUserSecurity<'_>;
+    /// Get the ruleset of a user on a studio page
+    ///
+    /// Returns the ruleset of the user on the studio page.
+    ///
+    /// Sends a `GET` request to `/studio_pages/{studio_page_uid}/security/users/{username}/`
+    ///
+    /// Arguments:
+    /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
+    /// - `username`: Username of the portal user.
+    /// ```ignore
+    /// let response = client.get_studio_page_user_security()
+    ///    .studio_page_uid(studio_page_uid)
+    ///    .username(username)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_studio_page_user_security(&self) -> builder::GetStudioPageUserSecurity<'_>;
+    /// Replace the ruleset of a user on a studio page
+    ///
+    /// Replaces the ruleset of the user on the studio page with the body, which names the same user again, and returns the new ruleset.
+    ///
+    /// Sends a `PUT` request to `/studio_pages/{studio_page_uid}/security/users/{username}/`
+    ///
+    /// Arguments:
+    /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
+    /// - `username`: Username of the portal user.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_studio_page_user_security()
+    ///    .studio_page_uid(studio_page_uid)
+    ///    .username(username)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn update_studio_page_user_security(&self) -> builder::UpdateStudioPageUserSecurity<'_>;
+    /// Delete the ruleset of a user on a studio page
+    ///
+    /// Deletes the ruleset of the user on the studio page. The user keeps what other rulesets and permissions give them.
+    ///
+    /// Sends a `DELETE` request to `/studio_pages/{studio_page_uid}/security/users/{username}/`
+    ///
+    /// Arguments:
+    /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
+    /// - `username`: Username of the portal user.
+    /// ```ignore
+    /// let response = client.delete_studio_page_user_security()
+    ///    .studio_page_uid(studio_page_uid)
+    ///    .username(username)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn delete_studio_page_user_security(&self) -> builder::DeleteStudioPageUserSecurity<'_>;
+    /// List the group rulesets of a studio page
+    ///
+    /// Returns one page of the group rulesets of the studio page. A ruleset gives the group's members access to the page and, optionally, the permission to edit it. Page through them with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/studio_pages/{studio_page_uid}/security/groups/`
+    ///
+    /// Arguments:
+    /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// ```ignore
+    /// let response = client.list_studio_page_group_security()
+    ///    .studio_page_uid(studio_page_uid)
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_studio_page_group_security(&self) -> builder::ListStudioPageGroupSecurity<'_>;
+    /// Create the ruleset of a group on a studio page
+    ///
+    /// Gives the group named in the body a ruleset on the studio page and returns it. A ruleset gives the group's members access to the page and, optionally, the permission to edit it.
+    ///
+    /// Sends a `POST` request to `/studio_pages/{studio_page_uid}/security/groups/`
+    ///
+    /// Arguments:
+    /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
+    /// - `body`
+    /// ```ignore
+    /// let response = client.create_studio_page_group_security()
+    ///    .studio_page_uid(studio_page_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn create_studio_page_group_security(&self) -> builder::CreateStudioPageGroupSecurity<'_>;
+    /// Get the ruleset of a group on a studio page
+    ///
+    /// Returns the ruleset of the group on the studio page.
+    ///
+    /// Sends a `GET` request to `/studio_pages/{studio_page_uid}/security/groups/{group_uid}/`
+    ///
+    /// Arguments:
+    /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
+    /// - `group_uid`: Uid of the user group.
+    /// ```ignore
+    /// let response = client.get_studio_page_group_security()
+    ///    .studio_page_uid(studio_page_uid)
+    ///    .group_uid(group_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_studio_page_group_security(&self) -> builder::GetStudioPageGroupSecurity<'_>;
+    /// Replace the ruleset of a group on a studio page
+    ///
+    /// Replaces the ruleset of the group on the studio page with the body, which names the same group again, and returns the new ruleset.
+    ///
+    /// Sends a `PUT` request to `/studio_pages/{studio_page_uid}/security/groups/{group_uid}/`
+    ///
+    /// Arguments:
+    /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
+    /// - `group_uid`: Uid of the user group.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_studio_page_group_security()
+    ///    .studio_page_uid(studio_page_uid)
+    ///    .group_uid(group_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn update_studio_page_group_security(&self) -> builder::UpdateStudioPageGroupSecurity<'_>;
+    /// Delete the ruleset of a group on a studio page
+    ///
+    /// Deletes the ruleset of the group on the studio page. The group keeps what other rulesets and permissions give it.
+    ///
+    /// Sends a `DELETE` request to `/studio_pages/{studio_page_uid}/security/groups/{group_uid}/`
+    ///
+    /// Arguments:
+    /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
+    /// - `group_uid`: Uid of the user group.
+    /// ```ignore
+    /// let response = client.delete_studio_page_group_security()
+    ///    .studio_page_uid(studio_page_uid)
+    ///    .group_uid(group_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn delete_studio_page_group_security(&self) -> builder::DeleteStudioPageGroupSecurity<'_>;
+}
+impl ClientStudioPagesSecurityExt for Client {
+    fn list_studio_page_user_security(&self) -> builder::ListStudioPageUserSecurity<'_> {
+        builder::ListStudioPageUserSecurity::new(self)
+    }
+    fn create_studio_page_user_security(&self) -> builder::CreateStudioPageUserSecurity<'_> {
+        builder::CreateStudioPageUserSecurity::new(self)
+    }
+    fn get_studio_page_user_security(&self) -> builder::GetStudioPageUserSecurity<'_> {
+        builder::GetStudioPageUserSecurity::new(self)
+    }
+    fn update_studio_page_user_security(&self) -> builder::UpdateStudioPageUserSecurity<'_> {
+        builder::UpdateStudioPageUserSecurity::new(self)
+    }
+    fn delete_studio_page_user_security(&self) -> builder::DeleteStudioPageUserSecurity<'_> {
+        builder::DeleteStudioPageUserSecurity::new(self)
+    }
+    fn list_studio_page_group_security(&self) -> builder::ListStudioPageGroupSecurity<'_> {
+        builder::ListStudioPageGroupSecurity::new(self)
+    }
+    fn create_studio_page_group_security(&self) -> builder::CreateStudioPageGroupSecurity<'_> {
+        builder::CreateStudioPageGroupSecurity::new(self)
+    }
+    fn get_studio_page_group_security(&self) -> builder::GetStudioPageGroupSecurity<'_> {
+        builder::GetStudioPageGroupSecurity::new(self)
+    }
+    fn update_studio_page_group_security(&self) -> builder::UpdateStudioPageGroupSecurity<'_> {
+        builder::UpdateStudioPageGroupSecurity::new(self)
+    }
+    fn delete_studio_page_group_security(&self) -> builder::DeleteStudioPageGroupSecurity<'_> {
+        builder::DeleteStudioPageGroupSecurity::new(self)
+    }
+}
 ///Groups of portal users. Members of a group receive its permissions and its API call limits. Create, read, update and delete groups, and manage their members.
 pub trait ClientUserGroupsExt {
     /// List the user groups of the portal
@@ -2229,6 +7421,149 @@ impl ClientUserGroupsExt for Client {
     }
     fn remove_user_from_user_group(&self) -> builder::RemoveUserFromUserGroup<'_> {
         builder::RemoveUserFromUserGroup::new(self)
+    }
+}
+///People with an account on the portal. List, read, update and remove them, export them as CSV, invite new ones by e-mail and provision accounts through an identity provider.
+pub trait ClientUsersExt {
+    /// List the users of the portal
+    ///
+    /// Returns one page of the portal's users. Narrow the list with a full-text search or permission filters, order it with `sort`, and page through it with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/users/`
+    ///
+    /// Arguments:
+    /// - `all_permissions`: Only return users holding these permissions, granted directly or through a group. Repeat the parameter once per permission.
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// - `permissions`: Only return users granted these permissions directly (not through a group). Repeat the parameter once per permission.
+    /// - `search`: Full-text search over the username, first name, last name and e-mail address.
+    /// - `sort`: Fields to order the users by, most significant first. Repeat the parameter once per field (`sort=last_name&sort=first_name`).
+    /// ```ignore
+    /// let response = client.list_users()
+    ///    .all_permissions(all_permissions)
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .permissions(permissions)
+    ///    .search(search)
+    ///    .sort(sort)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_users(&self) -> builder::ListUsers<'_>;
+    /// Get one user
+    ///
+    /// Returns the portal user with the given username, with their permissions, limits and groups.
+    ///
+    /// Sends a `GET` request to `/users/{username}/`
+    ///
+    /// Arguments:
+    /// - `username`: Username of the portal user.
+    /// - `expand`: Fields to return in full rather than by reference, e.g. `groups`. Expanded groups still decode as `RelatedUserGroup` (their uid).
+    /// ```ignore
+    /// let response = client.get_user()
+    ///    .username(username)
+    ///    .expand(expand)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_user(&self) -> builder::GetUser<'_>;
+    /// Replace the settings of a user
+    ///
+    /// Sets the permissions, groups and API call limits (and the names) of a portal user and returns the updated user. What the service sets (the account type, activity dates, identity providers) cannot be sent.
+    ///
+    /// Sends a `PUT` request to `/users/{username}/`
+    ///
+    /// Arguments:
+    /// - `username`: Username of the portal user.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_user()
+    ///    .username(username)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn update_user(&self) -> builder::UpdateUser<'_>;
+    /// Remove a user from the portal
+    ///
+    /// Unlinks the user from the portal: they lose its permissions and groups. The portal's last domain administrator cannot be removed; the service refuses with an error.
+    ///
+    /// Sends a `DELETE` request to `/users/{username}/`
+    ///
+    /// Arguments:
+    /// - `username`: Username of the portal user.
+    /// ```ignore
+    /// let response = client.delete_user()
+    ///    .username(username)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn delete_user(&self) -> builder::DeleteUser<'_>;
+    /// Export the users of the portal as CSV
+    ///
+    /// Returns every user of the portal as a CSV document, one line per user after a header line. The client hands the body over unparsed, as a byte stream.
+    ///
+    /// Sends a `GET` request to `/users/export/`
+    ///
+    /// Arguments:
+    /// - `delimiter`: The character that separates the fields (the service defaults to `,`).
+    /// - `subdomains`: Subdomains whose users to include as well (needs the permission to export subdomains).
+    /// ```ignore
+    /// let response = client.export_users()
+    ///    .delimiter(delimiter)
+    ///    .subdomains(subdomains)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn export_users(&self) -> builder::ExportUsers<'_>;
+    /// Invite several people to the portal at once
+    ///
+    /// Creates an account for each listed person and e-mails them an invitation to log in. Each item needs an e-mail address and may grant groups and permissions. The call succeeds as a whole and reports one outcome per person, keyed by their position in the request ("0" for the first one).
+    ///
+    /// Sends a `POST` request to `/users/invite/`
+    ///
+    /// ```ignore
+    /// let response = client.invite_users()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn invite_users(&self) -> builder::InviteUsers<'_>;
+    /// Create several accounts through an identity provider at once
+    ///
+    /// Creates an account for each listed person, linked to the given identity provider, without sending an invitation. Each item names its identity provider and may grant groups and permissions. The call succeeds as a whole and reports one outcome per person, keyed by their position in the request ("0" for the first one).
+    ///
+    /// Sends a `POST` request to `/users/provision/`
+    ///
+    /// ```ignore
+    /// let response = client.provision_users()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn provision_users(&self) -> builder::ProvisionUsers<'_>;
+}
+impl ClientUsersExt for Client {
+    fn list_users(&self) -> builder::ListUsers<'_> {
+        builder::ListUsers::new(self)
+    }
+    fn get_user(&self) -> builder::GetUser<'_> {
+        builder::GetUser::new(self)
+    }
+    fn update_user(&self) -> builder::UpdateUser<'_> {
+        builder::UpdateUser::new(self)
+    }
+    fn delete_user(&self) -> builder::DeleteUser<'_> {
+        builder::DeleteUser::new(self)
+    }
+    fn export_users(&self) -> builder::ExportUsers<'_> {
+        builder::ExportUsers::new(self)
+    }
+    fn invite_users(&self) -> builder::InviteUsers<'_> {
+        builder::InviteUsers::new(self)
+    }
+    fn provision_users(&self) -> builder::ProvisionUsers<'_> {
+        builder::ProvisionUsers::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -3069,11 +8404,5595 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`ClientUsersExt::list_users`]
+    ///
+    /// [`ClientUsersExt::list_users`]: super::ClientUsersExt::list_users
+    #[derive(Debug, Clone)]
+    pub struct ListUsers<'a> {
+        client: &'a super::Client,
+        all_permissions: Result<Option<::std::vec::Vec<types::Permission>>, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+        permissions: Result<Option<::std::vec::Vec<types::Permission>>, String>,
+        search: Result<Option<::std::string::String>, String>,
+        sort: Result<Option<::std::vec::Vec<types::UserSort>>, String>,
+    }
+    impl<'a> ListUsers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                all_permissions: Ok(None),
+                limit: Ok(None),
+                offset: Ok(None),
+                permissions: Ok(None),
+                search: Ok(None),
+                sort: Ok(None),
+            }
+        }
+        pub fn all_permissions<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<types::Permission>>,
+        {
+            self.all_permissions = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < Permission >` for all_permissions failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        pub fn permissions<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<types::Permission>>,
+        {
+            self.permissions = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < Permission >` for permissions failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn search<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.search = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for search failed".to_string()
+            });
+            self
+        }
+        pub fn sort<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<types::UserSort>>,
+        {
+            self.sort = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < UserSort >` for sort failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/users/`
+        pub async fn send(self) -> Result<ResponseValue<types::UserList>, Error<types::Error>> {
+            let Self {
+                client,
+                all_permissions,
+                limit,
+                offset,
+                permissions,
+                search,
+                sort,
+            } = self;
+            let all_permissions = all_permissions.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let permissions = permissions.map_err(Error::InvalidRequest)?;
+            let search = search.map_err(Error::InvalidRequest)?;
+            let sort = sort.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/users/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "all_permissions",
+                    &all_permissions,
+                ))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new(
+                    "permissions",
+                    &permissions,
+                ))
+                .query(&progenitor_client::QueryParam::new("search", &search))
+                .query(&progenitor_client::QueryParam::new("sort", &sort))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_users",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientUsersExt::get_user`]
+    ///
+    /// [`ClientUsersExt::get_user`]: super::ClientUsersExt::get_user
+    #[derive(Debug, Clone)]
+    pub struct GetUser<'a> {
+        client: &'a super::Client,
+        username: Result<saas_admin_runtime::PathSegment, String>,
+        expand: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> GetUser<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                username: Err("username was not initialized".to_string()),
+                expand: Ok(None),
+            }
+        }
+        pub fn username<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.username = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for username failed".to_string()
+            });
+            self
+        }
+        pub fn expand<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.expand = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for expand failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/users/{username}/`
+        pub async fn send(self) -> Result<ResponseValue<types::User>, Error<types::Error>> {
+            let Self {
+                client,
+                username,
+                expand,
+            } = self;
+            let username = username.map_err(Error::InvalidRequest)?;
+            let expand = expand.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/users/{}/",
+                client.baseurl,
+                encode_path(&username.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("expand", &expand))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_user",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientUsersExt::update_user`]
+    ///
+    /// [`ClientUsersExt::update_user`]: super::ClientUsersExt::update_user
+    #[derive(Debug, Clone)]
+    pub struct UpdateUser<'a> {
+        client: &'a super::Client,
+        username: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::UserRequest, String>,
+    }
+    impl<'a> UpdateUser<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                username: Err("username was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn username<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.username = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for username failed".to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UserRequest>,
+            <V as std::convert::TryInto<types::UserRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `UserRequest` for body failed: {}", s));
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::UserRequest) -> types::builder::UserRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/users/{username}/`
+        pub async fn send(self) -> Result<ResponseValue<types::User>, Error<types::Error>> {
+            let Self {
+                client,
+                username,
+                body,
+            } = self;
+            let username = username.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::UserRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/users/{}/",
+                client.baseurl,
+                encode_path(&username.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_user",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientUsersExt::delete_user`]
+    ///
+    /// [`ClientUsersExt::delete_user`]: super::ClientUsersExt::delete_user
+    #[derive(Debug, Clone)]
+    pub struct DeleteUser<'a> {
+        client: &'a super::Client,
+        username: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DeleteUser<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                username: Err("username was not initialized".to_string()),
+            }
+        }
+        pub fn username<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.username = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for username failed".to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/users/{username}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self { client, username } = self;
+            let username = username.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/users/{}/",
+                client.baseurl,
+                encode_path(&username.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_user",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientUsersExt::export_users`]
+    ///
+    /// [`ClientUsersExt::export_users`]: super::ClientUsersExt::export_users
+    #[derive(Debug, Clone)]
+    pub struct ExportUsers<'a> {
+        client: &'a super::Client,
+        delimiter: Result<Option<types::ExportUsersDelimiter>, String>,
+        subdomains: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ExportUsers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                delimiter: Ok(None),
+                subdomains: Ok(None),
+            }
+        }
+        pub fn delimiter<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportUsersDelimiter>,
+        {
+            self.delimiter = value.try_into().map(Some).map_err(|_| {
+                "conversion to `ExportUsersDelimiter` for delimiter failed".to_string()
+            });
+            self
+        }
+        pub fn subdomains<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.subdomains = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for subdomains failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/users/export/`
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
+            let Self {
+                client,
+                delimiter,
+                subdomains,
+            } = self;
+            let delimiter = delimiter.map_err(Error::InvalidRequest)?;
+            let subdomains = subdomains.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/users/export/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("delimiter", &delimiter))
+                .query(&progenitor_client::QueryParam::new(
+                    "subdomains",
+                    &subdomains,
+                ))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "export_users",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientUsersExt::invite_users`]
+    ///
+    /// [`ClientUsersExt::invite_users`]: super::ClientUsersExt::invite_users
+    #[derive(Debug, Clone)]
+    pub struct InviteUsers<'a> {
+        client: &'a super::Client,
+        body: Result<types::InviteUsersRequest, String>,
+    }
+    impl<'a> InviteUsers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::InviteUsersRequest>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| "conversion to `InviteUsersRequest` for body failed".to_string());
+            self
+        }
+        ///Sends a `POST` request to `/users/invite/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::UserBatchResults>, Error<types::Error>> {
+            let Self { client, body } = self;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/users/invite/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "invite_users",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientUsersExt::provision_users`]
+    ///
+    /// [`ClientUsersExt::provision_users`]: super::ClientUsersExt::provision_users
+    #[derive(Debug, Clone)]
+    pub struct ProvisionUsers<'a> {
+        client: &'a super::Client,
+        body: Result<types::ProvisionUsersRequest, String>,
+    }
+    impl<'a> ProvisionUsers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ProvisionUsersRequest>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| "conversion to `ProvisionUsersRequest` for body failed".to_string());
+            self
+        }
+        ///Sends a `POST` request to `/users/provision/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::UserBatchResults>, Error<types::Error>> {
+            let Self { client, body } = self;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/users/provision/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "provision_users",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientApiKeysExt::list_api_keys`]
+    ///
+    /// [`ClientApiKeysExt::list_api_keys`]: super::ClientApiKeysExt::list_api_keys
+    #[derive(Debug, Clone)]
+    pub struct ListApiKeys<'a> {
+        client: &'a super::Client,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListApiKeys<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/apikeys/`
+        pub async fn send(self) -> Result<ResponseValue<types::ApiKeyList>, Error<types::Error>> {
+            let Self {
+                client,
+                limit,
+                offset,
+            } = self;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/apikeys/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_api_keys",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientApiKeysExt::create_api_key`]
+    ///
+    /// [`ClientApiKeysExt::create_api_key`]: super::ClientApiKeysExt::create_api_key
+    #[derive(Debug, Clone)]
+    pub struct CreateApiKey<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ApiKeyRequest, String>,
+    }
+    impl<'a> CreateApiKey<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ApiKeyRequest>,
+            <V as std::convert::TryInto<types::ApiKeyRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `ApiKeyRequest` for body failed: {}", s));
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::ApiKeyRequest) -> types::builder::ApiKeyRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/apikeys/`
+        pub async fn send(self) -> Result<ResponseValue<types::ApiKey>, Error<types::Error>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::ApiKeyRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/apikeys/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_api_key",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientApiKeysExt::get_api_key`]
+    ///
+    /// [`ClientApiKeysExt::get_api_key`]: super::ClientApiKeysExt::get_api_key
+    #[derive(Debug, Clone)]
+    pub struct GetApiKey<'a> {
+        client: &'a super::Client,
+        apikey_uid: Result<saas_admin_runtime::PathSegment, String>,
+        expand: Result<Option<types::ApiKeyExpand>, String>,
+    }
+    impl<'a> GetApiKey<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                apikey_uid: Err("apikey_uid was not initialized".to_string()),
+                expand: Ok(None),
+            }
+        }
+        pub fn apikey_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.apikey_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for apikey_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn expand<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ApiKeyExpand>,
+        {
+            self.expand = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `ApiKeyExpand` for expand failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/apikeys/{apikey_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<types::ApiKey>, Error<types::Error>> {
+            let Self {
+                client,
+                apikey_uid,
+                expand,
+            } = self;
+            let apikey_uid = apikey_uid.map_err(Error::InvalidRequest)?;
+            let expand = expand.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/apikeys/{}/",
+                client.baseurl,
+                encode_path(&apikey_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("expand", &expand))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_api_key",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientApiKeysExt::update_api_key`]
+    ///
+    /// [`ClientApiKeysExt::update_api_key`]: super::ClientApiKeysExt::update_api_key
+    #[derive(Debug, Clone)]
+    pub struct UpdateApiKey<'a> {
+        client: &'a super::Client,
+        apikey_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::ApiKeyRequest, String>,
+    }
+    impl<'a> UpdateApiKey<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                apikey_uid: Err("apikey_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn apikey_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.apikey_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for apikey_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ApiKeyRequest>,
+            <V as std::convert::TryInto<types::ApiKeyRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `ApiKeyRequest` for body failed: {}", s));
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::ApiKeyRequest) -> types::builder::ApiKeyRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/apikeys/{apikey_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<types::ApiKey>, Error<types::Error>> {
+            let Self {
+                client,
+                apikey_uid,
+                body,
+            } = self;
+            let apikey_uid = apikey_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::ApiKeyRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/apikeys/{}/",
+                client.baseurl,
+                encode_path(&apikey_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_api_key",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientApiKeysExt::revoke_api_key`]
+    ///
+    /// [`ClientApiKeysExt::revoke_api_key`]: super::ClientApiKeysExt::revoke_api_key
+    #[derive(Debug, Clone)]
+    pub struct RevokeApiKey<'a> {
+        client: &'a super::Client,
+        apikey_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::ApiKeyRevocationRequest, String>,
+    }
+    impl<'a> RevokeApiKey<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                apikey_uid: Err("apikey_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn apikey_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.apikey_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for apikey_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ApiKeyRevocationRequest>,
+            <V as std::convert::TryInto<types::ApiKeyRevocationRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `ApiKeyRevocationRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ApiKeyRevocationRequest,
+            ) -> types::builder::ApiKeyRevocationRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/apikeys/{apikey_uid}/revoke/`
+        pub async fn send(self) -> Result<ResponseValue<types::ApiKey>, Error<types::Error>> {
+            let Self {
+                client,
+                apikey_uid,
+                body,
+            } = self;
+            let apikey_uid = apikey_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ApiKeyRevocationRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/apikeys/{}/revoke/",
+                client.baseurl,
+                encode_path(&apikey_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "revoke_api_key",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientApiKeysExt::search_api_key`]
+    ///
+    /// [`ClientApiKeysExt::search_api_key`]: super::ClientApiKeysExt::search_api_key
+    #[derive(Debug, Clone)]
+    pub struct SearchApiKey<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ApiKeySearchRequest, String>,
+    }
+    impl<'a> SearchApiKey<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ApiKeySearchRequest>,
+            <V as std::convert::TryInto<types::ApiKeySearchRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `ApiKeySearchRequest` for body failed: {}", s));
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ApiKeySearchRequest,
+            ) -> types::builder::ApiKeySearchRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/apikeys/search_key/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiKeySearchResult>, Error<types::Error>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::ApiKeySearchRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/apikeys/search_key/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "search_api_key",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientAssetsExt::list_images`]
+    ///
+    /// [`ClientAssetsExt::list_images`]: super::ClientAssetsExt::list_images
+    #[derive(Debug, Clone)]
+    pub struct ListImages<'a> {
+        client: &'a super::Client,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListImages<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/medias/images/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ImageAssetList>, Error<types::Error>> {
+            let Self {
+                client,
+                limit,
+                offset,
+            } = self;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/medias/images/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_images",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetSecurityExt::list_dataset_user_security`]
+    ///
+    /// [`ClientDatasetSecurityExt::list_dataset_user_security`]: super::ClientDatasetSecurityExt::list_dataset_user_security
+    #[derive(Debug, Clone)]
+    pub struct ListDatasetUserSecurity<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListDatasetUserSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/security/users/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetUserSecurityList>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                limit,
+                offset,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/security/users/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_dataset_user_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetSecurityExt::create_dataset_user_security`]
+    ///
+    /// [`ClientDatasetSecurityExt::create_dataset_user_security`]: super::ClientDatasetSecurityExt::create_dataset_user_security
+    #[derive(Debug, Clone)]
+    pub struct CreateDatasetUserSecurity<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::DatasetUserSecurityRequest, String>,
+    }
+    impl<'a> CreateDatasetUserSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DatasetUserSecurityRequest>,
+            <V as std::convert::TryInto<types::DatasetUserSecurityRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `DatasetUserSecurityRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::DatasetUserSecurityRequest,
+            ) -> types::builder::DatasetUserSecurityRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/datasets/{dataset_uid}/security/users/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetUserSecurity>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                body,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::DatasetUserSecurityRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/security/users/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_dataset_user_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetSecurityExt::get_dataset_user_security`]
+    ///
+    /// [`ClientDatasetSecurityExt::get_dataset_user_security`]: super::ClientDatasetSecurityExt::get_dataset_user_security
+    #[derive(Debug, Clone)]
+    pub struct GetDatasetUserSecurity<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        username: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetDatasetUserSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                username: Err("username was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn username<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.username = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for username failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/security/users/{username}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetUserSecurity>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                username,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let username = username.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/security/users/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&username.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_dataset_user_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetSecurityExt::update_dataset_user_security`]
+    ///
+    /// [`ClientDatasetSecurityExt::update_dataset_user_security`]: super::ClientDatasetSecurityExt::update_dataset_user_security
+    #[derive(Debug, Clone)]
+    pub struct UpdateDatasetUserSecurity<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        username: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::DatasetUserSecurityRequest, String>,
+    }
+    impl<'a> UpdateDatasetUserSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                username: Err("username was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn username<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.username = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for username failed".to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DatasetUserSecurityRequest>,
+            <V as std::convert::TryInto<types::DatasetUserSecurityRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `DatasetUserSecurityRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::DatasetUserSecurityRequest,
+            ) -> types::builder::DatasetUserSecurityRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/datasets/{dataset_uid}/security/users/{username}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetUserSecurity>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                username,
+                body,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let username = username.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::DatasetUserSecurityRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/security/users/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&username.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_dataset_user_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetSecurityExt::delete_dataset_user_security`]
+    ///
+    /// [`ClientDatasetSecurityExt::delete_dataset_user_security`]: super::ClientDatasetSecurityExt::delete_dataset_user_security
+    #[derive(Debug, Clone)]
+    pub struct DeleteDatasetUserSecurity<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        username: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DeleteDatasetUserSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                username: Err("username was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn username<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.username = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for username failed".to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/datasets/{dataset_uid}/security/users/{username}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                username,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let username = username.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/security/users/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&username.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_dataset_user_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetSecurityExt::list_dataset_group_security`]
+    ///
+    /// [`ClientDatasetSecurityExt::list_dataset_group_security`]: super::ClientDatasetSecurityExt::list_dataset_group_security
+    #[derive(Debug, Clone)]
+    pub struct ListDatasetGroupSecurity<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListDatasetGroupSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/security/groups/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetGroupSecurityList>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                limit,
+                offset,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/security/groups/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_dataset_group_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetSecurityExt::create_dataset_group_security`]
+    ///
+    /// [`ClientDatasetSecurityExt::create_dataset_group_security`]: super::ClientDatasetSecurityExt::create_dataset_group_security
+    #[derive(Debug, Clone)]
+    pub struct CreateDatasetGroupSecurity<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::DatasetGroupSecurityRequest, String>,
+    }
+    impl<'a> CreateDatasetGroupSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DatasetGroupSecurityRequest>,
+            <V as std::convert::TryInto<types::DatasetGroupSecurityRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `DatasetGroupSecurityRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::DatasetGroupSecurityRequest,
+            ) -> types::builder::DatasetGroupSecurityRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/datasets/{dataset_uid}/security/groups/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetGroupSecurity>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                body,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::DatasetGroupSecurityRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/security/groups/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_dataset_group_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetSecurityExt::get_dataset_group_security`]
+    ///
+    /// [`ClientDatasetSecurityExt::get_dataset_group_security`]: super::ClientDatasetSecurityExt::get_dataset_group_security
+    #[derive(Debug, Clone)]
+    pub struct GetDatasetGroupSecurity<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        group_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetDatasetGroupSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                group_uid: Err("group_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn group_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.group_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for group_uid failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/security/groups/{group_uid}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetGroupSecurity>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                group_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let group_uid = group_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/security/groups/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&group_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_dataset_group_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetSecurityExt::update_dataset_group_security`]
+    ///
+    /// [`ClientDatasetSecurityExt::update_dataset_group_security`]: super::ClientDatasetSecurityExt::update_dataset_group_security
+    #[derive(Debug, Clone)]
+    pub struct UpdateDatasetGroupSecurity<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        group_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::DatasetGroupSecurityRequest, String>,
+    }
+    impl<'a> UpdateDatasetGroupSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                group_uid: Err("group_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn group_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.group_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for group_uid failed".to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DatasetGroupSecurityRequest>,
+            <V as std::convert::TryInto<types::DatasetGroupSecurityRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `DatasetGroupSecurityRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::DatasetGroupSecurityRequest,
+            ) -> types::builder::DatasetGroupSecurityRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/datasets/{dataset_uid}/security/groups/{group_uid}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetGroupSecurity>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                group_uid,
+                body,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let group_uid = group_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::DatasetGroupSecurityRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/security/groups/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&group_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_dataset_group_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetSecurityExt::delete_dataset_group_security`]
+    ///
+    /// [`ClientDatasetSecurityExt::delete_dataset_group_security`]: super::ClientDatasetSecurityExt::delete_dataset_group_security
+    #[derive(Debug, Clone)]
+    pub struct DeleteDatasetGroupSecurity<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        group_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DeleteDatasetGroupSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                group_uid: Err("group_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn group_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.group_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for group_uid failed".to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/datasets/{dataset_uid}/security/groups/{group_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                group_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let group_uid = group_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/security/groups/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&group_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_dataset_group_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasourceConnectionSecurityExt::list_datasource_connection_user_security`]
+    ///
+    /// [`ClientDatasourceConnectionSecurityExt::list_datasource_connection_user_security`]: super::ClientDatasourceConnectionSecurityExt::list_datasource_connection_user_security
+    #[derive(Debug, Clone)]
+    pub struct ListDatasourceConnectionUserSecurity<'a> {
+        client: &'a super::Client,
+        connection_uid: Result<saas_admin_runtime::PathSegment, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListDatasourceConnectionUserSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                connection_uid: Err("connection_uid was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn connection_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.connection_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for connection_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/datasource_connections/{connection_uid}/security/users/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasourceConnectionUserSecurityList>, Error<types::Error>>
+        {
+            let Self {
+                client,
+                connection_uid,
+                limit,
+                offset,
+            } = self;
+            let connection_uid = connection_uid.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasource_connections/{}/security/users/",
+                client.baseurl,
+                encode_path(&connection_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_datasource_connection_user_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasourceConnectionSecurityExt::create_datasource_connection_user_security`]
+    ///
+    /// [`ClientDatasourceConnectionSecurityExt::create_datasource_connection_user_security`]: super::ClientDatasourceConnectionSecurityExt::create_datasource_connection_user_security
+    #[derive(Debug, Clone)]
+    pub struct CreateDatasourceConnectionUserSecurity<'a> {
+        client: &'a super::Client,
+        connection_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::DatasourceConnectionUserSecurityRequest, String>,
+    }
+    impl<'a> CreateDatasourceConnectionUserSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                connection_uid: Err("connection_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn connection_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.connection_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for connection_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DatasourceConnectionUserSecurityRequest>,
+            <V as std::convert::TryInto<types::DatasourceConnectionUserSecurityRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `DatasourceConnectionUserSecurityRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::DatasourceConnectionUserSecurityRequest,
+            )
+                -> types::builder::DatasourceConnectionUserSecurityRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/datasource_connections/{connection_uid}/security/users/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasourceConnectionUserSecurity>, Error<types::Error>>
+        {
+            let Self {
+                client,
+                connection_uid,
+                body,
+            } = self;
+            let connection_uid = connection_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::DatasourceConnectionUserSecurityRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasource_connections/{}/security/users/",
+                client.baseurl,
+                encode_path(&connection_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_datasource_connection_user_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasourceConnectionSecurityExt::get_datasource_connection_user_security`]
+    ///
+    /// [`ClientDatasourceConnectionSecurityExt::get_datasource_connection_user_security`]: super::ClientDatasourceConnectionSecurityExt::get_datasource_connection_user_security
+    #[derive(Debug, Clone)]
+    pub struct GetDatasourceConnectionUserSecurity<'a> {
+        client: &'a super::Client,
+        connection_uid: Result<saas_admin_runtime::PathSegment, String>,
+        username: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetDatasourceConnectionUserSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                connection_uid: Err("connection_uid was not initialized".to_string()),
+                username: Err("username was not initialized".to_string()),
+            }
+        }
+        pub fn connection_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.connection_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for connection_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn username<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.username = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for username failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasource_connections/{connection_uid}/security/users/{username}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasourceConnectionUserSecurity>, Error<types::Error>>
+        {
+            let Self {
+                client,
+                connection_uid,
+                username,
+            } = self;
+            let connection_uid = connection_uid.map_err(Error::InvalidRequest)?;
+            let username = username.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasource_connections/{}/security/users/{}/",
+                client.baseurl,
+                encode_path(&connection_uid.to_string()),
+                encode_path(&username.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_datasource_connection_user_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasourceConnectionSecurityExt::update_datasource_connection_user_security`]
+    ///
+    /// [`ClientDatasourceConnectionSecurityExt::update_datasource_connection_user_security`]: super::ClientDatasourceConnectionSecurityExt::update_datasource_connection_user_security
+    #[derive(Debug, Clone)]
+    pub struct UpdateDatasourceConnectionUserSecurity<'a> {
+        client: &'a super::Client,
+        connection_uid: Result<saas_admin_runtime::PathSegment, String>,
+        username: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::DatasourceConnectionUserSecurityRequest, String>,
+    }
+    impl<'a> UpdateDatasourceConnectionUserSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                connection_uid: Err("connection_uid was not initialized".to_string()),
+                username: Err("username was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn connection_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.connection_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for connection_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn username<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.username = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for username failed".to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DatasourceConnectionUserSecurityRequest>,
+            <V as std::convert::TryInto<types::DatasourceConnectionUserSecurityRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `DatasourceConnectionUserSecurityRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::DatasourceConnectionUserSecurityRequest,
+            )
+                -> types::builder::DatasourceConnectionUserSecurityRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/datasource_connections/{connection_uid}/security/users/{username}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasourceConnectionUserSecurity>, Error<types::Error>>
+        {
+            let Self {
+                client,
+                connection_uid,
+                username,
+                body,
+            } = self;
+            let connection_uid = connection_uid.map_err(Error::InvalidRequest)?;
+            let username = username.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::DatasourceConnectionUserSecurityRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasource_connections/{}/security/users/{}/",
+                client.baseurl,
+                encode_path(&connection_uid.to_string()),
+                encode_path(&username.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_datasource_connection_user_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasourceConnectionSecurityExt::delete_datasource_connection_user_security`]
+    ///
+    /// [`ClientDatasourceConnectionSecurityExt::delete_datasource_connection_user_security`]: super::ClientDatasourceConnectionSecurityExt::delete_datasource_connection_user_security
+    #[derive(Debug, Clone)]
+    pub struct DeleteDatasourceConnectionUserSecurity<'a> {
+        client: &'a super::Client,
+        connection_uid: Result<saas_admin_runtime::PathSegment, String>,
+        username: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DeleteDatasourceConnectionUserSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                connection_uid: Err("connection_uid was not initialized".to_string()),
+                username: Err("username was not initialized".to_string()),
+            }
+        }
+        pub fn connection_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.connection_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for connection_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn username<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.username = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for username failed".to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/datasource_connections/{connection_uid}/security/users/{username}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                connection_uid,
+                username,
+            } = self;
+            let connection_uid = connection_uid.map_err(Error::InvalidRequest)?;
+            let username = username.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasource_connections/{}/security/users/{}/",
+                client.baseurl,
+                encode_path(&connection_uid.to_string()),
+                encode_path(&username.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_datasource_connection_user_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasourceConnectionSecurityExt::list_datasource_connection_group_security`]
+    ///
+    /// [`ClientDatasourceConnectionSecurityExt::list_datasource_connection_group_security`]: super::ClientDatasourceConnectionSecurityExt::list_datasource_connection_group_security
+    #[derive(Debug, Clone)]
+    pub struct ListDatasourceConnectionGroupSecurity<'a> {
+        client: &'a super::Client,
+        connection_uid: Result<saas_admin_runtime::PathSegment, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListDatasourceConnectionGroupSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                connection_uid: Err("connection_uid was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn connection_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.connection_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for connection_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/datasource_connections/{connection_uid}/security/groups/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasourceConnectionGroupSecurityList>, Error<types::Error>>
+        {
+            let Self {
+                client,
+                connection_uid,
+                limit,
+                offset,
+            } = self;
+            let connection_uid = connection_uid.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasource_connections/{}/security/groups/",
+                client.baseurl,
+                encode_path(&connection_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_datasource_connection_group_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasourceConnectionSecurityExt::create_datasource_connection_group_security`]
+    ///
+    /// [`ClientDatasourceConnectionSecurityExt::create_datasource_connection_group_security`]: super::ClientDatasourceConnectionSecurityExt::create_datasource_connection_group_security
+    #[derive(Debug, Clone)]
+    pub struct CreateDatasourceConnectionGroupSecurity<'a> {
+        client: &'a super::Client,
+        connection_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::DatasourceConnectionGroupSecurityRequest, String>,
+    }
+    impl<'a> CreateDatasourceConnectionGroupSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                connection_uid: Err("connection_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn connection_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.connection_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for connection_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DatasourceConnectionGroupSecurityRequest>,
+            <V as std::convert::TryInto<types::DatasourceConnectionGroupSecurityRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `DatasourceConnectionGroupSecurityRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::DatasourceConnectionGroupSecurityRequest,
+            )
+                -> types::builder::DatasourceConnectionGroupSecurityRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/datasource_connections/{connection_uid}/security/groups/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasourceConnectionGroupSecurity>, Error<types::Error>>
+        {
+            let Self {
+                client,
+                connection_uid,
+                body,
+            } = self;
+            let connection_uid = connection_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::DatasourceConnectionGroupSecurityRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasource_connections/{}/security/groups/",
+                client.baseurl,
+                encode_path(&connection_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_datasource_connection_group_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasourceConnectionSecurityExt::get_datasource_connection_group_security`]
+    ///
+    /// [`ClientDatasourceConnectionSecurityExt::get_datasource_connection_group_security`]: super::ClientDatasourceConnectionSecurityExt::get_datasource_connection_group_security
+    #[derive(Debug, Clone)]
+    pub struct GetDatasourceConnectionGroupSecurity<'a> {
+        client: &'a super::Client,
+        connection_uid: Result<saas_admin_runtime::PathSegment, String>,
+        group_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetDatasourceConnectionGroupSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                connection_uid: Err("connection_uid was not initialized".to_string()),
+                group_uid: Err("group_uid was not initialized".to_string()),
+            }
+        }
+        pub fn connection_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.connection_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for connection_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn group_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.group_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for group_uid failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasource_connections/{connection_uid}/security/groups/{group_uid}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasourceConnectionGroupSecurity>, Error<types::Error>>
+        {
+            let Self {
+                client,
+                connection_uid,
+                group_uid,
+            } = self;
+            let connection_uid = connection_uid.map_err(Error::InvalidRequest)?;
+            let group_uid = group_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasource_connections/{}/security/groups/{}/",
+                client.baseurl,
+                encode_path(&connection_uid.to_string()),
+                encode_path(&group_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_datasource_connection_group_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasourceConnectionSecurityExt::update_datasource_connection_group_security`]
+    ///
+    /// [`ClientDatasourceConnectionSecurityExt::update_datasource_connection_group_security`]: super::ClientDatasourceConnectionSecurityExt::update_datasource_connection_group_security
+    #[derive(Debug, Clone)]
+    pub struct UpdateDatasourceConnectionGroupSecurity<'a> {
+        client: &'a super::Client,
+        connection_uid: Result<saas_admin_runtime::PathSegment, String>,
+        group_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::DatasourceConnectionGroupSecurityRequest, String>,
+    }
+    impl<'a> UpdateDatasourceConnectionGroupSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                connection_uid: Err("connection_uid was not initialized".to_string()),
+                group_uid: Err("group_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn connection_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.connection_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for connection_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn group_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.group_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for group_uid failed".to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DatasourceConnectionGroupSecurityRequest>,
+            <V as std::convert::TryInto<types::DatasourceConnectionGroupSecurityRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `DatasourceConnectionGroupSecurityRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::DatasourceConnectionGroupSecurityRequest,
+            )
+                -> types::builder::DatasourceConnectionGroupSecurityRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/datasource_connections/{connection_uid}/security/groups/{group_uid}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasourceConnectionGroupSecurity>, Error<types::Error>>
+        {
+            let Self {
+                client,
+                connection_uid,
+                group_uid,
+                body,
+            } = self;
+            let connection_uid = connection_uid.map_err(Error::InvalidRequest)?;
+            let group_uid = group_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::DatasourceConnectionGroupSecurityRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasource_connections/{}/security/groups/{}/",
+                client.baseurl,
+                encode_path(&connection_uid.to_string()),
+                encode_path(&group_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_datasource_connection_group_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasourceConnectionSecurityExt::delete_datasource_connection_group_security`]
+    ///
+    /// [`ClientDatasourceConnectionSecurityExt::delete_datasource_connection_group_security`]: super::ClientDatasourceConnectionSecurityExt::delete_datasource_connection_group_security
+    #[derive(Debug, Clone)]
+    pub struct DeleteDatasourceConnectionGroupSecurity<'a> {
+        client: &'a super::Client,
+        connection_uid: Result<saas_admin_runtime::PathSegment, String>,
+        group_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DeleteDatasourceConnectionGroupSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                connection_uid: Err("connection_uid was not initialized".to_string()),
+                group_uid: Err("group_uid was not initialized".to_string()),
+            }
+        }
+        pub fn connection_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.connection_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for connection_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn group_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.group_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for group_uid failed".to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/datasource_connections/{connection_uid}/security/groups/{group_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                connection_uid,
+                group_uid,
+            } = self;
+            let connection_uid = connection_uid.map_err(Error::InvalidRequest)?;
+            let group_uid = group_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasource_connections/{}/security/groups/{}/",
+                client.baseurl,
+                encode_path(&connection_uid.to_string()),
+                encode_path(&group_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_datasource_connection_group_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientStudioPagesSecurityExt::list_studio_page_user_security`]
+    ///
+    /// [`ClientStudioPagesSecurityExt::list_studio_page_user_security`]: super::ClientStudioPagesSecurityExt::list_studio_page_user_security
+    #[derive(Debug, Clone)]
+    pub struct ListStudioPageUserSecurity<'a> {
+        client: &'a super::Client,
+        studio_page_uid: Result<saas_admin_runtime::PathSegment, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListStudioPageUserSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                studio_page_uid: Err("studio_page_uid was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn studio_page_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.studio_page_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for studio_page_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/studio_pages/{studio_page_uid}/security/users/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StudioPageUserSecurityList>, Error<types::Error>> {
+            let Self {
+                client,
+                studio_page_uid,
+                limit,
+                offset,
+            } = self;
+            let studio_page_uid = studio_page_uid.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/studio_pages/{}/security/users/",
+                client.baseurl,
+                encode_path(&studio_page_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_studio_page_user_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientStudioPagesSecurityExt::create_studio_page_user_security`]
+    ///
+    /// [`ClientStudioPagesSecurityExt::create_studio_page_user_security`]: super::ClientStudioPagesSecurityExt::create_studio_page_user_security
+    #[derive(Debug, Clone)]
+    pub struct CreateStudioPageUserSecurity<'a> {
+        client: &'a super::Client,
+        studio_page_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::StudioPageUserSecurityRequest, String>,
+    }
+    impl<'a> CreateStudioPageUserSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                studio_page_uid: Err("studio_page_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn studio_page_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.studio_page_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for studio_page_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::StudioPageUserSecurityRequest>,
+            <V as std::convert::TryInto<types::StudioPageUserSecurityRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `StudioPageUserSecurityRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::StudioPageUserSecurityRequest,
+            ) -> types::builder::StudioPageUserSecurityRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/studio_pages/{studio_page_uid}/security/users/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StudioPageUserSecurity>, Error<types::Error>> {
+            let Self {
+                client,
+                studio_page_uid,
+                body,
+            } = self;
+            let studio_page_uid = studio_page_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::StudioPageUserSecurityRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/studio_pages/{}/security/users/",
+                client.baseurl,
+                encode_path(&studio_page_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_studio_page_user_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientStudioPagesSecurityExt::get_studio_page_user_security`]
+    ///
+    /// [`ClientStudioPagesSecurityExt::get_studio_page_user_security`]: super::ClientStudioPagesSecurityExt::get_studio_page_user_security
+    #[derive(Debug, Clone)]
+    pub struct GetStudioPageUserSecurity<'a> {
+        client: &'a super::Client,
+        studio_page_uid: Result<saas_admin_runtime::PathSegment, String>,
+        username: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetStudioPageUserSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                studio_page_uid: Err("studio_page_uid was not initialized".to_string()),
+                username: Err("username was not initialized".to_string()),
+            }
+        }
+        pub fn studio_page_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.studio_page_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for studio_page_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn username<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.username = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for username failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/studio_pages/{studio_page_uid}/security/users/{username}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StudioPageUserSecurity>, Error<types::Error>> {
+            let Self {
+                client,
+                studio_page_uid,
+                username,
+            } = self;
+            let studio_page_uid = studio_page_uid.map_err(Error::InvalidRequest)?;
+            let username = username.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/studio_pages/{}/security/users/{}/",
+                client.baseurl,
+                encode_path(&studio_page_uid.to_string()),
+                encode_path(&username.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_studio_page_user_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientStudioPagesSecurityExt::update_studio_page_user_security`]
+    ///
+    /// [`ClientStudioPagesSecurityExt::update_studio_page_user_security`]: super::ClientStudioPagesSecurityExt::update_studio_page_user_security
+    #[derive(Debug, Clone)]
+    pub struct UpdateStudioPageUserSecurity<'a> {
+        client: &'a super::Client,
+        studio_page_uid: Result<saas_admin_runtime::PathSegment, String>,
+        username: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::StudioPageUserSecurityRequest, String>,
+    }
+    impl<'a> UpdateStudioPageUserSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                studio_page_uid: Err("studio_page_uid was not initialized".to_string()),
+                username: Err("username was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn studio_page_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.studio_page_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for studio_page_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn username<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.username = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for username failed".to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::StudioPageUserSecurityRequest>,
+            <V as std::convert::TryInto<types::StudioPageUserSecurityRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `StudioPageUserSecurityRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::StudioPageUserSecurityRequest,
+            ) -> types::builder::StudioPageUserSecurityRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/studio_pages/{studio_page_uid}/security/users/{username}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StudioPageUserSecurity>, Error<types::Error>> {
+            let Self {
+                client,
+                studio_page_uid,
+                username,
+                body,
+            } = self;
+            let studio_page_uid = studio_page_uid.map_err(Error::InvalidRequest)?;
+            let username = username.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::StudioPageUserSecurityRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/studio_pages/{}/security/users/{}/",
+                client.baseurl,
+                encode_path(&studio_page_uid.to_string()),
+                encode_path(&username.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_studio_page_user_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientStudioPagesSecurityExt::delete_studio_page_user_security`]
+    ///
+    /// [`ClientStudioPagesSecurityExt::delete_studio_page_user_security`]: super::ClientStudioPagesSecurityExt::delete_studio_page_user_security
+    #[derive(Debug, Clone)]
+    pub struct DeleteStudioPageUserSecurity<'a> {
+        client: &'a super::Client,
+        studio_page_uid: Result<saas_admin_runtime::PathSegment, String>,
+        username: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DeleteStudioPageUserSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                studio_page_uid: Err("studio_page_uid was not initialized".to_string()),
+                username: Err("username was not initialized".to_string()),
+            }
+        }
+        pub fn studio_page_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.studio_page_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for studio_page_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn username<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.username = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for username failed".to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/studio_pages/{studio_page_uid}/security/users/{username}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                studio_page_uid,
+                username,
+            } = self;
+            let studio_page_uid = studio_page_uid.map_err(Error::InvalidRequest)?;
+            let username = username.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/studio_pages/{}/security/users/{}/",
+                client.baseurl,
+                encode_path(&studio_page_uid.to_string()),
+                encode_path(&username.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_studio_page_user_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientStudioPagesSecurityExt::list_studio_page_group_security`]
+    ///
+    /// [`ClientStudioPagesSecurityExt::list_studio_page_group_security`]: super::ClientStudioPagesSecurityExt::list_studio_page_group_security
+    #[derive(Debug, Clone)]
+    pub struct ListStudioPageGroupSecurity<'a> {
+        client: &'a super::Client,
+        studio_page_uid: Result<saas_admin_runtime::PathSegment, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListStudioPageGroupSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                studio_page_uid: Err("studio_page_uid was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn studio_page_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.studio_page_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for studio_page_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/studio_pages/{studio_page_uid}/security/groups/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StudioPageGroupSecurityList>, Error<types::Error>>
+        {
+            let Self {
+                client,
+                studio_page_uid,
+                limit,
+                offset,
+            } = self;
+            let studio_page_uid = studio_page_uid.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/studio_pages/{}/security/groups/",
+                client.baseurl,
+                encode_path(&studio_page_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_studio_page_group_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientStudioPagesSecurityExt::create_studio_page_group_security`]
+    ///
+    /// [`ClientStudioPagesSecurityExt::create_studio_page_group_security`]: super::ClientStudioPagesSecurityExt::create_studio_page_group_security
+    #[derive(Debug, Clone)]
+    pub struct CreateStudioPageGroupSecurity<'a> {
+        client: &'a super::Client,
+        studio_page_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::StudioPageGroupSecurityRequest, String>,
+    }
+    impl<'a> CreateStudioPageGroupSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                studio_page_uid: Err("studio_page_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn studio_page_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.studio_page_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for studio_page_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::StudioPageGroupSecurityRequest>,
+            <V as std::convert::TryInto<types::StudioPageGroupSecurityRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `StudioPageGroupSecurityRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::StudioPageGroupSecurityRequest,
+            ) -> types::builder::StudioPageGroupSecurityRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/studio_pages/{studio_page_uid}/security/groups/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StudioPageGroupSecurity>, Error<types::Error>> {
+            let Self {
+                client,
+                studio_page_uid,
+                body,
+            } = self;
+            let studio_page_uid = studio_page_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::StudioPageGroupSecurityRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/studio_pages/{}/security/groups/",
+                client.baseurl,
+                encode_path(&studio_page_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_studio_page_group_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientStudioPagesSecurityExt::get_studio_page_group_security`]
+    ///
+    /// [`ClientStudioPagesSecurityExt::get_studio_page_group_security`]: super::ClientStudioPagesSecurityExt::get_studio_page_group_security
+    #[derive(Debug, Clone)]
+    pub struct GetStudioPageGroupSecurity<'a> {
+        client: &'a super::Client,
+        studio_page_uid: Result<saas_admin_runtime::PathSegment, String>,
+        group_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetStudioPageGroupSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                studio_page_uid: Err("studio_page_uid was not initialized".to_string()),
+                group_uid: Err("group_uid was not initialized".to_string()),
+            }
+        }
+        pub fn studio_page_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.studio_page_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for studio_page_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn group_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.group_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for group_uid failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/studio_pages/{studio_page_uid}/security/groups/{group_uid}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StudioPageGroupSecurity>, Error<types::Error>> {
+            let Self {
+                client,
+                studio_page_uid,
+                group_uid,
+            } = self;
+            let studio_page_uid = studio_page_uid.map_err(Error::InvalidRequest)?;
+            let group_uid = group_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/studio_pages/{}/security/groups/{}/",
+                client.baseurl,
+                encode_path(&studio_page_uid.to_string()),
+                encode_path(&group_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_studio_page_group_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientStudioPagesSecurityExt::update_studio_page_group_security`]
+    ///
+    /// [`ClientStudioPagesSecurityExt::update_studio_page_group_security`]: super::ClientStudioPagesSecurityExt::update_studio_page_group_security
+    #[derive(Debug, Clone)]
+    pub struct UpdateStudioPageGroupSecurity<'a> {
+        client: &'a super::Client,
+        studio_page_uid: Result<saas_admin_runtime::PathSegment, String>,
+        group_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::StudioPageGroupSecurityRequest, String>,
+    }
+    impl<'a> UpdateStudioPageGroupSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                studio_page_uid: Err("studio_page_uid was not initialized".to_string()),
+                group_uid: Err("group_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn studio_page_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.studio_page_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for studio_page_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn group_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.group_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for group_uid failed".to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::StudioPageGroupSecurityRequest>,
+            <V as std::convert::TryInto<types::StudioPageGroupSecurityRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `StudioPageGroupSecurityRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::StudioPageGroupSecurityRequest,
+            ) -> types::builder::StudioPageGroupSecurityRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/studio_pages/{studio_page_uid}/security/groups/{group_uid}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StudioPageGroupSecurity>, Error<types::Error>> {
+            let Self {
+                client,
+                studio_page_uid,
+                group_uid,
+                body,
+            } = self;
+            let studio_page_uid = studio_page_uid.map_err(Error::InvalidRequest)?;
+            let group_uid = group_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::StudioPageGroupSecurityRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/studio_pages/{}/security/groups/{}/",
+                client.baseurl,
+                encode_path(&studio_page_uid.to_string()),
+                encode_path(&group_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_studio_page_group_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientStudioPagesSecurityExt::delete_studio_page_group_security`]
+    ///
+    /// [`ClientStudioPagesSecurityExt::delete_studio_page_group_security`]: super::ClientStudioPagesSecurityExt::delete_studio_page_group_security
+    #[derive(Debug, Clone)]
+    pub struct DeleteStudioPageGroupSecurity<'a> {
+        client: &'a super::Client,
+        studio_page_uid: Result<saas_admin_runtime::PathSegment, String>,
+        group_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DeleteStudioPageGroupSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                studio_page_uid: Err("studio_page_uid was not initialized".to_string()),
+                group_uid: Err("group_uid was not initialized".to_string()),
+            }
+        }
+        pub fn studio_page_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.studio_page_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for studio_page_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn group_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.group_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for group_uid failed".to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/studio_pages/{studio_page_uid}/security/groups/{group_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                studio_page_uid,
+                group_uid,
+            } = self;
+            let studio_page_uid = studio_page_uid.map_err(Error::InvalidRequest)?;
+            let group_uid = group_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/studio_pages/{}/security/groups/{}/",
+                client.baseurl,
+                encode_path(&studio_page_uid.to_string()),
+                encode_path(&group_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_studio_page_group_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientCodeEditorPagesSecurityExt::list_code_editor_page_user_security`]
+    ///
+    /// [`ClientCodeEditorPagesSecurityExt::list_code_editor_page_user_security`]: super::ClientCodeEditorPagesSecurityExt::list_code_editor_page_user_security
+    #[derive(Debug, Clone)]
+    pub struct ListCodeEditorPageUserSecurity<'a> {
+        client: &'a super::Client,
+        page_slug: Result<saas_admin_runtime::PathSegment, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListCodeEditorPageUserSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                page_slug: Err("page_slug was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn page_slug<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.page_slug = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for page_slug failed".to_string()
+            });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/code_editor_pages/{page_slug}/security/users/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CodeEditorPageUserSecurityList>, Error<types::Error>>
+        {
+            let Self {
+                client,
+                page_slug,
+                limit,
+                offset,
+            } = self;
+            let page_slug = page_slug.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/code_editor_pages/{}/security/users/",
+                client.baseurl,
+                encode_path(&page_slug.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_code_editor_page_user_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientCodeEditorPagesSecurityExt::create_code_editor_page_user_security`]
+    ///
+    /// [`ClientCodeEditorPagesSecurityExt::create_code_editor_page_user_security`]: super::ClientCodeEditorPagesSecurityExt::create_code_editor_page_user_security
+    #[derive(Debug, Clone)]
+    pub struct CreateCodeEditorPageUserSecurity<'a> {
+        client: &'a super::Client,
+        page_slug: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::CodeEditorPageUserSecurityRequest, String>,
+    }
+    impl<'a> CreateCodeEditorPageUserSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                page_slug: Err("page_slug was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn page_slug<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.page_slug = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for page_slug failed".to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CodeEditorPageUserSecurityRequest>,
+            <V as std::convert::TryInto<types::CodeEditorPageUserSecurityRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `CodeEditorPageUserSecurityRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CodeEditorPageUserSecurityRequest,
+            ) -> types::builder::CodeEditorPageUserSecurityRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/code_editor_pages/{page_slug}/security/users/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CodeEditorPageUserSecurity>, Error<types::Error>> {
+            let Self {
+                client,
+                page_slug,
+                body,
+            } = self;
+            let page_slug = page_slug.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CodeEditorPageUserSecurityRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/code_editor_pages/{}/security/users/",
+                client.baseurl,
+                encode_path(&page_slug.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_code_editor_page_user_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientCodeEditorPagesSecurityExt::get_code_editor_page_user_security`]
+    ///
+    /// [`ClientCodeEditorPagesSecurityExt::get_code_editor_page_user_security`]: super::ClientCodeEditorPagesSecurityExt::get_code_editor_page_user_security
+    #[derive(Debug, Clone)]
+    pub struct GetCodeEditorPageUserSecurity<'a> {
+        client: &'a super::Client,
+        page_slug: Result<saas_admin_runtime::PathSegment, String>,
+        username: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetCodeEditorPageUserSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                page_slug: Err("page_slug was not initialized".to_string()),
+                username: Err("username was not initialized".to_string()),
+            }
+        }
+        pub fn page_slug<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.page_slug = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for page_slug failed".to_string()
+            });
+            self
+        }
+        pub fn username<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.username = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for username failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/code_editor_pages/{page_slug}/security/users/{username}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CodeEditorPageUserSecurity>, Error<types::Error>> {
+            let Self {
+                client,
+                page_slug,
+                username,
+            } = self;
+            let page_slug = page_slug.map_err(Error::InvalidRequest)?;
+            let username = username.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/code_editor_pages/{}/security/users/{}/",
+                client.baseurl,
+                encode_path(&page_slug.to_string()),
+                encode_path(&username.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_code_editor_page_user_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientCodeEditorPagesSecurityExt::update_code_editor_page_user_security`]
+    ///
+    /// [`ClientCodeEditorPagesSecurityExt::update_code_editor_page_user_security`]: super::ClientCodeEditorPagesSecurityExt::update_code_editor_page_user_security
+    #[derive(Debug, Clone)]
+    pub struct UpdateCodeEditorPageUserSecurity<'a> {
+        client: &'a super::Client,
+        page_slug: Result<saas_admin_runtime::PathSegment, String>,
+        username: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::CodeEditorPageUserSecurityRequest, String>,
+    }
+    impl<'a> UpdateCodeEditorPageUserSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                page_slug: Err("page_slug was not initialized".to_string()),
+                username: Err("username was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn page_slug<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.page_slug = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for page_slug failed".to_string()
+            });
+            self
+        }
+        pub fn username<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.username = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for username failed".to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CodeEditorPageUserSecurityRequest>,
+            <V as std::convert::TryInto<types::CodeEditorPageUserSecurityRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `CodeEditorPageUserSecurityRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CodeEditorPageUserSecurityRequest,
+            ) -> types::builder::CodeEditorPageUserSecurityRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/code_editor_pages/{page_slug}/security/users/{username}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CodeEditorPageUserSecurity>, Error<types::Error>> {
+            let Self {
+                client,
+                page_slug,
+                username,
+                body,
+            } = self;
+            let page_slug = page_slug.map_err(Error::InvalidRequest)?;
+            let username = username.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CodeEditorPageUserSecurityRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/code_editor_pages/{}/security/users/{}/",
+                client.baseurl,
+                encode_path(&page_slug.to_string()),
+                encode_path(&username.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_code_editor_page_user_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientCodeEditorPagesSecurityExt::delete_code_editor_page_user_security`]
+    ///
+    /// [`ClientCodeEditorPagesSecurityExt::delete_code_editor_page_user_security`]: super::ClientCodeEditorPagesSecurityExt::delete_code_editor_page_user_security
+    #[derive(Debug, Clone)]
+    pub struct DeleteCodeEditorPageUserSecurity<'a> {
+        client: &'a super::Client,
+        page_slug: Result<saas_admin_runtime::PathSegment, String>,
+        username: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DeleteCodeEditorPageUserSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                page_slug: Err("page_slug was not initialized".to_string()),
+                username: Err("username was not initialized".to_string()),
+            }
+        }
+        pub fn page_slug<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.page_slug = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for page_slug failed".to_string()
+            });
+            self
+        }
+        pub fn username<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.username = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for username failed".to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/code_editor_pages/{page_slug}/security/users/{username}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                page_slug,
+                username,
+            } = self;
+            let page_slug = page_slug.map_err(Error::InvalidRequest)?;
+            let username = username.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/code_editor_pages/{}/security/users/{}/",
+                client.baseurl,
+                encode_path(&page_slug.to_string()),
+                encode_path(&username.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_code_editor_page_user_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientCodeEditorPagesSecurityExt::list_code_editor_page_group_security`]
+    ///
+    /// [`ClientCodeEditorPagesSecurityExt::list_code_editor_page_group_security`]: super::ClientCodeEditorPagesSecurityExt::list_code_editor_page_group_security
+    #[derive(Debug, Clone)]
+    pub struct ListCodeEditorPageGroupSecurity<'a> {
+        client: &'a super::Client,
+        page_slug: Result<saas_admin_runtime::PathSegment, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListCodeEditorPageGroupSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                page_slug: Err("page_slug was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn page_slug<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.page_slug = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for page_slug failed".to_string()
+            });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/code_editor_pages/{page_slug}/security/groups/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CodeEditorPageGroupSecurityList>, Error<types::Error>>
+        {
+            let Self {
+                client,
+                page_slug,
+                limit,
+                offset,
+            } = self;
+            let page_slug = page_slug.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/code_editor_pages/{}/security/groups/",
+                client.baseurl,
+                encode_path(&page_slug.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_code_editor_page_group_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientCodeEditorPagesSecurityExt::create_code_editor_page_group_security`]
+    ///
+    /// [`ClientCodeEditorPagesSecurityExt::create_code_editor_page_group_security`]: super::ClientCodeEditorPagesSecurityExt::create_code_editor_page_group_security
+    #[derive(Debug, Clone)]
+    pub struct CreateCodeEditorPageGroupSecurity<'a> {
+        client: &'a super::Client,
+        page_slug: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::CodeEditorPageGroupSecurityRequest, String>,
+    }
+    impl<'a> CreateCodeEditorPageGroupSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                page_slug: Err("page_slug was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn page_slug<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.page_slug = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for page_slug failed".to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CodeEditorPageGroupSecurityRequest>,
+            <V as std::convert::TryInto<types::CodeEditorPageGroupSecurityRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `CodeEditorPageGroupSecurityRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CodeEditorPageGroupSecurityRequest,
+            ) -> types::builder::CodeEditorPageGroupSecurityRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/code_editor_pages/{page_slug}/security/groups/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CodeEditorPageGroupSecurity>, Error<types::Error>>
+        {
+            let Self {
+                client,
+                page_slug,
+                body,
+            } = self;
+            let page_slug = page_slug.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CodeEditorPageGroupSecurityRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/code_editor_pages/{}/security/groups/",
+                client.baseurl,
+                encode_path(&page_slug.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_code_editor_page_group_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientCodeEditorPagesSecurityExt::get_code_editor_page_group_security`]
+    ///
+    /// [`ClientCodeEditorPagesSecurityExt::get_code_editor_page_group_security`]: super::ClientCodeEditorPagesSecurityExt::get_code_editor_page_group_security
+    #[derive(Debug, Clone)]
+    pub struct GetCodeEditorPageGroupSecurity<'a> {
+        client: &'a super::Client,
+        page_slug: Result<saas_admin_runtime::PathSegment, String>,
+        group_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetCodeEditorPageGroupSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                page_slug: Err("page_slug was not initialized".to_string()),
+                group_uid: Err("group_uid was not initialized".to_string()),
+            }
+        }
+        pub fn page_slug<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.page_slug = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for page_slug failed".to_string()
+            });
+            self
+        }
+        pub fn group_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.group_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for group_uid failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/code_editor_pages/{page_slug}/security/groups/{group_uid}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CodeEditorPageGroupSecurity>, Error<types::Error>>
+        {
+            let Self {
+                client,
+                page_slug,
+                group_uid,
+            } = self;
+            let page_slug = page_slug.map_err(Error::InvalidRequest)?;
+            let group_uid = group_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/code_editor_pages/{}/security/groups/{}/",
+                client.baseurl,
+                encode_path(&page_slug.to_string()),
+                encode_path(&group_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_code_editor_page_group_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientCodeEditorPagesSecurityExt::update_code_editor_page_group_security`]
+    ///
+    /// [`ClientCodeEditorPagesSecurityExt::update_code_editor_page_group_security`]: super::ClientCodeEditorPagesSecurityExt::update_code_editor_page_group_security
+    #[derive(Debug, Clone)]
+    pub struct UpdateCodeEditorPageGroupSecurity<'a> {
+        client: &'a super::Client,
+        page_slug: Result<saas_admin_runtime::PathSegment, String>,
+        group_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::CodeEditorPageGroupSecurityRequest, String>,
+    }
+    impl<'a> UpdateCodeEditorPageGroupSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                page_slug: Err("page_slug was not initialized".to_string()),
+                group_uid: Err("group_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn page_slug<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.page_slug = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for page_slug failed".to_string()
+            });
+            self
+        }
+        pub fn group_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.group_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for group_uid failed".to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CodeEditorPageGroupSecurityRequest>,
+            <V as std::convert::TryInto<types::CodeEditorPageGroupSecurityRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `CodeEditorPageGroupSecurityRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CodeEditorPageGroupSecurityRequest,
+            ) -> types::builder::CodeEditorPageGroupSecurityRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/code_editor_pages/{page_slug}/security/groups/{group_uid}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CodeEditorPageGroupSecurity>, Error<types::Error>>
+        {
+            let Self {
+                client,
+                page_slug,
+                group_uid,
+                body,
+            } = self;
+            let page_slug = page_slug.map_err(Error::InvalidRequest)?;
+            let group_uid = group_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CodeEditorPageGroupSecurityRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/code_editor_pages/{}/security/groups/{}/",
+                client.baseurl,
+                encode_path(&page_slug.to_string()),
+                encode_path(&group_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_code_editor_page_group_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientCodeEditorPagesSecurityExt::delete_code_editor_page_group_security`]
+    ///
+    /// [`ClientCodeEditorPagesSecurityExt::delete_code_editor_page_group_security`]: super::ClientCodeEditorPagesSecurityExt::delete_code_editor_page_group_security
+    #[derive(Debug, Clone)]
+    pub struct DeleteCodeEditorPageGroupSecurity<'a> {
+        client: &'a super::Client,
+        page_slug: Result<saas_admin_runtime::PathSegment, String>,
+        group_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DeleteCodeEditorPageGroupSecurity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                page_slug: Err("page_slug was not initialized".to_string()),
+                group_uid: Err("group_uid was not initialized".to_string()),
+            }
+        }
+        pub fn page_slug<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.page_slug = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for page_slug failed".to_string()
+            });
+            self
+        }
+        pub fn group_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.group_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for group_uid failed".to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/code_editor_pages/{page_slug}/security/groups/{group_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                page_slug,
+                group_uid,
+            } = self;
+            let page_slug = page_slug.map_err(Error::InvalidRequest)?;
+            let group_uid = group_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/code_editor_pages/{}/security/groups/{}/",
+                client.baseurl,
+                encode_path(&page_slug.to_string()),
+                encode_path(&group_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_code_editor_page_group_security",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
 }
 /// Items consumers will typically use such as the Client and
 /// extension traits.
 pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
+    pub use super::ClientApiKeysExt;
+    pub use super::ClientAssetsExt;
+    pub use super::ClientCodeEditorPagesSecurityExt;
+    pub use super::ClientDatasetSecurityExt;
+    pub use super::ClientDatasourceConnectionSecurityExt;
+    pub use super::ClientStudioPagesSecurityExt;
     pub use super::ClientUserGroupsExt;
+    pub use super::ClientUsersExt;
 }

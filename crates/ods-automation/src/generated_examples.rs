@@ -23,6 +23,220 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
         "DELETE",
         "/groups/{group_uid}/users/{username}/",
     ),
+    ("list_users", "GET", "/users/"),
+    ("get_user", "GET", "/users/{username}/"),
+    ("update_user", "PUT", "/users/{username}/"),
+    ("delete_user", "DELETE", "/users/{username}/"),
+    ("export_users", "GET", "/users/export/"),
+    ("invite_users", "POST", "/users/invite/"),
+    ("provision_users", "POST", "/users/provision/"),
+    ("list_api_keys", "GET", "/apikeys/"),
+    ("create_api_key", "POST", "/apikeys/"),
+    ("get_api_key", "GET", "/apikeys/{apikey_uid}/"),
+    ("update_api_key", "PUT", "/apikeys/{apikey_uid}/"),
+    ("revoke_api_key", "POST", "/apikeys/{apikey_uid}/revoke/"),
+    ("search_api_key", "POST", "/apikeys/search_key/"),
+    ("list_images", "GET", "/medias/images/"),
+    (
+        "list_dataset_user_security",
+        "GET",
+        "/datasets/{dataset_uid}/security/users/",
+    ),
+    (
+        "create_dataset_user_security",
+        "POST",
+        "/datasets/{dataset_uid}/security/users/",
+    ),
+    (
+        "get_dataset_user_security",
+        "GET",
+        "/datasets/{dataset_uid}/security/users/{username}/",
+    ),
+    (
+        "update_dataset_user_security",
+        "PUT",
+        "/datasets/{dataset_uid}/security/users/{username}/",
+    ),
+    (
+        "delete_dataset_user_security",
+        "DELETE",
+        "/datasets/{dataset_uid}/security/users/{username}/",
+    ),
+    (
+        "list_dataset_group_security",
+        "GET",
+        "/datasets/{dataset_uid}/security/groups/",
+    ),
+    (
+        "create_dataset_group_security",
+        "POST",
+        "/datasets/{dataset_uid}/security/groups/",
+    ),
+    (
+        "get_dataset_group_security",
+        "GET",
+        "/datasets/{dataset_uid}/security/groups/{group_uid}/",
+    ),
+    (
+        "update_dataset_group_security",
+        "PUT",
+        "/datasets/{dataset_uid}/security/groups/{group_uid}/",
+    ),
+    (
+        "delete_dataset_group_security",
+        "DELETE",
+        "/datasets/{dataset_uid}/security/groups/{group_uid}/",
+    ),
+    (
+        "list_datasource_connection_user_security",
+        "GET",
+        "/datasource_connections/{connection_uid}/security/users/",
+    ),
+    (
+        "create_datasource_connection_user_security",
+        "POST",
+        "/datasource_connections/{connection_uid}/security/users/",
+    ),
+    (
+        "get_datasource_connection_user_security",
+        "GET",
+        "/datasource_connections/{connection_uid}/security/users/{username}/",
+    ),
+    (
+        "update_datasource_connection_user_security",
+        "PUT",
+        "/datasource_connections/{connection_uid}/security/users/{username}/",
+    ),
+    (
+        "delete_datasource_connection_user_security",
+        "DELETE",
+        "/datasource_connections/{connection_uid}/security/users/{username}/",
+    ),
+    (
+        "list_datasource_connection_group_security",
+        "GET",
+        "/datasource_connections/{connection_uid}/security/groups/",
+    ),
+    (
+        "create_datasource_connection_group_security",
+        "POST",
+        "/datasource_connections/{connection_uid}/security/groups/",
+    ),
+    (
+        "get_datasource_connection_group_security",
+        "GET",
+        "/datasource_connections/{connection_uid}/security/groups/{group_uid}/",
+    ),
+    (
+        "update_datasource_connection_group_security",
+        "PUT",
+        "/datasource_connections/{connection_uid}/security/groups/{group_uid}/",
+    ),
+    (
+        "delete_datasource_connection_group_security",
+        "DELETE",
+        "/datasource_connections/{connection_uid}/security/groups/{group_uid}/",
+    ),
+    (
+        "list_studio_page_user_security",
+        "GET",
+        "/studio_pages/{studio_page_uid}/security/users/",
+    ),
+    (
+        "create_studio_page_user_security",
+        "POST",
+        "/studio_pages/{studio_page_uid}/security/users/",
+    ),
+    (
+        "get_studio_page_user_security",
+        "GET",
+        "/studio_pages/{studio_page_uid}/security/users/{username}/",
+    ),
+    (
+        "update_studio_page_user_security",
+        "PUT",
+        "/studio_pages/{studio_page_uid}/security/users/{username}/",
+    ),
+    (
+        "delete_studio_page_user_security",
+        "DELETE",
+        "/studio_pages/{studio_page_uid}/security/users/{username}/",
+    ),
+    (
+        "list_studio_page_group_security",
+        "GET",
+        "/studio_pages/{studio_page_uid}/security/groups/",
+    ),
+    (
+        "create_studio_page_group_security",
+        "POST",
+        "/studio_pages/{studio_page_uid}/security/groups/",
+    ),
+    (
+        "get_studio_page_group_security",
+        "GET",
+        "/studio_pages/{studio_page_uid}/security/groups/{group_uid}/",
+    ),
+    (
+        "update_studio_page_group_security",
+        "PUT",
+        "/studio_pages/{studio_page_uid}/security/groups/{group_uid}/",
+    ),
+    (
+        "delete_studio_page_group_security",
+        "DELETE",
+        "/studio_pages/{studio_page_uid}/security/groups/{group_uid}/",
+    ),
+    (
+        "list_code_editor_page_user_security",
+        "GET",
+        "/code_editor_pages/{page_slug}/security/users/",
+    ),
+    (
+        "create_code_editor_page_user_security",
+        "POST",
+        "/code_editor_pages/{page_slug}/security/users/",
+    ),
+    (
+        "get_code_editor_page_user_security",
+        "GET",
+        "/code_editor_pages/{page_slug}/security/users/{username}/",
+    ),
+    (
+        "update_code_editor_page_user_security",
+        "PUT",
+        "/code_editor_pages/{page_slug}/security/users/{username}/",
+    ),
+    (
+        "delete_code_editor_page_user_security",
+        "DELETE",
+        "/code_editor_pages/{page_slug}/security/users/{username}/",
+    ),
+    (
+        "list_code_editor_page_group_security",
+        "GET",
+        "/code_editor_pages/{page_slug}/security/groups/",
+    ),
+    (
+        "create_code_editor_page_group_security",
+        "POST",
+        "/code_editor_pages/{page_slug}/security/groups/",
+    ),
+    (
+        "get_code_editor_page_group_security",
+        "GET",
+        "/code_editor_pages/{page_slug}/security/groups/{group_uid}/",
+    ),
+    (
+        "update_code_editor_page_group_security",
+        "PUT",
+        "/code_editor_pages/{page_slug}/security/groups/{group_uid}/",
+    ),
+    (
+        "delete_code_editor_page_group_security",
+        "DELETE",
+        "/code_editor_pages/{page_slug}/security/groups/{group_uid}/",
+    ),
 ];
 /// The spec's example body for an operation's response status, as JSON.
 pub fn example(operation_id: &str, status: u16) -> Option<&'static str> {
@@ -229,6 +443,1271 @@ pub fn example(operation_id: &str, status: u16) -> Option<&'static str> {
             )
         }
         ("remove_user_from_user_group", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_users", 200u16) => {
+            Some(
+                "{\"next\":\"https://documentation-resources.opendatasoft.com/api/automation/v1.0/users/?limit=2&offset=2\",\"previous\":null,\"results\":[{\"account_type\":\"global\",\"display_name\":\"louise.data\",\"email\":\"louise.data@example.org\",\"expires_at\":null,\"explore_limits\":{},\"first_name\":\"Louise\",\"gravatar_url\":\"//www.gravatar.com/avatar/6dde1de523fc80569f3dd80548e3eb9c?d=mm&s=80\",\"groups\":[{\"uid\":\"data_stewards\"}],\"identity_providers\":[{\"uid\":\"opendatasoft\"}],\"is_active\":true,\"is_ods\":false,\"joined_at\":\"2023-05-09T07:48:30Z\",\"last_login_at\":\"2025-02-10T08:55:41Z\",\"last_name\":\"Data\",\"last_seen_at\":\"2025-02-10T17:02:12Z\",\"management_limits\":{},\"permissions\":[\"explore_restricted_dataset\",\"edit_domain\"],\"username\":\"louise.data\"},{\"account_type\":\"local\",\"display_name\":\"Julien Martin\",\"email\":\"julien.martin@example.org\",\"expires_at\":\"2025-12-31T23:59:59Z\",\"explore_limits\":{\"api_calls\":{\"limit\":1000,\"unit\":\"hour\"}},\"first_name\":\"Julien\",\"gravatar_url\":\"//www.gravatar.com/avatar/0f3a9c4be1d27a65c8e0b0a4d1c6e2f7?d=mm&s=80\",\"groups\":[{\"uid\":\"data_stewards\"},{\"uid\":\"city_partners\"}],\"identity_providers\":[{\"uid\":\"opendatasoft\"}],\"is_active\":false,\"is_ods\":false,\"joined_at\":\"2024-09-23T12:10:05Z\",\"last_login_at\":\"2025-01-30T09:13:58Z\",\"last_name\":\"Martin\",\"last_seen_at\":\"2025-01-30T09:14:27Z\",\"management_limits\":{},\"permissions\":[],\"username\":\"jmartin\"}],\"total_count\":31}",
+            )
+        }
+        ("list_users", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_users", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_users", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_user", 200u16) => {
+            Some(
+                "{\"account_type\":\"global\",\"display_name\":\"louise.data\",\"email\":\"louise.data@example.org\",\"expires_at\":null,\"explore_limits\":{\"api_calls\":{\"limit\":50000,\"unit\":\"day\"}},\"first_name\":\"Louise\",\"gravatar_url\":\"//www.gravatar.com/avatar/6dde1de523fc80569f3dd80548e3eb9c?d=mm&s=80\",\"groups\":[{\"uid\":\"data_stewards\"}],\"identity_providers\":[{\"uid\":\"opendatasoft\"}],\"is_active\":true,\"is_ods\":false,\"joined_at\":\"2023-05-09T07:48:30Z\",\"last_login_at\":\"2025-02-10T08:55:41Z\",\"last_name\":\"Data\",\"last_seen_at\":\"2025-02-10T17:02:12Z\",\"management_limits\":{},\"permissions\":[\"explore_restricted_dataset\",\"edit_domain\"],\"username\":\"louise.data\"}",
+            )
+        }
+        ("get_user", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_user", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_user", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_user", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_user", 200u16) => {
+            Some(
+                "{\"account_type\":\"global\",\"display_name\":\"louise.data\",\"email\":\"louise.data@example.org\",\"expires_at\":null,\"explore_limits\":{\"api_calls\":{\"limit\":10000,\"unit\":\"day\"}},\"first_name\":\"Louise\",\"gravatar_url\":\"//www.gravatar.com/avatar/6dde1de523fc80569f3dd80548e3eb9c?d=mm&s=80\",\"groups\":[{\"uid\":\"data_stewards\"},{\"uid\":\"city_partners\"}],\"identity_providers\":[{\"uid\":\"opendatasoft\"}],\"is_active\":true,\"is_ods\":false,\"joined_at\":\"2023-05-09T07:48:30Z\",\"last_login_at\":\"2025-02-10T08:55:41Z\",\"last_name\":\"Data\",\"last_seen_at\":\"2025-02-10T17:02:12Z\",\"management_limits\":{},\"permissions\":[\"explore_restricted_dataset\",\"create_dataset\",\"edit_dataset\"],\"username\":\"louise.data\"}",
+            )
+        }
+        ("update_user", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("update_user", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_user", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_user", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_user", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_user", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_user", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_user", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_user", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("export_users", 200u16) => {
+            Some(
+                "\"username,last_name,first_name,email,date_joined,last_seen,groups,permissions\\nlouise.data,Data,Louise,louise.data@example.org,2023-05-09 07:48:30+00:00,2025-02-10 17:02:12.418205+00:00,Data stewards,explore_restricted_dataset;edit_domain\\njmartin,Martin,Julien,julien.martin@example.org,2024-09-23 12:10:05+00:00,2025-01-30 09:14:27.093311+00:00,Data stewards;City partners,\\n\"",
+            )
+        }
+        ("export_users", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("export_users", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("export_users", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("invite_users", 200u16) => {
+            Some(
+                "{\"0\":{\"data\":{\"account_type\":\"global\",\"display_name\":\"camille.dupont\",\"email\":\"camille.dupont@example.org\",\"expires_at\":null,\"first_name\":\"Camille\",\"groups\":[{\"uid\":\"city_partners\"}],\"is_active\":true,\"is_ods\":false,\"joined_at\":\"2025-02-11T10:30:12Z\",\"last_name\":\"Dupont\",\"permissions\":[\"explore_restricted_dataset\"],\"username\":\"camille.dupont\"},\"status_code\":\"success\"},\"1\":{\"error\":{\"error_code\":\"validation_error\",\"message\":\"Enter a valid email address.\"},\"status_code\":\"error\"}}",
+            )
+        }
+        ("invite_users", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("invite_users", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("invite_users", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("provision_users", 200u16) => {
+            Some(
+                "{\"0\":{\"data\":{\"account_type\":\"linked\",\"display_name\":\"Alice Bernard\",\"email\":\"alice.bernard@example.org\",\"expires_at\":null,\"first_name\":\"Alice\",\"groups\":[{\"uid\":\"data_stewards\"}],\"identity_providers\":[{\"uid\":\"city-sso\"}],\"is_active\":true,\"is_ods\":false,\"joined_at\":\"2025-02-11T10:41:05Z\",\"last_name\":\"Bernard\",\"permissions\":[],\"username\":\"a.bernard\"},\"status_code\":\"success\"},\"1\":{\"error\":{\"error_code\":\"not_found\",\"message\":\"No identity provider with the uid \\\"legacy-ldap\\\" on this domain.\"},\"status_code\":\"error\"}}",
+            )
+        }
+        ("provision_users", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("provision_users", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("provision_users", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_api_keys", 200u16) => {
+            Some(
+                "{\"next\":null,\"previous\":null,\"results\":[{\"created_at\":\"2024-06-03T08:12:44Z\",\"is_revoked\":false,\"key\":\"8ba93848ad673ef4b93accd52e462376489dc50ede406dd7f7bcc8b8\",\"label\":\"Nightly catalog sync\",\"permissions\":[\"edit_dataset\",\"publish_dataset\"],\"revocation_status\":{\"revoked_at\":null},\"uid\":\"ak_7fq2xa\",\"user\":{\"username\":\"louise.data\"}},{\"created_at\":\"2023-10-17T14:05:09Z\",\"is_revoked\":true,\"key\":\"581e3f9240228854957e35babc53c5c459741a1374cd5af528b00c1b\",\"label\":\"Dashboard prototype\",\"permissions\":[\"explore_restricted_dataset\"],\"revocation_status\":{\"revocation_reason\":\"The prototype was shut down.\",\"revoked_at\":\"2024-12-02T16:20:31Z\"},\"uid\":\"ak_k31mzp\",\"user\":{\"username\":\"louise.data\"}}],\"total_count\":2}",
+            )
+        }
+        ("list_api_keys", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_api_keys", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_api_keys", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("create_api_key", 201u16) => {
+            Some(
+                "{\"created_at\":\"2025-02-11T11:02:37Z\",\"is_revoked\":false,\"key\":\"8ba93848ad673ef4b93accd52e462376489dc50ede406dd7f7bcc8b8\",\"label\":\"Nightly catalog sync\",\"permissions\":[\"edit_dataset\",\"publish_dataset\"],\"revocation_status\":{\"revoked_at\":null},\"uid\":\"ak_7fq2xa\",\"user\":{\"username\":\"louise.data\"}}",
+            )
+        }
+        ("create_api_key", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("create_api_key", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("create_api_key", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("create_api_key", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_api_key", 200u16) => {
+            Some(
+                "{\"created_at\":\"2024-06-03T08:12:44Z\",\"is_revoked\":false,\"key\":\"8ba93848ad673ef4b93accd52e462376489dc50ede406dd7f7bcc8b8\",\"label\":\"Nightly catalog sync\",\"permissions\":[\"edit_dataset\",\"publish_dataset\"],\"revocation_status\":{\"revoked_at\":null},\"uid\":\"ak_7fq2xa\",\"user\":{\"account_type\":\"global\",\"display_name\":\"louise.data\",\"email\":\"louise.data@example.org\",\"first_name\":\"Louise\",\"groups\":[{\"uid\":\"data_stewards\"}],\"is_active\":true,\"is_ods\":false,\"joined_at\":\"2023-05-09T07:48:30Z\",\"last_name\":\"Data\",\"permissions\":[\"explore_restricted_dataset\",\"edit_domain\"],\"username\":\"louise.data\"}}",
+            )
+        }
+        ("get_api_key", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_api_key", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_api_key", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_api_key", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_api_key", 200u16) => {
+            Some(
+                "{\"created_at\":\"2024-06-03T08:12:44Z\",\"is_revoked\":false,\"key\":\"8ba93848ad673ef4b93accd52e462376489dc50ede406dd7f7bcc8b8\",\"label\":\"Nightly catalog sync (read only)\",\"permissions\":[\"explore_restricted_dataset\"],\"revocation_status\":{\"revoked_at\":null},\"uid\":\"ak_7fq2xa\",\"user\":{\"username\":\"louise.data\"}}",
+            )
+        }
+        ("update_api_key", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("update_api_key", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_api_key", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_api_key", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_api_key", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("revoke_api_key", 200u16) => {
+            Some(
+                "{\"created_at\":\"2024-06-03T08:12:44Z\",\"is_revoked\":true,\"key\":\"8ba93848ad673ef4b93accd52e462376489dc50ede406dd7f7bcc8b8\",\"label\":\"Nightly catalog sync\",\"permissions\":[\"edit_dataset\",\"publish_dataset\"],\"revocation_status\":{\"revocation_reason\":\"Pasted in a public issue tracker.\",\"revoked_at\":\"2025-02-11T11:15:48Z\"},\"uid\":\"ak_7fq2xa\",\"user\":{\"username\":\"louise.data\"}}",
+            )
+        }
+        ("revoke_api_key", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("revoke_api_key", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("revoke_api_key", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("revoke_api_key", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("search_api_key", 200u16) => {
+            Some(
+                "{\"found\":true,\"result\":{\"created_at\":\"2023-10-17T14:05:09Z\",\"is_revoked\":true,\"key\":\"581e3f9240228854957e35babc53c5c459741a1374cd5af528b00c1b\",\"label\":\"Dashboard prototype\",\"permissions\":[\"explore_restricted_dataset\"],\"revocation_status\":{\"revocation_reason\":\"The prototype was shut down.\",\"revoked_at\":\"2024-12-02T16:20:31Z\"},\"uid\":\"ak_k31mzp\",\"user\":{\"username\":\"jmartin\"}}}",
+            )
+        }
+        ("search_api_key", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("search_api_key", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("search_api_key", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("search_api_key", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_images", 200u16) => {
+            Some(
+                "{\"next\":\"https://documentation-resources.opendatasoft.com/api/automation/v1.0/medias/images/?limit=2&offset=2\",\"previous\":null,\"results\":[{\"url\":\"/assets/theme_image/city-logo.svg\"},{\"url\":\"/assets/theme_image/homepage-banner.jpg\"}],\"total_count\":3}",
+            )
+        }
+        ("list_images", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_images", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_images", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_dataset_user_security", 200u16) => {
+            Some(
+                "{\"next\":\"https://documentation-resources.opendatasoft.com/api/automation/v1.0/datasets/da_qf2hyt/security/users/?limit=2&offset=2\",\"previous\":null,\"results\":[{\"permissions\":[\"explore_restricted_dataset\"],\"security\":{\"api_calls_quota\":{\"limit\":5000,\"unit\":\"day\"},\"filter_query\":\"year >= 2020\",\"is_data_visible\":true,\"visible_fields\":[\"year\",\"state_name\",\"county_name\",\"population\"]},\"user\":{\"username\":\"louise.data\"}},{\"permissions\":[\"edit_dataset\",\"publish_dataset\",\"manage_dataset\"],\"security\":{\"api_calls_quota\":null,\"filter_query\":\"\",\"is_data_visible\":true,\"visible_fields\":null},\"user\":{\"username\":\"marc.admin\"}}],\"total_count\":5}",
+            )
+        }
+        ("list_dataset_user_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("list_dataset_user_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_dataset_user_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_dataset_user_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("create_dataset_user_security", 201u16) => {
+            Some(
+                "{\"permissions\":[\"explore_restricted_dataset\"],\"security\":{\"api_calls_quota\":{\"limit\":5000,\"unit\":\"day\"},\"filter_query\":\"year >= 2020\",\"is_data_visible\":true,\"visible_fields\":[\"year\",\"state_name\",\"county_name\",\"population\"]},\"user\":{\"username\":\"louise.data\"}}",
+            )
+        }
+        ("create_dataset_user_security", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("create_dataset_user_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("create_dataset_user_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("create_dataset_user_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("create_dataset_user_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_dataset_user_security", 200u16) => {
+            Some(
+                "{\"permissions\":[\"explore_restricted_dataset\"],\"security\":{\"api_calls_quota\":{\"limit\":5000,\"unit\":\"day\"},\"filter_query\":\"year >= 2020\",\"is_data_visible\":true,\"visible_fields\":[\"year\",\"state_name\",\"county_name\",\"population\"]},\"user\":{\"username\":\"louise.data\"}}",
+            )
+        }
+        ("get_dataset_user_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_dataset_user_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_dataset_user_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_dataset_user_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_dataset_user_security", 200u16) => {
+            Some(
+                "{\"permissions\":[\"explore_restricted_dataset\",\"edit_dataset\"],\"security\":{\"api_calls_quota\":{\"limit\":100000,\"unit\":\"month\"},\"filter_query\":\"\",\"is_data_visible\":true,\"visible_fields\":null},\"user\":{\"username\":\"louise.data\"}}",
+            )
+        }
+        ("update_dataset_user_security", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("update_dataset_user_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_dataset_user_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_dataset_user_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_dataset_user_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_dataset_user_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_dataset_user_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_dataset_user_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_dataset_user_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_dataset_group_security", 200u16) => {
+            Some(
+                "{\"next\":null,\"previous\":null,\"results\":[{\"group\":{\"uid\":\"data_stewards\"},\"permissions\":[\"edit_dataset\",\"publish_dataset\"],\"security\":{\"api_calls_quota\":null,\"filter_query\":\"\",\"is_data_visible\":true,\"visible_fields\":null}},{\"group\":{\"uid\":\"city_partners\"},\"permissions\":[\"explore_restricted_dataset\"],\"security\":{\"api_calls_quota\":{\"limit\":1000,\"unit\":\"hour\"},\"filter_query\":\"state_name = \\\"New York\\\"\",\"is_data_visible\":true,\"visible_fields\":[\"year\",\"county_name\",\"population\"]}}],\"total_count\":2}",
+            )
+        }
+        ("list_dataset_group_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("list_dataset_group_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_dataset_group_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_dataset_group_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("create_dataset_group_security", 201u16) => {
+            Some(
+                "{\"group\":{\"uid\":\"data_stewards\"},\"permissions\":[\"edit_dataset\",\"publish_dataset\"],\"security\":{\"api_calls_quota\":null,\"filter_query\":\"\",\"is_data_visible\":true,\"visible_fields\":null}}",
+            )
+        }
+        ("create_dataset_group_security", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("create_dataset_group_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("create_dataset_group_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("create_dataset_group_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("create_dataset_group_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_dataset_group_security", 200u16) => {
+            Some(
+                "{\"group\":{\"uid\":\"data_stewards\"},\"permissions\":[\"edit_dataset\",\"publish_dataset\"],\"security\":{\"api_calls_quota\":null,\"filter_query\":\"\",\"is_data_visible\":true,\"visible_fields\":null}}",
+            )
+        }
+        ("get_dataset_group_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_dataset_group_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_dataset_group_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_dataset_group_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_dataset_group_security", 200u16) => {
+            Some(
+                "{\"group\":{\"uid\":\"data_stewards\"},\"permissions\":[\"edit_dataset\",\"publish_dataset\",\"manage_dataset\"],\"security\":{\"api_calls_quota\":{\"limit\":20000,\"unit\":\"day\"},\"filter_query\":\"\",\"is_data_visible\":true,\"visible_fields\":null}}",
+            )
+        }
+        ("update_dataset_group_security", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("update_dataset_group_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_dataset_group_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_dataset_group_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_dataset_group_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_dataset_group_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_dataset_group_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_dataset_group_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_dataset_group_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_datasource_connection_user_security", 200u16) => {
+            Some(
+                "{\"next\":null,\"previous\":null,\"results\":[{\"permissions\":[\"manage_connection\"],\"user\":{\"username\":\"louise.data\"}},{\"permissions\":[],\"user\":{\"username\":\"jmartin\"}}],\"total_count\":2}",
+            )
+        }
+        ("list_datasource_connection_user_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("list_datasource_connection_user_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_datasource_connection_user_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_datasource_connection_user_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("create_datasource_connection_user_security", 200u16) => {
+            Some(
+                "{\"permissions\":[\"manage_connection\"],\"user\":{\"username\":\"louise.data\"}}",
+            )
+        }
+        ("create_datasource_connection_user_security", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("create_datasource_connection_user_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("create_datasource_connection_user_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("create_datasource_connection_user_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("create_datasource_connection_user_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_datasource_connection_user_security", 200u16) => {
+            Some(
+                "{\"permissions\":[\"manage_connection\"],\"user\":{\"username\":\"louise.data\"}}",
+            )
+        }
+        ("get_datasource_connection_user_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_datasource_connection_user_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_datasource_connection_user_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_datasource_connection_user_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_datasource_connection_user_security", 200u16) => {
+            Some("{\"permissions\":[],\"user\":{\"username\":\"louise.data\"}}")
+        }
+        ("update_datasource_connection_user_security", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("update_datasource_connection_user_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_datasource_connection_user_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_datasource_connection_user_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_datasource_connection_user_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_datasource_connection_user_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_datasource_connection_user_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_datasource_connection_user_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_datasource_connection_user_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_datasource_connection_group_security", 200u16) => {
+            Some(
+                "{\"next\":null,\"previous\":null,\"results\":[{\"group\":{\"uid\":\"data_stewards\"},\"permissions\":[\"manage_connection\"]},{\"group\":{\"uid\":\"city_partners\"},\"permissions\":[]}],\"total_count\":2}",
+            )
+        }
+        ("list_datasource_connection_group_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("list_datasource_connection_group_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_datasource_connection_group_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_datasource_connection_group_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("create_datasource_connection_group_security", 200u16) => {
+            Some(
+                "{\"group\":{\"uid\":\"data_stewards\"},\"permissions\":[\"manage_connection\"]}",
+            )
+        }
+        ("create_datasource_connection_group_security", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("create_datasource_connection_group_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("create_datasource_connection_group_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("create_datasource_connection_group_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("create_datasource_connection_group_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_datasource_connection_group_security", 200u16) => {
+            Some(
+                "{\"group\":{\"uid\":\"data_stewards\"},\"permissions\":[\"manage_connection\"]}",
+            )
+        }
+        ("get_datasource_connection_group_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_datasource_connection_group_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_datasource_connection_group_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_datasource_connection_group_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_datasource_connection_group_security", 200u16) => {
+            Some("{\"group\":{\"uid\":\"data_stewards\"},\"permissions\":[]}")
+        }
+        ("update_datasource_connection_group_security", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("update_datasource_connection_group_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_datasource_connection_group_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_datasource_connection_group_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_datasource_connection_group_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_datasource_connection_group_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_datasource_connection_group_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_datasource_connection_group_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_datasource_connection_group_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_studio_page_user_security", 200u16) => {
+            Some(
+                "{\"next\":null,\"previous\":null,\"results\":[{\"permissions\":[\"edit_page\"],\"user\":{\"username\":\"louise.data\"}},{\"permissions\":[],\"user\":{\"username\":\"jmartin\"}}],\"total_count\":2}",
+            )
+        }
+        ("list_studio_page_user_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("list_studio_page_user_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_studio_page_user_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_studio_page_user_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("create_studio_page_user_security", 200u16) => {
+            Some("{\"permissions\":[],\"user\":{\"username\":\"louise.data\"}}")
+        }
+        ("create_studio_page_user_security", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("create_studio_page_user_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("create_studio_page_user_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("create_studio_page_user_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("create_studio_page_user_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_studio_page_user_security", 200u16) => {
+            Some(
+                "{\"permissions\":[\"edit_page\"],\"user\":{\"username\":\"louise.data\"}}",
+            )
+        }
+        ("get_studio_page_user_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_studio_page_user_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_studio_page_user_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_studio_page_user_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_studio_page_user_security", 200u16) => {
+            Some(
+                "{\"permissions\":[\"edit_page\"],\"user\":{\"username\":\"louise.data\"}}",
+            )
+        }
+        ("update_studio_page_user_security", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("update_studio_page_user_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_studio_page_user_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_studio_page_user_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_studio_page_user_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_studio_page_user_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_studio_page_user_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_studio_page_user_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_studio_page_user_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_studio_page_group_security", 200u16) => {
+            Some(
+                "{\"next\":null,\"previous\":null,\"results\":[{\"group\":{\"uid\":\"data_stewards\"},\"permissions\":[\"edit_page\"]},{\"group\":{\"uid\":\"city_partners\"},\"permissions\":[]}],\"total_count\":2}",
+            )
+        }
+        ("list_studio_page_group_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("list_studio_page_group_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_studio_page_group_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_studio_page_group_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("create_studio_page_group_security", 200u16) => {
+            Some(
+                "{\"group\":{\"uid\":\"data_stewards\"},\"permissions\":[\"edit_page\"]}",
+            )
+        }
+        ("create_studio_page_group_security", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("create_studio_page_group_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("create_studio_page_group_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("create_studio_page_group_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("create_studio_page_group_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_studio_page_group_security", 200u16) => {
+            Some(
+                "{\"group\":{\"uid\":\"data_stewards\"},\"permissions\":[\"edit_page\"]}",
+            )
+        }
+        ("get_studio_page_group_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_studio_page_group_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_studio_page_group_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_studio_page_group_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_studio_page_group_security", 200u16) => {
+            Some("{\"group\":{\"uid\":\"data_stewards\"},\"permissions\":[]}")
+        }
+        ("update_studio_page_group_security", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("update_studio_page_group_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_studio_page_group_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_studio_page_group_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_studio_page_group_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_studio_page_group_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_studio_page_group_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_studio_page_group_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_studio_page_group_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_code_editor_page_user_security", 200u16) => {
+            Some(
+                "{\"next\":null,\"previous\":null,\"results\":[{\"permissions\":[\"edit_page\",\"manage_page\"],\"user\":{\"username\":\"louise.data\"}},{\"permissions\":[],\"user\":{\"username\":\"jmartin\"}}],\"total_count\":2}",
+            )
+        }
+        ("list_code_editor_page_user_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("list_code_editor_page_user_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_code_editor_page_user_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_code_editor_page_user_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("create_code_editor_page_user_security", 200u16) => {
+            Some(
+                "{\"permissions\":[\"edit_page\"],\"user\":{\"username\":\"louise.data\"}}",
+            )
+        }
+        ("create_code_editor_page_user_security", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("create_code_editor_page_user_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("create_code_editor_page_user_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("create_code_editor_page_user_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("create_code_editor_page_user_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_code_editor_page_user_security", 200u16) => {
+            Some(
+                "{\"permissions\":[\"edit_page\"],\"user\":{\"username\":\"louise.data\"}}",
+            )
+        }
+        ("get_code_editor_page_user_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_code_editor_page_user_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_code_editor_page_user_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_code_editor_page_user_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_code_editor_page_user_security", 200u16) => {
+            Some(
+                "{\"permissions\":[\"edit_page\",\"manage_page\"],\"user\":{\"username\":\"louise.data\"}}",
+            )
+        }
+        ("update_code_editor_page_user_security", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("update_code_editor_page_user_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_code_editor_page_user_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_code_editor_page_user_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_code_editor_page_user_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_code_editor_page_user_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_code_editor_page_user_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_code_editor_page_user_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_code_editor_page_user_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_code_editor_page_group_security", 200u16) => {
+            Some(
+                "{\"next\":null,\"previous\":null,\"results\":[{\"group\":{\"uid\":\"data_stewards\"},\"permissions\":[\"edit_page\",\"manage_page\"]},{\"group\":{\"uid\":\"city_partners\"},\"permissions\":[\"edit_page\"]}],\"total_count\":2}",
+            )
+        }
+        ("list_code_editor_page_group_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("list_code_editor_page_group_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_code_editor_page_group_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_code_editor_page_group_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("create_code_editor_page_group_security", 200u16) => {
+            Some(
+                "{\"group\":{\"uid\":\"data_stewards\"},\"permissions\":[\"edit_page\",\"manage_page\"]}",
+            )
+        }
+        ("create_code_editor_page_group_security", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("create_code_editor_page_group_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("create_code_editor_page_group_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("create_code_editor_page_group_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("create_code_editor_page_group_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_code_editor_page_group_security", 200u16) => {
+            Some(
+                "{\"group\":{\"uid\":\"data_stewards\"},\"permissions\":[\"edit_page\",\"manage_page\"]}",
+            )
+        }
+        ("get_code_editor_page_group_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_code_editor_page_group_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_code_editor_page_group_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_code_editor_page_group_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_code_editor_page_group_security", 200u16) => {
+            Some(
+                "{\"group\":{\"uid\":\"data_stewards\"},\"permissions\":[\"edit_page\"]}",
+            )
+        }
+        ("update_code_editor_page_group_security", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("update_code_editor_page_group_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_code_editor_page_group_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_code_editor_page_group_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_code_editor_page_group_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_code_editor_page_group_security", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_code_editor_page_group_security", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_code_editor_page_group_security", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_code_editor_page_group_security", 429u16) => {
             Some(
                 "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
             )

@@ -58,9 +58,589 @@ impl crate::Ods {
     ) -> ods_automation::builder::RemoveUserFromUserGroup<'_> {
         self.client.remove_user_from_user_group()
     }
+    /// List the users of the portal.
+    ///
+    /// `GET /users/`: see [`ods_automation::builder::ListUsers`] for its parameters.
+    pub fn list_users(&self) -> ods_automation::builder::ListUsers<'_> {
+        self.client.list_users()
+    }
+    /// Get one user.
+    ///
+    /// `GET /users/{username}/`: see [`ods_automation::builder::GetUser`] for its parameters.
+    pub fn get_user(&self) -> ods_automation::builder::GetUser<'_> {
+        self.client.get_user()
+    }
+    /// Replace the settings of a user.
+    ///
+    /// `PUT /users/{username}/`: see [`ods_automation::builder::UpdateUser`] for its parameters.
+    pub fn update_user(&self) -> ods_automation::builder::UpdateUser<'_> {
+        self.client.update_user()
+    }
+    /// Remove a user from the portal.
+    ///
+    /// `DELETE /users/{username}/`: see [`ods_automation::builder::DeleteUser`] for its parameters.
+    pub fn delete_user(&self) -> ods_automation::builder::DeleteUser<'_> {
+        self.client.delete_user()
+    }
+    /// Export the users of the portal as CSV.
+    ///
+    /// `GET /users/export/`: see [`ods_automation::builder::ExportUsers`] for its parameters.
+    pub fn export_users(&self) -> ods_automation::builder::ExportUsers<'_> {
+        self.client.export_users()
+    }
+    /// Invite several people to the portal at once.
+    ///
+    /// `POST /users/invite/`: see [`ods_automation::builder::InviteUsers`] for its parameters.
+    pub fn invite_users(&self) -> ods_automation::builder::InviteUsers<'_> {
+        self.client.invite_users()
+    }
+    /// Create several accounts through an identity provider at once.
+    ///
+    /// `POST /users/provision/`: see [`ods_automation::builder::ProvisionUsers`] for its parameters.
+    pub fn provision_users(&self) -> ods_automation::builder::ProvisionUsers<'_> {
+        self.client.provision_users()
+    }
+    /// List one's API keys.
+    ///
+    /// `GET /apikeys/`: see [`ods_automation::builder::ListApiKeys`] for its parameters.
+    pub fn list_api_keys(&self) -> ods_automation::builder::ListApiKeys<'_> {
+        self.client.list_api_keys()
+    }
+    /// Create an API key.
+    ///
+    /// `POST /apikeys/`: see [`ods_automation::builder::CreateApiKey`] for its parameters.
+    pub fn create_api_key(&self) -> ods_automation::builder::CreateApiKey<'_> {
+        self.client.create_api_key()
+    }
+    /// Get one API key.
+    ///
+    /// `GET /apikeys/{apikey_uid}/`: see [`ods_automation::builder::GetApiKey`] for its parameters.
+    pub fn get_api_key(&self) -> ods_automation::builder::GetApiKey<'_> {
+        self.client.get_api_key()
+    }
+    /// Replace the label and permissions of an API key.
+    ///
+    /// `PUT /apikeys/{apikey_uid}/`: see [`ods_automation::builder::UpdateApiKey`] for its parameters.
+    pub fn update_api_key(&self) -> ods_automation::builder::UpdateApiKey<'_> {
+        self.client.update_api_key()
+    }
+    /// Revoke an API key.
+    ///
+    /// `POST /apikeys/{apikey_uid}/revoke/`: see [`ods_automation::builder::RevokeApiKey`] for its parameters.
+    pub fn revoke_api_key(&self) -> ods_automation::builder::RevokeApiKey<'_> {
+        self.client.revoke_api_key()
+    }
+    /// Look up an API key by its value.
+    ///
+    /// `POST /apikeys/search_key/`: see [`ods_automation::builder::SearchApiKey`] for its parameters.
+    pub fn search_api_key(&self) -> ods_automation::builder::SearchApiKey<'_> {
+        self.client.search_api_key()
+    }
+    /// List the portal's image assets.
+    ///
+    /// `GET /medias/images/`: see [`ods_automation::builder::ListImages`] for its parameters.
+    pub fn list_images(&self) -> ods_automation::builder::ListImages<'_> {
+        self.client.list_images()
+    }
+    /// List the user rulesets of a dataset.
+    ///
+    /// `GET /datasets/{dataset_uid}/security/users/`: see [`ods_automation::builder::ListDatasetUserSecurity`] for its parameters.
+    pub fn list_dataset_user_security(
+        &self,
+    ) -> ods_automation::builder::ListDatasetUserSecurity<'_> {
+        self.client.list_dataset_user_security()
+    }
+    /// Create the ruleset of a user on a dataset.
+    ///
+    /// `POST /datasets/{dataset_uid}/security/users/`: see [`ods_automation::builder::CreateDatasetUserSecurity`] for its parameters.
+    pub fn create_dataset_user_security(
+        &self,
+    ) -> ods_automation::builder::CreateDatasetUserSecurity<'_> {
+        self.client.create_dataset_user_security()
+    }
+    /// Get the ruleset of a user on a dataset.
+    ///
+    /// `GET /datasets/{dataset_uid}/security/users/{username}/`: see [`ods_automation::builder::GetDatasetUserSecurity`] for its parameters.
+    pub fn get_dataset_user_security(&self) -> ods_automation::builder::GetDatasetUserSecurity<'_> {
+        self.client.get_dataset_user_security()
+    }
+    /// Replace the ruleset of a user on a dataset.
+    ///
+    /// `PUT /datasets/{dataset_uid}/security/users/{username}/`: see [`ods_automation::builder::UpdateDatasetUserSecurity`] for its parameters.
+    pub fn update_dataset_user_security(
+        &self,
+    ) -> ods_automation::builder::UpdateDatasetUserSecurity<'_> {
+        self.client.update_dataset_user_security()
+    }
+    /// Delete the ruleset of a user on a dataset.
+    ///
+    /// `DELETE /datasets/{dataset_uid}/security/users/{username}/`: see [`ods_automation::builder::DeleteDatasetUserSecurity`] for its parameters.
+    pub fn delete_dataset_user_security(
+        &self,
+    ) -> ods_automation::builder::DeleteDatasetUserSecurity<'_> {
+        self.client.delete_dataset_user_security()
+    }
+    /// List the group rulesets of a dataset.
+    ///
+    /// `GET /datasets/{dataset_uid}/security/groups/`: see [`ods_automation::builder::ListDatasetGroupSecurity`] for its parameters.
+    pub fn list_dataset_group_security(
+        &self,
+    ) -> ods_automation::builder::ListDatasetGroupSecurity<'_> {
+        self.client.list_dataset_group_security()
+    }
+    /// Create the ruleset of a group on a dataset.
+    ///
+    /// `POST /datasets/{dataset_uid}/security/groups/`: see [`ods_automation::builder::CreateDatasetGroupSecurity`] for its parameters.
+    pub fn create_dataset_group_security(
+        &self,
+    ) -> ods_automation::builder::CreateDatasetGroupSecurity<'_> {
+        self.client.create_dataset_group_security()
+    }
+    /// Get the ruleset of a group on a dataset.
+    ///
+    /// `GET /datasets/{dataset_uid}/security/groups/{group_uid}/`: see [`ods_automation::builder::GetDatasetGroupSecurity`] for its parameters.
+    pub fn get_dataset_group_security(
+        &self,
+    ) -> ods_automation::builder::GetDatasetGroupSecurity<'_> {
+        self.client.get_dataset_group_security()
+    }
+    /// Replace the ruleset of a group on a dataset.
+    ///
+    /// `PUT /datasets/{dataset_uid}/security/groups/{group_uid}/`: see [`ods_automation::builder::UpdateDatasetGroupSecurity`] for its parameters.
+    pub fn update_dataset_group_security(
+        &self,
+    ) -> ods_automation::builder::UpdateDatasetGroupSecurity<'_> {
+        self.client.update_dataset_group_security()
+    }
+    /// Delete the ruleset of a group on a dataset.
+    ///
+    /// `DELETE /datasets/{dataset_uid}/security/groups/{group_uid}/`: see [`ods_automation::builder::DeleteDatasetGroupSecurity`] for its parameters.
+    pub fn delete_dataset_group_security(
+        &self,
+    ) -> ods_automation::builder::DeleteDatasetGroupSecurity<'_> {
+        self.client.delete_dataset_group_security()
+    }
+    /// List the user rulesets of a datasource connection.
+    ///
+    /// `GET /datasource_connections/{connection_uid}/security/users/`: see [`ods_automation::builder::ListDatasourceConnectionUserSecurity`] for its parameters.
+    pub fn list_datasource_connection_user_security(
+        &self,
+    ) -> ods_automation::builder::ListDatasourceConnectionUserSecurity<'_> {
+        self.client.list_datasource_connection_user_security()
+    }
+    /// Create the ruleset of a user on a datasource connection.
+    ///
+    /// `POST /datasource_connections/{connection_uid}/security/users/`: see [`ods_automation::builder::CreateDatasourceConnectionUserSecurity`] for its parameters.
+    pub fn create_datasource_connection_user_security(
+        &self,
+    ) -> ods_automation::builder::CreateDatasourceConnectionUserSecurity<'_> {
+        self.client.create_datasource_connection_user_security()
+    }
+    /// Get the ruleset of a user on a datasource connection.
+    ///
+    /// `GET /datasource_connections/{connection_uid}/security/users/{username}/`: see [`ods_automation::builder::GetDatasourceConnectionUserSecurity`] for its parameters.
+    pub fn get_datasource_connection_user_security(
+        &self,
+    ) -> ods_automation::builder::GetDatasourceConnectionUserSecurity<'_> {
+        self.client.get_datasource_connection_user_security()
+    }
+    /// Replace the ruleset of a user on a datasource connection.
+    ///
+    /// `PUT /datasource_connections/{connection_uid}/security/users/{username}/`: see [`ods_automation::builder::UpdateDatasourceConnectionUserSecurity`] for its parameters.
+    pub fn update_datasource_connection_user_security(
+        &self,
+    ) -> ods_automation::builder::UpdateDatasourceConnectionUserSecurity<'_> {
+        self.client.update_datasource_connection_user_security()
+    }
+    /// Delete the ruleset of a user on a datasource connection.
+    ///
+    /// `DELETE /datasource_connections/{connection_uid}/security/users/{username}/`: see [`ods_automation::builder::DeleteDatasourceConnectionUserSecurity`] for its parameters.
+    pub fn delete_datasource_connection_user_security(
+        &self,
+    ) -> ods_automation::builder::DeleteDatasourceConnectionUserSecurity<'_> {
+        self.client.delete_datasource_connection_user_security()
+    }
+    /// List the group rulesets of a datasource connection.
+    ///
+    /// `GET /datasource_connections/{connection_uid}/security/groups/`: see [`ods_automation::builder::ListDatasourceConnectionGroupSecurity`] for its parameters.
+    pub fn list_datasource_connection_group_security(
+        &self,
+    ) -> ods_automation::builder::ListDatasourceConnectionGroupSecurity<'_> {
+        self.client.list_datasource_connection_group_security()
+    }
+    /// Create the ruleset of a group on a datasource connection.
+    ///
+    /// `POST /datasource_connections/{connection_uid}/security/groups/`: see [`ods_automation::builder::CreateDatasourceConnectionGroupSecurity`] for its parameters.
+    pub fn create_datasource_connection_group_security(
+        &self,
+    ) -> ods_automation::builder::CreateDatasourceConnectionGroupSecurity<'_> {
+        self.client.create_datasource_connection_group_security()
+    }
+    /// Get the ruleset of a group on a datasource connection.
+    ///
+    /// `GET /datasource_connections/{connection_uid}/security/groups/{group_uid}/`: see [`ods_automation::builder::GetDatasourceConnectionGroupSecurity`] for its parameters.
+    pub fn get_datasource_connection_group_security(
+        &self,
+    ) -> ods_automation::builder::GetDatasourceConnectionGroupSecurity<'_> {
+        self.client.get_datasource_connection_group_security()
+    }
+    /// Replace the ruleset of a group on a datasource connection.
+    ///
+    /// `PUT /datasource_connections/{connection_uid}/security/groups/{group_uid}/`: see [`ods_automation::builder::UpdateDatasourceConnectionGroupSecurity`] for its parameters.
+    pub fn update_datasource_connection_group_security(
+        &self,
+    ) -> ods_automation::builder::UpdateDatasourceConnectionGroupSecurity<'_> {
+        self.client.update_datasource_connection_group_security()
+    }
+    /// Delete the ruleset of a group on a datasource connection.
+    ///
+    /// `DELETE /datasource_connections/{connection_uid}/security/groups/{group_uid}/`: see [`ods_automation::builder::DeleteDatasourceConnectionGroupSecurity`] for its parameters.
+    pub fn delete_datasource_connection_group_security(
+        &self,
+    ) -> ods_automation::builder::DeleteDatasourceConnectionGroupSecurity<'_> {
+        self.client.delete_datasource_connection_group_security()
+    }
+    /// List the user rulesets of a studio page.
+    ///
+    /// `GET /studio_pages/{studio_page_uid}/security/users/`: see [`ods_automation::builder::ListStudioPageUserSecurity`] for its parameters.
+    pub fn list_studio_page_user_security(
+        &self,
+    ) -> ods_automation::builder::ListStudioPageUserSecurity<'_> {
+        self.client.list_studio_page_user_security()
+    }
+    /// Create the ruleset of a user on a studio page.
+    ///
+    /// `POST /studio_pages/{studio_page_uid}/security/users/`: see [`ods_automation::builder::CreateStudioPageUserSecurity`] for its parameters.
+    pub fn create_studio_page_user_security(
+        &self,
+    ) -> ods_automation::builder::CreateStudioPageUserSecurity<'_> {
+        self.client.create_studio_page_user_security()
+    }
+    /// Get the ruleset of a user on a studio page.
+    ///
+    /// `GET /studio_pages/{studio_page_uid}/security/users/{username}/`: see [`ods_automation::builder::GetStudioPageUserSecurity`] for its parameters.
+    pub fn get_studio_page_user_security(
+        &self,
+    ) -> ods_automation::builder::GetStudioPageUserSecurity<'_> {
+        self.client.get_studio_page_user_security()
+    }
+    /// Replace the ruleset of a user on a studio page.
+    ///
+    /// `PUT /studio_pages/{studio_page_uid}/security/users/{username}/`: see [`ods_automation::builder::UpdateStudioPageUserSecurity`] for its parameters.
+    pub fn update_studio_page_user_security(
+        &self,
+    ) -> ods_automation::builder::UpdateStudioPageUserSecurity<'_> {
+        self.client.update_studio_page_user_security()
+    }
+    /// Delete the ruleset of a user on a studio page.
+    ///
+    /// `DELETE /studio_pages/{studio_page_uid}/security/users/{username}/`: see [`ods_automation::builder::DeleteStudioPageUserSecurity`] for its parameters.
+    pub fn delete_studio_page_user_security(
+        &self,
+    ) -> ods_automation::builder::DeleteStudioPageUserSecurity<'_> {
+        self.client.delete_studio_page_user_security()
+    }
+    /// List the group rulesets of a studio page.
+    ///
+    /// `GET /studio_pages/{studio_page_uid}/security/groups/`: see [`ods_automation::builder::ListStudioPageGroupSecurity`] for its parameters.
+    pub fn list_studio_page_group_security(
+        &self,
+    ) -> ods_automation::builder::ListStudioPageGroupSecurity<'_> {
+        self.client.list_studio_page_group_security()
+    }
+    /// Create the ruleset of a group on a studio page.
+    ///
+    /// `POST /studio_pages/{studio_page_uid}/security/groups/`: see [`ods_automation::builder::CreateStudioPageGroupSecurity`] for its parameters.
+    pub fn create_studio_page_group_security(
+        &self,
+    ) -> ods_automation::builder::CreateStudioPageGroupSecurity<'_> {
+        self.client.create_studio_page_group_security()
+    }
+    /// Get the ruleset of a group on a studio page.
+    ///
+    /// `GET /studio_pages/{studio_page_uid}/security/groups/{group_uid}/`: see [`ods_automation::builder::GetStudioPageGroupSecurity`] for its parameters.
+    pub fn get_studio_page_group_security(
+        &self,
+    ) -> ods_automation::builder::GetStudioPageGroupSecurity<'_> {
+        self.client.get_studio_page_group_security()
+    }
+    /// Replace the ruleset of a group on a studio page.
+    ///
+    /// `PUT /studio_pages/{studio_page_uid}/security/groups/{group_uid}/`: see [`ods_automation::builder::UpdateStudioPageGroupSecurity`] for its parameters.
+    pub fn update_studio_page_group_security(
+        &self,
+    ) -> ods_automation::builder::UpdateStudioPageGroupSecurity<'_> {
+        self.client.update_studio_page_group_security()
+    }
+    /// Delete the ruleset of a group on a studio page.
+    ///
+    /// `DELETE /studio_pages/{studio_page_uid}/security/groups/{group_uid}/`: see [`ods_automation::builder::DeleteStudioPageGroupSecurity`] for its parameters.
+    pub fn delete_studio_page_group_security(
+        &self,
+    ) -> ods_automation::builder::DeleteStudioPageGroupSecurity<'_> {
+        self.client.delete_studio_page_group_security()
+    }
+    /// List the user rulesets of a code editor page.
+    ///
+    /// `GET /code_editor_pages/{page_slug}/security/users/`: see [`ods_automation::builder::ListCodeEditorPageUserSecurity`] for its parameters.
+    pub fn list_code_editor_page_user_security(
+        &self,
+    ) -> ods_automation::builder::ListCodeEditorPageUserSecurity<'_> {
+        self.client.list_code_editor_page_user_security()
+    }
+    /// Create the ruleset of a user on a code editor page.
+    ///
+    /// `POST /code_editor_pages/{page_slug}/security/users/`: see [`ods_automation::builder::CreateCodeEditorPageUserSecurity`] for its parameters.
+    pub fn create_code_editor_page_user_security(
+        &self,
+    ) -> ods_automation::builder::CreateCodeEditorPageUserSecurity<'_> {
+        self.client.create_code_editor_page_user_security()
+    }
+    /// Get the ruleset of a user on a code editor page.
+    ///
+    /// `GET /code_editor_pages/{page_slug}/security/users/{username}/`: see [`ods_automation::builder::GetCodeEditorPageUserSecurity`] for its parameters.
+    pub fn get_code_editor_page_user_security(
+        &self,
+    ) -> ods_automation::builder::GetCodeEditorPageUserSecurity<'_> {
+        self.client.get_code_editor_page_user_security()
+    }
+    /// Replace the ruleset of a user on a code editor page.
+    ///
+    /// `PUT /code_editor_pages/{page_slug}/security/users/{username}/`: see [`ods_automation::builder::UpdateCodeEditorPageUserSecurity`] for its parameters.
+    pub fn update_code_editor_page_user_security(
+        &self,
+    ) -> ods_automation::builder::UpdateCodeEditorPageUserSecurity<'_> {
+        self.client.update_code_editor_page_user_security()
+    }
+    /// Delete the ruleset of a user on a code editor page.
+    ///
+    /// `DELETE /code_editor_pages/{page_slug}/security/users/{username}/`: see [`ods_automation::builder::DeleteCodeEditorPageUserSecurity`] for its parameters.
+    pub fn delete_code_editor_page_user_security(
+        &self,
+    ) -> ods_automation::builder::DeleteCodeEditorPageUserSecurity<'_> {
+        self.client.delete_code_editor_page_user_security()
+    }
+    /// List the group rulesets of a code editor page.
+    ///
+    /// `GET /code_editor_pages/{page_slug}/security/groups/`: see [`ods_automation::builder::ListCodeEditorPageGroupSecurity`] for its parameters.
+    pub fn list_code_editor_page_group_security(
+        &self,
+    ) -> ods_automation::builder::ListCodeEditorPageGroupSecurity<'_> {
+        self.client.list_code_editor_page_group_security()
+    }
+    /// Create the ruleset of a group on a code editor page.
+    ///
+    /// `POST /code_editor_pages/{page_slug}/security/groups/`: see [`ods_automation::builder::CreateCodeEditorPageGroupSecurity`] for its parameters.
+    pub fn create_code_editor_page_group_security(
+        &self,
+    ) -> ods_automation::builder::CreateCodeEditorPageGroupSecurity<'_> {
+        self.client.create_code_editor_page_group_security()
+    }
+    /// Get the ruleset of a group on a code editor page.
+    ///
+    /// `GET /code_editor_pages/{page_slug}/security/groups/{group_uid}/`: see [`ods_automation::builder::GetCodeEditorPageGroupSecurity`] for its parameters.
+    pub fn get_code_editor_page_group_security(
+        &self,
+    ) -> ods_automation::builder::GetCodeEditorPageGroupSecurity<'_> {
+        self.client.get_code_editor_page_group_security()
+    }
+    /// Replace the ruleset of a group on a code editor page.
+    ///
+    /// `PUT /code_editor_pages/{page_slug}/security/groups/{group_uid}/`: see [`ods_automation::builder::UpdateCodeEditorPageGroupSecurity`] for its parameters.
+    pub fn update_code_editor_page_group_security(
+        &self,
+    ) -> ods_automation::builder::UpdateCodeEditorPageGroupSecurity<'_> {
+        self.client.update_code_editor_page_group_security()
+    }
+    /// Delete the ruleset of a group on a code editor page.
+    ///
+    /// `DELETE /code_editor_pages/{page_slug}/security/groups/{group_uid}/`: see [`ods_automation::builder::DeleteCodeEditorPageGroupSecurity`] for its parameters.
+    pub fn delete_code_editor_page_group_security(
+        &self,
+    ) -> ods_automation::builder::DeleteCodeEditorPageGroupSecurity<'_> {
+        self.client.delete_code_editor_page_group_security()
+    }
 }
 impl<'a> crate::Paginate<'a> for ods_automation::builder::ListUserGroups<'a> {
     type Item = ods_automation::types::UserGroup;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListUsers<'a> {
+    type Item = ods_automation::types::User;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListApiKeys<'a> {
+    type Item = ods_automation::types::ApiKey;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListImages<'a> {
+    type Item = ods_automation::types::ImageAsset;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListDatasetUserSecurity<'a> {
+    type Item = ods_automation::types::DatasetUserSecurity;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListDatasetGroupSecurity<'a> {
+    type Item = ods_automation::types::DatasetGroupSecurity;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListDatasourceConnectionUserSecurity<'a> {
+    type Item = ods_automation::types::DatasourceConnectionUserSecurity;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a>
+    for ods_automation::builder::ListDatasourceConnectionGroupSecurity<'a>
+{
+    type Item = ods_automation::types::DatasourceConnectionGroupSecurity;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListStudioPageUserSecurity<'a> {
+    type Item = ods_automation::types::StudioPageUserSecurity;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListStudioPageGroupSecurity<'a> {
+    type Item = ods_automation::types::StudioPageGroupSecurity;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListCodeEditorPageUserSecurity<'a> {
+    type Item = ods_automation::types::CodeEditorPageUserSecurity;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListCodeEditorPageGroupSecurity<'a> {
+    type Item = ods_automation::types::CodeEditorPageGroupSecurity;
     fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
