@@ -167,6 +167,33 @@ fn attempt(spec: &OpenAPI, step: Step) -> Result<TokenStream, String> {
     }
 }
 
+/// The spec without the operations written by hand: progenitor never sees
+/// them (a path left with no operation goes too).
+fn without_hand_written(spec: &OpenAPI) -> OpenAPI {
+    let mut view = spec.clone();
+    view.paths.paths.retain(|_, item| {
+        let ReferenceOr::Item(item) = item else {
+            return true;
+        };
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ] {
+            if op.as_ref().is_some_and(lint::is_hand_written) {
+                *op = None;
+            }
+        }
+        item.iter().next().is_some()
+    });
+    view
+}
+
 /// The schema name the client view gives string path parameters.
 const PATH_SEGMENT: &str = "PathSegment";
 
@@ -176,7 +203,7 @@ const PATH_SEGMENT: &str = "PathSegment";
 /// another resource). A client-side rule, not a fact of the API, so it
 /// lives here and not in the specs.
 fn client_view(spec: &OpenAPI) -> OpenAPI {
-    let mut view = spec.clone();
+    let mut view = without_hand_written(spec);
     let segment = ReferenceOr::Reference {
         reference: format!("#/components/schemas/{PATH_SEGMENT}"),
     };
@@ -234,7 +261,7 @@ fn client_view(spec: &OpenAPI) -> OpenAPI {
 ///   (sent once per element) cannot be: those parameters get no typed
 ///   matcher; match them with `when.into_inner().query_param(name, value)`.
 fn mock_view(spec: &OpenAPI) -> OpenAPI {
-    let mut view = spec.clone();
+    let mut view = without_hand_written(spec);
     let is_array_query = |param: &ReferenceOr<Parameter>| lint::is_array_query(spec, param);
     for item in view.paths.paths.values_mut() {
         let ReferenceOr::Item(item) = item else {
@@ -341,6 +368,8 @@ fn crate_readme(api: &Api, spec: &OpenAPI) -> String {
     for (path, method, op) in lint::operations(spec) {
         let public = if is_public(op) {
             " (public: sends no credentials)"
+        } else if lint::is_hand_written(op) {
+            " (hand-written: multipart upload)"
         } else {
             ""
         };
@@ -366,9 +395,15 @@ fn spec_facts(spec: &OpenAPI) -> TokenStream {
     let public = lint::operations(spec)
         .filter(|(_, _, op)| is_public(op))
         .map(|(_, _, op)| op.operation_id.as_deref().unwrap_or_default());
+    let hand_written = lint::operations(spec)
+        .filter(|(_, _, op)| lint::is_hand_written(op))
+        .map(|(_, _, op)| op.operation_id.as_deref().unwrap_or_default());
     quote! {
         /// The operations that take no credentials: none are sent to them.
         pub const PUBLIC_OPERATIONS: &[&str] = &[#(#public),*];
+
+        /// The operations written by hand (multipart uploads), in `uploads`.
+        pub const HAND_WRITTEN_OPERATIONS: &[&str] = &[#(#hand_written),*];
     }
 }
 
@@ -423,8 +458,13 @@ fn facade_methods(api: &Api, spec: &OpenAPI) -> TokenStream {
         let configured = api
             .configured_path_param
             .filter(|p| path.contains(&format!("{{{p}}}")));
+        let module = if lint::is_hand_written(operation) {
+            "uploads"
+        } else {
+            "builder"
+        };
         let mut doc = format!(
-            "{summary}\n\n`{} {path}`: see [`{}::builder::{builder}`] for its parameters.",
+            "{summary}\n\n`{} {path}`: see [`{}::{module}::{builder}`] for its parameters.",
             method.to_uppercase(),
             api.crate_ident,
         );
@@ -438,9 +478,10 @@ fn facade_methods(api: &Api, spec: &OpenAPI) -> TokenStream {
             }
             None => quote!(self.client.#name()),
         };
+        let module = format_ident!("{module}");
         quote! {
             #[doc = #doc]
-            pub fn #name(&self) -> #krate::builder::#builder<'_> {
+            pub fn #name(&self) -> #krate::#module::#builder<'_> {
                 #body
             }
         }
@@ -756,9 +797,40 @@ components:
                 "operation GetThing (GET /things/{id}): has a `default` response; declare each status instead",
                 "operation GetThing (GET /things/{id}): its success responses have different bodies; they must share one schema",
                 "operation GetThing (GET /things/{id}): declares no error status",
-                "operation GetThing (GET /things/{id}): its request body is multipart/form-data, which progenitor cannot send; write that method by hand (DESIGN.md, curating a spec, rule 10)",
+                "operation GetThing (GET /things/{id}): its request body is multipart/form-data, which progenitor cannot send; write that method by hand and mark the operation `x-saas-admin-hand-written: true`",
             ]
         );
+    }
+
+    #[test]
+    fn a_hand_written_multipart_operation_stays_out_of_generation() {
+        let upload = r#"
+      operationId: get_thing
+      x-saas-admin-hand-written: true
+      tags: [Things]
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      requestBody:
+        content: {multipart/form-data: {schema: {type: object}}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
+        '404': {description: no, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
+"#;
+        let marked = spec(upload);
+        assert!(
+            lint::check(&marked).is_empty(),
+            "{:?}",
+            lint::check(&marked)
+        );
+        assert!(without_hand_written(&marked).paths.paths.is_empty());
+        let facts = spec_facts(&marked).to_string();
+        assert!(
+            facts.contains(r#"HAND_WRITTEN_OPERATIONS : & [& str] = & ["get_thing"]"#),
+            "{facts}"
+        );
+        // Unmarked, the same operation is refused with the way out.
+        let unmarked = upload.replace("x-saas-admin-hand-written: true", "x-other: 1");
+        assert!(lint::check(&spec(&unmarked))[0].contains("mark the operation"));
     }
 
     #[test]

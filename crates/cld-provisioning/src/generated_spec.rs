@@ -6,3 +6,5 @@ pub const PUBLIC_OPERATIONS: &[&str] = &[
     "validate_cedar_policy",
     "get_cedar_schema",
 ];
+/// The operations written by hand (multipart uploads), in `uploads`.
+pub const HAND_WRITTEN_OPERATIONS: &[&str] = &[];

@@ -37,6 +37,7 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
     ("revoke_api_key", "POST", "/apikeys/{apikey_uid}/revoke/"),
     ("search_api_key", "POST", "/apikeys/search_key/"),
     ("list_images", "GET", "/medias/images/"),
+    ("create_image", "POST", "/medias/images/"),
     (
         "list_dataset_user_security",
         "GET",
@@ -756,6 +757,29 @@ pub fn example(operation_id: &str, status: u16) -> Option<&'static str> {
             )
         }
         ("list_images", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("create_image", 201u16) => {
+            Some("{\"url\":\"/assets/theme_image/city-logo.svg\"}")
+        }
+        ("create_image", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("create_image", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("create_image", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("create_image", 429u16) => {
             Some(
                 "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
             )

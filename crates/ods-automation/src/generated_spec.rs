@@ -2,3 +2,5 @@
 
 /// The operations that take no credentials: none are sent to them.
 pub const PUBLIC_OPERATIONS: &[&str] = &[];
+/// The operations written by hand (multipart uploads), in `uploads`.
+pub const HAND_WRITTEN_OPERATIONS: &[&str] = &["create_image"];

@@ -24,6 +24,8 @@ pub use generated::*;
 #[path = "generated_httpmock.rs"]
 pub mod mock;
 
+pub mod uploads;
+
 /// Facts of the spec the client needs at run time.
 #[path = "generated_spec.rs"]
 pub mod spec;

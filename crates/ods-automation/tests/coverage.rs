@@ -1,8 +1,10 @@
 //! Every operation of the spec has a test: one of this crate's test files
-//! mocks it with its typed helper (`server.{operation_id}(…)`). A new
-//! operation without one fails here, naming it.
+//! mocks it with its typed helper (`server.{operation_id}(…)`), or, for an
+//! operation written by hand (which has no typed mock), calls it
+//! (`.{operation_id}()`). A new operation without one fails here, naming it.
 
 use ods_automation::examples::OPERATIONS;
+use ods_automation::spec::HAND_WRITTEN_OPERATIONS;
 
 #[test]
 fn every_operation_of_the_spec_is_mocked_by_a_test() {
@@ -17,7 +19,11 @@ fn every_operation_of_the_spec_is_mocked_by_a_test() {
     let untested: Vec<&str> = OPERATIONS
         .iter()
         .map(|(id, _, _)| *id)
-        .filter(|id| !sources.contains(&format!("server.{id}(")))
+        .filter(|id| {
+            let called =
+                HAND_WRITTEN_OPERATIONS.contains(id) && sources.contains(&format!(".{id}()"));
+            !called && !sources.contains(&format!("server.{id}("))
+        })
         .collect();
     assert!(
         untested.is_empty(),

@@ -142,6 +142,12 @@ impl crate::Ods {
     pub fn list_images(&self) -> ods_automation::builder::ListImages<'_> {
         self.client.list_images()
     }
+    /// Upload an image to the portal's asset library.
+    ///
+    /// `POST /medias/images/`: see [`ods_automation::uploads::CreateImage`] for its parameters.
+    pub fn create_image(&self) -> ods_automation::uploads::CreateImage<'_> {
+        self.client.create_image()
+    }
     /// List the user rulesets of a dataset.
     ///
     /// `GET /datasets/{dataset_uid}/security/users/`: see [`ods_automation::builder::ListDatasetUserSecurity`] for its parameters.
