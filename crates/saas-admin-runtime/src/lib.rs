@@ -303,8 +303,8 @@ impl Runtime {
             latency_ms = tracing::field::Empty,
         );
         let result = self
-            .execute_with_retries(client, request)
-            .instrument(span)
+            .execute_with_retries(client, request, &span)
+            .instrument(span.clone())
             .await
             .map(|mut response| {
                 response.headers_mut().insert(
@@ -324,6 +324,7 @@ impl Runtime {
         &self,
         client: &reqwest::Client,
         mut request: reqwest::Request,
+        span: &tracing::Span,
     ) -> reqwest::Result<reqwest::Response> {
         let started = Instant::now();
         let idempotent = is_idempotent(request.method());
@@ -366,7 +367,6 @@ impl Runtime {
                     attempt += 1;
                 }
                 None => {
-                    let span = tracing::Span::current();
                     span.record("attempts", attempt);
                     span.record("latency_ms", started.elapsed().as_millis() as u64);
                     return result.map(|mut response| {
