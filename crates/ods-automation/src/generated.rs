@@ -306,6 +306,86 @@ pub mod types {
             Self(value)
         }
     }
+    ///A code editor page as the service returns it.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct CodeEditorPage {
+        pub content: CodeEditorPageContent,
+        ///When the page was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<RelatedUser>,
+        ///Free text describing the page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Whether the page was distributed to subdomains of the portal.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_subdomain_copies: ::std::option::Option<bool>,
+        ///Whether the page is archived: hidden from users, no longer editable, and not counted in the license's page quota.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_archived: ::std::option::Option<bool>,
+        ///Whether the page was distributed to this portal by its parent domain.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_pushed_by_parent: ::std::option::Option<bool>,
+        ///Whether only the users its security rulesets name see the page; otherwise every user who can explore the portal does.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_restricted: ::std::option::Option<bool>,
+        ///The page's identifier, used in its URL.
+        pub slug: ::std::string::String,
+        ///Words that classify and order the pages.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub tags: ::std::vec::Vec<::std::string::String>,
+        ///The HTML template the page is rendered in, e.g. `custom.html`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub template: ::std::option::Option<::std::string::String>,
+        ///The page's title, keyed by language code (`en`, `fr`, ...).
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
+        pub title: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        ///When the page was last changed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by: ::std::option::Option<RelatedUser>,
+    }
+    impl CodeEditorPage {
+        pub fn builder() -> builder::CodeEditorPage {
+            Default::default()
+        }
+    }
+    ///The code of a code editor page, per language: each map is keyed by language code (`en`, `fr`, ...).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema,
+    )]
+    pub struct CodeEditorPageContent {
+        ///The page's CSS, keyed by language code.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
+        pub css: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        ///The page's HTML, keyed by language code.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
+        pub html: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    }
+    impl CodeEditorPageContent {
+        pub fn builder() -> builder::CodeEditorPageContent {
+            Default::default()
+        }
+    }
     ///The ruleset of one group on a code editor page, as the service returns it.
     #[derive(
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
@@ -355,6 +435,64 @@ pub mod types {
     }
     impl CodeEditorPageGroupSecurityRequest {
         pub fn builder() -> builder::CodeEditorPageGroupSecurityRequest {
+            Default::default()
+        }
+    }
+    ///One page of code editor pages.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct CodeEditorPageList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The code editor pages on this page of results.
+        pub results: ::std::vec::Vec<CodeEditorPage>,
+        ///Number of code editor pages, over all pages of results.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl CodeEditorPageList {
+        pub fn builder() -> builder::CodeEditorPageList {
+            Default::default()
+        }
+    }
+    ///What a caller sends to create a code editor page or replace it; the distribution flags, timestamps and authors are set by the service.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct CodeEditorPageRequest {
+        pub content: CodeEditorPageContent,
+        ///Free text describing the page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Whether the page is archived.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_archived: ::std::option::Option<bool>,
+        ///Whether only the users its security rulesets name see the page; otherwise every user who can explore the portal does.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_restricted: ::std::option::Option<bool>,
+        ///The page's identifier, used in its URL.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub slug: ::std::option::Option<::std::string::String>,
+        ///Words that classify and order the pages; an empty list clears them.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ///The HTML template the page is rendered in, e.g. `custom.html`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub template: ::std::option::Option<::std::string::String>,
+        ///The page's title, keyed by language code (`en`, `fr`, ...).
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
+        pub title: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    }
+    impl CodeEditorPageRequest {
+        pub fn builder() -> builder::CodeEditorPageRequest {
             Default::default()
         }
     }
@@ -464,6 +602,50 @@ pub mod types {
             Default::default()
         }
     }
+    ///A dataset as the service returns it.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct Dataset {
+        ///When the dataset was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The dataset's human-readable identifier, used in its URLs; it can change while the dataset is unpublished.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataset_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default_security: ::std::option::Option<DatasetSecurity>,
+        ///Whether the dataset is published (available in the Explore API).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_published: ::std::option::Option<bool>,
+        ///Whether only users with a ruleset on the dataset (directly or through a group) can see it. When false, everyone sees it, and users without a ruleset get `default_security`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_restricted: ::std::option::Option<bool>,
+        pub metadata: DatasetMetadata,
+        ///The dataset's identifier (`da_…`), assigned by the service; it never changes.
+        pub uid: ::std::string::String,
+        ///When the dataset's configuration was last changed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl Dataset {
+        pub fn builder() -> builder::Dataset {
+            Default::default()
+        }
+    }
+    ///What the service answers once an action on a dataset (publish, abort, ...) has started.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasetActionResult {
+        ///A short confirmation, `ok`.
+        pub detail: ::std::string::String,
+    }
+    impl DatasetActionResult {
+        pub fn builder() -> builder::DatasetActionResult {
+            Default::default()
+        }
+    }
     ///A quota of API calls on one dataset per period of time.
     #[derive(
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
@@ -542,6 +724,458 @@ pub mod types {
             value.parse()
         }
     }
+    ///A feedback sent by a portal user on a dataset.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasetFeedback {
+        ///What the user wrote.
+        pub comment: ::std::string::String,
+        ///When the feedback was sent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Whether an administrator archived the feedback.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_archived: ::std::option::Option<bool>,
+        ///Id of the record the feedback is about.
+        pub record_id: ::std::string::String,
+        ///The feedback's identifier (`df_…`), assigned by the service.
+        pub uid: ::std::string::String,
+        pub user: RelatedUser,
+        ///The values the user suggests, by field name.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
+        pub values: ::std::collections::HashMap<::std::string::String, DatasetFeedbackValue>,
+    }
+    impl DatasetFeedback {
+        pub fn builder() -> builder::DatasetFeedback {
+            Default::default()
+        }
+    }
+    ///One page of feedbacks on a dataset.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasetFeedbackList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The feedbacks on this page.
+        pub results: ::std::vec::Vec<DatasetFeedback>,
+        ///Number of feedbacks matching the query, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl DatasetFeedbackList {
+        pub fn builder() -> builder::DatasetFeedbackList {
+            Default::default()
+        }
+    }
+    ///A value that a feedback suggests for one field.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema,
+    )]
+    pub struct DatasetFeedbackValue {
+        #[serde(
+            rename = "type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<DatasetFieldType>,
+        ///The suggested value.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::serde_json::Value>,
+    }
+    impl DatasetFeedbackValue {
+        pub fn builder() -> builder::DatasetFeedbackValue {
+            Default::default()
+        }
+    }
+    ///A step of a dataset's field configuration, as the service returns it.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    #[serde(tag = "type")]
+    pub enum DatasetField {
+        /// Rename
+        ///
+        /// Renames a field and sets its label.
+        #[serde(rename = "rename")]
+        Rename {
+            ///The field's human-readable label.
+            field_label: ::std::string::String,
+            ///The field's current name.
+            from_name: ::std::string::String,
+            ///What the step does, in words.
+            label: ::std::string::String,
+            ///The field's new name.
+            to_name: ::std::string::String,
+            ///The step's identifier, assigned by the service.
+            uid: ::std::string::String,
+        },
+        /// Type
+        ///
+        /// Sets the type of a field.
+        #[serde(rename = "type")]
+        Type {
+            ///The name of the field.
+            field: ::std::string::String,
+            ///What the step does, in words.
+            label: ::std::string::String,
+            type_param: DatasetFieldType,
+            ///The step's identifier, assigned by the service.
+            uid: ::std::string::String,
+        },
+        /// Annotate
+        ///
+        /// Gives a field a special behaviour.
+        #[serde(rename = "annotate")]
+        Annotate {
+            annotation: DatasetFieldAnnotation,
+            ///The annotation's arguments, for those that take some.
+            #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+            args: ::std::vec::Vec<DatasetFieldAnnotationArg>,
+            ///The name of the field.
+            field: ::std::string::String,
+            ///What the step does, in words.
+            label: ::std::string::String,
+            ///The step's identifier, assigned by the service.
+            uid: ::std::string::String,
+        },
+        /// Description
+        ///
+        /// Describes a field.
+        #[serde(rename = "description")]
+        Description {
+            ///The field's description, shown with the data.
+            description: ::std::string::String,
+            ///The name of the field.
+            field: ::std::string::String,
+            ///What the step does, in words.
+            label: ::std::string::String,
+            ///The step's identifier, assigned by the service.
+            uid: ::std::string::String,
+        },
+        /// Order
+        ///
+        /// Sets the order of the fields.
+        #[serde(rename = "order")]
+        Order {
+            ///The names of the fields, in their new order.
+            args: ::std::vec::Vec<::std::string::String>,
+            ///What the step does, in words.
+            label: ::std::string::String,
+            ///The step's identifier, assigned by the service.
+            uid: ::std::string::String,
+        },
+        /// Delete
+        ///
+        /// Drops a field from the dataset.
+        #[serde(rename = "delete")]
+        Delete {
+            ///The name of the field.
+            field: ::std::string::String,
+            ///What the step does, in words.
+            label: ::std::string::String,
+            ///The step's identifier, assigned by the service.
+            uid: ::std::string::String,
+        },
+    }
+    /// A special behaviour of a field, some only for some field types:
+    /// - `id`: the field is part of the records' unique id (every field is, when no field has it)
+    /// - `timeserie_precision`: how precisely a `date` or `datetime` is shown (argument: `year`, `month`, `day`, `hour` or `minute`)
+    /// - `unit`: the unit of a number (argument: the unit)
+    /// - `decimals`: how many digits a decimal number shows after the point (argument: the count)
+    /// - `sortable`: a text field can be sorted on in the table view
+    /// - `multivalued`: a text field holds several values (argument: their separator)
+    /// - `hierarchical`: a text field holds a hierarchy (argument: its separator)
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum DatasetFieldAnnotation {
+        #[serde(rename = "id")]
+        Id,
+        #[serde(rename = "timeserie_precision")]
+        TimeseriePrecision,
+        #[serde(rename = "unit")]
+        Unit,
+        #[serde(rename = "decimals")]
+        Decimals,
+        #[serde(rename = "sortable")]
+        Sortable,
+        #[serde(rename = "multivalued")]
+        Multivalued,
+        #[serde(rename = "hierarchical")]
+        Hierarchical,
+    }
+    impl ::std::fmt::Display for DatasetFieldAnnotation {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Id => f.write_str("id"),
+                Self::TimeseriePrecision => f.write_str("timeserie_precision"),
+                Self::Unit => f.write_str("unit"),
+                Self::Decimals => f.write_str("decimals"),
+                Self::Sortable => f.write_str("sortable"),
+                Self::Multivalued => f.write_str("multivalued"),
+                Self::Hierarchical => f.write_str("hierarchical"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DatasetFieldAnnotation {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "id" => Ok(Self::Id),
+                "timeserie_precision" => Ok(Self::TimeseriePrecision),
+                "unit" => Ok(Self::Unit),
+                "decimals" => Ok(Self::Decimals),
+                "sortable" => Ok(Self::Sortable),
+                "multivalued" => Ok(Self::Multivalued),
+                "hierarchical" => Ok(Self::Hierarchical),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DatasetFieldAnnotation {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for DatasetFieldAnnotation {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///An argument of a field annotation, text or a whole number.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    #[serde(untagged)]
+    pub enum DatasetFieldAnnotationArg {
+        Text(::std::string::String),
+        Number(i64),
+    }
+    impl ::std::fmt::Display for DatasetFieldAnnotationArg {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Text(x) => x.fmt(f),
+                Self::Number(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for DatasetFieldAnnotationArg {
+        fn from(value: i64) -> Self {
+            Self::Number(value)
+        }
+    }
+    ///One page of a dataset's field configuration steps.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasetFieldList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The steps on this page, in the order they apply.
+        pub results: ::std::vec::Vec<DatasetField>,
+        ///Number of steps, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl DatasetFieldList {
+        pub fn builder() -> builder::DatasetFieldList {
+            Default::default()
+        }
+    }
+    ///What a caller sends to add or replace a step of a dataset's field configuration; the uid is set by the service.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    #[serde(tag = "type")]
+    pub enum DatasetFieldRequest {
+        /// Rename
+        ///
+        /// Renames a field and sets its label.
+        #[serde(rename = "rename")]
+        Rename {
+            ///The field's human-readable label.
+            field_label: ::std::string::String,
+            ///The field's current name.
+            from_name: ::std::string::String,
+            ///What the step does, in words.
+            label: ::std::string::String,
+            ///The field's new name.
+            to_name: ::std::string::String,
+        },
+        /// Type
+        ///
+        /// Sets the type of a field.
+        #[serde(rename = "type")]
+        Type {
+            ///The name of the field.
+            field: ::std::string::String,
+            ///What the step does, in words.
+            label: ::std::string::String,
+            type_param: DatasetFieldType,
+        },
+        /// Annotate
+        ///
+        /// Gives a field a special behaviour.
+        #[serde(rename = "annotate")]
+        Annotate {
+            annotation: DatasetFieldAnnotation,
+            ///The annotation's arguments, for those that take some.
+            #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+            args: ::std::vec::Vec<DatasetFieldAnnotationArg>,
+            ///The name of the field.
+            field: ::std::string::String,
+            ///What the step does, in words.
+            label: ::std::string::String,
+        },
+        /// Description
+        ///
+        /// Describes a field.
+        #[serde(rename = "description")]
+        Description {
+            ///The field's description, shown with the data.
+            description: ::std::string::String,
+            ///The name of the field.
+            field: ::std::string::String,
+            ///What the step does, in words.
+            label: ::std::string::String,
+        },
+        /// Order
+        ///
+        /// Sets the order of the fields.
+        #[serde(rename = "order")]
+        Order {
+            ///The names of the fields, in their new order.
+            args: ::std::vec::Vec<::std::string::String>,
+            ///What the step does, in words.
+            label: ::std::string::String,
+        },
+        /// Delete
+        ///
+        /// Drops a field from the dataset.
+        #[serde(rename = "delete")]
+        Delete {
+            ///The name of the field.
+            field: ::std::string::String,
+            ///What the step does, in words.
+            label: ::std::string::String,
+        },
+    }
+    /// A type of dataset field:
+    /// - `text`: text
+    /// - `int`: integer
+    /// - `double`: decimal number
+    /// - `geo_point_2d`: geographic point
+    /// - `geo_shape`: geographic shape
+    /// - `date`: date
+    /// - `datetime`: date and time
+    /// - `file`: file (an image, say)
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum DatasetFieldType {
+        #[serde(rename = "text")]
+        Text,
+        #[serde(rename = "int")]
+        Int,
+        #[serde(rename = "double")]
+        Double,
+        #[serde(rename = "geo_point_2d")]
+        GeoPoint2d,
+        #[serde(rename = "geo_shape")]
+        GeoShape,
+        #[serde(rename = "date")]
+        Date,
+        #[serde(rename = "datetime")]
+        Datetime,
+        #[serde(rename = "file")]
+        File,
+    }
+    impl ::std::fmt::Display for DatasetFieldType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Text => f.write_str("text"),
+                Self::Int => f.write_str("int"),
+                Self::Double => f.write_str("double"),
+                Self::GeoPoint2d => f.write_str("geo_point_2d"),
+                Self::GeoShape => f.write_str("geo_shape"),
+                Self::Date => f.write_str("date"),
+                Self::Datetime => f.write_str("datetime"),
+                Self::File => f.write_str("file"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DatasetFieldType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "text" => Ok(Self::Text),
+                "int" => Ok(Self::Int),
+                "double" => Ok(Self::Double),
+                "geo_point_2d" => Ok(Self::GeoPoint2d),
+                "geo_shape" => Ok(Self::GeoShape),
+                "date" => Ok(Self::Date),
+                "datetime" => Ok(Self::Datetime),
+                "file" => Ok(Self::File),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DatasetFieldType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for DatasetFieldType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///The ruleset of one group on a dataset, as the service returns it.
     #[derive(
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
@@ -595,6 +1229,235 @@ pub mod types {
     }
     impl DatasetGroupSecurityRequest {
         pub fn builder() -> builder::DatasetGroupSecurityRequest {
+            Default::default()
+        }
+    }
+    ///One page of datasets.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasetList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The datasets on this page.
+        pub results: ::std::vec::Vec<Dataset>,
+        ///Number of datasets matching the query, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl DatasetList {
+        pub fn builder() -> builder::DatasetList {
+            Default::default()
+        }
+    }
+    ///All the metadata of a dataset: by template name (`default`, `visualization`, `internal`, ... and the portal's own templates), then by field name.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    #[serde(transparent)]
+    pub struct DatasetMetadata(
+        pub ::std::collections::HashMap<::std::string::String, DatasetTemplateMetadata>,
+    );
+    impl ::std::ops::Deref for DatasetMetadata {
+        type Target = ::std::collections::HashMap<::std::string::String, DatasetTemplateMetadata>;
+        fn deref(
+            &self,
+        ) -> &::std::collections::HashMap<::std::string::String, DatasetTemplateMetadata> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DatasetMetadata>
+        for ::std::collections::HashMap<::std::string::String, DatasetTemplateMetadata>
+    {
+        fn from(value: DatasetMetadata) -> Self {
+            value.0
+        }
+    }
+    impl
+        ::std::convert::From<
+            ::std::collections::HashMap<::std::string::String, DatasetTemplateMetadata>,
+        > for DatasetMetadata
+    {
+        fn from(
+            value: ::std::collections::HashMap<::std::string::String, DatasetTemplateMetadata>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///All the metadata to give a dataset, by template name then by field name; what is left out is removed.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    #[serde(transparent)]
+    pub struct DatasetMetadataRequest(
+        pub ::std::collections::HashMap<::std::string::String, DatasetTemplateMetadataRequest>,
+    );
+    impl ::std::ops::Deref for DatasetMetadataRequest {
+        type Target =
+            ::std::collections::HashMap<::std::string::String, DatasetTemplateMetadataRequest>;
+        fn deref(
+            &self,
+        ) -> &::std::collections::HashMap<::std::string::String, DatasetTemplateMetadataRequest>
+        {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DatasetMetadataRequest>
+        for ::std::collections::HashMap<::std::string::String, DatasetTemplateMetadataRequest>
+    {
+        fn from(value: DatasetMetadataRequest) -> Self {
+            value.0
+        }
+    }
+    impl
+        ::std::convert::From<
+            ::std::collections::HashMap<::std::string::String, DatasetTemplateMetadataRequest>,
+        > for DatasetMetadataRequest
+    {
+        fn from(
+            value: ::std::collections::HashMap<
+                ::std::string::String,
+                DatasetTemplateMetadataRequest,
+            >,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///One metadata value of a dataset, as the service returns it.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasetMetadataValue {
+        ///Whether `value` overrides the remote value (true) or follows it (false); only for a dataset linked to a remote one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub override_remote_value: ::std::option::Option<bool>,
+        ///The value on the remote dataset; only for a dataset linked to a remote one (a federated dataset).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remote_value: ::std::option::Option<::serde_json::Value>,
+        ///The value in effect. For a dataset linked to a remote one that does not override it, the same as `remote_value`.
+        pub value: ::serde_json::Value,
+    }
+    impl DatasetMetadataValue {
+        pub fn builder() -> builder::DatasetMetadataValue {
+            Default::default()
+        }
+    }
+    ///What a caller sends to set one metadata value; the remote value is the service's.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasetMetadataValueRequest {
+        ///For a dataset linked to a remote one: whether `value` overrides the remote value (true) or the remote value is followed (false).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub override_remote_value: ::std::option::Option<bool>,
+        ///The value to set, of the type the template field expects.
+        pub value: ::serde_json::Value,
+    }
+    impl DatasetMetadataValueRequest {
+        pub fn builder() -> builder::DatasetMetadataValueRequest {
+            Default::default()
+        }
+    }
+    ///An error met while processing one record: a processor that failed or a value that could not be converted to its field's type.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema,
+    )]
+    pub struct DatasetRecordError {
+        ///The field the error is about.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub field_uid: ::std::option::Option<::std::string::String>,
+        ///What went wrong.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///The processor that raised the error.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub processor_uid: ::std::option::Option<::std::string::String>,
+        ///Id of the record, after processing.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub record_id: ::std::option::Option<::std::string::String>,
+    }
+    impl DatasetRecordError {
+        pub fn builder() -> builder::DatasetRecordError {
+            Default::default()
+        }
+    }
+    ///What a caller sends to create a dataset or replace its settings; the uid, timestamps and publication state are set by the service.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasetRequest {
+        ///The human-readable identifier to give the dataset; it can change only while the dataset is unpublished.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataset_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default_security: ::std::option::Option<DatasetSecurity>,
+        ///Whether only users with a ruleset on the dataset can see it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_restricted: ::std::option::Option<bool>,
+        pub metadata: DatasetMetadataRequest,
+    }
+    impl DatasetRequest {
+        pub fn builder() -> builder::DatasetRequest {
+            Default::default()
+        }
+    }
+    ///A schedule of a dataset, as the service returns it.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasetSchedule {
+        ///When the dataset is processed, as a unix cron expression (`0 6 * * *`).
+        pub cron_schedule: ::std::string::String,
+        ///The schedule's identifier (`sc_…`), assigned by the service.
+        pub uid: ::std::string::String,
+    }
+    impl DatasetSchedule {
+        pub fn builder() -> builder::DatasetSchedule {
+            Default::default()
+        }
+    }
+    ///One page of a dataset's schedules.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasetScheduleList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The schedules on this page.
+        pub results: ::std::vec::Vec<DatasetSchedule>,
+        ///Number of schedules, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl DatasetScheduleList {
+        pub fn builder() -> builder::DatasetScheduleList {
+            Default::default()
+        }
+    }
+    ///What a caller sends to create or change a dataset's schedule.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasetScheduleRequest {
+        ///When the dataset is to be processed, as a unix cron expression.
+        pub cron_schedule: ::std::string::String,
+    }
+    impl DatasetScheduleRequest {
+        pub fn builder() -> builder::DatasetScheduleRequest {
             Default::default()
         }
     }
@@ -691,6 +1554,193 @@ pub mod types {
             value.parse()
         }
     }
+    /// A state of a dataset's processing:
+    /// - `idle`: nothing is running
+    /// - `error`: the last processing failed
+    /// - `limit_reached`: the last processing stopped at a limit of the portal
+    /// - `queued`: waiting for a processing slot
+    /// - `aborting_processing`: the running job is being stopped
+    /// - `processing`: the records are being processed
+    /// - `deleting`: the dataset is being deleted
+    /// - `saving_version`: a version of the dataset is being saved
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum DatasetState {
+        #[serde(rename = "idle")]
+        Idle,
+        #[serde(rename = "error")]
+        Error,
+        #[serde(rename = "limit_reached")]
+        LimitReached,
+        #[serde(rename = "queued")]
+        Queued,
+        #[serde(rename = "aborting_processing")]
+        AbortingProcessing,
+        #[serde(rename = "processing")]
+        Processing,
+        #[serde(rename = "deleting")]
+        Deleting,
+        #[serde(rename = "saving_version")]
+        SavingVersion,
+    }
+    impl ::std::fmt::Display for DatasetState {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Idle => f.write_str("idle"),
+                Self::Error => f.write_str("error"),
+                Self::LimitReached => f.write_str("limit_reached"),
+                Self::Queued => f.write_str("queued"),
+                Self::AbortingProcessing => f.write_str("aborting_processing"),
+                Self::Processing => f.write_str("processing"),
+                Self::Deleting => f.write_str("deleting"),
+                Self::SavingVersion => f.write_str("saving_version"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DatasetState {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "idle" => Ok(Self::Idle),
+                "error" => Ok(Self::Error),
+                "limit_reached" => Ok(Self::LimitReached),
+                "queued" => Ok(Self::Queued),
+                "aborting_processing" => Ok(Self::AbortingProcessing),
+                "processing" => Ok(Self::Processing),
+                "deleting" => Ok(Self::Deleting),
+                "saving_version" => Ok(Self::SavingVersion),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DatasetState {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for DatasetState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Where a dataset stands in its processing, and whether it is published.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasetStatus {
+        ///Whether the dataset is available in the Explore API.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_published: ::std::option::Option<bool>,
+        ///A human-readable explanation of the state, if any.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///The state that will follow the current one, if known.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<DatasetState>,
+        ///More information on the current state, which depends on the state.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///The state before the current one, if any.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<DatasetState>,
+        ///Errors met while processing the records.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub records_errors: ::std::vec::Vec<DatasetRecordError>,
+        ///When the dataset entered its current state.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub since: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub status: DatasetState,
+    }
+    impl DatasetStatus {
+        pub fn builder() -> builder::DatasetStatus {
+            Default::default()
+        }
+    }
+    ///A dataset's values in one metadata template, by field name.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    #[serde(transparent)]
+    pub struct DatasetTemplateMetadata(
+        pub ::std::collections::HashMap<::std::string::String, DatasetMetadataValue>,
+    );
+    impl ::std::ops::Deref for DatasetTemplateMetadata {
+        type Target = ::std::collections::HashMap<::std::string::String, DatasetMetadataValue>;
+        fn deref(
+            &self,
+        ) -> &::std::collections::HashMap<::std::string::String, DatasetMetadataValue> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DatasetTemplateMetadata>
+        for ::std::collections::HashMap<::std::string::String, DatasetMetadataValue>
+    {
+        fn from(value: DatasetTemplateMetadata) -> Self {
+            value.0
+        }
+    }
+    impl
+        ::std::convert::From<
+            ::std::collections::HashMap<::std::string::String, DatasetMetadataValue>,
+        > for DatasetTemplateMetadata
+    {
+        fn from(
+            value: ::std::collections::HashMap<::std::string::String, DatasetMetadataValue>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///The values to set in one metadata template, by field name.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    #[serde(transparent)]
+    pub struct DatasetTemplateMetadataRequest(
+        pub ::std::collections::HashMap<::std::string::String, DatasetMetadataValueRequest>,
+    );
+    impl ::std::ops::Deref for DatasetTemplateMetadataRequest {
+        type Target =
+            ::std::collections::HashMap<::std::string::String, DatasetMetadataValueRequest>;
+        fn deref(
+            &self,
+        ) -> &::std::collections::HashMap<::std::string::String, DatasetMetadataValueRequest>
+        {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DatasetTemplateMetadataRequest>
+        for ::std::collections::HashMap<::std::string::String, DatasetMetadataValueRequest>
+    {
+        fn from(value: DatasetTemplateMetadataRequest) -> Self {
+            value.0
+        }
+    }
+    impl
+        ::std::convert::From<
+            ::std::collections::HashMap<::std::string::String, DatasetMetadataValueRequest>,
+        > for DatasetTemplateMetadataRequest
+    {
+        fn from(
+            value: ::std::collections::HashMap<::std::string::String, DatasetMetadataValueRequest>,
+        ) -> Self {
+            Self(value)
+        }
+    }
     ///The ruleset of one user on a dataset, as the service returns it.
     #[derive(
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
@@ -744,6 +1794,52 @@ pub mod types {
     }
     impl DatasetUserSecurityRequest {
         pub fn builder() -> builder::DatasetUserSecurityRequest {
+            Default::default()
+        }
+    }
+    ///A version of a dataset, made by one change.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasetVersion {
+        ///Whether the dataset can be restored to this version.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub can_restore: ::std::option::Option<bool>,
+        ///When the change was made.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<RelatedUser>,
+        ///The parts of the dataset the change touched, such as `metadata` or `data`.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub sections: ::std::vec::Vec<::std::string::String>,
+        ///The version's identifier (`ch_…`).
+        pub uid: ::std::string::String,
+    }
+    impl DatasetVersion {
+        pub fn builder() -> builder::DatasetVersion {
+            Default::default()
+        }
+    }
+    ///One page of a dataset's versions.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DatasetVersionList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The versions on this page.
+        pub results: ::std::vec::Vec<DatasetVersion>,
+        ///Number of versions, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl DatasetVersionList {
+        pub fn builder() -> builder::DatasetVersionList {
             Default::default()
         }
     }
@@ -1002,6 +2098,60 @@ pub mod types {
                 })
         }
     }
+    ///The schedule of a harvester, as the service returns it.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct HarvesterSchedule {
+        ///When the harvester runs, as a unix cron expression (`0 2 * * *`).
+        pub cron_schedule: ::std::string::String,
+        ///The time zone the cron expression is read in, such as `Europe/Paris`.
+        pub timezone: ::std::string::String,
+        ///The schedule's identifier (`sc_…`), assigned by the service.
+        pub uid: ::std::string::String,
+    }
+    impl HarvesterSchedule {
+        pub fn builder() -> builder::HarvesterSchedule {
+            Default::default()
+        }
+    }
+    ///One page of a harvester's schedules.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct HarvesterScheduleList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The schedules on this page.
+        pub results: ::std::vec::Vec<HarvesterSchedule>,
+        ///Number of schedules, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl HarvesterScheduleList {
+        pub fn builder() -> builder::HarvesterScheduleList {
+            Default::default()
+        }
+    }
+    ///What a caller sends to create or change a harvester's schedule.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct HarvesterScheduleRequest {
+        ///When the harvester is to run, as a unix cron expression.
+        pub cron_schedule: ::std::string::String,
+        ///The time zone to read the cron expression in, such as `Europe/Paris`.
+        pub timezone: ::std::string::String,
+    }
+    impl HarvesterScheduleRequest {
+        pub fn builder() -> builder::HarvesterScheduleRequest {
+            Default::default()
+        }
+    }
     ///An identity provider through which a user can log in.
     #[derive(
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
@@ -1096,6 +2246,513 @@ pub mod types {
     {
         fn from(value: ::serde_json::Map<::std::string::String, ::serde_json::Value>) -> Self {
             Self(value)
+        }
+    }
+    ///A metadata template as the service returns it, with its fields.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct MetadataTemplate {
+        ///When the template was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<RelatedUser>,
+        ///Whether the template is active, i.e. its fields are offered on datasets.
+        pub is_active: bool,
+        ///Whether the template cannot be deactivated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_always_active: ::std::option::Option<bool>,
+        ///Whether the platform provides the template, which then cannot be changed in full nor deleted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_system: ::std::option::Option<bool>,
+        ///The template's identifier.
+        pub name: ::std::string::String,
+        ///The template's fields.
+        pub schema: ::std::vec::Vec<MetadataTemplateField>,
+        ///The template's display name.
+        pub title: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: MetadataTemplateType,
+        ///When the template was last changed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by: ::std::option::Option<RelatedUser>,
+    }
+    impl MetadataTemplate {
+        pub fn builder() -> builder::MetadataTemplate {
+            Default::default()
+        }
+    }
+    ///One field of a metadata template, as the service returns it. The vendor describes one shape for every `type`.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct MetadataTemplateField {
+        ///The values the field accepts, or null if any value of its type is accepted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub choices: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ///A longer help text, or null.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub help_text: ::std::option::Option<::std::string::String>,
+        ///Whether the field's values are translated per language.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub i18n: ::std::option::Option<bool>,
+        ///Whether the field can be used as a filter.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_filter: ::std::option::Option<bool>,
+        ///Whether the field is hidden (set by the platform).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_hidden: ::std::option::Option<bool>,
+        ///The field's short description, shown to users.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+        ///The label of each of `choices` per language: keyed by choice, then by language code. Null when the choices have no labels.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub labels: ::std::option::Option<
+            ::std::collections::HashMap<
+                ::std::string::String,
+                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+            >,
+        >,
+        ///The field's identifier within its template.
+        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub requirement_level: ::std::option::Option<MetadataTemplateFieldRequirementLevel>,
+        ///Whether values already entered are suggested (through `suggest_url`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub self_suggest: ::std::option::Option<bool>,
+        ///URL that suggests values already entered, when `self_suggest` is on; null otherwise.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub suggest_url: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<MetadataTemplateFieldType>,
+    }
+    impl MetadataTemplateField {
+        pub fn builder() -> builder::MetadataTemplateField {
+            Default::default()
+        }
+    }
+    ///One page of the fields of a metadata template.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct MetadataTemplateFieldList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The fields on this page.
+        pub results: ::std::vec::Vec<MetadataTemplateField>,
+        ///Number of fields of the template, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl MetadataTemplateFieldList {
+        pub fn builder() -> builder::MetadataTemplateFieldList {
+            Default::default()
+        }
+    }
+    ///One field of a metadata template, as a caller sends it; `is_hidden` and `suggest_url` are set by the service. Left-out flags are off, the type is `text` and the requirement level `optional`.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct MetadataTemplateFieldRequest {
+        ///The values the field accepts; each must fit the field's type.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub choices: ::std::vec::Vec<::std::string::String>,
+        ///A longer help text.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub help_text: ::std::option::Option<::std::string::String>,
+        ///Whether the field's values are translated per language.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub i18n: ::std::option::Option<bool>,
+        ///Whether the field can be used as a filter.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_filter: ::std::option::Option<bool>,
+        ///The field's short description, shown to users.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+        ///The label of each of `choices` per language: keyed by choice, then by language code.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
+        pub labels: ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        ///The field's identifier within its template.
+        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub requirement_level: ::std::option::Option<MetadataTemplateFieldRequirementLevel>,
+        ///Whether values already entered are suggested.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub self_suggest: ::std::option::Option<bool>,
+        #[serde(
+            rename = "type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<MetadataTemplateFieldType>,
+    }
+    impl MetadataTemplateFieldRequest {
+        pub fn builder() -> builder::MetadataTemplateFieldRequest {
+            Default::default()
+        }
+    }
+    ///How strongly the portal asks for a value in a field (indicative only).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum MetadataTemplateFieldRequirementLevel {
+        #[serde(rename = "optional")]
+        Optional,
+        #[serde(rename = "recommended")]
+        Recommended,
+        #[serde(rename = "mandatory")]
+        Mandatory,
+    }
+    impl ::std::fmt::Display for MetadataTemplateFieldRequirementLevel {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Optional => f.write_str("optional"),
+                Self::Recommended => f.write_str("recommended"),
+                Self::Mandatory => f.write_str("mandatory"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for MetadataTemplateFieldRequirementLevel {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "optional" => Ok(Self::Optional),
+                "recommended" => Ok(Self::Recommended),
+                "mandatory" => Ok(Self::Mandatory),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for MetadataTemplateFieldRequirementLevel {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for MetadataTemplateFieldRequirementLevel {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Values suggested for a metadata template field, with facts about the search.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema,
+    )]
+    pub struct MetadataTemplateFieldSuggestions {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub exhaustive: ::std::option::Option<MetadataTemplateFieldSuggestionsExhaustive>,
+        ///Whether `nb_hits` is exact.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub exhaustive_nb_hits: ::std::option::Option<bool>,
+        ///Whether every typo-tolerant match was considered.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub exhaustive_typo: ::std::option::Option<bool>,
+        ///The suggested values, best first.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub hits: ::std::vec::Vec<::std::string::String>,
+        ///Number of suggestions per page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hits_per_page: ::std::option::Option<i64>,
+        ///Number of matching values.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub nb_hits: ::std::option::Option<i64>,
+        ///Index of this page of suggestions, from 0.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub page: ::std::option::Option<i64>,
+        ///The search parameters the service used, as a query string.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub params: ::std::option::Option<::std::string::String>,
+        ///How long the search took, in milliseconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub processing_time_ms: ::std::option::Option<i64>,
+        ///The query the suggestions answer.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub query: ::std::option::Option<::std::string::String>,
+    }
+    impl MetadataTemplateFieldSuggestions {
+        pub fn builder() -> builder::MetadataTemplateFieldSuggestions {
+            Default::default()
+        }
+    }
+    ///The same two flags, grouped.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema,
+    )]
+    pub struct MetadataTemplateFieldSuggestionsExhaustive {
+        ///Whether `nb_hits` is exact.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub nb_hits: ::std::option::Option<bool>,
+        ///Whether every typo-tolerant match was considered.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub typo: ::std::option::Option<bool>,
+    }
+    impl MetadataTemplateFieldSuggestionsExhaustive {
+        pub fn builder() -> builder::MetadataTemplateFieldSuggestionsExhaustive {
+            Default::default()
+        }
+    }
+    ///The kind of value a metadata template field holds. Fields of every kind share one shape; `choices` lists the allowed values of the enumerated kinds.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum MetadataTemplateFieldType {
+        #[serde(rename = "text")]
+        Text,
+        #[serde(rename = "date")]
+        Date,
+        #[serde(rename = "datetime")]
+        Datetime,
+        #[serde(rename = "geo_shape")]
+        GeoShape,
+        #[serde(rename = "geo_area")]
+        GeoArea,
+        #[serde(rename = "html")]
+        Html,
+        #[serde(rename = "multitext")]
+        Multitext,
+        #[serde(rename = "boolean")]
+        Boolean,
+        #[serde(rename = "int")]
+        Int,
+        #[serde(rename = "double")]
+        Double,
+        #[serde(rename = "longstring")]
+        Longstring,
+        #[serde(rename = "enum")]
+        Enum,
+        #[serde(rename = "list")]
+        List,
+        #[serde(rename = "enumlist")]
+        Enumlist,
+        #[serde(rename = "uri_enum")]
+        UriEnum,
+        #[serde(rename = "uri_enumlist")]
+        UriEnumlist,
+    }
+    impl ::std::fmt::Display for MetadataTemplateFieldType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Text => f.write_str("text"),
+                Self::Date => f.write_str("date"),
+                Self::Datetime => f.write_str("datetime"),
+                Self::GeoShape => f.write_str("geo_shape"),
+                Self::GeoArea => f.write_str("geo_area"),
+                Self::Html => f.write_str("html"),
+                Self::Multitext => f.write_str("multitext"),
+                Self::Boolean => f.write_str("boolean"),
+                Self::Int => f.write_str("int"),
+                Self::Double => f.write_str("double"),
+                Self::Longstring => f.write_str("longstring"),
+                Self::Enum => f.write_str("enum"),
+                Self::List => f.write_str("list"),
+                Self::Enumlist => f.write_str("enumlist"),
+                Self::UriEnum => f.write_str("uri_enum"),
+                Self::UriEnumlist => f.write_str("uri_enumlist"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for MetadataTemplateFieldType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "text" => Ok(Self::Text),
+                "date" => Ok(Self::Date),
+                "datetime" => Ok(Self::Datetime),
+                "geo_shape" => Ok(Self::GeoShape),
+                "geo_area" => Ok(Self::GeoArea),
+                "html" => Ok(Self::Html),
+                "multitext" => Ok(Self::Multitext),
+                "boolean" => Ok(Self::Boolean),
+                "int" => Ok(Self::Int),
+                "double" => Ok(Self::Double),
+                "longstring" => Ok(Self::Longstring),
+                "enum" => Ok(Self::Enum),
+                "list" => Ok(Self::List),
+                "enumlist" => Ok(Self::Enumlist),
+                "uri_enum" => Ok(Self::UriEnum),
+                "uri_enumlist" => Ok(Self::UriEnumlist),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for MetadataTemplateFieldType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for MetadataTemplateFieldType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///One page of metadata templates.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct MetadataTemplateList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The templates on this page.
+        pub results: ::std::vec::Vec<MetadataTemplate>,
+        ///Number of templates matching the query, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl MetadataTemplateList {
+        pub fn builder() -> builder::MetadataTemplateList {
+            Default::default()
+        }
+    }
+    ///What a caller sends to create a metadata template or replace it; the flags the platform sets, the timestamps and the authors are left out.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct MetadataTemplateRequest {
+        ///Whether the template is active.
+        pub is_active: bool,
+        ///The template's identifier.
+        pub name: ::std::string::String,
+        ///The template's fields; an empty list means none.
+        pub schema: ::std::vec::Vec<MetadataTemplateFieldRequest>,
+        ///The template's display name.
+        pub title: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: MetadataTemplateType,
+    }
+    impl MetadataTemplateRequest {
+        pub fn builder() -> builder::MetadataTemplateRequest {
+            Default::default()
+        }
+    }
+    ///The kind of a metadata template. Only `basic` and `admin` templates can be created, changed in full and deleted; `interop` and `extra` templates are provided by the platform.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum MetadataTemplateType {
+        #[serde(rename = "interop")]
+        Interop,
+        #[serde(rename = "basic")]
+        Basic,
+        #[serde(rename = "extra")]
+        Extra,
+        #[serde(rename = "admin")]
+        Admin,
+    }
+    impl ::std::fmt::Display for MetadataTemplateType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Interop => f.write_str("interop"),
+                Self::Basic => f.write_str("basic"),
+                Self::Extra => f.write_str("extra"),
+                Self::Admin => f.write_str("admin"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for MetadataTemplateType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "interop" => Ok(Self::Interop),
+                "basic" => Ok(Self::Basic),
+                "extra" => Ok(Self::Extra),
+                "admin" => Ok(Self::Admin),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for MetadataTemplateType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for MetadataTemplateType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///What the service answers once an action on a page (publish, archive, ...) is done.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct PageActionResult {
+        ///A short confirmation, `ok`.
+        pub detail: ::std::string::String,
+    }
+    impl PageActionResult {
+        pub fn builder() -> builder::PageActionResult {
+            Default::default()
         }
     }
     /// A permission that can be granted to a user or a user group:
@@ -1297,6 +2954,72 @@ pub mod types {
             Default::default()
         }
     }
+    ///A studio page as the service returns it.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct StudioPage {
+        ///The page's versions (such as its draft), each with its title and description.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub contents: ::std::vec::Vec<StudioPageContent>,
+        ///When the page was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<RelatedUser>,
+        ///When the page was first published; null if it never was.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_published_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Whether every user who can explore the portal sees the page; otherwise only the users its security rulesets name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub public: ::std::option::Option<bool>,
+        ///The name of the page in its URL.
+        pub slug: ::std::string::String,
+        ///The page's identifier (`sp_…`), assigned by the service.
+        pub uid: ::std::string::String,
+        ///When the page was last changed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl StudioPage {
+        pub fn builder() -> builder::StudioPage {
+            Default::default()
+        }
+    }
+    ///One version of a studio page, such as its draft.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema,
+    )]
+    pub struct StudioPageContent {
+        ///When this version was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The page's description in this version.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///The page's title in this version.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub title: ::std::option::Option<::std::string::String>,
+        ///When this version was last changed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by: ::std::option::Option<RelatedUser>,
+        ///Which version this is, e.g. `draft`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version_name: ::std::option::Option<::std::string::String>,
+    }
+    impl StudioPageContent {
+        pub fn builder() -> builder::StudioPageContent {
+            Default::default()
+        }
+    }
     ///The ruleset of one group on a studio page, as the service returns it.
     #[derive(
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
@@ -1346,6 +3069,51 @@ pub mod types {
     }
     impl StudioPageGroupSecurityRequest {
         pub fn builder() -> builder::StudioPageGroupSecurityRequest {
+            Default::default()
+        }
+    }
+    ///One page of studio pages.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct StudioPageList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The studio pages on this page of results.
+        pub results: ::std::vec::Vec<StudioPage>,
+        ///Number of studio pages, over all pages of results.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl StudioPageList {
+        pub fn builder() -> builder::StudioPageList {
+            Default::default()
+        }
+    }
+    ///What a caller sends to create a studio page or change it: its slug and visibility. The uid, the versions, the timestamps and the author are set by the service; the content is edited in Studio.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema,
+    )]
+    pub struct StudioPageRequest {
+        ///Whether every user who can explore the portal sees the page; the service defaults to `false` (only the users its security rulesets name).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub public: ::std::option::Option<bool>,
+        ///The name of the page in its URL.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub slug: ::std::option::Option<::std::string::String>,
+    }
+    impl StudioPageRequest {
+        pub fn builder() -> builder::StudioPageRequest {
             Default::default()
         }
     }
@@ -2529,6 +4297,325 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CodeEditorPage {
+            content: ::std::result::Result<super::CodeEditorPageContent, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<super::RelatedUser>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            has_subdomain_copies:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            is_archived: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            is_pushed_by_parent:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            is_restricted:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            slug: ::std::result::Result<::std::string::String, ::std::string::String>,
+            tags: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            template: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<
+                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            updated_by: ::std::result::Result<
+                ::std::option::Option<super::RelatedUser>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CodeEditorPage {
+            fn default() -> Self {
+                Self {
+                    content: Err("no value supplied for content".to_string()),
+                    created_at: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    has_subdomain_copies: Ok(Default::default()),
+                    is_archived: Ok(Default::default()),
+                    is_pushed_by_parent: Ok(Default::default()),
+                    is_restricted: Ok(Default::default()),
+                    slug: Err("no value supplied for slug".to_string()),
+                    tags: Ok(Default::default()),
+                    template: Ok(Default::default()),
+                    title: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                }
+            }
+        }
+        impl CodeEditorPage {
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CodeEditorPageContent>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for content: {e}"));
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::RelatedUser>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_by: {e}"));
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn has_subdomain_copies<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_subdomain_copies = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for has_subdomain_copies: {e}")
+                });
+                self
+            }
+            pub fn is_archived<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_archived = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for is_archived: {e}"));
+                self
+            }
+            pub fn is_pushed_by_parent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_pushed_by_parent = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for is_pushed_by_parent: {e}")
+                });
+                self
+            }
+            pub fn is_restricted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_restricted = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for is_restricted: {e}"));
+                self
+            }
+            pub fn slug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.slug = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for slug: {e}"));
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tags: {e}"));
+                self
+            }
+            pub fn template<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.template = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for template: {e}"));
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for title: {e}"));
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                self
+            }
+            pub fn updated_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::RelatedUser>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for updated_by: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CodeEditorPage> for super::CodeEditorPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CodeEditorPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content: value.content?,
+                    created_at: value.created_at?,
+                    created_by: value.created_by?,
+                    description: value.description?,
+                    has_subdomain_copies: value.has_subdomain_copies?,
+                    is_archived: value.is_archived?,
+                    is_pushed_by_parent: value.is_pushed_by_parent?,
+                    is_restricted: value.is_restricted?,
+                    slug: value.slug?,
+                    tags: value.tags?,
+                    template: value.template?,
+                    title: value.title?,
+                    updated_at: value.updated_at?,
+                    updated_by: value.updated_by?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CodeEditorPage> for CodeEditorPage {
+            fn from(value: super::CodeEditorPage) -> Self {
+                Self {
+                    content: Ok(value.content),
+                    created_at: Ok(value.created_at),
+                    created_by: Ok(value.created_by),
+                    description: Ok(value.description),
+                    has_subdomain_copies: Ok(value.has_subdomain_copies),
+                    is_archived: Ok(value.is_archived),
+                    is_pushed_by_parent: Ok(value.is_pushed_by_parent),
+                    is_restricted: Ok(value.is_restricted),
+                    slug: Ok(value.slug),
+                    tags: Ok(value.tags),
+                    template: Ok(value.template),
+                    title: Ok(value.title),
+                    updated_at: Ok(value.updated_at),
+                    updated_by: Ok(value.updated_by),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CodeEditorPageContent {
+            css: ::std::result::Result<
+                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+                ::std::string::String,
+            >,
+            html: ::std::result::Result<
+                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CodeEditorPageContent {
+            fn default() -> Self {
+                Self {
+                    css: Ok(Default::default()),
+                    html: Ok(Default::default()),
+                }
+            }
+        }
+        impl CodeEditorPageContent {
+            pub fn css<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.css = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for css: {e}"));
+                self
+            }
+            pub fn html<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.html = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for html: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CodeEditorPageContent> for super::CodeEditorPageContent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CodeEditorPageContent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    css: value.css?,
+                    html: value.html?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CodeEditorPageContent> for CodeEditorPageContent {
+            fn from(value: super::CodeEditorPageContent) -> Self {
+                Self {
+                    css: Ok(value.css),
+                    html: Ok(value.html),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CodeEditorPageGroupSecurity {
             group: ::std::result::Result<super::RelatedUserGroup, ::std::string::String>,
             permissions: ::std::result::Result<
@@ -2742,6 +4829,255 @@ pub mod types {
                 Self {
                     group: Ok(value.group),
                     permissions: Ok(value.permissions),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CodeEditorPageList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::CodeEditorPage>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for CodeEditorPageList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl CodeEditorPageList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CodeEditorPage>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CodeEditorPageList> for super::CodeEditorPageList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CodeEditorPageList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CodeEditorPageList> for CodeEditorPageList {
+            fn from(value: super::CodeEditorPageList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CodeEditorPageRequest {
+            content: ::std::result::Result<super::CodeEditorPageContent, ::std::string::String>,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            is_archived: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            is_restricted:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            slug: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            template: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<
+                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CodeEditorPageRequest {
+            fn default() -> Self {
+                Self {
+                    content: Err("no value supplied for content".to_string()),
+                    description: Ok(Default::default()),
+                    is_archived: Ok(Default::default()),
+                    is_restricted: Ok(Default::default()),
+                    slug: Ok(Default::default()),
+                    tags: Ok(Default::default()),
+                    template: Ok(Default::default()),
+                    title: Ok(Default::default()),
+                }
+            }
+        }
+        impl CodeEditorPageRequest {
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CodeEditorPageContent>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for content: {e}"));
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn is_archived<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_archived = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for is_archived: {e}"));
+                self
+            }
+            pub fn is_restricted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_restricted = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for is_restricted: {e}"));
+                self
+            }
+            pub fn slug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.slug = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for slug: {e}"));
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tags: {e}"));
+                self
+            }
+            pub fn template<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.template = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for template: {e}"));
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for title: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CodeEditorPageRequest> for super::CodeEditorPageRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CodeEditorPageRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content: value.content?,
+                    description: value.description?,
+                    is_archived: value.is_archived?,
+                    is_restricted: value.is_restricted?,
+                    slug: value.slug?,
+                    tags: value.tags?,
+                    template: value.template?,
+                    title: value.title?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CodeEditorPageRequest> for CodeEditorPageRequest {
+            fn from(value: super::CodeEditorPageRequest) -> Self {
+                Self {
+                    content: Ok(value.content),
+                    description: Ok(value.description),
+                    is_archived: Ok(value.is_archived),
+                    is_restricted: Ok(value.is_restricted),
+                    slug: Ok(value.slug),
+                    tags: Ok(value.tags),
+                    template: Ok(value.template),
+                    title: Ok(value.title),
                 }
             }
         }
@@ -2963,6 +5299,201 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Dataset {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            dataset_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            default_security: ::std::result::Result<
+                ::std::option::Option<super::DatasetSecurity>,
+                ::std::string::String,
+            >,
+            is_published: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            is_restricted:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            metadata: ::std::result::Result<super::DatasetMetadata, ::std::string::String>,
+            uid: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Dataset {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    dataset_id: Ok(Default::default()),
+                    default_security: Ok(Default::default()),
+                    is_published: Ok(Default::default()),
+                    is_restricted: Ok(Default::default()),
+                    metadata: Err("no value supplied for metadata".to_string()),
+                    uid: Err("no value supplied for uid".to_string()),
+                    updated_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl Dataset {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn dataset_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataset_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for dataset_id: {e}"));
+                self
+            }
+            pub fn default_security<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::DatasetSecurity>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_security = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for default_security: {e}")
+                });
+                self
+            }
+            pub fn is_published<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_published = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for is_published: {e}"));
+                self
+            }
+            pub fn is_restricted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_restricted = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for is_restricted: {e}"));
+                self
+            }
+            pub fn metadata<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::DatasetMetadata>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metadata = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for metadata: {e}"));
+                self
+            }
+            pub fn uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uid = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for uid: {e}"));
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Dataset> for super::Dataset {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Dataset,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    dataset_id: value.dataset_id?,
+                    default_security: value.default_security?,
+                    is_published: value.is_published?,
+                    is_restricted: value.is_restricted?,
+                    metadata: value.metadata?,
+                    uid: value.uid?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Dataset> for Dataset {
+            fn from(value: super::Dataset) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    dataset_id: Ok(value.dataset_id),
+                    default_security: Ok(value.default_security),
+                    is_published: Ok(value.is_published),
+                    is_restricted: Ok(value.is_restricted),
+                    metadata: Ok(value.metadata),
+                    uid: Ok(value.uid),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasetActionResult {
+            detail: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for DatasetActionResult {
+            fn default() -> Self {
+                Self {
+                    detail: Err("no value supplied for detail".to_string()),
+                }
+            }
+        }
+        impl DatasetActionResult {
+            pub fn detail<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.detail = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for detail: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetActionResult> for super::DatasetActionResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetActionResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    detail: value.detail?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetActionResult> for DatasetActionResult {
+            fn from(value: super::DatasetActionResult) -> Self {
+                Self {
+                    detail: Ok(value.detail),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct DatasetApiCallsQuota {
             limit: ::std::result::Result<i64, ::std::string::String>,
             unit: ::std::result::Result<super::DatasetApiCallsQuotaUnit, ::std::string::String>,
@@ -3013,6 +5544,380 @@ pub mod types {
                 Self {
                     limit: Ok(value.limit),
                     unit: Ok(value.unit),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasetFeedback {
+            comment: ::std::result::Result<::std::string::String, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            is_archived: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            record_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            uid: ::std::result::Result<::std::string::String, ::std::string::String>,
+            user: ::std::result::Result<super::RelatedUser, ::std::string::String>,
+            values: ::std::result::Result<
+                ::std::collections::HashMap<::std::string::String, super::DatasetFeedbackValue>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DatasetFeedback {
+            fn default() -> Self {
+                Self {
+                    comment: Err("no value supplied for comment".to_string()),
+                    created_at: Ok(Default::default()),
+                    is_archived: Ok(Default::default()),
+                    record_id: Err("no value supplied for record_id".to_string()),
+                    uid: Err("no value supplied for uid".to_string()),
+                    user: Err("no value supplied for user".to_string()),
+                    values: Ok(Default::default()),
+                }
+            }
+        }
+        impl DatasetFeedback {
+            pub fn comment<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.comment = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for comment: {e}"));
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn is_archived<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_archived = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for is_archived: {e}"));
+                self
+            }
+            pub fn record_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.record_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for record_id: {e}"));
+                self
+            }
+            pub fn uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uid = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for uid: {e}"));
+                self
+            }
+            pub fn user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RelatedUser>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for user: {e}"));
+                self
+            }
+            pub fn values<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::collections::HashMap<::std::string::String, super::DatasetFeedbackValue>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.values = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for values: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetFeedback> for super::DatasetFeedback {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetFeedback,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    comment: value.comment?,
+                    created_at: value.created_at?,
+                    is_archived: value.is_archived?,
+                    record_id: value.record_id?,
+                    uid: value.uid?,
+                    user: value.user?,
+                    values: value.values?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetFeedback> for DatasetFeedback {
+            fn from(value: super::DatasetFeedback) -> Self {
+                Self {
+                    comment: Ok(value.comment),
+                    created_at: Ok(value.created_at),
+                    is_archived: Ok(value.is_archived),
+                    record_id: Ok(value.record_id),
+                    uid: Ok(value.uid),
+                    user: Ok(value.user),
+                    values: Ok(value.values),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasetFeedbackList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::DatasetFeedback>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for DatasetFeedbackList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl DatasetFeedbackList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DatasetFeedback>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetFeedbackList> for super::DatasetFeedbackList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetFeedbackList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetFeedbackList> for DatasetFeedbackList {
+            fn from(value: super::DatasetFeedbackList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasetFeedbackValue {
+            type_: ::std::result::Result<
+                ::std::option::Option<super::DatasetFieldType>,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DatasetFeedbackValue {
+            fn default() -> Self {
+                Self {
+                    type_: Ok(Default::default()),
+                    value: Ok(Default::default()),
+                }
+            }
+        }
+        impl DatasetFeedbackValue {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::DatasetFieldType>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for value: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetFeedbackValue> for super::DatasetFeedbackValue {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetFeedbackValue,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetFeedbackValue> for DatasetFeedbackValue {
+            fn from(value: super::DatasetFeedbackValue) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasetFieldList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results:
+                ::std::result::Result<::std::vec::Vec<super::DatasetField>, ::std::string::String>,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for DatasetFieldList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl DatasetFieldList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DatasetField>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetFieldList> for super::DatasetFieldList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetFieldList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetFieldList> for DatasetFieldList {
+            fn from(value: super::DatasetFieldList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
                 }
             }
         }
@@ -3258,6 +6163,589 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct DatasetList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<::std::vec::Vec<super::Dataset>, ::std::string::String>,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for DatasetList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl DatasetList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Dataset>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetList> for super::DatasetList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetList> for DatasetList {
+            fn from(value: super::DatasetList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasetMetadataValue {
+            override_remote_value:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            remote_value: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<::serde_json::Value, ::std::string::String>,
+        }
+        impl ::std::default::Default for DatasetMetadataValue {
+            fn default() -> Self {
+                Self {
+                    override_remote_value: Ok(Default::default()),
+                    remote_value: Ok(Default::default()),
+                    value: Err("no value supplied for value".to_string()),
+                }
+            }
+        }
+        impl DatasetMetadataValue {
+            pub fn override_remote_value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.override_remote_value = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for override_remote_value: {e}")
+                });
+                self
+            }
+            pub fn remote_value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remote_value = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for remote_value: {e}"));
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::serde_json::Value>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for value: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetMetadataValue> for super::DatasetMetadataValue {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetMetadataValue,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    override_remote_value: value.override_remote_value?,
+                    remote_value: value.remote_value?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetMetadataValue> for DatasetMetadataValue {
+            fn from(value: super::DatasetMetadataValue) -> Self {
+                Self {
+                    override_remote_value: Ok(value.override_remote_value),
+                    remote_value: Ok(value.remote_value),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasetMetadataValueRequest {
+            override_remote_value:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            value: ::std::result::Result<::serde_json::Value, ::std::string::String>,
+        }
+        impl ::std::default::Default for DatasetMetadataValueRequest {
+            fn default() -> Self {
+                Self {
+                    override_remote_value: Ok(Default::default()),
+                    value: Err("no value supplied for value".to_string()),
+                }
+            }
+        }
+        impl DatasetMetadataValueRequest {
+            pub fn override_remote_value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.override_remote_value = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for override_remote_value: {e}")
+                });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::serde_json::Value>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for value: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetMetadataValueRequest> for super::DatasetMetadataValueRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetMetadataValueRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    override_remote_value: value.override_remote_value?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetMetadataValueRequest> for DatasetMetadataValueRequest {
+            fn from(value: super::DatasetMetadataValueRequest) -> Self {
+                Self {
+                    override_remote_value: Ok(value.override_remote_value),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasetRecordError {
+            field_uid: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            processor_uid: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            record_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DatasetRecordError {
+            fn default() -> Self {
+                Self {
+                    field_uid: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    processor_uid: Ok(Default::default()),
+                    record_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl DatasetRecordError {
+            pub fn field_uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.field_uid = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for field_uid: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+            pub fn processor_uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.processor_uid = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for processor_uid: {e}"));
+                self
+            }
+            pub fn record_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.record_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for record_id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetRecordError> for super::DatasetRecordError {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetRecordError,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    field_uid: value.field_uid?,
+                    message: value.message?,
+                    processor_uid: value.processor_uid?,
+                    record_id: value.record_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetRecordError> for DatasetRecordError {
+            fn from(value: super::DatasetRecordError) -> Self {
+                Self {
+                    field_uid: Ok(value.field_uid),
+                    message: Ok(value.message),
+                    processor_uid: Ok(value.processor_uid),
+                    record_id: Ok(value.record_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasetRequest {
+            dataset_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            default_security: ::std::result::Result<
+                ::std::option::Option<super::DatasetSecurity>,
+                ::std::string::String,
+            >,
+            is_restricted:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            metadata: ::std::result::Result<super::DatasetMetadataRequest, ::std::string::String>,
+        }
+        impl ::std::default::Default for DatasetRequest {
+            fn default() -> Self {
+                Self {
+                    dataset_id: Ok(Default::default()),
+                    default_security: Ok(Default::default()),
+                    is_restricted: Ok(Default::default()),
+                    metadata: Err("no value supplied for metadata".to_string()),
+                }
+            }
+        }
+        impl DatasetRequest {
+            pub fn dataset_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataset_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for dataset_id: {e}"));
+                self
+            }
+            pub fn default_security<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::DatasetSecurity>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_security = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for default_security: {e}")
+                });
+                self
+            }
+            pub fn is_restricted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_restricted = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for is_restricted: {e}"));
+                self
+            }
+            pub fn metadata<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::DatasetMetadataRequest>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metadata = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for metadata: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetRequest> for super::DatasetRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    dataset_id: value.dataset_id?,
+                    default_security: value.default_security?,
+                    is_restricted: value.is_restricted?,
+                    metadata: value.metadata?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetRequest> for DatasetRequest {
+            fn from(value: super::DatasetRequest) -> Self {
+                Self {
+                    dataset_id: Ok(value.dataset_id),
+                    default_security: Ok(value.default_security),
+                    is_restricted: Ok(value.is_restricted),
+                    metadata: Ok(value.metadata),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasetSchedule {
+            cron_schedule: ::std::result::Result<::std::string::String, ::std::string::String>,
+            uid: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for DatasetSchedule {
+            fn default() -> Self {
+                Self {
+                    cron_schedule: Err("no value supplied for cron_schedule".to_string()),
+                    uid: Err("no value supplied for uid".to_string()),
+                }
+            }
+        }
+        impl DatasetSchedule {
+            pub fn cron_schedule<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cron_schedule = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for cron_schedule: {e}"));
+                self
+            }
+            pub fn uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uid = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for uid: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetSchedule> for super::DatasetSchedule {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetSchedule,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cron_schedule: value.cron_schedule?,
+                    uid: value.uid?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetSchedule> for DatasetSchedule {
+            fn from(value: super::DatasetSchedule) -> Self {
+                Self {
+                    cron_schedule: Ok(value.cron_schedule),
+                    uid: Ok(value.uid),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasetScheduleList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::DatasetSchedule>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for DatasetScheduleList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl DatasetScheduleList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DatasetSchedule>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetScheduleList> for super::DatasetScheduleList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetScheduleList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetScheduleList> for DatasetScheduleList {
+            fn from(value: super::DatasetScheduleList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasetScheduleRequest {
+            cron_schedule: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for DatasetScheduleRequest {
+            fn default() -> Self {
+                Self {
+                    cron_schedule: Err("no value supplied for cron_schedule".to_string()),
+                }
+            }
+        }
+        impl DatasetScheduleRequest {
+            pub fn cron_schedule<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cron_schedule = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for cron_schedule: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetScheduleRequest> for super::DatasetScheduleRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetScheduleRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cron_schedule: value.cron_schedule?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetScheduleRequest> for DatasetScheduleRequest {
+            fn from(value: super::DatasetScheduleRequest) -> Self {
+                Self {
+                    cron_schedule: Ok(value.cron_schedule),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct DatasetSecurity {
             api_calls_quota: ::std::result::Result<
                 ::std::option::Option<super::DatasetApiCallsQuota>,
@@ -3348,6 +6836,166 @@ pub mod types {
                     filter_query: Ok(value.filter_query),
                     is_data_visible: Ok(value.is_data_visible),
                     visible_fields: Ok(value.visible_fields),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasetStatus {
+            is_published: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            next: ::std::result::Result<
+                ::std::option::Option<super::DatasetState>,
+                ::std::string::String,
+            >,
+            params: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<super::DatasetState>,
+                ::std::string::String,
+            >,
+            records_errors: ::std::result::Result<
+                ::std::vec::Vec<super::DatasetRecordError>,
+                ::std::string::String,
+            >,
+            since: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<super::DatasetState, ::std::string::String>,
+        }
+        impl ::std::default::Default for DatasetStatus {
+            fn default() -> Self {
+                Self {
+                    is_published: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    next: Ok(Default::default()),
+                    params: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    records_errors: Ok(Default::default()),
+                    since: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl DatasetStatus {
+            pub fn is_published<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_published = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for is_published: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::DatasetState>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn params<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.params = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for params: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::DatasetState>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn records_errors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DatasetRecordError>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.records_errors = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for records_errors: {e}")
+                });
+                self
+            }
+            pub fn since<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.since = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for since: {e}"));
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::DatasetState>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetStatus> for super::DatasetStatus {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetStatus,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    is_published: value.is_published?,
+                    message: value.message?,
+                    next: value.next?,
+                    params: value.params?,
+                    previous: value.previous?,
+                    records_errors: value.records_errors?,
+                    since: value.since?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetStatus> for DatasetStatus {
+            fn from(value: super::DatasetStatus) -> Self {
+                Self {
+                    is_published: Ok(value.is_published),
+                    message: Ok(value.message),
+                    next: Ok(value.next),
+                    params: Ok(value.params),
+                    previous: Ok(value.previous),
+                    records_errors: Ok(value.records_errors),
+                    since: Ok(value.since),
+                    status: Ok(value.status),
                 }
             }
         }
@@ -3589,6 +7237,204 @@ pub mod types {
                     permissions: Ok(value.permissions),
                     security: Ok(value.security),
                     user: Ok(value.user),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasetVersion {
+            can_restore: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<super::RelatedUser>,
+                ::std::string::String,
+            >,
+            sections: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            uid: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for DatasetVersion {
+            fn default() -> Self {
+                Self {
+                    can_restore: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    sections: Ok(Default::default()),
+                    uid: Err("no value supplied for uid".to_string()),
+                }
+            }
+        }
+        impl DatasetVersion {
+            pub fn can_restore<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.can_restore = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for can_restore: {e}"));
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::RelatedUser>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_by: {e}"));
+                self
+            }
+            pub fn sections<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sections = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for sections: {e}"));
+                self
+            }
+            pub fn uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uid = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for uid: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetVersion> for super::DatasetVersion {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetVersion,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    can_restore: value.can_restore?,
+                    created_at: value.created_at?,
+                    created_by: value.created_by?,
+                    sections: value.sections?,
+                    uid: value.uid?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetVersion> for DatasetVersion {
+            fn from(value: super::DatasetVersion) -> Self {
+                Self {
+                    can_restore: Ok(value.can_restore),
+                    created_at: Ok(value.created_at),
+                    created_by: Ok(value.created_by),
+                    sections: Ok(value.sections),
+                    uid: Ok(value.uid),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DatasetVersionList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::DatasetVersion>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for DatasetVersionList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl DatasetVersionList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DatasetVersion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DatasetVersionList> for super::DatasetVersionList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DatasetVersionList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DatasetVersionList> for DatasetVersionList {
+            fn from(value: super::DatasetVersionList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
                 }
             }
         }
@@ -4180,6 +8026,219 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct HarvesterSchedule {
+            cron_schedule: ::std::result::Result<::std::string::String, ::std::string::String>,
+            timezone: ::std::result::Result<::std::string::String, ::std::string::String>,
+            uid: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for HarvesterSchedule {
+            fn default() -> Self {
+                Self {
+                    cron_schedule: Err("no value supplied for cron_schedule".to_string()),
+                    timezone: Err("no value supplied for timezone".to_string()),
+                    uid: Err("no value supplied for uid".to_string()),
+                }
+            }
+        }
+        impl HarvesterSchedule {
+            pub fn cron_schedule<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cron_schedule = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for cron_schedule: {e}"));
+                self
+            }
+            pub fn timezone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.timezone = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for timezone: {e}"));
+                self
+            }
+            pub fn uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uid = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for uid: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<HarvesterSchedule> for super::HarvesterSchedule {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: HarvesterSchedule,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cron_schedule: value.cron_schedule?,
+                    timezone: value.timezone?,
+                    uid: value.uid?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::HarvesterSchedule> for HarvesterSchedule {
+            fn from(value: super::HarvesterSchedule) -> Self {
+                Self {
+                    cron_schedule: Ok(value.cron_schedule),
+                    timezone: Ok(value.timezone),
+                    uid: Ok(value.uid),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct HarvesterScheduleList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::HarvesterSchedule>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for HarvesterScheduleList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl HarvesterScheduleList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::HarvesterSchedule>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<HarvesterScheduleList> for super::HarvesterScheduleList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: HarvesterScheduleList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::HarvesterScheduleList> for HarvesterScheduleList {
+            fn from(value: super::HarvesterScheduleList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct HarvesterScheduleRequest {
+            cron_schedule: ::std::result::Result<::std::string::String, ::std::string::String>,
+            timezone: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for HarvesterScheduleRequest {
+            fn default() -> Self {
+                Self {
+                    cron_schedule: Err("no value supplied for cron_schedule".to_string()),
+                    timezone: Err("no value supplied for timezone".to_string()),
+                }
+            }
+        }
+        impl HarvesterScheduleRequest {
+            pub fn cron_schedule<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cron_schedule = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for cron_schedule: {e}"));
+                self
+            }
+            pub fn timezone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.timezone = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for timezone: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<HarvesterScheduleRequest> for super::HarvesterScheduleRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: HarvesterScheduleRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cron_schedule: value.cron_schedule?,
+                    timezone: value.timezone?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::HarvesterScheduleRequest> for HarvesterScheduleRequest {
+            fn from(value: super::HarvesterScheduleRequest) -> Self {
+                Self {
+                    cron_schedule: Ok(value.cron_schedule),
+                    timezone: Ok(value.timezone),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct IdentityProvider {
             uid: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -4341,6 +8400,1200 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct MetadataTemplate {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<super::RelatedUser>,
+                ::std::string::String,
+            >,
+            is_active: ::std::result::Result<bool, ::std::string::String>,
+            is_always_active:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            is_system: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            schema: ::std::result::Result<
+                ::std::vec::Vec<super::MetadataTemplateField>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<super::MetadataTemplateType, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            updated_by: ::std::result::Result<
+                ::std::option::Option<super::RelatedUser>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MetadataTemplate {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    is_active: Err("no value supplied for is_active".to_string()),
+                    is_always_active: Ok(Default::default()),
+                    is_system: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    schema: Err("no value supplied for schema".to_string()),
+                    title: Err("no value supplied for title".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    updated_at: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                }
+            }
+        }
+        impl MetadataTemplate {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::RelatedUser>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_by: {e}"));
+                self
+            }
+            pub fn is_active<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_active = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for is_active: {e}"));
+                self
+            }
+            pub fn is_always_active<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_always_active = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for is_always_active: {e}")
+                });
+                self
+            }
+            pub fn is_system<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_system = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for is_system: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn schema<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::MetadataTemplateField>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.schema = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for schema: {e}"));
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for title: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::MetadataTemplateType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                self
+            }
+            pub fn updated_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::RelatedUser>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for updated_by: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MetadataTemplate> for super::MetadataTemplate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MetadataTemplate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    created_by: value.created_by?,
+                    is_active: value.is_active?,
+                    is_always_active: value.is_always_active?,
+                    is_system: value.is_system?,
+                    name: value.name?,
+                    schema: value.schema?,
+                    title: value.title?,
+                    type_: value.type_?,
+                    updated_at: value.updated_at?,
+                    updated_by: value.updated_by?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MetadataTemplate> for MetadataTemplate {
+            fn from(value: super::MetadataTemplate) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    created_by: Ok(value.created_by),
+                    is_active: Ok(value.is_active),
+                    is_always_active: Ok(value.is_always_active),
+                    is_system: Ok(value.is_system),
+                    name: Ok(value.name),
+                    schema: Ok(value.schema),
+                    title: Ok(value.title),
+                    type_: Ok(value.type_),
+                    updated_at: Ok(value.updated_at),
+                    updated_by: Ok(value.updated_by),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MetadataTemplateField {
+            choices: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            help_text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            i18n: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            is_filter: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            is_hidden: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            labels: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            requirement_level: ::std::result::Result<
+                ::std::option::Option<super::MetadataTemplateFieldRequirementLevel>,
+                ::std::string::String,
+            >,
+            self_suggest: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            suggest_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::MetadataTemplateFieldType>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MetadataTemplateField {
+            fn default() -> Self {
+                Self {
+                    choices: Ok(Default::default()),
+                    help_text: Ok(Default::default()),
+                    i18n: Ok(Default::default()),
+                    is_filter: Ok(Default::default()),
+                    is_hidden: Ok(Default::default()),
+                    label: Ok(Default::default()),
+                    labels: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    requirement_level: Ok(Default::default()),
+                    self_suggest: Ok(Default::default()),
+                    suggest_url: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl MetadataTemplateField {
+            pub fn choices<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.choices = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for choices: {e}"));
+                self
+            }
+            pub fn help_text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.help_text = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for help_text: {e}"));
+                self
+            }
+            pub fn i18n<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.i18n = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for i18n: {e}"));
+                self
+            }
+            pub fn is_filter<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_filter = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for is_filter: {e}"));
+                self
+            }
+            pub fn is_hidden<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_hidden = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for is_hidden: {e}"));
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for label: {e}"));
+                self
+            }
+            pub fn labels<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<
+                            ::std::string::String,
+                            ::std::collections::HashMap<
+                                ::std::string::String,
+                                ::std::string::String,
+                            >,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.labels = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for labels: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn requirement_level<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::MetadataTemplateFieldRequirementLevel>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.requirement_level = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for requirement_level: {e}")
+                });
+                self
+            }
+            pub fn self_suggest<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.self_suggest = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for self_suggest: {e}"));
+                self
+            }
+            pub fn suggest_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.suggest_url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for suggest_url: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::MetadataTemplateFieldType>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MetadataTemplateField> for super::MetadataTemplateField {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MetadataTemplateField,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    choices: value.choices?,
+                    help_text: value.help_text?,
+                    i18n: value.i18n?,
+                    is_filter: value.is_filter?,
+                    is_hidden: value.is_hidden?,
+                    label: value.label?,
+                    labels: value.labels?,
+                    name: value.name?,
+                    requirement_level: value.requirement_level?,
+                    self_suggest: value.self_suggest?,
+                    suggest_url: value.suggest_url?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MetadataTemplateField> for MetadataTemplateField {
+            fn from(value: super::MetadataTemplateField) -> Self {
+                Self {
+                    choices: Ok(value.choices),
+                    help_text: Ok(value.help_text),
+                    i18n: Ok(value.i18n),
+                    is_filter: Ok(value.is_filter),
+                    is_hidden: Ok(value.is_hidden),
+                    label: Ok(value.label),
+                    labels: Ok(value.labels),
+                    name: Ok(value.name),
+                    requirement_level: Ok(value.requirement_level),
+                    self_suggest: Ok(value.self_suggest),
+                    suggest_url: Ok(value.suggest_url),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MetadataTemplateFieldList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::MetadataTemplateField>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for MetadataTemplateFieldList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl MetadataTemplateFieldList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::MetadataTemplateField>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MetadataTemplateFieldList> for super::MetadataTemplateFieldList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MetadataTemplateFieldList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MetadataTemplateFieldList> for MetadataTemplateFieldList {
+            fn from(value: super::MetadataTemplateFieldList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MetadataTemplateFieldRequest {
+            choices: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            help_text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            i18n: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            is_filter: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            labels: ::std::result::Result<
+                ::std::collections::HashMap<
+                    ::std::string::String,
+                    ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+                >,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            requirement_level: ::std::result::Result<
+                ::std::option::Option<super::MetadataTemplateFieldRequirementLevel>,
+                ::std::string::String,
+            >,
+            self_suggest: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::MetadataTemplateFieldType>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MetadataTemplateFieldRequest {
+            fn default() -> Self {
+                Self {
+                    choices: Ok(Default::default()),
+                    help_text: Ok(Default::default()),
+                    i18n: Ok(Default::default()),
+                    is_filter: Ok(Default::default()),
+                    label: Ok(Default::default()),
+                    labels: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    requirement_level: Ok(Default::default()),
+                    self_suggest: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl MetadataTemplateFieldRequest {
+            pub fn choices<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.choices = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for choices: {e}"));
+                self
+            }
+            pub fn help_text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.help_text = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for help_text: {e}"));
+                self
+            }
+            pub fn i18n<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.i18n = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for i18n: {e}"));
+                self
+            }
+            pub fn is_filter<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_filter = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for is_filter: {e}"));
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for label: {e}"));
+                self
+            }
+            pub fn labels<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.labels = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for labels: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn requirement_level<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::MetadataTemplateFieldRequirementLevel>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.requirement_level = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for requirement_level: {e}")
+                });
+                self
+            }
+            pub fn self_suggest<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.self_suggest = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for self_suggest: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::MetadataTemplateFieldType>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MetadataTemplateFieldRequest> for super::MetadataTemplateFieldRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MetadataTemplateFieldRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    choices: value.choices?,
+                    help_text: value.help_text?,
+                    i18n: value.i18n?,
+                    is_filter: value.is_filter?,
+                    label: value.label?,
+                    labels: value.labels?,
+                    name: value.name?,
+                    requirement_level: value.requirement_level?,
+                    self_suggest: value.self_suggest?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MetadataTemplateFieldRequest> for MetadataTemplateFieldRequest {
+            fn from(value: super::MetadataTemplateFieldRequest) -> Self {
+                Self {
+                    choices: Ok(value.choices),
+                    help_text: Ok(value.help_text),
+                    i18n: Ok(value.i18n),
+                    is_filter: Ok(value.is_filter),
+                    label: Ok(value.label),
+                    labels: Ok(value.labels),
+                    name: Ok(value.name),
+                    requirement_level: Ok(value.requirement_level),
+                    self_suggest: Ok(value.self_suggest),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MetadataTemplateFieldSuggestions {
+            exhaustive: ::std::result::Result<
+                ::std::option::Option<super::MetadataTemplateFieldSuggestionsExhaustive>,
+                ::std::string::String,
+            >,
+            exhaustive_nb_hits:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            exhaustive_typo:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            hits: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            hits_per_page: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            nb_hits: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            page: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            params: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            processing_time_ms:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            query: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MetadataTemplateFieldSuggestions {
+            fn default() -> Self {
+                Self {
+                    exhaustive: Ok(Default::default()),
+                    exhaustive_nb_hits: Ok(Default::default()),
+                    exhaustive_typo: Ok(Default::default()),
+                    hits: Ok(Default::default()),
+                    hits_per_page: Ok(Default::default()),
+                    nb_hits: Ok(Default::default()),
+                    page: Ok(Default::default()),
+                    params: Ok(Default::default()),
+                    processing_time_ms: Ok(Default::default()),
+                    query: Ok(Default::default()),
+                }
+            }
+        }
+        impl MetadataTemplateFieldSuggestions {
+            pub fn exhaustive<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::MetadataTemplateFieldSuggestionsExhaustive>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.exhaustive = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for exhaustive: {e}"));
+                self
+            }
+            pub fn exhaustive_nb_hits<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.exhaustive_nb_hits = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for exhaustive_nb_hits: {e}")
+                });
+                self
+            }
+            pub fn exhaustive_typo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.exhaustive_typo = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for exhaustive_typo: {e}")
+                });
+                self
+            }
+            pub fn hits<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hits = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for hits: {e}"));
+                self
+            }
+            pub fn hits_per_page<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hits_per_page = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for hits_per_page: {e}"));
+                self
+            }
+            pub fn nb_hits<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.nb_hits = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for nb_hits: {e}"));
+                self
+            }
+            pub fn page<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for page: {e}"));
+                self
+            }
+            pub fn params<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.params = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for params: {e}"));
+                self
+            }
+            pub fn processing_time_ms<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.processing_time_ms = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for processing_time_ms: {e}")
+                });
+                self
+            }
+            pub fn query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.query = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for query: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MetadataTemplateFieldSuggestions>
+            for super::MetadataTemplateFieldSuggestions
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MetadataTemplateFieldSuggestions,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    exhaustive: value.exhaustive?,
+                    exhaustive_nb_hits: value.exhaustive_nb_hits?,
+                    exhaustive_typo: value.exhaustive_typo?,
+                    hits: value.hits?,
+                    hits_per_page: value.hits_per_page?,
+                    nb_hits: value.nb_hits?,
+                    page: value.page?,
+                    params: value.params?,
+                    processing_time_ms: value.processing_time_ms?,
+                    query: value.query?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MetadataTemplateFieldSuggestions>
+            for MetadataTemplateFieldSuggestions
+        {
+            fn from(value: super::MetadataTemplateFieldSuggestions) -> Self {
+                Self {
+                    exhaustive: Ok(value.exhaustive),
+                    exhaustive_nb_hits: Ok(value.exhaustive_nb_hits),
+                    exhaustive_typo: Ok(value.exhaustive_typo),
+                    hits: Ok(value.hits),
+                    hits_per_page: Ok(value.hits_per_page),
+                    nb_hits: Ok(value.nb_hits),
+                    page: Ok(value.page),
+                    params: Ok(value.params),
+                    processing_time_ms: Ok(value.processing_time_ms),
+                    query: Ok(value.query),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MetadataTemplateFieldSuggestionsExhaustive {
+            nb_hits: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            typo: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+        }
+        impl ::std::default::Default for MetadataTemplateFieldSuggestionsExhaustive {
+            fn default() -> Self {
+                Self {
+                    nb_hits: Ok(Default::default()),
+                    typo: Ok(Default::default()),
+                }
+            }
+        }
+        impl MetadataTemplateFieldSuggestionsExhaustive {
+            pub fn nb_hits<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.nb_hits = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for nb_hits: {e}"));
+                self
+            }
+            pub fn typo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.typo = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for typo: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MetadataTemplateFieldSuggestionsExhaustive>
+            for super::MetadataTemplateFieldSuggestionsExhaustive
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MetadataTemplateFieldSuggestionsExhaustive,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    nb_hits: value.nb_hits?,
+                    typo: value.typo?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MetadataTemplateFieldSuggestionsExhaustive>
+            for MetadataTemplateFieldSuggestionsExhaustive
+        {
+            fn from(value: super::MetadataTemplateFieldSuggestionsExhaustive) -> Self {
+                Self {
+                    nb_hits: Ok(value.nb_hits),
+                    typo: Ok(value.typo),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MetadataTemplateList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::MetadataTemplate>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for MetadataTemplateList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl MetadataTemplateList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::MetadataTemplate>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MetadataTemplateList> for super::MetadataTemplateList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MetadataTemplateList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MetadataTemplateList> for MetadataTemplateList {
+            fn from(value: super::MetadataTemplateList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MetadataTemplateRequest {
+            is_active: ::std::result::Result<bool, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            schema: ::std::result::Result<
+                ::std::vec::Vec<super::MetadataTemplateFieldRequest>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<super::MetadataTemplateType, ::std::string::String>,
+        }
+        impl ::std::default::Default for MetadataTemplateRequest {
+            fn default() -> Self {
+                Self {
+                    is_active: Err("no value supplied for is_active".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    schema: Err("no value supplied for schema".to_string()),
+                    title: Err("no value supplied for title".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl MetadataTemplateRequest {
+            pub fn is_active<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_active = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for is_active: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn schema<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::MetadataTemplateFieldRequest>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.schema = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for schema: {e}"));
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for title: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::MetadataTemplateType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MetadataTemplateRequest> for super::MetadataTemplateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MetadataTemplateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    is_active: value.is_active?,
+                    name: value.name?,
+                    schema: value.schema?,
+                    title: value.title?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MetadataTemplateRequest> for MetadataTemplateRequest {
+            fn from(value: super::MetadataTemplateRequest) -> Self {
+                Self {
+                    is_active: Ok(value.is_active),
+                    name: Ok(value.name),
+                    schema: Ok(value.schema),
+                    title: Ok(value.title),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PageActionResult {
+            detail: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for PageActionResult {
+            fn default() -> Self {
+                Self {
+                    detail: Err("no value supplied for detail".to_string()),
+                }
+            }
+        }
+        impl PageActionResult {
+            pub fn detail<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.detail = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for detail: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PageActionResult> for super::PageActionResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PageActionResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    detail: value.detail?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PageActionResult> for PageActionResult {
+            fn from(value: super::PageActionResult) -> Self {
+                Self {
+                    detail: Ok(value.detail),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct RelatedUser {
             username: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -4414,6 +9667,297 @@ pub mod types {
         impl ::std::convert::From<super::RelatedUserGroup> for RelatedUserGroup {
             fn from(value: super::RelatedUserGroup) -> Self {
                 Self { uid: Ok(value.uid) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct StudioPage {
+            contents: ::std::result::Result<
+                ::std::vec::Vec<super::StudioPageContent>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<super::RelatedUser>,
+                ::std::string::String,
+            >,
+            first_published_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            public: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            slug: ::std::result::Result<::std::string::String, ::std::string::String>,
+            uid: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for StudioPage {
+            fn default() -> Self {
+                Self {
+                    contents: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    first_published_at: Ok(Default::default()),
+                    public: Ok(Default::default()),
+                    slug: Err("no value supplied for slug".to_string()),
+                    uid: Err("no value supplied for uid".to_string()),
+                    updated_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl StudioPage {
+            pub fn contents<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::StudioPageContent>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contents = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for contents: {e}"));
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::RelatedUser>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_by: {e}"));
+                self
+            }
+            pub fn first_published_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_published_at = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for first_published_at: {e}")
+                });
+                self
+            }
+            pub fn public<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.public = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for public: {e}"));
+                self
+            }
+            pub fn slug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.slug = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for slug: {e}"));
+                self
+            }
+            pub fn uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uid = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for uid: {e}"));
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<StudioPage> for super::StudioPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: StudioPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    contents: value.contents?,
+                    created_at: value.created_at?,
+                    created_by: value.created_by?,
+                    first_published_at: value.first_published_at?,
+                    public: value.public?,
+                    slug: value.slug?,
+                    uid: value.uid?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::StudioPage> for StudioPage {
+            fn from(value: super::StudioPage) -> Self {
+                Self {
+                    contents: Ok(value.contents),
+                    created_at: Ok(value.created_at),
+                    created_by: Ok(value.created_by),
+                    first_published_at: Ok(value.first_published_at),
+                    public: Ok(value.public),
+                    slug: Ok(value.slug),
+                    uid: Ok(value.uid),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct StudioPageContent {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            updated_by: ::std::result::Result<
+                ::std::option::Option<super::RelatedUser>,
+                ::std::string::String,
+            >,
+            version_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for StudioPageContent {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    title: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                    version_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl StudioPageContent {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for title: {e}"));
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                self
+            }
+            pub fn updated_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::RelatedUser>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for updated_by: {e}"));
+                self
+            }
+            pub fn version_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version_name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for version_name: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<StudioPageContent> for super::StudioPageContent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: StudioPageContent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    description: value.description?,
+                    title: value.title?,
+                    updated_at: value.updated_at?,
+                    updated_by: value.updated_by?,
+                    version_name: value.version_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::StudioPageContent> for StudioPageContent {
+            fn from(value: super::StudioPageContent) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    description: Ok(value.description),
+                    title: Ok(value.title),
+                    updated_at: Ok(value.updated_at),
+                    updated_by: Ok(value.updated_by),
+                    version_name: Ok(value.version_name),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -4624,6 +10168,152 @@ pub mod types {
                 Self {
                     group: Ok(value.group),
                     permissions: Ok(value.permissions),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct StudioPageList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results:
+                ::std::result::Result<::std::vec::Vec<super::StudioPage>, ::std::string::String>,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for StudioPageList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl StudioPageList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::StudioPage>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<StudioPageList> for super::StudioPageList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: StudioPageList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::StudioPageList> for StudioPageList {
+            fn from(value: super::StudioPageList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct StudioPageRequest {
+            public: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            slug: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for StudioPageRequest {
+            fn default() -> Self {
+                Self {
+                    public: Ok(Default::default()),
+                    slug: Ok(Default::default()),
+                }
+            }
+        }
+        impl StudioPageRequest {
+            pub fn public<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.public = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for public: {e}"));
+                self
+            }
+            pub fn slug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.slug = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for slug: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<StudioPageRequest> for super::StudioPageRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: StudioPageRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    public: value.public?,
+                    slug: value.slug?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::StudioPageRequest> for StudioPageRequest {
+            fn from(value: super::StudioPageRequest) -> Self {
+                Self {
+                    public: Ok(value.public),
+                    slug: Ok(value.slug),
                 }
             }
         }
@@ -6326,6 +12016,159 @@ impl ClientAssetsExt for Client {
         builder::ListImages::new(self)
     }
 }
+///Pages written in HTML and CSS in the portal's code editor, with their title and content in each of the portal's languages. List, create, read, update and delete them, one by one or in bulk, and archive or unarchive them.
+pub trait ClientCodeEditorPagesExt {
+    /// List the code editor pages of the portal
+    ///
+    /// Returns one page of the portal's code editor pages, with their title and content in every language. Page through them with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/code_editor_pages/`
+    ///
+    /// Arguments:
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// ```ignore
+    /// let response = client.list_code_editor_pages()
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_code_editor_pages(&self) -> builder::ListCodeEditorPages<'_>;
+    /// Create a code editor page
+    ///
+    /// Creates a page from its content (HTML and CSS per language) and, optionally, its slug, title, description, template, tags and visibility. Returns the new page.
+    ///
+    /// Sends a `POST` request to `/code_editor_pages/`
+    ///
+    /// ```ignore
+    /// let response = client.create_code_editor_page()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn create_code_editor_page(&self) -> builder::CreateCodeEditorPage<'_>;
+    /// Delete several code editor pages
+    ///
+    /// Deletes every code editor page matching the `slug` and `search` filters, and returns the slugs of the deleted pages.
+    ///
+    /// Sends a `DELETE` request to `/code_editor_pages/`
+    ///
+    /// Arguments:
+    /// - `search`: Full-text search; the matching pages are deleted.
+    /// - `slug`: Slugs of the pages to delete. Repeat the parameter once per page (`slug=about&slug=budget-2024`).
+    /// ```ignore
+    /// let response = client.delete_code_editor_pages()
+    ///    .search(search)
+    ///    .slug(slug)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn delete_code_editor_pages(&self) -> builder::DeleteCodeEditorPages<'_>;
+    /// Get one code editor page
+    ///
+    /// Returns the code editor page with the given slug, in every language.
+    ///
+    /// Sends a `GET` request to `/code_editor_pages/{page_slug}/`
+    ///
+    /// Arguments:
+    /// - `page_slug`: Slug of the code editor page, as in its URL.
+    /// ```ignore
+    /// let response = client.get_code_editor_page()
+    ///    .page_slug(page_slug)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_code_editor_page(&self) -> builder::GetCodeEditorPage<'_>;
+    /// Replace a code editor page
+    ///
+    /// Sets the content, title, description, template, tags and visibility of an existing page and returns the updated page.
+    ///
+    /// Sends a `PUT` request to `/code_editor_pages/{page_slug}/`
+    ///
+    /// Arguments:
+    /// - `page_slug`: Slug of the code editor page, as in its URL.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_code_editor_page()
+    ///    .page_slug(page_slug)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn update_code_editor_page(&self) -> builder::UpdateCodeEditorPage<'_>;
+    /// Delete a code editor page
+    ///
+    /// Deletes the code editor page with the given slug.
+    ///
+    /// Sends a `DELETE` request to `/code_editor_pages/{page_slug}/`
+    ///
+    /// Arguments:
+    /// - `page_slug`: Slug of the code editor page, as in its URL.
+    /// ```ignore
+    /// let response = client.delete_code_editor_page()
+    ///    .page_slug(page_slug)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn delete_code_editor_page(&self) -> builder::DeleteCodeEditorPage<'_>;
+    /// Archive a code editor page
+    ///
+    /// Archives the page: users no longer see it, it can no longer be edited, and it stops counting towards the license's page quota. The request has no body.
+    ///
+    /// Sends a `POST` request to `/code_editor_pages/{page_slug}/archive/`
+    ///
+    /// Arguments:
+    /// - `page_slug`: Slug of the code editor page, as in its URL.
+    /// ```ignore
+    /// let response = client.archive_code_editor_page()
+    ///    .page_slug(page_slug)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn archive_code_editor_page(&self) -> builder::ArchiveCodeEditorPage<'_>;
+    /// Unarchive a code editor page
+    ///
+    /// Brings an archived page back: it can be seen and edited again, and counts towards the page quota. The request has no body.
+    ///
+    /// Sends a `POST` request to `/code_editor_pages/{page_slug}/unarchive/`
+    ///
+    /// Arguments:
+    /// - `page_slug`: Slug of the code editor page, as in its URL.
+    /// ```ignore
+    /// let response = client.unarchive_code_editor_page()
+    ///    .page_slug(page_slug)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn unarchive_code_editor_page(&self) -> builder::UnarchiveCodeEditorPage<'_>;
+}
+impl ClientCodeEditorPagesExt for Client {
+    fn list_code_editor_pages(&self) -> builder::ListCodeEditorPages<'_> {
+        builder::ListCodeEditorPages::new(self)
+    }
+    fn create_code_editor_page(&self) -> builder::CreateCodeEditorPage<'_> {
+        builder::CreateCodeEditorPage::new(self)
+    }
+    fn delete_code_editor_pages(&self) -> builder::DeleteCodeEditorPages<'_> {
+        builder::DeleteCodeEditorPages::new(self)
+    }
+    fn get_code_editor_page(&self) -> builder::GetCodeEditorPage<'_> {
+        builder::GetCodeEditorPage::new(self)
+    }
+    fn update_code_editor_page(&self) -> builder::UpdateCodeEditorPage<'_> {
+        builder::UpdateCodeEditorPage::new(self)
+    }
+    fn delete_code_editor_page(&self) -> builder::DeleteCodeEditorPage<'_> {
+        builder::DeleteCodeEditorPage::new(self)
+    }
+    fn archive_code_editor_page(&self) -> builder::ArchiveCodeEditorPage<'_> {
+        builder::ArchiveCodeEditorPage::new(self)
+    }
+    fn unarchive_code_editor_page(&self) -> builder::UnarchiveCodeEditorPage<'_> {
+        builder::UnarchiveCodeEditorPage::new(self)
+    }
+}
 ///Who may see, edit and secure one code editor page: rulesets for single users and user groups. A restricted page is shown only to users with a ruleset, directly or through a group.
 pub trait ClientCodeEditorPagesSecurityExt {
     /// List the user rulesets of a code editor page
@@ -6563,6 +12406,446 @@ impl ClientCodeEditorPagesSecurityExt for Client {
         builder::DeleteCodeEditorPageGroupSecurity::new(self)
     }
 }
+///Suggestions that portal users send about a dataset's records, when the feature is on. List and read them, and archive those handled.
+pub trait ClientDatasetFeedbacksExt {
+    /// List the feedbacks sent on a dataset
+    ///
+    /// Returns one page of the feedbacks sent on the dataset, the latest first. Archived feedbacks are left out unless `is_archived` is true. The vendor documents no paging parameters for this route; follow the `next` link to get the following pages.
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/feedbacks/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `is_archived`: Return the archived feedbacks (true) instead of the others.
+    /// - `record_id`: Only return the feedbacks on the record with this id.
+    /// - `sort`: Order by submission date: `created_at` for the oldest first, `-created_at` for the latest first (the service's default).
+    /// ```ignore
+    /// let response = client.list_dataset_feedbacks()
+    ///    .dataset_uid(dataset_uid)
+    ///    .is_archived(is_archived)
+    ///    .record_id(record_id)
+    ///    .sort(sort)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_dataset_feedbacks(&self) -> builder::ListDatasetFeedbacks<'_>;
+    /// Get one feedback sent on a dataset
+    ///
+    /// Returns the feedback with the given uid.
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/feedbacks/{feedback_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `feedback_uid`: Uid of the feedback (`df_…`).
+    /// ```ignore
+    /// let response = client.get_dataset_feedback()
+    ///    .dataset_uid(dataset_uid)
+    ///    .feedback_uid(feedback_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_dataset_feedback(&self) -> builder::GetDatasetFeedback<'_>;
+    /// Archive a feedback sent on a dataset
+    ///
+    /// Marks the feedback as handled: it leaves the default list. Returns the archived feedback. The request has no body.
+    ///
+    /// Sends a `POST` request to `/datasets/{dataset_uid}/feedbacks/{feedback_uid}/archive/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `feedback_uid`: Uid of the feedback (`df_…`).
+    /// ```ignore
+    /// let response = client.archive_dataset_feedback()
+    ///    .dataset_uid(dataset_uid)
+    ///    .feedback_uid(feedback_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn archive_dataset_feedback(&self) -> builder::ArchiveDatasetFeedback<'_>;
+}
+impl ClientDatasetFeedbacksExt for Client {
+    fn list_dataset_feedbacks(&self) -> builder::ListDatasetFeedbacks<'_> {
+        builder::ListDatasetFeedbacks::new(self)
+    }
+    fn get_dataset_feedback(&self) -> builder::GetDatasetFeedback<'_> {
+        builder::GetDatasetFeedback::new(self)
+    }
+    fn archive_dataset_feedback(&self) -> builder::ArchiveDatasetFeedback<'_> {
+        builder::ArchiveDatasetFeedback::new(self)
+    }
+}
+///The configuration of a dataset's fields, as an ordered stack of steps applied in turn: rename, type, annotate, describe, order or delete a field.
+pub trait ClientDatasetFieldsExt {
+    /// List the field configuration steps of a dataset
+    ///
+    /// Returns one page of the dataset's field configuration steps, in the order they are applied. Page through them with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/fields/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// ```ignore
+    /// let response = client.list_dataset_fields()
+    ///    .dataset_uid(dataset_uid)
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_dataset_fields(&self) -> builder::ListDatasetFields<'_>;
+    /// Add a field configuration step to a dataset
+    ///
+    /// Appends a step (rename, type, annotate, describe, order or delete a field) at the end of the dataset's field configuration and returns it. It applies once the dataset is published again.
+    ///
+    /// Sends a `POST` request to `/datasets/{dataset_uid}/fields/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.create_dataset_field()
+    ///    .dataset_uid(dataset_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn create_dataset_field(&self) -> builder::CreateDatasetField<'_>;
+    /// Get one field configuration step of a dataset
+    ///
+    /// Returns the step with the given uid.
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/fields/{field_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `field_uid`: Uid of the field configuration step (`pr_…`).
+    /// ```ignore
+    /// let response = client.get_dataset_field()
+    ///    .dataset_uid(dataset_uid)
+    ///    .field_uid(field_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_dataset_field(&self) -> builder::GetDatasetField<'_>;
+    /// Replace one field configuration step of a dataset
+    ///
+    /// Replaces the step with the body, keeping its uid and its place in the order, and returns it.
+    ///
+    /// Sends a `PUT` request to `/datasets/{dataset_uid}/fields/{field_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `field_uid`: Uid of the field configuration step (`pr_…`).
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_dataset_field()
+    ///    .dataset_uid(dataset_uid)
+    ///    .field_uid(field_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn update_dataset_field(&self) -> builder::UpdateDatasetField<'_>;
+    /// Remove one field configuration step from a dataset
+    ///
+    /// Removes the step from the dataset's field configuration. (To drop a field from the dataset, add a `delete` step instead.)
+    ///
+    /// Sends a `DELETE` request to `/datasets/{dataset_uid}/fields/{field_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `field_uid`: Uid of the field configuration step (`pr_…`).
+    /// ```ignore
+    /// let response = client.delete_dataset_field()
+    ///    .dataset_uid(dataset_uid)
+    ///    .field_uid(field_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn delete_dataset_field(&self) -> builder::DeleteDatasetField<'_>;
+}
+impl ClientDatasetFieldsExt for Client {
+    fn list_dataset_fields(&self) -> builder::ListDatasetFields<'_> {
+        builder::ListDatasetFields::new(self)
+    }
+    fn create_dataset_field(&self) -> builder::CreateDatasetField<'_> {
+        builder::CreateDatasetField::new(self)
+    }
+    fn get_dataset_field(&self) -> builder::GetDatasetField<'_> {
+        builder::GetDatasetField::new(self)
+    }
+    fn update_dataset_field(&self) -> builder::UpdateDatasetField<'_> {
+        builder::UpdateDatasetField::new(self)
+    }
+    fn delete_dataset_field(&self) -> builder::DeleteDatasetField<'_> {
+        builder::DeleteDatasetField::new(self)
+    }
+}
+///What describes a dataset (title, description, keywords, license, ...), grouped by metadata template. Read and replace all of it, one template's values, or a single value.
+pub trait ClientDatasetMetadataExt {
+    /// Get all the metadata of a dataset
+    ///
+    /// Returns every metadata value of the dataset, grouped by template (`default`, `visualization`, `internal`, and the portal's own templates) and then by field name.
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/metadata/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// ```ignore
+    /// let response = client.list_dataset_metadata()
+    ///    .dataset_uid(dataset_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_dataset_metadata(&self) -> builder::ListDatasetMetadata<'_>;
+    /// Replace all the metadata of a dataset
+    ///
+    /// Replaces every metadata value of the dataset with the body: a value left out of the body is removed from the dataset. Returns the new metadata.
+    ///
+    /// Sends a `PUT` request to `/datasets/{dataset_uid}/metadata/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_dataset_metadata()
+    ///    .dataset_uid(dataset_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn update_dataset_metadata(&self) -> builder::UpdateDatasetMetadata<'_>;
+    /// Get the metadata of a dataset in one template
+    ///
+    /// Returns the dataset's metadata values in the template, by field name.
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/metadata/{template_name}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
+    /// ```ignore
+    /// let response = client.get_dataset_template_metadata()
+    ///    .dataset_uid(dataset_uid)
+    ///    .template_name(template_name)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_dataset_template_metadata(&self) -> builder::GetDatasetTemplateMetadata<'_>;
+    /// Replace the metadata of a dataset in one template
+    ///
+    /// Replaces the dataset's values in the template with the body: a value of the template left out of the body is removed. The other templates are not changed. Returns the template's new values.
+    ///
+    /// Sends a `PUT` request to `/datasets/{dataset_uid}/metadata/{template_name}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_dataset_template_metadata()
+    ///    .dataset_uid(dataset_uid)
+    ///    .template_name(template_name)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn update_dataset_template_metadata(&self) -> builder::UpdateDatasetTemplateMetadata<'_>;
+    /// Get one metadata value of a dataset
+    ///
+    /// Returns the dataset's value for one field of a template and, for a dataset linked to a remote one (a federated dataset), the remote value and whether it is overridden.
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
+    /// - `template_field_name`: Name of a field of the metadata template, such as `title`.
+    /// ```ignore
+    /// let response = client.get_dataset_metadata_field()
+    ///    .dataset_uid(dataset_uid)
+    ///    .template_name(template_name)
+    ///    .template_field_name(template_field_name)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_dataset_metadata_field(&self) -> builder::GetDatasetMetadataField<'_>;
+    /// Set one metadata value of a dataset
+    ///
+    /// Sets the dataset's value for one field of a template (and, for a federated dataset, whether it overrides the remote value) and returns it.
+    ///
+    /// Sends a `PUT` request to `/datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
+    /// - `template_field_name`: Name of a field of the metadata template, such as `title`.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_dataset_metadata_field()
+    ///    .dataset_uid(dataset_uid)
+    ///    .template_name(template_name)
+    ///    .template_field_name(template_field_name)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn update_dataset_metadata_field(&self) -> builder::UpdateDatasetMetadataField<'_>;
+    /// Remove one metadata value of a dataset
+    ///
+    /// Removes the dataset's value for one field of a template.
+    ///
+    /// Sends a `DELETE` request to `/datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
+    /// - `template_field_name`: Name of a field of the metadata template, such as `title`.
+    /// ```ignore
+    /// let response = client.delete_dataset_metadata_field()
+    ///    .dataset_uid(dataset_uid)
+    ///    .template_name(template_name)
+    ///    .template_field_name(template_field_name)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn delete_dataset_metadata_field(&self) -> builder::DeleteDatasetMetadataField<'_>;
+}
+impl ClientDatasetMetadataExt for Client {
+    fn list_dataset_metadata(&self) -> builder::ListDatasetMetadata<'_> {
+        builder::ListDatasetMetadata::new(self)
+    }
+    fn update_dataset_metadata(&self) -> builder::UpdateDatasetMetadata<'_> {
+        builder::UpdateDatasetMetadata::new(self)
+    }
+    fn get_dataset_template_metadata(&self) -> builder::GetDatasetTemplateMetadata<'_> {
+        builder::GetDatasetTemplateMetadata::new(self)
+    }
+    fn update_dataset_template_metadata(&self) -> builder::UpdateDatasetTemplateMetadata<'_> {
+        builder::UpdateDatasetTemplateMetadata::new(self)
+    }
+    fn get_dataset_metadata_field(&self) -> builder::GetDatasetMetadataField<'_> {
+        builder::GetDatasetMetadataField::new(self)
+    }
+    fn update_dataset_metadata_field(&self) -> builder::UpdateDatasetMetadataField<'_> {
+        builder::UpdateDatasetMetadataField::new(self)
+    }
+    fn delete_dataset_metadata_field(&self) -> builder::DeleteDatasetMetadataField<'_> {
+        builder::DeleteDatasetMetadataField::new(self)
+    }
+}
+///When a dataset is processed and published again automatically, as cron expressions. Create, read, update and delete a dataset's schedules.
+pub trait ClientDatasetSchedulesExt {
+    /// List the schedules of a dataset
+    ///
+    /// Returns one page of the dataset's schedules. Page through them with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/schedules/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// ```ignore
+    /// let response = client.list_dataset_schedules()
+    ///    .dataset_uid(dataset_uid)
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_dataset_schedules(&self) -> builder::ListDatasetSchedules<'_>;
+    /// Add a schedule to a dataset
+    ///
+    /// Schedules the dataset to be processed and published again at the times of a cron expression, and returns the new schedule.
+    ///
+    /// Sends a `POST` request to `/datasets/{dataset_uid}/schedules/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.create_dataset_schedule()
+    ///    .dataset_uid(dataset_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn create_dataset_schedule(&self) -> builder::CreateDatasetSchedule<'_>;
+    /// Get one schedule of a dataset
+    ///
+    /// Returns the schedule with the given uid.
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/schedules/{schedule_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `schedule_uid`: Uid of the schedule (`sc_…`).
+    /// ```ignore
+    /// let response = client.get_dataset_schedule()
+    ///    .dataset_uid(dataset_uid)
+    ///    .schedule_uid(schedule_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_dataset_schedule(&self) -> builder::GetDatasetSchedule<'_>;
+    /// Change one schedule of a dataset
+    ///
+    /// Sets the schedule's cron expression and returns the schedule.
+    ///
+    /// Sends a `PUT` request to `/datasets/{dataset_uid}/schedules/{schedule_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `schedule_uid`: Uid of the schedule (`sc_…`).
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_dataset_schedule()
+    ///    .dataset_uid(dataset_uid)
+    ///    .schedule_uid(schedule_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn update_dataset_schedule(&self) -> builder::UpdateDatasetSchedule<'_>;
+    /// Delete one schedule of a dataset
+    ///
+    /// Deletes the schedule; the dataset is no longer processed at its times.
+    ///
+    /// Sends a `DELETE` request to `/datasets/{dataset_uid}/schedules/{schedule_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `schedule_uid`: Uid of the schedule (`sc_…`).
+    /// ```ignore
+    /// let response = client.delete_dataset_schedule()
+    ///    .dataset_uid(dataset_uid)
+    ///    .schedule_uid(schedule_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn delete_dataset_schedule(&self) -> builder::DeleteDatasetSchedule<'_>;
+}
+impl ClientDatasetSchedulesExt for Client {
+    fn list_dataset_schedules(&self) -> builder::ListDatasetSchedules<'_> {
+        builder::ListDatasetSchedules::new(self)
+    }
+    fn create_dataset_schedule(&self) -> builder::CreateDatasetSchedule<'_> {
+        builder::CreateDatasetSchedule::new(self)
+    }
+    fn get_dataset_schedule(&self) -> builder::GetDatasetSchedule<'_> {
+        builder::GetDatasetSchedule::new(self)
+    }
+    fn update_dataset_schedule(&self) -> builder::UpdateDatasetSchedule<'_> {
+        builder::UpdateDatasetSchedule::new(self)
+    }
+    fn delete_dataset_schedule(&self) -> builder::DeleteDatasetSchedule<'_> {
+        builder::DeleteDatasetSchedule::new(self)
+    }
+}
 ///Who may see and change one dataset, beyond its general policy: rulesets for single users and user groups. A ruleset grants permissions on the dataset and limits the records, fields and API calls its target can reach; users without one get the dataset's default security.
 pub trait ClientDatasetSecurityExt {
     /// List the user rulesets of a dataset
@@ -6774,6 +13057,280 @@ impl ClientDatasetSecurityExt for Client {
     }
     fn delete_dataset_group_security(&self) -> builder::DeleteDatasetGroupSecurity<'_> {
         builder::DeleteDatasetGroupSecurity::new(self)
+    }
+}
+///The history of a dataset: every change makes a version. List and read versions, and restore a dataset to one of them.
+pub trait ClientDatasetVersionsExt {
+    /// List the versions of a dataset
+    ///
+    /// Returns one page of the dataset's versions, the latest first. The service keeps the last 20 versions only. Page through them with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/versions/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// ```ignore
+    /// let response = client.list_dataset_versions()
+    ///    .dataset_uid(dataset_uid)
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_dataset_versions(&self) -> builder::ListDatasetVersions<'_>;
+    /// Get one version of a dataset
+    ///
+    /// Returns the version with the given uid.
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/versions/{version_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `version_uid`: Uid of the dataset version (`ch_…`).
+    /// ```ignore
+    /// let response = client.get_dataset_version()
+    ///    .dataset_uid(dataset_uid)
+    ///    .version_uid(version_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_dataset_version(&self) -> builder::GetDatasetVersion<'_>;
+    /// Restore a dataset to one of its versions
+    ///
+    /// Brings the dataset back to the state of the version and returns it. The history is kept: the restoration makes a new version. The request has no body.
+    ///
+    /// Sends a `POST` request to `/datasets/{dataset_uid}/versions/{version_uid}/restore/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `version_uid`: Uid of the dataset version (`ch_…`).
+    /// ```ignore
+    /// let response = client.restore_dataset_version()
+    ///    .dataset_uid(dataset_uid)
+    ///    .version_uid(version_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn restore_dataset_version(&self) -> builder::RestoreDatasetVersion<'_>;
+}
+impl ClientDatasetVersionsExt for Client {
+    fn list_dataset_versions(&self) -> builder::ListDatasetVersions<'_> {
+        builder::ListDatasetVersions::new(self)
+    }
+    fn get_dataset_version(&self) -> builder::GetDatasetVersion<'_> {
+        builder::GetDatasetVersion::new(self)
+    }
+    fn restore_dataset_version(&self) -> builder::RestoreDatasetVersion<'_> {
+        builder::RestoreDatasetVersion::new(self)
+    }
+}
+///The portal's datasets: their identity, metadata and default security. List, create, read, update, copy and delete them, publish or unpublish them, stop a running processing job and follow their status.
+pub trait ClientDatasetsExt {
+    /// List the datasets one can edit
+    ///
+    /// Returns one page of the datasets that the caller may edit, each with its metadata and default security. Find one dataset by its `dataset_id`, and page through the others with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/datasets/`
+    ///
+    /// Arguments:
+    /// - `dataset_id`: Only return the dataset with this human-readable identifier.
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// ```ignore
+    /// let response = client.list_datasets()
+    ///    .dataset_id(dataset_id)
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_datasets(&self) -> builder::ListDatasets<'_>;
+    /// Create a dataset
+    ///
+    /// Creates an unpublished dataset from its metadata and, optionally, its `dataset_id`, restriction and default security. The service assigns the dataset's uid and returns the new dataset.
+    ///
+    /// Sends a `POST` request to `/datasets/`
+    ///
+    /// ```ignore
+    /// let response = client.create_dataset()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn create_dataset(&self) -> builder::CreateDataset<'_>;
+    /// Get one dataset
+    ///
+    /// Returns the dataset with its metadata and default security.
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// ```ignore
+    /// let response = client.get_dataset()
+    ///    .dataset_uid(dataset_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_dataset(&self) -> builder::GetDataset<'_>;
+    /// Replace the settings of a dataset
+    ///
+    /// Sets the dataset's metadata, `dataset_id` (while it is unpublished), restriction and default security, and returns the updated dataset. The changes reach the portal once the dataset is published again.
+    ///
+    /// Sends a `PUT` request to `/datasets/{dataset_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_dataset()
+    ///    .dataset_uid(dataset_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn update_dataset(&self) -> builder::UpdateDataset<'_>;
+    /// Delete a dataset
+    ///
+    /// Deletes the dataset, with its records, configuration and history. It leaves the portal's catalog.
+    ///
+    /// Sends a `DELETE` request to `/datasets/{dataset_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// ```ignore
+    /// let response = client.delete_dataset()
+    ///    .dataset_uid(dataset_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn delete_dataset(&self) -> builder::DeleteDataset<'_>;
+    /// Publish a dataset
+    ///
+    /// Starts publishing the dataset's current configuration to the Explore API, which may process every record again. Follow the progress with `get_dataset_status`.
+    ///
+    /// Sends a `POST` request to `/datasets/{dataset_uid}/publish/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// ```ignore
+    /// let response = client.publish_dataset()
+    ///    .dataset_uid(dataset_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn publish_dataset(&self) -> builder::PublishDataset<'_>;
+    /// Publish only the metadata of a dataset
+    ///
+    /// Publishes the dataset's current metadata without processing its records again.
+    ///
+    /// Sends a `POST` request to `/datasets/{dataset_uid}/publish_metadata/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// ```ignore
+    /// let response = client.publish_dataset_metadata()
+    ///    .dataset_uid(dataset_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn publish_dataset_metadata(&self) -> builder::PublishDatasetMetadata<'_>;
+    /// Stop the processing of a dataset
+    ///
+    /// Stops the running processing job; the records processed so far stay available in the Explore API.
+    ///
+    /// Sends a `POST` request to `/datasets/{dataset_uid}/abort/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// ```ignore
+    /// let response = client.abort_dataset()
+    ///    .dataset_uid(dataset_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn abort_dataset(&self) -> builder::AbortDataset<'_>;
+    /// Unpublish a dataset
+    ///
+    /// Takes the dataset out of the Explore API. The dataset and its configuration are kept and can be published again.
+    ///
+    /// Sends a `POST` request to `/datasets/{dataset_uid}/unpublish/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// ```ignore
+    /// let response = client.unpublish_dataset()
+    ///    .dataset_uid(dataset_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn unpublish_dataset(&self) -> builder::UnpublishDataset<'_>;
+    /// Copy a dataset
+    ///
+    /// Creates a new, unpublished dataset with the configuration of this one and returns it. The request has no body.
+    ///
+    /// Sends a `POST` request to `/datasets/{dataset_uid}/copy/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// ```ignore
+    /// let response = client.copy_dataset()
+    ///    .dataset_uid(dataset_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn copy_dataset(&self) -> builder::CopyDataset<'_>;
+    /// Get the processing status of a dataset
+    ///
+    /// Returns the dataset's current state (idle, queued, processing, ...), the states before and after it, whether it is published, and the errors met while processing its records.
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/status/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// ```ignore
+    /// let response = client.get_dataset_status()
+    ///    .dataset_uid(dataset_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_dataset_status(&self) -> builder::GetDatasetStatus<'_>;
+}
+impl ClientDatasetsExt for Client {
+    fn list_datasets(&self) -> builder::ListDatasets<'_> {
+        builder::ListDatasets::new(self)
+    }
+    fn create_dataset(&self) -> builder::CreateDataset<'_> {
+        builder::CreateDataset::new(self)
+    }
+    fn get_dataset(&self) -> builder::GetDataset<'_> {
+        builder::GetDataset::new(self)
+    }
+    fn update_dataset(&self) -> builder::UpdateDataset<'_> {
+        builder::UpdateDataset::new(self)
+    }
+    fn delete_dataset(&self) -> builder::DeleteDataset<'_> {
+        builder::DeleteDataset::new(self)
+    }
+    fn publish_dataset(&self) -> builder::PublishDataset<'_> {
+        builder::PublishDataset::new(self)
+    }
+    fn publish_dataset_metadata(&self) -> builder::PublishDatasetMetadata<'_> {
+        builder::PublishDatasetMetadata::new(self)
+    }
+    fn abort_dataset(&self) -> builder::AbortDataset<'_> {
+        builder::AbortDataset::new(self)
+    }
+    fn unpublish_dataset(&self) -> builder::UnpublishDataset<'_> {
+        builder::UnpublishDataset::new(self)
+    }
+    fn copy_dataset(&self) -> builder::CopyDataset<'_> {
+        builder::CopyDataset::new(self)
+    }
+    fn get_dataset_status(&self) -> builder::GetDatasetStatus<'_> {
+        builder::GetDatasetStatus::new(self)
     }
 }
 ///Who may use and manage one datasource connection: rulesets for single users and user groups, each granting permissions on the connection.
@@ -7027,6 +13584,415 @@ impl ClientDatasourceConnectionSecurityExt for Client {
         &self,
     ) -> builder::DeleteDatasourceConnectionGroupSecurity<'_> {
         builder::DeleteDatasourceConnectionGroupSecurity::new(self)
+    }
+}
+///When a harvester runs automatically, as a cron expression in a time zone. A harvester has at most one schedule.
+pub trait ClientHarvesterSchedulesExt {
+    /// List the schedules of a harvester
+    ///
+    /// Returns one page of the harvester's schedules (a harvester has at most one). Page through them with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/harvesters/{harvester_uid}/schedules/`
+    ///
+    /// Arguments:
+    /// - `harvester_uid`: Uid of the harvester.
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// ```ignore
+    /// let response = client.list_harvester_schedules()
+    ///    .harvester_uid(harvester_uid)
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_harvester_schedules(&self) -> builder::ListHarvesterSchedules<'_>;
+    /// Schedule a harvester
+    ///
+    /// Makes the harvester run at the times of a cron expression, read in the given time zone, and returns the new schedule. A harvester can have only one schedule.
+    ///
+    /// Sends a `POST` request to `/harvesters/{harvester_uid}/schedules/`
+    ///
+    /// Arguments:
+    /// - `harvester_uid`: Uid of the harvester.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.create_harvester_schedule()
+    ///    .harvester_uid(harvester_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn create_harvester_schedule(&self) -> builder::CreateHarvesterSchedule<'_>;
+    /// Get the schedule of a harvester
+    ///
+    /// Returns the harvester's schedule with the given uid.
+    ///
+    /// Sends a `GET` request to `/harvesters/{harvester_uid}/schedules/{schedule_uid}/`
+    ///
+    /// Arguments:
+    /// - `harvester_uid`: Uid of the harvester.
+    /// - `schedule_uid`: Uid of the schedule (`sc_…`).
+    /// ```ignore
+    /// let response = client.get_harvester_schedule()
+    ///    .harvester_uid(harvester_uid)
+    ///    .schedule_uid(schedule_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_harvester_schedule(&self) -> builder::GetHarvesterSchedule<'_>;
+    /// Change the schedule of a harvester
+    ///
+    /// Sets the schedule's cron expression and time zone and returns the schedule.
+    ///
+    /// Sends a `PUT` request to `/harvesters/{harvester_uid}/schedules/{schedule_uid}/`
+    ///
+    /// Arguments:
+    /// - `harvester_uid`: Uid of the harvester.
+    /// - `schedule_uid`: Uid of the schedule (`sc_…`).
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_harvester_schedule()
+    ///    .harvester_uid(harvester_uid)
+    ///    .schedule_uid(schedule_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn update_harvester_schedule(&self) -> builder::UpdateHarvesterSchedule<'_>;
+    /// Delete the schedule of a harvester
+    ///
+    /// Deletes the schedule; the harvester then runs only when started.
+    ///
+    /// Sends a `DELETE` request to `/harvesters/{harvester_uid}/schedules/{schedule_uid}/`
+    ///
+    /// Arguments:
+    /// - `harvester_uid`: Uid of the harvester.
+    /// - `schedule_uid`: Uid of the schedule (`sc_…`).
+    /// ```ignore
+    /// let response = client.delete_harvester_schedule()
+    ///    .harvester_uid(harvester_uid)
+    ///    .schedule_uid(schedule_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn delete_harvester_schedule(&self) -> builder::DeleteHarvesterSchedule<'_>;
+}
+impl ClientHarvesterSchedulesExt for Client {
+    fn list_harvester_schedules(&self) -> builder::ListHarvesterSchedules<'_> {
+        builder::ListHarvesterSchedules::new(self)
+    }
+    fn create_harvester_schedule(&self) -> builder::CreateHarvesterSchedule<'_> {
+        builder::CreateHarvesterSchedule::new(self)
+    }
+    fn get_harvester_schedule(&self) -> builder::GetHarvesterSchedule<'_> {
+        builder::GetHarvesterSchedule::new(self)
+    }
+    fn update_harvester_schedule(&self) -> builder::UpdateHarvesterSchedule<'_> {
+        builder::UpdateHarvesterSchedule::new(self)
+    }
+    fn delete_harvester_schedule(&self) -> builder::DeleteHarvesterSchedule<'_> {
+        builder::DeleteHarvesterSchedule::new(self)
+    }
+}
+///The sets of metadata fields that describe the portal's datasets. List, create, read, update and delete templates, read their fields, and get suggested values for a field.
+pub trait ClientMetadataTemplatesExt {
+    /// List the metadata templates of the portal
+    ///
+    /// Returns one page of the portal's metadata templates, each with its fields. Narrow the list by activation or type, and page through it with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/metadata/templates/`
+    ///
+    /// Arguments:
+    /// - `is_active`: `true` for the active templates only, `false` for the inactive ones only; leave it out to get both.
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// - `type_`: Only return templates of this type.
+    /// ```ignore
+    /// let response = client.list_metadata_templates()
+    ///    .is_active(is_active)
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .type_(type_)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_metadata_templates(&self) -> builder::ListMetadataTemplates<'_>;
+    /// Create a metadata template
+    ///
+    /// Creates a template of type `basic` or `admin` (the only types that can be created) from its name, title, activation and fields. Returns the new template.
+    ///
+    /// Sends a `POST` request to `/metadata/templates/`
+    ///
+    /// ```ignore
+    /// let response = client.create_metadata_template()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn create_metadata_template(&self) -> builder::CreateMetadataTemplate<'_>;
+    /// Get one metadata template
+    ///
+    /// Returns the metadata template with the given name, with its fields.
+    ///
+    /// Sends a `GET` request to `/metadata/templates/{template_name}/`
+    ///
+    /// Arguments:
+    /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
+    /// ```ignore
+    /// let response = client.get_metadata_template()
+    ///    .template_name(template_name)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_metadata_template(&self) -> builder::GetMetadataTemplate<'_>;
+    /// Replace a metadata template
+    ///
+    /// Sets the title, activation and fields of a template and returns it. Only templates of type `basic` or `admin` that are not system templates can be changed in full; the others can only be activated or deactivated, except those that are always active.
+    ///
+    /// Sends a `PUT` request to `/metadata/templates/{template_name}/`
+    ///
+    /// Arguments:
+    /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_metadata_template()
+    ///    .template_name(template_name)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn update_metadata_template(&self) -> builder::UpdateMetadataTemplate<'_>;
+    /// Delete a metadata template
+    ///
+    /// Deletes the template. Only templates of type `basic` or `admin` that are not system templates can be deleted.
+    ///
+    /// Sends a `DELETE` request to `/metadata/templates/{template_name}/`
+    ///
+    /// Arguments:
+    /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
+    /// ```ignore
+    /// let response = client.delete_metadata_template()
+    ///    .template_name(template_name)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn delete_metadata_template(&self) -> builder::DeleteMetadataTemplate<'_>;
+    /// List the fields of a metadata template
+    ///
+    /// Returns one page of the template's fields. Page through them with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/metadata/templates/{template_name}/fields/`
+    ///
+    /// Arguments:
+    /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// ```ignore
+    /// let response = client.list_metadata_template_fields()
+    ///    .template_name(template_name)
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_metadata_template_fields(&self) -> builder::ListMetadataTemplateFields<'_>;
+    /// Get one field of a metadata template
+    ///
+    /// Returns the field with the given name of the metadata template.
+    ///
+    /// Sends a `GET` request to `/metadata/templates/{template_name}/fields/{template_field_name}/`
+    ///
+    /// Arguments:
+    /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
+    /// - `template_field_name`: Name of a field of the metadata template, such as `title`.
+    /// ```ignore
+    /// let response = client.get_metadata_template_field()
+    ///    .template_name(template_name)
+    ///    .template_field_name(template_field_name)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_metadata_template_field(&self) -> builder::GetMetadataTemplateField<'_>;
+    /// Suggest values for a metadata template field
+    ///
+    /// Returns values already used for the field that match `query`, most often a prefix of the wanted value.
+    ///
+    /// Sends a `GET` request to `/metadata/templates/{template_name}/fields/{template_field_name}/suggest/`
+    ///
+    /// Arguments:
+    /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
+    /// - `template_field_name`: Name of a field of the metadata template, such as `title`.
+    /// - `count`: How many suggestions to return at most.
+    /// - `query`: What to look for, typically the start of a value.
+    /// ```ignore
+    /// let response = client.suggest_metadata_field_values()
+    ///    .template_name(template_name)
+    ///    .template_field_name(template_field_name)
+    ///    .count(count)
+    ///    .query(query)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn suggest_metadata_field_values(&self) -> builder::SuggestMetadataFieldValues<'_>;
+}
+impl ClientMetadataTemplatesExt for Client {
+    fn list_metadata_templates(&self) -> builder::ListMetadataTemplates<'_> {
+        builder::ListMetadataTemplates::new(self)
+    }
+    fn create_metadata_template(&self) -> builder::CreateMetadataTemplate<'_> {
+        builder::CreateMetadataTemplate::new(self)
+    }
+    fn get_metadata_template(&self) -> builder::GetMetadataTemplate<'_> {
+        builder::GetMetadataTemplate::new(self)
+    }
+    fn update_metadata_template(&self) -> builder::UpdateMetadataTemplate<'_> {
+        builder::UpdateMetadataTemplate::new(self)
+    }
+    fn delete_metadata_template(&self) -> builder::DeleteMetadataTemplate<'_> {
+        builder::DeleteMetadataTemplate::new(self)
+    }
+    fn list_metadata_template_fields(&self) -> builder::ListMetadataTemplateFields<'_> {
+        builder::ListMetadataTemplateFields::new(self)
+    }
+    fn get_metadata_template_field(&self) -> builder::GetMetadataTemplateField<'_> {
+        builder::GetMetadataTemplateField::new(self)
+    }
+    fn suggest_metadata_field_values(&self) -> builder::SuggestMetadataFieldValues<'_> {
+        builder::SuggestMetadataFieldValues::new(self)
+    }
+}
+///Pages built with Studio, the portal's no-code page editor. List, create, read, update and delete them, and publish or unpublish them.
+pub trait ClientStudioPagesExt {
+    /// List the studio pages of the portal
+    ///
+    /// Returns one page of the portal's studio pages, each with its versions (such as its draft). Page through them with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/studio_pages/`
+    ///
+    /// Arguments:
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// ```ignore
+    /// let response = client.list_studio_pages()
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_studio_pages(&self) -> builder::ListStudioPages<'_>;
+    /// Create a studio page
+    ///
+    /// Creates an empty studio page with the given slug and visibility; its content is edited in Studio. The service assigns the page's uid and returns the new page, unpublished.
+    ///
+    /// Sends a `POST` request to `/studio_pages/`
+    ///
+    /// ```ignore
+    /// let response = client.create_studio_page()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn create_studio_page(&self) -> builder::CreateStudioPage<'_>;
+    /// Get one studio page
+    ///
+    /// Returns the studio page with the given uid, with its versions.
+    ///
+    /// Sends a `GET` request to `/studio_pages/{studio_page_uid}/`
+    ///
+    /// Arguments:
+    /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
+    /// ```ignore
+    /// let response = client.get_studio_page()
+    ///    .studio_page_uid(studio_page_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_studio_page(&self) -> builder::GetStudioPage<'_>;
+    /// Change the slug or visibility of a studio page
+    ///
+    /// Sets the slug and the visibility of an existing studio page and returns the updated page. Its uid and its versions do not change.
+    ///
+    /// Sends a `PUT` request to `/studio_pages/{studio_page_uid}/`
+    ///
+    /// Arguments:
+    /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_studio_page()
+    ///    .studio_page_uid(studio_page_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn update_studio_page(&self) -> builder::UpdateStudioPage<'_>;
+    /// Delete a studio page
+    ///
+    /// Deletes the studio page with the given uid.
+    ///
+    /// Sends a `DELETE` request to `/studio_pages/{studio_page_uid}/`
+    ///
+    /// Arguments:
+    /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
+    /// ```ignore
+    /// let response = client.delete_studio_page()
+    ///    .studio_page_uid(studio_page_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn delete_studio_page(&self) -> builder::DeleteStudioPage<'_>;
+    /// Publish a studio page
+    ///
+    /// Publishes the page: it is shown on the portal, to the users its visibility allows. The request has no body.
+    ///
+    /// Sends a `POST` request to `/studio_pages/{studio_page_uid}/publish/`
+    ///
+    /// Arguments:
+    /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
+    /// ```ignore
+    /// let response = client.publish_studio_page()
+    ///    .studio_page_uid(studio_page_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn publish_studio_page(&self) -> builder::PublishStudioPage<'_>;
+    /// Unpublish a studio page
+    ///
+    /// Takes the published page off the portal; it can be published again later. The request has no body.
+    ///
+    /// Sends a `POST` request to `/studio_pages/{studio_page_uid}/unpublish/`
+    ///
+    /// Arguments:
+    /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
+    /// ```ignore
+    /// let response = client.unpublish_studio_page()
+    ///    .studio_page_uid(studio_page_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn unpublish_studio_page(&self) -> builder::UnpublishStudioPage<'_>;
+}
+impl ClientStudioPagesExt for Client {
+    fn list_studio_pages(&self) -> builder::ListStudioPages<'_> {
+        builder::ListStudioPages::new(self)
+    }
+    fn create_studio_page(&self) -> builder::CreateStudioPage<'_> {
+        builder::CreateStudioPage::new(self)
+    }
+    fn get_studio_page(&self) -> builder::GetStudioPage<'_> {
+        builder::GetStudioPage::new(self)
+    }
+    fn update_studio_page(&self) -> builder::UpdateStudioPage<'_> {
+        builder::UpdateStudioPage::new(self)
+    }
+    fn delete_studio_page(&self) -> builder::DeleteStudioPage<'_> {
+        builder::DeleteStudioPage::new(self)
+    }
+    fn publish_studio_page(&self) -> builder::PublishStudioPage<'_> {
+        builder::PublishStudioPage::new(self)
+    }
+    fn unpublish_studio_page(&self) -> builder::UnpublishStudioPage<'_> {
+        builder::UnpublishStudioPage::new(self)
     }
 }
 ///Who may see and edit one studio page: rulesets for single users and user groups. A page that is not public is shown only to users with a ruleset, directly or through a group.
@@ -13981,6 +20947,5915 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`ClientDatasetsExt::list_datasets`]
+    ///
+    /// [`ClientDatasetsExt::list_datasets`]: super::ClientDatasetsExt::list_datasets
+    #[derive(Debug, Clone)]
+    pub struct ListDatasets<'a> {
+        client: &'a super::Client,
+        dataset_id: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListDatasets<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_id: Ok(None),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn dataset_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.dataset_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for dataset_id failed".to_string()
+            });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/datasets/`
+        pub async fn send(self) -> Result<ResponseValue<types::DatasetList>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_id,
+                limit,
+                offset,
+            } = self;
+            let dataset_id = dataset_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/datasets/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "dataset_id",
+                    &dataset_id,
+                ))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_datasets",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetsExt::create_dataset`]
+    ///
+    /// [`ClientDatasetsExt::create_dataset`]: super::ClientDatasetsExt::create_dataset
+    #[derive(Debug, Clone)]
+    pub struct CreateDataset<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::DatasetRequest, String>,
+    }
+    impl<'a> CreateDataset<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DatasetRequest>,
+            <V as std::convert::TryInto<types::DatasetRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `DatasetRequest` for body failed: {}", s));
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::DatasetRequest) -> types::builder::DatasetRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/datasets/`
+        pub async fn send(self) -> Result<ResponseValue<types::Dataset>, Error<types::Error>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::DatasetRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/datasets/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_dataset",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetsExt::get_dataset`]
+    ///
+    /// [`ClientDatasetsExt::get_dataset`]: super::ClientDatasetsExt::get_dataset
+    #[derive(Debug, Clone)]
+    pub struct GetDataset<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetDataset<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<types::Dataset>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_dataset",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetsExt::update_dataset`]
+    ///
+    /// [`ClientDatasetsExt::update_dataset`]: super::ClientDatasetsExt::update_dataset
+    #[derive(Debug, Clone)]
+    pub struct UpdateDataset<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::DatasetRequest, String>,
+    }
+    impl<'a> UpdateDataset<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DatasetRequest>,
+            <V as std::convert::TryInto<types::DatasetRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `DatasetRequest` for body failed: {}", s));
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::DatasetRequest) -> types::builder::DatasetRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/datasets/{dataset_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<types::Dataset>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                body,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::DatasetRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_dataset",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetsExt::delete_dataset`]
+    ///
+    /// [`ClientDatasetsExt::delete_dataset`]: super::ClientDatasetsExt::delete_dataset
+    #[derive(Debug, Clone)]
+    pub struct DeleteDataset<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DeleteDataset<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/datasets/{dataset_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_dataset",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetsExt::publish_dataset`]
+    ///
+    /// [`ClientDatasetsExt::publish_dataset`]: super::ClientDatasetsExt::publish_dataset
+    #[derive(Debug, Clone)]
+    pub struct PublishDataset<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> PublishDataset<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `POST` request to `/datasets/{dataset_uid}/publish/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetActionResult>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/publish/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "publish_dataset",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetsExt::publish_dataset_metadata`]
+    ///
+    /// [`ClientDatasetsExt::publish_dataset_metadata`]: super::ClientDatasetsExt::publish_dataset_metadata
+    #[derive(Debug, Clone)]
+    pub struct PublishDatasetMetadata<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> PublishDatasetMetadata<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `POST` request to `/datasets/{dataset_uid}/publish_metadata/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetActionResult>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/publish_metadata/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "publish_dataset_metadata",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetsExt::abort_dataset`]
+    ///
+    /// [`ClientDatasetsExt::abort_dataset`]: super::ClientDatasetsExt::abort_dataset
+    #[derive(Debug, Clone)]
+    pub struct AbortDataset<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> AbortDataset<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `POST` request to `/datasets/{dataset_uid}/abort/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetActionResult>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/abort/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "abort_dataset",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetsExt::unpublish_dataset`]
+    ///
+    /// [`ClientDatasetsExt::unpublish_dataset`]: super::ClientDatasetsExt::unpublish_dataset
+    #[derive(Debug, Clone)]
+    pub struct UnpublishDataset<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> UnpublishDataset<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `POST` request to `/datasets/{dataset_uid}/unpublish/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetActionResult>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/unpublish/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "unpublish_dataset",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetsExt::copy_dataset`]
+    ///
+    /// [`ClientDatasetsExt::copy_dataset`]: super::ClientDatasetsExt::copy_dataset
+    #[derive(Debug, Clone)]
+    pub struct CopyDataset<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> CopyDataset<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `POST` request to `/datasets/{dataset_uid}/copy/`
+        pub async fn send(self) -> Result<ResponseValue<types::Dataset>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/copy/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "copy_dataset",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetsExt::get_dataset_status`]
+    ///
+    /// [`ClientDatasetsExt::get_dataset_status`]: super::ClientDatasetsExt::get_dataset_status
+    #[derive(Debug, Clone)]
+    pub struct GetDatasetStatus<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetDatasetStatus<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/status/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetStatus>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/status/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_dataset_status",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetMetadataExt::list_dataset_metadata`]
+    ///
+    /// [`ClientDatasetMetadataExt::list_dataset_metadata`]: super::ClientDatasetMetadataExt::list_dataset_metadata
+    #[derive(Debug, Clone)]
+    pub struct ListDatasetMetadata<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> ListDatasetMetadata<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/metadata/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetMetadata>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/metadata/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_dataset_metadata",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetMetadataExt::update_dataset_metadata`]
+    ///
+    /// [`ClientDatasetMetadataExt::update_dataset_metadata`]: super::ClientDatasetMetadataExt::update_dataset_metadata
+    #[derive(Debug, Clone)]
+    pub struct UpdateDatasetMetadata<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::DatasetMetadataRequest, String>,
+    }
+    impl<'a> UpdateDatasetMetadata<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DatasetMetadataRequest>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| "conversion to `DatasetMetadataRequest` for body failed".to_string());
+            self
+        }
+        ///Sends a `PUT` request to `/datasets/{dataset_uid}/metadata/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetMetadata>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                body,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/metadata/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_dataset_metadata",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetMetadataExt::get_dataset_template_metadata`]
+    ///
+    /// [`ClientDatasetMetadataExt::get_dataset_template_metadata`]: super::ClientDatasetMetadataExt::get_dataset_template_metadata
+    #[derive(Debug, Clone)]
+    pub struct GetDatasetTemplateMetadata<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        template_name: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetDatasetTemplateMetadata<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                template_name: Err("template_name was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn template_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.template_name = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for template_name failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/metadata/{template_name}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetTemplateMetadata>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                template_name,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let template_name = template_name.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/metadata/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&template_name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_dataset_template_metadata",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetMetadataExt::update_dataset_template_metadata`]
+    ///
+    /// [`ClientDatasetMetadataExt::update_dataset_template_metadata`]: super::ClientDatasetMetadataExt::update_dataset_template_metadata
+    #[derive(Debug, Clone)]
+    pub struct UpdateDatasetTemplateMetadata<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        template_name: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::DatasetTemplateMetadataRequest, String>,
+    }
+    impl<'a> UpdateDatasetTemplateMetadata<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                template_name: Err("template_name was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn template_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.template_name = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for template_name failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DatasetTemplateMetadataRequest>,
+        {
+            self.body = value.try_into().map_err(|_| {
+                "conversion to `DatasetTemplateMetadataRequest` for body failed".to_string()
+            });
+            self
+        }
+        ///Sends a `PUT` request to `/datasets/{dataset_uid}/metadata/{template_name}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetTemplateMetadata>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                template_name,
+                body,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let template_name = template_name.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/metadata/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&template_name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_dataset_template_metadata",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetMetadataExt::get_dataset_metadata_field`]
+    ///
+    /// [`ClientDatasetMetadataExt::get_dataset_metadata_field`]: super::ClientDatasetMetadataExt::get_dataset_metadata_field
+    #[derive(Debug, Clone)]
+    pub struct GetDatasetMetadataField<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        template_name: Result<saas_admin_runtime::PathSegment, String>,
+        template_field_name: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetDatasetMetadataField<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                template_name: Err("template_name was not initialized".to_string()),
+                template_field_name: Err("template_field_name was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn template_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.template_name = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for template_name failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn template_field_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.template_field_name = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for template_field_name failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetMetadataValue>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                template_name,
+                template_field_name,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let template_name = template_name.map_err(Error::InvalidRequest)?;
+            let template_field_name = template_field_name.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/metadata/{}/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&template_name.to_string()),
+                encode_path(&template_field_name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_dataset_metadata_field",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetMetadataExt::update_dataset_metadata_field`]
+    ///
+    /// [`ClientDatasetMetadataExt::update_dataset_metadata_field`]: super::ClientDatasetMetadataExt::update_dataset_metadata_field
+    #[derive(Debug, Clone)]
+    pub struct UpdateDatasetMetadataField<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        template_name: Result<saas_admin_runtime::PathSegment, String>,
+        template_field_name: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::DatasetMetadataValueRequest, String>,
+    }
+    impl<'a> UpdateDatasetMetadataField<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                template_name: Err("template_name was not initialized".to_string()),
+                template_field_name: Err("template_field_name was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn template_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.template_name = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for template_name failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn template_field_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.template_field_name = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for template_field_name failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DatasetMetadataValueRequest>,
+            <V as std::convert::TryInto<types::DatasetMetadataValueRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `DatasetMetadataValueRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::DatasetMetadataValueRequest,
+            ) -> types::builder::DatasetMetadataValueRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetMetadataValue>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                template_name,
+                template_field_name,
+                body,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let template_name = template_name.map_err(Error::InvalidRequest)?;
+            let template_field_name = template_field_name.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::DatasetMetadataValueRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/metadata/{}/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&template_name.to_string()),
+                encode_path(&template_field_name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_dataset_metadata_field",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetMetadataExt::delete_dataset_metadata_field`]
+    ///
+    /// [`ClientDatasetMetadataExt::delete_dataset_metadata_field`]: super::ClientDatasetMetadataExt::delete_dataset_metadata_field
+    #[derive(Debug, Clone)]
+    pub struct DeleteDatasetMetadataField<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        template_name: Result<saas_admin_runtime::PathSegment, String>,
+        template_field_name: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DeleteDatasetMetadataField<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                template_name: Err("template_name was not initialized".to_string()),
+                template_field_name: Err("template_field_name was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn template_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.template_name = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for template_name failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn template_field_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.template_field_name = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for template_field_name failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                template_name,
+                template_field_name,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let template_name = template_name.map_err(Error::InvalidRequest)?;
+            let template_field_name = template_field_name.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/metadata/{}/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&template_name.to_string()),
+                encode_path(&template_field_name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_dataset_metadata_field",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetFieldsExt::list_dataset_fields`]
+    ///
+    /// [`ClientDatasetFieldsExt::list_dataset_fields`]: super::ClientDatasetFieldsExt::list_dataset_fields
+    #[derive(Debug, Clone)]
+    pub struct ListDatasetFields<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListDatasetFields<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/fields/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetFieldList>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                limit,
+                offset,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/fields/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_dataset_fields",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetFieldsExt::create_dataset_field`]
+    ///
+    /// [`ClientDatasetFieldsExt::create_dataset_field`]: super::ClientDatasetFieldsExt::create_dataset_field
+    #[derive(Debug, Clone)]
+    pub struct CreateDatasetField<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::DatasetFieldRequest, String>,
+    }
+    impl<'a> CreateDatasetField<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DatasetFieldRequest>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| "conversion to `DatasetFieldRequest` for body failed".to_string());
+            self
+        }
+        ///Sends a `POST` request to `/datasets/{dataset_uid}/fields/`
+        pub async fn send(self) -> Result<ResponseValue<types::DatasetField>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                body,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/fields/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_dataset_field",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetFieldsExt::get_dataset_field`]
+    ///
+    /// [`ClientDatasetFieldsExt::get_dataset_field`]: super::ClientDatasetFieldsExt::get_dataset_field
+    #[derive(Debug, Clone)]
+    pub struct GetDatasetField<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        field_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetDatasetField<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                field_uid: Err("field_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn field_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.field_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for field_uid failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/fields/{field_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<types::DatasetField>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                field_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let field_uid = field_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/fields/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&field_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_dataset_field",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetFieldsExt::update_dataset_field`]
+    ///
+    /// [`ClientDatasetFieldsExt::update_dataset_field`]: super::ClientDatasetFieldsExt::update_dataset_field
+    #[derive(Debug, Clone)]
+    pub struct UpdateDatasetField<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        field_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::DatasetFieldRequest, String>,
+    }
+    impl<'a> UpdateDatasetField<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                field_uid: Err("field_uid was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn field_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.field_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for field_uid failed".to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DatasetFieldRequest>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| "conversion to `DatasetFieldRequest` for body failed".to_string());
+            self
+        }
+        ///Sends a `PUT` request to `/datasets/{dataset_uid}/fields/{field_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<types::DatasetField>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                field_uid,
+                body,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let field_uid = field_uid.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/fields/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&field_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_dataset_field",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetFieldsExt::delete_dataset_field`]
+    ///
+    /// [`ClientDatasetFieldsExt::delete_dataset_field`]: super::ClientDatasetFieldsExt::delete_dataset_field
+    #[derive(Debug, Clone)]
+    pub struct DeleteDatasetField<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        field_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DeleteDatasetField<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                field_uid: Err("field_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn field_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.field_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for field_uid failed".to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/datasets/{dataset_uid}/fields/{field_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                field_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let field_uid = field_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/fields/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&field_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_dataset_field",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetVersionsExt::list_dataset_versions`]
+    ///
+    /// [`ClientDatasetVersionsExt::list_dataset_versions`]: super::ClientDatasetVersionsExt::list_dataset_versions
+    #[derive(Debug, Clone)]
+    pub struct ListDatasetVersions<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListDatasetVersions<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/versions/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetVersionList>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                limit,
+                offset,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/versions/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_dataset_versions",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetVersionsExt::get_dataset_version`]
+    ///
+    /// [`ClientDatasetVersionsExt::get_dataset_version`]: super::ClientDatasetVersionsExt::get_dataset_version
+    #[derive(Debug, Clone)]
+    pub struct GetDatasetVersion<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        version_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetDatasetVersion<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                version_uid: Err("version_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn version_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.version_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for version_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/versions/{version_uid}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetVersion>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                version_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let version_uid = version_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/versions/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&version_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_dataset_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetVersionsExt::restore_dataset_version`]
+    ///
+    /// [`ClientDatasetVersionsExt::restore_dataset_version`]: super::ClientDatasetVersionsExt::restore_dataset_version
+    #[derive(Debug, Clone)]
+    pub struct RestoreDatasetVersion<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        version_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> RestoreDatasetVersion<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                version_uid: Err("version_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn version_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.version_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for version_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `POST` request to `/datasets/{dataset_uid}/versions/{version_uid}/restore/`
+        pub async fn send(self) -> Result<ResponseValue<types::Dataset>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                version_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let version_uid = version_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/versions/{}/restore/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&version_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "restore_dataset_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetFeedbacksExt::list_dataset_feedbacks`]
+    ///
+    /// [`ClientDatasetFeedbacksExt::list_dataset_feedbacks`]: super::ClientDatasetFeedbacksExt::list_dataset_feedbacks
+    #[derive(Debug, Clone)]
+    pub struct ListDatasetFeedbacks<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        is_archived: Result<Option<bool>, String>,
+        record_id: Result<Option<::std::string::String>, String>,
+        sort: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListDatasetFeedbacks<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                is_archived: Ok(None),
+                record_id: Ok(None),
+                sort: Ok(None),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn is_archived<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.is_archived = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for is_archived failed".to_string());
+            self
+        }
+        pub fn record_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.record_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for record_id failed".to_string()
+            });
+            self
+        }
+        pub fn sort<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sort = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for sort failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/feedbacks/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetFeedbackList>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                is_archived,
+                record_id,
+                sort,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let is_archived = is_archived.map_err(Error::InvalidRequest)?;
+            let record_id = record_id.map_err(Error::InvalidRequest)?;
+            let sort = sort.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/feedbacks/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "is_archived",
+                    &is_archived,
+                ))
+                .query(&progenitor_client::QueryParam::new("record_id", &record_id))
+                .query(&progenitor_client::QueryParam::new("sort", &sort))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_dataset_feedbacks",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetFeedbacksExt::get_dataset_feedback`]
+    ///
+    /// [`ClientDatasetFeedbacksExt::get_dataset_feedback`]: super::ClientDatasetFeedbacksExt::get_dataset_feedback
+    #[derive(Debug, Clone)]
+    pub struct GetDatasetFeedback<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        feedback_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetDatasetFeedback<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                feedback_uid: Err("feedback_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn feedback_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.feedback_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for feedback_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/feedbacks/{feedback_uid}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetFeedback>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                feedback_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let feedback_uid = feedback_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/feedbacks/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&feedback_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_dataset_feedback",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetFeedbacksExt::archive_dataset_feedback`]
+    ///
+    /// [`ClientDatasetFeedbacksExt::archive_dataset_feedback`]: super::ClientDatasetFeedbacksExt::archive_dataset_feedback
+    #[derive(Debug, Clone)]
+    pub struct ArchiveDatasetFeedback<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        feedback_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> ArchiveDatasetFeedback<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                feedback_uid: Err("feedback_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn feedback_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.feedback_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for feedback_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `POST` request to `/datasets/{dataset_uid}/feedbacks/{feedback_uid}/archive/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetFeedback>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                feedback_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let feedback_uid = feedback_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/feedbacks/{}/archive/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&feedback_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "archive_dataset_feedback",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetSchedulesExt::list_dataset_schedules`]
+    ///
+    /// [`ClientDatasetSchedulesExt::list_dataset_schedules`]: super::ClientDatasetSchedulesExt::list_dataset_schedules
+    #[derive(Debug, Clone)]
+    pub struct ListDatasetSchedules<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListDatasetSchedules<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/schedules/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetScheduleList>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                limit,
+                offset,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/schedules/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_dataset_schedules",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetSchedulesExt::create_dataset_schedule`]
+    ///
+    /// [`ClientDatasetSchedulesExt::create_dataset_schedule`]: super::ClientDatasetSchedulesExt::create_dataset_schedule
+    #[derive(Debug, Clone)]
+    pub struct CreateDatasetSchedule<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::DatasetScheduleRequest, String>,
+    }
+    impl<'a> CreateDatasetSchedule<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DatasetScheduleRequest>,
+            <V as std::convert::TryInto<types::DatasetScheduleRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `DatasetScheduleRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::DatasetScheduleRequest,
+            ) -> types::builder::DatasetScheduleRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/datasets/{dataset_uid}/schedules/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetSchedule>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                body,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::DatasetScheduleRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/schedules/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_dataset_schedule",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetSchedulesExt::get_dataset_schedule`]
+    ///
+    /// [`ClientDatasetSchedulesExt::get_dataset_schedule`]: super::ClientDatasetSchedulesExt::get_dataset_schedule
+    #[derive(Debug, Clone)]
+    pub struct GetDatasetSchedule<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        schedule_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetDatasetSchedule<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                schedule_uid: Err("schedule_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn schedule_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.schedule_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for schedule_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/schedules/{schedule_uid}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetSchedule>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                schedule_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let schedule_uid = schedule_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/schedules/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&schedule_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_dataset_schedule",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetSchedulesExt::update_dataset_schedule`]
+    ///
+    /// [`ClientDatasetSchedulesExt::update_dataset_schedule`]: super::ClientDatasetSchedulesExt::update_dataset_schedule
+    #[derive(Debug, Clone)]
+    pub struct UpdateDatasetSchedule<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        schedule_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::DatasetScheduleRequest, String>,
+    }
+    impl<'a> UpdateDatasetSchedule<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                schedule_uid: Err("schedule_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn schedule_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.schedule_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for schedule_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DatasetScheduleRequest>,
+            <V as std::convert::TryInto<types::DatasetScheduleRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `DatasetScheduleRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::DatasetScheduleRequest,
+            ) -> types::builder::DatasetScheduleRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/datasets/{dataset_uid}/schedules/{schedule_uid}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DatasetSchedule>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                schedule_uid,
+                body,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let schedule_uid = schedule_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::DatasetScheduleRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/schedules/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&schedule_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_dataset_schedule",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetSchedulesExt::delete_dataset_schedule`]
+    ///
+    /// [`ClientDatasetSchedulesExt::delete_dataset_schedule`]: super::ClientDatasetSchedulesExt::delete_dataset_schedule
+    #[derive(Debug, Clone)]
+    pub struct DeleteDatasetSchedule<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        schedule_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DeleteDatasetSchedule<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                schedule_uid: Err("schedule_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn schedule_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.schedule_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for schedule_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/datasets/{dataset_uid}/schedules/{schedule_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                schedule_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let schedule_uid = schedule_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/schedules/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&schedule_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_dataset_schedule",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientHarvesterSchedulesExt::list_harvester_schedules`]
+    ///
+    /// [`ClientHarvesterSchedulesExt::list_harvester_schedules`]: super::ClientHarvesterSchedulesExt::list_harvester_schedules
+    #[derive(Debug, Clone)]
+    pub struct ListHarvesterSchedules<'a> {
+        client: &'a super::Client,
+        harvester_uid: Result<saas_admin_runtime::PathSegment, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListHarvesterSchedules<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                harvester_uid: Err("harvester_uid was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn harvester_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.harvester_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for harvester_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/harvesters/{harvester_uid}/schedules/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::HarvesterScheduleList>, Error<types::Error>> {
+            let Self {
+                client,
+                harvester_uid,
+                limit,
+                offset,
+            } = self;
+            let harvester_uid = harvester_uid.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/harvesters/{}/schedules/",
+                client.baseurl,
+                encode_path(&harvester_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_harvester_schedules",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientHarvesterSchedulesExt::create_harvester_schedule`]
+    ///
+    /// [`ClientHarvesterSchedulesExt::create_harvester_schedule`]: super::ClientHarvesterSchedulesExt::create_harvester_schedule
+    #[derive(Debug, Clone)]
+    pub struct CreateHarvesterSchedule<'a> {
+        client: &'a super::Client,
+        harvester_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::HarvesterScheduleRequest, String>,
+    }
+    impl<'a> CreateHarvesterSchedule<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                harvester_uid: Err("harvester_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn harvester_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.harvester_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for harvester_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::HarvesterScheduleRequest>,
+            <V as std::convert::TryInto<types::HarvesterScheduleRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `HarvesterScheduleRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::HarvesterScheduleRequest,
+            ) -> types::builder::HarvesterScheduleRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/harvesters/{harvester_uid}/schedules/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::HarvesterSchedule>, Error<types::Error>> {
+            let Self {
+                client,
+                harvester_uid,
+                body,
+            } = self;
+            let harvester_uid = harvester_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::HarvesterScheduleRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/harvesters/{}/schedules/",
+                client.baseurl,
+                encode_path(&harvester_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_harvester_schedule",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientHarvesterSchedulesExt::get_harvester_schedule`]
+    ///
+    /// [`ClientHarvesterSchedulesExt::get_harvester_schedule`]: super::ClientHarvesterSchedulesExt::get_harvester_schedule
+    #[derive(Debug, Clone)]
+    pub struct GetHarvesterSchedule<'a> {
+        client: &'a super::Client,
+        harvester_uid: Result<saas_admin_runtime::PathSegment, String>,
+        schedule_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetHarvesterSchedule<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                harvester_uid: Err("harvester_uid was not initialized".to_string()),
+                schedule_uid: Err("schedule_uid was not initialized".to_string()),
+            }
+        }
+        pub fn harvester_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.harvester_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for harvester_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn schedule_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.schedule_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for schedule_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/harvesters/{harvester_uid}/schedules/{schedule_uid}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::HarvesterSchedule>, Error<types::Error>> {
+            let Self {
+                client,
+                harvester_uid,
+                schedule_uid,
+            } = self;
+            let harvester_uid = harvester_uid.map_err(Error::InvalidRequest)?;
+            let schedule_uid = schedule_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/harvesters/{}/schedules/{}/",
+                client.baseurl,
+                encode_path(&harvester_uid.to_string()),
+                encode_path(&schedule_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_harvester_schedule",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientHarvesterSchedulesExt::update_harvester_schedule`]
+    ///
+    /// [`ClientHarvesterSchedulesExt::update_harvester_schedule`]: super::ClientHarvesterSchedulesExt::update_harvester_schedule
+    #[derive(Debug, Clone)]
+    pub struct UpdateHarvesterSchedule<'a> {
+        client: &'a super::Client,
+        harvester_uid: Result<saas_admin_runtime::PathSegment, String>,
+        schedule_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::HarvesterScheduleRequest, String>,
+    }
+    impl<'a> UpdateHarvesterSchedule<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                harvester_uid: Err("harvester_uid was not initialized".to_string()),
+                schedule_uid: Err("schedule_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn harvester_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.harvester_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for harvester_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn schedule_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.schedule_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for schedule_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::HarvesterScheduleRequest>,
+            <V as std::convert::TryInto<types::HarvesterScheduleRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `HarvesterScheduleRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::HarvesterScheduleRequest,
+            ) -> types::builder::HarvesterScheduleRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/harvesters/{harvester_uid}/schedules/{schedule_uid}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::HarvesterSchedule>, Error<types::Error>> {
+            let Self {
+                client,
+                harvester_uid,
+                schedule_uid,
+                body,
+            } = self;
+            let harvester_uid = harvester_uid.map_err(Error::InvalidRequest)?;
+            let schedule_uid = schedule_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::HarvesterScheduleRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/harvesters/{}/schedules/{}/",
+                client.baseurl,
+                encode_path(&harvester_uid.to_string()),
+                encode_path(&schedule_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_harvester_schedule",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientHarvesterSchedulesExt::delete_harvester_schedule`]
+    ///
+    /// [`ClientHarvesterSchedulesExt::delete_harvester_schedule`]: super::ClientHarvesterSchedulesExt::delete_harvester_schedule
+    #[derive(Debug, Clone)]
+    pub struct DeleteHarvesterSchedule<'a> {
+        client: &'a super::Client,
+        harvester_uid: Result<saas_admin_runtime::PathSegment, String>,
+        schedule_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DeleteHarvesterSchedule<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                harvester_uid: Err("harvester_uid was not initialized".to_string()),
+                schedule_uid: Err("schedule_uid was not initialized".to_string()),
+            }
+        }
+        pub fn harvester_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.harvester_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for harvester_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn schedule_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.schedule_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for schedule_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/harvesters/{harvester_uid}/schedules/{schedule_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                harvester_uid,
+                schedule_uid,
+            } = self;
+            let harvester_uid = harvester_uid.map_err(Error::InvalidRequest)?;
+            let schedule_uid = schedule_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/harvesters/{}/schedules/{}/",
+                client.baseurl,
+                encode_path(&harvester_uid.to_string()),
+                encode_path(&schedule_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_harvester_schedule",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientStudioPagesExt::list_studio_pages`]
+    ///
+    /// [`ClientStudioPagesExt::list_studio_pages`]: super::ClientStudioPagesExt::list_studio_pages
+    #[derive(Debug, Clone)]
+    pub struct ListStudioPages<'a> {
+        client: &'a super::Client,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListStudioPages<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/studio_pages/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StudioPageList>, Error<types::Error>> {
+            let Self {
+                client,
+                limit,
+                offset,
+            } = self;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/studio_pages/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_studio_pages",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientStudioPagesExt::create_studio_page`]
+    ///
+    /// [`ClientStudioPagesExt::create_studio_page`]: super::ClientStudioPagesExt::create_studio_page
+    #[derive(Debug, Clone)]
+    pub struct CreateStudioPage<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::StudioPageRequest, String>,
+    }
+    impl<'a> CreateStudioPage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::StudioPageRequest>,
+            <V as std::convert::TryInto<types::StudioPageRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `StudioPageRequest` for body failed: {}", s));
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::StudioPageRequest,
+            ) -> types::builder::StudioPageRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/studio_pages/`
+        pub async fn send(self) -> Result<ResponseValue<types::StudioPage>, Error<types::Error>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::StudioPageRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/studio_pages/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_studio_page",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientStudioPagesExt::get_studio_page`]
+    ///
+    /// [`ClientStudioPagesExt::get_studio_page`]: super::ClientStudioPagesExt::get_studio_page
+    #[derive(Debug, Clone)]
+    pub struct GetStudioPage<'a> {
+        client: &'a super::Client,
+        studio_page_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetStudioPage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                studio_page_uid: Err("studio_page_uid was not initialized".to_string()),
+            }
+        }
+        pub fn studio_page_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.studio_page_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for studio_page_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/studio_pages/{studio_page_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<types::StudioPage>, Error<types::Error>> {
+            let Self {
+                client,
+                studio_page_uid,
+            } = self;
+            let studio_page_uid = studio_page_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/studio_pages/{}/",
+                client.baseurl,
+                encode_path(&studio_page_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_studio_page",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientStudioPagesExt::update_studio_page`]
+    ///
+    /// [`ClientStudioPagesExt::update_studio_page`]: super::ClientStudioPagesExt::update_studio_page
+    #[derive(Debug, Clone)]
+    pub struct UpdateStudioPage<'a> {
+        client: &'a super::Client,
+        studio_page_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::StudioPageRequest, String>,
+    }
+    impl<'a> UpdateStudioPage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                studio_page_uid: Err("studio_page_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn studio_page_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.studio_page_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for studio_page_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::StudioPageRequest>,
+            <V as std::convert::TryInto<types::StudioPageRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `StudioPageRequest` for body failed: {}", s));
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::StudioPageRequest,
+            ) -> types::builder::StudioPageRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/studio_pages/{studio_page_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<types::StudioPage>, Error<types::Error>> {
+            let Self {
+                client,
+                studio_page_uid,
+                body,
+            } = self;
+            let studio_page_uid = studio_page_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::StudioPageRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/studio_pages/{}/",
+                client.baseurl,
+                encode_path(&studio_page_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_studio_page",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientStudioPagesExt::delete_studio_page`]
+    ///
+    /// [`ClientStudioPagesExt::delete_studio_page`]: super::ClientStudioPagesExt::delete_studio_page
+    #[derive(Debug, Clone)]
+    pub struct DeleteStudioPage<'a> {
+        client: &'a super::Client,
+        studio_page_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DeleteStudioPage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                studio_page_uid: Err("studio_page_uid was not initialized".to_string()),
+            }
+        }
+        pub fn studio_page_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.studio_page_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for studio_page_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/studio_pages/{studio_page_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                studio_page_uid,
+            } = self;
+            let studio_page_uid = studio_page_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/studio_pages/{}/",
+                client.baseurl,
+                encode_path(&studio_page_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_studio_page",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientStudioPagesExt::publish_studio_page`]
+    ///
+    /// [`ClientStudioPagesExt::publish_studio_page`]: super::ClientStudioPagesExt::publish_studio_page
+    #[derive(Debug, Clone)]
+    pub struct PublishStudioPage<'a> {
+        client: &'a super::Client,
+        studio_page_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> PublishStudioPage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                studio_page_uid: Err("studio_page_uid was not initialized".to_string()),
+            }
+        }
+        pub fn studio_page_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.studio_page_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for studio_page_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `POST` request to `/studio_pages/{studio_page_uid}/publish/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PageActionResult>, Error<types::Error>> {
+            let Self {
+                client,
+                studio_page_uid,
+            } = self;
+            let studio_page_uid = studio_page_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/studio_pages/{}/publish/",
+                client.baseurl,
+                encode_path(&studio_page_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "publish_studio_page",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientStudioPagesExt::unpublish_studio_page`]
+    ///
+    /// [`ClientStudioPagesExt::unpublish_studio_page`]: super::ClientStudioPagesExt::unpublish_studio_page
+    #[derive(Debug, Clone)]
+    pub struct UnpublishStudioPage<'a> {
+        client: &'a super::Client,
+        studio_page_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> UnpublishStudioPage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                studio_page_uid: Err("studio_page_uid was not initialized".to_string()),
+            }
+        }
+        pub fn studio_page_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.studio_page_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for studio_page_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `POST` request to `/studio_pages/{studio_page_uid}/unpublish/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PageActionResult>, Error<types::Error>> {
+            let Self {
+                client,
+                studio_page_uid,
+            } = self;
+            let studio_page_uid = studio_page_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/studio_pages/{}/unpublish/",
+                client.baseurl,
+                encode_path(&studio_page_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "unpublish_studio_page",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientCodeEditorPagesExt::list_code_editor_pages`]
+    ///
+    /// [`ClientCodeEditorPagesExt::list_code_editor_pages`]: super::ClientCodeEditorPagesExt::list_code_editor_pages
+    #[derive(Debug, Clone)]
+    pub struct ListCodeEditorPages<'a> {
+        client: &'a super::Client,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListCodeEditorPages<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/code_editor_pages/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CodeEditorPageList>, Error<types::Error>> {
+            let Self {
+                client,
+                limit,
+                offset,
+            } = self;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/code_editor_pages/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_code_editor_pages",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientCodeEditorPagesExt::create_code_editor_page`]
+    ///
+    /// [`ClientCodeEditorPagesExt::create_code_editor_page`]: super::ClientCodeEditorPagesExt::create_code_editor_page
+    #[derive(Debug, Clone)]
+    pub struct CreateCodeEditorPage<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::CodeEditorPageRequest, String>,
+    }
+    impl<'a> CreateCodeEditorPage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CodeEditorPageRequest>,
+            <V as std::convert::TryInto<types::CodeEditorPageRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `CodeEditorPageRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CodeEditorPageRequest,
+            ) -> types::builder::CodeEditorPageRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/code_editor_pages/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CodeEditorPage>, Error<types::Error>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::CodeEditorPageRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/code_editor_pages/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_code_editor_page",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientCodeEditorPagesExt::delete_code_editor_pages`]
+    ///
+    /// [`ClientCodeEditorPagesExt::delete_code_editor_pages`]: super::ClientCodeEditorPagesExt::delete_code_editor_pages
+    #[derive(Debug, Clone)]
+    pub struct DeleteCodeEditorPages<'a> {
+        client: &'a super::Client,
+        search: Result<Option<::std::string::String>, String>,
+        slug: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    }
+    impl<'a> DeleteCodeEditorPages<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                search: Ok(None),
+                slug: Ok(None),
+            }
+        }
+        pub fn search<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.search = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for search failed".to_string()
+            });
+            self
+        }
+        pub fn slug<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+        {
+            self.slug = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for slug failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/code_editor_pages/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<::std::vec::Vec<::std::string::String>>, Error<types::Error>>
+        {
+            let Self {
+                client,
+                search,
+                slug,
+            } = self;
+            let search = search.map_err(Error::InvalidRequest)?;
+            let slug = slug.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/code_editor_pages/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("search", &search))
+                .query(&progenitor_client::QueryParam::new("slug", &slug))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_code_editor_pages",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientCodeEditorPagesExt::get_code_editor_page`]
+    ///
+    /// [`ClientCodeEditorPagesExt::get_code_editor_page`]: super::ClientCodeEditorPagesExt::get_code_editor_page
+    #[derive(Debug, Clone)]
+    pub struct GetCodeEditorPage<'a> {
+        client: &'a super::Client,
+        page_slug: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetCodeEditorPage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                page_slug: Err("page_slug was not initialized".to_string()),
+            }
+        }
+        pub fn page_slug<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.page_slug = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for page_slug failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/code_editor_pages/{page_slug}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CodeEditorPage>, Error<types::Error>> {
+            let Self { client, page_slug } = self;
+            let page_slug = page_slug.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/code_editor_pages/{}/",
+                client.baseurl,
+                encode_path(&page_slug.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_code_editor_page",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientCodeEditorPagesExt::update_code_editor_page`]
+    ///
+    /// [`ClientCodeEditorPagesExt::update_code_editor_page`]: super::ClientCodeEditorPagesExt::update_code_editor_page
+    #[derive(Debug, Clone)]
+    pub struct UpdateCodeEditorPage<'a> {
+        client: &'a super::Client,
+        page_slug: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::CodeEditorPageRequest, String>,
+    }
+    impl<'a> UpdateCodeEditorPage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                page_slug: Err("page_slug was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn page_slug<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.page_slug = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for page_slug failed".to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CodeEditorPageRequest>,
+            <V as std::convert::TryInto<types::CodeEditorPageRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `CodeEditorPageRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CodeEditorPageRequest,
+            ) -> types::builder::CodeEditorPageRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/code_editor_pages/{page_slug}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CodeEditorPage>, Error<types::Error>> {
+            let Self {
+                client,
+                page_slug,
+                body,
+            } = self;
+            let page_slug = page_slug.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::CodeEditorPageRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/code_editor_pages/{}/",
+                client.baseurl,
+                encode_path(&page_slug.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_code_editor_page",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientCodeEditorPagesExt::delete_code_editor_page`]
+    ///
+    /// [`ClientCodeEditorPagesExt::delete_code_editor_page`]: super::ClientCodeEditorPagesExt::delete_code_editor_page
+    #[derive(Debug, Clone)]
+    pub struct DeleteCodeEditorPage<'a> {
+        client: &'a super::Client,
+        page_slug: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DeleteCodeEditorPage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                page_slug: Err("page_slug was not initialized".to_string()),
+            }
+        }
+        pub fn page_slug<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.page_slug = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for page_slug failed".to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/code_editor_pages/{page_slug}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self { client, page_slug } = self;
+            let page_slug = page_slug.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/code_editor_pages/{}/",
+                client.baseurl,
+                encode_path(&page_slug.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_code_editor_page",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientCodeEditorPagesExt::archive_code_editor_page`]
+    ///
+    /// [`ClientCodeEditorPagesExt::archive_code_editor_page`]: super::ClientCodeEditorPagesExt::archive_code_editor_page
+    #[derive(Debug, Clone)]
+    pub struct ArchiveCodeEditorPage<'a> {
+        client: &'a super::Client,
+        page_slug: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> ArchiveCodeEditorPage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                page_slug: Err("page_slug was not initialized".to_string()),
+            }
+        }
+        pub fn page_slug<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.page_slug = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for page_slug failed".to_string()
+            });
+            self
+        }
+        ///Sends a `POST` request to `/code_editor_pages/{page_slug}/archive/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PageActionResult>, Error<types::Error>> {
+            let Self { client, page_slug } = self;
+            let page_slug = page_slug.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/code_editor_pages/{}/archive/",
+                client.baseurl,
+                encode_path(&page_slug.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "archive_code_editor_page",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientCodeEditorPagesExt::unarchive_code_editor_page`]
+    ///
+    /// [`ClientCodeEditorPagesExt::unarchive_code_editor_page`]: super::ClientCodeEditorPagesExt::unarchive_code_editor_page
+    #[derive(Debug, Clone)]
+    pub struct UnarchiveCodeEditorPage<'a> {
+        client: &'a super::Client,
+        page_slug: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> UnarchiveCodeEditorPage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                page_slug: Err("page_slug was not initialized".to_string()),
+            }
+        }
+        pub fn page_slug<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.page_slug = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for page_slug failed".to_string()
+            });
+            self
+        }
+        ///Sends a `POST` request to `/code_editor_pages/{page_slug}/unarchive/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PageActionResult>, Error<types::Error>> {
+            let Self { client, page_slug } = self;
+            let page_slug = page_slug.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/code_editor_pages/{}/unarchive/",
+                client.baseurl,
+                encode_path(&page_slug.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "unarchive_code_editor_page",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientMetadataTemplatesExt::list_metadata_templates`]
+    ///
+    /// [`ClientMetadataTemplatesExt::list_metadata_templates`]: super::ClientMetadataTemplatesExt::list_metadata_templates
+    #[derive(Debug, Clone)]
+    pub struct ListMetadataTemplates<'a> {
+        client: &'a super::Client,
+        is_active: Result<Option<bool>, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+        type_: Result<Option<types::MetadataTemplateType>, String>,
+    }
+    impl<'a> ListMetadataTemplates<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                is_active: Ok(None),
+                limit: Ok(None),
+                offset: Ok(None),
+                type_: Ok(None),
+            }
+        }
+        pub fn is_active<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.is_active = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for is_active failed".to_string());
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        pub fn type_<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::MetadataTemplateType>,
+        {
+            self.type_ = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `MetadataTemplateType` for type_ failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/metadata/templates/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::MetadataTemplateList>, Error<types::Error>> {
+            let Self {
+                client,
+                is_active,
+                limit,
+                offset,
+                type_,
+            } = self;
+            let is_active = is_active.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let type_ = type_.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/metadata/templates/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("is_active", &is_active))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new("type", &type_))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_metadata_templates",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientMetadataTemplatesExt::create_metadata_template`]
+    ///
+    /// [`ClientMetadataTemplatesExt::create_metadata_template`]: super::ClientMetadataTemplatesExt::create_metadata_template
+    #[derive(Debug, Clone)]
+    pub struct CreateMetadataTemplate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::MetadataTemplateRequest, String>,
+    }
+    impl<'a> CreateMetadataTemplate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::MetadataTemplateRequest>,
+            <V as std::convert::TryInto<types::MetadataTemplateRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `MetadataTemplateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::MetadataTemplateRequest,
+            ) -> types::builder::MetadataTemplateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/metadata/templates/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::MetadataTemplate>, Error<types::Error>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::MetadataTemplateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/metadata/templates/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_metadata_template",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientMetadataTemplatesExt::get_metadata_template`]
+    ///
+    /// [`ClientMetadataTemplatesExt::get_metadata_template`]: super::ClientMetadataTemplatesExt::get_metadata_template
+    #[derive(Debug, Clone)]
+    pub struct GetMetadataTemplate<'a> {
+        client: &'a super::Client,
+        template_name: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetMetadataTemplate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                template_name: Err("template_name was not initialized".to_string()),
+            }
+        }
+        pub fn template_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.template_name = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for template_name failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/metadata/templates/{template_name}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::MetadataTemplate>, Error<types::Error>> {
+            let Self {
+                client,
+                template_name,
+            } = self;
+            let template_name = template_name.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/metadata/templates/{}/",
+                client.baseurl,
+                encode_path(&template_name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_metadata_template",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientMetadataTemplatesExt::update_metadata_template`]
+    ///
+    /// [`ClientMetadataTemplatesExt::update_metadata_template`]: super::ClientMetadataTemplatesExt::update_metadata_template
+    #[derive(Debug, Clone)]
+    pub struct UpdateMetadataTemplate<'a> {
+        client: &'a super::Client,
+        template_name: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::MetadataTemplateRequest, String>,
+    }
+    impl<'a> UpdateMetadataTemplate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                template_name: Err("template_name was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn template_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.template_name = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for template_name failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::MetadataTemplateRequest>,
+            <V as std::convert::TryInto<types::MetadataTemplateRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `MetadataTemplateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::MetadataTemplateRequest,
+            ) -> types::builder::MetadataTemplateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/metadata/templates/{template_name}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::MetadataTemplate>, Error<types::Error>> {
+            let Self {
+                client,
+                template_name,
+                body,
+            } = self;
+            let template_name = template_name.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::MetadataTemplateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/metadata/templates/{}/",
+                client.baseurl,
+                encode_path(&template_name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_metadata_template",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientMetadataTemplatesExt::delete_metadata_template`]
+    ///
+    /// [`ClientMetadataTemplatesExt::delete_metadata_template`]: super::ClientMetadataTemplatesExt::delete_metadata_template
+    #[derive(Debug, Clone)]
+    pub struct DeleteMetadataTemplate<'a> {
+        client: &'a super::Client,
+        template_name: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DeleteMetadataTemplate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                template_name: Err("template_name was not initialized".to_string()),
+            }
+        }
+        pub fn template_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.template_name = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for template_name failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/metadata/templates/{template_name}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                template_name,
+            } = self;
+            let template_name = template_name.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/metadata/templates/{}/",
+                client.baseurl,
+                encode_path(&template_name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_metadata_template",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientMetadataTemplatesExt::list_metadata_template_fields`]
+    ///
+    /// [`ClientMetadataTemplatesExt::list_metadata_template_fields`]: super::ClientMetadataTemplatesExt::list_metadata_template_fields
+    #[derive(Debug, Clone)]
+    pub struct ListMetadataTemplateFields<'a> {
+        client: &'a super::Client,
+        template_name: Result<saas_admin_runtime::PathSegment, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListMetadataTemplateFields<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                template_name: Err("template_name was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn template_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.template_name = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for template_name failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/metadata/templates/{template_name}/fields/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::MetadataTemplateFieldList>, Error<types::Error>> {
+            let Self {
+                client,
+                template_name,
+                limit,
+                offset,
+            } = self;
+            let template_name = template_name.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/metadata/templates/{}/fields/",
+                client.baseurl,
+                encode_path(&template_name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_metadata_template_fields",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientMetadataTemplatesExt::get_metadata_template_field`]
+    ///
+    /// [`ClientMetadataTemplatesExt::get_metadata_template_field`]: super::ClientMetadataTemplatesExt::get_metadata_template_field
+    #[derive(Debug, Clone)]
+    pub struct GetMetadataTemplateField<'a> {
+        client: &'a super::Client,
+        template_name: Result<saas_admin_runtime::PathSegment, String>,
+        template_field_name: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetMetadataTemplateField<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                template_name: Err("template_name was not initialized".to_string()),
+                template_field_name: Err("template_field_name was not initialized".to_string()),
+            }
+        }
+        pub fn template_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.template_name = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for template_name failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn template_field_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.template_field_name = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for template_field_name failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/metadata/templates/{template_name}/fields/{template_field_name}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::MetadataTemplateField>, Error<types::Error>> {
+            let Self {
+                client,
+                template_name,
+                template_field_name,
+            } = self;
+            let template_name = template_name.map_err(Error::InvalidRequest)?;
+            let template_field_name = template_field_name.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/metadata/templates/{}/fields/{}/",
+                client.baseurl,
+                encode_path(&template_name.to_string()),
+                encode_path(&template_field_name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_metadata_template_field",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientMetadataTemplatesExt::suggest_metadata_field_values`]
+    ///
+    /// [`ClientMetadataTemplatesExt::suggest_metadata_field_values`]: super::ClientMetadataTemplatesExt::suggest_metadata_field_values
+    #[derive(Debug, Clone)]
+    pub struct SuggestMetadataFieldValues<'a> {
+        client: &'a super::Client,
+        template_name: Result<saas_admin_runtime::PathSegment, String>,
+        template_field_name: Result<saas_admin_runtime::PathSegment, String>,
+        count: Result<Option<i64>, String>,
+        query: Result<::std::string::String, String>,
+    }
+    impl<'a> SuggestMetadataFieldValues<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                template_name: Err("template_name was not initialized".to_string()),
+                template_field_name: Err("template_field_name was not initialized".to_string()),
+                count: Ok(None),
+                query: Err("query was not initialized".to_string()),
+            }
+        }
+        pub fn template_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.template_name = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for template_name failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn template_field_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.template_field_name = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for template_field_name failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn count<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.count = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for count failed".to_string());
+            self
+        }
+        pub fn query<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.query = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for query failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/metadata/templates/{template_name}/fields/{template_field_name}/suggest/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::MetadataTemplateFieldSuggestions>, Error<types::Error>>
+        {
+            let Self {
+                client,
+                template_name,
+                template_field_name,
+                count,
+                query,
+            } = self;
+            let template_name = template_name.map_err(Error::InvalidRequest)?;
+            let template_field_name = template_field_name.map_err(Error::InvalidRequest)?;
+            let count = count.map_err(Error::InvalidRequest)?;
+            let query = query.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/metadata/templates/{}/fields/{}/suggest/",
+                client.baseurl,
+                encode_path(&template_name.to_string()),
+                encode_path(&template_field_name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("count", &count))
+                .query(&progenitor_client::QueryParam::new("query", &query))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "suggest_metadata_field_values",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
 }
 /// Items consumers will typically use such as the Client and
 /// extension traits.
@@ -13989,9 +26864,19 @@ pub mod prelude {
     pub use super::Client;
     pub use super::ClientApiKeysExt;
     pub use super::ClientAssetsExt;
+    pub use super::ClientCodeEditorPagesExt;
     pub use super::ClientCodeEditorPagesSecurityExt;
+    pub use super::ClientDatasetFeedbacksExt;
+    pub use super::ClientDatasetFieldsExt;
+    pub use super::ClientDatasetMetadataExt;
+    pub use super::ClientDatasetSchedulesExt;
     pub use super::ClientDatasetSecurityExt;
+    pub use super::ClientDatasetVersionsExt;
+    pub use super::ClientDatasetsExt;
     pub use super::ClientDatasourceConnectionSecurityExt;
+    pub use super::ClientHarvesterSchedulesExt;
+    pub use super::ClientMetadataTemplatesExt;
+    pub use super::ClientStudioPagesExt;
     pub use super::ClientStudioPagesSecurityExt;
     pub use super::ClientUserGroupsExt;
     pub use super::ClientUsersExt;

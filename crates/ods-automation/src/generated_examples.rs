@@ -238,6 +238,256 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
         "DELETE",
         "/code_editor_pages/{page_slug}/security/groups/{group_uid}/",
     ),
+    ("list_datasets", "GET", "/datasets/"),
+    ("create_dataset", "POST", "/datasets/"),
+    ("get_dataset", "GET", "/datasets/{dataset_uid}/"),
+    ("update_dataset", "PUT", "/datasets/{dataset_uid}/"),
+    ("delete_dataset", "DELETE", "/datasets/{dataset_uid}/"),
+    (
+        "publish_dataset",
+        "POST",
+        "/datasets/{dataset_uid}/publish/",
+    ),
+    (
+        "publish_dataset_metadata",
+        "POST",
+        "/datasets/{dataset_uid}/publish_metadata/",
+    ),
+    ("abort_dataset", "POST", "/datasets/{dataset_uid}/abort/"),
+    (
+        "unpublish_dataset",
+        "POST",
+        "/datasets/{dataset_uid}/unpublish/",
+    ),
+    ("copy_dataset", "POST", "/datasets/{dataset_uid}/copy/"),
+    (
+        "get_dataset_status",
+        "GET",
+        "/datasets/{dataset_uid}/status/",
+    ),
+    (
+        "list_dataset_metadata",
+        "GET",
+        "/datasets/{dataset_uid}/metadata/",
+    ),
+    (
+        "update_dataset_metadata",
+        "PUT",
+        "/datasets/{dataset_uid}/metadata/",
+    ),
+    (
+        "get_dataset_template_metadata",
+        "GET",
+        "/datasets/{dataset_uid}/metadata/{template_name}/",
+    ),
+    (
+        "update_dataset_template_metadata",
+        "PUT",
+        "/datasets/{dataset_uid}/metadata/{template_name}/",
+    ),
+    (
+        "get_dataset_metadata_field",
+        "GET",
+        "/datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/",
+    ),
+    (
+        "update_dataset_metadata_field",
+        "PUT",
+        "/datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/",
+    ),
+    (
+        "delete_dataset_metadata_field",
+        "DELETE",
+        "/datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/",
+    ),
+    (
+        "list_dataset_fields",
+        "GET",
+        "/datasets/{dataset_uid}/fields/",
+    ),
+    (
+        "create_dataset_field",
+        "POST",
+        "/datasets/{dataset_uid}/fields/",
+    ),
+    (
+        "get_dataset_field",
+        "GET",
+        "/datasets/{dataset_uid}/fields/{field_uid}/",
+    ),
+    (
+        "update_dataset_field",
+        "PUT",
+        "/datasets/{dataset_uid}/fields/{field_uid}/",
+    ),
+    (
+        "delete_dataset_field",
+        "DELETE",
+        "/datasets/{dataset_uid}/fields/{field_uid}/",
+    ),
+    (
+        "list_dataset_versions",
+        "GET",
+        "/datasets/{dataset_uid}/versions/",
+    ),
+    (
+        "get_dataset_version",
+        "GET",
+        "/datasets/{dataset_uid}/versions/{version_uid}/",
+    ),
+    (
+        "restore_dataset_version",
+        "POST",
+        "/datasets/{dataset_uid}/versions/{version_uid}/restore/",
+    ),
+    (
+        "list_dataset_feedbacks",
+        "GET",
+        "/datasets/{dataset_uid}/feedbacks/",
+    ),
+    (
+        "get_dataset_feedback",
+        "GET",
+        "/datasets/{dataset_uid}/feedbacks/{feedback_uid}/",
+    ),
+    (
+        "archive_dataset_feedback",
+        "POST",
+        "/datasets/{dataset_uid}/feedbacks/{feedback_uid}/archive/",
+    ),
+    (
+        "list_dataset_schedules",
+        "GET",
+        "/datasets/{dataset_uid}/schedules/",
+    ),
+    (
+        "create_dataset_schedule",
+        "POST",
+        "/datasets/{dataset_uid}/schedules/",
+    ),
+    (
+        "get_dataset_schedule",
+        "GET",
+        "/datasets/{dataset_uid}/schedules/{schedule_uid}/",
+    ),
+    (
+        "update_dataset_schedule",
+        "PUT",
+        "/datasets/{dataset_uid}/schedules/{schedule_uid}/",
+    ),
+    (
+        "delete_dataset_schedule",
+        "DELETE",
+        "/datasets/{dataset_uid}/schedules/{schedule_uid}/",
+    ),
+    (
+        "list_harvester_schedules",
+        "GET",
+        "/harvesters/{harvester_uid}/schedules/",
+    ),
+    (
+        "create_harvester_schedule",
+        "POST",
+        "/harvesters/{harvester_uid}/schedules/",
+    ),
+    (
+        "get_harvester_schedule",
+        "GET",
+        "/harvesters/{harvester_uid}/schedules/{schedule_uid}/",
+    ),
+    (
+        "update_harvester_schedule",
+        "PUT",
+        "/harvesters/{harvester_uid}/schedules/{schedule_uid}/",
+    ),
+    (
+        "delete_harvester_schedule",
+        "DELETE",
+        "/harvesters/{harvester_uid}/schedules/{schedule_uid}/",
+    ),
+    ("list_studio_pages", "GET", "/studio_pages/"),
+    ("create_studio_page", "POST", "/studio_pages/"),
+    ("get_studio_page", "GET", "/studio_pages/{studio_page_uid}/"),
+    (
+        "update_studio_page",
+        "PUT",
+        "/studio_pages/{studio_page_uid}/",
+    ),
+    (
+        "delete_studio_page",
+        "DELETE",
+        "/studio_pages/{studio_page_uid}/",
+    ),
+    (
+        "publish_studio_page",
+        "POST",
+        "/studio_pages/{studio_page_uid}/publish/",
+    ),
+    (
+        "unpublish_studio_page",
+        "POST",
+        "/studio_pages/{studio_page_uid}/unpublish/",
+    ),
+    ("list_code_editor_pages", "GET", "/code_editor_pages/"),
+    ("create_code_editor_page", "POST", "/code_editor_pages/"),
+    ("delete_code_editor_pages", "DELETE", "/code_editor_pages/"),
+    (
+        "get_code_editor_page",
+        "GET",
+        "/code_editor_pages/{page_slug}/",
+    ),
+    (
+        "update_code_editor_page",
+        "PUT",
+        "/code_editor_pages/{page_slug}/",
+    ),
+    (
+        "delete_code_editor_page",
+        "DELETE",
+        "/code_editor_pages/{page_slug}/",
+    ),
+    (
+        "archive_code_editor_page",
+        "POST",
+        "/code_editor_pages/{page_slug}/archive/",
+    ),
+    (
+        "unarchive_code_editor_page",
+        "POST",
+        "/code_editor_pages/{page_slug}/unarchive/",
+    ),
+    ("list_metadata_templates", "GET", "/metadata/templates/"),
+    ("create_metadata_template", "POST", "/metadata/templates/"),
+    (
+        "get_metadata_template",
+        "GET",
+        "/metadata/templates/{template_name}/",
+    ),
+    (
+        "update_metadata_template",
+        "PUT",
+        "/metadata/templates/{template_name}/",
+    ),
+    (
+        "delete_metadata_template",
+        "DELETE",
+        "/metadata/templates/{template_name}/",
+    ),
+    (
+        "list_metadata_template_fields",
+        "GET",
+        "/metadata/templates/{template_name}/fields/",
+    ),
+    (
+        "get_metadata_template_field",
+        "GET",
+        "/metadata/templates/{template_name}/fields/{template_field_name}/",
+    ),
+    (
+        "suggest_metadata_field_values",
+        "GET",
+        "/metadata/templates/{template_name}/fields/{template_field_name}/suggest/",
+    ),
 ];
 /// The spec's example body for an operation's response status, as JSON.
 pub fn example(operation_id: &str, status: u16) -> Option<&'static str> {
@@ -1732,6 +1982,1436 @@ pub fn example(operation_id: &str, status: u16) -> Option<&'static str> {
             )
         }
         ("delete_code_editor_page_group_security", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_datasets", 200u16) => {
+            Some(
+                "{\"next\":\"https://documentation-resources.opendatasoft.com/api/automation/v1.0/datasets/?limit=2&offset=2\",\"previous\":null,\"results\":[{\"created_at\":\"2024-04-02T08:15:27Z\",\"dataset_id\":\"us-counties-population\",\"default_security\":{\"api_calls_quota\":null,\"filter_query\":\"\",\"is_data_visible\":true,\"visible_fields\":null},\"is_published\":true,\"is_restricted\":false,\"metadata\":{\"default\":{\"description\":{\"value\":\"Yearly resident population estimates for every county of the United States.\"},\"keyword\":{\"value\":[\"population\",\"census\",\"county\"]},\"language\":{\"value\":\"en\"},\"publisher\":{\"value\":\"U.S. Census Bureau\"},\"title\":{\"value\":\"Population of US counties\"}},\"internal\":{\"draft\":{\"value\":false},\"license_id\":{\"value\":\"4n0k2bs\"}}},\"uid\":\"da_qf2hyt\",\"updated_at\":\"2025-02-03T14:40:09Z\"},{\"created_at\":\"2024-11-20T10:02:45Z\",\"dataset_id\":\"air-quality-stations\",\"default_security\":{\"api_calls_quota\":null,\"filter_query\":\"\",\"is_data_visible\":false,\"visible_fields\":null},\"is_published\":false,\"is_restricted\":true,\"metadata\":{\"dcat\":{\"creator\":{\"override_remote_value\":false,\"remote_value\":\"Regional air quality observatory\",\"value\":\"Regional air quality observatory\"}},\"default\":{\"language\":{\"override_remote_value\":false,\"remote_value\":\"fr\",\"value\":\"fr\"},\"title\":{\"override_remote_value\":true,\"remote_value\":\"Stations de mesure de la qualité de l'air\",\"value\":\"Air quality monitoring stations\"}}},\"uid\":\"da_7mkw3e\",\"updated_at\":\"2025-01-28T09:12:00Z\"}],\"total_count\":24}",
+            )
+        }
+        ("list_datasets", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_datasets", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_datasets", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("create_dataset", 201u16) => {
+            Some(
+                "{\"created_at\":\"2024-04-02T08:15:27Z\",\"dataset_id\":\"us-counties-population\",\"default_security\":{\"api_calls_quota\":null,\"filter_query\":\"\",\"is_data_visible\":true,\"visible_fields\":null},\"is_published\":false,\"is_restricted\":false,\"metadata\":{\"default\":{\"language\":{\"value\":\"en\"},\"title\":{\"value\":\"Population of US counties\"}}},\"uid\":\"da_qf2hyt\",\"updated_at\":\"2024-04-02T08:15:27Z\"}",
+            )
+        }
+        ("create_dataset", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("create_dataset", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("create_dataset", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("create_dataset", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_dataset", 200u16) => {
+            Some(
+                "{\"created_at\":\"2024-04-02T08:15:27Z\",\"dataset_id\":\"us-counties-population\",\"default_security\":{\"api_calls_quota\":{\"limit\":10000,\"unit\":\"day\"},\"filter_query\":\"year >= 2020\",\"is_data_visible\":true,\"visible_fields\":[\"year\",\"state_name\",\"county_name\",\"population\"]},\"is_published\":true,\"is_restricted\":false,\"metadata\":{\"default\":{\"description\":{\"value\":\"Yearly resident population estimates for every county of the United States.\"},\"keyword\":{\"value\":[\"population\",\"census\",\"county\"]},\"language\":{\"value\":\"en\"},\"modified\":{\"value\":\"2025-01-31T00:00:00Z\"},\"modified_updates_on_data_change\":{\"value\":true},\"publisher\":{\"value\":\"U.S. Census Bureau\"},\"timezone\":{\"value\":\"America/New_York\"},\"title\":{\"value\":\"Population of US counties\"}},\"internal\":{\"draft\":{\"value\":false},\"license_id\":{\"value\":\"4n0k2bs\"}},\"visualization\":{\"map_disabled\":{\"value\":true},\"table_fields\":{\"value\":[\"year\",\"state_name\",\"county_name\",\"population\"]}}},\"uid\":\"da_qf2hyt\",\"updated_at\":\"2025-02-03T14:40:09Z\"}",
+            )
+        }
+        ("get_dataset", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_dataset", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_dataset", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_dataset", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_dataset", 200u16) => {
+            Some(
+                "{\"created_at\":\"2024-04-02T08:15:27Z\",\"dataset_id\":\"us-counties-population\",\"default_security\":{\"api_calls_quota\":{\"limit\":500,\"unit\":\"hour\"},\"filter_query\":\"\",\"is_data_visible\":true,\"visible_fields\":[\"year\",\"state_name\",\"population\"]},\"is_published\":true,\"is_restricted\":true,\"metadata\":{\"default\":{\"language\":{\"value\":\"en\"},\"title\":{\"value\":\"Population of US counties, 2020-2024\"}}},\"uid\":\"da_qf2hyt\",\"updated_at\":\"2025-02-11T11:03:52Z\"}",
+            )
+        }
+        ("update_dataset", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("update_dataset", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_dataset", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_dataset", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_dataset", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_dataset", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_dataset", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_dataset", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_dataset", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("publish_dataset", 200u16) => Some("{\"detail\":\"ok\"}"),
+        ("publish_dataset", 400u16) => {
+            Some(
+                "{\"error_code\":\"invalid_dataset_status\",\"message\":\"Invalid precondition, dataset status is 'processing' but must be one of 'idle, error, limit_reached'\"}",
+            )
+        }
+        ("publish_dataset", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("publish_dataset", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("publish_dataset", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("publish_dataset", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("publish_dataset_metadata", 200u16) => Some("{\"detail\":\"ok\"}"),
+        ("publish_dataset_metadata", 400u16) => {
+            Some(
+                "{\"error_code\":\"invalid_dataset_status\",\"message\":\"Invalid precondition, dataset status is 'processing' but must be one of 'idle, error, limit_reached'\"}",
+            )
+        }
+        ("publish_dataset_metadata", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("publish_dataset_metadata", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("publish_dataset_metadata", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("publish_dataset_metadata", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("abort_dataset", 200u16) => Some("{\"detail\":\"ok\"}"),
+        ("abort_dataset", 400u16) => {
+            Some(
+                "{\"error_code\":\"invalid_dataset_status\",\"message\":\"Invalid precondition, dataset status is 'processing' but must be one of 'idle, error, limit_reached'\"}",
+            )
+        }
+        ("abort_dataset", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("abort_dataset", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("abort_dataset", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("abort_dataset", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("unpublish_dataset", 200u16) => Some("{\"detail\":\"ok\"}"),
+        ("unpublish_dataset", 400u16) => {
+            Some(
+                "{\"error_code\":\"invalid_dataset_status\",\"message\":\"Invalid precondition, dataset status is 'processing' but must be one of 'idle, error, limit_reached'\"}",
+            )
+        }
+        ("unpublish_dataset", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("unpublish_dataset", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("unpublish_dataset", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("unpublish_dataset", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("copy_dataset", 201u16) => {
+            Some(
+                "{\"created_at\":\"2025-02-11T11:20:14Z\",\"dataset_id\":\"us-counties-population-copy\",\"default_security\":{\"api_calls_quota\":null,\"filter_query\":\"\",\"is_data_visible\":true,\"visible_fields\":null},\"is_published\":false,\"is_restricted\":false,\"metadata\":{\"default\":{\"language\":{\"value\":\"en\"},\"title\":{\"value\":\"Population of US counties\"}},\"internal\":{\"draft\":{\"value\":true}}},\"uid\":\"da_w8n3fj\",\"updated_at\":\"2025-02-11T11:20:14Z\"}",
+            )
+        }
+        ("copy_dataset", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("copy_dataset", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("copy_dataset", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("copy_dataset", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_dataset_status", 200u16) => {
+            Some(
+                "{\"is_published\":true,\"message\":\"The dataset reached the maximum number of records of the portal.\",\"next\":null,\"params\":{\"error\":{\"limit\":50000,\"limit_type\":\"records\",\"value\":50000}},\"previous\":\"processing\",\"records_errors\":[{\"field_uid\":\"population\",\"message\":\"Could not convert \\\"n/a\\\" to an integer.\",\"processor_uid\":\"pr_8wd3hn\",\"record_id\":\"9c0e2b7d41f3a5c8e6d9b0a2f4c7e1d3b5a8f0c2\"}],\"since\":\"2025-02-11T11:42:37Z\",\"status\":\"limit_reached\"}",
+            )
+        }
+        ("get_dataset_status", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_dataset_status", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_dataset_status", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_dataset_status", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_dataset_metadata", 200u16) => {
+            Some(
+                "{\"asset_content_configuration\":{\"records_search_boosts\":{\"value\":{\"county_name\":10,\"state_name\":2}}},\"dcat\":{\"contact_email\":{\"value\":\"opendata@example.org\"},\"creator\":{\"value\":\"Population Division\"}},\"default\":{\"description\":{\"value\":\"Yearly resident population estimates for every county of the United States.\"},\"keyword\":{\"value\":[\"population\",\"census\",\"county\"]},\"language\":{\"value\":\"en\"},\"modified\":{\"value\":\"2025-01-31T00:00:00Z\"},\"publisher\":{\"value\":\"U.S. Census Bureau\"},\"title\":{\"value\":\"Population of US counties\"}},\"internal\":{\"draft\":{\"value\":false},\"license_id\":{\"value\":\"4n0k2bs\"}}}",
+            )
+        }
+        ("list_dataset_metadata", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("list_dataset_metadata", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_dataset_metadata", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_dataset_metadata", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_dataset_metadata", 200u16) => {
+            Some(
+                "{\"default\":{\"keyword\":{\"value\":[\"population\",\"census\"]},\"language\":{\"value\":\"en\"},\"title\":{\"value\":\"Population of US counties\"}},\"internal\":{\"draft\":{\"value\":false}}}",
+            )
+        }
+        ("update_dataset_metadata", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("update_dataset_metadata", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_dataset_metadata", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_dataset_metadata", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_dataset_metadata", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_dataset_template_metadata", 200u16) => {
+            Some(
+                "{\"description\":{\"value\":\"Yearly resident population estimates for every county of the United States.\"},\"keyword\":{\"value\":[\"population\",\"census\",\"county\"]},\"language\":{\"value\":\"en\"},\"modified_updates_on_data_change\":{\"value\":true},\"title\":{\"value\":\"Population of US counties\"}}",
+            )
+        }
+        ("get_dataset_template_metadata", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_dataset_template_metadata", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_dataset_template_metadata", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_dataset_template_metadata", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_dataset_template_metadata", 200u16) => {
+            Some(
+                "{\"attributions\":{\"value\":[\"U.S. Census Bureau\"]},\"language\":{\"value\":\"en\"},\"title\":{\"value\":\"Population of US counties, 2020-2024\"}}",
+            )
+        }
+        ("update_dataset_template_metadata", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("update_dataset_template_metadata", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_dataset_template_metadata", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_dataset_template_metadata", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_dataset_template_metadata", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_dataset_metadata_field", 200u16) => {
+            Some(
+                "{\"override_remote_value\":true,\"remote_value\":\"County population totals\",\"value\":\"Population of US counties\"}",
+            )
+        }
+        ("get_dataset_metadata_field", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_dataset_metadata_field", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_dataset_metadata_field", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_dataset_metadata_field", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_dataset_metadata_field", 200u16) => {
+            Some(
+                "{\"override_remote_value\":true,\"remote_value\":\"County population totals\",\"value\":\"Population of US counties, 2020-2024\"}",
+            )
+        }
+        ("update_dataset_metadata_field", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("update_dataset_metadata_field", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_dataset_metadata_field", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_dataset_metadata_field", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_dataset_metadata_field", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_dataset_metadata_field", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_dataset_metadata_field", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_dataset_metadata_field", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_dataset_metadata_field", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_dataset_fields", 200u16) => {
+            Some(
+                "{\"next\":null,\"previous\":null,\"results\":[{\"field_label\":\"County\",\"from_name\":\"cty_name\",\"label\":\"Rename cty_name to county_name\",\"to_name\":\"county_name\",\"type\":\"rename\",\"uid\":\"pr_5xk2tq\"},{\"field\":\"population\",\"label\":\"Population is an integer\",\"type\":\"type\",\"type_param\":\"int\",\"uid\":\"pr_8wd3hn\"},{\"annotation\":\"unit\",\"args\":[\"inhabitants\"],\"field\":\"population\",\"label\":\"Population is counted in inhabitants\",\"type\":\"annotate\",\"uid\":\"pr_2bn7vc\"},{\"annotation\":\"decimals\",\"args\":[1],\"field\":\"density\",\"label\":\"Density has one decimal\",\"type\":\"annotate\",\"uid\":\"pr_7cv0md\"},{\"annotation\":\"id\",\"field\":\"county_code\",\"label\":\"County codes identify the records\",\"type\":\"annotate\",\"uid\":\"pr_9fj4ra\"},{\"description\":\"Resident population estimated on July 1st of the year.\",\"field\":\"population\",\"label\":\"Describe population\",\"type\":\"description\",\"uid\":\"pr_3lm6pe\"},{\"args\":[\"year\",\"state_name\",\"county_name\",\"population\"],\"label\":\"Year first, then the places\",\"type\":\"order\",\"uid\":\"pr_6qs1xu\"},{\"field\":\"row_id\",\"label\":\"Drop the source's row number\",\"type\":\"delete\",\"uid\":\"pr_4tg8yo\"}],\"total_count\":8}",
+            )
+        }
+        ("list_dataset_fields", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("list_dataset_fields", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_dataset_fields", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_dataset_fields", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("create_dataset_field", 201u16) => {
+            Some(
+                "{\"annotation\":\"decimals\",\"args\":[1],\"field\":\"density\",\"label\":\"Density has one decimal\",\"type\":\"annotate\",\"uid\":\"pr_7cv0md\"}",
+            )
+        }
+        ("create_dataset_field", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("create_dataset_field", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("create_dataset_field", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("create_dataset_field", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("create_dataset_field", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_dataset_field", 200u16) => {
+            Some(
+                "{\"field_label\":\"County\",\"from_name\":\"cty_name\",\"label\":\"Rename cty_name to county_name\",\"to_name\":\"county_name\",\"type\":\"rename\",\"uid\":\"pr_5xk2tq\"}",
+            )
+        }
+        ("get_dataset_field", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_dataset_field", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_dataset_field", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_dataset_field", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_dataset_field", 200u16) => {
+            Some(
+                "{\"field_label\":\"County name\",\"from_name\":\"cty_name\",\"label\":\"Rename cty_name to county\",\"to_name\":\"county\",\"type\":\"rename\",\"uid\":\"pr_5xk2tq\"}",
+            )
+        }
+        ("update_dataset_field", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("update_dataset_field", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_dataset_field", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_dataset_field", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_dataset_field", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_dataset_field", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_dataset_field", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_dataset_field", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_dataset_field", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_dataset_versions", 200u16) => {
+            Some(
+                "{\"next\":null,\"previous\":null,\"results\":[{\"can_restore\":true,\"created_at\":\"2025-02-03T14:40:09Z\",\"created_by\":{\"username\":\"louise.data\"},\"sections\":[\"metadata\"],\"uid\":\"ch_4kd9wz\"},{\"can_restore\":true,\"created_at\":\"2025-01-28T16:22:31Z\",\"created_by\":{\"username\":\"marc.admin\"},\"sections\":[\"fields\",\"data\"],\"uid\":\"ch_qf2hyt\"},{\"can_restore\":false,\"created_at\":\"2024-04-02T08:15:27Z\",\"created_by\":{\"username\":\"marc.admin\"},\"sections\":[\"data\"],\"uid\":\"ch_1nb6ts\"}],\"total_count\":3}",
+            )
+        }
+        ("list_dataset_versions", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("list_dataset_versions", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_dataset_versions", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_dataset_versions", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_dataset_version", 200u16) => {
+            Some(
+                "{\"can_restore\":true,\"created_at\":\"2025-01-28T16:22:31Z\",\"created_by\":{\"username\":\"marc.admin\"},\"sections\":[\"fields\",\"data\"],\"uid\":\"ch_qf2hyt\"}",
+            )
+        }
+        ("get_dataset_version", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_dataset_version", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_dataset_version", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_dataset_version", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("restore_dataset_version", 200u16) => {
+            Some(
+                "{\"created_at\":\"2024-04-02T08:15:27Z\",\"dataset_id\":\"us-counties-population\",\"default_security\":{\"api_calls_quota\":null,\"filter_query\":\"\",\"is_data_visible\":true,\"visible_fields\":null},\"is_published\":true,\"is_restricted\":false,\"metadata\":{\"default\":{\"language\":{\"value\":\"en\"},\"title\":{\"value\":\"Population of US counties\"}}},\"uid\":\"da_qf2hyt\",\"updated_at\":\"2025-02-11T11:31:05Z\"}",
+            )
+        }
+        ("restore_dataset_version", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("restore_dataset_version", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("restore_dataset_version", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("restore_dataset_version", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_dataset_feedbacks", 200u16) => {
+            Some(
+                "{\"next\":null,\"previous\":null,\"results\":[{\"comment\":\"The 2023 population of Kings County looks too low.\",\"created_at\":\"2025-02-09T18:04:51Z\",\"is_archived\":false,\"record_id\":\"3f1c9a0e5b7d2c4e8f6a1b3d5c7e9f0a2b4c6d8e\",\"uid\":\"df_7hq2mn\",\"user\":{\"username\":\"jmartin\"},\"values\":{\"population\":{\"type\":\"int\",\"value\":2617631}}},{\"comment\":\"The county name is misspelled.\",\"created_at\":\"2025-02-06T09:27:13Z\",\"is_archived\":false,\"record_id\":\"81d4f0b6a2c9e7d3f5b1a8c0e6d2f4b9a7c3e5d1\",\"uid\":\"df_2pz8kc\",\"user\":{\"username\":\"louise.data\"},\"values\":{\"county_name\":{\"type\":\"text\",\"value\":\"Miami-Dade County\"}}}],\"total_count\":2}",
+            )
+        }
+        ("list_dataset_feedbacks", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("list_dataset_feedbacks", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_dataset_feedbacks", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_dataset_feedbacks", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_dataset_feedback", 200u16) => {
+            Some(
+                "{\"comment\":\"The 2023 population of Kings County looks too low.\",\"created_at\":\"2025-02-09T18:04:51Z\",\"is_archived\":false,\"record_id\":\"3f1c9a0e5b7d2c4e8f6a1b3d5c7e9f0a2b4c6d8e\",\"uid\":\"df_7hq2mn\",\"user\":{\"username\":\"jmartin\"},\"values\":{\"county_name\":{\"type\":\"text\",\"value\":\"Kings County\"},\"population\":{\"type\":\"int\",\"value\":2617631}}}",
+            )
+        }
+        ("get_dataset_feedback", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_dataset_feedback", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_dataset_feedback", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_dataset_feedback", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("archive_dataset_feedback", 200u16) => {
+            Some(
+                "{\"comment\":\"The 2023 population of Kings County looks too low.\",\"created_at\":\"2025-02-09T18:04:51Z\",\"is_archived\":true,\"record_id\":\"3f1c9a0e5b7d2c4e8f6a1b3d5c7e9f0a2b4c6d8e\",\"uid\":\"df_7hq2mn\",\"user\":{\"username\":\"jmartin\"},\"values\":{\"population\":{\"type\":\"int\",\"value\":2617631}}}",
+            )
+        }
+        ("archive_dataset_feedback", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("archive_dataset_feedback", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("archive_dataset_feedback", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("archive_dataset_feedback", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_dataset_schedules", 200u16) => {
+            Some(
+                "{\"next\":null,\"previous\":null,\"results\":[{\"cron_schedule\":\"0 6 * * *\",\"uid\":\"sc_qf2hyt\"},{\"cron_schedule\":\"30 18 * * 1-5\",\"uid\":\"sc_8rn4vd\"}],\"total_count\":2}",
+            )
+        }
+        ("list_dataset_schedules", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("list_dataset_schedules", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_dataset_schedules", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_dataset_schedules", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("create_dataset_schedule", 201u16) => {
+            Some("{\"cron_schedule\":\"0 6 * * *\",\"uid\":\"sc_qf2hyt\"}")
+        }
+        ("create_dataset_schedule", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("create_dataset_schedule", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("create_dataset_schedule", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("create_dataset_schedule", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("create_dataset_schedule", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_dataset_schedule", 200u16) => {
+            Some("{\"cron_schedule\":\"0 6 * * *\",\"uid\":\"sc_qf2hyt\"}")
+        }
+        ("get_dataset_schedule", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_dataset_schedule", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_dataset_schedule", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_dataset_schedule", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_dataset_schedule", 200u16) => {
+            Some("{\"cron_schedule\":\"15 5 * * 1\",\"uid\":\"sc_qf2hyt\"}")
+        }
+        ("update_dataset_schedule", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("update_dataset_schedule", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_dataset_schedule", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_dataset_schedule", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_dataset_schedule", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_dataset_schedule", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_dataset_schedule", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_dataset_schedule", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_dataset_schedule", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_harvester_schedules", 200u16) => {
+            Some(
+                "{\"next\":null,\"previous\":null,\"results\":[{\"cron_schedule\":\"0 2 * * *\",\"timezone\":\"Europe/Paris\",\"uid\":\"sc_5vw1hg\"}],\"total_count\":1}",
+            )
+        }
+        ("list_harvester_schedules", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("list_harvester_schedules", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_harvester_schedules", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_harvester_schedules", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("create_harvester_schedule", 201u16) => {
+            Some(
+                "{\"cron_schedule\":\"0 2 * * *\",\"timezone\":\"Europe/Paris\",\"uid\":\"sc_5vw1hg\"}",
+            )
+        }
+        ("create_harvester_schedule", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("create_harvester_schedule", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("create_harvester_schedule", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("create_harvester_schedule", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("create_harvester_schedule", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_harvester_schedule", 200u16) => {
+            Some(
+                "{\"cron_schedule\":\"0 2 * * *\",\"timezone\":\"Europe/Paris\",\"uid\":\"sc_5vw1hg\"}",
+            )
+        }
+        ("get_harvester_schedule", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_harvester_schedule", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_harvester_schedule", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_harvester_schedule", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_harvester_schedule", 200u16) => {
+            Some(
+                "{\"cron_schedule\":\"30 23 * * 0\",\"timezone\":\"America/New_York\",\"uid\":\"sc_5vw1hg\"}",
+            )
+        }
+        ("update_harvester_schedule", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("update_harvester_schedule", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_harvester_schedule", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_harvester_schedule", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_harvester_schedule", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_harvester_schedule", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_harvester_schedule", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_harvester_schedule", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_harvester_schedule", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_studio_pages", 200u16) => {
+            Some(
+                "{\"next\":null,\"previous\":null,\"results\":[{\"contents\":[{\"created_at\":\"2024-10-02T08:14:55Z\",\"description\":\"Daily pollutant levels measured by the city's stations.\",\"title\":\"Air quality in the city\",\"updated_at\":\"2025-02-03T15:40:12Z\",\"updated_by\":{\"username\":\"louise.data\"},\"version_name\":\"draft\"},{\"created_at\":\"2024-10-07T09:00:03Z\",\"description\":\"Daily pollutant levels measured by the city's stations.\",\"title\":\"Air quality in the city\",\"updated_at\":\"2025-01-28T11:02:47Z\",\"updated_by\":{\"username\":\"louise.data\"},\"version_name\":\"published\"}],\"created_at\":\"2024-10-02T08:14:55Z\",\"created_by\":{\"username\":\"louise.data\"},\"first_published_at\":\"2024-10-07T09:00:03Z\",\"public\":true,\"slug\":\"air-quality\",\"uid\":\"sp_9tvb2k\",\"updated_at\":\"2025-02-03T15:40:12Z\"},{\"contents\":[{\"created_at\":\"2025-01-14T13:25:31Z\",\"description\":\"Spending by department, voted in December 2024.\",\"title\":\"Where the 2025 budget goes\",\"updated_at\":\"2025-02-10T10:48:06Z\",\"updated_by\":{\"username\":\"marc.admin\"},\"version_name\":\"draft\"}],\"created_at\":\"2025-01-14T13:25:31Z\",\"created_by\":{\"username\":\"marc.admin\"},\"first_published_at\":null,\"public\":false,\"slug\":\"budget-2025\",\"uid\":\"sp_3mzk7d\",\"updated_at\":\"2025-02-10T10:48:06Z\"}],\"total_count\":2}",
+            )
+        }
+        ("list_studio_pages", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("list_studio_pages", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_studio_pages", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_studio_pages", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("create_studio_page", 201u16) => {
+            Some(
+                "{\"contents\":[],\"created_at\":\"2024-10-02T08:14:55Z\",\"created_by\":{\"username\":\"louise.data\"},\"first_published_at\":null,\"public\":false,\"slug\":\"air-quality\",\"uid\":\"sp_9tvb2k\",\"updated_at\":\"2024-10-02T08:14:55Z\"}",
+            )
+        }
+        ("create_studio_page", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("create_studio_page", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("create_studio_page", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("create_studio_page", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_studio_page", 200u16) => {
+            Some(
+                "{\"contents\":[{\"created_at\":\"2024-10-02T08:14:55Z\",\"description\":\"Daily pollutant levels measured by the city's stations.\",\"title\":\"Air quality in the city\",\"updated_at\":\"2025-02-03T15:40:12Z\",\"updated_by\":{\"username\":\"louise.data\"},\"version_name\":\"draft\"},{\"created_at\":\"2024-10-07T09:00:03Z\",\"description\":\"Daily pollutant levels measured by the city's stations.\",\"title\":\"Air quality in the city\",\"updated_at\":\"2025-01-28T11:02:47Z\",\"updated_by\":{\"username\":\"louise.data\"},\"version_name\":\"published\"}],\"created_at\":\"2024-10-02T08:14:55Z\",\"created_by\":{\"username\":\"louise.data\"},\"first_published_at\":\"2024-10-07T09:00:03Z\",\"public\":true,\"slug\":\"air-quality\",\"uid\":\"sp_9tvb2k\",\"updated_at\":\"2025-02-03T15:40:12Z\"}",
+            )
+        }
+        ("get_studio_page", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_studio_page", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_studio_page", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_studio_page", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_studio_page", 200u16) => {
+            Some(
+                "{\"contents\":[{\"created_at\":\"2024-10-02T08:14:55Z\",\"description\":\"Daily pollutant levels measured by the city's stations.\",\"title\":\"Air quality in the city\",\"updated_at\":\"2025-02-03T15:40:12Z\",\"updated_by\":{\"username\":\"louise.data\"},\"version_name\":\"draft\"}],\"created_at\":\"2024-10-02T08:14:55Z\",\"created_by\":{\"username\":\"louise.data\"},\"first_published_at\":\"2024-10-07T09:00:03Z\",\"public\":false,\"slug\":\"city-air-quality\",\"uid\":\"sp_9tvb2k\",\"updated_at\":\"2025-02-11T10:31:20Z\"}",
+            )
+        }
+        ("update_studio_page", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("update_studio_page", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_studio_page", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_studio_page", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_studio_page", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_studio_page", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_studio_page", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_studio_page", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_studio_page", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("publish_studio_page", 200u16) => Some("{\"detail\":\"ok\"}"),
+        ("publish_studio_page", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("publish_studio_page", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("publish_studio_page", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("publish_studio_page", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("unpublish_studio_page", 200u16) => Some("{\"detail\":\"ok\"}"),
+        ("unpublish_studio_page", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("unpublish_studio_page", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("unpublish_studio_page", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("unpublish_studio_page", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_code_editor_pages", 200u16) => {
+            Some(
+                "{\"next\":null,\"previous\":null,\"results\":[{\"content\":{\"css\":{\"en\":\"h1 { color: #142e7b; }\",\"fr\":\"h1 { color: #142e7b; }\"},\"html\":{\"en\":\"<ods-dataset-context context=\\\"air\\\" air-dataset=\\\"air-quality\\\">\\n    <h1>Air quality</h1>\\n</ods-dataset-context>\",\"fr\":\"<ods-dataset-context context=\\\"air\\\" air-dataset=\\\"air-quality\\\">\\n    <h1>Qualité de l'air</h1>\\n</ods-dataset-context>\"}},\"created_at\":\"2023-06-12T10:02:44Z\",\"created_by\":{\"username\":\"louise.data\"},\"description\":\"Pollutant levels of the last 30 days, station by station.\",\"has_subdomain_copies\":false,\"is_archived\":false,\"is_pushed_by_parent\":false,\"is_restricted\":false,\"slug\":\"air-quality-dashboard\",\"tags\":[\"environment\",\"dashboard\"],\"template\":\"custom.html\",\"title\":{\"en\":\"Air quality dashboard\",\"fr\":\"Tableau de bord de la qualité de l'air\"},\"updated_at\":\"2025-01-21T14:37:09Z\",\"updated_by\":{\"username\":\"marc.admin\"}},{\"content\":{\"css\":{\"en\":\"\",\"nl\":\"\"},\"html\":{\"en\":\"<p>This portal publishes the open data of the city.</p>\",\"nl\":\"<p>Dit portaal publiceert de open data van de stad.</p>\"}},\"created_at\":\"2022-03-01T09:00:00Z\",\"created_by\":{\"username\":\"marc.admin\"},\"description\":\"Who runs the portal and how to reach them.\",\"has_subdomain_copies\":true,\"is_archived\":true,\"is_pushed_by_parent\":false,\"is_restricted\":true,\"slug\":\"about\",\"tags\":[],\"template\":\"custom.html\",\"title\":{\"en\":\"About this portal\",\"nl\":\"Over dit portaal\"},\"updated_at\":\"2024-11-05T16:20:13Z\",\"updated_by\":{\"username\":\"marc.admin\"}}],\"total_count\":2}",
+            )
+        }
+        ("list_code_editor_pages", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_code_editor_pages", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_code_editor_pages", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("create_code_editor_page", 201u16) => {
+            Some(
+                "{\"content\":{\"css\":{\"en\":\"\",\"fr\":\"\"},\"html\":{\"en\":\"<h1>Air quality</h1>\",\"fr\":\"<h1>Qualité de l'air</h1>\"}},\"created_at\":\"2025-02-11T10:40:05Z\",\"created_by\":{\"username\":\"louise.data\"},\"description\":\"Pollutant levels of the last 30 days, station by station.\",\"has_subdomain_copies\":false,\"is_archived\":false,\"is_pushed_by_parent\":false,\"is_restricted\":true,\"slug\":\"air-quality-dashboard\",\"tags\":[\"environment\"],\"template\":\"custom.html\",\"title\":{\"en\":\"Air quality dashboard\",\"fr\":\"Tableau de bord de la qualité de l'air\"},\"updated_at\":\"2025-02-11T10:40:05Z\",\"updated_by\":{\"username\":\"louise.data\"}}",
+            )
+        }
+        ("create_code_editor_page", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("create_code_editor_page", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("create_code_editor_page", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("create_code_editor_page", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_code_editor_pages", 200u16) => Some("[\"about\",\"budget-2024\"]"),
+        ("delete_code_editor_pages", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_code_editor_pages", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_code_editor_pages", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_code_editor_page", 200u16) => {
+            Some(
+                "{\"content\":{\"css\":{\"en\":\"h1 { color: #142e7b; }\",\"fr\":\"h1 { color: #142e7b; }\"},\"html\":{\"en\":\"<ods-dataset-context context=\\\"air\\\" air-dataset=\\\"air-quality\\\">\\n    <h1>Air quality</h1>\\n</ods-dataset-context>\",\"fr\":\"<ods-dataset-context context=\\\"air\\\" air-dataset=\\\"air-quality\\\">\\n    <h1>Qualité de l'air</h1>\\n</ods-dataset-context>\"}},\"created_at\":\"2023-06-12T10:02:44Z\",\"created_by\":{\"username\":\"louise.data\"},\"description\":\"Pollutant levels of the last 30 days, station by station.\",\"has_subdomain_copies\":false,\"is_archived\":false,\"is_pushed_by_parent\":false,\"is_restricted\":false,\"slug\":\"air-quality-dashboard\",\"tags\":[\"environment\",\"dashboard\"],\"template\":\"custom.html\",\"title\":{\"en\":\"Air quality dashboard\",\"fr\":\"Tableau de bord de la qualité de l'air\"},\"updated_at\":\"2025-01-21T14:37:09Z\",\"updated_by\":{\"username\":\"marc.admin\"}}",
+            )
+        }
+        ("get_code_editor_page", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_code_editor_page", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_code_editor_page", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_code_editor_page", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_code_editor_page", 200u16) => {
+            Some(
+                "{\"content\":{\"css\":{\"en\":\"h1 { color: #142e7b; }\",\"fr\":\"h1 { color: #142e7b; }\"},\"html\":{\"en\":\"<h1>Air quality, station by station</h1>\",\"fr\":\"<h1>La qualité de l'air, station par station</h1>\"}},\"created_at\":\"2023-06-12T10:02:44Z\",\"created_by\":{\"username\":\"louise.data\"},\"description\":\"Pollutant levels of the last 30 days, station by station.\",\"has_subdomain_copies\":false,\"is_archived\":false,\"is_pushed_by_parent\":false,\"is_restricted\":false,\"slug\":\"air-quality-dashboard\",\"tags\":[\"environment\",\"dashboard\"],\"template\":\"custom.html\",\"title\":{\"en\":\"Air quality, station by station\",\"fr\":\"La qualité de l'air, station par station\"},\"updated_at\":\"2025-02-11T10:52:38Z\",\"updated_by\":{\"username\":\"louise.data\"}}",
+            )
+        }
+        ("update_code_editor_page", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("update_code_editor_page", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_code_editor_page", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_code_editor_page", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_code_editor_page", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_code_editor_page", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_code_editor_page", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_code_editor_page", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_code_editor_page", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("archive_code_editor_page", 200u16) => Some("{\"detail\":\"ok\"}"),
+        ("archive_code_editor_page", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("archive_code_editor_page", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("archive_code_editor_page", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("archive_code_editor_page", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("unarchive_code_editor_page", 200u16) => Some("{\"detail\":\"ok\"}"),
+        ("unarchive_code_editor_page", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("unarchive_code_editor_page", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("unarchive_code_editor_page", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("unarchive_code_editor_page", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_metadata_templates", 200u16) => {
+            Some(
+                "{\"next\":null,\"previous\":null,\"results\":[{\"created_at\":\"2021-04-06T12:00:00Z\",\"is_active\":true,\"is_always_active\":true,\"is_system\":true,\"name\":\"default\",\"schema\":[{\"choices\":null,\"help_text\":null,\"i18n\":true,\"is_filter\":false,\"is_hidden\":false,\"label\":\"Title\",\"labels\":null,\"name\":\"title\",\"requirement_level\":\"mandatory\",\"self_suggest\":false,\"suggest_url\":null,\"type\":\"text\"},{\"choices\":[\"Environment\",\"Transport\"],\"help_text\":\"The themes the dataset belongs to.\",\"i18n\":false,\"is_filter\":true,\"is_hidden\":false,\"label\":\"Themes\",\"labels\":{\"Environment\":{\"en\":\"Environment\",\"fr\":\"Environnement\"},\"Transport\":{\"en\":\"Transport\",\"fr\":\"Transports\"}},\"name\":\"theme\",\"requirement_level\":\"recommended\",\"self_suggest\":false,\"suggest_url\":null,\"type\":\"enumlist\"}],\"title\":\"Default\",\"type\":\"basic\",\"updated_at\":\"2021-04-06T12:00:00Z\"},{\"created_at\":\"2025-02-11T11:05:41Z\",\"created_by\":{\"username\":\"louise.data\"},\"is_active\":false,\"is_always_active\":false,\"is_system\":false,\"name\":\"procurement\",\"schema\":[{\"choices\":null,\"help_text\":null,\"i18n\":false,\"is_filter\":false,\"is_hidden\":false,\"label\":\"Contract number\",\"labels\":null,\"name\":\"contract_number\",\"requirement_level\":\"optional\",\"self_suggest\":true,\"suggest_url\":\"https://documentation-resources.opendatasoft.com/api/automation/v1.0/metadata/templates/procurement/fields/contract_number/suggest/\",\"type\":\"text\"}],\"title\":\"Procurement\",\"type\":\"admin\",\"updated_at\":\"2025-02-11T11:05:41Z\",\"updated_by\":{\"username\":\"louise.data\"}}],\"total_count\":2}",
+            )
+        }
+        ("list_metadata_templates", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_metadata_templates", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_metadata_templates", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("create_metadata_template", 201u16) => {
+            Some(
+                "{\"created_at\":\"2025-02-11T11:05:41Z\",\"created_by\":{\"username\":\"louise.data\"},\"is_active\":true,\"is_always_active\":false,\"is_system\":false,\"name\":\"procurement\",\"schema\":[{\"choices\":null,\"help_text\":null,\"i18n\":false,\"is_filter\":false,\"is_hidden\":false,\"label\":\"Contract number\",\"labels\":null,\"name\":\"contract_number\",\"requirement_level\":\"mandatory\",\"self_suggest\":true,\"suggest_url\":\"https://documentation-resources.opendatasoft.com/api/automation/v1.0/metadata/templates/procurement/fields/contract_number/suggest/\",\"type\":\"text\"},{\"choices\":null,\"help_text\":\"Day the contract was signed.\",\"i18n\":false,\"is_filter\":true,\"is_hidden\":false,\"label\":\"Signature date\",\"labels\":null,\"name\":\"signed_on\",\"requirement_level\":\"recommended\",\"self_suggest\":false,\"suggest_url\":null,\"type\":\"date\"}],\"title\":\"Procurement\",\"type\":\"admin\",\"updated_at\":\"2025-02-11T11:05:41Z\",\"updated_by\":{\"username\":\"louise.data\"}}",
+            )
+        }
+        ("create_metadata_template", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("create_metadata_template", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("create_metadata_template", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("create_metadata_template", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_metadata_template", 200u16) => {
+            Some(
+                "{\"created_at\":\"2021-04-06T12:00:00Z\",\"is_active\":true,\"is_always_active\":true,\"is_system\":true,\"name\":\"default\",\"schema\":[{\"choices\":null,\"help_text\":null,\"i18n\":true,\"is_filter\":false,\"is_hidden\":false,\"label\":\"Title\",\"labels\":null,\"name\":\"title\",\"requirement_level\":\"mandatory\",\"self_suggest\":false,\"suggest_url\":null,\"type\":\"text\"},{\"choices\":null,\"help_text\":\"Last time the data changed.\",\"i18n\":false,\"is_filter\":false,\"is_hidden\":false,\"label\":\"Modified\",\"labels\":null,\"name\":\"modified\",\"requirement_level\":\"optional\",\"self_suggest\":false,\"suggest_url\":null,\"type\":\"datetime\"}],\"title\":\"Default\",\"type\":\"basic\",\"updated_at\":\"2021-04-06T12:00:00Z\"}",
+            )
+        }
+        ("get_metadata_template", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_metadata_template", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_metadata_template", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_metadata_template", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_metadata_template", 200u16) => {
+            Some(
+                "{\"created_at\":\"2025-02-11T11:05:41Z\",\"created_by\":{\"username\":\"louise.data\"},\"is_active\":true,\"is_always_active\":false,\"is_system\":false,\"name\":\"procurement\",\"schema\":[{\"choices\":null,\"help_text\":\"As printed on the contract.\",\"i18n\":false,\"is_filter\":false,\"is_hidden\":false,\"label\":\"Contract number\",\"labels\":null,\"name\":\"contract_number\",\"requirement_level\":\"mandatory\",\"self_suggest\":true,\"suggest_url\":\"https://documentation-resources.opendatasoft.com/api/automation/v1.0/metadata/templates/procurement/fields/contract_number/suggest/\",\"type\":\"text\"}],\"title\":\"Public procurement\",\"type\":\"admin\",\"updated_at\":\"2025-02-12T09:17:26Z\",\"updated_by\":{\"username\":\"marc.admin\"}}",
+            )
+        }
+        ("update_metadata_template", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("update_metadata_template", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_metadata_template", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_metadata_template", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_metadata_template", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_metadata_template", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_metadata_template", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_metadata_template", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_metadata_template", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_metadata_template_fields", 200u16) => {
+            Some(
+                "{\"next\":\"https://documentation-resources.opendatasoft.com/api/automation/v1.0/metadata/templates/default/fields/?limit=3&offset=3\",\"previous\":null,\"results\":[{\"choices\":null,\"help_text\":null,\"i18n\":true,\"is_filter\":false,\"is_hidden\":false,\"label\":\"Title\",\"labels\":null,\"name\":\"title\",\"requirement_level\":\"mandatory\",\"self_suggest\":false,\"suggest_url\":null,\"type\":\"text\"},{\"choices\":null,\"help_text\":\"Words that help find the dataset.\",\"i18n\":true,\"is_filter\":true,\"is_hidden\":false,\"label\":\"Keywords\",\"labels\":null,\"name\":\"keyword\",\"requirement_level\":\"recommended\",\"self_suggest\":true,\"suggest_url\":\"https://documentation-resources.opendatasoft.com/api/automation/v1.0/metadata/templates/default/fields/keyword/suggest/\",\"type\":\"list\"},{\"choices\":[\"Environment\",\"Transport\"],\"help_text\":\"The themes the dataset belongs to.\",\"i18n\":false,\"is_filter\":true,\"is_hidden\":false,\"label\":\"Themes\",\"labels\":{\"Environment\":{\"en\":\"Environment\",\"fr\":\"Environnement\"},\"Transport\":{\"en\":\"Transport\",\"fr\":\"Transports\"}},\"name\":\"theme\",\"requirement_level\":\"recommended\",\"self_suggest\":false,\"suggest_url\":null,\"type\":\"enumlist\"}],\"total_count\":14}",
+            )
+        }
+        ("list_metadata_template_fields", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("list_metadata_template_fields", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_metadata_template_fields", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_metadata_template_fields", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_metadata_template_field", 200u16) => {
+            Some(
+                "{\"choices\":null,\"help_text\":null,\"i18n\":true,\"is_filter\":false,\"is_hidden\":false,\"label\":\"Title\",\"labels\":null,\"name\":\"title\",\"requirement_level\":\"mandatory\",\"self_suggest\":false,\"suggest_url\":null,\"type\":\"text\"}",
+            )
+        }
+        ("get_metadata_template_field", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_metadata_template_field", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_metadata_template_field", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_metadata_template_field", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("suggest_metadata_field_values", 200u16) => {
+            Some(
+                "{\"exhaustive\":{\"nb_hits\":true,\"typo\":true},\"exhaustive_nb_hits\":true,\"exhaustive_typo\":true,\"hits\":[\"transport\",\"traffic\",\"tramway\"],\"hits_per_page\":10,\"nb_hits\":3,\"page\":0,\"params\":\"query=tra&hitsPerPage=10\",\"processing_time_ms\":1,\"query\":\"tra\"}",
+            )
+        }
+        ("suggest_metadata_field_values", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("suggest_metadata_field_values", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("suggest_metadata_field_values", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("suggest_metadata_field_values", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("suggest_metadata_field_values", 429u16) => {
             Some(
                 "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
             )

@@ -466,6 +466,402 @@ impl crate::Ods {
     ) -> ods_automation::builder::DeleteCodeEditorPageGroupSecurity<'_> {
         self.client.delete_code_editor_page_group_security()
     }
+    /// List the datasets one can edit.
+    ///
+    /// `GET /datasets/`: see [`ods_automation::builder::ListDatasets`] for its parameters.
+    pub fn list_datasets(&self) -> ods_automation::builder::ListDatasets<'_> {
+        self.client.list_datasets()
+    }
+    /// Create a dataset.
+    ///
+    /// `POST /datasets/`: see [`ods_automation::builder::CreateDataset`] for its parameters.
+    pub fn create_dataset(&self) -> ods_automation::builder::CreateDataset<'_> {
+        self.client.create_dataset()
+    }
+    /// Get one dataset.
+    ///
+    /// `GET /datasets/{dataset_uid}/`: see [`ods_automation::builder::GetDataset`] for its parameters.
+    pub fn get_dataset(&self) -> ods_automation::builder::GetDataset<'_> {
+        self.client.get_dataset()
+    }
+    /// Replace the settings of a dataset.
+    ///
+    /// `PUT /datasets/{dataset_uid}/`: see [`ods_automation::builder::UpdateDataset`] for its parameters.
+    pub fn update_dataset(&self) -> ods_automation::builder::UpdateDataset<'_> {
+        self.client.update_dataset()
+    }
+    /// Delete a dataset.
+    ///
+    /// `DELETE /datasets/{dataset_uid}/`: see [`ods_automation::builder::DeleteDataset`] for its parameters.
+    pub fn delete_dataset(&self) -> ods_automation::builder::DeleteDataset<'_> {
+        self.client.delete_dataset()
+    }
+    /// Publish a dataset.
+    ///
+    /// `POST /datasets/{dataset_uid}/publish/`: see [`ods_automation::builder::PublishDataset`] for its parameters.
+    pub fn publish_dataset(&self) -> ods_automation::builder::PublishDataset<'_> {
+        self.client.publish_dataset()
+    }
+    /// Publish only the metadata of a dataset.
+    ///
+    /// `POST /datasets/{dataset_uid}/publish_metadata/`: see [`ods_automation::builder::PublishDatasetMetadata`] for its parameters.
+    pub fn publish_dataset_metadata(&self) -> ods_automation::builder::PublishDatasetMetadata<'_> {
+        self.client.publish_dataset_metadata()
+    }
+    /// Stop the processing of a dataset.
+    ///
+    /// `POST /datasets/{dataset_uid}/abort/`: see [`ods_automation::builder::AbortDataset`] for its parameters.
+    pub fn abort_dataset(&self) -> ods_automation::builder::AbortDataset<'_> {
+        self.client.abort_dataset()
+    }
+    /// Unpublish a dataset.
+    ///
+    /// `POST /datasets/{dataset_uid}/unpublish/`: see [`ods_automation::builder::UnpublishDataset`] for its parameters.
+    pub fn unpublish_dataset(&self) -> ods_automation::builder::UnpublishDataset<'_> {
+        self.client.unpublish_dataset()
+    }
+    /// Copy a dataset.
+    ///
+    /// `POST /datasets/{dataset_uid}/copy/`: see [`ods_automation::builder::CopyDataset`] for its parameters.
+    pub fn copy_dataset(&self) -> ods_automation::builder::CopyDataset<'_> {
+        self.client.copy_dataset()
+    }
+    /// Get the processing status of a dataset.
+    ///
+    /// `GET /datasets/{dataset_uid}/status/`: see [`ods_automation::builder::GetDatasetStatus`] for its parameters.
+    pub fn get_dataset_status(&self) -> ods_automation::builder::GetDatasetStatus<'_> {
+        self.client.get_dataset_status()
+    }
+    /// Get all the metadata of a dataset.
+    ///
+    /// `GET /datasets/{dataset_uid}/metadata/`: see [`ods_automation::builder::ListDatasetMetadata`] for its parameters.
+    pub fn list_dataset_metadata(&self) -> ods_automation::builder::ListDatasetMetadata<'_> {
+        self.client.list_dataset_metadata()
+    }
+    /// Replace all the metadata of a dataset.
+    ///
+    /// `PUT /datasets/{dataset_uid}/metadata/`: see [`ods_automation::builder::UpdateDatasetMetadata`] for its parameters.
+    pub fn update_dataset_metadata(&self) -> ods_automation::builder::UpdateDatasetMetadata<'_> {
+        self.client.update_dataset_metadata()
+    }
+    /// Get the metadata of a dataset in one template.
+    ///
+    /// `GET /datasets/{dataset_uid}/metadata/{template_name}/`: see [`ods_automation::builder::GetDatasetTemplateMetadata`] for its parameters.
+    pub fn get_dataset_template_metadata(
+        &self,
+    ) -> ods_automation::builder::GetDatasetTemplateMetadata<'_> {
+        self.client.get_dataset_template_metadata()
+    }
+    /// Replace the metadata of a dataset in one template.
+    ///
+    /// `PUT /datasets/{dataset_uid}/metadata/{template_name}/`: see [`ods_automation::builder::UpdateDatasetTemplateMetadata`] for its parameters.
+    pub fn update_dataset_template_metadata(
+        &self,
+    ) -> ods_automation::builder::UpdateDatasetTemplateMetadata<'_> {
+        self.client.update_dataset_template_metadata()
+    }
+    /// Get one metadata value of a dataset.
+    ///
+    /// `GET /datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/`: see [`ods_automation::builder::GetDatasetMetadataField`] for its parameters.
+    pub fn get_dataset_metadata_field(
+        &self,
+    ) -> ods_automation::builder::GetDatasetMetadataField<'_> {
+        self.client.get_dataset_metadata_field()
+    }
+    /// Set one metadata value of a dataset.
+    ///
+    /// `PUT /datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/`: see [`ods_automation::builder::UpdateDatasetMetadataField`] for its parameters.
+    pub fn update_dataset_metadata_field(
+        &self,
+    ) -> ods_automation::builder::UpdateDatasetMetadataField<'_> {
+        self.client.update_dataset_metadata_field()
+    }
+    /// Remove one metadata value of a dataset.
+    ///
+    /// `DELETE /datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/`: see [`ods_automation::builder::DeleteDatasetMetadataField`] for its parameters.
+    pub fn delete_dataset_metadata_field(
+        &self,
+    ) -> ods_automation::builder::DeleteDatasetMetadataField<'_> {
+        self.client.delete_dataset_metadata_field()
+    }
+    /// List the field configuration steps of a dataset.
+    ///
+    /// `GET /datasets/{dataset_uid}/fields/`: see [`ods_automation::builder::ListDatasetFields`] for its parameters.
+    pub fn list_dataset_fields(&self) -> ods_automation::builder::ListDatasetFields<'_> {
+        self.client.list_dataset_fields()
+    }
+    /// Add a field configuration step to a dataset.
+    ///
+    /// `POST /datasets/{dataset_uid}/fields/`: see [`ods_automation::builder::CreateDatasetField`] for its parameters.
+    pub fn create_dataset_field(&self) -> ods_automation::builder::CreateDatasetField<'_> {
+        self.client.create_dataset_field()
+    }
+    /// Get one field configuration step of a dataset.
+    ///
+    /// `GET /datasets/{dataset_uid}/fields/{field_uid}/`: see [`ods_automation::builder::GetDatasetField`] for its parameters.
+    pub fn get_dataset_field(&self) -> ods_automation::builder::GetDatasetField<'_> {
+        self.client.get_dataset_field()
+    }
+    /// Replace one field configuration step of a dataset.
+    ///
+    /// `PUT /datasets/{dataset_uid}/fields/{field_uid}/`: see [`ods_automation::builder::UpdateDatasetField`] for its parameters.
+    pub fn update_dataset_field(&self) -> ods_automation::builder::UpdateDatasetField<'_> {
+        self.client.update_dataset_field()
+    }
+    /// Remove one field configuration step from a dataset.
+    ///
+    /// `DELETE /datasets/{dataset_uid}/fields/{field_uid}/`: see [`ods_automation::builder::DeleteDatasetField`] for its parameters.
+    pub fn delete_dataset_field(&self) -> ods_automation::builder::DeleteDatasetField<'_> {
+        self.client.delete_dataset_field()
+    }
+    /// List the versions of a dataset.
+    ///
+    /// `GET /datasets/{dataset_uid}/versions/`: see [`ods_automation::builder::ListDatasetVersions`] for its parameters.
+    pub fn list_dataset_versions(&self) -> ods_automation::builder::ListDatasetVersions<'_> {
+        self.client.list_dataset_versions()
+    }
+    /// Get one version of a dataset.
+    ///
+    /// `GET /datasets/{dataset_uid}/versions/{version_uid}/`: see [`ods_automation::builder::GetDatasetVersion`] for its parameters.
+    pub fn get_dataset_version(&self) -> ods_automation::builder::GetDatasetVersion<'_> {
+        self.client.get_dataset_version()
+    }
+    /// Restore a dataset to one of its versions.
+    ///
+    /// `POST /datasets/{dataset_uid}/versions/{version_uid}/restore/`: see [`ods_automation::builder::RestoreDatasetVersion`] for its parameters.
+    pub fn restore_dataset_version(&self) -> ods_automation::builder::RestoreDatasetVersion<'_> {
+        self.client.restore_dataset_version()
+    }
+    /// List the feedbacks sent on a dataset.
+    ///
+    /// `GET /datasets/{dataset_uid}/feedbacks/`: see [`ods_automation::builder::ListDatasetFeedbacks`] for its parameters.
+    pub fn list_dataset_feedbacks(&self) -> ods_automation::builder::ListDatasetFeedbacks<'_> {
+        self.client.list_dataset_feedbacks()
+    }
+    /// Get one feedback sent on a dataset.
+    ///
+    /// `GET /datasets/{dataset_uid}/feedbacks/{feedback_uid}/`: see [`ods_automation::builder::GetDatasetFeedback`] for its parameters.
+    pub fn get_dataset_feedback(&self) -> ods_automation::builder::GetDatasetFeedback<'_> {
+        self.client.get_dataset_feedback()
+    }
+    /// Archive a feedback sent on a dataset.
+    ///
+    /// `POST /datasets/{dataset_uid}/feedbacks/{feedback_uid}/archive/`: see [`ods_automation::builder::ArchiveDatasetFeedback`] for its parameters.
+    pub fn archive_dataset_feedback(&self) -> ods_automation::builder::ArchiveDatasetFeedback<'_> {
+        self.client.archive_dataset_feedback()
+    }
+    /// List the schedules of a dataset.
+    ///
+    /// `GET /datasets/{dataset_uid}/schedules/`: see [`ods_automation::builder::ListDatasetSchedules`] for its parameters.
+    pub fn list_dataset_schedules(&self) -> ods_automation::builder::ListDatasetSchedules<'_> {
+        self.client.list_dataset_schedules()
+    }
+    /// Add a schedule to a dataset.
+    ///
+    /// `POST /datasets/{dataset_uid}/schedules/`: see [`ods_automation::builder::CreateDatasetSchedule`] for its parameters.
+    pub fn create_dataset_schedule(&self) -> ods_automation::builder::CreateDatasetSchedule<'_> {
+        self.client.create_dataset_schedule()
+    }
+    /// Get one schedule of a dataset.
+    ///
+    /// `GET /datasets/{dataset_uid}/schedules/{schedule_uid}/`: see [`ods_automation::builder::GetDatasetSchedule`] for its parameters.
+    pub fn get_dataset_schedule(&self) -> ods_automation::builder::GetDatasetSchedule<'_> {
+        self.client.get_dataset_schedule()
+    }
+    /// Change one schedule of a dataset.
+    ///
+    /// `PUT /datasets/{dataset_uid}/schedules/{schedule_uid}/`: see [`ods_automation::builder::UpdateDatasetSchedule`] for its parameters.
+    pub fn update_dataset_schedule(&self) -> ods_automation::builder::UpdateDatasetSchedule<'_> {
+        self.client.update_dataset_schedule()
+    }
+    /// Delete one schedule of a dataset.
+    ///
+    /// `DELETE /datasets/{dataset_uid}/schedules/{schedule_uid}/`: see [`ods_automation::builder::DeleteDatasetSchedule`] for its parameters.
+    pub fn delete_dataset_schedule(&self) -> ods_automation::builder::DeleteDatasetSchedule<'_> {
+        self.client.delete_dataset_schedule()
+    }
+    /// List the schedules of a harvester.
+    ///
+    /// `GET /harvesters/{harvester_uid}/schedules/`: see [`ods_automation::builder::ListHarvesterSchedules`] for its parameters.
+    pub fn list_harvester_schedules(&self) -> ods_automation::builder::ListHarvesterSchedules<'_> {
+        self.client.list_harvester_schedules()
+    }
+    /// Schedule a harvester.
+    ///
+    /// `POST /harvesters/{harvester_uid}/schedules/`: see [`ods_automation::builder::CreateHarvesterSchedule`] for its parameters.
+    pub fn create_harvester_schedule(
+        &self,
+    ) -> ods_automation::builder::CreateHarvesterSchedule<'_> {
+        self.client.create_harvester_schedule()
+    }
+    /// Get the schedule of a harvester.
+    ///
+    /// `GET /harvesters/{harvester_uid}/schedules/{schedule_uid}/`: see [`ods_automation::builder::GetHarvesterSchedule`] for its parameters.
+    pub fn get_harvester_schedule(&self) -> ods_automation::builder::GetHarvesterSchedule<'_> {
+        self.client.get_harvester_schedule()
+    }
+    /// Change the schedule of a harvester.
+    ///
+    /// `PUT /harvesters/{harvester_uid}/schedules/{schedule_uid}/`: see [`ods_automation::builder::UpdateHarvesterSchedule`] for its parameters.
+    pub fn update_harvester_schedule(
+        &self,
+    ) -> ods_automation::builder::UpdateHarvesterSchedule<'_> {
+        self.client.update_harvester_schedule()
+    }
+    /// Delete the schedule of a harvester.
+    ///
+    /// `DELETE /harvesters/{harvester_uid}/schedules/{schedule_uid}/`: see [`ods_automation::builder::DeleteHarvesterSchedule`] for its parameters.
+    pub fn delete_harvester_schedule(
+        &self,
+    ) -> ods_automation::builder::DeleteHarvesterSchedule<'_> {
+        self.client.delete_harvester_schedule()
+    }
+    /// List the studio pages of the portal.
+    ///
+    /// `GET /studio_pages/`: see [`ods_automation::builder::ListStudioPages`] for its parameters.
+    pub fn list_studio_pages(&self) -> ods_automation::builder::ListStudioPages<'_> {
+        self.client.list_studio_pages()
+    }
+    /// Create a studio page.
+    ///
+    /// `POST /studio_pages/`: see [`ods_automation::builder::CreateStudioPage`] for its parameters.
+    pub fn create_studio_page(&self) -> ods_automation::builder::CreateStudioPage<'_> {
+        self.client.create_studio_page()
+    }
+    /// Get one studio page.
+    ///
+    /// `GET /studio_pages/{studio_page_uid}/`: see [`ods_automation::builder::GetStudioPage`] for its parameters.
+    pub fn get_studio_page(&self) -> ods_automation::builder::GetStudioPage<'_> {
+        self.client.get_studio_page()
+    }
+    /// Change the slug or visibility of a studio page.
+    ///
+    /// `PUT /studio_pages/{studio_page_uid}/`: see [`ods_automation::builder::UpdateStudioPage`] for its parameters.
+    pub fn update_studio_page(&self) -> ods_automation::builder::UpdateStudioPage<'_> {
+        self.client.update_studio_page()
+    }
+    /// Delete a studio page.
+    ///
+    /// `DELETE /studio_pages/{studio_page_uid}/`: see [`ods_automation::builder::DeleteStudioPage`] for its parameters.
+    pub fn delete_studio_page(&self) -> ods_automation::builder::DeleteStudioPage<'_> {
+        self.client.delete_studio_page()
+    }
+    /// Publish a studio page.
+    ///
+    /// `POST /studio_pages/{studio_page_uid}/publish/`: see [`ods_automation::builder::PublishStudioPage`] for its parameters.
+    pub fn publish_studio_page(&self) -> ods_automation::builder::PublishStudioPage<'_> {
+        self.client.publish_studio_page()
+    }
+    /// Unpublish a studio page.
+    ///
+    /// `POST /studio_pages/{studio_page_uid}/unpublish/`: see [`ods_automation::builder::UnpublishStudioPage`] for its parameters.
+    pub fn unpublish_studio_page(&self) -> ods_automation::builder::UnpublishStudioPage<'_> {
+        self.client.unpublish_studio_page()
+    }
+    /// List the code editor pages of the portal.
+    ///
+    /// `GET /code_editor_pages/`: see [`ods_automation::builder::ListCodeEditorPages`] for its parameters.
+    pub fn list_code_editor_pages(&self) -> ods_automation::builder::ListCodeEditorPages<'_> {
+        self.client.list_code_editor_pages()
+    }
+    /// Create a code editor page.
+    ///
+    /// `POST /code_editor_pages/`: see [`ods_automation::builder::CreateCodeEditorPage`] for its parameters.
+    pub fn create_code_editor_page(&self) -> ods_automation::builder::CreateCodeEditorPage<'_> {
+        self.client.create_code_editor_page()
+    }
+    /// Delete several code editor pages.
+    ///
+    /// `DELETE /code_editor_pages/`: see [`ods_automation::builder::DeleteCodeEditorPages`] for its parameters.
+    pub fn delete_code_editor_pages(&self) -> ods_automation::builder::DeleteCodeEditorPages<'_> {
+        self.client.delete_code_editor_pages()
+    }
+    /// Get one code editor page.
+    ///
+    /// `GET /code_editor_pages/{page_slug}/`: see [`ods_automation::builder::GetCodeEditorPage`] for its parameters.
+    pub fn get_code_editor_page(&self) -> ods_automation::builder::GetCodeEditorPage<'_> {
+        self.client.get_code_editor_page()
+    }
+    /// Replace a code editor page.
+    ///
+    /// `PUT /code_editor_pages/{page_slug}/`: see [`ods_automation::builder::UpdateCodeEditorPage`] for its parameters.
+    pub fn update_code_editor_page(&self) -> ods_automation::builder::UpdateCodeEditorPage<'_> {
+        self.client.update_code_editor_page()
+    }
+    /// Delete a code editor page.
+    ///
+    /// `DELETE /code_editor_pages/{page_slug}/`: see [`ods_automation::builder::DeleteCodeEditorPage`] for its parameters.
+    pub fn delete_code_editor_page(&self) -> ods_automation::builder::DeleteCodeEditorPage<'_> {
+        self.client.delete_code_editor_page()
+    }
+    /// Archive a code editor page.
+    ///
+    /// `POST /code_editor_pages/{page_slug}/archive/`: see [`ods_automation::builder::ArchiveCodeEditorPage`] for its parameters.
+    pub fn archive_code_editor_page(&self) -> ods_automation::builder::ArchiveCodeEditorPage<'_> {
+        self.client.archive_code_editor_page()
+    }
+    /// Unarchive a code editor page.
+    ///
+    /// `POST /code_editor_pages/{page_slug}/unarchive/`: see [`ods_automation::builder::UnarchiveCodeEditorPage`] for its parameters.
+    pub fn unarchive_code_editor_page(
+        &self,
+    ) -> ods_automation::builder::UnarchiveCodeEditorPage<'_> {
+        self.client.unarchive_code_editor_page()
+    }
+    /// List the metadata templates of the portal.
+    ///
+    /// `GET /metadata/templates/`: see [`ods_automation::builder::ListMetadataTemplates`] for its parameters.
+    pub fn list_metadata_templates(&self) -> ods_automation::builder::ListMetadataTemplates<'_> {
+        self.client.list_metadata_templates()
+    }
+    /// Create a metadata template.
+    ///
+    /// `POST /metadata/templates/`: see [`ods_automation::builder::CreateMetadataTemplate`] for its parameters.
+    pub fn create_metadata_template(&self) -> ods_automation::builder::CreateMetadataTemplate<'_> {
+        self.client.create_metadata_template()
+    }
+    /// Get one metadata template.
+    ///
+    /// `GET /metadata/templates/{template_name}/`: see [`ods_automation::builder::GetMetadataTemplate`] for its parameters.
+    pub fn get_metadata_template(&self) -> ods_automation::builder::GetMetadataTemplate<'_> {
+        self.client.get_metadata_template()
+    }
+    /// Replace a metadata template.
+    ///
+    /// `PUT /metadata/templates/{template_name}/`: see [`ods_automation::builder::UpdateMetadataTemplate`] for its parameters.
+    pub fn update_metadata_template(&self) -> ods_automation::builder::UpdateMetadataTemplate<'_> {
+        self.client.update_metadata_template()
+    }
+    /// Delete a metadata template.
+    ///
+    /// `DELETE /metadata/templates/{template_name}/`: see [`ods_automation::builder::DeleteMetadataTemplate`] for its parameters.
+    pub fn delete_metadata_template(&self) -> ods_automation::builder::DeleteMetadataTemplate<'_> {
+        self.client.delete_metadata_template()
+    }
+    /// List the fields of a metadata template.
+    ///
+    /// `GET /metadata/templates/{template_name}/fields/`: see [`ods_automation::builder::ListMetadataTemplateFields`] for its parameters.
+    pub fn list_metadata_template_fields(
+        &self,
+    ) -> ods_automation::builder::ListMetadataTemplateFields<'_> {
+        self.client.list_metadata_template_fields()
+    }
+    /// Get one field of a metadata template.
+    ///
+    /// `GET /metadata/templates/{template_name}/fields/{template_field_name}/`: see [`ods_automation::builder::GetMetadataTemplateField`] for its parameters.
+    pub fn get_metadata_template_field(
+        &self,
+    ) -> ods_automation::builder::GetMetadataTemplateField<'_> {
+        self.client.get_metadata_template_field()
+    }
+    /// Suggest values for a metadata template field.
+    ///
+    /// `GET /metadata/templates/{template_name}/fields/{template_field_name}/suggest/`: see [`ods_automation::builder::SuggestMetadataFieldValues`] for its parameters.
+    pub fn suggest_metadata_field_values(
+        &self,
+    ) -> ods_automation::builder::SuggestMetadataFieldValues<'_> {
+        self.client.suggest_metadata_field_values()
+    }
 }
 impl<'a> crate::Paginate<'a> for ods_automation::builder::ListUserGroups<'a> {
     type Item = ods_automation::types::UserGroup;
@@ -647,6 +1043,150 @@ impl<'a> crate::Paginate<'a> for ods_automation::builder::ListCodeEditorPageUser
 }
 impl<'a> crate::Paginate<'a> for ods_automation::builder::ListCodeEditorPageGroupSecurity<'a> {
     type Item = ods_automation::types::CodeEditorPageGroupSecurity;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListDatasets<'a> {
+    type Item = ods_automation::types::Dataset;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListDatasetFields<'a> {
+    type Item = ods_automation::types::DatasetField;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListDatasetVersions<'a> {
+    type Item = ods_automation::types::DatasetVersion;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListDatasetSchedules<'a> {
+    type Item = ods_automation::types::DatasetSchedule;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListHarvesterSchedules<'a> {
+    type Item = ods_automation::types::HarvesterSchedule;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListStudioPages<'a> {
+    type Item = ods_automation::types::StudioPage;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListCodeEditorPages<'a> {
+    type Item = ods_automation::types::CodeEditorPage;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListMetadataTemplates<'a> {
+    type Item = ods_automation::types::MetadataTemplate;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListMetadataTemplateFields<'a> {
+    type Item = ods_automation::types::MetadataTemplateField;
     fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
