@@ -488,6 +488,71 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
         "GET",
         "/metadata/templates/{template_name}/fields/{template_field_name}/suggest/",
     ),
+    ("list_harvesters", "GET", "/harvesters/"),
+    ("create_harvester", "POST", "/harvesters/"),
+    ("get_harvester", "GET", "/harvesters/{harvester_uid}/"),
+    ("update_harvester", "PUT", "/harvesters/{harvester_uid}/"),
+    ("delete_harvester", "DELETE", "/harvesters/{harvester_uid}/"),
+    (
+        "abort_harvester",
+        "POST",
+        "/harvesters/{harvester_uid}/abort/",
+    ),
+    (
+        "start_harvester",
+        "POST",
+        "/harvesters/{harvester_uid}/start/",
+    ),
+    (
+        "publish_harvester",
+        "POST",
+        "/harvesters/{harvester_uid}/publish/",
+    ),
+    (
+        "unpublish_harvester",
+        "POST",
+        "/harvesters/{harvester_uid}/unpublish/",
+    ),
+    (
+        "list_harvester_errors",
+        "GET",
+        "/harvesters/{harvester_uid}/errors/",
+    ),
+    (
+        "preview_harvester",
+        "GET",
+        "/harvesters/{harvester_uid}/preview/",
+    ),
+    (
+        "preview_unsaved_harvester",
+        "POST",
+        "/harvesters/{harvester_uid}/unsaved_preview/",
+    ),
+    (
+        "list_datasource_connections",
+        "GET",
+        "/datasource_connections/",
+    ),
+    (
+        "create_datasource_connection",
+        "POST",
+        "/datasource_connections/",
+    ),
+    (
+        "get_datasource_connection",
+        "GET",
+        "/datasource_connections/{connection_uid}/",
+    ),
+    (
+        "update_datasource_connection",
+        "PUT",
+        "/datasource_connections/{connection_uid}/",
+    ),
+    (
+        "delete_datasource_connection",
+        "DELETE",
+        "/datasource_connections/{connection_uid}/",
+    ),
 ];
 /// The spec's example body for an operation's response status, as JSON.
 pub fn example(operation_id: &str, status: u16) -> Option<&'static str> {
@@ -3412,6 +3477,407 @@ pub fn example(operation_id: &str, status: u16) -> Option<&'static str> {
             )
         }
         ("suggest_metadata_field_values", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_harvesters", 200u16) => {
+            Some(
+                "{\"next\":null,\"previous\":null,\"results\":[{\"attached_datasets_count\":18,\"created_at\":\"2024-04-22T15:18:31Z\",\"delete_missing_datasets\":false,\"download_resources\":true,\"harvested_datasets_count\":18,\"has_error\":false,\"last_started_at\":\"2025-02-08T01:30:00Z\",\"last_success_at\":\"2025-02-08T01:52:17Z\",\"metadata_only\":false,\"name\":\"City GIS services (ArcGIS)\",\"published_datasets_count\":18,\"remote_datasets_count\":18,\"resource_errors_count\":0,\"restrict_datasets_visibility\":false,\"status\":\"idle\",\"type\":\"arcgis\",\"uid\":\"ha_6wz1kf\",\"updated_at\":\"2024-04-22T15:18:31Z\",\"updated_by\":{\"username\":\"marc.admin\"},\"url\":\"https://gis.example-city.org/arcgis/rest/services\",\"version\":1},{\"attached_datasets_count\":60,\"compute_geo_area\":true,\"created_at\":\"2024-10-01T09:00:12Z\",\"delete_missing_datasets\":false,\"download_resources\":false,\"fetch_data\":false,\"harvested_datasets_count\":21,\"has_error\":false,\"last_started_at\":\"2025-02-11T09:58:40Z\",\"last_success_at\":\"2025-02-04T09:58:40Z\",\"metadata_only\":false,\"name\":\"County open data hub (ArcGIS Hub)\",\"published_datasets_count\":60,\"remote_datasets_count\":64,\"resource_errors_count\":0,\"restrict_datasets_visibility\":false,\"status\":\"processing\",\"type\":\"arcgis_opendata\",\"uid\":\"ha_9pt4mx\",\"updated_at\":\"2024-10-01T09:00:12Z\",\"updated_by\":{\"username\":\"louise.data\"},\"url\":\"https://opendata.example-county.org/\",\"version\":1},{\"api_key\":null,\"attached_datasets_count\":126,\"created_at\":\"2023-09-14T13:27:02Z\",\"delete_missing_datasets\":false,\"download_resources\":false,\"group\":\"environment\",\"harvested_datasets_count\":126,\"has_error\":false,\"language\":\"en\",\"last_started_at\":\"2025-02-09T03:00:02Z\",\"last_success_at\":\"2025-02-09T03:14:38Z\",\"limit\":200,\"metadata_only\":false,\"name\":\"National portal: environment (CKAN)\",\"offset\":0,\"published_datasets_count\":126,\"query\":\"\",\"remote_datasets_count\":128,\"resource_errors_count\":2,\"restrict_datasets_visibility\":false,\"sort\":\"metadata_modified desc\",\"status\":\"idle\",\"type\":\"ckan\",\"uid\":\"ha_8dj3qp\",\"updated_at\":\"2024-11-30T17:45:12Z\",\"updated_by\":{\"username\":\"marc.admin\"},\"url\":\"https://catalog.example.gov/api/3\",\"version\":1},{\"attached_datasets_count\":57,\"constraint_language\":false,\"created_at\":\"2024-06-03T08:40:00Z\",\"delete_missing_datasets\":false,\"harvested_datasets_count\":57,\"has_error\":false,\"insert_br_in_description\":true,\"invert_coordinates\":false,\"keywords_thesaurus\":\"GEMET - INSPIRE themes, version 1.0\",\"last_started_at\":\"2025-02-10T04:00:03Z\",\"last_success_at\":\"2025-02-10T04:21:09Z\",\"licenses_mapping\":{\"Licence Ouverte\":\"Licence Ouverte (Etalab)\"},\"metadata_only\":false,\"name\":\"Regional geoportal (CSW)\",\"published_datasets_count\":31,\"remote_datasets_count\":57,\"resource_errors_count\":0,\"restrict_datasets_visibility\":false,\"status\":\"idle\",\"theme_thesaurus\":\"GEMET - INSPIRE themes, version 1.0\",\"themes_mapping\":{\"GEMET - INSPIRE themes, version 1.0\":{\"Hydrography\":\"Environment\",\"Transport networks\":\"Transport\"}},\"type\":\"csw\",\"uid\":\"ha_3vn7tc\",\"updated_at\":\"2025-01-13T10:05:44Z\",\"updated_by\":{\"username\":\"louise.data\"},\"url\":\"https://geoportal.example-region.org/geonetwork/srv/eng/csw\",\"version\":1},{\"attached_datasets_count\":9,\"attachment\":false,\"created_at\":\"2023-12-07T11:11:11Z\",\"delete_missing_datasets\":false,\"download_resources\":false,\"filter_name\":\"temporal_coverage\",\"filter_value\":\"2024-01-01-2024-12-31\",\"harvested_datasets_count\":9,\"has_error\":false,\"last_started_at\":\"2025-02-10T05:00:00Z\",\"last_success_at\":\"2025-02-10T05:03:27Z\",\"metadata_only\":false,\"name\":\"Ministry datasets (data.gouv.fr)\",\"organization_id\":\"534fff75a3a7292c64a77de4\",\"published_datasets_count\":9,\"remote_datasets_count\":9,\"resource_errors_count\":0,\"restrict_datasets_visibility\":false,\"status\":\"idle\",\"type\":\"datagouv\",\"uid\":\"ha_1rc5yb\",\"updated_at\":\"2024-07-19T16:22:05Z\",\"updated_by\":{\"username\":\"marc.admin\"},\"version\":1},{\"attached_datasets_count\":50,\"created_at\":\"2024-01-29T14:03:50Z\",\"delete_missing_datasets\":false,\"download_resources\":false,\"harvested_datasets_count\":50,\"has_error\":false,\"last_started_at\":\"2025-02-10T06:00:01Z\",\"last_success_at\":\"2025-02-10T06:01:44Z\",\"metadata_only\":true,\"name\":\"Town catalog (data.json)\",\"number_of_datasets\":50,\"published_datasets_count\":50,\"remote_datasets_count\":50,\"resource_errors_count\":0,\"restrict_datasets_visibility\":false,\"status\":\"idle\",\"type\":\"datajson\",\"uid\":\"ha_7kx2ve\",\"updated_at\":\"2024-01-29T14:03:50Z\",\"updated_by\":{\"username\":\"louise.data\"},\"url\":\"https://data.example-town.org/data.json\",\"version\":1},{\"attached_datasets_count\":6,\"created_at\":\"2024-03-11T07:45:26Z\",\"delete_missing_datasets\":false,\"directory\":\"/exports/stations\",\"download_resources\":true,\"harvested_datasets_count\":6,\"has_error\":false,\"host\":\"ftp.example-weather.org\",\"last_started_at\":\"2025-02-11T00:15:00Z\",\"last_success_at\":\"2025-02-11T00:15:42Z\",\"meta\":\"\",\"metadata_only\":false,\"name\":\"Weather station exports (FTP)\",\"password\":null,\"published_datasets_count\":6,\"remote_datasets_count\":6,\"resource_errors_count\":0,\"restrict_datasets_visibility\":false,\"status\":\"idle\",\"type\":\"ftp\",\"uid\":\"ha_4hs8nq\",\"updated_at\":\"2024-12-02T09:30:00Z\",\"updated_by\":{\"username\":\"marc.admin\"},\"user\":\"ods-harvester\",\"version\":1},{\"attached_datasets_count\":24,\"created_at\":\"2024-05-16T12:00:00Z\",\"delete_missing_datasets\":false,\"directory\":\"/tables\",\"download_resources\":true,\"harvested_datasets_count\":24,\"has_error\":false,\"host\":\"ftp.example-stats.org\",\"last_started_at\":\"2025-02-10T23:00:00Z\",\"last_success_at\":\"2025-02-10T23:04:10Z\",\"metadata_file\":\"metadata.csv\",\"metadata_join_key\":\"source_dataset\",\"metadata_only\":false,\"name\":\"Statistics office tables (FTP + CSV)\",\"password\":null,\"published_datasets_count\":24,\"remote_datasets_count\":24,\"resource_errors_count\":0,\"restrict_datasets_visibility\":false,\"status\":\"idle\",\"type\":\"ftp_csv\",\"uid\":\"ha_2qm6jd\",\"updated_at\":\"2024-05-16T12:00:00Z\",\"updated_by\":{\"username\":\"louise.data\"},\"user\":\"opendata\",\"version\":1},{\"attached_datasets_count\":0,\"created_at\":\"2025-02-11T08:20:17Z\",\"csv_separator\":\";\",\"delete_missing_datasets\":false,\"directory\":\"/open-data\",\"download_resources\":true,\"harvested_datasets_count\":0,\"has_error\":false,\"host\":\"ftp.example-utility.com\",\"last_started_at\":null,\"last_success_at\":null,\"metadata_file\":\"catalog.csv\",\"metadata_only\":false,\"name\":\"Utility open data drop (FTP + metadata CSV)\",\"password\":null,\"published_datasets_count\":0,\"remote_datasets_count\":0,\"resource_errors_count\":0,\"resource_location_column\":\"file_name\",\"resource_schema_column\":\"schema_file\",\"restrict_datasets_visibility\":false,\"status\":\"new\",\"type\":\"ftp_with_meta_csv\",\"uid\":\"ha_8wb3rt\",\"updated_at\":\"2025-02-11T08:20:17Z\",\"updated_by\":{\"username\":\"marc.admin\"},\"user\":\"ods\",\"version\":1},{\"attached_datasets_count\":33,\"auth_key\":null,\"categories\":\"finance,economy\",\"created_at\":\"2023-08-08T08:08:08Z\",\"delete_missing_datasets\":false,\"download_resources\":false,\"harvested_datasets_count\":33,\"has_error\":false,\"last_started_at\":\"2025-02-10T07:00:00Z\",\"last_success_at\":\"2025-02-10T07:06:12Z\",\"metadata_only\":false,\"name\":\"Municipal Junar portal\",\"published_datasets_count\":33,\"query_string\":\"budget\",\"remote_datasets_count\":35,\"resource_errors_count\":2,\"restrict_datasets_visibility\":false,\"status\":\"idle\",\"type\":\"junar\",\"uid\":\"ha_5cy9lg\",\"updated_at\":\"2024-02-14T10:40:33Z\",\"updated_by\":{\"username\":\"louise.data\"},\"url\":\"https://municipality.example-junar.com\",\"version\":1},{\"attached_datasets_count\":12,\"created_at\":\"2024-09-09T09:30:00Z\",\"delete_missing_datasets\":false,\"download_resources\":false,\"harvested_datasets_count\":12,\"has_error\":false,\"infoitems_limit\":500,\"last_started_at\":\"2025-02-11T06:00:00Z\",\"last_success_at\":\"2025-02-11T06:00:55Z\",\"metadata_only\":false,\"name\":\"Smart building sensors (O-MI node)\",\"omi_node_version\":\"0.9.0\",\"published_datasets_count\":0,\"remote_datasets_count\":12,\"resource_errors_count\":0,\"restrict_datasets_visibility\":false,\"status\":\"idle\",\"type\":\"omi_node\",\"uid\":\"ha_3fd7wn\",\"updated_at\":\"2024-09-09T09:30:00Z\",\"updated_by\":{\"username\":\"marc.admin\"},\"url\":\"https://omi.example-campus.org/omi/node/\",\"version\":1},{\"api_key\":null,\"attached_datasets_count\":42,\"created_at\":\"2024-02-05T10:12:44Z\",\"delete_missing_datasets\":true,\"domain\":\"transport.opendatasoft.com\",\"forced_metas\":{\"default\":{\"publisher\":\"Regional Transport Authority\"}},\"harvested_datasets_count\":42,\"has_error\":false,\"last_started_at\":\"2025-02-10T02:00:04Z\",\"last_success_at\":\"2025-02-10T02:07:51Z\",\"name\":\"Public transport open data (Opendatasoft)\",\"published_datasets_count\":40,\"refines\":\"refine.theme=Transport\",\"remote_datasets_count\":42,\"resource_errors_count\":0,\"restrict_datasets_visibility\":false,\"status\":\"idle\",\"type\":\"ods\",\"uid\":\"ha_5mb2rz\",\"updated_at\":\"2025-01-20T08:03:19Z\",\"updated_by\":{\"username\":\"louise.data\"},\"version\":1},{\"api_key\":null,\"attached_datasets_count\":5,\"created_at\":\"2023-11-20T16:45:00Z\",\"database_code\":\"ECMCI\",\"delete_missing_datasets\":false,\"download_resources\":false,\"harvested_datasets_count\":5,\"has_error\":false,\"last_started_at\":\"2025-02-03T02:00:00Z\",\"last_success_at\":\"2025-02-03T02:02:31Z\",\"metadata_only\":false,\"name\":\"Economic indicators (Quandl)\",\"number_of_datasets\":5,\"published_datasets_count\":5,\"remote_datasets_count\":5,\"resource_errors_count\":0,\"restrict_datasets_visibility\":false,\"status\":\"idle\",\"type\":\"quandl\",\"uid\":\"ha_6gr2zs\",\"updated_at\":\"2023-11-20T16:45:00Z\",\"updated_by\":{\"username\":\"louise.data\"},\"version\":1},{\"attached_datasets_count\":212,\"created_at\":\"2024-07-02T13:14:15Z\",\"delete_missing_datasets\":false,\"download_resources\":false,\"harvested_datasets_count\":212,\"has_error\":false,\"last_started_at\":\"2025-02-04T01:00:00Z\",\"last_success_at\":\"2025-02-04T01:41:08Z\",\"metadata_only\":false,\"name\":\"City of Boston (Socrata)\",\"published_datasets_count\":180,\"remote_datasets_count\":212,\"resource_errors_count\":0,\"restrict_datasets_visibility\":false,\"status\":\"queued\",\"type\":\"socrata\",\"uid\":\"ha_9mv4hc\",\"updated_at\":\"2024-07-02T13:14:15Z\",\"updated_by\":{\"username\":\"marc.admin\"},\"url\":\"https://data.cityofboston.gov\",\"version\":1},{\"attached_datasets_count\":0,\"created_at\":\"2024-11-05T10:00:00Z\",\"delete_missing_datasets\":false,\"harvested_datasets_count\":0,\"has_error\":true,\"last_started_at\":\"2025-02-10T22:00:00Z\",\"last_success_at\":null,\"metadata_only\":true,\"name\":\"Land registry layers (WFS)\",\"published_datasets_count\":0,\"remote_datasets_count\":14,\"resource_errors_count\":0,\"restrict_datasets_visibility\":false,\"status\":\"idle\",\"type\":\"wfs\",\"uid\":\"ha_1kz8pb\",\"updated_at\":\"2025-01-08T14:12:09Z\",\"updated_by\":{\"username\":\"louise.data\"},\"url\":\"https://geoservices.example-region.org/wfs\",\"version\":1}],\"total_count\":15}",
+            )
+        }
+        ("list_harvesters", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_harvesters", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_harvesters", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("create_harvester", 201u16) => {
+            Some(
+                "{\"api_key\":null,\"attached_datasets_count\":0,\"created_at\":\"2025-02-11T10:31:05Z\",\"delete_missing_datasets\":false,\"download_resources\":true,\"group\":\"climate\",\"harvested_datasets_count\":0,\"has_error\":false,\"language\":\"en\",\"last_started_at\":null,\"last_success_at\":null,\"limit\":100,\"metadata_only\":false,\"name\":\"Research data (CKAN)\",\"offset\":0,\"published_datasets_count\":0,\"query\":\"temperature\",\"remote_datasets_count\":0,\"resource_errors_count\":0,\"restrict_datasets_visibility\":true,\"sort\":\"title asc\",\"status\":\"new\",\"type\":\"ckan\",\"uid\":\"ha_7tq4nz\",\"updated_at\":\"2025-02-11T10:31:05Z\",\"updated_by\":{\"username\":\"louise.data\"},\"url\":\"https://research.example-university.edu/api/3\",\"version\":1}",
+            )
+        }
+        ("create_harvester", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("create_harvester", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("create_harvester", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("create_harvester", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_harvester", 200u16) => {
+            Some(
+                "{\"api_key\":null,\"attached_datasets_count\":42,\"created_at\":\"2024-02-05T10:12:44Z\",\"delete_missing_datasets\":true,\"domain\":\"transport.opendatasoft.com\",\"forced_metas\":{\"default\":{\"publisher\":\"Regional Transport Authority\"}},\"harvested_datasets_count\":42,\"has_error\":false,\"last_started_at\":\"2025-02-10T02:00:04Z\",\"last_success_at\":\"2025-02-10T02:07:51Z\",\"name\":\"Public transport open data (Opendatasoft)\",\"published_datasets_count\":40,\"refines\":\"refine.theme=Transport\",\"remote_datasets_count\":42,\"resource_errors_count\":0,\"restrict_datasets_visibility\":false,\"status\":\"idle\",\"type\":\"ods\",\"uid\":\"ha_5mb2rz\",\"updated_at\":\"2025-01-20T08:03:19Z\",\"updated_by\":{\"username\":\"louise.data\"},\"version\":1}",
+            )
+        }
+        ("get_harvester", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_harvester", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_harvester", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_harvester", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_harvester", 200u16) => {
+            Some(
+                "{\"api_key\":null,\"attached_datasets_count\":42,\"created_at\":\"2024-02-05T10:12:44Z\",\"delete_missing_datasets\":true,\"domain\":\"transport.opendatasoft.com\",\"forced_metas\":{\"default\":{\"license\":\"Open Database License (ODbL)\",\"publisher\":\"Regional Transport Authority\"}},\"harvested_datasets_count\":42,\"has_error\":false,\"last_started_at\":\"2025-02-10T02:00:04Z\",\"last_success_at\":\"2025-02-10T02:07:51Z\",\"name\":\"Public transport and mobility (Opendatasoft)\",\"published_datasets_count\":40,\"refines\":\"refine.theme=Transport&refine.theme=Mobility\",\"remote_datasets_count\":42,\"resource_errors_count\":0,\"restrict_datasets_visibility\":false,\"status\":\"idle\",\"type\":\"ods\",\"uid\":\"ha_5mb2rz\",\"updated_at\":\"2025-02-11T10:44:52Z\",\"updated_by\":{\"username\":\"louise.data\"},\"version\":1}",
+            )
+        }
+        ("update_harvester", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("update_harvester", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_harvester", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_harvester", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_harvester", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_harvester", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_harvester", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_harvester", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_harvester", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("abort_harvester", 200u16) => {
+            Some(
+                "{\"attached_datasets_count\":60,\"compute_geo_area\":true,\"created_at\":\"2024-10-01T09:00:12Z\",\"delete_missing_datasets\":false,\"download_resources\":false,\"fetch_data\":false,\"harvested_datasets_count\":21,\"has_error\":false,\"last_started_at\":\"2025-02-11T09:58:40Z\",\"last_success_at\":\"2025-02-04T09:58:40Z\",\"metadata_only\":false,\"name\":\"County open data hub (ArcGIS Hub)\",\"published_datasets_count\":60,\"remote_datasets_count\":64,\"resource_errors_count\":0,\"restrict_datasets_visibility\":false,\"status\":\"aborting\",\"type\":\"arcgis_opendata\",\"uid\":\"ha_9pt4mx\",\"updated_at\":\"2024-10-01T09:00:12Z\",\"updated_by\":{\"username\":\"louise.data\"},\"url\":\"https://opendata.example-county.org/\",\"version\":1}",
+            )
+        }
+        ("abort_harvester", 400u16) => {
+            Some(
+                "{\"error_code\":\"invalid_harvester_status\",\"message\":\"Invalid transition from processing to processing\"}",
+            )
+        }
+        ("abort_harvester", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("abort_harvester", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("abort_harvester", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("abort_harvester", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("start_harvester", 200u16) => {
+            Some(
+                "{\"attached_datasets_count\":57,\"constraint_language\":false,\"created_at\":\"2024-06-03T08:40:00Z\",\"delete_missing_datasets\":false,\"harvested_datasets_count\":57,\"has_error\":false,\"insert_br_in_description\":true,\"invert_coordinates\":false,\"keywords_thesaurus\":\"GEMET - INSPIRE themes, version 1.0\",\"last_started_at\":\"2025-02-11T10:50:00Z\",\"last_success_at\":\"2025-02-10T04:21:09Z\",\"licenses_mapping\":{\"Licence Ouverte\":\"Licence Ouverte (Etalab)\"},\"metadata_only\":false,\"name\":\"Regional geoportal (CSW)\",\"published_datasets_count\":31,\"remote_datasets_count\":57,\"resource_errors_count\":0,\"restrict_datasets_visibility\":false,\"status\":\"queued\",\"theme_thesaurus\":\"GEMET - INSPIRE themes, version 1.0\",\"themes_mapping\":{\"GEMET - INSPIRE themes, version 1.0\":{\"Hydrography\":\"Environment\",\"Transport networks\":\"Transport\"}},\"type\":\"csw\",\"uid\":\"ha_3vn7tc\",\"updated_at\":\"2025-01-13T10:05:44Z\",\"updated_by\":{\"username\":\"louise.data\"},\"url\":\"https://geoportal.example-region.org/geonetwork/srv/eng/csw\",\"version\":1}",
+            )
+        }
+        ("start_harvester", 400u16) => {
+            Some(
+                "{\"error_code\":\"invalid_harvester_status\",\"message\":\"Invalid transition from processing to processing\"}",
+            )
+        }
+        ("start_harvester", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("start_harvester", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("start_harvester", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("start_harvester", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("publish_harvester", 200u16) => Some("{\"detail\":\"ok\"}"),
+        ("publish_harvester", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("publish_harvester", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("publish_harvester", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("publish_harvester", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("unpublish_harvester", 200u16) => Some("{\"detail\":\"ok\"}"),
+        ("unpublish_harvester", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("unpublish_harvester", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("unpublish_harvester", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("unpublish_harvester", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_harvester_errors", 200u16) => {
+            Some(
+                "{\"harvester\":null,\"resources\":{\"air-quality-2019\":\"Could not harvest the dataset: the resource https://catalog.example.gov/dataset/air-quality-2019.csv answered 404.\",\"noise-map-lden\":\"Could not harvest the dataset: its license is not mapped to a license of this portal.\"}}",
+            )
+        }
+        ("list_harvester_errors", 400u16) => {
+            Some(
+                "{\"error_code\":\"invalid_harvester_status\",\"message\":\"Invalid transition from processing to processing\"}",
+            )
+        }
+        ("list_harvester_errors", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("list_harvester_errors", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_harvester_errors", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_harvester_errors", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("preview_harvester", 200u16) => {
+            Some(
+                "{\"results\":[{\"description\":\"Location and name of every bus stop of the network.\",\"id\":\"bus-stops\",\"title\":\"Bus stops\"},{\"description\":\"Scheduled passing times at each tram stop (GTFS).\",\"id\":\"tram-timetables\",\"title\":\"Tram timetables\"}],\"total_count\":42}",
+            )
+        }
+        ("preview_harvester", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("preview_harvester", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("preview_harvester", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("preview_harvester", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("preview_unsaved_harvester", 200u16) => {
+            Some(
+                "{\"results\":[{\"description\":\"Stations of the bike-sharing service with their capacity.\",\"id\":\"bike-sharing-stations\",\"title\":\"Bike-sharing stations\"},{\"description\":\"Bikes and docks available at each station, updated every minute.\",\"id\":\"bike-sharing-availability\",\"title\":\"Bike-sharing availability\"},{\"description\":\"The cycle lanes of the metropolitan area.\",\"id\":\"cycle-lanes\",\"title\":\"Cycle lanes\"}],\"total_count\":3}",
+            )
+        }
+        ("preview_unsaved_harvester", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("preview_unsaved_harvester", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("preview_unsaved_harvester", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("preview_unsaved_harvester", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("preview_unsaved_harvester", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_datasource_connections", 200u16) => {
+            Some(
+                "{\"next\":null,\"previous\":null,\"results\":[{\"auth\":{\"password\":null,\"type\":\"basic_auth\",\"username\":\"ods-reader\"},\"can_manage\":true,\"can_reuse\":true,\"created_at\":\"2024-03-04T09:15:27Z\",\"dataset_count\":12,\"group_count\":1,\"headers\":[{\"name\":\"Accept-Language\",\"value\":\"en\"}],\"is_reusable\":true,\"type\":\"http\",\"uid\":\"co_4rx8mq\",\"updated_at\":\"2024-11-18T14:02:50Z\",\"url\":\"https://data.example-city.org/exports\",\"user_count\":3},{\"auth\":{\"client_id\":\"ods-portal\",\"grant_type\":\"client_credentials\",\"scope\":\"read:meters\",\"token_endpoint\":\"https://auth.example-energy.com/oauth2/token\",\"type\":\"oauth2\"},\"can_manage\":true,\"can_reuse\":true,\"created_at\":\"2024-06-20T11:40:08Z\",\"dataset_count\":4,\"group_count\":0,\"is_reusable\":true,\"type\":\"http\",\"uid\":\"co_7ka2vd\",\"updated_at\":\"2024-06-20T11:40:08Z\",\"url\":\"https://api.example-energy.com/v2\",\"user_count\":1},{\"auth\":{\"claims\":{\"email\":\"louise.data@example.org\",\"sub\":\"8d1e5c2a-7b44-4e0f-9d3c-2a6f1b7e9c40\"},\"client_id\":\"opendatasoft-reports\",\"grant_type\":\"authorization_code\",\"scope\":\"openid profile reports.read\",\"token_endpoint\":\"https://login.example-corp.com/oauth2/v2.0/token\",\"type\":\"oidc\"},\"can_manage\":true,\"can_reuse\":true,\"created_at\":\"2024-08-12T08:05:33Z\",\"dataset_count\":2,\"group_count\":1,\"is_reusable\":true,\"type\":\"http\",\"uid\":\"co_2pd9xh\",\"updated_at\":\"2024-09-01T16:27:11Z\",\"url\":\"https://reports.example-corp.com/api\",\"user_count\":1},{\"auth\":{\"password\":null,\"type\":\"basic_auth\",\"username\":\"ods-harvester\"},\"can_manage\":true,\"can_reuse\":true,\"created_at\":\"2023-10-10T10:10:10Z\",\"dataset_count\":7,\"group_count\":0,\"is_reusable\":true,\"type\":\"ftp\",\"uid\":\"co_9tm3bw\",\"updated_at\":\"2024-05-27T13:33:47Z\",\"url\":\"ftps://ftp.example-weather.org/exports\",\"user_count\":2},{\"auth\":{\"claims\":{\"name\":\"Louise Data\",\"preferred_username\":\"louise.data@example.org\"},\"grant_type\":\"authorization_code\",\"type\":\"oidc\"},\"can_manage\":true,\"can_reuse\":true,\"created_at\":\"2024-12-03T15:22:19Z\",\"dataset_count\":3,\"group_count\":0,\"is_reusable\":false,\"type\":\"sharepoint\",\"uid\":\"co_5hw1qe\",\"updated_at\":\"2024-12-03T15:22:19Z\",\"user_count\":1},{\"auth\":{\"application_id\":\"824613975301\",\"claims\":{\"email\":\"marc.admin@example.org\",\"email_verified\":true},\"grant_type\":\"authorization_code\",\"type\":\"oidc\"},\"can_manage\":true,\"can_reuse\":true,\"created_at\":\"2025-01-09T09:45:00Z\",\"dataset_count\":1,\"group_count\":0,\"is_reusable\":false,\"type\":\"google_drive\",\"uid\":\"co_8gj6rk\",\"updated_at\":\"2025-01-09T09:45:00Z\",\"user_count\":1},{\"auth\":{\"access_key_id\":\"AKIAIOSFODNN7EXAMPLE\",\"region\":\"eu-west-1\",\"secret_access_key\":null,\"type\":\"aws_signature_v4\"},\"can_manage\":true,\"can_reuse\":true,\"created_at\":\"2024-02-19T12:00:00Z\",\"dataset_count\":9,\"group_count\":1,\"is_reusable\":true,\"type\":\"amazon_s3\",\"uid\":\"co_3nb7tz\",\"updated_at\":\"2024-10-30T08:17:25Z\",\"url\":\"https://open-data-exports.s3.eu-west-1.amazonaws.com\",\"user_count\":2},{\"auth\":{\"external_id\":\"ods-domain-2fa5c43c-35bf-4e1a-8da5-45f7cd8b4f6c\",\"is_valid\":true,\"ods_aws_account_id\":\"210987654321\",\"region\":\"eu-central-1\",\"role_arn\":\"arn:aws:iam::012345678901:role/ODSRoleAuthMyDomain\",\"type\":\"iam_role\"},\"can_manage\":true,\"can_reuse\":true,\"created_at\":\"2024-11-25T17:05:41Z\",\"dataset_count\":5,\"group_count\":0,\"is_reusable\":true,\"type\":\"amazon_s3\",\"uid\":\"co_6vc4md\",\"updated_at\":\"2024-11-26T09:12:03Z\",\"url\":\"https://sensor-archive.s3.eu-central-1.amazonaws.com\",\"user_count\":1},{\"auth\":{\"account_name\":\"odsexports\",\"shared_key\":null,\"type\":\"shared_key\"},\"can_manage\":true,\"can_reuse\":true,\"created_at\":\"2024-04-08T07:30:55Z\",\"dataset_count\":6,\"group_count\":0,\"is_reusable\":true,\"type\":\"azure_blob_storage\",\"uid\":\"co_1xf8ps\",\"updated_at\":\"2024-04-08T07:30:55Z\",\"url\":\"https://odsexports.blob.core.windows.net/datasets\",\"user_count\":2}],\"total_count\":9}",
+            )
+        }
+        ("list_datasource_connections", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_datasource_connections", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_datasource_connections", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("create_datasource_connection", 201u16) => {
+            Some(
+                "{\"auth\":{\"password\":null,\"type\":\"basic_auth\",\"username\":\"transit-feed\"},\"can_manage\":true,\"can_reuse\":true,\"created_at\":\"2025-02-11T11:02:36Z\",\"dataset_count\":0,\"group_count\":0,\"headers\":[{\"name\":\"X-Client\",\"value\":\"opendatasoft\"}],\"is_reusable\":true,\"type\":\"http\",\"uid\":\"co_2wq5jn\",\"updated_at\":\"2025-02-11T11:02:36Z\",\"url\":\"https://api.example-transit.com/gtfs\",\"user_count\":0}",
+            )
+        }
+        ("create_datasource_connection", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("create_datasource_connection", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("create_datasource_connection", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("create_datasource_connection", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_datasource_connection", 200u16) => {
+            Some(
+                "{\"auth\":{\"password\":null,\"type\":\"basic_auth\",\"username\":\"ods-reader\"},\"can_manage\":true,\"can_reuse\":true,\"created_at\":\"2024-03-04T09:15:27Z\",\"dataset_count\":12,\"group_count\":1,\"headers\":[{\"name\":\"Accept-Language\",\"value\":\"en\"}],\"is_reusable\":true,\"type\":\"http\",\"uid\":\"co_4rx8mq\",\"updated_at\":\"2024-11-18T14:02:50Z\",\"url\":\"https://data.example-city.org/exports\",\"user_count\":3}",
+            )
+        }
+        ("get_datasource_connection", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_datasource_connection", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_datasource_connection", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_datasource_connection", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_datasource_connection", 200u16) => {
+            Some(
+                "{\"auth\":{\"password\":null,\"type\":\"basic_auth\",\"username\":\"ods-reader-2025\"},\"can_manage\":true,\"can_reuse\":true,\"created_at\":\"2024-03-04T09:15:27Z\",\"dataset_count\":12,\"group_count\":1,\"headers\":[{\"name\":\"Accept-Language\",\"value\":\"en\"}],\"is_reusable\":true,\"type\":\"http\",\"uid\":\"co_4rx8mq\",\"updated_at\":\"2025-02-11T11:20:04Z\",\"url\":\"https://data.example-city.org/exports/v2\",\"user_count\":3}",
+            )
+        }
+        ("update_datasource_connection", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("update_datasource_connection", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_datasource_connection", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_datasource_connection", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_datasource_connection", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_datasource_connection", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_datasource_connection", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_datasource_connection", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_datasource_connection", 429u16) => {
             Some(
                 "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
             )

@@ -862,6 +862,120 @@ impl crate::Ods {
     ) -> ods_automation::builder::SuggestMetadataFieldValues<'_> {
         self.client.suggest_metadata_field_values()
     }
+    /// List the harvesters of the portal.
+    ///
+    /// `GET /harvesters/`: see [`ods_automation::builder::ListHarvesters`] for its parameters.
+    pub fn list_harvesters(&self) -> ods_automation::builder::ListHarvesters<'_> {
+        self.client.list_harvesters()
+    }
+    /// Create a harvester.
+    ///
+    /// `POST /harvesters/`: see [`ods_automation::builder::CreateHarvester`] for its parameters.
+    pub fn create_harvester(&self) -> ods_automation::builder::CreateHarvester<'_> {
+        self.client.create_harvester()
+    }
+    /// Get one harvester.
+    ///
+    /// `GET /harvesters/{harvester_uid}/`: see [`ods_automation::builder::GetHarvester`] for its parameters.
+    pub fn get_harvester(&self) -> ods_automation::builder::GetHarvester<'_> {
+        self.client.get_harvester()
+    }
+    /// Replace the settings of a harvester.
+    ///
+    /// `PUT /harvesters/{harvester_uid}/`: see [`ods_automation::builder::UpdateHarvester`] for its parameters.
+    pub fn update_harvester(&self) -> ods_automation::builder::UpdateHarvester<'_> {
+        self.client.update_harvester()
+    }
+    /// Delete a harvester.
+    ///
+    /// `DELETE /harvesters/{harvester_uid}/`: see [`ods_automation::builder::DeleteHarvester`] for its parameters.
+    pub fn delete_harvester(&self) -> ods_automation::builder::DeleteHarvester<'_> {
+        self.client.delete_harvester()
+    }
+    /// Abort a harvester's run.
+    ///
+    /// `POST /harvesters/{harvester_uid}/abort/`: see [`ods_automation::builder::AbortHarvester`] for its parameters.
+    pub fn abort_harvester(&self) -> ods_automation::builder::AbortHarvester<'_> {
+        self.client.abort_harvester()
+    }
+    /// Start a harvester.
+    ///
+    /// `POST /harvesters/{harvester_uid}/start/`: see [`ods_automation::builder::StartHarvester`] for its parameters.
+    pub fn start_harvester(&self) -> ods_automation::builder::StartHarvester<'_> {
+        self.client.start_harvester()
+    }
+    /// Publish the datasets of a harvester.
+    ///
+    /// `POST /harvesters/{harvester_uid}/publish/`: see [`ods_automation::builder::PublishHarvester`] for its parameters.
+    pub fn publish_harvester(&self) -> ods_automation::builder::PublishHarvester<'_> {
+        self.client.publish_harvester()
+    }
+    /// Unpublish the datasets of a harvester.
+    ///
+    /// `POST /harvesters/{harvester_uid}/unpublish/`: see [`ods_automation::builder::UnpublishHarvester`] for its parameters.
+    pub fn unpublish_harvester(&self) -> ods_automation::builder::UnpublishHarvester<'_> {
+        self.client.unpublish_harvester()
+    }
+    /// List the errors of a harvester's last run.
+    ///
+    /// `GET /harvesters/{harvester_uid}/errors/`: see [`ods_automation::builder::ListHarvesterErrors`] for its parameters.
+    pub fn list_harvester_errors(&self) -> ods_automation::builder::ListHarvesterErrors<'_> {
+        self.client.list_harvester_errors()
+    }
+    /// Preview what a harvester would harvest.
+    ///
+    /// `GET /harvesters/{harvester_uid}/preview/`: see [`ods_automation::builder::PreviewHarvester`] for its parameters.
+    pub fn preview_harvester(&self) -> ods_automation::builder::PreviewHarvester<'_> {
+        self.client.preview_harvester()
+    }
+    /// Preview a harvester with settings not saved yet.
+    ///
+    /// `POST /harvesters/{harvester_uid}/unsaved_preview/`: see [`ods_automation::builder::PreviewUnsavedHarvester`] for its parameters.
+    pub fn preview_unsaved_harvester(
+        &self,
+    ) -> ods_automation::builder::PreviewUnsavedHarvester<'_> {
+        self.client.preview_unsaved_harvester()
+    }
+    /// List the datasource connections of the portal.
+    ///
+    /// `GET /datasource_connections/`: see [`ods_automation::builder::ListDatasourceConnections`] for its parameters.
+    pub fn list_datasource_connections(
+        &self,
+    ) -> ods_automation::builder::ListDatasourceConnections<'_> {
+        self.client.list_datasource_connections()
+    }
+    /// Create a datasource connection.
+    ///
+    /// `POST /datasource_connections/`: see [`ods_automation::builder::CreateDatasourceConnection`] for its parameters.
+    pub fn create_datasource_connection(
+        &self,
+    ) -> ods_automation::builder::CreateDatasourceConnection<'_> {
+        self.client.create_datasource_connection()
+    }
+    /// Get one datasource connection.
+    ///
+    /// `GET /datasource_connections/{connection_uid}/`: see [`ods_automation::builder::GetDatasourceConnection`] for its parameters.
+    pub fn get_datasource_connection(
+        &self,
+    ) -> ods_automation::builder::GetDatasourceConnection<'_> {
+        self.client.get_datasource_connection()
+    }
+    /// Replace the settings of a datasource connection.
+    ///
+    /// `PUT /datasource_connections/{connection_uid}/`: see [`ods_automation::builder::UpdateDatasourceConnection`] for its parameters.
+    pub fn update_datasource_connection(
+        &self,
+    ) -> ods_automation::builder::UpdateDatasourceConnection<'_> {
+        self.client.update_datasource_connection()
+    }
+    /// Delete a datasource connection.
+    ///
+    /// `DELETE /datasource_connections/{connection_uid}/`: see [`ods_automation::builder::DeleteDatasourceConnection`] for its parameters.
+    pub fn delete_datasource_connection(
+        &self,
+    ) -> ods_automation::builder::DeleteDatasourceConnection<'_> {
+        self.client.delete_datasource_connection()
+    }
 }
 impl<'a> crate::Paginate<'a> for ods_automation::builder::ListUserGroups<'a> {
     type Item = ods_automation::types::UserGroup;
@@ -1187,6 +1301,38 @@ impl<'a> crate::Paginate<'a> for ods_automation::builder::ListMetadataTemplates<
 }
 impl<'a> crate::Paginate<'a> for ods_automation::builder::ListMetadataTemplateFields<'a> {
     type Item = ods_automation::types::MetadataTemplateField;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListHarvesters<'a> {
+    type Item = ods_automation::types::Harvester;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListDatasourceConnections<'a> {
+    type Item = ods_automation::types::DatasourceConnection;
     fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
