@@ -206,7 +206,8 @@ struct FloorExploreLimits {
     api_calls: Option<FloorApiCalls>,
 }
 
-#[allow(dead_code)]
+// The variants are the API's permission names.
+#[allow(dead_code, clippy::enum_variant_names)]
 #[derive(Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum FloorPermission {
