@@ -7,6 +7,274 @@ pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///An alternative export of a dataset, as the service returns it.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    #[serde(untagged)]
+    pub enum AlternativeExport {
+        UploadedFile(AlternativeExportUploadedFile),
+        Url(AlternativeExportUrl),
+    }
+    impl ::std::convert::From<AlternativeExportUploadedFile> for AlternativeExport {
+        fn from(value: AlternativeExportUploadedFile) -> Self {
+            Self::UploadedFile(value)
+        }
+    }
+    impl ::std::convert::From<AlternativeExportUrl> for AlternativeExport {
+        fn from(value: AlternativeExportUrl) -> Self {
+            Self::Url(value)
+        }
+    }
+    ///One page of a dataset's alternative exports.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct AlternativeExportList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The alternative exports on this page.
+        pub results: ::std::vec::Vec<AlternativeExport>,
+        ///Number of alternative exports of the dataset, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl AlternativeExportList {
+        pub fn builder() -> builder::AlternativeExportList {
+            Default::default()
+        }
+    }
+    ///What a caller sends to replace an uploaded export's title and description; the file cannot be replaced this way.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct AlternativeExportRequest {
+        ///Free text describing the export.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///The export's name in the export menu.
+        pub title: ::std::string::String,
+        ///The kind of export.
+        #[serde(rename = "type")]
+        pub type_: AlternativeExportRequestType,
+    }
+    impl AlternativeExportRequest {
+        pub fn builder() -> builder::AlternativeExportRequest {
+            Default::default()
+        }
+    }
+    ///The kind of export.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum AlternativeExportRequestType {
+        #[serde(rename = "uploaded_file")]
+        UploadedFile,
+    }
+    impl ::std::fmt::Display for AlternativeExportRequestType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::UploadedFile => f.write_str("uploaded_file"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AlternativeExportRequestType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "uploaded_file" => Ok(Self::UploadedFile),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AlternativeExportRequestType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AlternativeExportRequestType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///An export file uploaded to the portal.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct AlternativeExportUploadedFile {
+        ///When the export was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Free text describing the export.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///The file's name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub filename: ::std::option::Option<::std::string::String>,
+        ///The file's media type.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mimetype: ::std::option::Option<::std::string::String>,
+        ///The export's name in the export menu.
+        pub title: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: AlternativeExportUploadedFileType,
+        ///The export's identifier, assigned by the service.
+        pub uid: ::std::string::String,
+        ///When the export was last changed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl AlternativeExportUploadedFile {
+        pub fn builder() -> builder::AlternativeExportUploadedFile {
+            Default::default()
+        }
+    }
+    ///`AlternativeExportUploadedFileType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum AlternativeExportUploadedFileType {
+        #[serde(rename = "uploaded_file")]
+        UploadedFile,
+    }
+    impl ::std::fmt::Display for AlternativeExportUploadedFileType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::UploadedFile => f.write_str("uploaded_file"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AlternativeExportUploadedFileType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "uploaded_file" => Ok(Self::UploadedFile),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AlternativeExportUploadedFileType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AlternativeExportUploadedFileType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A link to an export file hosted outside the portal.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct AlternativeExportUrl {
+        ///When the export was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Free text describing the export.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///The linked file's media type.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mimetype: ::std::option::Option<::std::string::String>,
+        ///The export's name in the export menu.
+        pub title: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: AlternativeExportUrlType,
+        ///The export's identifier, assigned by the service.
+        pub uid: ::std::string::String,
+        ///When the export was last changed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Where the file is.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl AlternativeExportUrl {
+        pub fn builder() -> builder::AlternativeExportUrl {
+            Default::default()
+        }
+    }
+    ///`AlternativeExportUrlType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum AlternativeExportUrlType {
+        #[serde(rename = "url")]
+        Url,
+    }
+    impl ::std::fmt::Display for AlternativeExportUrlType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Url => f.write_str("url"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AlternativeExportUrlType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "url" => Ok(Self::Url),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AlternativeExportUrlType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AlternativeExportUrlType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///A quota of API calls per period of time.
     #[derive(
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
@@ -281,6 +549,49 @@ pub mod types {
     }
     impl ApiKeySearchResult {
         pub fn builder() -> builder::ApiKeySearchResult {
+            Default::default()
+        }
+    }
+    ///A file attached to a dataset.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct Attachment {
+        ///When the file was attached.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The file's name.
+        pub filename: ::std::string::String,
+        ///The file's media type, or null when unknown.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mimetype: ::std::option::Option<::std::string::String>,
+        ///The attachment's identifier, assigned by the service.
+        pub uid: ::std::string::String,
+    }
+    impl Attachment {
+        pub fn builder() -> builder::Attachment {
+            Default::default()
+        }
+    }
+    ///One page of a dataset's attachments.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct AttachmentList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The attachments on this page.
+        pub results: ::std::vec::Vec<Attachment>,
+        ///Number of attachments of the dataset, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl AttachmentList {
+        pub fn builder() -> builder::AttachmentList {
             Default::default()
         }
     }
@@ -4671,6 +4982,66 @@ pub mod types {
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
+        }
+    }
+    ///A reader that turns the data of a resource into records.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct Extractor {
+        ///The extractor's human-readable name.
+        pub label: ::std::string::String,
+        ///The parameters the extractor takes, a resource's `params`.
+        pub parameters: ::std::vec::Vec<ExtractorParameter>,
+        ///The extractor's identifier, such as `csvfile`; a resource's `type`.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+    impl Extractor {
+        pub fn builder() -> builder::Extractor {
+            Default::default()
+        }
+    }
+    ///One parameter of an extractor.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ExtractorParameter {
+        ///Whether it can add a field to the dataset.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub can_create_field: ::std::option::Option<bool>,
+        ///The values it accepts, when they are a fixed list.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub choices: ::std::vec::Vec<::std::string::String>,
+        ///The value used when a resource does not set it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default: ::std::option::Option<::std::string::String>,
+        ///What it does.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Whether the portal's back office hides it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hidden: ::std::option::Option<bool>,
+        ///Whether changing it changes what the service guesses for the other parameters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub impacts_guessed_parameters: ::std::option::Option<bool>,
+        ///Whether a resource must set it.
+        pub is_mandatory: bool,
+        ///Its human-readable name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+        ///Its key in a resource's `params`.
+        pub name: ::std::string::String,
+        ///How the value is trimmed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub trim: ::std::option::Option<::std::string::String>,
+        ///The kind of value it takes, such as `string` or `boolean`.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+    impl ExtractorParameter {
+        pub fn builder() -> builder::ExtractorParameter {
+            Default::default()
         }
     }
     ///A harvester as the service returns it: the settings of its kind, told apart by `type`, and the state of its last run.
@@ -9253,6 +9624,262 @@ pub mod types {
             value.parse()
         }
     }
+    ///A processor of a dataset, as the service returns it.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    #[serde(untagged)]
+    pub enum Processor {
+        StringReplace(ProcessorStringReplace),
+        Other(ProcessorOther),
+    }
+    impl ::std::convert::From<ProcessorStringReplace> for Processor {
+        fn from(value: ProcessorStringReplace) -> Self {
+            Self::StringReplace(value)
+        }
+    }
+    impl ::std::convert::From<ProcessorOther> for Processor {
+        fn from(value: ProcessorOther) -> Self {
+            Self::Other(value)
+        }
+    }
+    ///A kind of processor the portal offers. Members other than `type` and `label` are kept as they come.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ProcessorKind {
+        ///The kind's human-readable name.
+        pub label: ::std::string::String,
+        ///The kind's identifier, such as `string_replace`.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl ProcessorKind {
+        pub fn builder() -> builder::ProcessorKind {
+            Default::default()
+        }
+    }
+    ///One page of a dataset's processors, in the order they run.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ProcessorList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The processors on this page.
+        pub results: ::std::vec::Vec<Processor>,
+        ///Number of processors of the dataset, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl ProcessorList {
+        pub fn builder() -> builder::ProcessorList {
+            Default::default()
+        }
+    }
+    ///A processor of a kind this spec does not describe field by field; its settings are the members other than `uid`, `type` and `label`.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ProcessorOther {
+        ///The processor's name in the processing chain.
+        pub label: ::std::string::String,
+        ///The kind of processor, as `list_processor_kinds` names it.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+        ///The processor's identifier, assigned by the service.
+        pub uid: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl ProcessorOther {
+        pub fn builder() -> builder::ProcessorOther {
+            Default::default()
+        }
+    }
+    ///What a caller sends to append a processor or replace one; the uid is set by the service.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    #[serde(untagged)]
+    pub enum ProcessorRequest {
+        StringReplace(ProcessorRequestStringReplace),
+        Other(ProcessorRequestOther),
+    }
+    impl ::std::convert::From<ProcessorRequestStringReplace> for ProcessorRequest {
+        fn from(value: ProcessorRequestStringReplace) -> Self {
+            Self::StringReplace(value)
+        }
+    }
+    impl ::std::convert::From<ProcessorRequestOther> for ProcessorRequest {
+        fn from(value: ProcessorRequestOther) -> Self {
+            Self::Other(value)
+        }
+    }
+    ///A processor of any kind the portal offers, its settings given as further members.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ProcessorRequestOther {
+        ///The processor's name in the processing chain.
+        pub label: ::std::string::String,
+        ///The kind of processor, as `list_processor_kinds` names it.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl ProcessorRequestOther {
+        pub fn builder() -> builder::ProcessorRequestOther {
+            Default::default()
+        }
+    }
+    ///Replaces every occurrence of a text in a field with another text.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ProcessorRequestStringReplace {
+        ///Technical name of the field to change.
+        pub field: ::std::string::String,
+        ///The processor's name in the processing chain.
+        pub label: ::std::string::String,
+        ///The text to put in its place.
+        pub new: ::std::string::String,
+        ///The text to replace.
+        pub old: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: ProcessorRequestStringReplaceType,
+    }
+    impl ProcessorRequestStringReplace {
+        pub fn builder() -> builder::ProcessorRequestStringReplace {
+            Default::default()
+        }
+    }
+    ///`ProcessorRequestStringReplaceType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum ProcessorRequestStringReplaceType {
+        #[serde(rename = "string_replace")]
+        StringReplace,
+    }
+    impl ::std::fmt::Display for ProcessorRequestStringReplaceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::StringReplace => f.write_str("string_replace"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ProcessorRequestStringReplaceType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "string_replace" => Ok(Self::StringReplace),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ProcessorRequestStringReplaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ProcessorRequestStringReplaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Replaces every occurrence of a text in a field with another text.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ProcessorStringReplace {
+        ///Technical name of the field to change.
+        pub field: ::std::string::String,
+        ///The processor's name in the processing chain.
+        pub label: ::std::string::String,
+        ///The text to put in its place.
+        pub new: ::std::string::String,
+        ///The text to replace.
+        pub old: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: ProcessorStringReplaceType,
+        ///The processor's identifier, assigned by the service.
+        pub uid: ::std::string::String,
+    }
+    impl ProcessorStringReplace {
+        pub fn builder() -> builder::ProcessorStringReplace {
+            Default::default()
+        }
+    }
+    ///`ProcessorStringReplaceType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum ProcessorStringReplaceType {
+        #[serde(rename = "string_replace")]
+        StringReplace,
+    }
+    impl ::std::fmt::Display for ProcessorStringReplaceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::StringReplace => f.write_str("string_replace"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ProcessorStringReplaceType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "string_replace" => Ok(Self::StringReplace),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ProcessorStringReplaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ProcessorStringReplaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///The accounts to create, one item each.
     #[derive(
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
@@ -9298,6 +9925,1329 @@ pub mod types {
     }
     impl RelatedUserGroup {
         pub fn builder() -> builder::RelatedUserGroup {
+            Default::default()
+        }
+    }
+    ///A resource of a dataset, as the service returns it.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct Resource {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub datasource: ::std::option::Option<ResourceDatasource>,
+        ///A name for the resource computed from its title and datasource.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        ///The kind of extraction, or null when none applies (a federated dataset).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub extraction_infos: ::std::option::Option<ResourceExtractionInfo>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub origin: ::std::option::Option<ResourceOrigin>,
+        ///The extractor's parameters (see `Extractor.parameters`).
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///The resource's name, chosen by its author.
+        pub title: ::std::string::String,
+        ///The extractor that reads the resource, such as `csvfile`.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+        ///The resource's identifier, assigned by the service.
+        pub uid: ::std::string::String,
+        ///When the resource was last changed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The resource's URL, for the kinds of resource that have one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl Resource {
+        pub fn builder() -> builder::Resource {
+            Default::default()
+        }
+    }
+    ///A datasource connection, named by its uid.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceConnectionRef {
+        ///The connection's uid (`co_…`).
+        pub uid: ::std::string::String,
+    }
+    impl ResourceConnectionRef {
+        pub fn builder() -> builder::ResourceConnectionRef {
+            Default::default()
+        }
+    }
+    ///Where a resource's data comes from, as the service returns it.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    #[serde(untagged)]
+    pub enum ResourceDatasource {
+        Http(ResourceDatasourceHttp),
+        Ftp(ResourceDatasourceFtp),
+        Sharepoint(ResourceDatasourceSharepoint),
+        GoogleDrive(ResourceDatasourceGoogleDrive),
+        Federated(ResourceDatasourceFederated),
+        UploadedFile(ResourceDatasourceUploadedFile),
+        AmazonS3(ResourceDatasourceAmazonS3),
+        AzureBlobStorage(ResourceDatasourceAzureBlobStorage),
+        OdsForm(ResourceDatasourceOdsForm),
+        SnowflakeOdbc(ResourceDatasourceSnowflakeOdbc),
+        Other(ResourceDatasourceOther),
+    }
+    impl ::std::convert::From<ResourceDatasourceHttp> for ResourceDatasource {
+        fn from(value: ResourceDatasourceHttp) -> Self {
+            Self::Http(value)
+        }
+    }
+    impl ::std::convert::From<ResourceDatasourceFtp> for ResourceDatasource {
+        fn from(value: ResourceDatasourceFtp) -> Self {
+            Self::Ftp(value)
+        }
+    }
+    impl ::std::convert::From<ResourceDatasourceSharepoint> for ResourceDatasource {
+        fn from(value: ResourceDatasourceSharepoint) -> Self {
+            Self::Sharepoint(value)
+        }
+    }
+    impl ::std::convert::From<ResourceDatasourceGoogleDrive> for ResourceDatasource {
+        fn from(value: ResourceDatasourceGoogleDrive) -> Self {
+            Self::GoogleDrive(value)
+        }
+    }
+    impl ::std::convert::From<ResourceDatasourceFederated> for ResourceDatasource {
+        fn from(value: ResourceDatasourceFederated) -> Self {
+            Self::Federated(value)
+        }
+    }
+    impl ::std::convert::From<ResourceDatasourceUploadedFile> for ResourceDatasource {
+        fn from(value: ResourceDatasourceUploadedFile) -> Self {
+            Self::UploadedFile(value)
+        }
+    }
+    impl ::std::convert::From<ResourceDatasourceAmazonS3> for ResourceDatasource {
+        fn from(value: ResourceDatasourceAmazonS3) -> Self {
+            Self::AmazonS3(value)
+        }
+    }
+    impl ::std::convert::From<ResourceDatasourceAzureBlobStorage> for ResourceDatasource {
+        fn from(value: ResourceDatasourceAzureBlobStorage) -> Self {
+            Self::AzureBlobStorage(value)
+        }
+    }
+    impl ::std::convert::From<ResourceDatasourceOdsForm> for ResourceDatasource {
+        fn from(value: ResourceDatasourceOdsForm) -> Self {
+            Self::OdsForm(value)
+        }
+    }
+    impl ::std::convert::From<ResourceDatasourceSnowflakeOdbc> for ResourceDatasource {
+        fn from(value: ResourceDatasourceSnowflakeOdbc) -> Self {
+            Self::SnowflakeOdbc(value)
+        }
+    }
+    impl ::std::convert::From<ResourceDatasourceOther> for ResourceDatasource {
+        fn from(value: ResourceDatasourceOther) -> Self {
+            Self::Other(value)
+        }
+    }
+    ///A file in an Amazon S3 bucket reached through a connection.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceDatasourceAmazonS3 {
+        pub connection: ResourceConnectionRef,
+        ///Headers to send with the request for the file.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub headers: ::std::vec::Vec<ResourceHttpHeader>,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceAmazonS3Type,
+        ///URL of the file in its bucket.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl ResourceDatasourceAmazonS3 {
+        pub fn builder() -> builder::ResourceDatasourceAmazonS3 {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceAmazonS3Type`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum ResourceDatasourceAmazonS3Type {
+        #[serde(rename = "amazon_s3")]
+        AmazonS3,
+    }
+    impl ::std::fmt::Display for ResourceDatasourceAmazonS3Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AmazonS3 => f.write_str("amazon_s3"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ResourceDatasourceAmazonS3Type {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "amazon_s3" => Ok(Self::AmazonS3),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ResourceDatasourceAmazonS3Type {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceAmazonS3Type {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A file in Azure Blob Storage reached through a connection.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceDatasourceAzureBlobStorage {
+        pub connection: ResourceConnectionRef,
+        ///Headers to send with the request for the file.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub headers: ::std::vec::Vec<ResourceHttpHeader>,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceAzureBlobStorageType,
+        ///URL of the blob.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl ResourceDatasourceAzureBlobStorage {
+        pub fn builder() -> builder::ResourceDatasourceAzureBlobStorage {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceAzureBlobStorageType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum ResourceDatasourceAzureBlobStorageType {
+        #[serde(rename = "azure_blob_storage")]
+        AzureBlobStorage,
+    }
+    impl ::std::fmt::Display for ResourceDatasourceAzureBlobStorageType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AzureBlobStorage => f.write_str("azure_blob_storage"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ResourceDatasourceAzureBlobStorageType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "azure_blob_storage" => Ok(Self::AzureBlobStorage),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ResourceDatasourceAzureBlobStorageType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceAzureBlobStorageType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The records of a dataset of another portal, or of this one.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceDatasourceFederated {
+        pub dataset: ResourceFederatedDataset,
+        pub domain: ResourceFederatedDomain,
+        ///Query parameters narrowing the records, such as `refine.year`.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub parameters: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///The user whose permissions on the federated dataset apply, or null when the resource does not impersonate anyone.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub permissions_user: ::std::option::Option<RelatedUser>,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceFederatedType,
+    }
+    impl ResourceDatasourceFederated {
+        pub fn builder() -> builder::ResourceDatasourceFederated {
+            Default::default()
+        }
+    }
+    ///The records of a dataset of another portal, or of this one.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceDatasourceFederatedRequest {
+        pub dataset: ResourceFederatedDatasetRef,
+        pub domain: ResourceFederatedDomain,
+        ///Whether the resource reads the dataset with the permissions of the user creating it (else as an anonymous user).
+        pub impersonate_permissions: bool,
+        ///Query parameters narrowing the records, such as `refine.year`.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub parameters: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceFederatedRequestType,
+    }
+    impl ResourceDatasourceFederatedRequest {
+        pub fn builder() -> builder::ResourceDatasourceFederatedRequest {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceFederatedRequestType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum ResourceDatasourceFederatedRequestType {
+        #[serde(rename = "federated")]
+        Federated,
+    }
+    impl ::std::fmt::Display for ResourceDatasourceFederatedRequestType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Federated => f.write_str("federated"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ResourceDatasourceFederatedRequestType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "federated" => Ok(Self::Federated),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ResourceDatasourceFederatedRequestType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceFederatedRequestType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`ResourceDatasourceFederatedType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum ResourceDatasourceFederatedType {
+        #[serde(rename = "federated")]
+        Federated,
+    }
+    impl ::std::fmt::Display for ResourceDatasourceFederatedType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Federated => f.write_str("federated"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ResourceDatasourceFederatedType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "federated" => Ok(Self::Federated),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ResourceDatasourceFederatedType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceFederatedType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A file on an FTP or SFTP server reached through a connection.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceDatasourceFtp {
+        pub connection: ResourceConnectionRef,
+        ///Path of the file on the server.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub relative_url: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceFtpType,
+    }
+    impl ResourceDatasourceFtp {
+        pub fn builder() -> builder::ResourceDatasourceFtp {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceFtpType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum ResourceDatasourceFtpType {
+        #[serde(rename = "ftp")]
+        Ftp,
+    }
+    impl ::std::fmt::Display for ResourceDatasourceFtpType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Ftp => f.write_str("ftp"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ResourceDatasourceFtpType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ftp" => Ok(Self::Ftp),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ResourceDatasourceFtpType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceFtpType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A file in Google Drive reached through a connection.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceDatasourceGoogleDrive {
+        pub connection: ResourceConnectionRef,
+        ///Google Drive's identifier of the file.
+        pub file_id: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceGoogleDriveType,
+    }
+    impl ResourceDatasourceGoogleDrive {
+        pub fn builder() -> builder::ResourceDatasourceGoogleDrive {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceGoogleDriveType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum ResourceDatasourceGoogleDriveType {
+        #[serde(rename = "google_drive")]
+        GoogleDrive,
+    }
+    impl ::std::fmt::Display for ResourceDatasourceGoogleDriveType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::GoogleDrive => f.write_str("google_drive"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ResourceDatasourceGoogleDriveType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "google_drive" => Ok(Self::GoogleDrive),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ResourceDatasourceGoogleDriveType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceGoogleDriveType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A file or service reached over HTTP through a connection.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceDatasourceHttp {
+        pub connection: ResourceConnectionRef,
+        ///Headers to send, on top of the connection's.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub headers: ::std::vec::Vec<ResourceHttpHeader>,
+        ///Path of the data, relative to the connection's URL.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub relative_url: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceHttpType,
+    }
+    impl ResourceDatasourceHttp {
+        pub fn builder() -> builder::ResourceDatasourceHttp {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceHttpType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum ResourceDatasourceHttpType {
+        #[serde(rename = "http")]
+        Http,
+    }
+    impl ::std::fmt::Display for ResourceDatasourceHttpType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Http => f.write_str("http"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ResourceDatasourceHttpType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "http" => Ok(Self::Http),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ResourceDatasourceHttpType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceHttpType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The submissions of a form of the portal.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceDatasourceOdsForm {
+        ///The portal the form belongs to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub domain_id: ::std::option::Option<::std::string::String>,
+        ///The form's uid.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub form_uid: ::std::option::Option<::std::string::String>,
+        ///Whether the form can still be read.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_available: ::std::option::Option<bool>,
+        ///The statuses of the submissions that become records.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub status_to_extract: ::std::vec::Vec<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceOdsFormType,
+    }
+    impl ResourceDatasourceOdsForm {
+        pub fn builder() -> builder::ResourceDatasourceOdsForm {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceOdsFormType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum ResourceDatasourceOdsFormType {
+        #[serde(rename = "ods_form")]
+        OdsForm,
+    }
+    impl ::std::fmt::Display for ResourceDatasourceOdsFormType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::OdsForm => f.write_str("ods_form"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ResourceDatasourceOdsFormType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ods_form" => Ok(Self::OdsForm),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ResourceDatasourceOdsFormType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceOdsFormType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A datasource of a kind this spec does not describe; only its type is kept.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceDatasourceOther {
+        ///The datasource's kind, such as `realtime`.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+    impl ResourceDatasourceOther {
+        pub fn builder() -> builder::ResourceDatasourceOther {
+            Default::default()
+        }
+    }
+    ///Where a resource's data comes from, as a caller sends it.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    #[serde(untagged)]
+    pub enum ResourceDatasourceRequest {
+        Http(ResourceDatasourceHttp),
+        Ftp(ResourceDatasourceFtp),
+        Sharepoint(ResourceDatasourceSharepoint),
+        GoogleDrive(ResourceDatasourceGoogleDrive),
+        FederatedRequest(ResourceDatasourceFederatedRequest),
+        UploadedFile(ResourceDatasourceUploadedFile),
+        AmazonS3(ResourceDatasourceAmazonS3),
+        AzureBlobStorage(ResourceDatasourceAzureBlobStorage),
+        OdsForm(ResourceDatasourceOdsForm),
+        SnowflakeOdbc(ResourceDatasourceSnowflakeOdbc),
+    }
+    impl ::std::convert::From<ResourceDatasourceHttp> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceHttp) -> Self {
+            Self::Http(value)
+        }
+    }
+    impl ::std::convert::From<ResourceDatasourceFtp> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceFtp) -> Self {
+            Self::Ftp(value)
+        }
+    }
+    impl ::std::convert::From<ResourceDatasourceSharepoint> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceSharepoint) -> Self {
+            Self::Sharepoint(value)
+        }
+    }
+    impl ::std::convert::From<ResourceDatasourceGoogleDrive> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceGoogleDrive) -> Self {
+            Self::GoogleDrive(value)
+        }
+    }
+    impl ::std::convert::From<ResourceDatasourceFederatedRequest> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceFederatedRequest) -> Self {
+            Self::FederatedRequest(value)
+        }
+    }
+    impl ::std::convert::From<ResourceDatasourceUploadedFile> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceUploadedFile) -> Self {
+            Self::UploadedFile(value)
+        }
+    }
+    impl ::std::convert::From<ResourceDatasourceAmazonS3> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceAmazonS3) -> Self {
+            Self::AmazonS3(value)
+        }
+    }
+    impl ::std::convert::From<ResourceDatasourceAzureBlobStorage> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceAzureBlobStorage) -> Self {
+            Self::AzureBlobStorage(value)
+        }
+    }
+    impl ::std::convert::From<ResourceDatasourceOdsForm> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceOdsForm) -> Self {
+            Self::OdsForm(value)
+        }
+    }
+    impl ::std::convert::From<ResourceDatasourceSnowflakeOdbc> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceSnowflakeOdbc) -> Self {
+            Self::SnowflakeOdbc(value)
+        }
+    }
+    ///A file in SharePoint reached through a connection.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceDatasourceSharepoint {
+        pub connection: ResourceConnectionRef,
+        ///SharePoint's identifier of the drive holding the file.
+        pub drive_id: ::std::string::String,
+        ///SharePoint's identifier of the file.
+        pub file_id: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceSharepointType,
+    }
+    impl ResourceDatasourceSharepoint {
+        pub fn builder() -> builder::ResourceDatasourceSharepoint {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceSharepointType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum ResourceDatasourceSharepointType {
+        #[serde(rename = "sharepoint")]
+        Sharepoint,
+    }
+    impl ::std::fmt::Display for ResourceDatasourceSharepointType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Sharepoint => f.write_str("sharepoint"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ResourceDatasourceSharepointType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "sharepoint" => Ok(Self::Sharepoint),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ResourceDatasourceSharepointType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceSharepointType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The result of a query on Snowflake, reached through a connection.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceDatasourceSnowflakeOdbc {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub connection: ::std::option::Option<ResourceConnectionRef>,
+        ///The field that tells which rows are new.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub incremental_field: ::std::option::Option<::std::string::String>,
+        ///The query that fetches only the rows added since the last run.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub incremental_query: ::std::option::Option<::std::string::String>,
+        ///A lighter query used for previews.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub preview_query: ::std::option::Option<::std::string::String>,
+        ///The query whose rows become records.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub query: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceSnowflakeOdbcType,
+    }
+    impl ResourceDatasourceSnowflakeOdbc {
+        pub fn builder() -> builder::ResourceDatasourceSnowflakeOdbc {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceSnowflakeOdbcType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum ResourceDatasourceSnowflakeOdbcType {
+        #[serde(rename = "snowflake_odbc")]
+        SnowflakeOdbc,
+    }
+    impl ::std::fmt::Display for ResourceDatasourceSnowflakeOdbcType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::SnowflakeOdbc => f.write_str("snowflake_odbc"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ResourceDatasourceSnowflakeOdbcType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "snowflake_odbc" => Ok(Self::SnowflakeOdbc),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ResourceDatasourceSnowflakeOdbcType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceSnowflakeOdbcType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A file uploaded to the portal (see `upload_dataset_resource_file`).
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceDatasourceUploadedFile {
+        pub file: ResourceFileRef,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceUploadedFileType,
+    }
+    impl ResourceDatasourceUploadedFile {
+        pub fn builder() -> builder::ResourceDatasourceUploadedFile {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceUploadedFileType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum ResourceDatasourceUploadedFileType {
+        #[serde(rename = "uploaded_file")]
+        UploadedFile,
+    }
+    impl ::std::fmt::Display for ResourceDatasourceUploadedFileType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::UploadedFile => f.write_str("uploaded_file"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ResourceDatasourceUploadedFileType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "uploaded_file" => Ok(Self::UploadedFile),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ResourceDatasourceUploadedFileType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceUploadedFileType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A part of a resource the answer can embed instead of referencing.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema,
+    )]
+    pub enum ResourceExpand {
+        #[serde(rename = "datasource.connection")]
+        DatasourceConnection,
+        #[serde(rename = "datasource.dataset")]
+        DatasourceDataset,
+    }
+    impl ::std::fmt::Display for ResourceExpand {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::DatasourceConnection => f.write_str("datasource.connection"),
+                Self::DatasourceDataset => f.write_str("datasource.dataset"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ResourceExpand {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "datasource.connection" => Ok(Self::DatasourceConnection),
+                "datasource.dataset" => Ok(Self::DatasourceDataset),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ResourceExpand {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ResourceExpand {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The kind of extraction a resource is configured with.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema,
+    )]
+    pub struct ResourceExtractionInfo {
+        ///Human-readable name of the extractor.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+        ///The extractor's identifier, such as `csvfile`.
+        #[serde(
+            rename = "type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl ResourceExtractionInfo {
+        pub fn builder() -> builder::ResourceExtractionInfo {
+            Default::default()
+        }
+    }
+    ///An extractor and the parameters guessed for it.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceExtractorParams {
+        ///The extractor, such as `csvfile`.
+        pub extractor: ::std::string::String,
+        ///The guessed parameters, as a resource's `params`.
+        pub params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl ResourceExtractorParams {
+        pub fn builder() -> builder::ResourceExtractorParams {
+            Default::default()
+        }
+    }
+    ///The dataset a federated resource gets its records from.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceFederatedDataset {
+        ///The dataset's identifier on its portal.
+        pub dataset_id: ::std::string::String,
+        ///The dataset's fields, when expanded.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub fields: ::std::vec::Vec<::serde_json::Value>,
+        ///The dataset's metadata, when expanded.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub metas: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl ResourceFederatedDataset {
+        pub fn builder() -> builder::ResourceFederatedDataset {
+            Default::default()
+        }
+    }
+    ///The dataset a federated resource gets its records from.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceFederatedDatasetRef {
+        ///The dataset's identifier on its portal.
+        pub dataset_id: ::std::string::String,
+    }
+    impl ResourceFederatedDatasetRef {
+        pub fn builder() -> builder::ResourceFederatedDatasetRef {
+            Default::default()
+        }
+    }
+    ///The portal a federated dataset lives on.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceFederatedDomain {
+        ///The portal's domain identifier, such as `public`.
+        pub domain_id: ::std::string::String,
+    }
+    impl ResourceFederatedDomain {
+        pub fn builder() -> builder::ResourceFederatedDomain {
+            Default::default()
+        }
+    }
+    ///A file uploaded for the dataset's resources.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceFile {
+        ///When the file was uploaded.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The file's name.
+        pub filename: ::std::string::String,
+        ///The file's media type, or null when unknown.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mimetype: ::std::option::Option<::std::string::String>,
+        ///The file's identifier, assigned by the service.
+        pub uid: ::std::string::String,
+    }
+    impl ResourceFile {
+        pub fn builder() -> builder::ResourceFile {
+            Default::default()
+        }
+    }
+    ///A file uploaded for the dataset's resources, named by its uid.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceFileRef {
+        ///The uid the upload returned.
+        pub uid: ::std::string::String,
+    }
+    impl ResourceFileRef {
+        pub fn builder() -> builder::ResourceFileRef {
+            Default::default()
+        }
+    }
+    ///The datasource and the extractor whose parameters to guess.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceGuessExtractorParamsRequest {
+        pub datasource: ResourceDatasourceRequest,
+        ///The extractor, such as `csvfile`.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+    impl ResourceGuessExtractorParamsRequest {
+        pub fn builder() -> builder::ResourceGuessExtractorParamsRequest {
+            Default::default()
+        }
+    }
+    ///The datasource whose extractors to guess.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceGuessExtractorsRequest {
+        pub datasource: ResourceDatasourceRequest,
+    }
+    impl ResourceGuessExtractorsRequest {
+        pub fn builder() -> builder::ResourceGuessExtractorsRequest {
+            Default::default()
+        }
+    }
+    ///An HTTP header sent with every request for the data.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceHttpHeader {
+        ///The header's name.
+        pub name: ::std::string::String,
+        ///The header's value.
+        pub value: saas_admin_runtime::Secret,
+    }
+    impl ResourceHttpHeader {
+        pub fn builder() -> builder::ResourceHttpHeader {
+            Default::default()
+        }
+    }
+    ///One page of a dataset's resources.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceList {
+        ///URL of the next page, or null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page, or null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The resources on this page.
+        pub results: ::std::vec::Vec<Resource>,
+        ///Number of resources of the dataset, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl ResourceList {
+        pub fn builder() -> builder::ResourceList {
+            Default::default()
+        }
+    }
+    ///Where a resource's data comes from, as the service sums it up: the datasource or the extraction, whichever says more (a feed over HTTP is a `feed`).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema,
+    )]
+    pub struct ResourceOrigin {
+        ///Human-readable name of the origin.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+        ///The origin's identifier, such as `http` or `uploaded_file`.
+        #[serde(
+            rename = "type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl ResourceOrigin {
+        pub fn builder() -> builder::ResourceOrigin {
+            Default::default()
+        }
+    }
+    ///The fields found in a resource's data and its first records.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema,
+    )]
+    pub struct ResourcePreview {
+        ///The fields, in order.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub fields: ::std::vec::Vec<ResourcePreviewField>,
+        ///Up to the first 20 records, keyed by field name.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub records: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    }
+    impl ResourcePreview {
+        pub fn builder() -> builder::ResourcePreview {
+            Default::default()
+        }
+    }
+    ///A field found in the previewed data.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourcePreviewField {
+        ///The field's annotations.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub annotations: ::std::vec::Vec<ResourcePreviewFieldAnnotation>,
+        ///What the field holds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///The field's human-readable name.
+        pub label: ::std::string::String,
+        ///The field's technical name.
+        pub name: ::std::string::String,
+        ///The field's name in the source data.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub original_name: ::std::option::Option<::std::string::String>,
+        ///The field's type, such as `text` or `date`.
+        #[serde(
+            rename = "type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl ResourcePreviewField {
+        pub fn builder() -> builder::ResourcePreviewField {
+            Default::default()
+        }
+    }
+    ///An annotation of a field, such as `facet`, with its arguments.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourcePreviewFieldAnnotation {
+        ///Its arguments.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub args: ::std::vec::Vec<::std::string::String>,
+        ///The annotation.
+        pub name: ::std::string::String,
+    }
+    impl ResourcePreviewFieldAnnotation {
+        pub fn builder() -> builder::ResourcePreviewFieldAnnotation {
+            Default::default()
+        }
+    }
+    ///The resource settings to preview.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourcePreviewRequest {
+        pub datasource: ResourceDatasourceRequest,
+        ///The extractor's parameters; guessed when left out.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///The extractor, such as `csvfile`.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+    impl ResourcePreviewRequest {
+        pub fn builder() -> builder::ResourcePreviewRequest {
+            Default::default()
+        }
+    }
+    ///What a caller sends to create a resource or replace its settings; the uid, display name, extraction and origin summaries and the update time are set by the service.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct ResourceRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub datasource: ::std::option::Option<ResourceDatasourceRequest>,
+        ///The extractor's parameters (see `Extractor.parameters`).
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///The resource's name.
+        pub title: ::std::string::String,
+        ///The extractor that reads the resource, such as `csvfile`.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+        ///The resource's URL, for the kinds of resource that have one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl ResourceRequest {
+        pub fn builder() -> builder::ResourceRequest {
             Default::default()
         }
     }
@@ -10091,6 +12041,488 @@ pub mod types {
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
+        pub struct AlternativeExportList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::AlternativeExport>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for AlternativeExportList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl AlternativeExportList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::AlternativeExport>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AlternativeExportList> for super::AlternativeExportList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AlternativeExportList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AlternativeExportList> for AlternativeExportList {
+            fn from(value: super::AlternativeExportList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AlternativeExportRequest {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_:
+                ::std::result::Result<super::AlternativeExportRequestType, ::std::string::String>,
+        }
+        impl ::std::default::Default for AlternativeExportRequest {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    title: Err("no value supplied for title".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl AlternativeExportRequest {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for title: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AlternativeExportRequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AlternativeExportRequest> for super::AlternativeExportRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AlternativeExportRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    title: value.title?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AlternativeExportRequest> for AlternativeExportRequest {
+            fn from(value: super::AlternativeExportRequest) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    title: Ok(value.title),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AlternativeExportUploadedFile {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            filename: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            mimetype: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::AlternativeExportUploadedFileType,
+                ::std::string::String,
+            >,
+            uid: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AlternativeExportUploadedFile {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    filename: Ok(Default::default()),
+                    mimetype: Ok(Default::default()),
+                    title: Err("no value supplied for title".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    uid: Err("no value supplied for uid".to_string()),
+                    updated_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl AlternativeExportUploadedFile {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn filename<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.filename = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for filename: {e}"));
+                self
+            }
+            pub fn mimetype<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mimetype = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for mimetype: {e}"));
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for title: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AlternativeExportUploadedFileType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+            pub fn uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uid = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for uid: {e}"));
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AlternativeExportUploadedFile>
+            for super::AlternativeExportUploadedFile
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AlternativeExportUploadedFile,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    description: value.description?,
+                    filename: value.filename?,
+                    mimetype: value.mimetype?,
+                    title: value.title?,
+                    type_: value.type_?,
+                    uid: value.uid?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AlternativeExportUploadedFile> for AlternativeExportUploadedFile {
+            fn from(value: super::AlternativeExportUploadedFile) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    description: Ok(value.description),
+                    filename: Ok(value.filename),
+                    mimetype: Ok(value.mimetype),
+                    title: Ok(value.title),
+                    type_: Ok(value.type_),
+                    uid: Ok(value.uid),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AlternativeExportUrl {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            mimetype: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<super::AlternativeExportUrlType, ::std::string::String>,
+            uid: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AlternativeExportUrl {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    mimetype: Ok(Default::default()),
+                    title: Err("no value supplied for title".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    uid: Err("no value supplied for uid".to_string()),
+                    updated_at: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl AlternativeExportUrl {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn mimetype<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mimetype = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for mimetype: {e}"));
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for title: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AlternativeExportUrlType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+            pub fn uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uid = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for uid: {e}"));
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for url: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AlternativeExportUrl> for super::AlternativeExportUrl {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AlternativeExportUrl,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    description: value.description?,
+                    mimetype: value.mimetype?,
+                    title: value.title?,
+                    type_: value.type_?,
+                    uid: value.uid?,
+                    updated_at: value.updated_at?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AlternativeExportUrl> for AlternativeExportUrl {
+            fn from(value: super::AlternativeExportUrl) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    description: Ok(value.description),
+                    mimetype: Ok(value.mimetype),
+                    title: Ok(value.title),
+                    type_: Ok(value.type_),
+                    uid: Ok(value.uid),
+                    updated_at: Ok(value.updated_at),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ApiCallsLimit {
             limit: ::std::result::Result<i64, ::std::string::String>,
             unit: ::std::result::Result<super::ApiCallsLimitUnit, ::std::string::String>,
@@ -10640,6 +13072,185 @@ pub mod types {
                 Self {
                     found: Ok(value.found),
                     result: Ok(value.result),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Attachment {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            filename: ::std::result::Result<::std::string::String, ::std::string::String>,
+            mimetype: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            uid: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for Attachment {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    filename: Err("no value supplied for filename".to_string()),
+                    mimetype: Ok(Default::default()),
+                    uid: Err("no value supplied for uid".to_string()),
+                }
+            }
+        }
+        impl Attachment {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn filename<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.filename = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for filename: {e}"));
+                self
+            }
+            pub fn mimetype<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mimetype = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for mimetype: {e}"));
+                self
+            }
+            pub fn uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uid = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for uid: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Attachment> for super::Attachment {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Attachment,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    filename: value.filename?,
+                    mimetype: value.mimetype?,
+                    uid: value.uid?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Attachment> for Attachment {
+            fn from(value: super::Attachment) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    filename: Ok(value.filename),
+                    mimetype: Ok(value.mimetype),
+                    uid: Ok(value.uid),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AttachmentList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results:
+                ::std::result::Result<::std::vec::Vec<super::Attachment>, ::std::string::String>,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for AttachmentList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl AttachmentList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Attachment>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AttachmentList> for super::AttachmentList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AttachmentList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AttachmentList> for AttachmentList {
+            fn from(value: super::AttachmentList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
                 }
             }
         }
@@ -18086,6 +20697,274 @@ pub mod types {
             fn from(value: super::ExploreLimits) -> Self {
                 Self {
                     api_calls: Ok(value.api_calls),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Extractor {
+            label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            parameters: ::std::result::Result<
+                ::std::vec::Vec<super::ExtractorParameter>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for Extractor {
+            fn default() -> Self {
+                Self {
+                    label: Err("no value supplied for label".to_string()),
+                    parameters: Err("no value supplied for parameters".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl Extractor {
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for label: {e}"));
+                self
+            }
+            pub fn parameters<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ExtractorParameter>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.parameters = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for parameters: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Extractor> for super::Extractor {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Extractor,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    label: value.label?,
+                    parameters: value.parameters?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Extractor> for Extractor {
+            fn from(value: super::Extractor) -> Self {
+                Self {
+                    label: Ok(value.label),
+                    parameters: Ok(value.parameters),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ExtractorParameter {
+            can_create_field:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            choices: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            default: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            hidden: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            impacts_guessed_parameters:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            is_mandatory: ::std::result::Result<bool, ::std::string::String>,
+            label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            trim: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ExtractorParameter {
+            fn default() -> Self {
+                Self {
+                    can_create_field: Ok(Default::default()),
+                    choices: Ok(Default::default()),
+                    default: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    hidden: Ok(Default::default()),
+                    impacts_guessed_parameters: Ok(Default::default()),
+                    is_mandatory: Err("no value supplied for is_mandatory".to_string()),
+                    label: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    trim: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ExtractorParameter {
+            pub fn can_create_field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.can_create_field = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for can_create_field: {e}")
+                });
+                self
+            }
+            pub fn choices<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.choices = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for choices: {e}"));
+                self
+            }
+            pub fn default<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for default: {e}"));
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn hidden<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hidden = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for hidden: {e}"));
+                self
+            }
+            pub fn impacts_guessed_parameters<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.impacts_guessed_parameters = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for impacts_guessed_parameters: {e}")
+                });
+                self
+            }
+            pub fn is_mandatory<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_mandatory = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for is_mandatory: {e}"));
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for label: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn trim<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.trim = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for trim: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ExtractorParameter> for super::ExtractorParameter {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ExtractorParameter,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    can_create_field: value.can_create_field?,
+                    choices: value.choices?,
+                    default: value.default?,
+                    description: value.description?,
+                    hidden: value.hidden?,
+                    impacts_guessed_parameters: value.impacts_guessed_parameters?,
+                    is_mandatory: value.is_mandatory?,
+                    label: value.label?,
+                    name: value.name?,
+                    trim: value.trim?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ExtractorParameter> for ExtractorParameter {
+            fn from(value: super::ExtractorParameter) -> Self {
+                Self {
+                    can_create_field: Ok(value.can_create_field),
+                    choices: Ok(value.choices),
+                    default: Ok(value.default),
+                    description: Ok(value.description),
+                    hidden: Ok(value.hidden),
+                    impacts_guessed_parameters: Ok(value.impacts_guessed_parameters),
+                    is_mandatory: Ok(value.is_mandatory),
+                    label: Ok(value.label),
+                    name: Ok(value.name),
+                    trim: Ok(value.trim),
+                    type_: Ok(value.type_),
                 }
             }
         }
@@ -29880,6 +32759,539 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ProcessorKind {
+            label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ProcessorKind {
+            fn default() -> Self {
+                Self {
+                    label: Err("no value supplied for label".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl ProcessorKind {
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for label: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProcessorKind> for super::ProcessorKind {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProcessorKind,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    label: value.label?,
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProcessorKind> for ProcessorKind {
+            fn from(value: super::ProcessorKind) -> Self {
+                Self {
+                    label: Ok(value.label),
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ProcessorList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results:
+                ::std::result::Result<::std::vec::Vec<super::Processor>, ::std::string::String>,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for ProcessorList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl ProcessorList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Processor>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProcessorList> for super::ProcessorList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProcessorList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProcessorList> for ProcessorList {
+            fn from(value: super::ProcessorList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ProcessorOther {
+            label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+            uid: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ProcessorOther {
+            fn default() -> Self {
+                Self {
+                    label: Err("no value supplied for label".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    uid: Err("no value supplied for uid".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl ProcessorOther {
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for label: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+            pub fn uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uid = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for uid: {e}"));
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProcessorOther> for super::ProcessorOther {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProcessorOther,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    label: value.label?,
+                    type_: value.type_?,
+                    uid: value.uid?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProcessorOther> for ProcessorOther {
+            fn from(value: super::ProcessorOther) -> Self {
+                Self {
+                    label: Ok(value.label),
+                    type_: Ok(value.type_),
+                    uid: Ok(value.uid),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ProcessorRequestOther {
+            label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ProcessorRequestOther {
+            fn default() -> Self {
+                Self {
+                    label: Err("no value supplied for label".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl ProcessorRequestOther {
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for label: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProcessorRequestOther> for super::ProcessorRequestOther {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProcessorRequestOther,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    label: value.label?,
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProcessorRequestOther> for ProcessorRequestOther {
+            fn from(value: super::ProcessorRequestOther) -> Self {
+                Self {
+                    label: Ok(value.label),
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ProcessorRequestStringReplace {
+            field: ::std::result::Result<::std::string::String, ::std::string::String>,
+            label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            new: ::std::result::Result<::std::string::String, ::std::string::String>,
+            old: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::ProcessorRequestStringReplaceType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ProcessorRequestStringReplace {
+            fn default() -> Self {
+                Self {
+                    field: Err("no value supplied for field".to_string()),
+                    label: Err("no value supplied for label".to_string()),
+                    new: Err("no value supplied for new".to_string()),
+                    old: Err("no value supplied for old".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ProcessorRequestStringReplace {
+            pub fn field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.field = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for field: {e}"));
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for label: {e}"));
+                self
+            }
+            pub fn new<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.new = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for new: {e}"));
+                self
+            }
+            pub fn old<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.old = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for old: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ProcessorRequestStringReplaceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProcessorRequestStringReplace>
+            for super::ProcessorRequestStringReplace
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProcessorRequestStringReplace,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    field: value.field?,
+                    label: value.label?,
+                    new: value.new?,
+                    old: value.old?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProcessorRequestStringReplace> for ProcessorRequestStringReplace {
+            fn from(value: super::ProcessorRequestStringReplace) -> Self {
+                Self {
+                    field: Ok(value.field),
+                    label: Ok(value.label),
+                    new: Ok(value.new),
+                    old: Ok(value.old),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ProcessorStringReplace {
+            field: ::std::result::Result<::std::string::String, ::std::string::String>,
+            label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            new: ::std::result::Result<::std::string::String, ::std::string::String>,
+            old: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<super::ProcessorStringReplaceType, ::std::string::String>,
+            uid: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ProcessorStringReplace {
+            fn default() -> Self {
+                Self {
+                    field: Err("no value supplied for field".to_string()),
+                    label: Err("no value supplied for label".to_string()),
+                    new: Err("no value supplied for new".to_string()),
+                    old: Err("no value supplied for old".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    uid: Err("no value supplied for uid".to_string()),
+                }
+            }
+        }
+        impl ProcessorStringReplace {
+            pub fn field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.field = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for field: {e}"));
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for label: {e}"));
+                self
+            }
+            pub fn new<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.new = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for new: {e}"));
+                self
+            }
+            pub fn old<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.old = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for old: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ProcessorStringReplaceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+            pub fn uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uid = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for uid: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProcessorStringReplace> for super::ProcessorStringReplace {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProcessorStringReplace,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    field: value.field?,
+                    label: value.label?,
+                    new: value.new?,
+                    old: value.old?,
+                    type_: value.type_?,
+                    uid: value.uid?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProcessorStringReplace> for ProcessorStringReplace {
+            fn from(value: super::ProcessorStringReplace) -> Self {
+                Self {
+                    field: Ok(value.field),
+                    label: Ok(value.label),
+                    new: Ok(value.new),
+                    old: Ok(value.old),
+                    type_: Ok(value.type_),
+                    uid: Ok(value.uid),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct RelatedUser {
             username: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -29953,6 +33365,2422 @@ pub mod types {
         impl ::std::convert::From<super::RelatedUserGroup> for RelatedUserGroup {
             fn from(value: super::RelatedUserGroup) -> Self {
                 Self { uid: Ok(value.uid) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Resource {
+            datasource: ::std::result::Result<
+                ::std::option::Option<super::ResourceDatasource>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extraction_infos: ::std::result::Result<
+                ::std::option::Option<super::ResourceExtractionInfo>,
+                ::std::string::String,
+            >,
+            origin: ::std::result::Result<
+                ::std::option::Option<super::ResourceOrigin>,
+                ::std::string::String,
+            >,
+            params: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+            uid: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Resource {
+            fn default() -> Self {
+                Self {
+                    datasource: Ok(Default::default()),
+                    display_name: Ok(Default::default()),
+                    extraction_infos: Ok(Default::default()),
+                    origin: Ok(Default::default()),
+                    params: Ok(Default::default()),
+                    title: Err("no value supplied for title".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    uid: Err("no value supplied for uid".to_string()),
+                    updated_at: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl Resource {
+            pub fn datasource<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ResourceDatasource>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.datasource = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for datasource: {e}"));
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for display_name: {e}"));
+                self
+            }
+            pub fn extraction_infos<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ResourceExtractionInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extraction_infos = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for extraction_infos: {e}")
+                });
+                self
+            }
+            pub fn origin<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ResourceOrigin>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.origin = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for origin: {e}"));
+                self
+            }
+            pub fn params<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.params = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for params: {e}"));
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for title: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+            pub fn uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uid = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for uid: {e}"));
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for url: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Resource> for super::Resource {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Resource,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    datasource: value.datasource?,
+                    display_name: value.display_name?,
+                    extraction_infos: value.extraction_infos?,
+                    origin: value.origin?,
+                    params: value.params?,
+                    title: value.title?,
+                    type_: value.type_?,
+                    uid: value.uid?,
+                    updated_at: value.updated_at?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Resource> for Resource {
+            fn from(value: super::Resource) -> Self {
+                Self {
+                    datasource: Ok(value.datasource),
+                    display_name: Ok(value.display_name),
+                    extraction_infos: Ok(value.extraction_infos),
+                    origin: Ok(value.origin),
+                    params: Ok(value.params),
+                    title: Ok(value.title),
+                    type_: Ok(value.type_),
+                    uid: Ok(value.uid),
+                    updated_at: Ok(value.updated_at),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceConnectionRef {
+            uid: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ResourceConnectionRef {
+            fn default() -> Self {
+                Self {
+                    uid: Err("no value supplied for uid".to_string()),
+                }
+            }
+        }
+        impl ResourceConnectionRef {
+            pub fn uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uid = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for uid: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceConnectionRef> for super::ResourceConnectionRef {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceConnectionRef,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { uid: value.uid? })
+            }
+        }
+        impl ::std::convert::From<super::ResourceConnectionRef> for ResourceConnectionRef {
+            fn from(value: super::ResourceConnectionRef) -> Self {
+                Self { uid: Ok(value.uid) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceAmazonS3 {
+            connection: ::std::result::Result<super::ResourceConnectionRef, ::std::string::String>,
+            headers: ::std::result::Result<
+                ::std::vec::Vec<super::ResourceHttpHeader>,
+                ::std::string::String,
+            >,
+            type_:
+                ::std::result::Result<super::ResourceDatasourceAmazonS3Type, ::std::string::String>,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceAmazonS3 {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    headers: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl ResourceDatasourceAmazonS3 {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnectionRef>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn headers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ResourceHttpHeader>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.headers = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for headers: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceAmazonS3Type>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for url: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceAmazonS3> for super::ResourceDatasourceAmazonS3 {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceAmazonS3,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    headers: value.headers?,
+                    type_: value.type_?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceAmazonS3> for ResourceDatasourceAmazonS3 {
+            fn from(value: super::ResourceDatasourceAmazonS3) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    headers: Ok(value.headers),
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceAzureBlobStorage {
+            connection: ::std::result::Result<super::ResourceConnectionRef, ::std::string::String>,
+            headers: ::std::result::Result<
+                ::std::vec::Vec<super::ResourceHttpHeader>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceAzureBlobStorageType,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceAzureBlobStorage {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    headers: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl ResourceDatasourceAzureBlobStorage {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnectionRef>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn headers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ResourceHttpHeader>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.headers = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for headers: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceAzureBlobStorageType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for url: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceAzureBlobStorage>
+            for super::ResourceDatasourceAzureBlobStorage
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceAzureBlobStorage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    headers: value.headers?,
+                    type_: value.type_?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceAzureBlobStorage>
+            for ResourceDatasourceAzureBlobStorage
+        {
+            fn from(value: super::ResourceDatasourceAzureBlobStorage) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    headers: Ok(value.headers),
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceFederated {
+            dataset: ::std::result::Result<super::ResourceFederatedDataset, ::std::string::String>,
+            domain: ::std::result::Result<super::ResourceFederatedDomain, ::std::string::String>,
+            parameters: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            permissions_user: ::std::result::Result<
+                ::std::option::Option<super::RelatedUser>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceFederatedType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceFederated {
+            fn default() -> Self {
+                Self {
+                    dataset: Err("no value supplied for dataset".to_string()),
+                    domain: Err("no value supplied for domain".to_string()),
+                    parameters: Ok(Default::default()),
+                    permissions_user: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceFederated {
+            pub fn dataset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceFederatedDataset>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataset = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for dataset: {e}"));
+                self
+            }
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceFederatedDomain>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for domain: {e}"));
+                self
+            }
+            pub fn parameters<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.parameters = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for parameters: {e}"));
+                self
+            }
+            pub fn permissions_user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::RelatedUser>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions_user = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for permissions_user: {e}")
+                });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceFederatedType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceFederated> for super::ResourceDatasourceFederated {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceFederated,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    dataset: value.dataset?,
+                    domain: value.domain?,
+                    parameters: value.parameters?,
+                    permissions_user: value.permissions_user?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceFederated> for ResourceDatasourceFederated {
+            fn from(value: super::ResourceDatasourceFederated) -> Self {
+                Self {
+                    dataset: Ok(value.dataset),
+                    domain: Ok(value.domain),
+                    parameters: Ok(value.parameters),
+                    permissions_user: Ok(value.permissions_user),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceFederatedRequest {
+            dataset:
+                ::std::result::Result<super::ResourceFederatedDatasetRef, ::std::string::String>,
+            domain: ::std::result::Result<super::ResourceFederatedDomain, ::std::string::String>,
+            impersonate_permissions: ::std::result::Result<bool, ::std::string::String>,
+            parameters: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceFederatedRequestType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceFederatedRequest {
+            fn default() -> Self {
+                Self {
+                    dataset: Err("no value supplied for dataset".to_string()),
+                    domain: Err("no value supplied for domain".to_string()),
+                    impersonate_permissions: Err(
+                        "no value supplied for impersonate_permissions".to_string()
+                    ),
+                    parameters: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceFederatedRequest {
+            pub fn dataset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceFederatedDatasetRef>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataset = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for dataset: {e}"));
+                self
+            }
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceFederatedDomain>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for domain: {e}"));
+                self
+            }
+            pub fn impersonate_permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.impersonate_permissions = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for impersonate_permissions: {e}")
+                });
+                self
+            }
+            pub fn parameters<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.parameters = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for parameters: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceFederatedRequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceFederatedRequest>
+            for super::ResourceDatasourceFederatedRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceFederatedRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    dataset: value.dataset?,
+                    domain: value.domain?,
+                    impersonate_permissions: value.impersonate_permissions?,
+                    parameters: value.parameters?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceFederatedRequest>
+            for ResourceDatasourceFederatedRequest
+        {
+            fn from(value: super::ResourceDatasourceFederatedRequest) -> Self {
+                Self {
+                    dataset: Ok(value.dataset),
+                    domain: Ok(value.domain),
+                    impersonate_permissions: Ok(value.impersonate_permissions),
+                    parameters: Ok(value.parameters),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceFtp {
+            connection: ::std::result::Result<super::ResourceConnectionRef, ::std::string::String>,
+            relative_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<super::ResourceDatasourceFtpType, ::std::string::String>,
+        }
+        impl ::std::default::Default for ResourceDatasourceFtp {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    relative_url: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceFtp {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnectionRef>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn relative_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.relative_url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for relative_url: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceFtpType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceFtp> for super::ResourceDatasourceFtp {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceFtp,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    relative_url: value.relative_url?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceFtp> for ResourceDatasourceFtp {
+            fn from(value: super::ResourceDatasourceFtp) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    relative_url: Ok(value.relative_url),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceGoogleDrive {
+            connection: ::std::result::Result<super::ResourceConnectionRef, ::std::string::String>,
+            file_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceGoogleDriveType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceGoogleDrive {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    file_id: Err("no value supplied for file_id".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceGoogleDrive {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnectionRef>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn file_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for file_id: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceGoogleDriveType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceGoogleDrive>
+            for super::ResourceDatasourceGoogleDrive
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceGoogleDrive,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    file_id: value.file_id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceGoogleDrive> for ResourceDatasourceGoogleDrive {
+            fn from(value: super::ResourceDatasourceGoogleDrive) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    file_id: Ok(value.file_id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceHttp {
+            connection: ::std::result::Result<super::ResourceConnectionRef, ::std::string::String>,
+            headers: ::std::result::Result<
+                ::std::vec::Vec<super::ResourceHttpHeader>,
+                ::std::string::String,
+            >,
+            relative_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<super::ResourceDatasourceHttpType, ::std::string::String>,
+        }
+        impl ::std::default::Default for ResourceDatasourceHttp {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    headers: Ok(Default::default()),
+                    relative_url: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceHttp {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnectionRef>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn headers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ResourceHttpHeader>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.headers = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for headers: {e}"));
+                self
+            }
+            pub fn relative_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.relative_url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for relative_url: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceHttpType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceHttp> for super::ResourceDatasourceHttp {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceHttp,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    headers: value.headers?,
+                    relative_url: value.relative_url?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceHttp> for ResourceDatasourceHttp {
+            fn from(value: super::ResourceDatasourceHttp) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    headers: Ok(value.headers),
+                    relative_url: Ok(value.relative_url),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceOdsForm {
+            domain_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            form_uid: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            is_available: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            status_to_extract: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_:
+                ::std::result::Result<super::ResourceDatasourceOdsFormType, ::std::string::String>,
+        }
+        impl ::std::default::Default for ResourceDatasourceOdsForm {
+            fn default() -> Self {
+                Self {
+                    domain_id: Ok(Default::default()),
+                    form_uid: Ok(Default::default()),
+                    is_available: Ok(Default::default()),
+                    status_to_extract: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceOdsForm {
+            pub fn domain_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for domain_id: {e}"));
+                self
+            }
+            pub fn form_uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.form_uid = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for form_uid: {e}"));
+                self
+            }
+            pub fn is_available<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_available = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for is_available: {e}"));
+                self
+            }
+            pub fn status_to_extract<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status_to_extract = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for status_to_extract: {e}")
+                });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceOdsFormType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceOdsForm> for super::ResourceDatasourceOdsForm {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceOdsForm,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    domain_id: value.domain_id?,
+                    form_uid: value.form_uid?,
+                    is_available: value.is_available?,
+                    status_to_extract: value.status_to_extract?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceOdsForm> for ResourceDatasourceOdsForm {
+            fn from(value: super::ResourceDatasourceOdsForm) -> Self {
+                Self {
+                    domain_id: Ok(value.domain_id),
+                    form_uid: Ok(value.form_uid),
+                    is_available: Ok(value.is_available),
+                    status_to_extract: Ok(value.status_to_extract),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceOther {
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ResourceDatasourceOther {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceOther {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceOther> for super::ResourceDatasourceOther {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceOther,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceOther> for ResourceDatasourceOther {
+            fn from(value: super::ResourceDatasourceOther) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceSharepoint {
+            connection: ::std::result::Result<super::ResourceConnectionRef, ::std::string::String>,
+            drive_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            file_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceSharepointType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceSharepoint {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    drive_id: Err("no value supplied for drive_id".to_string()),
+                    file_id: Err("no value supplied for file_id".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceSharepoint {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnectionRef>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn drive_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.drive_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for drive_id: {e}"));
+                self
+            }
+            pub fn file_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for file_id: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceSharepointType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceSharepoint> for super::ResourceDatasourceSharepoint {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceSharepoint,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    drive_id: value.drive_id?,
+                    file_id: value.file_id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceSharepoint> for ResourceDatasourceSharepoint {
+            fn from(value: super::ResourceDatasourceSharepoint) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    drive_id: Ok(value.drive_id),
+                    file_id: Ok(value.file_id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceSnowflakeOdbc {
+            connection: ::std::result::Result<
+                ::std::option::Option<super::ResourceConnectionRef>,
+                ::std::string::String,
+            >,
+            incremental_field: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            incremental_query: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            preview_query: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            query: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceSnowflakeOdbcType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceSnowflakeOdbc {
+            fn default() -> Self {
+                Self {
+                    connection: Ok(Default::default()),
+                    incremental_field: Ok(Default::default()),
+                    incremental_query: Ok(Default::default()),
+                    preview_query: Ok(Default::default()),
+                    query: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceSnowflakeOdbc {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ResourceConnectionRef>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn incremental_field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.incremental_field = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for incremental_field: {e}")
+                });
+                self
+            }
+            pub fn incremental_query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.incremental_query = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for incremental_query: {e}")
+                });
+                self
+            }
+            pub fn preview_query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.preview_query = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for preview_query: {e}"));
+                self
+            }
+            pub fn query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.query = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for query: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceSnowflakeOdbcType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceSnowflakeOdbc>
+            for super::ResourceDatasourceSnowflakeOdbc
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceSnowflakeOdbc,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    incremental_field: value.incremental_field?,
+                    incremental_query: value.incremental_query?,
+                    preview_query: value.preview_query?,
+                    query: value.query?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceSnowflakeOdbc>
+            for ResourceDatasourceSnowflakeOdbc
+        {
+            fn from(value: super::ResourceDatasourceSnowflakeOdbc) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    incremental_field: Ok(value.incremental_field),
+                    incremental_query: Ok(value.incremental_query),
+                    preview_query: Ok(value.preview_query),
+                    query: Ok(value.query),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceUploadedFile {
+            file: ::std::result::Result<super::ResourceFileRef, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceUploadedFileType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceUploadedFile {
+            fn default() -> Self {
+                Self {
+                    file: Err("no value supplied for file".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceUploadedFile {
+            pub fn file<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceFileRef>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for file: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceUploadedFileType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceUploadedFile>
+            for super::ResourceDatasourceUploadedFile
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceUploadedFile,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    file: value.file?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceUploadedFile>
+            for ResourceDatasourceUploadedFile
+        {
+            fn from(value: super::ResourceDatasourceUploadedFile) -> Self {
+                Self {
+                    file: Ok(value.file),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceExtractionInfo {
+            label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceExtractionInfo {
+            fn default() -> Self {
+                Self {
+                    label: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl ResourceExtractionInfo {
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for label: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceExtractionInfo> for super::ResourceExtractionInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceExtractionInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    label: value.label?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceExtractionInfo> for ResourceExtractionInfo {
+            fn from(value: super::ResourceExtractionInfo) -> Self {
+                Self {
+                    label: Ok(value.label),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceExtractorParams {
+            extractor: ::std::result::Result<::std::string::String, ::std::string::String>,
+            params: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceExtractorParams {
+            fn default() -> Self {
+                Self {
+                    extractor: Err("no value supplied for extractor".to_string()),
+                    params: Err("no value supplied for params".to_string()),
+                }
+            }
+        }
+        impl ResourceExtractorParams {
+            pub fn extractor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extractor = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for extractor: {e}"));
+                self
+            }
+            pub fn params<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.params = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for params: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceExtractorParams> for super::ResourceExtractorParams {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceExtractorParams,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    extractor: value.extractor?,
+                    params: value.params?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceExtractorParams> for ResourceExtractorParams {
+            fn from(value: super::ResourceExtractorParams) -> Self {
+                Self {
+                    extractor: Ok(value.extractor),
+                    params: Ok(value.params),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceFederatedDataset {
+            dataset_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            fields:
+                ::std::result::Result<::std::vec::Vec<::serde_json::Value>, ::std::string::String>,
+            metas: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceFederatedDataset {
+            fn default() -> Self {
+                Self {
+                    dataset_id: Err("no value supplied for dataset_id".to_string()),
+                    fields: Ok(Default::default()),
+                    metas: Ok(Default::default()),
+                }
+            }
+        }
+        impl ResourceFederatedDataset {
+            pub fn dataset_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataset_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for dataset_id: {e}"));
+                self
+            }
+            pub fn fields<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fields = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for fields: {e}"));
+                self
+            }
+            pub fn metas<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metas = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for metas: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceFederatedDataset> for super::ResourceFederatedDataset {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceFederatedDataset,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    dataset_id: value.dataset_id?,
+                    fields: value.fields?,
+                    metas: value.metas?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceFederatedDataset> for ResourceFederatedDataset {
+            fn from(value: super::ResourceFederatedDataset) -> Self {
+                Self {
+                    dataset_id: Ok(value.dataset_id),
+                    fields: Ok(value.fields),
+                    metas: Ok(value.metas),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceFederatedDatasetRef {
+            dataset_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ResourceFederatedDatasetRef {
+            fn default() -> Self {
+                Self {
+                    dataset_id: Err("no value supplied for dataset_id".to_string()),
+                }
+            }
+        }
+        impl ResourceFederatedDatasetRef {
+            pub fn dataset_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataset_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for dataset_id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceFederatedDatasetRef> for super::ResourceFederatedDatasetRef {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceFederatedDatasetRef,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    dataset_id: value.dataset_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceFederatedDatasetRef> for ResourceFederatedDatasetRef {
+            fn from(value: super::ResourceFederatedDatasetRef) -> Self {
+                Self {
+                    dataset_id: Ok(value.dataset_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceFederatedDomain {
+            domain_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ResourceFederatedDomain {
+            fn default() -> Self {
+                Self {
+                    domain_id: Err("no value supplied for domain_id".to_string()),
+                }
+            }
+        }
+        impl ResourceFederatedDomain {
+            pub fn domain_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for domain_id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceFederatedDomain> for super::ResourceFederatedDomain {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceFederatedDomain,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    domain_id: value.domain_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceFederatedDomain> for ResourceFederatedDomain {
+            fn from(value: super::ResourceFederatedDomain) -> Self {
+                Self {
+                    domain_id: Ok(value.domain_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceFile {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            filename: ::std::result::Result<::std::string::String, ::std::string::String>,
+            mimetype: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            uid: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ResourceFile {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    filename: Err("no value supplied for filename".to_string()),
+                    mimetype: Ok(Default::default()),
+                    uid: Err("no value supplied for uid".to_string()),
+                }
+            }
+        }
+        impl ResourceFile {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn filename<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.filename = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for filename: {e}"));
+                self
+            }
+            pub fn mimetype<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mimetype = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for mimetype: {e}"));
+                self
+            }
+            pub fn uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uid = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for uid: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceFile> for super::ResourceFile {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceFile,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    filename: value.filename?,
+                    mimetype: value.mimetype?,
+                    uid: value.uid?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceFile> for ResourceFile {
+            fn from(value: super::ResourceFile) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    filename: Ok(value.filename),
+                    mimetype: Ok(value.mimetype),
+                    uid: Ok(value.uid),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceFileRef {
+            uid: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ResourceFileRef {
+            fn default() -> Self {
+                Self {
+                    uid: Err("no value supplied for uid".to_string()),
+                }
+            }
+        }
+        impl ResourceFileRef {
+            pub fn uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uid = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for uid: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceFileRef> for super::ResourceFileRef {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceFileRef,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { uid: value.uid? })
+            }
+        }
+        impl ::std::convert::From<super::ResourceFileRef> for ResourceFileRef {
+            fn from(value: super::ResourceFileRef) -> Self {
+                Self { uid: Ok(value.uid) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceGuessExtractorParamsRequest {
+            datasource:
+                ::std::result::Result<super::ResourceDatasourceRequest, ::std::string::String>,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ResourceGuessExtractorParamsRequest {
+            fn default() -> Self {
+                Self {
+                    datasource: Err("no value supplied for datasource".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceGuessExtractorParamsRequest {
+            pub fn datasource<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceRequest>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.datasource = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for datasource: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceGuessExtractorParamsRequest>
+            for super::ResourceGuessExtractorParamsRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceGuessExtractorParamsRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    datasource: value.datasource?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceGuessExtractorParamsRequest>
+            for ResourceGuessExtractorParamsRequest
+        {
+            fn from(value: super::ResourceGuessExtractorParamsRequest) -> Self {
+                Self {
+                    datasource: Ok(value.datasource),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceGuessExtractorsRequest {
+            datasource:
+                ::std::result::Result<super::ResourceDatasourceRequest, ::std::string::String>,
+        }
+        impl ::std::default::Default for ResourceGuessExtractorsRequest {
+            fn default() -> Self {
+                Self {
+                    datasource: Err("no value supplied for datasource".to_string()),
+                }
+            }
+        }
+        impl ResourceGuessExtractorsRequest {
+            pub fn datasource<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceRequest>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.datasource = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for datasource: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceGuessExtractorsRequest>
+            for super::ResourceGuessExtractorsRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceGuessExtractorsRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    datasource: value.datasource?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceGuessExtractorsRequest>
+            for ResourceGuessExtractorsRequest
+        {
+            fn from(value: super::ResourceGuessExtractorsRequest) -> Self {
+                Self {
+                    datasource: Ok(value.datasource),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceHttpHeader {
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            value: ::std::result::Result<saas_admin_runtime::Secret, ::std::string::String>,
+        }
+        impl ::std::default::Default for ResourceHttpHeader {
+            fn default() -> Self {
+                Self {
+                    name: Err("no value supplied for name".to_string()),
+                    value: Err("no value supplied for value".to_string()),
+                }
+            }
+        }
+        impl ResourceHttpHeader {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<saas_admin_runtime::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for value: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceHttpHeader> for super::ResourceHttpHeader {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceHttpHeader,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceHttpHeader> for ResourceHttpHeader {
+            fn from(value: super::ResourceHttpHeader) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceList {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for ResourceList {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl ResourceList {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Resource>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceList> for super::ResourceList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceList> for ResourceList {
+            fn from(value: super::ResourceList) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceOrigin {
+            label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceOrigin {
+            fn default() -> Self {
+                Self {
+                    label: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl ResourceOrigin {
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for label: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceOrigin> for super::ResourceOrigin {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceOrigin,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    label: value.label?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceOrigin> for ResourceOrigin {
+            fn from(value: super::ResourceOrigin) -> Self {
+                Self {
+                    label: Ok(value.label),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourcePreview {
+            fields: ::std::result::Result<
+                ::std::vec::Vec<super::ResourcePreviewField>,
+                ::std::string::String,
+            >,
+            records: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourcePreview {
+            fn default() -> Self {
+                Self {
+                    fields: Ok(Default::default()),
+                    records: Ok(Default::default()),
+                }
+            }
+        }
+        impl ResourcePreview {
+            pub fn fields<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ResourcePreviewField>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fields = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for fields: {e}"));
+                self
+            }
+            pub fn records<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.records = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for records: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourcePreview> for super::ResourcePreview {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourcePreview,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    fields: value.fields?,
+                    records: value.records?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourcePreview> for ResourcePreview {
+            fn from(value: super::ResourcePreview) -> Self {
+                Self {
+                    fields: Ok(value.fields),
+                    records: Ok(value.records),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourcePreviewField {
+            annotations: ::std::result::Result<
+                ::std::vec::Vec<super::ResourcePreviewFieldAnnotation>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            original_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourcePreviewField {
+            fn default() -> Self {
+                Self {
+                    annotations: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    label: Err("no value supplied for label".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    original_name: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl ResourcePreviewField {
+            pub fn annotations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ResourcePreviewFieldAnnotation>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.annotations = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for annotations: {e}"));
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for label: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn original_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.original_name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for original_name: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourcePreviewField> for super::ResourcePreviewField {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourcePreviewField,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    annotations: value.annotations?,
+                    description: value.description?,
+                    label: value.label?,
+                    name: value.name?,
+                    original_name: value.original_name?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourcePreviewField> for ResourcePreviewField {
+            fn from(value: super::ResourcePreviewField) -> Self {
+                Self {
+                    annotations: Ok(value.annotations),
+                    description: Ok(value.description),
+                    label: Ok(value.label),
+                    name: Ok(value.name),
+                    original_name: Ok(value.original_name),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourcePreviewFieldAnnotation {
+            args: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ResourcePreviewFieldAnnotation {
+            fn default() -> Self {
+                Self {
+                    args: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                }
+            }
+        }
+        impl ResourcePreviewFieldAnnotation {
+            pub fn args<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.args = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for args: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourcePreviewFieldAnnotation>
+            for super::ResourcePreviewFieldAnnotation
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourcePreviewFieldAnnotation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    args: value.args?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourcePreviewFieldAnnotation>
+            for ResourcePreviewFieldAnnotation
+        {
+            fn from(value: super::ResourcePreviewFieldAnnotation) -> Self {
+                Self {
+                    args: Ok(value.args),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourcePreviewRequest {
+            datasource:
+                ::std::result::Result<super::ResourceDatasourceRequest, ::std::string::String>,
+            params: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ResourcePreviewRequest {
+            fn default() -> Self {
+                Self {
+                    datasource: Err("no value supplied for datasource".to_string()),
+                    params: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourcePreviewRequest {
+            pub fn datasource<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceRequest>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.datasource = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for datasource: {e}"));
+                self
+            }
+            pub fn params<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.params = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for params: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourcePreviewRequest> for super::ResourcePreviewRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourcePreviewRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    datasource: value.datasource?,
+                    params: value.params?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourcePreviewRequest> for ResourcePreviewRequest {
+            fn from(value: super::ResourcePreviewRequest) -> Self {
+                Self {
+                    datasource: Ok(value.datasource),
+                    params: Ok(value.params),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceRequest {
+            datasource: ::std::result::Result<
+                ::std::option::Option<super::ResourceDatasourceRequest>,
+                ::std::string::String,
+            >,
+            params: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceRequest {
+            fn default() -> Self {
+                Self {
+                    datasource: Ok(Default::default()),
+                    params: Ok(Default::default()),
+                    title: Err("no value supplied for title".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl ResourceRequest {
+            pub fn datasource<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ResourceDatasourceRequest>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.datasource = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for datasource: {e}"));
+                self
+            }
+            pub fn params<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.params = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for params: {e}"));
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for title: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for url: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceRequest> for super::ResourceRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    datasource: value.datasource?,
+                    params: value.params?,
+                    title: value.title?,
+                    type_: value.type_?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceRequest> for ResourceRequest {
+            fn from(value: super::ResourceRequest) -> Self {
+                Self {
+                    datasource: Ok(value.datasource),
+                    params: Ok(value.params),
+                    title: Ok(value.title),
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -32692,6 +38520,202 @@ impl ClientCodeEditorPagesSecurityExt for Client {
         builder::DeleteCodeEditorPageGroupSecurity::new(self)
     }
 }
+///Exports of a dataset made outside the portal and offered for download next to its standard exports, for formats or coordinate systems the portal does not produce: a file uploaded to the portal, or a link to a file hosted elsewhere.
+pub trait ClientDatasetAlternativeExportsExt {
+    /// List the alternative exports of a dataset
+    ///
+    /// Returns one page of the dataset's alternative exports, uploaded files and links alike. Page through them with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/alternative_exports/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// ```ignore
+    /// let response = client.list_dataset_alternative_exports()
+    ///    .dataset_uid(dataset_uid)
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_dataset_alternative_exports(&self) -> builder::ListDatasetAlternativeExports<'_>;
+    /// Read one alternative export of a dataset
+    ///
+    /// Returns the alternative export with this uid: an uploaded file or a link.
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/alternative_exports/{export_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `export_uid`: Uid of the alternative export (`ae_…`).
+    /// ```ignore
+    /// let response = client.get_dataset_alternative_export()
+    ///    .dataset_uid(dataset_uid)
+    ///    .export_uid(export_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_dataset_alternative_export(&self) -> builder::GetDatasetAlternativeExport<'_>;
+    /// Replace the title and description of an alternative export
+    ///
+    /// Replaces the export's title and description with the ones sent; the file stays as it is.
+    ///
+    /// Sends a `PUT` request to `/datasets/{dataset_uid}/alternative_exports/{export_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `export_uid`: Uid of the alternative export (`ae_…`).
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_dataset_alternative_export()
+    ///    .dataset_uid(dataset_uid)
+    ///    .export_uid(export_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn update_dataset_alternative_export(&self) -> builder::UpdateDatasetAlternativeExport<'_>;
+    /// Remove an alternative export from a dataset
+    ///
+    /// Deletes the alternative export, and its file when it is an uploaded one.
+    ///
+    /// Sends a `DELETE` request to `/datasets/{dataset_uid}/alternative_exports/{export_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `export_uid`: Uid of the alternative export (`ae_…`).
+    /// ```ignore
+    /// let response = client.delete_dataset_alternative_export()
+    ///    .dataset_uid(dataset_uid)
+    ///    .export_uid(export_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn delete_dataset_alternative_export(&self) -> builder::DeleteDatasetAlternativeExport<'_>;
+    /// Download an alternative export
+    ///
+    /// Returns the bytes of an uploaded export. For a link, the service redirects to the linked file, which the client follows (without the API key when it is on another host); either way the caller gets the file, as a byte stream.
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/alternative_exports/{export_uid}/download/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `export_uid`: Uid of the alternative export (`ae_…`).
+    /// ```ignore
+    /// let response = client.download_dataset_alternative_export()
+    ///    .dataset_uid(dataset_uid)
+    ///    .export_uid(export_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn download_dataset_alternative_export(&self) -> builder::DownloadDatasetAlternativeExport<'_>;
+}
+impl ClientDatasetAlternativeExportsExt for Client {
+    fn list_dataset_alternative_exports(&self) -> builder::ListDatasetAlternativeExports<'_> {
+        builder::ListDatasetAlternativeExports::new(self)
+    }
+    fn get_dataset_alternative_export(&self) -> builder::GetDatasetAlternativeExport<'_> {
+        builder::GetDatasetAlternativeExport::new(self)
+    }
+    fn update_dataset_alternative_export(&self) -> builder::UpdateDatasetAlternativeExport<'_> {
+        builder::UpdateDatasetAlternativeExport::new(self)
+    }
+    fn delete_dataset_alternative_export(&self) -> builder::DeleteDatasetAlternativeExport<'_> {
+        builder::DeleteDatasetAlternativeExport::new(self)
+    }
+    fn download_dataset_alternative_export(&self) -> builder::DownloadDatasetAlternativeExport<'_> {
+        builder::DownloadDatasetAlternativeExport::new(self)
+    }
+}
+///Files published along with a dataset to help make sense of its data, such as its documentation. Upload, list, read, download and delete them.
+pub trait ClientDatasetAttachmentsExt {
+    /// List the attachments of a dataset
+    ///
+    /// Returns one page of the files attached to the dataset. Page through them with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/attachments/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// ```ignore
+    /// let response = client.list_dataset_attachments()
+    ///    .dataset_uid(dataset_uid)
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_dataset_attachments(&self) -> builder::ListDatasetAttachments<'_>;
+    /// Read the details of an attachment
+    ///
+    /// Returns the name, media type and upload time of the attachment.
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/attachments/{attachment_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `attachment_uid`: Uid of the attachment (`at_…`).
+    /// ```ignore
+    /// let response = client.get_dataset_attachment()
+    ///    .dataset_uid(dataset_uid)
+    ///    .attachment_uid(attachment_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_dataset_attachment(&self) -> builder::GetDatasetAttachment<'_>;
+    /// Remove an attachment from a dataset
+    ///
+    /// Deletes the attached file.
+    ///
+    /// Sends a `DELETE` request to `/datasets/{dataset_uid}/attachments/{attachment_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `attachment_uid`: Uid of the attachment (`at_…`).
+    /// ```ignore
+    /// let response = client.delete_dataset_attachment()
+    ///    .dataset_uid(dataset_uid)
+    ///    .attachment_uid(attachment_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn delete_dataset_attachment(&self) -> builder::DeleteDatasetAttachment<'_>;
+    /// Download an attachment
+    ///
+    /// Returns the bytes of the attached file. The client hands them over unparsed, as a byte stream.
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/attachments/{attachment_uid}/download/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `attachment_uid`: Uid of the attachment (`at_…`).
+    /// ```ignore
+    /// let response = client.download_dataset_attachment()
+    ///    .dataset_uid(dataset_uid)
+    ///    .attachment_uid(attachment_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn download_dataset_attachment(&self) -> builder::DownloadDatasetAttachment<'_>;
+}
+impl ClientDatasetAttachmentsExt for Client {
+    fn list_dataset_attachments(&self) -> builder::ListDatasetAttachments<'_> {
+        builder::ListDatasetAttachments::new(self)
+    }
+    fn get_dataset_attachment(&self) -> builder::GetDatasetAttachment<'_> {
+        builder::GetDatasetAttachment::new(self)
+    }
+    fn delete_dataset_attachment(&self) -> builder::DeleteDatasetAttachment<'_> {
+        builder::DeleteDatasetAttachment::new(self)
+    }
+    fn download_dataset_attachment(&self) -> builder::DownloadDatasetAttachment<'_> {
+        builder::DownloadDatasetAttachment::new(self)
+    }
+}
 ///Suggestions that portal users send about a dataset's records, when the feature is on. List and read them, and archive those handled.
 pub trait ClientDatasetFeedbacksExt {
     /// List the feedbacks sent on a dataset
@@ -33021,6 +39045,542 @@ impl ClientDatasetMetadataExt for Client {
     }
     fn delete_dataset_metadata_field(&self) -> builder::DeleteDatasetMetadataField<'_> {
         builder::DeleteDatasetMetadataField::new(self)
+    }
+}
+///Transformations a dataset applies, in order, to each of its records while it is processed: replacing text, computing a field, geocoding an address and more. List the kinds of processor the portal offers, and list, append, read, replace and remove the processors of a dataset.
+pub trait ClientDatasetProcessorsExt {
+    /// List the kinds of processor the portal offers
+    ///
+    /// Returns every kind of processor that can be added to a dataset on this portal, with its type and label. The list is not paged.
+    ///
+    /// Sends a `GET` request to `/processors/`
+    ///
+    /// ```ignore
+    /// let response = client.list_processor_kinds()
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_processor_kinds(&self) -> builder::ListProcessorKinds<'_>;
+    /// List the processors of a dataset
+    ///
+    /// Returns one page of the dataset's processors, in the order the service applies them to each record. Page through them with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/processors/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// ```ignore
+    /// let response = client.list_dataset_processors()
+    ///    .dataset_uid(dataset_uid)
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_dataset_processors(&self) -> builder::ListDatasetProcessors<'_>;
+    /// Append a processor to a dataset
+    ///
+    /// Adds a processor at the end of the dataset's processing chain, so it runs after the existing ones. The service assigns its uid and returns the new processor.
+    ///
+    /// Sends a `POST` request to `/datasets/{dataset_uid}/processors/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.create_dataset_processor()
+    ///    .dataset_uid(dataset_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn create_dataset_processor(&self) -> builder::CreateDatasetProcessor<'_>;
+    /// Read one processor of a dataset
+    ///
+    /// Returns the processor with this uid, with all its settings.
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/processors/{processor_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `processor_uid`: Uid of the processor (`pr_…`).
+    /// ```ignore
+    /// let response = client.get_dataset_processor()
+    ///    .dataset_uid(dataset_uid)
+    ///    .processor_uid(processor_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_dataset_processor(&self) -> builder::GetDatasetProcessor<'_>;
+    /// Replace the settings of a processor
+    ///
+    /// Replaces the processor's kind, label and settings with the ones sent; it keeps its uid and its place in the processing chain.
+    ///
+    /// Sends a `PUT` request to `/datasets/{dataset_uid}/processors/{processor_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `processor_uid`: Uid of the processor (`pr_…`).
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_dataset_processor()
+    ///    .dataset_uid(dataset_uid)
+    ///    .processor_uid(processor_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn update_dataset_processor(&self) -> builder::UpdateDatasetProcessor<'_>;
+    /// Remove a processor from a dataset
+    ///
+    /// Removes the processor from the dataset's processing chain; the processors after it move up one place.
+    ///
+    /// Sends a `DELETE` request to `/datasets/{dataset_uid}/processors/{processor_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `processor_uid`: Uid of the processor (`pr_…`).
+    /// ```ignore
+    /// let response = client.delete_dataset_processor()
+    ///    .dataset_uid(dataset_uid)
+    ///    .processor_uid(processor_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn delete_dataset_processor(&self) -> builder::DeleteDatasetProcessor<'_>;
+}
+impl ClientDatasetProcessorsExt for Client {
+    fn list_processor_kinds(&self) -> builder::ListProcessorKinds<'_> {
+        builder::ListProcessorKinds::new(self)
+    }
+    fn list_dataset_processors(&self) -> builder::ListDatasetProcessors<'_> {
+        builder::ListDatasetProcessors::new(self)
+    }
+    fn create_dataset_processor(&self) -> builder::CreateDatasetProcessor<'_> {
+        builder::CreateDatasetProcessor::new(self)
+    }
+    fn get_dataset_processor(&self) -> builder::GetDatasetProcessor<'_> {
+        builder::GetDatasetProcessor::new(self)
+    }
+    fn update_dataset_processor(&self) -> builder::UpdateDatasetProcessor<'_> {
+        builder::UpdateDatasetProcessor::new(self)
+    }
+    fn delete_dataset_processor(&self) -> builder::DeleteDatasetProcessor<'_> {
+        builder::DeleteDatasetProcessor::new(self)
+    }
+}
+///Where the records of a dataset come from: a file uploaded to the portal, a file or service reached through a datasource connection, another dataset, and more. Each resource is read by an extractor. Create, read, update and delete resources, let the service guess an extractor and its parameters, preview the records, upload and download resource files, and operate realtime resources.
+pub trait ClientDatasetResourcesExt {
+    /// List the extractors the portal offers
+    ///
+    /// Returns every extractor, the reader that turns a resource into records, with the parameters it takes. The list is not paged.
+    ///
+    /// Sends a `GET` request to `/extractors/`
+    ///
+    /// ```ignore
+    /// let response = client.list_extractors()
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_extractors(&self) -> builder::ListExtractors<'_>;
+    /// List the resources of a dataset
+    ///
+    /// Returns one page of the dataset's resources, each with its datasource and the parameters of its extractor. Page through them with `limit` and `offset` (or the `next` link).
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/resources/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `expand`: Embed, in place of its reference, the datasource's connection or the federated dataset.
+    /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
+    /// - `offset`: How many results to skip before the page starts.
+    /// ```ignore
+    /// let response = client.list_dataset_resources()
+    ///    .dataset_uid(dataset_uid)
+    ///    .expand(expand)
+    ///    .limit(limit)
+    ///    .offset(offset)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn list_dataset_resources(&self) -> builder::ListDatasetResources<'_>;
+    /// Add a resource to a dataset
+    ///
+    /// Creates a resource from its extractor type, title, extractor parameters and datasource. A datasource reaches a remote system through a datasource connection, named by its uid; an uploaded file is named by the uid the upload returned. The service assigns the resource's uid and returns it.
+    ///
+    /// Sends a `POST` request to `/datasets/{dataset_uid}/resources/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.create_dataset_resource()
+    ///    .dataset_uid(dataset_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn create_dataset_resource(&self) -> builder::CreateDatasetResource<'_>;
+    /// Guess which extractors can read a datasource
+    ///
+    /// Looks at the data the datasource sent points to, without saving anything, and returns the extractors able to read it, the most likely first.
+    ///
+    /// Sends a `POST` request to `/datasets/{dataset_uid}/resources/guess_extractors/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.guess_unsaved_resource_extractors()
+    ///    .dataset_uid(dataset_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn guess_unsaved_resource_extractors(&self) -> builder::GuessUnsavedResourceExtractors<'_>;
+    /// Guess the parameters of an extractor for a datasource
+    ///
+    /// Looks at the data the datasource sent points to, without saving anything, and returns the parameters the given extractor should read it with.
+    ///
+    /// Sends a `POST` request to `/datasets/{dataset_uid}/resources/guess_extractor_params/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.guess_unsaved_resource_extractor_params()
+    ///    .dataset_uid(dataset_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn guess_unsaved_resource_extractor_params(
+        &self,
+    ) -> builder::GuessUnsavedResourceExtractorParams<'_>;
+    /// Preview the records of a resource before saving it
+    ///
+    /// Reads the data the datasource sent points to with the given extractor and parameters, without saving anything, and returns the fields found and up to the first 20 records.
+    ///
+    /// Sends a `POST` request to `/datasets/{dataset_uid}/resources/preview/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.preview_unsaved_resource()
+    ///    .dataset_uid(dataset_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn preview_unsaved_resource(&self) -> builder::PreviewUnsavedResource<'_>;
+    /// Read one resource of a dataset
+    ///
+    /// Returns the resource with this uid, with its datasource and the parameters of its extractor.
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/resources/{resource_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `resource_uid`: Uid of the resource (`re_…`).
+    /// - `expand`: Embed, in place of its reference, the datasource's connection or the federated dataset.
+    /// ```ignore
+    /// let response = client.get_dataset_resource()
+    ///    .dataset_uid(dataset_uid)
+    ///    .resource_uid(resource_uid)
+    ///    .expand(expand)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_dataset_resource(&self) -> builder::GetDatasetResource<'_>;
+    /// Replace the settings of a resource
+    ///
+    /// Replaces the resource's extractor type, title, extractor parameters and datasource with the ones sent; it keeps its uid.
+    ///
+    /// Sends a `PUT` request to `/datasets/{dataset_uid}/resources/{resource_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `resource_uid`: Uid of the resource (`re_…`).
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_dataset_resource()
+    ///    .dataset_uid(dataset_uid)
+    ///    .resource_uid(resource_uid)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn update_dataset_resource(&self) -> builder::UpdateDatasetResource<'_>;
+    /// Remove a resource from a dataset
+    ///
+    /// Removes the resource: the dataset no longer gets records from it once processed again.
+    ///
+    /// Sends a `DELETE` request to `/datasets/{dataset_uid}/resources/{resource_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `resource_uid`: Uid of the resource (`re_…`).
+    /// ```ignore
+    /// let response = client.delete_dataset_resource()
+    ///    .dataset_uid(dataset_uid)
+    ///    .resource_uid(resource_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn delete_dataset_resource(&self) -> builder::DeleteDatasetResource<'_>;
+    /// Guess which extractors can read a saved resource
+    ///
+    /// Looks at the data the resource's datasource points to and returns the extractors able to read it, the most likely first.
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/resources/{resource_uid}/guess_extractors/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `resource_uid`: Uid of the resource (`re_…`).
+    /// ```ignore
+    /// let response = client.guess_resource_extractors()
+    ///    .dataset_uid(dataset_uid)
+    ///    .resource_uid(resource_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn guess_resource_extractors(&self) -> builder::GuessResourceExtractors<'_>;
+    /// Empty the cache of a resource
+    ///
+    /// Drops what the service keeps of the resource's data, so the next processing fetches it again from its source.
+    ///
+    /// Sends a `POST` request to `/datasets/{dataset_uid}/resources/{resource_uid}/clean_cache/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `resource_uid`: Uid of the resource (`re_…`).
+    /// ```ignore
+    /// let response = client.clean_resource_cache()
+    ///    .dataset_uid(dataset_uid)
+    ///    .resource_uid(resource_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn clean_resource_cache(&self) -> builder::CleanResourceCache<'_>;
+    /// Guess the extractor parameters of a saved resource
+    ///
+    /// Looks at the data the resource's datasource points to and returns the parameters its extractor should read it with.
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/resources/{resource_uid}/guess_extractors_params/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `resource_uid`: Uid of the resource (`re_…`).
+    /// ```ignore
+    /// let response = client.guess_resource_extractor_params()
+    ///    .dataset_uid(dataset_uid)
+    ///    .resource_uid(resource_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn guess_resource_extractor_params(&self) -> builder::GuessResourceExtractorParams<'_>;
+    /// Preview the records of a saved resource
+    ///
+    /// Reads the resource's data with its extractor and parameters and returns the fields found and up to the first 20 records.
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/resources/{resource_uid}/preview/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `resource_uid`: Uid of the resource (`re_…`).
+    /// ```ignore
+    /// let response = client.preview_resource()
+    ///    .dataset_uid(dataset_uid)
+    ///    .resource_uid(resource_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn preview_resource(&self) -> builder::PreviewResource<'_>;
+    /// Recover the data of a realtime resource
+    ///
+    /// Pushes again, into the published dataset, the records the realtime resource received. The dataset must be published.
+    ///
+    /// Sends a `POST` request to `/datasets/{dataset_uid}/resources/{resource_uid}/recover/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `resource_uid`: Uid of the resource (`re_…`).
+    /// ```ignore
+    /// let response = client.recover_resource()
+    ///    .dataset_uid(dataset_uid)
+    ///    .resource_uid(resource_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn recover_resource(&self) -> builder::RecoverResource<'_>;
+    /// Delete the recovery data of a realtime resource
+    ///
+    /// Deletes the records kept to recover the realtime resource. The dataset must be published.
+    ///
+    /// Sends a `POST` request to `/datasets/{dataset_uid}/resources/{resource_uid}/delete_recover_data/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `resource_uid`: Uid of the resource (`re_…`).
+    /// ```ignore
+    /// let response = client.delete_resource_recover_data()
+    ///    .dataset_uid(dataset_uid)
+    ///    .resource_uid(resource_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn delete_resource_recover_data(&self) -> builder::DeleteResourceRecoverData<'_>;
+    /// Enable a realtime resource
+    ///
+    /// Lets the realtime resource receive records again.
+    ///
+    /// Sends a `POST` request to `/datasets/{dataset_uid}/resources/{resource_uid}/enable/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `resource_uid`: Uid of the resource (`re_…`).
+    /// ```ignore
+    /// let response = client.enable_resource()
+    ///    .dataset_uid(dataset_uid)
+    ///    .resource_uid(resource_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn enable_resource(&self) -> builder::EnableResource<'_>;
+    /// Disable a realtime resource
+    ///
+    /// Stops the realtime resource from receiving records until it is enabled again.
+    ///
+    /// Sends a `POST` request to `/datasets/{dataset_uid}/resources/{resource_uid}/disable/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `resource_uid`: Uid of the resource (`re_…`).
+    /// ```ignore
+    /// let response = client.disable_resource()
+    ///    .dataset_uid(dataset_uid)
+    ///    .resource_uid(resource_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn disable_resource(&self) -> builder::DisableResource<'_>;
+    /// Renew the API key of a realtime resource
+    ///
+    /// Replaces the key that pushes records to the realtime resource with a new one; the old key stops working.
+    ///
+    /// Sends a `POST` request to `/datasets/{dataset_uid}/resources/{resource_uid}/renew_api_key/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `resource_uid`: Uid of the resource (`re_…`).
+    /// ```ignore
+    /// let response = client.renew_resource_api_key()
+    ///    .dataset_uid(dataset_uid)
+    ///    .resource_uid(resource_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn renew_resource_api_key(&self) -> builder::RenewResourceApiKey<'_>;
+    /// Read the details of an uploaded resource file
+    ///
+    /// Returns the name, media type and upload time of a file uploaded for the dataset's resources.
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/resources/files/{file_uid}/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `file_uid`: Uid of the uploaded resource file, as the upload returned it.
+    /// ```ignore
+    /// let response = client.get_dataset_resource_file()
+    ///    .dataset_uid(dataset_uid)
+    ///    .file_uid(file_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn get_dataset_resource_file(&self) -> builder::GetDatasetResourceFile<'_>;
+    /// Download an uploaded resource file
+    ///
+    /// Returns the bytes of a file uploaded for the dataset's resources. The client hands them over unparsed, as a byte stream.
+    ///
+    /// Sends a `GET` request to `/datasets/{dataset_uid}/resources/files/{file_uid}/download/`
+    ///
+    /// Arguments:
+    /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
+    /// - `file_uid`: Uid of the uploaded resource file, as the upload returned it.
+    /// ```ignore
+    /// let response = client.download_dataset_resource_file()
+    ///    .dataset_uid(dataset_uid)
+    ///    .file_uid(file_uid)
+    ///    .send()
+    ///    .await;
+    /// ```
+    fn download_dataset_resource_file(&self) -> builder::DownloadDatasetResourceFile<'_>;
+}
+impl ClientDatasetResourcesExt for Client {
+    fn list_extractors(&self) -> builder::ListExtractors<'_> {
+        builder::ListExtractors::new(self)
+    }
+    fn list_dataset_resources(&self) -> builder::ListDatasetResources<'_> {
+        builder::ListDatasetResources::new(self)
+    }
+    fn create_dataset_resource(&self) -> builder::CreateDatasetResource<'_> {
+        builder::CreateDatasetResource::new(self)
+    }
+    fn guess_unsaved_resource_extractors(&self) -> builder::GuessUnsavedResourceExtractors<'_> {
+        builder::GuessUnsavedResourceExtractors::new(self)
+    }
+    fn guess_unsaved_resource_extractor_params(
+        &self,
+    ) -> builder::GuessUnsavedResourceExtractorParams<'_> {
+        builder::GuessUnsavedResourceExtractorParams::new(self)
+    }
+    fn preview_unsaved_resource(&self) -> builder::PreviewUnsavedResource<'_> {
+        builder::PreviewUnsavedResource::new(self)
+    }
+    fn get_dataset_resource(&self) -> builder::GetDatasetResource<'_> {
+        builder::GetDatasetResource::new(self)
+    }
+    fn update_dataset_resource(&self) -> builder::UpdateDatasetResource<'_> {
+        builder::UpdateDatasetResource::new(self)
+    }
+    fn delete_dataset_resource(&self) -> builder::DeleteDatasetResource<'_> {
+        builder::DeleteDatasetResource::new(self)
+    }
+    fn guess_resource_extractors(&self) -> builder::GuessResourceExtractors<'_> {
+        builder::GuessResourceExtractors::new(self)
+    }
+    fn clean_resource_cache(&self) -> builder::CleanResourceCache<'_> {
+        builder::CleanResourceCache::new(self)
+    }
+    fn guess_resource_extractor_params(&self) -> builder::GuessResourceExtractorParams<'_> {
+        builder::GuessResourceExtractorParams::new(self)
+    }
+    fn preview_resource(&self) -> builder::PreviewResource<'_> {
+        builder::PreviewResource::new(self)
+    }
+    fn recover_resource(&self) -> builder::RecoverResource<'_> {
+        builder::RecoverResource::new(self)
+    }
+    fn delete_resource_recover_data(&self) -> builder::DeleteResourceRecoverData<'_> {
+        builder::DeleteResourceRecoverData::new(self)
+    }
+    fn enable_resource(&self) -> builder::EnableResource<'_> {
+        builder::EnableResource::new(self)
+    }
+    fn disable_resource(&self) -> builder::DisableResource<'_> {
+        builder::DisableResource::new(self)
+    }
+    fn renew_resource_api_key(&self) -> builder::RenewResourceApiKey<'_> {
+        builder::RenewResourceApiKey::new(self)
+    }
+    fn get_dataset_resource_file(&self) -> builder::GetDatasetResourceFile<'_> {
+        builder::GetDatasetResourceFile::new(self)
+    }
+    fn download_dataset_resource_file(&self) -> builder::DownloadDatasetResourceFile<'_> {
+        builder::DownloadDatasetResourceFile::new(self)
     }
 }
 ///When a dataset is processed and published again automatically, as cron expressions. Create, read, update and delete a dataset's schedules.
@@ -48895,6 +55455,3389 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`ClientDatasetProcessorsExt::list_processor_kinds`]
+    ///
+    /// [`ClientDatasetProcessorsExt::list_processor_kinds`]: super::ClientDatasetProcessorsExt::list_processor_kinds
+    #[derive(Debug, Clone)]
+    pub struct ListProcessorKinds<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ListProcessorKinds<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/processors/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<::std::vec::Vec<types::ProcessorKind>>, Error<types::Error>>
+        {
+            let Self { client } = self;
+            let url = format!("{}/processors/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_processor_kinds",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetProcessorsExt::list_dataset_processors`]
+    ///
+    /// [`ClientDatasetProcessorsExt::list_dataset_processors`]: super::ClientDatasetProcessorsExt::list_dataset_processors
+    #[derive(Debug, Clone)]
+    pub struct ListDatasetProcessors<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListDatasetProcessors<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/processors/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ProcessorList>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                limit,
+                offset,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/processors/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_dataset_processors",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetProcessorsExt::create_dataset_processor`]
+    ///
+    /// [`ClientDatasetProcessorsExt::create_dataset_processor`]: super::ClientDatasetProcessorsExt::create_dataset_processor
+    #[derive(Debug, Clone)]
+    pub struct CreateDatasetProcessor<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::ProcessorRequest, String>,
+    }
+    impl<'a> CreateDatasetProcessor<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ProcessorRequest>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| "conversion to `ProcessorRequest` for body failed".to_string());
+            self
+        }
+        ///Sends a `POST` request to `/datasets/{dataset_uid}/processors/`
+        pub async fn send(self) -> Result<ResponseValue<types::Processor>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                body,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/processors/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_dataset_processor",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetProcessorsExt::get_dataset_processor`]
+    ///
+    /// [`ClientDatasetProcessorsExt::get_dataset_processor`]: super::ClientDatasetProcessorsExt::get_dataset_processor
+    #[derive(Debug, Clone)]
+    pub struct GetDatasetProcessor<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        processor_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetDatasetProcessor<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                processor_uid: Err("processor_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn processor_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.processor_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for processor_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/processors/{processor_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<types::Processor>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                processor_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let processor_uid = processor_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/processors/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&processor_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_dataset_processor",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetProcessorsExt::update_dataset_processor`]
+    ///
+    /// [`ClientDatasetProcessorsExt::update_dataset_processor`]: super::ClientDatasetProcessorsExt::update_dataset_processor
+    #[derive(Debug, Clone)]
+    pub struct UpdateDatasetProcessor<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        processor_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::ProcessorRequest, String>,
+    }
+    impl<'a> UpdateDatasetProcessor<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                processor_uid: Err("processor_uid was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn processor_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.processor_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for processor_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ProcessorRequest>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| "conversion to `ProcessorRequest` for body failed".to_string());
+            self
+        }
+        ///Sends a `PUT` request to `/datasets/{dataset_uid}/processors/{processor_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<types::Processor>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                processor_uid,
+                body,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let processor_uid = processor_uid.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/processors/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&processor_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_dataset_processor",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetProcessorsExt::delete_dataset_processor`]
+    ///
+    /// [`ClientDatasetProcessorsExt::delete_dataset_processor`]: super::ClientDatasetProcessorsExt::delete_dataset_processor
+    #[derive(Debug, Clone)]
+    pub struct DeleteDatasetProcessor<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        processor_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DeleteDatasetProcessor<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                processor_uid: Err("processor_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn processor_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.processor_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for processor_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/datasets/{dataset_uid}/processors/{processor_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                processor_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let processor_uid = processor_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/processors/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&processor_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_dataset_processor",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetResourcesExt::list_extractors`]
+    ///
+    /// [`ClientDatasetResourcesExt::list_extractors`]: super::ClientDatasetResourcesExt::list_extractors
+    #[derive(Debug, Clone)]
+    pub struct ListExtractors<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ListExtractors<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/extractors/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<::std::vec::Vec<types::Extractor>>, Error<types::Error>> {
+            let Self { client } = self;
+            let url = format!("{}/extractors/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_extractors",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetResourcesExt::list_dataset_resources`]
+    ///
+    /// [`ClientDatasetResourcesExt::list_dataset_resources`]: super::ClientDatasetResourcesExt::list_dataset_resources
+    #[derive(Debug, Clone)]
+    pub struct ListDatasetResources<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        expand: Result<Option<types::ResourceExpand>, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListDatasetResources<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                expand: Ok(None),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn expand<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ResourceExpand>,
+        {
+            self.expand = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `ResourceExpand` for expand failed".to_string());
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/resources/`
+        pub async fn send(self) -> Result<ResponseValue<types::ResourceList>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                expand,
+                limit,
+                offset,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let expand = expand.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/resources/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("expand", &expand))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_dataset_resources",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetResourcesExt::create_dataset_resource`]
+    ///
+    /// [`ClientDatasetResourcesExt::create_dataset_resource`]: super::ClientDatasetResourcesExt::create_dataset_resource
+    #[derive(Debug, Clone)]
+    pub struct CreateDatasetResource<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::ResourceRequest, String>,
+    }
+    impl<'a> CreateDatasetResource<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ResourceRequest>,
+            <V as std::convert::TryInto<types::ResourceRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `ResourceRequest` for body failed: {}", s));
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::ResourceRequest) -> types::builder::ResourceRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/datasets/{dataset_uid}/resources/`
+        pub async fn send(self) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                body,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::ResourceRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/resources/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_dataset_resource",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetResourcesExt::guess_unsaved_resource_extractors`]
+    ///
+    /// [`ClientDatasetResourcesExt::guess_unsaved_resource_extractors`]: super::ClientDatasetResourcesExt::guess_unsaved_resource_extractors
+    #[derive(Debug, Clone)]
+    pub struct GuessUnsavedResourceExtractors<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::ResourceGuessExtractorsRequest, String>,
+    }
+    impl<'a> GuessUnsavedResourceExtractors<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ResourceGuessExtractorsRequest>,
+            <V as std::convert::TryInto<types::ResourceGuessExtractorsRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `ResourceGuessExtractorsRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ResourceGuessExtractorsRequest,
+            ) -> types::builder::ResourceGuessExtractorsRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/datasets/{dataset_uid}/resources/guess_extractors/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<::std::vec::Vec<types::Extractor>>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                body,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ResourceGuessExtractorsRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/resources/guess_extractors/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "guess_unsaved_resource_extractors",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetResourcesExt::guess_unsaved_resource_extractor_params`]
+    ///
+    /// [`ClientDatasetResourcesExt::guess_unsaved_resource_extractor_params`]: super::ClientDatasetResourcesExt::guess_unsaved_resource_extractor_params
+    #[derive(Debug, Clone)]
+    pub struct GuessUnsavedResourceExtractorParams<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::ResourceGuessExtractorParamsRequest, String>,
+    }
+    impl<'a> GuessUnsavedResourceExtractorParams<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ResourceGuessExtractorParamsRequest>,
+            <V as std::convert::TryInto<types::ResourceGuessExtractorParamsRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `ResourceGuessExtractorParamsRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ResourceGuessExtractorParamsRequest,
+            ) -> types::builder::ResourceGuessExtractorParamsRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/datasets/{dataset_uid}/resources/guess_extractor_params/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ResourceExtractorParams>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                body,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ResourceGuessExtractorParamsRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/resources/guess_extractor_params/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "guess_unsaved_resource_extractor_params",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetResourcesExt::preview_unsaved_resource`]
+    ///
+    /// [`ClientDatasetResourcesExt::preview_unsaved_resource`]: super::ClientDatasetResourcesExt::preview_unsaved_resource
+    #[derive(Debug, Clone)]
+    pub struct PreviewUnsavedResource<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::ResourcePreviewRequest, String>,
+    }
+    impl<'a> PreviewUnsavedResource<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ResourcePreviewRequest>,
+            <V as std::convert::TryInto<types::ResourcePreviewRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `ResourcePreviewRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ResourcePreviewRequest,
+            ) -> types::builder::ResourcePreviewRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/datasets/{dataset_uid}/resources/preview/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ResourcePreview>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                body,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::ResourcePreviewRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/resources/preview/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "preview_unsaved_resource",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetResourcesExt::get_dataset_resource`]
+    ///
+    /// [`ClientDatasetResourcesExt::get_dataset_resource`]: super::ClientDatasetResourcesExt::get_dataset_resource
+    #[derive(Debug, Clone)]
+    pub struct GetDatasetResource<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        resource_uid: Result<saas_admin_runtime::PathSegment, String>,
+        expand: Result<Option<types::ResourceExpand>, String>,
+    }
+    impl<'a> GetDatasetResource<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                resource_uid: Err("resource_uid was not initialized".to_string()),
+                expand: Ok(None),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn resource_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.resource_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for resource_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn expand<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ResourceExpand>,
+        {
+            self.expand = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `ResourceExpand` for expand failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/resources/{resource_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                resource_uid,
+                expand,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let resource_uid = resource_uid.map_err(Error::InvalidRequest)?;
+            let expand = expand.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/resources/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&resource_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("expand", &expand))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_dataset_resource",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetResourcesExt::update_dataset_resource`]
+    ///
+    /// [`ClientDatasetResourcesExt::update_dataset_resource`]: super::ClientDatasetResourcesExt::update_dataset_resource
+    #[derive(Debug, Clone)]
+    pub struct UpdateDatasetResource<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        resource_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::ResourceRequest, String>,
+    }
+    impl<'a> UpdateDatasetResource<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                resource_uid: Err("resource_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn resource_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.resource_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for resource_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ResourceRequest>,
+            <V as std::convert::TryInto<types::ResourceRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `ResourceRequest` for body failed: {}", s));
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::ResourceRequest) -> types::builder::ResourceRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/datasets/{dataset_uid}/resources/{resource_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                resource_uid,
+                body,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let resource_uid = resource_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::ResourceRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/resources/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&resource_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_dataset_resource",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetResourcesExt::delete_dataset_resource`]
+    ///
+    /// [`ClientDatasetResourcesExt::delete_dataset_resource`]: super::ClientDatasetResourcesExt::delete_dataset_resource
+    #[derive(Debug, Clone)]
+    pub struct DeleteDatasetResource<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        resource_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DeleteDatasetResource<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                resource_uid: Err("resource_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn resource_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.resource_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for resource_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/datasets/{dataset_uid}/resources/{resource_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                resource_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let resource_uid = resource_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/resources/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&resource_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_dataset_resource",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetResourcesExt::guess_resource_extractors`]
+    ///
+    /// [`ClientDatasetResourcesExt::guess_resource_extractors`]: super::ClientDatasetResourcesExt::guess_resource_extractors
+    #[derive(Debug, Clone)]
+    pub struct GuessResourceExtractors<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        resource_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GuessResourceExtractors<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                resource_uid: Err("resource_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn resource_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.resource_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for resource_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/resources/{resource_uid}/guess_extractors/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<::std::vec::Vec<types::Extractor>>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                resource_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let resource_uid = resource_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/resources/{}/guess_extractors/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&resource_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "guess_resource_extractors",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetResourcesExt::clean_resource_cache`]
+    ///
+    /// [`ClientDatasetResourcesExt::clean_resource_cache`]: super::ClientDatasetResourcesExt::clean_resource_cache
+    #[derive(Debug, Clone)]
+    pub struct CleanResourceCache<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        resource_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> CleanResourceCache<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                resource_uid: Err("resource_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn resource_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.resource_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for resource_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `POST` request to `/datasets/{dataset_uid}/resources/{resource_uid}/clean_cache/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                resource_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let resource_uid = resource_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/resources/{}/clean_cache/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&resource_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "clean_resource_cache",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetResourcesExt::guess_resource_extractor_params`]
+    ///
+    /// [`ClientDatasetResourcesExt::guess_resource_extractor_params`]: super::ClientDatasetResourcesExt::guess_resource_extractor_params
+    #[derive(Debug, Clone)]
+    pub struct GuessResourceExtractorParams<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        resource_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GuessResourceExtractorParams<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                resource_uid: Err("resource_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn resource_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.resource_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for resource_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/resources/{resource_uid}/guess_extractors_params/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ResourceExtractorParams>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                resource_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let resource_uid = resource_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/resources/{}/guess_extractors_params/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&resource_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "guess_resource_extractor_params",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetResourcesExt::preview_resource`]
+    ///
+    /// [`ClientDatasetResourcesExt::preview_resource`]: super::ClientDatasetResourcesExt::preview_resource
+    #[derive(Debug, Clone)]
+    pub struct PreviewResource<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        resource_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> PreviewResource<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                resource_uid: Err("resource_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn resource_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.resource_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for resource_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/resources/{resource_uid}/preview/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ResourcePreview>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                resource_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let resource_uid = resource_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/resources/{}/preview/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&resource_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "preview_resource",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetResourcesExt::recover_resource`]
+    ///
+    /// [`ClientDatasetResourcesExt::recover_resource`]: super::ClientDatasetResourcesExt::recover_resource
+    #[derive(Debug, Clone)]
+    pub struct RecoverResource<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        resource_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> RecoverResource<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                resource_uid: Err("resource_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn resource_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.resource_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for resource_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `POST` request to `/datasets/{dataset_uid}/resources/{resource_uid}/recover/`
+        pub async fn send(self) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                resource_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let resource_uid = resource_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/resources/{}/recover/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&resource_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "recover_resource",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetResourcesExt::delete_resource_recover_data`]
+    ///
+    /// [`ClientDatasetResourcesExt::delete_resource_recover_data`]: super::ClientDatasetResourcesExt::delete_resource_recover_data
+    #[derive(Debug, Clone)]
+    pub struct DeleteResourceRecoverData<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        resource_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DeleteResourceRecoverData<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                resource_uid: Err("resource_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn resource_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.resource_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for resource_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `POST` request to `/datasets/{dataset_uid}/resources/{resource_uid}/delete_recover_data/`
+        pub async fn send(self) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                resource_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let resource_uid = resource_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/resources/{}/delete_recover_data/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&resource_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_resource_recover_data",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetResourcesExt::enable_resource`]
+    ///
+    /// [`ClientDatasetResourcesExt::enable_resource`]: super::ClientDatasetResourcesExt::enable_resource
+    #[derive(Debug, Clone)]
+    pub struct EnableResource<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        resource_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> EnableResource<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                resource_uid: Err("resource_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn resource_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.resource_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for resource_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `POST` request to `/datasets/{dataset_uid}/resources/{resource_uid}/enable/`
+        pub async fn send(self) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                resource_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let resource_uid = resource_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/resources/{}/enable/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&resource_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "enable_resource",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetResourcesExt::disable_resource`]
+    ///
+    /// [`ClientDatasetResourcesExt::disable_resource`]: super::ClientDatasetResourcesExt::disable_resource
+    #[derive(Debug, Clone)]
+    pub struct DisableResource<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        resource_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DisableResource<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                resource_uid: Err("resource_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn resource_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.resource_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for resource_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `POST` request to `/datasets/{dataset_uid}/resources/{resource_uid}/disable/`
+        pub async fn send(self) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                resource_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let resource_uid = resource_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/resources/{}/disable/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&resource_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "disable_resource",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetResourcesExt::renew_resource_api_key`]
+    ///
+    /// [`ClientDatasetResourcesExt::renew_resource_api_key`]: super::ClientDatasetResourcesExt::renew_resource_api_key
+    #[derive(Debug, Clone)]
+    pub struct RenewResourceApiKey<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        resource_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> RenewResourceApiKey<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                resource_uid: Err("resource_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn resource_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.resource_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for resource_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `POST` request to `/datasets/{dataset_uid}/resources/{resource_uid}/renew_api_key/`
+        pub async fn send(self) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                resource_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let resource_uid = resource_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/resources/{}/renew_api_key/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&resource_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "renew_resource_api_key",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetResourcesExt::get_dataset_resource_file`]
+    ///
+    /// [`ClientDatasetResourcesExt::get_dataset_resource_file`]: super::ClientDatasetResourcesExt::get_dataset_resource_file
+    #[derive(Debug, Clone)]
+    pub struct GetDatasetResourceFile<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        file_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetDatasetResourceFile<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                file_uid: Err("file_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn file_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.file_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for file_uid failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/resources/files/{file_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<types::ResourceFile>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                file_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let file_uid = file_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/resources/files/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&file_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_dataset_resource_file",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetResourcesExt::download_dataset_resource_file`]
+    ///
+    /// [`ClientDatasetResourcesExt::download_dataset_resource_file`]: super::ClientDatasetResourcesExt::download_dataset_resource_file
+    #[derive(Debug, Clone)]
+    pub struct DownloadDatasetResourceFile<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        file_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DownloadDatasetResourceFile<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                file_uid: Err("file_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn file_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.file_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for file_uid failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/resources/files/{file_uid}/download/`
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                file_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let file_uid = file_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/resources/files/{}/download/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&file_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "download_dataset_resource_file",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetAttachmentsExt::list_dataset_attachments`]
+    ///
+    /// [`ClientDatasetAttachmentsExt::list_dataset_attachments`]: super::ClientDatasetAttachmentsExt::list_dataset_attachments
+    #[derive(Debug, Clone)]
+    pub struct ListDatasetAttachments<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListDatasetAttachments<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/attachments/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::AttachmentList>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                limit,
+                offset,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/attachments/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_dataset_attachments",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetAttachmentsExt::get_dataset_attachment`]
+    ///
+    /// [`ClientDatasetAttachmentsExt::get_dataset_attachment`]: super::ClientDatasetAttachmentsExt::get_dataset_attachment
+    #[derive(Debug, Clone)]
+    pub struct GetDatasetAttachment<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        attachment_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetDatasetAttachment<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                attachment_uid: Err("attachment_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn attachment_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.attachment_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for attachment_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/attachments/{attachment_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<types::Attachment>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                attachment_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let attachment_uid = attachment_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/attachments/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&attachment_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_dataset_attachment",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetAttachmentsExt::delete_dataset_attachment`]
+    ///
+    /// [`ClientDatasetAttachmentsExt::delete_dataset_attachment`]: super::ClientDatasetAttachmentsExt::delete_dataset_attachment
+    #[derive(Debug, Clone)]
+    pub struct DeleteDatasetAttachment<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        attachment_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DeleteDatasetAttachment<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                attachment_uid: Err("attachment_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn attachment_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.attachment_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for attachment_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/datasets/{dataset_uid}/attachments/{attachment_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                attachment_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let attachment_uid = attachment_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/attachments/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&attachment_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_dataset_attachment",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetAttachmentsExt::download_dataset_attachment`]
+    ///
+    /// [`ClientDatasetAttachmentsExt::download_dataset_attachment`]: super::ClientDatasetAttachmentsExt::download_dataset_attachment
+    #[derive(Debug, Clone)]
+    pub struct DownloadDatasetAttachment<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        attachment_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DownloadDatasetAttachment<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                attachment_uid: Err("attachment_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn attachment_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.attachment_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for attachment_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/attachments/{attachment_uid}/download/`
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                attachment_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let attachment_uid = attachment_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/attachments/{}/download/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&attachment_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "download_dataset_attachment",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetAlternativeExportsExt::list_dataset_alternative_exports`]
+    ///
+    /// [`ClientDatasetAlternativeExportsExt::list_dataset_alternative_exports`]: super::ClientDatasetAlternativeExportsExt::list_dataset_alternative_exports
+    #[derive(Debug, Clone)]
+    pub struct ListDatasetAlternativeExports<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListDatasetAlternativeExports<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/alternative_exports/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::AlternativeExportList>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                limit,
+                offset,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/alternative_exports/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_dataset_alternative_exports",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetAlternativeExportsExt::get_dataset_alternative_export`]
+    ///
+    /// [`ClientDatasetAlternativeExportsExt::get_dataset_alternative_export`]: super::ClientDatasetAlternativeExportsExt::get_dataset_alternative_export
+    #[derive(Debug, Clone)]
+    pub struct GetDatasetAlternativeExport<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        export_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> GetDatasetAlternativeExport<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                export_uid: Err("export_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn export_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.export_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for export_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/alternative_exports/{export_uid}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::AlternativeExport>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                export_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let export_uid = export_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/alternative_exports/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&export_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_dataset_alternative_export",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetAlternativeExportsExt::update_dataset_alternative_export`]
+    ///
+    /// [`ClientDatasetAlternativeExportsExt::update_dataset_alternative_export`]: super::ClientDatasetAlternativeExportsExt::update_dataset_alternative_export
+    #[derive(Debug, Clone)]
+    pub struct UpdateDatasetAlternativeExport<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        export_uid: Result<saas_admin_runtime::PathSegment, String>,
+        body: Result<types::builder::AlternativeExportRequest, String>,
+    }
+    impl<'a> UpdateDatasetAlternativeExport<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                export_uid: Err("export_uid was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn export_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.export_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for export_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AlternativeExportRequest>,
+            <V as std::convert::TryInto<types::AlternativeExportRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `AlternativeExportRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AlternativeExportRequest,
+            ) -> types::builder::AlternativeExportRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/datasets/{dataset_uid}/alternative_exports/{export_uid}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::AlternativeExport>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                export_uid,
+                body,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let export_uid = export_uid.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AlternativeExportRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/alternative_exports/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&export_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_dataset_alternative_export",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetAlternativeExportsExt::delete_dataset_alternative_export`]
+    ///
+    /// [`ClientDatasetAlternativeExportsExt::delete_dataset_alternative_export`]: super::ClientDatasetAlternativeExportsExt::delete_dataset_alternative_export
+    #[derive(Debug, Clone)]
+    pub struct DeleteDatasetAlternativeExport<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        export_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DeleteDatasetAlternativeExport<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                export_uid: Err("export_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn export_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.export_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for export_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/datasets/{dataset_uid}/alternative_exports/{export_uid}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                export_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let export_uid = export_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/alternative_exports/{}/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&export_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_dataset_alternative_export",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`ClientDatasetAlternativeExportsExt::download_dataset_alternative_export`]
+    ///
+    /// [`ClientDatasetAlternativeExportsExt::download_dataset_alternative_export`]: super::ClientDatasetAlternativeExportsExt::download_dataset_alternative_export
+    #[derive(Debug, Clone)]
+    pub struct DownloadDatasetAlternativeExport<'a> {
+        client: &'a super::Client,
+        dataset_uid: Result<saas_admin_runtime::PathSegment, String>,
+        export_uid: Result<saas_admin_runtime::PathSegment, String>,
+    }
+    impl<'a> DownloadDatasetAlternativeExport<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                dataset_uid: Err("dataset_uid was not initialized".to_string()),
+                export_uid: Err("export_uid was not initialized".to_string()),
+            }
+        }
+        pub fn dataset_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.dataset_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for dataset_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn export_uid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<saas_admin_runtime::PathSegment>,
+        {
+            self.export_uid = value.try_into().map_err(|_| {
+                "conversion to `saas_admin_runtime :: PathSegment` for export_uid failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/datasets/{dataset_uid}/alternative_exports/{export_uid}/download/`
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
+            let Self {
+                client,
+                dataset_uid,
+                export_uid,
+            } = self;
+            let dataset_uid = dataset_uid.map_err(Error::InvalidRequest)?;
+            let export_uid = export_uid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/datasets/{}/alternative_exports/{}/download/",
+                client.baseurl,
+                encode_path(&dataset_uid.to_string()),
+                encode_path(&export_uid.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "download_dataset_alternative_export",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
 }
 /// Items consumers will typically use such as the Client and
 /// extension traits.
@@ -48905,9 +58848,13 @@ pub mod prelude {
     pub use super::ClientAssetsExt;
     pub use super::ClientCodeEditorPagesExt;
     pub use super::ClientCodeEditorPagesSecurityExt;
+    pub use super::ClientDatasetAlternativeExportsExt;
+    pub use super::ClientDatasetAttachmentsExt;
     pub use super::ClientDatasetFeedbacksExt;
     pub use super::ClientDatasetFieldsExt;
     pub use super::ClientDatasetMetadataExt;
+    pub use super::ClientDatasetProcessorsExt;
+    pub use super::ClientDatasetResourcesExt;
     pub use super::ClientDatasetSchedulesExt;
     pub use super::ClientDatasetSecurityExt;
     pub use super::ClientDatasetVersionsExt;

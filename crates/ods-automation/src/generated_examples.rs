@@ -553,6 +553,188 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
         "DELETE",
         "/datasource_connections/{connection_uid}/",
     ),
+    ("list_processor_kinds", "GET", "/processors/"),
+    (
+        "list_dataset_processors",
+        "GET",
+        "/datasets/{dataset_uid}/processors/",
+    ),
+    (
+        "create_dataset_processor",
+        "POST",
+        "/datasets/{dataset_uid}/processors/",
+    ),
+    (
+        "get_dataset_processor",
+        "GET",
+        "/datasets/{dataset_uid}/processors/{processor_uid}/",
+    ),
+    (
+        "update_dataset_processor",
+        "PUT",
+        "/datasets/{dataset_uid}/processors/{processor_uid}/",
+    ),
+    (
+        "delete_dataset_processor",
+        "DELETE",
+        "/datasets/{dataset_uid}/processors/{processor_uid}/",
+    ),
+    ("list_extractors", "GET", "/extractors/"),
+    (
+        "list_dataset_resources",
+        "GET",
+        "/datasets/{dataset_uid}/resources/",
+    ),
+    (
+        "create_dataset_resource",
+        "POST",
+        "/datasets/{dataset_uid}/resources/",
+    ),
+    (
+        "guess_unsaved_resource_extractors",
+        "POST",
+        "/datasets/{dataset_uid}/resources/guess_extractors/",
+    ),
+    (
+        "guess_unsaved_resource_extractor_params",
+        "POST",
+        "/datasets/{dataset_uid}/resources/guess_extractor_params/",
+    ),
+    (
+        "preview_unsaved_resource",
+        "POST",
+        "/datasets/{dataset_uid}/resources/preview/",
+    ),
+    (
+        "get_dataset_resource",
+        "GET",
+        "/datasets/{dataset_uid}/resources/{resource_uid}/",
+    ),
+    (
+        "update_dataset_resource",
+        "PUT",
+        "/datasets/{dataset_uid}/resources/{resource_uid}/",
+    ),
+    (
+        "delete_dataset_resource",
+        "DELETE",
+        "/datasets/{dataset_uid}/resources/{resource_uid}/",
+    ),
+    (
+        "guess_resource_extractors",
+        "GET",
+        "/datasets/{dataset_uid}/resources/{resource_uid}/guess_extractors/",
+    ),
+    (
+        "clean_resource_cache",
+        "POST",
+        "/datasets/{dataset_uid}/resources/{resource_uid}/clean_cache/",
+    ),
+    (
+        "guess_resource_extractor_params",
+        "GET",
+        "/datasets/{dataset_uid}/resources/{resource_uid}/guess_extractors_params/",
+    ),
+    (
+        "preview_resource",
+        "GET",
+        "/datasets/{dataset_uid}/resources/{resource_uid}/preview/",
+    ),
+    (
+        "recover_resource",
+        "POST",
+        "/datasets/{dataset_uid}/resources/{resource_uid}/recover/",
+    ),
+    (
+        "delete_resource_recover_data",
+        "POST",
+        "/datasets/{dataset_uid}/resources/{resource_uid}/delete_recover_data/",
+    ),
+    (
+        "enable_resource",
+        "POST",
+        "/datasets/{dataset_uid}/resources/{resource_uid}/enable/",
+    ),
+    (
+        "disable_resource",
+        "POST",
+        "/datasets/{dataset_uid}/resources/{resource_uid}/disable/",
+    ),
+    (
+        "renew_resource_api_key",
+        "POST",
+        "/datasets/{dataset_uid}/resources/{resource_uid}/renew_api_key/",
+    ),
+    (
+        "upload_dataset_resource_file",
+        "POST",
+        "/datasets/{dataset_uid}/resources/files/",
+    ),
+    (
+        "get_dataset_resource_file",
+        "GET",
+        "/datasets/{dataset_uid}/resources/files/{file_uid}/",
+    ),
+    (
+        "download_dataset_resource_file",
+        "GET",
+        "/datasets/{dataset_uid}/resources/files/{file_uid}/download/",
+    ),
+    (
+        "list_dataset_attachments",
+        "GET",
+        "/datasets/{dataset_uid}/attachments/",
+    ),
+    (
+        "create_dataset_attachment",
+        "POST",
+        "/datasets/{dataset_uid}/attachments/",
+    ),
+    (
+        "get_dataset_attachment",
+        "GET",
+        "/datasets/{dataset_uid}/attachments/{attachment_uid}/",
+    ),
+    (
+        "delete_dataset_attachment",
+        "DELETE",
+        "/datasets/{dataset_uid}/attachments/{attachment_uid}/",
+    ),
+    (
+        "download_dataset_attachment",
+        "GET",
+        "/datasets/{dataset_uid}/attachments/{attachment_uid}/download/",
+    ),
+    (
+        "list_dataset_alternative_exports",
+        "GET",
+        "/datasets/{dataset_uid}/alternative_exports/",
+    ),
+    (
+        "create_dataset_alternative_export",
+        "POST",
+        "/datasets/{dataset_uid}/alternative_exports/",
+    ),
+    (
+        "get_dataset_alternative_export",
+        "GET",
+        "/datasets/{dataset_uid}/alternative_exports/{export_uid}/",
+    ),
+    (
+        "update_dataset_alternative_export",
+        "PUT",
+        "/datasets/{dataset_uid}/alternative_exports/{export_uid}/",
+    ),
+    (
+        "delete_dataset_alternative_export",
+        "DELETE",
+        "/datasets/{dataset_uid}/alternative_exports/{export_uid}/",
+    ),
+    (
+        "download_dataset_alternative_export",
+        "GET",
+        "/datasets/{dataset_uid}/alternative_exports/{export_uid}/download/",
+    ),
 ];
 /// The spec's example body for an operation's response status, as JSON.
 pub fn example(operation_id: &str, status: u16) -> Option<&'static str> {
@@ -3878,6 +4060,904 @@ pub fn example(operation_id: &str, status: u16) -> Option<&'static str> {
             )
         }
         ("delete_datasource_connection", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_processor_kinds", 200u16) => {
+            Some(
+                "[{\"label\":\"Replace text\",\"type\":\"string_replace\"},{\"label\":\"Expression\",\"type\":\"expression\"}]",
+            )
+        }
+        ("list_processor_kinds", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_processor_kinds", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_processor_kinds", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_dataset_processors", 200u16) => {
+            Some(
+                "{\"next\":null,\"previous\":null,\"results\":[{\"field\":\"address\",\"label\":\"Spell out \\\"St.\\\" in addresses\",\"new\":\"Street\",\"old\":\"St.\",\"type\":\"string_replace\",\"uid\":\"pr_qf2hyt\"},{\"expression\":\"population / area_km2\",\"field\":\"density\",\"label\":\"Population density\",\"type\":\"expression\",\"uid\":\"pr_8kd3vw\"}],\"total_count\":2}",
+            )
+        }
+        ("list_dataset_processors", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("list_dataset_processors", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_dataset_processors", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_dataset_processors", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("create_dataset_processor", 201u16) => {
+            Some(
+                "{\"field\":\"address\",\"label\":\"Spell out \\\"St.\\\" in addresses\",\"new\":\"Street\",\"old\":\"St.\",\"type\":\"string_replace\",\"uid\":\"pr_qf2hyt\"}",
+            )
+        }
+        ("create_dataset_processor", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("create_dataset_processor", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("create_dataset_processor", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("create_dataset_processor", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_dataset_processor", 200u16) => {
+            Some(
+                "{\"field\":\"address\",\"label\":\"Spell out \\\"St.\\\" in addresses\",\"new\":\"Street\",\"old\":\"St.\",\"type\":\"string_replace\",\"uid\":\"pr_qf2hyt\"}",
+            )
+        }
+        ("get_dataset_processor", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_dataset_processor", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_dataset_processor", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_dataset_processor", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_dataset_processor", 200u16) => {
+            Some(
+                "{\"field\":\"address\",\"label\":\"Spell out \\\"Ave.\\\" in addresses\",\"new\":\"Avenue\",\"old\":\"Ave.\",\"type\":\"string_replace\",\"uid\":\"pr_qf2hyt\"}",
+            )
+        }
+        ("update_dataset_processor", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_dataset_processor", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_dataset_processor", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_dataset_processor", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_dataset_processor", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_dataset_processor", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_dataset_processor", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_dataset_processor", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_extractors", 200u16) => {
+            Some(
+                "[{\"label\":\"CSV File\",\"parameters\":[{\"description\":\"Character between two values of a line; guessed when empty.\",\"is_mandatory\":false,\"label\":\"Separator\",\"name\":\"separator\",\"type\":\"string\"},{\"default\":\"utf-8\",\"description\":\"Character encoding of the file.\",\"is_mandatory\":false,\"label\":\"Encoding\",\"name\":\"encoding\",\"type\":\"string\"},{\"description\":\"Whether the first line holds the column names.\",\"is_mandatory\":false,\"label\":\"Headers on the first row\",\"name\":\"headers_first_row\",\"type\":\"boolean\"},{\"description\":\"Whether a quote inside a quoted value is written as two quotes.\",\"is_mandatory\":false,\"label\":\"Double quote\",\"name\":\"doublequote\",\"type\":\"boolean\"}],\"type\":\"csvfile\"},{\"label\":\"JSON File\",\"parameters\":[{\"description\":\"Put the name of the file in a field.\",\"is_mandatory\":false,\"label\":\"Extract filename\",\"name\":\"extract_filename\",\"type\":\"boolean\"},{\"description\":\"Path to the array whose objects become the records.\",\"is_mandatory\":false,\"label\":\"JSON root\",\"name\":\"json_root\",\"type\":\"string\"}],\"type\":\"jsonfile\"}]",
+            )
+        }
+        ("list_extractors", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_extractors", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_extractors", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_dataset_resources", 200u16) => {
+            Some(
+                "{\"next\":null,\"previous\":null,\"results\":[{\"datasource\":{\"connection\":{\"uid\":\"co_4rx8mq\"},\"headers\":[{\"name\":\"Authorization\",\"value\":\"Bearer 8c1f0e7d2b9a4c6e\"}],\"relative_url\":\"/exports/fromages.csv\",\"type\":\"http\"},\"display_name\":\"https://data.fromagers.example.org/exports/fromages.csv\",\"extraction_infos\":{\"label\":\"CSV File\",\"type\":\"csvfile\"},\"origin\":{\"label\":\"HTTP\",\"type\":\"http\"},\"params\":{\"doublequote\":true,\"encoding\":\"utf-8\",\"first_row_no\":1,\"headers_first_row\":true,\"separator\":\";\"},\"title\":\"Fromages\",\"type\":\"csvfile\",\"uid\":\"re_qf2hyt\",\"updated_at\":\"2025-01-14T08:30:00Z\"},{\"datasource\":{\"file\":{\"uid\":\"fromages-2024.csv\"},\"type\":\"uploaded_file\"},\"display_name\":\"fromages-2024.csv\",\"extraction_infos\":{\"label\":\"CSV File\",\"type\":\"csvfile\"},\"origin\":{\"label\":\"Uploaded file\",\"type\":\"uploaded_file\"},\"params\":{\"encoding\":\"utf-8\",\"headers_first_row\":true,\"separator\":\",\"},\"title\":\"fromages-2024.csv\",\"type\":\"csvfile\",\"uid\":\"re_5tw1mz\",\"updated_at\":\"2025-01-10T16:02:45Z\"},{\"datasource\":{\"dataset\":{\"dataset_id\":\"georef-united-states-of-america-county\"},\"domain\":{\"domain_id\":\"public\"},\"parameters\":{\"refine.year\":2022},\"permissions_user\":{\"username\":\"louise.data\"},\"type\":\"federated\"},\"display_name\":\"Federated dataset\",\"extraction_infos\":null,\"origin\":{\"label\":\"Federated dataset\",\"type\":\"federated\"},\"title\":\"US counties\",\"type\":\"federated\",\"uid\":\"re_9gq2ld\",\"updated_at\":\"2024-11-28T10:12:09Z\"},{\"datasource\":{\"connection\":{\"uid\":\"co_7fn2pe\"},\"relative_url\":\"/pub/fromages.csv\",\"type\":\"ftp\"},\"display_name\":\"ftp://ftp.fromagers.example.org/pub/fromages.csv\",\"extraction_infos\":{\"label\":\"CSV File\",\"type\":\"csvfile\"},\"origin\":{\"label\":\"FTP\",\"type\":\"ftp\"},\"params\":{\"encoding\":\"utf-8\",\"separator\":\";\"},\"title\":\"Fromages (FTP mirror)\",\"type\":\"csvfile\",\"uid\":\"re_2hx7pa\",\"updated_at\":\"2024-10-02T07:45:00Z\"},{\"datasource\":{\"connection\":{\"uid\":\"co_3sp9kd\"},\"drive_id\":\"b!Qm9uam91ciBsZXMgZnJvbWFnZXJz\",\"file_id\":\"01FROMAGESXLSX5ZQK3N7GJAYDSC\",\"type\":\"sharepoint\"},\"display_name\":\"Cheese makers\",\"extraction_infos\":{\"label\":\"Excel File\",\"type\":\"xlsfile\"},\"origin\":{\"label\":\"SharePoint\",\"type\":\"sharepoint\"},\"params\":{\"sheet\":\"Makers\"},\"title\":\"Cheese makers\",\"type\":\"xlsfile\",\"uid\":\"re_6jr4bn\",\"updated_at\":\"2024-12-05T13:20:31Z\"},{\"datasource\":{\"connection\":{\"uid\":\"co_8gd1ve\"},\"file_id\":\"1fR0mAgEs-T4st1nG-n0t3s\",\"type\":\"google_drive\"},\"display_name\":\"Tasting notes\",\"extraction_infos\":{\"label\":\"CSV File\",\"type\":\"csvfile\"},\"origin\":{\"label\":\"Google Drive\",\"type\":\"google_drive\"},\"params\":{\"separator\":\",\"},\"title\":\"Tasting notes\",\"type\":\"csvfile\",\"uid\":\"re_4nd8ws\",\"updated_at\":\"2024-09-18T09:00:12Z\"},{\"datasource\":{\"connection\":{\"uid\":\"co_2aws6b\"},\"type\":\"amazon_s3\",\"url\":\"https://fromages-open-data.s3.amazonaws.com/fromages.csv\"},\"display_name\":\"https://fromages-open-data.s3.amazonaws.com/fromages.csv\",\"extraction_infos\":{\"label\":\"CSV File\",\"type\":\"csvfile\"},\"origin\":{\"label\":\"Amazon S3\",\"type\":\"amazon_s3\"},\"params\":{\"encoding\":\"utf-8\",\"separator\":\";\"},\"title\":\"Fromages (S3)\",\"type\":\"csvfile\",\"uid\":\"re_1am3zs\",\"updated_at\":\"2025-01-09T11:41:27Z\"},{\"datasource\":{\"connection\":{\"uid\":\"co_5azb3c\"},\"type\":\"azure_blob_storage\",\"url\":\"https://fromagesdata.blob.core.windows.net/exports/fromages.csv\"},\"display_name\":\"https://fromagesdata.blob.core.windows.net/exports/fromages.csv\",\"extraction_infos\":{\"label\":\"CSV File\",\"type\":\"csvfile\"},\"origin\":{\"label\":\"Azure Blob Storage\",\"type\":\"azure_blob_storage\"},\"params\":{\"encoding\":\"utf-8\",\"separator\":\";\"},\"title\":\"Fromages (Azure)\",\"type\":\"csvfile\",\"uid\":\"re_7bz5qt\",\"updated_at\":\"2024-12-20T15:05:50Z\"},{\"datasource\":{\"domain_id\":\"fromagers\",\"form_uid\":\"fo_2yqk8r\",\"is_available\":true,\"status_to_extract\":[\"accepted\"],\"type\":\"ods_form\"},\"display_name\":\"Cheese submissions\",\"extraction_infos\":null,\"origin\":{\"label\":\"Form\",\"type\":\"ods_form\"},\"title\":\"Cheese submissions\",\"type\":\"ods_form\",\"uid\":\"re_3fm6ke\",\"updated_at\":\"2025-01-03T17:33:08Z\"},{\"datasource\":{\"connection\":{\"uid\":\"co_6snw4f\"},\"incremental_field\":\"sale_date\",\"incremental_query\":\"SELECT sale_date, cheese, quantity FROM sales WHERE sale_date > :last_value\",\"preview_query\":\"SELECT sale_date, cheese, quantity FROM sales LIMIT 20\",\"query\":\"SELECT sale_date, cheese, quantity FROM sales\",\"type\":\"snowflake_odbc\"},\"display_name\":\"Daily sales\",\"extraction_infos\":null,\"origin\":{\"label\":\"Snowflake\",\"type\":\"snowflake_odbc\"},\"title\":\"Daily sales\",\"type\":\"snowflake_odbc\",\"uid\":\"re_8sn2fx\",\"updated_at\":\"2025-01-15T06:00:00Z\"}],\"total_count\":10}",
+            )
+        }
+        ("list_dataset_resources", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("list_dataset_resources", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_dataset_resources", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_dataset_resources", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("create_dataset_resource", 201u16) => {
+            Some(
+                "{\"datasource\":{\"connection\":{\"uid\":\"co_2aws6b\"},\"type\":\"amazon_s3\",\"url\":\"https://fromages-open-data.s3.amazonaws.com/fromages.csv\"},\"display_name\":\"https://fromages-open-data.s3.amazonaws.com/fromages.csv\",\"extraction_infos\":{\"label\":\"CSV File\",\"type\":\"csvfile\"},\"origin\":{\"label\":\"Amazon S3\",\"type\":\"amazon_s3\"},\"params\":{\"encoding\":\"utf-8\",\"separator\":\";\"},\"title\":\"Fromages (S3)\",\"type\":\"csvfile\",\"uid\":\"re_1am3zs\",\"updated_at\":\"2025-01-09T11:41:27Z\"}",
+            )
+        }
+        ("create_dataset_resource", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("create_dataset_resource", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("create_dataset_resource", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("create_dataset_resource", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("create_dataset_resource", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("guess_unsaved_resource_extractors", 200u16) => {
+            Some(
+                "[{\"label\":\"CSV File\",\"parameters\":[{\"description\":\"Character between two values of a line; guessed when empty.\",\"is_mandatory\":false,\"label\":\"Separator\",\"name\":\"separator\",\"type\":\"string\"},{\"default\":\"utf-8\",\"description\":\"Character encoding of the file.\",\"is_mandatory\":false,\"label\":\"Encoding\",\"name\":\"encoding\",\"type\":\"string\"},{\"description\":\"Whether the first line holds the column names.\",\"is_mandatory\":false,\"label\":\"Headers on the first row\",\"name\":\"headers_first_row\",\"type\":\"boolean\"},{\"description\":\"Whether a quote inside a quoted value is written as two quotes.\",\"is_mandatory\":false,\"label\":\"Double quote\",\"name\":\"doublequote\",\"type\":\"boolean\"}],\"type\":\"csvfile\"}]",
+            )
+        }
+        ("guess_unsaved_resource_extractors", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("guess_unsaved_resource_extractors", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("guess_unsaved_resource_extractors", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("guess_unsaved_resource_extractors", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("guess_unsaved_resource_extractors", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("guess_unsaved_resource_extractor_params", 200u16) => {
+            Some(
+                "{\"extractor\":\"csvfile\",\"params\":{\"doublequote\":true,\"encoding\":\"utf-8\",\"first_row_no\":1,\"headers_first_row\":true,\"separator\":\";\"}}",
+            )
+        }
+        ("guess_unsaved_resource_extractor_params", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("guess_unsaved_resource_extractor_params", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("guess_unsaved_resource_extractor_params", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("guess_unsaved_resource_extractor_params", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("guess_unsaved_resource_extractor_params", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("preview_unsaved_resource", 200u16) => {
+            Some(
+                "{\"fields\":[{\"annotations\":[],\"label\":\"Fromage\",\"name\":\"fromage\",\"original_name\":\"Fromage\",\"type\":\"text\"},{\"annotations\":[{\"name\":\"facet\"}],\"description\":\"Where the cheese is made.\",\"label\":\"Département\",\"name\":\"departement\",\"original_name\":\"Département\",\"type\":\"text\"},{\"annotations\":[{\"args\":[\"year\"],\"name\":\"timeserie_precision\"}],\"label\":\"Année AOC\",\"name\":\"annee_aoc\",\"original_name\":\"Année AOC\",\"type\":\"date\"}],\"records\":[{\"annee_aoc\":\"1958\",\"departement\":\"Jura\",\"fromage\":\"Comté\"},{\"annee_aoc\":\"1925\",\"departement\":\"Aveyron\",\"fromage\":\"Roquefort\"}]}",
+            )
+        }
+        ("preview_unsaved_resource", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("preview_unsaved_resource", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("preview_unsaved_resource", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("preview_unsaved_resource", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("preview_unsaved_resource", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_dataset_resource", 200u16) => {
+            Some(
+                "{\"datasource\":{\"connection\":{\"uid\":\"co_3sp9kd\"},\"drive_id\":\"b!Qm9uam91ciBsZXMgZnJvbWFnZXJz\",\"file_id\":\"01FROMAGESXLSX5ZQK3N7GJAYDSC\",\"type\":\"sharepoint\"},\"display_name\":\"Cheese makers\",\"extraction_infos\":{\"label\":\"Excel File\",\"type\":\"xlsfile\"},\"origin\":{\"label\":\"SharePoint\",\"type\":\"sharepoint\"},\"params\":{\"sheet\":\"Makers\"},\"title\":\"Cheese makers\",\"type\":\"xlsfile\",\"uid\":\"re_6jr4bn\",\"updated_at\":\"2024-12-05T13:20:31Z\"}",
+            )
+        }
+        ("get_dataset_resource", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_dataset_resource", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_dataset_resource", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_dataset_resource", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_dataset_resource", 200u16) => {
+            Some(
+                "{\"datasource\":{\"connection\":{\"uid\":\"co_5azb3c\"},\"type\":\"azure_blob_storage\",\"url\":\"https://fromagesdata.blob.core.windows.net/exports/fromages.csv\"},\"display_name\":\"https://fromagesdata.blob.core.windows.net/exports/fromages.csv\",\"extraction_infos\":{\"label\":\"CSV File\",\"type\":\"csvfile\"},\"origin\":{\"label\":\"Azure Blob Storage\",\"type\":\"azure_blob_storage\"},\"params\":{\"encoding\":\"utf-8\",\"separator\":\";\"},\"title\":\"Fromages (Azure)\",\"type\":\"csvfile\",\"uid\":\"re_7bz5qt\",\"updated_at\":\"2024-12-20T15:05:50Z\"}",
+            )
+        }
+        ("update_dataset_resource", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("update_dataset_resource", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_dataset_resource", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_dataset_resource", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_dataset_resource", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_dataset_resource", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_dataset_resource", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_dataset_resource", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_dataset_resource", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("guess_resource_extractors", 200u16) => {
+            Some(
+                "[{\"label\":\"CSV File\",\"parameters\":[{\"description\":\"Character between two values of a line; guessed when empty.\",\"is_mandatory\":false,\"label\":\"Separator\",\"name\":\"separator\",\"type\":\"string\"},{\"default\":\"utf-8\",\"description\":\"Character encoding of the file.\",\"is_mandatory\":false,\"label\":\"Encoding\",\"name\":\"encoding\",\"type\":\"string\"},{\"description\":\"Whether the first line holds the column names.\",\"is_mandatory\":false,\"label\":\"Headers on the first row\",\"name\":\"headers_first_row\",\"type\":\"boolean\"},{\"description\":\"Whether a quote inside a quoted value is written as two quotes.\",\"is_mandatory\":false,\"label\":\"Double quote\",\"name\":\"doublequote\",\"type\":\"boolean\"}],\"type\":\"csvfile\"}]",
+            )
+        }
+        ("guess_resource_extractors", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("guess_resource_extractors", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("guess_resource_extractors", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("guess_resource_extractors", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("clean_resource_cache", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("clean_resource_cache", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("clean_resource_cache", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("clean_resource_cache", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("clean_resource_cache", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("guess_resource_extractor_params", 200u16) => {
+            Some(
+                "{\"extractor\":\"csvfile\",\"params\":{\"doublequote\":true,\"encoding\":\"utf-8\",\"first_row_no\":1,\"headers_first_row\":true,\"separator\":\";\"}}",
+            )
+        }
+        ("guess_resource_extractor_params", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("guess_resource_extractor_params", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("guess_resource_extractor_params", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("guess_resource_extractor_params", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("preview_resource", 200u16) => {
+            Some(
+                "{\"fields\":[{\"annotations\":[],\"label\":\"Fromage\",\"name\":\"fromage\",\"original_name\":\"Fromage\",\"type\":\"text\"},{\"annotations\":[{\"name\":\"facet\"}],\"description\":\"Where the cheese is made.\",\"label\":\"Département\",\"name\":\"departement\",\"original_name\":\"Département\",\"type\":\"text\"},{\"annotations\":[{\"args\":[\"year\"],\"name\":\"timeserie_precision\"}],\"label\":\"Année AOC\",\"name\":\"annee_aoc\",\"original_name\":\"Année AOC\",\"type\":\"date\"}],\"records\":[{\"annee_aoc\":\"1958\",\"departement\":\"Jura\",\"fromage\":\"Comté\"},{\"annee_aoc\":\"1925\",\"departement\":\"Aveyron\",\"fromage\":\"Roquefort\"}]}",
+            )
+        }
+        ("preview_resource", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("preview_resource", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("preview_resource", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("preview_resource", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("recover_resource", 200u16) => {
+            Some(
+                "{\"datasource\":{\"type\":\"realtime\"},\"display_name\":\"Cheese cellar sensors\",\"extraction_infos\":null,\"origin\":{\"label\":\"Realtime\",\"type\":\"realtime\"},\"title\":\"Cheese cellar sensors\",\"type\":\"realtime\",\"uid\":\"re_0rt5pk\",\"updated_at\":\"2025-01-15T09:12:44Z\"}",
+            )
+        }
+        ("recover_resource", 400u16) => {
+            Some(
+                "{\"error_code\":\"invalid_dataset_status\",\"message\":\"Invalid precondition, dataset status is 'idle' but must be one of 'published'\"}",
+            )
+        }
+        ("recover_resource", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("recover_resource", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("recover_resource", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("recover_resource", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_resource_recover_data", 200u16) => {
+            Some(
+                "{\"datasource\":{\"type\":\"realtime\"},\"display_name\":\"Cheese cellar sensors\",\"extraction_infos\":null,\"origin\":{\"label\":\"Realtime\",\"type\":\"realtime\"},\"title\":\"Cheese cellar sensors\",\"type\":\"realtime\",\"uid\":\"re_0rt5pk\",\"updated_at\":\"2025-01-15T09:20:03Z\"}",
+            )
+        }
+        ("delete_resource_recover_data", 400u16) => {
+            Some(
+                "{\"error_code\":\"invalid_dataset_status\",\"message\":\"Invalid precondition, dataset status is 'idle' but must be one of 'published'\"}",
+            )
+        }
+        ("delete_resource_recover_data", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_resource_recover_data", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_resource_recover_data", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_resource_recover_data", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("enable_resource", 200u16) => {
+            Some(
+                "{\"datasource\":{\"type\":\"realtime\"},\"display_name\":\"Cheese cellar sensors\",\"extraction_infos\":null,\"origin\":{\"label\":\"Realtime\",\"type\":\"realtime\"},\"title\":\"Cheese cellar sensors\",\"type\":\"realtime\",\"uid\":\"re_0rt5pk\",\"updated_at\":\"2025-01-15T09:31:17Z\"}",
+            )
+        }
+        ("enable_resource", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("enable_resource", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("enable_resource", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("enable_resource", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("disable_resource", 200u16) => {
+            Some(
+                "{\"datasource\":{\"type\":\"realtime\"},\"display_name\":\"Cheese cellar sensors\",\"extraction_infos\":null,\"origin\":{\"label\":\"Realtime\",\"type\":\"realtime\"},\"title\":\"Cheese cellar sensors\",\"type\":\"realtime\",\"uid\":\"re_0rt5pk\",\"updated_at\":\"2025-01-15T09:30:52Z\"}",
+            )
+        }
+        ("disable_resource", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("disable_resource", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("disable_resource", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("disable_resource", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("renew_resource_api_key", 200u16) => {
+            Some(
+                "{\"datasource\":{\"type\":\"realtime\"},\"display_name\":\"Cheese cellar sensors\",\"extraction_infos\":null,\"origin\":{\"label\":\"Realtime\",\"type\":\"realtime\"},\"title\":\"Cheese cellar sensors\",\"type\":\"realtime\",\"uid\":\"re_0rt5pk\",\"updated_at\":\"2025-01-15T09:40:26Z\"}",
+            )
+        }
+        ("renew_resource_api_key", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("renew_resource_api_key", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("renew_resource_api_key", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("renew_resource_api_key", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("upload_dataset_resource_file", 201u16) => {
+            Some(
+                "{\"created_at\":\"2025-01-14T08:12:37Z\",\"filename\":\"fromages.csv\",\"mimetype\":\"text/csv\",\"uid\":\"fromages.csv\"}",
+            )
+        }
+        ("upload_dataset_resource_file", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("upload_dataset_resource_file", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("upload_dataset_resource_file", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("upload_dataset_resource_file", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("upload_dataset_resource_file", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_dataset_resource_file", 200u16) => {
+            Some(
+                "{\"created_at\":\"2025-01-14T08:12:37Z\",\"filename\":\"fromages.csv\",\"mimetype\":\"text/csv\",\"uid\":\"fromages.csv\"}",
+            )
+        }
+        ("get_dataset_resource_file", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_dataset_resource_file", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_dataset_resource_file", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_dataset_resource_file", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("download_dataset_resource_file", 200u16) => {
+            Some(
+                "\"fromage;departement;annee_aoc\\nComté;Jura;1958\\nRoquefort;Aveyron;1925\\n\"",
+            )
+        }
+        ("download_dataset_resource_file", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("download_dataset_resource_file", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("download_dataset_resource_file", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("download_dataset_resource_file", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_dataset_attachments", 200u16) => {
+            Some(
+                "{\"next\":null,\"previous\":null,\"results\":[{\"created_at\":\"2024-11-04T10:21:33Z\",\"filename\":\"methodology.txt\",\"mimetype\":\"text/plain\",\"uid\":\"at_qf2hyt\"},{\"created_at\":\"2024-11-04T10:22:05Z\",\"filename\":\"field-definitions.pdf\",\"mimetype\":\"application/pdf\",\"uid\":\"at_9lm2xc\"}],\"total_count\":2}",
+            )
+        }
+        ("list_dataset_attachments", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("list_dataset_attachments", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_dataset_attachments", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_dataset_attachments", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("create_dataset_attachment", 201u16) => {
+            Some(
+                "{\"created_at\":\"2024-11-04T10:21:33Z\",\"filename\":\"methodology.txt\",\"mimetype\":\"text/plain\",\"uid\":\"at_qf2hyt\"}",
+            )
+        }
+        ("create_dataset_attachment", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("create_dataset_attachment", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("create_dataset_attachment", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("create_dataset_attachment", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("create_dataset_attachment", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_dataset_attachment", 200u16) => {
+            Some(
+                "{\"created_at\":\"2024-11-04T10:21:33Z\",\"filename\":\"methodology.txt\",\"mimetype\":\"text/plain\",\"uid\":\"at_qf2hyt\"}",
+            )
+        }
+        ("get_dataset_attachment", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_dataset_attachment", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_dataset_attachment", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_dataset_attachment", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_dataset_attachment", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_dataset_attachment", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_dataset_attachment", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_dataset_attachment", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("download_dataset_attachment", 200u16) => {
+            Some(
+                "\"How the data is collected\\n=========================\\nEach cheese maker reports its production once a year.\\n\"",
+            )
+        }
+        ("download_dataset_attachment", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("download_dataset_attachment", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("download_dataset_attachment", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("download_dataset_attachment", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("list_dataset_alternative_exports", 200u16) => {
+            Some(
+                "{\"next\":null,\"previous\":null,\"results\":[{\"created_at\":\"2024-12-02T14:08:19Z\",\"description\":\"The dataset with its coordinates in the French Lambert-93 projection.\",\"filename\":\"fromages-lambert93.geojson\",\"mimetype\":\"application/geo+json\",\"title\":\"Fromages in Lambert-93\",\"type\":\"uploaded_file\",\"uid\":\"ae_qf2hyt\",\"updated_at\":\"2024-12-02T14:08:19Z\"},{\"created_at\":\"2024-10-21T08:45:00Z\",\"description\":\"Built every night by the cheese makers' federation.\",\"mimetype\":\"application/geopackage+sqlite3\",\"title\":\"Fromages as a GeoPackage\",\"type\":\"url\",\"uid\":\"ae_5pz8ud\",\"updated_at\":\"2025-01-06T12:30:11Z\",\"url\":\"https://data.fromagers.example.org/exports/fromages.gpkg\"}],\"total_count\":2}",
+            )
+        }
+        ("list_dataset_alternative_exports", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("list_dataset_alternative_exports", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("list_dataset_alternative_exports", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("list_dataset_alternative_exports", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("create_dataset_alternative_export", 201u16) => {
+            Some(
+                "{\"created_at\":\"2024-12-02T14:08:19Z\",\"description\":\"The dataset with its coordinates in the French Lambert-93 projection.\",\"filename\":\"fromages-lambert93.geojson\",\"mimetype\":\"application/geo+json\",\"title\":\"Fromages in Lambert-93\",\"type\":\"uploaded_file\",\"uid\":\"ae_qf2hyt\",\"updated_at\":\"2024-12-02T14:08:19Z\"}",
+            )
+        }
+        ("create_dataset_alternative_export", 400u16) => {
+            Some(
+                "{\"detail\":{\"title\":[\"This field is required.\"]},\"error_code\":\"validation_error\",\"message\":\"Invalid input\"}",
+            )
+        }
+        ("create_dataset_alternative_export", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("create_dataset_alternative_export", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("create_dataset_alternative_export", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("create_dataset_alternative_export", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("get_dataset_alternative_export", 200u16) => {
+            Some(
+                "{\"created_at\":\"2024-10-21T08:45:00Z\",\"description\":\"Built every night by the cheese makers' federation.\",\"mimetype\":\"application/geopackage+sqlite3\",\"title\":\"Fromages as a GeoPackage\",\"type\":\"url\",\"uid\":\"ae_5pz8ud\",\"updated_at\":\"2025-01-06T12:30:11Z\",\"url\":\"https://data.fromagers.example.org/exports/fromages.gpkg\"}",
+            )
+        }
+        ("get_dataset_alternative_export", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("get_dataset_alternative_export", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("get_dataset_alternative_export", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("get_dataset_alternative_export", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("update_dataset_alternative_export", 200u16) => {
+            Some(
+                "{\"created_at\":\"2024-12-02T14:08:19Z\",\"description\":\"Coordinates in the Lambert-93 projection (EPSG:2154).\",\"filename\":\"fromages-lambert93.geojson\",\"mimetype\":\"application/geo+json\",\"title\":\"Fromages (Lambert-93)\",\"type\":\"uploaded_file\",\"uid\":\"ae_qf2hyt\",\"updated_at\":\"2025-01-13T09:54:40Z\"}",
+            )
+        }
+        ("update_dataset_alternative_export", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("update_dataset_alternative_export", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("update_dataset_alternative_export", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("update_dataset_alternative_export", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("delete_dataset_alternative_export", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("delete_dataset_alternative_export", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("delete_dataset_alternative_export", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("delete_dataset_alternative_export", 429u16) => {
+            Some(
+                "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
+            )
+        }
+        ("download_dataset_alternative_export", 200u16) => {
+            Some(
+                "\"{\\\"type\\\": \\\"FeatureCollection\\\", \\\"features\\\": [{\\\"type\\\": \\\"Feature\\\", \\\"geometry\\\": {\\\"type\\\": \\\"Point\\\", \\\"coordinates\\\": [929154.2, 6647317.8]}, \\\"properties\\\": {\\\"fromage\\\": \\\"Comté\\\"}}]}\\n\"",
+            )
+        }
+        ("download_dataset_alternative_export", 404u16) => {
+            Some("{\"error_code\":\"not_found\",\"message\":\"Not found.\"}")
+        }
+        ("download_dataset_alternative_export", 401u16) => {
+            Some(
+                "{\"error_code\":\"authentication_failed\",\"message\":\"Incorrect authentication credentials.\"}",
+            )
+        }
+        ("download_dataset_alternative_export", 403u16) => {
+            Some(
+                "{\"error_code\":\"permission_denied\",\"message\":\"You do not have permission to perform this action.\"}",
+            )
+        }
+        ("download_dataset_alternative_export", 429u16) => {
             Some(
                 "{\"error_code\":\"throttled\",\"message\":\"Request was throttled.\",\"trace_id\":\"6b523c91-45a6-4ef9-b130-b82e1241645e\"}",
             )

@@ -10756,6 +10756,2704 @@ pub mod operations {
             )
         }
     }
+    pub struct ListProcessorKindsWhen(::httpmock::When);
+    impl ListProcessorKindsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/processors/$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct ListProcessorKindsThen(::httpmock::Then);
+    impl ListProcessorKindsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &::std::vec::Vec<types::ProcessorKind>) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListDatasetProcessorsWhen(::httpmock::When);
+    impl ListDatasetProcessorsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/datasets/[^/]*/processors/$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!("^/datasets/{}/processors/$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn offset<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("offset", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("offset"))
+            }
+        }
+    }
+    pub struct ListDatasetProcessorsThen(::httpmock::Then);
+    impl ListDatasetProcessorsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ProcessorList) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct CreateDatasetProcessorWhen(::httpmock::When);
+    impl CreateDatasetProcessorWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/datasets/[^/]*/processors/$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!("^/datasets/{}/processors/$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::ProcessorRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct CreateDatasetProcessorThen(::httpmock::Then);
+    impl CreateDatasetProcessorThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::Processor) -> Self {
+            Self(
+                self.0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetDatasetProcessorWhen(::httpmock::When);
+    impl GetDatasetProcessorWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::GET).path_matches(
+                    regex::Regex::new("^/datasets/[^/]*/processors/[^/]*/$").unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/datasets/{}/processors/.*/$", value.to_string()))
+                    .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn processor_uid(self, value: &str) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/datasets/.*/processors/{}/$", value.to_string()))
+                    .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GetDatasetProcessorThen(::httpmock::Then);
+    impl GetDatasetProcessorThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Processor) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct UpdateDatasetProcessorWhen(::httpmock::When);
+    impl UpdateDatasetProcessorWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::PUT).path_matches(
+                    regex::Regex::new("^/datasets/[^/]*/processors/[^/]*/$").unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/datasets/{}/processors/.*/$", value.to_string()))
+                    .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn processor_uid(self, value: &str) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/datasets/.*/processors/{}/$", value.to_string()))
+                    .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::ProcessorRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct UpdateDatasetProcessorThen(::httpmock::Then);
+    impl UpdateDatasetProcessorThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Processor) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DeleteDatasetProcessorWhen(::httpmock::When);
+    impl DeleteDatasetProcessorWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::DELETE).path_matches(
+                    regex::Regex::new("^/datasets/[^/]*/processors/[^/]*/$").unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/datasets/{}/processors/.*/$", value.to_string()))
+                    .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn processor_uid(self, value: &str) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/datasets/.*/processors/{}/$", value.to_string()))
+                    .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DeleteDatasetProcessorThen(::httpmock::Then);
+    impl DeleteDatasetProcessorThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListExtractorsWhen(::httpmock::When);
+    impl ListExtractorsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/extractors/$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct ListExtractorsThen(::httpmock::Then);
+    impl ListExtractorsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &::std::vec::Vec<types::Extractor>) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListDatasetResourcesWhen(::httpmock::When);
+    impl ListDatasetResourcesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/datasets/[^/]*/resources/$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!("^/datasets/{}/resources/$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn expand<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::ResourceExpand>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("expand", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("expand"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn offset<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("offset", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("offset"))
+            }
+        }
+    }
+    pub struct ListDatasetResourcesThen(::httpmock::Then);
+    impl ListDatasetResourcesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ResourceList) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct CreateDatasetResourceWhen(::httpmock::When);
+    impl CreateDatasetResourceWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/datasets/[^/]*/resources/$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!("^/datasets/{}/resources/$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::ResourceRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct CreateDatasetResourceThen(::httpmock::Then);
+    impl CreateDatasetResourceThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::Resource) -> Self {
+            Self(
+                self.0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GuessUnsavedResourceExtractorsWhen(::httpmock::When);
+    impl GuessUnsavedResourceExtractorsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::POST).path_matches(
+                regex::Regex::new("^/datasets/[^/]*/resources/guess_extractors/$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/resources/guess_extractors/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::ResourceGuessExtractorsRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct GuessUnsavedResourceExtractorsThen(::httpmock::Then);
+    impl GuessUnsavedResourceExtractorsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &::std::vec::Vec<types::Extractor>) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GuessUnsavedResourceExtractorParamsWhen(::httpmock::When);
+    impl GuessUnsavedResourceExtractorParamsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::POST).path_matches(
+                regex::Regex::new("^/datasets/[^/]*/resources/guess_extractor_params/$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/resources/guess_extractor_params/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::ResourceGuessExtractorParamsRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct GuessUnsavedResourceExtractorParamsThen(::httpmock::Then);
+    impl GuessUnsavedResourceExtractorParamsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ResourceExtractorParams) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct PreviewUnsavedResourceWhen(::httpmock::When);
+    impl PreviewUnsavedResourceWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::POST).path_matches(
+                    regex::Regex::new("^/datasets/[^/]*/resources/preview/$").unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/resources/preview/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::ResourcePreviewRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct PreviewUnsavedResourceThen(::httpmock::Then);
+    impl PreviewUnsavedResourceThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ResourcePreview) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetDatasetResourceWhen(::httpmock::When);
+    impl GetDatasetResourceWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/datasets/[^/]*/resources/[^/]*/$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!("^/datasets/{}/resources/.*/$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn resource_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!("^/datasets/.*/resources/{}/$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn expand<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::ResourceExpand>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("expand", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("expand"))
+            }
+        }
+    }
+    pub struct GetDatasetResourceThen(::httpmock::Then);
+    impl GetDatasetResourceThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Resource) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct UpdateDatasetResourceWhen(::httpmock::When);
+    impl UpdateDatasetResourceWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(regex::Regex::new("^/datasets/[^/]*/resources/[^/]*/$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!("^/datasets/{}/resources/.*/$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn resource_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!("^/datasets/.*/resources/{}/$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::ResourceRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct UpdateDatasetResourceThen(::httpmock::Then);
+    impl UpdateDatasetResourceThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Resource) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DeleteDatasetResourceWhen(::httpmock::When);
+    impl DeleteDatasetResourceWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/datasets/[^/]*/resources/[^/]*/$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!("^/datasets/{}/resources/.*/$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn resource_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!("^/datasets/.*/resources/{}/$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DeleteDatasetResourceThen(::httpmock::Then);
+    impl DeleteDatasetResourceThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GuessResourceExtractorsWhen(::httpmock::When);
+    impl GuessResourceExtractorsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/datasets/[^/]*/resources/[^/]*/guess_extractors/$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/resources/.*/guess_extractors/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn resource_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/resources/{}/guess_extractors/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GuessResourceExtractorsThen(::httpmock::Then);
+    impl GuessResourceExtractorsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &::std::vec::Vec<types::Extractor>) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct CleanResourceCacheWhen(::httpmock::When);
+    impl CleanResourceCacheWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::POST).path_matches(
+                regex::Regex::new("^/datasets/[^/]*/resources/[^/]*/clean_cache/$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/resources/.*/clean_cache/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn resource_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/resources/{}/clean_cache/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct CleanResourceCacheThen(::httpmock::Then);
+    impl CleanResourceCacheThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GuessResourceExtractorParamsWhen(::httpmock::When);
+    impl GuessResourceExtractorParamsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::GET).path_matches(
+                    regex::Regex::new("^/datasets/[^/]*/resources/[^/]*/guess_extractors_params/$")
+                        .unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/resources/.*/guess_extractors_params/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn resource_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/resources/{}/guess_extractors_params/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GuessResourceExtractorParamsThen(::httpmock::Then);
+    impl GuessResourceExtractorParamsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ResourceExtractorParams) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct PreviewResourceWhen(::httpmock::When);
+    impl PreviewResourceWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/datasets/[^/]*/resources/[^/]*/preview/$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/resources/.*/preview/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn resource_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/resources/{}/preview/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct PreviewResourceThen(::httpmock::Then);
+    impl PreviewResourceThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ResourcePreview) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct RecoverResourceWhen(::httpmock::When);
+    impl RecoverResourceWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::POST).path_matches(
+                regex::Regex::new("^/datasets/[^/]*/resources/[^/]*/recover/$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/resources/.*/recover/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn resource_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/resources/{}/recover/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct RecoverResourceThen(::httpmock::Then);
+    impl RecoverResourceThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Resource) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DeleteResourceRecoverDataWhen(::httpmock::When);
+    impl DeleteResourceRecoverDataWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::POST).path_matches(
+                    regex::Regex::new("^/datasets/[^/]*/resources/[^/]*/delete_recover_data/$")
+                        .unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/resources/.*/delete_recover_data/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn resource_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/resources/{}/delete_recover_data/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DeleteResourceRecoverDataThen(::httpmock::Then);
+    impl DeleteResourceRecoverDataThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Resource) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct EnableResourceWhen(::httpmock::When);
+    impl EnableResourceWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::POST).path_matches(
+                regex::Regex::new("^/datasets/[^/]*/resources/[^/]*/enable/$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/resources/.*/enable/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn resource_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/resources/{}/enable/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct EnableResourceThen(::httpmock::Then);
+    impl EnableResourceThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Resource) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DisableResourceWhen(::httpmock::When);
+    impl DisableResourceWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::POST).path_matches(
+                regex::Regex::new("^/datasets/[^/]*/resources/[^/]*/disable/$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/resources/.*/disable/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn resource_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/resources/{}/disable/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DisableResourceThen(::httpmock::Then);
+    impl DisableResourceThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Resource) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct RenewResourceApiKeyWhen(::httpmock::When);
+    impl RenewResourceApiKeyWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::POST).path_matches(
+                regex::Regex::new("^/datasets/[^/]*/resources/[^/]*/renew_api_key/$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/resources/.*/renew_api_key/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn resource_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/resources/{}/renew_api_key/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct RenewResourceApiKeyThen(::httpmock::Then);
+    impl RenewResourceApiKeyThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Resource) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetDatasetResourceFileWhen(::httpmock::When);
+    impl GetDatasetResourceFileWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/datasets/[^/]*/resources/files/[^/]*/$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/resources/files/.*/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn file_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/resources/files/{}/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GetDatasetResourceFileThen(::httpmock::Then);
+    impl GetDatasetResourceFileThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ResourceFile) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DownloadDatasetResourceFileWhen(::httpmock::When);
+    impl DownloadDatasetResourceFileWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/datasets/[^/]*/resources/files/[^/]*/download/$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/resources/files/.*/download/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn file_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/resources/files/{}/download/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DownloadDatasetResourceFileThen(::httpmock::Then);
+    impl DownloadDatasetResourceFileThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListDatasetAttachmentsWhen(::httpmock::When);
+    impl ListDatasetAttachmentsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/datasets/[^/]*/attachments/$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!("^/datasets/{}/attachments/$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn offset<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("offset", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("offset"))
+            }
+        }
+    }
+    pub struct ListDatasetAttachmentsThen(::httpmock::Then);
+    impl ListDatasetAttachmentsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AttachmentList) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetDatasetAttachmentWhen(::httpmock::When);
+    impl GetDatasetAttachmentWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::GET).path_matches(
+                    regex::Regex::new("^/datasets/[^/]*/attachments/[^/]*/$").unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/attachments/.*/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn attachment_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/attachments/{}/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GetDatasetAttachmentThen(::httpmock::Then);
+    impl GetDatasetAttachmentThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Attachment) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DeleteDatasetAttachmentWhen(::httpmock::When);
+    impl DeleteDatasetAttachmentWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::DELETE).path_matches(
+                    regex::Regex::new("^/datasets/[^/]*/attachments/[^/]*/$").unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/attachments/.*/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn attachment_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/attachments/{}/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DeleteDatasetAttachmentThen(::httpmock::Then);
+    impl DeleteDatasetAttachmentThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DownloadDatasetAttachmentWhen(::httpmock::When);
+    impl DownloadDatasetAttachmentWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/datasets/[^/]*/attachments/[^/]*/download/$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/attachments/.*/download/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn attachment_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/attachments/{}/download/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DownloadDatasetAttachmentThen(::httpmock::Then);
+    impl DownloadDatasetAttachmentThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListDatasetAlternativeExportsWhen(::httpmock::When);
+    impl ListDatasetAlternativeExportsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::GET).path_matches(
+                    regex::Regex::new("^/datasets/[^/]*/alternative_exports/$").unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/alternative_exports/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn offset<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("offset", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("offset"))
+            }
+        }
+    }
+    pub struct ListDatasetAlternativeExportsThen(::httpmock::Then);
+    impl ListDatasetAlternativeExportsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AlternativeExportList) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetDatasetAlternativeExportWhen(::httpmock::When);
+    impl GetDatasetAlternativeExportWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/datasets/[^/]*/alternative_exports/[^/]*/$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/alternative_exports/.*/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn export_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/alternative_exports/{}/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GetDatasetAlternativeExportThen(::httpmock::Then);
+    impl GetDatasetAlternativeExportThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AlternativeExport) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct UpdateDatasetAlternativeExportWhen(::httpmock::When);
+    impl UpdateDatasetAlternativeExportWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::PUT).path_matches(
+                regex::Regex::new("^/datasets/[^/]*/alternative_exports/[^/]*/$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/alternative_exports/.*/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn export_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/alternative_exports/{}/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::AlternativeExportRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct UpdateDatasetAlternativeExportThen(::httpmock::Then);
+    impl UpdateDatasetAlternativeExportThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AlternativeExport) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DeleteDatasetAlternativeExportWhen(::httpmock::When);
+    impl DeleteDatasetAlternativeExportWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::DELETE).path_matches(
+                regex::Regex::new("^/datasets/[^/]*/alternative_exports/[^/]*/$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/alternative_exports/.*/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn export_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/alternative_exports/{}/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DeleteDatasetAlternativeExportThen(::httpmock::Then);
+    impl DeleteDatasetAlternativeExportThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DownloadDatasetAlternativeExportWhen(::httpmock::When);
+    impl DownloadDatasetAlternativeExportWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/datasets/[^/]*/alternative_exports/[^/]*/download/$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn dataset_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/alternative_exports/.*/download/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn export_uid(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/alternative_exports/{}/download/$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DownloadDatasetAlternativeExportThen(::httpmock::Then);
+    impl DownloadDatasetAlternativeExportThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
@@ -11330,6 +14028,144 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::DeleteDatasourceConnectionWhen,
             operations::DeleteDatasourceConnectionThen,
+        );
+    fn list_processor_kinds<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListProcessorKindsWhen, operations::ListProcessorKindsThen);
+    fn list_dataset_processors<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListDatasetProcessorsWhen, operations::ListDatasetProcessorsThen);
+    fn create_dataset_processor<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateDatasetProcessorWhen, operations::CreateDatasetProcessorThen);
+    fn get_dataset_processor<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetDatasetProcessorWhen, operations::GetDatasetProcessorThen);
+    fn update_dataset_processor<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdateDatasetProcessorWhen, operations::UpdateDatasetProcessorThen);
+    fn delete_dataset_processor<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteDatasetProcessorWhen, operations::DeleteDatasetProcessorThen);
+    fn list_extractors<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListExtractorsWhen, operations::ListExtractorsThen);
+    fn list_dataset_resources<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListDatasetResourcesWhen, operations::ListDatasetResourcesThen);
+    fn create_dataset_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateDatasetResourceWhen, operations::CreateDatasetResourceThen);
+    fn guess_unsaved_resource_extractors<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GuessUnsavedResourceExtractorsWhen,
+            operations::GuessUnsavedResourceExtractorsThen,
+        );
+    fn guess_unsaved_resource_extractor_params<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GuessUnsavedResourceExtractorParamsWhen,
+            operations::GuessUnsavedResourceExtractorParamsThen,
+        );
+    fn preview_unsaved_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PreviewUnsavedResourceWhen, operations::PreviewUnsavedResourceThen);
+    fn get_dataset_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetDatasetResourceWhen, operations::GetDatasetResourceThen);
+    fn update_dataset_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdateDatasetResourceWhen, operations::UpdateDatasetResourceThen);
+    fn delete_dataset_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteDatasetResourceWhen, operations::DeleteDatasetResourceThen);
+    fn guess_resource_extractors<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GuessResourceExtractorsWhen, operations::GuessResourceExtractorsThen);
+    fn clean_resource_cache<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CleanResourceCacheWhen, operations::CleanResourceCacheThen);
+    fn guess_resource_extractor_params<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GuessResourceExtractorParamsWhen,
+            operations::GuessResourceExtractorParamsThen,
+        );
+    fn preview_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PreviewResourceWhen, operations::PreviewResourceThen);
+    fn recover_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RecoverResourceWhen, operations::RecoverResourceThen);
+    fn delete_resource_recover_data<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteResourceRecoverDataWhen,
+            operations::DeleteResourceRecoverDataThen,
+        );
+    fn enable_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::EnableResourceWhen, operations::EnableResourceThen);
+    fn disable_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DisableResourceWhen, operations::DisableResourceThen);
+    fn renew_resource_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RenewResourceApiKeyWhen, operations::RenewResourceApiKeyThen);
+    fn get_dataset_resource_file<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetDatasetResourceFileWhen, operations::GetDatasetResourceFileThen);
+    fn download_dataset_resource_file<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DownloadDatasetResourceFileWhen,
+            operations::DownloadDatasetResourceFileThen,
+        );
+    fn list_dataset_attachments<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListDatasetAttachmentsWhen, operations::ListDatasetAttachmentsThen);
+    fn get_dataset_attachment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetDatasetAttachmentWhen, operations::GetDatasetAttachmentThen);
+    fn delete_dataset_attachment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteDatasetAttachmentWhen, operations::DeleteDatasetAttachmentThen);
+    fn download_dataset_attachment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DownloadDatasetAttachmentWhen,
+            operations::DownloadDatasetAttachmentThen,
+        );
+    fn list_dataset_alternative_exports<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListDatasetAlternativeExportsWhen,
+            operations::ListDatasetAlternativeExportsThen,
+        );
+    fn get_dataset_alternative_export<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetDatasetAlternativeExportWhen,
+            operations::GetDatasetAlternativeExportThen,
+        );
+    fn update_dataset_alternative_export<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UpdateDatasetAlternativeExportWhen,
+            operations::UpdateDatasetAlternativeExportThen,
+        );
+    fn delete_dataset_alternative_export<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteDatasetAlternativeExportWhen,
+            operations::DeleteDatasetAlternativeExportThen,
+        );
+    fn download_dataset_alternative_export<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DownloadDatasetAlternativeExportWhen,
+            operations::DownloadDatasetAlternativeExportThen,
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
@@ -13036,6 +15872,424 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::DeleteDatasourceConnectionWhen::new(when),
                 operations::DeleteDatasourceConnectionThen::new(then),
+            )
+        })
+    }
+    fn list_processor_kinds<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListProcessorKindsWhen, operations::ListProcessorKindsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListProcessorKindsWhen::new(when),
+                operations::ListProcessorKindsThen::new(then),
+            )
+        })
+    }
+    fn list_dataset_processors<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListDatasetProcessorsWhen, operations::ListDatasetProcessorsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListDatasetProcessorsWhen::new(when),
+                operations::ListDatasetProcessorsThen::new(then),
+            )
+        })
+    }
+    fn create_dataset_processor<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateDatasetProcessorWhen, operations::CreateDatasetProcessorThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateDatasetProcessorWhen::new(when),
+                operations::CreateDatasetProcessorThen::new(then),
+            )
+        })
+    }
+    fn get_dataset_processor<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetDatasetProcessorWhen, operations::GetDatasetProcessorThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetDatasetProcessorWhen::new(when),
+                operations::GetDatasetProcessorThen::new(then),
+            )
+        })
+    }
+    fn update_dataset_processor<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdateDatasetProcessorWhen, operations::UpdateDatasetProcessorThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UpdateDatasetProcessorWhen::new(when),
+                operations::UpdateDatasetProcessorThen::new(then),
+            )
+        })
+    }
+    fn delete_dataset_processor<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteDatasetProcessorWhen, operations::DeleteDatasetProcessorThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteDatasetProcessorWhen::new(when),
+                operations::DeleteDatasetProcessorThen::new(then),
+            )
+        })
+    }
+    fn list_extractors<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListExtractorsWhen, operations::ListExtractorsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListExtractorsWhen::new(when),
+                operations::ListExtractorsThen::new(then),
+            )
+        })
+    }
+    fn list_dataset_resources<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListDatasetResourcesWhen, operations::ListDatasetResourcesThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListDatasetResourcesWhen::new(when),
+                operations::ListDatasetResourcesThen::new(then),
+            )
+        })
+    }
+    fn create_dataset_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateDatasetResourceWhen, operations::CreateDatasetResourceThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateDatasetResourceWhen::new(when),
+                operations::CreateDatasetResourceThen::new(then),
+            )
+        })
+    }
+    fn guess_unsaved_resource_extractors<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GuessUnsavedResourceExtractorsWhen,
+            operations::GuessUnsavedResourceExtractorsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GuessUnsavedResourceExtractorsWhen::new(when),
+                operations::GuessUnsavedResourceExtractorsThen::new(then),
+            )
+        })
+    }
+    fn guess_unsaved_resource_extractor_params<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GuessUnsavedResourceExtractorParamsWhen,
+            operations::GuessUnsavedResourceExtractorParamsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GuessUnsavedResourceExtractorParamsWhen::new(when),
+                operations::GuessUnsavedResourceExtractorParamsThen::new(then),
+            )
+        })
+    }
+    fn preview_unsaved_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PreviewUnsavedResourceWhen, operations::PreviewUnsavedResourceThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PreviewUnsavedResourceWhen::new(when),
+                operations::PreviewUnsavedResourceThen::new(then),
+            )
+        })
+    }
+    fn get_dataset_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetDatasetResourceWhen, operations::GetDatasetResourceThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetDatasetResourceWhen::new(when),
+                operations::GetDatasetResourceThen::new(then),
+            )
+        })
+    }
+    fn update_dataset_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdateDatasetResourceWhen, operations::UpdateDatasetResourceThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UpdateDatasetResourceWhen::new(when),
+                operations::UpdateDatasetResourceThen::new(then),
+            )
+        })
+    }
+    fn delete_dataset_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteDatasetResourceWhen, operations::DeleteDatasetResourceThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteDatasetResourceWhen::new(when),
+                operations::DeleteDatasetResourceThen::new(then),
+            )
+        })
+    }
+    fn guess_resource_extractors<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GuessResourceExtractorsWhen, operations::GuessResourceExtractorsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GuessResourceExtractorsWhen::new(when),
+                operations::GuessResourceExtractorsThen::new(then),
+            )
+        })
+    }
+    fn clean_resource_cache<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CleanResourceCacheWhen, operations::CleanResourceCacheThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CleanResourceCacheWhen::new(when),
+                operations::CleanResourceCacheThen::new(then),
+            )
+        })
+    }
+    fn guess_resource_extractor_params<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GuessResourceExtractorParamsWhen,
+            operations::GuessResourceExtractorParamsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GuessResourceExtractorParamsWhen::new(when),
+                operations::GuessResourceExtractorParamsThen::new(then),
+            )
+        })
+    }
+    fn preview_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PreviewResourceWhen, operations::PreviewResourceThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PreviewResourceWhen::new(when),
+                operations::PreviewResourceThen::new(then),
+            )
+        })
+    }
+    fn recover_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RecoverResourceWhen, operations::RecoverResourceThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RecoverResourceWhen::new(when),
+                operations::RecoverResourceThen::new(then),
+            )
+        })
+    }
+    fn delete_resource_recover_data<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteResourceRecoverDataWhen,
+            operations::DeleteResourceRecoverDataThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteResourceRecoverDataWhen::new(when),
+                operations::DeleteResourceRecoverDataThen::new(then),
+            )
+        })
+    }
+    fn enable_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::EnableResourceWhen, operations::EnableResourceThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::EnableResourceWhen::new(when),
+                operations::EnableResourceThen::new(then),
+            )
+        })
+    }
+    fn disable_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DisableResourceWhen, operations::DisableResourceThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DisableResourceWhen::new(when),
+                operations::DisableResourceThen::new(then),
+            )
+        })
+    }
+    fn renew_resource_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RenewResourceApiKeyWhen, operations::RenewResourceApiKeyThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RenewResourceApiKeyWhen::new(when),
+                operations::RenewResourceApiKeyThen::new(then),
+            )
+        })
+    }
+    fn get_dataset_resource_file<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetDatasetResourceFileWhen, operations::GetDatasetResourceFileThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetDatasetResourceFileWhen::new(when),
+                operations::GetDatasetResourceFileThen::new(then),
+            )
+        })
+    }
+    fn download_dataset_resource_file<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DownloadDatasetResourceFileWhen,
+            operations::DownloadDatasetResourceFileThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DownloadDatasetResourceFileWhen::new(when),
+                operations::DownloadDatasetResourceFileThen::new(then),
+            )
+        })
+    }
+    fn list_dataset_attachments<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListDatasetAttachmentsWhen, operations::ListDatasetAttachmentsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListDatasetAttachmentsWhen::new(when),
+                operations::ListDatasetAttachmentsThen::new(then),
+            )
+        })
+    }
+    fn get_dataset_attachment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetDatasetAttachmentWhen, operations::GetDatasetAttachmentThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetDatasetAttachmentWhen::new(when),
+                operations::GetDatasetAttachmentThen::new(then),
+            )
+        })
+    }
+    fn delete_dataset_attachment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteDatasetAttachmentWhen, operations::DeleteDatasetAttachmentThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteDatasetAttachmentWhen::new(when),
+                operations::DeleteDatasetAttachmentThen::new(then),
+            )
+        })
+    }
+    fn download_dataset_attachment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DownloadDatasetAttachmentWhen,
+            operations::DownloadDatasetAttachmentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DownloadDatasetAttachmentWhen::new(when),
+                operations::DownloadDatasetAttachmentThen::new(then),
+            )
+        })
+    }
+    fn list_dataset_alternative_exports<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListDatasetAlternativeExportsWhen,
+            operations::ListDatasetAlternativeExportsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListDatasetAlternativeExportsWhen::new(when),
+                operations::ListDatasetAlternativeExportsThen::new(then),
+            )
+        })
+    }
+    fn get_dataset_alternative_export<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetDatasetAlternativeExportWhen,
+            operations::GetDatasetAlternativeExportThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetDatasetAlternativeExportWhen::new(when),
+                operations::GetDatasetAlternativeExportThen::new(then),
+            )
+        })
+    }
+    fn update_dataset_alternative_export<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UpdateDatasetAlternativeExportWhen,
+            operations::UpdateDatasetAlternativeExportThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UpdateDatasetAlternativeExportWhen::new(when),
+                operations::UpdateDatasetAlternativeExportThen::new(then),
+            )
+        })
+    }
+    fn delete_dataset_alternative_export<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteDatasetAlternativeExportWhen,
+            operations::DeleteDatasetAlternativeExportThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteDatasetAlternativeExportWhen::new(when),
+                operations::DeleteDatasetAlternativeExportThen::new(then),
+            )
+        })
+    }
+    fn download_dataset_alternative_export<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DownloadDatasetAlternativeExportWhen,
+            operations::DownloadDatasetAlternativeExportThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DownloadDatasetAlternativeExportWhen::new(when),
+                operations::DownloadDatasetAlternativeExportThen::new(then),
             )
         })
     }

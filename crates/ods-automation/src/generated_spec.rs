@@ -3,4 +3,9 @@
 /// The operations that take no credentials: none are sent to them.
 pub const PUBLIC_OPERATIONS: &[&str] = &[];
 /// The operations written by hand (multipart uploads), in `uploads`.
-pub const HAND_WRITTEN_OPERATIONS: &[&str] = &["create_image"];
+pub const HAND_WRITTEN_OPERATIONS: &[&str] = &[
+    "create_image",
+    "upload_dataset_resource_file",
+    "create_dataset_attachment",
+    "create_dataset_alternative_export",
+];

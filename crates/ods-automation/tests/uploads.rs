@@ -12,8 +12,16 @@ use support::*;
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR";
 
 #[test]
-fn the_hand_written_operations_are_exactly_the_uploads_tested_here() {
-    assert_eq!(spec::HAND_WRITTEN_OPERATIONS, ["create_image"]);
+fn the_hand_written_operations_are_exactly_the_uploads() {
+    assert_eq!(
+        spec::HAND_WRITTEN_OPERATIONS,
+        [
+            "create_image",
+            "upload_dataset_resource_file",
+            "create_dataset_attachment",
+            "create_dataset_alternative_export"
+        ]
+    );
 }
 
 #[tokio::test]

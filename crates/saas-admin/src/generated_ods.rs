@@ -976,6 +976,266 @@ impl crate::Ods {
     ) -> ods_automation::builder::DeleteDatasourceConnection<'_> {
         self.client.delete_datasource_connection()
     }
+    /// List the kinds of processor the portal offers.
+    ///
+    /// `GET /processors/`: see [`ods_automation::builder::ListProcessorKinds`] for its parameters.
+    pub fn list_processor_kinds(&self) -> ods_automation::builder::ListProcessorKinds<'_> {
+        self.client.list_processor_kinds()
+    }
+    /// List the processors of a dataset.
+    ///
+    /// `GET /datasets/{dataset_uid}/processors/`: see [`ods_automation::builder::ListDatasetProcessors`] for its parameters.
+    pub fn list_dataset_processors(&self) -> ods_automation::builder::ListDatasetProcessors<'_> {
+        self.client.list_dataset_processors()
+    }
+    /// Append a processor to a dataset.
+    ///
+    /// `POST /datasets/{dataset_uid}/processors/`: see [`ods_automation::builder::CreateDatasetProcessor`] for its parameters.
+    pub fn create_dataset_processor(&self) -> ods_automation::builder::CreateDatasetProcessor<'_> {
+        self.client.create_dataset_processor()
+    }
+    /// Read one processor of a dataset.
+    ///
+    /// `GET /datasets/{dataset_uid}/processors/{processor_uid}/`: see [`ods_automation::builder::GetDatasetProcessor`] for its parameters.
+    pub fn get_dataset_processor(&self) -> ods_automation::builder::GetDatasetProcessor<'_> {
+        self.client.get_dataset_processor()
+    }
+    /// Replace the settings of a processor.
+    ///
+    /// `PUT /datasets/{dataset_uid}/processors/{processor_uid}/`: see [`ods_automation::builder::UpdateDatasetProcessor`] for its parameters.
+    pub fn update_dataset_processor(&self) -> ods_automation::builder::UpdateDatasetProcessor<'_> {
+        self.client.update_dataset_processor()
+    }
+    /// Remove a processor from a dataset.
+    ///
+    /// `DELETE /datasets/{dataset_uid}/processors/{processor_uid}/`: see [`ods_automation::builder::DeleteDatasetProcessor`] for its parameters.
+    pub fn delete_dataset_processor(&self) -> ods_automation::builder::DeleteDatasetProcessor<'_> {
+        self.client.delete_dataset_processor()
+    }
+    /// List the extractors the portal offers.
+    ///
+    /// `GET /extractors/`: see [`ods_automation::builder::ListExtractors`] for its parameters.
+    pub fn list_extractors(&self) -> ods_automation::builder::ListExtractors<'_> {
+        self.client.list_extractors()
+    }
+    /// List the resources of a dataset.
+    ///
+    /// `GET /datasets/{dataset_uid}/resources/`: see [`ods_automation::builder::ListDatasetResources`] for its parameters.
+    pub fn list_dataset_resources(&self) -> ods_automation::builder::ListDatasetResources<'_> {
+        self.client.list_dataset_resources()
+    }
+    /// Add a resource to a dataset.
+    ///
+    /// `POST /datasets/{dataset_uid}/resources/`: see [`ods_automation::builder::CreateDatasetResource`] for its parameters.
+    pub fn create_dataset_resource(&self) -> ods_automation::builder::CreateDatasetResource<'_> {
+        self.client.create_dataset_resource()
+    }
+    /// Guess which extractors can read a datasource.
+    ///
+    /// `POST /datasets/{dataset_uid}/resources/guess_extractors/`: see [`ods_automation::builder::GuessUnsavedResourceExtractors`] for its parameters.
+    pub fn guess_unsaved_resource_extractors(
+        &self,
+    ) -> ods_automation::builder::GuessUnsavedResourceExtractors<'_> {
+        self.client.guess_unsaved_resource_extractors()
+    }
+    /// Guess the parameters of an extractor for a datasource.
+    ///
+    /// `POST /datasets/{dataset_uid}/resources/guess_extractor_params/`: see [`ods_automation::builder::GuessUnsavedResourceExtractorParams`] for its parameters.
+    pub fn guess_unsaved_resource_extractor_params(
+        &self,
+    ) -> ods_automation::builder::GuessUnsavedResourceExtractorParams<'_> {
+        self.client.guess_unsaved_resource_extractor_params()
+    }
+    /// Preview the records of a resource before saving it.
+    ///
+    /// `POST /datasets/{dataset_uid}/resources/preview/`: see [`ods_automation::builder::PreviewUnsavedResource`] for its parameters.
+    pub fn preview_unsaved_resource(&self) -> ods_automation::builder::PreviewUnsavedResource<'_> {
+        self.client.preview_unsaved_resource()
+    }
+    /// Read one resource of a dataset.
+    ///
+    /// `GET /datasets/{dataset_uid}/resources/{resource_uid}/`: see [`ods_automation::builder::GetDatasetResource`] for its parameters.
+    pub fn get_dataset_resource(&self) -> ods_automation::builder::GetDatasetResource<'_> {
+        self.client.get_dataset_resource()
+    }
+    /// Replace the settings of a resource.
+    ///
+    /// `PUT /datasets/{dataset_uid}/resources/{resource_uid}/`: see [`ods_automation::builder::UpdateDatasetResource`] for its parameters.
+    pub fn update_dataset_resource(&self) -> ods_automation::builder::UpdateDatasetResource<'_> {
+        self.client.update_dataset_resource()
+    }
+    /// Remove a resource from a dataset.
+    ///
+    /// `DELETE /datasets/{dataset_uid}/resources/{resource_uid}/`: see [`ods_automation::builder::DeleteDatasetResource`] for its parameters.
+    pub fn delete_dataset_resource(&self) -> ods_automation::builder::DeleteDatasetResource<'_> {
+        self.client.delete_dataset_resource()
+    }
+    /// Guess which extractors can read a saved resource.
+    ///
+    /// `GET /datasets/{dataset_uid}/resources/{resource_uid}/guess_extractors/`: see [`ods_automation::builder::GuessResourceExtractors`] for its parameters.
+    pub fn guess_resource_extractors(
+        &self,
+    ) -> ods_automation::builder::GuessResourceExtractors<'_> {
+        self.client.guess_resource_extractors()
+    }
+    /// Empty the cache of a resource.
+    ///
+    /// `POST /datasets/{dataset_uid}/resources/{resource_uid}/clean_cache/`: see [`ods_automation::builder::CleanResourceCache`] for its parameters.
+    pub fn clean_resource_cache(&self) -> ods_automation::builder::CleanResourceCache<'_> {
+        self.client.clean_resource_cache()
+    }
+    /// Guess the extractor parameters of a saved resource.
+    ///
+    /// `GET /datasets/{dataset_uid}/resources/{resource_uid}/guess_extractors_params/`: see [`ods_automation::builder::GuessResourceExtractorParams`] for its parameters.
+    pub fn guess_resource_extractor_params(
+        &self,
+    ) -> ods_automation::builder::GuessResourceExtractorParams<'_> {
+        self.client.guess_resource_extractor_params()
+    }
+    /// Preview the records of a saved resource.
+    ///
+    /// `GET /datasets/{dataset_uid}/resources/{resource_uid}/preview/`: see [`ods_automation::builder::PreviewResource`] for its parameters.
+    pub fn preview_resource(&self) -> ods_automation::builder::PreviewResource<'_> {
+        self.client.preview_resource()
+    }
+    /// Recover the data of a realtime resource.
+    ///
+    /// `POST /datasets/{dataset_uid}/resources/{resource_uid}/recover/`: see [`ods_automation::builder::RecoverResource`] for its parameters.
+    pub fn recover_resource(&self) -> ods_automation::builder::RecoverResource<'_> {
+        self.client.recover_resource()
+    }
+    /// Delete the recovery data of a realtime resource.
+    ///
+    /// `POST /datasets/{dataset_uid}/resources/{resource_uid}/delete_recover_data/`: see [`ods_automation::builder::DeleteResourceRecoverData`] for its parameters.
+    pub fn delete_resource_recover_data(
+        &self,
+    ) -> ods_automation::builder::DeleteResourceRecoverData<'_> {
+        self.client.delete_resource_recover_data()
+    }
+    /// Enable a realtime resource.
+    ///
+    /// `POST /datasets/{dataset_uid}/resources/{resource_uid}/enable/`: see [`ods_automation::builder::EnableResource`] for its parameters.
+    pub fn enable_resource(&self) -> ods_automation::builder::EnableResource<'_> {
+        self.client.enable_resource()
+    }
+    /// Disable a realtime resource.
+    ///
+    /// `POST /datasets/{dataset_uid}/resources/{resource_uid}/disable/`: see [`ods_automation::builder::DisableResource`] for its parameters.
+    pub fn disable_resource(&self) -> ods_automation::builder::DisableResource<'_> {
+        self.client.disable_resource()
+    }
+    /// Renew the API key of a realtime resource.
+    ///
+    /// `POST /datasets/{dataset_uid}/resources/{resource_uid}/renew_api_key/`: see [`ods_automation::builder::RenewResourceApiKey`] for its parameters.
+    pub fn renew_resource_api_key(&self) -> ods_automation::builder::RenewResourceApiKey<'_> {
+        self.client.renew_resource_api_key()
+    }
+    /// Upload a file for a resource of a dataset.
+    ///
+    /// `POST /datasets/{dataset_uid}/resources/files/`: see [`ods_automation::uploads::UploadDatasetResourceFile`] for its parameters.
+    pub fn upload_dataset_resource_file(
+        &self,
+    ) -> ods_automation::uploads::UploadDatasetResourceFile<'_> {
+        self.client.upload_dataset_resource_file()
+    }
+    /// Read the details of an uploaded resource file.
+    ///
+    /// `GET /datasets/{dataset_uid}/resources/files/{file_uid}/`: see [`ods_automation::builder::GetDatasetResourceFile`] for its parameters.
+    pub fn get_dataset_resource_file(&self) -> ods_automation::builder::GetDatasetResourceFile<'_> {
+        self.client.get_dataset_resource_file()
+    }
+    /// Download an uploaded resource file.
+    ///
+    /// `GET /datasets/{dataset_uid}/resources/files/{file_uid}/download/`: see [`ods_automation::builder::DownloadDatasetResourceFile`] for its parameters.
+    pub fn download_dataset_resource_file(
+        &self,
+    ) -> ods_automation::builder::DownloadDatasetResourceFile<'_> {
+        self.client.download_dataset_resource_file()
+    }
+    /// List the attachments of a dataset.
+    ///
+    /// `GET /datasets/{dataset_uid}/attachments/`: see [`ods_automation::builder::ListDatasetAttachments`] for its parameters.
+    pub fn list_dataset_attachments(&self) -> ods_automation::builder::ListDatasetAttachments<'_> {
+        self.client.list_dataset_attachments()
+    }
+    /// Attach a file to a dataset.
+    ///
+    /// `POST /datasets/{dataset_uid}/attachments/`: see [`ods_automation::uploads::CreateDatasetAttachment`] for its parameters.
+    pub fn create_dataset_attachment(
+        &self,
+    ) -> ods_automation::uploads::CreateDatasetAttachment<'_> {
+        self.client.create_dataset_attachment()
+    }
+    /// Read the details of an attachment.
+    ///
+    /// `GET /datasets/{dataset_uid}/attachments/{attachment_uid}/`: see [`ods_automation::builder::GetDatasetAttachment`] for its parameters.
+    pub fn get_dataset_attachment(&self) -> ods_automation::builder::GetDatasetAttachment<'_> {
+        self.client.get_dataset_attachment()
+    }
+    /// Remove an attachment from a dataset.
+    ///
+    /// `DELETE /datasets/{dataset_uid}/attachments/{attachment_uid}/`: see [`ods_automation::builder::DeleteDatasetAttachment`] for its parameters.
+    pub fn delete_dataset_attachment(
+        &self,
+    ) -> ods_automation::builder::DeleteDatasetAttachment<'_> {
+        self.client.delete_dataset_attachment()
+    }
+    /// Download an attachment.
+    ///
+    /// `GET /datasets/{dataset_uid}/attachments/{attachment_uid}/download/`: see [`ods_automation::builder::DownloadDatasetAttachment`] for its parameters.
+    pub fn download_dataset_attachment(
+        &self,
+    ) -> ods_automation::builder::DownloadDatasetAttachment<'_> {
+        self.client.download_dataset_attachment()
+    }
+    /// List the alternative exports of a dataset.
+    ///
+    /// `GET /datasets/{dataset_uid}/alternative_exports/`: see [`ods_automation::builder::ListDatasetAlternativeExports`] for its parameters.
+    pub fn list_dataset_alternative_exports(
+        &self,
+    ) -> ods_automation::builder::ListDatasetAlternativeExports<'_> {
+        self.client.list_dataset_alternative_exports()
+    }
+    /// Upload an alternative export of a dataset.
+    ///
+    /// `POST /datasets/{dataset_uid}/alternative_exports/`: see [`ods_automation::uploads::CreateDatasetAlternativeExport`] for its parameters.
+    pub fn create_dataset_alternative_export(
+        &self,
+    ) -> ods_automation::uploads::CreateDatasetAlternativeExport<'_> {
+        self.client.create_dataset_alternative_export()
+    }
+    /// Read one alternative export of a dataset.
+    ///
+    /// `GET /datasets/{dataset_uid}/alternative_exports/{export_uid}/`: see [`ods_automation::builder::GetDatasetAlternativeExport`] for its parameters.
+    pub fn get_dataset_alternative_export(
+        &self,
+    ) -> ods_automation::builder::GetDatasetAlternativeExport<'_> {
+        self.client.get_dataset_alternative_export()
+    }
+    /// Replace the title and description of an alternative export.
+    ///
+    /// `PUT /datasets/{dataset_uid}/alternative_exports/{export_uid}/`: see [`ods_automation::builder::UpdateDatasetAlternativeExport`] for its parameters.
+    pub fn update_dataset_alternative_export(
+        &self,
+    ) -> ods_automation::builder::UpdateDatasetAlternativeExport<'_> {
+        self.client.update_dataset_alternative_export()
+    }
+    /// Remove an alternative export from a dataset.
+    ///
+    /// `DELETE /datasets/{dataset_uid}/alternative_exports/{export_uid}/`: see [`ods_automation::builder::DeleteDatasetAlternativeExport`] for its parameters.
+    pub fn delete_dataset_alternative_export(
+        &self,
+    ) -> ods_automation::builder::DeleteDatasetAlternativeExport<'_> {
+        self.client.delete_dataset_alternative_export()
+    }
+    /// Download an alternative export.
+    ///
+    /// `GET /datasets/{dataset_uid}/alternative_exports/{export_uid}/download/`: see [`ods_automation::builder::DownloadDatasetAlternativeExport`] for its parameters.
+    pub fn download_dataset_alternative_export(
+        &self,
+    ) -> ods_automation::builder::DownloadDatasetAlternativeExport<'_> {
+        self.client.download_dataset_alternative_export()
+    }
 }
 impl<'a> crate::Paginate<'a> for ods_automation::builder::ListUserGroups<'a> {
     type Item = ods_automation::types::UserGroup;
@@ -1333,6 +1593,70 @@ impl<'a> crate::Paginate<'a> for ods_automation::builder::ListHarvesters<'a> {
 }
 impl<'a> crate::Paginate<'a> for ods_automation::builder::ListDatasourceConnections<'a> {
     type Item = ods_automation::types::DatasourceConnection;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListDatasetProcessors<'a> {
+    type Item = ods_automation::types::Processor;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListDatasetResources<'a> {
+    type Item = ods_automation::types::Resource;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListDatasetAttachments<'a> {
+    type Item = ods_automation::types::Attachment;
+    fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
+        crate::paginate::by_offset(move |offset| {
+            let request = self.clone().offset(offset);
+            async move {
+                let page = request.send().await?.into_inner();
+                Ok(crate::paginate::OffsetPage {
+                    items: page.results,
+                    total: page.total_count.and_then(|total| u64::try_from(total).ok()),
+                    has_next: page.next.is_some(),
+                })
+            }
+        })
+    }
+}
+impl<'a> crate::Paginate<'a> for ods_automation::builder::ListDatasetAlternativeExports<'a> {
+    type Item = ods_automation::types::AlternativeExport;
     fn into_stream(self) -> crate::ItemStream<'a, Self::Item> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
