@@ -118,13 +118,29 @@ impl TryFrom<String> for PathSegment {
     type Error = InvalidPathSegment;
 
     fn try_from(value: String) -> Result<Self, Self::Error> {
-        let dots = value.to_ascii_lowercase().replace("%2e", ".");
-        if value.is_empty() || dots == "." || dots == ".." {
+        if is_dot_segment(&value) {
             Err(InvalidPathSegment(value))
         } else {
             Ok(Self(value))
         }
     }
+}
+
+/// Empty, or one or two dots, each written `.` or `%2e` (any case): what URL
+/// normalisation treats as "this" or "parent" segment. Checked without
+/// allocating: it runs on every call.
+fn is_dot_segment(value: &str) -> bool {
+    let mut rest = value.as_bytes();
+    let mut dots = 0;
+    while !rest.is_empty() {
+        rest = match rest {
+            [b'.', tail @ ..] => tail,
+            [b'%', b'2', b'e' | b'E', tail @ ..] => tail,
+            _ => return false,
+        };
+        dots += 1;
+    }
+    dots <= 2
 }
 
 impl TryFrom<&str> for PathSegment {

@@ -18,7 +18,7 @@ use saas_admin::{Cloudinary, Ods, Paginate};
 use serde::Deserialize;
 use serde_json::json;
 
-const SEQUENTIAL_CALLS: usize = 3_000;
+const SEQUENTIAL_CALLS: usize = 5_000;
 const CONCURRENT_CALLS: usize = 20_000;
 const IN_FLIGHT: usize = 64;
 const ROUNDS: usize = 5;
