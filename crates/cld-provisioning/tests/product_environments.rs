@@ -1666,35 +1666,21 @@ async fn get_billing_usage_answering_an_undocumented_420_is_an_unexpected_respon
 async fn every_documented_error_status_of_every_operation_is_an_error_response() {
     let server = MockServer::start_async().await;
     let client = client(&server);
-    let mut cases = 0;
-    let mut statuses_seen = Vec::new();
-    for op in TESTED_OPERATIONS {
-        for status in ERROR_STATUSES {
-            if examples::example(op, status).is_none() {
-                continue; // not documented for this operation
-            }
-            let body: types::Error = example(op, status);
-            let mock = mock_error(&server, op, status, &body);
-            let result = call(&client, op).await;
-            // Every assertion names the case, so a failure says which one.
-            assert_eq!(
-                mock.calls_async().await,
-                1,
-                "{op} {status}: calls to the mock"
-            );
-            expect_vendor_error(result, op, status);
-            mock.delete_async().await;
-            cases += 1;
-            statuses_seen.push(status);
-        }
+    let pairs = documented_errors(&TESTED_OPERATIONS);
+    assert_documented_errors(&pairs, &ERROR_STATUSES, 66);
+    for (op, status) in pairs {
+        let body: types::Error = example(op, status);
+        let mock = mock_error(&server, op, status, &body);
+        let result = call(&client, op).await;
+        // Every assertion names the case, so a failure says which one.
+        assert_eq!(
+            mock.calls_async().await,
+            1,
+            "{op} {status}: calls to the mock"
+        );
+        expect_vendor_error(result, op, status);
+        mock.delete_async().await;
     }
-    statuses_seen.sort_unstable();
-    statuses_seen.dedup();
-    assert_eq!(
-        statuses_seen, ERROR_STATUSES,
-        "some documented status was never exercised"
-    );
-    assert_eq!(cases, 66, "documented (operation, error status) pairs");
 }
 
 // ---------------------------------------------------------------------------

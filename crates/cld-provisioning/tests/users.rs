@@ -1320,41 +1320,23 @@ async fn get_user_reports_an_undocumented_status_as_an_unexpected_response() {
 async fn every_documented_error_status_of_every_operation_is_an_error_response() {
     let server = MockServer::start_async().await;
     let client = client(&server);
-    let mut cases = 0;
-    let mut statuses_seen = Vec::new();
-    for op in TESTED_OPERATIONS {
-        for status in ERROR_STATUSES {
-            if examples::example(op, status).is_none() {
-                continue; // not documented for this operation
-            }
-            let body: types::Error = example(op, status);
-            let mock = mock_error(&server, op, status, &body);
-            let result = call(&client, op).await;
-            // Every assertion names the case, so a failure says which one.
-            assert_eq!(
-                mock.calls_async().await,
-                1,
-                "{op} {status}: calls to the mock"
-            );
-            expect_vendor_error(result, op, status);
-            mock.delete_async().await;
-            cases += 1;
-            statuses_seen.push(status);
-        }
-    }
-    statuses_seen.sort_unstable();
-    statuses_seen.dedup();
-    assert_eq!(
-        statuses_seen, ERROR_STATUSES,
-        "some documented status was never exercised"
-    );
+    let pairs = documented_errors(&TESTED_OPERATIONS);
     // list_users, get_user and the two sub-lists: 401 404 420 429;
     // create_user and update_user: all seven; delete_user: all but 409.
-    assert_eq!(
-        cases,
-        4 * 4 + 7 * 2 + 6,
-        "documented (operation, error status) pairs"
-    );
+    assert_documented_errors(&pairs, &ERROR_STATUSES, 4 * 4 + 7 * 2 + 6);
+    for (op, status) in pairs {
+        let body: types::Error = example(op, status);
+        let mock = mock_error(&server, op, status, &body);
+        let result = call(&client, op).await;
+        // Every assertion names the case, so a failure says which one.
+        assert_eq!(
+            mock.calls_async().await,
+            1,
+            "{op} {status}: calls to the mock"
+        );
+        expect_vendor_error(result, op, status);
+        mock.delete_async().await;
+    }
 }
 
 // ---------------------------------------------------------------------------

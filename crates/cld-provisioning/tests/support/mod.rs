@@ -87,3 +87,37 @@ pub fn expect_json_body(when: When, body: Value) -> When {
         .header("content-type", "application/json")
         .json_body(body)
 }
+
+/// The documented (operation, error status) pairs of `operations`: every
+/// 4xx and 5xx for which the spec has an example body, so a newly documented
+/// status cannot be skipped silently.
+pub fn documented_errors<'a>(operations: &[&'a str]) -> Vec<(&'a str, u16)> {
+    operations
+        .iter()
+        .flat_map(|&op| {
+            (400..600u16)
+                .filter(move |&status| examples::example(op, status).is_some())
+                .map(move |status| (op, status))
+        })
+        .collect()
+}
+
+/// Asserts that `pairs` use exactly the `statuses` a test file handles, and
+/// that there are `expected` of them.
+pub fn assert_documented_errors(pairs: &[(&str, u16)], statuses: &[u16], expected: usize) {
+    for (op, status) in pairs {
+        assert!(
+            statuses.contains(status),
+            "{op} documents {status}: add it to ERROR_STATUSES and to mock_error"
+        );
+    }
+    let mut seen: Vec<u16> = pairs.iter().map(|(_, status)| *status).collect();
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen, statuses, "some documented status was never exercised");
+    assert_eq!(
+        pairs.len(),
+        expected,
+        "documented (operation, error status) pairs"
+    );
+}
