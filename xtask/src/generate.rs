@@ -5,7 +5,6 @@ use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
 
 use openapiv3::{
     OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, SchemaKind, StatusCode,
@@ -134,36 +133,57 @@ fn run_progenitor(spec_name: &str, spec: &OpenAPI, step: Step) -> Result<TokenSt
     Err(problems)
 }
 
+thread_local! {
+    /// Where a panic inside `attempt` on this thread leaves its message.
+    static PANIC_REPORT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Installs, once, a panic hook that records a panic inside `attempt` (on
+/// that thread only) instead of printing it with a backtrace; any other
+/// panic goes to the hook that was there before.
+fn install_panic_hook() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            let message = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "it panicked".to_string());
+            let place = info
+                .location()
+                .map(|l| format!(" (progenitor panicked at {}:{})", l.file(), l.line()))
+                .unwrap_or_default();
+            let recorded = PANIC_REPORT.with(|report| match report.borrow_mut().as_mut() {
+                Some(slot) => {
+                    *slot = format!("{message}{place}");
+                    true
+                }
+                None => false,
+            });
+            if !recorded {
+                previous(info);
+            }
+        }));
+    });
+}
+
 fn attempt(spec: &OpenAPI, step: Step) -> Result<TokenStream, String> {
-    // Keep the panic's message and place for the report; print no backtrace.
-    let panic_report = Arc::new(Mutex::new(String::new()));
-    let report = Arc::clone(&panic_report);
-    let previous_hook = panic::take_hook();
-    panic::set_hook(Box::new(move |info| {
-        let message = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "it panicked".to_string());
-        let place = info
-            .location()
-            .map(|l| format!(" (progenitor panicked at {}:{})", l.file(), l.line()))
-            .unwrap_or_default();
-        *report.lock().unwrap_or_else(|e| e.into_inner()) = format!("{message}{place}");
-    }));
+    install_panic_hook();
+    PANIC_REPORT.with(|report| *report.borrow_mut() = Some(String::new()));
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
         let mut generator = Generator::new(&settings());
         step(&mut generator, spec)
     }));
-    panic::set_hook(previous_hook);
+    let report = PANIC_REPORT
+        .with(|report| report.borrow_mut().take())
+        .unwrap_or_default();
     match outcome {
         Ok(Ok(tokens)) => Ok(tokens),
         Ok(Err(error)) => Err(error.to_string()),
-        Err(_) => Err(panic_report
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()),
+        Err(_) => Err(report),
     }
 }
 
