@@ -7,9 +7,11 @@
 //!
 //! - Opendatasoft: `ODS_DOMAIN` (or `ODS_BASE_URL`) and `ODS_API_KEY`;
 //!   `ODS_QUICKSTART_USERNAME` names an existing user to add and remove.
-//! - Cloudinary: `CLOUDINARY_ACCOUNT_URL` (`account://KEY:SECRET@ACCOUNT_ID`),
-//!   optionally `CLOUDINARY_BASE_URL`; `CLOUDINARY_QUICKSTART_USER_ID` names
-//!   an existing user to add and remove.
+//! - Cloudinary: `CLOUDINARY_ACCOUNT_URL` (`account://KEY:SECRET@ACCOUNT_ID`)
+//!   or `CLOUDINARY_ACCOUNT_ID` with `CLOUDINARY_PROVISIONING_API_KEY` and
+//!   `CLOUDINARY_PROVISIONING_API_SECRET`, optionally `CLOUDINARY_REGION` or
+//!   `CLOUDINARY_BASE_URL`; `CLOUDINARY_QUICKSTART_USER_ID` names an existing
+//!   user to add and remove.
 //!
 //! Run it with `cargo run -p saas-admin --example quickstart`.
 
@@ -46,7 +48,8 @@ async fn main() -> Result<()> {
     };
     ods_lifecycle(&ods, group_name, ods_username.as_deref()).await?;
 
-    let cloudinary_configured = std::env::var_os("CLOUDINARY_ACCOUNT_URL").is_some();
+    let cloudinary_configured = std::env::var_os("CLOUDINARY_ACCOUNT_URL").is_some()
+        || std::env::var_os("CLOUDINARY_ACCOUNT_ID").is_some();
     let (cloudinary, cloudinary_user) = if cloudinary_configured {
         println!("\nCloudinary: using the account configured in the environment");
         let user = std::env::var("CLOUDINARY_QUICKSTART_USER_ID").ok();
@@ -54,7 +57,7 @@ async fn main() -> Result<()> {
     } else {
         let server = demo::cloudinary_server(group_name).await;
         println!(
-            "\nCloudinary: no CLOUDINARY_ACCOUNT_URL set, so using an embedded mock server at {}",
+            "\nCloudinary: no CLOUDINARY_ACCOUNT_URL or CLOUDINARY_ACCOUNT_ID set, so using an embedded mock server at {}",
             server.base_url()
         );
         let cloudinary = Cloudinary::with_base_url(
