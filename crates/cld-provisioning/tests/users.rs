@@ -94,32 +94,6 @@ fn raw_pairs(query: &str) -> Vec<&str> {
     pairs
 }
 
-/// The vendor error behind `result`, checked against the spec's example for
-/// `op`/`status`; returns its message.
-fn expect_vendor_error<T: std::fmt::Debug>(
-    result: Result<ResponseValue<T>, Error<types::Error>>,
-    op: &str,
-    status: u16,
-) -> String {
-    let rv = match result {
-        Err(Error::ErrorResponse(rv)) => rv,
-        other => panic!("{op} {status}: expected Error::ErrorResponse, got {other:?}"),
-    };
-    assert_eq!(rv.status().as_u16(), status, "{op} {status}: status");
-    let message = rv
-        .error
-        .as_ref()
-        .and_then(|e| e.message.clone())
-        .unwrap_or_else(|| panic!("{op} {status}: no error.message in {:?}", *rv));
-    assert_eq!(
-        Some(message.as_str()),
-        example_json(op, status)["error"]["message"].as_str(),
-        "{op} {status}: message"
-    );
-    assert_round_trips(&rv.into_inner(), op, status);
-    message
-}
-
 /// Mocks `op` for the test ids, answering `status` with `body` (for the
 /// table-driven error test; the per-status tests use the named helpers).
 fn mock_error<'a>(server: &'a MockServer, op: &str, status: u16, body: &types::Error) -> Mock<'a> {

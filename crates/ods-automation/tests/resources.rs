@@ -183,35 +183,6 @@ fn example_file(op: &str) -> String {
         .to_string()
 }
 
-/// The vendor error behind `result`, checked against the spec's example for
-/// `op`/`status` (status, `message`, `error_code`, and every other field
-/// through the round trip); returns the decoded error.
-fn expect_vendor_error<T: std::fmt::Debug>(
-    result: Result<ResponseValue<T>, Error<types::Error>>,
-    op: &str,
-    status: u16,
-) -> types::Error {
-    let rv = match result {
-        Err(Error::ErrorResponse(rv)) => rv,
-        other => panic!("{op} {status}: expected Error::ErrorResponse, got {other:?}"),
-    };
-    let expected = example_json(op, status);
-    assert_eq!(rv.status().as_u16(), status, "{op} {status}: status");
-    assert_eq!(
-        Some(rv.message.as_str()),
-        expected["message"].as_str(),
-        "{op} {status}: message"
-    );
-    assert_eq!(
-        Some(rv.error_code.as_str()),
-        expected["error_code"].as_str(),
-        "{op} {status}: error_code"
-    );
-    let error = rv.into_inner();
-    assert_round_trips(&error, op, status);
-    error
-}
-
 fn object(value: Value) -> Map<String, Value> {
     match value {
         Value::Object(map) => map,

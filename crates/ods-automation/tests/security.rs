@@ -1583,35 +1583,6 @@ async fn list_studio_page_group_security_without_paging_sends_no_query_parameter
 // documented (operation, status) pair.
 // ---------------------------------------------------------------------------
 
-/// The vendor error behind `result`, checked against the spec's example for
-/// `op`/`status` (status, `message`, `error_code`, and every other field
-/// through the round trip); returns the decoded error.
-fn expect_vendor_error<T: std::fmt::Debug>(
-    result: Result<ResponseValue<T>, Error<types::Error>>,
-    op: &str,
-    status: u16,
-) -> types::Error {
-    let rv = match result {
-        Err(Error::ErrorResponse(rv)) => rv,
-        other => panic!("{op} {status}: expected Error::ErrorResponse, got {other:?}"),
-    };
-    let expected = example_json(op, status);
-    assert_eq!(rv.status().as_u16(), status, "{op} {status}: status");
-    assert_eq!(
-        Some(rv.message.as_str()),
-        expected["message"].as_str(),
-        "{op} {status}: message"
-    );
-    assert_eq!(
-        Some(rv.error_code.as_str()),
-        expected["error_code"].as_str(),
-        "{op} {status}: error_code"
-    );
-    let error = rv.into_inner();
-    assert_round_trips(&error, op, status);
-    error
-}
-
 #[tokio::test]
 async fn create_dataset_user_security_reports_an_invalid_body_as_a_bad_request() {
     let server = MockServer::start_async().await;

@@ -5,7 +5,9 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, TimeZone, Utc};
-use cld_provisioning::{examples, Auth, Client, ClientInfo, RetryPolicy, Runtime, Secret};
+use cld_provisioning::{
+    examples, types, Auth, Client, ClientInfo, Error, ResponseValue, RetryPolicy, Runtime, Secret,
+};
 use httpmock::{MockServer, When};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -120,4 +122,30 @@ pub fn assert_documented_errors(pairs: &[(&str, u16)], statuses: &[u16], expecte
         expected,
         "documented (operation, error status) pairs"
     );
+}
+
+/// The vendor error behind `result`, checked against the spec's example for
+/// `op`/`status`; returns its message.
+pub fn expect_vendor_error<T: std::fmt::Debug>(
+    result: Result<ResponseValue<T>, Error<types::Error>>,
+    op: &str,
+    status: u16,
+) -> String {
+    let rv = match result {
+        Err(Error::ErrorResponse(rv)) => rv,
+        other => panic!("{op} {status}: expected Error::ErrorResponse, got {other:?}"),
+    };
+    assert_eq!(rv.status().as_u16(), status, "{op} {status}: status");
+    let message = rv
+        .error
+        .as_ref()
+        .and_then(|e| e.message.clone())
+        .unwrap_or_else(|| panic!("{op} {status}: no error.message in {:?}", *rv));
+    assert_eq!(
+        Some(message.as_str()),
+        example_json(op, status)["error"]["message"].as_str(),
+        "{op} {status}: message"
+    );
+    assert_round_trips(&rv.into_inner(), op, status);
+    message
 }

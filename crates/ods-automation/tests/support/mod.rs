@@ -6,7 +6,9 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use httpmock::{MockServer, When};
-use ods_automation::{examples, Auth, Client, RetryPolicy, Runtime, Secret};
+use ods_automation::{
+    examples, types, Auth, Client, Error, ResponseValue, RetryPolicy, Runtime, Secret,
+};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -138,4 +140,34 @@ pub fn assert_documented_errors(pairs: &[(&str, u16)], statuses: &[u16], expecte
         expected,
         "documented (operation, error status) pairs"
     );
+}
+
+/// The vendor error behind `result`, checked against the spec's example for
+/// `op`/`status` (status, `message`, `error_code`, and every other field
+/// through the round trip); returns the decoded error.
+pub fn expect_vendor_error<T>(
+    result: Result<ResponseValue<T>, Error<types::Error>>,
+    op: &str,
+    status: u16,
+) -> types::Error {
+    let rv = match result {
+        Err(Error::ErrorResponse(rv)) => rv,
+        Err(other) => panic!("{op} {status}: expected Error::ErrorResponse, got {other:?}"),
+        Ok(rv) => panic!("{op} {status}: expected an error, got {}", rv.status()),
+    };
+    let expected = example_json(op, status);
+    assert_eq!(rv.status().as_u16(), status, "{op} {status}: status");
+    assert_eq!(
+        Some(rv.message.as_str()),
+        expected["message"].as_str(),
+        "{op} {status}: message"
+    );
+    assert_eq!(
+        Some(rv.error_code.as_str()),
+        expected["error_code"].as_str(),
+        "{op} {status}: error_code"
+    );
+    let error = rv.into_inner();
+    assert_round_trips(&error, op, status);
+    error
 }
