@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod drift;
+mod facade;
 mod generate;
 mod lint;
 

@@ -8,20 +8,16 @@
 
 mod retry;
 
+mod call;
+
 use std::fmt;
 use std::time::Instant;
 
-use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, USER_AGENT};
+use reqwest::header::{HeaderValue, AUTHORIZATION, USER_AGENT};
 use tracing::Instrument;
 
+pub use call::{observe, CallReport};
 pub use retry::{is_idempotent, is_retryable_status, retry_after, RetryPolicy};
-
-/// The response header in which the runtime records how many attempts a
-/// call took (it is added by the client, not sent by the service).
-pub const ATTEMPTS_HEADER: &str = "x-saas-admin-attempts";
-
-/// The response header in which the runtime records the operation id.
-pub const OPERATION_HEADER: &str = "x-saas-admin-operation";
 
 /// `saas-admin/<version>`, sent as `User-Agent` with every request.
 pub const DEFAULT_USER_AGENT: &str = concat!("saas-admin/", env!("CARGO_PKG_VERSION"));
@@ -299,8 +295,8 @@ impl Runtime {
 
 impl Runtime {
     /// Sends `request`, retrying as the [`RetryPolicy`] says, inside a
-    /// tracing span for the call. The final response carries the number of
-    /// attempts in [`ATTEMPTS_HEADER`] and the operation in [`OPERATION_HEADER`].
+    /// tracing span for the call. Inside [`observe`], what happened (attempts,
+    /// the final status) goes into the call's [`CallReport`].
     pub async fn execute(
         &self,
         client: &reqwest::Client,
@@ -321,14 +317,7 @@ impl Runtime {
         let result = self
             .execute_with_retries(client, request, &span)
             .instrument(span.clone())
-            .await
-            .map(|mut response| {
-                response.headers_mut().insert(
-                    HeaderName::from_static(OPERATION_HEADER),
-                    HeaderValue::from_static(operation_id),
-                );
-                response
-            });
+            .await;
         match &self.query_key {
             // The URL holds the key: errors must not carry it.
             Some(_) => result.map_err(reqwest::Error::without_url),
@@ -385,24 +374,15 @@ impl Runtime {
                 None => {
                     span.record("attempts", attempt);
                     span.record("latency_ms", started.elapsed().as_millis() as u64);
-                    return result.map(|mut response| {
+                    if let Ok(response) = &result {
                         span.record("status", response.status().as_u16());
-                        response.headers_mut().insert(
-                            HeaderName::from_static(ATTEMPTS_HEADER),
-                            HeaderValue::from(attempt),
-                        );
-                        response
-                    });
+                    }
+                    call::record(attempt, result.as_ref().ok());
+                    return result;
                 }
             }
         }
     }
-}
-
-/// The attempts a call took, as the runtime recorded them in a response's
-/// headers.
-pub fn attempts(headers: &reqwest::header::HeaderMap) -> Option<u32> {
-    headers.get(ATTEMPTS_HEADER)?.to_str().ok()?.parse().ok()
 }
 
 /// Standard base64 with padding (RFC 4648), for the Basic credential; a

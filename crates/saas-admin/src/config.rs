@@ -134,6 +134,7 @@ impl Options {
     /// A checked base URL without its trailing slash (the generated paths
     /// start with one).
     fn base_url(&self, name: &'static str, url: &str) -> Result<String, ConfigError> {
+        non_empty(name, url)?;
         let malformed = ConfigError::Malformed {
             name,
             expected: "an absolute http:// or https:// URL",
@@ -178,11 +179,12 @@ fn required<'a>(
     Ok(value)
 }
 
-/// Reads a variable; unset and empty are the same.
+/// Reads a variable. A variable set to an empty value is read as empty
+/// (and reported so), not as unset.
 type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 fn environment(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+    std::env::var(name).ok()
 }
 
 /// A client's builder: set what the API needs, adjust the shared options,
@@ -237,6 +239,7 @@ impl<S> Builder<S> {
     }
 }
 
+#[cfg(feature = "ods")]
 /// What an Opendatasoft client needs.
 #[derive(Clone, Default)]
 pub struct OdsSettings {
@@ -246,9 +249,11 @@ pub struct OdsSettings {
     api_key_in_query: bool,
 }
 
+#[cfg(feature = "ods")]
 /// Builds an [`Ods`](crate::Ods) client.
 pub type OdsBuilder = Builder<OdsSettings>;
 
+#[cfg(feature = "ods")]
 impl Builder<OdsSettings> {
     pub(crate) fn new() -> Self {
         Self {
@@ -370,6 +375,7 @@ impl Builder<OdsSettings> {
     }
 }
 
+#[cfg(feature = "ods")]
 impl fmt::Debug for Builder<OdsSettings> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OdsBuilder")
@@ -380,6 +386,7 @@ impl fmt::Debug for Builder<OdsSettings> {
     }
 }
 
+#[cfg(feature = "cloudinary")]
 /// Where Cloudinary serves the API from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Region {
@@ -393,6 +400,7 @@ pub enum Region {
     Custom(String),
 }
 
+#[cfg(feature = "cloudinary")]
 impl Region {
     /// The region's host.
     pub fn host(&self) -> String {
@@ -404,23 +412,36 @@ impl Region {
         }
     }
 
-    /// `api`, `api-eu`, `api-ap`, or a host name.
+    /// `api`, `api-eu`, `api-ap` (or, as people also write them, `us`,
+    /// `eu`, `ap`, in any case), or a host name with a dot, such as an
+    /// enterprise custom domain.
     pub fn parse(text: &str) -> Result<Self, ConfigError> {
-        match text.trim() {
-            "api" => Ok(Region::Us),
-            "api-eu" => Ok(Region::Eu),
-            "api-ap" => Ok(Region::Ap),
-            host if !host.is_empty() && !host.contains(['/', ':', ' ', '@', '?', '#']) => {
-                Ok(Region::Custom(host.to_string()))
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(ConfigError::Empty {
+                name: "the Cloudinary region",
+            });
+        }
+        match text.to_ascii_lowercase().as_str() {
+            "api" | "us" => Ok(Region::Us),
+            "api-eu" | "eu" => Ok(Region::Eu),
+            "api-ap" | "ap" => Ok(Region::Ap),
+            host if host.contains('.')
+                && !host.starts_with('.')
+                && !host.ends_with('.')
+                && !host.contains(['/', ':', ' ', '@', '?', '#']) =>
+            {
+                Ok(Region::Custom(text.to_string()))
             }
             _ => Err(ConfigError::Malformed {
                 name: "the Cloudinary region",
-                expected: "api, api-eu, api-ap, or a host name",
+                expected: "api, api-eu, api-ap (or us, eu, ap), or a host name such as api.example.com",
             }),
         }
     }
 }
 
+#[cfg(feature = "cloudinary")]
 /// What a Cloudinary client needs.
 #[derive(Clone, Default)]
 pub struct CloudinarySettings {
@@ -431,9 +452,11 @@ pub struct CloudinarySettings {
     base_url: Option<String>,
 }
 
+#[cfg(feature = "cloudinary")]
 /// Builds a [`Cloudinary`](crate::Cloudinary) client.
 pub type CloudinaryBuilder = Builder<CloudinarySettings>;
 
+#[cfg(feature = "cloudinary")]
 impl Builder<CloudinarySettings> {
     pub(crate) fn new() -> Self {
         Self {
@@ -483,7 +506,8 @@ impl Builder<CloudinarySettings> {
     /// - `CLOUDINARY_ACCOUNT_URL` (`account://KEY:SECRET@ACCOUNT_ID`), or
     ///   `CLOUDINARY_ACCOUNT_ID`, `CLOUDINARY_PROVISIONING_API_KEY` and
     ///   `CLOUDINARY_PROVISIONING_API_SECRET` (the names the vendor's SDKs read);
-    /// - `CLOUDINARY_REGION` (`api`, `api-eu`, `api-ap` or a host);
+    /// - `CLOUDINARY_REGION` (`api`, `api-eu`, `api-ap`, `us`, `eu`, `ap`,
+    ///   or a host name with a dot);
     /// - `CLOUDINARY_BASE_URL`, which replaces the whole base URL.
     ///
     /// Fails when a variable is set but malformed, naming it.
@@ -494,6 +518,7 @@ impl Builder<CloudinarySettings> {
     fn with_lookup(mut self, lookup: Lookup) -> Result<Self, ConfigError> {
         const ACCOUNT_URL: &str = "CLOUDINARY_ACCOUNT_URL";
         if let Some(url) = lookup(ACCOUNT_URL) {
+            non_empty(ACCOUNT_URL, &url)?;
             let (account_id, key, secret) =
                 crate::parse_account_url(&url).map_err(|e| e.naming_variable(ACCOUNT_URL))?;
             let settings = &mut self.settings;
@@ -570,6 +595,7 @@ impl Builder<CloudinarySettings> {
     }
 }
 
+#[cfg(feature = "cloudinary")]
 impl fmt::Debug for Builder<CloudinarySettings> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CloudinaryBuilder")
@@ -582,7 +608,7 @@ impl fmt::Debug for Builder<CloudinarySettings> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ods", feature = "cloudinary"))]
 mod tests {
     use super::*;
 
@@ -672,8 +698,29 @@ mod tests {
         let error = CloudinaryBuilder::new().with_lookup(&lookup).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "CLOUDINARY_REGION is malformed: expected api, api-eu, api-ap, or a host name"
+            "CLOUDINARY_REGION is malformed: expected api, api-eu, api-ap (or us, eu, ap), or a host name such as api.example.com"
         );
+        // What people type for a region is read as the region, not a host.
+        for (text, region) in [("eu", Region::Eu), ("EU", Region::Eu), ("us", Region::Us), ("ap", Region::Ap), ("api-eu", Region::Eu)] {
+            assert_eq!(Region::parse(text), Ok(region), "{text}");
+        }
+        for bad in ["euro", "api-us", "x", "https://x", "a.b/c"] {
+            assert!(matches!(Region::parse(bad), Err(ConfigError::Malformed { .. })), "{bad}");
+        }
+        // A variable set to nothing is reported as empty, naming it.
+        let error = CloudinaryBuilder::new()
+            .with_lookup(&vars(&[("CLOUDINARY_REGION", " ")]))
+            .unwrap_err();
+        assert_eq!(error.to_string(), "CLOUDINARY_REGION is empty");
+        let error = CloudinaryBuilder::new()
+            .with_lookup(&vars(&[("CLOUDINARY_ACCOUNT_URL", "")]))
+            .unwrap_err();
+        assert_eq!(error.to_string(), "CLOUDINARY_ACCOUNT_URL is empty");
+        let error = OdsBuilder::new()
+            .with_lookup(&vars(&[("ODS_API_KEY", ""), ("ODS_DOMAIN", "p.example.com")]))
+            .build_from_env()
+            .unwrap_err();
+        assert_eq!(error.to_string(), "ODS_API_KEY is empty");
         let error = CloudinaryBuilder::new()
             .with_lookup(&vars(&[("CLOUDINARY_ACCOUNT_ID", "acc")]))
             .unwrap()

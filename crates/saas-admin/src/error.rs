@@ -1,25 +1,35 @@
-//! One error type for every operation of both APIs.
+//! One error type for every operation of both APIs, built from the call
+//! itself: the operation, the attempts the runtime made, and what the
+//! service answered.
 
 use std::fmt;
+use std::future::Future;
+use std::time::Duration;
 
+use progenitor_client::{Error as Generated, ResponseValue};
 use reqwest::StatusCode;
-use saas_admin_runtime::{attempts, is_retryable_status, OPERATION_HEADER};
+use saas_admin_runtime::{is_retryable_status, CallReport};
+use serde::de::DeserializeOwned;
 
 /// What went wrong with a call, in one type for every operation.
 ///
 /// Its `Display` is one line a person can act on: the operation, what
-/// happened, the service's own message, the request id and the attempts
-/// made. It never contains a credential. Convert any operation's error with
-/// `?` or `Error::from`.
-#[derive(Debug)]
+/// happened, the service's own message and field errors, the request id and
+/// the attempts made. It never contains a credential, a query string or a
+/// body that is not the service's JSON.
 pub struct Error {
     kind: ErrorKind,
-    operation: Option<String>,
+    operation: &'static str,
+    attempts: u32,
     status: Option<StatusCode>,
     message: Option<String>,
     code: Option<String>,
+    details: Vec<Detail>,
     request_id: Option<String>,
-    attempts: Option<u32>,
+    retry_after: Option<Duration>,
+    /// The host a connection failure was about.
+    host: Option<String>,
+    vendor: Option<Box<VendorBody>>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -44,85 +54,225 @@ pub enum ErrorKind {
     Transport,
     /// The response body could not be read to its end (cut short).
     Body,
-    /// The response body is not what the operation returns (invalid JSON,
-    /// or another shape).
+    /// A success answer whose body is not what the operation returns
+    /// (invalid JSON, or another shape).
     Decode,
     /// Anything else.
     Other,
 }
 
-/// The vendors' error bodies: what a person should read of them.
-pub trait VendorError {
-    /// The service's message.
-    fn message(&self) -> Option<&str>;
-    /// The service's error code, when it has one.
-    fn code(&self) -> Option<&str> {
-        None
-    }
-    /// The service's request or trace id, when the body carries one.
-    fn trace_id(&self) -> Option<&str> {
-        None
-    }
+/// One field-level error the service reported (Opendatasoft's `detail`,
+/// the permissions API's `details`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Detail {
+    /// The field at fault, as the service names it.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
 }
 
+/// The service's error body, decoded, for users who want all of it.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum VendorBody {
+    /// An Opendatasoft error.
+    #[cfg(feature = "ods")]
+    Ods(ods_automation::types::Error),
+    /// A Cloudinary provisioning error.
+    #[cfg(feature = "cloudinary")]
+    Cloudinary(cld_provisioning::types::Error),
+    /// A Cloudinary permissions (roles and policies) error.
+    #[cfg(feature = "cloudinary")]
+    CloudinaryPermissions(cld_provisioning::types::PermissionsError),
+}
+
+/// What the facade reads of a vendor's error body.
+pub(crate) trait VendorError: DeserializeOwned {
+    /// Message, code, trace id and field errors, then the body itself.
+    fn into_parts(self) -> VendorParts;
+}
+
+pub(crate) struct VendorParts {
+    message: Option<String>,
+    code: Option<String>,
+    trace_id: Option<String>,
+    details: Vec<Detail>,
+    body: VendorBody,
+}
+
+/// `{"field": ["message", ...]}` or `{"field": "message"}`, as a list.
+fn details(map: &serde_json::Map<String, serde_json::Value>) -> Vec<Detail> {
+    map.iter()
+        .map(|(field, value)| Detail {
+            field: field.clone(),
+            message: match value {
+                serde_json::Value::String(text) => text.clone(),
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .map(|item| match item {
+                        serde_json::Value::String(text) => text.clone(),
+                        other => other.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                other => other.to_string(),
+            },
+        })
+        .collect()
+}
+
+#[cfg(feature = "ods")]
 impl VendorError for ods_automation::types::Error {
-    fn message(&self) -> Option<&str> {
-        Some(&self.message)
-    }
-    fn code(&self) -> Option<&str> {
-        Some(&self.error_code)
-    }
-    fn trace_id(&self) -> Option<&str> {
-        self.trace_id.as_deref()
+    fn into_parts(self) -> VendorParts {
+        VendorParts {
+            message: Some(self.message.clone()),
+            code: Some(self.error_code.clone()),
+            trace_id: self.trace_id.clone(),
+            details: details(&self.detail),
+            body: VendorBody::Ods(self),
+        }
     }
 }
 
+#[cfg(feature = "cloudinary")]
 impl VendorError for cld_provisioning::types::Error {
-    fn message(&self) -> Option<&str> {
-        self.error.as_ref()?.message.as_deref()
+    fn into_parts(self) -> VendorParts {
+        VendorParts {
+            message: self.error.as_ref().and_then(|e| e.message.clone()),
+            code: None,
+            trace_id: None,
+            details: Vec::new(),
+            body: VendorBody::Cloudinary(self),
+        }
     }
 }
 
+#[cfg(feature = "cloudinary")]
 impl VendorError for cld_provisioning::types::PermissionsError {
-    fn message(&self) -> Option<&str> {
-        self.error.as_ref()?.message.as_deref()
-    }
-    fn code(&self) -> Option<&str> {
-        self.error.as_ref()?.code.as_deref()
-    }
-}
-
-impl VendorError for () {
-    fn message(&self) -> Option<&str> {
-        None
+    fn into_parts(self) -> VendorParts {
+        let error = self.error.as_ref();
+        VendorParts {
+            message: error.and_then(|e| e.message.clone()),
+            code: error.and_then(|e| e.code.clone()),
+            trace_id: None,
+            details: error.map(|e| details(&e.details)).unwrap_or_default(),
+            body: VendorBody::CloudinaryPermissions(self),
+        }
     }
 }
 
-/// Header names under which the services send a request id.
-const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "x-trace-id"];
+/// Runs one call of a generated client and turns its failure into the one
+/// error type, from what the call itself knows: the operation, and the
+/// runtime's report of attempts and the final answer.
+pub(crate) async fn complete<T, E: VendorError>(
+    operation: &'static str,
+    base_url: &str,
+    call: impl Future<Output = Result<ResponseValue<T>, Generated<E>>>,
+) -> Result<ResponseValue<T>, Error> {
+    let (result, report) = saas_admin_runtime::observe(call).await;
+    match result {
+        Ok(value) => Ok(value),
+        Err(error) => Err(Error::from_call(operation, base_url, report, error).await),
+    }
+}
+
+/// The most of an undocumented answer's body that is read, looking for the
+/// vendor's error shape.
+const UNEXPECTED_BODY_LIMIT: usize = 64 * 1024;
 
 impl Error {
-    fn new(kind: ErrorKind) -> Self {
+    fn new(kind: ErrorKind, operation: &'static str, report: CallReport) -> Self {
         Self {
             kind,
-            operation: None,
-            status: None,
+            operation,
+            attempts: report.attempts,
+            status: report.status,
             message: None,
             code: None,
-            request_id: None,
-            attempts: None,
+            details: Vec::new(),
+            request_id: report.request_id,
+            retry_after: report.retry_after,
+            host: None,
+            vendor: None,
             source: None,
         }
     }
 
-    /// Status, operation, request id and attempts from a response's headers.
-    fn with_response(mut self, status: StatusCode, headers: &reqwest::header::HeaderMap) -> Self {
-        let text = |name: &str| Some(headers.get(name)?.to_str().ok()?.to_string());
-        self.status = Some(status);
-        self.operation = text(OPERATION_HEADER);
-        self.attempts = attempts(headers);
-        self.request_id = REQUEST_ID_HEADERS.iter().find_map(|name| text(name));
+    fn with_vendor(mut self, parts: VendorParts) -> Self {
+        self.message = parts.message;
+        self.code = parts.code;
+        self.details = parts.details;
+        if self.request_id.is_none() {
+            self.request_id = parts.trace_id;
+        }
+        self.vendor = Some(Box::new(parts.body));
         self
+    }
+
+    async fn from_call<E: VendorError>(
+        operation: &'static str,
+        base_url: &str,
+        report: CallReport,
+        error: Generated<E>,
+    ) -> Self {
+        match error {
+            Generated::ErrorResponse(response) => {
+                let status = response.status();
+                let mut error = Error::new(ErrorKind::Service, operation, report)
+                    .with_vendor(response.into_inner().into_parts());
+                error.status = Some(status);
+                error
+            }
+            Generated::UnexpectedResponse(response) => {
+                let status = response.status();
+                let body = read_prefix(response, UNEXPECTED_BODY_LIMIT).await;
+                let mut error = Error::new(ErrorKind::UnexpectedStatus, operation, report);
+                error.status = Some(status);
+                match serde_json::from_slice::<E>(&body) {
+                    Ok(vendor) => error.with_vendor(vendor.into_parts()),
+                    Err(_) => error,
+                }
+            }
+            Generated::InvalidRequest(message) => {
+                let mut error = Error::new(ErrorKind::InvalidRequest, operation, report);
+                error.message = Some(explain_invalid_request(message));
+                error
+            }
+            Generated::CommunicationError(cause) | Generated::InvalidUpgrade(cause) => {
+                transport(operation, base_url, report, cause)
+            }
+            // reqwest calls a failed body read a decode error; it is the
+            // body that was cut short (unless the timeout cut it).
+            Generated::ResponseBodyError(cause) => {
+                let mut error = transport(operation, base_url, report, cause);
+                if error.kind != ErrorKind::Timeout {
+                    error.kind = ErrorKind::Body;
+                }
+                error
+            }
+            // A documented error status whose body is not the vendor's JSON
+            // (a proxy's HTML page): the status and kind stay, the body goes.
+            Generated::InvalidResponsePayload(_, cause) => match report.status {
+                Some(status) if !status.is_success() => {
+                    let mut error = Error::new(ErrorKind::Service, operation, report);
+                    error.message = Some(format!(
+                        "the answer's body is not the service's JSON error ({cause})"
+                    ));
+                    error
+                }
+                // The body is left out: it may hold what must not be logged.
+                _ => {
+                    let mut error = Error::new(ErrorKind::Decode, operation, report);
+                    error.source = Some(Box::new(cause));
+                    error
+                }
+            },
+            Generated::Custom(message) => {
+                let mut error = Error::new(ErrorKind::Other, operation, report);
+                error.message = Some(message);
+                error
+            }
+        }
     }
 
     /// The kind of failure.
@@ -130,9 +280,15 @@ impl Error {
         self.kind
     }
 
-    /// The operation that failed, when the failure came with a response.
-    pub fn operation(&self) -> Option<&str> {
-        self.operation.as_deref()
+    /// The operation that failed, such as `list_users`.
+    pub fn operation(&self) -> &str {
+        self.operation
+    }
+
+    /// How many requests were sent (0 when the call was refused before
+    /// anything was sent).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 
     /// The HTTP status, when the service answered.
@@ -140,7 +296,8 @@ impl Error {
         self.status
     }
 
-    /// The service's own message.
+    /// The service's own message, or why the request was refused before
+    /// it was sent.
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
@@ -150,14 +307,36 @@ impl Error {
         self.code.as_deref()
     }
 
+    /// The field-level errors the service reported (empty when none).
+    pub fn details(&self) -> &[Detail] {
+        &self.details
+    }
+
     /// The request id the service gave the call, to quote to its support.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
 
-    /// How many attempts were made, when the service answered.
-    pub fn attempts(&self) -> Option<u32> {
-        self.attempts
+    /// The wait the service asked for (`Retry-After`), when it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// The service's error body, decoded, when it sent one in its own shape.
+    pub fn vendor_body(&self) -> Option<&VendorBody> {
+        self.vendor.as_deref()
+    }
+
+    /// Whether the service said the resource does not exist (404).
+    pub fn is_not_found(&self) -> bool {
+        self.status == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// Whether the service refused the call for its rate limit (429, or
+    /// Cloudinary's 420).
+    pub fn is_rate_limited(&self) -> bool {
+        self.status
+            .is_some_and(|s| matches!(s.as_u16(), 420 | 429))
     }
 
     /// Whether trying again later could succeed: rate limits (429, 420),
@@ -177,112 +356,134 @@ impl Error {
     }
 }
 
-fn transport(error: reqwest::Error) -> Error {
-    let kind = if error.is_timeout() && error.is_connect() {
+/// Reads at most `limit` bytes of a body; whatever fails to arrive is left.
+async fn read_prefix(mut response: reqwest::Response, limit: usize) -> Vec<u8> {
+    let mut body = Vec::new();
+    while body.len() < limit {
+        match response.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    body
+}
+
+fn transport(
+    operation: &'static str,
+    base_url: &str,
+    report: CallReport,
+    cause: reqwest::Error,
+) -> Error {
+    let kind = if cause.is_timeout() && cause.is_connect() {
         ErrorKind::ConnectTimeout
-    } else if error.is_timeout() {
+    } else if cause.is_timeout() {
         ErrorKind::Timeout
-    } else if error.is_connect() {
+    } else if cause.is_connect() {
         ErrorKind::Connect
-    } else if error.is_body() {
+    } else if cause.is_body() {
         ErrorKind::Body
-    } else if error.is_decode() {
+    } else if cause.is_decode() {
         ErrorKind::Decode
     } else {
         ErrorKind::Transport
     };
-    let mut converted = Error::new(kind);
-    converted.status = error.status();
+    let mut error = Error::new(kind, operation, report);
+    error.host = host_of(base_url);
     // The URL may hold a query-string key: only the error's kind and cause travel.
-    converted.source = Some(Box::new(error.without_url()));
-    converted
+    error.source = Some(Box::new(cause.without_url()));
+    error
 }
 
-impl<E: VendorError + fmt::Debug + Send + Sync + 'static> From<ods_automation::Error<E>> for Error {
-    fn from(error: ods_automation::Error<E>) -> Self {
-        use ods_automation::Error as Progenitor;
-        match error {
-            Progenitor::ErrorResponse(response) => {
-                let mut converted = Error::new(ErrorKind::Service)
-                    .with_response(response.status(), response.headers());
-                let body = response.into_inner();
-                converted.message = body.message().map(str::to_string);
-                converted.code = body.code().map(str::to_string);
-                if converted.request_id.is_none() {
-                    converted.request_id = body.trace_id().map(str::to_string);
-                }
-                converted
-            }
-            Progenitor::UnexpectedResponse(response) => Error::new(ErrorKind::UnexpectedStatus)
-                .with_response(response.status(), response.headers()),
-            Progenitor::InvalidRequest(message) => {
-                let mut converted = Error::new(ErrorKind::InvalidRequest);
-                converted.message = Some(explain_invalid_request(message));
-                converted
-            }
-            Progenitor::CommunicationError(error) | Progenitor::InvalidUpgrade(error) => {
-                transport(error)
-            }
-            // reqwest calls a failed body read a decode error; it is the
-            // body that was cut short (unless the timeout cut it).
-            Progenitor::ResponseBodyError(error) => {
-                let mut converted = transport(error);
-                if converted.kind != ErrorKind::Timeout {
-                    converted.kind = ErrorKind::Body;
-                }
-                converted
-            }
-            // The body is left out: it may hold what must not be logged.
-            Progenitor::InvalidResponsePayload(_, error) => {
-                let mut converted = Error::new(ErrorKind::Decode);
-                converted.source = Some(Box::new(error));
-                converted
-            }
-            Progenitor::Custom(message) => {
-                let mut converted = Error::new(ErrorKind::Other);
-                converted.message = Some(message);
-                converted
-            }
-        }
-    }
+/// `host[:port]` of a base URL: what a connection failure names.
+fn host_of(base_url: &str) -> Option<String> {
+    let url = reqwest::Url::parse(base_url).ok()?;
+    let host = url.host_str()?;
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    })
 }
 
-/// The generated builders report a refused path parameter as "conversion to
-/// `…PathSegment` for NAME failed"; say why, naming the parameter.
+/// The generated builders' messages for a value refused before sending,
+/// said so a person knows what to set.
 fn explain_invalid_request(message: String) -> String {
-    let parameter = message
+    // A path parameter that cannot be a segment.
+    if let Some(name) = message
         .strip_prefix("conversion to `")
-        .filter(|rest| rest.contains("PathSegment` for "))
         .and_then(|rest| rest.split("PathSegment` for ").nth(1))
-        .and_then(|rest| rest.strip_suffix(" failed"));
-    match parameter {
-        Some(name) => {
-            format!("{name} cannot be a path segment: it must not be empty, \".\" or \"..\"")
-        }
-        None => message,
+        .and_then(|rest| rest.strip_suffix(" failed"))
+    {
+        return format!("{name} cannot be a path segment: it must not be empty, \".\" or \"..\"");
     }
+    // A required parameter that was not set.
+    if let Some(name) = message.strip_suffix(" was not initialized") {
+        return format!("the required parameter {name} was not set");
+    }
+    // A required body field that was not set.
+    if let Some(name) = message
+        .split("no value supplied for ")
+        .nth(1)
+        .filter(|_| message.starts_with("conversion to `"))
+    {
+        return format!("the required body field {name} was not set");
+    }
+    message
+}
+
+/// A status with its name; Cloudinary's 420 has no standard one.
+struct StatusName(StatusCode);
+
+impl fmt::Display for StatusName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self.0.as_u16() {
+            420 => Some("Rate Limited"),
+            _ => self.0.canonical_reason(),
+        };
+        match name {
+            Some(name) => write!(f, "{} {name}", self.0.as_u16()),
+            None => write!(f, "{}", self.0.as_u16()),
+        }
+    }
+}
+
+/// The innermost cause of an error: for a transport failure, the part
+/// that says what happened ("Connection refused").
+fn root_cause<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> &'a (dyn std::error::Error + 'static) {
+    let mut current = error;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    current
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(operation) = &self.operation {
-            write!(f, "{operation}: ")?;
-        }
+        write!(f, "{}: ", self.operation)?;
+        let host = self.host.as_deref().unwrap_or("the service");
         match (self.kind, self.status) {
-            (ErrorKind::Service, Some(status)) => write!(f, "the service answered {status}")?,
+            (ErrorKind::Service, Some(status)) => {
+                write!(f, "the service answered {}", StatusName(status))?
+            }
             (ErrorKind::UnexpectedStatus, Some(status)) => write!(
                 f,
-                "the service answered {status}, which this operation does not document"
+                "the service answered {}, which this operation does not document",
+                StatusName(status)
             )?,
             (ErrorKind::InvalidRequest, _) => f.write_str("invalid request, nothing was sent")?,
-            (ErrorKind::ConnectTimeout, _) => {
-                f.write_str("no connection could be made within the connect timeout")?
+            (ErrorKind::ConnectTimeout, _) => write!(
+                f,
+                "no connection could be made to {host} within the connect timeout"
+            )?,
+            (ErrorKind::Timeout, _) => write!(
+                f,
+                "the call to {host} took longer than the request timeout"
+            )?,
+            (ErrorKind::Connect, _) => write!(f, "no connection could be made to {host}")?,
+            (ErrorKind::Transport, _) => {
+                write!(f, "the connection to {host} failed during the call")?
             }
-            (ErrorKind::Timeout, _) => {
-                f.write_str("the call took longer than the request timeout")?
-            }
-            (ErrorKind::Connect, _) => f.write_str("no connection could be made")?,
-            (ErrorKind::Transport, _) => f.write_str("the connection failed during the call")?,
             (ErrorKind::Body, _) => f.write_str("the response body was cut short")?,
             (ErrorKind::Decode, _) => {
                 f.write_str("the response is not what the operation returns")?
@@ -295,16 +496,46 @@ impl fmt::Display for Error {
         if let Some(code) = &self.code {
             write!(f, " [{code}]")?;
         }
+        for (i, detail) in self.details.iter().enumerate() {
+            let lead = if i == 0 { " (" } else { "; " };
+            write!(f, "{lead}{}: {}", detail.field, detail.message)?;
+        }
+        if !self.details.is_empty() {
+            f.write_str(")")?;
+        }
         if let Some(source) = &self.source {
-            write!(f, " ({source})")?;
+            write!(f, " ({})", root_cause(source.as_ref()))?;
+        }
+        if let Some(wait) = self.retry_after {
+            write!(f, ", retry after {} s", wait.as_secs_f64().ceil())?;
         }
         if let Some(request_id) = &self.request_id {
             write!(f, ", request id {request_id}")?;
         }
         match self.attempts {
-            Some(1) | None => Ok(()),
-            Some(n) => write!(f, ", after {n} attempts"),
+            0 | 1 => Ok(()),
+            n => write!(f, ", after {n} attempts"),
         }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The source is shown by its Display only: reqwest's Debug of an
+        // error may show a URL (with a query-string key).
+        f.debug_struct("Error")
+            .field("kind", &self.kind)
+            .field("operation", &self.operation)
+            .field("attempts", &self.attempts)
+            .field("status", &self.status)
+            .field("message", &self.message)
+            .field("code", &self.code)
+            .field("details", &self.details)
+            .field("request_id", &self.request_id)
+            .field("retry_after", &self.retry_after)
+            .field("host", &self.host)
+            .field("source", &self.source.as_ref().map(|s| s.to_string()))
+            .finish_non_exhaustive()
     }
 }
 

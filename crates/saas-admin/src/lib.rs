@@ -24,38 +24,86 @@
 //! ```
 
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod config;
 mod error;
 mod paginate;
 
 use std::fmt;
+use std::sync::Arc;
 
-use ods_automation::ClientInfo as _;
-
+#[cfg(feature = "cloudinary")]
 pub use cld_provisioning;
 pub use config::{
-    Builder, CloudinaryBuilder, CloudinarySettings, ConfigError, OdsBuilder, OdsSettings, Region,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    Builder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
 };
-pub use error::{Error, ErrorKind, VendorError};
+#[cfg(feature = "cloudinary")]
+pub use config::{CloudinaryBuilder, CloudinarySettings, Region};
+#[cfg(feature = "ods")]
+pub use config::{OdsBuilder, OdsSettings};
+pub use error::{Detail, Error, ErrorKind, VendorBody};
+#[cfg(feature = "ods")]
 pub use ods_automation;
-pub use paginate::{ItemStream, Paginate};
+pub use paginate::ItemStream;
+/// A decoded answer with its status and headers, from `send_with_response`.
+pub use progenitor_client::ResponseValue;
 pub use saas_admin_runtime::RetryPolicy;
 
+/// What most programs use: `use saas_admin::prelude::*;`.
+pub mod prelude {
+    #[cfg(feature = "cloudinary")]
+    pub use crate::{Cloudinary, Region};
+    #[cfg(feature = "ods")]
+    pub use crate::Ods;
+    pub use crate::{Error, ErrorKind, ItemStream, RetryPolicy};
+}
+
+/// The Opendatasoft operations' builders (one per operation, handed out by
+/// [`Ods`]'s methods) and the API's [`types`](ods::types).
+#[cfg(feature = "ods")]
 #[allow(clippy::all)]
-mod generated_cloudinary;
+#[path = "generated_ods.rs"]
+pub mod ods;
+
+/// The Cloudinary operations' builders (one per operation, handed out by
+/// [`Cloudinary`]'s methods) and the API's [`types`](cloudinary::types).
+#[cfg(feature = "cloudinary")]
 #[allow(clippy::all)]
-mod generated_ods;
+#[path = "generated_cloudinary.rs"]
+pub mod cloudinary;
+
+/// Typed httpmock helpers for both APIs, for your own tests: each API's
+/// `MockServerExt` and its example bodies.
+#[cfg(feature = "mock")]
+pub mod mock {
+    /// Opendatasoft's typed mocks and examples.
+    #[cfg(feature = "ods")]
+    pub mod ods {
+        pub use ods_automation::examples;
+        pub use ods_automation::mock::*;
+    }
+    /// Cloudinary's typed mocks and examples.
+    #[cfg(feature = "cloudinary")]
+    pub mod cloudinary {
+        pub use cld_provisioning::examples;
+        pub use cld_provisioning::mock::*;
+    }
+}
 
 /// A client for one Opendatasoft portal's Automation API.
 ///
-/// Every operation of the API is a method that returns its builder.
+/// Every operation of the API is a method that returns its builder; the
+/// builder owns a clone of the client (cheap: shared inside), so calls and
+/// streams can be spawned.
+#[cfg(feature = "ods")]
 #[derive(Clone)]
 pub struct Ods {
-    client: ods_automation::Client,
+    client: Arc<ods_automation::Client>,
 }
 
+#[cfg(feature = "ods")]
 impl Ods {
     /// A builder for everything a client can be given.
     pub fn builder() -> OdsBuilder {
@@ -83,11 +131,14 @@ impl Ods {
     }
 
     pub(crate) fn from_client(client: ods_automation::Client) -> Self {
-        Self { client }
+        Self {
+            client: Arc::new(client),
+        }
     }
 
     /// The base URL every call goes to.
     pub fn base_url(&self) -> &str {
+        use ods_automation::ClientInfo as _;
         self.client.baseurl()
     }
 
@@ -97,6 +148,7 @@ impl Ods {
     }
 }
 
+#[cfg(feature = "ods")]
 impl fmt::Debug for Ods {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Ods")
@@ -108,13 +160,20 @@ impl fmt::Debug for Ods {
 /// A client for one Cloudinary account's provisioning API.
 ///
 /// The account id is given once, here; every operation's builder comes with
-/// it already set.
+/// it already set, and owns a clone of the client (cheap: shared inside).
+#[cfg(feature = "cloudinary")]
 #[derive(Clone)]
 pub struct Cloudinary {
+    inner: Arc<CloudinaryInner>,
+}
+
+#[cfg(feature = "cloudinary")]
+struct CloudinaryInner {
     client: cld_provisioning::Client,
     account_id: String,
 }
 
+#[cfg(feature = "cloudinary")]
 impl Cloudinary {
     /// A builder for everything a client can be given.
     pub fn builder() -> CloudinaryBuilder {
@@ -167,35 +226,40 @@ impl Cloudinary {
     }
 
     pub(crate) fn from_client(client: cld_provisioning::Client, account_id: String) -> Self {
-        Self { client, account_id }
+        Self {
+            inner: Arc::new(CloudinaryInner { client, account_id }),
+        }
     }
 
     /// The account every call addresses.
     pub fn account_id(&self) -> &str {
-        &self.account_id
+        &self.inner.account_id
     }
 
     /// The base URL every call goes to.
     pub fn base_url(&self) -> &str {
-        self.client.baseurl()
+        use cld_provisioning::ClientInfo as _;
+        self.inner.client.baseurl()
     }
 
     /// The generated client underneath, for what the facade does not wrap.
     pub fn client(&self) -> &cld_provisioning::Client {
-        &self.client
+        &self.inner.client
     }
 }
 
+#[cfg(feature = "cloudinary")]
 impl fmt::Debug for Cloudinary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Cloudinary")
             .field("base_url", &self.base_url())
-            .field("account_id", &self.account_id)
+            .field("account_id", &self.account_id())
             .finish_non_exhaustive()
     }
 }
 
 /// Splits `account://KEY:SECRET@ACCOUNT_ID` into (account id, key, secret).
+#[cfg(feature = "cloudinary")]
 pub fn parse_account_url(url: &str) -> Result<(&str, &str, &str), ConfigError> {
     let malformed = ConfigError::Malformed {
         name: "the Cloudinary account URL",

@@ -12,18 +12,13 @@ use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 
 use crate::Error;
 
-/// The items of a listing, fetched page by page.
-pub type ItemStream<'a, T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'a>>;
-
-/// A list operation's builder that can walk every page.
-///
-/// Set the filters and the page size on the builder as for one call, then
-/// take the stream instead of calling `send`:
+/// The items of a listing, fetched page by page: what `into_stream()` on a
+/// paged operation's builder returns. It owns what it needs (`'static` and
+/// `Send`), so it can be moved into a task.
 ///
 /// ```no_run
 /// # async fn run(ods: saas_admin::Ods) -> Result<(), saas_admin::Error> {
 /// use futures::TryStreamExt;
-/// use saas_admin::Paginate;
 ///
 /// let mut groups = ods.list_user_groups().limit(100).into_stream();
 /// while let Some(group) = groups.try_next().await? {
@@ -32,14 +27,9 @@ pub type ItemStream<'a, T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send 
 /// # Ok(())
 /// # }
 /// ```
-pub trait Paginate<'a> {
-    /// One item of the listing.
-    type Item;
+pub type ItemStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'static>>;
 
-    /// Every item of every page, in order.
-    fn into_stream(self) -> ItemStream<'a, Self::Item>;
-}
-
+#[cfg(feature = "ods")]
 /// One page of an offset-paged listing (Opendatasoft's limit and offset).
 pub(crate) struct OffsetPage<T> {
     pub items: Vec<T>,
@@ -49,23 +39,24 @@ pub(crate) struct OffsetPage<T> {
     pub has_next: bool,
 }
 
+#[cfg(feature = "ods")]
 /// Pages by offset: each page starts where the items so far end.
-pub(crate) fn by_offset<'a, T, F, Fut>(fetch: F) -> ItemStream<'a, T>
+pub(crate) fn by_offset<T, F, Fut>(fetch: F) -> ItemStream<T>
 where
-    T: Send + 'a,
-    F: FnMut(u64) -> Fut + Send + 'a,
-    Fut: Future<Output = Result<OffsetPage<T>, Error>> + Send + 'a,
+    T: Send + 'static,
+    F: FnMut(i64) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<OffsetPage<T>, Error>> + Send + 'static,
 {
-    let start = (fetch, Some(0u64));
+    let start = (fetch, Some(0i64));
     stream::try_unfold(start, |(mut fetch, offset)| async move {
         let Some(offset) = offset else {
             return Ok::<_, Error>(None);
         };
         let page: OffsetPage<T> = fetch(offset).await?;
-        let next = offset + page.items.len() as u64;
+        let next = offset + page.items.len() as i64;
         let last = page.items.is_empty()
             || !page.has_next
-            || page.total.is_some_and(|total| next >= total);
+            || page.total.is_some_and(|total| next as u64 >= total);
         let items = stream::iter(page.items.into_iter().map(Ok));
         Ok(Some((items, (fetch, (!last).then_some(next)))))
     })
@@ -73,18 +64,19 @@ where
     .boxed()
 }
 
+#[cfg(feature = "cloudinary")]
 /// Pages by number (Cloudinary's page and page_size), from 1. The listing
 /// ends at an empty page, at a page shorter than the first, or once `total`
 /// items (when the service says) have come.
-pub(crate) fn by_page_number<'a, T, F, Fut>(fetch: F) -> ItemStream<'a, T>
+pub(crate) fn by_page_number<T, F, Fut>(fetch: F) -> ItemStream<T>
 where
-    T: Send + 'a,
-    F: FnMut(u64) -> Fut + Send + 'a,
-    Fut: Future<Output = Result<(Vec<T>, Option<u64>), Error>> + Send + 'a,
+    T: Send + 'static,
+    F: FnMut(i64) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(Vec<T>, Option<u64>), Error>> + Send + 'static,
 {
     struct State<F> {
         fetch: F,
-        page: u64,
+        page: i64,
         seen: u64,
         full_page: Option<usize>,
         done: bool,
@@ -113,12 +105,13 @@ where
     .boxed()
 }
 
+#[cfg(feature = "cloudinary")]
 /// Pages by cursor: each page names the next one's cursor, the last none.
-pub(crate) fn by_cursor<'a, T, F, Fut>(fetch: F) -> ItemStream<'a, T>
+pub(crate) fn by_cursor<T, F, Fut>(fetch: F) -> ItemStream<T>
 where
-    T: Send + 'a,
-    F: FnMut(Option<String>) -> Fut + Send + 'a,
-    Fut: Future<Output = Result<(Vec<T>, Option<String>), Error>> + Send + 'a,
+    T: Send + 'static,
+    F: FnMut(Option<String>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(Vec<T>, Option<String>), Error>> + Send + 'static,
 {
     // `Some(cursor)` is the page to fetch; the first page has no cursor.
     let start = (fetch, Some(None::<String>));
@@ -133,73 +126,4 @@ where
     })
     .try_flatten()
     .boxed()
-}
-
-// Cloudinary's paged listings, written here: their paging differs per
-// operation (page numbers, cursors, where the items sit in the answer).
-
-use cld_provisioning::builder as cld;
-use cld_provisioning::types as cld_types;
-
-impl<'a> Paginate<'a> for cld::ListUsers<'a> {
-    type Item = cld_types::User;
-
-    fn into_stream(self) -> ItemStream<'a, Self::Item> {
-        by_page_number(move |page| {
-            let request = self.clone().page(page as i64);
-            async move {
-                let answer = request.send().await?.into_inner();
-                Ok((answer.users, None))
-            }
-        })
-    }
-}
-
-impl<'a> Paginate<'a> for cld::ListAccessKeys<'a> {
-    type Item = cld_types::AccessKey;
-
-    fn into_stream(self) -> ItemStream<'a, Self::Item> {
-        by_page_number(move |page| {
-            let request = self.clone().page(page as i64);
-            async move {
-                let answer = request.send().await?.into_inner();
-                let total = answer.total.and_then(|t| u64::try_from(t).ok());
-                Ok((answer.access_keys, total))
-            }
-        })
-    }
-}
-
-impl<'a> Paginate<'a> for cld::ListCustomPolicies<'a> {
-    type Item = cld_types::CustomPolicy;
-
-    fn into_stream(self) -> ItemStream<'a, Self::Item> {
-        by_cursor(move |cursor| {
-            let request = match cursor {
-                Some(cursor) => self.clone().cursor(cursor),
-                None => self.clone(),
-            };
-            async move {
-                let answer = request.send().await?.into_inner();
-                Ok((answer.data, answer.next_cursor))
-            }
-        })
-    }
-}
-
-impl<'a> Paginate<'a> for cld::InspectPrincipalRoles<'a> {
-    type Item = cld_types::InspectedPrincipal;
-
-    fn into_stream(self) -> ItemStream<'a, Self::Item> {
-        by_cursor(move |cursor| {
-            let request = match cursor {
-                Some(cursor) => self.clone().cursor(cursor),
-                None => self.clone(),
-            };
-            async move {
-                let answer = request.send().await?.into_inner();
-                Ok((answer.data.principals, answer.next_cursor))
-            }
-        })
-    }
 }

@@ -1,0 +1,64 @@
+//! What one call did, told by the runtime to whoever started the call.
+//!
+//! The generated clients' hooks see a request at a time; the facade needs to
+//! know, for the whole call, how many attempts were made and what the final
+//! answer said, even when the call fails without a response (a refused
+//! connection) or with one the client could not decode (a proxy's HTML
+//! page). A task-local report carries that from the retry loop to the
+//! caller, without touching the response.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+
+/// What the runtime saw of a call run inside [`observe`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CallReport {
+    /// Requests sent (0 when the call failed before anything was sent).
+    pub attempts: u32,
+    /// The status of the final answer, when there was one.
+    pub status: Option<StatusCode>,
+    /// For an error status: the request id the service sent in a header.
+    pub request_id: Option<String>,
+    /// For an error status: the wait the service asked for (`Retry-After`).
+    pub retry_after: Option<Duration>,
+}
+
+/// Header names under which the services send a request id.
+const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "x-trace-id"];
+
+tokio::task_local! {
+    static CALL: RefCell<CallReport>;
+}
+
+/// Runs `future` (one call of a generated client) and returns its output
+/// with what the runtime saw of it.
+pub async fn observe<F: Future>(future: F) -> (F::Output, CallReport) {
+    CALL.scope(RefCell::new(CallReport::default()), async move {
+        let output = future.await;
+        (output, CALL.with(RefCell::take))
+    })
+    .await
+}
+
+/// Records the end of the retry loop: the attempts made and the final
+/// answer. Nothing happens outside [`observe`]. Headers are read only for
+/// an error status, so a success costs nothing here.
+pub(crate) fn record(attempts: u32, response: Option<&reqwest::Response>) {
+    let _outside_observe = CALL.try_with(|report| {
+        let mut report = report.borrow_mut();
+        report.attempts = attempts;
+        report.status = response.map(reqwest::Response::status);
+        if let Some(response) = response.filter(|r| !r.status().is_success()) {
+            let headers = response.headers();
+            report.request_id = REQUEST_ID_HEADERS
+                .iter()
+                .find_map(|name| headers.get(*name)?.to_str().ok())
+                .map(str::to_string);
+            report.retry_after =
+                crate::retry_after(headers, std::time::SystemTime::now().into());
+        }
+    });
+}
