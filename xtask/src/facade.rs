@@ -690,7 +690,7 @@ impl Context<'_> {
             ));
         }
         doc.push_str(if self.paging_style(operation).is_some() {
-            "\n\nPaged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page."
+            "\n\nPaged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page."
         } else {
             ""
         });
@@ -800,11 +800,10 @@ impl Context<'_> {
             }
         };
         Ok(quote! {
-            impl #name {
-                /// Every item of every page, in order, fetched one page at a
-                /// time as the stream is read; a page that fails is an
-                /// error item, after which the stream ends.
-                pub fn into_stream(self) -> crate::ItemStream<#item> {
+            impl crate::Paginate for #name {
+                type Item = #item;
+
+                fn into_stream(self) -> crate::ItemStream<#item> {
                     #body
                 }
             }

@@ -22,8 +22,19 @@ use saas_admin::{cld_provisioning, ods_automation, Cloudinary, Ods};
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
 
+/// Runs the quickstart; an error is printed as its one-line message.
 #[tokio::main]
-async fn main() -> Result<()> {
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("Error: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<()> {
     let group_name = "quickstart-data-stewards";
 
     // Held until the end: dropping a mock server stops it.
@@ -78,21 +89,17 @@ async fn main() -> Result<()> {
 async fn ods_lifecycle(ods: &Ods, title: &str, username: Option<&str>) -> Result<()> {
     let group = ods
         .create_user_group()
-        .body_map(|group| {
-            group
-                .title(title)
-                .description(Some("Created by the saas-admin quickstart".to_string()))
-        })
+        .title(title)
+        .description("Created by the saas-admin quickstart")
         .send()
-        .await?
-        .into_inner();
+        .await?;
     println!("  created group {:?} (uid {})", group.title, group.uid);
 
     if let Some(username) = username {
         let user = ods
             .add_user_to_user_group()
             .group_uid(&group.uid)
-            .body_map(|user| user.username(username))
+            .username(username)
             .send()
             .await?;
         println!("  added user {} to the group", user.username);
@@ -137,10 +144,9 @@ async fn cloudinary_lifecycle(
 ) -> Result<()> {
     let group = cloudinary
         .create_user_group()
-        .body_map(|group| group.name(name))
+        .name(name)
         .send()
-        .await?
-        .into_inner();
+        .await?;
     println!("  created group {:?} (id {})", group.name, group.id);
 
     if let Some(user_id) = user_id {

@@ -1056,7 +1056,7 @@ impl crate::Cloudinary {
 ///
 /// `GET /v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}/access_keys`. The `account_id` comes from the client's configuration. Error statuses it documents: 401, 404, 420, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListAccessKeys {
@@ -1163,11 +1163,9 @@ impl ListAccessKeys {
         crate::error::complete("list_access_keys", client.base_url(), request.send()).await
     }
 }
-impl ListAccessKeys {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<cld_provisioning::types::AccessKey> {
+impl crate::Paginate for ListAccessKeys {
+    type Item = cld_provisioning::types::AccessKey;
+    fn into_stream(self) -> crate::ItemStream<cld_provisioning::types::AccessKey> {
         crate::paginate::by_page_number(move |page| {
             let request = self.clone().page(page);
             async move {
@@ -1185,7 +1183,7 @@ impl crate::Cloudinary {
     ///
     /// `GET /v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}/access_keys`. The `account_id` comes from the client's configuration. Error statuses it documents: 401, 404, 420, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_access_keys(&self) -> ListAccessKeys {
         ListAccessKeys::new(self.clone())
     }
@@ -1644,7 +1642,7 @@ impl crate::Cloudinary {
 ///
 /// `GET /v1_1/provisioning/accounts/{account_id}/users`. The `account_id` comes from the client's configuration. Error statuses it documents: 401, 404, 420, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUsers {
@@ -1861,11 +1859,9 @@ impl ListUsers {
         crate::error::complete("list_users", client.base_url(), request.send()).await
     }
 }
-impl ListUsers {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<cld_provisioning::types::User> {
+impl crate::Paginate for ListUsers {
+    type Item = cld_provisioning::types::User;
+    fn into_stream(self) -> crate::ItemStream<cld_provisioning::types::User> {
         crate::paginate::by_page_number(move |page| {
             let request = self.clone().page(page);
             async move {
@@ -1883,7 +1879,7 @@ impl crate::Cloudinary {
     ///
     /// `GET /v1_1/provisioning/accounts/{account_id}/users`. The `account_id` comes from the client's configuration. Error statuses it documents: 401, 404, 420, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_users(&self) -> ListUsers {
         ListUsers::new(self.clone())
     }
@@ -2601,7 +2597,7 @@ impl crate::Cloudinary {
 ///
 /// `GET /v2/accounts/{account_id}/permissions/policies/custom`. The `account_id` comes from the client's configuration. Error statuses it documents: 401, 403, 500.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCustomPolicies {
@@ -2692,11 +2688,9 @@ impl ListCustomPolicies {
         crate::error::complete("list_custom_policies", client.base_url(), request.send()).await
     }
 }
-impl ListCustomPolicies {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<cld_provisioning::types::CustomPolicy> {
+impl crate::Paginate for ListCustomPolicies {
+    type Item = cld_provisioning::types::CustomPolicy;
+    fn into_stream(self) -> crate::ItemStream<cld_provisioning::types::CustomPolicy> {
         crate::paginate::by_cursor(move |cursor| {
             let request = match cursor {
                 Some(cursor) => self.clone().cursor(cursor),
@@ -2716,7 +2710,7 @@ impl crate::Cloudinary {
     ///
     /// `GET /v2/accounts/{account_id}/permissions/policies/custom`. The `account_id` comes from the client's configuration. Error statuses it documents: 401, 403, 500.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_custom_policies(&self) -> ListCustomPolicies {
         ListCustomPolicies::new(self.clone())
     }
@@ -4053,7 +4047,7 @@ impl crate::Cloudinary {
 ///
 /// `GET /v2/accounts/{account_id}/permissions/principal_roles/inspect`. The `account_id` comes from the client's configuration. Error statuses it documents: 400, 401, 404, 500.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct InspectPrincipalRoles {
@@ -4242,11 +4236,9 @@ impl InspectPrincipalRoles {
         crate::error::complete("inspect_principal_roles", client.base_url(), request.send()).await
     }
 }
-impl InspectPrincipalRoles {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<cld_provisioning::types::InspectedPrincipal> {
+impl crate::Paginate for InspectPrincipalRoles {
+    type Item = cld_provisioning::types::InspectedPrincipal;
+    fn into_stream(self) -> crate::ItemStream<cld_provisioning::types::InspectedPrincipal> {
         crate::paginate::by_cursor(move |cursor| {
             let request = match cursor {
                 Some(cursor) => self.clone().cursor(cursor),
@@ -4266,7 +4258,7 @@ impl crate::Cloudinary {
     ///
     /// `GET /v2/accounts/{account_id}/permissions/principal_roles/inspect`. The `account_id` comes from the client's configuration. Error statuses it documents: 400, 401, 404, 500.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn inspect_principal_roles(&self) -> InspectPrincipalRoles {
         InspectPrincipalRoles::new(self.clone())
     }

@@ -12,7 +12,7 @@ pub use ods_automation::types;
 ///
 /// `GET /groups/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUserGroups {
@@ -116,11 +116,9 @@ impl ListUserGroups {
         crate::error::complete("list_user_groups", client.base_url(), request.send()).await
     }
 }
-impl ListUserGroups {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::UserGroup> {
+impl crate::Paginate for ListUserGroups {
+    type Item = ods_automation::types::UserGroup;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::UserGroup> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -143,7 +141,7 @@ impl crate::Ods {
     ///
     /// `GET /groups/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_user_groups(&self) -> ListUserGroups {
         ListUserGroups::new(self.clone())
     }
@@ -793,7 +791,7 @@ impl crate::Ods {
 ///
 /// `GET /users/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUsers {
@@ -917,11 +915,9 @@ impl ListUsers {
         crate::error::complete("list_users", client.base_url(), request.send()).await
     }
 }
-impl ListUsers {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::User> {
+impl crate::Paginate for ListUsers {
+    type Item = ods_automation::types::User;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::User> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -944,7 +940,7 @@ impl crate::Ods {
     ///
     /// `GET /users/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_users(&self) -> ListUsers {
         ListUsers::new(self.clone())
     }
@@ -1424,7 +1420,7 @@ impl crate::Ods {
 ///
 /// `GET /apikeys/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListApiKeys {
@@ -1483,11 +1479,9 @@ impl ListApiKeys {
         crate::error::complete("list_api_keys", client.base_url(), request.send()).await
     }
 }
-impl ListApiKeys {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::ApiKey> {
+impl crate::Paginate for ListApiKeys {
+    type Item = ods_automation::types::ApiKey;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::ApiKey> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -1510,7 +1504,7 @@ impl crate::Ods {
     ///
     /// `GET /apikeys/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_api_keys(&self) -> ListApiKeys {
         ListApiKeys::new(self.clone())
     }
@@ -1904,7 +1898,7 @@ impl crate::Ods {
 ///
 /// `GET /medias/images/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListImages {
@@ -1963,11 +1957,9 @@ impl ListImages {
         crate::error::complete("list_images", client.base_url(), request.send()).await
     }
 }
-impl ListImages {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::ImageAsset> {
+impl crate::Paginate for ListImages {
+    type Item = ods_automation::types::ImageAsset;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::ImageAsset> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -1990,7 +1982,7 @@ impl crate::Ods {
     ///
     /// `GET /medias/images/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_images(&self) -> ListImages {
         ListImages::new(self.clone())
     }
@@ -2056,7 +2048,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/security/users/`. Error statuses it documents: 404, 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetUserSecurity {
@@ -2139,11 +2131,9 @@ impl ListDatasetUserSecurity {
         .await
     }
 }
-impl ListDatasetUserSecurity {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetUserSecurity> {
+impl crate::Paginate for ListDatasetUserSecurity {
+    type Item = ods_automation::types::DatasetUserSecurity;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetUserSecurity> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -2166,7 +2156,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/security/users/`. Error statuses it documents: 404, 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_user_security(&self) -> ListDatasetUserSecurity {
         ListDatasetUserSecurity::new(self.clone())
     }
@@ -2574,7 +2564,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/security/groups/`. Error statuses it documents: 404, 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetGroupSecurity {
@@ -2657,11 +2647,9 @@ impl ListDatasetGroupSecurity {
         .await
     }
 }
-impl ListDatasetGroupSecurity {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetGroupSecurity> {
+impl crate::Paginate for ListDatasetGroupSecurity {
+    type Item = ods_automation::types::DatasetGroupSecurity;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetGroupSecurity> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -2684,7 +2672,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/security/groups/`. Error statuses it documents: 404, 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_group_security(&self) -> ListDatasetGroupSecurity {
         ListDatasetGroupSecurity::new(self.clone())
     }
@@ -3092,7 +3080,7 @@ impl crate::Ods {
 ///
 /// `GET /datasource_connections/{connection_uid}/security/users/`. Error statuses it documents: 404, 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasourceConnectionUserSecurity {
@@ -3177,11 +3165,9 @@ impl ListDatasourceConnectionUserSecurity {
         .await
     }
 }
-impl ListDatasourceConnectionUserSecurity {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(
+impl crate::Paginate for ListDatasourceConnectionUserSecurity {
+    type Item = ods_automation::types::DatasourceConnectionUserSecurity;
+    fn into_stream(
         self,
     ) -> crate::ItemStream<ods_automation::types::DatasourceConnectionUserSecurity> {
         crate::paginate::by_offset(move |offset| {
@@ -3206,7 +3192,7 @@ impl crate::Ods {
     ///
     /// `GET /datasource_connections/{connection_uid}/security/users/`. Error statuses it documents: 404, 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_datasource_connection_user_security(&self) -> ListDatasourceConnectionUserSecurity {
         ListDatasourceConnectionUserSecurity::new(self.clone())
     }
@@ -3628,7 +3614,7 @@ impl crate::Ods {
 ///
 /// `GET /datasource_connections/{connection_uid}/security/groups/`. Error statuses it documents: 404, 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasourceConnectionGroupSecurity {
@@ -3713,11 +3699,9 @@ impl ListDatasourceConnectionGroupSecurity {
         .await
     }
 }
-impl ListDatasourceConnectionGroupSecurity {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(
+impl crate::Paginate for ListDatasourceConnectionGroupSecurity {
+    type Item = ods_automation::types::DatasourceConnectionGroupSecurity;
+    fn into_stream(
         self,
     ) -> crate::ItemStream<ods_automation::types::DatasourceConnectionGroupSecurity> {
         crate::paginate::by_offset(move |offset| {
@@ -3742,7 +3726,7 @@ impl crate::Ods {
     ///
     /// `GET /datasource_connections/{connection_uid}/security/groups/`. Error statuses it documents: 404, 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_datasource_connection_group_security(
         &self,
     ) -> ListDatasourceConnectionGroupSecurity {
@@ -4172,7 +4156,7 @@ impl crate::Ods {
 ///
 /// `GET /studio_pages/{studio_page_uid}/security/users/`. Error statuses it documents: 404, 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListStudioPageUserSecurity {
@@ -4255,11 +4239,9 @@ impl ListStudioPageUserSecurity {
         .await
     }
 }
-impl ListStudioPageUserSecurity {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::StudioPageUserSecurity> {
+impl crate::Paginate for ListStudioPageUserSecurity {
+    type Item = ods_automation::types::StudioPageUserSecurity;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::StudioPageUserSecurity> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -4282,7 +4264,7 @@ impl crate::Ods {
     ///
     /// `GET /studio_pages/{studio_page_uid}/security/users/`. Error statuses it documents: 404, 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_studio_page_user_security(&self) -> ListStudioPageUserSecurity {
         ListStudioPageUserSecurity::new(self.clone())
     }
@@ -4676,7 +4658,7 @@ impl crate::Ods {
 ///
 /// `GET /studio_pages/{studio_page_uid}/security/groups/`. Error statuses it documents: 404, 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListStudioPageGroupSecurity {
@@ -4761,11 +4743,9 @@ impl ListStudioPageGroupSecurity {
         .await
     }
 }
-impl ListStudioPageGroupSecurity {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::StudioPageGroupSecurity> {
+impl crate::Paginate for ListStudioPageGroupSecurity {
+    type Item = ods_automation::types::StudioPageGroupSecurity;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::StudioPageGroupSecurity> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -4788,7 +4768,7 @@ impl crate::Ods {
     ///
     /// `GET /studio_pages/{studio_page_uid}/security/groups/`. Error statuses it documents: 404, 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_studio_page_group_security(&self) -> ListStudioPageGroupSecurity {
         ListStudioPageGroupSecurity::new(self.clone())
     }
@@ -5188,7 +5168,7 @@ impl crate::Ods {
 ///
 /// `GET /code_editor_pages/{page_slug}/security/users/`. Error statuses it documents: 404, 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCodeEditorPageUserSecurity {
@@ -5273,13 +5253,9 @@ impl ListCodeEditorPageUserSecurity {
         .await
     }
 }
-impl ListCodeEditorPageUserSecurity {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(
-        self,
-    ) -> crate::ItemStream<ods_automation::types::CodeEditorPageUserSecurity> {
+impl crate::Paginate for ListCodeEditorPageUserSecurity {
+    type Item = ods_automation::types::CodeEditorPageUserSecurity;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::CodeEditorPageUserSecurity> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -5302,7 +5278,7 @@ impl crate::Ods {
     ///
     /// `GET /code_editor_pages/{page_slug}/security/users/`. Error statuses it documents: 404, 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_code_editor_page_user_security(&self) -> ListCodeEditorPageUserSecurity {
         ListCodeEditorPageUserSecurity::new(self.clone())
     }
@@ -5706,7 +5682,7 @@ impl crate::Ods {
 ///
 /// `GET /code_editor_pages/{page_slug}/security/groups/`. Error statuses it documents: 404, 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCodeEditorPageGroupSecurity {
@@ -5791,13 +5767,9 @@ impl ListCodeEditorPageGroupSecurity {
         .await
     }
 }
-impl ListCodeEditorPageGroupSecurity {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(
-        self,
-    ) -> crate::ItemStream<ods_automation::types::CodeEditorPageGroupSecurity> {
+impl crate::Paginate for ListCodeEditorPageGroupSecurity {
+    type Item = ods_automation::types::CodeEditorPageGroupSecurity;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::CodeEditorPageGroupSecurity> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -5820,7 +5792,7 @@ impl crate::Ods {
     ///
     /// `GET /code_editor_pages/{page_slug}/security/groups/`. Error statuses it documents: 404, 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_code_editor_page_group_security(&self) -> ListCodeEditorPageGroupSecurity {
         ListCodeEditorPageGroupSecurity::new(self.clone())
     }
@@ -6230,7 +6202,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasets {
@@ -6303,11 +6275,9 @@ impl ListDatasets {
         crate::error::complete("list_datasets", client.base_url(), request.send()).await
     }
 }
-impl ListDatasets {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Dataset> {
+impl crate::Paginate for ListDatasets {
+    type Item = ods_automation::types::Dataset;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::Dataset> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -6330,7 +6300,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_datasets(&self) -> ListDatasets {
         ListDatasets::new(self.clone())
     }
@@ -7703,7 +7673,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/fields/`. Error statuses it documents: 404, 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetFields {
@@ -7778,11 +7748,9 @@ impl ListDatasetFields {
         crate::error::complete("list_dataset_fields", client.base_url(), request.send()).await
     }
 }
-impl ListDatasetFields {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetField> {
+impl crate::Paginate for ListDatasetFields {
+    type Item = ods_automation::types::DatasetField;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetField> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -7805,7 +7773,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/fields/`. Error statuses it documents: 404, 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_fields(&self) -> ListDatasetFields {
         ListDatasetFields::new(self.clone())
     }
@@ -8140,7 +8108,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/versions/`. Error statuses it documents: 404, 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetVersions {
@@ -8215,11 +8183,9 @@ impl ListDatasetVersions {
         crate::error::complete("list_dataset_versions", client.base_url(), request.send()).await
     }
 }
-impl ListDatasetVersions {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetVersion> {
+impl crate::Paginate for ListDatasetVersions {
+    type Item = ods_automation::types::DatasetVersion;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetVersion> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -8242,7 +8208,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/versions/`. Error statuses it documents: 404, 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_versions(&self) -> ListDatasetVersions {
         ListDatasetVersions::new(self.clone())
     }
@@ -8682,7 +8648,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/schedules/`. Error statuses it documents: 404, 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetSchedules {
@@ -8758,11 +8724,9 @@ impl ListDatasetSchedules {
         crate::error::complete("list_dataset_schedules", client.base_url(), request.send()).await
     }
 }
-impl ListDatasetSchedules {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetSchedule> {
+impl crate::Paginate for ListDatasetSchedules {
+    type Item = ods_automation::types::DatasetSchedule;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetSchedule> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -8785,7 +8749,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/schedules/`. Error statuses it documents: 404, 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_schedules(&self) -> ListDatasetSchedules {
         ListDatasetSchedules::new(self.clone())
     }
@@ -9132,7 +9096,7 @@ impl crate::Ods {
 ///
 /// `GET /harvesters/{harvester_uid}/schedules/`. Error statuses it documents: 404, 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListHarvesterSchedules {
@@ -9213,11 +9177,9 @@ impl ListHarvesterSchedules {
         .await
     }
 }
-impl ListHarvesterSchedules {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::HarvesterSchedule> {
+impl crate::Paginate for ListHarvesterSchedules {
+    type Item = ods_automation::types::HarvesterSchedule;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::HarvesterSchedule> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -9240,7 +9202,7 @@ impl crate::Ods {
     ///
     /// `GET /harvesters/{harvester_uid}/schedules/`. Error statuses it documents: 404, 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_harvester_schedules(&self) -> ListHarvesterSchedules {
         ListHarvesterSchedules::new(self.clone())
     }
@@ -9620,7 +9582,7 @@ impl crate::Ods {
 ///
 /// `GET /studio_pages/`. Error statuses it documents: 404, 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListStudioPages {
@@ -9679,11 +9641,9 @@ impl ListStudioPages {
         crate::error::complete("list_studio_pages", client.base_url(), request.send()).await
     }
 }
-impl ListStudioPages {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::StudioPage> {
+impl crate::Paginate for ListStudioPages {
+    type Item = ods_automation::types::StudioPage;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::StudioPage> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -9706,7 +9666,7 @@ impl crate::Ods {
     ///
     /// `GET /studio_pages/`. Error statuses it documents: 404, 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_studio_pages(&self) -> ListStudioPages {
         ListStudioPages::new(self.clone())
     }
@@ -10122,7 +10082,7 @@ impl crate::Ods {
 ///
 /// `GET /code_editor_pages/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCodeEditorPages {
@@ -10181,11 +10141,9 @@ impl ListCodeEditorPages {
         crate::error::complete("list_code_editor_pages", client.base_url(), request.send()).await
     }
 }
-impl ListCodeEditorPages {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::CodeEditorPage> {
+impl crate::Paginate for ListCodeEditorPages {
+    type Item = ods_automation::types::CodeEditorPage;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::CodeEditorPage> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -10208,7 +10166,7 @@ impl crate::Ods {
     ///
     /// `GET /code_editor_pages/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_code_editor_pages(&self) -> ListCodeEditorPages {
         ListCodeEditorPages::new(self.clone())
     }
@@ -10815,7 +10773,7 @@ impl crate::Ods {
 ///
 /// `GET /metadata/templates/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListMetadataTemplates {
@@ -10903,11 +10861,9 @@ impl ListMetadataTemplates {
         crate::error::complete("list_metadata_templates", client.base_url(), request.send()).await
     }
 }
-impl ListMetadataTemplates {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::MetadataTemplate> {
+impl crate::Paginate for ListMetadataTemplates {
+    type Item = ods_automation::types::MetadataTemplate;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::MetadataTemplate> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -10930,7 +10886,7 @@ impl crate::Ods {
     ///
     /// `GET /metadata/templates/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_metadata_templates(&self) -> ListMetadataTemplates {
         ListMetadataTemplates::new(self.clone())
     }
@@ -11307,7 +11263,7 @@ impl crate::Ods {
 ///
 /// `GET /metadata/templates/{template_name}/fields/`. Error statuses it documents: 404, 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListMetadataTemplateFields {
@@ -11390,11 +11346,9 @@ impl ListMetadataTemplateFields {
         .await
     }
 }
-impl ListMetadataTemplateFields {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::MetadataTemplateField> {
+impl crate::Paginate for ListMetadataTemplateFields {
+    type Item = ods_automation::types::MetadataTemplateField;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::MetadataTemplateField> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -11417,7 +11371,7 @@ impl crate::Ods {
     ///
     /// `GET /metadata/templates/{template_name}/fields/`. Error statuses it documents: 404, 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_metadata_template_fields(&self) -> ListMetadataTemplateFields {
         ListMetadataTemplateFields::new(self.clone())
     }
@@ -11634,7 +11588,7 @@ impl crate::Ods {
 ///
 /// `GET /harvesters/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListHarvesters {
@@ -11693,11 +11647,9 @@ impl ListHarvesters {
         crate::error::complete("list_harvesters", client.base_url(), request.send()).await
     }
 }
-impl ListHarvesters {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Harvester> {
+impl crate::Paginate for ListHarvesters {
+    type Item = ods_automation::types::Harvester;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::Harvester> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -11720,7 +11672,7 @@ impl crate::Ods {
     ///
     /// `GET /harvesters/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_harvesters(&self) -> ListHarvesters {
         ListHarvesters::new(self.clone())
     }
@@ -12461,7 +12413,7 @@ impl crate::Ods {
 ///
 /// `GET /datasource_connections/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasourceConnections {
@@ -12545,11 +12497,9 @@ impl ListDatasourceConnections {
         .await
     }
 }
-impl ListDatasourceConnections {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasourceConnection> {
+impl crate::Paginate for ListDatasourceConnections {
+    type Item = ods_automation::types::DatasourceConnection;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasourceConnection> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -12572,7 +12522,7 @@ impl crate::Ods {
     ///
     /// `GET /datasource_connections/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_datasource_connections(&self) -> ListDatasourceConnections {
         ListDatasourceConnections::new(self.clone())
     }
@@ -12914,7 +12864,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/processors/`. Error statuses it documents: 404, 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetProcessors {
@@ -12989,11 +12939,9 @@ impl ListDatasetProcessors {
         crate::error::complete("list_dataset_processors", client.base_url(), request.send()).await
     }
 }
-impl ListDatasetProcessors {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Processor> {
+impl crate::Paginate for ListDatasetProcessors {
+    type Item = ods_automation::types::Processor;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::Processor> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -13016,7 +12964,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/processors/`. Error statuses it documents: 404, 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_processors(&self) -> ListDatasetProcessors {
         ListDatasetProcessors::new(self.clone())
     }
@@ -13412,7 +13360,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/resources/`. Error statuses it documents: 404, 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetResources {
@@ -13501,11 +13449,9 @@ impl ListDatasetResources {
         crate::error::complete("list_dataset_resources", client.base_url(), request.send()).await
     }
 }
-impl ListDatasetResources {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Resource> {
+impl crate::Paginate for ListDatasetResources {
+    type Item = ods_automation::types::Resource;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::Resource> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -13528,7 +13474,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/resources/`. Error statuses it documents: 404, 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_resources(&self) -> ListDatasetResources {
         ListDatasetResources::new(self.clone())
     }
@@ -15243,7 +15189,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/attachments/`. Error statuses it documents: 404, 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetAttachments {
@@ -15323,11 +15269,9 @@ impl ListDatasetAttachments {
         .await
     }
 }
-impl ListDatasetAttachments {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Attachment> {
+impl crate::Paginate for ListDatasetAttachments {
+    type Item = ods_automation::types::Attachment;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::Attachment> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -15350,7 +15294,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/attachments/`. Error statuses it documents: 404, 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_attachments(&self) -> ListDatasetAttachments {
         ListDatasetAttachments::new(self.clone())
     }
@@ -15688,7 +15632,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/alternative_exports/`. Error statuses it documents: 404, 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetAlternativeExports {
@@ -15769,11 +15713,9 @@ impl ListDatasetAlternativeExports {
         .await
     }
 }
-impl ListDatasetAlternativeExports {
-    /// Every item of every page, in order, fetched one page at a
-    /// time as the stream is read; a page that fails is an
-    /// error item, after which the stream ends.
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::AlternativeExport> {
+impl crate::Paginate for ListDatasetAlternativeExports {
+    type Item = ods_automation::types::AlternativeExport;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::AlternativeExport> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
             async move {
@@ -15796,7 +15738,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/alternative_exports/`. Error statuses it documents: 404, 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_alternative_exports(&self) -> ListDatasetAlternativeExports {
         ListDatasetAlternativeExports::new(self.clone())
     }

@@ -46,7 +46,7 @@ pub use config::{OdsBuilder, OdsSettings};
 pub use error::{Detail, Error, ErrorKind, VendorBody};
 #[cfg(feature = "ods")]
 pub use ods_automation;
-pub use paginate::ItemStream;
+pub use paginate::{ItemStream, Paginate};
 /// A decoded answer with its status and headers, from `send_with_response`.
 pub use progenitor_client::ResponseValue;
 pub use saas_admin_runtime::RetryPolicy;
@@ -57,7 +57,7 @@ pub mod prelude {
     pub use crate::{Cloudinary, Region};
     #[cfg(feature = "ods")]
     pub use crate::Ods;
-    pub use crate::{Error, ErrorKind, ItemStream, RetryPolicy};
+    pub use crate::{Error, ErrorKind, ItemStream, Paginate, RetryPolicy};
 }
 
 /// The Opendatasoft operations' builders (one per operation, handed out by

@@ -12,13 +12,22 @@ use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 
 use crate::Error;
 
-/// The items of a listing, fetched page by page: what `into_stream()` on a
-/// paged operation's builder returns. It owns what it needs (`'static` and
+/// The items of a listing, fetched page by page: what
+/// [`Paginate::into_stream`] returns. It owns what it needs (`'static` and
 /// `Send`), so it can be moved into a task.
+pub type ItemStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'static>>;
+
+/// The builder of an operation that lists page by page: besides `send()`
+/// (one page), it can walk every page.
+///
+/// Set the filters and the page size on the builder as for one call, then
+/// take the stream instead of calling `send`. The prelude brings the trait
+/// in scope.
 ///
 /// ```no_run
 /// # async fn run(ods: saas_admin::Ods) -> Result<(), saas_admin::Error> {
 /// use futures::TryStreamExt;
+/// use saas_admin::prelude::*;
 ///
 /// let mut groups = ods.list_user_groups().limit(100).into_stream();
 /// while let Some(group) = groups.try_next().await? {
@@ -27,7 +36,15 @@ use crate::Error;
 /// # Ok(())
 /// # }
 /// ```
-pub type ItemStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'static>>;
+pub trait Paginate {
+    /// One item of the listing.
+    type Item;
+
+    /// Every item of every page, in order, fetched one page at a time as the
+    /// stream is read; a page that fails is an error item, after which the
+    /// stream ends.
+    fn into_stream(self) -> ItemStream<Self::Item>;
+}
 
 #[cfg(feature = "ods")]
 /// One page of an offset-paged listing (Opendatasoft's limit and offset).
