@@ -212,3 +212,86 @@ async fn every_request_says_who_sends_it() {
     ods.delete_user_group().group_uid("h").send().await.unwrap();
     custom.assert_async().await;
 }
+
+/// A body set field by field sends exactly the JSON of the same body set
+/// whole; the typed value is built once, in the test.
+#[tokio::test]
+async fn a_body_set_field_by_field_sends_the_json_of_the_body_set_whole() {
+    use saas_admin::ods::types;
+    let server = MockServer::start_async().await;
+    let whole = types::UserGroupRequest {
+        title: "Data stewards".into(),
+        description: Some("Curate the catalogue".into()),
+        permissions: Some(vec![types::Permission::EditDataset]),
+        explore_limits: None,
+        management_limits: None,
+    };
+    let expected = serde_json::to_value(&whole).unwrap();
+    let mock = server.mock(|when, then| {
+        when.method("POST").path("/groups/").json_body(expected.clone());
+        then.status(201).header("content-type", "application/json").body(
+            saas_admin::ods_automation::examples::example("create_user_group", 201).unwrap(),
+        );
+    });
+    let ods = Ods::with_base_url(&server.base_url(), "k").unwrap();
+    ods.create_user_group()
+        .title("Data stewards")
+        .description(String::from("Curate the catalogue"))
+        .permissions([types::Permission::EditDataset])
+        .send()
+        .await
+        .unwrap();
+    ods.create_user_group().body(whole).send().await.unwrap();
+    mock.assert_calls_async(2).await;
+}
+
+/// Builders, their `send()` futures and their streams own what they need:
+/// they run on other tasks, from a client that was dropped meanwhile.
+#[tokio::test]
+async fn a_call_and_a_stream_can_be_spawned() {
+    let server = MockServer::start_async().await;
+    let page = serde_json::json!({
+        "results": [{"username": "ann"}, {"username": "bob"}],
+        "total_count": 2,
+        "next": null,
+        "previous": null
+    });
+    let mock = server.mock(|when, then| {
+        when.method("GET").path("/users/").query_param("limit", "2");
+        then.status(200).json_body(page.clone());
+    });
+    let ods = Ods::with_base_url(&server.base_url(), "k").unwrap();
+    let call = ods.list_users().limit(2).send();
+    let stream = saas_admin::Paginate::into_stream(ods.list_users().limit(2));
+    drop(ods);
+    let first = tokio::spawn(call).await.unwrap().unwrap();
+    let all: Vec<String> = tokio::spawn(async move {
+        use futures::TryStreamExt;
+        stream.map_ok(|user| user.username).try_collect().await
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(first.results.len(), 2);
+    assert_eq!(all, ["ann", "bob"]);
+    mock.assert_calls_async(2).await;
+}
+
+/// A success's status and headers are there for those who ask.
+#[tokio::test]
+async fn send_with_response_keeps_the_status_and_headers() {
+    let server = MockServer::start_async().await;
+    server.mock(|when, then| {
+        when.method("DELETE").path("/groups/g/");
+        then.status(204).header("x-ratelimit-remaining", "41");
+    });
+    let ods = Ods::with_base_url(&server.base_url(), "k").unwrap();
+    let response = ods
+        .delete_user_group()
+        .group_uid("g")
+        .send_with_response()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    assert_eq!(response.headers()["x-ratelimit-remaining"], "41");
+}
