@@ -32,15 +32,26 @@ pub fn render(
     client: &TokenStream,
     uploads: Option<&str>,
 ) -> Result<TokenStream, Vec<String>> {
-    let generated: syn::File = syn::parse2(client.clone())
-        .map_err(|e| vec![format!("{}: progenitor's code does not parse: {e}", api.spec)])?;
+    let generated: syn::File = syn::parse2(client.clone()).map_err(|e| {
+        vec![format!(
+            "{}: progenitor's code does not parse: {e}",
+            api.spec
+        )]
+    })?;
     let builders = module_items(&generated.items, &["builder"]);
     let type_builders = module_items(&generated.items, &["types", "builder"]);
     let types = module_items(&generated.items, &["types"]);
     let uploads = match uploads {
-        Some(text) => syn::parse_file(text)
-            .map_err(|e| vec![format!("{}/src/uploads.rs: does not parse: {e}", api.crate_dir)])?
-            .items,
+        Some(text) => {
+            syn::parse_file(text)
+                .map_err(|e| {
+                    vec![format!(
+                        "{}/src/uploads.rs: does not parse: {e}",
+                        api.crate_dir
+                    )]
+                })?
+                .items
+        }
         None => Vec::new(),
     };
     let ctx = Context {
@@ -391,14 +402,25 @@ impl Context<'_> {
             }
         }
 
-        let is_param = |setter: &Setter| setter.name == setter.field && generated.fields.iter().any(|f| f.ident.as_ref() == Some(&setter.name));
+        let is_param = |setter: &Setter| {
+            setter.name == setter.field
+                && generated
+                    .fields
+                    .iter()
+                    .any(|f| f.ident.as_ref() == Some(&setter.name))
+        };
         let param_names: Vec<&syn::Ident> = setters
             .iter()
             .filter(|s| is_param(s))
             .map(|s| &s.name)
             .collect();
         let setter_fns = setters.iter().map(|setter| {
-            let Setter { name, field, doc, taking } = setter;
+            let Setter {
+                name,
+                field,
+                doc,
+                taking,
+            } = setter;
             let argument = &taking.argument;
             let convert = &taking.convert;
             let assign = if is_param(setter) {
@@ -545,7 +567,10 @@ impl Context<'_> {
             Parameter::Header { .. } => "header",
             Parameter::Cookie { .. } => "cookie",
         };
-        doc.push_str(&format!("\n\nSent as the {location} parameter `{}`.", data.name));
+        doc.push_str(&format!(
+            "\n\nSent as the {location} parameter `{}`.",
+            data.name
+        ));
         if let openapiv3::ParameterSchemaOrContent::Schema(schema) = &data.format {
             if let Some(schema) = self.resolve_schema(schema) {
                 doc.push_str(&constraints(schema));
@@ -572,7 +597,10 @@ impl Context<'_> {
     }
 
     fn body_schema<'s>(&'s self, operation: &'s Operation) -> Option<&'s Schema> {
-        let media = self.request_body(operation)?.content.get("application/json")?;
+        let media = self
+            .request_body(operation)?
+            .content
+            .get("application/json")?;
         self.resolve_schema(media.schema.as_ref()?)
     }
 
@@ -623,8 +651,7 @@ impl Context<'_> {
             }
             None => (None, None, false),
         };
-        let mut doc =
-            description.unwrap_or_else(|| format!("The body field `{json}`."));
+        let mut doc = description.unwrap_or_else(|| format!("The body field `{json}`."));
         doc.push_str(&format!("\n\nSent as the body field `{json}`."));
         if let Some(property) = property {
             doc.push_str(&constraints(property));
@@ -654,10 +681,7 @@ impl Context<'_> {
 
     fn operation_doc(&self, path: &str, method: &str, operation: &Operation) -> String {
         let id = operation.operation_id.as_deref().unwrap_or_default();
-        let mut doc = operation
-            .summary
-            .clone()
-            .unwrap_or_else(|| id.to_string());
+        let mut doc = operation.summary.clone().unwrap_or_else(|| id.to_string());
         if let Some(description) = &operation.description {
             doc.push_str("\n\n");
             doc.push_str(description.trim());
@@ -672,7 +696,9 @@ impl Context<'_> {
             .configured_path_param
             .filter(|p| path.contains(&format!("{{{p}}}")))
         {
-            doc.push_str(&format!(" The `{param}` comes from the client's configuration."));
+            doc.push_str(&format!(
+                " The `{param}` comes from the client's configuration."
+            ));
         }
         let errors: Vec<String> = operation
             .responses
@@ -689,7 +715,7 @@ impl Context<'_> {
                 errors.join(", ")
             ));
         }
-        doc.push_str(if self.paging_style(operation).is_some() {
+        doc.push_str(if paging_style(self.spec, operation).is_some() {
             "\n\nPaged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page."
         } else {
             ""
@@ -697,34 +723,14 @@ impl Context<'_> {
         doc
     }
 
-    /// How an operation pages: the limit/offset pages of Opendatasoft, or
-    /// what its `x-saas-admin-pages` says.
-    fn paging_style(&self, operation: &Operation) -> Option<Paging> {
-        if let Some(item) = crate::generate::offset_paged_item(self.spec, operation) {
-            return Some(Paging::Offset { item });
-        }
-        let pages = operation.extensions.get(PAGES)?;
-        let text = |key: &str| pages.get(key)?.as_str().map(str::to_string);
-        Some(match text("style")?.as_str() {
-            "page-number" => Paging::PageNumber {
-                items: text("items")?,
-                total: text("total"),
-            },
-            "cursor" => Paging::Cursor {
-                items: text("items")?,
-                next: text("next")?,
-            },
-            _ => return None,
-        })
-    }
-
     fn paging(&self, operation: &Operation) -> Result<TokenStream, String> {
-        if operation.extensions.contains_key(PAGES) && self.paging_style(operation).is_none() {
+        if operation.extensions.contains_key(PAGES) && paging_style(self.spec, operation).is_none()
+        {
             return Err(format!(
                 "{PAGES} must be {{style: page-number, items: a.b[, total: f]}} or {{style: cursor, items: a.b, next: f}}"
             ));
         }
-        let Some(style) = self.paging_style(operation) else {
+        let Some(style) = paging_style(self.spec, operation) else {
             return Ok(TokenStream::new());
         };
         let id = operation.operation_id.as_deref().unwrap_or_default();
@@ -813,7 +819,8 @@ impl Context<'_> {
     /// The item type of the array at `items` (dotted) in the operation's
     /// 200 answer, as the generated crate names it.
     fn item_type(&self, operation: &Operation, items: &str) -> Result<TokenStream, String> {
-        let fail = || format!("{PAGES}: `{items}` is not an array of named schemas in the 200 answer");
+        let fail =
+            || format!("{PAGES}: `{items}` is not an array of named schemas in the 200 answer");
         let response = operation
             .responses
             .responses
@@ -849,10 +856,49 @@ impl Context<'_> {
     }
 }
 
-enum Paging {
+/// How an operation pages: the limit/offset pages of Opendatasoft, or
+/// what its `x-saas-admin-pages` says; `None` for one that does not page.
+pub fn paging_style(spec: &OpenAPI, operation: &Operation) -> Option<Paging> {
+    if let Some(item) = crate::generate::offset_paged_item(spec, operation) {
+        return Some(Paging::Offset { item });
+    }
+    let pages = operation.extensions.get(PAGES)?;
+    let text = |key: &str| pages.get(key)?.as_str().map(str::to_string);
+    Some(match text("style")?.as_str() {
+        "page-number" => Paging::PageNumber {
+            items: text("items")?,
+            total: text("total"),
+        },
+        "cursor" => Paging::Cursor {
+            items: text("items")?,
+            next: text("next")?,
+        },
+        _ => return None,
+    })
+}
+
+/// How a listing pages, and where its items are.
+pub enum Paging {
+    /// `limit` and `offset`; the page's `results` are `item`s.
     Offset { item: String },
-    PageNumber { items: String, total: Option<String> },
+    /// `page` from 1 (and a page size); `items` and `total` are dotted paths.
+    PageNumber {
+        items: String,
+        total: Option<String>,
+    },
+    /// `cursor`; the answer's `next` field names the next page.
     Cursor { items: String, next: String },
+}
+
+impl Paging {
+    /// How the crate README names the paging style.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Paging::Offset { .. } => "limit/offset",
+            Paging::PageNumber { .. } => "page number",
+            Paging::Cursor { .. } => "cursor",
+        }
+    }
 }
 
 fn required_note(required: bool) -> String {

@@ -57,8 +57,7 @@ pub(crate) fn record(attempts: u32, response: Option<&reqwest::Response>) {
                 .iter()
                 .find_map(|name| headers.get(*name)?.to_str().ok())
                 .map(str::to_string);
-            report.retry_after =
-                crate::retry_after(headers, std::time::SystemTime::now().into());
+            report.retry_after = crate::retry_after(headers, std::time::SystemTime::now().into());
         }
     });
 }

@@ -429,7 +429,7 @@ fn main() {
         let started = Instant::now();
         let streamed = ods
             .list_user_groups()
-            .limit(PAGE_SIZE as u64)
+            .limit(PAGE_SIZE as i64)
             .into_stream()
             .try_fold(0usize, |n, _group| async move { Ok(n + 1) })
             .await

@@ -25,9 +25,14 @@ pub async fn ods_contract(ods: &Ods) -> Result<(), Error> {
     println!("{} users on the first page", first_page.results.len());
 
     // Paged listings stream their items from the builder; the stream can be spawned too.
-    let all = tokio::spawn(ods.list_users().limit(100).into_stream().try_collect::<Vec<_>>())
-        .await
-        .expect("the task ran")?;
+    let all = tokio::spawn(
+        ods.list_users()
+            .limit(100)
+            .into_stream()
+            .try_collect::<Vec<_>>(),
+    )
+    .await
+    .expect("the task ran")?;
     println!("{} users in all", all.len());
 
     // send() returns the one error type: no conversion at the call site.
@@ -45,14 +50,22 @@ pub async fn ods_contract(ods: &Ods) -> Result<(), Error> {
 
 /// The same on Cloudinary; the account id was given once, when the client was built.
 pub async fn cloudinary_contract(cloudinary: &Cloudinary) -> Result<(), Error> {
-    let group = cloudinary.create_user_group().name("Designers").send().await?;
+    let group = cloudinary
+        .create_user_group()
+        .name("Designers")
+        .send()
+        .await?;
     let members = cloudinary
         .list_user_group_users()
         .group_id(&group.id)
         .send()
         .await?;
     println!("{} members", members.users.len());
-    cloudinary.delete_user_group().group_id(&group.id).send().await?;
+    cloudinary
+        .delete_user_group()
+        .group_id(&group.id)
+        .send()
+        .await?;
     Ok(())
 }
 
@@ -99,12 +112,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Nothing listens on the discard port: a connection failure still names
     // the operation and counts the attempts.
     let nowhere = Ods::with_base_url("http://127.0.0.1:9", &ods_key)?;
-    let error = nowhere.list_users().send().await.expect_err("nothing listens there");
+    let error = nowhere
+        .list_users()
+        .send()
+        .await
+        .expect_err("nothing listens there");
     let described = describe(&error);
     println!("{described}");
     assert_eq!(error.operation(), "list_users", "{described}");
     assert!(error.attempts() >= 1, "{described}");
-    assert!(!described.contains(&ods_key) || ods_key.is_empty(), "the key leaked");
+    assert!(
+        !described.contains(&ods_key) || ods_key.is_empty(),
+        "the key leaked"
+    );
     println!("contract runs");
     Ok(())
 }

@@ -142,11 +142,7 @@ async fn cloudinary_lifecycle(
     name: &str,
     user_id: Option<&str>,
 ) -> Result<()> {
-    let group = cloudinary
-        .create_user_group()
-        .name(name)
-        .send()
-        .await?;
+    let group = cloudinary.create_user_group().name(name).send().await?;
     println!("  created group {:?} (id {})", group.name, group.id);
 
     if let Some(user_id) = user_id {

@@ -435,7 +435,8 @@ impl Region {
             }
             _ => Err(ConfigError::Malformed {
                 name: "the Cloudinary region",
-                expected: "api, api-eu, api-ap (or us, eu, ap), or a host name such as api.example.com",
+                expected:
+                    "api, api-eu, api-ap (or us, eu, ap), or a host name such as api.example.com",
             }),
         }
     }
@@ -701,11 +702,20 @@ mod tests {
             "CLOUDINARY_REGION is malformed: expected api, api-eu, api-ap (or us, eu, ap), or a host name such as api.example.com"
         );
         // What people type for a region is read as the region, not a host.
-        for (text, region) in [("eu", Region::Eu), ("EU", Region::Eu), ("us", Region::Us), ("ap", Region::Ap), ("api-eu", Region::Eu)] {
+        for (text, region) in [
+            ("eu", Region::Eu),
+            ("EU", Region::Eu),
+            ("us", Region::Us),
+            ("ap", Region::Ap),
+            ("api-eu", Region::Eu),
+        ] {
             assert_eq!(Region::parse(text), Ok(region), "{text}");
         }
         for bad in ["euro", "api-us", "x", "https://x", "a.b/c"] {
-            assert!(matches!(Region::parse(bad), Err(ConfigError::Malformed { .. })), "{bad}");
+            assert!(
+                matches!(Region::parse(bad), Err(ConfigError::Malformed { .. })),
+                "{bad}"
+            );
         }
         // A variable set to nothing is reported as empty, naming it.
         let error = CloudinaryBuilder::new()
@@ -717,7 +727,10 @@ mod tests {
             .unwrap_err();
         assert_eq!(error.to_string(), "CLOUDINARY_ACCOUNT_URL is empty");
         let error = OdsBuilder::new()
-            .with_lookup(&vars(&[("ODS_API_KEY", ""), ("ODS_DOMAIN", "p.example.com")]))
+            .with_lookup(&vars(&[
+                ("ODS_API_KEY", ""),
+                ("ODS_DOMAIN", "p.example.com"),
+            ]))
             .build_from_env()
             .unwrap_err();
         assert_eq!(error.to_string(), "ODS_API_KEY is empty");

@@ -335,8 +335,7 @@ impl Error {
     /// Whether the service refused the call for its rate limit (429, or
     /// Cloudinary's 420).
     pub fn is_rate_limited(&self) -> bool {
-        self.status
-            .is_some_and(|s| matches!(s.as_u16(), 420 | 429))
+        self.status.is_some_and(|s| matches!(s.as_u16(), 420 | 429))
     }
 
     /// Whether trying again later could succeed: rate limits (429, 420),
@@ -476,10 +475,9 @@ impl fmt::Display for Error {
                 f,
                 "no connection could be made to {host} within the connect timeout"
             )?,
-            (ErrorKind::Timeout, _) => write!(
-                f,
-                "the call to {host} took longer than the request timeout"
-            )?,
+            (ErrorKind::Timeout, _) => {
+                write!(f, "the call to {host} took longer than the request timeout")?
+            }
             (ErrorKind::Connect, _) => write!(f, "no connection could be made to {host}")?,
             (ErrorKind::Transport, _) => {
                 write!(f, "the connection to {host} failed during the call")?

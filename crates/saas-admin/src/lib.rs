@@ -36,9 +36,7 @@ use std::sync::Arc;
 
 #[cfg(feature = "cloudinary")]
 pub use cld_provisioning;
-pub use config::{
-    Builder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
-};
+pub use config::{Builder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 #[cfg(feature = "cloudinary")]
 pub use config::{CloudinaryBuilder, CloudinarySettings, Region};
 #[cfg(feature = "ods")]
@@ -53,10 +51,10 @@ pub use saas_admin_runtime::RetryPolicy;
 
 /// What most programs use: `use saas_admin::prelude::*;`.
 pub mod prelude {
-    #[cfg(feature = "cloudinary")]
-    pub use crate::{Cloudinary, Region};
     #[cfg(feature = "ods")]
     pub use crate::Ods;
+    #[cfg(feature = "cloudinary")]
+    pub use crate::{Cloudinary, Region};
     pub use crate::{Error, ErrorKind, ItemStream, Paginate, RetryPolicy};
 }
 

@@ -102,7 +102,9 @@ async fn a_documented_error_carries_the_status_message_code_and_request_id() {
         error.to_string(),
         "get_user_group: the service answered 404 Not Found: No group with uid nope. [not_found], request id req-77"
     );
-    assert!(matches!(error.vendor_body(), Some(VendorBody::Ods(body)) if body.error_code == "not_found"));
+    assert!(
+        matches!(error.vendor_body(), Some(VendorBody::Ods(body)) if body.error_code == "not_found")
+    );
     assert_no_credentials(&error);
 }
 
@@ -188,7 +190,10 @@ async fn an_undocumented_status_in_the_vendors_shape_still_gives_its_message() {
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::UnexpectedStatus);
-    assert_eq!((error.operation(), error.attempts()), ("list_user_groups", 1));
+    assert_eq!(
+        (error.operation(), error.attempts()),
+        ("list_user_groups", 1)
+    );
     assert!(error.is_not_found());
     assert_eq!(
         error.to_string(),
@@ -224,7 +229,10 @@ async fn a_proxys_html_page_keeps_its_status_and_stays_out_of_the_message() {
         assert_eq!(error.is_retryable(), retryable);
         assert_eq!(error.is_rate_limited(), status == 429);
         assert!(!text.contains("html") && !text.contains("nginx"), "{text}");
-        assert!(text.starts_with(&format!("list_user_groups: the service answered {status} ")), "{text}");
+        assert!(
+            text.starts_with(&format!("list_user_groups: the service answered {status} ")),
+            "{text}"
+        );
         assert!(text.ends_with(", after 2 attempts"), "{text}");
         assert_no_credentials(&error);
     }
@@ -278,8 +286,16 @@ async fn cloudinarys_420_is_named_rate_limited_and_says_when_to_come_back() {
 #[tokio::test]
 async fn transport_failures_name_the_operation_the_attempts_and_the_host() {
     let cases = [
-        (Answer::ResetMidBody, ErrorKind::Body, "the response body was cut short"),
-        (Answer::Truncated, ErrorKind::Body, "the response body was cut short"),
+        (
+            Answer::ResetMidBody,
+            ErrorKind::Body,
+            "the response body was cut short",
+        ),
+        (
+            Answer::Truncated,
+            ErrorKind::Body,
+            "the response body was cut short",
+        ),
         (
             Answer::Full(200, "", r#"{"results": [{"uid": "a""#),
             ErrorKind::Decode,
@@ -330,7 +346,9 @@ async fn a_refused_connection_names_the_host_and_counts_every_attempt() {
     assert_eq!(error.status(), None);
     assert!(error.is_retryable());
     assert!(
-        text.starts_with(&format!("list_user_groups: no connection could be made to {host} (")),
+        text.starts_with(&format!(
+            "list_user_groups: no connection could be made to {host} ("
+        )),
         "{text}"
     );
     assert!(text.ends_with(", after 3 attempts"), "{text}");

@@ -228,10 +228,12 @@ async fn a_body_set_field_by_field_sends_the_json_of_the_body_set_whole() {
     };
     let expected = serde_json::to_value(&whole).unwrap();
     let mock = server.mock(|when, then| {
-        when.method("POST").path("/groups/").json_body(expected.clone());
-        then.status(201).header("content-type", "application/json").body(
-            saas_admin::ods_automation::examples::example("create_user_group", 201).unwrap(),
-        );
+        when.method("POST")
+            .path("/groups/")
+            .json_body(expected.clone());
+        then.status(201)
+            .header("content-type", "application/json")
+            .body(saas_admin::ods_automation::examples::example("create_user_group", 201).unwrap());
     });
     let ods = Ods::with_base_url(&server.base_url(), "k").unwrap();
     ods.create_user_group()
