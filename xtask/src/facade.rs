@@ -481,7 +481,9 @@ impl Context<'_> {
                     let Self { client, #(#param_names,)* #destructure_body } = self;
                     let request = client.client().#method_name();
                     #(#replay)*
-                    crate::error::complete(#id, client.base_url(), request.send()).await
+                    // Boxed once: the call's future is large, and moving it
+                    // through the layers above would copy it at each.
+                    crate::error::complete(#id, client.base_url(), Box::pin(request.send())).await
                 }
             }
 

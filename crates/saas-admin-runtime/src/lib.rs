@@ -305,7 +305,8 @@ impl Runtime {
     ) -> reqwest::Result<reqwest::Response> {
         // The path only: a query string may hold a key (Opendatasoft's
         // `apikey`, when asked for) and never goes in a log.
-        let span = tracing::info_span!(
+        // DEBUG: an application logging at INFO pays nothing for it.
+        let span = tracing::debug_span!(
             "saas_admin.request",
             operation = operation_id,
             method = %request.method(),

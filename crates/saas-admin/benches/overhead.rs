@@ -349,7 +349,59 @@ fn reset_peak_rss() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
+/// `OVERHEAD_CALLS=ods-facade:1000` (or `ods-floor`, `cloudinary-facade`,
+/// `cloudinary-floor`): only that many sequential calls of one client,
+/// after 50 to warm up, for an instruction count under callgrind. The
+/// client runs on the main thread (`--separate-threads=yes` keeps the
+/// server's threads apart); the difference between two call counts, divided
+/// by the difference in calls, is one call's instructions.
+fn count_calls(spec: &str) {
+    let (which, calls) = spec.split_once(':').expect("OVERHEAD_CALLS=CLIENT:CALLS");
+    let calls: usize = calls.parse().expect("a number of calls");
+    let base = format!("http://{}", start_server());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let ods = Ods::with_base_url(&base, KEY).unwrap();
+        let cloudinary = Cloudinary::with_base_url(&base, "acc", KEY, SECRET).unwrap();
+        let floor = Floor {
+            client: reqwest::Client::new(),
+            base: base.clone(),
+        };
+        for n in [50, calls] {
+            match which {
+                "ods-facade" => {
+                    rate(n, 1, || async {
+                        ods.list_user_groups().send().await.unwrap().results.len()
+                    })
+                    .await
+                }
+                "ods-floor" => rate(n, 1, || floor.ods()).await,
+                "cloudinary-facade" => {
+                    rate(n, 1, || async {
+                        cloudinary
+                            .list_user_groups()
+                            .send()
+                            .await
+                            .unwrap()
+                            .user_groups
+                            .len()
+                    })
+                    .await
+                }
+                "cloudinary-floor" => rate(n, 1, || floor.cloudinary()).await,
+                other => panic!("unknown client {other}"),
+            };
+        }
+    });
+}
+
 fn main() {
+    if let Ok(spec) = std::env::var("OVERHEAD_CALLS") {
+        return count_calls(&spec);
+    }
     // `cargo bench` passes `--bench`; a filter argument selects nothing here.
     let address = start_server();
     let base = format!("http://{address}");

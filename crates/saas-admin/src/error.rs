@@ -172,7 +172,8 @@ pub(crate) async fn complete<T, E: VendorError>(
     let (result, report) = saas_admin_runtime::observe(call).await;
     match result {
         Ok(value) => Ok(value),
-        Err(error) => Err(Error::from_call(operation, base_url, report, error).await),
+        // Boxed: the error path's future would otherwise grow every call's.
+        Err(error) => Err(Box::pin(Error::from_call(operation, base_url, report, error)).await),
     }
 }
 

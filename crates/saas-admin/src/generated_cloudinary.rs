@@ -53,7 +53,12 @@ impl ListUserGroups {
             Some(value) => request.extended_details(value),
             None => request,
         };
-        crate::error::complete("list_user_groups", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_user_groups",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -123,7 +128,12 @@ impl CreateUserGroup {
         let request = client.client().create_user_group();
         let request = request.account_id(client.account_id());
         let request = request.body(body);
-        crate::error::complete("create_user_group", client.base_url(), request.send()).await
+        crate::error::complete(
+            "create_user_group",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -201,7 +211,12 @@ impl GetUserGroup {
             Some(value) => request.extended_details(value),
             None => request,
         };
-        crate::error::complete("get_user_group", client.base_url(), request.send()).await
+        crate::error::complete(
+            "get_user_group",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -290,7 +305,12 @@ impl UpdateUserGroup {
             None => request,
         };
         let request = request.body(body);
-        crate::error::complete("update_user_group", client.base_url(), request.send()).await
+        crate::error::complete(
+            "update_user_group",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -351,7 +371,12 @@ impl DeleteUserGroup {
             Some(value) => request.group_id(value),
             None => request,
         };
-        crate::error::complete("delete_user_group", client.base_url(), request.send()).await
+        crate::error::complete(
+            "delete_user_group",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -413,7 +438,12 @@ impl ListUserGroupUsers {
             Some(value) => request.group_id(value),
             None => request,
         };
-        crate::error::complete("list_user_group_users", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_user_group_users",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -494,7 +524,12 @@ impl AddUserToUserGroup {
             Some(value) => request.user_id(value),
             None => request,
         };
-        crate::error::complete("add_user_to_user_group", client.base_url(), request.send()).await
+        crate::error::complete(
+            "add_user_to_user_group",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -578,7 +613,7 @@ impl RemoveUserFromUserGroup {
         crate::error::complete(
             "remove_user_from_user_group",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -696,7 +731,7 @@ impl ListProductEnvironments {
         crate::error::complete(
             "list_product_environments",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -789,7 +824,7 @@ impl CreateProductEnvironment {
         crate::error::complete(
             "create_product_environment",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -856,7 +891,12 @@ impl GetProductEnvironment {
             Some(value) => request.sub_account_id(value),
             None => request,
         };
-        crate::error::complete("get_product_environment", client.base_url(), request.send()).await
+        crate::error::complete(
+            "get_product_environment",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -964,7 +1004,7 @@ impl UpdateProductEnvironment {
         crate::error::complete(
             "update_product_environment",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -1033,7 +1073,7 @@ impl DeleteProductEnvironment {
         crate::error::complete(
             "delete_product_environment",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -1160,7 +1200,12 @@ impl ListAccessKeys {
             Some(value) => request.sort_order(value),
             None => request,
         };
-        crate::error::complete("list_access_keys", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_access_keys",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Paginate for ListAccessKeys {
@@ -1262,7 +1307,12 @@ impl GenerateAccessKey {
             None => request,
         };
         let request = request.body(body);
-        crate::error::complete("generate_access_key", client.base_url(), request.send()).await
+        crate::error::complete(
+            "generate_access_key",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -1345,7 +1395,7 @@ impl DeleteAccessKeyByName {
         crate::error::complete(
             "delete_access_key_by_name",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -1460,7 +1510,12 @@ impl UpdateAccessKey {
             None => request,
         };
         let request = request.body(body);
-        crate::error::complete("update_access_key", client.base_url(), request.send()).await
+        crate::error::complete(
+            "update_access_key",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -1540,7 +1595,12 @@ impl DeleteAccessKey {
             Some(value) => request.key(value),
             None => request,
         };
-        crate::error::complete("delete_access_key", client.base_url(), request.send()).await
+        crate::error::complete(
+            "delete_access_key",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -1621,7 +1681,12 @@ impl GetBillingUsage {
             Some(value) => request.year(value),
             None => request,
         };
-        crate::error::complete("get_billing_usage", client.base_url(), request.send()).await
+        crate::error::complete(
+            "get_billing_usage",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -1856,7 +1921,7 @@ impl ListUsers {
             Some(value) => request.union_type(value),
             None => request,
         };
-        crate::error::complete("list_users", client.base_url(), request.send()).await
+        crate::error::complete("list_users", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Paginate for ListUsers {
@@ -1969,7 +2034,7 @@ impl CreateUser {
         let request = client.client().create_user();
         let request = request.account_id(client.account_id());
         let request = request.body(body);
-        crate::error::complete("create_user", client.base_url(), request.send()).await
+        crate::error::complete("create_user", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Cloudinary {
@@ -2030,7 +2095,7 @@ impl GetUser {
             Some(value) => request.user_id(value),
             None => request,
         };
-        crate::error::complete("get_user", client.base_url(), request.send()).await
+        crate::error::complete("get_user", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Cloudinary {
@@ -2143,7 +2208,7 @@ impl UpdateUser {
             None => request,
         };
         let request = request.body(body);
-        crate::error::complete("update_user", client.base_url(), request.send()).await
+        crate::error::complete("update_user", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Cloudinary {
@@ -2204,7 +2269,7 @@ impl DeleteUser {
             Some(value) => request.user_id(value),
             None => request,
         };
-        crate::error::complete("delete_user", client.base_url(), request.send()).await
+        crate::error::complete("delete_user", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Cloudinary {
@@ -2266,7 +2331,12 @@ impl ListGroupsOfUser {
             Some(value) => request.user_id(value),
             None => request,
         };
-        crate::error::complete("list_groups_of_user", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_groups_of_user",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -2335,7 +2405,7 @@ impl ListProductEnvironmentsOfUser {
         crate::error::complete(
             "list_product_environments_of_user",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -2385,7 +2455,12 @@ impl GetPermissionsCatalog {
     > {
         let Self { client } = self;
         let request = client.client().get_permissions_catalog();
-        crate::error::complete("get_permissions_catalog", client.base_url(), request.send()).await
+        crate::error::complete(
+            "get_permissions_catalog",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -2450,7 +2525,12 @@ impl ValidateCedarPolicy {
         let Self { client, body } = self;
         let request = client.client().validate_cedar_policy();
         let request = request.body(body);
-        crate::error::complete("validate_cedar_policy", client.base_url(), request.send()).await
+        crate::error::complete(
+            "validate_cedar_policy",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -2494,7 +2574,12 @@ impl GetCedarSchema {
     {
         let Self { client } = self;
         let request = client.client().get_cedar_schema();
-        crate::error::complete("get_cedar_schema", client.base_url(), request.send()).await
+        crate::error::complete(
+            "get_cedar_schema",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -2576,7 +2661,12 @@ impl ListSystemPolicies {
             Some(value) => request.scope_type(value),
             None => request,
         };
-        crate::error::complete("list_system_policies", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_system_policies",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -2685,7 +2775,12 @@ impl ListCustomPolicies {
             Some(value) => request.scope_type(value),
             None => request,
         };
-        crate::error::complete("list_custom_policies", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_custom_policies",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Paginate for ListCustomPolicies {
@@ -2808,7 +2903,12 @@ impl CreateCustomPolicy {
         let request = client.client().create_custom_policy();
         let request = request.account_id(client.account_id());
         let request = request.body(body);
-        crate::error::complete("create_custom_policy", client.base_url(), request.send()).await
+        crate::error::complete(
+            "create_custom_policy",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -2870,7 +2970,12 @@ impl GetCustomPolicy {
             Some(value) => request.policy_id(value),
             None => request,
         };
-        crate::error::complete("get_custom_policy", client.base_url(), request.send()).await
+        crate::error::complete(
+            "get_custom_policy",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -2997,7 +3102,12 @@ impl UpdateCustomPolicy {
             None => request,
         };
         let request = request.body(body);
-        crate::error::complete("update_custom_policy", client.base_url(), request.send()).await
+        crate::error::complete(
+            "update_custom_policy",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -3056,7 +3166,12 @@ impl DeleteCustomPolicy {
             Some(value) => request.policy_id(value),
             None => request,
         };
-        crate::error::complete("delete_custom_policy", client.base_url(), request.send()).await
+        crate::error::complete(
+            "delete_custom_policy",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -3167,7 +3282,12 @@ impl ListEffectivePolicies {
             Some(value) => request.scope_type(value),
             None => request,
         };
-        crate::error::complete("list_effective_policies", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_effective_policies",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -3282,7 +3402,7 @@ impl ListRoles {
             Some(value) => request.scope_type(value),
             None => request,
         };
-        crate::error::complete("list_roles", client.base_url(), request.send()).await
+        crate::error::complete("list_roles", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Cloudinary {
@@ -3395,7 +3515,7 @@ impl CreateRole {
         let request = client.client().create_role();
         let request = request.account_id(client.account_id());
         let request = request.body(body);
-        crate::error::complete("create_role", client.base_url(), request.send()).await
+        crate::error::complete("create_role", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Cloudinary {
@@ -3535,7 +3655,7 @@ impl GetRole {
             Some(value) => request.param_value(value),
             None => request,
         };
-        crate::error::complete("get_role", client.base_url(), request.send()).await
+        crate::error::complete("get_role", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Cloudinary {
@@ -3636,7 +3756,7 @@ impl UpdateRole {
             None => request,
         };
         let request = request.body(body);
-        crate::error::complete("update_role", client.base_url(), request.send()).await
+        crate::error::complete("update_role", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Cloudinary {
@@ -3712,7 +3832,7 @@ impl DeleteRole {
             Some(value) => request.force(value),
             None => request,
         };
-        crate::error::complete("delete_role", client.base_url(), request.send()).await
+        crate::error::complete("delete_role", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Cloudinary {
@@ -3939,7 +4059,12 @@ impl ListPrincipalRoles {
             Some(value) => request.scope_type(value),
             None => request,
         };
-        crate::error::complete("list_principal_roles", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_principal_roles",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -4026,7 +4151,12 @@ impl UpdatePrincipalRoles {
         let request = client.client().update_principal_roles();
         let request = request.account_id(client.account_id());
         let request = request.body(body);
-        crate::error::complete("update_principal_roles", client.base_url(), request.send()).await
+        crate::error::complete(
+            "update_principal_roles",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -4233,7 +4363,12 @@ impl InspectPrincipalRoles {
             Some(value) => request.scope_type(value),
             None => request,
         };
-        crate::error::complete("inspect_principal_roles", client.base_url(), request.send()).await
+        crate::error::complete(
+            "inspect_principal_roles",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Paginate for InspectPrincipalRoles {
@@ -4360,7 +4495,7 @@ impl InspectPrincipalRolesBatch {
         crate::error::complete(
             "inspect_principal_roles_batch",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -4548,7 +4683,12 @@ impl ListRolePrincipals {
             Some(value) => request.verbose(value),
             None => request,
         };
-        crate::error::complete("list_role_principals", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_role_principals",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {
@@ -4645,7 +4785,12 @@ impl UpdateRolePrincipals {
             None => request,
         };
         let request = request.body(body);
-        crate::error::complete("update_role_principals", client.base_url(), request.send()).await
+        crate::error::complete(
+            "update_role_principals",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Cloudinary {

@@ -113,7 +113,12 @@ impl ListUserGroups {
             Some(value) => request.sort(value),
             None => request,
         };
-        crate::error::complete("list_user_groups", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_user_groups",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Paginate for ListUserGroups {
@@ -234,7 +239,12 @@ impl CreateUserGroup {
         let Self { client, body } = self;
         let request = client.client().create_user_group();
         let request = request.body(body);
-        crate::error::complete("create_user_group", client.base_url(), request.send()).await
+        crate::error::complete(
+            "create_user_group",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -294,7 +304,12 @@ impl GetUserGroup {
             Some(value) => request.group_uid(value),
             None => request,
         };
-        crate::error::complete("get_user_group", client.base_url(), request.send()).await
+        crate::error::complete(
+            "get_user_group",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -414,7 +429,12 @@ impl UpdateUserGroup {
             None => request,
         };
         let request = request.body(body);
-        crate::error::complete("update_user_group", client.base_url(), request.send()).await
+        crate::error::complete(
+            "update_user_group",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -472,7 +492,12 @@ impl DeleteUserGroup {
             Some(value) => request.group_uid(value),
             None => request,
         };
-        crate::error::complete("delete_user_group", client.base_url(), request.send()).await
+        crate::error::complete(
+            "delete_user_group",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -532,7 +557,12 @@ impl ListUserGroupUsers {
             Some(value) => request.group_uid(value),
             None => request,
         };
-        crate::error::complete("list_user_group_users", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_user_group_users",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -613,7 +643,12 @@ impl AddUserToUserGroup {
             None => request,
         };
         let request = request.body(body);
-        crate::error::complete("add_user_to_user_group", client.base_url(), request.send()).await
+        crate::error::complete(
+            "add_user_to_user_group",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -688,7 +723,12 @@ impl AddUsersToUserGroup {
             Some(value) => request.body(value),
             None => request,
         };
-        crate::error::complete("add_users_to_user_group", client.base_url(), request.send()).await
+        crate::error::complete(
+            "add_users_to_user_group",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -768,7 +808,7 @@ impl RemoveUserFromUserGroup {
         crate::error::complete(
             "remove_user_from_user_group",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -912,7 +952,7 @@ impl ListUsers {
             Some(value) => request.sort(value),
             None => request,
         };
-        crate::error::complete("list_users", client.base_url(), request.send()).await
+        crate::error::complete("list_users", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Paginate for ListUsers {
@@ -1009,7 +1049,7 @@ impl GetUser {
             Some(value) => request.expand(value),
             None => request,
         };
-        crate::error::complete("get_user", client.base_url(), request.send()).await
+        crate::error::complete("get_user", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Ods {
@@ -1157,7 +1197,7 @@ impl UpdateUser {
             None => request,
         };
         let request = request.body(body);
-        crate::error::complete("update_user", client.base_url(), request.send()).await
+        crate::error::complete("update_user", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Ods {
@@ -1215,7 +1255,7 @@ impl DeleteUser {
             Some(value) => request.username(value),
             None => request,
         };
-        crate::error::complete("delete_user", client.base_url(), request.send()).await
+        crate::error::complete("delete_user", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Ods {
@@ -1293,7 +1333,7 @@ impl ExportUsers {
             Some(value) => request.subdomains(value),
             None => request,
         };
-        crate::error::complete("export_users", client.base_url(), request.send()).await
+        crate::error::complete("export_users", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Ods {
@@ -1346,7 +1386,7 @@ impl InviteUsers {
             Some(value) => request.body(value),
             None => request,
         };
-        crate::error::complete("invite_users", client.base_url(), request.send()).await
+        crate::error::complete("invite_users", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Ods {
@@ -1399,7 +1439,12 @@ impl ProvisionUsers {
             Some(value) => request.body(value),
             None => request,
         };
-        crate::error::complete("provision_users", client.base_url(), request.send()).await
+        crate::error::complete(
+            "provision_users",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -1476,7 +1521,7 @@ impl ListApiKeys {
             Some(value) => request.offset(value),
             None => request,
         };
-        crate::error::complete("list_api_keys", client.base_url(), request.send()).await
+        crate::error::complete("list_api_keys", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Paginate for ListApiKeys {
@@ -1568,7 +1613,12 @@ impl CreateApiKey {
         let Self { client, body } = self;
         let request = client.client().create_api_key();
         let request = request.body(body);
-        crate::error::complete("create_api_key", client.base_url(), request.send()).await
+        crate::error::complete(
+            "create_api_key",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -1645,7 +1695,7 @@ impl GetApiKey {
             Some(value) => request.expand(value),
             None => request,
         };
-        crate::error::complete("get_api_key", client.base_url(), request.send()).await
+        crate::error::complete("get_api_key", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Ods {
@@ -1736,7 +1786,12 @@ impl UpdateApiKey {
             None => request,
         };
         let request = request.body(body);
-        crate::error::complete("update_api_key", client.base_url(), request.send()).await
+        crate::error::complete(
+            "update_api_key",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -1815,7 +1870,12 @@ impl RevokeApiKey {
             None => request,
         };
         let request = request.body(body);
-        crate::error::complete("revoke_api_key", client.base_url(), request.send()).await
+        crate::error::complete(
+            "revoke_api_key",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -1877,7 +1937,12 @@ impl SearchApiKey {
         let Self { client, body } = self;
         let request = client.client().search_api_key();
         let request = request.body(body);
-        crate::error::complete("search_api_key", client.base_url(), request.send()).await
+        crate::error::complete(
+            "search_api_key",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -1954,7 +2019,7 @@ impl ListImages {
             Some(value) => request.offset(value),
             None => request,
         };
-        crate::error::complete("list_images", client.base_url(), request.send()).await
+        crate::error::complete("list_images", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Paginate for ListImages {
@@ -2027,7 +2092,7 @@ impl CreateImage {
             Some(value) => request.file(value),
             None => request,
         };
-        crate::error::complete("create_image", client.base_url(), request.send()).await
+        crate::error::complete("create_image", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Ods {
@@ -2126,7 +2191,7 @@ impl ListDatasetUserSecurity {
         crate::error::complete(
             "list_dataset_user_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -2252,7 +2317,7 @@ impl CreateDatasetUserSecurity {
         crate::error::complete(
             "create_dataset_user_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -2337,7 +2402,7 @@ impl GetDatasetUserSecurity {
         crate::error::complete(
             "get_dataset_user_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -2459,7 +2524,7 @@ impl UpdateDatasetUserSecurity {
         crate::error::complete(
             "update_dataset_user_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -2541,7 +2606,7 @@ impl DeleteDatasetUserSecurity {
         crate::error::complete(
             "delete_dataset_user_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -2642,7 +2707,7 @@ impl ListDatasetGroupSecurity {
         crate::error::complete(
             "list_dataset_group_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -2768,7 +2833,7 @@ impl CreateDatasetGroupSecurity {
         crate::error::complete(
             "create_dataset_group_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -2853,7 +2918,7 @@ impl GetDatasetGroupSecurity {
         crate::error::complete(
             "get_dataset_group_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -2975,7 +3040,7 @@ impl UpdateDatasetGroupSecurity {
         crate::error::complete(
             "update_dataset_group_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -3057,7 +3122,7 @@ impl DeleteDatasetGroupSecurity {
         crate::error::complete(
             "delete_dataset_group_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -3160,7 +3225,7 @@ impl ListDatasourceConnectionUserSecurity {
         crate::error::complete(
             "list_datasource_connection_user_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -3290,7 +3355,7 @@ impl CreateDatasourceConnectionUserSecurity {
         crate::error::complete(
             "create_datasource_connection_user_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -3381,7 +3446,7 @@ impl GetDatasourceConnectionUserSecurity {
         crate::error::complete(
             "get_datasource_connection_user_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -3505,7 +3570,7 @@ impl UpdateDatasourceConnectionUserSecurity {
         crate::error::complete(
             "update_datasource_connection_user_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -3589,7 +3654,7 @@ impl DeleteDatasourceConnectionUserSecurity {
         crate::error::complete(
             "delete_datasource_connection_user_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -3694,7 +3759,7 @@ impl ListDatasourceConnectionGroupSecurity {
         crate::error::complete(
             "list_datasource_connection_group_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -3828,7 +3893,7 @@ impl CreateDatasourceConnectionGroupSecurity {
         crate::error::complete(
             "create_datasource_connection_group_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -3919,7 +3984,7 @@ impl GetDatasourceConnectionGroupSecurity {
         crate::error::complete(
             "get_datasource_connection_group_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -4045,7 +4110,7 @@ impl UpdateDatasourceConnectionGroupSecurity {
         crate::error::complete(
             "update_datasource_connection_group_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -4131,7 +4196,7 @@ impl DeleteDatasourceConnectionGroupSecurity {
         crate::error::complete(
             "delete_datasource_connection_group_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -4234,7 +4299,7 @@ impl ListStudioPageUserSecurity {
         crate::error::complete(
             "list_studio_page_user_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -4353,7 +4418,7 @@ impl CreateStudioPageUserSecurity {
         crate::error::complete(
             "create_studio_page_user_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -4438,7 +4503,7 @@ impl GetStudioPageUserSecurity {
         crate::error::complete(
             "get_studio_page_user_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -4553,7 +4618,7 @@ impl UpdateStudioPageUserSecurity {
         crate::error::complete(
             "update_studio_page_user_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -4635,7 +4700,7 @@ impl DeleteStudioPageUserSecurity {
         crate::error::complete(
             "delete_studio_page_user_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -4738,7 +4803,7 @@ impl ListStudioPageGroupSecurity {
         crate::error::complete(
             "list_studio_page_group_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -4859,7 +4924,7 @@ impl CreateStudioPageGroupSecurity {
         crate::error::complete(
             "create_studio_page_group_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -4946,7 +5011,7 @@ impl GetStudioPageGroupSecurity {
         crate::error::complete(
             "get_studio_page_group_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -5063,7 +5128,7 @@ impl UpdateStudioPageGroupSecurity {
         crate::error::complete(
             "update_studio_page_group_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -5145,7 +5210,7 @@ impl DeleteStudioPageGroupSecurity {
         crate::error::complete(
             "delete_studio_page_group_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -5248,7 +5313,7 @@ impl ListCodeEditorPageUserSecurity {
         crate::error::complete(
             "list_code_editor_page_user_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -5371,7 +5436,7 @@ impl CreateCodeEditorPageUserSecurity {
         crate::error::complete(
             "create_code_editor_page_user_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -5458,7 +5523,7 @@ impl GetCodeEditorPageUserSecurity {
         crate::error::complete(
             "get_code_editor_page_user_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -5577,7 +5642,7 @@ impl UpdateCodeEditorPageUserSecurity {
         crate::error::complete(
             "update_code_editor_page_user_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -5659,7 +5724,7 @@ impl DeleteCodeEditorPageUserSecurity {
         crate::error::complete(
             "delete_code_editor_page_user_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -5762,7 +5827,7 @@ impl ListCodeEditorPageGroupSecurity {
         crate::error::complete(
             "list_code_editor_page_group_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -5887,7 +5952,7 @@ impl CreateCodeEditorPageGroupSecurity {
         crate::error::complete(
             "create_code_editor_page_group_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -5976,7 +6041,7 @@ impl GetCodeEditorPageGroupSecurity {
         crate::error::complete(
             "get_code_editor_page_group_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -6097,7 +6162,7 @@ impl UpdateCodeEditorPageGroupSecurity {
         crate::error::complete(
             "update_code_editor_page_group_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -6179,7 +6244,7 @@ impl DeleteCodeEditorPageGroupSecurity {
         crate::error::complete(
             "delete_code_editor_page_group_security",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -6272,7 +6337,7 @@ impl ListDatasets {
             Some(value) => request.offset(value),
             None => request,
         };
-        crate::error::complete("list_datasets", client.base_url(), request.send()).await
+        crate::error::complete("list_datasets", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Paginate for ListDatasets {
@@ -6381,7 +6446,12 @@ impl CreateDataset {
         let Self { client, body } = self;
         let request = client.client().create_dataset();
         let request = request.body(body);
-        crate::error::complete("create_dataset", client.base_url(), request.send()).await
+        crate::error::complete(
+            "create_dataset",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -6444,7 +6514,7 @@ impl GetDataset {
             Some(value) => request.dataset_uid(value),
             None => request,
         };
-        crate::error::complete("get_dataset", client.base_url(), request.send()).await
+        crate::error::complete("get_dataset", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Ods {
@@ -6552,7 +6622,12 @@ impl UpdateDataset {
             None => request,
         };
         let request = request.body(body);
-        crate::error::complete("update_dataset", client.base_url(), request.send()).await
+        crate::error::complete(
+            "update_dataset",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -6613,7 +6688,12 @@ impl DeleteDataset {
             Some(value) => request.dataset_uid(value),
             None => request,
         };
-        crate::error::complete("delete_dataset", client.base_url(), request.send()).await
+        crate::error::complete(
+            "delete_dataset",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -6677,7 +6757,12 @@ impl PublishDataset {
             Some(value) => request.dataset_uid(value),
             None => request,
         };
-        crate::error::complete("publish_dataset", client.base_url(), request.send()).await
+        crate::error::complete(
+            "publish_dataset",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -6744,7 +6829,7 @@ impl PublishDatasetMetadata {
         crate::error::complete(
             "publish_dataset_metadata",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -6810,7 +6895,7 @@ impl AbortDataset {
             Some(value) => request.dataset_uid(value),
             None => request,
         };
-        crate::error::complete("abort_dataset", client.base_url(), request.send()).await
+        crate::error::complete("abort_dataset", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Ods {
@@ -6874,7 +6959,12 @@ impl UnpublishDataset {
             Some(value) => request.dataset_uid(value),
             None => request,
         };
-        crate::error::complete("unpublish_dataset", client.base_url(), request.send()).await
+        crate::error::complete(
+            "unpublish_dataset",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -6937,7 +7027,7 @@ impl CopyDataset {
             Some(value) => request.dataset_uid(value),
             None => request,
         };
-        crate::error::complete("copy_dataset", client.base_url(), request.send()).await
+        crate::error::complete("copy_dataset", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Ods {
@@ -7000,7 +7090,12 @@ impl GetDatasetStatus {
             Some(value) => request.dataset_uid(value),
             None => request,
         };
-        crate::error::complete("get_dataset_status", client.base_url(), request.send()).await
+        crate::error::complete(
+            "get_dataset_status",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -7063,7 +7158,12 @@ impl ListDatasetMetadata {
             Some(value) => request.dataset_uid(value),
             None => request,
         };
-        crate::error::complete("list_dataset_metadata", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_dataset_metadata",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -7138,7 +7238,12 @@ impl UpdateDatasetMetadata {
             Some(value) => request.body(value),
             None => request,
         };
-        crate::error::complete("update_dataset_metadata", client.base_url(), request.send()).await
+        crate::error::complete(
+            "update_dataset_metadata",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -7223,7 +7328,7 @@ impl GetDatasetTemplateMetadata {
         crate::error::complete(
             "get_dataset_template_metadata",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -7325,7 +7430,7 @@ impl UpdateDatasetTemplateMetadata {
         crate::error::complete(
             "update_dataset_template_metadata",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -7426,7 +7531,7 @@ impl GetDatasetMetadataField {
         crate::error::complete(
             "get_dataset_metadata_field",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -7552,7 +7657,7 @@ impl UpdateDatasetMetadataField {
         crate::error::complete(
             "update_dataset_metadata_field",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -7650,7 +7755,7 @@ impl DeleteDatasetMetadataField {
         crate::error::complete(
             "delete_dataset_metadata_field",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -7745,7 +7850,12 @@ impl ListDatasetFields {
             Some(value) => request.offset(value),
             None => request,
         };
-        crate::error::complete("list_dataset_fields", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_dataset_fields",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Paginate for ListDatasetFields {
@@ -7840,7 +7950,12 @@ impl CreateDatasetField {
             Some(value) => request.body(value),
             None => request,
         };
-        crate::error::complete("create_dataset_field", client.base_url(), request.send()).await
+        crate::error::complete(
+            "create_dataset_field",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -7919,7 +8034,12 @@ impl GetDatasetField {
             Some(value) => request.field_uid(value),
             None => request,
         };
-        crate::error::complete("get_dataset_field", client.base_url(), request.send()).await
+        crate::error::complete(
+            "get_dataset_field",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -8010,7 +8130,12 @@ impl UpdateDatasetField {
             Some(value) => request.body(value),
             None => request,
         };
-        crate::error::complete("update_dataset_field", client.base_url(), request.send()).await
+        crate::error::complete(
+            "update_dataset_field",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -8087,7 +8212,12 @@ impl DeleteDatasetField {
             Some(value) => request.field_uid(value),
             None => request,
         };
-        crate::error::complete("delete_dataset_field", client.base_url(), request.send()).await
+        crate::error::complete(
+            "delete_dataset_field",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -8180,7 +8310,12 @@ impl ListDatasetVersions {
             Some(value) => request.offset(value),
             None => request,
         };
-        crate::error::complete("list_dataset_versions", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_dataset_versions",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Paginate for ListDatasetVersions {
@@ -8279,7 +8414,12 @@ impl GetDatasetVersion {
             Some(value) => request.version_uid(value),
             None => request,
         };
-        crate::error::complete("get_dataset_version", client.base_url(), request.send()).await
+        crate::error::complete(
+            "get_dataset_version",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -8358,7 +8498,12 @@ impl RestoreDatasetVersion {
             Some(value) => request.version_uid(value),
             None => request,
         };
-        crate::error::complete("restore_dataset_version", client.base_url(), request.send()).await
+        crate::error::complete(
+            "restore_dataset_version",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -8464,7 +8609,12 @@ impl ListDatasetFeedbacks {
             Some(value) => request.sort(value),
             None => request,
         };
-        crate::error::complete("list_dataset_feedbacks", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_dataset_feedbacks",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -8543,7 +8693,12 @@ impl GetDatasetFeedback {
             Some(value) => request.feedback_uid(value),
             None => request,
         };
-        crate::error::complete("get_dataset_feedback", client.base_url(), request.send()).await
+        crate::error::complete(
+            "get_dataset_feedback",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -8625,7 +8780,7 @@ impl ArchiveDatasetFeedback {
         crate::error::complete(
             "archive_dataset_feedback",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -8721,7 +8876,12 @@ impl ListDatasetSchedules {
             Some(value) => request.offset(value),
             None => request,
         };
-        crate::error::complete("list_dataset_schedules", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_dataset_schedules",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Paginate for ListDatasetSchedules {
@@ -8822,7 +8982,12 @@ impl CreateDatasetSchedule {
             None => request,
         };
         let request = request.body(body);
-        crate::error::complete("create_dataset_schedule", client.base_url(), request.send()).await
+        crate::error::complete(
+            "create_dataset_schedule",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -8901,7 +9066,12 @@ impl GetDatasetSchedule {
             Some(value) => request.schedule_uid(value),
             None => request,
         };
-        crate::error::complete("get_dataset_schedule", client.base_url(), request.send()).await
+        crate::error::complete(
+            "get_dataset_schedule",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -8998,7 +9168,12 @@ impl UpdateDatasetSchedule {
             None => request,
         };
         let request = request.body(body);
-        crate::error::complete("update_dataset_schedule", client.base_url(), request.send()).await
+        crate::error::complete(
+            "update_dataset_schedule",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -9075,7 +9250,12 @@ impl DeleteDatasetSchedule {
             Some(value) => request.schedule_uid(value),
             None => request,
         };
-        crate::error::complete("delete_dataset_schedule", client.base_url(), request.send()).await
+        crate::error::complete(
+            "delete_dataset_schedule",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -9172,7 +9352,7 @@ impl ListHarvesterSchedules {
         crate::error::complete(
             "list_harvester_schedules",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -9287,7 +9467,7 @@ impl CreateHarvesterSchedule {
         crate::error::complete(
             "create_harvester_schedule",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -9368,7 +9548,12 @@ impl GetHarvesterSchedule {
             Some(value) => request.schedule_uid(value),
             None => request,
         };
-        crate::error::complete("get_harvester_schedule", client.base_url(), request.send()).await
+        crate::error::complete(
+            "get_harvester_schedule",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -9477,7 +9662,7 @@ impl UpdateHarvesterSchedule {
         crate::error::complete(
             "update_harvester_schedule",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -9559,7 +9744,7 @@ impl DeleteHarvesterSchedule {
         crate::error::complete(
             "delete_harvester_schedule",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -9638,7 +9823,12 @@ impl ListStudioPages {
             Some(value) => request.offset(value),
             None => request,
         };
-        crate::error::complete("list_studio_pages", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_studio_pages",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Paginate for ListStudioPages {
@@ -9725,7 +9915,12 @@ impl CreateStudioPage {
         let Self { client, body } = self;
         let request = client.client().create_studio_page();
         let request = request.body(body);
-        crate::error::complete("create_studio_page", client.base_url(), request.send()).await
+        crate::error::complete(
+            "create_studio_page",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -9788,7 +9983,12 @@ impl GetStudioPage {
             Some(value) => request.studio_page_uid(value),
             None => request,
         };
-        crate::error::complete("get_studio_page", client.base_url(), request.send()).await
+        crate::error::complete(
+            "get_studio_page",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -9874,7 +10074,12 @@ impl UpdateStudioPage {
             None => request,
         };
         let request = request.body(body);
-        crate::error::complete("update_studio_page", client.base_url(), request.send()).await
+        crate::error::complete(
+            "update_studio_page",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -9935,7 +10140,12 @@ impl DeleteStudioPage {
             Some(value) => request.studio_page_uid(value),
             None => request,
         };
-        crate::error::complete("delete_studio_page", client.base_url(), request.send()).await
+        crate::error::complete(
+            "delete_studio_page",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -9998,7 +10208,12 @@ impl PublishStudioPage {
             Some(value) => request.studio_page_uid(value),
             None => request,
         };
-        crate::error::complete("publish_studio_page", client.base_url(), request.send()).await
+        crate::error::complete(
+            "publish_studio_page",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -10061,7 +10276,12 @@ impl UnpublishStudioPage {
             Some(value) => request.studio_page_uid(value),
             None => request,
         };
-        crate::error::complete("unpublish_studio_page", client.base_url(), request.send()).await
+        crate::error::complete(
+            "unpublish_studio_page",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -10138,7 +10358,12 @@ impl ListCodeEditorPages {
             Some(value) => request.offset(value),
             None => request,
         };
-        crate::error::complete("list_code_editor_pages", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_code_editor_pages",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Paginate for ListCodeEditorPages {
@@ -10280,7 +10505,12 @@ impl CreateCodeEditorPage {
         let Self { client, body } = self;
         let request = client.client().create_code_editor_page();
         let request = request.body(body);
-        crate::error::complete("create_code_editor_page", client.base_url(), request.send()).await
+        crate::error::complete(
+            "create_code_editor_page",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -10361,7 +10591,7 @@ impl DeleteCodeEditorPages {
         crate::error::complete(
             "delete_code_editor_pages",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -10423,7 +10653,12 @@ impl GetCodeEditorPage {
             Some(value) => request.page_slug(value),
             None => request,
         };
-        crate::error::complete("get_code_editor_page", client.base_url(), request.send()).await
+        crate::error::complete(
+            "get_code_editor_page",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -10564,7 +10799,12 @@ impl UpdateCodeEditorPage {
             None => request,
         };
         let request = request.body(body);
-        crate::error::complete("update_code_editor_page", client.base_url(), request.send()).await
+        crate::error::complete(
+            "update_code_editor_page",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -10622,7 +10862,12 @@ impl DeleteCodeEditorPage {
             Some(value) => request.page_slug(value),
             None => request,
         };
-        crate::error::complete("delete_code_editor_page", client.base_url(), request.send()).await
+        crate::error::complete(
+            "delete_code_editor_page",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -10685,7 +10930,7 @@ impl ArchiveCodeEditorPage {
         crate::error::complete(
             "archive_code_editor_page",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -10750,7 +10995,7 @@ impl UnarchiveCodeEditorPage {
         crate::error::complete(
             "unarchive_code_editor_page",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -10858,7 +11103,12 @@ impl ListMetadataTemplates {
             Some(value) => request.type_(value),
             None => request,
         };
-        crate::error::complete("list_metadata_templates", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_metadata_templates",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Paginate for ListMetadataTemplates {
@@ -10984,7 +11234,7 @@ impl CreateMetadataTemplate {
         crate::error::complete(
             "create_metadata_template",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -11049,7 +11299,12 @@ impl GetMetadataTemplate {
             Some(value) => request.template_name(value),
             None => request,
         };
-        crate::error::complete("get_metadata_template", client.base_url(), request.send()).await
+        crate::error::complete(
+            "get_metadata_template",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -11174,7 +11429,7 @@ impl UpdateMetadataTemplate {
         crate::error::complete(
             "update_metadata_template",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -11240,7 +11495,7 @@ impl DeleteMetadataTemplate {
         crate::error::complete(
             "delete_metadata_template",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -11341,7 +11596,7 @@ impl ListMetadataTemplateFields {
         crate::error::complete(
             "list_metadata_template_fields",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -11446,7 +11701,7 @@ impl GetMetadataTemplateField {
         crate::error::complete(
             "get_metadata_template_field",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -11565,7 +11820,7 @@ impl SuggestMetadataFieldValues {
         crate::error::complete(
             "suggest_metadata_field_values",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -11644,7 +11899,12 @@ impl ListHarvesters {
             Some(value) => request.offset(value),
             None => request,
         };
-        crate::error::complete("list_harvesters", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_harvesters",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Paginate for ListHarvesters {
@@ -11717,7 +11977,12 @@ impl CreateHarvester {
             Some(value) => request.body(value),
             None => request,
         };
-        crate::error::complete("create_harvester", client.base_url(), request.send()).await
+        crate::error::complete(
+            "create_harvester",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -11780,7 +12045,7 @@ impl GetHarvester {
             Some(value) => request.harvester_uid(value),
             None => request,
         };
-        crate::error::complete("get_harvester", client.base_url(), request.send()).await
+        crate::error::complete("get_harvester", client.base_url(), Box::pin(request.send())).await
     }
 }
 impl crate::Ods {
@@ -11855,7 +12120,12 @@ impl UpdateHarvester {
             Some(value) => request.body(value),
             None => request,
         };
-        crate::error::complete("update_harvester", client.base_url(), request.send()).await
+        crate::error::complete(
+            "update_harvester",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -11932,7 +12202,12 @@ impl DeleteHarvester {
             Some(value) => request.delete_attached_datasets(value),
             None => request,
         };
-        crate::error::complete("delete_harvester", client.base_url(), request.send()).await
+        crate::error::complete(
+            "delete_harvester",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -11995,7 +12270,12 @@ impl AbortHarvester {
             Some(value) => request.harvester_uid(value),
             None => request,
         };
-        crate::error::complete("abort_harvester", client.base_url(), request.send()).await
+        crate::error::complete(
+            "abort_harvester",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -12058,7 +12338,12 @@ impl StartHarvester {
             Some(value) => request.harvester_uid(value),
             None => request,
         };
-        crate::error::complete("start_harvester", client.base_url(), request.send()).await
+        crate::error::complete(
+            "start_harvester",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -12122,7 +12407,12 @@ impl PublishHarvester {
             Some(value) => request.harvester_uid(value),
             None => request,
         };
-        crate::error::complete("publish_harvester", client.base_url(), request.send()).await
+        crate::error::complete(
+            "publish_harvester",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -12186,7 +12476,12 @@ impl UnpublishHarvester {
             Some(value) => request.harvester_uid(value),
             None => request,
         };
-        crate::error::complete("unpublish_harvester", client.base_url(), request.send()).await
+        crate::error::complete(
+            "unpublish_harvester",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -12249,7 +12544,12 @@ impl ListHarvesterErrors {
             Some(value) => request.harvester_uid(value),
             None => request,
         };
-        crate::error::complete("list_harvester_errors", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_harvester_errors",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -12312,7 +12612,12 @@ impl PreviewHarvester {
             Some(value) => request.harvester_uid(value),
             None => request,
         };
-        crate::error::complete("preview_harvester", client.base_url(), request.send()).await
+        crate::error::complete(
+            "preview_harvester",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -12390,7 +12695,7 @@ impl PreviewUnsavedHarvester {
         crate::error::complete(
             "preview_unsaved_harvester",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -12492,7 +12797,7 @@ impl ListDatasourceConnections {
         crate::error::complete(
             "list_datasource_connections",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -12574,7 +12879,7 @@ impl CreateDatasourceConnection {
         crate::error::complete(
             "create_datasource_connection",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -12643,7 +12948,7 @@ impl GetDatasourceConnection {
         crate::error::complete(
             "get_datasource_connection",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -12727,7 +13032,7 @@ impl UpdateDatasourceConnection {
         crate::error::complete(
             "update_datasource_connection",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -12793,7 +13098,7 @@ impl DeleteDatasourceConnection {
         crate::error::complete(
             "delete_datasource_connection",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -12843,7 +13148,12 @@ impl ListProcessorKinds {
     > {
         let Self { client } = self;
         let request = client.client().list_processor_kinds();
-        crate::error::complete("list_processor_kinds", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_processor_kinds",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -12936,7 +13246,12 @@ impl ListDatasetProcessors {
             Some(value) => request.offset(value),
             None => request,
         };
-        crate::error::complete("list_dataset_processors", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_dataset_processors",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Paginate for ListDatasetProcessors {
@@ -13034,7 +13349,7 @@ impl CreateDatasetProcessor {
         crate::error::complete(
             "create_dataset_processor",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -13115,7 +13430,12 @@ impl GetDatasetProcessor {
             Some(value) => request.processor_uid(value),
             None => request,
         };
-        crate::error::complete("get_dataset_processor", client.base_url(), request.send()).await
+        crate::error::complete(
+            "get_dataset_processor",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -13209,7 +13529,7 @@ impl UpdateDatasetProcessor {
         crate::error::complete(
             "update_dataset_processor",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -13291,7 +13611,7 @@ impl DeleteDatasetProcessor {
         crate::error::complete(
             "delete_dataset_processor",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -13339,7 +13659,12 @@ impl ListExtractors {
     {
         let Self { client } = self;
         let request = client.client().list_extractors();
-        crate::error::complete("list_extractors", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_extractors",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -13446,7 +13771,12 @@ impl ListDatasetResources {
             Some(value) => request.offset(value),
             None => request,
         };
-        crate::error::complete("list_dataset_resources", client.base_url(), request.send()).await
+        crate::error::complete(
+            "list_dataset_resources",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Paginate for ListDatasetResources {
@@ -13583,7 +13913,12 @@ impl CreateDatasetResource {
             None => request,
         };
         let request = request.body(body);
-        crate::error::complete("create_dataset_resource", client.base_url(), request.send()).await
+        crate::error::complete(
+            "create_dataset_resource",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -13673,7 +14008,7 @@ impl GuessUnsavedResourceExtractors {
         crate::error::complete(
             "guess_unsaved_resource_extractors",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -13777,7 +14112,7 @@ impl GuessUnsavedResourceExtractorParams {
         crate::error::complete(
             "guess_unsaved_resource_extractor_params",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -13885,7 +14220,7 @@ impl PreviewUnsavedResource {
         crate::error::complete(
             "preview_unsaved_resource",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -13980,7 +14315,12 @@ impl GetDatasetResource {
             Some(value) => request.expand(value),
             None => request,
         };
-        crate::error::complete("get_dataset_resource", client.base_url(), request.send()).await
+        crate::error::complete(
+            "get_dataset_resource",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -14113,7 +14453,12 @@ impl UpdateDatasetResource {
             None => request,
         };
         let request = request.body(body);
-        crate::error::complete("update_dataset_resource", client.base_url(), request.send()).await
+        crate::error::complete(
+            "update_dataset_resource",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -14190,7 +14535,12 @@ impl DeleteDatasetResource {
             Some(value) => request.resource_uid(value),
             None => request,
         };
-        crate::error::complete("delete_dataset_resource", client.base_url(), request.send()).await
+        crate::error::complete(
+            "delete_dataset_resource",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -14275,7 +14625,7 @@ impl GuessResourceExtractors {
         crate::error::complete(
             "guess_resource_extractors",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -14354,7 +14704,12 @@ impl CleanResourceCache {
             Some(value) => request.resource_uid(value),
             None => request,
         };
-        crate::error::complete("clean_resource_cache", client.base_url(), request.send()).await
+        crate::error::complete(
+            "clean_resource_cache",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -14439,7 +14794,7 @@ impl GuessResourceExtractorParams {
         crate::error::complete(
             "guess_resource_extractor_params",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -14520,7 +14875,12 @@ impl PreviewResource {
             Some(value) => request.resource_uid(value),
             None => request,
         };
-        crate::error::complete("preview_resource", client.base_url(), request.send()).await
+        crate::error::complete(
+            "preview_resource",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -14599,7 +14959,12 @@ impl RecoverResource {
             Some(value) => request.resource_uid(value),
             None => request,
         };
-        crate::error::complete("recover_resource", client.base_url(), request.send()).await
+        crate::error::complete(
+            "recover_resource",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -14681,7 +15046,7 @@ impl DeleteResourceRecoverData {
         crate::error::complete(
             "delete_resource_recover_data",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -14762,7 +15127,12 @@ impl EnableResource {
             Some(value) => request.resource_uid(value),
             None => request,
         };
-        crate::error::complete("enable_resource", client.base_url(), request.send()).await
+        crate::error::complete(
+            "enable_resource",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -14841,7 +15211,12 @@ impl DisableResource {
             Some(value) => request.resource_uid(value),
             None => request,
         };
-        crate::error::complete("disable_resource", client.base_url(), request.send()).await
+        crate::error::complete(
+            "disable_resource",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -14920,7 +15295,12 @@ impl RenewResourceApiKey {
             Some(value) => request.resource_uid(value),
             None => request,
         };
-        crate::error::complete("renew_resource_api_key", client.base_url(), request.send()).await
+        crate::error::complete(
+            "renew_resource_api_key",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -14998,7 +15378,7 @@ impl UploadDatasetResourceFile {
         crate::error::complete(
             "upload_dataset_resource_file",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -15082,7 +15462,7 @@ impl GetDatasetResourceFile {
         crate::error::complete(
             "get_dataset_resource_file",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -15166,7 +15546,7 @@ impl DownloadDatasetResourceFile {
         crate::error::complete(
             "download_dataset_resource_file",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -15264,7 +15644,7 @@ impl ListDatasetAttachments {
         crate::error::complete(
             "list_dataset_attachments",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -15364,7 +15744,7 @@ impl CreateDatasetAttachment {
         crate::error::complete(
             "create_dataset_attachment",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -15445,7 +15825,12 @@ impl GetDatasetAttachment {
             Some(value) => request.attachment_uid(value),
             None => request,
         };
-        crate::error::complete("get_dataset_attachment", client.base_url(), request.send()).await
+        crate::error::complete(
+            "get_dataset_attachment",
+            client.base_url(),
+            Box::pin(request.send()),
+        )
+        .await
     }
 }
 impl crate::Ods {
@@ -15525,7 +15910,7 @@ impl DeleteDatasetAttachment {
         crate::error::complete(
             "delete_dataset_attachment",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -15609,7 +15994,7 @@ impl DownloadDatasetAttachment {
         crate::error::complete(
             "download_dataset_attachment",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -15708,7 +16093,7 @@ impl ListDatasetAlternativeExports {
         crate::error::complete(
             "list_dataset_alternative_exports",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -15834,7 +16219,7 @@ impl CreateDatasetAlternativeExport {
         crate::error::complete(
             "create_dataset_alternative_export",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -15918,7 +16303,7 @@ impl GetDatasetAlternativeExport {
         crate::error::complete(
             "get_dataset_alternative_export",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -16039,7 +16424,7 @@ impl UpdateDatasetAlternativeExport {
         crate::error::complete(
             "update_dataset_alternative_export",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -16121,7 +16506,7 @@ impl DeleteDatasetAlternativeExport {
         crate::error::complete(
             "delete_dataset_alternative_export",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
@@ -16205,7 +16590,7 @@ impl DownloadDatasetAlternativeExport {
         crate::error::complete(
             "download_dataset_alternative_export",
             client.base_url(),
-            request.send(),
+            Box::pin(request.send()),
         )
         .await
     }
