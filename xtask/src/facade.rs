@@ -188,38 +188,84 @@ fn qualify(ty: &syn::Type, krate: &syn::Ident) -> TokenStream {
     qualified.parse().expect("a qualified type still parses")
 }
 
-/// How a setter takes a value of type `ty`, and how it stores it.
-struct Taking {
-    /// The setter's parameter type.
-    argument: TokenStream,
-    /// The stored type.
-    stored: TokenStream,
-    /// Turns the argument `value` into the stored value.
-    convert: TokenStream,
+/// How a setter takes a value of a parameter's or field's type.
+enum Taking {
+    /// Text: anything that turns into a `String`.
+    Text,
+    /// A list: any iterator of values that convert to the item type.
+    List(TokenStream),
+    /// Anything that converts to the type (`TryInto`): the type itself,
+    /// `u32` for an `i64`, `"edit_dataset"` for an enum, a `&str` for a
+    /// constrained string. A value that does not convert is refused at
+    /// `send`, naming the setter.
+    Value(TokenStream),
 }
 
-fn taking(ty: &syn::Type, krate: &syn::Ident) -> Taking {
-    let name = last_ident(ty).unwrap_or_default();
-    if name == "String" || name == "PathSegment" {
-        return Taking {
-            argument: quote!(impl Into<String>),
-            stored: quote!(String),
-            convert: quote!(value.into()),
-        };
+impl Taking {
+    fn of(ty: &syn::Type, krate: &syn::Ident) -> Self {
+        let name = last_ident(ty).unwrap_or_default();
+        if name == "String" || name == "PathSegment" {
+            Taking::Text
+        } else if let Some(item) = inner(ty, "Vec") {
+            Taking::List(qualify(item, krate))
+        } else {
+            Taking::Value(qualify(ty, krate))
+        }
     }
-    if let Some(item) = inner(ty, "Vec") {
-        let item = qualify(item, krate);
-        return Taking {
-            argument: quote!(impl IntoIterator<Item = impl Into<#item>>),
-            stored: quote!(Vec<#item>),
-            convert: quote!(value.into_iter().map(Into::into).collect::<Vec<_>>()),
-        };
+
+    /// What the builder stores.
+    fn stored(&self) -> TokenStream {
+        match self {
+            Taking::Text => quote!(String),
+            Taking::List(item) => quote!(Vec<#item>),
+            Taking::Value(ty) => ty.clone(),
+        }
     }
-    let ty = qualify(ty, krate);
-    Taking {
-        argument: quote!(impl Into<#ty>),
-        stored: ty,
-        convert: quote!(value.into()),
+
+    /// The setter `name`, which stores the converted `value` with `assign`.
+    fn setter(&self, name: &syn::Ident, doc: &str, assign: TokenStream) -> TokenStream {
+        let label = name.to_string();
+        let (signature, convert) = match self {
+            Taking::Text => {
+                return quote! {
+                    #[doc = #doc]
+                    pub fn #name(mut self, value: impl Into<String>) -> Self {
+                        let value: String = value.into();
+                        #assign
+                        self
+                    }
+                };
+            }
+            Taking::List(item) => (
+                quote! {
+                    pub fn #name<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+                    where
+                        V: TryInto<#item>,
+                        V::Error: std::fmt::Display,
+                },
+                quote!(value.into_iter().map(TryInto::try_into).collect::<Result<Vec<#item>, _>>()),
+            ),
+            Taking::Value(ty) => (
+                quote! {
+                    pub fn #name<V>(mut self, value: V) -> Self
+                    where
+                        V: TryInto<#ty>,
+                        V::Error: std::fmt::Display,
+                },
+                quote!(TryInto::<#ty>::try_into(value)),
+            ),
+        };
+        quote! {
+            #[doc = #doc]
+            #signature
+            {
+                match #convert {
+                    Ok(value) => { #assign }
+                    Err(error) => crate::error::refuse(&mut self.invalid, #label, error),
+                }
+                self
+            }
+        }
     }
 }
 
@@ -236,6 +282,8 @@ struct Setter {
     name: syn::Ident,
     /// The parameter, or the field of the body builder, it sets.
     field: syn::Ident,
+    /// A body field the body type holds as an `Option`.
+    optional: bool,
     doc: String,
     taking: Taking,
 }
@@ -291,8 +339,8 @@ impl Context<'_> {
                 body_field = Some(ty.clone());
                 continue;
             }
-            let taking = taking(ty, krate);
-            let stored = &taking.stored;
+            let taking = Taking::of(ty, krate);
+            let stored = taking.stored();
             fields.push(quote!(#field_name: Option<#stored>));
             replay.push(quote! {
                 let request = match #field_name {
@@ -310,6 +358,7 @@ impl Context<'_> {
             setters.push(Setter {
                 name: field_name.clone(),
                 field: field_name.clone(),
+                optional: false,
                 doc,
                 taking,
             });
@@ -340,13 +389,7 @@ impl Context<'_> {
                         Some(ty) => (ty.clone(), true),
                         None => (field_ty.clone(), false),
                     };
-                    let mut taking = taking(&ty, krate);
-                    let convert = &taking.convert;
-                    taking.convert = if optional {
-                        quote!(Some(#convert))
-                    } else {
-                        convert.clone()
-                    };
+                    let taking = Taking::of(&ty, krate);
                     let json = self.json_name(&builder_name, &field.to_string());
                     let mut doc = self.field_doc(schema, &json);
                     // A body field named like a parameter (the `username` of
@@ -362,6 +405,7 @@ impl Context<'_> {
                     setters.push(Setter {
                         name: setter,
                         field,
+                        optional,
                         doc,
                         taking,
                     });
@@ -418,23 +462,21 @@ impl Context<'_> {
             let Setter {
                 name,
                 field,
+                optional,
                 doc,
                 taking,
             } = setter;
-            let argument = &taking.argument;
-            let convert = &taking.convert;
-            let assign = if is_param(setter) {
-                quote!(self.#name = Some(#convert);)
+            let value = if *optional {
+                quote!(Some(value))
             } else {
-                quote!(self.body = self.body.#field(#convert);)
+                quote!(value)
             };
-            quote! {
-                #[doc = #doc]
-                pub fn #name(mut self, value: #argument) -> Self {
-                    #assign
-                    self
-                }
-            }
+            let assign = if is_param(setter) {
+                quote!(self.#name = Some(value);)
+            } else {
+                quote!(self.body = self.body.#field(#value);)
+            };
+            taking.setter(name, doc, assign)
         });
         let has_body = body_init.is_some();
         let destructure_body = has_body.then(|| quote!(body,));
@@ -453,12 +495,14 @@ impl Context<'_> {
             #[must_use = "a builder does nothing until `send` is called"]
             pub struct #name {
                 client: crate::#facade,
+                /// The first value a setter could not convert, and why.
+                invalid: Option<String>,
                 #(#fields,)*
             }
 
             impl #name {
                 fn new(client: crate::#facade) -> Self {
-                    Self { client, #(#init_params)* #body_init }
+                    Self { client, invalid: None, #(#init_params)* #body_init }
                 }
 
                 #(#setter_fns)*
@@ -478,7 +522,10 @@ impl Context<'_> {
                 pub async fn send_with_response(
                     self,
                 ) -> Result<crate::ResponseValue<#output>, crate::Error> {
-                    let Self { client, #(#param_names,)* #destructure_body } = self;
+                    let Self { client, invalid, #(#param_names,)* #destructure_body } = self;
+                    if let Some(message) = invalid {
+                        return Err(crate::Error::refused(#id, message));
+                    }
                     let request = client.client().#method_name();
                     #(#replay)*
                     // Boxed once: the call's future is large, and moving it
@@ -531,29 +578,27 @@ impl Context<'_> {
         }
     }
 
+    /// The component schema a `$ref` names.
+    fn schema_named(&self, reference: &str) -> Option<&Schema> {
+        self.spec
+            .components
+            .as_ref()?
+            .schemas
+            .get(reference.strip_prefix("#/components/schemas/")?)?
+            .as_item()
+    }
+
     fn resolve_schema<'s>(&'s self, schema: &'s ReferenceOr<Schema>) -> Option<&'s Schema> {
         match schema {
             ReferenceOr::Item(schema) => Some(schema),
-            ReferenceOr::Reference { reference } => self
-                .spec
-                .components
-                .as_ref()?
-                .schemas
-                .get(reference.strip_prefix("#/components/schemas/")?)?
-                .as_item(),
+            ReferenceOr::Reference { reference } => self.schema_named(reference),
         }
     }
 
     fn resolve_boxed<'s>(&'s self, schema: &'s ReferenceOr<Box<Schema>>) -> Option<&'s Schema> {
         match schema {
             ReferenceOr::Item(schema) => Some(schema),
-            ReferenceOr::Reference { reference } => self.resolve_schema(
-                self.spec
-                    .components
-                    .as_ref()?
-                    .schemas
-                    .get(reference.strip_prefix("#/components/schemas/")?)?,
-            ),
+            ReferenceOr::Reference { reference } => self.schema_named(reference),
         }
     }
 
@@ -997,5 +1042,80 @@ fn rust_name(name: &str) -> String {
             out + "_"
         }
         _ => out,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: Test, version: "1"}
+tags: [{name: Things}]
+paths:
+  /things/{name}:
+    put:
+      operationId: update_thing
+      summary: Replace a thing.
+      tags: [Things]
+      parameters:
+        - {name: name, in: path, required: true, description: The thing's name., schema: {type: string}}
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100}}
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/ThingRequest'}}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
+        '404': {description: no, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
+components:
+  schemas:
+    ThingRequest:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string, description: The new name.}
+        note: {type: string, description: Free text., maxLength: 40}
+    Thing: {type: object, properties: {name: {type: string}}}
+    Error: {type: object, properties: {message: {type: string}}}
+"#;
+
+    #[test]
+    fn each_parameter_and_body_field_is_a_documented_setter() {
+        let spec: OpenAPI = serde_yaml::from_str(SPEC).unwrap();
+        let mut generator = progenitor_impl::Generator::new(&crate::generate::settings());
+        let client = generator.generate_tokens(&spec).unwrap();
+        let api = Api {
+            spec: "t.yaml",
+            crate_dir: "crates/t",
+            crate_ident: "t",
+            facade_type: "T",
+            facade_file: "crates/f/src/generated_t.rs",
+            configured_path_param: None,
+        };
+        let code = render(&api, &spec, &client, None).unwrap().to_string();
+        // The path parameter and the body's `name` share a name: the body's
+        // setter is `body_name`, and says why.
+        for expected in [
+            "pub fn name (mut self , value : impl Into < String >) -> Self { let value : String = value . into () ; self . name = Some (value) ;",
+            "pub fn body_name (mut self , value : impl Into < String >) -> Self { let value : String = value . into () ; self . body = self . body . name (value) ;",
+            // A constrained string is its own type: a &str converts to it, or is refused at `send`.
+            "pub fn note < V > (mut self , value : V) -> Self where V : TryInto < t :: types :: ThingRequestNote > , V :: Error : std :: fmt :: Display",
+            "Ok (value) => { self . body = self . body . note (Some (value)) ; } Err (error) => crate :: error :: refuse (& mut self . invalid , \"note\" , error) ,",
+            "pub fn limit < V > (mut self , value : V) -> Self where V : TryInto < :: std :: num :: NonZeroU64 >",
+            "if let Some (message) = invalid { return Err (crate :: Error :: refused (\"update_thing\" , message)) ; }",
+            "Sent as the query parameter `limit`. Constraints: at least 1; at most 100.",
+            "Sent as the body field `note`. Constraints: at most 40 characters.",
+            "Named `body_name` because the operation also has a parameter `name`.",
+            "`PUT /things/{name}`. Error statuses it documents: 404.",
+            "crate :: error :: complete (\"update_thing\"",
+        ] {
+            assert!(code.contains(expected), "missing {expected:?} in\n{code}");
+        }
+        assert_eq!(
+            code.matches("Required: `send` refuses the call").count(),
+            2,
+            "{code}"
+        );
     }
 }

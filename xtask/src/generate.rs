@@ -81,7 +81,7 @@ fn parse(text: &str) -> Result<OpenAPI, String> {
     Ok(spec)
 }
 
-fn settings() -> GenerationSettings {
+pub(crate) fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Builder)

@@ -177,6 +177,12 @@ pub(crate) async fn complete<T, E: VendorError>(
     }
 }
 
+/// Keeps the first value a builder's setter could not convert, naming the
+/// setter: `send` refuses the call with it.
+pub(crate) fn refuse(invalid: &mut Option<String>, setter: &str, error: impl fmt::Display) {
+    invalid.get_or_insert_with(|| format!("{setter}: {error}"));
+}
+
 /// The most of an undocumented answer's body that is read, looking for the
 /// vendor's error shape.
 const UNEXPECTED_BODY_LIMIT: usize = 64 * 1024;
@@ -274,6 +280,14 @@ impl Error {
                 error
             }
         }
+    }
+
+    /// A call refused before anything was sent: a value a setter could not
+    /// convert.
+    pub(crate) fn refused(operation: &'static str, message: String) -> Self {
+        let mut error = Error::new(ErrorKind::InvalidRequest, operation, CallReport::default());
+        error.message = Some(message);
+        error
     }
 
     /// The kind of failure.

@@ -15,20 +15,32 @@ pub use cld_provisioning::types;
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUserGroups {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     extended_details: Option<bool>,
 }
 impl ListUserGroups {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             extended_details: None,
         }
     }
     /// When true, each group also carries its members and its creation and update times; when false or absent, only id and name.
     ///
     /// Sent as the query parameter `extended_details`.
-    pub fn extended_details(mut self, value: impl Into<bool>) -> Self {
-        self.extended_details = Some(value.into());
+    pub fn extended_details<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.extended_details = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "extended_details", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -45,8 +57,12 @@ impl ListUserGroups {
     ) -> Result<crate::ResponseValue<cld_provisioning::types::UserGroupList>, crate::Error> {
         let Self {
             client,
+            invalid,
             extended_details,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_user_groups", message));
+        }
         let request = client.client().list_user_groups();
         let request = request.account_id(client.account_id());
         let request = match extended_details {
@@ -82,20 +98,32 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateUserGroup {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     body: cld_provisioning::types::builder::UserGroupRequest,
 }
 impl CreateUserGroup {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             body: Default::default(),
         }
     }
     /// Ask for the returned group to carry its members and timestamps (defaults to false).
     ///
     /// Sent as the body field `extended_details`.
-    pub fn extended_details(mut self, value: impl Into<bool>) -> Self {
-        self.body = self.body.extended_details(Some(value.into()));
+    pub fn extended_details<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.extended_details(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "extended_details", error),
+        }
         self
     }
     /// Name to give the group.
@@ -104,7 +132,8 @@ impl CreateUserGroup {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.name(value.into());
+        let value: String = value.into();
+        self.body = self.body.name(value);
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -124,7 +153,14 @@ impl CreateUserGroup {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::ResponseValue<cld_provisioning::types::UserGroup>, crate::Error> {
-        let Self { client, body } = self;
+        let Self {
+            client,
+            invalid,
+            body,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("create_user_group", message));
+        }
         let request = client.client().create_user_group();
         let request = request.account_id(client.account_id());
         let request = request.body(body);
@@ -157,6 +193,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetUserGroup {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     group_id: Option<String>,
     extended_details: Option<bool>,
 }
@@ -164,6 +202,7 @@ impl GetUserGroup {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             group_id: None,
             extended_details: None,
         }
@@ -174,14 +213,24 @@ impl GetUserGroup {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.group_id = Some(value.into());
+        let value: String = value.into();
+        self.group_id = Some(value);
         self
     }
     /// When true, each group also carries its members and its creation and update times; when false or absent, only id and name.
     ///
     /// Sent as the query parameter `extended_details`.
-    pub fn extended_details(mut self, value: impl Into<bool>) -> Self {
-        self.extended_details = Some(value.into());
+    pub fn extended_details<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.extended_details = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "extended_details", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -198,9 +247,13 @@ impl GetUserGroup {
     ) -> Result<crate::ResponseValue<cld_provisioning::types::UserGroup>, crate::Error> {
         let Self {
             client,
+            invalid,
             group_id,
             extended_details,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_user_group", message));
+        }
         let request = client.client().get_user_group();
         let request = request.account_id(client.account_id());
         let request = match group_id {
@@ -240,6 +293,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateUserGroup {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     group_id: Option<String>,
     body: cld_provisioning::types::builder::UserGroupRequest,
 }
@@ -247,6 +302,7 @@ impl UpdateUserGroup {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             group_id: None,
             body: Default::default(),
         }
@@ -257,14 +313,24 @@ impl UpdateUserGroup {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.group_id = Some(value.into());
+        let value: String = value.into();
+        self.group_id = Some(value);
         self
     }
     /// Ask for the returned group to carry its members and timestamps (defaults to false).
     ///
     /// Sent as the body field `extended_details`.
-    pub fn extended_details(mut self, value: impl Into<bool>) -> Self {
-        self.body = self.body.extended_details(Some(value.into()));
+    pub fn extended_details<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.extended_details(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "extended_details", error),
+        }
         self
     }
     /// Name to give the group.
@@ -273,7 +339,8 @@ impl UpdateUserGroup {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.name(value.into());
+        let value: String = value.into();
+        self.body = self.body.name(value);
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -295,9 +362,13 @@ impl UpdateUserGroup {
     ) -> Result<crate::ResponseValue<cld_provisioning::types::UserGroup>, crate::Error> {
         let Self {
             client,
+            invalid,
             group_id,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("update_user_group", message));
+        }
         let request = client.client().update_user_group();
         let request = request.account_id(client.account_id());
         let request = match group_id {
@@ -334,12 +405,15 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteUserGroup {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     group_id: Option<String>,
 }
 impl DeleteUserGroup {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             group_id: None,
         }
     }
@@ -349,7 +423,8 @@ impl DeleteUserGroup {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.group_id = Some(value.into());
+        let value: String = value.into();
+        self.group_id = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -364,7 +439,14 @@ impl DeleteUserGroup {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::ResponseValue<cld_provisioning::types::SuccessResponse>, crate::Error> {
-        let Self { client, group_id } = self;
+        let Self {
+            client,
+            invalid,
+            group_id,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("delete_user_group", message));
+        }
         let request = client.client().delete_user_group();
         let request = request.account_id(client.account_id());
         let request = match group_id {
@@ -400,12 +482,15 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUserGroupUsers {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     group_id: Option<String>,
 }
 impl ListUserGroupUsers {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             group_id: None,
         }
     }
@@ -415,7 +500,8 @@ impl ListUserGroupUsers {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.group_id = Some(value.into());
+        let value: String = value.into();
+        self.group_id = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -431,7 +517,14 @@ impl ListUserGroupUsers {
         self,
     ) -> Result<crate::ResponseValue<cld_provisioning::types::UserGroupUserList>, crate::Error>
     {
-        let Self { client, group_id } = self;
+        let Self {
+            client,
+            invalid,
+            group_id,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_user_group_users", message));
+        }
         let request = client.client().list_user_group_users();
         let request = request.account_id(client.account_id());
         let request = match group_id {
@@ -467,6 +560,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AddUserToUserGroup {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     group_id: Option<String>,
     user_id: Option<String>,
 }
@@ -474,6 +569,7 @@ impl AddUserToUserGroup {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             group_id: None,
             user_id: None,
         }
@@ -484,7 +580,8 @@ impl AddUserToUserGroup {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.group_id = Some(value.into());
+        let value: String = value.into();
+        self.group_id = Some(value);
         self
     }
     /// Id of the account user.
@@ -493,7 +590,8 @@ impl AddUserToUserGroup {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
+        let value: String = value.into();
+        self.user_id = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -511,9 +609,13 @@ impl AddUserToUserGroup {
     {
         let Self {
             client,
+            invalid,
             group_id,
             user_id,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("add_user_to_user_group", message));
+        }
         let request = client.client().add_user_to_user_group();
         let request = request.account_id(client.account_id());
         let request = match group_id {
@@ -553,6 +655,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RemoveUserFromUserGroup {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     group_id: Option<String>,
     user_id: Option<String>,
 }
@@ -560,6 +664,7 @@ impl RemoveUserFromUserGroup {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             group_id: None,
             user_id: None,
         }
@@ -570,7 +675,8 @@ impl RemoveUserFromUserGroup {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.group_id = Some(value.into());
+        let value: String = value.into();
+        self.group_id = Some(value);
         self
     }
     /// Id of the account user.
@@ -579,7 +685,8 @@ impl RemoveUserFromUserGroup {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
+        let value: String = value.into();
+        self.user_id = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -597,9 +704,16 @@ impl RemoveUserFromUserGroup {
     {
         let Self {
             client,
+            invalid,
             group_id,
             user_id,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "remove_user_from_user_group",
+                message,
+            ));
+        }
         let request = client.client().remove_user_from_user_group();
         let request = request.account_id(client.account_id());
         let request = match group_id {
@@ -639,6 +753,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListProductEnvironments {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     cloud_names: Option<Vec<::std::string::String>>,
     enabled: Option<bool>,
     ids: Option<Vec<::std::string::String>>,
@@ -648,6 +764,7 @@ impl ListProductEnvironments {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             cloud_names: None,
             enabled: None,
             ids: None,
@@ -657,35 +774,65 @@ impl ListProductEnvironments {
     /// Cloud names of the product environments to return (up to 100).
     ///
     /// Sent as the query parameter `cloud_names`.
-    pub fn cloud_names(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<::std::string::String>>,
-    ) -> Self {
-        self.cloud_names = Some(value.into_iter().map(Into::into).collect::<Vec<_>>());
+    pub fn cloud_names<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<::std::string::String>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<::std::string::String>, _>>()
+        {
+            Ok(value) => {
+                self.cloud_names = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "cloud_names", error),
+        }
         self
     }
     /// True for enabled product environments only, false for disabled ones only; absent for both.
     ///
     /// Sent as the query parameter `enabled`.
-    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = Some(value.into());
+    pub fn enabled<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.enabled = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "enabled", error),
+        }
         self
     }
     /// Product environment ids to return (up to 100). When given, the other filters are ignored.
     ///
     /// Sent as the query parameter `ids`.
-    pub fn ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<::std::string::String>>,
-    ) -> Self {
-        self.ids = Some(value.into_iter().map(Into::into).collect::<Vec<_>>());
+    pub fn ids<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<::std::string::String>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<::std::string::String>, _>>()
+        {
+            Ok(value) => {
+                self.ids = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "ids", error),
+        }
         self
     }
     /// Only product environments whose name starts with this text (case-insensitive).
     ///
     /// Sent as the query parameter `prefix`.
     pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
+        let value: String = value.into();
+        self.prefix = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -705,11 +852,15 @@ impl ListProductEnvironments {
     {
         let Self {
             client,
+            invalid,
             cloud_names,
             enabled,
             ids,
             prefix,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_product_environments", message));
+        }
         let request = client.client().list_product_environments();
         let request = request.account_id(client.account_id());
         let request = match cloud_names {
@@ -757,12 +908,15 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateProductEnvironment {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     body: cld_provisioning::types::builder::ProductEnvironmentRequest,
 }
 impl CreateProductEnvironment {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             body: Default::default(),
         }
     }
@@ -770,24 +924,34 @@ impl CreateProductEnvironment {
     ///
     /// Sent as the body field `base_sub_account_id`.
     pub fn base_sub_account_id(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.base_sub_account_id(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.base_sub_account_id(Some(value));
         self
     }
     /// Cloud name to use; the service generates one when absent.
     ///
     /// Sent as the body field `cloud_name`.
     pub fn cloud_name(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.cloud_name(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.cloud_name(Some(value));
         self
     }
     /// Free-form attributes to store with the product environment.
     ///
     /// Sent as the body field `custom_attributes`.
-    pub fn custom_attributes(
-        mut self,
-        value: impl Into<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    ) -> Self {
-        self.body = self.body.custom_attributes(value.into());
+    pub fn custom_attributes<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<::serde_json::Map<::std::string::String, ::serde_json::Value>>::try_into(
+            value,
+        ) {
+            Ok(value) => {
+                self.body = self.body.custom_attributes(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "custom_attributes", error),
+        }
         self
     }
     /// Display name to give the product environment.
@@ -796,7 +960,8 @@ impl CreateProductEnvironment {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.name(value.into());
+        let value: String = value.into();
+        self.body = self.body.name(value);
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -817,7 +982,14 @@ impl CreateProductEnvironment {
         self,
     ) -> Result<crate::ResponseValue<cld_provisioning::types::ProductEnvironment>, crate::Error>
     {
-        let Self { client, body } = self;
+        let Self {
+            client,
+            invalid,
+            body,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("create_product_environment", message));
+        }
         let request = client.client().create_product_environment();
         let request = request.account_id(client.account_id());
         let request = request.body(body);
@@ -850,12 +1022,15 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetProductEnvironment {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     sub_account_id: Option<String>,
 }
 impl GetProductEnvironment {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             sub_account_id: None,
         }
     }
@@ -865,7 +1040,8 @@ impl GetProductEnvironment {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn sub_account_id(mut self, value: impl Into<String>) -> Self {
-        self.sub_account_id = Some(value.into());
+        let value: String = value.into();
+        self.sub_account_id = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -883,8 +1059,12 @@ impl GetProductEnvironment {
     {
         let Self {
             client,
+            invalid,
             sub_account_id,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_product_environment", message));
+        }
         let request = client.client().get_product_environment();
         let request = request.account_id(client.account_id());
         let request = match sub_account_id {
@@ -920,6 +1100,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateProductEnvironment {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     sub_account_id: Option<String>,
     body: cld_provisioning::types::builder::ProductEnvironmentUpdateRequest,
 }
@@ -927,6 +1109,7 @@ impl UpdateProductEnvironment {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             sub_account_id: None,
             body: Default::default(),
         }
@@ -937,38 +1120,58 @@ impl UpdateProductEnvironment {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn sub_account_id(mut self, value: impl Into<String>) -> Self {
-        self.sub_account_id = Some(value.into());
+        let value: String = value.into();
+        self.sub_account_id = Some(value);
         self
     }
     /// New cloud name. Must not be taken already; only changeable while the environment holds fewer than 1000 images.
     ///
     /// Sent as the body field `cloud_name`.
     pub fn cloud_name(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.cloud_name(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.cloud_name(Some(value));
         self
     }
     /// Free-form attributes to store with the product environment.
     ///
     /// Sent as the body field `custom_attributes`.
-    pub fn custom_attributes(
-        mut self,
-        value: impl Into<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    ) -> Self {
-        self.body = self.body.custom_attributes(value.into());
+    pub fn custom_attributes<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<::serde_json::Map<::std::string::String, ::serde_json::Value>>::try_into(
+            value,
+        ) {
+            Ok(value) => {
+                self.body = self.body.custom_attributes(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "custom_attributes", error),
+        }
         self
     }
     /// Whether the product environment is enabled.
     ///
     /// Sent as the body field `enabled`.
-    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.body = self.body.enabled(Some(value.into()));
+    pub fn enabled<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.enabled(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "enabled", error),
+        }
         self
     }
     /// New display name.
     ///
     /// Sent as the body field `name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.name(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.name(Some(value));
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -991,9 +1194,13 @@ impl UpdateProductEnvironment {
     {
         let Self {
             client,
+            invalid,
             sub_account_id,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("update_product_environment", message));
+        }
         let request = client.client().update_product_environment();
         let request = request.account_id(client.account_id());
         let request = match sub_account_id {
@@ -1030,12 +1237,15 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteProductEnvironment {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     sub_account_id: Option<String>,
 }
 impl DeleteProductEnvironment {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             sub_account_id: None,
         }
     }
@@ -1045,7 +1255,8 @@ impl DeleteProductEnvironment {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn sub_account_id(mut self, value: impl Into<String>) -> Self {
-        self.sub_account_id = Some(value.into());
+        let value: String = value.into();
+        self.sub_account_id = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -1062,8 +1273,12 @@ impl DeleteProductEnvironment {
     ) -> Result<crate::ResponseValue<cld_provisioning::types::SuccessResponse>, crate::Error> {
         let Self {
             client,
+            invalid,
             sub_account_id,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("delete_product_environment", message));
+        }
         let request = client.client().delete_product_environment();
         let request = request.account_id(client.account_id());
         let request = match sub_account_id {
@@ -1101,6 +1316,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListAccessKeys {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     sub_account_id: Option<String>,
     page: Option<i64>,
     page_size: Option<i64>,
@@ -1111,6 +1328,7 @@ impl ListAccessKeys {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             sub_account_id: None,
             page: None,
             page_size: None,
@@ -1124,38 +1342,72 @@ impl ListAccessKeys {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn sub_account_id(mut self, value: impl Into<String>) -> Self {
-        self.sub_account_id = Some(value.into());
+        let value: String = value.into();
+        self.sub_account_id = Some(value);
         self
     }
     /// Which page of access keys to return (at most 100); absent for all pages.
     ///
     /// Sent as the query parameter `page`. Constraints: at most 100.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.page = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "page", error),
+        }
         self
     }
     /// How many access keys each page holds.
     ///
     /// Sent as the query parameter `page_size`.
-    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.page_size = Some(value.into());
+    pub fn page_size<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.page_size = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "page_size", error),
+        }
         self
     }
     /// Field to sort the access keys by.
     ///
     /// Sent as the query parameter `sort_by`. Constraints: one of `api_key`, `created_at`, `name`, `enabled`.
-    pub fn sort_by(mut self, value: impl Into<cld_provisioning::types::AccessKeySortBy>) -> Self {
-        self.sort_by = Some(value.into());
+    pub fn sort_by<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::AccessKeySortBy>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::AccessKeySortBy>::try_into(value) {
+            Ok(value) => {
+                self.sort_by = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "sort_by", error),
+        }
         self
     }
     /// Direction of the sort (the service defaults to descending).
     ///
     /// Sent as the query parameter `sort_order`. Constraints: one of `desc`, `asc`.
-    pub fn sort_order(
-        mut self,
-        value: impl Into<cld_provisioning::types::AccessKeySortOrder>,
-    ) -> Self {
-        self.sort_order = Some(value.into());
+    pub fn sort_order<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::AccessKeySortOrder>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::AccessKeySortOrder>::try_into(value) {
+            Ok(value) => {
+                self.sort_order = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "sort_order", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -1172,12 +1424,16 @@ impl ListAccessKeys {
     ) -> Result<crate::ResponseValue<cld_provisioning::types::AccessKeyList>, crate::Error> {
         let Self {
             client,
+            invalid,
             sub_account_id,
             page,
             page_size,
             sort_by,
             sort_order,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_access_keys", message));
+        }
         let request = client.client().list_access_keys();
         let request = request.account_id(client.account_id());
         let request = match sub_account_id {
@@ -1244,6 +1500,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GenerateAccessKey {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     sub_account_id: Option<String>,
     body: cld_provisioning::types::builder::AccessKeyRequest,
 }
@@ -1251,6 +1509,7 @@ impl GenerateAccessKey {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             sub_account_id: None,
             body: Default::default(),
         }
@@ -1261,21 +1520,32 @@ impl GenerateAccessKey {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn sub_account_id(mut self, value: impl Into<String>) -> Self {
-        self.sub_account_id = Some(value.into());
+        let value: String = value.into();
+        self.sub_account_id = Some(value);
         self
     }
     /// Whether the new key can be used right away.
     ///
     /// Sent as the body field `enabled`.
-    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.body = self.body.enabled(Some(value.into()));
+    pub fn enabled<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.enabled(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "enabled", error),
+        }
         self
     }
     /// Name to give the key.
     ///
     /// Sent as the body field `name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.name(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.name(Some(value));
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -1297,9 +1567,13 @@ impl GenerateAccessKey {
     ) -> Result<crate::ResponseValue<cld_provisioning::types::AccessKey>, crate::Error> {
         let Self {
             client,
+            invalid,
             sub_account_id,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("generate_access_key", message));
+        }
         let request = client.client().generate_access_key();
         let request = request.account_id(client.account_id());
         let request = match sub_account_id {
@@ -1336,6 +1610,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteAccessKeyByName {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     sub_account_id: Option<String>,
     name: Option<String>,
 }
@@ -1343,6 +1619,7 @@ impl DeleteAccessKeyByName {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             sub_account_id: None,
             name: None,
         }
@@ -1353,7 +1630,8 @@ impl DeleteAccessKeyByName {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn sub_account_id(mut self, value: impl Into<String>) -> Self {
-        self.sub_account_id = Some(value.into());
+        let value: String = value.into();
+        self.sub_account_id = Some(value);
         self
     }
     /// Name of the access key to delete.
@@ -1362,7 +1640,8 @@ impl DeleteAccessKeyByName {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
+        let value: String = value.into();
+        self.name = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -1379,9 +1658,13 @@ impl DeleteAccessKeyByName {
     ) -> Result<crate::ResponseValue<cld_provisioning::types::SuccessResponse>, crate::Error> {
         let Self {
             client,
+            invalid,
             sub_account_id,
             name,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("delete_access_key_by_name", message));
+        }
         let request = client.client().delete_access_key_by_name();
         let request = request.account_id(client.account_id());
         let request = match sub_account_id {
@@ -1421,6 +1704,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateAccessKey {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     sub_account_id: Option<String>,
     key: Option<String>,
     body: cld_provisioning::types::builder::AccessKeyUpdateRequest,
@@ -1429,6 +1714,7 @@ impl UpdateAccessKey {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             sub_account_id: None,
             key: None,
             body: Default::default(),
@@ -1440,7 +1726,8 @@ impl UpdateAccessKey {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn sub_account_id(mut self, value: impl Into<String>) -> Self {
-        self.sub_account_id = Some(value.into());
+        let value: String = value.into();
+        self.sub_account_id = Some(value);
         self
     }
     /// The API key (the public half of the pair) that names the access key.
@@ -1449,31 +1736,48 @@ impl UpdateAccessKey {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
+        let value: String = value.into();
+        self.key = Some(value);
         self
     }
     /// Purpose to dedicate the key to (it stays usable for everything else); replaces whichever key held that purpose before.
     ///
     /// Sent as the body field `dedicated_for`. Constraints: one of `webhooks`.
-    pub fn dedicated_for(
-        mut self,
-        value: impl Into<cld_provisioning::types::AccessKeyDedicatedFor>,
-    ) -> Self {
-        self.body = self.body.dedicated_for(Some(value.into()));
+    pub fn dedicated_for<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::AccessKeyDedicatedFor>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::AccessKeyDedicatedFor>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.dedicated_for(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "dedicated_for", error),
+        }
         self
     }
     /// Whether the key can be used.
     ///
     /// Sent as the body field `enabled`.
-    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.body = self.body.enabled(Some(value.into()));
+    pub fn enabled<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.enabled(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "enabled", error),
+        }
         self
     }
     /// New name of the key.
     ///
     /// Sent as the body field `name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.name(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.name(Some(value));
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -1495,10 +1799,14 @@ impl UpdateAccessKey {
     ) -> Result<crate::ResponseValue<cld_provisioning::types::AccessKey>, crate::Error> {
         let Self {
             client,
+            invalid,
             sub_account_id,
             key,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("update_access_key", message));
+        }
         let request = client.client().update_access_key();
         let request = request.account_id(client.account_id());
         let request = match sub_account_id {
@@ -1539,6 +1847,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteAccessKey {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     sub_account_id: Option<String>,
     key: Option<String>,
 }
@@ -1546,6 +1856,7 @@ impl DeleteAccessKey {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             sub_account_id: None,
             key: None,
         }
@@ -1556,7 +1867,8 @@ impl DeleteAccessKey {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn sub_account_id(mut self, value: impl Into<String>) -> Self {
-        self.sub_account_id = Some(value.into());
+        let value: String = value.into();
+        self.sub_account_id = Some(value);
         self
     }
     /// The API key (the public half of the pair) that names the access key.
@@ -1565,7 +1877,8 @@ impl DeleteAccessKey {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
+        let value: String = value.into();
+        self.key = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -1582,9 +1895,13 @@ impl DeleteAccessKey {
     ) -> Result<crate::ResponseValue<cld_provisioning::types::SuccessResponse>, crate::Error> {
         let Self {
             client,
+            invalid,
             sub_account_id,
             key,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("delete_access_key", message));
+        }
         let request = client.client().delete_access_key();
         let request = request.account_id(client.account_id());
         let request = match sub_account_id {
@@ -1624,6 +1941,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetBillingUsage {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     include_prodenv_breakdown: Option<bool>,
     year: Option<i32>,
 }
@@ -1631,6 +1950,7 @@ impl GetBillingUsage {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             include_prodenv_breakdown: None,
             year: None,
         }
@@ -1638,15 +1958,35 @@ impl GetBillingUsage {
     /// When true, each cycle also breaks usage down by product environment (defaults to false).
     ///
     /// Sent as the query parameter `include_prodenv_breakdown`.
-    pub fn include_prodenv_breakdown(mut self, value: impl Into<bool>) -> Self {
-        self.include_prodenv_breakdown = Some(value.into());
+    pub fn include_prodenv_breakdown<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.include_prodenv_breakdown = Some(value);
+            }
+            Err(error) => {
+                crate::error::refuse(&mut self.invalid, "include_prodenv_breakdown", error)
+            }
+        }
         self
     }
     /// Year whose billing cycles to return (see the operation for how plans differ).
     ///
     /// Sent as the query parameter `year`.
-    pub fn year(mut self, value: impl Into<i32>) -> Self {
-        self.year = Some(value.into());
+    pub fn year<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i32>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i32>::try_into(value) {
+            Ok(value) => {
+                self.year = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "year", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -1668,9 +2008,13 @@ impl GetBillingUsage {
     > {
         let Self {
             client,
+            invalid,
             include_prodenv_breakdown,
             year,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_billing_usage", message));
+        }
         let request = client.client().get_billing_usage();
         let request = request.account_id(client.account_id());
         let request = match include_prodenv_breakdown {
@@ -1712,6 +2056,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUsers {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     emails: Option<String>,
     from: Option<::chrono::naive::NaiveDate>,
     ids: Option<String>,
@@ -1730,6 +2076,7 @@ impl ListUsers {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             emails: None,
             from: None,
             ids: None,
@@ -1749,94 +2096,176 @@ impl ListUsers {
     ///
     /// Sent as the query parameter `emails`.
     pub fn emails(mut self, value: impl Into<String>) -> Self {
-        self.emails = Some(value.into());
+        let value: String = value.into();
+        self.emails = Some(value);
         self
     }
     /// Start of the last-login date range (a date, `yyyy-mm-dd`).
     ///
     /// Sent as the query parameter `from`. Constraints: format date.
-    pub fn from(mut self, value: impl Into<::chrono::naive::NaiveDate>) -> Self {
-        self.from = Some(value.into());
+    pub fn from<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<::chrono::naive::NaiveDate>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<::chrono::naive::NaiveDate>::try_into(value) {
+            Ok(value) => {
+                self.from = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "from", error),
+        }
         self
     }
     /// Comma-separated ids of up to 100 users to return (`id1,id2`). When given, the other filters are ignored.
     ///
     /// Sent as the query parameter `ids`.
     pub fn ids(mut self, value: impl Into<String>) -> Self {
-        self.ids = Some(value.into());
+        let value: String = value.into();
+        self.ids = Some(value);
         self
     }
     /// Turn on filtering by the date of the last login, using `from`, `to` and `union_type`.
     ///
     /// Sent as the query parameter `last_login`.
-    pub fn last_login(mut self, value: impl Into<bool>) -> Self {
-        self.last_login = Some(value.into());
+    pub fn last_login<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.last_login = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "last_login", error),
+        }
         self
     }
     /// Which page of results to return.
     ///
     /// Sent as the query parameter `page`.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.page = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "page", error),
+        }
         self
     }
     /// How many users each page holds.
     ///
     /// Sent as the query parameter `page_size`.
-    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.page_size = Some(value.into());
+    pub fn page_size<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.page_size = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "page_size", error),
+        }
         self
     }
     /// Filter on the pending state: true for only the users who have not activated their account yet, false for only the others; leave out for all users.
     ///
     /// Sent as the query parameter `pending`.
-    pub fn pending(mut self, value: impl Into<bool>) -> Self {
-        self.pending = Some(value.into());
+    pub fn pending<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.pending = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "pending", error),
+        }
         self
     }
     /// Only users whose name starts with this text (case-insensitive).
     ///
     /// Sent as the query parameter `prefix`.
     pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
+        let value: String = value.into();
+        self.prefix = Some(value);
         self
     }
     /// Field to order the returned users by.
     ///
     /// Sent as the query parameter `sort_by`. Constraints: one of `name`, `role`, `status`, `activity`, `created_at`.
-    pub fn sort_by(mut self, value: impl Into<cld_provisioning::types::UserSortBy>) -> Self {
-        self.sort_by = Some(value.into());
+    pub fn sort_by<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::UserSortBy>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::UserSortBy>::try_into(value) {
+            Ok(value) => {
+                self.sort_by = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "sort_by", error),
+        }
         self
     }
     /// Order of the returned users (the service defaults to `desc`).
     ///
     /// Sent as the query parameter `sort_order`. Constraints: one of `desc`, `asc`.
-    pub fn sort_order(mut self, value: impl Into<cld_provisioning::types::UserSortOrder>) -> Self {
-        self.sort_order = Some(value.into());
+    pub fn sort_order<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::UserSortOrder>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::UserSortOrder>::try_into(value) {
+            Ok(value) => {
+                self.sort_order = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "sort_order", error),
+        }
         self
     }
     /// Only users who have access to this product environment (its id).
     ///
     /// Sent as the query parameter `sub_account_id`.
     pub fn sub_account_id(mut self, value: impl Into<String>) -> Self {
-        self.sub_account_id = Some(value.into());
+        let value: String = value.into();
+        self.sub_account_id = Some(value);
         self
     }
     /// End of the last-login date range (a date, `yyyy-mm-dd`).
     ///
     /// Sent as the query parameter `to`. Constraints: format date.
-    pub fn to(mut self, value: impl Into<::chrono::naive::NaiveDate>) -> Self {
-        self.to = Some(value.into());
+    pub fn to<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<::chrono::naive::NaiveDate>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<::chrono::naive::NaiveDate>::try_into(value) {
+            Ok(value) => {
+                self.to = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "to", error),
+        }
         self
     }
     /// Whether to keep the users whose last login falls inside the date range (`include`, the service's default) or those whose does not (`exclude`).
     ///
     /// Sent as the query parameter `union_type`. Constraints: one of `include`, `exclude`.
-    pub fn union_type(
-        mut self,
-        value: impl Into<cld_provisioning::types::UserLastLoginUnion>,
-    ) -> Self {
-        self.union_type = Some(value.into());
+    pub fn union_type<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::UserLastLoginUnion>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::UserLastLoginUnion>::try_into(value) {
+            Ok(value) => {
+                self.union_type = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "union_type", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -1853,6 +2282,7 @@ impl ListUsers {
     ) -> Result<crate::ResponseValue<cld_provisioning::types::UserList>, crate::Error> {
         let Self {
             client,
+            invalid,
             emails,
             from,
             ids,
@@ -1867,6 +2297,9 @@ impl ListUsers {
             to,
             union_type,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_users", message));
+        }
         let request = client.client().list_users();
         let request = request.account_id(client.account_id());
         let request = match emails {
@@ -1960,12 +2393,15 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateUser {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     body: cld_provisioning::types::builder::UserCreateRequest,
 }
 impl CreateUser {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             body: Default::default(),
         }
     }
@@ -1975,14 +2411,24 @@ impl CreateUser {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.email(value.into());
+        let value: String = value.into();
+        self.body = self.body.email(value);
         self
     }
     /// Whether the user may log in (the service defaults to true).
     ///
     /// Sent as the body field `enabled`.
-    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.body = self.body.enabled(Some(value.into()));
+    pub fn enabled<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.enabled(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "enabled", error),
+        }
         self
     }
     /// Full name of the new user.
@@ -1991,26 +2437,44 @@ impl CreateUser {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.name(value.into());
+        let value: String = value.into();
+        self.body = self.body.name(value);
         self
     }
     /// A role a user can be given in the account.
     ///
     /// Sent as the body field `role`. Constraints: one of `master_admin`, `admin`, `billing`, `technical_admin`, `reports`, `media_library_admin`, `media_library_user`.
-    pub fn role(mut self, value: impl Into<cld_provisioning::types::UserRole>) -> Self {
-        self.body = self.body.role(Some(value.into()));
+    pub fn role<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::UserRole>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::UserRole>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.role(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "role", error),
+        }
         self
     }
     /// Ids of the product environments the user may access (all of them when left out; ignored for `master_admin`).
     ///
     /// Sent as the body field `sub_account_ids`.
-    pub fn sub_account_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<::std::string::String>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .sub_account_ids(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn sub_account_ids<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<::std::string::String>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<::std::string::String>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.sub_account_ids(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "sub_account_ids", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -2030,7 +2494,14 @@ impl CreateUser {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::ResponseValue<cld_provisioning::types::User>, crate::Error> {
-        let Self { client, body } = self;
+        let Self {
+            client,
+            invalid,
+            body,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("create_user", message));
+        }
         let request = client.client().create_user();
         let request = request.account_id(client.account_id());
         let request = request.body(body);
@@ -2058,12 +2529,15 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetUser {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     user_id: Option<String>,
 }
 impl GetUser {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             user_id: None,
         }
     }
@@ -2073,7 +2547,8 @@ impl GetUser {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
+        let value: String = value.into();
+        self.user_id = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -2088,7 +2563,14 @@ impl GetUser {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::ResponseValue<cld_provisioning::types::User>, crate::Error> {
-        let Self { client, user_id } = self;
+        let Self {
+            client,
+            invalid,
+            user_id,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_user", message));
+        }
         let request = client.client().get_user();
         let request = request.account_id(client.account_id());
         let request = match user_id {
@@ -2119,6 +2601,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateUser {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     user_id: Option<String>,
     body: cld_provisioning::types::builder::UserUpdateRequest,
 }
@@ -2126,6 +2610,7 @@ impl UpdateUser {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             user_id: None,
             body: Default::default(),
         }
@@ -2136,47 +2621,76 @@ impl UpdateUser {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
+        let value: String = value.into();
+        self.user_id = Some(value);
         self
     }
     /// New email address, unique in the account; it is also the login.
     ///
     /// Sent as the body field `email`.
     pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.email(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.email(Some(value));
         self
     }
     /// Whether the user may log in.
     ///
     /// Sent as the body field `enabled`.
-    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.body = self.body.enabled(Some(value.into()));
+    pub fn enabled<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.enabled(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "enabled", error),
+        }
         self
     }
     /// New full name.
     ///
     /// Sent as the body field `name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.name(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.name(Some(value));
         self
     }
     /// A role a user can be given in the account.
     ///
     /// Sent as the body field `role`. Constraints: one of `master_admin`, `admin`, `billing`, `technical_admin`, `reports`, `media_library_admin`, `media_library_user`.
-    pub fn role(mut self, value: impl Into<cld_provisioning::types::UserRole>) -> Self {
-        self.body = self.body.role(Some(value.into()));
+    pub fn role<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::UserRole>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::UserRole>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.role(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "role", error),
+        }
         self
     }
     /// Ids of the product environments the user may access from now on (ignored for `master_admin`).
     ///
     /// Sent as the body field `sub_account_ids`.
-    pub fn sub_account_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<::std::string::String>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .sub_account_ids(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn sub_account_ids<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<::std::string::String>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<::std::string::String>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.sub_account_ids(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "sub_account_ids", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -2198,9 +2712,13 @@ impl UpdateUser {
     ) -> Result<crate::ResponseValue<cld_provisioning::types::User>, crate::Error> {
         let Self {
             client,
+            invalid,
             user_id,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("update_user", message));
+        }
         let request = client.client().update_user();
         let request = request.account_id(client.account_id());
         let request = match user_id {
@@ -2232,12 +2750,15 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteUser {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     user_id: Option<String>,
 }
 impl DeleteUser {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             user_id: None,
         }
     }
@@ -2247,7 +2768,8 @@ impl DeleteUser {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
+        let value: String = value.into();
+        self.user_id = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -2262,7 +2784,14 @@ impl DeleteUser {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::ResponseValue<cld_provisioning::types::SuccessResponse>, crate::Error> {
-        let Self { client, user_id } = self;
+        let Self {
+            client,
+            invalid,
+            user_id,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("delete_user", message));
+        }
         let request = client.client().delete_user();
         let request = request.account_id(client.account_id());
         let request = match user_id {
@@ -2293,12 +2822,15 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListGroupsOfUser {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     user_id: Option<String>,
 }
 impl ListGroupsOfUser {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             user_id: None,
         }
     }
@@ -2308,7 +2840,8 @@ impl ListGroupsOfUser {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
+        let value: String = value.into();
+        self.user_id = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -2324,7 +2857,14 @@ impl ListGroupsOfUser {
         self,
     ) -> Result<crate::ResponseValue<cld_provisioning::types::UserGroupSummaryList>, crate::Error>
     {
-        let Self { client, user_id } = self;
+        let Self {
+            client,
+            invalid,
+            user_id,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_groups_of_user", message));
+        }
         let request = client.client().list_groups_of_user();
         let request = request.account_id(client.account_id());
         let request = match user_id {
@@ -2360,12 +2900,15 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListProductEnvironmentsOfUser {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     user_id: Option<String>,
 }
 impl ListProductEnvironmentsOfUser {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             user_id: None,
         }
     }
@@ -2375,7 +2918,8 @@ impl ListProductEnvironmentsOfUser {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
+        let value: String = value.into();
+        self.user_id = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -2395,7 +2939,17 @@ impl ListProductEnvironmentsOfUser {
         crate::ResponseValue<cld_provisioning::types::ProductEnvironmentSummaryList>,
         crate::Error,
     > {
-        let Self { client, user_id } = self;
+        let Self {
+            client,
+            invalid,
+            user_id,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "list_product_environments_of_user",
+                message,
+            ));
+        }
         let request = client.client().list_product_environments_of_user();
         let request = request.account_id(client.account_id());
         let request = match user_id {
@@ -2431,10 +2985,15 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetPermissionsCatalog {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
 }
 impl GetPermissionsCatalog {
     fn new(client: crate::Cloudinary) -> Self {
-        Self { client }
+        Self {
+            client,
+            invalid: None,
+        }
     }
     /// Sends the request and returns what the service answered,
     /// decoded, or the one error type.
@@ -2453,7 +3012,10 @@ impl GetPermissionsCatalog {
         crate::ResponseValue<cld_provisioning::types::PermissionsCatalogResponse>,
         crate::Error,
     > {
-        let Self { client } = self;
+        let Self { client, invalid } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_permissions_catalog", message));
+        }
         let request = client.client().get_permissions_catalog();
         crate::error::complete(
             "get_permissions_catalog",
@@ -2484,12 +3046,15 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ValidateCedarPolicy {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     body: cld_provisioning::types::builder::CedarPolicyValidationRequest,
 }
 impl ValidateCedarPolicy {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             body: Default::default(),
         }
     }
@@ -2499,7 +3064,8 @@ impl ValidateCedarPolicy {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.policy(value.into());
+        let value: String = value.into();
+        self.body = self.body.policy(value);
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -2522,7 +3088,14 @@ impl ValidateCedarPolicy {
         self,
     ) -> Result<crate::ResponseValue<cld_provisioning::types::CedarPolicyValidation>, crate::Error>
     {
-        let Self { client, body } = self;
+        let Self {
+            client,
+            invalid,
+            body,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("validate_cedar_policy", message));
+        }
         let request = client.client().validate_cedar_policy();
         let request = request.body(body);
         crate::error::complete(
@@ -2554,10 +3127,15 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetCedarSchema {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
 }
 impl GetCedarSchema {
     fn new(client: crate::Cloudinary) -> Self {
-        Self { client }
+        Self {
+            client,
+            invalid: None,
+        }
     }
     /// Sends the request and returns what the service answered,
     /// decoded, or the one error type.
@@ -2572,7 +3150,10 @@ impl GetCedarSchema {
         self,
     ) -> Result<crate::ResponseValue<cld_provisioning::types::CedarSchemaResponse>, crate::Error>
     {
-        let Self { client } = self;
+        let Self { client, invalid } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_cedar_schema", message));
+        }
         let request = client.client().get_cedar_schema();
         crate::error::complete(
             "get_cedar_schema",
@@ -2603,6 +3184,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListSystemPolicies {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     permission_type: Option<cld_provisioning::types::PermissionType>,
     scope_type: Option<cld_provisioning::types::PermissionsScopeType>,
 }
@@ -2610,6 +3193,7 @@ impl ListSystemPolicies {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             permission_type: None,
             scope_type: None,
         }
@@ -2617,21 +3201,33 @@ impl ListSystemPolicies {
     /// Only global or only content-specific permissions.
     ///
     /// Sent as the query parameter `permission_type`. Constraints: one of `global`, `content`.
-    pub fn permission_type(
-        mut self,
-        value: impl Into<cld_provisioning::types::PermissionType>,
-    ) -> Self {
-        self.permission_type = Some(value.into());
+    pub fn permission_type<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::PermissionType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::PermissionType>::try_into(value) {
+            Ok(value) => {
+                self.permission_type = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permission_type", error),
+        }
         self
     }
     /// Level to look at, the account or product environments (the account when absent).
     ///
     /// Sent as the query parameter `scope_type`. Constraints: one of `account`, `prodenv`.
-    pub fn scope_type(
-        mut self,
-        value: impl Into<cld_provisioning::types::PermissionsScopeType>,
-    ) -> Self {
-        self.scope_type = Some(value.into());
+    pub fn scope_type<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::PermissionsScopeType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::PermissionsScopeType>::try_into(value) {
+            Ok(value) => {
+                self.scope_type = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "scope_type", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -2648,9 +3244,13 @@ impl ListSystemPolicies {
     ) -> Result<crate::ResponseValue<cld_provisioning::types::SystemPolicyList>, crate::Error> {
         let Self {
             client,
+            invalid,
             permission_type,
             scope_type,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_system_policies", message));
+        }
         let request = client.client().list_system_policies();
         let request = request.account_id(client.account_id());
         let request = match permission_type {
@@ -2692,6 +3292,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCustomPolicies {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     cursor: Option<String>,
     enabled: Option<bool>,
     scope_id: Option<String>,
@@ -2701,6 +3303,7 @@ impl ListCustomPolicies {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             cursor: None,
             enabled: None,
             scope_id: None,
@@ -2711,31 +3314,48 @@ impl ListCustomPolicies {
     ///
     /// Sent as the query parameter `cursor`.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.cursor = Some(value.into());
+        let value: String = value.into();
+        self.cursor = Some(value);
         self
     }
     /// Only enabled (true) or only disabled (false) policies.
     ///
     /// Sent as the query parameter `enabled`.
-    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = Some(value.into());
+    pub fn enabled<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.enabled = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "enabled", error),
+        }
         self
     }
     /// Id of the product environment, when `scope_type` is `prodenv`.
     ///
     /// Sent as the query parameter `scope_id`.
     pub fn scope_id(mut self, value: impl Into<String>) -> Self {
-        self.scope_id = Some(value.into());
+        let value: String = value.into();
+        self.scope_id = Some(value);
         self
     }
     /// Level to look at, the account or product environments (the account when absent).
     ///
     /// Sent as the query parameter `scope_type`. Constraints: one of `account`, `prodenv`.
-    pub fn scope_type(
-        mut self,
-        value: impl Into<cld_provisioning::types::PermissionsScopeType>,
-    ) -> Self {
-        self.scope_type = Some(value.into());
+    pub fn scope_type<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::PermissionsScopeType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::PermissionsScopeType>::try_into(value) {
+            Ok(value) => {
+                self.scope_type = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "scope_type", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -2752,11 +3372,15 @@ impl ListCustomPolicies {
     ) -> Result<crate::ResponseValue<cld_provisioning::types::CustomPolicyList>, crate::Error> {
         let Self {
             client,
+            invalid,
             cursor,
             enabled,
             scope_id,
             scope_type,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_custom_policies", message));
+        }
         let request = client.client().list_custom_policies();
         let request = request.account_id(client.account_id());
         let request = match cursor {
@@ -2821,12 +3445,15 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateCustomPolicy {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     body: cld_provisioning::types::builder::CustomPolicyCreateRequest,
 }
 impl CreateCustomPolicy {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             body: Default::default(),
         }
     }
@@ -2834,14 +3461,24 @@ impl CreateCustomPolicy {
     ///
     /// Sent as the body field `description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.description(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.description(Some(value));
         self
     }
     /// Whether the policy is in force (true when absent).
     ///
     /// Sent as the body field `enabled`.
-    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.body = self.body.enabled(Some(value.into()));
+    pub fn enabled<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.enabled(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "enabled", error),
+        }
         self
     }
     /// Name to give the policy.
@@ -2850,7 +3487,8 @@ impl CreateCustomPolicy {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.name(value.into());
+        let value: String = value.into();
+        self.body = self.body.name(value);
         self
     }
     /// The Cedar statement that permits or forbids an action.
@@ -2859,14 +3497,16 @@ impl CreateCustomPolicy {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn policy_statement(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.policy_statement(value.into());
+        let value: String = value.into();
+        self.body = self.body.policy_statement(value);
         self
     }
     /// For product environment policies (and only then, where it is needed), the environment's id, or `all` for every environment.
     ///
     /// Sent as the body field `scope_id`.
     pub fn scope_id(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.scope_id(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.scope_id(Some(value));
         self
     }
     /// Where a role or policy applies, the account or product environments.
@@ -2874,11 +3514,17 @@ impl CreateCustomPolicy {
     /// Sent as the body field `scope_type`. Constraints: one of `account`, `prodenv`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn scope_type(
-        mut self,
-        value: impl Into<cld_provisioning::types::PermissionsScopeType>,
-    ) -> Self {
-        self.body = self.body.scope_type(value.into());
+    pub fn scope_type<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::PermissionsScopeType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::PermissionsScopeType>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.scope_type(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "scope_type", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -2899,7 +3545,14 @@ impl CreateCustomPolicy {
         self,
     ) -> Result<crate::ResponseValue<cld_provisioning::types::CustomPolicyResponse>, crate::Error>
     {
-        let Self { client, body } = self;
+        let Self {
+            client,
+            invalid,
+            body,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("create_custom_policy", message));
+        }
         let request = client.client().create_custom_policy();
         let request = request.account_id(client.account_id());
         let request = request.body(body);
@@ -2932,12 +3585,15 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetCustomPolicy {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     policy_id: Option<String>,
 }
 impl GetCustomPolicy {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             policy_id: None,
         }
     }
@@ -2947,7 +3603,8 @@ impl GetCustomPolicy {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
-        self.policy_id = Some(value.into());
+        let value: String = value.into();
+        self.policy_id = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -2963,7 +3620,14 @@ impl GetCustomPolicy {
         self,
     ) -> Result<crate::ResponseValue<cld_provisioning::types::CustomPolicyResponse>, crate::Error>
     {
-        let Self { client, policy_id } = self;
+        let Self {
+            client,
+            invalid,
+            policy_id,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_custom_policy", message));
+        }
         let request = client.client().get_custom_policy();
         let request = request.account_id(client.account_id());
         let request = match policy_id {
@@ -2999,6 +3663,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateCustomPolicy {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     policy_id: Option<String>,
     body: cld_provisioning::types::builder::CustomPolicyUpdateRequest,
 }
@@ -3006,6 +3672,7 @@ impl UpdateCustomPolicy {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             policy_id: None,
             body: Default::default(),
         }
@@ -3016,14 +3683,16 @@ impl UpdateCustomPolicy {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
-        self.policy_id = Some(value.into());
+        let value: String = value.into();
+        self.policy_id = Some(value);
         self
     }
     /// What the policy is for.
     ///
     /// Sent as the body field `description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.description(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.description(Some(value));
         self
     }
     /// Whether the policy is in force.
@@ -3031,8 +3700,17 @@ impl UpdateCustomPolicy {
     /// Sent as the body field `enabled`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.body = self.body.enabled(value.into());
+    pub fn enabled<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.enabled(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "enabled", error),
+        }
         self
     }
     /// Name of the policy.
@@ -3041,7 +3719,8 @@ impl UpdateCustomPolicy {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.name(value.into());
+        let value: String = value.into();
+        self.body = self.body.name(value);
         self
     }
     /// The new Cedar statement; it must differ from the current one.
@@ -3050,14 +3729,16 @@ impl UpdateCustomPolicy {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn policy_statement(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.policy_statement(value.into());
+        let value: String = value.into();
+        self.body = self.body.policy_statement(value);
         self
     }
     /// For product environment policies, the environment's id, or `all`.
     ///
     /// Sent as the body field `scope_id`.
     pub fn scope_id(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.scope_id(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.scope_id(Some(value));
         self
     }
     /// Where a role or policy applies, the account or product environments.
@@ -3065,11 +3746,17 @@ impl UpdateCustomPolicy {
     /// Sent as the body field `scope_type`. Constraints: one of `account`, `prodenv`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn scope_type(
-        mut self,
-        value: impl Into<cld_provisioning::types::PermissionsScopeType>,
-    ) -> Self {
-        self.body = self.body.scope_type(value.into());
+    pub fn scope_type<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::PermissionsScopeType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::PermissionsScopeType>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.scope_type(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "scope_type", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -3092,9 +3779,13 @@ impl UpdateCustomPolicy {
     {
         let Self {
             client,
+            invalid,
             policy_id,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("update_custom_policy", message));
+        }
         let request = client.client().update_custom_policy();
         let request = request.account_id(client.account_id());
         let request = match policy_id {
@@ -3131,12 +3822,15 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteCustomPolicy {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     policy_id: Option<String>,
 }
 impl DeleteCustomPolicy {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             policy_id: None,
         }
     }
@@ -3146,7 +3840,8 @@ impl DeleteCustomPolicy {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
-        self.policy_id = Some(value.into());
+        let value: String = value.into();
+        self.policy_id = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -3159,7 +3854,14 @@ impl DeleteCustomPolicy {
     /// Like `send`, keeping the status and headers of the answer
     /// (rate-limit headers, say) beside the value.
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
-        let Self { client, policy_id } = self;
+        let Self {
+            client,
+            invalid,
+            policy_id,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("delete_custom_policy", message));
+        }
         let request = client.client().delete_custom_policy();
         let request = request.account_id(client.account_id());
         let request = match policy_id {
@@ -3195,6 +3897,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListEffectivePolicies {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     principal_id: Option<String>,
     principal_type: Option<cld_provisioning::types::PrincipalType>,
     scope_id: Option<String>,
@@ -3204,6 +3908,7 @@ impl ListEffectivePolicies {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             principal_id: None,
             principal_type: None,
             scope_id: None,
@@ -3214,34 +3919,48 @@ impl ListEffectivePolicies {
     ///
     /// Sent as the query parameter `principal_id`.
     pub fn principal_id(mut self, value: impl Into<String>) -> Self {
-        self.principal_id = Some(value.into());
+        let value: String = value.into();
+        self.principal_id = Some(value);
         self
     }
     /// Only this kind of principal (give `principal_id` with it).
     ///
     /// Sent as the query parameter `principal_type`. Constraints: one of `user`, `group`, `apiKey`, `provisioningKey`.
-    pub fn principal_type(
-        mut self,
-        value: impl Into<cld_provisioning::types::PrincipalType>,
-    ) -> Self {
-        self.principal_type = Some(value.into());
+    pub fn principal_type<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::PrincipalType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::PrincipalType>::try_into(value) {
+            Ok(value) => {
+                self.principal_type = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "principal_type", error),
+        }
         self
     }
     /// Id of the product environment, when `scope_type` is `prodenv`.
     ///
     /// Sent as the query parameter `scope_id`.
     pub fn scope_id(mut self, value: impl Into<String>) -> Self {
-        self.scope_id = Some(value.into());
+        let value: String = value.into();
+        self.scope_id = Some(value);
         self
     }
     /// Level to look at, the account or product environments (the account when absent).
     ///
     /// Sent as the query parameter `scope_type`. Constraints: one of `account`, `prodenv`.
-    pub fn scope_type(
-        mut self,
-        value: impl Into<cld_provisioning::types::PermissionsScopeType>,
-    ) -> Self {
-        self.scope_type = Some(value.into());
+    pub fn scope_type<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::PermissionsScopeType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::PermissionsScopeType>::try_into(value) {
+            Ok(value) => {
+                self.scope_type = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "scope_type", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -3259,11 +3978,15 @@ impl ListEffectivePolicies {
     {
         let Self {
             client,
+            invalid,
             principal_id,
             principal_type,
             scope_id,
             scope_type,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_effective_policies", message));
+        }
         let request = client.client().list_effective_policies();
         let request = request.account_id(client.account_id());
         let request = match principal_id {
@@ -3311,6 +4034,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListRoles {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     management_type: Option<cld_provisioning::types::RoleManagementType>,
     permission_type: Option<cld_provisioning::types::PermissionType>,
     policy_parameters: Option<String>,
@@ -3320,6 +4045,7 @@ impl ListRoles {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             management_type: None,
             permission_type: None,
             policy_parameters: None,
@@ -3329,11 +4055,17 @@ impl ListRoles {
     /// Only roles managed by Cloudinary (`system`) or by the account (`custom`).
     ///
     /// Sent as the query parameter `management_type`. Constraints: one of `system`, `custom`.
-    pub fn management_type(
-        mut self,
-        value: impl Into<cld_provisioning::types::RoleManagementType>,
-    ) -> Self {
-        self.management_type = Some(value.into());
+    pub fn management_type<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::RoleManagementType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::RoleManagementType>::try_into(value) {
+            Ok(value) => {
+                self.management_type = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "management_type", error),
+        }
         self
     }
     /// Global or content-specific permissions.
@@ -3341,28 +4073,41 @@ impl ListRoles {
     /// Sent as the query parameter `permission_type`. Constraints: one of `global`, `content`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn permission_type(
-        mut self,
-        value: impl Into<cld_provisioning::types::PermissionType>,
-    ) -> Self {
-        self.permission_type = Some(value.into());
+    pub fn permission_type<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::PermissionType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::PermissionType>::try_into(value) {
+            Ok(value) => {
+                self.permission_type = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permission_type", error),
+        }
         self
     }
     /// Only roles for these content types: a JSON array of `folder_id` and/or `collection_id`, as text (for example `["folder_id"]`).
     ///
     /// Sent as the query parameter `policy_parameters`.
     pub fn policy_parameters(mut self, value: impl Into<String>) -> Self {
-        self.policy_parameters = Some(value.into());
+        let value: String = value.into();
+        self.policy_parameters = Some(value);
         self
     }
     /// Level to look at, the account or product environments (the account when absent).
     ///
     /// Sent as the query parameter `scope_type`. Constraints: one of `account`, `prodenv`.
-    pub fn scope_type(
-        mut self,
-        value: impl Into<cld_provisioning::types::PermissionsScopeType>,
-    ) -> Self {
-        self.scope_type = Some(value.into());
+    pub fn scope_type<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::PermissionsScopeType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::PermissionsScopeType>::try_into(value) {
+            Ok(value) => {
+                self.scope_type = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "scope_type", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -3379,11 +4124,15 @@ impl ListRoles {
     ) -> Result<crate::ResponseValue<cld_provisioning::types::RoleList>, crate::Error> {
         let Self {
             client,
+            invalid,
             management_type,
             permission_type,
             policy_parameters,
             scope_type,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_roles", message));
+        }
         let request = client.client().list_roles();
         let request = request.account_id(client.account_id());
         let request = match management_type {
@@ -3426,12 +4175,15 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateRole {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     body: cld_provisioning::types::builder::RoleCreateRequest,
 }
 impl CreateRole {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             body: Default::default(),
         }
     }
@@ -3439,14 +4191,16 @@ impl CreateRole {
     ///
     /// Sent as the body field `description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.description(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.description(Some(value));
         self
     }
     /// Id to give the role; the service makes one up when absent.
     ///
     /// Sent as the body field `id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.id(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.id(Some(value));
         self
     }
     /// Name to give the role.
@@ -3455,7 +4209,8 @@ impl CreateRole {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.name(value.into());
+        let value: String = value.into();
+        self.body = self.body.name(value);
         self
     }
     /// Whether permissions apply to everything in the scope (`global`) or to given content instances (`content`).
@@ -3463,11 +4218,17 @@ impl CreateRole {
     /// Sent as the body field `permission_type`. Constraints: one of `global`, `content`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn permission_type(
-        mut self,
-        value: impl Into<cld_provisioning::types::PermissionType>,
-    ) -> Self {
-        self.body = self.body.permission_type(value.into());
+    pub fn permission_type<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::PermissionType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::PermissionType>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.permission_type(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permission_type", error),
+        }
         self
     }
     /// Where a role or policy applies, the account or product environments.
@@ -3475,23 +4236,37 @@ impl CreateRole {
     /// Sent as the body field `scope_type`. Constraints: one of `account`, `prodenv`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn scope_type(
-        mut self,
-        value: impl Into<cld_provisioning::types::PermissionsScopeType>,
-    ) -> Self {
-        self.body = self.body.scope_type(value.into());
+    pub fn scope_type<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::PermissionsScopeType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::PermissionsScopeType>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.scope_type(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "scope_type", error),
+        }
         self
     }
     /// Ids of the system policies the role is made of.
     ///
     /// Sent as the body field `system_policy_ids`.
-    pub fn system_policy_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<::std::string::String>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .system_policy_ids(value.into_iter().map(Into::into).collect::<Vec<_>>());
+    pub fn system_policy_ids<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<::std::string::String>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<::std::string::String>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.system_policy_ids(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "system_policy_ids", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -3511,7 +4286,14 @@ impl CreateRole {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::ResponseValue<cld_provisioning::types::RoleResponse>, crate::Error> {
-        let Self { client, body } = self;
+        let Self {
+            client,
+            invalid,
+            body,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("create_role", message));
+        }
         let request = client.client().create_role();
         let request = request.account_id(client.account_id());
         let request = request.body(body);
@@ -3539,6 +4321,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetRole {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     role_id: Option<String>,
     asset_id: Option<String>,
     collection_id: Option<String>,
@@ -3550,6 +4334,7 @@ impl GetRole {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             role_id: None,
             asset_id: None,
             collection_id: None,
@@ -3564,48 +4349,72 @@ impl GetRole {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn role_id(mut self, value: impl Into<String>) -> Self {
-        self.role_id = Some(value.into());
+        let value: String = value.into();
+        self.role_id = Some(value);
         self
     }
     /// An asset (accepted, but the service does not support it yet).
     ///
     /// Sent as the query parameter `asset_id`.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
-        self.asset_id = Some(value.into());
+        let value: String = value.into();
+        self.asset_id = Some(value);
         self
     }
     /// A collection: get_role fills it into its policy statements; the other calls keep only assignments for that collection.
     ///
     /// Sent as the query parameter `collection_id`.
     pub fn collection_id(mut self, value: impl Into<String>) -> Self {
-        self.collection_id = Some(value.into());
+        let value: String = value.into();
+        self.collection_id = Some(value);
         self
     }
     /// A folder: get_role fills it into its policy statements; the other calls keep only assignments for that folder.
     ///
     /// Sent as the query parameter `folder_id`.
     pub fn folder_id(mut self, value: impl Into<String>) -> Self {
-        self.folder_id = Some(value.into());
+        let value: String = value.into();
+        self.folder_id = Some(value);
         self
     }
     /// Content types (`folder_id` or `collection_id`) of the instances given in `param_value`, in the same order.
     ///
     /// Sent as the query parameter `param_key`.
-    pub fn param_key(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<::std::string::String>>,
-    ) -> Self {
-        self.param_key = Some(value.into_iter().map(Into::into).collect::<Vec<_>>());
+    pub fn param_key<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<::std::string::String>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<::std::string::String>, _>>()
+        {
+            Ok(value) => {
+                self.param_key = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "param_key", error),
+        }
         self
     }
     /// Ids of content instances, matching the types in `param_key`.
     ///
     /// Sent as the query parameter `param_value`.
-    pub fn param_value(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<::std::string::String>>,
-    ) -> Self {
-        self.param_value = Some(value.into_iter().map(Into::into).collect::<Vec<_>>());
+    pub fn param_value<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<::std::string::String>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<::std::string::String>, _>>()
+        {
+            Ok(value) => {
+                self.param_value = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "param_value", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -3622,6 +4431,7 @@ impl GetRole {
     ) -> Result<crate::ResponseValue<cld_provisioning::types::RoleResponse>, crate::Error> {
         let Self {
             client,
+            invalid,
             role_id,
             asset_id,
             collection_id,
@@ -3629,6 +4439,9 @@ impl GetRole {
             param_key,
             param_value,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_role", message));
+        }
         let request = client.client().get_role();
         let request = request.account_id(client.account_id());
         let request = match role_id {
@@ -3679,6 +4492,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateRole {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     role_id: Option<String>,
     body: cld_provisioning::types::builder::RoleUpdateRequest,
 }
@@ -3686,6 +4501,7 @@ impl UpdateRole {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             role_id: None,
             body: Default::default(),
         }
@@ -3696,14 +4512,16 @@ impl UpdateRole {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn role_id(mut self, value: impl Into<String>) -> Self {
-        self.role_id = Some(value.into());
+        let value: String = value.into();
+        self.role_id = Some(value);
         self
     }
     /// What the role is for.
     ///
     /// Sent as the body field `description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.description(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.description(Some(value));
         self
     }
     /// Name of the role.
@@ -3712,19 +4530,28 @@ impl UpdateRole {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.name(value.into());
+        let value: String = value.into();
+        self.body = self.body.name(value);
         self
     }
     /// Ids of all the system policies the role is to have.
     ///
     /// Sent as the body field `system_policy_ids`.
-    pub fn system_policy_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<::std::string::String>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .system_policy_ids(value.into_iter().map(Into::into).collect::<Vec<_>>());
+    pub fn system_policy_ids<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<::std::string::String>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<::std::string::String>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.system_policy_ids(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "system_policy_ids", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -3746,9 +4573,13 @@ impl UpdateRole {
     ) -> Result<crate::ResponseValue<cld_provisioning::types::RoleResponse>, crate::Error> {
         let Self {
             client,
+            invalid,
             role_id,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("update_role", message));
+        }
         let request = client.client().update_role();
         let request = request.account_id(client.account_id());
         let request = match role_id {
@@ -3780,6 +4611,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteRole {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     role_id: Option<String>,
     force: Option<bool>,
 }
@@ -3787,6 +4620,7 @@ impl DeleteRole {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             role_id: None,
             force: None,
         }
@@ -3797,14 +4631,24 @@ impl DeleteRole {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn role_id(mut self, value: impl Into<String>) -> Self {
-        self.role_id = Some(value.into());
+        let value: String = value.into();
+        self.role_id = Some(value);
         self
     }
     /// Delete the role even when principals still hold it (false when absent).
     ///
     /// Sent as the query parameter `force`.
-    pub fn force(mut self, value: impl Into<bool>) -> Self {
-        self.force = Some(value.into());
+    pub fn force<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.force = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "force", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -3819,9 +4663,13 @@ impl DeleteRole {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             role_id,
             force,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("delete_role", message));
+        }
         let request = client.client().delete_role();
         let request = request.account_id(client.account_id());
         let request = match role_id {
@@ -3856,6 +4704,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListPrincipalRoles {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     asset_id: Option<String>,
     collection_id: Option<String>,
     folder_id: Option<String>,
@@ -3872,6 +4722,7 @@ impl ListPrincipalRoles {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             asset_id: None,
             collection_id: None,
             folder_id: None,
@@ -3889,51 +4740,80 @@ impl ListPrincipalRoles {
     ///
     /// Sent as the query parameter `asset_id`.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
-        self.asset_id = Some(value.into());
+        let value: String = value.into();
+        self.asset_id = Some(value);
         self
     }
     /// A collection: get_role fills it into its policy statements; the other calls keep only assignments for that collection.
     ///
     /// Sent as the query parameter `collection_id`.
     pub fn collection_id(mut self, value: impl Into<String>) -> Self {
-        self.collection_id = Some(value.into());
+        let value: String = value.into();
+        self.collection_id = Some(value);
         self
     }
     /// A folder: get_role fills it into its policy statements; the other calls keep only assignments for that folder.
     ///
     /// Sent as the query parameter `folder_id`.
     pub fn folder_id(mut self, value: impl Into<String>) -> Self {
-        self.folder_id = Some(value.into());
+        let value: String = value.into();
+        self.folder_id = Some(value);
         self
     }
     /// Only roles managed by Cloudinary (`system`) or by the account (`custom`).
     ///
     /// Sent as the query parameter `management_type`. Constraints: one of `system`, `custom`.
-    pub fn management_type(
-        mut self,
-        value: impl Into<cld_provisioning::types::RoleManagementType>,
-    ) -> Self {
-        self.management_type = Some(value.into());
+    pub fn management_type<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::RoleManagementType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::RoleManagementType>::try_into(value) {
+            Ok(value) => {
+                self.management_type = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "management_type", error),
+        }
         self
     }
     /// Content types (`folder_id` or `collection_id`) of the instances given in `param_value`, in the same order.
     ///
     /// Sent as the query parameter `param_key`.
-    pub fn param_key(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<::std::string::String>>,
-    ) -> Self {
-        self.param_key = Some(value.into_iter().map(Into::into).collect::<Vec<_>>());
+    pub fn param_key<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<::std::string::String>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<::std::string::String>, _>>()
+        {
+            Ok(value) => {
+                self.param_key = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "param_key", error),
+        }
         self
     }
     /// Ids of content instances, matching the types in `param_key`.
     ///
     /// Sent as the query parameter `param_value`.
-    pub fn param_value(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<::std::string::String>>,
-    ) -> Self {
-        self.param_value = Some(value.into_iter().map(Into::into).collect::<Vec<_>>());
+    pub fn param_value<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<::std::string::String>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<::std::string::String>, _>>()
+        {
+            Ok(value) => {
+                self.param_value = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "param_value", error),
+        }
         self
     }
     /// Global or content-specific permissions.
@@ -3941,11 +4821,17 @@ impl ListPrincipalRoles {
     /// Sent as the query parameter `permission_type`. Constraints: one of `global`, `content`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn permission_type(
-        mut self,
-        value: impl Into<cld_provisioning::types::PermissionType>,
-    ) -> Self {
-        self.permission_type = Some(value.into());
+    pub fn permission_type<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::PermissionType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::PermissionType>::try_into(value) {
+            Ok(value) => {
+                self.permission_type = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permission_type", error),
+        }
         self
     }
     /// Id of the principal, of the kind given in `principal_type`.
@@ -3954,7 +4840,8 @@ impl ListPrincipalRoles {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn principal_id(mut self, value: impl Into<String>) -> Self {
-        self.principal_id = Some(value.into());
+        let value: String = value.into();
+        self.principal_id = Some(value);
         self
     }
     /// Kind of the principal.
@@ -3962,28 +4849,41 @@ impl ListPrincipalRoles {
     /// Sent as the query parameter `principal_type`. Constraints: one of `user`, `group`, `apiKey`, `provisioningKey`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn principal_type(
-        mut self,
-        value: impl Into<cld_provisioning::types::PrincipalType>,
-    ) -> Self {
-        self.principal_type = Some(value.into());
+    pub fn principal_type<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::PrincipalType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::PrincipalType>::try_into(value) {
+            Ok(value) => {
+                self.principal_type = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "principal_type", error),
+        }
         self
     }
     /// Id of the product environment, when `scope_type` is `prodenv`.
     ///
     /// Sent as the query parameter `scope_id`.
     pub fn scope_id(mut self, value: impl Into<String>) -> Self {
-        self.scope_id = Some(value.into());
+        let value: String = value.into();
+        self.scope_id = Some(value);
         self
     }
     /// Level to look at, the account or product environments (the account when absent).
     ///
     /// Sent as the query parameter `scope_type`. Constraints: one of `account`, `prodenv`.
-    pub fn scope_type(
-        mut self,
-        value: impl Into<cld_provisioning::types::PermissionsScopeType>,
-    ) -> Self {
-        self.scope_type = Some(value.into());
+    pub fn scope_type<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::PermissionsScopeType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::PermissionsScopeType>::try_into(value) {
+            Ok(value) => {
+                self.scope_type = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "scope_type", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -4001,6 +4901,7 @@ impl ListPrincipalRoles {
     {
         let Self {
             client,
+            invalid,
             asset_id,
             collection_id,
             folder_id,
@@ -4013,6 +4914,9 @@ impl ListPrincipalRoles {
             scope_id,
             scope_type,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_principal_roles", message));
+        }
         let request = client.client().list_principal_roles();
         let request = request.account_id(client.account_id());
         let request = match asset_id {
@@ -4088,12 +4992,15 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdatePrincipalRoles {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     body: cld_provisioning::types::builder::PrincipalRolesUpdateRequest,
 }
 impl UpdatePrincipalRoles {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             body: Default::default(),
         }
     }
@@ -4102,11 +5009,17 @@ impl UpdatePrincipalRoles {
     /// Sent as the body field `operation`. Constraints: one of `add`, `remove`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn operation(
-        mut self,
-        value: impl Into<cld_provisioning::types::AssignmentOperation>,
-    ) -> Self {
-        self.body = self.body.operation(value.into());
+    pub fn operation<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::AssignmentOperation>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::AssignmentOperation>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.operation(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "operation", error),
+        }
         self
     }
     /// A user, group or key, by kind and id.
@@ -4114,8 +5027,17 @@ impl UpdatePrincipalRoles {
     /// Sent as the body field `principal`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn principal(mut self, value: impl Into<cld_provisioning::types::Principal>) -> Self {
-        self.body = self.body.principal(value.into());
+    pub fn principal<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::Principal>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::Principal>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.principal(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "principal", error),
+        }
         self
     }
     /// The roles concerned.
@@ -4123,13 +5045,21 @@ impl UpdatePrincipalRoles {
     /// Sent as the body field `roles`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn roles(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<cld_provisioning::types::RoleAssignment>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .roles(value.into_iter().map(Into::into).collect::<Vec<_>>());
+    pub fn roles<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<cld_provisioning::types::RoleAssignment>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<cld_provisioning::types::RoleAssignment>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.roles(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "roles", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -4147,7 +5077,14 @@ impl UpdatePrincipalRoles {
     /// Like `send`, keeping the status and headers of the answer
     /// (rate-limit headers, say) beside the value.
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
-        let Self { client, body } = self;
+        let Self {
+            client,
+            invalid,
+            body,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("update_principal_roles", message));
+        }
         let request = client.client().update_principal_roles();
         let request = request.account_id(client.account_id());
         let request = request.body(body);
@@ -4182,6 +5119,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct InspectPrincipalRoles {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     asset_id: Option<String>,
     collection_id: Option<String>,
     cursor: Option<String>,
@@ -4197,6 +5136,7 @@ impl InspectPrincipalRoles {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             asset_id: None,
             collection_id: None,
             cursor: None,
@@ -4213,72 +5153,104 @@ impl InspectPrincipalRoles {
     ///
     /// Sent as the query parameter `asset_id`.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
-        self.asset_id = Some(value.into());
+        let value: String = value.into();
+        self.asset_id = Some(value);
         self
     }
     /// A collection: get_role fills it into its policy statements; the other calls keep only assignments for that collection.
     ///
     /// Sent as the query parameter `collection_id`.
     pub fn collection_id(mut self, value: impl Into<String>) -> Self {
-        self.collection_id = Some(value.into());
+        let value: String = value.into();
+        self.collection_id = Some(value);
         self
     }
     /// The `next_cursor` of the previous page, to get the next one.
     ///
     /// Sent as the query parameter `cursor`.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.cursor = Some(value.into());
+        let value: String = value.into();
+        self.cursor = Some(value);
         self
     }
     /// A folder: get_role fills it into its policy statements; the other calls keep only assignments for that folder.
     ///
     /// Sent as the query parameter `folder_id`.
     pub fn folder_id(mut self, value: impl Into<String>) -> Self {
-        self.folder_id = Some(value.into());
+        let value: String = value.into();
+        self.folder_id = Some(value);
         self
     }
     /// Content types (`folder_id` or `collection_id`) of the instances given in `param_value`, in the same order.
     ///
     /// Sent as the query parameter `param_key`.
-    pub fn param_key(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<::std::string::String>>,
-    ) -> Self {
-        self.param_key = Some(value.into_iter().map(Into::into).collect::<Vec<_>>());
+    pub fn param_key<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<::std::string::String>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<::std::string::String>, _>>()
+        {
+            Ok(value) => {
+                self.param_key = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "param_key", error),
+        }
         self
     }
     /// Ids of content instances, matching the types in `param_key`.
     ///
     /// Sent as the query parameter `param_value`.
-    pub fn param_value(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<::std::string::String>>,
-    ) -> Self {
-        self.param_value = Some(value.into_iter().map(Into::into).collect::<Vec<_>>());
+    pub fn param_value<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<::std::string::String>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<::std::string::String>, _>>()
+        {
+            Ok(value) => {
+                self.param_value = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "param_value", error),
+        }
         self
     }
     /// Only this principal; needed when `principal_type` is given, and must be of that type.
     ///
     /// Sent as the query parameter `principal_id`.
     pub fn principal_id(mut self, value: impl Into<String>) -> Self {
-        self.principal_id = Some(value.into());
+        let value: String = value.into();
+        self.principal_id = Some(value);
         self
     }
     /// Only this kind of principal (give `principal_id` with it).
     ///
     /// Sent as the query parameter `principal_type`. Constraints: one of `user`, `group`, `apiKey`, `provisioningKey`.
-    pub fn principal_type(
-        mut self,
-        value: impl Into<cld_provisioning::types::PrincipalType>,
-    ) -> Self {
-        self.principal_type = Some(value.into());
+    pub fn principal_type<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::PrincipalType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::PrincipalType>::try_into(value) {
+            Ok(value) => {
+                self.principal_type = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "principal_type", error),
+        }
         self
     }
     /// Id of the product environment, when `scope_type` is `prodenv`.
     ///
     /// Sent as the query parameter `scope_id`.
     pub fn scope_id(mut self, value: impl Into<String>) -> Self {
-        self.scope_id = Some(value.into());
+        let value: String = value.into();
+        self.scope_id = Some(value);
         self
     }
     /// Level to look at, the account or product environments.
@@ -4286,11 +5258,17 @@ impl InspectPrincipalRoles {
     /// Sent as the query parameter `scope_type`. Constraints: one of `account`, `prodenv`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn scope_type(
-        mut self,
-        value: impl Into<cld_provisioning::types::PermissionsScopeType>,
-    ) -> Self {
-        self.scope_type = Some(value.into());
+    pub fn scope_type<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::PermissionsScopeType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::PermissionsScopeType>::try_into(value) {
+            Ok(value) => {
+                self.scope_type = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "scope_type", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -4310,6 +5288,7 @@ impl InspectPrincipalRoles {
     {
         let Self {
             client,
+            invalid,
             asset_id,
             collection_id,
             cursor,
@@ -4321,6 +5300,9 @@ impl InspectPrincipalRoles {
             scope_id,
             scope_type,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("inspect_principal_roles", message));
+        }
         let request = client.client().inspect_principal_roles();
         let request = request.account_id(client.account_id());
         let request = match asset_id {
@@ -4409,12 +5391,15 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct InspectPrincipalRolesBatch {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     body: cld_provisioning::types::builder::PrincipalRolesInspectRequest,
 }
 impl InspectPrincipalRolesBatch {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             body: Default::default(),
         }
     }
@@ -4422,17 +5407,24 @@ impl InspectPrincipalRolesBatch {
     ///
     /// Sent as the body field `cursor`.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.cursor(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.cursor(Some(value));
         self
     }
     /// The content instance a content role applies to: one key, the content type, holding the instance's id.
     ///
     /// Sent as the body field `policy_parameters`.
-    pub fn policy_parameters(
-        mut self,
-        value: impl Into<cld_provisioning::types::PolicyParameters>,
-    ) -> Self {
-        self.body = self.body.policy_parameters(Some(value.into()));
+    pub fn policy_parameters<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::PolicyParameters>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::PolicyParameters>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.policy_parameters(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "policy_parameters", error),
+        }
         self
     }
     /// The principals whose roles to return.
@@ -4440,20 +5432,29 @@ impl InspectPrincipalRolesBatch {
     /// Sent as the body field `principals`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn principals(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<cld_provisioning::types::Principal>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .principals(value.into_iter().map(Into::into).collect::<Vec<_>>());
+    pub fn principals<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<cld_provisioning::types::Principal>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<cld_provisioning::types::Principal>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.principals(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "principals", error),
+        }
         self
     }
     /// For `prodenv`, the product environment's id.
     ///
     /// Sent as the body field `scope_id`.
     pub fn scope_id(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.scope_id(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.scope_id(Some(value));
         self
     }
     /// Where a role or policy applies, the account or product environments.
@@ -4461,11 +5462,17 @@ impl InspectPrincipalRolesBatch {
     /// Sent as the body field `scope_type`. Constraints: one of `account`, `prodenv`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn scope_type(
-        mut self,
-        value: impl Into<cld_provisioning::types::PermissionsScopeType>,
-    ) -> Self {
-        self.body = self.body.scope_type(value.into());
+    pub fn scope_type<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::PermissionsScopeType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::PermissionsScopeType>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.scope_type(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "scope_type", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -4488,7 +5495,17 @@ impl InspectPrincipalRolesBatch {
         self,
     ) -> Result<crate::ResponseValue<cld_provisioning::types::PrincipalRolesInspection>, crate::Error>
     {
-        let Self { client, body } = self;
+        let Self {
+            client,
+            invalid,
+            body,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "inspect_principal_roles_batch",
+                message,
+            ));
+        }
         let request = client.client().inspect_principal_roles_batch();
         let request = request.account_id(client.account_id());
         let request = request.body(body);
@@ -4521,6 +5538,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListRolePrincipals {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     role_id: Option<String>,
     asset_id: Option<String>,
     collection_id: Option<String>,
@@ -4535,6 +5554,7 @@ impl ListRolePrincipals {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             role_id: None,
             asset_id: None,
             collection_id: None,
@@ -4552,72 +5572,112 @@ impl ListRolePrincipals {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn role_id(mut self, value: impl Into<String>) -> Self {
-        self.role_id = Some(value.into());
+        let value: String = value.into();
+        self.role_id = Some(value);
         self
     }
     /// An asset (accepted, but the service does not support it yet).
     ///
     /// Sent as the query parameter `asset_id`.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
-        self.asset_id = Some(value.into());
+        let value: String = value.into();
+        self.asset_id = Some(value);
         self
     }
     /// A collection: get_role fills it into its policy statements; the other calls keep only assignments for that collection.
     ///
     /// Sent as the query parameter `collection_id`.
     pub fn collection_id(mut self, value: impl Into<String>) -> Self {
-        self.collection_id = Some(value.into());
+        let value: String = value.into();
+        self.collection_id = Some(value);
         self
     }
     /// A folder: get_role fills it into its policy statements; the other calls keep only assignments for that folder.
     ///
     /// Sent as the query parameter `folder_id`.
     pub fn folder_id(mut self, value: impl Into<String>) -> Self {
-        self.folder_id = Some(value.into());
+        let value: String = value.into();
+        self.folder_id = Some(value);
         self
     }
     /// Content types (`folder_id` or `collection_id`) of the instances given in `param_value`, in the same order.
     ///
     /// Sent as the query parameter `param_key`.
-    pub fn param_key(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<::std::string::String>>,
-    ) -> Self {
-        self.param_key = Some(value.into_iter().map(Into::into).collect::<Vec<_>>());
+    pub fn param_key<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<::std::string::String>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<::std::string::String>, _>>()
+        {
+            Ok(value) => {
+                self.param_key = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "param_key", error),
+        }
         self
     }
     /// Ids of content instances, matching the types in `param_key`.
     ///
     /// Sent as the query parameter `param_value`.
-    pub fn param_value(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<::std::string::String>>,
-    ) -> Self {
-        self.param_value = Some(value.into_iter().map(Into::into).collect::<Vec<_>>());
+    pub fn param_value<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<::std::string::String>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<::std::string::String>, _>>()
+        {
+            Ok(value) => {
+                self.param_value = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "param_value", error),
+        }
         self
     }
     /// Id of the product environment, when `scope_type` is `prodenv`.
     ///
     /// Sent as the query parameter `scope_id`.
     pub fn scope_id(mut self, value: impl Into<String>) -> Self {
-        self.scope_id = Some(value.into());
+        let value: String = value.into();
+        self.scope_id = Some(value);
         self
     }
     /// Level to look at, the account or product environments (the account when absent).
     ///
     /// Sent as the query parameter `scope_type`. Constraints: one of `account`, `prodenv`.
-    pub fn scope_type(
-        mut self,
-        value: impl Into<cld_provisioning::types::PermissionsScopeType>,
-    ) -> Self {
-        self.scope_type = Some(value.into());
+    pub fn scope_type<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::PermissionsScopeType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::PermissionsScopeType>::try_into(value) {
+            Ok(value) => {
+                self.scope_type = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "scope_type", error),
+        }
         self
     }
     /// Return every field of each assignment, not only the principal's id and type (false when absent).
     ///
     /// Sent as the query parameter `verbose`.
-    pub fn verbose(mut self, value: impl Into<bool>) -> Self {
-        self.verbose = Some(value.into());
+    pub fn verbose<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.verbose = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "verbose", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -4635,6 +5695,7 @@ impl ListRolePrincipals {
     {
         let Self {
             client,
+            invalid,
             role_id,
             asset_id,
             collection_id,
@@ -4645,6 +5706,9 @@ impl ListRolePrincipals {
             scope_type,
             verbose,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_role_principals", message));
+        }
         let request = client.client().list_role_principals();
         let request = request.account_id(client.account_id());
         let request = match role_id {
@@ -4712,6 +5776,8 @@ impl crate::Cloudinary {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateRolePrincipals {
     client: crate::Cloudinary,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     role_id: Option<String>,
     body: cld_provisioning::types::builder::RolePrincipalsUpdateRequest,
 }
@@ -4719,6 +5785,7 @@ impl UpdateRolePrincipals {
     fn new(client: crate::Cloudinary) -> Self {
         Self {
             client,
+            invalid: None,
             role_id: None,
             body: Default::default(),
         }
@@ -4729,7 +5796,8 @@ impl UpdateRolePrincipals {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn role_id(mut self, value: impl Into<String>) -> Self {
-        self.role_id = Some(value.into());
+        let value: String = value.into();
+        self.role_id = Some(value);
         self
     }
     /// Whether to add or to remove the assignments sent.
@@ -4737,11 +5805,17 @@ impl UpdateRolePrincipals {
     /// Sent as the body field `operation`. Constraints: one of `add`, `remove`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn operation(
-        mut self,
-        value: impl Into<cld_provisioning::types::AssignmentOperation>,
-    ) -> Self {
-        self.body = self.body.operation(value.into());
+    pub fn operation<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<cld_provisioning::types::AssignmentOperation>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<cld_provisioning::types::AssignmentOperation>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.operation(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "operation", error),
+        }
         self
     }
     /// The principals concerned.
@@ -4749,13 +5823,21 @@ impl UpdateRolePrincipals {
     /// Sent as the body field `principals`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn principals(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<cld_provisioning::types::RolePrincipalAssignment>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .principals(value.into_iter().map(Into::into).collect::<Vec<_>>());
+    pub fn principals<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<cld_provisioning::types::RolePrincipalAssignment>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<cld_provisioning::types::RolePrincipalAssignment>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.principals(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "principals", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -4775,9 +5857,13 @@ impl UpdateRolePrincipals {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             role_id,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("update_role_principals", message));
+        }
         let request = client.client().update_role_principals();
         let request = request.account_id(client.account_id());
         let request = match role_id {

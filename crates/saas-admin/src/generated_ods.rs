@@ -17,6 +17,8 @@ pub use ods_automation::types;
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUserGroups {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
     permissions: Option<Vec<ods_automation::types::Permission>>,
@@ -27,6 +29,7 @@ impl ListUserGroups {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             limit: None,
             offset: None,
             permissions: None,
@@ -37,39 +40,77 @@ impl ListUserGroups {
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Only return groups granted these permissions. Repeat the parameter once per permission (`permissions=edit_dataset&permissions=create_page`).
     ///
     /// Sent as the query parameter `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ods_automation::types::Permission>>,
-    ) -> Self {
-        self.permissions = Some(value.into_iter().map(Into::into).collect::<Vec<_>>());
+    pub fn permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::Permission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::Permission>, _>>()
+        {
+            Ok(value) => {
+                self.permissions = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permissions", error),
+        }
         self
     }
     /// Full-text search over the group's uid, title and description.
     ///
     /// Sent as the query parameter `search`.
     pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
+        let value: String = value.into();
+        self.search = Some(value);
         self
     }
     /// Field to order the groups by (the service defaults to `updated_at`).
     ///
     /// Sent as the query parameter `sort`. Constraints: one of `created_at`, `updated_at`, `created_by__username`, `updated_by__username`, `user_count`, `group__title`; the service's default: `"updated_at"`.
-    pub fn sort(mut self, value: impl Into<ods_automation::types::UserGroupSort>) -> Self {
-        self.sort = Some(value.into());
+    pub fn sort<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::UserGroupSort>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::UserGroupSort>::try_into(value) {
+            Ok(value) => {
+                self.sort = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "sort", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -86,12 +127,16 @@ impl ListUserGroups {
     ) -> Result<crate::ResponseValue<ods_automation::types::UserGroupList>, crate::Error> {
         let Self {
             client,
+            invalid,
             limit,
             offset,
             permissions,
             search,
             sort,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_user_groups", message));
+        }
         let request = client.client().list_user_groups();
         let request = match limit {
             Some(value) => request.limit(value),
@@ -162,12 +207,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateUserGroup {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     body: ods_automation::types::builder::UserGroupRequest,
 }
 impl CreateUserGroup {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             body: Default::default(),
         }
     }
@@ -175,39 +223,60 @@ impl CreateUserGroup {
     ///
     /// Sent as the body field `description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.description(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.description(Some(value));
         self
     }
     /// Limits on browsing the portal's data.
     ///
     /// Sent as the body field `explore_limits`.
-    pub fn explore_limits(
-        mut self,
-        value: impl Into<ods_automation::types::ExploreLimits>,
-    ) -> Self {
-        self.body = self.body.explore_limits(Some(value.into()));
+    pub fn explore_limits<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::ExploreLimits>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::ExploreLimits>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.explore_limits(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "explore_limits", error),
+        }
         self
     }
     /// Former management limits; kept for compatibility and carries nothing useful.
     ///
     /// Sent as the body field `management_limits`.
-    pub fn management_limits(
-        mut self,
-        value: impl Into<ods_automation::types::ManagementLimits>,
-    ) -> Self {
-        self.body = self.body.management_limits(Some(value.into()));
+    pub fn management_limits<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::ManagementLimits>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::ManagementLimits>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.management_limits(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "management_limits", error),
+        }
         self
     }
     /// Permissions to grant to every member; an empty list grants none.
     ///
     /// Sent as the body field `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ods_automation::types::Permission>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .permissions(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::Permission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::Permission>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.permissions(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permissions", error),
+        }
         self
     }
     /// The group's display name.
@@ -216,7 +285,8 @@ impl CreateUserGroup {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.title(value.into());
+        let value: String = value.into();
+        self.body = self.body.title(value);
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -236,7 +306,14 @@ impl CreateUserGroup {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::ResponseValue<ods_automation::types::UserGroup>, crate::Error> {
-        let Self { client, body } = self;
+        let Self {
+            client,
+            invalid,
+            body,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("create_user_group", message));
+        }
         let request = client.client().create_user_group();
         let request = request.body(body);
         crate::error::complete(
@@ -268,12 +345,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetUserGroup {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     group_uid: Option<String>,
 }
 impl GetUserGroup {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             group_uid: None,
         }
     }
@@ -283,7 +363,8 @@ impl GetUserGroup {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_uid(mut self, value: impl Into<String>) -> Self {
-        self.group_uid = Some(value.into());
+        let value: String = value.into();
+        self.group_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -298,7 +379,14 @@ impl GetUserGroup {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::ResponseValue<ods_automation::types::UserGroup>, crate::Error> {
-        let Self { client, group_uid } = self;
+        let Self {
+            client,
+            invalid,
+            group_uid,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_user_group", message));
+        }
         let request = client.client().get_user_group();
         let request = match group_uid {
             Some(value) => request.group_uid(value),
@@ -333,6 +421,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateUserGroup {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     group_uid: Option<String>,
     body: ods_automation::types::builder::UserGroupRequest,
 }
@@ -340,6 +430,7 @@ impl UpdateUserGroup {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             group_uid: None,
             body: Default::default(),
         }
@@ -350,46 +441,68 @@ impl UpdateUserGroup {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_uid(mut self, value: impl Into<String>) -> Self {
-        self.group_uid = Some(value.into());
+        let value: String = value.into();
+        self.group_uid = Some(value);
         self
     }
     /// Free text describing the group.
     ///
     /// Sent as the body field `description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.description(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.description(Some(value));
         self
     }
     /// Limits on browsing the portal's data.
     ///
     /// Sent as the body field `explore_limits`.
-    pub fn explore_limits(
-        mut self,
-        value: impl Into<ods_automation::types::ExploreLimits>,
-    ) -> Self {
-        self.body = self.body.explore_limits(Some(value.into()));
+    pub fn explore_limits<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::ExploreLimits>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::ExploreLimits>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.explore_limits(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "explore_limits", error),
+        }
         self
     }
     /// Former management limits; kept for compatibility and carries nothing useful.
     ///
     /// Sent as the body field `management_limits`.
-    pub fn management_limits(
-        mut self,
-        value: impl Into<ods_automation::types::ManagementLimits>,
-    ) -> Self {
-        self.body = self.body.management_limits(Some(value.into()));
+    pub fn management_limits<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::ManagementLimits>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::ManagementLimits>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.management_limits(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "management_limits", error),
+        }
         self
     }
     /// Permissions to grant to every member; an empty list grants none.
     ///
     /// Sent as the body field `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ods_automation::types::Permission>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .permissions(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::Permission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::Permission>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.permissions(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permissions", error),
+        }
         self
     }
     /// The group's display name.
@@ -398,7 +511,8 @@ impl UpdateUserGroup {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.title(value.into());
+        let value: String = value.into();
+        self.body = self.body.title(value);
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -420,9 +534,13 @@ impl UpdateUserGroup {
     ) -> Result<crate::ResponseValue<ods_automation::types::UserGroup>, crate::Error> {
         let Self {
             client,
+            invalid,
             group_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("update_user_group", message));
+        }
         let request = client.client().update_user_group();
         let request = match group_uid {
             Some(value) => request.group_uid(value),
@@ -458,12 +576,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteUserGroup {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     group_uid: Option<String>,
 }
 impl DeleteUserGroup {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             group_uid: None,
         }
     }
@@ -473,7 +594,8 @@ impl DeleteUserGroup {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_uid(mut self, value: impl Into<String>) -> Self {
-        self.group_uid = Some(value.into());
+        let value: String = value.into();
+        self.group_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -486,7 +608,14 @@ impl DeleteUserGroup {
     /// Like `send`, keeping the status and headers of the answer
     /// (rate-limit headers, say) beside the value.
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
-        let Self { client, group_uid } = self;
+        let Self {
+            client,
+            invalid,
+            group_uid,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("delete_user_group", message));
+        }
         let request = client.client().delete_user_group();
         let request = match group_uid {
             Some(value) => request.group_uid(value),
@@ -521,12 +650,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUserGroupUsers {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     group_uid: Option<String>,
 }
 impl ListUserGroupUsers {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             group_uid: None,
         }
     }
@@ -536,7 +668,8 @@ impl ListUserGroupUsers {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_uid(mut self, value: impl Into<String>) -> Self {
-        self.group_uid = Some(value.into());
+        let value: String = value.into();
+        self.group_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -551,7 +684,14 @@ impl ListUserGroupUsers {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::ResponseValue<ods_automation::types::UserList>, crate::Error> {
-        let Self { client, group_uid } = self;
+        let Self {
+            client,
+            invalid,
+            group_uid,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_user_group_users", message));
+        }
         let request = client.client().list_user_group_users();
         let request = match group_uid {
             Some(value) => request.group_uid(value),
@@ -586,6 +726,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AddUserToUserGroup {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     group_uid: Option<String>,
     body: ods_automation::types::builder::RelatedUser,
 }
@@ -593,6 +735,7 @@ impl AddUserToUserGroup {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             group_uid: None,
             body: Default::default(),
         }
@@ -603,7 +746,8 @@ impl AddUserToUserGroup {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_uid(mut self, value: impl Into<String>) -> Self {
-        self.group_uid = Some(value.into());
+        let value: String = value.into();
+        self.group_uid = Some(value);
         self
     }
     /// The user's username.
@@ -612,7 +756,8 @@ impl AddUserToUserGroup {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.username(value.into());
+        let value: String = value.into();
+        self.body = self.body.username(value);
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -634,9 +779,13 @@ impl AddUserToUserGroup {
     ) -> Result<crate::ResponseValue<ods_automation::types::User>, crate::Error> {
         let Self {
             client,
+            invalid,
             group_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("add_user_to_user_group", message));
+        }
         let request = client.client().add_user_to_user_group();
         let request = match group_uid {
             Some(value) => request.group_uid(value),
@@ -672,6 +821,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AddUsersToUserGroup {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     group_uid: Option<String>,
     body: Option<ods_automation::types::BatchAddUsersRequest>,
 }
@@ -679,6 +830,7 @@ impl AddUsersToUserGroup {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             group_uid: None,
             body: None,
         }
@@ -689,7 +841,8 @@ impl AddUsersToUserGroup {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_uid(mut self, value: impl Into<String>) -> Self {
-        self.group_uid = Some(value.into());
+        let value: String = value.into();
+        self.group_uid = Some(value);
         self
     }
     ///The request body. Required.
@@ -711,9 +864,13 @@ impl AddUsersToUserGroup {
     ) -> Result<crate::ResponseValue<ods_automation::types::UserBatchResults>, crate::Error> {
         let Self {
             client,
+            invalid,
             group_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("add_users_to_user_group", message));
+        }
         let request = client.client().add_users_to_user_group();
         let request = match group_uid {
             Some(value) => request.group_uid(value),
@@ -752,6 +909,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RemoveUserFromUserGroup {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     group_uid: Option<String>,
     username: Option<String>,
 }
@@ -759,6 +918,7 @@ impl RemoveUserFromUserGroup {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             group_uid: None,
             username: None,
         }
@@ -769,7 +929,8 @@ impl RemoveUserFromUserGroup {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_uid(mut self, value: impl Into<String>) -> Self {
-        self.group_uid = Some(value.into());
+        let value: String = value.into();
+        self.group_uid = Some(value);
         self
     }
     /// Username of the portal user.
@@ -778,7 +939,8 @@ impl RemoveUserFromUserGroup {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
+        let value: String = value.into();
+        self.username = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -793,9 +955,16 @@ impl RemoveUserFromUserGroup {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             group_uid,
             username,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "remove_user_from_user_group",
+                message,
+            ));
+        }
         let request = client.client().remove_user_from_user_group();
         let request = match group_uid {
             Some(value) => request.group_uid(value),
@@ -836,6 +1005,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUsers {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     all_permissions: Option<Vec<ods_automation::types::Permission>>,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -847,6 +1018,7 @@ impl ListUsers {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             all_permissions: None,
             limit: None,
             offset: None,
@@ -858,52 +1030,101 @@ impl ListUsers {
     /// Only return users holding these permissions, granted directly or through a group. Repeat the parameter once per permission.
     ///
     /// Sent as the query parameter `all_permissions`.
-    pub fn all_permissions(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ods_automation::types::Permission>>,
-    ) -> Self {
-        self.all_permissions = Some(value.into_iter().map(Into::into).collect::<Vec<_>>());
+    pub fn all_permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::Permission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::Permission>, _>>()
+        {
+            Ok(value) => {
+                self.all_permissions = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "all_permissions", error),
+        }
         self
     }
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Only return users granted these permissions directly (not through a group). Repeat the parameter once per permission.
     ///
     /// Sent as the query parameter `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ods_automation::types::Permission>>,
-    ) -> Self {
-        self.permissions = Some(value.into_iter().map(Into::into).collect::<Vec<_>>());
+    pub fn permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::Permission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::Permission>, _>>()
+        {
+            Ok(value) => {
+                self.permissions = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permissions", error),
+        }
         self
     }
     /// Full-text search over the username, first name, last name and e-mail address.
     ///
     /// Sent as the query parameter `search`.
     pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
+        let value: String = value.into();
+        self.search = Some(value);
         self
     }
     /// Fields to order the users by, most significant first. Repeat the parameter once per field (`sort=last_name&sort=first_name`).
     ///
     /// Sent as the query parameter `sort`.
-    pub fn sort(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ods_automation::types::UserSort>>,
-    ) -> Self {
-        self.sort = Some(value.into_iter().map(Into::into).collect::<Vec<_>>());
+    pub fn sort<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::UserSort>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::UserSort>, _>>()
+        {
+            Ok(value) => {
+                self.sort = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "sort", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -920,6 +1141,7 @@ impl ListUsers {
     ) -> Result<crate::ResponseValue<ods_automation::types::UserList>, crate::Error> {
         let Self {
             client,
+            invalid,
             all_permissions,
             limit,
             offset,
@@ -927,6 +1149,9 @@ impl ListUsers {
             search,
             sort,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_users", message));
+        }
         let request = client.client().list_users();
         let request = match all_permissions {
             Some(value) => request.all_permissions(value),
@@ -996,6 +1221,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetUser {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     username: Option<String>,
     expand: Option<String>,
 }
@@ -1003,6 +1230,7 @@ impl GetUser {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             username: None,
             expand: None,
         }
@@ -1013,14 +1241,16 @@ impl GetUser {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
+        let value: String = value.into();
+        self.username = Some(value);
         self
     }
     /// Fields to return in full rather than by reference, e.g. `groups`. Expanded groups still decode as `RelatedUserGroup` (their uid).
     ///
     /// Sent as the query parameter `expand`.
     pub fn expand(mut self, value: impl Into<String>) -> Self {
-        self.expand = Some(value.into());
+        let value: String = value.into();
+        self.expand = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -1037,9 +1267,13 @@ impl GetUser {
     ) -> Result<crate::ResponseValue<ods_automation::types::User>, crate::Error> {
         let Self {
             client,
+            invalid,
             username,
             expand,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_user", message));
+        }
         let request = client.client().get_user();
         let request = match username {
             Some(value) => request.username(value),
@@ -1073,6 +1307,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateUser {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     username: Option<String>,
     body: ods_automation::types::builder::UserRequest,
 }
@@ -1080,6 +1316,7 @@ impl UpdateUser {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             username: None,
             body: Default::default(),
         }
@@ -1090,7 +1327,8 @@ impl UpdateUser {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
+        let value: String = value.into();
+        self.username = Some(value);
         self
     }
     /// The user's e-mail address.
@@ -1099,65 +1337,96 @@ impl UpdateUser {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.email(value.into());
+        let value: String = value.into();
+        self.body = self.body.email(value);
         self
     }
     /// Limits on browsing the portal's data.
     ///
     /// Sent as the body field `explore_limits`.
-    pub fn explore_limits(
-        mut self,
-        value: impl Into<ods_automation::types::ExploreLimits>,
-    ) -> Self {
-        self.body = self.body.explore_limits(Some(value.into()));
+    pub fn explore_limits<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::ExploreLimits>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::ExploreLimits>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.explore_limits(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "explore_limits", error),
+        }
         self
     }
     /// The user's first name.
     ///
     /// Sent as the body field `first_name`.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.first_name(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.first_name(Some(value));
         self
     }
     /// Groups the user belongs to, by uid; an empty list leaves none.
     ///
     /// Sent as the body field `groups`.
-    pub fn groups(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ods_automation::types::RelatedUserGroup>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .groups(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn groups<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::RelatedUserGroup>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::RelatedUserGroup>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.groups(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "groups", error),
+        }
         self
     }
     /// The user's last name.
     ///
     /// Sent as the body field `last_name`.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.last_name(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.last_name(Some(value));
         self
     }
     /// Former management limits; kept for compatibility and carries nothing useful.
     ///
     /// Sent as the body field `management_limits`.
-    pub fn management_limits(
-        mut self,
-        value: impl Into<ods_automation::types::ManagementLimits>,
-    ) -> Self {
-        self.body = self.body.management_limits(Some(value.into()));
+    pub fn management_limits<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::ManagementLimits>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::ManagementLimits>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.management_limits(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "management_limits", error),
+        }
         self
     }
     /// Permissions to grant the user directly; an empty list grants none.
     ///
     /// Sent as the body field `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ods_automation::types::Permission>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .permissions(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::Permission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::Permission>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.permissions(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permissions", error),
+        }
         self
     }
     /// The user's login name.
@@ -1166,7 +1435,8 @@ impl UpdateUser {
     ///
     /// Named `body_username` because the operation also has a parameter `username`.
     pub fn body_username(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.username(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.username(Some(value));
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -1188,9 +1458,13 @@ impl UpdateUser {
     ) -> Result<crate::ResponseValue<ods_automation::types::User>, crate::Error> {
         let Self {
             client,
+            invalid,
             username,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("update_user", message));
+        }
         let request = client.client().update_user();
         let request = match username {
             Some(value) => request.username(value),
@@ -1221,12 +1495,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteUser {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     username: Option<String>,
 }
 impl DeleteUser {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             username: None,
         }
     }
@@ -1236,7 +1513,8 @@ impl DeleteUser {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
+        let value: String = value.into();
+        self.username = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -1249,7 +1527,14 @@ impl DeleteUser {
     /// Like `send`, keeping the status and headers of the answer
     /// (rate-limit headers, say) beside the value.
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
-        let Self { client, username } = self;
+        let Self {
+            client,
+            invalid,
+            username,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("delete_user", message));
+        }
         let request = client.client().delete_user();
         let request = match username {
             Some(value) => request.username(value),
@@ -1279,6 +1564,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ExportUsers {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     delimiter: Option<ods_automation::types::ExportUsersDelimiter>,
     subdomains: Option<String>,
 }
@@ -1286,6 +1573,7 @@ impl ExportUsers {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             delimiter: None,
             subdomains: None,
         }
@@ -1293,18 +1581,25 @@ impl ExportUsers {
     /// The character that separates the fields (the service defaults to `,`).
     ///
     /// Sent as the query parameter `delimiter`. Constraints: at least 1 characters; at most 1 characters; the service's default: `","`.
-    pub fn delimiter(
-        mut self,
-        value: impl Into<ods_automation::types::ExportUsersDelimiter>,
-    ) -> Self {
-        self.delimiter = Some(value.into());
+    pub fn delimiter<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::ExportUsersDelimiter>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::ExportUsersDelimiter>::try_into(value) {
+            Ok(value) => {
+                self.delimiter = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "delimiter", error),
+        }
         self
     }
     /// Subdomains whose users to include as well (needs the permission to export subdomains).
     ///
     /// Sent as the query parameter `subdomains`.
     pub fn subdomains(mut self, value: impl Into<String>) -> Self {
-        self.subdomains = Some(value.into());
+        let value: String = value.into();
+        self.subdomains = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -1321,9 +1616,13 @@ impl ExportUsers {
     ) -> Result<crate::ResponseValue<ods_automation::ByteStream>, crate::Error> {
         let Self {
             client,
+            invalid,
             delimiter,
             subdomains,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("export_users", message));
+        }
         let request = client.client().export_users();
         let request = match delimiter {
             Some(value) => request.delimiter(value),
@@ -1357,11 +1656,17 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct InviteUsers {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     body: Option<ods_automation::types::InviteUsersRequest>,
 }
 impl InviteUsers {
     fn new(client: crate::Ods) -> Self {
-        Self { client, body: None }
+        Self {
+            client,
+            invalid: None,
+            body: None,
+        }
     }
     ///The request body. Required.
     pub fn body(mut self, body: impl Into<ods_automation::types::InviteUsersRequest>) -> Self {
@@ -1380,7 +1685,14 @@ impl InviteUsers {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::ResponseValue<ods_automation::types::UserBatchResults>, crate::Error> {
-        let Self { client, body } = self;
+        let Self {
+            client,
+            invalid,
+            body,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("invite_users", message));
+        }
         let request = client.client().invite_users();
         let request = match body {
             Some(value) => request.body(value),
@@ -1410,11 +1722,17 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ProvisionUsers {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     body: Option<ods_automation::types::ProvisionUsersRequest>,
 }
 impl ProvisionUsers {
     fn new(client: crate::Ods) -> Self {
-        Self { client, body: None }
+        Self {
+            client,
+            invalid: None,
+            body: None,
+        }
     }
     ///The request body. Required.
     pub fn body(mut self, body: impl Into<ods_automation::types::ProvisionUsersRequest>) -> Self {
@@ -1433,7 +1751,14 @@ impl ProvisionUsers {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::ResponseValue<ods_automation::types::UserBatchResults>, crate::Error> {
-        let Self { client, body } = self;
+        let Self {
+            client,
+            invalid,
+            body,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("provision_users", message));
+        }
         let request = client.client().provision_users();
         let request = match body {
             Some(value) => request.body(value),
@@ -1470,6 +1795,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListApiKeys {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
 }
@@ -1477,6 +1804,7 @@ impl ListApiKeys {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             limit: None,
             offset: None,
         }
@@ -1484,15 +1812,33 @@ impl ListApiKeys {
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -1509,9 +1855,13 @@ impl ListApiKeys {
     ) -> Result<crate::ResponseValue<ods_automation::types::ApiKeyList>, crate::Error> {
         let Self {
             client,
+            invalid,
             limit,
             offset,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_api_keys", message));
+        }
         let request = client.client().list_api_keys();
         let request = match limit {
             Some(value) => request.limit(value),
@@ -1565,12 +1915,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateApiKey {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     body: ods_automation::types::builder::ApiKeyRequest,
 }
 impl CreateApiKey {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             body: Default::default(),
         }
     }
@@ -1578,19 +1931,28 @@ impl CreateApiKey {
     ///
     /// Sent as the body field `label`.
     pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.label(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.label(Some(value));
         self
     }
     /// Permissions to grant calls made with the key; an empty list grants none.
     ///
     /// Sent as the body field `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ods_automation::types::Permission>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .permissions(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::Permission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::Permission>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.permissions(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permissions", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -1610,7 +1972,14 @@ impl CreateApiKey {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::ResponseValue<ods_automation::types::ApiKey>, crate::Error> {
-        let Self { client, body } = self;
+        let Self {
+            client,
+            invalid,
+            body,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("create_api_key", message));
+        }
         let request = client.client().create_api_key();
         let request = request.body(body);
         crate::error::complete(
@@ -1642,6 +2011,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetApiKey {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     apikey_uid: Option<String>,
     expand: Option<ods_automation::types::ApiKeyExpand>,
 }
@@ -1649,6 +2020,7 @@ impl GetApiKey {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             apikey_uid: None,
             expand: None,
         }
@@ -1659,14 +2031,24 @@ impl GetApiKey {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn apikey_uid(mut self, value: impl Into<String>) -> Self {
-        self.apikey_uid = Some(value.into());
+        let value: String = value.into();
+        self.apikey_uid = Some(value);
         self
     }
     /// Fields to return in full rather than by reference.
     ///
     /// Sent as the query parameter `expand`. Constraints: one of `user`.
-    pub fn expand(mut self, value: impl Into<ods_automation::types::ApiKeyExpand>) -> Self {
-        self.expand = Some(value.into());
+    pub fn expand<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::ApiKeyExpand>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::ApiKeyExpand>::try_into(value) {
+            Ok(value) => {
+                self.expand = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "expand", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -1683,9 +2065,13 @@ impl GetApiKey {
     ) -> Result<crate::ResponseValue<ods_automation::types::ApiKey>, crate::Error> {
         let Self {
             client,
+            invalid,
             apikey_uid,
             expand,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_api_key", message));
+        }
         let request = client.client().get_api_key();
         let request = match apikey_uid {
             Some(value) => request.apikey_uid(value),
@@ -1719,6 +2105,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateApiKey {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     apikey_uid: Option<String>,
     body: ods_automation::types::builder::ApiKeyRequest,
 }
@@ -1726,6 +2114,7 @@ impl UpdateApiKey {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             apikey_uid: None,
             body: Default::default(),
         }
@@ -1736,26 +2125,36 @@ impl UpdateApiKey {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn apikey_uid(mut self, value: impl Into<String>) -> Self {
-        self.apikey_uid = Some(value.into());
+        let value: String = value.into();
+        self.apikey_uid = Some(value);
         self
     }
     /// Name to give the key.
     ///
     /// Sent as the body field `label`.
     pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.label(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.label(Some(value));
         self
     }
     /// Permissions to grant calls made with the key; an empty list grants none.
     ///
     /// Sent as the body field `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ods_automation::types::Permission>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .permissions(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::Permission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::Permission>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.permissions(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permissions", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -1777,9 +2176,13 @@ impl UpdateApiKey {
     ) -> Result<crate::ResponseValue<ods_automation::types::ApiKey>, crate::Error> {
         let Self {
             client,
+            invalid,
             apikey_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("update_api_key", message));
+        }
         let request = client.client().update_api_key();
         let request = match apikey_uid {
             Some(value) => request.apikey_uid(value),
@@ -1815,6 +2218,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RevokeApiKey {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     apikey_uid: Option<String>,
     body: ods_automation::types::builder::ApiKeyRevocationRequest,
 }
@@ -1822,6 +2227,7 @@ impl RevokeApiKey {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             apikey_uid: None,
             body: Default::default(),
         }
@@ -1832,14 +2238,16 @@ impl RevokeApiKey {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn apikey_uid(mut self, value: impl Into<String>) -> Self {
-        self.apikey_uid = Some(value.into());
+        let value: String = value.into();
+        self.apikey_uid = Some(value);
         self
     }
     /// Why the key is revoked; kept as the key's `revocation_reason`.
     ///
     /// Sent as the body field `reason`.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.reason(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.reason(Some(value));
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -1861,9 +2269,13 @@ impl RevokeApiKey {
     ) -> Result<crate::ResponseValue<ods_automation::types::ApiKey>, crate::Error> {
         let Self {
             client,
+            invalid,
             apikey_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("revoke_api_key", message));
+        }
         let request = client.client().revoke_api_key();
         let request = match apikey_uid {
             Some(value) => request.apikey_uid(value),
@@ -1899,12 +2311,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SearchApiKey {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     body: ods_automation::types::builder::ApiKeySearchRequest,
 }
 impl SearchApiKey {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             body: Default::default(),
         }
     }
@@ -1913,8 +2328,17 @@ impl SearchApiKey {
     /// Sent as the body field `key`. Constraints: format password.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn key(mut self, value: impl Into<saas_admin_runtime::Secret>) -> Self {
-        self.body = self.body.key(value.into());
+    pub fn key<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<saas_admin_runtime::Secret>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<saas_admin_runtime::Secret>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.key(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "key", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -1934,7 +2358,14 @@ impl SearchApiKey {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::ResponseValue<ods_automation::types::ApiKeySearchResult>, crate::Error> {
-        let Self { client, body } = self;
+        let Self {
+            client,
+            invalid,
+            body,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("search_api_key", message));
+        }
         let request = client.client().search_api_key();
         let request = request.body(body);
         crate::error::complete(
@@ -1968,6 +2399,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListImages {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
 }
@@ -1975,6 +2408,7 @@ impl ListImages {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             limit: None,
             offset: None,
         }
@@ -1982,15 +2416,33 @@ impl ListImages {
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -2007,9 +2459,13 @@ impl ListImages {
     ) -> Result<crate::ResponseValue<ods_automation::types::ImageAssetList>, crate::Error> {
         let Self {
             client,
+            invalid,
             limit,
             offset,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_images", message));
+        }
         let request = client.client().list_images();
         let request = match limit {
             Some(value) => request.limit(value),
@@ -2063,15 +2519,30 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateImage {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     file: Option<ods_automation::uploads::FileUpload>,
 }
 impl CreateImage {
     fn new(client: crate::Ods) -> Self {
-        Self { client, file: None }
+        Self {
+            client,
+            invalid: None,
+            file: None,
+        }
     }
     ///The file to upload (its name, bytes and content type). Required.
-    pub fn file(mut self, value: impl Into<ods_automation::uploads::FileUpload>) -> Self {
-        self.file = Some(value.into());
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::uploads::FileUpload>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::uploads::FileUpload>::try_into(value) {
+            Ok(value) => {
+                self.file = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "file", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -2086,7 +2557,14 @@ impl CreateImage {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::ResponseValue<ods_automation::types::ImageAsset>, crate::Error> {
-        let Self { client, file } = self;
+        let Self {
+            client,
+            invalid,
+            file,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("create_image", message));
+        }
         let request = client.client().create_image();
         let request = match file {
             Some(value) => request.file(value),
@@ -2118,6 +2596,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetUserSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -2126,6 +2606,7 @@ impl ListDatasetUserSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             limit: None,
             offset: None,
@@ -2137,21 +2618,40 @@ impl ListDatasetUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -2171,10 +2671,14 @@ impl ListDatasetUserSecurity {
     {
         let Self {
             client,
+            invalid,
             dataset_uid,
             limit,
             offset,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_dataset_user_security", message));
+        }
         let request = client.client().list_dataset_user_security();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -2237,6 +2741,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDatasetUserSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     body: ods_automation::types::builder::DatasetUserSecurityRequest,
 }
@@ -2244,6 +2750,7 @@ impl CreateDatasetUserSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             body: Default::default(),
         }
@@ -2254,26 +2761,44 @@ impl CreateDatasetUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Permissions the ruleset grants on the dataset; an empty list grants none.
     ///
     /// Sent as the body field `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ods_automation::types::DatasetSecurityPermission>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .permissions(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::DatasetSecurityPermission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::DatasetSecurityPermission>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.permissions(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permissions", error),
+        }
         self
     }
     /// Rules of access to a dataset's data: whether its records can be seen, which fields and records, and how many API calls may be made. A ruleset applies them to its user or group.
     ///
     /// Sent as the body field `security`.
-    pub fn security(mut self, value: impl Into<ods_automation::types::DatasetSecurity>) -> Self {
-        self.body = self.body.security(Some(value.into()));
+    pub fn security<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::DatasetSecurity>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::DatasetSecurity>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.security(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "security", error),
+        }
         self
     }
     /// A portal user, named by username.
@@ -2281,8 +2806,17 @@ impl CreateDatasetUserSecurity {
     /// Sent as the body field `user`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn user(mut self, value: impl Into<ods_automation::types::RelatedUser>) -> Self {
-        self.body = self.body.user(value.into());
+    pub fn user<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::RelatedUser>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::RelatedUser>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.user(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "user", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -2305,9 +2839,16 @@ impl CreateDatasetUserSecurity {
     {
         let Self {
             client,
+            invalid,
             dataset_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "create_dataset_user_security",
+                message,
+            ));
+        }
         let request = client.client().create_dataset_user_security();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -2343,6 +2884,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetUserSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     username: Option<String>,
 }
@@ -2350,6 +2893,7 @@ impl GetDatasetUserSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             username: None,
         }
@@ -2360,7 +2904,8 @@ impl GetDatasetUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Username of the portal user.
@@ -2369,7 +2914,8 @@ impl GetDatasetUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
+        let value: String = value.into();
+        self.username = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -2387,9 +2933,13 @@ impl GetDatasetUserSecurity {
     {
         let Self {
             client,
+            invalid,
             dataset_uid,
             username,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_dataset_user_security", message));
+        }
         let request = client.client().get_dataset_user_security();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -2428,6 +2978,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasetUserSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     username: Option<String>,
     body: ods_automation::types::builder::DatasetUserSecurityRequest,
@@ -2436,6 +2988,7 @@ impl UpdateDatasetUserSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             username: None,
             body: Default::default(),
@@ -2447,7 +3000,8 @@ impl UpdateDatasetUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Username of the portal user.
@@ -2456,26 +3010,44 @@ impl UpdateDatasetUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
+        let value: String = value.into();
+        self.username = Some(value);
         self
     }
     /// Permissions the ruleset grants on the dataset; an empty list grants none.
     ///
     /// Sent as the body field `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ods_automation::types::DatasetSecurityPermission>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .permissions(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::DatasetSecurityPermission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::DatasetSecurityPermission>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.permissions(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permissions", error),
+        }
         self
     }
     /// Rules of access to a dataset's data: whether its records can be seen, which fields and records, and how many API calls may be made. A ruleset applies them to its user or group.
     ///
     /// Sent as the body field `security`.
-    pub fn security(mut self, value: impl Into<ods_automation::types::DatasetSecurity>) -> Self {
-        self.body = self.body.security(Some(value.into()));
+    pub fn security<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::DatasetSecurity>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::DatasetSecurity>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.security(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "security", error),
+        }
         self
     }
     /// A portal user, named by username.
@@ -2483,8 +3055,17 @@ impl UpdateDatasetUserSecurity {
     /// Sent as the body field `user`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn user(mut self, value: impl Into<ods_automation::types::RelatedUser>) -> Self {
-        self.body = self.body.user(value.into());
+    pub fn user<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::RelatedUser>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::RelatedUser>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.user(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "user", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -2507,10 +3088,17 @@ impl UpdateDatasetUserSecurity {
     {
         let Self {
             client,
+            invalid,
             dataset_uid,
             username,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "update_dataset_user_security",
+                message,
+            ));
+        }
         let request = client.client().update_dataset_user_security();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -2550,6 +3138,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasetUserSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     username: Option<String>,
 }
@@ -2557,6 +3147,7 @@ impl DeleteDatasetUserSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             username: None,
         }
@@ -2567,7 +3158,8 @@ impl DeleteDatasetUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Username of the portal user.
@@ -2576,7 +3168,8 @@ impl DeleteDatasetUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
+        let value: String = value.into();
+        self.username = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -2591,9 +3184,16 @@ impl DeleteDatasetUserSecurity {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             username,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "delete_dataset_user_security",
+                message,
+            ));
+        }
         let request = client.client().delete_dataset_user_security();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -2634,6 +3234,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetGroupSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -2642,6 +3244,7 @@ impl ListDatasetGroupSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             limit: None,
             offset: None,
@@ -2653,21 +3256,40 @@ impl ListDatasetGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -2687,10 +3309,17 @@ impl ListDatasetGroupSecurity {
     {
         let Self {
             client,
+            invalid,
             dataset_uid,
             limit,
             offset,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "list_dataset_group_security",
+                message,
+            ));
+        }
         let request = client.client().list_dataset_group_security();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -2753,6 +3382,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDatasetGroupSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     body: ods_automation::types::builder::DatasetGroupSecurityRequest,
 }
@@ -2760,6 +3391,7 @@ impl CreateDatasetGroupSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             body: Default::default(),
         }
@@ -2770,7 +3402,8 @@ impl CreateDatasetGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// A user group, named by uid.
@@ -2778,27 +3411,53 @@ impl CreateDatasetGroupSecurity {
     /// Sent as the body field `group`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn group(mut self, value: impl Into<ods_automation::types::RelatedUserGroup>) -> Self {
-        self.body = self.body.group(value.into());
+    pub fn group<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::RelatedUserGroup>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::RelatedUserGroup>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.group(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "group", error),
+        }
         self
     }
     /// Permissions the ruleset grants on the dataset; an empty list grants none.
     ///
     /// Sent as the body field `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ods_automation::types::DatasetSecurityPermission>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .permissions(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::DatasetSecurityPermission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::DatasetSecurityPermission>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.permissions(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permissions", error),
+        }
         self
     }
     /// Rules of access to a dataset's data: whether its records can be seen, which fields and records, and how many API calls may be made. A ruleset applies them to its user or group.
     ///
     /// Sent as the body field `security`.
-    pub fn security(mut self, value: impl Into<ods_automation::types::DatasetSecurity>) -> Self {
-        self.body = self.body.security(Some(value.into()));
+    pub fn security<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::DatasetSecurity>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::DatasetSecurity>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.security(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "security", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -2821,9 +3480,16 @@ impl CreateDatasetGroupSecurity {
     {
         let Self {
             client,
+            invalid,
             dataset_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "create_dataset_group_security",
+                message,
+            ));
+        }
         let request = client.client().create_dataset_group_security();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -2859,6 +3525,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetGroupSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     group_uid: Option<String>,
 }
@@ -2866,6 +3534,7 @@ impl GetDatasetGroupSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             group_uid: None,
         }
@@ -2876,7 +3545,8 @@ impl GetDatasetGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the user group.
@@ -2885,7 +3555,8 @@ impl GetDatasetGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_uid(mut self, value: impl Into<String>) -> Self {
-        self.group_uid = Some(value.into());
+        let value: String = value.into();
+        self.group_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -2903,9 +3574,13 @@ impl GetDatasetGroupSecurity {
     {
         let Self {
             client,
+            invalid,
             dataset_uid,
             group_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_dataset_group_security", message));
+        }
         let request = client.client().get_dataset_group_security();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -2944,6 +3619,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasetGroupSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     group_uid: Option<String>,
     body: ods_automation::types::builder::DatasetGroupSecurityRequest,
@@ -2952,6 +3629,7 @@ impl UpdateDatasetGroupSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             group_uid: None,
             body: Default::default(),
@@ -2963,7 +3641,8 @@ impl UpdateDatasetGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the user group.
@@ -2972,7 +3651,8 @@ impl UpdateDatasetGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_uid(mut self, value: impl Into<String>) -> Self {
-        self.group_uid = Some(value.into());
+        let value: String = value.into();
+        self.group_uid = Some(value);
         self
     }
     /// A user group, named by uid.
@@ -2980,27 +3660,53 @@ impl UpdateDatasetGroupSecurity {
     /// Sent as the body field `group`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn group(mut self, value: impl Into<ods_automation::types::RelatedUserGroup>) -> Self {
-        self.body = self.body.group(value.into());
+    pub fn group<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::RelatedUserGroup>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::RelatedUserGroup>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.group(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "group", error),
+        }
         self
     }
     /// Permissions the ruleset grants on the dataset; an empty list grants none.
     ///
     /// Sent as the body field `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ods_automation::types::DatasetSecurityPermission>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .permissions(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::DatasetSecurityPermission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::DatasetSecurityPermission>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.permissions(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permissions", error),
+        }
         self
     }
     /// Rules of access to a dataset's data: whether its records can be seen, which fields and records, and how many API calls may be made. A ruleset applies them to its user or group.
     ///
     /// Sent as the body field `security`.
-    pub fn security(mut self, value: impl Into<ods_automation::types::DatasetSecurity>) -> Self {
-        self.body = self.body.security(Some(value.into()));
+    pub fn security<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::DatasetSecurity>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::DatasetSecurity>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.security(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "security", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -3023,10 +3729,17 @@ impl UpdateDatasetGroupSecurity {
     {
         let Self {
             client,
+            invalid,
             dataset_uid,
             group_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "update_dataset_group_security",
+                message,
+            ));
+        }
         let request = client.client().update_dataset_group_security();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -3066,6 +3779,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasetGroupSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     group_uid: Option<String>,
 }
@@ -3073,6 +3788,7 @@ impl DeleteDatasetGroupSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             group_uid: None,
         }
@@ -3083,7 +3799,8 @@ impl DeleteDatasetGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the user group.
@@ -3092,7 +3809,8 @@ impl DeleteDatasetGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_uid(mut self, value: impl Into<String>) -> Self {
-        self.group_uid = Some(value.into());
+        let value: String = value.into();
+        self.group_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -3107,9 +3825,16 @@ impl DeleteDatasetGroupSecurity {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             group_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "delete_dataset_group_security",
+                message,
+            ));
+        }
         let request = client.client().delete_dataset_group_security();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -3150,6 +3875,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasourceConnectionUserSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     connection_uid: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -3158,6 +3885,7 @@ impl ListDatasourceConnectionUserSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             connection_uid: None,
             limit: None,
             offset: None,
@@ -3169,21 +3897,40 @@ impl ListDatasourceConnectionUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn connection_uid(mut self, value: impl Into<String>) -> Self {
-        self.connection_uid = Some(value.into());
+        let value: String = value.into();
+        self.connection_uid = Some(value);
         self
     }
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -3205,10 +3952,17 @@ impl ListDatasourceConnectionUserSecurity {
     > {
         let Self {
             client,
+            invalid,
             connection_uid,
             limit,
             offset,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "list_datasource_connection_user_security",
+                message,
+            ));
+        }
         let request = client.client().list_datasource_connection_user_security();
         let request = match connection_uid {
             Some(value) => request.connection_uid(value),
@@ -3273,6 +4027,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDatasourceConnectionUserSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     connection_uid: Option<String>,
     body: ods_automation::types::builder::DatasourceConnectionUserSecurityRequest,
 }
@@ -3280,6 +4036,7 @@ impl CreateDatasourceConnectionUserSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             connection_uid: None,
             body: Default::default(),
         }
@@ -3290,21 +4047,33 @@ impl CreateDatasourceConnectionUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn connection_uid(mut self, value: impl Into<String>) -> Self {
-        self.connection_uid = Some(value.into());
+        let value: String = value.into();
+        self.connection_uid = Some(value);
         self
     }
     /// Permissions the ruleset grants on the datasource connection; an empty list grants none.
     ///
     /// Sent as the body field `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<ods_automation::types::DatasourceConnectionSecurityPermission>,
-        >,
-    ) -> Self {
-        self.body = self
-            .body
-            .permissions(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::DatasourceConnectionSecurityPermission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<
+                Result<
+                    Vec<ods_automation::types::DatasourceConnectionSecurityPermission>,
+                    _,
+                >,
+            >()
+        {
+            Ok(value) => {
+                self.body = self.body.permissions(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permissions", error),
+        }
         self
     }
     /// A portal user, named by username.
@@ -3312,8 +4081,17 @@ impl CreateDatasourceConnectionUserSecurity {
     /// Sent as the body field `user`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn user(mut self, value: impl Into<ods_automation::types::RelatedUser>) -> Self {
-        self.body = self.body.user(value.into());
+    pub fn user<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::RelatedUser>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::RelatedUser>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.user(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "user", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -3343,9 +4121,16 @@ impl CreateDatasourceConnectionUserSecurity {
     > {
         let Self {
             client,
+            invalid,
             connection_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "create_datasource_connection_user_security",
+                message,
+            ));
+        }
         let request = client.client().create_datasource_connection_user_security();
         let request = match connection_uid {
             Some(value) => request.connection_uid(value),
@@ -3383,6 +4168,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasourceConnectionUserSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     connection_uid: Option<String>,
     username: Option<String>,
 }
@@ -3390,6 +4177,7 @@ impl GetDatasourceConnectionUserSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             connection_uid: None,
             username: None,
         }
@@ -3400,7 +4188,8 @@ impl GetDatasourceConnectionUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn connection_uid(mut self, value: impl Into<String>) -> Self {
-        self.connection_uid = Some(value.into());
+        let value: String = value.into();
+        self.connection_uid = Some(value);
         self
     }
     /// Username of the portal user.
@@ -3409,7 +4198,8 @@ impl GetDatasourceConnectionUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
+        let value: String = value.into();
+        self.username = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -3431,9 +4221,16 @@ impl GetDatasourceConnectionUserSecurity {
     > {
         let Self {
             client,
+            invalid,
             connection_uid,
             username,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "get_datasource_connection_user_security",
+                message,
+            ));
+        }
         let request = client.client().get_datasource_connection_user_security();
         let request = match connection_uid {
             Some(value) => request.connection_uid(value),
@@ -3472,6 +4269,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasourceConnectionUserSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     connection_uid: Option<String>,
     username: Option<String>,
     body: ods_automation::types::builder::DatasourceConnectionUserSecurityRequest,
@@ -3480,6 +4279,7 @@ impl UpdateDatasourceConnectionUserSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             connection_uid: None,
             username: None,
             body: Default::default(),
@@ -3491,7 +4291,8 @@ impl UpdateDatasourceConnectionUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn connection_uid(mut self, value: impl Into<String>) -> Self {
-        self.connection_uid = Some(value.into());
+        let value: String = value.into();
+        self.connection_uid = Some(value);
         self
     }
     /// Username of the portal user.
@@ -3500,21 +4301,33 @@ impl UpdateDatasourceConnectionUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
+        let value: String = value.into();
+        self.username = Some(value);
         self
     }
     /// Permissions the ruleset grants on the datasource connection; an empty list grants none.
     ///
     /// Sent as the body field `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<ods_automation::types::DatasourceConnectionSecurityPermission>,
-        >,
-    ) -> Self {
-        self.body = self
-            .body
-            .permissions(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::DatasourceConnectionSecurityPermission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<
+                Result<
+                    Vec<ods_automation::types::DatasourceConnectionSecurityPermission>,
+                    _,
+                >,
+            >()
+        {
+            Ok(value) => {
+                self.body = self.body.permissions(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permissions", error),
+        }
         self
     }
     /// A portal user, named by username.
@@ -3522,8 +4335,17 @@ impl UpdateDatasourceConnectionUserSecurity {
     /// Sent as the body field `user`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn user(mut self, value: impl Into<ods_automation::types::RelatedUser>) -> Self {
-        self.body = self.body.user(value.into());
+    pub fn user<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::RelatedUser>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::RelatedUser>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.user(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "user", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -3553,10 +4375,17 @@ impl UpdateDatasourceConnectionUserSecurity {
     > {
         let Self {
             client,
+            invalid,
             connection_uid,
             username,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "update_datasource_connection_user_security",
+                message,
+            ));
+        }
         let request = client.client().update_datasource_connection_user_security();
         let request = match connection_uid {
             Some(value) => request.connection_uid(value),
@@ -3598,6 +4427,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasourceConnectionUserSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     connection_uid: Option<String>,
     username: Option<String>,
 }
@@ -3605,6 +4436,7 @@ impl DeleteDatasourceConnectionUserSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             connection_uid: None,
             username: None,
         }
@@ -3615,7 +4447,8 @@ impl DeleteDatasourceConnectionUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn connection_uid(mut self, value: impl Into<String>) -> Self {
-        self.connection_uid = Some(value.into());
+        let value: String = value.into();
+        self.connection_uid = Some(value);
         self
     }
     /// Username of the portal user.
@@ -3624,7 +4457,8 @@ impl DeleteDatasourceConnectionUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
+        let value: String = value.into();
+        self.username = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -3639,9 +4473,16 @@ impl DeleteDatasourceConnectionUserSecurity {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             connection_uid,
             username,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "delete_datasource_connection_user_security",
+                message,
+            ));
+        }
         let request = client.client().delete_datasource_connection_user_security();
         let request = match connection_uid {
             Some(value) => request.connection_uid(value),
@@ -3684,6 +4525,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasourceConnectionGroupSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     connection_uid: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -3692,6 +4535,7 @@ impl ListDatasourceConnectionGroupSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             connection_uid: None,
             limit: None,
             offset: None,
@@ -3703,21 +4547,40 @@ impl ListDatasourceConnectionGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn connection_uid(mut self, value: impl Into<String>) -> Self {
-        self.connection_uid = Some(value.into());
+        let value: String = value.into();
+        self.connection_uid = Some(value);
         self
     }
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -3739,10 +4602,17 @@ impl ListDatasourceConnectionGroupSecurity {
     > {
         let Self {
             client,
+            invalid,
             connection_uid,
             limit,
             offset,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "list_datasource_connection_group_security",
+                message,
+            ));
+        }
         let request = client.client().list_datasource_connection_group_security();
         let request = match connection_uid {
             Some(value) => request.connection_uid(value),
@@ -3809,6 +4679,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDatasourceConnectionGroupSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     connection_uid: Option<String>,
     body: ods_automation::types::builder::DatasourceConnectionGroupSecurityRequest,
 }
@@ -3816,6 +4688,7 @@ impl CreateDatasourceConnectionGroupSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             connection_uid: None,
             body: Default::default(),
         }
@@ -3826,7 +4699,8 @@ impl CreateDatasourceConnectionGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn connection_uid(mut self, value: impl Into<String>) -> Self {
-        self.connection_uid = Some(value.into());
+        let value: String = value.into();
+        self.connection_uid = Some(value);
         self
     }
     /// A user group, named by uid.
@@ -3834,22 +4708,42 @@ impl CreateDatasourceConnectionGroupSecurity {
     /// Sent as the body field `group`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn group(mut self, value: impl Into<ods_automation::types::RelatedUserGroup>) -> Self {
-        self.body = self.body.group(value.into());
+    pub fn group<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::RelatedUserGroup>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::RelatedUserGroup>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.group(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "group", error),
+        }
         self
     }
     /// Permissions the ruleset grants on the datasource connection; an empty list grants none.
     ///
     /// Sent as the body field `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<ods_automation::types::DatasourceConnectionSecurityPermission>,
-        >,
-    ) -> Self {
-        self.body = self
-            .body
-            .permissions(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::DatasourceConnectionSecurityPermission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<
+                Result<
+                    Vec<ods_automation::types::DatasourceConnectionSecurityPermission>,
+                    _,
+                >,
+            >()
+        {
+            Ok(value) => {
+                self.body = self.body.permissions(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permissions", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -3879,9 +4773,16 @@ impl CreateDatasourceConnectionGroupSecurity {
     > {
         let Self {
             client,
+            invalid,
             connection_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "create_datasource_connection_group_security",
+                message,
+            ));
+        }
         let request = client
             .client()
             .create_datasource_connection_group_security();
@@ -3921,6 +4822,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasourceConnectionGroupSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     connection_uid: Option<String>,
     group_uid: Option<String>,
 }
@@ -3928,6 +4831,7 @@ impl GetDatasourceConnectionGroupSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             connection_uid: None,
             group_uid: None,
         }
@@ -3938,7 +4842,8 @@ impl GetDatasourceConnectionGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn connection_uid(mut self, value: impl Into<String>) -> Self {
-        self.connection_uid = Some(value.into());
+        let value: String = value.into();
+        self.connection_uid = Some(value);
         self
     }
     /// Uid of the user group.
@@ -3947,7 +4852,8 @@ impl GetDatasourceConnectionGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_uid(mut self, value: impl Into<String>) -> Self {
-        self.group_uid = Some(value.into());
+        let value: String = value.into();
+        self.group_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -3969,9 +4875,16 @@ impl GetDatasourceConnectionGroupSecurity {
     > {
         let Self {
             client,
+            invalid,
             connection_uid,
             group_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "get_datasource_connection_group_security",
+                message,
+            ));
+        }
         let request = client.client().get_datasource_connection_group_security();
         let request = match connection_uid {
             Some(value) => request.connection_uid(value),
@@ -4010,6 +4923,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasourceConnectionGroupSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     connection_uid: Option<String>,
     group_uid: Option<String>,
     body: ods_automation::types::builder::DatasourceConnectionGroupSecurityRequest,
@@ -4018,6 +4933,7 @@ impl UpdateDatasourceConnectionGroupSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             connection_uid: None,
             group_uid: None,
             body: Default::default(),
@@ -4029,7 +4945,8 @@ impl UpdateDatasourceConnectionGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn connection_uid(mut self, value: impl Into<String>) -> Self {
-        self.connection_uid = Some(value.into());
+        let value: String = value.into();
+        self.connection_uid = Some(value);
         self
     }
     /// Uid of the user group.
@@ -4038,7 +4955,8 @@ impl UpdateDatasourceConnectionGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_uid(mut self, value: impl Into<String>) -> Self {
-        self.group_uid = Some(value.into());
+        let value: String = value.into();
+        self.group_uid = Some(value);
         self
     }
     /// A user group, named by uid.
@@ -4046,22 +4964,42 @@ impl UpdateDatasourceConnectionGroupSecurity {
     /// Sent as the body field `group`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn group(mut self, value: impl Into<ods_automation::types::RelatedUserGroup>) -> Self {
-        self.body = self.body.group(value.into());
+    pub fn group<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::RelatedUserGroup>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::RelatedUserGroup>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.group(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "group", error),
+        }
         self
     }
     /// Permissions the ruleset grants on the datasource connection; an empty list grants none.
     ///
     /// Sent as the body field `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<ods_automation::types::DatasourceConnectionSecurityPermission>,
-        >,
-    ) -> Self {
-        self.body = self
-            .body
-            .permissions(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::DatasourceConnectionSecurityPermission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<
+                Result<
+                    Vec<ods_automation::types::DatasourceConnectionSecurityPermission>,
+                    _,
+                >,
+            >()
+        {
+            Ok(value) => {
+                self.body = self.body.permissions(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permissions", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -4091,10 +5029,17 @@ impl UpdateDatasourceConnectionGroupSecurity {
     > {
         let Self {
             client,
+            invalid,
             connection_uid,
             group_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "update_datasource_connection_group_security",
+                message,
+            ));
+        }
         let request = client
             .client()
             .update_datasource_connection_group_security();
@@ -4138,6 +5083,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasourceConnectionGroupSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     connection_uid: Option<String>,
     group_uid: Option<String>,
 }
@@ -4145,6 +5092,7 @@ impl DeleteDatasourceConnectionGroupSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             connection_uid: None,
             group_uid: None,
         }
@@ -4155,7 +5103,8 @@ impl DeleteDatasourceConnectionGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn connection_uid(mut self, value: impl Into<String>) -> Self {
-        self.connection_uid = Some(value.into());
+        let value: String = value.into();
+        self.connection_uid = Some(value);
         self
     }
     /// Uid of the user group.
@@ -4164,7 +5113,8 @@ impl DeleteDatasourceConnectionGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_uid(mut self, value: impl Into<String>) -> Self {
-        self.group_uid = Some(value.into());
+        let value: String = value.into();
+        self.group_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -4179,9 +5129,16 @@ impl DeleteDatasourceConnectionGroupSecurity {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             connection_uid,
             group_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "delete_datasource_connection_group_security",
+                message,
+            ));
+        }
         let request = client
             .client()
             .delete_datasource_connection_group_security();
@@ -4226,6 +5183,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListStudioPageUserSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     studio_page_uid: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -4234,6 +5193,7 @@ impl ListStudioPageUserSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             studio_page_uid: None,
             limit: None,
             offset: None,
@@ -4245,21 +5205,40 @@ impl ListStudioPageUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn studio_page_uid(mut self, value: impl Into<String>) -> Self {
-        self.studio_page_uid = Some(value.into());
+        let value: String = value.into();
+        self.studio_page_uid = Some(value);
         self
     }
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -4279,10 +5258,17 @@ impl ListStudioPageUserSecurity {
     {
         let Self {
             client,
+            invalid,
             studio_page_uid,
             limit,
             offset,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "list_studio_page_user_security",
+                message,
+            ));
+        }
         let request = client.client().list_studio_page_user_security();
         let request = match studio_page_uid {
             Some(value) => request.studio_page_uid(value),
@@ -4345,6 +5331,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateStudioPageUserSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     studio_page_uid: Option<String>,
     body: ods_automation::types::builder::StudioPageUserSecurityRequest,
 }
@@ -4352,6 +5340,7 @@ impl CreateStudioPageUserSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             studio_page_uid: None,
             body: Default::default(),
         }
@@ -4362,19 +5351,28 @@ impl CreateStudioPageUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn studio_page_uid(mut self, value: impl Into<String>) -> Self {
-        self.studio_page_uid = Some(value.into());
+        let value: String = value.into();
+        self.studio_page_uid = Some(value);
         self
     }
     /// Permissions the ruleset grants on the studio page; an empty list grants none.
     ///
     /// Sent as the body field `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ods_automation::types::StudioPageSecurityPermission>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .permissions(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::StudioPageSecurityPermission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::StudioPageSecurityPermission>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.permissions(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permissions", error),
+        }
         self
     }
     /// A portal user, named by username.
@@ -4382,8 +5380,17 @@ impl CreateStudioPageUserSecurity {
     /// Sent as the body field `user`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn user(mut self, value: impl Into<ods_automation::types::RelatedUser>) -> Self {
-        self.body = self.body.user(value.into());
+    pub fn user<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::RelatedUser>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::RelatedUser>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.user(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "user", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -4406,9 +5413,16 @@ impl CreateStudioPageUserSecurity {
     {
         let Self {
             client,
+            invalid,
             studio_page_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "create_studio_page_user_security",
+                message,
+            ));
+        }
         let request = client.client().create_studio_page_user_security();
         let request = match studio_page_uid {
             Some(value) => request.studio_page_uid(value),
@@ -4444,6 +5458,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetStudioPageUserSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     studio_page_uid: Option<String>,
     username: Option<String>,
 }
@@ -4451,6 +5467,7 @@ impl GetStudioPageUserSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             studio_page_uid: None,
             username: None,
         }
@@ -4461,7 +5478,8 @@ impl GetStudioPageUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn studio_page_uid(mut self, value: impl Into<String>) -> Self {
-        self.studio_page_uid = Some(value.into());
+        let value: String = value.into();
+        self.studio_page_uid = Some(value);
         self
     }
     /// Username of the portal user.
@@ -4470,7 +5488,8 @@ impl GetStudioPageUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
+        let value: String = value.into();
+        self.username = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -4488,9 +5507,16 @@ impl GetStudioPageUserSecurity {
     {
         let Self {
             client,
+            invalid,
             studio_page_uid,
             username,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "get_studio_page_user_security",
+                message,
+            ));
+        }
         let request = client.client().get_studio_page_user_security();
         let request = match studio_page_uid {
             Some(value) => request.studio_page_uid(value),
@@ -4529,6 +5555,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateStudioPageUserSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     studio_page_uid: Option<String>,
     username: Option<String>,
     body: ods_automation::types::builder::StudioPageUserSecurityRequest,
@@ -4537,6 +5565,7 @@ impl UpdateStudioPageUserSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             studio_page_uid: None,
             username: None,
             body: Default::default(),
@@ -4548,7 +5577,8 @@ impl UpdateStudioPageUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn studio_page_uid(mut self, value: impl Into<String>) -> Self {
-        self.studio_page_uid = Some(value.into());
+        let value: String = value.into();
+        self.studio_page_uid = Some(value);
         self
     }
     /// Username of the portal user.
@@ -4557,19 +5587,28 @@ impl UpdateStudioPageUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
+        let value: String = value.into();
+        self.username = Some(value);
         self
     }
     /// Permissions the ruleset grants on the studio page; an empty list grants none.
     ///
     /// Sent as the body field `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ods_automation::types::StudioPageSecurityPermission>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .permissions(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::StudioPageSecurityPermission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::StudioPageSecurityPermission>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.permissions(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permissions", error),
+        }
         self
     }
     /// A portal user, named by username.
@@ -4577,8 +5616,17 @@ impl UpdateStudioPageUserSecurity {
     /// Sent as the body field `user`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn user(mut self, value: impl Into<ods_automation::types::RelatedUser>) -> Self {
-        self.body = self.body.user(value.into());
+    pub fn user<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::RelatedUser>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::RelatedUser>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.user(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "user", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -4601,10 +5649,17 @@ impl UpdateStudioPageUserSecurity {
     {
         let Self {
             client,
+            invalid,
             studio_page_uid,
             username,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "update_studio_page_user_security",
+                message,
+            ));
+        }
         let request = client.client().update_studio_page_user_security();
         let request = match studio_page_uid {
             Some(value) => request.studio_page_uid(value),
@@ -4644,6 +5699,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteStudioPageUserSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     studio_page_uid: Option<String>,
     username: Option<String>,
 }
@@ -4651,6 +5708,7 @@ impl DeleteStudioPageUserSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             studio_page_uid: None,
             username: None,
         }
@@ -4661,7 +5719,8 @@ impl DeleteStudioPageUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn studio_page_uid(mut self, value: impl Into<String>) -> Self {
-        self.studio_page_uid = Some(value.into());
+        let value: String = value.into();
+        self.studio_page_uid = Some(value);
         self
     }
     /// Username of the portal user.
@@ -4670,7 +5729,8 @@ impl DeleteStudioPageUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
+        let value: String = value.into();
+        self.username = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -4685,9 +5745,16 @@ impl DeleteStudioPageUserSecurity {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             studio_page_uid,
             username,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "delete_studio_page_user_security",
+                message,
+            ));
+        }
         let request = client.client().delete_studio_page_user_security();
         let request = match studio_page_uid {
             Some(value) => request.studio_page_uid(value),
@@ -4728,6 +5795,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListStudioPageGroupSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     studio_page_uid: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -4736,6 +5805,7 @@ impl ListStudioPageGroupSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             studio_page_uid: None,
             limit: None,
             offset: None,
@@ -4747,21 +5817,40 @@ impl ListStudioPageGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn studio_page_uid(mut self, value: impl Into<String>) -> Self {
-        self.studio_page_uid = Some(value.into());
+        let value: String = value.into();
+        self.studio_page_uid = Some(value);
         self
     }
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -4783,10 +5872,17 @@ impl ListStudioPageGroupSecurity {
     > {
         let Self {
             client,
+            invalid,
             studio_page_uid,
             limit,
             offset,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "list_studio_page_group_security",
+                message,
+            ));
+        }
         let request = client.client().list_studio_page_group_security();
         let request = match studio_page_uid {
             Some(value) => request.studio_page_uid(value),
@@ -4849,6 +5945,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateStudioPageGroupSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     studio_page_uid: Option<String>,
     body: ods_automation::types::builder::StudioPageGroupSecurityRequest,
 }
@@ -4856,6 +5954,7 @@ impl CreateStudioPageGroupSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             studio_page_uid: None,
             body: Default::default(),
         }
@@ -4866,7 +5965,8 @@ impl CreateStudioPageGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn studio_page_uid(mut self, value: impl Into<String>) -> Self {
-        self.studio_page_uid = Some(value.into());
+        let value: String = value.into();
+        self.studio_page_uid = Some(value);
         self
     }
     /// A user group, named by uid.
@@ -4874,20 +5974,37 @@ impl CreateStudioPageGroupSecurity {
     /// Sent as the body field `group`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn group(mut self, value: impl Into<ods_automation::types::RelatedUserGroup>) -> Self {
-        self.body = self.body.group(value.into());
+    pub fn group<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::RelatedUserGroup>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::RelatedUserGroup>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.group(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "group", error),
+        }
         self
     }
     /// Permissions the ruleset grants on the studio page; an empty list grants none.
     ///
     /// Sent as the body field `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ods_automation::types::StudioPageSecurityPermission>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .permissions(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::StudioPageSecurityPermission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::StudioPageSecurityPermission>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.permissions(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permissions", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -4912,9 +6029,16 @@ impl CreateStudioPageGroupSecurity {
     {
         let Self {
             client,
+            invalid,
             studio_page_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "create_studio_page_group_security",
+                message,
+            ));
+        }
         let request = client.client().create_studio_page_group_security();
         let request = match studio_page_uid {
             Some(value) => request.studio_page_uid(value),
@@ -4950,6 +6074,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetStudioPageGroupSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     studio_page_uid: Option<String>,
     group_uid: Option<String>,
 }
@@ -4957,6 +6083,7 @@ impl GetStudioPageGroupSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             studio_page_uid: None,
             group_uid: None,
         }
@@ -4967,7 +6094,8 @@ impl GetStudioPageGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn studio_page_uid(mut self, value: impl Into<String>) -> Self {
-        self.studio_page_uid = Some(value.into());
+        let value: String = value.into();
+        self.studio_page_uid = Some(value);
         self
     }
     /// Uid of the user group.
@@ -4976,7 +6104,8 @@ impl GetStudioPageGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_uid(mut self, value: impl Into<String>) -> Self {
-        self.group_uid = Some(value.into());
+        let value: String = value.into();
+        self.group_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -4996,9 +6125,16 @@ impl GetStudioPageGroupSecurity {
     {
         let Self {
             client,
+            invalid,
             studio_page_uid,
             group_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "get_studio_page_group_security",
+                message,
+            ));
+        }
         let request = client.client().get_studio_page_group_security();
         let request = match studio_page_uid {
             Some(value) => request.studio_page_uid(value),
@@ -5037,6 +6173,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateStudioPageGroupSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     studio_page_uid: Option<String>,
     group_uid: Option<String>,
     body: ods_automation::types::builder::StudioPageGroupSecurityRequest,
@@ -5045,6 +6183,7 @@ impl UpdateStudioPageGroupSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             studio_page_uid: None,
             group_uid: None,
             body: Default::default(),
@@ -5056,7 +6195,8 @@ impl UpdateStudioPageGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn studio_page_uid(mut self, value: impl Into<String>) -> Self {
-        self.studio_page_uid = Some(value.into());
+        let value: String = value.into();
+        self.studio_page_uid = Some(value);
         self
     }
     /// Uid of the user group.
@@ -5065,7 +6205,8 @@ impl UpdateStudioPageGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_uid(mut self, value: impl Into<String>) -> Self {
-        self.group_uid = Some(value.into());
+        let value: String = value.into();
+        self.group_uid = Some(value);
         self
     }
     /// A user group, named by uid.
@@ -5073,20 +6214,37 @@ impl UpdateStudioPageGroupSecurity {
     /// Sent as the body field `group`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn group(mut self, value: impl Into<ods_automation::types::RelatedUserGroup>) -> Self {
-        self.body = self.body.group(value.into());
+    pub fn group<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::RelatedUserGroup>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::RelatedUserGroup>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.group(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "group", error),
+        }
         self
     }
     /// Permissions the ruleset grants on the studio page; an empty list grants none.
     ///
     /// Sent as the body field `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ods_automation::types::StudioPageSecurityPermission>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .permissions(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::StudioPageSecurityPermission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::StudioPageSecurityPermission>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.permissions(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permissions", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -5111,10 +6269,17 @@ impl UpdateStudioPageGroupSecurity {
     {
         let Self {
             client,
+            invalid,
             studio_page_uid,
             group_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "update_studio_page_group_security",
+                message,
+            ));
+        }
         let request = client.client().update_studio_page_group_security();
         let request = match studio_page_uid {
             Some(value) => request.studio_page_uid(value),
@@ -5154,6 +6319,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteStudioPageGroupSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     studio_page_uid: Option<String>,
     group_uid: Option<String>,
 }
@@ -5161,6 +6328,7 @@ impl DeleteStudioPageGroupSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             studio_page_uid: None,
             group_uid: None,
         }
@@ -5171,7 +6339,8 @@ impl DeleteStudioPageGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn studio_page_uid(mut self, value: impl Into<String>) -> Self {
-        self.studio_page_uid = Some(value.into());
+        let value: String = value.into();
+        self.studio_page_uid = Some(value);
         self
     }
     /// Uid of the user group.
@@ -5180,7 +6349,8 @@ impl DeleteStudioPageGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_uid(mut self, value: impl Into<String>) -> Self {
-        self.group_uid = Some(value.into());
+        let value: String = value.into();
+        self.group_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -5195,9 +6365,16 @@ impl DeleteStudioPageGroupSecurity {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             studio_page_uid,
             group_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "delete_studio_page_group_security",
+                message,
+            ));
+        }
         let request = client.client().delete_studio_page_group_security();
         let request = match studio_page_uid {
             Some(value) => request.studio_page_uid(value),
@@ -5238,6 +6415,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCodeEditorPageUserSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     page_slug: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -5246,6 +6425,7 @@ impl ListCodeEditorPageUserSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             page_slug: None,
             limit: None,
             offset: None,
@@ -5257,21 +6437,40 @@ impl ListCodeEditorPageUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn page_slug(mut self, value: impl Into<String>) -> Self {
-        self.page_slug = Some(value.into());
+        let value: String = value.into();
+        self.page_slug = Some(value);
         self
     }
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -5293,10 +6492,17 @@ impl ListCodeEditorPageUserSecurity {
     > {
         let Self {
             client,
+            invalid,
             page_slug,
             limit,
             offset,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "list_code_editor_page_user_security",
+                message,
+            ));
+        }
         let request = client.client().list_code_editor_page_user_security();
         let request = match page_slug {
             Some(value) => request.page_slug(value),
@@ -5359,6 +6565,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateCodeEditorPageUserSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     page_slug: Option<String>,
     body: ods_automation::types::builder::CodeEditorPageUserSecurityRequest,
 }
@@ -5366,6 +6574,7 @@ impl CreateCodeEditorPageUserSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             page_slug: None,
             body: Default::default(),
         }
@@ -5376,21 +6585,28 @@ impl CreateCodeEditorPageUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn page_slug(mut self, value: impl Into<String>) -> Self {
-        self.page_slug = Some(value.into());
+        let value: String = value.into();
+        self.page_slug = Some(value);
         self
     }
     /// Permissions the ruleset grants on the code editor page; an empty list grants none.
     ///
     /// Sent as the body field `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<ods_automation::types::CodeEditorPageSecurityPermission>,
-        >,
-    ) -> Self {
-        self.body = self
-            .body
-            .permissions(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::CodeEditorPageSecurityPermission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::CodeEditorPageSecurityPermission>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.permissions(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permissions", error),
+        }
         self
     }
     /// A portal user, named by username.
@@ -5398,8 +6614,17 @@ impl CreateCodeEditorPageUserSecurity {
     /// Sent as the body field `user`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn user(mut self, value: impl Into<ods_automation::types::RelatedUser>) -> Self {
-        self.body = self.body.user(value.into());
+    pub fn user<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::RelatedUser>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::RelatedUser>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.user(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "user", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -5424,9 +6649,16 @@ impl CreateCodeEditorPageUserSecurity {
     {
         let Self {
             client,
+            invalid,
             page_slug,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "create_code_editor_page_user_security",
+                message,
+            ));
+        }
         let request = client.client().create_code_editor_page_user_security();
         let request = match page_slug {
             Some(value) => request.page_slug(value),
@@ -5462,6 +6694,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetCodeEditorPageUserSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     page_slug: Option<String>,
     username: Option<String>,
 }
@@ -5469,6 +6703,7 @@ impl GetCodeEditorPageUserSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             page_slug: None,
             username: None,
         }
@@ -5479,7 +6714,8 @@ impl GetCodeEditorPageUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn page_slug(mut self, value: impl Into<String>) -> Self {
-        self.page_slug = Some(value.into());
+        let value: String = value.into();
+        self.page_slug = Some(value);
         self
     }
     /// Username of the portal user.
@@ -5488,7 +6724,8 @@ impl GetCodeEditorPageUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
+        let value: String = value.into();
+        self.username = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -5508,9 +6745,16 @@ impl GetCodeEditorPageUserSecurity {
     {
         let Self {
             client,
+            invalid,
             page_slug,
             username,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "get_code_editor_page_user_security",
+                message,
+            ));
+        }
         let request = client.client().get_code_editor_page_user_security();
         let request = match page_slug {
             Some(value) => request.page_slug(value),
@@ -5549,6 +6793,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateCodeEditorPageUserSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     page_slug: Option<String>,
     username: Option<String>,
     body: ods_automation::types::builder::CodeEditorPageUserSecurityRequest,
@@ -5557,6 +6803,7 @@ impl UpdateCodeEditorPageUserSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             page_slug: None,
             username: None,
             body: Default::default(),
@@ -5568,7 +6815,8 @@ impl UpdateCodeEditorPageUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn page_slug(mut self, value: impl Into<String>) -> Self {
-        self.page_slug = Some(value.into());
+        let value: String = value.into();
+        self.page_slug = Some(value);
         self
     }
     /// Username of the portal user.
@@ -5577,21 +6825,28 @@ impl UpdateCodeEditorPageUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
+        let value: String = value.into();
+        self.username = Some(value);
         self
     }
     /// Permissions the ruleset grants on the code editor page; an empty list grants none.
     ///
     /// Sent as the body field `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<ods_automation::types::CodeEditorPageSecurityPermission>,
-        >,
-    ) -> Self {
-        self.body = self
-            .body
-            .permissions(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::CodeEditorPageSecurityPermission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::CodeEditorPageSecurityPermission>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.permissions(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permissions", error),
+        }
         self
     }
     /// A portal user, named by username.
@@ -5599,8 +6854,17 @@ impl UpdateCodeEditorPageUserSecurity {
     /// Sent as the body field `user`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn user(mut self, value: impl Into<ods_automation::types::RelatedUser>) -> Self {
-        self.body = self.body.user(value.into());
+    pub fn user<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::RelatedUser>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::RelatedUser>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.user(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "user", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -5625,10 +6889,17 @@ impl UpdateCodeEditorPageUserSecurity {
     {
         let Self {
             client,
+            invalid,
             page_slug,
             username,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "update_code_editor_page_user_security",
+                message,
+            ));
+        }
         let request = client.client().update_code_editor_page_user_security();
         let request = match page_slug {
             Some(value) => request.page_slug(value),
@@ -5668,6 +6939,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteCodeEditorPageUserSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     page_slug: Option<String>,
     username: Option<String>,
 }
@@ -5675,6 +6948,7 @@ impl DeleteCodeEditorPageUserSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             page_slug: None,
             username: None,
         }
@@ -5685,7 +6959,8 @@ impl DeleteCodeEditorPageUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn page_slug(mut self, value: impl Into<String>) -> Self {
-        self.page_slug = Some(value.into());
+        let value: String = value.into();
+        self.page_slug = Some(value);
         self
     }
     /// Username of the portal user.
@@ -5694,7 +6969,8 @@ impl DeleteCodeEditorPageUserSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
+        let value: String = value.into();
+        self.username = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -5709,9 +6985,16 @@ impl DeleteCodeEditorPageUserSecurity {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             page_slug,
             username,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "delete_code_editor_page_user_security",
+                message,
+            ));
+        }
         let request = client.client().delete_code_editor_page_user_security();
         let request = match page_slug {
             Some(value) => request.page_slug(value),
@@ -5752,6 +7035,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCodeEditorPageGroupSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     page_slug: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -5760,6 +7045,7 @@ impl ListCodeEditorPageGroupSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             page_slug: None,
             limit: None,
             offset: None,
@@ -5771,21 +7057,40 @@ impl ListCodeEditorPageGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn page_slug(mut self, value: impl Into<String>) -> Self {
-        self.page_slug = Some(value.into());
+        let value: String = value.into();
+        self.page_slug = Some(value);
         self
     }
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -5807,10 +7112,17 @@ impl ListCodeEditorPageGroupSecurity {
     > {
         let Self {
             client,
+            invalid,
             page_slug,
             limit,
             offset,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "list_code_editor_page_group_security",
+                message,
+            ));
+        }
         let request = client.client().list_code_editor_page_group_security();
         let request = match page_slug {
             Some(value) => request.page_slug(value),
@@ -5873,6 +7185,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateCodeEditorPageGroupSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     page_slug: Option<String>,
     body: ods_automation::types::builder::CodeEditorPageGroupSecurityRequest,
 }
@@ -5880,6 +7194,7 @@ impl CreateCodeEditorPageGroupSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             page_slug: None,
             body: Default::default(),
         }
@@ -5890,7 +7205,8 @@ impl CreateCodeEditorPageGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn page_slug(mut self, value: impl Into<String>) -> Self {
-        self.page_slug = Some(value.into());
+        let value: String = value.into();
+        self.page_slug = Some(value);
         self
     }
     /// A user group, named by uid.
@@ -5898,22 +7214,37 @@ impl CreateCodeEditorPageGroupSecurity {
     /// Sent as the body field `group`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn group(mut self, value: impl Into<ods_automation::types::RelatedUserGroup>) -> Self {
-        self.body = self.body.group(value.into());
+    pub fn group<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::RelatedUserGroup>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::RelatedUserGroup>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.group(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "group", error),
+        }
         self
     }
     /// Permissions the ruleset grants on the code editor page; an empty list grants none.
     ///
     /// Sent as the body field `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<ods_automation::types::CodeEditorPageSecurityPermission>,
-        >,
-    ) -> Self {
-        self.body = self
-            .body
-            .permissions(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::CodeEditorPageSecurityPermission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::CodeEditorPageSecurityPermission>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.permissions(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permissions", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -5940,9 +7271,16 @@ impl CreateCodeEditorPageGroupSecurity {
     > {
         let Self {
             client,
+            invalid,
             page_slug,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "create_code_editor_page_group_security",
+                message,
+            ));
+        }
         let request = client.client().create_code_editor_page_group_security();
         let request = match page_slug {
             Some(value) => request.page_slug(value),
@@ -5978,6 +7316,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetCodeEditorPageGroupSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     page_slug: Option<String>,
     group_uid: Option<String>,
 }
@@ -5985,6 +7325,7 @@ impl GetCodeEditorPageGroupSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             page_slug: None,
             group_uid: None,
         }
@@ -5995,7 +7336,8 @@ impl GetCodeEditorPageGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn page_slug(mut self, value: impl Into<String>) -> Self {
-        self.page_slug = Some(value.into());
+        let value: String = value.into();
+        self.page_slug = Some(value);
         self
     }
     /// Uid of the user group.
@@ -6004,7 +7346,8 @@ impl GetCodeEditorPageGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_uid(mut self, value: impl Into<String>) -> Self {
-        self.group_uid = Some(value.into());
+        let value: String = value.into();
+        self.group_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -6026,9 +7369,16 @@ impl GetCodeEditorPageGroupSecurity {
     > {
         let Self {
             client,
+            invalid,
             page_slug,
             group_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "get_code_editor_page_group_security",
+                message,
+            ));
+        }
         let request = client.client().get_code_editor_page_group_security();
         let request = match page_slug {
             Some(value) => request.page_slug(value),
@@ -6067,6 +7417,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateCodeEditorPageGroupSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     page_slug: Option<String>,
     group_uid: Option<String>,
     body: ods_automation::types::builder::CodeEditorPageGroupSecurityRequest,
@@ -6075,6 +7427,7 @@ impl UpdateCodeEditorPageGroupSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             page_slug: None,
             group_uid: None,
             body: Default::default(),
@@ -6086,7 +7439,8 @@ impl UpdateCodeEditorPageGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn page_slug(mut self, value: impl Into<String>) -> Self {
-        self.page_slug = Some(value.into());
+        let value: String = value.into();
+        self.page_slug = Some(value);
         self
     }
     /// Uid of the user group.
@@ -6095,7 +7449,8 @@ impl UpdateCodeEditorPageGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_uid(mut self, value: impl Into<String>) -> Self {
-        self.group_uid = Some(value.into());
+        let value: String = value.into();
+        self.group_uid = Some(value);
         self
     }
     /// A user group, named by uid.
@@ -6103,22 +7458,37 @@ impl UpdateCodeEditorPageGroupSecurity {
     /// Sent as the body field `group`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn group(mut self, value: impl Into<ods_automation::types::RelatedUserGroup>) -> Self {
-        self.body = self.body.group(value.into());
+    pub fn group<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::RelatedUserGroup>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::RelatedUserGroup>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.group(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "group", error),
+        }
         self
     }
     /// Permissions the ruleset grants on the code editor page; an empty list grants none.
     ///
     /// Sent as the body field `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<ods_automation::types::CodeEditorPageSecurityPermission>,
-        >,
-    ) -> Self {
-        self.body = self
-            .body
-            .permissions(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn permissions<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::CodeEditorPageSecurityPermission>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::CodeEditorPageSecurityPermission>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.permissions(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "permissions", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -6145,10 +7515,17 @@ impl UpdateCodeEditorPageGroupSecurity {
     > {
         let Self {
             client,
+            invalid,
             page_slug,
             group_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "update_code_editor_page_group_security",
+                message,
+            ));
+        }
         let request = client.client().update_code_editor_page_group_security();
         let request = match page_slug {
             Some(value) => request.page_slug(value),
@@ -6188,6 +7565,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteCodeEditorPageGroupSecurity {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     page_slug: Option<String>,
     group_uid: Option<String>,
 }
@@ -6195,6 +7574,7 @@ impl DeleteCodeEditorPageGroupSecurity {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             page_slug: None,
             group_uid: None,
         }
@@ -6205,7 +7585,8 @@ impl DeleteCodeEditorPageGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn page_slug(mut self, value: impl Into<String>) -> Self {
-        self.page_slug = Some(value.into());
+        let value: String = value.into();
+        self.page_slug = Some(value);
         self
     }
     /// Uid of the user group.
@@ -6214,7 +7595,8 @@ impl DeleteCodeEditorPageGroupSecurity {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn group_uid(mut self, value: impl Into<String>) -> Self {
-        self.group_uid = Some(value.into());
+        let value: String = value.into();
+        self.group_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -6229,9 +7611,16 @@ impl DeleteCodeEditorPageGroupSecurity {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             page_slug,
             group_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "delete_code_editor_page_group_security",
+                message,
+            ));
+        }
         let request = client.client().delete_code_editor_page_group_security();
         let request = match page_slug {
             Some(value) => request.page_slug(value),
@@ -6272,6 +7661,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasets {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_id: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -6280,6 +7671,7 @@ impl ListDatasets {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_id: None,
             limit: None,
             offset: None,
@@ -6289,21 +7681,40 @@ impl ListDatasets {
     ///
     /// Sent as the query parameter `dataset_id`.
     pub fn dataset_id(mut self, value: impl Into<String>) -> Self {
-        self.dataset_id = Some(value.into());
+        let value: String = value.into();
+        self.dataset_id = Some(value);
         self
     }
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -6320,10 +7731,14 @@ impl ListDatasets {
     ) -> Result<crate::ResponseValue<ods_automation::types::DatasetList>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_id,
             limit,
             offset,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_datasets", message));
+        }
         let request = client.client().list_datasets();
         let request = match dataset_id {
             Some(value) => request.dataset_id(value),
@@ -6381,12 +7796,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDataset {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     body: ods_automation::types::builder::DatasetRequest,
 }
 impl CreateDataset {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             body: Default::default(),
         }
     }
@@ -6394,24 +7812,40 @@ impl CreateDataset {
     ///
     /// Sent as the body field `dataset_id`.
     pub fn dataset_id(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.dataset_id(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.dataset_id(Some(value));
         self
     }
     /// Rules of access to a dataset's data: whether its records can be seen, which fields and records, and how many API calls may be made. A ruleset applies them to its user or group.
     ///
     /// Sent as the body field `default_security`.
-    pub fn default_security(
-        mut self,
-        value: impl Into<ods_automation::types::DatasetSecurity>,
-    ) -> Self {
-        self.body = self.body.default_security(Some(value.into()));
+    pub fn default_security<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::DatasetSecurity>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::DatasetSecurity>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.default_security(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "default_security", error),
+        }
         self
     }
     /// Whether only users with a ruleset on the dataset can see it.
     ///
     /// Sent as the body field `is_restricted`.
-    pub fn is_restricted(mut self, value: impl Into<bool>) -> Self {
-        self.body = self.body.is_restricted(Some(value.into()));
+    pub fn is_restricted<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.is_restricted(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "is_restricted", error),
+        }
         self
     }
     /// All the metadata to give a dataset, by template name then by field name; what is left out is removed.
@@ -6419,11 +7853,17 @@ impl CreateDataset {
     /// Sent as the body field `metadata`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn metadata(
-        mut self,
-        value: impl Into<ods_automation::types::DatasetMetadataRequest>,
-    ) -> Self {
-        self.body = self.body.metadata(value.into());
+    pub fn metadata<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::DatasetMetadataRequest>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::DatasetMetadataRequest>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.metadata(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "metadata", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -6443,7 +7883,14 @@ impl CreateDataset {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::ResponseValue<ods_automation::types::Dataset>, crate::Error> {
-        let Self { client, body } = self;
+        let Self {
+            client,
+            invalid,
+            body,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("create_dataset", message));
+        }
         let request = client.client().create_dataset();
         let request = request.body(body);
         crate::error::complete(
@@ -6475,12 +7922,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDataset {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
 }
 impl GetDataset {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
         }
     }
@@ -6490,7 +7940,8 @@ impl GetDataset {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -6507,8 +7958,12 @@ impl GetDataset {
     ) -> Result<crate::ResponseValue<ods_automation::types::Dataset>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_dataset", message));
+        }
         let request = client.client().get_dataset();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -6538,6 +7993,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDataset {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     body: ods_automation::types::builder::DatasetRequest,
 }
@@ -6545,6 +8002,7 @@ impl UpdateDataset {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             body: Default::default(),
         }
@@ -6555,31 +8013,48 @@ impl UpdateDataset {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// The human-readable identifier to give the dataset; it can change only while the dataset is unpublished.
     ///
     /// Sent as the body field `dataset_id`.
     pub fn dataset_id(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.dataset_id(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.dataset_id(Some(value));
         self
     }
     /// Rules of access to a dataset's data: whether its records can be seen, which fields and records, and how many API calls may be made. A ruleset applies them to its user or group.
     ///
     /// Sent as the body field `default_security`.
-    pub fn default_security(
-        mut self,
-        value: impl Into<ods_automation::types::DatasetSecurity>,
-    ) -> Self {
-        self.body = self.body.default_security(Some(value.into()));
+    pub fn default_security<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::DatasetSecurity>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::DatasetSecurity>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.default_security(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "default_security", error),
+        }
         self
     }
     /// Whether only users with a ruleset on the dataset can see it.
     ///
     /// Sent as the body field `is_restricted`.
-    pub fn is_restricted(mut self, value: impl Into<bool>) -> Self {
-        self.body = self.body.is_restricted(Some(value.into()));
+    pub fn is_restricted<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.is_restricted(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "is_restricted", error),
+        }
         self
     }
     /// All the metadata to give a dataset, by template name then by field name; what is left out is removed.
@@ -6587,11 +8062,17 @@ impl UpdateDataset {
     /// Sent as the body field `metadata`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn metadata(
-        mut self,
-        value: impl Into<ods_automation::types::DatasetMetadataRequest>,
-    ) -> Self {
-        self.body = self.body.metadata(value.into());
+    pub fn metadata<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::DatasetMetadataRequest>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::DatasetMetadataRequest>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.metadata(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "metadata", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -6613,9 +8094,13 @@ impl UpdateDataset {
     ) -> Result<crate::ResponseValue<ods_automation::types::Dataset>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("update_dataset", message));
+        }
         let request = client.client().update_dataset();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -6651,12 +8136,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDataset {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
 }
 impl DeleteDataset {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
         }
     }
@@ -6666,7 +8154,8 @@ impl DeleteDataset {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -6681,8 +8170,12 @@ impl DeleteDataset {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("delete_dataset", message));
+        }
         let request = client.client().delete_dataset();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -6717,12 +8210,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PublishDataset {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
 }
 impl PublishDataset {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
         }
     }
@@ -6732,7 +8228,8 @@ impl PublishDataset {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -6750,8 +8247,12 @@ impl PublishDataset {
     {
         let Self {
             client,
+            invalid,
             dataset_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("publish_dataset", message));
+        }
         let request = client.client().publish_dataset();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -6786,12 +8287,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PublishDatasetMetadata {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
 }
 impl PublishDatasetMetadata {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
         }
     }
@@ -6801,7 +8305,8 @@ impl PublishDatasetMetadata {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -6819,8 +8324,12 @@ impl PublishDatasetMetadata {
     {
         let Self {
             client,
+            invalid,
             dataset_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("publish_dataset_metadata", message));
+        }
         let request = client.client().publish_dataset_metadata();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -6855,12 +8364,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AbortDataset {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
 }
 impl AbortDataset {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
         }
     }
@@ -6870,7 +8382,8 @@ impl AbortDataset {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -6888,8 +8401,12 @@ impl AbortDataset {
     {
         let Self {
             client,
+            invalid,
             dataset_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("abort_dataset", message));
+        }
         let request = client.client().abort_dataset();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -6919,12 +8436,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UnpublishDataset {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
 }
 impl UnpublishDataset {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
         }
     }
@@ -6934,7 +8454,8 @@ impl UnpublishDataset {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -6952,8 +8473,12 @@ impl UnpublishDataset {
     {
         let Self {
             client,
+            invalid,
             dataset_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("unpublish_dataset", message));
+        }
         let request = client.client().unpublish_dataset();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -6988,12 +8513,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CopyDataset {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
 }
 impl CopyDataset {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
         }
     }
@@ -7003,7 +8531,8 @@ impl CopyDataset {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -7020,8 +8549,12 @@ impl CopyDataset {
     ) -> Result<crate::ResponseValue<ods_automation::types::Dataset>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("copy_dataset", message));
+        }
         let request = client.client().copy_dataset();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -7051,12 +8584,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetStatus {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
 }
 impl GetDatasetStatus {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
         }
     }
@@ -7066,7 +8602,8 @@ impl GetDatasetStatus {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -7083,8 +8620,12 @@ impl GetDatasetStatus {
     ) -> Result<crate::ResponseValue<ods_automation::types::DatasetStatus>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_dataset_status", message));
+        }
         let request = client.client().get_dataset_status();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -7119,12 +8660,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetMetadata {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
 }
 impl ListDatasetMetadata {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
         }
     }
@@ -7134,7 +8678,8 @@ impl ListDatasetMetadata {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -7151,8 +8696,12 @@ impl ListDatasetMetadata {
     ) -> Result<crate::ResponseValue<ods_automation::types::DatasetMetadata>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_dataset_metadata", message));
+        }
         let request = client.client().list_dataset_metadata();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -7187,6 +8736,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasetMetadata {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     body: Option<ods_automation::types::DatasetMetadataRequest>,
 }
@@ -7194,6 +8745,7 @@ impl UpdateDatasetMetadata {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             body: None,
         }
@@ -7204,7 +8756,8 @@ impl UpdateDatasetMetadata {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     ///The request body. Required.
@@ -7226,9 +8779,13 @@ impl UpdateDatasetMetadata {
     ) -> Result<crate::ResponseValue<ods_automation::types::DatasetMetadata>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("update_dataset_metadata", message));
+        }
         let request = client.client().update_dataset_metadata();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -7267,6 +8824,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetTemplateMetadata {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     template_name: Option<String>,
 }
@@ -7274,6 +8833,7 @@ impl GetDatasetTemplateMetadata {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             template_name: None,
         }
@@ -7284,7 +8844,8 @@ impl GetDatasetTemplateMetadata {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Name of the metadata template, such as `default`, `internal` or `dcat`.
@@ -7293,7 +8854,8 @@ impl GetDatasetTemplateMetadata {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn template_name(mut self, value: impl Into<String>) -> Self {
-        self.template_name = Some(value.into());
+        let value: String = value.into();
+        self.template_name = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -7313,9 +8875,16 @@ impl GetDatasetTemplateMetadata {
     {
         let Self {
             client,
+            invalid,
             dataset_uid,
             template_name,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "get_dataset_template_metadata",
+                message,
+            ));
+        }
         let request = client.client().get_dataset_template_metadata();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -7354,6 +8923,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasetTemplateMetadata {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     template_name: Option<String>,
     body: Option<ods_automation::types::DatasetTemplateMetadataRequest>,
@@ -7362,6 +8933,7 @@ impl UpdateDatasetTemplateMetadata {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             template_name: None,
             body: None,
@@ -7373,7 +8945,8 @@ impl UpdateDatasetTemplateMetadata {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Name of the metadata template, such as `default`, `internal` or `dcat`.
@@ -7382,7 +8955,8 @@ impl UpdateDatasetTemplateMetadata {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn template_name(mut self, value: impl Into<String>) -> Self {
-        self.template_name = Some(value.into());
+        let value: String = value.into();
+        self.template_name = Some(value);
         self
     }
     ///The request body. Required.
@@ -7410,10 +8984,17 @@ impl UpdateDatasetTemplateMetadata {
     {
         let Self {
             client,
+            invalid,
             dataset_uid,
             template_name,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "update_dataset_template_metadata",
+                message,
+            ));
+        }
         let request = client.client().update_dataset_template_metadata();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -7456,6 +9037,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetMetadataField {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     template_name: Option<String>,
     template_field_name: Option<String>,
@@ -7464,6 +9047,7 @@ impl GetDatasetMetadataField {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             template_name: None,
             template_field_name: None,
@@ -7475,7 +9059,8 @@ impl GetDatasetMetadataField {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Name of the metadata template, such as `default`, `internal` or `dcat`.
@@ -7484,7 +9069,8 @@ impl GetDatasetMetadataField {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn template_name(mut self, value: impl Into<String>) -> Self {
-        self.template_name = Some(value.into());
+        let value: String = value.into();
+        self.template_name = Some(value);
         self
     }
     /// Name of a field of the metadata template, such as `title`.
@@ -7493,7 +9079,8 @@ impl GetDatasetMetadataField {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn template_field_name(mut self, value: impl Into<String>) -> Self {
-        self.template_field_name = Some(value.into());
+        let value: String = value.into();
+        self.template_field_name = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -7511,10 +9098,14 @@ impl GetDatasetMetadataField {
     {
         let Self {
             client,
+            invalid,
             dataset_uid,
             template_name,
             template_field_name,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_dataset_metadata_field", message));
+        }
         let request = client.client().get_dataset_metadata_field();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -7557,6 +9148,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasetMetadataField {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     template_name: Option<String>,
     template_field_name: Option<String>,
@@ -7566,6 +9159,7 @@ impl UpdateDatasetMetadataField {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             template_name: None,
             template_field_name: None,
@@ -7578,7 +9172,8 @@ impl UpdateDatasetMetadataField {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Name of the metadata template, such as `default`, `internal` or `dcat`.
@@ -7587,7 +9182,8 @@ impl UpdateDatasetMetadataField {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn template_name(mut self, value: impl Into<String>) -> Self {
-        self.template_name = Some(value.into());
+        let value: String = value.into();
+        self.template_name = Some(value);
         self
     }
     /// Name of a field of the metadata template, such as `title`.
@@ -7596,14 +9192,24 @@ impl UpdateDatasetMetadataField {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn template_field_name(mut self, value: impl Into<String>) -> Self {
-        self.template_field_name = Some(value.into());
+        let value: String = value.into();
+        self.template_field_name = Some(value);
         self
     }
     /// For a dataset linked to a remote one: whether `value` overrides the remote value (true) or the remote value is followed (false).
     ///
     /// Sent as the body field `override_remote_value`.
-    pub fn override_remote_value(mut self, value: impl Into<bool>) -> Self {
-        self.body = self.body.override_remote_value(Some(value.into()));
+    pub fn override_remote_value<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.override_remote_value(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "override_remote_value", error),
+        }
         self
     }
     /// The value to set, of the type the template field expects.
@@ -7611,8 +9217,17 @@ impl UpdateDatasetMetadataField {
     /// Sent as the body field `value`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn value(mut self, value: impl Into<::serde_json::Value>) -> Self {
-        self.body = self.body.value(value.into());
+    pub fn value<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<::serde_json::Value>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<::serde_json::Value>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.value(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "value", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -7635,11 +9250,18 @@ impl UpdateDatasetMetadataField {
     {
         let Self {
             client,
+            invalid,
             dataset_uid,
             template_name,
             template_field_name,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "update_dataset_metadata_field",
+                message,
+            ));
+        }
         let request = client.client().update_dataset_metadata_field();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -7683,6 +9305,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasetMetadataField {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     template_name: Option<String>,
     template_field_name: Option<String>,
@@ -7691,6 +9315,7 @@ impl DeleteDatasetMetadataField {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             template_name: None,
             template_field_name: None,
@@ -7702,7 +9327,8 @@ impl DeleteDatasetMetadataField {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Name of the metadata template, such as `default`, `internal` or `dcat`.
@@ -7711,7 +9337,8 @@ impl DeleteDatasetMetadataField {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn template_name(mut self, value: impl Into<String>) -> Self {
-        self.template_name = Some(value.into());
+        let value: String = value.into();
+        self.template_name = Some(value);
         self
     }
     /// Name of a field of the metadata template, such as `title`.
@@ -7720,7 +9347,8 @@ impl DeleteDatasetMetadataField {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn template_field_name(mut self, value: impl Into<String>) -> Self {
-        self.template_field_name = Some(value.into());
+        let value: String = value.into();
+        self.template_field_name = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -7735,10 +9363,17 @@ impl DeleteDatasetMetadataField {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             template_name,
             template_field_name,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "delete_dataset_metadata_field",
+                message,
+            ));
+        }
         let request = client.client().delete_dataset_metadata_field();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -7783,6 +9418,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetFields {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -7791,6 +9428,7 @@ impl ListDatasetFields {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             limit: None,
             offset: None,
@@ -7802,21 +9440,40 @@ impl ListDatasetFields {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -7833,10 +9490,14 @@ impl ListDatasetFields {
     ) -> Result<crate::ResponseValue<ods_automation::types::DatasetFieldList>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             limit,
             offset,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_dataset_fields", message));
+        }
         let request = client.client().list_dataset_fields();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -7899,6 +9560,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDatasetField {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     body: Option<ods_automation::types::DatasetFieldRequest>,
 }
@@ -7906,6 +9569,7 @@ impl CreateDatasetField {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             body: None,
         }
@@ -7916,7 +9580,8 @@ impl CreateDatasetField {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     ///The request body. Required.
@@ -7938,9 +9603,13 @@ impl CreateDatasetField {
     ) -> Result<crate::ResponseValue<ods_automation::types::DatasetField>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("create_dataset_field", message));
+        }
         let request = client.client().create_dataset_field();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -7979,6 +9648,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetField {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     field_uid: Option<String>,
 }
@@ -7986,6 +9657,7 @@ impl GetDatasetField {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             field_uid: None,
         }
@@ -7996,7 +9668,8 @@ impl GetDatasetField {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the field configuration step (`pr_…`).
@@ -8005,7 +9678,8 @@ impl GetDatasetField {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn field_uid(mut self, value: impl Into<String>) -> Self {
-        self.field_uid = Some(value.into());
+        let value: String = value.into();
+        self.field_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -8022,9 +9696,13 @@ impl GetDatasetField {
     ) -> Result<crate::ResponseValue<ods_automation::types::DatasetField>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             field_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_dataset_field", message));
+        }
         let request = client.client().get_dataset_field();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -8063,6 +9741,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasetField {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     field_uid: Option<String>,
     body: Option<ods_automation::types::DatasetFieldRequest>,
@@ -8071,6 +9751,7 @@ impl UpdateDatasetField {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             field_uid: None,
             body: None,
@@ -8082,7 +9763,8 @@ impl UpdateDatasetField {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the field configuration step (`pr_…`).
@@ -8091,7 +9773,8 @@ impl UpdateDatasetField {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn field_uid(mut self, value: impl Into<String>) -> Self {
-        self.field_uid = Some(value.into());
+        let value: String = value.into();
+        self.field_uid = Some(value);
         self
     }
     ///The request body. Required.
@@ -8113,10 +9796,14 @@ impl UpdateDatasetField {
     ) -> Result<crate::ResponseValue<ods_automation::types::DatasetField>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             field_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("update_dataset_field", message));
+        }
         let request = client.client().update_dataset_field();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -8159,6 +9846,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasetField {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     field_uid: Option<String>,
 }
@@ -8166,6 +9855,7 @@ impl DeleteDatasetField {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             field_uid: None,
         }
@@ -8176,7 +9866,8 @@ impl DeleteDatasetField {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the field configuration step (`pr_…`).
@@ -8185,7 +9876,8 @@ impl DeleteDatasetField {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn field_uid(mut self, value: impl Into<String>) -> Self {
-        self.field_uid = Some(value.into());
+        let value: String = value.into();
+        self.field_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -8200,9 +9892,13 @@ impl DeleteDatasetField {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             field_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("delete_dataset_field", message));
+        }
         let request = client.client().delete_dataset_field();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -8243,6 +9939,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetVersions {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -8251,6 +9949,7 @@ impl ListDatasetVersions {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             limit: None,
             offset: None,
@@ -8262,21 +9961,40 @@ impl ListDatasetVersions {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -8293,10 +10011,14 @@ impl ListDatasetVersions {
     ) -> Result<crate::ResponseValue<ods_automation::types::DatasetVersionList>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             limit,
             offset,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_dataset_versions", message));
+        }
         let request = client.client().list_dataset_versions();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -8359,6 +10081,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetVersion {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     version_uid: Option<String>,
 }
@@ -8366,6 +10090,7 @@ impl GetDatasetVersion {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             version_uid: None,
         }
@@ -8376,7 +10101,8 @@ impl GetDatasetVersion {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the dataset version (`ch_…`).
@@ -8385,7 +10111,8 @@ impl GetDatasetVersion {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn version_uid(mut self, value: impl Into<String>) -> Self {
-        self.version_uid = Some(value.into());
+        let value: String = value.into();
+        self.version_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -8402,9 +10129,13 @@ impl GetDatasetVersion {
     ) -> Result<crate::ResponseValue<ods_automation::types::DatasetVersion>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             version_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_dataset_version", message));
+        }
         let request = client.client().get_dataset_version();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -8443,6 +10174,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RestoreDatasetVersion {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     version_uid: Option<String>,
 }
@@ -8450,6 +10183,7 @@ impl RestoreDatasetVersion {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             version_uid: None,
         }
@@ -8460,7 +10194,8 @@ impl RestoreDatasetVersion {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the dataset version (`ch_…`).
@@ -8469,7 +10204,8 @@ impl RestoreDatasetVersion {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn version_uid(mut self, value: impl Into<String>) -> Self {
-        self.version_uid = Some(value.into());
+        let value: String = value.into();
+        self.version_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -8486,9 +10222,13 @@ impl RestoreDatasetVersion {
     ) -> Result<crate::ResponseValue<ods_automation::types::Dataset>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             version_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("restore_dataset_version", message));
+        }
         let request = client.client().restore_dataset_version();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -8527,6 +10267,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetFeedbacks {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     is_archived: Option<bool>,
     record_id: Option<String>,
@@ -8536,6 +10278,7 @@ impl ListDatasetFeedbacks {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             is_archived: None,
             record_id: None,
@@ -8548,28 +10291,40 @@ impl ListDatasetFeedbacks {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Return the archived feedbacks (true) instead of the others.
     ///
     /// Sent as the query parameter `is_archived`. Constraints: the service's default: `false`.
-    pub fn is_archived(mut self, value: impl Into<bool>) -> Self {
-        self.is_archived = Some(value.into());
+    pub fn is_archived<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.is_archived = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "is_archived", error),
+        }
         self
     }
     /// Only return the feedbacks on the record with this id.
     ///
     /// Sent as the query parameter `record_id`.
     pub fn record_id(mut self, value: impl Into<String>) -> Self {
-        self.record_id = Some(value.into());
+        let value: String = value.into();
+        self.record_id = Some(value);
         self
     }
     /// Order by submission date: `created_at` for the oldest first, `-created_at` for the latest first (the service's default).
     ///
     /// Sent as the query parameter `sort`. Constraints: the service's default: `"-created_at"`.
     pub fn sort(mut self, value: impl Into<String>) -> Self {
-        self.sort = Some(value.into());
+        let value: String = value.into();
+        self.sort = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -8587,11 +10342,15 @@ impl ListDatasetFeedbacks {
     {
         let Self {
             client,
+            invalid,
             dataset_uid,
             is_archived,
             record_id,
             sort,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_dataset_feedbacks", message));
+        }
         let request = client.client().list_dataset_feedbacks();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -8638,6 +10397,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetFeedback {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     feedback_uid: Option<String>,
 }
@@ -8645,6 +10406,7 @@ impl GetDatasetFeedback {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             feedback_uid: None,
         }
@@ -8655,7 +10417,8 @@ impl GetDatasetFeedback {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the feedback (`df_…`).
@@ -8664,7 +10427,8 @@ impl GetDatasetFeedback {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn feedback_uid(mut self, value: impl Into<String>) -> Self {
-        self.feedback_uid = Some(value.into());
+        let value: String = value.into();
+        self.feedback_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -8681,9 +10445,13 @@ impl GetDatasetFeedback {
     ) -> Result<crate::ResponseValue<ods_automation::types::DatasetFeedback>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             feedback_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_dataset_feedback", message));
+        }
         let request = client.client().get_dataset_feedback();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -8722,6 +10490,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ArchiveDatasetFeedback {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     feedback_uid: Option<String>,
 }
@@ -8729,6 +10499,7 @@ impl ArchiveDatasetFeedback {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             feedback_uid: None,
         }
@@ -8739,7 +10510,8 @@ impl ArchiveDatasetFeedback {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the feedback (`df_…`).
@@ -8748,7 +10520,8 @@ impl ArchiveDatasetFeedback {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn feedback_uid(mut self, value: impl Into<String>) -> Self {
-        self.feedback_uid = Some(value.into());
+        let value: String = value.into();
+        self.feedback_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -8765,9 +10538,13 @@ impl ArchiveDatasetFeedback {
     ) -> Result<crate::ResponseValue<ods_automation::types::DatasetFeedback>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             feedback_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("archive_dataset_feedback", message));
+        }
         let request = client.client().archive_dataset_feedback();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -8808,6 +10585,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetSchedules {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -8816,6 +10595,7 @@ impl ListDatasetSchedules {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             limit: None,
             offset: None,
@@ -8827,21 +10607,40 @@ impl ListDatasetSchedules {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -8859,10 +10658,14 @@ impl ListDatasetSchedules {
     {
         let Self {
             client,
+            invalid,
             dataset_uid,
             limit,
             offset,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_dataset_schedules", message));
+        }
         let request = client.client().list_dataset_schedules();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -8925,6 +10728,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDatasetSchedule {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     body: ods_automation::types::builder::DatasetScheduleRequest,
 }
@@ -8932,6 +10737,7 @@ impl CreateDatasetSchedule {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             body: Default::default(),
         }
@@ -8942,7 +10748,8 @@ impl CreateDatasetSchedule {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// When the dataset is to be processed, as a unix cron expression.
@@ -8951,7 +10758,8 @@ impl CreateDatasetSchedule {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn cron_schedule(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.cron_schedule(value.into());
+        let value: String = value.into();
+        self.body = self.body.cron_schedule(value);
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -8973,9 +10781,13 @@ impl CreateDatasetSchedule {
     ) -> Result<crate::ResponseValue<ods_automation::types::DatasetSchedule>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("create_dataset_schedule", message));
+        }
         let request = client.client().create_dataset_schedule();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -9011,6 +10823,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetSchedule {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     schedule_uid: Option<String>,
 }
@@ -9018,6 +10832,7 @@ impl GetDatasetSchedule {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             schedule_uid: None,
         }
@@ -9028,7 +10843,8 @@ impl GetDatasetSchedule {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the schedule (`sc_…`).
@@ -9037,7 +10853,8 @@ impl GetDatasetSchedule {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn schedule_uid(mut self, value: impl Into<String>) -> Self {
-        self.schedule_uid = Some(value.into());
+        let value: String = value.into();
+        self.schedule_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -9054,9 +10871,13 @@ impl GetDatasetSchedule {
     ) -> Result<crate::ResponseValue<ods_automation::types::DatasetSchedule>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             schedule_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_dataset_schedule", message));
+        }
         let request = client.client().get_dataset_schedule();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -9095,6 +10916,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasetSchedule {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     schedule_uid: Option<String>,
     body: ods_automation::types::builder::DatasetScheduleRequest,
@@ -9103,6 +10926,7 @@ impl UpdateDatasetSchedule {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             schedule_uid: None,
             body: Default::default(),
@@ -9114,7 +10938,8 @@ impl UpdateDatasetSchedule {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the schedule (`sc_…`).
@@ -9123,7 +10948,8 @@ impl UpdateDatasetSchedule {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn schedule_uid(mut self, value: impl Into<String>) -> Self {
-        self.schedule_uid = Some(value.into());
+        let value: String = value.into();
+        self.schedule_uid = Some(value);
         self
     }
     /// When the dataset is to be processed, as a unix cron expression.
@@ -9132,7 +10958,8 @@ impl UpdateDatasetSchedule {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn cron_schedule(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.cron_schedule(value.into());
+        let value: String = value.into();
+        self.body = self.body.cron_schedule(value);
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -9154,10 +10981,14 @@ impl UpdateDatasetSchedule {
     ) -> Result<crate::ResponseValue<ods_automation::types::DatasetSchedule>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             schedule_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("update_dataset_schedule", message));
+        }
         let request = client.client().update_dataset_schedule();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -9197,6 +11028,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasetSchedule {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     schedule_uid: Option<String>,
 }
@@ -9204,6 +11037,7 @@ impl DeleteDatasetSchedule {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             schedule_uid: None,
         }
@@ -9214,7 +11048,8 @@ impl DeleteDatasetSchedule {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the schedule (`sc_…`).
@@ -9223,7 +11058,8 @@ impl DeleteDatasetSchedule {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn schedule_uid(mut self, value: impl Into<String>) -> Self {
-        self.schedule_uid = Some(value.into());
+        let value: String = value.into();
+        self.schedule_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -9238,9 +11074,13 @@ impl DeleteDatasetSchedule {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             schedule_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("delete_dataset_schedule", message));
+        }
         let request = client.client().delete_dataset_schedule();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -9281,6 +11121,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListHarvesterSchedules {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     harvester_uid: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -9289,6 +11131,7 @@ impl ListHarvesterSchedules {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             harvester_uid: None,
             limit: None,
             offset: None,
@@ -9300,21 +11143,40 @@ impl ListHarvesterSchedules {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn harvester_uid(mut self, value: impl Into<String>) -> Self {
-        self.harvester_uid = Some(value.into());
+        let value: String = value.into();
+        self.harvester_uid = Some(value);
         self
     }
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -9332,10 +11194,14 @@ impl ListHarvesterSchedules {
     {
         let Self {
             client,
+            invalid,
             harvester_uid,
             limit,
             offset,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_harvester_schedules", message));
+        }
         let request = client.client().list_harvester_schedules();
         let request = match harvester_uid {
             Some(value) => request.harvester_uid(value),
@@ -9398,6 +11264,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateHarvesterSchedule {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     harvester_uid: Option<String>,
     body: ods_automation::types::builder::HarvesterScheduleRequest,
 }
@@ -9405,6 +11273,7 @@ impl CreateHarvesterSchedule {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             harvester_uid: None,
             body: Default::default(),
         }
@@ -9415,7 +11284,8 @@ impl CreateHarvesterSchedule {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn harvester_uid(mut self, value: impl Into<String>) -> Self {
-        self.harvester_uid = Some(value.into());
+        let value: String = value.into();
+        self.harvester_uid = Some(value);
         self
     }
     /// When the harvester is to run, as a unix cron expression.
@@ -9424,7 +11294,8 @@ impl CreateHarvesterSchedule {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn cron_schedule(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.cron_schedule(value.into());
+        let value: String = value.into();
+        self.body = self.body.cron_schedule(value);
         self
     }
     /// The time zone to read the cron expression in, such as `Europe/Paris`.
@@ -9433,7 +11304,8 @@ impl CreateHarvesterSchedule {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn timezone(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.timezone(value.into());
+        let value: String = value.into();
+        self.body = self.body.timezone(value);
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -9455,9 +11327,13 @@ impl CreateHarvesterSchedule {
     ) -> Result<crate::ResponseValue<ods_automation::types::HarvesterSchedule>, crate::Error> {
         let Self {
             client,
+            invalid,
             harvester_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("create_harvester_schedule", message));
+        }
         let request = client.client().create_harvester_schedule();
         let request = match harvester_uid {
             Some(value) => request.harvester_uid(value),
@@ -9493,6 +11369,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetHarvesterSchedule {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     harvester_uid: Option<String>,
     schedule_uid: Option<String>,
 }
@@ -9500,6 +11378,7 @@ impl GetHarvesterSchedule {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             harvester_uid: None,
             schedule_uid: None,
         }
@@ -9510,7 +11389,8 @@ impl GetHarvesterSchedule {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn harvester_uid(mut self, value: impl Into<String>) -> Self {
-        self.harvester_uid = Some(value.into());
+        let value: String = value.into();
+        self.harvester_uid = Some(value);
         self
     }
     /// Uid of the schedule (`sc_…`).
@@ -9519,7 +11399,8 @@ impl GetHarvesterSchedule {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn schedule_uid(mut self, value: impl Into<String>) -> Self {
-        self.schedule_uid = Some(value.into());
+        let value: String = value.into();
+        self.schedule_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -9536,9 +11417,13 @@ impl GetHarvesterSchedule {
     ) -> Result<crate::ResponseValue<ods_automation::types::HarvesterSchedule>, crate::Error> {
         let Self {
             client,
+            invalid,
             harvester_uid,
             schedule_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_harvester_schedule", message));
+        }
         let request = client.client().get_harvester_schedule();
         let request = match harvester_uid {
             Some(value) => request.harvester_uid(value),
@@ -9577,6 +11462,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateHarvesterSchedule {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     harvester_uid: Option<String>,
     schedule_uid: Option<String>,
     body: ods_automation::types::builder::HarvesterScheduleRequest,
@@ -9585,6 +11472,7 @@ impl UpdateHarvesterSchedule {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             harvester_uid: None,
             schedule_uid: None,
             body: Default::default(),
@@ -9596,7 +11484,8 @@ impl UpdateHarvesterSchedule {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn harvester_uid(mut self, value: impl Into<String>) -> Self {
-        self.harvester_uid = Some(value.into());
+        let value: String = value.into();
+        self.harvester_uid = Some(value);
         self
     }
     /// Uid of the schedule (`sc_…`).
@@ -9605,7 +11494,8 @@ impl UpdateHarvesterSchedule {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn schedule_uid(mut self, value: impl Into<String>) -> Self {
-        self.schedule_uid = Some(value.into());
+        let value: String = value.into();
+        self.schedule_uid = Some(value);
         self
     }
     /// When the harvester is to run, as a unix cron expression.
@@ -9614,7 +11504,8 @@ impl UpdateHarvesterSchedule {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn cron_schedule(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.cron_schedule(value.into());
+        let value: String = value.into();
+        self.body = self.body.cron_schedule(value);
         self
     }
     /// The time zone to read the cron expression in, such as `Europe/Paris`.
@@ -9623,7 +11514,8 @@ impl UpdateHarvesterSchedule {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn timezone(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.timezone(value.into());
+        let value: String = value.into();
+        self.body = self.body.timezone(value);
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -9645,10 +11537,14 @@ impl UpdateHarvesterSchedule {
     ) -> Result<crate::ResponseValue<ods_automation::types::HarvesterSchedule>, crate::Error> {
         let Self {
             client,
+            invalid,
             harvester_uid,
             schedule_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("update_harvester_schedule", message));
+        }
         let request = client.client().update_harvester_schedule();
         let request = match harvester_uid {
             Some(value) => request.harvester_uid(value),
@@ -9688,6 +11584,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteHarvesterSchedule {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     harvester_uid: Option<String>,
     schedule_uid: Option<String>,
 }
@@ -9695,6 +11593,7 @@ impl DeleteHarvesterSchedule {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             harvester_uid: None,
             schedule_uid: None,
         }
@@ -9705,7 +11604,8 @@ impl DeleteHarvesterSchedule {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn harvester_uid(mut self, value: impl Into<String>) -> Self {
-        self.harvester_uid = Some(value.into());
+        let value: String = value.into();
+        self.harvester_uid = Some(value);
         self
     }
     /// Uid of the schedule (`sc_…`).
@@ -9714,7 +11614,8 @@ impl DeleteHarvesterSchedule {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn schedule_uid(mut self, value: impl Into<String>) -> Self {
-        self.schedule_uid = Some(value.into());
+        let value: String = value.into();
+        self.schedule_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -9729,9 +11630,13 @@ impl DeleteHarvesterSchedule {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             harvester_uid,
             schedule_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("delete_harvester_schedule", message));
+        }
         let request = client.client().delete_harvester_schedule();
         let request = match harvester_uid {
             Some(value) => request.harvester_uid(value),
@@ -9772,6 +11677,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListStudioPages {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
 }
@@ -9779,6 +11686,7 @@ impl ListStudioPages {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             limit: None,
             offset: None,
         }
@@ -9786,15 +11694,33 @@ impl ListStudioPages {
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -9811,9 +11737,13 @@ impl ListStudioPages {
     ) -> Result<crate::ResponseValue<ods_automation::types::StudioPageList>, crate::Error> {
         let Self {
             client,
+            invalid,
             limit,
             offset,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_studio_pages", message));
+        }
         let request = client.client().list_studio_pages();
         let request = match limit {
             Some(value) => request.limit(value),
@@ -9872,27 +11802,40 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateStudioPage {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     body: ods_automation::types::builder::StudioPageRequest,
 }
 impl CreateStudioPage {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             body: Default::default(),
         }
     }
     /// Whether every user who can explore the portal sees the page; the service defaults to `false` (only the users its security rulesets name).
     ///
     /// Sent as the body field `public`.
-    pub fn public(mut self, value: impl Into<bool>) -> Self {
-        self.body = self.body.public(Some(value.into()));
+    pub fn public<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.public(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "public", error),
+        }
         self
     }
     /// The name of the page in its URL.
     ///
     /// Sent as the body field `slug`.
     pub fn slug(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.slug(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.slug(Some(value));
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -9912,7 +11855,14 @@ impl CreateStudioPage {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::ResponseValue<ods_automation::types::StudioPage>, crate::Error> {
-        let Self { client, body } = self;
+        let Self {
+            client,
+            invalid,
+            body,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("create_studio_page", message));
+        }
         let request = client.client().create_studio_page();
         let request = request.body(body);
         crate::error::complete(
@@ -9944,12 +11894,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetStudioPage {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     studio_page_uid: Option<String>,
 }
 impl GetStudioPage {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             studio_page_uid: None,
         }
     }
@@ -9959,7 +11912,8 @@ impl GetStudioPage {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn studio_page_uid(mut self, value: impl Into<String>) -> Self {
-        self.studio_page_uid = Some(value.into());
+        let value: String = value.into();
+        self.studio_page_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -9976,8 +11930,12 @@ impl GetStudioPage {
     ) -> Result<crate::ResponseValue<ods_automation::types::StudioPage>, crate::Error> {
         let Self {
             client,
+            invalid,
             studio_page_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_studio_page", message));
+        }
         let request = client.client().get_studio_page();
         let request = match studio_page_uid {
             Some(value) => request.studio_page_uid(value),
@@ -10012,6 +11970,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateStudioPage {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     studio_page_uid: Option<String>,
     body: ods_automation::types::builder::StudioPageRequest,
 }
@@ -10019,6 +11979,7 @@ impl UpdateStudioPage {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             studio_page_uid: None,
             body: Default::default(),
         }
@@ -10029,21 +11990,32 @@ impl UpdateStudioPage {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn studio_page_uid(mut self, value: impl Into<String>) -> Self {
-        self.studio_page_uid = Some(value.into());
+        let value: String = value.into();
+        self.studio_page_uid = Some(value);
         self
     }
     /// Whether every user who can explore the portal sees the page; the service defaults to `false` (only the users its security rulesets name).
     ///
     /// Sent as the body field `public`.
-    pub fn public(mut self, value: impl Into<bool>) -> Self {
-        self.body = self.body.public(Some(value.into()));
+    pub fn public<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.public(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "public", error),
+        }
         self
     }
     /// The name of the page in its URL.
     ///
     /// Sent as the body field `slug`.
     pub fn slug(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.slug(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.slug(Some(value));
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -10065,9 +12037,13 @@ impl UpdateStudioPage {
     ) -> Result<crate::ResponseValue<ods_automation::types::StudioPage>, crate::Error> {
         let Self {
             client,
+            invalid,
             studio_page_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("update_studio_page", message));
+        }
         let request = client.client().update_studio_page();
         let request = match studio_page_uid {
             Some(value) => request.studio_page_uid(value),
@@ -10103,12 +12079,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteStudioPage {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     studio_page_uid: Option<String>,
 }
 impl DeleteStudioPage {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             studio_page_uid: None,
         }
     }
@@ -10118,7 +12097,8 @@ impl DeleteStudioPage {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn studio_page_uid(mut self, value: impl Into<String>) -> Self {
-        self.studio_page_uid = Some(value.into());
+        let value: String = value.into();
+        self.studio_page_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -10133,8 +12113,12 @@ impl DeleteStudioPage {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             studio_page_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("delete_studio_page", message));
+        }
         let request = client.client().delete_studio_page();
         let request = match studio_page_uid {
             Some(value) => request.studio_page_uid(value),
@@ -10169,12 +12153,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PublishStudioPage {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     studio_page_uid: Option<String>,
 }
 impl PublishStudioPage {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             studio_page_uid: None,
         }
     }
@@ -10184,7 +12171,8 @@ impl PublishStudioPage {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn studio_page_uid(mut self, value: impl Into<String>) -> Self {
-        self.studio_page_uid = Some(value.into());
+        let value: String = value.into();
+        self.studio_page_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -10201,8 +12189,12 @@ impl PublishStudioPage {
     ) -> Result<crate::ResponseValue<ods_automation::types::PageActionResult>, crate::Error> {
         let Self {
             client,
+            invalid,
             studio_page_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("publish_studio_page", message));
+        }
         let request = client.client().publish_studio_page();
         let request = match studio_page_uid {
             Some(value) => request.studio_page_uid(value),
@@ -10237,12 +12229,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UnpublishStudioPage {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     studio_page_uid: Option<String>,
 }
 impl UnpublishStudioPage {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             studio_page_uid: None,
         }
     }
@@ -10252,7 +12247,8 @@ impl UnpublishStudioPage {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn studio_page_uid(mut self, value: impl Into<String>) -> Self {
-        self.studio_page_uid = Some(value.into());
+        let value: String = value.into();
+        self.studio_page_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -10269,8 +12265,12 @@ impl UnpublishStudioPage {
     ) -> Result<crate::ResponseValue<ods_automation::types::PageActionResult>, crate::Error> {
         let Self {
             client,
+            invalid,
             studio_page_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("unpublish_studio_page", message));
+        }
         let request = client.client().unpublish_studio_page();
         let request = match studio_page_uid {
             Some(value) => request.studio_page_uid(value),
@@ -10307,6 +12307,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCodeEditorPages {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
 }
@@ -10314,6 +12316,7 @@ impl ListCodeEditorPages {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             limit: None,
             offset: None,
         }
@@ -10321,15 +12324,33 @@ impl ListCodeEditorPages {
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -10346,9 +12367,13 @@ impl ListCodeEditorPages {
     ) -> Result<crate::ResponseValue<ods_automation::types::CodeEditorPageList>, crate::Error> {
         let Self {
             client,
+            invalid,
             limit,
             offset,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_code_editor_pages", message));
+        }
         let request = client.client().list_code_editor_pages();
         let request = match limit {
             Some(value) => request.limit(value),
@@ -10407,12 +12432,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateCodeEditorPage {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     body: ods_automation::types::builder::CodeEditorPageRequest,
 }
 impl CreateCodeEditorPage {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             body: Default::default(),
         }
     }
@@ -10421,68 +12449,111 @@ impl CreateCodeEditorPage {
     /// Sent as the body field `content`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn content(
-        mut self,
-        value: impl Into<ods_automation::types::CodeEditorPageContent>,
-    ) -> Self {
-        self.body = self.body.content(value.into());
+    pub fn content<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::CodeEditorPageContent>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::CodeEditorPageContent>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.content(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "content", error),
+        }
         self
     }
     /// Free text describing the page.
     ///
     /// Sent as the body field `description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.description(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.description(Some(value));
         self
     }
     /// Whether the page is archived.
     ///
     /// Sent as the body field `is_archived`.
-    pub fn is_archived(mut self, value: impl Into<bool>) -> Self {
-        self.body = self.body.is_archived(Some(value.into()));
+    pub fn is_archived<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.is_archived(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "is_archived", error),
+        }
         self
     }
     /// Whether only the users its security rulesets name see the page; otherwise every user who can explore the portal does.
     ///
     /// Sent as the body field `is_restricted`.
-    pub fn is_restricted(mut self, value: impl Into<bool>) -> Self {
-        self.body = self.body.is_restricted(Some(value.into()));
+    pub fn is_restricted<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.is_restricted(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "is_restricted", error),
+        }
         self
     }
     /// The page's identifier, used in its URL.
     ///
     /// Sent as the body field `slug`.
     pub fn slug(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.slug(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.slug(Some(value));
         self
     }
     /// Words that classify and order the pages; an empty list clears them.
     ///
     /// Sent as the body field `tags`.
-    pub fn tags(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<::std::string::String>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .tags(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn tags<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<::std::string::String>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<::std::string::String>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.tags(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "tags", error),
+        }
         self
     }
     /// The HTML template the page is rendered in, e.g. `custom.html`.
     ///
     /// Sent as the body field `template`.
     pub fn template(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.template(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.template(Some(value));
         self
     }
     /// The page's title, keyed by language code (`en`, `fr`, ...).
     ///
     /// Sent as the body field `title`.
-    pub fn title(
-        mut self,
-        value: impl Into<::std::collections::HashMap<::std::string::String, ::std::string::String>>,
-    ) -> Self {
-        self.body = self.body.title(value.into());
+    pub fn title<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<::std::collections::HashMap<::std::string::String, ::std::string::String>>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.title(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "title", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -10502,7 +12573,14 @@ impl CreateCodeEditorPage {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::ResponseValue<ods_automation::types::CodeEditorPage>, crate::Error> {
-        let Self { client, body } = self;
+        let Self {
+            client,
+            invalid,
+            body,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("create_code_editor_page", message));
+        }
         let request = client.client().create_code_editor_page();
         let request = request.body(body);
         crate::error::complete(
@@ -10534,6 +12612,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteCodeEditorPages {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     search: Option<String>,
     slug: Option<Vec<::std::string::String>>,
 }
@@ -10541,6 +12621,7 @@ impl DeleteCodeEditorPages {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             search: None,
             slug: None,
         }
@@ -10549,17 +12630,28 @@ impl DeleteCodeEditorPages {
     ///
     /// Sent as the query parameter `search`.
     pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
+        let value: String = value.into();
+        self.search = Some(value);
         self
     }
     /// Slugs of the pages to delete. Repeat the parameter once per page (`slug=about&slug=budget-2024`).
     ///
     /// Sent as the query parameter `slug`.
-    pub fn slug(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<::std::string::String>>,
-    ) -> Self {
-        self.slug = Some(value.into_iter().map(Into::into).collect::<Vec<_>>());
+    pub fn slug<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<::std::string::String>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<::std::string::String>, _>>()
+        {
+            Ok(value) => {
+                self.slug = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "slug", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -10576,9 +12668,13 @@ impl DeleteCodeEditorPages {
     ) -> Result<crate::ResponseValue<::std::vec::Vec<::std::string::String>>, crate::Error> {
         let Self {
             client,
+            invalid,
             search,
             slug,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("delete_code_editor_pages", message));
+        }
         let request = client.client().delete_code_editor_pages();
         let request = match search {
             Some(value) => request.search(value),
@@ -10617,12 +12713,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetCodeEditorPage {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     page_slug: Option<String>,
 }
 impl GetCodeEditorPage {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             page_slug: None,
         }
     }
@@ -10632,7 +12731,8 @@ impl GetCodeEditorPage {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn page_slug(mut self, value: impl Into<String>) -> Self {
-        self.page_slug = Some(value.into());
+        let value: String = value.into();
+        self.page_slug = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -10647,7 +12747,14 @@ impl GetCodeEditorPage {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::ResponseValue<ods_automation::types::CodeEditorPage>, crate::Error> {
-        let Self { client, page_slug } = self;
+        let Self {
+            client,
+            invalid,
+            page_slug,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_code_editor_page", message));
+        }
         let request = client.client().get_code_editor_page();
         let request = match page_slug {
             Some(value) => request.page_slug(value),
@@ -10682,6 +12789,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateCodeEditorPage {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     page_slug: Option<String>,
     body: ods_automation::types::builder::CodeEditorPageRequest,
 }
@@ -10689,6 +12798,7 @@ impl UpdateCodeEditorPage {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             page_slug: None,
             body: Default::default(),
         }
@@ -10699,7 +12809,8 @@ impl UpdateCodeEditorPage {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn page_slug(mut self, value: impl Into<String>) -> Self {
-        self.page_slug = Some(value.into());
+        let value: String = value.into();
+        self.page_slug = Some(value);
         self
     }
     /// The code of a code editor page, per language: each map is keyed by language code (`en`, `fr`, ...).
@@ -10707,68 +12818,111 @@ impl UpdateCodeEditorPage {
     /// Sent as the body field `content`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn content(
-        mut self,
-        value: impl Into<ods_automation::types::CodeEditorPageContent>,
-    ) -> Self {
-        self.body = self.body.content(value.into());
+    pub fn content<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::CodeEditorPageContent>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::CodeEditorPageContent>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.content(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "content", error),
+        }
         self
     }
     /// Free text describing the page.
     ///
     /// Sent as the body field `description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.description(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.description(Some(value));
         self
     }
     /// Whether the page is archived.
     ///
     /// Sent as the body field `is_archived`.
-    pub fn is_archived(mut self, value: impl Into<bool>) -> Self {
-        self.body = self.body.is_archived(Some(value.into()));
+    pub fn is_archived<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.is_archived(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "is_archived", error),
+        }
         self
     }
     /// Whether only the users its security rulesets name see the page; otherwise every user who can explore the portal does.
     ///
     /// Sent as the body field `is_restricted`.
-    pub fn is_restricted(mut self, value: impl Into<bool>) -> Self {
-        self.body = self.body.is_restricted(Some(value.into()));
+    pub fn is_restricted<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.is_restricted(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "is_restricted", error),
+        }
         self
     }
     /// The page's identifier, used in its URL.
     ///
     /// Sent as the body field `slug`.
     pub fn slug(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.slug(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.slug(Some(value));
         self
     }
     /// Words that classify and order the pages; an empty list clears them.
     ///
     /// Sent as the body field `tags`.
-    pub fn tags(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<::std::string::String>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .tags(Some(value.into_iter().map(Into::into).collect::<Vec<_>>()));
+    pub fn tags<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<::std::string::String>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<::std::string::String>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.tags(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "tags", error),
+        }
         self
     }
     /// The HTML template the page is rendered in, e.g. `custom.html`.
     ///
     /// Sent as the body field `template`.
     pub fn template(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.template(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.template(Some(value));
         self
     }
     /// The page's title, keyed by language code (`en`, `fr`, ...).
     ///
     /// Sent as the body field `title`.
-    pub fn title(
-        mut self,
-        value: impl Into<::std::collections::HashMap<::std::string::String, ::std::string::String>>,
-    ) -> Self {
-        self.body = self.body.title(value.into());
+    pub fn title<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<::std::collections::HashMap<::std::string::String, ::std::string::String>>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.title(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "title", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -10790,9 +12944,13 @@ impl UpdateCodeEditorPage {
     ) -> Result<crate::ResponseValue<ods_automation::types::CodeEditorPage>, crate::Error> {
         let Self {
             client,
+            invalid,
             page_slug,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("update_code_editor_page", message));
+        }
         let request = client.client().update_code_editor_page();
         let request = match page_slug {
             Some(value) => request.page_slug(value),
@@ -10828,12 +12986,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteCodeEditorPage {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     page_slug: Option<String>,
 }
 impl DeleteCodeEditorPage {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             page_slug: None,
         }
     }
@@ -10843,7 +13004,8 @@ impl DeleteCodeEditorPage {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn page_slug(mut self, value: impl Into<String>) -> Self {
-        self.page_slug = Some(value.into());
+        let value: String = value.into();
+        self.page_slug = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -10856,7 +13018,14 @@ impl DeleteCodeEditorPage {
     /// Like `send`, keeping the status and headers of the answer
     /// (rate-limit headers, say) beside the value.
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
-        let Self { client, page_slug } = self;
+        let Self {
+            client,
+            invalid,
+            page_slug,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("delete_code_editor_page", message));
+        }
         let request = client.client().delete_code_editor_page();
         let request = match page_slug {
             Some(value) => request.page_slug(value),
@@ -10891,12 +13060,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ArchiveCodeEditorPage {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     page_slug: Option<String>,
 }
 impl ArchiveCodeEditorPage {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             page_slug: None,
         }
     }
@@ -10906,7 +13078,8 @@ impl ArchiveCodeEditorPage {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn page_slug(mut self, value: impl Into<String>) -> Self {
-        self.page_slug = Some(value.into());
+        let value: String = value.into();
+        self.page_slug = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -10921,7 +13094,14 @@ impl ArchiveCodeEditorPage {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::ResponseValue<ods_automation::types::PageActionResult>, crate::Error> {
-        let Self { client, page_slug } = self;
+        let Self {
+            client,
+            invalid,
+            page_slug,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("archive_code_editor_page", message));
+        }
         let request = client.client().archive_code_editor_page();
         let request = match page_slug {
             Some(value) => request.page_slug(value),
@@ -10956,12 +13136,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UnarchiveCodeEditorPage {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     page_slug: Option<String>,
 }
 impl UnarchiveCodeEditorPage {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             page_slug: None,
         }
     }
@@ -10971,7 +13154,8 @@ impl UnarchiveCodeEditorPage {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn page_slug(mut self, value: impl Into<String>) -> Self {
-        self.page_slug = Some(value.into());
+        let value: String = value.into();
+        self.page_slug = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -10986,7 +13170,14 @@ impl UnarchiveCodeEditorPage {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::ResponseValue<ods_automation::types::PageActionResult>, crate::Error> {
-        let Self { client, page_slug } = self;
+        let Self {
+            client,
+            invalid,
+            page_slug,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("unarchive_code_editor_page", message));
+        }
         let request = client.client().unarchive_code_editor_page();
         let request = match page_slug {
             Some(value) => request.page_slug(value),
@@ -11023,6 +13214,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListMetadataTemplates {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     is_active: Option<bool>,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -11032,6 +13225,7 @@ impl ListMetadataTemplates {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             is_active: None,
             limit: None,
             offset: None,
@@ -11041,29 +13235,65 @@ impl ListMetadataTemplates {
     /// `true` for the active templates only, `false` for the inactive ones only; leave it out to get both.
     ///
     /// Sent as the query parameter `is_active`.
-    pub fn is_active(mut self, value: impl Into<bool>) -> Self {
-        self.is_active = Some(value.into());
+    pub fn is_active<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.is_active = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "is_active", error),
+        }
         self
     }
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Only return templates of this type.
     ///
     /// Sent as the query parameter `type`. Constraints: one of `interop`, `basic`, `extra`, `admin`.
-    pub fn type_(mut self, value: impl Into<ods_automation::types::MetadataTemplateType>) -> Self {
-        self.type_ = Some(value.into());
+    pub fn type_<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::MetadataTemplateType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::MetadataTemplateType>::try_into(value) {
+            Ok(value) => {
+                self.type_ = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "type_", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -11081,11 +13311,15 @@ impl ListMetadataTemplates {
     {
         let Self {
             client,
+            invalid,
             is_active,
             limit,
             offset,
             type_,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_metadata_templates", message));
+        }
         let request = client.client().list_metadata_templates();
         let request = match is_active {
             Some(value) => request.is_active(value),
@@ -11152,12 +13386,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateMetadataTemplate {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     body: ods_automation::types::builder::MetadataTemplateRequest,
 }
 impl CreateMetadataTemplate {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             body: Default::default(),
         }
     }
@@ -11166,8 +13403,17 @@ impl CreateMetadataTemplate {
     /// Sent as the body field `is_active`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn is_active(mut self, value: impl Into<bool>) -> Self {
-        self.body = self.body.is_active(value.into());
+    pub fn is_active<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.is_active(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "is_active", error),
+        }
         self
     }
     /// The template's identifier.
@@ -11176,7 +13422,8 @@ impl CreateMetadataTemplate {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.name(value.into());
+        let value: String = value.into();
+        self.body = self.body.name(value);
         self
     }
     /// The template's fields; an empty list means none.
@@ -11184,13 +13431,21 @@ impl CreateMetadataTemplate {
     /// Sent as the body field `schema`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn schema(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ods_automation::types::MetadataTemplateFieldRequest>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .schema(value.into_iter().map(Into::into).collect::<Vec<_>>());
+    pub fn schema<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::MetadataTemplateFieldRequest>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::MetadataTemplateFieldRequest>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.schema(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "schema", error),
+        }
         self
     }
     /// The template's display name.
@@ -11199,7 +13454,8 @@ impl CreateMetadataTemplate {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.title(value.into());
+        let value: String = value.into();
+        self.body = self.body.title(value);
         self
     }
     /// The kind of a metadata template. Only `basic` and `admin` templates can be created, changed in full and deleted; `interop` and `extra` templates are provided by the platform.
@@ -11207,8 +13463,17 @@ impl CreateMetadataTemplate {
     /// Sent as the body field `type`. Constraints: one of `interop`, `basic`, `extra`, `admin`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn type_(mut self, value: impl Into<ods_automation::types::MetadataTemplateType>) -> Self {
-        self.body = self.body.type_(value.into());
+    pub fn type_<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::MetadataTemplateType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::MetadataTemplateType>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.type_(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "type_", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -11228,7 +13493,14 @@ impl CreateMetadataTemplate {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::ResponseValue<ods_automation::types::MetadataTemplate>, crate::Error> {
-        let Self { client, body } = self;
+        let Self {
+            client,
+            invalid,
+            body,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("create_metadata_template", message));
+        }
         let request = client.client().create_metadata_template();
         let request = request.body(body);
         crate::error::complete(
@@ -11260,12 +13532,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetMetadataTemplate {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     template_name: Option<String>,
 }
 impl GetMetadataTemplate {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             template_name: None,
         }
     }
@@ -11275,7 +13550,8 @@ impl GetMetadataTemplate {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn template_name(mut self, value: impl Into<String>) -> Self {
-        self.template_name = Some(value.into());
+        let value: String = value.into();
+        self.template_name = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -11292,8 +13568,12 @@ impl GetMetadataTemplate {
     ) -> Result<crate::ResponseValue<ods_automation::types::MetadataTemplate>, crate::Error> {
         let Self {
             client,
+            invalid,
             template_name,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_metadata_template", message));
+        }
         let request = client.client().get_metadata_template();
         let request = match template_name {
             Some(value) => request.template_name(value),
@@ -11328,6 +13608,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateMetadataTemplate {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     template_name: Option<String>,
     body: ods_automation::types::builder::MetadataTemplateRequest,
 }
@@ -11335,6 +13617,7 @@ impl UpdateMetadataTemplate {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             template_name: None,
             body: Default::default(),
         }
@@ -11345,7 +13628,8 @@ impl UpdateMetadataTemplate {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn template_name(mut self, value: impl Into<String>) -> Self {
-        self.template_name = Some(value.into());
+        let value: String = value.into();
+        self.template_name = Some(value);
         self
     }
     /// Whether the template is active.
@@ -11353,8 +13637,17 @@ impl UpdateMetadataTemplate {
     /// Sent as the body field `is_active`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn is_active(mut self, value: impl Into<bool>) -> Self {
-        self.body = self.body.is_active(value.into());
+    pub fn is_active<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.is_active(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "is_active", error),
+        }
         self
     }
     /// The template's identifier.
@@ -11363,7 +13656,8 @@ impl UpdateMetadataTemplate {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.name(value.into());
+        let value: String = value.into();
+        self.body = self.body.name(value);
         self
     }
     /// The template's fields; an empty list means none.
@@ -11371,13 +13665,21 @@ impl UpdateMetadataTemplate {
     /// Sent as the body field `schema`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn schema(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<ods_automation::types::MetadataTemplateFieldRequest>>,
-    ) -> Self {
-        self.body = self
-            .body
-            .schema(value.into_iter().map(Into::into).collect::<Vec<_>>());
+    pub fn schema<V>(mut self, value: impl IntoIterator<Item = V>) -> Self
+    where
+        V: TryInto<ods_automation::types::MetadataTemplateFieldRequest>,
+        V::Error: std::fmt::Display,
+    {
+        match value
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<ods_automation::types::MetadataTemplateFieldRequest>, _>>()
+        {
+            Ok(value) => {
+                self.body = self.body.schema(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "schema", error),
+        }
         self
     }
     /// The template's display name.
@@ -11386,7 +13688,8 @@ impl UpdateMetadataTemplate {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.title(value.into());
+        let value: String = value.into();
+        self.body = self.body.title(value);
         self
     }
     /// The kind of a metadata template. Only `basic` and `admin` templates can be created, changed in full and deleted; `interop` and `extra` templates are provided by the platform.
@@ -11394,8 +13697,17 @@ impl UpdateMetadataTemplate {
     /// Sent as the body field `type`. Constraints: one of `interop`, `basic`, `extra`, `admin`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn type_(mut self, value: impl Into<ods_automation::types::MetadataTemplateType>) -> Self {
-        self.body = self.body.type_(value.into());
+    pub fn type_<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::MetadataTemplateType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::MetadataTemplateType>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.type_(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "type_", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -11417,9 +13729,13 @@ impl UpdateMetadataTemplate {
     ) -> Result<crate::ResponseValue<ods_automation::types::MetadataTemplate>, crate::Error> {
         let Self {
             client,
+            invalid,
             template_name,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("update_metadata_template", message));
+        }
         let request = client.client().update_metadata_template();
         let request = match template_name {
             Some(value) => request.template_name(value),
@@ -11455,12 +13771,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteMetadataTemplate {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     template_name: Option<String>,
 }
 impl DeleteMetadataTemplate {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             template_name: None,
         }
     }
@@ -11470,7 +13789,8 @@ impl DeleteMetadataTemplate {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn template_name(mut self, value: impl Into<String>) -> Self {
-        self.template_name = Some(value.into());
+        let value: String = value.into();
+        self.template_name = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -11485,8 +13805,12 @@ impl DeleteMetadataTemplate {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             template_name,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("delete_metadata_template", message));
+        }
         let request = client.client().delete_metadata_template();
         let request = match template_name {
             Some(value) => request.template_name(value),
@@ -11523,6 +13847,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListMetadataTemplateFields {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     template_name: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -11531,6 +13857,7 @@ impl ListMetadataTemplateFields {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             template_name: None,
             limit: None,
             offset: None,
@@ -11542,21 +13869,40 @@ impl ListMetadataTemplateFields {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn template_name(mut self, value: impl Into<String>) -> Self {
-        self.template_name = Some(value.into());
+        let value: String = value.into();
+        self.template_name = Some(value);
         self
     }
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -11576,10 +13922,17 @@ impl ListMetadataTemplateFields {
     {
         let Self {
             client,
+            invalid,
             template_name,
             limit,
             offset,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "list_metadata_template_fields",
+                message,
+            ));
+        }
         let request = client.client().list_metadata_template_fields();
         let request = match template_name {
             Some(value) => request.template_name(value),
@@ -11642,6 +13995,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetMetadataTemplateField {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     template_name: Option<String>,
     template_field_name: Option<String>,
 }
@@ -11649,6 +14004,7 @@ impl GetMetadataTemplateField {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             template_name: None,
             template_field_name: None,
         }
@@ -11659,7 +14015,8 @@ impl GetMetadataTemplateField {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn template_name(mut self, value: impl Into<String>) -> Self {
-        self.template_name = Some(value.into());
+        let value: String = value.into();
+        self.template_name = Some(value);
         self
     }
     /// Name of a field of the metadata template, such as `title`.
@@ -11668,7 +14025,8 @@ impl GetMetadataTemplateField {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn template_field_name(mut self, value: impl Into<String>) -> Self {
-        self.template_field_name = Some(value.into());
+        let value: String = value.into();
+        self.template_field_name = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -11686,9 +14044,16 @@ impl GetMetadataTemplateField {
     {
         let Self {
             client,
+            invalid,
             template_name,
             template_field_name,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "get_metadata_template_field",
+                message,
+            ));
+        }
         let request = client.client().get_metadata_template_field();
         let request = match template_name {
             Some(value) => request.template_name(value),
@@ -11727,6 +14092,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SuggestMetadataFieldValues {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     template_name: Option<String>,
     template_field_name: Option<String>,
     count: Option<i64>,
@@ -11736,6 +14103,7 @@ impl SuggestMetadataFieldValues {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             template_name: None,
             template_field_name: None,
             count: None,
@@ -11748,7 +14116,8 @@ impl SuggestMetadataFieldValues {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn template_name(mut self, value: impl Into<String>) -> Self {
-        self.template_name = Some(value.into());
+        let value: String = value.into();
+        self.template_name = Some(value);
         self
     }
     /// Name of a field of the metadata template, such as `title`.
@@ -11757,14 +14126,24 @@ impl SuggestMetadataFieldValues {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn template_field_name(mut self, value: impl Into<String>) -> Self {
-        self.template_field_name = Some(value.into());
+        let value: String = value.into();
+        self.template_field_name = Some(value);
         self
     }
     /// How many suggestions to return at most.
     ///
     /// Sent as the query parameter `count`. Constraints: at least 0.
-    pub fn count(mut self, value: impl Into<i64>) -> Self {
-        self.count = Some(value.into());
+    pub fn count<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.count = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "count", error),
+        }
         self
     }
     /// What to look for, typically the start of a value.
@@ -11773,7 +14152,8 @@ impl SuggestMetadataFieldValues {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = Some(value.into());
+        let value: String = value.into();
+        self.query = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -11795,11 +14175,18 @@ impl SuggestMetadataFieldValues {
     > {
         let Self {
             client,
+            invalid,
             template_name,
             template_field_name,
             count,
             query,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "suggest_metadata_field_values",
+                message,
+            ));
+        }
         let request = client.client().suggest_metadata_field_values();
         let request = match template_name {
             Some(value) => request.template_name(value),
@@ -11848,6 +14235,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListHarvesters {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
 }
@@ -11855,6 +14244,7 @@ impl ListHarvesters {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             limit: None,
             offset: None,
         }
@@ -11862,15 +14252,33 @@ impl ListHarvesters {
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -11887,9 +14295,13 @@ impl ListHarvesters {
     ) -> Result<crate::ResponseValue<ods_automation::types::HarvesterList>, crate::Error> {
         let Self {
             client,
+            invalid,
             limit,
             offset,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_harvesters", message));
+        }
         let request = client.client().list_harvesters();
         let request = match limit {
             Some(value) => request.limit(value),
@@ -11948,11 +14360,17 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateHarvester {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     body: Option<ods_automation::types::HarvesterRequest>,
 }
 impl CreateHarvester {
     fn new(client: crate::Ods) -> Self {
-        Self { client, body: None }
+        Self {
+            client,
+            invalid: None,
+            body: None,
+        }
     }
     ///The request body. Required.
     pub fn body(mut self, body: impl Into<ods_automation::types::HarvesterRequest>) -> Self {
@@ -11971,7 +14389,14 @@ impl CreateHarvester {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::ResponseValue<ods_automation::types::Harvester>, crate::Error> {
-        let Self { client, body } = self;
+        let Self {
+            client,
+            invalid,
+            body,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("create_harvester", message));
+        }
         let request = client.client().create_harvester();
         let request = match body {
             Some(value) => request.body(value),
@@ -12006,12 +14431,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetHarvester {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     harvester_uid: Option<String>,
 }
 impl GetHarvester {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             harvester_uid: None,
         }
     }
@@ -12021,7 +14449,8 @@ impl GetHarvester {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn harvester_uid(mut self, value: impl Into<String>) -> Self {
-        self.harvester_uid = Some(value.into());
+        let value: String = value.into();
+        self.harvester_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -12038,8 +14467,12 @@ impl GetHarvester {
     ) -> Result<crate::ResponseValue<ods_automation::types::Harvester>, crate::Error> {
         let Self {
             client,
+            invalid,
             harvester_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_harvester", message));
+        }
         let request = client.client().get_harvester();
         let request = match harvester_uid {
             Some(value) => request.harvester_uid(value),
@@ -12069,6 +14502,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateHarvester {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     harvester_uid: Option<String>,
     body: Option<ods_automation::types::HarvesterRequest>,
 }
@@ -12076,6 +14511,7 @@ impl UpdateHarvester {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             harvester_uid: None,
             body: None,
         }
@@ -12086,7 +14522,8 @@ impl UpdateHarvester {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn harvester_uid(mut self, value: impl Into<String>) -> Self {
-        self.harvester_uid = Some(value.into());
+        let value: String = value.into();
+        self.harvester_uid = Some(value);
         self
     }
     ///The request body. Required.
@@ -12108,9 +14545,13 @@ impl UpdateHarvester {
     ) -> Result<crate::ResponseValue<ods_automation::types::Harvester>, crate::Error> {
         let Self {
             client,
+            invalid,
             harvester_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("update_harvester", message));
+        }
         let request = client.client().update_harvester();
         let request = match harvester_uid {
             Some(value) => request.harvester_uid(value),
@@ -12149,6 +14590,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteHarvester {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     harvester_uid: Option<String>,
     delete_attached_datasets: Option<bool>,
 }
@@ -12156,6 +14599,7 @@ impl DeleteHarvester {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             harvester_uid: None,
             delete_attached_datasets: None,
         }
@@ -12166,7 +14610,8 @@ impl DeleteHarvester {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn harvester_uid(mut self, value: impl Into<String>) -> Self {
-        self.harvester_uid = Some(value.into());
+        let value: String = value.into();
+        self.harvester_uid = Some(value);
         self
     }
     /// Whether to delete the harvester's datasets too (true) or keep them (false).
@@ -12174,8 +14619,19 @@ impl DeleteHarvester {
     /// Sent as the query parameter `delete_attached_datasets`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn delete_attached_datasets(mut self, value: impl Into<bool>) -> Self {
-        self.delete_attached_datasets = Some(value.into());
+    pub fn delete_attached_datasets<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<bool>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<bool>::try_into(value) {
+            Ok(value) => {
+                self.delete_attached_datasets = Some(value);
+            }
+            Err(error) => {
+                crate::error::refuse(&mut self.invalid, "delete_attached_datasets", error)
+            }
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -12190,9 +14646,13 @@ impl DeleteHarvester {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             harvester_uid,
             delete_attached_datasets,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("delete_harvester", message));
+        }
         let request = client.client().delete_harvester();
         let request = match harvester_uid {
             Some(value) => request.harvester_uid(value),
@@ -12231,12 +14691,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AbortHarvester {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     harvester_uid: Option<String>,
 }
 impl AbortHarvester {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             harvester_uid: None,
         }
     }
@@ -12246,7 +14709,8 @@ impl AbortHarvester {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn harvester_uid(mut self, value: impl Into<String>) -> Self {
-        self.harvester_uid = Some(value.into());
+        let value: String = value.into();
+        self.harvester_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -12263,8 +14727,12 @@ impl AbortHarvester {
     ) -> Result<crate::ResponseValue<ods_automation::types::Harvester>, crate::Error> {
         let Self {
             client,
+            invalid,
             harvester_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("abort_harvester", message));
+        }
         let request = client.client().abort_harvester();
         let request = match harvester_uid {
             Some(value) => request.harvester_uid(value),
@@ -12299,12 +14767,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct StartHarvester {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     harvester_uid: Option<String>,
 }
 impl StartHarvester {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             harvester_uid: None,
         }
     }
@@ -12314,7 +14785,8 @@ impl StartHarvester {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn harvester_uid(mut self, value: impl Into<String>) -> Self {
-        self.harvester_uid = Some(value.into());
+        let value: String = value.into();
+        self.harvester_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -12331,8 +14803,12 @@ impl StartHarvester {
     ) -> Result<crate::ResponseValue<ods_automation::types::Harvester>, crate::Error> {
         let Self {
             client,
+            invalid,
             harvester_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("start_harvester", message));
+        }
         let request = client.client().start_harvester();
         let request = match harvester_uid {
             Some(value) => request.harvester_uid(value),
@@ -12367,12 +14843,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PublishHarvester {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     harvester_uid: Option<String>,
 }
 impl PublishHarvester {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             harvester_uid: None,
         }
     }
@@ -12382,7 +14861,8 @@ impl PublishHarvester {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn harvester_uid(mut self, value: impl Into<String>) -> Self {
-        self.harvester_uid = Some(value.into());
+        let value: String = value.into();
+        self.harvester_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -12400,8 +14880,12 @@ impl PublishHarvester {
     {
         let Self {
             client,
+            invalid,
             harvester_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("publish_harvester", message));
+        }
         let request = client.client().publish_harvester();
         let request = match harvester_uid {
             Some(value) => request.harvester_uid(value),
@@ -12436,12 +14920,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UnpublishHarvester {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     harvester_uid: Option<String>,
 }
 impl UnpublishHarvester {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             harvester_uid: None,
         }
     }
@@ -12451,7 +14938,8 @@ impl UnpublishHarvester {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn harvester_uid(mut self, value: impl Into<String>) -> Self {
-        self.harvester_uid = Some(value.into());
+        let value: String = value.into();
+        self.harvester_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -12469,8 +14957,12 @@ impl UnpublishHarvester {
     {
         let Self {
             client,
+            invalid,
             harvester_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("unpublish_harvester", message));
+        }
         let request = client.client().unpublish_harvester();
         let request = match harvester_uid {
             Some(value) => request.harvester_uid(value),
@@ -12505,12 +14997,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListHarvesterErrors {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     harvester_uid: Option<String>,
 }
 impl ListHarvesterErrors {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             harvester_uid: None,
         }
     }
@@ -12520,7 +15015,8 @@ impl ListHarvesterErrors {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn harvester_uid(mut self, value: impl Into<String>) -> Self {
-        self.harvester_uid = Some(value.into());
+        let value: String = value.into();
+        self.harvester_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -12537,8 +15033,12 @@ impl ListHarvesterErrors {
     ) -> Result<crate::ResponseValue<ods_automation::types::HarvesterErrors>, crate::Error> {
         let Self {
             client,
+            invalid,
             harvester_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_harvester_errors", message));
+        }
         let request = client.client().list_harvester_errors();
         let request = match harvester_uid {
             Some(value) => request.harvester_uid(value),
@@ -12573,12 +15073,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PreviewHarvester {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     harvester_uid: Option<String>,
 }
 impl PreviewHarvester {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             harvester_uid: None,
         }
     }
@@ -12588,7 +15091,8 @@ impl PreviewHarvester {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn harvester_uid(mut self, value: impl Into<String>) -> Self {
-        self.harvester_uid = Some(value.into());
+        let value: String = value.into();
+        self.harvester_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -12605,8 +15109,12 @@ impl PreviewHarvester {
     ) -> Result<crate::ResponseValue<ods_automation::types::HarvesterPreview>, crate::Error> {
         let Self {
             client,
+            invalid,
             harvester_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("preview_harvester", message));
+        }
         let request = client.client().preview_harvester();
         let request = match harvester_uid {
             Some(value) => request.harvester_uid(value),
@@ -12641,6 +15149,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PreviewUnsavedHarvester {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     harvester_uid: Option<String>,
     body: Option<ods_automation::types::HarvesterRequest>,
 }
@@ -12648,6 +15158,7 @@ impl PreviewUnsavedHarvester {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             harvester_uid: None,
             body: None,
         }
@@ -12658,7 +15169,8 @@ impl PreviewUnsavedHarvester {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn harvester_uid(mut self, value: impl Into<String>) -> Self {
-        self.harvester_uid = Some(value.into());
+        let value: String = value.into();
+        self.harvester_uid = Some(value);
         self
     }
     ///The request body. Required.
@@ -12680,9 +15192,13 @@ impl PreviewUnsavedHarvester {
     ) -> Result<crate::ResponseValue<ods_automation::types::HarvesterPreview>, crate::Error> {
         let Self {
             client,
+            invalid,
             harvester_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("preview_unsaved_harvester", message));
+        }
         let request = client.client().preview_unsaved_harvester();
         let request = match harvester_uid {
             Some(value) => request.harvester_uid(value),
@@ -12723,6 +15239,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasourceConnections {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
     sort: Option<ods_automation::types::DatasourceConnectionSort>,
@@ -12731,6 +15249,7 @@ impl ListDatasourceConnections {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             limit: None,
             offset: None,
             sort: None,
@@ -12739,25 +15258,49 @@ impl ListDatasourceConnections {
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Field to order the connections by; a leading `-` reverses the order (the service defaults to `created_at`).
     ///
     /// Sent as the query parameter `sort`.
-    pub fn sort(
-        mut self,
-        value: impl Into<ods_automation::types::DatasourceConnectionSort>,
-    ) -> Self {
-        self.sort = Some(value.into());
+    pub fn sort<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::DatasourceConnectionSort>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::DatasourceConnectionSort>::try_into(value) {
+            Ok(value) => {
+                self.sort = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "sort", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -12777,10 +15320,17 @@ impl ListDatasourceConnections {
     {
         let Self {
             client,
+            invalid,
             limit,
             offset,
             sort,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "list_datasource_connections",
+                message,
+            ));
+        }
         let request = client.client().list_datasource_connections();
         let request = match limit {
             Some(value) => request.limit(value),
@@ -12843,11 +15393,17 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDatasourceConnection {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     body: Option<ods_automation::types::DatasourceConnectionRequest>,
 }
 impl CreateDatasourceConnection {
     fn new(client: crate::Ods) -> Self {
-        Self { client, body: None }
+        Self {
+            client,
+            invalid: None,
+            body: None,
+        }
     }
     ///The request body. Required.
     pub fn body(
@@ -12870,7 +15426,17 @@ impl CreateDatasourceConnection {
         self,
     ) -> Result<crate::ResponseValue<ods_automation::types::DatasourceConnection>, crate::Error>
     {
-        let Self { client, body } = self;
+        let Self {
+            client,
+            invalid,
+            body,
+        } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "create_datasource_connection",
+                message,
+            ));
+        }
         let request = client.client().create_datasource_connection();
         let request = match body {
             Some(value) => request.body(value),
@@ -12905,12 +15471,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasourceConnection {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     connection_uid: Option<String>,
 }
 impl GetDatasourceConnection {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             connection_uid: None,
         }
     }
@@ -12920,7 +15489,8 @@ impl GetDatasourceConnection {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn connection_uid(mut self, value: impl Into<String>) -> Self {
-        self.connection_uid = Some(value.into());
+        let value: String = value.into();
+        self.connection_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -12938,8 +15508,12 @@ impl GetDatasourceConnection {
     {
         let Self {
             client,
+            invalid,
             connection_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_datasource_connection", message));
+        }
         let request = client.client().get_datasource_connection();
         let request = match connection_uid {
             Some(value) => request.connection_uid(value),
@@ -12974,6 +15548,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasourceConnection {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     connection_uid: Option<String>,
     body: Option<ods_automation::types::DatasourceConnectionRequest>,
 }
@@ -12981,6 +15557,7 @@ impl UpdateDatasourceConnection {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             connection_uid: None,
             body: None,
         }
@@ -12991,7 +15568,8 @@ impl UpdateDatasourceConnection {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn connection_uid(mut self, value: impl Into<String>) -> Self {
-        self.connection_uid = Some(value.into());
+        let value: String = value.into();
+        self.connection_uid = Some(value);
         self
     }
     ///The request body. Required.
@@ -13017,9 +15595,16 @@ impl UpdateDatasourceConnection {
     {
         let Self {
             client,
+            invalid,
             connection_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "update_datasource_connection",
+                message,
+            ));
+        }
         let request = client.client().update_datasource_connection();
         let request = match connection_uid {
             Some(value) => request.connection_uid(value),
@@ -13058,12 +15643,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasourceConnection {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     connection_uid: Option<String>,
 }
 impl DeleteDatasourceConnection {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             connection_uid: None,
         }
     }
@@ -13073,7 +15661,8 @@ impl DeleteDatasourceConnection {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn connection_uid(mut self, value: impl Into<String>) -> Self {
-        self.connection_uid = Some(value.into());
+        let value: String = value.into();
+        self.connection_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -13088,8 +15677,15 @@ impl DeleteDatasourceConnection {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             connection_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "delete_datasource_connection",
+                message,
+            ));
+        }
         let request = client.client().delete_datasource_connection();
         let request = match connection_uid {
             Some(value) => request.connection_uid(value),
@@ -13124,10 +15720,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListProcessorKinds {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
 }
 impl ListProcessorKinds {
     fn new(client: crate::Ods) -> Self {
-        Self { client }
+        Self {
+            client,
+            invalid: None,
+        }
     }
     /// Sends the request and returns what the service answered,
     /// decoded, or the one error type.
@@ -13146,7 +15747,10 @@ impl ListProcessorKinds {
         crate::ResponseValue<::std::vec::Vec<ods_automation::types::ProcessorKind>>,
         crate::Error,
     > {
-        let Self { client } = self;
+        let Self { client, invalid } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_processor_kinds", message));
+        }
         let request = client.client().list_processor_kinds();
         crate::error::complete(
             "list_processor_kinds",
@@ -13179,6 +15783,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetProcessors {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -13187,6 +15793,7 @@ impl ListDatasetProcessors {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             limit: None,
             offset: None,
@@ -13198,21 +15805,40 @@ impl ListDatasetProcessors {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -13229,10 +15855,14 @@ impl ListDatasetProcessors {
     ) -> Result<crate::ResponseValue<ods_automation::types::ProcessorList>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             limit,
             offset,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_dataset_processors", message));
+        }
         let request = client.client().list_dataset_processors();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -13295,6 +15925,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDatasetProcessor {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     body: Option<ods_automation::types::ProcessorRequest>,
 }
@@ -13302,6 +15934,7 @@ impl CreateDatasetProcessor {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             body: None,
         }
@@ -13312,7 +15945,8 @@ impl CreateDatasetProcessor {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     ///The request body. Required.
@@ -13334,9 +15968,13 @@ impl CreateDatasetProcessor {
     ) -> Result<crate::ResponseValue<ods_automation::types::Processor>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("create_dataset_processor", message));
+        }
         let request = client.client().create_dataset_processor();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -13375,6 +16013,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetProcessor {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     processor_uid: Option<String>,
 }
@@ -13382,6 +16022,7 @@ impl GetDatasetProcessor {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             processor_uid: None,
         }
@@ -13392,7 +16033,8 @@ impl GetDatasetProcessor {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the processor (`pr_…`).
@@ -13401,7 +16043,8 @@ impl GetDatasetProcessor {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn processor_uid(mut self, value: impl Into<String>) -> Self {
-        self.processor_uid = Some(value.into());
+        let value: String = value.into();
+        self.processor_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -13418,9 +16061,13 @@ impl GetDatasetProcessor {
     ) -> Result<crate::ResponseValue<ods_automation::types::Processor>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             processor_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_dataset_processor", message));
+        }
         let request = client.client().get_dataset_processor();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -13459,6 +16106,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasetProcessor {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     processor_uid: Option<String>,
     body: Option<ods_automation::types::ProcessorRequest>,
@@ -13467,6 +16116,7 @@ impl UpdateDatasetProcessor {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             processor_uid: None,
             body: None,
@@ -13478,7 +16128,8 @@ impl UpdateDatasetProcessor {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the processor (`pr_…`).
@@ -13487,7 +16138,8 @@ impl UpdateDatasetProcessor {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn processor_uid(mut self, value: impl Into<String>) -> Self {
-        self.processor_uid = Some(value.into());
+        let value: String = value.into();
+        self.processor_uid = Some(value);
         self
     }
     ///The request body. Required.
@@ -13509,10 +16161,14 @@ impl UpdateDatasetProcessor {
     ) -> Result<crate::ResponseValue<ods_automation::types::Processor>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             processor_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("update_dataset_processor", message));
+        }
         let request = client.client().update_dataset_processor();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -13555,6 +16211,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasetProcessor {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     processor_uid: Option<String>,
 }
@@ -13562,6 +16220,7 @@ impl DeleteDatasetProcessor {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             processor_uid: None,
         }
@@ -13572,7 +16231,8 @@ impl DeleteDatasetProcessor {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the processor (`pr_…`).
@@ -13581,7 +16241,8 @@ impl DeleteDatasetProcessor {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn processor_uid(mut self, value: impl Into<String>) -> Self {
-        self.processor_uid = Some(value.into());
+        let value: String = value.into();
+        self.processor_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -13596,9 +16257,13 @@ impl DeleteDatasetProcessor {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             processor_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("delete_dataset_processor", message));
+        }
         let request = client.client().delete_dataset_processor();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -13637,10 +16302,15 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListExtractors {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
 }
 impl ListExtractors {
     fn new(client: crate::Ods) -> Self {
-        Self { client }
+        Self {
+            client,
+            invalid: None,
+        }
     }
     /// Sends the request and returns what the service answered,
     /// decoded, or the one error type.
@@ -13657,7 +16327,10 @@ impl ListExtractors {
         self,
     ) -> Result<crate::ResponseValue<::std::vec::Vec<ods_automation::types::Extractor>>, crate::Error>
     {
-        let Self { client } = self;
+        let Self { client, invalid } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_extractors", message));
+        }
         let request = client.client().list_extractors();
         crate::error::complete(
             "list_extractors",
@@ -13690,6 +16363,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetResources {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     expand: Option<ods_automation::types::ResourceExpand>,
     limit: Option<i64>,
@@ -13699,6 +16374,7 @@ impl ListDatasetResources {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             expand: None,
             limit: None,
@@ -13711,28 +16387,56 @@ impl ListDatasetResources {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Embed, in place of its reference, the datasource's connection or the federated dataset.
     ///
     /// Sent as the query parameter `expand`. Constraints: one of `datasource.connection`, `datasource.dataset`.
-    pub fn expand(mut self, value: impl Into<ods_automation::types::ResourceExpand>) -> Self {
-        self.expand = Some(value.into());
+    pub fn expand<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::ResourceExpand>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::ResourceExpand>::try_into(value) {
+            Ok(value) => {
+                self.expand = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "expand", error),
+        }
         self
     }
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -13749,11 +16453,15 @@ impl ListDatasetResources {
     ) -> Result<crate::ResponseValue<ods_automation::types::ResourceList>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             expand,
             limit,
             offset,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_dataset_resources", message));
+        }
         let request = client.client().list_dataset_resources();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -13820,6 +16528,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDatasetResource {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     body: ods_automation::types::builder::ResourceRequest,
 }
@@ -13827,6 +16537,7 @@ impl CreateDatasetResource {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             body: Default::default(),
         }
@@ -13837,27 +16548,42 @@ impl CreateDatasetResource {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Where a resource's data comes from, as a caller sends it.
     ///
     /// Sent as the body field `datasource`.
-    pub fn datasource(
-        mut self,
-        value: impl Into<ods_automation::types::ResourceDatasourceRequest>,
-    ) -> Self {
-        self.body = self.body.datasource(Some(value.into()));
+    pub fn datasource<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::ResourceDatasourceRequest>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::ResourceDatasourceRequest>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.datasource(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "datasource", error),
+        }
         self
     }
     /// The extractor's parameters (see `Extractor.parameters`).
     ///
     /// Sent as the body field `params`.
-    pub fn params(
-        mut self,
-        value: impl Into<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    ) -> Self {
-        self.body = self.body.params(value.into());
+    pub fn params<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<::serde_json::Map<::std::string::String, ::serde_json::Value>>::try_into(
+            value,
+        ) {
+            Ok(value) => {
+                self.body = self.body.params(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "params", error),
+        }
         self
     }
     /// The resource's name.
@@ -13866,7 +16592,8 @@ impl CreateDatasetResource {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.title(value.into());
+        let value: String = value.into();
+        self.body = self.body.title(value);
         self
     }
     /// The extractor that reads the resource, such as `csvfile`.
@@ -13875,14 +16602,16 @@ impl CreateDatasetResource {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn type_(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.type_(value.into());
+        let value: String = value.into();
+        self.body = self.body.type_(value);
         self
     }
     /// The resource's URL, for the kinds of resource that have one.
     ///
     /// Sent as the body field `url`.
     pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.url(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.url(Some(value));
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -13904,9 +16633,13 @@ impl CreateDatasetResource {
     ) -> Result<crate::ResponseValue<ods_automation::types::Resource>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("create_dataset_resource", message));
+        }
         let request = client.client().create_dataset_resource();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -13942,6 +16675,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GuessUnsavedResourceExtractors {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     body: ods_automation::types::builder::ResourceGuessExtractorsRequest,
 }
@@ -13949,6 +16684,7 @@ impl GuessUnsavedResourceExtractors {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             body: Default::default(),
         }
@@ -13959,7 +16695,8 @@ impl GuessUnsavedResourceExtractors {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Where a resource's data comes from, as a caller sends it.
@@ -13967,11 +16704,17 @@ impl GuessUnsavedResourceExtractors {
     /// Sent as the body field `datasource`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn datasource(
-        mut self,
-        value: impl Into<ods_automation::types::ResourceDatasourceRequest>,
-    ) -> Self {
-        self.body = self.body.datasource(value.into());
+    pub fn datasource<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::ResourceDatasourceRequest>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::ResourceDatasourceRequest>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.datasource(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "datasource", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -13996,9 +16739,16 @@ impl GuessUnsavedResourceExtractors {
     {
         let Self {
             client,
+            invalid,
             dataset_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "guess_unsaved_resource_extractors",
+                message,
+            ));
+        }
         let request = client.client().guess_unsaved_resource_extractors();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -14034,6 +16784,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GuessUnsavedResourceExtractorParams {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     body: ods_automation::types::builder::ResourceGuessExtractorParamsRequest,
 }
@@ -14041,6 +16793,7 @@ impl GuessUnsavedResourceExtractorParams {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             body: Default::default(),
         }
@@ -14051,7 +16804,8 @@ impl GuessUnsavedResourceExtractorParams {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Where a resource's data comes from, as a caller sends it.
@@ -14059,11 +16813,17 @@ impl GuessUnsavedResourceExtractorParams {
     /// Sent as the body field `datasource`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn datasource(
-        mut self,
-        value: impl Into<ods_automation::types::ResourceDatasourceRequest>,
-    ) -> Self {
-        self.body = self.body.datasource(value.into());
+    pub fn datasource<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::ResourceDatasourceRequest>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::ResourceDatasourceRequest>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.datasource(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "datasource", error),
+        }
         self
     }
     /// The extractor, such as `csvfile`.
@@ -14072,7 +16832,8 @@ impl GuessUnsavedResourceExtractorParams {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn type_(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.type_(value.into());
+        let value: String = value.into();
+        self.body = self.body.type_(value);
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -14100,9 +16861,16 @@ impl GuessUnsavedResourceExtractorParams {
     {
         let Self {
             client,
+            invalid,
             dataset_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "guess_unsaved_resource_extractor_params",
+                message,
+            ));
+        }
         let request = client.client().guess_unsaved_resource_extractor_params();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -14138,6 +16906,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PreviewUnsavedResource {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     body: ods_automation::types::builder::ResourcePreviewRequest,
 }
@@ -14145,6 +16915,7 @@ impl PreviewUnsavedResource {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             body: Default::default(),
         }
@@ -14155,7 +16926,8 @@ impl PreviewUnsavedResource {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Where a resource's data comes from, as a caller sends it.
@@ -14163,21 +16935,35 @@ impl PreviewUnsavedResource {
     /// Sent as the body field `datasource`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn datasource(
-        mut self,
-        value: impl Into<ods_automation::types::ResourceDatasourceRequest>,
-    ) -> Self {
-        self.body = self.body.datasource(value.into());
+    pub fn datasource<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::ResourceDatasourceRequest>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::ResourceDatasourceRequest>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.datasource(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "datasource", error),
+        }
         self
     }
     /// The extractor's parameters; guessed when left out.
     ///
     /// Sent as the body field `params`.
-    pub fn params(
-        mut self,
-        value: impl Into<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    ) -> Self {
-        self.body = self.body.params(value.into());
+    pub fn params<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<::serde_json::Map<::std::string::String, ::serde_json::Value>>::try_into(
+            value,
+        ) {
+            Ok(value) => {
+                self.body = self.body.params(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "params", error),
+        }
         self
     }
     /// The extractor, such as `csvfile`.
@@ -14186,7 +16972,8 @@ impl PreviewUnsavedResource {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn type_(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.type_(value.into());
+        let value: String = value.into();
+        self.body = self.body.type_(value);
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -14208,9 +16995,13 @@ impl PreviewUnsavedResource {
     ) -> Result<crate::ResponseValue<ods_automation::types::ResourcePreview>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("preview_unsaved_resource", message));
+        }
         let request = client.client().preview_unsaved_resource();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -14246,6 +17037,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetResource {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     resource_uid: Option<String>,
     expand: Option<ods_automation::types::ResourceExpand>,
@@ -14254,6 +17047,7 @@ impl GetDatasetResource {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             resource_uid: None,
             expand: None,
@@ -14265,7 +17059,8 @@ impl GetDatasetResource {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the resource (`re_…`).
@@ -14274,14 +17069,24 @@ impl GetDatasetResource {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn resource_uid(mut self, value: impl Into<String>) -> Self {
-        self.resource_uid = Some(value.into());
+        let value: String = value.into();
+        self.resource_uid = Some(value);
         self
     }
     /// Embed, in place of its reference, the datasource's connection or the federated dataset.
     ///
     /// Sent as the query parameter `expand`. Constraints: one of `datasource.connection`, `datasource.dataset`.
-    pub fn expand(mut self, value: impl Into<ods_automation::types::ResourceExpand>) -> Self {
-        self.expand = Some(value.into());
+    pub fn expand<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::ResourceExpand>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::ResourceExpand>::try_into(value) {
+            Ok(value) => {
+                self.expand = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "expand", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -14298,10 +17103,14 @@ impl GetDatasetResource {
     ) -> Result<crate::ResponseValue<ods_automation::types::Resource>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             resource_uid,
             expand,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_dataset_resource", message));
+        }
         let request = client.client().get_dataset_resource();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -14344,6 +17153,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasetResource {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     resource_uid: Option<String>,
     body: ods_automation::types::builder::ResourceRequest,
@@ -14352,6 +17163,7 @@ impl UpdateDatasetResource {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             resource_uid: None,
             body: Default::default(),
@@ -14363,7 +17175,8 @@ impl UpdateDatasetResource {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the resource (`re_…`).
@@ -14372,27 +17185,42 @@ impl UpdateDatasetResource {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn resource_uid(mut self, value: impl Into<String>) -> Self {
-        self.resource_uid = Some(value.into());
+        let value: String = value.into();
+        self.resource_uid = Some(value);
         self
     }
     /// Where a resource's data comes from, as a caller sends it.
     ///
     /// Sent as the body field `datasource`.
-    pub fn datasource(
-        mut self,
-        value: impl Into<ods_automation::types::ResourceDatasourceRequest>,
-    ) -> Self {
-        self.body = self.body.datasource(Some(value.into()));
+    pub fn datasource<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::ResourceDatasourceRequest>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::ResourceDatasourceRequest>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.datasource(Some(value));
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "datasource", error),
+        }
         self
     }
     /// The extractor's parameters (see `Extractor.parameters`).
     ///
     /// Sent as the body field `params`.
-    pub fn params(
-        mut self,
-        value: impl Into<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    ) -> Self {
-        self.body = self.body.params(value.into());
+    pub fn params<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<::serde_json::Map<::std::string::String, ::serde_json::Value>>::try_into(
+            value,
+        ) {
+            Ok(value) => {
+                self.body = self.body.params(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "params", error),
+        }
         self
     }
     /// The resource's name.
@@ -14401,7 +17229,8 @@ impl UpdateDatasetResource {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.title(value.into());
+        let value: String = value.into();
+        self.body = self.body.title(value);
         self
     }
     /// The extractor that reads the resource, such as `csvfile`.
@@ -14410,14 +17239,16 @@ impl UpdateDatasetResource {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn type_(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.type_(value.into());
+        let value: String = value.into();
+        self.body = self.body.type_(value);
         self
     }
     /// The resource's URL, for the kinds of resource that have one.
     ///
     /// Sent as the body field `url`.
     pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.url(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.url(Some(value));
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -14439,10 +17270,14 @@ impl UpdateDatasetResource {
     ) -> Result<crate::ResponseValue<ods_automation::types::Resource>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             resource_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("update_dataset_resource", message));
+        }
         let request = client.client().update_dataset_resource();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -14482,6 +17317,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasetResource {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     resource_uid: Option<String>,
 }
@@ -14489,6 +17326,7 @@ impl DeleteDatasetResource {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             resource_uid: None,
         }
@@ -14499,7 +17337,8 @@ impl DeleteDatasetResource {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the resource (`re_…`).
@@ -14508,7 +17347,8 @@ impl DeleteDatasetResource {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn resource_uid(mut self, value: impl Into<String>) -> Self {
-        self.resource_uid = Some(value.into());
+        let value: String = value.into();
+        self.resource_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -14523,9 +17363,13 @@ impl DeleteDatasetResource {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             resource_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("delete_dataset_resource", message));
+        }
         let request = client.client().delete_dataset_resource();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -14564,6 +17408,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GuessResourceExtractors {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     resource_uid: Option<String>,
 }
@@ -14571,6 +17417,7 @@ impl GuessResourceExtractors {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             resource_uid: None,
         }
@@ -14581,7 +17428,8 @@ impl GuessResourceExtractors {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the resource (`re_…`).
@@ -14590,7 +17438,8 @@ impl GuessResourceExtractors {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn resource_uid(mut self, value: impl Into<String>) -> Self {
-        self.resource_uid = Some(value.into());
+        let value: String = value.into();
+        self.resource_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -14610,9 +17459,13 @@ impl GuessResourceExtractors {
     {
         let Self {
             client,
+            invalid,
             dataset_uid,
             resource_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("guess_resource_extractors", message));
+        }
         let request = client.client().guess_resource_extractors();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -14651,6 +17504,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CleanResourceCache {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     resource_uid: Option<String>,
 }
@@ -14658,6 +17513,7 @@ impl CleanResourceCache {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             resource_uid: None,
         }
@@ -14668,7 +17524,8 @@ impl CleanResourceCache {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the resource (`re_…`).
@@ -14677,7 +17534,8 @@ impl CleanResourceCache {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn resource_uid(mut self, value: impl Into<String>) -> Self {
-        self.resource_uid = Some(value.into());
+        let value: String = value.into();
+        self.resource_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -14692,9 +17550,13 @@ impl CleanResourceCache {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             resource_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("clean_resource_cache", message));
+        }
         let request = client.client().clean_resource_cache();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -14733,6 +17595,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GuessResourceExtractorParams {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     resource_uid: Option<String>,
 }
@@ -14740,6 +17604,7 @@ impl GuessResourceExtractorParams {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             resource_uid: None,
         }
@@ -14750,7 +17615,8 @@ impl GuessResourceExtractorParams {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the resource (`re_…`).
@@ -14759,7 +17625,8 @@ impl GuessResourceExtractorParams {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn resource_uid(mut self, value: impl Into<String>) -> Self {
-        self.resource_uid = Some(value.into());
+        let value: String = value.into();
+        self.resource_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -14779,9 +17646,16 @@ impl GuessResourceExtractorParams {
     {
         let Self {
             client,
+            invalid,
             dataset_uid,
             resource_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "guess_resource_extractor_params",
+                message,
+            ));
+        }
         let request = client.client().guess_resource_extractor_params();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -14820,6 +17694,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PreviewResource {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     resource_uid: Option<String>,
 }
@@ -14827,6 +17703,7 @@ impl PreviewResource {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             resource_uid: None,
         }
@@ -14837,7 +17714,8 @@ impl PreviewResource {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the resource (`re_…`).
@@ -14846,7 +17724,8 @@ impl PreviewResource {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn resource_uid(mut self, value: impl Into<String>) -> Self {
-        self.resource_uid = Some(value.into());
+        let value: String = value.into();
+        self.resource_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -14863,9 +17742,13 @@ impl PreviewResource {
     ) -> Result<crate::ResponseValue<ods_automation::types::ResourcePreview>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             resource_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("preview_resource", message));
+        }
         let request = client.client().preview_resource();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -14904,6 +17787,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RecoverResource {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     resource_uid: Option<String>,
 }
@@ -14911,6 +17796,7 @@ impl RecoverResource {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             resource_uid: None,
         }
@@ -14921,7 +17807,8 @@ impl RecoverResource {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the resource (`re_…`).
@@ -14930,7 +17817,8 @@ impl RecoverResource {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn resource_uid(mut self, value: impl Into<String>) -> Self {
-        self.resource_uid = Some(value.into());
+        let value: String = value.into();
+        self.resource_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -14947,9 +17835,13 @@ impl RecoverResource {
     ) -> Result<crate::ResponseValue<ods_automation::types::Resource>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             resource_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("recover_resource", message));
+        }
         let request = client.client().recover_resource();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -14988,6 +17880,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteResourceRecoverData {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     resource_uid: Option<String>,
 }
@@ -14995,6 +17889,7 @@ impl DeleteResourceRecoverData {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             resource_uid: None,
         }
@@ -15005,7 +17900,8 @@ impl DeleteResourceRecoverData {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the resource (`re_…`).
@@ -15014,7 +17910,8 @@ impl DeleteResourceRecoverData {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn resource_uid(mut self, value: impl Into<String>) -> Self {
-        self.resource_uid = Some(value.into());
+        let value: String = value.into();
+        self.resource_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -15031,9 +17928,16 @@ impl DeleteResourceRecoverData {
     ) -> Result<crate::ResponseValue<ods_automation::types::Resource>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             resource_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "delete_resource_recover_data",
+                message,
+            ));
+        }
         let request = client.client().delete_resource_recover_data();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -15072,6 +17976,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct EnableResource {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     resource_uid: Option<String>,
 }
@@ -15079,6 +17985,7 @@ impl EnableResource {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             resource_uid: None,
         }
@@ -15089,7 +17996,8 @@ impl EnableResource {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the resource (`re_…`).
@@ -15098,7 +18006,8 @@ impl EnableResource {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn resource_uid(mut self, value: impl Into<String>) -> Self {
-        self.resource_uid = Some(value.into());
+        let value: String = value.into();
+        self.resource_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -15115,9 +18024,13 @@ impl EnableResource {
     ) -> Result<crate::ResponseValue<ods_automation::types::Resource>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             resource_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("enable_resource", message));
+        }
         let request = client.client().enable_resource();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -15156,6 +18069,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DisableResource {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     resource_uid: Option<String>,
 }
@@ -15163,6 +18078,7 @@ impl DisableResource {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             resource_uid: None,
         }
@@ -15173,7 +18089,8 @@ impl DisableResource {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the resource (`re_…`).
@@ -15182,7 +18099,8 @@ impl DisableResource {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn resource_uid(mut self, value: impl Into<String>) -> Self {
-        self.resource_uid = Some(value.into());
+        let value: String = value.into();
+        self.resource_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -15199,9 +18117,13 @@ impl DisableResource {
     ) -> Result<crate::ResponseValue<ods_automation::types::Resource>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             resource_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("disable_resource", message));
+        }
         let request = client.client().disable_resource();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -15240,6 +18162,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RenewResourceApiKey {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     resource_uid: Option<String>,
 }
@@ -15247,6 +18171,7 @@ impl RenewResourceApiKey {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             resource_uid: None,
         }
@@ -15257,7 +18182,8 @@ impl RenewResourceApiKey {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the resource (`re_…`).
@@ -15266,7 +18192,8 @@ impl RenewResourceApiKey {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn resource_uid(mut self, value: impl Into<String>) -> Self {
-        self.resource_uid = Some(value.into());
+        let value: String = value.into();
+        self.resource_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -15283,9 +18210,13 @@ impl RenewResourceApiKey {
     ) -> Result<crate::ResponseValue<ods_automation::types::Resource>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             resource_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("renew_resource_api_key", message));
+        }
         let request = client.client().renew_resource_api_key();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -15324,6 +18255,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UploadDatasetResourceFile {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     file: Option<ods_automation::uploads::FileUpload>,
 }
@@ -15331,6 +18264,7 @@ impl UploadDatasetResourceFile {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             file: None,
         }
@@ -15341,12 +18275,22 @@ impl UploadDatasetResourceFile {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     ///The file to upload (its name, bytes and content type). Required.
-    pub fn file(mut self, value: impl Into<ods_automation::uploads::FileUpload>) -> Self {
-        self.file = Some(value.into());
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::uploads::FileUpload>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::uploads::FileUpload>::try_into(value) {
+            Ok(value) => {
+                self.file = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "file", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -15363,9 +18307,16 @@ impl UploadDatasetResourceFile {
     ) -> Result<crate::ResponseValue<ods_automation::types::ResourceFile>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             file,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "upload_dataset_resource_file",
+                message,
+            ));
+        }
         let request = client.client().upload_dataset_resource_file();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -15404,6 +18355,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetResourceFile {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     file_uid: Option<String>,
 }
@@ -15411,6 +18364,7 @@ impl GetDatasetResourceFile {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             file_uid: None,
         }
@@ -15421,7 +18375,8 @@ impl GetDatasetResourceFile {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the uploaded resource file, as the upload returned it.
@@ -15430,7 +18385,8 @@ impl GetDatasetResourceFile {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn file_uid(mut self, value: impl Into<String>) -> Self {
-        self.file_uid = Some(value.into());
+        let value: String = value.into();
+        self.file_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -15447,9 +18403,13 @@ impl GetDatasetResourceFile {
     ) -> Result<crate::ResponseValue<ods_automation::types::ResourceFile>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             file_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_dataset_resource_file", message));
+        }
         let request = client.client().get_dataset_resource_file();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -15488,6 +18448,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DownloadDatasetResourceFile {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     file_uid: Option<String>,
 }
@@ -15495,6 +18457,7 @@ impl DownloadDatasetResourceFile {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             file_uid: None,
         }
@@ -15505,7 +18468,8 @@ impl DownloadDatasetResourceFile {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the uploaded resource file, as the upload returned it.
@@ -15514,7 +18478,8 @@ impl DownloadDatasetResourceFile {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn file_uid(mut self, value: impl Into<String>) -> Self {
-        self.file_uid = Some(value.into());
+        let value: String = value.into();
+        self.file_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -15531,9 +18496,16 @@ impl DownloadDatasetResourceFile {
     ) -> Result<crate::ResponseValue<ods_automation::ByteStream>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             file_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "download_dataset_resource_file",
+                message,
+            ));
+        }
         let request = client.client().download_dataset_resource_file();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -15574,6 +18546,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetAttachments {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -15582,6 +18556,7 @@ impl ListDatasetAttachments {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             limit: None,
             offset: None,
@@ -15593,21 +18568,40 @@ impl ListDatasetAttachments {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -15624,10 +18618,14 @@ impl ListDatasetAttachments {
     ) -> Result<crate::ResponseValue<ods_automation::types::AttachmentList>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             limit,
             offset,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("list_dataset_attachments", message));
+        }
         let request = client.client().list_dataset_attachments();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -15690,6 +18688,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDatasetAttachment {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     file: Option<ods_automation::uploads::FileUpload>,
 }
@@ -15697,6 +18697,7 @@ impl CreateDatasetAttachment {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             file: None,
         }
@@ -15707,12 +18708,22 @@ impl CreateDatasetAttachment {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     ///The file to upload (its name, bytes and content type). Required.
-    pub fn file(mut self, value: impl Into<ods_automation::uploads::FileUpload>) -> Self {
-        self.file = Some(value.into());
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::uploads::FileUpload>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::uploads::FileUpload>::try_into(value) {
+            Ok(value) => {
+                self.file = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "file", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -15729,9 +18740,13 @@ impl CreateDatasetAttachment {
     ) -> Result<crate::ResponseValue<ods_automation::types::Attachment>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             file,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("create_dataset_attachment", message));
+        }
         let request = client.client().create_dataset_attachment();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -15770,6 +18785,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetAttachment {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     attachment_uid: Option<String>,
 }
@@ -15777,6 +18794,7 @@ impl GetDatasetAttachment {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             attachment_uid: None,
         }
@@ -15787,7 +18805,8 @@ impl GetDatasetAttachment {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the attachment (`at_…`).
@@ -15796,7 +18815,8 @@ impl GetDatasetAttachment {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn attachment_uid(mut self, value: impl Into<String>) -> Self {
-        self.attachment_uid = Some(value.into());
+        let value: String = value.into();
+        self.attachment_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -15813,9 +18833,13 @@ impl GetDatasetAttachment {
     ) -> Result<crate::ResponseValue<ods_automation::types::Attachment>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             attachment_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("get_dataset_attachment", message));
+        }
         let request = client.client().get_dataset_attachment();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -15854,6 +18878,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasetAttachment {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     attachment_uid: Option<String>,
 }
@@ -15861,6 +18887,7 @@ impl DeleteDatasetAttachment {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             attachment_uid: None,
         }
@@ -15871,7 +18898,8 @@ impl DeleteDatasetAttachment {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the attachment (`at_…`).
@@ -15880,7 +18908,8 @@ impl DeleteDatasetAttachment {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn attachment_uid(mut self, value: impl Into<String>) -> Self {
-        self.attachment_uid = Some(value.into());
+        let value: String = value.into();
+        self.attachment_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -15895,9 +18924,13 @@ impl DeleteDatasetAttachment {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             attachment_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused("delete_dataset_attachment", message));
+        }
         let request = client.client().delete_dataset_attachment();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -15936,6 +18969,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DownloadDatasetAttachment {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     attachment_uid: Option<String>,
 }
@@ -15943,6 +18978,7 @@ impl DownloadDatasetAttachment {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             attachment_uid: None,
         }
@@ -15953,7 +18989,8 @@ impl DownloadDatasetAttachment {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the attachment (`at_…`).
@@ -15962,7 +18999,8 @@ impl DownloadDatasetAttachment {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn attachment_uid(mut self, value: impl Into<String>) -> Self {
-        self.attachment_uid = Some(value.into());
+        let value: String = value.into();
+        self.attachment_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -15979,9 +19017,16 @@ impl DownloadDatasetAttachment {
     ) -> Result<crate::ResponseValue<ods_automation::ByteStream>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             attachment_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "download_dataset_attachment",
+                message,
+            ));
+        }
         let request = client.client().download_dataset_attachment();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -16022,6 +19067,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetAlternativeExports {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -16030,6 +19077,7 @@ impl ListDatasetAlternativeExports {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             limit: None,
             offset: None,
@@ -16041,21 +19089,40 @@ impl ListDatasetAlternativeExports {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     ///
     /// Sent as the query parameter `limit`. Constraints: at least 0; at most 1000; the service's default: `20`.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.limit = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "limit", error),
+        }
         self
     }
     /// How many results to skip before the page starts.
     ///
     /// Sent as the query parameter `offset`. Constraints: at least 0.
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<i64>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<i64>::try_into(value) {
+            Ok(value) => {
+                self.offset = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "offset", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -16073,10 +19140,17 @@ impl ListDatasetAlternativeExports {
     {
         let Self {
             client,
+            invalid,
             dataset_uid,
             limit,
             offset,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "list_dataset_alternative_exports",
+                message,
+            ));
+        }
         let request = client.client().list_dataset_alternative_exports();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -16139,6 +19213,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDatasetAlternativeExport {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     title: Option<String>,
     description: Option<String>,
@@ -16148,6 +19224,7 @@ impl CreateDatasetAlternativeExport {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             title: None,
             description: None,
@@ -16160,24 +19237,36 @@ impl CreateDatasetAlternativeExport {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// The `title` parameter.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.title = Some(value.into());
+        let value: String = value.into();
+        self.title = Some(value);
         self
     }
     ///The `description` parameter.
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
+        let value: String = value.into();
+        self.description = Some(value);
         self
     }
     ///The file to upload (its name, bytes and content type). Required.
-    pub fn file(mut self, value: impl Into<ods_automation::uploads::FileUpload>) -> Self {
-        self.file = Some(value.into());
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::uploads::FileUpload>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::uploads::FileUpload>::try_into(value) {
+            Ok(value) => {
+                self.file = Some(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "file", error),
+        }
         self
     }
     /// Sends the request and returns what the service answered,
@@ -16194,11 +19283,18 @@ impl CreateDatasetAlternativeExport {
     ) -> Result<crate::ResponseValue<ods_automation::types::AlternativeExport>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             title,
             description,
             file,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "create_dataset_alternative_export",
+                message,
+            ));
+        }
         let request = client.client().create_dataset_alternative_export();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -16245,6 +19341,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetAlternativeExport {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     export_uid: Option<String>,
 }
@@ -16252,6 +19350,7 @@ impl GetDatasetAlternativeExport {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             export_uid: None,
         }
@@ -16262,7 +19361,8 @@ impl GetDatasetAlternativeExport {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the alternative export (`ae_…`).
@@ -16271,7 +19371,8 @@ impl GetDatasetAlternativeExport {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn export_uid(mut self, value: impl Into<String>) -> Self {
-        self.export_uid = Some(value.into());
+        let value: String = value.into();
+        self.export_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -16288,9 +19389,16 @@ impl GetDatasetAlternativeExport {
     ) -> Result<crate::ResponseValue<ods_automation::types::AlternativeExport>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             export_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "get_dataset_alternative_export",
+                message,
+            ));
+        }
         let request = client.client().get_dataset_alternative_export();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -16329,6 +19437,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasetAlternativeExport {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     export_uid: Option<String>,
     body: ods_automation::types::builder::AlternativeExportRequest,
@@ -16337,6 +19447,7 @@ impl UpdateDatasetAlternativeExport {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             export_uid: None,
             body: Default::default(),
@@ -16348,7 +19459,8 @@ impl UpdateDatasetAlternativeExport {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the alternative export (`ae_…`).
@@ -16357,14 +19469,16 @@ impl UpdateDatasetAlternativeExport {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn export_uid(mut self, value: impl Into<String>) -> Self {
-        self.export_uid = Some(value.into());
+        let value: String = value.into();
+        self.export_uid = Some(value);
         self
     }
     /// Free text describing the export.
     ///
     /// Sent as the body field `description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.description(Some(value.into()));
+        let value: String = value.into();
+        self.body = self.body.description(Some(value));
         self
     }
     /// The export's name in the export menu.
@@ -16373,7 +19487,8 @@ impl UpdateDatasetAlternativeExport {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.body = self.body.title(value.into());
+        let value: String = value.into();
+        self.body = self.body.title(value);
         self
     }
     /// The kind of export.
@@ -16381,11 +19496,17 @@ impl UpdateDatasetAlternativeExport {
     /// Sent as the body field `type`. Constraints: one of `uploaded_file`.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
-    pub fn type_(
-        mut self,
-        value: impl Into<ods_automation::types::AlternativeExportRequestType>,
-    ) -> Self {
-        self.body = self.body.type_(value.into());
+    pub fn type_<V>(mut self, value: V) -> Self
+    where
+        V: TryInto<ods_automation::types::AlternativeExportRequestType>,
+        V::Error: std::fmt::Display,
+    {
+        match TryInto::<ods_automation::types::AlternativeExportRequestType>::try_into(value) {
+            Ok(value) => {
+                self.body = self.body.type_(value);
+            }
+            Err(error) => crate::error::refuse(&mut self.invalid, "type_", error),
+        }
         self
     }
     /// Sets the whole request body at once, replacing any field set before.
@@ -16407,10 +19528,17 @@ impl UpdateDatasetAlternativeExport {
     ) -> Result<crate::ResponseValue<ods_automation::types::AlternativeExport>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             export_uid,
             body,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "update_dataset_alternative_export",
+                message,
+            ));
+        }
         let request = client.client().update_dataset_alternative_export();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -16450,6 +19578,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasetAlternativeExport {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     export_uid: Option<String>,
 }
@@ -16457,6 +19587,7 @@ impl DeleteDatasetAlternativeExport {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             export_uid: None,
         }
@@ -16467,7 +19598,8 @@ impl DeleteDatasetAlternativeExport {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the alternative export (`ae_…`).
@@ -16476,7 +19608,8 @@ impl DeleteDatasetAlternativeExport {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn export_uid(mut self, value: impl Into<String>) -> Self {
-        self.export_uid = Some(value.into());
+        let value: String = value.into();
+        self.export_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -16491,9 +19624,16 @@ impl DeleteDatasetAlternativeExport {
     pub async fn send_with_response(self) -> Result<crate::ResponseValue<()>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             export_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "delete_dataset_alternative_export",
+                message,
+            ));
+        }
         let request = client.client().delete_dataset_alternative_export();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),
@@ -16532,6 +19672,8 @@ impl crate::Ods {
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DownloadDatasetAlternativeExport {
     client: crate::Ods,
+    /// The first value a setter could not convert, and why.
+    invalid: Option<String>,
     dataset_uid: Option<String>,
     export_uid: Option<String>,
 }
@@ -16539,6 +19681,7 @@ impl DownloadDatasetAlternativeExport {
     fn new(client: crate::Ods) -> Self {
         Self {
             client,
+            invalid: None,
             dataset_uid: None,
             export_uid: None,
         }
@@ -16549,7 +19692,8 @@ impl DownloadDatasetAlternativeExport {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn dataset_uid(mut self, value: impl Into<String>) -> Self {
-        self.dataset_uid = Some(value.into());
+        let value: String = value.into();
+        self.dataset_uid = Some(value);
         self
     }
     /// Uid of the alternative export (`ae_…`).
@@ -16558,7 +19702,8 @@ impl DownloadDatasetAlternativeExport {
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn export_uid(mut self, value: impl Into<String>) -> Self {
-        self.export_uid = Some(value.into());
+        let value: String = value.into();
+        self.export_uid = Some(value);
         self
     }
     /// Sends the request and returns what the service answered,
@@ -16575,9 +19720,16 @@ impl DownloadDatasetAlternativeExport {
     ) -> Result<crate::ResponseValue<ods_automation::ByteStream>, crate::Error> {
         let Self {
             client,
+            invalid,
             dataset_uid,
             export_uid,
         } = self;
+        if let Some(message) = invalid {
+            return Err(crate::Error::refused(
+                "download_dataset_alternative_export",
+                message,
+            ));
+        }
         let request = client.client().download_dataset_alternative_export();
         let request = match dataset_uid {
             Some(value) => request.dataset_uid(value),

@@ -431,3 +431,29 @@ async fn empty_dot_and_dot_dot_identifiers_are_refused_with_nothing_sent() {
         .unwrap();
     assert_eq!(server.requests(), 1);
 }
+
+#[tokio::test]
+async fn a_value_a_setter_cannot_convert_is_refused_at_send_naming_the_setter() {
+    let server = FaultServer::start(vec![Answer::Full(200, "", "{}")]).await;
+    let ods = ods(&server.url, RetryPolicy::disabled());
+    let error = ods.list_users().limit(u64::MAX).send().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(error.attempts(), 0);
+    assert_eq!(
+        error.to_string(),
+        "list_users: invalid request, nothing was sent: limit: out of range integral type conversion attempted"
+    );
+    // An enum takes its variant or the service's name for it.
+    let error = ods
+        .create_user_group()
+        .title("t")
+        .permissions(["edit_dataset", "no_such_permission"])
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "create_user_group: invalid request, nothing was sent: permissions: invalid value"
+    );
+    assert_eq!(server.requests(), 0);
+}
