@@ -10,6 +10,7 @@
 mod drift;
 mod generate;
 mod lint;
+mod mock_pass;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -19,7 +19,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/user_groups$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -98,7 +98,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/user_groups$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -194,7 +194,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/user_groups/.*$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -202,7 +202,7 @@ pub mod operations {
         pub fn group_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/.*/user_groups/{}$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -281,7 +281,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/user_groups/.*$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -289,7 +289,7 @@ pub mod operations {
         pub fn group_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/.*/user_groups/{}$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -385,7 +385,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/user_groups/.*$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -393,7 +393,7 @@ pub mod operations {
         pub fn group_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/.*/user_groups/{}$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -483,7 +483,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/user_groups/.*/users$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -491,7 +491,7 @@ pub mod operations {
         pub fn group_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/.*/user_groups/{}/users$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -565,7 +565,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/user_groups/.*/users/.*$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -573,7 +573,7 @@ pub mod operations {
         pub fn group_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/.*/user_groups/{}/users/.*$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -581,7 +581,7 @@ pub mod operations {
         pub fn user_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/.*/user_groups/.*/users/{}$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -679,7 +679,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/user_groups/.*/users/.*$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -687,7 +687,7 @@ pub mod operations {
         pub fn group_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/.*/user_groups/{}/users/.*$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -695,7 +695,7 @@ pub mod operations {
         pub fn user_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/.*/user_groups/.*/users/{}$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -780,7 +780,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/sub_accounts$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -893,7 +893,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/sub_accounts$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -984,7 +984,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/sub_accounts/.*$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -992,7 +992,7 @@ pub mod operations {
         pub fn sub_account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/.*/sub_accounts/{}$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1072,7 +1072,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/sub_accounts/.*$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1080,7 +1080,7 @@ pub mod operations {
         pub fn sub_account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/.*/sub_accounts/{}$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1179,7 +1179,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/sub_accounts/.*$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1187,7 +1187,7 @@ pub mod operations {
         pub fn sub_account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/.*/sub_accounts/{}$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1277,7 +1277,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/sub_accounts/.*/access_keys$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1285,7 +1285,7 @@ pub mod operations {
         pub fn sub_account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/.*/sub_accounts/{}/access_keys$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1399,7 +1399,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/sub_accounts/.*/access_keys$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1407,7 +1407,7 @@ pub mod operations {
         pub fn sub_account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/.*/sub_accounts/{}/access_keys$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1508,7 +1508,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/sub_accounts/.*/access_keys$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1516,7 +1516,7 @@ pub mod operations {
         pub fn sub_account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/.*/sub_accounts/{}/access_keys$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1609,7 +1609,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/sub_accounts/.*/access_keys/.*$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1617,7 +1617,7 @@ pub mod operations {
         pub fn sub_account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/.*/sub_accounts/{}/access_keys/.*$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1625,7 +1625,7 @@ pub mod operations {
         pub fn key(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/.*/sub_accounts/.*/access_keys/{}$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1726,7 +1726,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/sub_accounts/.*/access_keys/.*$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1734,7 +1734,7 @@ pub mod operations {
         pub fn sub_account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/.*/sub_accounts/{}/access_keys/.*$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1742,7 +1742,7 @@ pub mod operations {
         pub fn key(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/.*/sub_accounts/.*/access_keys/{}$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1827,7 +1827,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/billing_usage$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1926,7 +1926,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/users$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2125,7 +2125,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/users$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2221,7 +2221,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/users/.*$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2229,7 +2229,7 @@ pub mod operations {
         pub fn user_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/.*/users/{}$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2298,7 +2298,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/users/.*$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2306,7 +2306,7 @@ pub mod operations {
         pub fn user_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/.*/users/{}$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2402,7 +2402,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/users/.*$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2410,7 +2410,7 @@ pub mod operations {
         pub fn user_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/.*/users/{}$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2498,7 +2498,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/users/.*/groups$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2506,7 +2506,7 @@ pub mod operations {
         pub fn user_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/.*/users/{}/groups$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2580,7 +2580,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/{}/users/.*/sub_accounts$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2588,7 +2588,7 @@ pub mod operations {
         pub fn user_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v1_1/provisioning/accounts/.*/users/{}/sub_accounts$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2768,7 +2768,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/{}/permissions/policies/system$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2848,7 +2848,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/{}/permissions/policies/custom$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2948,7 +2948,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/{}/permissions/policies/custom$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3030,7 +3030,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/{}/permissions/policies/custom/.*$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3038,7 +3038,7 @@ pub mod operations {
         pub fn policy_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/.*/permissions/policies/custom/{}$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3101,7 +3101,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/{}/permissions/policies/custom/.*$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3109,7 +3109,7 @@ pub mod operations {
         pub fn policy_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/.*/permissions/policies/custom/{}$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3199,7 +3199,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/{}/permissions/policies/custom/.*$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3207,7 +3207,7 @@ pub mod operations {
         pub fn policy_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/.*/permissions/policies/custom/{}$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3262,7 +3262,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/{}/permissions/policies/effective$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3380,7 +3380,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/{}/permissions/roles$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3475,7 +3475,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/{}/permissions/roles$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3554,7 +3554,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/{}/permissions/roles/.*$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3562,7 +3562,7 @@ pub mod operations {
         pub fn role_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/.*/permissions/roles/{}$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3652,7 +3652,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/{}/permissions/roles/.*$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3660,7 +3660,7 @@ pub mod operations {
         pub fn role_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/.*/permissions/roles/{}$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3747,7 +3747,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/{}/permissions/roles/.*$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3755,7 +3755,7 @@ pub mod operations {
         pub fn role_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/.*/permissions/roles/{}$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3820,7 +3820,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/{}/permissions/principal_roles$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3957,7 +3957,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/{}/permissions/principal_roles$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4026,7 +4026,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/{}/permissions/principal_roles/inspect$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4170,7 +4170,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/{}/permissions/principal_roles/inspect$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4244,7 +4244,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/{}/permissions/roles/.*/principals$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4252,7 +4252,7 @@ pub mod operations {
         pub fn role_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/.*/permissions/roles/{}/principals$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4375,7 +4375,7 @@ pub mod operations {
         pub fn account_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/{}/permissions/roles/.*/principals$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4383,7 +4383,7 @@ pub mod operations {
         pub fn role_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/v2/accounts/.*/permissions/roles/{}/principals$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))

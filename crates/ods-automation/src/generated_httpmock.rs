@@ -178,7 +178,11 @@ pub mod operations {
             self.0
         }
         pub fn group_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/groups/{}/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/groups/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -244,7 +248,11 @@ pub mod operations {
             self.0
         }
         pub fn group_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/groups/{}/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/groups/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::UserGroupRequest) -> Self {
@@ -321,7 +329,11 @@ pub mod operations {
             self.0
         }
         pub fn group_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/groups/{}/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/groups/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -382,7 +394,11 @@ pub mod operations {
             self.0
         }
         pub fn group_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/groups/{}/users/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/groups/{}/users/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -448,7 +464,11 @@ pub mod operations {
             self.0
         }
         pub fn group_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/groups/{}/users/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/groups/{}/users/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::RelatedUser) -> Self {
@@ -525,8 +545,11 @@ pub mod operations {
             self.0
         }
         pub fn group_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/groups/{}/users/batch/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/groups/{}/users/batch/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::BatchAddUsersRequest) -> Self {
@@ -595,13 +618,19 @@ pub mod operations {
             self.0
         }
         pub fn group_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/groups/{}/users/.*/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/groups/{}/users/.*/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn username(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/groups/.*/users/{}/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/groups/.*/users/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -746,7 +775,11 @@ pub mod operations {
             self.0
         }
         pub fn username(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/users/{}/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/users/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn expand<'a, T>(self, value: T) -> Self
@@ -822,7 +855,11 @@ pub mod operations {
             self.0
         }
         pub fn username(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/users/{}/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/users/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::UserRequest) -> Self {
@@ -899,7 +936,11 @@ pub mod operations {
             self.0
         }
         pub fn username(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/users/{}/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/users/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -1287,7 +1328,11 @@ pub mod operations {
             self.0
         }
         pub fn apikey_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/apikeys/{}/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/apikeys/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn expand<T>(self, value: T) -> Self
@@ -1363,7 +1408,11 @@ pub mod operations {
             self.0
         }
         pub fn apikey_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/apikeys/{}/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/apikeys/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::ApiKeyRequest) -> Self {
@@ -1440,8 +1489,11 @@ pub mod operations {
             self.0
         }
         pub fn apikey_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/apikeys/{}/revoke/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/apikeys/{}/revoke/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::ApiKeyRevocationRequest) -> Self {
@@ -1651,7 +1703,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/security/users/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1741,7 +1793,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/security/users/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1820,7 +1872,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/security/users/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1828,7 +1880,7 @@ pub mod operations {
         pub fn username(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/security/users/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1896,7 +1948,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/security/users/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1904,7 +1956,7 @@ pub mod operations {
         pub fn username(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/security/users/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1983,7 +2035,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/security/users/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1991,7 +2043,7 @@ pub mod operations {
         pub fn username(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/security/users/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2056,7 +2108,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/security/groups/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2146,7 +2198,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/security/groups/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2225,7 +2277,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/security/groups/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2233,7 +2285,7 @@ pub mod operations {
         pub fn group_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/security/groups/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2301,7 +2353,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/security/groups/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2309,7 +2361,7 @@ pub mod operations {
         pub fn group_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/security/groups/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2388,7 +2440,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/security/groups/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2396,7 +2448,7 @@ pub mod operations {
         pub fn group_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/security/groups/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2459,7 +2511,7 @@ pub mod operations {
         pub fn connection_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasource_connections/{}/security/users/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2547,7 +2599,7 @@ pub mod operations {
         pub fn connection_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasource_connections/{}/security/users/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2626,7 +2678,7 @@ pub mod operations {
         pub fn connection_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasource_connections/{}/security/users/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2634,7 +2686,7 @@ pub mod operations {
         pub fn username(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasource_connections/.*/security/users/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2702,7 +2754,7 @@ pub mod operations {
         pub fn connection_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasource_connections/{}/security/users/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2710,7 +2762,7 @@ pub mod operations {
         pub fn username(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasource_connections/.*/security/users/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2789,7 +2841,7 @@ pub mod operations {
         pub fn connection_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasource_connections/{}/security/users/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2797,7 +2849,7 @@ pub mod operations {
         pub fn username(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasource_connections/.*/security/users/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2860,7 +2912,7 @@ pub mod operations {
         pub fn connection_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasource_connections/{}/security/groups/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -2948,7 +3000,7 @@ pub mod operations {
         pub fn connection_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasource_connections/{}/security/groups/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3030,7 +3082,7 @@ pub mod operations {
         pub fn connection_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasource_connections/{}/security/groups/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3038,7 +3090,7 @@ pub mod operations {
         pub fn group_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasource_connections/.*/security/groups/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3109,7 +3161,7 @@ pub mod operations {
         pub fn connection_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasource_connections/{}/security/groups/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3117,7 +3169,7 @@ pub mod operations {
         pub fn group_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasource_connections/.*/security/groups/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3199,7 +3251,7 @@ pub mod operations {
         pub fn connection_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasource_connections/{}/security/groups/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3207,7 +3259,7 @@ pub mod operations {
         pub fn group_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasource_connections/.*/security/groups/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3272,7 +3324,7 @@ pub mod operations {
         pub fn studio_page_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/studio_pages/{}/security/users/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3362,7 +3414,7 @@ pub mod operations {
         pub fn studio_page_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/studio_pages/{}/security/users/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3441,7 +3493,7 @@ pub mod operations {
         pub fn studio_page_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/studio_pages/{}/security/users/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3449,7 +3501,7 @@ pub mod operations {
         pub fn username(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/studio_pages/.*/security/users/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3517,7 +3569,7 @@ pub mod operations {
         pub fn studio_page_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/studio_pages/{}/security/users/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3525,7 +3577,7 @@ pub mod operations {
         pub fn username(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/studio_pages/.*/security/users/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3604,7 +3656,7 @@ pub mod operations {
         pub fn studio_page_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/studio_pages/{}/security/users/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3612,7 +3664,7 @@ pub mod operations {
         pub fn username(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/studio_pages/.*/security/users/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3677,7 +3729,7 @@ pub mod operations {
         pub fn studio_page_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/studio_pages/{}/security/groups/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3767,7 +3819,7 @@ pub mod operations {
         pub fn studio_page_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/studio_pages/{}/security/groups/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3846,7 +3898,7 @@ pub mod operations {
         pub fn studio_page_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/studio_pages/{}/security/groups/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3854,7 +3906,7 @@ pub mod operations {
         pub fn group_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/studio_pages/.*/security/groups/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3922,7 +3974,7 @@ pub mod operations {
         pub fn studio_page_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/studio_pages/{}/security/groups/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -3930,7 +3982,7 @@ pub mod operations {
         pub fn group_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/studio_pages/.*/security/groups/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4009,7 +4061,7 @@ pub mod operations {
         pub fn studio_page_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/studio_pages/{}/security/groups/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4017,7 +4069,7 @@ pub mod operations {
         pub fn group_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/studio_pages/.*/security/groups/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4080,7 +4132,7 @@ pub mod operations {
         pub fn page_slug(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/code_editor_pages/{}/security/users/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4168,7 +4220,7 @@ pub mod operations {
         pub fn page_slug(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/code_editor_pages/{}/security/users/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4247,7 +4299,7 @@ pub mod operations {
         pub fn page_slug(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/code_editor_pages/{}/security/users/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4255,7 +4307,7 @@ pub mod operations {
         pub fn username(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/code_editor_pages/.*/security/users/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4323,7 +4375,7 @@ pub mod operations {
         pub fn page_slug(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/code_editor_pages/{}/security/users/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4331,7 +4383,7 @@ pub mod operations {
         pub fn username(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/code_editor_pages/.*/security/users/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4410,7 +4462,7 @@ pub mod operations {
         pub fn page_slug(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/code_editor_pages/{}/security/users/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4418,7 +4470,7 @@ pub mod operations {
         pub fn username(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/code_editor_pages/.*/security/users/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4481,7 +4533,7 @@ pub mod operations {
         pub fn page_slug(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/code_editor_pages/{}/security/groups/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4569,7 +4621,7 @@ pub mod operations {
         pub fn page_slug(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/code_editor_pages/{}/security/groups/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4648,7 +4700,7 @@ pub mod operations {
         pub fn page_slug(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/code_editor_pages/{}/security/groups/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4656,7 +4708,7 @@ pub mod operations {
         pub fn group_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/code_editor_pages/.*/security/groups/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4724,7 +4776,7 @@ pub mod operations {
         pub fn page_slug(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/code_editor_pages/{}/security/groups/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4732,7 +4784,7 @@ pub mod operations {
         pub fn group_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/code_editor_pages/.*/security/groups/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4811,7 +4863,7 @@ pub mod operations {
         pub fn page_slug(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/code_editor_pages/{}/security/groups/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -4819,7 +4871,7 @@ pub mod operations {
         pub fn group_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/code_editor_pages/.*/security/groups/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -5031,7 +5083,11 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -5097,7 +5153,11 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::DatasetRequest) -> Self {
@@ -5174,7 +5234,11 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -5235,8 +5299,11 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/datasets/{}/publish/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/publish/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -5312,7 +5379,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/publish_metadata/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -5388,8 +5455,11 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/datasets/{}/abort/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/abort/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -5463,8 +5533,11 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/unpublish/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/unpublish/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -5538,8 +5611,11 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/datasets/{}/copy/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/copy/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -5605,8 +5681,11 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/datasets/{}/status/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/status/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -5672,8 +5751,11 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/datasets/{}/metadata/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/metadata/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -5739,8 +5821,11 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/datasets/{}/metadata/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/metadata/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::DatasetMetadataRequest) -> Self {
@@ -5817,13 +5902,19 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/metadata/.*/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/metadata/.*/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn template_name(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/.*/metadata/{}/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/metadata/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -5889,13 +5980,19 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/metadata/.*/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/metadata/.*/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn template_name(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/.*/metadata/{}/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/metadata/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::DatasetTemplateMetadataRequest) -> Self {
@@ -5972,7 +6069,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/metadata/.*/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -5980,7 +6077,7 @@ pub mod operations {
         pub fn template_name(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/metadata/{}/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -5988,7 +6085,7 @@ pub mod operations {
         pub fn template_field_name(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/metadata/.*/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -6056,7 +6153,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/metadata/.*/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -6064,7 +6161,7 @@ pub mod operations {
         pub fn template_name(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/metadata/{}/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -6072,7 +6169,7 @@ pub mod operations {
         pub fn template_field_name(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/metadata/.*/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -6151,7 +6248,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/metadata/.*/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -6159,7 +6256,7 @@ pub mod operations {
         pub fn template_name(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/metadata/{}/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -6167,7 +6264,7 @@ pub mod operations {
         pub fn template_field_name(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/metadata/.*/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -6230,8 +6327,11 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/datasets/{}/fields/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/fields/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn limit<T>(self, value: T) -> Self
@@ -6317,8 +6417,11 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/datasets/{}/fields/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/fields/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::DatasetFieldRequest) -> Self {
@@ -6395,13 +6498,19 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/fields/.*/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/fields/.*/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn field_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/.*/fields/{}/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/fields/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -6467,13 +6576,19 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/fields/.*/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/fields/.*/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn field_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/.*/fields/{}/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/fields/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::DatasetFieldRequest) -> Self {
@@ -6550,13 +6665,19 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/fields/.*/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/fields/.*/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn field_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/.*/fields/{}/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/fields/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -6617,8 +6738,11 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/datasets/{}/versions/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/versions/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn limit<T>(self, value: T) -> Self
@@ -6704,13 +6828,19 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/versions/.*/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/versions/.*/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn version_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/.*/versions/{}/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/versions/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -6776,7 +6906,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/versions/.*/restore/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -6784,7 +6914,7 @@ pub mod operations {
         pub fn version_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/versions/{}/restore/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -6852,8 +6982,11 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/feedbacks/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/feedbacks/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn is_archived<T>(self, value: T) -> Self
@@ -6949,13 +7082,19 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/feedbacks/.*/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/feedbacks/.*/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn feedback_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/.*/feedbacks/{}/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/feedbacks/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -7021,7 +7160,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/feedbacks/.*/archive/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -7029,7 +7168,7 @@ pub mod operations {
         pub fn feedback_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/feedbacks/{}/archive/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -7097,8 +7236,11 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/schedules/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/schedules/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn limit<T>(self, value: T) -> Self
@@ -7184,8 +7326,11 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/schedules/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/schedules/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::DatasetScheduleRequest) -> Self {
@@ -7262,13 +7407,19 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/schedules/.*/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/schedules/.*/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn schedule_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/.*/schedules/{}/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/schedules/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -7334,13 +7485,19 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/schedules/.*/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/schedules/.*/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn schedule_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/.*/schedules/{}/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/schedules/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::DatasetScheduleRequest) -> Self {
@@ -7417,13 +7574,19 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/schedules/.*/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/schedules/.*/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn schedule_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/.*/schedules/{}/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/schedules/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -7484,8 +7647,11 @@ pub mod operations {
             self.0
         }
         pub fn harvester_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/harvesters/{}/schedules/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/harvesters/{}/schedules/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn limit<T>(self, value: T) -> Self
@@ -7571,8 +7737,11 @@ pub mod operations {
             self.0
         }
         pub fn harvester_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/harvesters/{}/schedules/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/harvesters/{}/schedules/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::HarvesterScheduleRequest) -> Self {
@@ -7651,7 +7820,7 @@ pub mod operations {
         pub fn harvester_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/harvesters/{}/schedules/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -7659,7 +7828,7 @@ pub mod operations {
         pub fn schedule_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/harvesters/.*/schedules/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -7729,7 +7898,7 @@ pub mod operations {
         pub fn harvester_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/harvesters/{}/schedules/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -7737,7 +7906,7 @@ pub mod operations {
         pub fn schedule_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/harvesters/.*/schedules/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -7818,7 +7987,7 @@ pub mod operations {
         pub fn harvester_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/harvesters/{}/schedules/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -7826,7 +7995,7 @@ pub mod operations {
         pub fn schedule_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/harvesters/.*/schedules/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -8036,7 +8205,11 @@ pub mod operations {
             self.0
         }
         pub fn studio_page_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/studio_pages/{}/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/studio_pages/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -8102,7 +8275,11 @@ pub mod operations {
             self.0
         }
         pub fn studio_page_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/studio_pages/{}/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/studio_pages/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::StudioPageRequest) -> Self {
@@ -8179,7 +8356,11 @@ pub mod operations {
             self.0
         }
         pub fn studio_page_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/studio_pages/{}/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/studio_pages/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -8240,8 +8421,11 @@ pub mod operations {
             self.0
         }
         pub fn studio_page_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/studio_pages/{}/publish/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/studio_pages/{}/publish/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -8307,9 +8491,11 @@ pub mod operations {
             self.0
         }
         pub fn studio_page_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/studio_pages/{}/unpublish/$", value.to_string()))
-                    .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/studio_pages/{}/unpublish/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -8578,8 +8764,11 @@ pub mod operations {
             self.0
         }
         pub fn page_slug(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/code_editor_pages/{}/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/code_editor_pages/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -8645,8 +8834,11 @@ pub mod operations {
             self.0
         }
         pub fn page_slug(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/code_editor_pages/{}/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/code_editor_pages/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::CodeEditorPageRequest) -> Self {
@@ -8723,8 +8915,11 @@ pub mod operations {
             self.0
         }
         pub fn page_slug(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/code_editor_pages/{}/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/code_editor_pages/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -8787,7 +8982,7 @@ pub mod operations {
         pub fn page_slug(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/code_editor_pages/{}/archive/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -8857,7 +9052,7 @@ pub mod operations {
         pub fn page_slug(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/code_editor_pages/{}/unarchive/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -9084,8 +9279,11 @@ pub mod operations {
             self.0
         }
         pub fn template_name(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/metadata/templates/{}/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/metadata/templates/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -9151,8 +9349,11 @@ pub mod operations {
             self.0
         }
         pub fn template_name(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/metadata/templates/{}/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/metadata/templates/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::MetadataTemplateRequest) -> Self {
@@ -9229,8 +9430,11 @@ pub mod operations {
             self.0
         }
         pub fn template_name(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/metadata/templates/{}/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/metadata/templates/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -9293,7 +9497,7 @@ pub mod operations {
         pub fn template_name(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/metadata/templates/{}/fields/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -9381,7 +9585,7 @@ pub mod operations {
         pub fn template_name(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/metadata/templates/{}/fields/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -9389,7 +9593,7 @@ pub mod operations {
         pub fn template_field_name(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/metadata/templates/.*/fields/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -9457,7 +9661,7 @@ pub mod operations {
         pub fn template_name(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/metadata/templates/{}/fields/.*/suggest/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -9465,7 +9669,7 @@ pub mod operations {
         pub fn template_field_name(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/metadata/templates/.*/fields/{}/suggest/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -9693,7 +9897,11 @@ pub mod operations {
             self.0
         }
         pub fn harvester_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/harvesters/{}/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/harvesters/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -9759,7 +9967,11 @@ pub mod operations {
             self.0
         }
         pub fn harvester_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/harvesters/{}/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/harvesters/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::HarvesterRequest) -> Self {
@@ -9836,7 +10048,11 @@ pub mod operations {
             self.0
         }
         pub fn harvester_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/harvesters/{}/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/harvesters/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn delete_attached_datasets(self, value: bool) -> Self {
@@ -9903,8 +10119,11 @@ pub mod operations {
             self.0
         }
         pub fn harvester_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/harvesters/{}/abort/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/harvesters/{}/abort/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -9978,8 +10197,11 @@ pub mod operations {
             self.0
         }
         pub fn harvester_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/harvesters/{}/start/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/harvesters/{}/start/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -10053,8 +10275,11 @@ pub mod operations {
             self.0
         }
         pub fn harvester_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/harvesters/{}/publish/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/harvesters/{}/publish/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -10120,8 +10345,11 @@ pub mod operations {
             self.0
         }
         pub fn harvester_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/harvesters/{}/unpublish/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/harvesters/{}/unpublish/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -10187,8 +10415,11 @@ pub mod operations {
             self.0
         }
         pub fn harvester_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/harvesters/{}/errors/$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/harvesters/{}/errors/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -10262,8 +10493,11 @@ pub mod operations {
             self.0
         }
         pub fn harvester_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/harvesters/{}/preview/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/harvesters/{}/preview/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -10331,7 +10565,7 @@ pub mod operations {
         pub fn harvester_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/harvesters/{}/unsaved_preview/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -10559,9 +10793,11 @@ pub mod operations {
             self.0
         }
         pub fn connection_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/datasource_connections/{}/$", value.to_string()))
-                    .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasource_connections/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -10627,9 +10863,11 @@ pub mod operations {
             self.0
         }
         pub fn connection_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/datasource_connections/{}/$", value.to_string()))
-                    .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasource_connections/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::DatasourceConnectionRequest) -> Self {
@@ -10706,9 +10944,11 @@ pub mod operations {
             self.0
         }
         pub fn connection_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/datasource_connections/{}/$", value.to_string()))
-                    .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasource_connections/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -10823,8 +11063,11 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/processors/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/processors/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn limit<T>(self, value: T) -> Self
@@ -10910,8 +11153,11 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/processors/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/processors/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::ProcessorRequest) -> Self {
@@ -10980,15 +11226,19 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/datasets/{}/processors/.*/$", value.to_string()))
-                    .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/processors/.*/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn processor_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/datasets/.*/processors/{}/$", value.to_string()))
-                    .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/processors/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -11054,15 +11304,19 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/datasets/{}/processors/.*/$", value.to_string()))
-                    .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/processors/.*/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn processor_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/datasets/.*/processors/{}/$", value.to_string()))
-                    .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/processors/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::ProcessorRequest) -> Self {
@@ -11131,15 +11385,19 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/datasets/{}/processors/.*/$", value.to_string()))
-                    .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/processors/.*/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn processor_uid(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/datasets/.*/processors/{}/$", value.to_string()))
-                    .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/processors/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -11254,8 +11512,11 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/resources/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/resources/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn expand<T>(self, value: T) -> Self
@@ -11351,8 +11612,11 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/resources/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/resources/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::ResourceRequest) -> Self {
@@ -11429,7 +11693,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/resources/guess_extractors/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -11508,7 +11772,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/resources/guess_extractor_params/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -11589,7 +11853,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/resources/preview/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -11668,13 +11932,19 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/resources/.*/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/resources/.*/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn resource_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/.*/resources/{}/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/resources/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn expand<T>(self, value: T) -> Self
@@ -11750,13 +12020,19 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/resources/.*/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/resources/.*/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn resource_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/.*/resources/{}/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/resources/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::ResourceRequest) -> Self {
@@ -11833,13 +12109,19 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/resources/.*/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/resources/.*/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn resource_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/.*/resources/{}/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/.*/resources/{}/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -11900,7 +12182,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/resources/.*/guess_extractors/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -11908,7 +12190,7 @@ pub mod operations {
         pub fn resource_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/resources/{}/guess_extractors/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -11976,7 +12258,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/resources/.*/clean_cache/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -11984,7 +12266,7 @@ pub mod operations {
         pub fn resource_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/resources/{}/clean_cache/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -12058,7 +12340,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/resources/.*/guess_extractors_params/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -12066,7 +12348,7 @@ pub mod operations {
         pub fn resource_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/resources/{}/guess_extractors_params/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -12134,7 +12416,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/resources/.*/preview/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -12142,7 +12424,7 @@ pub mod operations {
         pub fn resource_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/resources/{}/preview/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -12210,7 +12492,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/resources/.*/recover/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -12218,7 +12500,7 @@ pub mod operations {
         pub fn resource_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/resources/{}/recover/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -12297,7 +12579,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/resources/.*/delete_recover_data/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -12305,7 +12587,7 @@ pub mod operations {
         pub fn resource_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/resources/{}/delete_recover_data/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -12381,7 +12663,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/resources/.*/enable/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -12389,7 +12671,7 @@ pub mod operations {
         pub fn resource_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/resources/{}/enable/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -12457,7 +12739,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/resources/.*/disable/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -12465,7 +12747,7 @@ pub mod operations {
         pub fn resource_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/resources/{}/disable/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -12533,7 +12815,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/resources/.*/renew_api_key/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -12541,7 +12823,7 @@ pub mod operations {
         pub fn resource_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/resources/{}/renew_api_key/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -12609,7 +12891,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/resources/files/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -12617,7 +12899,7 @@ pub mod operations {
         pub fn file_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/resources/files/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -12685,7 +12967,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/resources/files/.*/download/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -12693,7 +12975,7 @@ pub mod operations {
         pub fn file_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/resources/files/{}/download/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -12761,8 +13043,11 @@ pub mod operations {
             self.0
         }
         pub fn dataset_uid(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/datasets/{}/attachments/$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/datasets/{}/attachments/$",
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn limit<T>(self, value: T) -> Self
@@ -12850,7 +13135,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/attachments/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -12858,7 +13143,7 @@ pub mod operations {
         pub fn attachment_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/attachments/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -12928,7 +13213,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/attachments/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -12936,7 +13221,7 @@ pub mod operations {
         pub fn attachment_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/attachments/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -12999,7 +13284,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/attachments/.*/download/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -13007,7 +13292,7 @@ pub mod operations {
         pub fn attachment_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/attachments/{}/download/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -13077,7 +13362,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/alternative_exports/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -13165,7 +13450,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/alternative_exports/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -13173,7 +13458,7 @@ pub mod operations {
         pub fn export_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/alternative_exports/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -13241,7 +13526,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/alternative_exports/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -13249,7 +13534,7 @@ pub mod operations {
         pub fn export_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/alternative_exports/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -13320,7 +13605,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/alternative_exports/.*/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -13328,7 +13613,7 @@ pub mod operations {
         pub fn export_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/alternative_exports/{}/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -13391,7 +13676,7 @@ pub mod operations {
         pub fn dataset_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/{}/alternative_exports/.*/download/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -13399,7 +13684,7 @@ pub mod operations {
         pub fn export_uid(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/datasets/.*/alternative_exports/{}/download/$",
-                value.to_string()
+                ::regex::escape(&::progenitor_client::encode_path(&value.to_string()))
             ))
             .unwrap();
             Self(self.0.path_matches(re))
