@@ -1,17 +1,22 @@
 //! The xtask's own pass over progenitor's httpmock helpers, before they are
-//! written to each crate's `src/generated_httpmock.rs`.
+//! written to each crate's `src/generated_httpmock.rs`. It fixes two things:
 //!
-//! Path matchers. progenitor formats the value into the path regex as it
-//! is: `group_uid("a.b")` builds `^/groups/a.b/$`, where `.` matches any
-//! character, and `ann bob` never matches what the client sends. The client
-//! percent-encodes path values with `progenitor_client::encode_path` and
-//! httpmock matches the regex against the raw, still encoded path, so the
-//! pass encodes the value the same way, then regex-escapes it.
+//! 1. A server type per API. progenitor implements `MockServerExt` for
+//!    `httpmock::MockServer`, so a test that imports two APIs' traits finds
+//!    every operation name they share (`list_user_groups`, ...) twice
+//!    (E0034). The pass adds a newtype `MockServer` (which derefs to
+//!    httpmock's) and implements the trait for it instead.
+//! 2. Path matchers. progenitor formats the value into the path regex as it
+//!    is: `group_uid("a.b")` builds `^/groups/a.b/$`, where `.` matches any
+//!    character, and `ann bob` never matches what the client sends. The
+//!    client percent-encodes path values with `progenitor_client::encode_path`
+//!    and httpmock matches the regex against the raw, still encoded path, so
+//!    the pass encodes the value the same way, then regex-escapes it.
 
-use proc_macro2::{Group, TokenStream, TokenTree};
+use proc_macro2::{Group, Literal, TokenStream, TokenTree};
 use quote::quote;
 
-/// Applies the fix to what `Generator::httpmock` produced. Fails, naming
+/// Applies both fixes to what `Generator::httpmock` produced. Fails, naming
 /// the spec, when progenitor's output no longer has the shape rewritten here
 /// (a newer progenitor, say), rather than writing mocks with the old defects.
 pub fn apply(spec_name: &str, mock: TokenStream) -> Result<TokenStream, Vec<String>> {
@@ -27,7 +32,12 @@ pub fn apply(spec_name: &str, mock: TokenStream) -> Result<TokenStream, Vec<Stri
             "have a `format!` that is not a path matcher's `format!(regex, value.to_string())`",
         );
     }
-    Ok(mock)
+    let (mock, impls) = implement_for_own_server(mock);
+    if impls != 1 {
+        return fail("do not have exactly one `impl MockServerExt for ::httpmock::MockServer`");
+    }
+    let server = own_server();
+    Ok(quote!(#server #mock))
 }
 
 /// progenitor's path matchers are the only `format!` calls in its mocks:
@@ -67,6 +77,56 @@ fn encode_path_values(tokens: TokenStream, unknown: &mut usize) -> TokenStream {
     out.into_iter().collect()
 }
 
+/// `impl MockServerExt for ::httpmock::MockServer` becomes
+/// `impl MockServerExt for MockServer`, and the trait's doc links to that
+/// type. The count says how many impls were rewritten.
+fn implement_for_own_server(tokens: TokenStream) -> (TokenStream, usize) {
+    let impl_for_httpmock = [
+        "impl",
+        "MockServerExt",
+        "for",
+        ":",
+        ":",
+        "httpmock",
+        ":",
+        ":",
+        "MockServer",
+    ];
+    let (tokens, count) = replace(
+        tokens,
+        &impl_for_httpmock,
+        quote!(impl MockServerExt for MockServer),
+    );
+    // The trait's doc (`An extension trait for [`MockServer`](::httpmock::MockServer) ...`).
+    let tokens = tokens
+        .into_iter()
+        .map(|tree| match tree {
+            TokenTree::Group(group) => {
+                let inner = group.stream().into_iter().map(|t| match t {
+                    TokenTree::Literal(lit) => TokenTree::Literal(relink_doc(lit)),
+                    other => other,
+                });
+                TokenTree::Group(regroup(&group, inner.collect()))
+            }
+            other => other,
+        })
+        .collect();
+    (tokens, count)
+}
+
+/// A doc string naming httpmock's server now names the module's own.
+fn relink_doc(lit: Literal) -> Literal {
+    let Ok(text) = syn::parse2::<syn::LitStr>(TokenTree::Literal(lit.clone()).into()) else {
+        return lit;
+    };
+    let text = text.value();
+    let old = "[`MockServer`](::httpmock::MockServer)";
+    if !text.contains(old) {
+        return lit;
+    }
+    Literal::string(&text.replace(old, "[`MockServer`]"))
+}
+
 /// Replaces each run of top-level tokens of `tokens` that reads `pattern`
 /// (one string per token tree) with `with`; returns how many were replaced.
 fn replace(tokens: TokenStream, pattern: &[&str], with: TokenStream) -> (TokenStream, usize) {
@@ -93,6 +153,60 @@ fn regroup(group: &Group, stream: TokenStream) -> Group {
     let mut rebuilt = Group::new(group.delimiter(), stream);
     rebuilt.set_span(group.span());
     rebuilt
+}
+
+/// The module's own server type, which `MockServerExt` is implemented for.
+fn own_server() -> TokenStream {
+    quote! {
+        /// A local mock of this API: an [`httpmock::MockServer`] with the
+        /// typed helpers of [`MockServerExt`], one per operation.
+        ///
+        /// Each API's `mock` module has its own `MockServer`, so a test can
+        /// import several APIs' `MockServerExt` traits together: the
+        /// operations they share (`list_user_groups`, ...) are not ambiguous,
+        /// each trait being implemented for its own server type only.
+        ///
+        /// Everything else httpmock's server offers (`base_url()`, `url(...)`,
+        /// `mock(...)`) works through `Deref`, and `&server` passes where a
+        /// `&httpmock::MockServer` is expected.
+        ///
+        /// Path matchers (`when.group_uid("a b")`) match the value as the
+        /// client sends it: percent-encoded, and exactly (`a.b` is not a regex).
+        pub struct MockServer(::httpmock::MockServer);
+
+        impl MockServer {
+            /// Starts a mock server, blocking until one is free in httpmock's
+            /// pool (see [`httpmock::MockServer::start`]).
+            pub fn start() -> Self {
+                Self(::httpmock::MockServer::start())
+            }
+
+            /// Starts a mock server (see [`httpmock::MockServer::start_async`]).
+            pub async fn start_async() -> Self {
+                Self(::httpmock::MockServer::start_async().await)
+            }
+
+            /// The httpmock server inside.
+            pub fn into_inner(self) -> ::httpmock::MockServer {
+                self.0
+            }
+        }
+
+        impl From<::httpmock::MockServer> for MockServer {
+            /// Gives a server started elsewhere this API's typed helpers.
+            fn from(server: ::httpmock::MockServer) -> Self {
+                Self(server)
+            }
+        }
+
+        impl ::std::ops::Deref for MockServer {
+            type Target = ::httpmock::MockServer;
+
+            fn deref(&self) -> &::httpmock::MockServer {
+                &self.0
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -131,9 +245,10 @@ paths:
     }
 
     #[test]
-    fn the_pass_encodes_and_escapes_path_values() {
+    fn the_pass_encodes_and_escapes_path_values_and_gives_the_trait_its_own_server() {
         let before = squeezed(&progenitor_mocks());
         // What progenitor does, and this pass is for.
+        assert!(before.contains("implMockServerExtfor::httpmock::MockServer{"));
         assert_eq!(before.matches("format!(").count(), 2, "{before}");
 
         let after = squeezed(&apply("t.yaml", progenitor_mocks()).unwrap());
@@ -157,16 +272,34 @@ paths:
             after.contains(r#"query_param("expand",value.to_string(),)"#),
             "{after}"
         );
+        // The trait is implemented for the module's own server only.
+        assert!(!after.contains("implMockServerExtfor::httpmock::MockServer"));
+        assert!(after.contains("implMockServerExtforMockServer{"));
+        assert!(after.contains("pubstructMockServer(::httpmock::MockServer);"));
+        assert!(
+            after.contains("impl::std::ops::DerefforMockServer{typeTarget=::httpmock::MockServer;")
+        );
+        assert!(after.contains("pubasyncfnstart_async()->Self"));
+        assert!(
+            after.contains("Anextensiontraitfor[`MockServer`]that"),
+            "{after}"
+        );
         // The result parses as Rust.
         syn::parse2::<syn::File>(apply("t.yaml", progenitor_mocks()).unwrap()).unwrap();
     }
 
     #[test]
     fn mocks_of_another_shape_are_refused_naming_the_spec() {
+        let no_impl = quote!(
+            pub trait MockServerExt {}
+        );
+        assert_eq!(
+            apply("t.yaml", no_impl).unwrap_err(),
+            ["t.yaml: progenitor's mocks do not have exactly one `impl MockServerExt for ::httpmock::MockServer`; update xtask/src/mock_pass.rs"]
+        );
         let other_format = quote!(
-            fn f(value: &str) -> String {
-                format!("^/a/{}$", value)
-            }
+            fn f(value: &str) -> String { format!("^/a/{}$", value) }
+            impl MockServerExt for ::httpmock::MockServer {}
         );
         assert!(apply("t.yaml", other_format).unwrap_err()[0]
             .contains("a `format!` that is not a path matcher's"));

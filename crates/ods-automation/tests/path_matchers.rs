@@ -4,8 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use httpmock::MockServer;
-use ods_automation::mock::MockServerExt;
+use ods_automation::mock::{MockServer, MockServerExt};
 use ods_automation::prelude::*;
 use ods_automation::types;
 
