@@ -11,6 +11,7 @@ mod drift;
 mod facade;
 mod generate;
 mod lint;
+mod mock_pass;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

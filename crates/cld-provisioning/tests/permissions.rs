@@ -10,11 +10,11 @@
 
 use std::sync::{Arc, Mutex};
 
-use cld_provisioning::mock::MockServerExt;
+use cld_provisioning::mock::{MockServer, MockServerExt};
 use cld_provisioning::prelude::*;
 use cld_provisioning::{examples, spec, types};
 use cld_provisioning::{ClientInfo, Error, ResponseValue};
-use httpmock::{Mock, MockServer, When};
+use httpmock::{Mock, When};
 use serde_json::{json, Value};
 
 mod support;

@@ -9,10 +9,10 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
-use cld_provisioning::mock::MockServerExt;
+use cld_provisioning::mock::{MockServer, MockServerExt};
 use cld_provisioning::prelude::*;
 use cld_provisioning::{examples, types, Error, ResponseValue};
-use httpmock::{Mock, MockServer, When};
+use httpmock::{Mock, When};
 use serde_json::json;
 
 mod support;

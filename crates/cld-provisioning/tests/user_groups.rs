@@ -7,10 +7,10 @@
 
 use std::sync::{Arc, Mutex};
 
-use cld_provisioning::mock::MockServerExt;
+use cld_provisioning::mock::{MockServer, MockServerExt};
 use cld_provisioning::prelude::*;
 use cld_provisioning::{examples, types, Error, ResponseValue};
-use httpmock::{Mock, MockServer};
+use httpmock::Mock;
 use serde_json::json;
 
 mod support;

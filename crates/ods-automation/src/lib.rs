@@ -18,7 +18,9 @@
 mod generated;
 pub use generated::*;
 
-/// Typed httpmock helpers: `server.list_user_groups(|when, then| ...)`.
+/// Typed httpmock helpers on this API's own [`mock::MockServer`]:
+/// `let server = MockServer::start_async().await;`, then
+/// `server.list_user_groups(|when, then| ...)`.
 #[cfg(feature = "mock")]
 #[allow(missing_docs, clippy::all)]
 #[path = "generated_httpmock.rs"]

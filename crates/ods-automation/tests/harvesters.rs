@@ -15,8 +15,8 @@
 
 use std::collections::HashMap;
 
-use httpmock::{Mock, MockServer};
-use ods_automation::mock::MockServerExt;
+use httpmock::Mock;
+use ods_automation::mock::{MockServer, MockServerExt};
 use ods_automation::prelude::*;
 use ods_automation::types::{
     self, DatasourceConnectionSortAscending as Asc, DatasourceConnectionSortDescending as Desc,

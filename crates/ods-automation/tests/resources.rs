@@ -12,8 +12,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use httpmock::{HttpMockRequest, Method, Mock, MockServer, Then, When};
-use ods_automation::mock::MockServerExt;
+use httpmock::{HttpMockRequest, Method, Mock, Then, When};
+use ods_automation::mock::{MockServer, MockServerExt};
 use ods_automation::prelude::*;
 use ods_automation::types;
 use ods_automation::uploads::FileUpload;

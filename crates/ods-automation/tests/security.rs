@@ -11,8 +11,8 @@
 //! the client. The tests then check what the client decoded, and every
 //! failure names the operation.
 
-use httpmock::{Mock, MockServer};
-use ods_automation::mock::MockServerExt;
+use httpmock::Mock;
+use ods_automation::mock::{MockServer, MockServerExt};
 use ods_automation::prelude::*;
 use ods_automation::types::{
     self, CodeEditorPageSecurityPermission as CodeEditorPerm, DatasetApiCallsQuotaUnit as Per,

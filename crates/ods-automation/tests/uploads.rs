@@ -1,7 +1,8 @@
 //! The hand-written multipart operations: the whole request (method, path,
 //! credentials, the multipart body with its file part) and the answer.
 
-use httpmock::{Method, MockServer};
+use httpmock::Method;
+use ods_automation::mock::MockServer;
 use ods_automation::uploads::FileUpload;
 use ods_automation::{examples, spec, types, Error};
 

@@ -9,8 +9,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use httpmock::{HttpMockRequest, Mock, MockServer};
-use ods_automation::mock::MockServerExt;
+use httpmock::{HttpMockRequest, Mock};
+use ods_automation::mock::{MockServer, MockServerExt};
 use ods_automation::prelude::*;
 use ods_automation::types::{self, Permission, UserGroupSort};
 use ods_automation::{examples, Error, ResponseValue};

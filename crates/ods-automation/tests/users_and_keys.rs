@@ -9,8 +9,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use httpmock::{Method, Mock, MockServer, When};
-use ods_automation::mock::MockServerExt;
+use httpmock::{Method, Mock, When};
+use ods_automation::mock::{MockServer, MockServerExt};
 use ods_automation::prelude::*;
 use ods_automation::types::{self, ApiCallsLimitUnit, Permission, UserSort};
 use ods_automation::{examples, ByteStream, Error, ResponseValue, Secret};

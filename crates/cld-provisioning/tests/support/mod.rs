@@ -5,10 +5,11 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, TimeZone, Utc};
+use cld_provisioning::mock::MockServer;
 use cld_provisioning::{
     examples, types, Auth, Client, ClientInfo, Error, ResponseValue, RetryPolicy, Runtime, Secret,
 };
-use httpmock::{MockServer, When};
+use httpmock::When;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 

@@ -5,7 +5,8 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, TimeZone, Utc};
-use httpmock::{MockServer, When};
+use httpmock::When;
+use ods_automation::mock::MockServer;
 use ods_automation::{
     examples, types, Auth, Client, Error, ResponseValue, RetryPolicy, Runtime, Secret,
 };
