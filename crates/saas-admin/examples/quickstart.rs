@@ -17,7 +17,6 @@
 
 use std::error::Error;
 
-use httpmock::MockServer;
 use saas_admin::{cld_provisioning, ods_automation, Cloudinary, Ods};
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
@@ -210,9 +209,9 @@ mod demo {
 
     pub const ODS_USERNAME: &str = "jdoe";
 
-    pub async fn ods_server(title: &str) -> MockServer {
-        // One API's mock traits at a time: both name their methods after the operations.
-        use ods_automation::{examples::example as ods_example, mock::MockServerExt as _, types};
+    pub async fn ods_server(title: &str) -> httpmock::MockServer {
+        use ods_automation::mock::{MockServer, MockServerExt as _};
+        use ods_automation::{examples::example as ods_example, types};
         let server = MockServer::start_async().await;
         let mut group: types::UserGroup = example(ods_example, "create_user_group", 201);
         group.title = title.to_string();
@@ -244,13 +243,14 @@ mod demo {
             when.group_uid(&uid);
             then.no_content();
         });
-        server
+        server.into_inner()
     }
 
     pub const CLOUDINARY_USER_ID: &str = "0abed8dfcc039ea05e2a1d494fd442";
 
-    pub async fn cloudinary_server(name: &str) -> MockServer {
-        use cld_provisioning::{examples::example as cld_example, mock::MockServerExt as _, types};
+    pub async fn cloudinary_server(name: &str) -> httpmock::MockServer {
+        use cld_provisioning::mock::{MockServer, MockServerExt as _};
+        use cld_provisioning::{examples::example as cld_example, types};
         let server = MockServer::start_async().await;
         let mut group: types::UserGroup = example(cld_example, "create_user_group", 200);
         group.name = name.to_string();
@@ -283,6 +283,6 @@ mod demo {
             when.account_id(ACCOUNT_ID).group_id(&id);
             then.ok(&deleted);
         });
-        server
+        server.into_inner()
     }
 }
