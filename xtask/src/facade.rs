@@ -350,9 +350,10 @@ impl Context<'_> {
             });
             let doc = match params.get(&key) {
                 Some(param) => self.parameter_doc(param, required),
-                None if key == "file" => {
-                    "The file to upload (its name, bytes and content type). Required.".to_string()
-                }
+                None if key == "file" => format!(
+                    "The file to upload (its name, bytes and content type).{}",
+                    required_note(required)
+                ),
                 None => format!("The `{key}` parameter.{}", required_note(required)),
             };
             setters.push(Setter {
@@ -747,15 +748,16 @@ impl Context<'_> {
                 " The `{param}` comes from the client's configuration."
             ));
         }
-        let errors: Vec<String> = operation
+        let errors: BTreeSet<u16> = operation
             .responses
             .responses
             .keys()
             .filter_map(|status| match status {
-                StatusCode::Code(code) if *code >= 400 => Some(code.to_string()),
+                StatusCode::Code(code) if *code >= 400 => Some(*code),
                 _ => None,
             })
             .collect();
+        let errors: Vec<String> = errors.iter().map(u16::to_string).collect();
         if !errors.is_empty() {
             doc.push_str(&format!(
                 " Error statuses it documents: {}.",

@@ -340,7 +340,7 @@ impl crate::Ods {
 ///
 /// Returns the group with the given uid, with its permissions and limits.
 ///
-/// `GET /groups/{group_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /groups/{group_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetUserGroup {
@@ -405,7 +405,7 @@ impl crate::Ods {
     ///
     /// Returns the group with the given uid, with its permissions and limits.
     ///
-    /// `GET /groups/{group_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /groups/{group_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_user_group(&self) -> GetUserGroup {
         GetUserGroup::new(self.clone())
     }
@@ -416,7 +416,7 @@ impl crate::Ods {
 ///
 /// Sets the title, description, permissions and API call limits of an existing group and returns the updated group. Its uid and members do not change.
 ///
-/// `PUT /groups/{group_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /groups/{group_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateUserGroup {
@@ -560,7 +560,7 @@ impl crate::Ods {
     ///
     /// Sets the title, description, permissions and API call limits of an existing group and returns the updated group. Its uid and members do not change.
     ///
-    /// `PUT /groups/{group_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /groups/{group_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_user_group(&self) -> UpdateUserGroup {
         UpdateUserGroup::new(self.clone())
     }
@@ -571,7 +571,7 @@ impl crate::Ods {
 ///
 /// Deletes the group. Its members keep their accounts but lose what the group granted them.
 ///
-/// `DELETE /groups/{group_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /groups/{group_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteUserGroup {
@@ -634,7 +634,7 @@ impl crate::Ods {
     ///
     /// Deletes the group. Its members keep their accounts but lose what the group granted them.
     ///
-    /// `DELETE /groups/{group_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /groups/{group_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_user_group(&self) -> DeleteUserGroup {
         DeleteUserGroup::new(self.clone())
     }
@@ -645,7 +645,7 @@ impl crate::Ods {
 ///
 /// Returns one page of the users who belong to the group. The vendor documents no query parameters for this route; follow the `next` link to get the following pages.
 ///
-/// `GET /groups/{group_uid}/users/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /groups/{group_uid}/users/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUserGroupUsers {
@@ -710,7 +710,7 @@ impl crate::Ods {
     ///
     /// Returns one page of the users who belong to the group. The vendor documents no query parameters for this route; follow the `next` link to get the following pages.
     ///
-    /// `GET /groups/{group_uid}/users/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /groups/{group_uid}/users/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn list_user_group_users(&self) -> ListUserGroupUsers {
         ListUserGroupUsers::new(self.clone())
     }
@@ -721,7 +721,7 @@ impl crate::Ods {
 ///
 /// Makes an existing portal user, named by username, a member of the group. Returns that user.
 ///
-/// `POST /groups/{group_uid}/users/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /groups/{group_uid}/users/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AddUserToUserGroup {
@@ -805,7 +805,7 @@ impl crate::Ods {
     ///
     /// Makes an existing portal user, named by username, a member of the group. Returns that user.
     ///
-    /// `POST /groups/{group_uid}/users/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /groups/{group_uid}/users/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn add_user_to_user_group(&self) -> AddUserToUserGroup {
         AddUserToUserGroup::new(self.clone())
     }
@@ -816,7 +816,7 @@ impl crate::Ods {
 ///
 /// Adds each listed user to the group. The call succeeds as a whole and reports one outcome per user, keyed by the user's position in the request ("0" for the first one).
 ///
-/// `POST /groups/{group_uid}/users/batch/`. Error statuses it documents: 404, 401, 403, 429.
+/// `POST /groups/{group_uid}/users/batch/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AddUsersToUserGroup {
@@ -893,7 +893,7 @@ impl crate::Ods {
     ///
     /// Adds each listed user to the group. The call succeeds as a whole and reports one outcome per user, keyed by the user's position in the request ("0" for the first one).
     ///
-    /// `POST /groups/{group_uid}/users/batch/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `POST /groups/{group_uid}/users/batch/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn add_users_to_user_group(&self) -> AddUsersToUserGroup {
         AddUsersToUserGroup::new(self.clone())
     }
@@ -904,7 +904,7 @@ impl crate::Ods {
 ///
 /// Ends the user's membership of the group. The user's account is kept.
 ///
-/// `DELETE /groups/{group_uid}/users/{username}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /groups/{group_uid}/users/{username}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RemoveUserFromUserGroup {
@@ -987,7 +987,7 @@ impl crate::Ods {
     ///
     /// Ends the user's membership of the group. The user's account is kept.
     ///
-    /// `DELETE /groups/{group_uid}/users/{username}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /groups/{group_uid}/users/{username}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn remove_user_from_user_group(&self) -> RemoveUserFromUserGroup {
         RemoveUserFromUserGroup::new(self.clone())
     }
@@ -1216,7 +1216,7 @@ impl crate::Ods {
 ///
 /// Returns the portal user with the given username, with their permissions, limits and groups.
 ///
-/// `GET /users/{username}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /users/{username}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetUser {
@@ -1291,7 +1291,7 @@ impl crate::Ods {
     ///
     /// Returns the portal user with the given username, with their permissions, limits and groups.
     ///
-    /// `GET /users/{username}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /users/{username}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_user(&self) -> GetUser {
         GetUser::new(self.clone())
     }
@@ -1302,7 +1302,7 @@ impl crate::Ods {
 ///
 /// Sets the permissions, groups and API call limits (and the names) of a portal user and returns the updated user. What the service sets (the account type, activity dates, identity providers) cannot be sent.
 ///
-/// `PUT /users/{username}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /users/{username}/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateUser {
@@ -1479,7 +1479,7 @@ impl crate::Ods {
     ///
     /// Sets the permissions, groups and API call limits (and the names) of a portal user and returns the updated user. What the service sets (the account type, activity dates, identity providers) cannot be sent.
     ///
-    /// `PUT /users/{username}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /users/{username}/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_user(&self) -> UpdateUser {
         UpdateUser::new(self.clone())
     }
@@ -1490,7 +1490,7 @@ impl crate::Ods {
 ///
 /// Unlinks the user from the portal: they lose its permissions and groups. The portal's last domain administrator cannot be removed; the service refuses with an error.
 ///
-/// `DELETE /users/{username}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /users/{username}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteUser {
@@ -1548,7 +1548,7 @@ impl crate::Ods {
     ///
     /// Unlinks the user from the portal: they lose its permissions and groups. The portal's last domain administrator cannot be removed; the service refuses with an error.
     ///
-    /// `DELETE /users/{username}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /users/{username}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_user(&self) -> DeleteUser {
         DeleteUser::new(self.clone())
     }
@@ -2006,7 +2006,7 @@ impl crate::Ods {
 ///
 /// Returns the key with the given uid. With `expand=user`, its owner comes in full rather than as a username.
 ///
-/// `GET /apikeys/{apikey_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /apikeys/{apikey_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetApiKey {
@@ -2089,7 +2089,7 @@ impl crate::Ods {
     ///
     /// Returns the key with the given uid. With `expand=user`, its owner comes in full rather than as a username.
     ///
-    /// `GET /apikeys/{apikey_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /apikeys/{apikey_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_api_key(&self) -> GetApiKey {
         GetApiKey::new(self.clone())
     }
@@ -2100,7 +2100,7 @@ impl crate::Ods {
 ///
 /// Sets the label and the permissions of an existing key and returns the updated key. Its value, uid and owner do not change.
 ///
-/// `PUT /apikeys/{apikey_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /apikeys/{apikey_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateApiKey {
@@ -2202,7 +2202,7 @@ impl crate::Ods {
     ///
     /// Sets the label and the permissions of an existing key and returns the updated key. Its value, uid and owner do not change.
     ///
-    /// `PUT /apikeys/{apikey_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /apikeys/{apikey_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_api_key(&self) -> UpdateApiKey {
         UpdateApiKey::new(self.clone())
     }
@@ -2213,7 +2213,7 @@ impl crate::Ods {
 ///
 /// Makes the key invalid for good, optionally recording why, and returns the revoked key.
 ///
-/// `POST /apikeys/{apikey_uid}/revoke/`. Error statuses it documents: 404, 401, 403, 429.
+/// `POST /apikeys/{apikey_uid}/revoke/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RevokeApiKey {
@@ -2295,7 +2295,7 @@ impl crate::Ods {
     ///
     /// Makes the key invalid for good, optionally recording why, and returns the revoked key.
     ///
-    /// `POST /apikeys/{apikey_uid}/revoke/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `POST /apikeys/{apikey_uid}/revoke/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn revoke_api_key(&self) -> RevokeApiKey {
         RevokeApiKey::new(self.clone())
     }
@@ -2531,7 +2531,9 @@ impl CreateImage {
             file: None,
         }
     }
-    ///The file to upload (its name, bytes and content type). Required.
+    /// The file to upload (its name, bytes and content type).
+    ///
+    /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn file<V>(mut self, value: V) -> Self
     where
         V: TryInto<ods_automation::uploads::FileUpload>,
@@ -2589,7 +2591,7 @@ impl crate::Ods {
 ///
 /// Returns one page of the user rulesets of the dataset. A ruleset gives its user access to the dataset's records and fields, possibly narrowed to some of them and to a quota of API calls, and optionally permissions on the dataset. Page through them with `limit` and `offset` (or the `next` link).
 ///
-/// `GET /datasets/{dataset_uid}/security/users/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
 ///
 /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
@@ -2723,7 +2725,7 @@ impl crate::Ods {
     ///
     /// Returns one page of the user rulesets of the dataset. A ruleset gives its user access to the dataset's records and fields, possibly narrowed to some of them and to a quota of API calls, and optionally permissions on the dataset. Page through them with `limit` and `offset` (or the `next` link).
     ///
-    /// `GET /datasets/{dataset_uid}/security/users/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
     ///
     /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_user_security(&self) -> ListDatasetUserSecurity {
@@ -2736,7 +2738,7 @@ impl crate::Ods {
 ///
 /// Gives the user named in the body a ruleset on the dataset and returns it. A ruleset gives its user access to the dataset's records and fields, possibly narrowed to some of them and to a quota of API calls, and optionally permissions on the dataset.
 ///
-/// `POST /datasets/{dataset_uid}/security/users/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/security/users/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDatasetUserSecurity {
@@ -2868,7 +2870,7 @@ impl crate::Ods {
     ///
     /// Gives the user named in the body a ruleset on the dataset and returns it. A ruleset gives its user access to the dataset's records and fields, possibly narrowed to some of them and to a quota of API calls, and optionally permissions on the dataset.
     ///
-    /// `POST /datasets/{dataset_uid}/security/users/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/security/users/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn create_dataset_user_security(&self) -> CreateDatasetUserSecurity {
         CreateDatasetUserSecurity::new(self.clone())
     }
@@ -2879,7 +2881,7 @@ impl crate::Ods {
 ///
 /// Returns the ruleset of the user on the dataset.
 ///
-/// `GET /datasets/{dataset_uid}/security/users/{username}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/security/users/{username}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetUserSecurity {
@@ -2962,7 +2964,7 @@ impl crate::Ods {
     ///
     /// Returns the ruleset of the user on the dataset.
     ///
-    /// `GET /datasets/{dataset_uid}/security/users/{username}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/security/users/{username}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_dataset_user_security(&self) -> GetDatasetUserSecurity {
         GetDatasetUserSecurity::new(self.clone())
     }
@@ -2973,7 +2975,7 @@ impl crate::Ods {
 ///
 /// Replaces the ruleset of the user on the dataset with the body, which names the same user again, and returns the new ruleset.
 ///
-/// `PUT /datasets/{dataset_uid}/security/users/{username}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /datasets/{dataset_uid}/security/users/{username}/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasetUserSecurity {
@@ -3122,7 +3124,7 @@ impl crate::Ods {
     ///
     /// Replaces the ruleset of the user on the dataset with the body, which names the same user again, and returns the new ruleset.
     ///
-    /// `PUT /datasets/{dataset_uid}/security/users/{username}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /datasets/{dataset_uid}/security/users/{username}/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_dataset_user_security(&self) -> UpdateDatasetUserSecurity {
         UpdateDatasetUserSecurity::new(self.clone())
     }
@@ -3133,7 +3135,7 @@ impl crate::Ods {
 ///
 /// Deletes the ruleset of the user on the dataset. The user keeps what other rulesets and permissions give them.
 ///
-/// `DELETE /datasets/{dataset_uid}/security/users/{username}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /datasets/{dataset_uid}/security/users/{username}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasetUserSecurity {
@@ -3216,7 +3218,7 @@ impl crate::Ods {
     ///
     /// Deletes the ruleset of the user on the dataset. The user keeps what other rulesets and permissions give them.
     ///
-    /// `DELETE /datasets/{dataset_uid}/security/users/{username}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /datasets/{dataset_uid}/security/users/{username}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_dataset_user_security(&self) -> DeleteDatasetUserSecurity {
         DeleteDatasetUserSecurity::new(self.clone())
     }
@@ -3227,7 +3229,7 @@ impl crate::Ods {
 ///
 /// Returns one page of the group rulesets of the dataset. A ruleset gives the group's members access to the dataset's records and fields, possibly narrowed to some of them and to a quota of API calls, and optionally permissions on the dataset. Page through them with `limit` and `offset` (or the `next` link).
 ///
-/// `GET /datasets/{dataset_uid}/security/groups/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
 ///
 /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
@@ -3364,7 +3366,7 @@ impl crate::Ods {
     ///
     /// Returns one page of the group rulesets of the dataset. A ruleset gives the group's members access to the dataset's records and fields, possibly narrowed to some of them and to a quota of API calls, and optionally permissions on the dataset. Page through them with `limit` and `offset` (or the `next` link).
     ///
-    /// `GET /datasets/{dataset_uid}/security/groups/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
     ///
     /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_group_security(&self) -> ListDatasetGroupSecurity {
@@ -3377,7 +3379,7 @@ impl crate::Ods {
 ///
 /// Gives the group named in the body a ruleset on the dataset and returns it. A ruleset gives the group's members access to the dataset's records and fields, possibly narrowed to some of them and to a quota of API calls, and optionally permissions on the dataset.
 ///
-/// `POST /datasets/{dataset_uid}/security/groups/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/security/groups/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDatasetGroupSecurity {
@@ -3509,7 +3511,7 @@ impl crate::Ods {
     ///
     /// Gives the group named in the body a ruleset on the dataset and returns it. A ruleset gives the group's members access to the dataset's records and fields, possibly narrowed to some of them and to a quota of API calls, and optionally permissions on the dataset.
     ///
-    /// `POST /datasets/{dataset_uid}/security/groups/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/security/groups/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn create_dataset_group_security(&self) -> CreateDatasetGroupSecurity {
         CreateDatasetGroupSecurity::new(self.clone())
     }
@@ -3520,7 +3522,7 @@ impl crate::Ods {
 ///
 /// Returns the ruleset of the group on the dataset.
 ///
-/// `GET /datasets/{dataset_uid}/security/groups/{group_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/security/groups/{group_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetGroupSecurity {
@@ -3603,7 +3605,7 @@ impl crate::Ods {
     ///
     /// Returns the ruleset of the group on the dataset.
     ///
-    /// `GET /datasets/{dataset_uid}/security/groups/{group_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/security/groups/{group_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_dataset_group_security(&self) -> GetDatasetGroupSecurity {
         GetDatasetGroupSecurity::new(self.clone())
     }
@@ -3614,7 +3616,7 @@ impl crate::Ods {
 ///
 /// Replaces the ruleset of the group on the dataset with the body, which names the same group again, and returns the new ruleset.
 ///
-/// `PUT /datasets/{dataset_uid}/security/groups/{group_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /datasets/{dataset_uid}/security/groups/{group_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasetGroupSecurity {
@@ -3763,7 +3765,7 @@ impl crate::Ods {
     ///
     /// Replaces the ruleset of the group on the dataset with the body, which names the same group again, and returns the new ruleset.
     ///
-    /// `PUT /datasets/{dataset_uid}/security/groups/{group_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /datasets/{dataset_uid}/security/groups/{group_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_dataset_group_security(&self) -> UpdateDatasetGroupSecurity {
         UpdateDatasetGroupSecurity::new(self.clone())
     }
@@ -3774,7 +3776,7 @@ impl crate::Ods {
 ///
 /// Deletes the ruleset of the group on the dataset. The group keeps what other rulesets and permissions give it.
 ///
-/// `DELETE /datasets/{dataset_uid}/security/groups/{group_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /datasets/{dataset_uid}/security/groups/{group_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasetGroupSecurity {
@@ -3857,7 +3859,7 @@ impl crate::Ods {
     ///
     /// Deletes the ruleset of the group on the dataset. The group keeps what other rulesets and permissions give it.
     ///
-    /// `DELETE /datasets/{dataset_uid}/security/groups/{group_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /datasets/{dataset_uid}/security/groups/{group_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_dataset_group_security(&self) -> DeleteDatasetGroupSecurity {
         DeleteDatasetGroupSecurity::new(self.clone())
     }
@@ -3868,7 +3870,7 @@ impl crate::Ods {
 ///
 /// Returns one page of the user rulesets of the datasource connection. A ruleset gives its user access to the connection and, optionally, the permission to manage it. Page through them with `limit` and `offset` (or the `next` link).
 ///
-/// `GET /datasource_connections/{connection_uid}/security/users/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasource_connections/{connection_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
 ///
 /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
@@ -4009,7 +4011,7 @@ impl crate::Ods {
     ///
     /// Returns one page of the user rulesets of the datasource connection. A ruleset gives its user access to the connection and, optionally, the permission to manage it. Page through them with `limit` and `offset` (or the `next` link).
     ///
-    /// `GET /datasource_connections/{connection_uid}/security/users/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasource_connections/{connection_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
     ///
     /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_datasource_connection_user_security(&self) -> ListDatasourceConnectionUserSecurity {
@@ -4022,7 +4024,7 @@ impl crate::Ods {
 ///
 /// Gives the user named in the body a ruleset on the datasource connection and returns it. A ruleset gives its user access to the connection and, optionally, the permission to manage it.
 ///
-/// `POST /datasource_connections/{connection_uid}/security/users/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /datasource_connections/{connection_uid}/security/users/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDatasourceConnectionUserSecurity {
@@ -4150,7 +4152,7 @@ impl crate::Ods {
     ///
     /// Gives the user named in the body a ruleset on the datasource connection and returns it. A ruleset gives its user access to the connection and, optionally, the permission to manage it.
     ///
-    /// `POST /datasource_connections/{connection_uid}/security/users/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /datasource_connections/{connection_uid}/security/users/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn create_datasource_connection_user_security(
         &self,
     ) -> CreateDatasourceConnectionUserSecurity {
@@ -4163,7 +4165,7 @@ impl crate::Ods {
 ///
 /// Returns the ruleset of the user on the datasource connection.
 ///
-/// `GET /datasource_connections/{connection_uid}/security/users/{username}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasource_connections/{connection_uid}/security/users/{username}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasourceConnectionUserSecurity {
@@ -4253,7 +4255,7 @@ impl crate::Ods {
     ///
     /// Returns the ruleset of the user on the datasource connection.
     ///
-    /// `GET /datasource_connections/{connection_uid}/security/users/{username}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasource_connections/{connection_uid}/security/users/{username}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_datasource_connection_user_security(&self) -> GetDatasourceConnectionUserSecurity {
         GetDatasourceConnectionUserSecurity::new(self.clone())
     }
@@ -4264,7 +4266,7 @@ impl crate::Ods {
 ///
 /// Replaces the ruleset of the user on the datasource connection with the body, which names the same user again, and returns the new ruleset.
 ///
-/// `PUT /datasource_connections/{connection_uid}/security/users/{username}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /datasource_connections/{connection_uid}/security/users/{username}/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasourceConnectionUserSecurity {
@@ -4409,7 +4411,7 @@ impl crate::Ods {
     ///
     /// Replaces the ruleset of the user on the datasource connection with the body, which names the same user again, and returns the new ruleset.
     ///
-    /// `PUT /datasource_connections/{connection_uid}/security/users/{username}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /datasource_connections/{connection_uid}/security/users/{username}/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_datasource_connection_user_security(
         &self,
     ) -> UpdateDatasourceConnectionUserSecurity {
@@ -4422,7 +4424,7 @@ impl crate::Ods {
 ///
 /// Deletes the ruleset of the user on the datasource connection. The user keeps what other rulesets and permissions give them.
 ///
-/// `DELETE /datasource_connections/{connection_uid}/security/users/{username}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /datasource_connections/{connection_uid}/security/users/{username}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasourceConnectionUserSecurity {
@@ -4505,7 +4507,7 @@ impl crate::Ods {
     ///
     /// Deletes the ruleset of the user on the datasource connection. The user keeps what other rulesets and permissions give them.
     ///
-    /// `DELETE /datasource_connections/{connection_uid}/security/users/{username}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /datasource_connections/{connection_uid}/security/users/{username}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_datasource_connection_user_security(
         &self,
     ) -> DeleteDatasourceConnectionUserSecurity {
@@ -4518,7 +4520,7 @@ impl crate::Ods {
 ///
 /// Returns one page of the group rulesets of the datasource connection. A ruleset gives the group's members access to the connection and, optionally, the permission to manage it. Page through them with `limit` and `offset` (or the `next` link).
 ///
-/// `GET /datasource_connections/{connection_uid}/security/groups/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasource_connections/{connection_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
 ///
 /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
@@ -4659,7 +4661,7 @@ impl crate::Ods {
     ///
     /// Returns one page of the group rulesets of the datasource connection. A ruleset gives the group's members access to the connection and, optionally, the permission to manage it. Page through them with `limit` and `offset` (or the `next` link).
     ///
-    /// `GET /datasource_connections/{connection_uid}/security/groups/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasource_connections/{connection_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
     ///
     /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_datasource_connection_group_security(
@@ -4674,7 +4676,7 @@ impl crate::Ods {
 ///
 /// Gives the group named in the body a ruleset on the datasource connection and returns it. A ruleset gives the group's members access to the connection and, optionally, the permission to manage it.
 ///
-/// `POST /datasource_connections/{connection_uid}/security/groups/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /datasource_connections/{connection_uid}/security/groups/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDatasourceConnectionGroupSecurity {
@@ -4804,7 +4806,7 @@ impl crate::Ods {
     ///
     /// Gives the group named in the body a ruleset on the datasource connection and returns it. A ruleset gives the group's members access to the connection and, optionally, the permission to manage it.
     ///
-    /// `POST /datasource_connections/{connection_uid}/security/groups/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /datasource_connections/{connection_uid}/security/groups/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn create_datasource_connection_group_security(
         &self,
     ) -> CreateDatasourceConnectionGroupSecurity {
@@ -4817,7 +4819,7 @@ impl crate::Ods {
 ///
 /// Returns the ruleset of the group on the datasource connection.
 ///
-/// `GET /datasource_connections/{connection_uid}/security/groups/{group_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasource_connections/{connection_uid}/security/groups/{group_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasourceConnectionGroupSecurity {
@@ -4907,7 +4909,7 @@ impl crate::Ods {
     ///
     /// Returns the ruleset of the group on the datasource connection.
     ///
-    /// `GET /datasource_connections/{connection_uid}/security/groups/{group_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasource_connections/{connection_uid}/security/groups/{group_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_datasource_connection_group_security(&self) -> GetDatasourceConnectionGroupSecurity {
         GetDatasourceConnectionGroupSecurity::new(self.clone())
     }
@@ -4918,7 +4920,7 @@ impl crate::Ods {
 ///
 /// Replaces the ruleset of the group on the datasource connection with the body, which names the same group again, and returns the new ruleset.
 ///
-/// `PUT /datasource_connections/{connection_uid}/security/groups/{group_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /datasource_connections/{connection_uid}/security/groups/{group_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasourceConnectionGroupSecurity {
@@ -5065,7 +5067,7 @@ impl crate::Ods {
     ///
     /// Replaces the ruleset of the group on the datasource connection with the body, which names the same group again, and returns the new ruleset.
     ///
-    /// `PUT /datasource_connections/{connection_uid}/security/groups/{group_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /datasource_connections/{connection_uid}/security/groups/{group_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_datasource_connection_group_security(
         &self,
     ) -> UpdateDatasourceConnectionGroupSecurity {
@@ -5078,7 +5080,7 @@ impl crate::Ods {
 ///
 /// Deletes the ruleset of the group on the datasource connection. The group keeps what other rulesets and permissions give it.
 ///
-/// `DELETE /datasource_connections/{connection_uid}/security/groups/{group_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /datasource_connections/{connection_uid}/security/groups/{group_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasourceConnectionGroupSecurity {
@@ -5163,7 +5165,7 @@ impl crate::Ods {
     ///
     /// Deletes the ruleset of the group on the datasource connection. The group keeps what other rulesets and permissions give it.
     ///
-    /// `DELETE /datasource_connections/{connection_uid}/security/groups/{group_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /datasource_connections/{connection_uid}/security/groups/{group_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_datasource_connection_group_security(
         &self,
     ) -> DeleteDatasourceConnectionGroupSecurity {
@@ -5176,7 +5178,7 @@ impl crate::Ods {
 ///
 /// Returns one page of the user rulesets of the studio page. A ruleset gives its user access to the page and, optionally, the permission to edit it. Page through them with `limit` and `offset` (or the `next` link).
 ///
-/// `GET /studio_pages/{studio_page_uid}/security/users/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /studio_pages/{studio_page_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
 ///
 /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
@@ -5313,7 +5315,7 @@ impl crate::Ods {
     ///
     /// Returns one page of the user rulesets of the studio page. A ruleset gives its user access to the page and, optionally, the permission to edit it. Page through them with `limit` and `offset` (or the `next` link).
     ///
-    /// `GET /studio_pages/{studio_page_uid}/security/users/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /studio_pages/{studio_page_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
     ///
     /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_studio_page_user_security(&self) -> ListStudioPageUserSecurity {
@@ -5326,7 +5328,7 @@ impl crate::Ods {
 ///
 /// Gives the user named in the body a ruleset on the studio page and returns it. A ruleset gives its user access to the page and, optionally, the permission to edit it.
 ///
-/// `POST /studio_pages/{studio_page_uid}/security/users/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /studio_pages/{studio_page_uid}/security/users/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateStudioPageUserSecurity {
@@ -5442,7 +5444,7 @@ impl crate::Ods {
     ///
     /// Gives the user named in the body a ruleset on the studio page and returns it. A ruleset gives its user access to the page and, optionally, the permission to edit it.
     ///
-    /// `POST /studio_pages/{studio_page_uid}/security/users/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /studio_pages/{studio_page_uid}/security/users/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn create_studio_page_user_security(&self) -> CreateStudioPageUserSecurity {
         CreateStudioPageUserSecurity::new(self.clone())
     }
@@ -5453,7 +5455,7 @@ impl crate::Ods {
 ///
 /// Returns the ruleset of the user on the studio page.
 ///
-/// `GET /studio_pages/{studio_page_uid}/security/users/{username}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /studio_pages/{studio_page_uid}/security/users/{username}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetStudioPageUserSecurity {
@@ -5539,7 +5541,7 @@ impl crate::Ods {
     ///
     /// Returns the ruleset of the user on the studio page.
     ///
-    /// `GET /studio_pages/{studio_page_uid}/security/users/{username}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /studio_pages/{studio_page_uid}/security/users/{username}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_studio_page_user_security(&self) -> GetStudioPageUserSecurity {
         GetStudioPageUserSecurity::new(self.clone())
     }
@@ -5550,7 +5552,7 @@ impl crate::Ods {
 ///
 /// Replaces the ruleset of the user on the studio page with the body, which names the same user again, and returns the new ruleset.
 ///
-/// `PUT /studio_pages/{studio_page_uid}/security/users/{username}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /studio_pages/{studio_page_uid}/security/users/{username}/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateStudioPageUserSecurity {
@@ -5683,7 +5685,7 @@ impl crate::Ods {
     ///
     /// Replaces the ruleset of the user on the studio page with the body, which names the same user again, and returns the new ruleset.
     ///
-    /// `PUT /studio_pages/{studio_page_uid}/security/users/{username}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /studio_pages/{studio_page_uid}/security/users/{username}/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_studio_page_user_security(&self) -> UpdateStudioPageUserSecurity {
         UpdateStudioPageUserSecurity::new(self.clone())
     }
@@ -5694,7 +5696,7 @@ impl crate::Ods {
 ///
 /// Deletes the ruleset of the user on the studio page. The user keeps what other rulesets and permissions give them.
 ///
-/// `DELETE /studio_pages/{studio_page_uid}/security/users/{username}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /studio_pages/{studio_page_uid}/security/users/{username}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteStudioPageUserSecurity {
@@ -5777,7 +5779,7 @@ impl crate::Ods {
     ///
     /// Deletes the ruleset of the user on the studio page. The user keeps what other rulesets and permissions give them.
     ///
-    /// `DELETE /studio_pages/{studio_page_uid}/security/users/{username}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /studio_pages/{studio_page_uid}/security/users/{username}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_studio_page_user_security(&self) -> DeleteStudioPageUserSecurity {
         DeleteStudioPageUserSecurity::new(self.clone())
     }
@@ -5788,7 +5790,7 @@ impl crate::Ods {
 ///
 /// Returns one page of the group rulesets of the studio page. A ruleset gives the group's members access to the page and, optionally, the permission to edit it. Page through them with `limit` and `offset` (or the `next` link).
 ///
-/// `GET /studio_pages/{studio_page_uid}/security/groups/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /studio_pages/{studio_page_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
 ///
 /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
@@ -5927,7 +5929,7 @@ impl crate::Ods {
     ///
     /// Returns one page of the group rulesets of the studio page. A ruleset gives the group's members access to the page and, optionally, the permission to edit it. Page through them with `limit` and `offset` (or the `next` link).
     ///
-    /// `GET /studio_pages/{studio_page_uid}/security/groups/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /studio_pages/{studio_page_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
     ///
     /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_studio_page_group_security(&self) -> ListStudioPageGroupSecurity {
@@ -5940,7 +5942,7 @@ impl crate::Ods {
 ///
 /// Gives the group named in the body a ruleset on the studio page and returns it. A ruleset gives the group's members access to the page and, optionally, the permission to edit it.
 ///
-/// `POST /studio_pages/{studio_page_uid}/security/groups/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /studio_pages/{studio_page_uid}/security/groups/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateStudioPageGroupSecurity {
@@ -6058,7 +6060,7 @@ impl crate::Ods {
     ///
     /// Gives the group named in the body a ruleset on the studio page and returns it. A ruleset gives the group's members access to the page and, optionally, the permission to edit it.
     ///
-    /// `POST /studio_pages/{studio_page_uid}/security/groups/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /studio_pages/{studio_page_uid}/security/groups/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn create_studio_page_group_security(&self) -> CreateStudioPageGroupSecurity {
         CreateStudioPageGroupSecurity::new(self.clone())
     }
@@ -6069,7 +6071,7 @@ impl crate::Ods {
 ///
 /// Returns the ruleset of the group on the studio page.
 ///
-/// `GET /studio_pages/{studio_page_uid}/security/groups/{group_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /studio_pages/{studio_page_uid}/security/groups/{group_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetStudioPageGroupSecurity {
@@ -6157,7 +6159,7 @@ impl crate::Ods {
     ///
     /// Returns the ruleset of the group on the studio page.
     ///
-    /// `GET /studio_pages/{studio_page_uid}/security/groups/{group_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /studio_pages/{studio_page_uid}/security/groups/{group_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_studio_page_group_security(&self) -> GetStudioPageGroupSecurity {
         GetStudioPageGroupSecurity::new(self.clone())
     }
@@ -6168,7 +6170,7 @@ impl crate::Ods {
 ///
 /// Replaces the ruleset of the group on the studio page with the body, which names the same group again, and returns the new ruleset.
 ///
-/// `PUT /studio_pages/{studio_page_uid}/security/groups/{group_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /studio_pages/{studio_page_uid}/security/groups/{group_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateStudioPageGroupSecurity {
@@ -6303,7 +6305,7 @@ impl crate::Ods {
     ///
     /// Replaces the ruleset of the group on the studio page with the body, which names the same group again, and returns the new ruleset.
     ///
-    /// `PUT /studio_pages/{studio_page_uid}/security/groups/{group_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /studio_pages/{studio_page_uid}/security/groups/{group_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_studio_page_group_security(&self) -> UpdateStudioPageGroupSecurity {
         UpdateStudioPageGroupSecurity::new(self.clone())
     }
@@ -6314,7 +6316,7 @@ impl crate::Ods {
 ///
 /// Deletes the ruleset of the group on the studio page. The group keeps what other rulesets and permissions give it.
 ///
-/// `DELETE /studio_pages/{studio_page_uid}/security/groups/{group_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /studio_pages/{studio_page_uid}/security/groups/{group_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteStudioPageGroupSecurity {
@@ -6397,7 +6399,7 @@ impl crate::Ods {
     ///
     /// Deletes the ruleset of the group on the studio page. The group keeps what other rulesets and permissions give it.
     ///
-    /// `DELETE /studio_pages/{studio_page_uid}/security/groups/{group_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /studio_pages/{studio_page_uid}/security/groups/{group_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_studio_page_group_security(&self) -> DeleteStudioPageGroupSecurity {
         DeleteStudioPageGroupSecurity::new(self.clone())
     }
@@ -6408,7 +6410,7 @@ impl crate::Ods {
 ///
 /// Returns one page of the user rulesets of the code editor page. A ruleset gives its user access to the page and, optionally, the permissions to edit it and to manage its security. Page through them with `limit` and `offset` (or the `next` link).
 ///
-/// `GET /code_editor_pages/{page_slug}/security/users/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /code_editor_pages/{page_slug}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
 ///
 /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
@@ -6547,7 +6549,7 @@ impl crate::Ods {
     ///
     /// Returns one page of the user rulesets of the code editor page. A ruleset gives its user access to the page and, optionally, the permissions to edit it and to manage its security. Page through them with `limit` and `offset` (or the `next` link).
     ///
-    /// `GET /code_editor_pages/{page_slug}/security/users/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /code_editor_pages/{page_slug}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
     ///
     /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_code_editor_page_user_security(&self) -> ListCodeEditorPageUserSecurity {
@@ -6560,7 +6562,7 @@ impl crate::Ods {
 ///
 /// Gives the user named in the body a ruleset on the code editor page and returns it. A ruleset gives its user access to the page and, optionally, the permissions to edit it and to manage its security.
 ///
-/// `POST /code_editor_pages/{page_slug}/security/users/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /code_editor_pages/{page_slug}/security/users/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateCodeEditorPageUserSecurity {
@@ -6678,7 +6680,7 @@ impl crate::Ods {
     ///
     /// Gives the user named in the body a ruleset on the code editor page and returns it. A ruleset gives its user access to the page and, optionally, the permissions to edit it and to manage its security.
     ///
-    /// `POST /code_editor_pages/{page_slug}/security/users/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /code_editor_pages/{page_slug}/security/users/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn create_code_editor_page_user_security(&self) -> CreateCodeEditorPageUserSecurity {
         CreateCodeEditorPageUserSecurity::new(self.clone())
     }
@@ -6689,7 +6691,7 @@ impl crate::Ods {
 ///
 /// Returns the ruleset of the user on the code editor page.
 ///
-/// `GET /code_editor_pages/{page_slug}/security/users/{username}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /code_editor_pages/{page_slug}/security/users/{username}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetCodeEditorPageUserSecurity {
@@ -6777,7 +6779,7 @@ impl crate::Ods {
     ///
     /// Returns the ruleset of the user on the code editor page.
     ///
-    /// `GET /code_editor_pages/{page_slug}/security/users/{username}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /code_editor_pages/{page_slug}/security/users/{username}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_code_editor_page_user_security(&self) -> GetCodeEditorPageUserSecurity {
         GetCodeEditorPageUserSecurity::new(self.clone())
     }
@@ -6788,7 +6790,7 @@ impl crate::Ods {
 ///
 /// Replaces the ruleset of the user on the code editor page with the body, which names the same user again, and returns the new ruleset.
 ///
-/// `PUT /code_editor_pages/{page_slug}/security/users/{username}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /code_editor_pages/{page_slug}/security/users/{username}/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateCodeEditorPageUserSecurity {
@@ -6923,7 +6925,7 @@ impl crate::Ods {
     ///
     /// Replaces the ruleset of the user on the code editor page with the body, which names the same user again, and returns the new ruleset.
     ///
-    /// `PUT /code_editor_pages/{page_slug}/security/users/{username}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /code_editor_pages/{page_slug}/security/users/{username}/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_code_editor_page_user_security(&self) -> UpdateCodeEditorPageUserSecurity {
         UpdateCodeEditorPageUserSecurity::new(self.clone())
     }
@@ -6934,7 +6936,7 @@ impl crate::Ods {
 ///
 /// Deletes the ruleset of the user on the code editor page. The user keeps what other rulesets and permissions give them.
 ///
-/// `DELETE /code_editor_pages/{page_slug}/security/users/{username}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /code_editor_pages/{page_slug}/security/users/{username}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteCodeEditorPageUserSecurity {
@@ -7017,7 +7019,7 @@ impl crate::Ods {
     ///
     /// Deletes the ruleset of the user on the code editor page. The user keeps what other rulesets and permissions give them.
     ///
-    /// `DELETE /code_editor_pages/{page_slug}/security/users/{username}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /code_editor_pages/{page_slug}/security/users/{username}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_code_editor_page_user_security(&self) -> DeleteCodeEditorPageUserSecurity {
         DeleteCodeEditorPageUserSecurity::new(self.clone())
     }
@@ -7028,7 +7030,7 @@ impl crate::Ods {
 ///
 /// Returns one page of the group rulesets of the code editor page. A ruleset gives the group's members access to the page and, optionally, the permissions to edit it and to manage its security. Page through them with `limit` and `offset` (or the `next` link).
 ///
-/// `GET /code_editor_pages/{page_slug}/security/groups/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /code_editor_pages/{page_slug}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
 ///
 /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
@@ -7167,7 +7169,7 @@ impl crate::Ods {
     ///
     /// Returns one page of the group rulesets of the code editor page. A ruleset gives the group's members access to the page and, optionally, the permissions to edit it and to manage its security. Page through them with `limit` and `offset` (or the `next` link).
     ///
-    /// `GET /code_editor_pages/{page_slug}/security/groups/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /code_editor_pages/{page_slug}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
     ///
     /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_code_editor_page_group_security(&self) -> ListCodeEditorPageGroupSecurity {
@@ -7180,7 +7182,7 @@ impl crate::Ods {
 ///
 /// Gives the group named in the body a ruleset on the code editor page and returns it. A ruleset gives the group's members access to the page and, optionally, the permissions to edit it and to manage its security.
 ///
-/// `POST /code_editor_pages/{page_slug}/security/groups/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /code_editor_pages/{page_slug}/security/groups/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateCodeEditorPageGroupSecurity {
@@ -7300,7 +7302,7 @@ impl crate::Ods {
     ///
     /// Gives the group named in the body a ruleset on the code editor page and returns it. A ruleset gives the group's members access to the page and, optionally, the permissions to edit it and to manage its security.
     ///
-    /// `POST /code_editor_pages/{page_slug}/security/groups/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /code_editor_pages/{page_slug}/security/groups/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn create_code_editor_page_group_security(&self) -> CreateCodeEditorPageGroupSecurity {
         CreateCodeEditorPageGroupSecurity::new(self.clone())
     }
@@ -7311,7 +7313,7 @@ impl crate::Ods {
 ///
 /// Returns the ruleset of the group on the code editor page.
 ///
-/// `GET /code_editor_pages/{page_slug}/security/groups/{group_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /code_editor_pages/{page_slug}/security/groups/{group_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetCodeEditorPageGroupSecurity {
@@ -7401,7 +7403,7 @@ impl crate::Ods {
     ///
     /// Returns the ruleset of the group on the code editor page.
     ///
-    /// `GET /code_editor_pages/{page_slug}/security/groups/{group_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /code_editor_pages/{page_slug}/security/groups/{group_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_code_editor_page_group_security(&self) -> GetCodeEditorPageGroupSecurity {
         GetCodeEditorPageGroupSecurity::new(self.clone())
     }
@@ -7412,7 +7414,7 @@ impl crate::Ods {
 ///
 /// Replaces the ruleset of the group on the code editor page with the body, which names the same group again, and returns the new ruleset.
 ///
-/// `PUT /code_editor_pages/{page_slug}/security/groups/{group_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /code_editor_pages/{page_slug}/security/groups/{group_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateCodeEditorPageGroupSecurity {
@@ -7549,7 +7551,7 @@ impl crate::Ods {
     ///
     /// Replaces the ruleset of the group on the code editor page with the body, which names the same group again, and returns the new ruleset.
     ///
-    /// `PUT /code_editor_pages/{page_slug}/security/groups/{group_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /code_editor_pages/{page_slug}/security/groups/{group_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_code_editor_page_group_security(&self) -> UpdateCodeEditorPageGroupSecurity {
         UpdateCodeEditorPageGroupSecurity::new(self.clone())
     }
@@ -7560,7 +7562,7 @@ impl crate::Ods {
 ///
 /// Deletes the ruleset of the group on the code editor page. The group keeps what other rulesets and permissions give it.
 ///
-/// `DELETE /code_editor_pages/{page_slug}/security/groups/{group_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /code_editor_pages/{page_slug}/security/groups/{group_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteCodeEditorPageGroupSecurity {
@@ -7643,7 +7645,7 @@ impl crate::Ods {
     ///
     /// Deletes the ruleset of the group on the code editor page. The group keeps what other rulesets and permissions give it.
     ///
-    /// `DELETE /code_editor_pages/{page_slug}/security/groups/{group_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /code_editor_pages/{page_slug}/security/groups/{group_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_code_editor_page_group_security(&self) -> DeleteCodeEditorPageGroupSecurity {
         DeleteCodeEditorPageGroupSecurity::new(self.clone())
     }
@@ -7917,7 +7919,7 @@ impl crate::Ods {
 ///
 /// Returns the dataset with its metadata and default security.
 ///
-/// `GET /datasets/{dataset_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDataset {
@@ -7977,7 +7979,7 @@ impl crate::Ods {
     ///
     /// Returns the dataset with its metadata and default security.
     ///
-    /// `GET /datasets/{dataset_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_dataset(&self) -> GetDataset {
         GetDataset::new(self.clone())
     }
@@ -7988,7 +7990,7 @@ impl crate::Ods {
 ///
 /// Sets the dataset's metadata, `dataset_id` (while it is unpublished), restriction and default security, and returns the updated dataset. The changes reach the portal once the dataset is published again.
 ///
-/// `PUT /datasets/{dataset_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /datasets/{dataset_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDataset {
@@ -8120,7 +8122,7 @@ impl crate::Ods {
     ///
     /// Sets the dataset's metadata, `dataset_id` (while it is unpublished), restriction and default security, and returns the updated dataset. The changes reach the portal once the dataset is published again.
     ///
-    /// `PUT /datasets/{dataset_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /datasets/{dataset_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_dataset(&self) -> UpdateDataset {
         UpdateDataset::new(self.clone())
     }
@@ -8131,7 +8133,7 @@ impl crate::Ods {
 ///
 /// Deletes the dataset, with its records, configuration and history. It leaves the portal's catalog.
 ///
-/// `DELETE /datasets/{dataset_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /datasets/{dataset_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDataset {
@@ -8194,7 +8196,7 @@ impl crate::Ods {
     ///
     /// Deletes the dataset, with its records, configuration and history. It leaves the portal's catalog.
     ///
-    /// `DELETE /datasets/{dataset_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /datasets/{dataset_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_dataset(&self) -> DeleteDataset {
         DeleteDataset::new(self.clone())
     }
@@ -8205,7 +8207,7 @@ impl crate::Ods {
 ///
 /// Starts publishing the dataset's current configuration to the Explore API, which may process every record again. Follow the progress with `get_dataset_status`.
 ///
-/// `POST /datasets/{dataset_uid}/publish/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/publish/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PublishDataset {
@@ -8271,7 +8273,7 @@ impl crate::Ods {
     ///
     /// Starts publishing the dataset's current configuration to the Explore API, which may process every record again. Follow the progress with `get_dataset_status`.
     ///
-    /// `POST /datasets/{dataset_uid}/publish/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/publish/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn publish_dataset(&self) -> PublishDataset {
         PublishDataset::new(self.clone())
     }
@@ -8282,7 +8284,7 @@ impl crate::Ods {
 ///
 /// Publishes the dataset's current metadata without processing its records again.
 ///
-/// `POST /datasets/{dataset_uid}/publish_metadata/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/publish_metadata/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PublishDatasetMetadata {
@@ -8348,7 +8350,7 @@ impl crate::Ods {
     ///
     /// Publishes the dataset's current metadata without processing its records again.
     ///
-    /// `POST /datasets/{dataset_uid}/publish_metadata/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/publish_metadata/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn publish_dataset_metadata(&self) -> PublishDatasetMetadata {
         PublishDatasetMetadata::new(self.clone())
     }
@@ -8359,7 +8361,7 @@ impl crate::Ods {
 ///
 /// Stops the running processing job; the records processed so far stay available in the Explore API.
 ///
-/// `POST /datasets/{dataset_uid}/abort/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/abort/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AbortDataset {
@@ -8420,7 +8422,7 @@ impl crate::Ods {
     ///
     /// Stops the running processing job; the records processed so far stay available in the Explore API.
     ///
-    /// `POST /datasets/{dataset_uid}/abort/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/abort/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn abort_dataset(&self) -> AbortDataset {
         AbortDataset::new(self.clone())
     }
@@ -8431,7 +8433,7 @@ impl crate::Ods {
 ///
 /// Takes the dataset out of the Explore API. The dataset and its configuration are kept and can be published again.
 ///
-/// `POST /datasets/{dataset_uid}/unpublish/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/unpublish/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UnpublishDataset {
@@ -8497,7 +8499,7 @@ impl crate::Ods {
     ///
     /// Takes the dataset out of the Explore API. The dataset and its configuration are kept and can be published again.
     ///
-    /// `POST /datasets/{dataset_uid}/unpublish/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/unpublish/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn unpublish_dataset(&self) -> UnpublishDataset {
         UnpublishDataset::new(self.clone())
     }
@@ -8508,7 +8510,7 @@ impl crate::Ods {
 ///
 /// Creates a new, unpublished dataset with the configuration of this one and returns it. The request has no body.
 ///
-/// `POST /datasets/{dataset_uid}/copy/`. Error statuses it documents: 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/copy/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CopyDataset {
@@ -8568,7 +8570,7 @@ impl crate::Ods {
     ///
     /// Creates a new, unpublished dataset with the configuration of this one and returns it. The request has no body.
     ///
-    /// `POST /datasets/{dataset_uid}/copy/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/copy/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn copy_dataset(&self) -> CopyDataset {
         CopyDataset::new(self.clone())
     }
@@ -8579,7 +8581,7 @@ impl crate::Ods {
 ///
 /// Returns the dataset's current state (idle, queued, processing, ...), the states before and after it, whether it is published, and the errors met while processing its records.
 ///
-/// `GET /datasets/{dataset_uid}/status/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/status/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetStatus {
@@ -8644,7 +8646,7 @@ impl crate::Ods {
     ///
     /// Returns the dataset's current state (idle, queued, processing, ...), the states before and after it, whether it is published, and the errors met while processing its records.
     ///
-    /// `GET /datasets/{dataset_uid}/status/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/status/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_dataset_status(&self) -> GetDatasetStatus {
         GetDatasetStatus::new(self.clone())
     }
@@ -8655,7 +8657,7 @@ impl crate::Ods {
 ///
 /// Returns every metadata value of the dataset, grouped by template (`default`, `visualization`, `internal`, and the portal's own templates) and then by field name.
 ///
-/// `GET /datasets/{dataset_uid}/metadata/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/metadata/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetMetadata {
@@ -8720,7 +8722,7 @@ impl crate::Ods {
     ///
     /// Returns every metadata value of the dataset, grouped by template (`default`, `visualization`, `internal`, and the portal's own templates) and then by field name.
     ///
-    /// `GET /datasets/{dataset_uid}/metadata/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/metadata/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn list_dataset_metadata(&self) -> ListDatasetMetadata {
         ListDatasetMetadata::new(self.clone())
     }
@@ -8731,7 +8733,7 @@ impl crate::Ods {
 ///
 /// Replaces every metadata value of the dataset with the body: a value left out of the body is removed from the dataset. Returns the new metadata.
 ///
-/// `PUT /datasets/{dataset_uid}/metadata/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /datasets/{dataset_uid}/metadata/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasetMetadata {
@@ -8808,7 +8810,7 @@ impl crate::Ods {
     ///
     /// Replaces every metadata value of the dataset with the body: a value left out of the body is removed from the dataset. Returns the new metadata.
     ///
-    /// `PUT /datasets/{dataset_uid}/metadata/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /datasets/{dataset_uid}/metadata/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_dataset_metadata(&self) -> UpdateDatasetMetadata {
         UpdateDatasetMetadata::new(self.clone())
     }
@@ -8819,7 +8821,7 @@ impl crate::Ods {
 ///
 /// Returns the dataset's metadata values in the template, by field name.
 ///
-/// `GET /datasets/{dataset_uid}/metadata/{template_name}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/metadata/{template_name}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetTemplateMetadata {
@@ -8907,7 +8909,7 @@ impl crate::Ods {
     ///
     /// Returns the dataset's metadata values in the template, by field name.
     ///
-    /// `GET /datasets/{dataset_uid}/metadata/{template_name}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/metadata/{template_name}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_dataset_template_metadata(&self) -> GetDatasetTemplateMetadata {
         GetDatasetTemplateMetadata::new(self.clone())
     }
@@ -8918,7 +8920,7 @@ impl crate::Ods {
 ///
 /// Replaces the dataset's values in the template with the body: a value of the template left out of the body is removed. The other templates are not changed. Returns the template's new values.
 ///
-/// `PUT /datasets/{dataset_uid}/metadata/{template_name}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /datasets/{dataset_uid}/metadata/{template_name}/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasetTemplateMetadata {
@@ -9021,7 +9023,7 @@ impl crate::Ods {
     ///
     /// Replaces the dataset's values in the template with the body: a value of the template left out of the body is removed. The other templates are not changed. Returns the template's new values.
     ///
-    /// `PUT /datasets/{dataset_uid}/metadata/{template_name}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /datasets/{dataset_uid}/metadata/{template_name}/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_dataset_template_metadata(&self) -> UpdateDatasetTemplateMetadata {
         UpdateDatasetTemplateMetadata::new(self.clone())
     }
@@ -9032,7 +9034,7 @@ impl crate::Ods {
 ///
 /// Returns the dataset's value for one field of a template and, for a dataset linked to a remote one (a federated dataset), the remote value and whether it is overridden.
 ///
-/// `GET /datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetMetadataField {
@@ -9132,7 +9134,7 @@ impl crate::Ods {
     ///
     /// Returns the dataset's value for one field of a template and, for a dataset linked to a remote one (a federated dataset), the remote value and whether it is overridden.
     ///
-    /// `GET /datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_dataset_metadata_field(&self) -> GetDatasetMetadataField {
         GetDatasetMetadataField::new(self.clone())
     }
@@ -9143,7 +9145,7 @@ impl crate::Ods {
 ///
 /// Sets the dataset's value for one field of a template (and, for a federated dataset, whether it overrides the remote value) and returns it.
 ///
-/// `PUT /datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasetMetadataField {
@@ -9289,7 +9291,7 @@ impl crate::Ods {
     ///
     /// Sets the dataset's value for one field of a template (and, for a federated dataset, whether it overrides the remote value) and returns it.
     ///
-    /// `PUT /datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_dataset_metadata_field(&self) -> UpdateDatasetMetadataField {
         UpdateDatasetMetadataField::new(self.clone())
     }
@@ -9300,7 +9302,7 @@ impl crate::Ods {
 ///
 /// Removes the dataset's value for one field of a template.
 ///
-/// `DELETE /datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasetMetadataField {
@@ -9400,7 +9402,7 @@ impl crate::Ods {
     ///
     /// Removes the dataset's value for one field of a template.
     ///
-    /// `DELETE /datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /datasets/{dataset_uid}/metadata/{template_name}/{template_field_name}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_dataset_metadata_field(&self) -> DeleteDatasetMetadataField {
         DeleteDatasetMetadataField::new(self.clone())
     }
@@ -9411,7 +9413,7 @@ impl crate::Ods {
 ///
 /// Returns one page of the dataset's field configuration steps, in the order they are applied. Page through them with `limit` and `offset` (or the `next` link).
 ///
-/// `GET /datasets/{dataset_uid}/fields/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/fields/`. Error statuses it documents: 401, 403, 404, 429.
 ///
 /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
@@ -9542,7 +9544,7 @@ impl crate::Ods {
     ///
     /// Returns one page of the dataset's field configuration steps, in the order they are applied. Page through them with `limit` and `offset` (or the `next` link).
     ///
-    /// `GET /datasets/{dataset_uid}/fields/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/fields/`. Error statuses it documents: 401, 403, 404, 429.
     ///
     /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_fields(&self) -> ListDatasetFields {
@@ -9555,7 +9557,7 @@ impl crate::Ods {
 ///
 /// Appends a step (rename, type, annotate, describe, order or delete a field) at the end of the dataset's field configuration and returns it. It applies once the dataset is published again.
 ///
-/// `POST /datasets/{dataset_uid}/fields/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/fields/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDatasetField {
@@ -9632,7 +9634,7 @@ impl crate::Ods {
     ///
     /// Appends a step (rename, type, annotate, describe, order or delete a field) at the end of the dataset's field configuration and returns it. It applies once the dataset is published again.
     ///
-    /// `POST /datasets/{dataset_uid}/fields/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/fields/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn create_dataset_field(&self) -> CreateDatasetField {
         CreateDatasetField::new(self.clone())
     }
@@ -9643,7 +9645,7 @@ impl crate::Ods {
 ///
 /// Returns the step with the given uid.
 ///
-/// `GET /datasets/{dataset_uid}/fields/{field_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/fields/{field_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetField {
@@ -9725,7 +9727,7 @@ impl crate::Ods {
     ///
     /// Returns the step with the given uid.
     ///
-    /// `GET /datasets/{dataset_uid}/fields/{field_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/fields/{field_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_dataset_field(&self) -> GetDatasetField {
         GetDatasetField::new(self.clone())
     }
@@ -9736,7 +9738,7 @@ impl crate::Ods {
 ///
 /// Replaces the step with the body, keeping its uid and its place in the order, and returns it.
 ///
-/// `PUT /datasets/{dataset_uid}/fields/{field_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /datasets/{dataset_uid}/fields/{field_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasetField {
@@ -9830,7 +9832,7 @@ impl crate::Ods {
     ///
     /// Replaces the step with the body, keeping its uid and its place in the order, and returns it.
     ///
-    /// `PUT /datasets/{dataset_uid}/fields/{field_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /datasets/{dataset_uid}/fields/{field_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_dataset_field(&self) -> UpdateDatasetField {
         UpdateDatasetField::new(self.clone())
     }
@@ -9841,7 +9843,7 @@ impl crate::Ods {
 ///
 /// Removes the step from the dataset's field configuration. (To drop a field from the dataset, add a `delete` step instead.)
 ///
-/// `DELETE /datasets/{dataset_uid}/fields/{field_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /datasets/{dataset_uid}/fields/{field_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasetField {
@@ -9921,7 +9923,7 @@ impl crate::Ods {
     ///
     /// Removes the step from the dataset's field configuration. (To drop a field from the dataset, add a `delete` step instead.)
     ///
-    /// `DELETE /datasets/{dataset_uid}/fields/{field_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /datasets/{dataset_uid}/fields/{field_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_dataset_field(&self) -> DeleteDatasetField {
         DeleteDatasetField::new(self.clone())
     }
@@ -9932,7 +9934,7 @@ impl crate::Ods {
 ///
 /// Returns one page of the dataset's versions, the latest first. The service keeps the last 20 versions only. Page through them with `limit` and `offset` (or the `next` link).
 ///
-/// `GET /datasets/{dataset_uid}/versions/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/versions/`. Error statuses it documents: 401, 403, 404, 429.
 ///
 /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
@@ -10063,7 +10065,7 @@ impl crate::Ods {
     ///
     /// Returns one page of the dataset's versions, the latest first. The service keeps the last 20 versions only. Page through them with `limit` and `offset` (or the `next` link).
     ///
-    /// `GET /datasets/{dataset_uid}/versions/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/versions/`. Error statuses it documents: 401, 403, 404, 429.
     ///
     /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_versions(&self) -> ListDatasetVersions {
@@ -10076,7 +10078,7 @@ impl crate::Ods {
 ///
 /// Returns the version with the given uid.
 ///
-/// `GET /datasets/{dataset_uid}/versions/{version_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/versions/{version_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetVersion {
@@ -10158,7 +10160,7 @@ impl crate::Ods {
     ///
     /// Returns the version with the given uid.
     ///
-    /// `GET /datasets/{dataset_uid}/versions/{version_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/versions/{version_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_dataset_version(&self) -> GetDatasetVersion {
         GetDatasetVersion::new(self.clone())
     }
@@ -10169,7 +10171,7 @@ impl crate::Ods {
 ///
 /// Brings the dataset back to the state of the version and returns it. The history is kept: the restoration makes a new version. The request has no body.
 ///
-/// `POST /datasets/{dataset_uid}/versions/{version_uid}/restore/`. Error statuses it documents: 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/versions/{version_uid}/restore/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RestoreDatasetVersion {
@@ -10251,7 +10253,7 @@ impl crate::Ods {
     ///
     /// Brings the dataset back to the state of the version and returns it. The history is kept: the restoration makes a new version. The request has no body.
     ///
-    /// `POST /datasets/{dataset_uid}/versions/{version_uid}/restore/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/versions/{version_uid}/restore/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn restore_dataset_version(&self) -> RestoreDatasetVersion {
         RestoreDatasetVersion::new(self.clone())
     }
@@ -10262,7 +10264,7 @@ impl crate::Ods {
 ///
 /// Returns one page of the feedbacks sent on the dataset, the latest first. Archived feedbacks are left out unless `is_archived` is true. The vendor documents no paging parameters for this route; follow the `next` link to get the following pages.
 ///
-/// `GET /datasets/{dataset_uid}/feedbacks/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/feedbacks/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetFeedbacks {
@@ -10381,7 +10383,7 @@ impl crate::Ods {
     ///
     /// Returns one page of the feedbacks sent on the dataset, the latest first. Archived feedbacks are left out unless `is_archived` is true. The vendor documents no paging parameters for this route; follow the `next` link to get the following pages.
     ///
-    /// `GET /datasets/{dataset_uid}/feedbacks/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/feedbacks/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn list_dataset_feedbacks(&self) -> ListDatasetFeedbacks {
         ListDatasetFeedbacks::new(self.clone())
     }
@@ -10392,7 +10394,7 @@ impl crate::Ods {
 ///
 /// Returns the feedback with the given uid.
 ///
-/// `GET /datasets/{dataset_uid}/feedbacks/{feedback_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/feedbacks/{feedback_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetFeedback {
@@ -10474,7 +10476,7 @@ impl crate::Ods {
     ///
     /// Returns the feedback with the given uid.
     ///
-    /// `GET /datasets/{dataset_uid}/feedbacks/{feedback_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/feedbacks/{feedback_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_dataset_feedback(&self) -> GetDatasetFeedback {
         GetDatasetFeedback::new(self.clone())
     }
@@ -10485,7 +10487,7 @@ impl crate::Ods {
 ///
 /// Marks the feedback as handled: it leaves the default list. Returns the archived feedback. The request has no body.
 ///
-/// `POST /datasets/{dataset_uid}/feedbacks/{feedback_uid}/archive/`. Error statuses it documents: 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/feedbacks/{feedback_uid}/archive/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ArchiveDatasetFeedback {
@@ -10567,7 +10569,7 @@ impl crate::Ods {
     ///
     /// Marks the feedback as handled: it leaves the default list. Returns the archived feedback. The request has no body.
     ///
-    /// `POST /datasets/{dataset_uid}/feedbacks/{feedback_uid}/archive/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/feedbacks/{feedback_uid}/archive/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn archive_dataset_feedback(&self) -> ArchiveDatasetFeedback {
         ArchiveDatasetFeedback::new(self.clone())
     }
@@ -10578,7 +10580,7 @@ impl crate::Ods {
 ///
 /// Returns one page of the dataset's schedules. Page through them with `limit` and `offset` (or the `next` link).
 ///
-/// `GET /datasets/{dataset_uid}/schedules/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/schedules/`. Error statuses it documents: 401, 403, 404, 429.
 ///
 /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
@@ -10710,7 +10712,7 @@ impl crate::Ods {
     ///
     /// Returns one page of the dataset's schedules. Page through them with `limit` and `offset` (or the `next` link).
     ///
-    /// `GET /datasets/{dataset_uid}/schedules/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/schedules/`. Error statuses it documents: 401, 403, 404, 429.
     ///
     /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_schedules(&self) -> ListDatasetSchedules {
@@ -10723,7 +10725,7 @@ impl crate::Ods {
 ///
 /// Schedules the dataset to be processed and published again at the times of a cron expression, and returns the new schedule.
 ///
-/// `POST /datasets/{dataset_uid}/schedules/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/schedules/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDatasetSchedule {
@@ -10807,7 +10809,7 @@ impl crate::Ods {
     ///
     /// Schedules the dataset to be processed and published again at the times of a cron expression, and returns the new schedule.
     ///
-    /// `POST /datasets/{dataset_uid}/schedules/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/schedules/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn create_dataset_schedule(&self) -> CreateDatasetSchedule {
         CreateDatasetSchedule::new(self.clone())
     }
@@ -10818,7 +10820,7 @@ impl crate::Ods {
 ///
 /// Returns the schedule with the given uid.
 ///
-/// `GET /datasets/{dataset_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetSchedule {
@@ -10900,7 +10902,7 @@ impl crate::Ods {
     ///
     /// Returns the schedule with the given uid.
     ///
-    /// `GET /datasets/{dataset_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_dataset_schedule(&self) -> GetDatasetSchedule {
         GetDatasetSchedule::new(self.clone())
     }
@@ -10911,7 +10913,7 @@ impl crate::Ods {
 ///
 /// Sets the schedule's cron expression and returns the schedule.
 ///
-/// `PUT /datasets/{dataset_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /datasets/{dataset_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasetSchedule {
@@ -11012,7 +11014,7 @@ impl crate::Ods {
     ///
     /// Sets the schedule's cron expression and returns the schedule.
     ///
-    /// `PUT /datasets/{dataset_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /datasets/{dataset_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_dataset_schedule(&self) -> UpdateDatasetSchedule {
         UpdateDatasetSchedule::new(self.clone())
     }
@@ -11023,7 +11025,7 @@ impl crate::Ods {
 ///
 /// Deletes the schedule; the dataset is no longer processed at its times.
 ///
-/// `DELETE /datasets/{dataset_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /datasets/{dataset_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasetSchedule {
@@ -11103,7 +11105,7 @@ impl crate::Ods {
     ///
     /// Deletes the schedule; the dataset is no longer processed at its times.
     ///
-    /// `DELETE /datasets/{dataset_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /datasets/{dataset_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_dataset_schedule(&self) -> DeleteDatasetSchedule {
         DeleteDatasetSchedule::new(self.clone())
     }
@@ -11114,7 +11116,7 @@ impl crate::Ods {
 ///
 /// Returns one page of the harvester's schedules (a harvester has at most one). Page through them with `limit` and `offset` (or the `next` link).
 ///
-/// `GET /harvesters/{harvester_uid}/schedules/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /harvesters/{harvester_uid}/schedules/`. Error statuses it documents: 401, 403, 404, 429.
 ///
 /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
@@ -11246,7 +11248,7 @@ impl crate::Ods {
     ///
     /// Returns one page of the harvester's schedules (a harvester has at most one). Page through them with `limit` and `offset` (or the `next` link).
     ///
-    /// `GET /harvesters/{harvester_uid}/schedules/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /harvesters/{harvester_uid}/schedules/`. Error statuses it documents: 401, 403, 404, 429.
     ///
     /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_harvester_schedules(&self) -> ListHarvesterSchedules {
@@ -11259,7 +11261,7 @@ impl crate::Ods {
 ///
 /// Makes the harvester run at the times of a cron expression, read in the given time zone, and returns the new schedule. A harvester can have only one schedule.
 ///
-/// `POST /harvesters/{harvester_uid}/schedules/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /harvesters/{harvester_uid}/schedules/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateHarvesterSchedule {
@@ -11353,7 +11355,7 @@ impl crate::Ods {
     ///
     /// Makes the harvester run at the times of a cron expression, read in the given time zone, and returns the new schedule. A harvester can have only one schedule.
     ///
-    /// `POST /harvesters/{harvester_uid}/schedules/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /harvesters/{harvester_uid}/schedules/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn create_harvester_schedule(&self) -> CreateHarvesterSchedule {
         CreateHarvesterSchedule::new(self.clone())
     }
@@ -11364,7 +11366,7 @@ impl crate::Ods {
 ///
 /// Returns the harvester's schedule with the given uid.
 ///
-/// `GET /harvesters/{harvester_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /harvesters/{harvester_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetHarvesterSchedule {
@@ -11446,7 +11448,7 @@ impl crate::Ods {
     ///
     /// Returns the harvester's schedule with the given uid.
     ///
-    /// `GET /harvesters/{harvester_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /harvesters/{harvester_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_harvester_schedule(&self) -> GetHarvesterSchedule {
         GetHarvesterSchedule::new(self.clone())
     }
@@ -11457,7 +11459,7 @@ impl crate::Ods {
 ///
 /// Sets the schedule's cron expression and time zone and returns the schedule.
 ///
-/// `PUT /harvesters/{harvester_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /harvesters/{harvester_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateHarvesterSchedule {
@@ -11568,7 +11570,7 @@ impl crate::Ods {
     ///
     /// Sets the schedule's cron expression and time zone and returns the schedule.
     ///
-    /// `PUT /harvesters/{harvester_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /harvesters/{harvester_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_harvester_schedule(&self) -> UpdateHarvesterSchedule {
         UpdateHarvesterSchedule::new(self.clone())
     }
@@ -11579,7 +11581,7 @@ impl crate::Ods {
 ///
 /// Deletes the schedule; the harvester then runs only when started.
 ///
-/// `DELETE /harvesters/{harvester_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /harvesters/{harvester_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteHarvesterSchedule {
@@ -11659,7 +11661,7 @@ impl crate::Ods {
     ///
     /// Deletes the schedule; the harvester then runs only when started.
     ///
-    /// `DELETE /harvesters/{harvester_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /harvesters/{harvester_uid}/schedules/{schedule_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_harvester_schedule(&self) -> DeleteHarvesterSchedule {
         DeleteHarvesterSchedule::new(self.clone())
     }
@@ -11670,7 +11672,7 @@ impl crate::Ods {
 ///
 /// Returns one page of the portal's studio pages, each with its versions (such as its draft). Page through them with `limit` and `offset` (or the `next` link).
 ///
-/// `GET /studio_pages/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /studio_pages/`. Error statuses it documents: 401, 403, 404, 429.
 ///
 /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
@@ -11784,7 +11786,7 @@ impl crate::Ods {
     ///
     /// Returns one page of the portal's studio pages, each with its versions (such as its draft). Page through them with `limit` and `offset` (or the `next` link).
     ///
-    /// `GET /studio_pages/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /studio_pages/`. Error statuses it documents: 401, 403, 404, 429.
     ///
     /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_studio_pages(&self) -> ListStudioPages {
@@ -11889,7 +11891,7 @@ impl crate::Ods {
 ///
 /// Returns the studio page with the given uid, with its versions.
 ///
-/// `GET /studio_pages/{studio_page_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /studio_pages/{studio_page_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetStudioPage {
@@ -11954,7 +11956,7 @@ impl crate::Ods {
     ///
     /// Returns the studio page with the given uid, with its versions.
     ///
-    /// `GET /studio_pages/{studio_page_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /studio_pages/{studio_page_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_studio_page(&self) -> GetStudioPage {
         GetStudioPage::new(self.clone())
     }
@@ -11965,7 +11967,7 @@ impl crate::Ods {
 ///
 /// Sets the slug and the visibility of an existing studio page and returns the updated page. Its uid and its versions do not change.
 ///
-/// `PUT /studio_pages/{studio_page_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /studio_pages/{studio_page_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateStudioPage {
@@ -12063,7 +12065,7 @@ impl crate::Ods {
     ///
     /// Sets the slug and the visibility of an existing studio page and returns the updated page. Its uid and its versions do not change.
     ///
-    /// `PUT /studio_pages/{studio_page_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /studio_pages/{studio_page_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_studio_page(&self) -> UpdateStudioPage {
         UpdateStudioPage::new(self.clone())
     }
@@ -12074,7 +12076,7 @@ impl crate::Ods {
 ///
 /// Deletes the studio page with the given uid.
 ///
-/// `DELETE /studio_pages/{studio_page_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /studio_pages/{studio_page_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteStudioPage {
@@ -12137,7 +12139,7 @@ impl crate::Ods {
     ///
     /// Deletes the studio page with the given uid.
     ///
-    /// `DELETE /studio_pages/{studio_page_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /studio_pages/{studio_page_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_studio_page(&self) -> DeleteStudioPage {
         DeleteStudioPage::new(self.clone())
     }
@@ -12148,7 +12150,7 @@ impl crate::Ods {
 ///
 /// Publishes the page: it is shown on the portal, to the users its visibility allows. The request has no body.
 ///
-/// `POST /studio_pages/{studio_page_uid}/publish/`. Error statuses it documents: 404, 401, 403, 429.
+/// `POST /studio_pages/{studio_page_uid}/publish/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PublishStudioPage {
@@ -12213,7 +12215,7 @@ impl crate::Ods {
     ///
     /// Publishes the page: it is shown on the portal, to the users its visibility allows. The request has no body.
     ///
-    /// `POST /studio_pages/{studio_page_uid}/publish/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `POST /studio_pages/{studio_page_uid}/publish/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn publish_studio_page(&self) -> PublishStudioPage {
         PublishStudioPage::new(self.clone())
     }
@@ -12224,7 +12226,7 @@ impl crate::Ods {
 ///
 /// Takes the published page off the portal; it can be published again later. The request has no body.
 ///
-/// `POST /studio_pages/{studio_page_uid}/unpublish/`. Error statuses it documents: 404, 401, 403, 429.
+/// `POST /studio_pages/{studio_page_uid}/unpublish/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UnpublishStudioPage {
@@ -12289,7 +12291,7 @@ impl crate::Ods {
     ///
     /// Takes the published page off the portal; it can be published again later. The request has no body.
     ///
-    /// `POST /studio_pages/{studio_page_uid}/unpublish/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `POST /studio_pages/{studio_page_uid}/unpublish/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn unpublish_studio_page(&self) -> UnpublishStudioPage {
         UnpublishStudioPage::new(self.clone())
     }
@@ -12708,7 +12710,7 @@ impl crate::Ods {
 ///
 /// Returns the code editor page with the given slug, in every language.
 ///
-/// `GET /code_editor_pages/{page_slug}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /code_editor_pages/{page_slug}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetCodeEditorPage {
@@ -12773,7 +12775,7 @@ impl crate::Ods {
     ///
     /// Returns the code editor page with the given slug, in every language.
     ///
-    /// `GET /code_editor_pages/{page_slug}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /code_editor_pages/{page_slug}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_code_editor_page(&self) -> GetCodeEditorPage {
         GetCodeEditorPage::new(self.clone())
     }
@@ -12784,7 +12786,7 @@ impl crate::Ods {
 ///
 /// Sets the content, title, description, template, tags and visibility of an existing page and returns the updated page.
 ///
-/// `PUT /code_editor_pages/{page_slug}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /code_editor_pages/{page_slug}/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateCodeEditorPage {
@@ -12970,7 +12972,7 @@ impl crate::Ods {
     ///
     /// Sets the content, title, description, template, tags and visibility of an existing page and returns the updated page.
     ///
-    /// `PUT /code_editor_pages/{page_slug}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /code_editor_pages/{page_slug}/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_code_editor_page(&self) -> UpdateCodeEditorPage {
         UpdateCodeEditorPage::new(self.clone())
     }
@@ -12981,7 +12983,7 @@ impl crate::Ods {
 ///
 /// Deletes the code editor page with the given slug.
 ///
-/// `DELETE /code_editor_pages/{page_slug}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /code_editor_pages/{page_slug}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteCodeEditorPage {
@@ -13044,7 +13046,7 @@ impl crate::Ods {
     ///
     /// Deletes the code editor page with the given slug.
     ///
-    /// `DELETE /code_editor_pages/{page_slug}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /code_editor_pages/{page_slug}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_code_editor_page(&self) -> DeleteCodeEditorPage {
         DeleteCodeEditorPage::new(self.clone())
     }
@@ -13055,7 +13057,7 @@ impl crate::Ods {
 ///
 /// Archives the page: users no longer see it, it can no longer be edited, and it stops counting towards the license's page quota. The request has no body.
 ///
-/// `POST /code_editor_pages/{page_slug}/archive/`. Error statuses it documents: 404, 401, 403, 429.
+/// `POST /code_editor_pages/{page_slug}/archive/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ArchiveCodeEditorPage {
@@ -13120,7 +13122,7 @@ impl crate::Ods {
     ///
     /// Archives the page: users no longer see it, it can no longer be edited, and it stops counting towards the license's page quota. The request has no body.
     ///
-    /// `POST /code_editor_pages/{page_slug}/archive/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `POST /code_editor_pages/{page_slug}/archive/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn archive_code_editor_page(&self) -> ArchiveCodeEditorPage {
         ArchiveCodeEditorPage::new(self.clone())
     }
@@ -13131,7 +13133,7 @@ impl crate::Ods {
 ///
 /// Brings an archived page back: it can be seen and edited again, and counts towards the page quota. The request has no body.
 ///
-/// `POST /code_editor_pages/{page_slug}/unarchive/`. Error statuses it documents: 404, 401, 403, 429.
+/// `POST /code_editor_pages/{page_slug}/unarchive/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UnarchiveCodeEditorPage {
@@ -13196,7 +13198,7 @@ impl crate::Ods {
     ///
     /// Brings an archived page back: it can be seen and edited again, and counts towards the page quota. The request has no body.
     ///
-    /// `POST /code_editor_pages/{page_slug}/unarchive/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `POST /code_editor_pages/{page_slug}/unarchive/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn unarchive_code_editor_page(&self) -> UnarchiveCodeEditorPage {
         UnarchiveCodeEditorPage::new(self.clone())
     }
@@ -13527,7 +13529,7 @@ impl crate::Ods {
 ///
 /// Returns the metadata template with the given name, with its fields.
 ///
-/// `GET /metadata/templates/{template_name}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /metadata/templates/{template_name}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetMetadataTemplate {
@@ -13592,7 +13594,7 @@ impl crate::Ods {
     ///
     /// Returns the metadata template with the given name, with its fields.
     ///
-    /// `GET /metadata/templates/{template_name}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /metadata/templates/{template_name}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_metadata_template(&self) -> GetMetadataTemplate {
         GetMetadataTemplate::new(self.clone())
     }
@@ -13603,7 +13605,7 @@ impl crate::Ods {
 ///
 /// Sets the title, activation and fields of a template and returns it. Only templates of type `basic` or `admin` that are not system templates can be changed in full; the others can only be activated or deactivated, except those that are always active.
 ///
-/// `PUT /metadata/templates/{template_name}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /metadata/templates/{template_name}/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateMetadataTemplate {
@@ -13755,7 +13757,7 @@ impl crate::Ods {
     ///
     /// Sets the title, activation and fields of a template and returns it. Only templates of type `basic` or `admin` that are not system templates can be changed in full; the others can only be activated or deactivated, except those that are always active.
     ///
-    /// `PUT /metadata/templates/{template_name}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /metadata/templates/{template_name}/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_metadata_template(&self) -> UpdateMetadataTemplate {
         UpdateMetadataTemplate::new(self.clone())
     }
@@ -13766,7 +13768,7 @@ impl crate::Ods {
 ///
 /// Deletes the template. Only templates of type `basic` or `admin` that are not system templates can be deleted.
 ///
-/// `DELETE /metadata/templates/{template_name}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /metadata/templates/{template_name}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteMetadataTemplate {
@@ -13829,7 +13831,7 @@ impl crate::Ods {
     ///
     /// Deletes the template. Only templates of type `basic` or `admin` that are not system templates can be deleted.
     ///
-    /// `DELETE /metadata/templates/{template_name}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /metadata/templates/{template_name}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_metadata_template(&self) -> DeleteMetadataTemplate {
         DeleteMetadataTemplate::new(self.clone())
     }
@@ -13840,7 +13842,7 @@ impl crate::Ods {
 ///
 /// Returns one page of the template's fields. Page through them with `limit` and `offset` (or the `next` link).
 ///
-/// `GET /metadata/templates/{template_name}/fields/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /metadata/templates/{template_name}/fields/`. Error statuses it documents: 401, 403, 404, 429.
 ///
 /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
@@ -13977,7 +13979,7 @@ impl crate::Ods {
     ///
     /// Returns one page of the template's fields. Page through them with `limit` and `offset` (or the `next` link).
     ///
-    /// `GET /metadata/templates/{template_name}/fields/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /metadata/templates/{template_name}/fields/`. Error statuses it documents: 401, 403, 404, 429.
     ///
     /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_metadata_template_fields(&self) -> ListMetadataTemplateFields {
@@ -13990,7 +13992,7 @@ impl crate::Ods {
 ///
 /// Returns the field with the given name of the metadata template.
 ///
-/// `GET /metadata/templates/{template_name}/fields/{template_field_name}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /metadata/templates/{template_name}/fields/{template_field_name}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetMetadataTemplateField {
@@ -14076,7 +14078,7 @@ impl crate::Ods {
     ///
     /// Returns the field with the given name of the metadata template.
     ///
-    /// `GET /metadata/templates/{template_name}/fields/{template_field_name}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /metadata/templates/{template_name}/fields/{template_field_name}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_metadata_template_field(&self) -> GetMetadataTemplateField {
         GetMetadataTemplateField::new(self.clone())
     }
@@ -14087,7 +14089,7 @@ impl crate::Ods {
 ///
 /// Returns values already used for the field that match `query`, most often a prefix of the wanted value.
 ///
-/// `GET /metadata/templates/{template_name}/fields/{template_field_name}/suggest/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `GET /metadata/templates/{template_name}/fields/{template_field_name}/suggest/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SuggestMetadataFieldValues {
@@ -14217,7 +14219,7 @@ impl crate::Ods {
     ///
     /// Returns values already used for the field that match `query`, most often a prefix of the wanted value.
     ///
-    /// `GET /metadata/templates/{template_name}/fields/{template_field_name}/suggest/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `GET /metadata/templates/{template_name}/fields/{template_field_name}/suggest/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn suggest_metadata_field_values(&self) -> SuggestMetadataFieldValues {
         SuggestMetadataFieldValues::new(self.clone())
     }
@@ -14426,7 +14428,7 @@ impl crate::Ods {
 ///
 /// Returns the harvester with the given uid, with its settings and the counts of its last run.
 ///
-/// `GET /harvesters/{harvester_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /harvesters/{harvester_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetHarvester {
@@ -14486,7 +14488,7 @@ impl crate::Ods {
     ///
     /// Returns the harvester with the given uid, with its settings and the counts of its last run.
     ///
-    /// `GET /harvesters/{harvester_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /harvesters/{harvester_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_harvester(&self) -> GetHarvester {
         GetHarvester::new(self.clone())
     }
@@ -14497,7 +14499,7 @@ impl crate::Ods {
 ///
 /// Sets every setting of an existing harvester, as for its creation, and returns the updated harvester.
 ///
-/// `PUT /harvesters/{harvester_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /harvesters/{harvester_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateHarvester {
@@ -14574,7 +14576,7 @@ impl crate::Ods {
     ///
     /// Sets every setting of an existing harvester, as for its creation, and returns the updated harvester.
     ///
-    /// `PUT /harvesters/{harvester_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /harvesters/{harvester_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_harvester(&self) -> UpdateHarvester {
         UpdateHarvester::new(self.clone())
     }
@@ -14585,7 +14587,7 @@ impl crate::Ods {
 ///
 /// Deletes the harvester. The datasets it created are deleted with it when `delete_attached_datasets` is true, and otherwise kept, detached from it.
 ///
-/// `DELETE /harvesters/{harvester_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /harvesters/{harvester_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteHarvester {
@@ -14675,7 +14677,7 @@ impl crate::Ods {
     ///
     /// Deletes the harvester. The datasets it created are deleted with it when `delete_attached_datasets` is true, and otherwise kept, detached from it.
     ///
-    /// `DELETE /harvesters/{harvester_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /harvesters/{harvester_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_harvester(&self) -> DeleteHarvester {
         DeleteHarvester::new(self.clone())
     }
@@ -14686,7 +14688,7 @@ impl crate::Ods {
 ///
 /// Stops the harvester's current run and returns the harvester. When its status does not allow it, the service answers 400 (`invalid_harvester_status`).
 ///
-/// `POST /harvesters/{harvester_uid}/abort/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /harvesters/{harvester_uid}/abort/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AbortHarvester {
@@ -14751,7 +14753,7 @@ impl crate::Ods {
     ///
     /// Stops the harvester's current run and returns the harvester. When its status does not allow it, the service answers 400 (`invalid_harvester_status`).
     ///
-    /// `POST /harvesters/{harvester_uid}/abort/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /harvesters/{harvester_uid}/abort/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn abort_harvester(&self) -> AbortHarvester {
         AbortHarvester::new(self.clone())
     }
@@ -14762,7 +14764,7 @@ impl crate::Ods {
 ///
 /// Starts a run of the harvester, which creates or updates its datasets, and returns the harvester. When its status does not allow it (a run is already going on), the service answers 400 (`invalid_harvester_status`).
 ///
-/// `POST /harvesters/{harvester_uid}/start/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /harvesters/{harvester_uid}/start/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct StartHarvester {
@@ -14827,7 +14829,7 @@ impl crate::Ods {
     ///
     /// Starts a run of the harvester, which creates or updates its datasets, and returns the harvester. When its status does not allow it (a run is already going on), the service answers 400 (`invalid_harvester_status`).
     ///
-    /// `POST /harvesters/{harvester_uid}/start/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /harvesters/{harvester_uid}/start/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn start_harvester(&self) -> StartHarvester {
         StartHarvester::new(self.clone())
     }
@@ -14838,7 +14840,7 @@ impl crate::Ods {
 ///
 /// Publishes every dataset the harvester has created.
 ///
-/// `POST /harvesters/{harvester_uid}/publish/`. Error statuses it documents: 404, 401, 403, 429.
+/// `POST /harvesters/{harvester_uid}/publish/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PublishHarvester {
@@ -14904,7 +14906,7 @@ impl crate::Ods {
     ///
     /// Publishes every dataset the harvester has created.
     ///
-    /// `POST /harvesters/{harvester_uid}/publish/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `POST /harvesters/{harvester_uid}/publish/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn publish_harvester(&self) -> PublishHarvester {
         PublishHarvester::new(self.clone())
     }
@@ -14915,7 +14917,7 @@ impl crate::Ods {
 ///
 /// Unpublishes every dataset the harvester has created; the datasets are kept.
 ///
-/// `POST /harvesters/{harvester_uid}/unpublish/`. Error statuses it documents: 404, 401, 403, 429.
+/// `POST /harvesters/{harvester_uid}/unpublish/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UnpublishHarvester {
@@ -14981,7 +14983,7 @@ impl crate::Ods {
     ///
     /// Unpublishes every dataset the harvester has created; the datasets are kept.
     ///
-    /// `POST /harvesters/{harvester_uid}/unpublish/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `POST /harvesters/{harvester_uid}/unpublish/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn unpublish_harvester(&self) -> UnpublishHarvester {
         UnpublishHarvester::new(self.clone())
     }
@@ -14992,7 +14994,7 @@ impl crate::Ods {
 ///
 /// Returns what went wrong during the current or last run: the error that stopped the whole harvester, if any, and one message per remote dataset that could not be harvested. The service documents no paging for this route.
 ///
-/// `GET /harvesters/{harvester_uid}/errors/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `GET /harvesters/{harvester_uid}/errors/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListHarvesterErrors {
@@ -15057,7 +15059,7 @@ impl crate::Ods {
     ///
     /// Returns what went wrong during the current or last run: the error that stopped the whole harvester, if any, and one message per remote dataset that could not be harvested. The service documents no paging for this route.
     ///
-    /// `GET /harvesters/{harvester_uid}/errors/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `GET /harvesters/{harvester_uid}/errors/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn list_harvester_errors(&self) -> ListHarvesterErrors {
         ListHarvesterErrors::new(self.clone())
     }
@@ -15068,7 +15070,7 @@ impl crate::Ods {
 ///
 /// Lists the remote datasets the harvester would harvest with its saved settings, without harvesting them.
 ///
-/// `GET /harvesters/{harvester_uid}/preview/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /harvesters/{harvester_uid}/preview/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PreviewHarvester {
@@ -15133,7 +15135,7 @@ impl crate::Ods {
     ///
     /// Lists the remote datasets the harvester would harvest with its saved settings, without harvesting them.
     ///
-    /// `GET /harvesters/{harvester_uid}/preview/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /harvesters/{harvester_uid}/preview/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn preview_harvester(&self) -> PreviewHarvester {
         PreviewHarvester::new(self.clone())
     }
@@ -15144,7 +15146,7 @@ impl crate::Ods {
 ///
 /// Lists the remote datasets the harvester would harvest if the given settings, merged over its saved ones, were saved. Nothing is saved.
 ///
-/// `POST /harvesters/{harvester_uid}/unsaved_preview/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /harvesters/{harvester_uid}/unsaved_preview/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PreviewUnsavedHarvester {
@@ -15221,7 +15223,7 @@ impl crate::Ods {
     ///
     /// Lists the remote datasets the harvester would harvest if the given settings, merged over its saved ones, were saved. Nothing is saved.
     ///
-    /// `POST /harvesters/{harvester_uid}/unsaved_preview/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /harvesters/{harvester_uid}/unsaved_preview/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn preview_unsaved_harvester(&self) -> PreviewUnsavedHarvester {
         PreviewUnsavedHarvester::new(self.clone())
     }
@@ -15466,7 +15468,7 @@ impl crate::Ods {
 ///
 /// Returns the connection with the given uid, without the secret parts of its credentials.
 ///
-/// `GET /datasource_connections/{connection_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasource_connections/{connection_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasourceConnection {
@@ -15532,7 +15534,7 @@ impl crate::Ods {
     ///
     /// Returns the connection with the given uid, without the secret parts of its credentials.
     ///
-    /// `GET /datasource_connections/{connection_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasource_connections/{connection_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_datasource_connection(&self) -> GetDatasourceConnection {
         GetDatasourceConnection::new(self.clone())
     }
@@ -15543,7 +15545,7 @@ impl crate::Ods {
 ///
 /// Sets the address, credentials and reuse setting of an existing connection and returns it. The datasets that use the connection are affected, but not republished automatically.
 ///
-/// `PUT /datasource_connections/{connection_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /datasource_connections/{connection_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasourceConnection {
@@ -15627,7 +15629,7 @@ impl crate::Ods {
     ///
     /// Sets the address, credentials and reuse setting of an existing connection and returns it. The datasets that use the connection are affected, but not republished automatically.
     ///
-    /// `PUT /datasource_connections/{connection_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /datasource_connections/{connection_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_datasource_connection(&self) -> UpdateDatasourceConnection {
         UpdateDatasourceConnection::new(self.clone())
     }
@@ -15638,7 +15640,7 @@ impl crate::Ods {
 ///
 /// Deletes the connection.
 ///
-/// `DELETE /datasource_connections/{connection_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /datasource_connections/{connection_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasourceConnection {
@@ -15704,7 +15706,7 @@ impl crate::Ods {
     ///
     /// Deletes the connection.
     ///
-    /// `DELETE /datasource_connections/{connection_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /datasource_connections/{connection_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_datasource_connection(&self) -> DeleteDatasourceConnection {
         DeleteDatasourceConnection::new(self.clone())
     }
@@ -15776,7 +15778,7 @@ impl crate::Ods {
 ///
 /// Returns one page of the dataset's processors, in the order the service applies them to each record. Page through them with `limit` and `offset` (or the `next` link).
 ///
-/// `GET /datasets/{dataset_uid}/processors/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/processors/`. Error statuses it documents: 401, 403, 404, 429.
 ///
 /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
@@ -15907,7 +15909,7 @@ impl crate::Ods {
     ///
     /// Returns one page of the dataset's processors, in the order the service applies them to each record. Page through them with `limit` and `offset` (or the `next` link).
     ///
-    /// `GET /datasets/{dataset_uid}/processors/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/processors/`. Error statuses it documents: 401, 403, 404, 429.
     ///
     /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_processors(&self) -> ListDatasetProcessors {
@@ -15920,7 +15922,7 @@ impl crate::Ods {
 ///
 /// Adds a processor at the end of the dataset's processing chain, so it runs after the existing ones. The service assigns its uid and returns the new processor.
 ///
-/// `POST /datasets/{dataset_uid}/processors/`. Error statuses it documents: 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/processors/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDatasetProcessor {
@@ -15997,7 +15999,7 @@ impl crate::Ods {
     ///
     /// Adds a processor at the end of the dataset's processing chain, so it runs after the existing ones. The service assigns its uid and returns the new processor.
     ///
-    /// `POST /datasets/{dataset_uid}/processors/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/processors/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn create_dataset_processor(&self) -> CreateDatasetProcessor {
         CreateDatasetProcessor::new(self.clone())
     }
@@ -16008,7 +16010,7 @@ impl crate::Ods {
 ///
 /// Returns the processor with this uid, with all its settings.
 ///
-/// `GET /datasets/{dataset_uid}/processors/{processor_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/processors/{processor_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetProcessor {
@@ -16090,7 +16092,7 @@ impl crate::Ods {
     ///
     /// Returns the processor with this uid, with all its settings.
     ///
-    /// `GET /datasets/{dataset_uid}/processors/{processor_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/processors/{processor_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_dataset_processor(&self) -> GetDatasetProcessor {
         GetDatasetProcessor::new(self.clone())
     }
@@ -16101,7 +16103,7 @@ impl crate::Ods {
 ///
 /// Replaces the processor's kind, label and settings with the ones sent; it keeps its uid and its place in the processing chain.
 ///
-/// `PUT /datasets/{dataset_uid}/processors/{processor_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `PUT /datasets/{dataset_uid}/processors/{processor_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasetProcessor {
@@ -16195,7 +16197,7 @@ impl crate::Ods {
     ///
     /// Replaces the processor's kind, label and settings with the ones sent; it keeps its uid and its place in the processing chain.
     ///
-    /// `PUT /datasets/{dataset_uid}/processors/{processor_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `PUT /datasets/{dataset_uid}/processors/{processor_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn update_dataset_processor(&self) -> UpdateDatasetProcessor {
         UpdateDatasetProcessor::new(self.clone())
     }
@@ -16206,7 +16208,7 @@ impl crate::Ods {
 ///
 /// Removes the processor from the dataset's processing chain; the processors after it move up one place.
 ///
-/// `DELETE /datasets/{dataset_uid}/processors/{processor_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /datasets/{dataset_uid}/processors/{processor_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasetProcessor {
@@ -16286,7 +16288,7 @@ impl crate::Ods {
     ///
     /// Removes the processor from the dataset's processing chain; the processors after it move up one place.
     ///
-    /// `DELETE /datasets/{dataset_uid}/processors/{processor_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /datasets/{dataset_uid}/processors/{processor_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_dataset_processor(&self) -> DeleteDatasetProcessor {
         DeleteDatasetProcessor::new(self.clone())
     }
@@ -16356,7 +16358,7 @@ impl crate::Ods {
 ///
 /// Returns one page of the dataset's resources, each with its datasource and the parameters of its extractor. Page through them with `limit` and `offset` (or the `next` link).
 ///
-/// `GET /datasets/{dataset_uid}/resources/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/resources/`. Error statuses it documents: 401, 403, 404, 429.
 ///
 /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
@@ -16510,7 +16512,7 @@ impl crate::Ods {
     ///
     /// Returns one page of the dataset's resources, each with its datasource and the parameters of its extractor. Page through them with `limit` and `offset` (or the `next` link).
     ///
-    /// `GET /datasets/{dataset_uid}/resources/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/resources/`. Error statuses it documents: 401, 403, 404, 429.
     ///
     /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_resources(&self) -> ListDatasetResources {
@@ -16523,7 +16525,7 @@ impl crate::Ods {
 ///
 /// Creates a resource from its extractor type, title, extractor parameters and datasource. A datasource reaches a remote system through a datasource connection, named by its uid; an uploaded file is named by the uid the upload returned. The service assigns the resource's uid and returns it.
 ///
-/// `POST /datasets/{dataset_uid}/resources/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/resources/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDatasetResource {
@@ -16659,7 +16661,7 @@ impl crate::Ods {
     ///
     /// Creates a resource from its extractor type, title, extractor parameters and datasource. A datasource reaches a remote system through a datasource connection, named by its uid; an uploaded file is named by the uid the upload returned. The service assigns the resource's uid and returns it.
     ///
-    /// `POST /datasets/{dataset_uid}/resources/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/resources/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn create_dataset_resource(&self) -> CreateDatasetResource {
         CreateDatasetResource::new(self.clone())
     }
@@ -16670,7 +16672,7 @@ impl crate::Ods {
 ///
 /// Looks at the data the datasource sent points to, without saving anything, and returns the extractors able to read it, the most likely first.
 ///
-/// `POST /datasets/{dataset_uid}/resources/guess_extractors/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/resources/guess_extractors/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GuessUnsavedResourceExtractors {
@@ -16768,7 +16770,7 @@ impl crate::Ods {
     ///
     /// Looks at the data the datasource sent points to, without saving anything, and returns the extractors able to read it, the most likely first.
     ///
-    /// `POST /datasets/{dataset_uid}/resources/guess_extractors/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/resources/guess_extractors/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn guess_unsaved_resource_extractors(&self) -> GuessUnsavedResourceExtractors {
         GuessUnsavedResourceExtractors::new(self.clone())
     }
@@ -16779,7 +16781,7 @@ impl crate::Ods {
 ///
 /// Looks at the data the datasource sent points to, without saving anything, and returns the parameters the given extractor should read it with.
 ///
-/// `POST /datasets/{dataset_uid}/resources/guess_extractor_params/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/resources/guess_extractor_params/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GuessUnsavedResourceExtractorParams {
@@ -16890,7 +16892,7 @@ impl crate::Ods {
     ///
     /// Looks at the data the datasource sent points to, without saving anything, and returns the parameters the given extractor should read it with.
     ///
-    /// `POST /datasets/{dataset_uid}/resources/guess_extractor_params/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/resources/guess_extractor_params/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn guess_unsaved_resource_extractor_params(&self) -> GuessUnsavedResourceExtractorParams {
         GuessUnsavedResourceExtractorParams::new(self.clone())
     }
@@ -16901,7 +16903,7 @@ impl crate::Ods {
 ///
 /// Reads the data the datasource sent points to with the given extractor and parameters, without saving anything, and returns the fields found and up to the first 20 records.
 ///
-/// `POST /datasets/{dataset_uid}/resources/preview/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/resources/preview/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PreviewUnsavedResource {
@@ -17021,7 +17023,7 @@ impl crate::Ods {
     ///
     /// Reads the data the datasource sent points to with the given extractor and parameters, without saving anything, and returns the fields found and up to the first 20 records.
     ///
-    /// `POST /datasets/{dataset_uid}/resources/preview/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/resources/preview/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn preview_unsaved_resource(&self) -> PreviewUnsavedResource {
         PreviewUnsavedResource::new(self.clone())
     }
@@ -17032,7 +17034,7 @@ impl crate::Ods {
 ///
 /// Returns the resource with this uid, with its datasource and the parameters of its extractor.
 ///
-/// `GET /datasets/{dataset_uid}/resources/{resource_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/resources/{resource_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetResource {
@@ -17137,7 +17139,7 @@ impl crate::Ods {
     ///
     /// Returns the resource with this uid, with its datasource and the parameters of its extractor.
     ///
-    /// `GET /datasets/{dataset_uid}/resources/{resource_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/resources/{resource_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_dataset_resource(&self) -> GetDatasetResource {
         GetDatasetResource::new(self.clone())
     }
@@ -17148,7 +17150,7 @@ impl crate::Ods {
 ///
 /// Replaces the resource's extractor type, title, extractor parameters and datasource with the ones sent; it keeps its uid.
 ///
-/// `PUT /datasets/{dataset_uid}/resources/{resource_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `PUT /datasets/{dataset_uid}/resources/{resource_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasetResource {
@@ -17301,7 +17303,7 @@ impl crate::Ods {
     ///
     /// Replaces the resource's extractor type, title, extractor parameters and datasource with the ones sent; it keeps its uid.
     ///
-    /// `PUT /datasets/{dataset_uid}/resources/{resource_uid}/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `PUT /datasets/{dataset_uid}/resources/{resource_uid}/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn update_dataset_resource(&self) -> UpdateDatasetResource {
         UpdateDatasetResource::new(self.clone())
     }
@@ -17312,7 +17314,7 @@ impl crate::Ods {
 ///
 /// Removes the resource: the dataset no longer gets records from it once processed again.
 ///
-/// `DELETE /datasets/{dataset_uid}/resources/{resource_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /datasets/{dataset_uid}/resources/{resource_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasetResource {
@@ -17392,7 +17394,7 @@ impl crate::Ods {
     ///
     /// Removes the resource: the dataset no longer gets records from it once processed again.
     ///
-    /// `DELETE /datasets/{dataset_uid}/resources/{resource_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /datasets/{dataset_uid}/resources/{resource_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_dataset_resource(&self) -> DeleteDatasetResource {
         DeleteDatasetResource::new(self.clone())
     }
@@ -17403,7 +17405,7 @@ impl crate::Ods {
 ///
 /// Looks at the data the resource's datasource points to and returns the extractors able to read it, the most likely first.
 ///
-/// `GET /datasets/{dataset_uid}/resources/{resource_uid}/guess_extractors/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/resources/{resource_uid}/guess_extractors/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GuessResourceExtractors {
@@ -17488,7 +17490,7 @@ impl crate::Ods {
     ///
     /// Looks at the data the resource's datasource points to and returns the extractors able to read it, the most likely first.
     ///
-    /// `GET /datasets/{dataset_uid}/resources/{resource_uid}/guess_extractors/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/resources/{resource_uid}/guess_extractors/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn guess_resource_extractors(&self) -> GuessResourceExtractors {
         GuessResourceExtractors::new(self.clone())
     }
@@ -17499,7 +17501,7 @@ impl crate::Ods {
 ///
 /// Drops what the service keeps of the resource's data, so the next processing fetches it again from its source.
 ///
-/// `POST /datasets/{dataset_uid}/resources/{resource_uid}/clean_cache/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/resources/{resource_uid}/clean_cache/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CleanResourceCache {
@@ -17579,7 +17581,7 @@ impl crate::Ods {
     ///
     /// Drops what the service keeps of the resource's data, so the next processing fetches it again from its source.
     ///
-    /// `POST /datasets/{dataset_uid}/resources/{resource_uid}/clean_cache/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/resources/{resource_uid}/clean_cache/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn clean_resource_cache(&self) -> CleanResourceCache {
         CleanResourceCache::new(self.clone())
     }
@@ -17590,7 +17592,7 @@ impl crate::Ods {
 ///
 /// Looks at the data the resource's datasource points to and returns the parameters its extractor should read it with.
 ///
-/// `GET /datasets/{dataset_uid}/resources/{resource_uid}/guess_extractors_params/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/resources/{resource_uid}/guess_extractors_params/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GuessResourceExtractorParams {
@@ -17678,7 +17680,7 @@ impl crate::Ods {
     ///
     /// Looks at the data the resource's datasource points to and returns the parameters its extractor should read it with.
     ///
-    /// `GET /datasets/{dataset_uid}/resources/{resource_uid}/guess_extractors_params/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/resources/{resource_uid}/guess_extractors_params/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn guess_resource_extractor_params(&self) -> GuessResourceExtractorParams {
         GuessResourceExtractorParams::new(self.clone())
     }
@@ -17689,7 +17691,7 @@ impl crate::Ods {
 ///
 /// Reads the resource's data with its extractor and parameters and returns the fields found and up to the first 20 records.
 ///
-/// `GET /datasets/{dataset_uid}/resources/{resource_uid}/preview/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/resources/{resource_uid}/preview/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PreviewResource {
@@ -17771,7 +17773,7 @@ impl crate::Ods {
     ///
     /// Reads the resource's data with its extractor and parameters and returns the fields found and up to the first 20 records.
     ///
-    /// `GET /datasets/{dataset_uid}/resources/{resource_uid}/preview/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/resources/{resource_uid}/preview/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn preview_resource(&self) -> PreviewResource {
         PreviewResource::new(self.clone())
     }
@@ -17782,7 +17784,7 @@ impl crate::Ods {
 ///
 /// Pushes again, into the published dataset, the records the realtime resource received. The dataset must be published.
 ///
-/// `POST /datasets/{dataset_uid}/resources/{resource_uid}/recover/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/resources/{resource_uid}/recover/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RecoverResource {
@@ -17864,7 +17866,7 @@ impl crate::Ods {
     ///
     /// Pushes again, into the published dataset, the records the realtime resource received. The dataset must be published.
     ///
-    /// `POST /datasets/{dataset_uid}/resources/{resource_uid}/recover/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/resources/{resource_uid}/recover/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn recover_resource(&self) -> RecoverResource {
         RecoverResource::new(self.clone())
     }
@@ -17875,7 +17877,7 @@ impl crate::Ods {
 ///
 /// Deletes the records kept to recover the realtime resource. The dataset must be published.
 ///
-/// `POST /datasets/{dataset_uid}/resources/{resource_uid}/delete_recover_data/`. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/resources/{resource_uid}/delete_recover_data/`. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteResourceRecoverData {
@@ -17960,7 +17962,7 @@ impl crate::Ods {
     ///
     /// Deletes the records kept to recover the realtime resource. The dataset must be published.
     ///
-    /// `POST /datasets/{dataset_uid}/resources/{resource_uid}/delete_recover_data/`. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/resources/{resource_uid}/delete_recover_data/`. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn delete_resource_recover_data(&self) -> DeleteResourceRecoverData {
         DeleteResourceRecoverData::new(self.clone())
     }
@@ -17971,7 +17973,7 @@ impl crate::Ods {
 ///
 /// Lets the realtime resource receive records again.
 ///
-/// `POST /datasets/{dataset_uid}/resources/{resource_uid}/enable/`. Error statuses it documents: 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/resources/{resource_uid}/enable/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct EnableResource {
@@ -18053,7 +18055,7 @@ impl crate::Ods {
     ///
     /// Lets the realtime resource receive records again.
     ///
-    /// `POST /datasets/{dataset_uid}/resources/{resource_uid}/enable/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/resources/{resource_uid}/enable/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn enable_resource(&self) -> EnableResource {
         EnableResource::new(self.clone())
     }
@@ -18064,7 +18066,7 @@ impl crate::Ods {
 ///
 /// Stops the realtime resource from receiving records until it is enabled again.
 ///
-/// `POST /datasets/{dataset_uid}/resources/{resource_uid}/disable/`. Error statuses it documents: 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/resources/{resource_uid}/disable/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DisableResource {
@@ -18146,7 +18148,7 @@ impl crate::Ods {
     ///
     /// Stops the realtime resource from receiving records until it is enabled again.
     ///
-    /// `POST /datasets/{dataset_uid}/resources/{resource_uid}/disable/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/resources/{resource_uid}/disable/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn disable_resource(&self) -> DisableResource {
         DisableResource::new(self.clone())
     }
@@ -18157,7 +18159,7 @@ impl crate::Ods {
 ///
 /// Replaces the key that pushes records to the realtime resource with a new one; the old key stops working.
 ///
-/// `POST /datasets/{dataset_uid}/resources/{resource_uid}/renew_api_key/`. Error statuses it documents: 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/resources/{resource_uid}/renew_api_key/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RenewResourceApiKey {
@@ -18239,7 +18241,7 @@ impl crate::Ods {
     ///
     /// Replaces the key that pushes records to the realtime resource with a new one; the old key stops working.
     ///
-    /// `POST /datasets/{dataset_uid}/resources/{resource_uid}/renew_api_key/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/resources/{resource_uid}/renew_api_key/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn renew_resource_api_key(&self) -> RenewResourceApiKey {
         RenewResourceApiKey::new(self.clone())
     }
@@ -18250,7 +18252,7 @@ impl crate::Ods {
 ///
 /// Sends one file as a multipart upload (part `file`). Name the returned uid in an `uploaded_file` datasource to make it a resource.
 ///
-/// `POST /datasets/{dataset_uid}/resources/files/`, a multipart upload. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/resources/files/`, a multipart upload. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UploadDatasetResourceFile {
@@ -18279,7 +18281,9 @@ impl UploadDatasetResourceFile {
         self.dataset_uid = Some(value);
         self
     }
-    ///The file to upload (its name, bytes and content type). Required.
+    /// The file to upload (its name, bytes and content type).
+    ///
+    /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn file<V>(mut self, value: V) -> Self
     where
         V: TryInto<ods_automation::uploads::FileUpload>,
@@ -18339,7 +18343,7 @@ impl crate::Ods {
     ///
     /// Sends one file as a multipart upload (part `file`). Name the returned uid in an `uploaded_file` datasource to make it a resource.
     ///
-    /// `POST /datasets/{dataset_uid}/resources/files/`, a multipart upload. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/resources/files/`, a multipart upload. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn upload_dataset_resource_file(&self) -> UploadDatasetResourceFile {
         UploadDatasetResourceFile::new(self.clone())
     }
@@ -18350,7 +18354,7 @@ impl crate::Ods {
 ///
 /// Returns the name, media type and upload time of a file uploaded for the dataset's resources.
 ///
-/// `GET /datasets/{dataset_uid}/resources/files/{file_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/resources/files/{file_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetResourceFile {
@@ -18432,7 +18436,7 @@ impl crate::Ods {
     ///
     /// Returns the name, media type and upload time of a file uploaded for the dataset's resources.
     ///
-    /// `GET /datasets/{dataset_uid}/resources/files/{file_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/resources/files/{file_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_dataset_resource_file(&self) -> GetDatasetResourceFile {
         GetDatasetResourceFile::new(self.clone())
     }
@@ -18443,7 +18447,7 @@ impl crate::Ods {
 ///
 /// Returns the bytes of a file uploaded for the dataset's resources. The client hands them over unparsed, as a byte stream.
 ///
-/// `GET /datasets/{dataset_uid}/resources/files/{file_uid}/download/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/resources/files/{file_uid}/download/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DownloadDatasetResourceFile {
@@ -18528,7 +18532,7 @@ impl crate::Ods {
     ///
     /// Returns the bytes of a file uploaded for the dataset's resources. The client hands them over unparsed, as a byte stream.
     ///
-    /// `GET /datasets/{dataset_uid}/resources/files/{file_uid}/download/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/resources/files/{file_uid}/download/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn download_dataset_resource_file(&self) -> DownloadDatasetResourceFile {
         DownloadDatasetResourceFile::new(self.clone())
     }
@@ -18539,7 +18543,7 @@ impl crate::Ods {
 ///
 /// Returns one page of the files attached to the dataset. Page through them with `limit` and `offset` (or the `next` link).
 ///
-/// `GET /datasets/{dataset_uid}/attachments/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/attachments/`. Error statuses it documents: 401, 403, 404, 429.
 ///
 /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
@@ -18670,7 +18674,7 @@ impl crate::Ods {
     ///
     /// Returns one page of the files attached to the dataset. Page through them with `limit` and `offset` (or the `next` link).
     ///
-    /// `GET /datasets/{dataset_uid}/attachments/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/attachments/`. Error statuses it documents: 401, 403, 404, 429.
     ///
     /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_attachments(&self) -> ListDatasetAttachments {
@@ -18683,7 +18687,7 @@ impl crate::Ods {
 ///
 /// Sends one file as a multipart upload (part `file`); the service stores it with the dataset and returns its details.
 ///
-/// `POST /datasets/{dataset_uid}/attachments/`, a multipart upload. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/attachments/`, a multipart upload. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDatasetAttachment {
@@ -18712,7 +18716,9 @@ impl CreateDatasetAttachment {
         self.dataset_uid = Some(value);
         self
     }
-    ///The file to upload (its name, bytes and content type). Required.
+    /// The file to upload (its name, bytes and content type).
+    ///
+    /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn file<V>(mut self, value: V) -> Self
     where
         V: TryInto<ods_automation::uploads::FileUpload>,
@@ -18769,7 +18775,7 @@ impl crate::Ods {
     ///
     /// Sends one file as a multipart upload (part `file`); the service stores it with the dataset and returns its details.
     ///
-    /// `POST /datasets/{dataset_uid}/attachments/`, a multipart upload. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/attachments/`, a multipart upload. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn create_dataset_attachment(&self) -> CreateDatasetAttachment {
         CreateDatasetAttachment::new(self.clone())
     }
@@ -18780,7 +18786,7 @@ impl crate::Ods {
 ///
 /// Returns the name, media type and upload time of the attachment.
 ///
-/// `GET /datasets/{dataset_uid}/attachments/{attachment_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/attachments/{attachment_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetAttachment {
@@ -18862,7 +18868,7 @@ impl crate::Ods {
     ///
     /// Returns the name, media type and upload time of the attachment.
     ///
-    /// `GET /datasets/{dataset_uid}/attachments/{attachment_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/attachments/{attachment_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_dataset_attachment(&self) -> GetDatasetAttachment {
         GetDatasetAttachment::new(self.clone())
     }
@@ -18873,7 +18879,7 @@ impl crate::Ods {
 ///
 /// Deletes the attached file.
 ///
-/// `DELETE /datasets/{dataset_uid}/attachments/{attachment_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /datasets/{dataset_uid}/attachments/{attachment_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasetAttachment {
@@ -18953,7 +18959,7 @@ impl crate::Ods {
     ///
     /// Deletes the attached file.
     ///
-    /// `DELETE /datasets/{dataset_uid}/attachments/{attachment_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /datasets/{dataset_uid}/attachments/{attachment_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_dataset_attachment(&self) -> DeleteDatasetAttachment {
         DeleteDatasetAttachment::new(self.clone())
     }
@@ -18964,7 +18970,7 @@ impl crate::Ods {
 ///
 /// Returns the bytes of the attached file. The client hands them over unparsed, as a byte stream.
 ///
-/// `GET /datasets/{dataset_uid}/attachments/{attachment_uid}/download/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/attachments/{attachment_uid}/download/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DownloadDatasetAttachment {
@@ -19049,7 +19055,7 @@ impl crate::Ods {
     ///
     /// Returns the bytes of the attached file. The client hands them over unparsed, as a byte stream.
     ///
-    /// `GET /datasets/{dataset_uid}/attachments/{attachment_uid}/download/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/attachments/{attachment_uid}/download/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn download_dataset_attachment(&self) -> DownloadDatasetAttachment {
         DownloadDatasetAttachment::new(self.clone())
     }
@@ -19060,7 +19066,7 @@ impl crate::Ods {
 ///
 /// Returns one page of the dataset's alternative exports, uploaded files and links alike. Page through them with `limit` and `offset` (or the `next` link).
 ///
-/// `GET /datasets/{dataset_uid}/alternative_exports/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/alternative_exports/`. Error statuses it documents: 401, 403, 404, 429.
 ///
 /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
@@ -19195,7 +19201,7 @@ impl crate::Ods {
     ///
     /// Returns one page of the dataset's alternative exports, uploaded files and links alike. Page through them with `limit` and `offset` (or the `next` link).
     ///
-    /// `GET /datasets/{dataset_uid}/alternative_exports/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/alternative_exports/`. Error statuses it documents: 401, 403, 404, 429.
     ///
     /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_alternative_exports(&self) -> ListDatasetAlternativeExports {
@@ -19208,7 +19214,7 @@ impl crate::Ods {
 ///
 /// Sends one file as a multipart upload, with the export's title and, optionally, its description; the export is of type `uploaded_file`. The service returns the new export.
 ///
-/// `POST /datasets/{dataset_uid}/alternative_exports/`, a multipart upload. Error statuses it documents: 400, 404, 401, 403, 429.
+/// `POST /datasets/{dataset_uid}/alternative_exports/`, a multipart upload. Error statuses it documents: 400, 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDatasetAlternativeExport {
@@ -19255,7 +19261,9 @@ impl CreateDatasetAlternativeExport {
         self.description = Some(value);
         self
     }
-    ///The file to upload (its name, bytes and content type). Required.
+    /// The file to upload (its name, bytes and content type).
+    ///
+    /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn file<V>(mut self, value: V) -> Self
     where
         V: TryInto<ods_automation::uploads::FileUpload>,
@@ -19325,7 +19333,7 @@ impl crate::Ods {
     ///
     /// Sends one file as a multipart upload, with the export's title and, optionally, its description; the export is of type `uploaded_file`. The service returns the new export.
     ///
-    /// `POST /datasets/{dataset_uid}/alternative_exports/`, a multipart upload. Error statuses it documents: 400, 404, 401, 403, 429.
+    /// `POST /datasets/{dataset_uid}/alternative_exports/`, a multipart upload. Error statuses it documents: 400, 401, 403, 404, 429.
     pub fn create_dataset_alternative_export(&self) -> CreateDatasetAlternativeExport {
         CreateDatasetAlternativeExport::new(self.clone())
     }
@@ -19336,7 +19344,7 @@ impl crate::Ods {
 ///
 /// Returns the alternative export with this uid: an uploaded file or a link.
 ///
-/// `GET /datasets/{dataset_uid}/alternative_exports/{export_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/alternative_exports/{export_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDatasetAlternativeExport {
@@ -19421,7 +19429,7 @@ impl crate::Ods {
     ///
     /// Returns the alternative export with this uid: an uploaded file or a link.
     ///
-    /// `GET /datasets/{dataset_uid}/alternative_exports/{export_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/alternative_exports/{export_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn get_dataset_alternative_export(&self) -> GetDatasetAlternativeExport {
         GetDatasetAlternativeExport::new(self.clone())
     }
@@ -19432,7 +19440,7 @@ impl crate::Ods {
 ///
 /// Replaces the export's title and description with the ones sent; the file stays as it is.
 ///
-/// `PUT /datasets/{dataset_uid}/alternative_exports/{export_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `PUT /datasets/{dataset_uid}/alternative_exports/{export_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDatasetAlternativeExport {
@@ -19562,7 +19570,7 @@ impl crate::Ods {
     ///
     /// Replaces the export's title and description with the ones sent; the file stays as it is.
     ///
-    /// `PUT /datasets/{dataset_uid}/alternative_exports/{export_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `PUT /datasets/{dataset_uid}/alternative_exports/{export_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn update_dataset_alternative_export(&self) -> UpdateDatasetAlternativeExport {
         UpdateDatasetAlternativeExport::new(self.clone())
     }
@@ -19573,7 +19581,7 @@ impl crate::Ods {
 ///
 /// Deletes the alternative export, and its file when it is an uploaded one.
 ///
-/// `DELETE /datasets/{dataset_uid}/alternative_exports/{export_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+/// `DELETE /datasets/{dataset_uid}/alternative_exports/{export_uid}/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDatasetAlternativeExport {
@@ -19656,7 +19664,7 @@ impl crate::Ods {
     ///
     /// Deletes the alternative export, and its file when it is an uploaded one.
     ///
-    /// `DELETE /datasets/{dataset_uid}/alternative_exports/{export_uid}/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `DELETE /datasets/{dataset_uid}/alternative_exports/{export_uid}/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn delete_dataset_alternative_export(&self) -> DeleteDatasetAlternativeExport {
         DeleteDatasetAlternativeExport::new(self.clone())
     }
@@ -19667,7 +19675,7 @@ impl crate::Ods {
 ///
 /// Returns the bytes of an uploaded export. For a link, the service redirects to the linked file, which the client follows (without the API key when it is on another host); either way the caller gets the file, as a byte stream.
 ///
-/// `GET /datasets/{dataset_uid}/alternative_exports/{export_uid}/download/`. Error statuses it documents: 404, 401, 403, 429.
+/// `GET /datasets/{dataset_uid}/alternative_exports/{export_uid}/download/`. Error statuses it documents: 401, 403, 404, 429.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DownloadDatasetAlternativeExport {
@@ -19752,7 +19760,7 @@ impl crate::Ods {
     ///
     /// Returns the bytes of an uploaded export. For a link, the service redirects to the linked file, which the client follows (without the API key when it is on another host); either way the caller gets the file, as a byte stream.
     ///
-    /// `GET /datasets/{dataset_uid}/alternative_exports/{export_uid}/download/`. Error statuses it documents: 404, 401, 403, 429.
+    /// `GET /datasets/{dataset_uid}/alternative_exports/{export_uid}/download/`. Error statuses it documents: 401, 403, 404, 429.
     pub fn download_dataset_alternative_export(&self) -> DownloadDatasetAlternativeExport {
         DownloadDatasetAlternativeExport::new(self.clone())
     }

@@ -80,7 +80,7 @@ async fn a_documented_error_carries_the_status_message_code_and_request_id() {
         then.status(404)
             .header("content-type", "application/json")
             .header("x-request-id", "req-77")
-            .body(r#"{"error_code":"not_found","message":"No group with uid nope."}"#);
+            .body(r#"{"error_code":"not_found","message":"No group with uid nope.","detail":{"group_uid":["Unknown uid."]}}"#);
     });
     let error = ods(&server.base_url(), quick_retries(4))
         .get_user_group()
@@ -100,7 +100,7 @@ async fn a_documented_error_carries_the_status_message_code_and_request_id() {
     assert!(!error.is_retryable());
     assert_eq!(
         error.to_string(),
-        "get_user_group: the service answered 404 Not Found: No group with uid nope. [not_found], request id req-77"
+        "get_user_group: the service answered 404 Not Found: No group with uid nope. [not_found] (group_uid: Unknown uid.), request id req-77"
     );
     assert!(
         matches!(error.vendor_body(), Some(VendorBody::Ods(body)) if body.error_code == "not_found")
