@@ -90,7 +90,6 @@ pub(crate) fn settings() -> GenerationSettings {
         // The crates' lib.rs implement the hooks by delegating to the shared runtime.
         .with_hooks(HooksMode::Expected)
         .with_inner_type(quote!(saas_admin_runtime::Runtime))
-        .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq")
         // A spec's `Secret` schema (a secret the service returns) becomes the
         // runtime's `Secret`, which never shows in Debug output or logs.

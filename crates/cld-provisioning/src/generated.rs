@@ -8,9 +8,7 @@ pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(clippy::all)]
 pub mod types {
     ///An access key (API key and secret pair) of a product environment.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AccessKey {
         ///The API key, which also identifies the access key.
         pub api_key: ::std::string::String,
@@ -46,7 +44,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum AccessKeyDedicatedFor {
         #[serde(rename = "webhooks")]
@@ -83,15 +80,7 @@ pub mod types {
         }
     }
     ///The access keys of a product environment.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccessKeyList {
         ///One entry per access key (on the requested page).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -106,15 +95,7 @@ pub mod types {
         }
     }
     ///What a caller sends to generate an access key.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccessKeyRequest {
         ///Whether the new key can be used right away.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -140,7 +121,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum AccessKeySortBy {
         #[serde(rename = "api_key")]
@@ -200,7 +180,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum AccessKeySortOrder {
         #[serde(rename = "desc")]
@@ -241,15 +220,7 @@ pub mod types {
         }
     }
     ///What a caller sends to change an access key; absent fields are left as they are.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccessKeyUpdateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dedicated_for: ::std::option::Option<AccessKeyDedicatedFor>,
@@ -266,9 +237,7 @@ pub mod types {
         }
     }
     ///An access key as listed inside a product environment.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ApiAccessKey {
         ///Whether the key can be used.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -295,7 +264,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum AssignmentOperation {
         #[serde(rename = "add")]
@@ -336,15 +304,7 @@ pub mod types {
         }
     }
     ///A cycle's usage split by kind of asset and activity; a kind the plan does not bill is absent.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BillingUsageBreakdown {
         ///Image delivery bandwidth.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -383,15 +343,7 @@ pub mod types {
         }
     }
     ///Usage over one billing cycle (or one month of an annual cycle).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BillingUsageCycle {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub breakdown: ::std::option::Option<BillingUsageBreakdown>,
@@ -414,9 +366,7 @@ pub mod types {
         }
     }
     ///Usage of one billed metric, per billing cycle.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BillingUsageMetric {
         ///One entry per billing cycle (monthly or annual, by plan).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -436,9 +386,7 @@ pub mod types {
         }
     }
     ///Usage billed under one plan.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BillingUsagePlan {
         ///Usage per billed metric.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -452,15 +400,7 @@ pub mod types {
         }
     }
     ///One product environment's share of a cycle's usage.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BillingUsageProductEnvironmentBreakdown {
         ///Image delivery bandwidth.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -502,9 +442,7 @@ pub mod types {
         }
     }
     ///A predefined policy as the catalog lists it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogSystemPolicy {
         ///Area the policy belongs to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -534,9 +472,7 @@ pub mod types {
         }
     }
     ///A predefined role as the catalog lists it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogSystemRole {
         ///What the role is for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -560,9 +496,7 @@ pub mod types {
         }
     }
     ///One problem found in a Cedar statement.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CedarError {
         ///Error code of the problem.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -576,9 +510,7 @@ pub mod types {
         }
     }
     ///Outcome of checking a Cedar statement.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CedarPolicyValidation {
         ///Why it is not valid (absent or empty when it is).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -592,9 +524,7 @@ pub mod types {
         }
     }
     ///A Cedar statement to check.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CedarPolicyValidationRequest {
         ///The Cedar policy statement.
         pub policy: ::std::string::String,
@@ -605,9 +535,7 @@ pub mod types {
         }
     }
     ///The Cedar schema of the permissions system.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CedarSchemaResponse {
         ///The schema in Cedar's JSON format: one member per namespace, each with its actions and entity types.
         pub schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -618,9 +546,7 @@ pub mod types {
         }
     }
     ///A policy the account defined itself.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CustomPolicy {
         ///When the policy was created, in seconds since the epoch.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -653,9 +579,7 @@ pub mod types {
         }
     }
     ///What a caller sends to create a custom policy.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CustomPolicyCreateRequest {
         ///What the policy is for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -678,9 +602,7 @@ pub mod types {
         }
     }
     ///One page of custom policies.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CustomPolicyList {
         ///One entry per policy.
         pub data: ::std::vec::Vec<CustomPolicy>,
@@ -694,9 +616,7 @@ pub mod types {
         }
     }
     ///One custom policy.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CustomPolicyResponse {
         pub data: CustomPolicy,
     }
@@ -706,9 +626,7 @@ pub mod types {
         }
     }
     ///The complete new content of a custom policy.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CustomPolicyUpdateRequest {
         ///What the policy is for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -730,9 +648,7 @@ pub mod types {
         }
     }
     ///The roles and policies in effect in a scope.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EffectivePolicies {
         pub data: EffectivePoliciesData,
     }
@@ -742,15 +658,7 @@ pub mod types {
         }
     }
     ///Roles per principal, and custom policies.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EffectivePoliciesData {
         ///The custom policies in effect.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -765,9 +673,7 @@ pub mod types {
         }
     }
     ///A policy in effect, with its statement as it applies.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EffectivePolicy {
         ///Id of the policy.
         pub id: ::std::string::String,
@@ -781,9 +687,7 @@ pub mod types {
         }
     }
     ///A role a principal holds, with its system policies.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EffectiveRole {
         ///Id of the role.
         pub id: ::std::string::String,
@@ -797,15 +701,7 @@ pub mod types {
         }
     }
     ///Body the service sends with an error status.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Error {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<ErrorDetail>,
@@ -816,15 +712,7 @@ pub mod types {
         }
     }
     ///What went wrong.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ErrorDetail {
         ///Human-readable explanation from the service.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -836,9 +724,7 @@ pub mod types {
         }
     }
     ///A principal and the roles it holds in the scope looked at.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InspectedPrincipal {
         ///Id of the principal.
         pub id: ::std::string::String,
@@ -865,7 +751,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum PermissionType {
         #[serde(rename = "global")]
@@ -906,15 +791,7 @@ pub mod types {
         }
     }
     ///Every system policy and system role.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PermissionsCatalog {
         ///The predefined policies.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -929,9 +806,7 @@ pub mod types {
         }
     }
     ///The catalog of predefined roles and policies.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PermissionsCatalogResponse {
         pub catalog: PermissionsCatalog,
     }
@@ -941,15 +816,7 @@ pub mod types {
         }
     }
     ///Body the permissions operations send with an error status.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PermissionsError {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<PermissionsErrorDetail>,
@@ -960,15 +827,7 @@ pub mod types {
         }
     }
     ///What went wrong.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PermissionsErrorDetail {
         ///Broad class of the error (`user_error`, `server_error`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1000,7 +859,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum PermissionsScopeType {
         #[serde(rename = "account")]
@@ -1041,15 +899,7 @@ pub mod types {
         }
     }
     ///The content instance a content role applies to: one key, the content type, holding the instance's id.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PolicyParameters {
         ///Id of the collection.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1064,9 +914,7 @@ pub mod types {
         }
     }
     ///A user, group or key, by kind and id.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Principal {
         ///Id of the principal.
         pub id: ::std::string::String,
@@ -1079,9 +927,7 @@ pub mod types {
         }
     }
     ///A principal and the roles it holds.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PrincipalEffectiveRoles {
         ///Id of the principal.
         pub principal_id: ::std::string::String,
@@ -1097,9 +943,7 @@ pub mod types {
         }
     }
     ///A role as held by a principal, with where it applies.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PrincipalRole {
         ///When the assignment was made, in seconds since the epoch.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1132,9 +976,7 @@ pub mod types {
         }
     }
     ///The roles of a principal.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PrincipalRoleList {
         ///One entry per role held.
         pub data: ::std::vec::Vec<PrincipalRole>,
@@ -1145,9 +987,7 @@ pub mod types {
         }
     }
     ///The principals to look at, and the scope to look in.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PrincipalRolesInspectRequest {
         ///The `next_cursor` of a previous answer, to continue from there.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1167,9 +1007,7 @@ pub mod types {
         }
     }
     ///Principals with the roles they hold in a scope.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PrincipalRolesInspection {
         pub data: PrincipalRolesInspectionData,
         ///Pass as `cursor` to get the next page; absent on the last page.
@@ -1182,15 +1020,7 @@ pub mod types {
         }
     }
     ///The principals found.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PrincipalRolesInspectionData {
         ///One entry per principal.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1202,9 +1032,7 @@ pub mod types {
         }
     }
     ///Roles to give to a principal or take from it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PrincipalRolesUpdateRequest {
         pub operation: AssignmentOperation,
         pub principal: Principal,
@@ -1228,7 +1056,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum PrincipalType {
         #[serde(rename = "user")]
@@ -1277,9 +1104,7 @@ pub mod types {
         }
     }
     ///A product environment (sub-account) of the account.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ProductEnvironment {
         ///The product environment's access keys, secrets included.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1306,15 +1131,7 @@ pub mod types {
         }
     }
     ///The product environments of an account.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProductEnvironmentList {
         ///One entry per product environment.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1326,9 +1143,7 @@ pub mod types {
         }
     }
     ///What a caller sends to create a product environment.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ProductEnvironmentRequest {
         ///Id of a product environment whose settings the new one copies.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1348,9 +1163,7 @@ pub mod types {
         }
     }
     ///A product environment (sub-account), in short.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ProductEnvironmentSummary {
         ///Cloud name of the product environment (used in its delivery URLs).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1372,15 +1185,7 @@ pub mod types {
         }
     }
     ///The product environments a user can access.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProductEnvironmentSummaryList {
         ///One entry per product environment.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1392,15 +1197,7 @@ pub mod types {
         }
     }
     ///What a caller sends to change a product environment; absent fields are left as they are.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProductEnvironmentUpdateRequest {
         ///New cloud name. Must not be taken already; only changeable while the environment holds fewer than 1000 images.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1421,9 +1218,7 @@ pub mod types {
         }
     }
     ///A system or custom role.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Role {
         ///When the role was created, in seconds since the epoch.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1458,9 +1253,7 @@ pub mod types {
         }
     }
     ///A role to give or take, and where it applies.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RoleAssignment {
         ///Id of the role.
         pub id: ::std::string::String,
@@ -1476,9 +1269,7 @@ pub mod types {
         }
     }
     ///What a caller sends to create a custom role.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RoleCreateRequest {
         ///What the role is for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1500,9 +1291,7 @@ pub mod types {
         }
     }
     ///A list of roles.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RoleList {
         ///One entry per role.
         pub data: ::std::vec::Vec<Role>,
@@ -1524,7 +1313,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum RoleManagementType {
         #[serde(rename = "system")]
@@ -1565,9 +1353,7 @@ pub mod types {
         }
     }
     ///A principal holding a role (id and type only, unless verbose).
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RolePrincipal {
         ///When the assignment was made, in seconds since the epoch.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1596,9 +1382,7 @@ pub mod types {
         }
     }
     ///A principal to add to or remove from a role, and where the role applies for it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RolePrincipalAssignment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub policy_parameters: ::std::option::Option<PolicyParameters>,
@@ -1615,9 +1399,7 @@ pub mod types {
         }
     }
     ///The principals holding a role.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RolePrincipalList {
         ///One entry per assignment.
         pub data: ::std::vec::Vec<RolePrincipal>,
@@ -1628,9 +1410,7 @@ pub mod types {
         }
     }
     ///Principals to add to a role or remove from it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RolePrincipalsUpdateRequest {
         pub operation: AssignmentOperation,
         ///The principals concerned.
@@ -1642,9 +1422,7 @@ pub mod types {
         }
     }
     ///One role.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RoleResponse {
         pub data: Role,
     }
@@ -1654,9 +1432,7 @@ pub mod types {
         }
     }
     ///The complete new content of a custom role (its permission and scope types cannot change).
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RoleUpdateRequest {
         ///What the role is for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1673,15 +1449,7 @@ pub mod types {
         }
     }
     ///Acknowledgement of a call that has nothing else to return.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SuccessResponse {
         ///Outcome as text, `ok` on success (the shape the vendor documents).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1696,9 +1464,7 @@ pub mod types {
         }
     }
     ///A policy predefined by Cloudinary.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SystemPolicy {
         ///Area the policy belongs to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1737,9 +1503,7 @@ pub mod types {
         }
     }
     ///A list of system policies.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SystemPolicyList {
         ///One entry per policy.
         pub data: ::std::vec::Vec<SystemPolicy>,
@@ -1753,9 +1517,7 @@ pub mod types {
         }
     }
     ///A user of the account.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct User {
         ///Id of the account the user belongs to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1825,9 +1587,7 @@ pub mod types {
         }
     }
     ///What a caller sends to create a user.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserCreateRequest {
         ///Email address of the new user, unique in the account; it is also the login.
         pub email: ::std::string::String,
@@ -1848,9 +1608,7 @@ pub mod types {
         }
     }
     ///A named group of account users.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserGroup {
         ///When the group was created (only with extended details).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1872,15 +1630,7 @@ pub mod types {
         }
     }
     ///The user groups of an account.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserGroupList {
         ///One entry per user group.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1892,9 +1642,7 @@ pub mod types {
         }
     }
     ///What a caller sends to create or rename a user group.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserGroupRequest {
         ///Ask for the returned group to carry its members and timestamps (defaults to false).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1908,9 +1656,7 @@ pub mod types {
         }
     }
     ///A user group, by id and name only.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserGroupSummary {
         ///Id of the group.
         pub id: ::std::string::String,
@@ -1923,15 +1669,7 @@ pub mod types {
         }
     }
     ///The user groups a user belongs to.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserGroupSummaryList {
         ///One entry per group.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1943,9 +1681,7 @@ pub mod types {
         }
     }
     ///A user as listed inside a user group.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserGroupUser {
         ///Email address of the user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1961,15 +1697,7 @@ pub mod types {
         }
     }
     ///The members of one user group.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserGroupUserList {
         ///One entry per member.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1992,7 +1720,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum UserLastLoginUnion {
         #[serde(rename = "include")]
@@ -2033,15 +1760,7 @@ pub mod types {
         }
     }
     ///Users of an account.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserList {
         ///One entry per user.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -2064,7 +1783,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum UserRole {
         #[serde(rename = "master_admin")]
@@ -2136,7 +1854,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum UserSortBy {
         #[serde(rename = "name")]
@@ -2200,7 +1917,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum UserSortOrder {
         #[serde(rename = "desc")]
@@ -2241,15 +1957,7 @@ pub mod types {
         }
     }
     ///What a caller sends to change a user; only the fields given change.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserUpdateRequest {
         ///New email address, unique in the account; it is also the login.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -8,9 +8,7 @@ pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(clippy::all)]
 pub mod types {
     ///An alternative export of a dataset, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum AlternativeExport {
         UploadedFile(AlternativeExportUploadedFile),
@@ -27,9 +25,7 @@ pub mod types {
         }
     }
     ///One page of a dataset's alternative exports.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AlternativeExportList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -49,9 +45,7 @@ pub mod types {
         }
     }
     ///What a caller sends to replace an uploaded export's title and description; the file cannot be replaced this way.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AlternativeExportRequest {
         ///Free text describing the export.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -79,7 +73,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum AlternativeExportRequestType {
         #[serde(rename = "uploaded_file")]
@@ -116,9 +109,7 @@ pub mod types {
         }
     }
     ///An export file uploaded to the portal.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AlternativeExportUploadedFile {
         ///When the export was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -159,7 +150,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum AlternativeExportUploadedFileType {
         #[serde(rename = "uploaded_file")]
@@ -196,9 +186,7 @@ pub mod types {
         }
     }
     ///A link to an export file hosted outside the portal.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AlternativeExportUrl {
         ///When the export was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -239,7 +227,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum AlternativeExportUrlType {
         #[serde(rename = "url")]
@@ -276,9 +263,7 @@ pub mod types {
         }
     }
     ///A quota of API calls per period of time.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ApiCallsLimit {
         ///Number of API calls allowed per period.
         pub limit: i64,
@@ -301,7 +286,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum ApiCallsLimitUnit {
         #[serde(rename = "year")]
@@ -358,9 +342,7 @@ pub mod types {
         }
     }
     ///An API key as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ApiKey {
         ///When the key was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -400,7 +382,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum ApiKeyExpand {
         #[serde(rename = "user")]
@@ -437,9 +418,7 @@ pub mod types {
         }
     }
     ///One page of API keys.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ApiKeyList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -459,15 +438,7 @@ pub mod types {
         }
     }
     ///What a caller sends to create an API key or replace its settings; the key's value, uid, owner, creation date and revocation are set by the service.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ApiKeyRequest {
         ///Name to give the key.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -482,15 +453,7 @@ pub mod types {
         }
     }
     ///Why an API key is being revoked (optional).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ApiKeyRevocationRequest {
         ///Why the key is revoked; kept as the key's `revocation_reason`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -502,15 +465,7 @@ pub mod types {
         }
     }
     ///Whether and why an API key was revoked.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ApiKeyRevocationStatus {
         ///Why the key was revoked, as given by whoever revoked it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -525,9 +480,7 @@ pub mod types {
         }
     }
     ///The key value to look up.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ApiKeySearchRequest {
         pub key: saas_admin_runtime::Secret,
     }
@@ -537,9 +490,7 @@ pub mod types {
         }
     }
     ///The outcome of looking up an API key by its value.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ApiKeySearchResult {
         ///Whether some key of the portal has this value.
         pub found: bool,
@@ -553,9 +504,7 @@ pub mod types {
         }
     }
     ///A file attached to a dataset.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Attachment {
         ///When the file was attached.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -574,9 +523,7 @@ pub mod types {
         }
     }
     ///One page of a dataset's attachments.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AttachmentList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -596,9 +543,7 @@ pub mod types {
         }
     }
     ///The users to add to a group, by username.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct BatchAddUsersRequest(pub ::std::vec::Vec<RelatedUser>);
     impl ::std::ops::Deref for BatchAddUsersRequest {
@@ -618,9 +563,7 @@ pub mod types {
         }
     }
     ///A code editor page as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CodeEditorPage {
         pub content: CodeEditorPageContent,
         ///When the page was created.
@@ -669,15 +612,7 @@ pub mod types {
         }
     }
     ///The code of a code editor page, per language: each map is keyed by language code (`en`, `fr`, ...).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CodeEditorPageContent {
         ///The page's CSS, keyed by language code.
         #[serde(
@@ -698,9 +633,7 @@ pub mod types {
         }
     }
     ///The ruleset of one group on a code editor page, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CodeEditorPageGroupSecurity {
         pub group: RelatedUserGroup,
         ///Permissions the ruleset grants on the code editor page.
@@ -713,9 +646,7 @@ pub mod types {
         }
     }
     ///One page of group rulesets on a code editor page.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CodeEditorPageGroupSecurityList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -735,9 +666,7 @@ pub mod types {
         }
     }
     ///What a caller sends to create or replace the ruleset of a group on a code editor page.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CodeEditorPageGroupSecurityRequest {
         pub group: RelatedUserGroup,
         ///Permissions the ruleset grants on the code editor page; an empty list grants none.
@@ -750,9 +679,7 @@ pub mod types {
         }
     }
     ///One page of code editor pages.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CodeEditorPageList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -772,9 +699,7 @@ pub mod types {
         }
     }
     ///What a caller sends to create a code editor page or replace it; the distribution flags, timestamps and authors are set by the service.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CodeEditorPageRequest {
         pub content: CodeEditorPageContent,
         ///Free text describing the page.
@@ -821,7 +746,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum CodeEditorPageSecurityPermission {
         #[serde(rename = "edit_page")]
@@ -862,9 +786,7 @@ pub mod types {
         }
     }
     ///The ruleset of one user on a code editor page, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CodeEditorPageUserSecurity {
         ///Permissions the ruleset grants on the code editor page.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -877,9 +799,7 @@ pub mod types {
         }
     }
     ///One page of user rulesets on a code editor page.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CodeEditorPageUserSecurityList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -899,9 +819,7 @@ pub mod types {
         }
     }
     ///What a caller sends to create or replace the ruleset of a user on a code editor page.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CodeEditorPageUserSecurityRequest {
         ///Permissions the ruleset grants on the code editor page; an empty list grants none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -914,9 +832,7 @@ pub mod types {
         }
     }
     ///A dataset as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Dataset {
         ///When the dataset was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -945,9 +861,7 @@ pub mod types {
         }
     }
     ///What the service answers once an action on a dataset (publish, abort, ...) has started.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetActionResult {
         ///A short confirmation, `ok`.
         pub detail: ::std::string::String,
@@ -958,9 +872,7 @@ pub mod types {
         }
     }
     ///A quota of API calls on one dataset per period of time.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetApiCallsQuota {
         ///Number of API calls allowed per period.
         pub limit: i64,
@@ -983,7 +895,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasetApiCallsQuotaUnit {
         #[serde(rename = "second")]
@@ -1036,9 +947,7 @@ pub mod types {
         }
     }
     ///A feedback sent by a portal user on a dataset.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetFeedback {
         ///What the user wrote.
         pub comment: ::std::string::String,
@@ -1066,9 +975,7 @@ pub mod types {
         }
     }
     ///One page of feedbacks on a dataset.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetFeedbackList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1088,15 +995,7 @@ pub mod types {
         }
     }
     ///A value that a feedback suggests for one field.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct DatasetFeedbackValue {
         #[serde(
             rename = "type",
@@ -1113,9 +1012,7 @@ pub mod types {
         }
     }
     ///A step of a dataset's field configuration, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(tag = "type")]
     pub enum DatasetField {
         /// Rename
@@ -1221,7 +1118,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasetFieldAnnotation {
         #[serde(rename = "id")]
@@ -1282,9 +1178,7 @@ pub mod types {
         }
     }
     ///An argument of a field annotation, text or a whole number.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum DatasetFieldAnnotationArg {
         Text(::std::string::String),
@@ -1304,9 +1198,7 @@ pub mod types {
         }
     }
     ///One page of a dataset's field configuration steps.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetFieldList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1326,9 +1218,7 @@ pub mod types {
         }
     }
     ///What a caller sends to add or replace a step of a dataset's field configuration; the uid is set by the service.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(tag = "type")]
     pub enum DatasetFieldRequest {
         /// Rename
@@ -1423,7 +1313,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasetFieldType {
         #[serde(rename = "text")]
@@ -1488,9 +1377,7 @@ pub mod types {
         }
     }
     ///The ruleset of one group on a dataset, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetGroupSecurity {
         pub group: RelatedUserGroup,
         ///Permissions the ruleset grants on the dataset.
@@ -1505,9 +1392,7 @@ pub mod types {
         }
     }
     ///One page of group rulesets on a dataset.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetGroupSecurityList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1527,9 +1412,7 @@ pub mod types {
         }
     }
     ///What a caller sends to create or replace the ruleset of a group on a dataset.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetGroupSecurityRequest {
         pub group: RelatedUserGroup,
         ///Permissions the ruleset grants on the dataset; an empty list grants none.
@@ -1544,9 +1427,7 @@ pub mod types {
         }
     }
     ///One page of datasets.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1566,9 +1447,7 @@ pub mod types {
         }
     }
     ///All the metadata of a dataset: by template name (`default`, `visualization`, `internal`, ... and the portal's own templates), then by field name.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct DatasetMetadata(
         pub ::std::collections::HashMap<::std::string::String, DatasetTemplateMetadata>,
@@ -1600,9 +1479,7 @@ pub mod types {
         }
     }
     ///All the metadata to give a dataset, by template name then by field name; what is left out is removed.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct DatasetMetadataRequest(
         pub ::std::collections::HashMap<::std::string::String, DatasetTemplateMetadataRequest>,
@@ -1639,9 +1516,7 @@ pub mod types {
         }
     }
     ///One metadata value of a dataset, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetMetadataValue {
         ///Whether `value` overrides the remote value (true) or follows it (false); only for a dataset linked to a remote one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1658,9 +1533,7 @@ pub mod types {
         }
     }
     ///What a caller sends to set one metadata value; the remote value is the service's.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetMetadataValueRequest {
         ///For a dataset linked to a remote one: whether `value` overrides the remote value (true) or the remote value is followed (false).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1674,15 +1547,7 @@ pub mod types {
         }
     }
     ///An error met while processing one record: a processor that failed or a value that could not be converted to its field's type.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct DatasetRecordError {
         ///The field the error is about.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1703,9 +1568,7 @@ pub mod types {
         }
     }
     ///What a caller sends to create a dataset or replace its settings; the uid, timestamps and publication state are set by the service.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetRequest {
         ///The human-readable identifier to give the dataset; it can change only while the dataset is unpublished.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1723,9 +1586,7 @@ pub mod types {
         }
     }
     ///A schedule of a dataset, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetSchedule {
         ///When the dataset is processed, as a unix cron expression (`0 6 * * *`).
         pub cron_schedule: ::std::string::String,
@@ -1738,9 +1599,7 @@ pub mod types {
         }
     }
     ///One page of a dataset's schedules.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetScheduleList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1760,9 +1619,7 @@ pub mod types {
         }
     }
     ///What a caller sends to create or change a dataset's schedule.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetScheduleRequest {
         ///When the dataset is to be processed, as a unix cron expression.
         pub cron_schedule: ::std::string::String,
@@ -1773,15 +1630,7 @@ pub mod types {
         }
     }
     ///Rules of access to a dataset's data: whether its records can be seen, which fields and records, and how many API calls may be made. A ruleset applies them to its user or group.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct DatasetSecurity {
         ///The target's quota of API calls on the dataset; null for none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1817,7 +1666,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasetSecurityPermission {
         #[serde(rename = "explore_restricted_dataset")]
@@ -1885,7 +1733,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasetState {
         #[serde(rename = "idle")]
@@ -1950,9 +1797,7 @@ pub mod types {
         }
     }
     ///Where a dataset stands in its processing, and whether it is published.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetStatus {
         ///Whether the dataset is available in the Explore API.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1983,9 +1828,7 @@ pub mod types {
         }
     }
     ///A dataset's values in one metadata template, by field name.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct DatasetTemplateMetadata(
         pub ::std::collections::HashMap<::std::string::String, DatasetMetadataValue>,
@@ -2017,9 +1860,7 @@ pub mod types {
         }
     }
     ///The values to set in one metadata template, by field name.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct DatasetTemplateMetadataRequest(
         pub ::std::collections::HashMap<::std::string::String, DatasetMetadataValueRequest>,
@@ -2053,9 +1894,7 @@ pub mod types {
         }
     }
     ///The ruleset of one user on a dataset, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetUserSecurity {
         ///Permissions the ruleset grants on the dataset.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -2070,9 +1909,7 @@ pub mod types {
         }
     }
     ///One page of user rulesets on a dataset.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetUserSecurityList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2092,9 +1929,7 @@ pub mod types {
         }
     }
     ///What a caller sends to create or replace the ruleset of a user on a dataset.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetUserSecurityRequest {
         ///Permissions the ruleset grants on the dataset; an empty list grants none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2109,9 +1944,7 @@ pub mod types {
         }
     }
     ///A version of a dataset, made by one change.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetVersion {
         ///Whether the dataset can be restored to this version.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2133,9 +1966,7 @@ pub mod types {
         }
     }
     ///One page of a dataset's versions.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetVersionList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2155,9 +1986,7 @@ pub mod types {
         }
     }
     ///A datasource connection as the service returns it: the address and credentials of its kind, told apart by `type`, without their secret parts.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum DatasourceConnection {
         Http(DatasourceConnectionHttp),
@@ -2198,9 +2027,7 @@ pub mod types {
         }
     }
     ///A connection to Amazon S3, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAmazonS3 {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth: ::std::option::Option<DatasourceConnectionAmazonS3Auth>,
@@ -2245,9 +2072,7 @@ pub mod types {
         }
     }
     ///How an Amazon S3 connection authenticates, as the service returns it (secrets left out).
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum DatasourceConnectionAmazonS3Auth {
         SignatureV4(DatasourceConnectionAuthAwsSignatureV4),
@@ -2266,9 +2091,7 @@ pub mod types {
         }
     }
     ///How an Amazon S3 connection is to authenticate, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum DatasourceConnectionAmazonS3AuthRequest {
         SignatureV4(DatasourceConnectionAuthRequestAwsSignatureV4),
@@ -2300,7 +2123,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionAmazonS3Type {
         #[serde(rename = "amazon_s3")]
@@ -2337,9 +2159,7 @@ pub mod types {
         }
     }
     ///An IAM role of the bucket owner's AWS account, which Opendatasoft's account assumes, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthAwsIamRole {
         ///External id that the role's trust policy must require.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2376,7 +2196,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionAuthAwsIamRoleType {
         #[serde(rename = "iam_role")]
@@ -2413,9 +2232,7 @@ pub mod types {
         }
     }
     ///An AWS access key (requests signed with Signature Version 4), as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthAwsSignatureV4 {
         ///The access key's id (the public half of the key).
         pub access_key_id: ::std::string::String,
@@ -2445,7 +2262,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionAuthAwsSignatureV4Type {
         #[serde(rename = "aws_signature_v4")]
@@ -2482,9 +2298,7 @@ pub mod types {
         }
     }
     ///An Azure storage account's shared key, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthAzureSharedKey {
         ///Name of the storage account.
         pub account_name: ::std::string::String,
@@ -2512,7 +2326,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionAuthAzureSharedKeyType {
         #[serde(rename = "shared_key")]
@@ -2549,9 +2362,7 @@ pub mod types {
         }
     }
     ///A user name and password (HTTP basic authentication, or an FTP login), as the service returns them.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthBasic {
         ///The password; the service returns null instead.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2579,7 +2390,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionAuthBasicType {
         #[serde(rename = "basic_auth")]
@@ -2616,9 +2426,7 @@ pub mod types {
         }
     }
     ///Sign-in to a Google account through Opendatasoft's application (OpenID Connect), as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthGoogleDriveOidc {
         ///Id of the Google application the connection signs in through.
         pub application_id: ::std::string::String,
@@ -2648,7 +2456,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionAuthGoogleDriveOidcType {
         #[serde(rename = "oidc")]
@@ -2687,9 +2494,7 @@ pub mod types {
         }
     }
     ///OAuth 2.0 settings of an HTTP connection, as the service returns them.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthOAuth2 {
         ///The client id registered with the authorization server.
         pub client_id: ::std::string::String,
@@ -2719,7 +2524,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionAuthOAuth2Type {
         #[serde(rename = "oauth2")]
@@ -2756,9 +2560,7 @@ pub mod types {
         }
     }
     ///Sign-in to the source's own accounts through Opendatasoft's application (OpenID Connect), as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthOdsOidc {
         ///The claims of the account the connection signed in as, or null before sign-in.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2786,7 +2588,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionAuthOdsOidcType {
         #[serde(rename = "oidc")]
@@ -2823,9 +2624,7 @@ pub mod types {
         }
     }
     ///OpenID Connect settings of an HTTP connection, as the service returns them.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthOidc {
         ///The claims of the identity the connection signed in as.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
@@ -2858,7 +2657,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionAuthOidcType {
         #[serde(rename = "oidc")]
@@ -2895,9 +2693,7 @@ pub mod types {
         }
     }
     ///An IAM role of the bucket owner's AWS account, which Opendatasoft's account is to assume, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthRequestAwsIamRole {
         ///The AWS region of the bucket, e.g. `eu-west-1`.
         pub region: ::std::string::String,
@@ -2925,7 +2721,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionAuthRequestAwsIamRoleType {
         #[serde(rename = "iam_role")]
@@ -2964,9 +2759,7 @@ pub mod types {
         }
     }
     ///An AWS access key (requests signed with Signature Version 4), as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthRequestAwsSignatureV4 {
         ///The access key's id (the public half of the key).
         pub access_key_id: ::std::string::String,
@@ -2995,7 +2788,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionAuthRequestAwsSignatureV4Type {
         #[serde(rename = "aws_signature_v4")]
@@ -3034,9 +2826,7 @@ pub mod types {
         }
     }
     ///An Azure storage account's shared key, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthRequestAzureSharedKey {
         ///Name of the storage account.
         pub account_name: ::std::string::String,
@@ -3063,7 +2853,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionAuthRequestAzureSharedKeyType {
         #[serde(rename = "shared_key")]
@@ -3102,9 +2891,7 @@ pub mod types {
         }
     }
     ///A user name and password (HTTP basic authentication, or an FTP login), as a caller sends them.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthRequestBasic {
         ///The password.
         pub password: saas_admin_runtime::Secret,
@@ -3131,7 +2918,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionAuthRequestBasicType {
         #[serde(rename = "basic_auth")]
@@ -3168,9 +2954,7 @@ pub mod types {
         }
     }
     ///OAuth 2.0 settings of an HTTP connection, as a caller sends them, with the secrets the chosen grant needs.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthRequestOAuth2 {
         ///The client id registered with the authorization server.
         pub client_id: ::std::string::String,
@@ -3212,7 +2996,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionAuthRequestOAuth2Type {
         #[serde(rename = "oauth2")]
@@ -3249,9 +3032,7 @@ pub mod types {
         }
     }
     ///Sign-in to the source's own accounts through Opendatasoft's application (OpenID Connect), as a caller sends it: the outcome of the sign-in.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthRequestOdsOidc {
         ///The authorization code the sign-in gave.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3281,7 +3062,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionAuthRequestOdsOidcType {
         #[serde(rename = "oidc")]
@@ -3318,9 +3098,7 @@ pub mod types {
         }
     }
     ///OpenID Connect settings of an HTTP connection, as a caller sends them.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthRequestOidc {
         ///The client id registered with the identity provider.
         pub client_id: ::std::string::String,
@@ -3356,7 +3134,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionAuthRequestOidcType {
         #[serde(rename = "oidc")]
@@ -3393,9 +3170,7 @@ pub mod types {
         }
     }
     ///A connection to Azure Blob Storage, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAzureBlobStorage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth: ::std::option::Option<DatasourceConnectionAuthAzureSharedKey>,
@@ -3451,7 +3226,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionAzureBlobStorageType {
         #[serde(rename = "azure_blob_storage")]
@@ -3488,9 +3262,7 @@ pub mod types {
         }
     }
     ///What every kind of datasource connection has, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionCommon {
         ///Whether the key's owner may change or delete the connection.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3525,9 +3297,7 @@ pub mod types {
         }
     }
     ///A connection to an FTP server, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionFtp {
         ///The account to log in with, or null for anonymous access.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3581,7 +3351,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionFtpType {
         #[serde(rename = "ftp")]
@@ -3618,9 +3387,7 @@ pub mod types {
         }
     }
     ///A connection to Google Drive, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionGoogleDrive {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth: ::std::option::Option<DatasourceConnectionAuthGoogleDriveOidc>,
@@ -3671,7 +3438,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionGoogleDriveType {
         #[serde(rename = "google_drive")]
@@ -3708,9 +3474,7 @@ pub mod types {
         }
     }
     ///The ruleset of one group on a datasource connection, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionGroupSecurity {
         pub group: RelatedUserGroup,
         ///Permissions the ruleset grants on the datasource connection.
@@ -3723,9 +3487,7 @@ pub mod types {
         }
     }
     ///One page of group rulesets on a datasource connection.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionGroupSecurityList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3745,9 +3507,7 @@ pub mod types {
         }
     }
     ///What a caller sends to create or replace the ruleset of a group on a datasource connection.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionGroupSecurityRequest {
         pub group: RelatedUserGroup,
         ///Permissions the ruleset grants on the datasource connection; an empty list grants none.
@@ -3761,9 +3521,7 @@ pub mod types {
         }
     }
     ///An HTTP header sent with every request to the source.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionHeader {
         ///The header's name, e.g. `Accept-Language`.
         pub name: ::std::string::String,
@@ -3776,9 +3534,7 @@ pub mod types {
         }
     }
     ///A connection to an HTTP server, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionHttp {
         ///How requests authenticate, or null when they do not.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3824,9 +3580,7 @@ pub mod types {
         }
     }
     ///How an HTTP connection authenticates, as the service returns it (secrets left out).
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum DatasourceConnectionHttpAuth {
         Basic(DatasourceConnectionAuthBasic),
@@ -3849,9 +3603,7 @@ pub mod types {
         }
     }
     ///How an HTTP connection is to authenticate, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum DatasourceConnectionHttpAuthRequest {
         Basic(DatasourceConnectionAuthRequestBasic),
@@ -3891,7 +3643,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionHttpType {
         #[serde(rename = "http")]
@@ -3928,9 +3679,7 @@ pub mod types {
         }
     }
     ///One page of datasource connections.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3961,7 +3710,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionOAuth2GrantType {
         #[serde(rename = "password")]
@@ -4017,7 +3765,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionOidcGrantType {
         #[serde(rename = "authorization_code")]
@@ -4054,9 +3801,7 @@ pub mod types {
         }
     }
     ///A datasource connection as a caller sends it: the address and credentials of its kind, named by `type`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum DatasourceConnectionRequest {
         Http(DatasourceConnectionRequestHttp),
@@ -4099,9 +3844,7 @@ pub mod types {
         }
     }
     ///A connection to Amazon S3, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionRequestAmazonS3 {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth: ::std::option::Option<DatasourceConnectionAmazonS3AuthRequest>,
@@ -4134,7 +3877,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionRequestAmazonS3Type {
         #[serde(rename = "amazon_s3")]
@@ -4171,9 +3913,7 @@ pub mod types {
         }
     }
     ///A connection to Azure Blob Storage, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionRequestAzureBlobStorage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth: ::std::option::Option<DatasourceConnectionAuthRequestAzureSharedKey>,
@@ -4206,7 +3946,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionRequestAzureBlobStorageType {
         #[serde(rename = "azure_blob_storage")]
@@ -4245,9 +3984,7 @@ pub mod types {
         }
     }
     ///A connection to an FTP server, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionRequestFtp {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth: ::std::option::Option<DatasourceConnectionAuthRequestBasic>,
@@ -4277,7 +4014,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionRequestFtpType {
         #[serde(rename = "ftp")]
@@ -4314,9 +4050,7 @@ pub mod types {
         }
     }
     ///A connection to Google Drive, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionRequestGoogleDrive {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth: ::std::option::Option<DatasourceConnectionAuthRequestOdsOidc>,
@@ -4344,7 +4078,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionRequestGoogleDriveType {
         #[serde(rename = "google_drive")]
@@ -4381,9 +4114,7 @@ pub mod types {
         }
     }
     ///A connection to an HTTP server, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionRequestHttp {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth: ::std::option::Option<DatasourceConnectionHttpAuthRequest>,
@@ -4416,7 +4147,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionRequestHttpType {
         #[serde(rename = "http")]
@@ -4453,9 +4183,7 @@ pub mod types {
         }
     }
     ///A connection to SharePoint, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionRequestSharepoint {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth: ::std::option::Option<DatasourceConnectionAuthRequestOdsOidc>,
@@ -4483,7 +4211,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionRequestSharepointType {
         #[serde(rename = "sharepoint")]
@@ -4532,7 +4259,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionSecurityPermission {
         #[serde(rename = "manage_connection")]
@@ -4569,9 +4295,7 @@ pub mod types {
         }
     }
     ///A connection to SharePoint, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionSharepoint {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth: ::std::option::Option<DatasourceConnectionAuthOdsOidc>,
@@ -4622,7 +4346,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionSharepointType {
         #[serde(rename = "sharepoint")]
@@ -4659,9 +4382,7 @@ pub mod types {
         }
     }
     ///Field by which datasource connections can be ordered, in ascending order or, with a leading `-`, in descending order.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum DatasourceConnectionSort {
         Ascending(DatasourceConnectionSortAscending),
@@ -4723,7 +4444,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionSortAscending {
         #[serde(rename = "created_at")]
@@ -4783,7 +4503,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum DatasourceConnectionSortDescending {
         #[serde(rename = "-created_at")]
@@ -4832,9 +4551,7 @@ pub mod types {
         }
     }
     ///The ruleset of one user on a datasource connection, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionUserSecurity {
         ///Permissions the ruleset grants on the datasource connection.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -4847,9 +4564,7 @@ pub mod types {
         }
     }
     ///One page of user rulesets on a datasource connection.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionUserSecurityList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4869,9 +4584,7 @@ pub mod types {
         }
     }
     ///What a caller sends to create or replace the ruleset of a user on a datasource connection.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionUserSecurityRequest {
         ///Permissions the ruleset grants on the datasource connection; an empty list grants none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4885,9 +4598,7 @@ pub mod types {
         }
     }
     ///Body of every error answer of the Automation API.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Error {
         ///Extra information when there is some, e.g. the invalid fields and what is wrong with each.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
@@ -4906,15 +4617,7 @@ pub mod types {
         }
     }
     ///Limits on browsing the portal's data.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ExploreLimits {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_calls: ::std::option::Option<ApiCallsLimit>,
@@ -4925,9 +4628,7 @@ pub mod types {
         }
     }
     ///`ExportUsersDelimiter`
-    #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct ExportUsersDelimiter(::std::string::String);
     impl ::std::ops::Deref for ExportUsersDelimiter {
@@ -4985,9 +4686,7 @@ pub mod types {
         }
     }
     ///A reader that turns the data of a resource into records.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Extractor {
         ///The extractor's human-readable name.
         pub label: ::std::string::String,
@@ -5003,9 +4702,7 @@ pub mod types {
         }
     }
     ///One parameter of an extractor.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ExtractorParameter {
         ///Whether it can add a field to the dataset.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5045,9 +4742,7 @@ pub mod types {
         }
     }
     ///A harvester as the service returns it: the settings of its kind, told apart by `type`, and the state of its last run.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum Harvester {
         Arcgis(HarvesterArcgis),
@@ -5142,9 +4837,7 @@ pub mod types {
         }
     }
     ///What the service answers once it has taken a harvester's datasets in hand (publishing them, say).
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterActionResult {
         ///A short confirmation, `ok`.
         pub detail: ::std::string::String,
@@ -5155,9 +4848,7 @@ pub mod types {
         }
     }
     ///A harvester of an ArcGIS REST services directory, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterArcgis {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -5223,9 +4914,7 @@ pub mod types {
         }
     }
     ///A harvester of an ArcGIS Hub (ArcGIS Open Data) site, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterArcgisOpendata {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -5308,7 +4997,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterArcgisOpendataType {
         #[serde(rename = "arcgis_opendata")]
@@ -5356,7 +5044,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterArcgisType {
         #[serde(rename = "arcgis")]
@@ -5393,9 +5080,7 @@ pub mod types {
         }
     }
     ///A harvester of a CKAN catalog, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterCkan {
         ///Key for the CKAN API, for catalogs that require one; the service returns null instead once it is set.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5493,7 +5178,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterCkanType {
         #[serde(rename = "ckan")]
@@ -5530,9 +5214,7 @@ pub mod types {
         }
     }
     ///What every kind of harvester has, as the service returns it: its common settings and the state of its current or last run.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterCommon {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -5587,9 +5269,7 @@ pub mod types {
         }
     }
     ///The settings every kind of harvester has, as a caller sends them.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterCommonSettings {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5618,9 +5298,7 @@ pub mod types {
         }
     }
     ///A harvester of a CSW (OGC Catalogue Service for the Web) catalog, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterCsw {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -5725,7 +5403,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterCswType {
         #[serde(rename = "csw")]
@@ -5762,9 +5439,7 @@ pub mod types {
         }
     }
     ///A harvester of the datasets of one organization of data.gouv.fr, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterDatagouv {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -5850,7 +5525,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterDatagouvType {
         #[serde(rename = "datagouv")]
@@ -5887,9 +5561,7 @@ pub mod types {
         }
     }
     ///A harvester of a catalog published as a data.json (Project Open Data) file, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterDatajson {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -5969,7 +5641,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterDatajsonType {
         #[serde(rename = "datajson")]
@@ -6006,9 +5677,7 @@ pub mod types {
         }
     }
     ///The errors of a harvester's current or last run.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterErrors {
         ///The error that stopped the whole run, or null if there was none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6022,9 +5691,7 @@ pub mod types {
         }
     }
     ///A harvester of the files of an FTP server, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterFtp {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -6101,9 +5768,7 @@ pub mod types {
         }
     }
     ///A harvester of the files of an FTP server, described by a CSV metadata file, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterFtpCsv {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -6193,7 +5858,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterFtpCsvType {
         #[serde(rename = "ftp_csv")]
@@ -6241,7 +5905,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterFtpType {
         #[serde(rename = "ftp")]
@@ -6278,9 +5941,7 @@ pub mod types {
         }
     }
     ///A harvester of the files of an FTP server, listed with their metadata in a CSV file, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterFtpWithMetaCsv {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -6376,7 +6037,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterFtpWithMetaCsvType {
         #[serde(rename = "ftp_with_meta_csv")]
@@ -6413,9 +6073,7 @@ pub mod types {
         }
     }
     ///A harvester of a Junar portal, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterJunar {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -6501,7 +6159,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterJunarType {
         #[serde(rename = "junar")]
@@ -6538,9 +6195,7 @@ pub mod types {
         }
     }
     ///One page of harvesters.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6560,9 +6215,7 @@ pub mod types {
         }
     }
     ///A harvester of an O-MI node (Open Messaging Interface), as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterOmiNode {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -6645,7 +6298,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterOmiNodeType {
         #[serde(rename = "omi_node")]
@@ -6682,9 +6334,7 @@ pub mod types {
         }
     }
     ///A harvester of another Opendatasoft portal, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterOpendatasoft {
         ///Key of a remote user allowed to browse the datasets to harvest; that user also needs the permissions to create, edit and publish datasets on this portal; the service returns null instead once it is set.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6761,7 +6411,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterOpendatasoftType {
         #[serde(rename = "ods")]
@@ -6798,9 +6447,7 @@ pub mod types {
         }
     }
     ///The remote datasets a harvester would harvest.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterPreview {
         ///The datasets found.
         pub results: ::std::vec::Vec<HarvesterPreviewDataset>,
@@ -6813,9 +6460,7 @@ pub mod types {
         }
     }
     ///A remote dataset as a harvester would harvest it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterPreviewDataset {
         ///The dataset's description.
         pub description: ::std::string::String,
@@ -6830,9 +6475,7 @@ pub mod types {
         }
     }
     ///A harvester of a Quandl database, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterQuandl {
         ///Key for the Quandl API; the service returns null instead once it is set.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6914,7 +6557,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterQuandlType {
         #[serde(rename = "quandl")]
@@ -6951,9 +6593,7 @@ pub mod types {
         }
     }
     ///The settings of a harvester as a caller sends them: the ones every kind has and those of its kind, named by `type`. What the service sets (uid, status, counts, dates) is left out.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum HarvesterRequest {
         Arcgis(HarvesterRequestArcgis),
@@ -7048,9 +6688,7 @@ pub mod types {
         }
     }
     ///A harvester of an ArcGIS REST services directory, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestArcgis {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7090,9 +6728,7 @@ pub mod types {
         }
     }
     ///A harvester of an ArcGIS Hub (ArcGIS Open Data) site, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestArcgisOpendata {
         ///Compute the geographic area of each dataset (false unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7149,7 +6785,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterRequestArcgisOpendataType {
         #[serde(rename = "arcgis_opendata")]
@@ -7197,7 +6832,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterRequestArcgisType {
         #[serde(rename = "arcgis")]
@@ -7234,9 +6868,7 @@ pub mod types {
         }
     }
     ///A harvester of a CKAN catalog, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestCkan {
         ///Key for the CKAN API, for catalogs that require one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7308,7 +6940,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterRequestCkanType {
         #[serde(rename = "ckan")]
@@ -7345,9 +6976,7 @@ pub mod types {
         }
     }
     ///A harvester of a CSW (OGC Catalogue Service for the Web) catalog, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestCsw {
         ///Constrain the records by language (false unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7426,7 +7055,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterRequestCswType {
         #[serde(rename = "csw")]
@@ -7463,9 +7091,7 @@ pub mod types {
         }
     }
     ///A harvester of the datasets of one organization of data.gouv.fr, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestDatagouv {
         ///Harvest the datasets' attachments too (false unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7525,7 +7151,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterRequestDatagouvType {
         #[serde(rename = "datagouv")]
@@ -7562,9 +7187,7 @@ pub mod types {
         }
     }
     ///A harvester of a catalog published as a data.json (Project Open Data) file, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestDatajson {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7618,7 +7241,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterRequestDatajsonType {
         #[serde(rename = "datajson")]
@@ -7655,9 +7277,7 @@ pub mod types {
         }
     }
     ///A harvester of the files of an FTP server, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestFtp {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7707,9 +7327,7 @@ pub mod types {
         }
     }
     ///A harvester of the files of an FTP server, described by a CSV metadata file, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestFtpCsv {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7772,7 +7390,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterRequestFtpCsvType {
         #[serde(rename = "ftp_csv")]
@@ -7820,7 +7437,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterRequestFtpType {
         #[serde(rename = "ftp")]
@@ -7857,9 +7473,7 @@ pub mod types {
         }
     }
     ///A harvester of the files of an FTP server, listed with their metadata in a CSV file, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestFtpWithMetaCsv {
         ///Column separator of the metadata file (`;` unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7928,7 +7542,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterRequestFtpWithMetaCsvType {
         #[serde(rename = "ftp_with_meta_csv")]
@@ -7965,9 +7578,7 @@ pub mod types {
         }
     }
     ///A harvester of a Junar portal, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestJunar {
         ///Junar authentication key.
         pub auth_key: saas_admin_runtime::Secret,
@@ -8026,7 +7637,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterRequestJunarType {
         #[serde(rename = "junar")]
@@ -8063,9 +7673,7 @@ pub mod types {
         }
     }
     ///A harvester of an O-MI node (Open Messaging Interface), as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestOmiNode {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8122,7 +7730,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterRequestOmiNodeType {
         #[serde(rename = "omi_node")]
@@ -8159,9 +7766,7 @@ pub mod types {
         }
     }
     ///A harvester of another Opendatasoft portal, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestOpendatasoft {
         ///Key of a remote user allowed to browse the datasets to harvest; that user also needs the permissions to create, edit and publish datasets on this portal.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8212,7 +7817,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterRequestOpendatasoftType {
         #[serde(rename = "ods")]
@@ -8249,9 +7853,7 @@ pub mod types {
         }
     }
     ///A harvester of a Quandl database, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestQuandl {
         ///Key for the Quandl API.
         pub api_key: saas_admin_runtime::Secret,
@@ -8306,7 +7908,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterRequestQuandlType {
         #[serde(rename = "quandl")]
@@ -8343,9 +7944,7 @@ pub mod types {
         }
     }
     ///A harvester of a Socrata portal, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestSocrata {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8396,7 +7995,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterRequestSocrataType {
         #[serde(rename = "socrata")]
@@ -8433,9 +8031,7 @@ pub mod types {
         }
     }
     ///A harvester of the layers of a WFS (OGC Web Feature Service) server, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestWfs {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8483,7 +8079,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterRequestWfsType {
         #[serde(rename = "wfs")]
@@ -8520,9 +8115,7 @@ pub mod types {
         }
     }
     ///The schedule of a harvester, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterSchedule {
         ///When the harvester runs, as a unix cron expression (`0 2 * * *`).
         pub cron_schedule: ::std::string::String,
@@ -8537,9 +8130,7 @@ pub mod types {
         }
     }
     ///One page of a harvester's schedules.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterScheduleList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8559,9 +8150,7 @@ pub mod types {
         }
     }
     ///What a caller sends to create or change a harvester's schedule.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterScheduleRequest {
         ///When the harvester is to run, as a unix cron expression.
         pub cron_schedule: ::std::string::String,
@@ -8574,9 +8163,7 @@ pub mod types {
         }
     }
     ///A harvester of a Socrata portal, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterSocrata {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -8653,7 +8240,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterSocrataType {
         #[serde(rename = "socrata")]
@@ -8701,7 +8287,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterStatus {
         #[serde(rename = "idle")]
@@ -8758,9 +8343,7 @@ pub mod types {
         }
     }
     ///A harvester of the layers of a WFS (OGC Web Feature Service) server, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterWfs {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -8834,7 +8417,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum HarvesterWfsType {
         #[serde(rename = "wfs")]
@@ -8871,9 +8453,7 @@ pub mod types {
         }
     }
     ///An identity provider through which a user can log in.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct IdentityProvider {
         ///The provider's identifier, e.g. `opendatasoft`.
         pub uid: ::std::string::String,
@@ -8884,9 +8464,7 @@ pub mod types {
         }
     }
     ///An image of the portal's asset library.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ImageAsset {
         ///Path of the image on the portal, e.g. `/assets/theme_image/logo.svg`.
         pub url: ::std::string::String,
@@ -8897,9 +8475,7 @@ pub mod types {
         }
     }
     ///One page of image assets.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ImageAssetList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8919,9 +8495,7 @@ pub mod types {
         }
     }
     ///The people to invite, one item each.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct InviteUsersRequest(pub ::std::vec::Vec<UserRequest>);
     impl ::std::ops::Deref for InviteUsersRequest {
@@ -8941,9 +8515,7 @@ pub mod types {
         }
     }
     ///Former management limits; kept for compatibility and carries nothing useful.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct ManagementLimits(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
     impl ::std::ops::Deref for ManagementLimits {
@@ -8967,9 +8539,7 @@ pub mod types {
         }
     }
     ///A metadata template as the service returns it, with its fields.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MetadataTemplate {
         ///When the template was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9004,9 +8574,7 @@ pub mod types {
         }
     }
     ///One field of a metadata template, as the service returns it. The vendor describes one shape for every `type`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MetadataTemplateField {
         ///The values the field accepts, or null if any value of its type is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9056,9 +8624,7 @@ pub mod types {
         }
     }
     ///One page of the fields of a metadata template.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MetadataTemplateFieldList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9078,9 +8644,7 @@ pub mod types {
         }
     }
     ///One field of a metadata template, as a caller sends it; `is_hidden` and `suggest_url` are set by the service. Left-out flags are off, the type is `text` and the requirement level `optional`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MetadataTemplateFieldRequest {
         ///The values the field accepts; each must fit the field's type.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -9136,7 +8700,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum MetadataTemplateFieldRequirementLevel {
         #[serde(rename = "optional")]
@@ -9181,15 +8744,7 @@ pub mod types {
         }
     }
     ///Values suggested for a metadata template field, with facts about the search.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MetadataTemplateFieldSuggestions {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub exhaustive: ::std::option::Option<MetadataTemplateFieldSuggestionsExhaustive>,
@@ -9227,15 +8782,7 @@ pub mod types {
         }
     }
     ///The same two flags, grouped.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MetadataTemplateFieldSuggestionsExhaustive {
         ///Whether `nb_hits` is exact.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9261,7 +8808,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum MetadataTemplateFieldType {
         #[serde(rename = "text")]
@@ -9358,9 +8904,7 @@ pub mod types {
         }
     }
     ///One page of metadata templates.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MetadataTemplateList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9380,9 +8924,7 @@ pub mod types {
         }
     }
     ///What a caller sends to create a metadata template or replace it; the flags the platform sets, the timestamps and the authors are left out.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MetadataTemplateRequest {
         ///Whether the template is active.
         pub is_active: bool,
@@ -9412,7 +8954,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum MetadataTemplateType {
         #[serde(rename = "interop")]
@@ -9461,9 +9002,7 @@ pub mod types {
         }
     }
     ///What the service answers once an action on a page (publish, archive, ...) is done.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PageActionResult {
         ///A short confirmation, `ok`.
         pub detail: ::std::string::String,
@@ -9506,7 +9045,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum Permission {
         #[serde(rename = "edit_domain")]
@@ -9625,9 +9163,7 @@ pub mod types {
         }
     }
     ///A processor of a dataset, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum Processor {
         StringReplace(ProcessorStringReplace),
@@ -9644,9 +9180,7 @@ pub mod types {
         }
     }
     ///A kind of processor the portal offers. Members other than `type` and `label` are kept as they come.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ProcessorKind {
         ///The kind's human-readable name.
         pub label: ::std::string::String,
@@ -9662,9 +9196,7 @@ pub mod types {
         }
     }
     ///One page of a dataset's processors, in the order they run.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ProcessorList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9684,9 +9216,7 @@ pub mod types {
         }
     }
     ///A processor of a kind this spec does not describe field by field; its settings are the members other than `uid`, `type` and `label`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ProcessorOther {
         ///The processor's name in the processing chain.
         pub label: ::std::string::String,
@@ -9704,9 +9234,7 @@ pub mod types {
         }
     }
     ///What a caller sends to append a processor or replace one; the uid is set by the service.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum ProcessorRequest {
         StringReplace(ProcessorRequestStringReplace),
@@ -9723,9 +9251,7 @@ pub mod types {
         }
     }
     ///A processor of any kind the portal offers, its settings given as further members.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ProcessorRequestOther {
         ///The processor's name in the processing chain.
         pub label: ::std::string::String,
@@ -9741,9 +9267,7 @@ pub mod types {
         }
     }
     ///Replaces every occurrence of a text in a field with another text.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ProcessorRequestStringReplace {
         ///Technical name of the field to change.
         pub field: ::std::string::String,
@@ -9773,7 +9297,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum ProcessorRequestStringReplaceType {
         #[serde(rename = "string_replace")]
@@ -9810,9 +9333,7 @@ pub mod types {
         }
     }
     ///Replaces every occurrence of a text in a field with another text.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ProcessorStringReplace {
         ///Technical name of the field to change.
         pub field: ::std::string::String,
@@ -9844,7 +9365,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum ProcessorStringReplaceType {
         #[serde(rename = "string_replace")]
@@ -9881,9 +9401,7 @@ pub mod types {
         }
     }
     ///The accounts to create, one item each.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct ProvisionUsersRequest(pub ::std::vec::Vec<UserProvisionRequest>);
     impl ::std::ops::Deref for ProvisionUsersRequest {
@@ -9903,9 +9421,7 @@ pub mod types {
         }
     }
     ///A portal user, named by username.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RelatedUser {
         ///The user's username.
         pub username: ::std::string::String,
@@ -9916,9 +9432,7 @@ pub mod types {
         }
     }
     ///A user group, named by uid.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RelatedUserGroup {
         ///The group's uid.
         pub uid: ::std::string::String,
@@ -9929,9 +9443,7 @@ pub mod types {
         }
     }
     ///A resource of a dataset, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Resource {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub datasource: ::std::option::Option<ResourceDatasource>,
@@ -9966,9 +9478,7 @@ pub mod types {
         }
     }
     ///A datasource connection, named by its uid.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceConnectionRef {
         ///The connection's uid (`co_…`).
         pub uid: ::std::string::String,
@@ -9979,9 +9489,7 @@ pub mod types {
         }
     }
     ///Where a resource's data comes from, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum ResourceDatasource {
         Http(ResourceDatasourceHttp),
@@ -10052,9 +9560,7 @@ pub mod types {
         }
     }
     ///A file in an Amazon S3 bucket reached through a connection.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceAmazonS3 {
         pub connection: ResourceConnectionRef,
         ///Headers to send with the request for the file.
@@ -10083,7 +9589,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum ResourceDatasourceAmazonS3Type {
         #[serde(rename = "amazon_s3")]
@@ -10120,9 +9625,7 @@ pub mod types {
         }
     }
     ///A file in Azure Blob Storage reached through a connection.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceAzureBlobStorage {
         pub connection: ResourceConnectionRef,
         ///Headers to send with the request for the file.
@@ -10151,7 +9654,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum ResourceDatasourceAzureBlobStorageType {
         #[serde(rename = "azure_blob_storage")]
@@ -10188,9 +9690,7 @@ pub mod types {
         }
     }
     ///The records of a dataset of another portal, or of this one.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceFederated {
         pub dataset: ResourceFederatedDataset,
         pub domain: ResourceFederatedDomain,
@@ -10209,9 +9709,7 @@ pub mod types {
         }
     }
     ///The records of a dataset of another portal, or of this one.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceFederatedRequest {
         pub dataset: ResourceFederatedDatasetRef,
         pub domain: ResourceFederatedDomain,
@@ -10240,7 +9738,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum ResourceDatasourceFederatedRequestType {
         #[serde(rename = "federated")]
@@ -10288,7 +9785,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum ResourceDatasourceFederatedType {
         #[serde(rename = "federated")]
@@ -10325,9 +9821,7 @@ pub mod types {
         }
     }
     ///A file on an FTP or SFTP server reached through a connection.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceFtp {
         pub connection: ResourceConnectionRef,
         ///Path of the file on the server.
@@ -10353,7 +9847,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum ResourceDatasourceFtpType {
         #[serde(rename = "ftp")]
@@ -10390,9 +9883,7 @@ pub mod types {
         }
     }
     ///A file in Google Drive reached through a connection.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceGoogleDrive {
         pub connection: ResourceConnectionRef,
         ///Google Drive's identifier of the file.
@@ -10417,7 +9908,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum ResourceDatasourceGoogleDriveType {
         #[serde(rename = "google_drive")]
@@ -10454,9 +9944,7 @@ pub mod types {
         }
     }
     ///A file or service reached over HTTP through a connection.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceHttp {
         pub connection: ResourceConnectionRef,
         ///Headers to send, on top of the connection's.
@@ -10485,7 +9973,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum ResourceDatasourceHttpType {
         #[serde(rename = "http")]
@@ -10522,9 +10009,7 @@ pub mod types {
         }
     }
     ///The submissions of a form of the portal.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceOdsForm {
         ///The portal the form belongs to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10558,7 +10043,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum ResourceDatasourceOdsFormType {
         #[serde(rename = "ods_form")]
@@ -10595,9 +10079,7 @@ pub mod types {
         }
     }
     ///A datasource of a kind this spec does not describe; only its type is kept.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceOther {
         ///The datasource's kind, such as `realtime`.
         #[serde(rename = "type")]
@@ -10609,9 +10091,7 @@ pub mod types {
         }
     }
     ///Where a resource's data comes from, as a caller sends it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum ResourceDatasourceRequest {
         Http(ResourceDatasourceHttp),
@@ -10676,9 +10156,7 @@ pub mod types {
         }
     }
     ///A file in SharePoint reached through a connection.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceSharepoint {
         pub connection: ResourceConnectionRef,
         ///SharePoint's identifier of the drive holding the file.
@@ -10705,7 +10183,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum ResourceDatasourceSharepointType {
         #[serde(rename = "sharepoint")]
@@ -10742,9 +10219,7 @@ pub mod types {
         }
     }
     ///The result of a query on Snowflake, reached through a connection.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceSnowflakeOdbc {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub connection: ::std::option::Option<ResourceConnectionRef>,
@@ -10780,7 +10255,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum ResourceDatasourceSnowflakeOdbcType {
         #[serde(rename = "snowflake_odbc")]
@@ -10817,9 +10291,7 @@ pub mod types {
         }
     }
     ///A file uploaded to the portal (see `upload_dataset_resource_file`).
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceUploadedFile {
         pub file: ResourceFileRef,
         #[serde(rename = "type")]
@@ -10842,7 +10314,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum ResourceDatasourceUploadedFileType {
         #[serde(rename = "uploaded_file")]
@@ -10890,7 +10361,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum ResourceExpand {
         #[serde(rename = "datasource.connection")]
@@ -10931,15 +10401,7 @@ pub mod types {
         }
     }
     ///The kind of extraction a resource is configured with.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ResourceExtractionInfo {
         ///Human-readable name of the extractor.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10957,9 +10419,7 @@ pub mod types {
         }
     }
     ///An extractor and the parameters guessed for it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceExtractorParams {
         ///The extractor, such as `csvfile`.
         pub extractor: ::std::string::String,
@@ -10972,9 +10432,7 @@ pub mod types {
         }
     }
     ///The dataset a federated resource gets its records from.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceFederatedDataset {
         ///The dataset's identifier on its portal.
         pub dataset_id: ::std::string::String,
@@ -10991,9 +10449,7 @@ pub mod types {
         }
     }
     ///The dataset a federated resource gets its records from.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceFederatedDatasetRef {
         ///The dataset's identifier on its portal.
         pub dataset_id: ::std::string::String,
@@ -11004,9 +10460,7 @@ pub mod types {
         }
     }
     ///The portal a federated dataset lives on.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceFederatedDomain {
         ///The portal's domain identifier, such as `public`.
         pub domain_id: ::std::string::String,
@@ -11017,9 +10471,7 @@ pub mod types {
         }
     }
     ///A file uploaded for the dataset's resources.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceFile {
         ///When the file was uploaded.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11038,9 +10490,7 @@ pub mod types {
         }
     }
     ///A file uploaded for the dataset's resources, named by its uid.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceFileRef {
         ///The uid the upload returned.
         pub uid: ::std::string::String,
@@ -11051,9 +10501,7 @@ pub mod types {
         }
     }
     ///The datasource and the extractor whose parameters to guess.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceGuessExtractorParamsRequest {
         pub datasource: ResourceDatasourceRequest,
         ///The extractor, such as `csvfile`.
@@ -11066,9 +10514,7 @@ pub mod types {
         }
     }
     ///The datasource whose extractors to guess.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceGuessExtractorsRequest {
         pub datasource: ResourceDatasourceRequest,
     }
@@ -11078,9 +10524,7 @@ pub mod types {
         }
     }
     ///An HTTP header sent with every request for the data.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceHttpHeader {
         ///The header's name.
         pub name: ::std::string::String,
@@ -11093,9 +10537,7 @@ pub mod types {
         }
     }
     ///One page of a dataset's resources.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11115,15 +10557,7 @@ pub mod types {
         }
     }
     ///Where a resource's data comes from, as the service sums it up: the datasource or the extraction, whichever says more (a feed over HTTP is a `feed`).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ResourceOrigin {
         ///Human-readable name of the origin.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11141,15 +10575,7 @@ pub mod types {
         }
     }
     ///The fields found in a resource's data and its first records.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ResourcePreview {
         ///The fields, in order.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -11164,9 +10590,7 @@ pub mod types {
         }
     }
     ///A field found in the previewed data.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourcePreviewField {
         ///The field's annotations.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -11194,9 +10618,7 @@ pub mod types {
         }
     }
     ///An annotation of a field, such as `facet`, with its arguments.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourcePreviewFieldAnnotation {
         ///Its arguments.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -11210,9 +10632,7 @@ pub mod types {
         }
     }
     ///The resource settings to preview.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourcePreviewRequest {
         pub datasource: ResourceDatasourceRequest,
         ///The extractor's parameters; guessed when left out.
@@ -11228,9 +10648,7 @@ pub mod types {
         }
     }
     ///What a caller sends to create a resource or replace its settings; the uid, display name, extraction and origin summaries and the update time are set by the service.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub datasource: ::std::option::Option<ResourceDatasourceRequest>,
@@ -11252,9 +10670,7 @@ pub mod types {
         }
     }
     ///A studio page as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StudioPage {
         ///The page's versions (such as its draft), each with its title and description.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -11284,15 +10700,7 @@ pub mod types {
         }
     }
     ///One version of a studio page, such as its draft.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StudioPageContent {
         ///When this version was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11318,9 +10726,7 @@ pub mod types {
         }
     }
     ///The ruleset of one group on a studio page, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StudioPageGroupSecurity {
         pub group: RelatedUserGroup,
         ///Permissions the ruleset grants on the studio page.
@@ -11333,9 +10739,7 @@ pub mod types {
         }
     }
     ///One page of group rulesets on a studio page.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StudioPageGroupSecurityList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11355,9 +10759,7 @@ pub mod types {
         }
     }
     ///What a caller sends to create or replace the ruleset of a group on a studio page.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StudioPageGroupSecurityRequest {
         pub group: RelatedUserGroup,
         ///Permissions the ruleset grants on the studio page; an empty list grants none.
@@ -11370,9 +10772,7 @@ pub mod types {
         }
     }
     ///One page of studio pages.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StudioPageList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11392,15 +10792,7 @@ pub mod types {
         }
     }
     ///What a caller sends to create a studio page or change it: its slug and visibility. The uid, the versions, the timestamps and the author are set by the service; the content is edited in Studio.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StudioPageRequest {
         ///Whether every user who can explore the portal sees the page; the service defaults to `false` (only the users its security rulesets name).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11427,7 +10819,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum StudioPageSecurityPermission {
         #[serde(rename = "edit_page")]
@@ -11464,9 +10855,7 @@ pub mod types {
         }
     }
     ///The ruleset of one user on a studio page, as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StudioPageUserSecurity {
         ///Permissions the ruleset grants on the studio page.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -11479,9 +10868,7 @@ pub mod types {
         }
     }
     ///One page of user rulesets on a studio page.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StudioPageUserSecurityList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11501,9 +10888,7 @@ pub mod types {
         }
     }
     ///What a caller sends to create or replace the ruleset of a user on a studio page.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StudioPageUserSecurityRequest {
         ///Permissions the ruleset grants on the studio page; an empty list grants none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11516,9 +10901,7 @@ pub mod types {
         }
     }
     ///A portal user as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct User {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_type: ::std::option::Option<UserAccountType>,
@@ -11588,7 +10971,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum UserAccountType {
         #[serde(rename = "global")]
@@ -11633,9 +11015,7 @@ pub mod types {
         }
     }
     ///Outcome of a batch call for one user.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserBatchResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<User>,
@@ -11650,9 +11030,7 @@ pub mod types {
         }
     }
     ///Outcomes of a batch call, keyed by the position of the user in the request ("0" for the first).
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct UserBatchResults(
         pub ::std::collections::HashMap<::std::string::String, UserBatchResult>,
@@ -11691,7 +11069,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum UserBatchStatus {
         #[serde(rename = "success")]
@@ -11732,9 +11109,7 @@ pub mod types {
         }
     }
     ///A user group as the service returns it.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserGroup {
         ///When the group was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11770,9 +11145,7 @@ pub mod types {
         }
     }
     ///One page of user groups.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserGroupList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11792,9 +11165,7 @@ pub mod types {
         }
     }
     ///What a caller sends to create a user group or replace its settings; the uid, member count, timestamps and authors are set by the service.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserGroupRequest {
         ///Free text describing the group.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11826,7 +11197,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum UserGroupSort {
         #[serde(rename = "created_at")]
@@ -11888,9 +11258,7 @@ pub mod types {
         }
     }
     ///One page of users.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11910,9 +11278,7 @@ pub mod types {
         }
     }
     ///One account to create through an identity provider: the fields of `UserRequest`, plus the provider and what it says about the user.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserProvisionRequest {
         ///The user's e-mail address.
         pub email: ::std::string::String,
@@ -11947,9 +11313,7 @@ pub mod types {
         }
     }
     ///What a caller sends to invite a user or replace a user's settings; the account type, activity dates, identity providers and the other fields the service sets are left out.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserRequest {
         ///The user's e-mail address.
         pub email: ::std::string::String,
@@ -11990,7 +11354,6 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
     )]
     pub enum UserSort {
         #[serde(rename = "username")]
