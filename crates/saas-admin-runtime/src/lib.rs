@@ -17,7 +17,9 @@ use reqwest::header::{HeaderValue, AUTHORIZATION, USER_AGENT};
 use tracing::Instrument;
 
 pub use call::{observe, CallReport};
-pub use retry::{is_idempotent, is_retryable_status, retry_after, RetryPolicy};
+pub use retry::{
+    is_idempotent, is_rate_limit_status, is_retryable_status, retry_after, RetryPolicy,
+};
 
 /// `saas-admin/<version>`, sent as `User-Agent` with every request.
 pub const DEFAULT_USER_AGENT: &str = concat!("saas-admin/", env!("CARGO_PKG_VERSION"));
@@ -331,10 +333,18 @@ impl Runtime {
             let attempt_started = Instant::now();
             let result = client.execute(request).await;
             let wait = match &result {
-                Ok(response) if idempotent && is_retryable_status(response.status()) => Some(
-                    retry_after(response.headers(), std::time::SystemTime::now().into())
-                        .unwrap_or_else(|| self.retry.backoff(attempt, retry::random_fraction())),
-                ),
+                // A rate limit was refused before processing: any method.
+                Ok(response)
+                    if is_rate_limit_status(response.status())
+                        || (idempotent && is_retryable_status(response.status())) =>
+                {
+                    Some(
+                        retry_after(response.headers(), std::time::SystemTime::now().into())
+                            .unwrap_or_else(|| {
+                                self.retry.backoff(attempt, retry::random_fraction())
+                            }),
+                    )
+                }
                 // A connection never made: the request never arrived.
                 Err(error) if error.is_connect() || (idempotent && !error.is_builder()) => {
                     Some(self.retry.backoff(attempt, retry::random_fraction()))
@@ -348,11 +358,11 @@ impl Runtime {
                 latency_ms = attempt_started.elapsed().as_millis() as u64,
                 "attempt finished"
             );
+            // The client's own backoff is capped already; a wait the service
+            // asks for is obeyed when it ends within the budget.
             let next = wait.and_then(|wait| {
                 let within_budget = started.elapsed() + wait <= self.retry.max_elapsed;
-                (within_budget && wait <= self.retry.max_backoff)
-                    .then_some(wait)
-                    .zip(spare)
+                within_budget.then_some(wait).zip(spare)
             });
             match next {
                 Some((wait, spare)) => {

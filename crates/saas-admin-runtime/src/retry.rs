@@ -8,23 +8,29 @@ use reqwest::{Method, StatusCode};
 /// When and how often a failed request is sent again.
 ///
 /// Retried: 429, Cloudinary's 420 (its rate limit), 502, 503, 504 and
-/// connection failures. Only requests that are safe to repeat (GET, PUT,
+/// connection failures. A rate limit (429, 420) means the service refused
+/// the request before processing it, so it is retried whatever the method,
+/// POST included. Otherwise only requests that are safe to repeat (GET, PUT,
 /// DELETE, HEAD, OPTIONS) are retried once they may have reached the
-/// server; any request, POST included, is retried when the connection could
-/// not be made, since it then surely never arrived.
+/// server; any request is retried when the connection could not be made,
+/// since it then surely never arrived.
 ///
-/// Waits grow exponentially with full jitter (a random wait between zero and
-/// the exponential bound), each capped by [`max_backoff`](Self::max_backoff);
-/// a `Retry-After` header, in seconds or as an HTTP date, replaces the
-/// computed wait. No wait goes past [`max_elapsed`](Self::max_elapsed),
-/// counted from the first attempt.
+/// The client's own waits grow exponentially with full jitter (a random wait
+/// between zero and the exponential bound), each capped by
+/// [`max_backoff`](Self::max_backoff). A wait the service asks for
+/// (`Retry-After`, in seconds or as an HTTP date, or else Cloudinary's
+/// `X-FeatureRateLimit-Reset`) replaces the computed one and is not capped by
+/// `max_backoff`: it is obeyed as long as it ends within
+/// [`max_elapsed`](Self::max_elapsed), counted from the first attempt; a
+/// longer one ends the call at once, with the wait in the error.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included; 1 turns retries off.
     pub max_attempts: u32,
     /// The bound of the first wait; it doubles with each retry.
     pub initial_backoff: Duration,
-    /// The longest single wait, `Retry-After` included.
+    /// The longest wait the client chooses itself (a wait the service asks
+    /// for is bounded by `max_elapsed` only).
     pub max_backoff: Duration,
     /// The longest time from the first attempt to the start of the last.
     pub max_elapsed: Duration,
@@ -69,7 +75,13 @@ impl RetryPolicy {
 
 /// Statuses that say "try again later": rate limits and gateway trouble.
 pub fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 420 | 429 | 502 | 503 | 504)
+    is_rate_limit_status(status) || matches!(status.as_u16(), 502..=504)
+}
+
+/// Rate limits: 429, and Cloudinary's 420. The service refused the request
+/// before processing it, so sending it again never does anything twice.
+pub fn is_rate_limit_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 420 | 429)
 }
 
 /// Methods whose repetition does no harm, should the first attempt have
@@ -81,14 +93,26 @@ pub fn is_idempotent(method: &Method) -> bool {
     )
 }
 
-/// The wait a response asks for in its `Retry-After` header: seconds, or an
-/// HTTP date (a date in the past means no wait).
+/// Cloudinary's header with the time its rate-limit window resets.
+const RATE_LIMIT_RESET: &str = "x-featureratelimit-reset";
+
+/// The wait a response asks for: its `Retry-After` header (seconds, or an
+/// HTTP date), or else Cloudinary's `X-FeatureRateLimit-Reset` (an HTTP
+/// date). A date in the past means no wait.
 pub fn retry_after(headers: &HeaderMap, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    let text = |name| Some(headers.get(name)?.to_str().ok()?.trim());
+    if let Some(value) = text(RETRY_AFTER.as_str()) {
+        if let Ok(seconds) = value.parse::<u64>() {
+            return Some(Duration::from_secs(seconds));
+        }
+        return until(value, now);
     }
-    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    until(text(RATE_LIMIT_RESET)?, now)
+}
+
+/// From `now` to an HTTP date; zero for a date already past.
+fn until(date: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+    let date = chrono::DateTime::parse_from_rfc2822(date).ok()?;
     Some(
         (date.with_timezone(&chrono::Utc) - now)
             .to_std()
@@ -162,11 +186,31 @@ mod tests {
     }
 
     #[test]
+    fn cloudinarys_reset_stands_in_for_a_missing_retry_after() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-21T08:49:30Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            RATE_LIMIT_RESET,
+            HeaderValue::from_static("Sat, 21 Nov 2026 09:29:30 GMT"),
+        );
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(2400)));
+        // Retry-After, when there is one, is what the service asks for.
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("3"));
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(3)));
+    }
+
+    #[test]
     fn retryable_statuses_and_idempotent_methods() {
         let retryable: Vec<u16> = (100..600)
             .filter(|s| is_retryable_status(StatusCode::from_u16(*s).unwrap()))
             .collect();
         assert_eq!(retryable, [420, 429, 502, 503, 504]);
+        let rate_limits: Vec<u16> = (100..600)
+            .filter(|s| is_rate_limit_status(StatusCode::from_u16(*s).unwrap()))
+            .collect();
+        assert_eq!(rate_limits, [420, 429]);
         assert!(is_idempotent(&Method::PUT));
         assert!(!is_idempotent(&Method::POST));
         assert!(!is_idempotent(&Method::PATCH));

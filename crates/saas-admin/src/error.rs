@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use progenitor_client::{Error as Generated, ResponseValue};
 use reqwest::StatusCode;
-use saas_admin_runtime::{is_retryable_status, CallReport};
+use saas_admin_runtime::{is_rate_limit_status, is_retryable_status, CallReport};
 use serde::de::DeserializeOwned;
 
 /// What went wrong with a call, in one type for every operation.
@@ -350,7 +350,7 @@ impl Error {
     /// Whether the service refused the call for its rate limit (429, or
     /// Cloudinary's 420).
     pub fn is_rate_limited(&self) -> bool {
-        self.status.is_some_and(|s| matches!(s.as_u16(), 420 | 429))
+        self.status.is_some_and(is_rate_limit_status)
     }
 
     /// Whether trying again later could succeed: rate limits (429, 420),

@@ -457,3 +457,27 @@ async fn a_value_a_setter_cannot_convert_is_refused_at_send_naming_the_setter() 
     );
     assert_eq!(server.requests(), 0);
 }
+
+#[tokio::test]
+async fn a_wait_past_the_budget_fails_at_once_saying_when_to_come_back() {
+    let server = FaultServer::start(vec![Answer::Full(
+        429,
+        "retry-after: 3600\r\n",
+        r#"{"error_code":"too_many_requests","message":"Slow down."}"#,
+    )])
+    .await;
+    let started = std::time::Instant::now();
+    let error = ods(&server.url, quick_retries(4))
+        .list_user_groups()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert_eq!(server.requests(), 1);
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(3600)));
+    assert!(error.is_rate_limited() && error.is_retryable());
+    assert_eq!(
+        error.to_string(),
+        "list_user_groups: the service answered 429 Too Many Requests: Slow down. [too_many_requests], retry after 3600 s"
+    );
+}

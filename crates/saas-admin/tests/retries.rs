@@ -306,3 +306,98 @@ async fn a_slow_server_past_the_timeout_is_a_timeout_error() {
     assert_eq!(server.requests(), 2);
     assert!(started.elapsed() < Duration::from_secs(2));
 }
+
+#[tokio::test]
+async fn a_post_answered_429_is_retried_and_creates_one_resource() {
+    // The service refused the first POST before processing it.
+    let server = FaultServer::start(vec![
+        Answer::Full(429, "retry-after: 0\r\n", "{}"),
+        Answer::Full(201, "", r#"{"id":"one"}"#),
+    ])
+    .await;
+    let (response, attempts) = call_counted(
+        &runtime(quick_retries(4)),
+        &reqwest::Client::new(),
+        reqwest::Method::POST,
+        &server.url,
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 201);
+    assert_eq!((attempts, server.requests()), (2, 2));
+}
+
+#[tokio::test]
+async fn a_retry_after_over_the_backoff_cap_but_within_the_budget_is_waited_for() {
+    let server = FaultServer::start(vec![
+        Answer::Full(429, "retry-after: 1\r\n", "{}"),
+        Answer::Full(200, "", "{}"),
+    ])
+    .await;
+    // The client's own waits stop at 10 ms; the service asks for 1 s.
+    let policy = RetryPolicy {
+        max_backoff: Duration::from_millis(10),
+        ..quick_retries(4)
+    };
+    let started = Instant::now();
+    let (response, attempts) = call_counted(
+        &runtime(policy),
+        &reqwest::Client::new(),
+        reqwest::Method::GET,
+        &server.url,
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(attempts, 2);
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// An HTTP date `seconds` from now, as Cloudinary writes its reset.
+fn http_date_in(seconds: i64) -> String {
+    (chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())
+        + chrono::Duration::seconds(seconds))
+    .format("%a, %d %b %Y %H:%M:%S GMT")
+    .to_string()
+}
+
+#[tokio::test]
+async fn cloudinarys_rate_limit_reset_is_obeyed_when_there_is_no_retry_after() {
+    // The reset is 2 s ahead, to the second: the wait is over 1 s.
+    let headers: &'static str = Box::leak(
+        format!(
+            "x-featureratelimit-limit: 500\r\nx-featureratelimit-remaining: 0\r\nx-featureratelimit-reset: {}\r\n",
+            http_date_in(2)
+        )
+        .into_boxed_str(),
+    );
+    let server = FaultServer::start(vec![
+        Answer::Full(420, headers, "{}"),
+        Answer::Full(200, "", "{}"),
+    ])
+    .await;
+    let policy = RetryPolicy {
+        max_backoff: Duration::from_millis(10),
+        ..quick_retries(4)
+    };
+    let started = Instant::now();
+    let (response, attempts) = call_counted(
+        &runtime(policy),
+        &reqwest::Client::new(),
+        reqwest::Method::POST,
+        &server.url,
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(attempts, 2);
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+}
