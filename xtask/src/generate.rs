@@ -424,9 +424,24 @@ fn spec_facts(spec: &OpenAPI) -> TokenStream {
     let hand_written = lint::operations(spec)
         .filter(|(_, _, op)| lint::is_hand_written(op))
         .map(|(_, _, op)| op.operation_id.as_deref().unwrap_or_default());
+    // A success answered with anything but JSON (a file) is streamed to the
+    // caller, not read inside the attempt.
+    let streamed = lint::operations(spec)
+        .filter(|(_, _, op)| {
+            op.responses.responses.iter().any(|(status, response)| {
+                matches!(status, StatusCode::Code(200..=299))
+                    && lint::resolve(spec, response).is_ok_and(|r| {
+                        !r.content.is_empty() && !r.content.contains_key("application/json")
+                    })
+            })
+        })
+        .map(|(_, _, op)| op.operation_id.as_deref().unwrap_or_default());
     quote! {
         /// The operations that take no credentials: none are sent to them.
         pub const PUBLIC_OPERATIONS: &[&str] = &[#(#public),*];
+
+        /// The operations whose answer is a file, streamed to the caller.
+        pub const STREAMED_OPERATIONS: &[&str] = &[#(#streamed),*];
 
         /// The operations written by hand (multipart uploads), in `uploads`.
         pub const HAND_WRITTEN_OPERATIONS: &[&str] = &[#(#hand_written),*];

@@ -6,5 +6,7 @@ pub const PUBLIC_OPERATIONS: &[&str] = &[
     "validate_cedar_policy",
     "get_cedar_schema",
 ];
+/// The operations whose answer is a file, streamed to the caller.
+pub const STREAMED_OPERATIONS: &[&str] = &[];
 /// The operations written by hand (multipart uploads), in `uploads`.
 pub const HAND_WRITTEN_OPERATIONS: &[&str] = &[];

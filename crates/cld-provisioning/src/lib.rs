@@ -64,8 +64,9 @@ impl progenitor_client::ClientHooks<Runtime> for Client {
         request: reqwest::Request,
         info: &progenitor_client::OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
+        let streamed = spec::STREAMED_OPERATIONS.contains(&info.operation_id);
         self.inner
-            .execute(&self.client, request, info.operation_id)
+            .execute(&self.client, request, info.operation_id, streamed)
             .await
     }
 }

@@ -2,6 +2,13 @@
 
 /// The operations that take no credentials: none are sent to them.
 pub const PUBLIC_OPERATIONS: &[&str] = &[];
+/// The operations whose answer is a file, streamed to the caller.
+pub const STREAMED_OPERATIONS: &[&str] = &[
+    "export_users",
+    "download_dataset_resource_file",
+    "download_dataset_attachment",
+    "download_dataset_alternative_export",
+];
 /// The operations written by hand (multipart uploads), in `uploads`.
 pub const HAND_WRITTEN_OPERATIONS: &[&str] = &[
     "create_image",

@@ -287,11 +287,16 @@ impl Runtime {
     /// Sends `request`, retrying as the [`RetryPolicy`] says, inside a
     /// tracing span for the call. Inside [`observe`], what happened (attempts,
     /// the final status) goes into the call's [`CallReport`].
+    ///
+    /// Where another attempt may follow, the answer's body is read inside
+    /// the attempt, so a body cut short is retried like a failed connection;
+    /// except when `streamed` (a download the caller reads as it comes).
     pub async fn execute(
         &self,
         client: &reqwest::Client,
         request: reqwest::Request,
         operation_id: &'static str,
+        streamed: bool,
     ) -> reqwest::Result<reqwest::Response> {
         // The path only: a query string may hold a key (Opendatasoft's
         // `apikey`, when asked for) and never goes in a log.
@@ -306,7 +311,7 @@ impl Runtime {
             latency_ms = tracing::field::Empty,
         );
         let result = self
-            .execute_with_retries(client, request, &span)
+            .execute_with_retries(client, request, streamed, &span)
             .instrument(span.clone())
             .await;
         match &self.query_key {
@@ -320,6 +325,7 @@ impl Runtime {
         &self,
         client: &reqwest::Client,
         mut request: reqwest::Request,
+        streamed: bool,
         span: &tracing::Span,
     ) -> reqwest::Result<reqwest::Response> {
         let started = Instant::now();
@@ -331,7 +337,19 @@ impl Runtime {
                 .then(|| request.try_clone())
                 .flatten();
             let attempt_started = Instant::now();
-            let result = client.execute(request).await;
+            let result = match client.execute(request).await {
+                // The final answer, where a retry could still follow: its
+                // body is part of the attempt.
+                Ok(response)
+                    if idempotent
+                        && !streamed
+                        && spare.is_some()
+                        && !is_retryable_status(response.status()) =>
+                {
+                    read_whole(response).await
+                }
+                other => other,
+            };
             let wait = match &result {
                 // A rate limit was refused before processing: any method.
                 Ok(response)
@@ -382,6 +400,20 @@ impl Runtime {
             }
         }
     }
+}
+
+/// The same response with its body read to the end (or the error that cut
+/// it short).
+async fn read_whole(mut response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    let status = response.status();
+    let version = response.version();
+    let headers = std::mem::take(response.headers_mut());
+    let body = response.bytes().await?;
+    let mut whole = http::Response::new(body);
+    *whole.status_mut() = status;
+    *whole.version_mut() = version;
+    *whole.headers_mut() = headers;
+    Ok(reqwest::Response::from(whole))
 }
 
 /// Standard base64 with padding (RFC 4648), for the Basic credential; a

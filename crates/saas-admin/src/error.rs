@@ -394,10 +394,10 @@ fn transport(
         ErrorKind::Timeout
     } else if cause.is_connect() {
         ErrorKind::Connect
-    } else if cause.is_body() {
+    } else if cause.is_body() || cause.is_decode() {
+        // Never JSON (that fails as a payload error): a body read inside the
+        // attempt and cut short, which reqwest may call a decode error.
         ErrorKind::Body
-    } else if cause.is_decode() {
-        ErrorKind::Decode
     } else {
         ErrorKind::Transport
     };

@@ -481,3 +481,23 @@ async fn a_wait_past_the_budget_fails_at_once_saying_when_to_come_back() {
         "list_user_groups: the service answered 429 Too Many Requests: Slow down. [too_many_requests], retry after 3600 s"
     );
 }
+
+#[tokio::test]
+async fn a_body_cut_short_on_every_attempt_is_a_body_error_after_them_all() {
+    let server = FaultServer::start(vec![Answer::Truncated]).await;
+    let error = ods_key_in_query(&server.url, quick_retries(3))
+        .list_user_groups()
+        .send()
+        .await
+        .unwrap_err();
+    let text = error.to_string();
+    assert_eq!(error.kind(), ErrorKind::Body, "{text}");
+    assert_eq!((error.attempts(), server.requests()), (3, 3));
+    assert!(error.is_retryable());
+    assert!(
+        text.starts_with("list_user_groups: the response body was cut short ("),
+        "{text}"
+    );
+    assert!(text.ends_with(", after 3 attempts"), "{text}");
+    assert_no_credentials(&error);
+}

@@ -34,7 +34,9 @@ async fn call(
 ) -> reqwest::Result<reqwest::Response> {
     let mut request = client.request(method, url).body("{}").build().unwrap();
     runtime.prepare(&mut request, true);
-    runtime.execute(client, request, "test_operation").await
+    runtime
+        .execute(client, request, "test_operation", false)
+        .await
 }
 
 /// `call`, with the number of attempts the runtime reported.
@@ -400,4 +402,39 @@ async fn cloudinarys_rate_limit_reset_is_obeyed_when_there_is_no_retry_after() {
         "{:?}",
         started.elapsed()
     );
+}
+
+#[tokio::test]
+async fn a_get_whose_body_is_cut_short_is_retried_and_the_answer_is_whole() {
+    let server = FaultServer::start(vec![
+        Answer::Truncated,
+        Answer::Full(200, "", r#"{"ok":true}"#),
+    ])
+    .await;
+    let (response, attempts) = call_counted(
+        &runtime(quick_retries(4)),
+        &reqwest::Client::new(),
+        reqwest::Method::GET,
+        &server.url,
+    )
+    .await
+    .unwrap();
+    assert_eq!((attempts, server.requests()), (2, 2));
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), r#"{"ok":true}"#);
+}
+
+#[tokio::test]
+async fn a_post_whose_body_is_cut_short_is_sent_once() {
+    let server = FaultServer::start(vec![Answer::Truncated, Answer::Full(201, "", "{}")]).await;
+    let (response, attempts) = call_counted(
+        &runtime(quick_retries(4)),
+        &reqwest::Client::new(),
+        reqwest::Method::POST,
+        &server.url,
+    )
+    .await
+    .unwrap();
+    assert_eq!((attempts, server.requests()), (1, 1));
+    assert!(response.bytes().await.is_err());
 }
