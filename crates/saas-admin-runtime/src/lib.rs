@@ -315,8 +315,12 @@ impl Runtime {
             .instrument(span.clone())
             .await;
         match &self.query_key {
-            // The URL holds the key: errors must not carry it.
-            Some(_) => result.map_err(reqwest::Error::without_url),
+            // The URL holds the key: neither an error nor the response (whose
+            // Debug shows its URL) may carry it on.
+            // The round trip through `http::Response` leaves the URL behind.
+            Some(_) => result
+                .map_err(reqwest::Error::without_url)
+                .map(|response| http::Response::<reqwest::Body>::from(response).into()),
             None => result,
         }
     }
@@ -372,7 +376,12 @@ impl Runtime {
             tracing::debug!(
                 attempt,
                 status = result.as_ref().ok().map(|r| r.status().as_u16()),
-                error = result.as_ref().err().map(|e| e as &dyn std::error::Error),
+                // The causes only: reqwest's own message names the URL,
+                // whose query may hold a key.
+                error = result
+                    .as_ref()
+                    .err()
+                    .map(|e| tracing::field::display(Causes(e))),
                 latency_ms = attempt_started.elapsed().as_millis() as u64,
                 "attempt finished"
             );
@@ -399,6 +408,31 @@ impl Runtime {
                 }
             }
         }
+    }
+}
+
+/// An error's causes, innermost last, without the error's own message
+/// (reqwest's names the request's URL).
+struct Causes<'a>(&'a reqwest::Error);
+
+impl fmt::Display for Causes<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = if self.0.is_timeout() {
+            "timed out"
+        } else if self.0.is_connect() {
+            "no connection"
+        } else if self.0.is_body() || self.0.is_decode() {
+            "body cut short"
+        } else {
+            "request failed"
+        };
+        f.write_str(kind)?;
+        let mut cause = std::error::Error::source(self.0);
+        while let Some(error) = cause {
+            write!(f, ": {error}")?;
+            cause = error.source();
+        }
+        Ok(())
     }
 }
 

@@ -97,3 +97,102 @@ async fn a_call_is_one_span_with_its_facts_and_no_query_string() {
         "{text}"
     );
 }
+
+#[path = "support/fault_server.rs"]
+mod fault_server;
+use fault_server::{Answer, FaultServer};
+
+/// With the key in the query string, nothing the client emits or returns
+/// carries it: every event and span (all levels), the facade's error (its
+/// `Display` and `Debug`), and the generated client's own error's `Debug`.
+#[tokio::test]
+async fn no_failure_kind_shows_the_key_at_any_level_or_layer() {
+    use saas_admin::ods_automation::prelude::*;
+    use std::time::Duration;
+
+    let refused = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        drop(listener);
+        url
+    };
+    let scripts: Vec<(&str, Option<Vec<Answer>>)> = vec![
+        ("refused connection", None),
+        ("503 forever", Some(vec![Answer::Full(503, "", "{}")])),
+        (
+            "undocumented 404",
+            Some(vec![Answer::Full(
+                404,
+                "",
+                r#"{"error_code":"not_found","message":"No."}"#,
+            )]),
+        ),
+        (
+            "HTML 502",
+            Some(vec![Answer::Full(
+                502,
+                "content-type: text/html\r\n",
+                "<html>bad gateway</html>",
+            )]),
+        ),
+        (
+            "HTML 429",
+            Some(vec![Answer::Full(
+                429,
+                "content-type: text/html\r\n",
+                "<html>slow down</html>",
+            )]),
+        ),
+        ("body cut short", Some(vec![Answer::Truncated])),
+        ("reset mid-body", Some(vec![Answer::ResetMidBody])),
+        ("hang-up", Some(vec![Answer::Hangup])),
+        ("timeout", Some(vec![Answer::Slow(Duration::from_secs(5))])),
+        (
+            "not JSON",
+            Some(vec![Answer::Full(200, "", "{\"results\": [")]),
+        ),
+    ];
+    for (name, script) in scripts {
+        let (url, _server) = match script {
+            Some(script) => {
+                let server = FaultServer::start(script).await;
+                (server.url.clone(), Some(server))
+            }
+            None => (refused.clone(), None),
+        };
+        let ods = Ods::builder()
+            .base_url(&url)
+            .api_key(KEY)
+            .api_key_in_query(true)
+            .timeout(Duration::from_millis(200))
+            .retry(saas_admin::RetryPolicy {
+                max_attempts: 2,
+                initial_backoff: Duration::from_millis(1),
+                ..saas_admin::RetryPolicy::default()
+            })
+            .build()
+            .unwrap();
+        let recorder = Recorder::default();
+        let error = ods
+            .list_user_groups()
+            .limit(5)
+            .send()
+            .with_subscriber(recorder.clone())
+            .await
+            .expect_err(name);
+        let raw = ods
+            .client()
+            .list_user_groups()
+            .send()
+            .with_subscriber(recorder.clone())
+            .await
+            .expect_err(name);
+        let mut text = recorder.0.lock().unwrap().join("\n");
+        text.push_str(&format!("\n{error}\n{error:?}\n{raw:?}\n{raw}"));
+        assert!(!text.contains(KEY), "{name}: the key shows in\n{text}");
+        assert!(
+            text.contains("attempt finished"),
+            "{name}: no event in\n{text}"
+        );
+    }
+}
