@@ -222,6 +222,8 @@ pub struct Runtime {
     authorization: Option<HeaderValue>,
     query_key: Option<Secret>,
     retry: RetryPolicy,
+    /// Shared by the clones of this runtime: one bucket per client.
+    retry_tokens: std::sync::Arc<retry::RetryTokens>,
     user_agent: HeaderValue,
 }
 
@@ -239,6 +241,7 @@ impl Runtime {
                 _ => None,
             },
             retry: RetryPolicy::default(),
+            retry_tokens: std::sync::Arc::new(retry::RetryTokens::full()),
             user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
         })
     }
@@ -389,8 +392,15 @@ impl Runtime {
             // asks for is obeyed when it ends within the budget.
             let next = wait.and_then(|wait| {
                 let within_budget = started.elapsed() + wait <= self.retry.max_elapsed;
-                within_budget.then_some(wait).zip(spare)
+                // The client's retry bucket pays last, only for a retry that
+                // would otherwise happen.
+                (within_budget && spare.is_some() && self.retry_tokens.spend())
+                    .then_some(wait)
+                    .zip(spare)
             });
+            if wait.is_none() {
+                self.retry_tokens.refund();
+            }
             match next {
                 Some((wait, spare)) => {
                     tokio::time::sleep(wait).await;

@@ -73,6 +73,48 @@ impl RetryPolicy {
     }
 }
 
+/// What a client's retries may still spend: a token bucket shared by all
+/// its calls, so that a long outage cannot make it multiply its load.
+///
+/// It holds [`RetryTokens::CAPACITY`] tokens; each retry spends
+/// [`RetryTokens::RETRY_COST`], and each call that ends without a failure
+/// worth retrying gives one back. A client therefore adds at most 100
+/// retries to its calls' first attempts during an outage in which nothing
+/// succeeds, plus one per 5 calls that do.
+#[derive(Debug)]
+pub(crate) struct RetryTokens(std::sync::atomic::AtomicU32);
+
+impl RetryTokens {
+    /// Tokens in a full bucket.
+    pub const CAPACITY: u32 = 500;
+    /// Tokens one retry spends.
+    pub const RETRY_COST: u32 = 5;
+
+    pub(crate) fn full() -> Self {
+        Self(std::sync::atomic::AtomicU32::new(Self::CAPACITY))
+    }
+
+    /// Takes the cost of one retry; false when the bucket cannot pay it.
+    pub(crate) fn spend(&self) -> bool {
+        use std::sync::atomic::Ordering;
+        self.0
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |tokens| {
+                tokens.checked_sub(Self::RETRY_COST)
+            })
+            .is_ok()
+    }
+
+    /// Gives one token back, up to a full bucket.
+    pub(crate) fn refund(&self) {
+        use std::sync::atomic::Ordering;
+        let _full = self
+            .0
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |tokens| {
+                (tokens < Self::CAPACITY).then_some(tokens + 1)
+            });
+    }
+}
+
 /// Statuses that say "try again later": rate limits and gateway trouble.
 pub fn is_retryable_status(status: StatusCode) -> bool {
     is_rate_limit_status(status) || matches!(status.as_u16(), 502..=504)
@@ -152,6 +194,22 @@ mod tests {
         assert_eq!(policy.backoff(3, 0.0), Duration::ZERO);
         // A huge attempt number neither overflows nor passes the cap.
         assert_eq!(policy.backoff(u32::MAX, 1.0), Duration::from_millis(500));
+    }
+
+    #[test]
+    fn the_retry_bucket_pays_100_retries_then_one_per_5_refunds() {
+        let tokens = RetryTokens::full();
+        let paid = (0..1000).take_while(|_| tokens.spend()).count();
+        assert_eq!(paid, 100);
+        for _ in 0..4 {
+            tokens.refund();
+        }
+        assert!(!tokens.spend());
+        tokens.refund();
+        assert!(tokens.spend());
+        // Refunds stop at a full bucket.
+        (0..2000).for_each(|_| tokens.refund());
+        assert_eq!((0..1000).take_while(|_| tokens.spend()).count(), 100);
     }
 
     #[test]

@@ -438,3 +438,22 @@ async fn a_post_whose_body_is_cut_short_is_sent_once() {
     assert_eq!((attempts, server.requests()), (1, 1));
     assert!(response.bytes().await.is_err());
 }
+
+/// A client's retries come out of one bucket: 100 retries (500 tokens, 5 a
+/// retry), however many calls are in flight, when nothing succeeds.
+#[tokio::test]
+async fn an_outage_under_64_calls_in_flight_costs_at_most_100_retries() {
+    let server = FaultServer::start(vec![Answer::Full(503, "", "{}")]).await;
+    let runtime = runtime(quick_retries(4));
+    let client = reqwest::Client::new();
+    let calls = (0..64).map(|_| call(&runtime, &client, reqwest::Method::GET, &server.url));
+    let answers = futures::future::join_all(calls).await;
+    assert!(answers.iter().all(|a| a.as_ref().unwrap().status() == 503));
+    // Without the bucket: 64 calls x 4 attempts = 256 requests.
+    assert_eq!(server.requests(), 64 + 100);
+    // The bucket is empty: the next failing call gets no retry.
+    let (_, attempts) = call_counted(&runtime, &client, reqwest::Method::GET, &server.url)
+        .await
+        .unwrap();
+    assert_eq!(attempts, 1);
+}
