@@ -9,6 +9,7 @@
 mod retry;
 
 mod call;
+mod gate;
 
 use std::fmt;
 use std::time::Instant;
@@ -17,6 +18,7 @@ use reqwest::header::{HeaderValue, AUTHORIZATION, USER_AGENT};
 use tracing::Instrument;
 
 pub use call::{observe, CallReport};
+pub use gate::RateLimit;
 pub use retry::{
     is_idempotent, is_rate_limit_status, is_retryable_status, retry_after, RetryPolicy,
 };
@@ -224,6 +226,9 @@ pub struct Runtime {
     retry: RetryPolicy,
     /// Shared by the clones of this runtime: one bucket per client.
     retry_tokens: std::sync::Arc<retry::RetryTokens>,
+    /// Shared by the clones of this runtime: one gate per client.
+    gate: std::sync::Arc<gate::Gate>,
+    gate_enabled: bool,
     user_agent: HeaderValue,
 }
 
@@ -242,6 +247,8 @@ impl Runtime {
             },
             retry: RetryPolicy::default(),
             retry_tokens: std::sync::Arc::new(retry::RetryTokens::full()),
+            gate: std::sync::Arc::default(),
+            gate_enabled: true,
             user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
         })
     }
@@ -262,6 +269,21 @@ impl Runtime {
     /// The retry policy in force.
     pub fn retry(&self) -> &RetryPolicy {
         &self.retry
+    }
+
+    /// The same runtime with the rate-limit gate on (the default) or off.
+    /// When the service says the client is rate limited, the gate holds the
+    /// client's other calls until the wait it asked for is over, rather than
+    /// letting each run into the limit.
+    pub fn with_rate_limit_gate(mut self, enabled: bool) -> Self {
+        self.gate_enabled = enabled;
+        self
+    }
+
+    /// The rate limit the service last reported (Cloudinary's
+    /// `X-FeatureRateLimit-*` headers), if it did.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.gate.rate_limit()
     }
 
     /// Prepares a request before it is sent: adds the credentials, unless
@@ -343,6 +365,13 @@ impl Runtime {
             let spare = (attempt < self.retry.max_attempts)
                 .then(|| request.try_clone())
                 .flatten();
+            // A wait the service asked of this client, on this call or
+            // another, is kept before anything is sent, within the budget.
+            if let Some(wait) = self.gate_enabled.then(|| self.gate.wait()).flatten() {
+                if started.elapsed() + wait <= self.retry.max_elapsed {
+                    tokio::time::sleep(wait).await;
+                }
+            }
             let attempt_started = Instant::now();
             let result = match client.execute(request).await {
                 // The final answer, where a retry could still follow: its
@@ -357,6 +386,9 @@ impl Runtime {
                 }
                 other => other,
             };
+            if let Ok(response) = &result {
+                self.gate.observe(response.status(), response.headers());
+            }
             let wait = match &result {
                 // A rate limit was refused before processing: any method.
                 Ok(response)

@@ -89,6 +89,7 @@ struct Options {
     user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
     allow_insecure_http: bool,
+    rate_limit_gate: bool,
 }
 
 impl Default for Options {
@@ -100,6 +101,7 @@ impl Default for Options {
             user_agent: None,
             http_client: None,
             allow_insecure_http: false,
+            rate_limit_gate: true,
         }
     }
 }
@@ -119,7 +121,8 @@ impl Options {
     fn runtime(&self, auth: &Auth, credential: &'static str) -> Result<Runtime, ConfigError> {
         let runtime = Runtime::new(auth)
             .map_err(|_| ConfigError::InvalidCredential { name: credential })?
-            .with_retry(self.retry.clone());
+            .with_retry(self.retry.clone())
+            .with_rate_limit_gate(self.rate_limit_gate);
         match &self.user_agent {
             Some(agent) => runtime
                 .with_user_agent(agent)
@@ -228,6 +231,15 @@ impl<S> Builder<S> {
     /// your own); its timeouts replace the builder's.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.options.http_client = Some(client);
+        self
+    }
+
+    /// Whether the client's calls wait together when the service says the
+    /// client is rate limited (on by default): once one call is told to
+    /// wait, the others send nothing until the wait is over, instead of each
+    /// running into the limit.
+    pub fn rate_limit_gate(mut self, enabled: bool) -> Self {
+        self.options.rate_limit_gate = enabled;
         self
     }
 

@@ -47,7 +47,7 @@ pub use ods_automation;
 pub use paginate::{ItemStream, Paginate};
 /// A decoded answer with its status and headers, from `send_with_response`.
 pub use progenitor_client::ResponseValue;
-pub use saas_admin_runtime::RetryPolicy;
+pub use saas_admin_runtime::{RateLimit, RetryPolicy};
 
 /// What most programs use: `use saas_admin::prelude::*;`.
 pub mod prelude {
@@ -143,6 +143,12 @@ impl Ods {
     /// The generated client underneath, for what the facade does not wrap.
     pub fn client(&self) -> &ods_automation::Client {
         &self.client
+    }
+
+    /// The rate limit the service last reported, if it reports one.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        use ods_automation::ClientInfo as _;
+        self.client.inner().rate_limit()
     }
 }
 
@@ -243,6 +249,14 @@ impl Cloudinary {
     /// The generated client underneath, for what the facade does not wrap.
     pub fn client(&self) -> &cld_provisioning::Client {
         &self.inner.client
+    }
+
+    /// The rate limit the service last reported (its
+    /// `X-FeatureRateLimit-Limit`, `-Remaining` and `-Reset` headers): calls
+    /// allowed and left in the window, and when it resets.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        use cld_provisioning::ClientInfo as _;
+        self.inner.client.inner().rate_limit()
     }
 }
 

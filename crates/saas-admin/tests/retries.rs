@@ -457,3 +457,81 @@ async fn an_outage_under_64_calls_in_flight_costs_at_most_100_retries() {
         .unwrap();
     assert_eq!(attempts, 1);
 }
+
+/// The gate: a call told to wait holds the client's other calls, which send
+/// nothing until the wait is over.
+#[tokio::test]
+async fn a_429_on_one_call_holds_a_second_call_until_the_wait_is_over() {
+    let server = FaultServer::start(vec![
+        Answer::Full(
+            429,
+            "retry-after: 1\r\nx-featureratelimit-limit: 500\r\nx-featureratelimit-remaining: 0\r\n",
+            "{}",
+        ),
+        Answer::Full(200, "", "{}"),
+    ])
+    .await;
+    let runtime = runtime(quick_retries(4));
+    let client = reqwest::Client::new();
+    let first = tokio::spawn({
+        let (runtime, client, url) = (runtime.clone(), client.clone(), server.url.clone());
+        async move { call_counted(&runtime, &client, reqwest::Method::GET, &url).await }
+    });
+    // Once the client has read the 429 (and the limits it reports), start
+    // the second call.
+    while runtime.rate_limit().is_none() {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(runtime.rate_limit().unwrap().remaining, Some(0));
+    let told_to_wait = Instant::now();
+    let (second, second_attempts) =
+        call_counted(&runtime, &client, reqwest::Method::GET, &server.url)
+            .await
+            .unwrap();
+    let (first, first_attempts) = first.await.unwrap().unwrap();
+    assert_eq!(
+        (first.status().as_u16(), second.status().as_u16()),
+        (200, 200)
+    );
+    // The second call never ran into the limit: one request, after the wait.
+    assert_eq!((first_attempts, second_attempts), (2, 1));
+    assert_eq!(server.requests(), 3);
+    assert!(
+        told_to_wait.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        told_to_wait.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn with_the_gate_off_the_second_call_goes_at_once() {
+    let server = FaultServer::start(vec![
+        Answer::Full(
+            429,
+            "retry-after: 1\r\nx-featureratelimit-limit: 500\r\nx-featureratelimit-remaining: 0\r\n",
+            "{}",
+        ),
+        Answer::Full(200, "", "{}"),
+    ])
+    .await;
+    let runtime = runtime(quick_retries(4)).with_rate_limit_gate(false);
+    let client = reqwest::Client::new();
+    let first = tokio::spawn({
+        let (runtime, client, url) = (runtime.clone(), client.clone(), server.url.clone());
+        async move { call_counted(&runtime, &client, reqwest::Method::GET, &url).await }
+    });
+    while runtime.rate_limit().is_none() {
+        tokio::task::yield_now().await;
+    }
+    let started = Instant::now();
+    let (second, _) = call_counted(&runtime, &client, reqwest::Method::GET, &server.url)
+        .await
+        .unwrap();
+    assert_eq!(second.status(), 200);
+    assert!(
+        started.elapsed() < Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+    first.await.unwrap().unwrap();
+}
