@@ -7,7 +7,7 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
 use reqwest::StatusCode;
 
 use crate::retry::{is_rate_limit_status, retry_after};
@@ -23,9 +23,10 @@ pub struct RateLimit {
     pub reset: Option<SystemTime>,
 }
 
-const LIMIT: &str = "x-featureratelimit-limit";
-const REMAINING: &str = "x-featureratelimit-remaining";
-const RESET: &str = "x-featureratelimit-reset";
+// Names made once: looking a header up by text parses the name each time.
+const LIMIT: HeaderName = HeaderName::from_static("x-featureratelimit-limit");
+const REMAINING: HeaderName = HeaderName::from_static("x-featureratelimit-remaining");
+const RESET: HeaderName = HeaderName::from_static("x-featureratelimit-reset");
 
 #[derive(Debug, Default)]
 pub(crate) struct Gate {
@@ -43,7 +44,8 @@ impl Gate {
     /// Reads an answer: closes the gate when it says the client is rate
     /// limited, and keeps the limits it reports.
     pub(crate) fn observe(&self, status: StatusCode, headers: &HeaderMap) {
-        let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
+        let number =
+            |name: HeaderName| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
         let remaining = number(REMAINING);
         let reported = remaining.is_some() || headers.contains_key(LIMIT);
         let exhausted = remaining == Some(0);

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 
 /// When and how often a failed request is sent again.
@@ -136,14 +136,14 @@ pub fn is_idempotent(method: &Method) -> bool {
 }
 
 /// Cloudinary's header with the time its rate-limit window resets.
-const RATE_LIMIT_RESET: &str = "x-featureratelimit-reset";
+const RATE_LIMIT_RESET: HeaderName = HeaderName::from_static("x-featureratelimit-reset");
 
 /// The wait a response asks for: its `Retry-After` header (seconds, or an
 /// HTTP date), or else Cloudinary's `X-FeatureRateLimit-Reset` (an HTTP
 /// date). A date in the past means no wait.
 pub fn retry_after(headers: &HeaderMap, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
-    let text = |name| Some(headers.get(name)?.to_str().ok()?.trim());
-    if let Some(value) = text(RETRY_AFTER.as_str()) {
+    let text = |name: HeaderName| Some(headers.get(name)?.to_str().ok()?.trim());
+    if let Some(value) = text(RETRY_AFTER) {
         if let Ok(seconds) = value.parse::<u64>() {
             return Some(Duration::from_secs(seconds));
         }
