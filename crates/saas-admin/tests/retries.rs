@@ -458,10 +458,16 @@ async fn an_outage_under_64_calls_in_flight_costs_at_most_100_retries() {
     assert_eq!(attempts, 1);
 }
 
-/// The gate: a call told to wait holds the client's other calls, which send
-/// nothing until the wait is over.
-#[tokio::test]
-async fn a_429_on_one_call_holds_a_second_call_until_the_wait_is_over() {
+/// A server whose first answer is a 429 asking for 1 s (with Cloudinary's
+/// headers, so the test can see when the client has read it), then 200s;
+/// and a first call to it, running on its own task, through `runtime`.
+/// Returns once the client has read the 429.
+async fn first_call_told_to_wait(
+    runtime: &Runtime,
+) -> (
+    FaultServer,
+    tokio::task::JoinHandle<reqwest::Result<(reqwest::Response, u32)>>,
+) {
     let server = FaultServer::start(vec![
         Answer::Full(
             429,
@@ -471,23 +477,41 @@ async fn a_429_on_one_call_holds_a_second_call_until_the_wait_is_over() {
         Answer::Full(200, "", "{}"),
     ])
     .await;
-    let runtime = runtime(quick_retries(4));
-    let client = reqwest::Client::new();
     let first = tokio::spawn({
-        let (runtime, client, url) = (runtime.clone(), client.clone(), server.url.clone());
-        async move { call_counted(&runtime, &client, reqwest::Method::GET, &url).await }
+        let (runtime, url) = (runtime.clone(), server.url.clone());
+        async move {
+            call_counted(
+                &runtime,
+                &reqwest::Client::new(),
+                reqwest::Method::GET,
+                &url,
+            )
+            .await
+        }
     });
-    // Once the client has read the 429 (and the limits it reports), start
-    // the second call.
+    // Polls what the client reports, rather than sleeping.
     while runtime.rate_limit().is_none() {
         tokio::task::yield_now().await;
     }
     assert_eq!(runtime.rate_limit().unwrap().remaining, Some(0));
+    (server, first)
+}
+
+/// The gate: a call told to wait holds the client's other calls, which send
+/// nothing until the wait is over.
+#[tokio::test]
+async fn a_429_on_one_call_holds_a_second_call_until_the_wait_is_over() {
+    let runtime = runtime(quick_retries(4));
+    let (server, first) = first_call_told_to_wait(&runtime).await;
     let told_to_wait = Instant::now();
-    let (second, second_attempts) =
-        call_counted(&runtime, &client, reqwest::Method::GET, &server.url)
-            .await
-            .unwrap();
+    let (second, second_attempts) = call_counted(
+        &runtime,
+        &reqwest::Client::new(),
+        reqwest::Method::GET,
+        &server.url,
+    )
+    .await
+    .unwrap();
     let (first, first_attempts) = first.await.unwrap().unwrap();
     assert_eq!(
         (first.status().as_u16(), second.status().as_u16()),
@@ -505,28 +529,17 @@ async fn a_429_on_one_call_holds_a_second_call_until_the_wait_is_over() {
 
 #[tokio::test]
 async fn with_the_gate_off_the_second_call_goes_at_once() {
-    let server = FaultServer::start(vec![
-        Answer::Full(
-            429,
-            "retry-after: 1\r\nx-featureratelimit-limit: 500\r\nx-featureratelimit-remaining: 0\r\n",
-            "{}",
-        ),
-        Answer::Full(200, "", "{}"),
-    ])
-    .await;
     let runtime = runtime(quick_retries(4)).with_rate_limit_gate(false);
-    let client = reqwest::Client::new();
-    let first = tokio::spawn({
-        let (runtime, client, url) = (runtime.clone(), client.clone(), server.url.clone());
-        async move { call_counted(&runtime, &client, reqwest::Method::GET, &url).await }
-    });
-    while runtime.rate_limit().is_none() {
-        tokio::task::yield_now().await;
-    }
+    let (server, first) = first_call_told_to_wait(&runtime).await;
     let started = Instant::now();
-    let (second, _) = call_counted(&runtime, &client, reqwest::Method::GET, &server.url)
-        .await
-        .unwrap();
+    let (second, _) = call_counted(
+        &runtime,
+        &reqwest::Client::new(),
+        reqwest::Method::GET,
+        &server.url,
+    )
+    .await
+    .unwrap();
     assert_eq!(second.status(), 200);
     assert!(
         started.elapsed() < Duration::from_millis(900),
