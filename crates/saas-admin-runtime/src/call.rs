@@ -43,10 +43,14 @@ pub async fn observe<F: Future>(future: F) -> (F::Output, CallReport) {
     .await
 }
 
-/// Records the end of the retry loop: the attempts made and the final
-/// answer. Nothing happens outside [`observe`]. Headers are read only for
-/// an error status, so a success costs nothing here.
-pub(crate) fn record(attempts: u32, response: Option<&reqwest::Response>) {
+/// Records the end of the retry loop: the attempts made, the final answer
+/// and the wait it asked for. Nothing happens outside [`observe`]. Headers
+/// are read only for an error status, so a success costs nothing here.
+pub(crate) fn record(
+    attempts: u32,
+    response: Option<&reqwest::Response>,
+    retry_after: Option<Duration>,
+) {
     let _outside_observe = CALL.try_with(|report| {
         let mut report = report.borrow_mut();
         report.attempts = attempts;
@@ -57,7 +61,7 @@ pub(crate) fn record(attempts: u32, response: Option<&reqwest::Response>) {
                 .iter()
                 .find_map(|name| headers.get(*name)?.to_str().ok())
                 .map(str::to_string);
-            report.retry_after = crate::retry_after(headers, std::time::SystemTime::now().into());
+            report.retry_after = retry_after;
         }
     });
 }

@@ -42,8 +42,9 @@ impl Gate {
     }
 
     /// Reads an answer: closes the gate when it says the client is rate
-    /// limited, and keeps the limits it reports.
-    pub(crate) fn observe(&self, status: StatusCode, headers: &HeaderMap) {
+    /// limited, and keeps the limits it reports. `asked` is the wait an
+    /// error answer asked for, already read from its headers.
+    pub(crate) fn observe(&self, status: StatusCode, headers: &HeaderMap, asked: Option<Duration>) {
         let number =
             |name: HeaderName| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
         let remaining = number(REMAINING);
@@ -52,8 +53,12 @@ impl Gate {
         if !(reported || is_rate_limit_status(status)) {
             return;
         }
-        let now = SystemTime::now();
-        let wait = retry_after(headers, now.into());
+        // A success reporting nothing left waits for the reset.
+        let wait = match asked {
+            Some(wait) => Some(wait),
+            None if exhausted => retry_after(headers, SystemTime::now().into()),
+            None => None,
+        };
         if reported {
             let reset = headers
                 .get(RESET)
@@ -90,12 +95,13 @@ mod tests {
     fn a_rate_limit_with_a_wait_closes_the_gate_and_others_do_not() {
         let gate = Gate::default();
         let mut headers = HeaderMap::new();
-        gate.observe(StatusCode::SERVICE_UNAVAILABLE, &headers);
+        gate.observe(StatusCode::SERVICE_UNAVAILABLE, &headers, None);
         assert_eq!(gate.wait(), None);
         headers.insert("retry-after", HeaderValue::from_static("30"));
-        gate.observe(StatusCode::OK, &headers);
+        gate.observe(StatusCode::OK, &headers, None);
         assert_eq!(gate.wait(), None);
-        gate.observe(StatusCode::TOO_MANY_REQUESTS, &headers);
+        let asked = retry_after(&headers, SystemTime::now().into());
+        gate.observe(StatusCode::TOO_MANY_REQUESTS, &headers, asked);
         let wait = gate.wait().unwrap();
         assert!(
             wait > Duration::from_secs(29) && wait <= Duration::from_secs(30),
@@ -113,7 +119,7 @@ mod tests {
             RESET,
             HeaderValue::from_static("Sat, 21 Nov 2026 09:00:00 GMT"),
         );
-        gate.observe(StatusCode::OK, &headers);
+        gate.observe(StatusCode::OK, &headers, None);
         let reported = gate.rate_limit().unwrap();
         assert_eq!((reported.limit, reported.remaining), (Some(500), Some(41)));
         assert!(reported.reset.is_some());
@@ -126,7 +132,7 @@ mod tests {
             RESET,
             HeaderValue::from_str(&reset.format("%a, %d %b %Y %H:%M:%S GMT").to_string()).unwrap(),
         );
-        gate.observe(StatusCode::OK, &headers);
+        gate.observe(StatusCode::OK, &headers, None);
         assert!(gate.wait().unwrap() > Duration::from_secs(100));
     }
 }

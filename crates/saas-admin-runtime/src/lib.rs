@@ -386,28 +386,36 @@ impl Runtime {
                 }
                 other => other,
             };
+            // The wait an error answer asks for, read once for the gate, the
+            // retry and the call's report.
+            let asked = result
+                .as_ref()
+                .ok()
+                .filter(|response| !response.status().is_success())
+                .and_then(|response| {
+                    retry_after(response.headers(), std::time::SystemTime::now().into())
+                });
             if let Ok(response) = &result {
-                self.gate.observe(response.status(), response.headers());
+                self.gate
+                    .observe(response.status(), response.headers(), asked);
             }
-            let wait = match &result {
-                // A rate limit was refused before processing: any method.
-                Ok(response)
-                    if is_rate_limit_status(response.status())
-                        || (idempotent && is_retryable_status(response.status())) =>
-                {
-                    Some(
-                        retry_after(response.headers(), std::time::SystemTime::now().into())
-                            .unwrap_or_else(|| {
-                                self.retry.backoff(attempt, retry::random_fraction())
-                            }),
-                    )
-                }
-                // A connection never made: the request never arrived.
-                Err(error) if error.is_connect() || (idempotent && !error.is_builder()) => {
-                    Some(self.retry.backoff(attempt, retry::random_fraction()))
-                }
-                _ => None,
-            };
+            let wait =
+                match &result {
+                    // A rate limit was refused before processing: any method.
+                    Ok(response)
+                        if is_rate_limit_status(response.status())
+                            || (idempotent && is_retryable_status(response.status())) =>
+                    {
+                        Some(asked.unwrap_or_else(|| {
+                            self.retry.backoff(attempt, retry::random_fraction())
+                        }))
+                    }
+                    // A connection never made: the request never arrived.
+                    Err(error) if error.is_connect() || (idempotent && !error.is_builder()) => {
+                        Some(self.retry.backoff(attempt, retry::random_fraction()))
+                    }
+                    _ => None,
+                };
             tracing::debug!(
                 attempt,
                 status = result.as_ref().ok().map(|r| r.status().as_u16()),
@@ -445,7 +453,7 @@ impl Runtime {
                     if let Ok(response) = &result {
                         span.record("status", response.status().as_u16());
                     }
-                    call::record(attempt, result.as_ref().ok());
+                    call::record(attempt, result.as_ref().ok(), asked);
                     return result;
                 }
             }
