@@ -9,6 +9,7 @@
 
 mod drift;
 mod facade;
+mod fake;
 mod generate;
 mod lint;
 mod mock_pass;
@@ -112,6 +113,11 @@ fn generate_all(check: bool) -> Result<(), String> {
             Ok(rendered) => files.extend(rendered),
             Err(problems) => failures.extend(problems),
         }
+    }
+    // The fake's model and its facade tests, from both specs.
+    match fake::render(&root) {
+        Ok(rendered) => files.extend(rendered),
+        Err(problems) => failures.extend(problems),
     }
     if !failures.is_empty() {
         return Err(format!(

@@ -1,0 +1,322 @@
+//! The model of each API the xtask derives from its spec (see
+//! `xtask/src/fake.rs`): operations, resource families and seeds, read once
+//! from the generated JSON.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::Api;
+
+/// One API's model.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Model {
+    pub operations: Vec<Operation>,
+    pub families: Vec<Family>,
+    pub schemas: HashMap<String, Value>,
+    /// The first example body the spec gives for each error status, for
+    /// statuses an operation does not declare itself.
+    #[serde(skip)]
+    pub default_errors: BTreeMap<u16, Value>,
+}
+
+/// One operation of the spec.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Operation {
+    pub id: String,
+    pub method: String,
+    pub path: String,
+    pub public: bool,
+    pub multipart: bool,
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub success: Success,
+    pub errors: BTreeMap<String, Value>,
+    /// The families whose item the path names, with the parameter naming
+    /// it: each must exist, or the answer is 404.
+    pub requires: Vec<(usize, String)>,
+    pub role: Role,
+}
+
+impl Operation {
+    /// Whether the operation declares an error status.
+    pub fn declares(&self, status: u16) -> bool {
+        self.errors.contains_key(&status.to_string())
+    }
+}
+
+/// A parameter of an operation.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Param {
+    pub name: String,
+    #[serde(rename = "in")]
+    pub location: String,
+    pub required: bool,
+    pub schema: Value,
+    pub example: Option<Value>,
+}
+
+/// A request body.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Body {
+    pub required: bool,
+    pub schema: Value,
+}
+
+/// The success answer the spec documents.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Success {
+    pub status: u16,
+    pub media: Option<String>,
+    pub example: Value,
+}
+
+/// What an operation does to the families.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(crate) enum Role {
+    List {
+        family: usize,
+        paging: Paging,
+        filters: Vec<String>,
+    },
+    Create {
+        family: usize,
+        answer: Answer,
+    },
+    Read {
+        family: usize,
+    },
+    Update {
+        family: usize,
+        answer: Answer,
+    },
+    Delete {
+        family: usize,
+        answer: Answer,
+    },
+    /// Deletes the items whose field (or key) the query parameter names.
+    DeleteWhere {
+        family: usize,
+        param: String,
+        answer: Answer,
+    },
+    Link {
+        family: usize,
+        answer: Answer,
+    },
+    Unlink {
+        family: usize,
+        answer: Answer,
+    },
+    Copy {
+        family: usize,
+    },
+    Action {
+        family: Option<usize>,
+        answer: Answer,
+    },
+}
+
+/// What an operation answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Answer {
+    /// The item the path names (or the one created).
+    Item,
+    /// The family's listing.
+    List,
+    /// The item a link points to.
+    Target,
+    /// The spec's example, adapted to the path's values.
+    Example,
+    /// No body.
+    Empty,
+    /// The keys of the items removed.
+    Keys,
+}
+
+/// How a listing pages.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "style", rename_all = "kebab-case")]
+pub(crate) enum Paging {
+    /// Opendatasoft's `limit` and `offset`, with `total_count`, `next` and
+    /// `previous`.
+    Offset,
+    /// Cloudinary's `page` and `page_size`, with the total in `total` when
+    /// the listing has one.
+    PageNumber { total: Option<String> },
+    /// Cloudinary's `cursor`, the next one in `next`.
+    Cursor { next: String },
+    /// Everything at once.
+    #[serde(rename = "none")]
+    Unpaged,
+}
+
+/// A resource family.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Family {
+    /// The collection's path below the API root, without the account
+    /// prefix (`groups/{group_uid}/users`).
+    pub name: String,
+    pub param: String,
+    /// Where the key is in an item (`uid`, or `user.username`).
+    pub key: String,
+    pub parent: Option<usize>,
+    pub link: Option<usize>,
+    pub link_fields: Vec<String>,
+    pub items_at: String,
+    pub envelope: Option<String>,
+    pub key_shape: KeyShape,
+    pub template: Map<String, Value>,
+    pub now: BTreeMap<String, String>,
+    pub touch: Vec<String>,
+    pub counts: BTreeMap<String, usize>,
+    pub embedded: BTreeMap<String, usize>,
+    pub unique: Vec<String>,
+    pub seeds: Vec<Seed>,
+}
+
+/// How the service makes a new item's key.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(crate) enum KeyShape {
+    /// The caller gives it.
+    Given,
+    Counter,
+    Uuid,
+    Digits {
+        len: usize,
+    },
+    Hex {
+        len: usize,
+    },
+    /// A slug of a text field, maybe with a random suffix.
+    Slug {
+        from: String,
+        sep: String,
+        suffix: Option<usize>,
+    },
+    Prefixed {
+        prefix: String,
+        len: usize,
+    },
+    Alnum {
+        len: usize,
+    },
+}
+
+/// An example item, under its parents' keys.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Seed {
+    pub parents: Vec<String>,
+    pub item: Value,
+}
+
+/// The model of an API, read on first use.
+pub(crate) fn model(api: Api) -> Arc<Model> {
+    static ODS: OnceLock<Arc<Model>> = OnceLock::new();
+    static CLOUDINARY: OnceLock<Arc<Model>> = OnceLock::new();
+    let (cell, json) = match api {
+        Api::Ods => (&ODS, crate::generated_ods::MODEL),
+        Api::Cloudinary => (&CLOUDINARY, crate::generated_cloudinary::MODEL),
+    };
+    cell.get_or_init(|| {
+        let mut model: Model =
+            serde_json::from_str(json).expect("the generated model is valid JSON of its shape");
+        for op in &model.operations {
+            for (status, example) in &op.errors {
+                if let Ok(status) = status.parse::<u16>() {
+                    if !example.is_null() {
+                        model
+                            .default_errors
+                            .entry(status)
+                            .or_insert_with(|| example.clone());
+                    }
+                }
+            }
+        }
+        Arc::new(model)
+    })
+    .clone()
+}
+
+/// A path split into segments, each percent-decoded.
+pub(crate) fn segments(path: &str) -> Vec<String> {
+    path.split('/')
+        .map(|s| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .collect()
+}
+
+/// Matches the segments of a request path against a template
+/// (`/groups/{group_uid}/`): the values of its parameters, or `None`.
+/// A parameter matches any segment that is not empty.
+pub(crate) fn match_template(
+    template: &str,
+    path: &[String],
+) -> Option<(Vec<(String, String)>, usize)> {
+    let parts: Vec<&str> = template.split('/').collect();
+    if parts.len() != path.len() {
+        return None;
+    }
+    let mut values = Vec::new();
+    let mut literals = 0;
+    for (part, segment) in parts.iter().zip(path) {
+        match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+            Some(name) if !segment.is_empty() => values.push((name.to_string(), segment.clone())),
+            Some(_) => return None,
+            None if part == segment => literals += 1,
+            None => return None,
+        }
+    }
+    Some((values, literals))
+}
+
+impl Model {
+    /// The operation a method and path name, with its path parameters; or
+    /// `Err(true)` when the path is known under another method (405),
+    /// `Err(false)` when it is not known at all (404). Literal segments win
+    /// over parameters (`/users/export/` over `/users/{username}/`).
+    pub fn route(
+        &self,
+        method: &str,
+        path: &[String],
+    ) -> Result<(usize, Vec<(String, String)>), bool> {
+        let mut best: Option<(usize, Vec<(String, String)>, usize)> = None;
+        let mut other_method = false;
+        for (i, op) in self.operations.iter().enumerate() {
+            let Some((values, literals)) = match_template(&op.path, path) else {
+                continue;
+            };
+            if op.method != method {
+                other_method = true;
+                continue;
+            }
+            if best.as_ref().is_none_or(|(_, _, l)| literals > *l) {
+                best = Some((i, values, literals));
+            }
+        }
+        match best {
+            Some((i, values, _)) => Ok((i, values)),
+            None => Err(other_method),
+        }
+    }
+
+    /// The ancestors of a family, outermost first.
+    pub fn ancestors(&self, family: usize) -> Vec<usize> {
+        let mut chain = Vec::new();
+        let mut at = self.families[family].parent;
+        while let Some(i) = at {
+            chain.push(i);
+            at = self.families[i].parent;
+        }
+        chain.reverse();
+        chain
+    }
+}
