@@ -27,13 +27,13 @@ use crate::generate::File;
 use crate::{Api, APIS};
 
 /// One API as the fake sees it.
-struct Loaded {
+pub(crate) struct Loaded {
     /// `ods` or `cloudinary`: the name the fake and the tests use.
-    name: &'static str,
-    api: &'static Api,
-    doc: Value,
+    pub name: &'static str,
+    pub api: &'static Api,
+    pub doc: Value,
     /// (path, method) in document order.
-    order: Vec<(String, String)>,
+    pub order: Vec<(String, String)>,
 }
 
 /// Every file the pass writes: the two models and the two facade tests.
@@ -56,6 +56,8 @@ pub fn render(root: &Path) -> Result<Vec<File>, Vec<String>> {
     for (loaded, model) in &models {
         files.push(model_file(loaded, model)?);
     }
+    files.push(crate::fake_tests::walk(&models)?);
+    files.push(crate::fake_tests::lifecycle(&models)?);
     Ok(files)
 }
 
@@ -280,6 +282,33 @@ pub(crate) fn properties(doc: &Value, schema: &Value) -> Map<String, Value> {
     out
 }
 
+/// The required properties of a schema (following `$ref`s and `allOf`; of
+/// a union, those every variant requires).
+pub(crate) fn required(doc: &Value, schema: &Value) -> BTreeSet<String> {
+    let schema = deref(doc, schema);
+    let mut out: BTreeSet<String> = schema["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
+    for part in schema["allOf"].as_array().into_iter().flatten() {
+        out.extend(required(doc, part));
+    }
+    for combinator in ["oneOf", "anyOf"] {
+        let mut common: Option<BTreeSet<String>> = None;
+        for part in schema[combinator].as_array().into_iter().flatten() {
+            let these = required(doc, part);
+            common = Some(match common {
+                None => these,
+                Some(so_far) => so_far.intersection(&these).cloned().collect(),
+            });
+        }
+        out.extend(common.unwrap_or_default());
+    }
+    out
+}
+
 /// The value at a dotted pointer (`data.principals`) inside `value`.
 pub(crate) fn at<'a>(value: &'a Value, dotted: &str) -> Option<&'a Value> {
     dotted.split('.').try_fold(value, |v, part| v.get(part))
@@ -340,9 +369,7 @@ fn read_ops(loaded: &Loaded) -> Vec<Op> {
                 method: method.to_uppercase(),
                 path: path.clone(),
                 params: params(doc, path, op),
-                multipart: body
-                    .as_ref()
-                    .is_some_and(|b| b.3.starts_with("multipart/")),
+                multipart: body.as_ref().is_some_and(|b| b.3.starts_with("multipart/")),
                 body: body.map(|(required, schema, example, _)| (required, schema, example)),
                 status,
                 media,
@@ -438,7 +465,12 @@ fn items_schema(doc: &Value, list_schema: &Value, pointer: &str) -> Option<Value
 /// the parameter's example, else any field (one level down too: a ruleset
 /// names its user as `user.username`) holding that example, else the field
 /// named like the parameter.
-fn key_field(doc: &Value, param: &Param, item_schema: &Value, examples: &[&Value]) -> Option<String> {
+fn key_field(
+    doc: &Value,
+    param: &Param,
+    item_schema: &Value,
+    examples: &[&Value],
+) -> Option<String> {
     let props = properties(doc, item_schema);
     let name = param.name.as_str();
     let mut by_name = vec![name.to_string()];
@@ -525,11 +557,19 @@ fn complete_link_targets(families: &[Family], json: &mut [Value]) {
             .flatten()
             .map(|seed| seed["item"].clone())
             .collect();
-        let seeds = json[target]["seeds"].as_array_mut().expect("seeds are a list");
-        let base = seeds.first().map(|s| s["item"].clone()).unwrap_or(json!({}));
+        let seeds = json[target]["seeds"]
+            .as_array_mut()
+            .expect("seeds are a list");
+        let base = seeds
+            .first()
+            .map(|s| s["item"].clone())
+            .unwrap_or(json!({}));
         for member in members {
             let wanted = at(&member, &key).cloned();
-            if seeds.iter().any(|s| at(&s["item"], &target_key) == wanted.as_ref()) {
+            if seeds
+                .iter()
+                .any(|s| at(&s["item"], &target_key) == wanted.as_ref())
+            {
                 continue;
             }
             let mut item = base.clone();
@@ -651,9 +691,12 @@ fn families(doc: &Value, ops: &[Op], problems: &mut Vec<String>) -> Vec<Family> 
 }
 
 /// Whether `path` is `item_path` or lies under it.
-fn under(path: &str, item_path: &str) -> bool {
+pub(crate) fn under(path: &str, item_path: &str) -> bool {
     let base = item_path.trim_end_matches('/');
-    path == item_path || path.strip_prefix(base).is_some_and(|rest| rest.starts_with('/'))
+    path == item_path
+        || path
+            .strip_prefix(base)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// The list operation of a family.
@@ -792,9 +835,11 @@ fn role(doc: &Value, op: &Op, ops: &[Op], families: &[Family]) -> Value {
                     }
                     // A collection-wide delete whose filter names the keys
                     // (`slug` for code editor pages).
-                    if let Some(p) = op.params.iter().find(|p| {
-                        p.location == "query" && deref(doc, &p.schema)["type"] == "array"
-                    }) {
+                    if let Some(p) = op
+                        .params
+                        .iter()
+                        .find(|p| p.location == "query" && deref(doc, &p.schema)["type"] == "array")
+                    {
                         return json!({
                             "kind": "delete_where",
                             "family": i,
@@ -842,7 +887,15 @@ fn role(doc: &Value, op: &Op, ops: &[Op], families: &[Family]) -> Value {
 }
 
 /// Query parameters that page or order a listing, never filters.
-const PAGING_PARAMS: [&str; 7] = ["limit", "offset", "page", "page_size", "cursor", "sort", "search"];
+const PAGING_PARAMS: [&str; 7] = [
+    "limit",
+    "offset",
+    "page",
+    "page_size",
+    "cursor",
+    "sort",
+    "search",
+];
 
 fn paging(op: &Op) -> Value {
     let pages = &op.raw["x-saas-admin-pages"];
@@ -886,7 +939,10 @@ fn key_shape(example: &Value, key: &str, given: bool) -> Value {
     }
     let value = value.as_str().unwrap_or_default();
     let len = value.len();
-    let hex = |s: &str| s.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase());
+    let hex = |s: &str| {
+        s.chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    };
     let parts: Vec<&str> = value.split('-').collect();
     if parts.iter().map(|p| p.len()).collect::<Vec<_>>() == [8, 4, 4, 4, 12] && hex(&parts.concat())
     {
@@ -949,7 +1005,13 @@ fn now_fields(doc: &Value, family: &Family, writable: &BTreeSet<String>) -> Map<
         .collect()
 }
 
-fn family_json(doc: &Value, ops: &[Op], families: &[Family], index: usize, family: &Family) -> Value {
+fn family_json(
+    doc: &Value,
+    ops: &[Op],
+    families: &[Family],
+    index: usize,
+    family: &Family,
+) -> Value {
     let writable = writable(doc, ops, family);
     let item_props = properties(doc, &family.item_schema);
     let list = list_op(ops, family);
@@ -1003,17 +1065,26 @@ fn family_json(doc: &Value, ops: &[Op], families: &[Family], index: usize, famil
         .filter(Value::is_object)
         .or(read.map(|r| unwrap(&r.example)))
         .unwrap_or(Value::Null);
+    // What the service sets goes in the template; what a caller may send
+    // but did not, and an answer must have (or, for a multipart create,
+    // whose body the fake does not read, everything), in the defaults.
+    let required: BTreeSet<String> = crate::fake::required(doc, &family.item_schema);
+    let multipart = create.is_some_and(|c| c.multipart);
     let mut template = Map::new();
+    let mut defaults = Map::new();
     for (field, value) in example.as_object().into_iter().flatten() {
-        if writable.contains(field)
-            || *field == family.key
+        if *field == family.key
             || now.contains_key(field)
             || counts.contains_key(field)
             || embedded.contains_key(field)
         {
             continue;
         }
-        template.insert(field.clone(), value.clone());
+        if !writable.contains(field) {
+            template.insert(field.clone(), value.clone());
+        } else if multipart || required.contains(field) {
+            defaults.insert(field.clone(), value.clone());
+        }
     }
     let key_example = read
         .map(|r| unwrap(&r.example))
@@ -1055,6 +1126,7 @@ fn family_json(doc: &Value, ops: &[Op], families: &[Family], index: usize, famil
         "envelope": family.envelope,
         "key_shape": shape,
         "template": template,
+        "defaults": defaults,
         "now": now,
         "touch": touch,
         "counts": counts,
@@ -1114,7 +1186,11 @@ fn example_key(ops: &[Op], family: &Family) -> Option<String> {
             Some(field) => read.example[field.as_str()].clone(),
             None => read.example.clone(),
         });
-    let key = |item: &Value| at(item, &family.key).and_then(Value::as_str).map(str::to_string);
+    let key = |item: &Value| {
+        at(item, &family.key)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
     read.as_ref()
         .and_then(key)
         .or_else(|| example_items(ops, family).first().and_then(key))

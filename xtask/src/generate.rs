@@ -634,7 +634,7 @@ fn one_doc_line_per_attribute(tokens: TokenStream) -> TokenStream {
 
 /// prettyplease turns the tokens into readable Rust (doc attributes become
 /// `///`), then rustfmt makes it what `cargo fmt --check` expects.
-fn format_rust(header: &str, tokens: TokenStream) -> Result<String, String> {
+pub(crate) fn format_rust(header: &str, tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(one_doc_line_per_attribute(tokens))
         .map_err(|e| format!("generated tokens do not parse: {e}"))?;
     let pretty = prettyplease::unparse(&file);

@@ -10,6 +10,7 @@
 mod drift;
 mod facade;
 mod fake;
+mod fake_tests;
 mod generate;
 mod lint;
 mod mock_pass;

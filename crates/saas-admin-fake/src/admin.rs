@@ -105,7 +105,11 @@ struct Seed {
 async fn items(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let seed: Seed = match serde_json::from_slice(&body) {
         Ok(seed) => seed,
-        Err(e) => return refuse(format!("expected {{\"api\", \"collection\", \"item\"}}: {e}")),
+        Err(e) => {
+            return refuse(format!(
+                "expected {{\"api\", \"collection\", \"item\"}}: {e}"
+            ))
+        }
     };
     let state = ApiState {
         shared: &shared,

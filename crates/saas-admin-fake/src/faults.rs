@@ -130,11 +130,9 @@ impl TryFrom<RuleJson> for FaultRule {
             )),
             "drop_before" => Fault::DropBeforeProcessing,
             "drop_after" => Fault::DropAfterProcessing,
-            other => {
-                return Err(format!(
-                    "unknown fault {other:?}: rate_limited, status, delay, drop_before or drop_after"
-                ))
-            }
+            other => return Err(format!(
+                "unknown fault {other:?}: rate_limited, status, delay, drop_before or drop_after"
+            )),
         };
         Ok(FaultRule {
             fault,
@@ -220,9 +218,8 @@ mod tests {
 
     #[test]
     fn the_json_form_reads_each_fault() {
-        let rule = |text: &str| {
-            FaultRule::try_from(serde_json::from_str::<RuleJson>(text).unwrap())
-        };
+        let rule =
+            |text: &str| FaultRule::try_from(serde_json::from_str::<RuleJson>(text).unwrap());
         assert_eq!(
             rule(r#"{"fault": "status", "status": 503, "times": 3}"#),
             Ok(FaultRule::new(Fault::Status(503)).times(3))

@@ -9,6 +9,10 @@ pub(crate) const MODEL: &str = r##"{
   "families": [
     {
       "counts": {},
+      "defaults": {
+        "cloud_name": "product3",
+        "name": "Product3 Application"
+      },
       "embedded": {},
       "envelope": null,
       "example_key": "abcde1fghij2klmno3pqrst4uvwxy5z",
@@ -85,6 +89,7 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {},
       "embedded": {},
       "envelope": null,
       "example_key": "814814814814814",
@@ -145,6 +150,9 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {
+        "name": "Designers"
+      },
       "embedded": {
         "users": 3
       },
@@ -216,6 +224,7 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {},
       "embedded": {},
       "envelope": null,
       "example_key": "0abed8dfcc039ea05e2a1d494fd442",
@@ -265,6 +274,9 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {
+        "name": "jenny_bar"
+      },
       "embedded": {},
       "envelope": null,
       "example_key": "7f08f1f1fc910bf1f25274aef11d27",
@@ -376,6 +388,9 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {
+        "name": "Read access to Clothing folder"
+      },
       "embedded": {},
       "envelope": "data",
       "example_key": "12jf789l12hwiuencl7aaqey",
@@ -436,6 +451,9 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {
+        "name": "Upload manager"
+      },
       "embedded": {},
       "envelope": "data",
       "example_key": "marketing_content_contributor_1357fhe",

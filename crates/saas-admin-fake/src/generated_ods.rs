@@ -9,6 +9,7 @@ pub(crate) const MODEL: &str = r##"{
   "families": [
     {
       "counts": {},
+      "defaults": {},
       "embedded": {},
       "envelope": null,
       "example_key": "ak_7fq2xa",
@@ -86,6 +87,18 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {
+        "content": {
+          "css": {
+            "en": "",
+            "fr": ""
+          },
+          "html": {
+            "en": "<h1>Air quality</h1>",
+            "fr": "<h1>Qualité de l'air</h1>"
+          }
+        }
+      },
       "embedded": {},
       "envelope": null,
       "example_key": "air-quality-dashboard",
@@ -197,6 +210,11 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {
+        "group": {
+          "uid": "data_stewards"
+        }
+      },
       "embedded": {},
       "envelope": null,
       "example_key": "data_stewards",
@@ -248,6 +266,11 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {
+        "user": {
+          "username": "louise.data"
+        }
+      },
       "embedded": {},
       "envelope": null,
       "example_key": "louise.data",
@@ -297,6 +320,18 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {
+        "metadata": {
+          "default": {
+            "language": {
+              "value": "en"
+            },
+            "title": {
+              "value": "Population of US counties"
+            }
+          }
+        }
+      },
       "embedded": {},
       "envelope": null,
       "example_key": "da_qf2hyt",
@@ -416,6 +451,11 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {
+        "description": "The dataset with its coordinates in the French Lambert-93 projection.",
+        "title": "Fromages in Lambert-93",
+        "type": "uploaded_file"
+      },
       "embedded": {},
       "envelope": null,
       "example_key": "ae_5pz8ud",
@@ -480,6 +520,7 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {},
       "embedded": {},
       "envelope": null,
       "example_key": "at_qf2hyt",
@@ -533,6 +574,7 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {},
       "embedded": {},
       "envelope": null,
       "example_key": "df_7hq2mn",
@@ -620,6 +662,10 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {
+        "label": "Density has one decimal",
+        "type": "annotate"
+      },
       "embedded": {},
       "envelope": null,
       "example_key": "pr_5xk2tq",
@@ -752,6 +798,10 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {
+        "label": "Spell out \"St.\" in addresses",
+        "type": "string_replace"
+      },
       "embedded": {},
       "envelope": null,
       "example_key": "pr_qf2hyt",
@@ -803,6 +853,10 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {
+        "title": "Fromages (S3)",
+        "type": "csvfile"
+      },
       "embedded": {},
       "envelope": null,
       "example_key": "re_6jr4bn",
@@ -1153,6 +1207,9 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {
+        "cron_schedule": "0 6 * * *"
+      },
       "embedded": {},
       "envelope": null,
       "example_key": "sc_qf2hyt",
@@ -1197,6 +1254,11 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {
+        "group": {
+          "uid": "data_stewards"
+        }
+      },
       "embedded": {},
       "envelope": null,
       "example_key": "data_stewards",
@@ -1267,6 +1329,11 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {
+        "user": {
+          "username": "louise.data"
+        }
+      },
       "embedded": {},
       "envelope": null,
       "example_key": "louise.data",
@@ -1339,6 +1406,7 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {},
       "embedded": {},
       "envelope": null,
       "example_key": "ch_qf2hyt",
@@ -1427,6 +1495,9 @@ pub(crate) const MODEL: &str = r##"{
       "counts": {
         "group_count": 16,
         "user_count": 17
+      },
+      "defaults": {
+        "type": "http"
       },
       "embedded": {},
       "envelope": null,
@@ -1675,6 +1746,11 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {
+        "group": {
+          "uid": "data_stewards"
+        }
+      },
       "embedded": {},
       "envelope": null,
       "example_key": "data_stewards",
@@ -1723,6 +1799,11 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {
+        "user": {
+          "username": "louise.data"
+        }
+      },
       "embedded": {},
       "envelope": null,
       "example_key": "louise.data",
@@ -1772,6 +1853,9 @@ pub(crate) const MODEL: &str = r##"{
     {
       "counts": {
         "user_count": 19
+      },
+      "defaults": {
+        "title": "Data stewards"
       },
       "embedded": {},
       "envelope": null,
@@ -1862,6 +1946,7 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {},
       "embedded": {},
       "envelope": null,
       "example_key": "louise.data",
@@ -2009,6 +2094,10 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {
+        "name": "Research data (CKAN)",
+        "type": "ckan"
+      },
       "embedded": {},
       "envelope": null,
       "example_key": "ha_5mb2rz",
@@ -2526,6 +2615,10 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {
+        "cron_schedule": "0 2 * * *",
+        "timezone": "Europe/Paris"
+      },
       "embedded": {},
       "envelope": null,
       "example_key": "sc_5vw1hg",
@@ -2562,6 +2655,41 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {
+        "is_active": true,
+        "schema": [
+          {
+            "choices": null,
+            "help_text": null,
+            "i18n": false,
+            "is_filter": false,
+            "is_hidden": false,
+            "label": "Contract number",
+            "labels": null,
+            "name": "contract_number",
+            "requirement_level": "mandatory",
+            "self_suggest": true,
+            "suggest_url": "https://documentation-resources.opendatasoft.com/api/automation/v1.0/metadata/templates/procurement/fields/contract_number/suggest/",
+            "type": "text"
+          },
+          {
+            "choices": null,
+            "help_text": "Day the contract was signed.",
+            "i18n": false,
+            "is_filter": true,
+            "is_hidden": false,
+            "label": "Signature date",
+            "labels": null,
+            "name": "signed_on",
+            "requirement_level": "recommended",
+            "self_suggest": false,
+            "suggest_url": null,
+            "type": "date"
+          }
+        ],
+        "title": "Procurement",
+        "type": "admin"
+      },
       "embedded": {},
       "envelope": null,
       "example_key": "default",
@@ -2690,6 +2818,7 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {},
       "embedded": {},
       "envelope": null,
       "example_key": "title",
@@ -2797,6 +2926,9 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {
+        "slug": "air-quality"
+      },
       "embedded": {},
       "envelope": null,
       "example_key": "sp_9tvb2k",
@@ -2896,6 +3028,11 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {
+        "group": {
+          "uid": "data_stewards"
+        }
+      },
       "embedded": {},
       "envelope": null,
       "example_key": "data_stewards",
@@ -2944,6 +3081,11 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {
+        "user": {
+          "username": "louise.data"
+        }
+      },
       "embedded": {},
       "envelope": null,
       "example_key": "louise.data",
@@ -2992,6 +3134,7 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {},
       "embedded": {},
       "envelope": null,
       "example_key": "louise.data",

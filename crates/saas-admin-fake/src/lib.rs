@@ -476,7 +476,10 @@ impl ApiState<'_> {
     }
 
     fn item(&self, store: &Store, path: &str) -> Result<(usize, Vec<String>, String), Error> {
-        let (collection, key) = path.trim_matches('/').rsplit_once('/').unwrap_or(("", path));
+        let (collection, key) = path
+            .trim_matches('/')
+            .rsplit_once('/')
+            .unwrap_or(("", path));
         let (f, parents) = self.collection(store, collection)?;
         Ok((f, parents, key.to_string()))
     }
@@ -484,7 +487,14 @@ impl ApiState<'_> {
     /// The collections of the API, as paths with their parameters
     /// (`groups/{group_uid}/users`).
     pub fn collections(&self) -> Vec<String> {
-        self.with(|store| store.model.families.iter().map(|f| f.name.clone()).collect())
+        self.with(|store| {
+            store
+                .model
+                .families
+                .iter()
+                .map(|f| f.name.clone())
+                .collect()
+        })
     }
 
     /// Stores an item in a collection (`users`, `groups/data_stewards/users`)

@@ -45,9 +45,9 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         match arg.as_str() {
             "--listen" => {
                 let text = value("--listen")?;
-                parsed.listen = text
-                    .parse()
-                    .map_err(|_| format!("--listen {text:?}: expected HOST:PORT, such as 127.0.0.1:8080"))?;
+                parsed.listen = text.parse().map_err(|_| {
+                    format!("--listen {text:?}: expected HOST:PORT, such as 127.0.0.1:8080")
+                })?;
             }
             "--ods-api-key" => parsed.ods_api_key = Some(value("--ods-api-key")?),
             "--cloudinary-account-url" => {

@@ -170,7 +170,10 @@ pub(crate) struct Family {
     pub items_at: String,
     pub envelope: Option<String>,
     pub key_shape: KeyShape,
+    /// What the service sets on a new item (from the spec's example).
     pub template: Map<String, Value>,
+    /// What a new item has when the caller does not send it.
+    pub defaults: Map<String, Value>,
     pub now: BTreeMap<String, String>,
     pub touch: Vec<String>,
     pub counts: BTreeMap<String, usize>,

@@ -73,7 +73,10 @@ pub(crate) fn check(
             let names: Vec<String> = allowed.iter().map(Value::to_string).collect();
             return Err(fault(
                 field,
-                format!("{value} is not a valid choice (one of {}).", names.join(", ")),
+                format!(
+                    "{value} is not a valid choice (one of {}).",
+                    names.join(", ")
+                ),
             ));
         }
     }

@@ -26,13 +26,15 @@ struct Connection(Arc<Notify>);
 
 /// The router: the admin endpoint, then both APIs.
 fn router(shared: Arc<Shared>) -> Router {
-    crate::admin::routes()
-        .fallback(handle)
-        .with_state(shared)
+    crate::admin::routes().fallback(handle).with_state(shared)
 }
 
 /// Accepts connections until `stop` changes, each served on its own task.
-pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+pub(crate) async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+) {
     let router = router(shared);
     loop {
         let accepted = tokio::select! {
@@ -49,10 +51,12 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stop: 
         let kill = Arc::new(Notify::new());
         let inner = TowerToHyperService::new(router.clone());
         let connection = Connection(kill.clone());
-        let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
-            request.extensions_mut().insert(connection.clone());
-            inner.call(request)
-        });
+        let service = hyper::service::service_fn(
+            move |mut request: hyper::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(connection.clone());
+                inner.call(request)
+            },
+        );
         let mut stop = stop.clone();
         tokio::spawn(async move {
             let served = hyper::server::conn::http1::Builder::new()
@@ -108,7 +112,10 @@ pub(crate) fn respond(outcome: Outcome, request_id: &str) -> Response {
 }
 
 /// Answers a request of either API.
-async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Result<Response, Infallible> {
+async fn handle(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+) -> Result<Response, Infallible> {
     let (parts, body) = request.into_parts();
     let connection = parts.extensions.get::<Connection>().cloned();
     let request_id = service::request_id();

@@ -129,7 +129,14 @@ pub(crate) fn route(model: &Model, request: &Incoming<'_>) -> Result<Routed, Out
             } else {
                 (404, "Not found.".to_string())
             };
-            Err(error(request.api, model, None, status, &message, &request.request_id))
+            Err(error(
+                request.api,
+                model,
+                None,
+                status,
+                &message,
+                &request.request_id,
+            ))
         }
     }
 }
@@ -334,8 +341,7 @@ impl Call<'_> {
                 reason,
             }),
             Refusal::Conflict { field, value } if self.op.declares(409) => {
-                let mut outcome =
-                    self.error(409, &format!("{field} {value:?} already exists"));
+                let mut outcome = self.error(409, &format!("{field} {value:?} already exists"));
                 if let Some((_, bytes)) = &mut outcome.body {
                     let mut body: Value = serde_json::from_slice(bytes).unwrap_or_default();
                     if body["error"].get("category").is_some() {
@@ -395,12 +401,12 @@ impl Call<'_> {
                     return Err(self.error(401, "Invalid credentials"));
                 }
                 let account = self.value("account_id");
-                if self.op.path.contains("{account_id}") && account != self.config.cloudinary_account_id
+                if self.op.path.contains("{account_id}")
+                    && account != self.config.cloudinary_account_id
                 {
-                    return Err(self.error(
-                        401,
-                        &format!("Invalid credentials for account {account:?}"),
-                    ));
+                    return Err(
+                        self.error(401, &format!("Invalid credentials for account {account:?}"))
+                    );
                 }
                 Ok(())
             }
@@ -425,8 +431,9 @@ impl Call<'_> {
                 }
                 continue;
             }
-            let value = schema::parse_param(&self.model.schemas, &param.schema, &texts, &param.name)
-                .map_err(|f| self.invalid(&f))?;
+            let value =
+                schema::parse_param(&self.model.schemas, &param.schema, &texts, &param.name)
+                    .map_err(|f| self.invalid(&f))?;
             self.query.insert(param.name.clone(), value);
         }
         Ok(())
@@ -479,7 +486,9 @@ impl Call<'_> {
         let status = self.op.success.status;
         Ok(match answer {
             Answer::Item | Answer::Target => {
-                let target = self.model.families[family].link.filter(|_| answer == Answer::Target);
+                let target = self.model.families[family]
+                    .link
+                    .filter(|_| answer == Answer::Target);
                 let (family, parents) = match target {
                     Some(target) => (target, Vec::new()),
                     None => (family, parents.to_vec()),
@@ -552,7 +561,12 @@ impl Call<'_> {
         }
         let items_at = &self.model.families[family].items_at;
         let total = items.len();
-        let number = |name: &str| self.query.get(name).and_then(Value::as_u64).map(|n| n as usize);
+        let number = |name: &str| {
+            self.query
+                .get(name)
+                .and_then(Value::as_u64)
+                .map(|n| n as usize)
+        };
         let mut page = json!({});
         match paging {
             Paging::Offset => {
@@ -566,7 +580,8 @@ impl Call<'_> {
                     Value::Null
                 };
                 page["previous"] = if offset > 0 {
-                    json!(self.page_link(&[("offset", offset.saturating_sub(limit)), ("limit", limit)]))
+                    json!(self
+                        .page_link(&[("offset", offset.saturating_sub(limit)), ("limit", limit)]))
                 } else {
                     Value::Null
                 };
@@ -576,7 +591,11 @@ impl Call<'_> {
                 let slice: Vec<Value> = match number("page_size") {
                     Some(size) => {
                         let number = number("page").unwrap_or(1).max(1);
-                        items.into_iter().skip((number - 1) * size).take(size).collect()
+                        items
+                            .into_iter()
+                            .skip((number - 1) * size)
+                            .take(size)
+                            .collect()
                     }
                     None if number("page").unwrap_or(1) <= 1 => items,
                     None => Vec::new(),

@@ -311,7 +311,12 @@ impl Store {
     /// Creates an item from what the caller sent: the service's own fields
     /// (the family's template), the caller's over them, then its key and
     /// times. Returns the new entry's key.
-    pub fn create(&mut self, f: usize, parents: &[String], fields: &Value) -> Result<String, Refusal> {
+    pub fn create(
+        &mut self,
+        f: usize,
+        parents: &[String],
+        fields: &Value,
+    ) -> Result<String, Refusal> {
         let model = self.model.clone();
         let family = &model.families[f];
         if family.link.is_some() {
@@ -335,6 +340,9 @@ impl Store {
             None => self.new_key(f, parents, fields),
         };
         let mut value = Value::Object(family.template.clone());
+        for (name, default) in &family.defaults {
+            value[name.as_str()] = default.clone();
+        }
         for (name, field) in fields.as_object().into_iter().flatten() {
             value[name.as_str()] = field.clone();
         }
