@@ -130,9 +130,11 @@ impl TryFrom<RuleJson> for FaultRule {
             )),
             "drop_before" => Fault::DropBeforeProcessing,
             "drop_after" => Fault::DropAfterProcessing,
-            other => return Err(format!(
+            other => {
+                return Err(format!(
                 "unknown fault {other:?}: rate_limited, status, delay, drop_before or drop_after"
-            )),
+            ))
+            }
         };
         Ok(FaultRule {
             fault,

@@ -18,6 +18,8 @@
 //! usage...) answer with the spec's example, adapted to the path asked for.
 //!
 //! ```
+//! use std::time::Duration;
+//!
 //! use saas_admin_fake::{Api, Fault, FaultRule, FakeServer};
 //! use serde_json::json;
 //!
@@ -31,8 +33,9 @@
 //! fake.ods().insert("users", json!({"username": "jdoe", "email": "jdoe@example.org"}))?;
 //! assert_eq!(fake.ods().items("users")?.len(), 1);
 //!
-//! // Make the next call to create a group fail with a rate limit.
-//! fake.inject(FaultRule::new(Fault::Status(429)).api(Api::Ods).operation("create_user_group").once());
+//! // The next call creating an Opendatasoft group is rate limited (429).
+//! let limit = Fault::RateLimited { retry_after: Duration::from_secs(1) };
+//! fake.inject(FaultRule::new(limit).api(Api::Ods).operation("create_user_group").once());
 //! # Ok::<(), saas_admin_fake::Error>(())
 //! # }).unwrap();
 //! ```

@@ -2,8 +2,9 @@
 //! add a user, list the members, remove the user, delete the group) and say
 //! what happened at each step.
 //!
-//! With no credentials in the environment it talks to an embedded mock
-//! server, built from the specs' examples, and says so. Otherwise:
+//! With no credentials in the environment it talks to the embedded fake of
+//! both services (`saas-admin-fake`, which keeps what it is sent, as the
+//! services do), seeded with the one user it adds, and says so. Otherwise:
 //!
 //! - Opendatasoft: `ODS_DOMAIN` (or `ODS_BASE_URL`) and `ODS_API_KEY`;
 //!   `ODS_QUICKSTART_USERNAME` names an existing user to add and remove.
@@ -17,7 +18,9 @@
 
 use std::error::Error;
 
-use saas_admin::{cld_provisioning, ods_automation, Cloudinary, Ods};
+use saas_admin::{Cloudinary, Ods};
+use saas_admin_fake::FakeServer;
+use serde_json::json;
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
 
@@ -33,11 +36,18 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
+/// The embedded fake, started when the first API without credentials needs
+/// it; held until the end (dropping it stops it).
+async fn fake(slot: &mut Option<FakeServer>) -> Result<&FakeServer> {
+    if slot.is_none() {
+        *slot = Some(FakeServer::start().await?);
+    }
+    Ok(slot.as_ref().expect("just started"))
+}
+
 async fn run() -> Result<()> {
     let group_name = "quickstart-data-stewards";
-
-    // Held until the end: dropping a mock server stops it.
-    let mut mocks = Vec::new();
+    let mut embedded = None;
 
     let ods_configured = std::env::var_os("ODS_API_KEY").is_some();
     let (ods, ods_username) = if ods_configured {
@@ -47,14 +57,19 @@ async fn run() -> Result<()> {
             std::env::var("ODS_QUICKSTART_USERNAME").ok(),
         )
     } else {
-        let server = demo::ods_server(group_name).await;
+        let fake = fake(&mut embedded).await?;
         println!(
-            "Opendatasoft: no ODS_API_KEY set, so using an embedded mock server at {}",
-            server.base_url()
+            "Opendatasoft: no ODS_API_KEY set, so using the embedded fake at {}",
+            fake.ods_base_url()
         );
-        let ods = Ods::with_base_url(&server.base_url(), demo::API_KEY)?;
-        mocks.push(server);
-        (ods, Some(demo::ODS_USERNAME.to_string()))
+        // The portal's users are not created through the API: the fake is
+        // given the one the quickstart adds to its group.
+        let user = fake.ods().insert(
+            "users",
+            json!({"username": "jdoe", "first_name": "Jane", "last_name": "Doe", "email": "jane.doe@example.org"}),
+        )?;
+        let ods = Ods::with_base_url(&fake.ods_base_url(), fake.ods_api_key())?;
+        (ods, user["username"].as_str().map(str::to_string))
     };
     ods_lifecycle(&ods, group_name, ods_username.as_deref()).await?;
 
@@ -65,19 +80,24 @@ async fn run() -> Result<()> {
         let user = std::env::var("CLOUDINARY_QUICKSTART_USER_ID").ok();
         (Cloudinary::from_env()?, user)
     } else {
-        let server = demo::cloudinary_server(group_name).await;
+        let fake = fake(&mut embedded).await?;
         println!(
-            "\nCloudinary: no CLOUDINARY_ACCOUNT_URL or CLOUDINARY_ACCOUNT_ID set, so using an embedded mock server at {}",
-            server.base_url()
+            "\nCloudinary: no CLOUDINARY_ACCOUNT_URL or CLOUDINARY_ACCOUNT_ID set, so using the embedded fake at {}",
+            fake.cloudinary_base_url()
         );
-        let cloudinary = Cloudinary::with_base_url(
-            &server.base_url(),
-            demo::ACCOUNT_ID,
-            demo::API_KEY,
-            demo::API_SECRET,
+        // The account's user the quickstart adds to its group; the fake
+        // gives it an id, as the service would.
+        let user = fake.cloudinary().insert(
+            "users",
+            json!({"name": "Jane Doe", "email": "jane.doe@example.org", "role": "technical_admin"}),
         )?;
-        mocks.push(server);
-        (cloudinary, Some(demo::CLOUDINARY_USER_ID.to_string()))
+        let cloudinary = Cloudinary::with_base_url(
+            &fake.cloudinary_base_url(),
+            fake.cloudinary_account_id(),
+            fake.cloudinary_api_key(),
+            fake.cloudinary_api_secret(),
+        )?;
+        (cloudinary, user["id"].as_str().map(str::to_string))
     };
     cloudinary_lifecycle(&cloudinary, group_name, cloudinary_user.as_deref()).await?;
 
@@ -161,11 +181,11 @@ async fn cloudinary_lifecycle(
         .group_id(&group.id)
         .send()
         .await?;
-    let names: Vec<&str> = members.users.iter().map(|u| u.name.as_str()).collect();
+    let ids: Vec<&str> = members.users.iter().map(|u| u.id.as_str()).collect();
     println!(
         "  the group has {} member(s): {}",
-        names.len(),
-        names.join(", ")
+        ids.len(),
+        ids.join(", ")
     );
 
     if let Some(user_id) = user_id {
@@ -185,104 +205,4 @@ async fn cloudinary_lifecycle(
         .await?;
     println!("  deleted group {}", group.id);
     Ok(())
-}
-
-/// The embedded mock servers: each answers the lifecycle's calls with the
-/// specs' example bodies, through the generated typed mock helpers.
-mod demo {
-    use super::*;
-
-    pub const API_KEY: &str = "demo-api-key";
-    pub const API_SECRET: &str = "demo-api-secret";
-    pub const ACCOUNT_ID: &str = "demo-account";
-
-    /// The spec's example for an operation's response, typed.
-    fn example<T: serde::de::DeserializeOwned>(
-        lookup: fn(&str, u16) -> Option<&'static str>,
-        operation: &str,
-        status: u16,
-    ) -> T {
-        let json = lookup(operation, status)
-            .unwrap_or_else(|| panic!("the spec has an example for {operation} {status}"));
-        serde_json::from_str(json).expect("the spec's examples match its schemas")
-    }
-
-    pub const ODS_USERNAME: &str = "jdoe";
-
-    pub async fn ods_server(title: &str) -> httpmock::MockServer {
-        use ods_automation::mock::{MockServer, MockServerExt as _};
-        use ods_automation::{examples::example as ods_example, types};
-        let server = MockServer::start_async().await;
-        let mut group: types::UserGroup = example(ods_example, "create_user_group", 201);
-        group.title = title.to_string();
-        let uid = group.uid.clone();
-        let mut user: types::User = example(ods_example, "add_user_to_user_group", 201);
-        user.username = ODS_USERNAME.to_string();
-        let members = types::UserList {
-            total_count: Some(1),
-            next: None,
-            previous: None,
-            results: vec![user.clone()],
-        };
-        server.create_user_group(|_, then| {
-            then.created(&group);
-        });
-        server.add_user_to_user_group(|when, then| {
-            when.group_uid(&uid);
-            then.created(&user);
-        });
-        server.list_user_group_users(|when, then| {
-            when.group_uid(&uid);
-            then.ok(&members);
-        });
-        server.remove_user_from_user_group(|when, then| {
-            when.group_uid(&uid).username(ODS_USERNAME);
-            then.no_content();
-        });
-        server.delete_user_group(|when, then| {
-            when.group_uid(&uid);
-            then.no_content();
-        });
-        server.into_inner()
-    }
-
-    pub const CLOUDINARY_USER_ID: &str = "0abed8dfcc039ea05e2a1d494fd442";
-
-    pub async fn cloudinary_server(name: &str) -> httpmock::MockServer {
-        use cld_provisioning::mock::{MockServer, MockServerExt as _};
-        use cld_provisioning::{examples::example as cld_example, types};
-        let server = MockServer::start_async().await;
-        let mut group: types::UserGroup = example(cld_example, "create_user_group", 200);
-        group.name = name.to_string();
-        let id = group.id.clone();
-        let members: types::UserGroupUserList = example(cld_example, "list_user_group_users", 200);
-        let removed: types::UserGroupUserList =
-            example(cld_example, "remove_user_from_user_group", 200);
-        let deleted: types::SuccessResponse = example(cld_example, "delete_user_group", 200);
-        server.create_user_group(|when, then| {
-            when.account_id(ACCOUNT_ID);
-            then.ok(&group);
-        });
-        server.add_user_to_user_group(|when, then| {
-            when.account_id(ACCOUNT_ID)
-                .group_id(&id)
-                .user_id(CLOUDINARY_USER_ID);
-            then.ok(&members);
-        });
-        server.list_user_group_users(|when, then| {
-            when.account_id(ACCOUNT_ID).group_id(&id);
-            then.ok(&members);
-        });
-        server.remove_user_from_user_group(|when, then| {
-            when.account_id(ACCOUNT_ID)
-                .group_id(&id)
-                .user_id(CLOUDINARY_USER_ID);
-            then.ok(&removed);
-        });
-        server.delete_user_group(|when, then| {
-            when.account_id(ACCOUNT_ID).group_id(&id);
-            then.ok(&deleted);
-        });
-        server.into_inner()
-    }
 }
