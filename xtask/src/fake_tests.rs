@@ -919,7 +919,10 @@ impl View<'_> {
                 None => self.call(delete, &with_key(0), None),
             };
             steps.push(quote! {
-                let gone = #gone.send().await.err().expect("it is gone");
+                let gone = match #gone.send().await {
+                    Ok(_) => panic!("it is gone, yet it answers"),
+                    Err(error) => error,
+                };
                 assert!(gone.is_not_found(), "{gone}");
             });
             story.push(if read.is_some() {
@@ -1022,7 +1025,10 @@ impl View<'_> {
                 #unlink_call.send().await.expect("unlink");
                 #listing
                 assert!(!listed.contains(&keys[0]), "{} is no longer listed", keys[0]);
-                let gone = #unlink_call.send().await.err().expect("it is no longer linked");
+                let gone = match #unlink_call.send().await {
+                    Ok(_) => panic!("it is no longer linked, yet unlinking it succeeds"),
+                    Err(error) => error,
+                };
                 assert!(gone.is_not_found(), "{gone}");
             }
         })

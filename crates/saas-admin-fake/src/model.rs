@@ -246,6 +246,9 @@ pub(crate) fn model(api: Api) -> Arc<Model> {
     .clone()
 }
 
+/// A path parameter's name and value.
+pub(crate) type PathValues = Vec<(String, String)>;
+
 /// A path split into segments, each percent-decoded.
 pub(crate) fn segments(path: &str) -> Vec<String> {
     path.split('/')
@@ -260,10 +263,7 @@ pub(crate) fn segments(path: &str) -> Vec<String> {
 /// Matches the segments of a request path against a template
 /// (`/groups/{group_uid}/`): the values of its parameters, or `None`.
 /// A parameter matches any segment that is not empty.
-pub(crate) fn match_template(
-    template: &str,
-    path: &[String],
-) -> Option<(Vec<(String, String)>, usize)> {
+pub(crate) fn match_template(template: &str, path: &[String]) -> Option<(PathValues, usize)> {
     let parts: Vec<&str> = template.split('/').collect();
     if parts.len() != path.len() {
         return None;
@@ -286,12 +286,8 @@ impl Model {
     /// `Err(true)` when the path is known under another method (405),
     /// `Err(false)` when it is not known at all (404). Literal segments win
     /// over parameters (`/users/export/` over `/users/{username}/`).
-    pub fn route(
-        &self,
-        method: &str,
-        path: &[String],
-    ) -> Result<(usize, Vec<(String, String)>), bool> {
-        let mut best: Option<(usize, Vec<(String, String)>, usize)> = None;
+    pub fn route(&self, method: &str, path: &[String]) -> Result<(usize, PathValues), bool> {
+        let mut best: Option<(usize, PathValues, usize)> = None;
         let mut other_method = false;
         for (i, op) in self.operations.iter().enumerate() {
             let Some((values, literals)) = match_template(&op.path, path) else {

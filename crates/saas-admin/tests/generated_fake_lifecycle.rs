@@ -198,13 +198,15 @@ async fn ods_code_editor_pages() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .get_code_editor_page()
         .page_slug(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -273,14 +275,16 @@ async fn ods_code_editor_pages_page_slug_security_groups() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .get_code_editor_page_group_security()
         .page_slug("air-quality-dashboard")
         .group_uid(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -349,14 +353,16 @@ async fn ods_code_editor_pages_page_slug_security_users() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .get_code_editor_page_user_security()
         .page_slug("air-quality-dashboard")
         .username(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -417,13 +423,10 @@ async fn ods_datasets() {
         .send()
         .await
         .expect("delete");
-    let gone = client
-        .get_dataset()
-        .dataset_uid(&keys[0usize])
-        .send()
-        .await
-        .err()
-        .expect("it is gone");
+    let gone = match client.get_dataset().dataset_uid(&keys[0usize]).send().await {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -503,14 +506,16 @@ async fn ods_datasets_dataset_uid_alternative_exports() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .get_dataset_alternative_export()
         .dataset_uid("da_qf2hyt")
         .export_uid(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -566,14 +571,16 @@ async fn ods_datasets_dataset_uid_attachments() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .get_dataset_attachment()
         .dataset_uid("da_qf2hyt")
         .attachment_uid(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -693,14 +700,16 @@ async fn ods_datasets_dataset_uid_fields() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .get_dataset_field()
         .dataset_uid("da_qf2hyt")
         .field_uid(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -771,14 +780,16 @@ async fn ods_datasets_dataset_uid_processors() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .get_dataset_processor()
         .dataset_uid("da_qf2hyt")
         .processor_uid(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -858,14 +869,16 @@ async fn ods_datasets_dataset_uid_resources() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .get_dataset_resource()
         .dataset_uid("da_qf2hyt")
         .resource_uid(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -934,14 +947,16 @@ async fn ods_datasets_dataset_uid_schedules() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .get_dataset_schedule()
         .dataset_uid("da_qf2hyt")
         .schedule_uid(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -1010,14 +1025,16 @@ async fn ods_datasets_dataset_uid_security_groups() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .get_dataset_group_security()
         .dataset_uid("da_qf2hyt")
         .group_uid(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -1086,14 +1103,16 @@ async fn ods_datasets_dataset_uid_security_users() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .get_dataset_user_security()
         .dataset_uid("da_qf2hyt")
         .username(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -1200,13 +1219,15 @@ async fn ods_datasource_connections() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .get_datasource_connection()
         .connection_uid(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -1275,14 +1296,16 @@ async fn ods_datasource_connections_connection_uid_security_groups() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .get_datasource_connection_group_security()
         .connection_uid("co_4rx8mq")
         .group_uid(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -1351,14 +1374,16 @@ async fn ods_datasource_connections_connection_uid_security_users() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .get_datasource_connection_user_security()
         .connection_uid("co_4rx8mq")
         .username(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -1429,13 +1454,15 @@ async fn ods_groups() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .get_user_group()
         .group_uid(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -1517,14 +1544,16 @@ async fn ods_groups_group_uid_users() {
         "{} is no longer listed",
         keys[0]
     );
-    let gone = client
+    let gone = match client
         .remove_user_from_user_group()
         .group_uid("data_stewards")
         .username(&keys[0])
         .send()
         .await
-        .err()
-        .expect("it is no longer linked");
+    {
+        Ok(_) => panic!("it is no longer linked, yet unlinking it succeeds"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
 }
 /// `harvesters`: create three, read one, list them all across pages of two (limit and offset), update one, delete it, read it: 404.
@@ -1585,13 +1614,15 @@ async fn ods_harvesters() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .get_harvester()
         .harvester_uid(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -1662,14 +1693,16 @@ async fn ods_harvesters_harvester_uid_schedules() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .get_harvester_schedule()
         .harvester_uid("ha_5mb2rz")
         .schedule_uid(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -1744,13 +1777,15 @@ async fn ods_metadata_templates() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .get_metadata_template()
         .template_name(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -1849,13 +1884,15 @@ async fn ods_studio_pages() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .get_studio_page()
         .studio_page_uid(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -1924,14 +1961,16 @@ async fn ods_studio_pages_studio_page_uid_security_groups() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .get_studio_page_group_security()
         .studio_page_uid("sp_9tvb2k")
         .group_uid(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -2000,14 +2039,16 @@ async fn ods_studio_pages_studio_page_uid_security_users() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .get_studio_page_user_security()
         .studio_page_uid("sp_9tvb2k")
         .username(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -2062,13 +2103,10 @@ async fn ods_users() {
         .send()
         .await
         .expect("delete");
-    let gone = client
-        .get_user()
-        .username(&keys[0usize])
-        .send()
-        .await
-        .err()
-        .expect("it is gone");
+    let gone = match client.get_user().username(&keys[0usize]).send().await {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -2149,13 +2187,15 @@ async fn cloudinary_sub_accounts() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .get_product_environment()
         .sub_account_id(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -2216,14 +2256,16 @@ async fn cloudinary_sub_accounts_sub_account_id_access_keys() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .delete_access_key()
         .sub_account_id("abcde1fghij2klmno3pqrst4uvwxy5z")
         .key(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -2294,13 +2336,10 @@ async fn cloudinary_user_groups() {
         .send()
         .await
         .expect("delete");
-    let gone = client
-        .get_user_group()
-        .group_id(&keys[0usize])
-        .send()
-        .await
-        .err()
-        .expect("it is gone");
+    let gone = match client.get_user_group().group_id(&keys[0usize]).send().await {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -2380,14 +2419,16 @@ async fn cloudinary_user_groups_group_id_users() {
         "{} is no longer listed",
         keys[0]
     );
-    let gone = client
+    let gone = match client
         .remove_user_from_user_group()
         .group_id("7f08f1f1fc910bf1f25274aef11d27")
         .user_id(&keys[0])
         .send()
         .await
-        .err()
-        .expect("it is no longer linked");
+    {
+        Ok(_) => panic!("it is no longer linked, yet unlinking it succeeds"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
 }
 /// `users`: create three, read one, list them all across pages of two (page and page_size), update one, read the change, delete it, read it: 404.
@@ -2459,13 +2500,10 @@ async fn cloudinary_users() {
         .send()
         .await
         .expect("delete");
-    let gone = client
-        .get_user()
-        .user_id(&keys[0usize])
-        .send()
-        .await
-        .err()
-        .expect("it is gone");
+    let gone = match client.get_user().user_id(&keys[0usize]).send().await {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -2543,13 +2581,15 @@ async fn cloudinary_permissions_policies_custom() {
         .send()
         .await
         .expect("delete");
-    let gone = client
+    let gone = match client
         .get_custom_policy()
         .policy_id(&keys[0usize])
         .send()
         .await
-        .err()
-        .expect("it is gone");
+    {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
@@ -2630,13 +2670,10 @@ async fn cloudinary_permissions_roles() {
         .send()
         .await
         .expect("delete");
-    let gone = client
-        .get_role()
-        .role_id(&keys[0usize])
-        .send()
-        .await
-        .err()
-        .expect("it is gone");
+    let gone = match client.get_role().role_id(&keys[0usize]).send().await {
+        Ok(_) => panic!("it is gone, yet it answers"),
+        Err(error) => error,
+    };
     assert!(gone.is_not_found(), "{gone}");
     drop(fake);
 }
