@@ -62,12 +62,15 @@ pub fn render(root: &Path) -> Result<Vec<File>, Vec<String>> {
 }
 
 fn load(root: &Path, api: &'static Api, name: &'static str) -> Result<Loaded, Vec<String>> {
-    let fail = |e: String| vec![format!("{}: {e}", api.spec)];
-    let text = std::fs::read_to_string(root.join(api.spec)).map_err(|e| fail(e.to_string()))?;
-    let doc: Value = serde_yaml::from_str(&text).map_err(|e| fail(e.to_string()))?;
+    let text = std::fs::read_to_string(root.join(api.spec))
+        .map_err(|e| vec![format!("{}: {e}", api.spec)])?;
+    parse(&text, api, name).map_err(|e| vec![format!("{}: {e}", api.spec)])
+}
+
+fn parse(text: &str, api: &'static Api, name: &'static str) -> Result<Loaded, String> {
+    let doc: Value = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
     // The document order of the operations, which serde_json's map loses.
-    let ordered: openapiv3::OpenAPI =
-        serde_yaml::from_str(&text).map_err(|e| fail(e.to_string()))?;
+    let ordered: openapiv3::OpenAPI = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
     let order = crate::lint::operations(&ordered)
         .map(|(path, method, _)| (path.to_string(), method.to_string()))
         .collect();
@@ -719,7 +722,7 @@ fn writable(doc: &Value, ops: &[Op], family: &Family) -> BTreeSet<String> {
 }
 
 /// What an operation's answer is, compared with the family's schemas.
-fn answer(doc: &Value, op: &Op, ops: &[Op], families: &[Family], family: usize) -> &'static str {
+fn answer(op: &Op, ops: &[Op], families: &[Family], family: usize) -> &'static str {
     if op.media.is_none() {
         return "empty";
     }
@@ -738,7 +741,6 @@ fn answer(doc: &Value, op: &Op, ops: &[Op], families: &[Family], family: usize) 
     if name.is_some() && name == list_op(ops, family).and_then(|l| ref_name(&l.schema)) {
         return "list";
     }
-    let _ = doc;
     "example"
 }
 
@@ -788,7 +790,7 @@ fn operation(doc: &Value, op: &Op, ops: &[Op], families: &[Family]) -> Value {
 fn role(doc: &Value, op: &Op, ops: &[Op], families: &[Family]) -> Value {
     let method = op.method.as_str();
     for (i, family) in families.iter().enumerate() {
-        let answer = || answer(doc, op, ops, families, i);
+        let answer = || answer(op, ops, families, i);
         if op.path == family.path {
             match method {
                 "GET" => {
@@ -1207,4 +1209,254 @@ fn seeds(ops: &[Op], families: &[Family], index: usize) -> Vec<Value> {
         .into_iter()
         .map(|item| json!({"parents": parents, "item": item}))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A spec with groups (keyed by a uid made from the title), their
+    /// members (links to users), users, and an action on a group.
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: Test, version: "1"}
+paths:
+  /groups/:
+    get:
+      operationId: list_groups
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+        - {name: offset, in: query, schema: {type: integer}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/GroupList'}
+              example: {total_count: 1, next: null, results: [{uid: data_stewards, title: Data stewards, user_count: 2}]}
+    post:
+      operationId: create_group
+      requestBody:
+        content: {application/json: {schema: {$ref: '#/components/schemas/GroupRequest'}}}
+      responses:
+        '201':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Group'}
+              example: {uid: data_stewards, title: Data stewards, user_count: 0, created_at: '2025-01-01T00:00:00Z'}
+  /groups/{group_uid}/:
+    get:
+      operationId: get_group
+      parameters: [{name: group_uid, in: path, required: true, schema: {type: string}, example: data_stewards}]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Group'}
+              example: {uid: data_stewards, title: Data stewards, user_count: 2}
+        '404': {description: no, content: {application/json: {example: {message: Not found.}}}}
+  /groups/{group_uid}/publish/:
+    post:
+      operationId: publish_group
+      parameters: [{name: group_uid, in: path, required: true, schema: {type: string}, example: data_stewards}]
+      responses:
+        '200': {description: ok, content: {application/json: {example: {detail: ok}}}}
+  /groups/{group_uid}/users/:
+    get:
+      operationId: list_group_users
+      parameters: [{name: group_uid, in: path, required: true, schema: {type: string}}]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/UserList'}
+              example: {results: [{username: louise}]}
+    post:
+      operationId: add_group_user
+      parameters: [{name: group_uid, in: path, required: true, schema: {type: string}}]
+      requestBody:
+        content: {application/json: {schema: {$ref: '#/components/schemas/User'}}}
+      responses:
+        '201': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/User'}}}}
+  /groups/{group_uid}/users/{username}/:
+    delete:
+      operationId: remove_group_user
+      parameters:
+        - {name: group_uid, in: path, required: true, schema: {type: string}}
+        - {name: username, in: path, required: true, schema: {type: string}, example: louise}
+      responses:
+        '204': {description: ok}
+  /users/:
+    get:
+      operationId: list_users
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/UserList'}
+              example: {results: [{username: louise}, {username: marc}]}
+  /users/{username}/:
+    get:
+      operationId: get_user
+      parameters: [{name: username, in: path, required: true, schema: {type: string}, example: louise}]
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/User'}, example: {username: louise}}}}
+components:
+  schemas:
+    GroupRequest: {type: object, required: [title], properties: {title: {type: string, description: The title.}}}
+    Group:
+      type: object
+      properties:
+        uid: {type: string}
+        title: {type: string}
+        user_count: {type: integer}
+        created_at: {type: string, format: date-time}
+    GroupList: {type: object, properties: {total_count: {type: integer}, next: {type: string}, results: {type: array, items: {$ref: '#/components/schemas/Group'}}}}
+    User: {type: object, properties: {username: {type: string}}}
+    UserList: {type: object, properties: {results: {type: array, items: {$ref: '#/components/schemas/User'}}}}
+"#;
+
+    fn model_of(text: &str) -> Value {
+        model(&parse(text, &APIS[0], "ods").unwrap()).unwrap()
+    }
+
+    fn family<'a>(model: &'a Value, name: &str) -> &'a Value {
+        model["families"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap()
+    }
+
+    fn role<'a>(model: &'a Value, id: &str) -> &'a Value {
+        &model["operations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|op| op["id"] == id)
+            .unwrap()["role"]
+    }
+
+    #[test]
+    fn families_come_from_the_paths() {
+        let model = model_of(SPEC);
+        let names: Vec<&str> = model["families"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["groups", "groups/{group_uid}/users", "users"]);
+
+        let groups = family(&model, "groups");
+        assert_eq!(groups["key"], "uid");
+        assert_eq!(groups["param"], "group_uid");
+        assert_eq!(
+            groups["key_shape"],
+            json!({"kind": "slug", "from": "title", "sep": "_"})
+        );
+        assert_eq!(groups["counts"], json!({"user_count": 1}));
+        assert_eq!(groups["now"], json!({"created_at": "date-time"}));
+        assert_eq!(groups["example_key"], "data_stewards");
+
+        // The members are links to the users, seeded under the example group.
+        let members = family(&model, "groups/{group_uid}/users");
+        assert_eq!(members["parent"], 0);
+        assert_eq!(members["link"], 2);
+        assert_eq!(
+            members["seeds"],
+            json!([{"parents": ["data_stewards"], "item": {"username": "louise"}}])
+        );
+        // Schemas lose their descriptions.
+        assert_eq!(
+            model["schemas"]["GroupRequest"]["properties"]["title"],
+            json!({"type": "string"})
+        );
+    }
+
+    #[test]
+    fn each_operation_gets_its_role() {
+        let model = model_of(SPEC);
+        assert_eq!(
+            role(&model, "list_groups"),
+            &json!({"kind": "list", "family": 0, "paging": {"style": "offset"}, "filters": []})
+        );
+        assert_eq!(
+            role(&model, "create_group"),
+            &json!({"kind": "create", "family": 0, "answer": "item"})
+        );
+        assert_eq!(
+            role(&model, "get_group"),
+            &json!({"kind": "read", "family": 0})
+        );
+        assert_eq!(
+            role(&model, "add_group_user"),
+            &json!({"kind": "link", "family": 1, "answer": "item"})
+        );
+        assert_eq!(
+            role(&model, "remove_group_user"),
+            &json!({"kind": "unlink", "family": 1, "answer": "empty"})
+        );
+        assert_eq!(
+            role(&model, "publish_group"),
+            &json!({"kind": "action", "answer": "example"})
+        );
+        // The action needs its group to exist.
+        let publish = model["operations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|op| op["id"] == "publish_group")
+            .unwrap();
+        assert_eq!(publish["requires"], json!([[0, "group_uid"]]));
+    }
+
+    #[test]
+    fn a_path_key_no_item_field_holds_is_refused_naming_it() {
+        let spec = SPEC.replace(
+            "User: {type: object, properties: {username: {type: string}}}",
+            "User: {type: object, properties: {login: {type: string}}}",
+        );
+        let problems = model(&parse(&spec, &APIS[0], "ods").unwrap()).unwrap_err();
+        assert!(
+            problems.iter().any(|p| p
+                .contains("/users/{username}/: no field of its items holds the key `username`")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn keys_take_the_shape_of_the_examples() {
+        let shape = |example: Value| key_shape(&example, "id", false);
+        assert_eq!(
+            shape(json!({"id": "da_qf2hyt"})),
+            json!({"kind": "prefixed", "prefix": "da_", "len": 6})
+        );
+        assert_eq!(
+            shape(json!({"id": "7f08f1f1fc910bf1f25274aef11d27"})),
+            json!({"kind": "hex", "len": 30})
+        );
+        assert_eq!(
+            shape(json!({"id": "814814814814814"})),
+            json!({"kind": "digits", "len": 15})
+        );
+        assert_eq!(
+            shape(json!({"id": "16a8ff3b-736b-49a6-85c0-03b69d5a357b"})),
+            json!({"kind": "uuid"})
+        );
+        assert_eq!(
+            shape(json!({"id": "marketing_team_1357fhe", "name": "Marketing team"})),
+            json!({"kind": "slug", "from": "name", "sep": "_", "suffix": 7})
+        );
+        assert_eq!(
+            key_shape(&json!({"id": "x"}), "id", true),
+            json!({"kind": "given"})
+        );
+        assert_eq!(slug("Data  stewards (EU)", '_'), "data_stewards_eu");
+    }
 }
