@@ -81,6 +81,10 @@ pub const DEFAULT_CLOUDINARY_API_KEY: &str = "fake-cloudinary-key";
 /// The Cloudinary provisioning API secret the fake accepts unless told otherwise.
 pub const DEFAULT_CLOUDINARY_API_SECRET: &str = "fake-cloudinary-secret";
 
+/// The username the fake records as the author of a change (`created_by`,
+/// `updated_by`), as the service records the owner of the API key.
+pub const AUTHOR: &str = "fake.admin";
+
 /// One of the two APIs the fake serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

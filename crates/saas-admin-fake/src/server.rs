@@ -103,6 +103,12 @@ pub(crate) fn respond(outcome: Outcome, request_id: &str) -> Response {
             response.headers_mut().insert(name, value);
         }
     }
+    // Cloudinary's own rate-limit status has a name of its own.
+    if outcome.status == 420 {
+        response
+            .extensions_mut()
+            .insert(hyper::ext::ReasonPhrase::from_static(b"Enhance Your Calm"));
+    }
     if let Ok(id) = HeaderValue::from_str(request_id) {
         if !request_id.is_empty() {
             response.headers_mut().insert("x-request-id", id);

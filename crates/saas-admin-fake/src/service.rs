@@ -296,7 +296,7 @@ impl Call<'_> {
 
     fn not_found(&self, family: &str, key: &str) -> Outcome {
         let what = family.rsplit('/').next().unwrap_or(family);
-        self.error(404, &format!("Not found: no {what} item {key:?}."))
+        self.error(404, &format!("Not found: {what} {key:?} does not exist."))
     }
 
     /// A field the service finds fault with: 400 in the vendor's shape.
@@ -335,7 +335,9 @@ impl Call<'_> {
     /// A refusal of the store, as the service answers it.
     fn refused(&self, refusal: Refusal) -> Outcome {
         match refusal {
-            Refusal::NotFound(what) => self.error(404, &format!("Not found: {what}.")),
+            Refusal::NotFound(what) => {
+                self.error(404, &format!("Not found: {what} does not exist."))
+            }
             Refusal::Invalid(reason) => self.invalid(&FieldFault {
                 field: String::new(),
                 reason,

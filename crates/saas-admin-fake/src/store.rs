@@ -56,6 +56,20 @@ pub(crate) fn set_at(value: &mut Value, dotted: &str, new: Value) {
     *target = new;
 }
 
+/// Sets the author fields (`*_by`, holding a `username`) of an item: all of
+/// them for a new item, `updated_by` for a change.
+fn stamp_authors(value: &mut Value, created: bool) {
+    let Some(fields) = value.as_object_mut() else {
+        return;
+    };
+    for (name, field) in fields.iter_mut() {
+        let stamped = name == "updated_by" || (created && name.ends_with("_by"));
+        if stamped && field.get("username").is_some() {
+            field["username"] = Value::from(crate::AUTHOR);
+        }
+    }
+}
+
 /// A value as the text a path or query would carry.
 pub(crate) fn text(value: &Value) -> String {
     match value {
@@ -350,6 +364,7 @@ impl Store {
         for (name, kind) in &family.now {
             value[name.as_str()] = now(kind);
         }
+        stamp_authors(&mut value, true);
         self.entries[f].push(Entry {
             parents: parents.to_vec(),
             key: key.clone(),
@@ -434,6 +449,7 @@ impl Store {
         for name in &family.touch {
             entry.value[name.as_str()] = now(&family.now[name]);
         }
+        stamp_authors(&mut entry.value, false);
         Ok(())
     }
 
@@ -503,6 +519,7 @@ impl Store {
         for (name, kind) in &family.now {
             value[name.as_str()] = now(kind);
         }
+        stamp_authors(&mut value, true);
         self.entries[f].push(Entry {
             parents: parents.to_vec(),
             key: new_key.clone(),

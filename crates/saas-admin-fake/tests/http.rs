@@ -215,6 +215,10 @@ async fn what_is_created_is_kept_with_the_services_own_fields() {
     assert_eq!(group["uid"], "data_stewards");
     assert_eq!(group["user_count"], 0);
     assert!(group["created_at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(
+        group["created_by"],
+        json!({"username": saas_admin_fake::AUTHOR})
+    );
     // The same title again: a uid of its own.
     let (_, again) = fake
         .ods(
