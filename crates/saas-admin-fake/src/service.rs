@@ -15,13 +15,23 @@ use crate::{Api, FaultRule, RequestRecord};
 pub(crate) const ODS_PREFIX: &str = "/api/automation/v1.0";
 
 /// What the fake was configured with.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct Config {
     pub ods_api_key: String,
     pub cloudinary_account_id: String,
     pub cloudinary_api_key: String,
     pub cloudinary_api_secret: String,
     pub cursor_page_size: usize,
+}
+
+// The key and the secret never show.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("cloudinary_account_id", &self.cloudinary_account_id)
+            .field("cursor_page_size", &self.cursor_page_size)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What changes while the fake runs.

@@ -585,3 +585,26 @@ async fn the_library_seeds_and_inspects_by_path() {
     fake.clear_faults();
     assert!(fake.requests().is_empty());
 }
+
+#[tokio::test]
+async fn debug_output_shows_no_credentials() {
+    let fake = FakeServer::builder()
+        .ods_api_key("ods-secret-key")
+        .cloudinary_credentials("acct", "cld-key-123", "cld-secret-456")
+        .start()
+        .await
+        .unwrap();
+    let shown = format!(
+        "{fake:?} {:?} {:?} {:?}",
+        fake.ods(),
+        fake.cloudinary(),
+        FakeServer::builder().ods_api_key("ods-secret-key")
+    );
+    for secret in ["ods-secret-key", "cld-key-123", "cld-secret-456"] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+    let error = FakeServer::builder()
+        .cloudinary_account_url("account://cld-key-123:cld-secret-456")
+        .unwrap_err();
+    assert!(!error.to_string().contains("cld-secret-456"), "{error}");
+}
