@@ -12,6 +12,7 @@ mod facade;
 mod generate;
 mod lint;
 mod mock_pass;
+mod open_types;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -507,7 +507,7 @@ async fn list_dataset_processors_sends_paging_and_decodes_each_kind_in_order() {
         other => panic!("expected the string_replace processor first, got {other:?}"),
     }
     match &page.results[1] {
-        types::Processor::Other(p) => assert_eq!(p.type_, "expression"),
+        types::Processor::Unknown(p) => assert_eq!(p.get("type"), Some(&json!("expression"))),
         other => panic!("expected the expression processor second, got {other:?}"),
     }
     assert_round_trips(&page, "list_dataset_processors", 200);
@@ -617,12 +617,14 @@ async fn a_processor_of_another_kind_is_sent_and_decoded_with_its_settings_as_th
     let processor = client(&server)
         .create_dataset_processor()
         .dataset_uid(DATASET)
-        .body(types::ProcessorRequest::Other(
-            types::ProcessorRequestOther {
-                type_: "expression".to_string(),
-                label: "Population density".to_string(),
-                extra: object(json!({"field": "density", "expression": "population / area_km2"})),
-            },
+        .body(types::ProcessorRequest::Unknown(
+            object(json!({
+                "type": "expression",
+                "label": "Population density",
+                "field": "density",
+                "expression": "population / area_km2",
+            }))
+            .into(),
         ))
         .send()
         .await
@@ -631,37 +633,27 @@ async fn a_processor_of_another_kind_is_sent_and_decoded_with_its_settings_as_th
 
     mock.assert_async().await;
     let other = match &processor {
-        types::Processor::Other(other) => other,
-        unexpected => panic!("expected Processor::Other, got {unexpected:?}"),
+        types::Processor::Unknown(other) => other,
+        unexpected => panic!("expected Processor::Unknown, got {unexpected:?}"),
     };
-    assert_eq!(other.uid, "pr_8kd3vw");
-    assert_eq!(other.type_, "expression");
-    assert_eq!(other.label, "Population density");
-    assert_eq!(
-        other.extra,
-        object(json!({"field": "density", "expression": "population / area_km2"}))
-    );
+    assert_eq!(processor.kind(), "expression");
+    assert_eq!(other.as_object(), &object(listed.clone()));
     assert_eq!(serde_json::to_value(&processor).unwrap(), listed);
 }
 
 #[test]
-fn a_string_replace_processor_without_its_settings_decodes_as_another_kind() {
-    // The union is untagged: a processor that does not fit its kind's
-    // variant falls through to `Other`, keeping everything it has.
-    let processor: types::Processor = serde_json::from_value(json!({
+fn a_string_replace_processor_without_its_settings_fails_naming_the_kind_and_the_field() {
+    let error = serde_json::from_value::<types::Processor>(json!({
         "uid": "pr_1x",
         "type": "string_replace",
         "label": "Half configured",
         "field": "address",
     }))
-    .unwrap();
-    match processor {
-        types::Processor::Other(other) => {
-            assert_eq!(other.type_, "string_replace");
-            assert_eq!(other.extra, object(json!({"field": "address"})));
-        }
-        unexpected => panic!("expected Processor::Other, got {unexpected:?}"),
-    }
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "Processor of type `string_replace`: missing field `new`"
+    );
 }
 
 #[tokio::test]
@@ -858,10 +850,10 @@ async fn list_dataset_resources_sends_paging_and_expand_and_decodes_one_resource
             types::ResourceDatasource::AzureBlobStorage(_) => "azure_blob_storage",
             types::ResourceDatasource::OdsForm(_) => "ods_form",
             types::ResourceDatasource::SnowflakeOdbc(_) => "snowflake_odbc",
-            types::ResourceDatasource::Other(_) => "other",
+            types::ResourceDatasource::Unknown(_) => "unknown",
         })
         .collect();
-    // Each documented kind decodes as its own variant, none as `Other`.
+    // Each documented kind decodes as its own variant, none as `Unknown`.
     assert_eq!(
         kinds,
         [
@@ -1439,21 +1431,18 @@ async fn preview_resource_decodes_fields_and_records() {
 
 /// The realtime resource the five realtime operations answer, decoded from
 /// the example of `op`: its datasource is of a kind the spec does not
-/// describe, so it is `Other`, with its type only.
+/// describe, so it is `Unknown`, kept whole.
 fn check_realtime_resource(resource: &types::Resource, op: &str) {
     assert_eq!(resource.uid, "re_0rt5pk", "{op}: uid");
     assert_eq!(resource.type_, "realtime", "{op}: type");
     assert_eq!(resource.title, "Cheese cellar sensors", "{op}: title");
     assert_eq!(resource.extraction_infos, None, "{op}: extraction_infos");
-    assert_eq!(
-        resource.datasource,
-        Some(types::ResourceDatasource::Other(
-            types::ResourceDatasourceOther {
-                type_: "realtime".to_string(),
-            }
-        )),
-        "{op}: datasource"
+    let datasource = resource.datasource.as_ref().expect("a datasource");
+    assert!(
+        matches!(datasource, types::ResourceDatasource::Unknown(_)),
+        "{op}: datasource {datasource:?}"
     );
+    assert_eq!(datasource.kind(), "realtime", "{op}: datasource kind");
     assert_round_trips(resource, op, 200);
 }
 
@@ -1917,29 +1906,33 @@ async fn a_snowflake_datasource_sends_its_queries() {
 }
 
 #[test]
-fn a_datasource_of_an_undescribed_kind_keeps_its_type_and_drops_the_rest() {
-    // Its other members may be credentials (a push key, an API key): they
-    // are not kept, so neither Debug output nor logs can show them.
+fn a_datasource_of_an_undescribed_kind_is_kept_whole_and_its_credentials_never_shown() {
+    let sent = json!({"type": "realtime", "api_key": "f4c3b00c5e17", "push": {"token": "t0k3n", "rate": 5}});
     let resource: types::Resource = serde_json::from_value(json!({
         "uid": "re_0rt5pk",
         "type": "realtime",
         "title": "Cheese cellar sensors",
-        "datasource": {"type": "realtime", "api_key": "f4c3b00c5e17"},
+        "datasource": sent,
     }))
     .unwrap();
-    assert_eq!(
-        resource.datasource,
-        Some(types::ResourceDatasource::Other(
-            types::ResourceDatasourceOther {
-                type_: "realtime".to_string(),
-            }
-        ))
+    let datasource = resource.datasource.as_ref().unwrap();
+    assert_eq!(datasource.kind(), "realtime");
+    assert_eq!(serde_json::to_value(datasource).unwrap(), sent);
+    let shown = format!("{resource:?}");
+    assert!(
+        !shown.contains("f4c3b00c5e17") && !shown.contains("t0k3n"),
+        "{shown}"
     );
-    assert!(!format!("{resource:?}").contains("f4c3b00c5e17"));
-    // A documented kind missing a required member falls through to it too.
-    let incomplete: types::ResourceDatasource =
-        serde_json::from_value(json!({"type": "sharepoint", "file_id": "01X"})).unwrap();
-    assert!(matches!(incomplete, types::ResourceDatasource::Other(_)));
+    assert!(shown.contains("\"rate\": Number(5)"), "{shown}");
+    // A documented kind missing a required member fails, naming both.
+    let error = serde_json::from_value::<types::ResourceDatasource>(
+        json!({"type": "sharepoint", "file_id": "01X"}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "ResourceDatasource of type `sharepoint`: missing field `connection`"
+    );
 }
 
 #[test]
@@ -2376,11 +2369,12 @@ fn a_url_alternative_export_decodes_with_its_link() {
         Some("Built every night by the cheese makers' federation.")
     );
     assert_eq!(export.updated_at, utc(2025, 1, 6, 12, 30, 11));
-    // The kinds are the vendor's closed list: another one is an error.
-    let unknown = serde_json::from_value::<types::AlternativeExport>(json!({
-        "uid": "ae_1", "type": "ftp", "title": "x",
-    }));
-    assert!(unknown.is_err());
+    // A kind the vendor does not list yet is kept whole.
+    let sent = json!({"uid": "ae_1", "type": "ftp", "title": "x"});
+    let unknown = serde_json::from_value::<types::AlternativeExport>(sent.clone()).unwrap();
+    assert!(matches!(unknown, types::AlternativeExport::Unknown(_)));
+    assert_eq!(unknown.kind(), "ftp");
+    assert_eq!(serde_json::to_value(&unknown).unwrap(), sent);
 }
 
 #[tokio::test]
