@@ -13,6 +13,7 @@ mod generate;
 mod lint;
 mod mock_pass;
 mod open_types;
+mod robustness;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
