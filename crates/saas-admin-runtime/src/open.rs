@@ -404,3 +404,94 @@ macro_rules! open_union {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[derive(Clone, Debug, PartialEq)]
+    enum Color {
+        DarkRed,
+        Unknown(String),
+    }
+    crate::open_enum!(Color { DarkRed => "dark-red" });
+
+    #[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+    struct Ftp {
+        #[serde(rename = "type")]
+        kind: String,
+        port: u16,
+    }
+
+    #[derive(Clone, Debug, PartialEq)]
+    enum Source {
+        Ftp(Ftp),
+        Unknown(crate::UnknownKind),
+    }
+    crate::open_union!(Source, "type" { "ftp" => Ftp });
+
+    #[test]
+    fn an_enum_keeps_a_value_it_does_not_know_and_writes_it_back() {
+        let known: Color = serde_json::from_value(json!("dark-red")).unwrap();
+        assert_eq!(known, Color::DarkRed);
+        let unknown: Color = serde_json::from_value(json!("teal")).unwrap();
+        assert_eq!(unknown, Color::Unknown("teal".into()));
+        assert_eq!(unknown.to_string(), "teal");
+        assert_eq!(serde_json::to_value(&unknown).unwrap(), json!("teal"));
+        assert_eq!("dark-red".parse::<Color>(), Ok(Color::DarkRed));
+        assert!(serde_json::from_value::<Color>(json!(3)).is_err());
+    }
+
+    #[test]
+    fn a_union_picks_its_variant_by_kind_and_keeps_an_unknown_kind_whole() {
+        let ftp: Source = serde_json::from_value(json!({"type": "ftp", "port": 21})).unwrap();
+        assert_eq!(ftp.kind(), "ftp");
+        assert!(matches!(ftp, Source::Ftp(Ftp { port: 21, .. })));
+
+        let sent = json!({"type": "sftp", "host": "h", "password": "hunter2", "auth": {"x": 1}});
+        let sftp: Source = serde_json::from_value(sent.clone()).unwrap();
+        assert_eq!(sftp.kind(), "sftp");
+        assert_eq!(serde_json::to_value(&sftp).unwrap(), sent);
+        let shown = format!("{sftp:?}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("\"x\""),
+            "{shown}"
+        );
+        assert!(shown.contains("\"host\": String(\"h\")"), "{shown}");
+    }
+
+    #[test]
+    fn a_known_kind_that_does_not_fit_names_the_union_the_kind_and_the_member() {
+        let error = |value| {
+            serde_json::from_value::<Source>(value)
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            error(json!({"type": "ftp", "port": "twenty-one"})),
+            "Source of type `ftp`: port: invalid type: string \"twenty-one\", expected u16"
+        );
+        assert_eq!(
+            error(json!({"type": "ftp"})),
+            "Source of type `ftp`: missing field `port`"
+        );
+        assert_eq!(error(json!({"port": 21})), "Source: missing field `type`");
+        assert_eq!(
+            error(json!([1])),
+            "Source: expected an object, found a list"
+        );
+    }
+
+    #[test]
+    fn null_in_an_optional_list_is_empty() {
+        #[derive(serde::Deserialize)]
+        struct Group {
+            #[serde(default, deserialize_with = "crate::open::null_as_default")]
+            members: Vec<String>,
+        }
+        let group: Group = serde_json::from_value(json!({"members": null})).unwrap();
+        assert!(group.members.is_empty());
+        let group: Group = serde_json::from_value(json!({})).unwrap();
+        assert!(group.members.is_empty());
+    }
+}
