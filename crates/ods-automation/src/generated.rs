@@ -9477,6 +9477,23 @@ pub mod types {
             Default::default()
         }
     }
+    ///The connection a datasource reads through: an existing one named by uid, or one defined inline.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ResourceConnection {
+        Uid(ResourceConnectionRef),
+        Inline(DatasourceConnectionRequest),
+    }
+    impl ::std::convert::From<ResourceConnectionRef> for ResourceConnection {
+        fn from(value: ResourceConnectionRef) -> Self {
+            Self::Uid(value)
+        }
+    }
+    impl ::std::convert::From<DatasourceConnectionRequest> for ResourceConnection {
+        fn from(value: DatasourceConnectionRequest) -> Self {
+            Self::Inline(value)
+        }
+    }
     ///A datasource connection, named by its uid.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceConnectionRef {
@@ -9562,7 +9579,7 @@ pub mod types {
     ///A file in an Amazon S3 bucket reached through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceAmazonS3 {
-        pub connection: ResourceConnectionRef,
+        pub connection: ResourceConnection,
         ///Headers to send with the request for the file.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub headers: ::std::vec::Vec<ResourceHttpHeader>,
@@ -9627,7 +9644,7 @@ pub mod types {
     ///A file in Azure Blob Storage reached through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceAzureBlobStorage {
-        pub connection: ResourceConnectionRef,
+        pub connection: ResourceConnection,
         ///Headers to send with the request for the file.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub headers: ::std::vec::Vec<ResourceHttpHeader>,
@@ -9823,7 +9840,7 @@ pub mod types {
     ///A file on an FTP or SFTP server reached through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceFtp {
-        pub connection: ResourceConnectionRef,
+        pub connection: ResourceConnection,
         ///Path of the file on the server.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub relative_url: ::std::option::Option<::std::string::String>,
@@ -9885,7 +9902,7 @@ pub mod types {
     ///A file in Google Drive reached through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceGoogleDrive {
-        pub connection: ResourceConnectionRef,
+        pub connection: ResourceConnection,
         ///Google Drive's identifier of the file.
         pub file_id: ::std::string::String,
         #[serde(rename = "type")]
@@ -9946,7 +9963,7 @@ pub mod types {
     ///A file or service reached over HTTP through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceHttp {
-        pub connection: ResourceConnectionRef,
+        pub connection: ResourceConnection,
         ///Headers to send, on top of the connection's.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub headers: ::std::vec::Vec<ResourceHttpHeader>,
@@ -10158,7 +10175,7 @@ pub mod types {
     ///A file in SharePoint reached through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceSharepoint {
-        pub connection: ResourceConnectionRef,
+        pub connection: ResourceConnection,
         ///SharePoint's identifier of the drive holding the file.
         pub drive_id: ::std::string::String,
         ///SharePoint's identifier of the file.
@@ -10222,7 +10239,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceSnowflakeOdbc {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub connection: ::std::option::Option<ResourceConnectionRef>,
+        pub connection: ::std::option::Option<ResourceSnowflakeOdbcConnection>,
         ///The field that tells which rows are new.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub incremental_field: ::std::option::Option<::std::string::String>,
@@ -10667,6 +10684,86 @@ pub mod types {
     impl ResourceRequest {
         pub fn builder() -> builder::ResourceRequest {
             Default::default()
+        }
+    }
+    ///The connection a Snowflake datasource reads through: an existing one named by uid, or a connection string given inline.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ResourceSnowflakeOdbcConnection {
+        Uid(ResourceConnectionRef),
+        Inline(ResourceSnowflakeOdbcConnectionString),
+    }
+    impl ::std::convert::From<ResourceConnectionRef> for ResourceSnowflakeOdbcConnection {
+        fn from(value: ResourceConnectionRef) -> Self {
+            Self::Uid(value)
+        }
+    }
+    impl ::std::convert::From<ResourceSnowflakeOdbcConnectionString>
+        for ResourceSnowflakeOdbcConnection
+    {
+        fn from(value: ResourceSnowflakeOdbcConnectionString) -> Self {
+            Self::Inline(value)
+        }
+    }
+    ///A connection to Snowflake defined inline, by its connection string.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceSnowflakeOdbcConnectionString {
+        ///The ODBC connection string to Snowflake.
+        pub connection_string: saas_admin_runtime::Secret,
+        ///The kind of connection, `snowflake_odbc`.
+        #[serde(rename = "type")]
+        pub type_: ResourceSnowflakeOdbcConnectionStringType,
+    }
+    impl ResourceSnowflakeOdbcConnectionString {
+        pub fn builder() -> builder::ResourceSnowflakeOdbcConnectionString {
+            Default::default()
+        }
+    }
+    ///The kind of connection, `snowflake_odbc`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum ResourceSnowflakeOdbcConnectionStringType {
+        #[serde(rename = "snowflake_odbc")]
+        SnowflakeOdbc,
+    }
+    impl ::std::fmt::Display for ResourceSnowflakeOdbcConnectionStringType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::SnowflakeOdbc => f.write_str("snowflake_odbc"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ResourceSnowflakeOdbcConnectionStringType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "snowflake_odbc" => Ok(Self::SnowflakeOdbc),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ResourceSnowflakeOdbcConnectionStringType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ResourceSnowflakeOdbcConnectionStringType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///A studio page as the service returns it.
@@ -32959,7 +33056,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ResourceDatasourceAmazonS3 {
-            connection: ::std::result::Result<super::ResourceConnectionRef, ::std::string::String>,
+            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
             headers: ::std::result::Result<
                 ::std::vec::Vec<super::ResourceHttpHeader>,
                 ::std::string::String,
@@ -32984,7 +33081,7 @@ pub mod types {
         impl ResourceDatasourceAmazonS3 {
             pub fn connection<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ResourceConnectionRef>,
+                T: ::std::convert::TryInto<super::ResourceConnection>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connection = value
@@ -33048,7 +33145,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ResourceDatasourceAzureBlobStorage {
-            connection: ::std::result::Result<super::ResourceConnectionRef, ::std::string::String>,
+            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
             headers: ::std::result::Result<
                 ::std::vec::Vec<super::ResourceHttpHeader>,
                 ::std::string::String,
@@ -33075,7 +33172,7 @@ pub mod types {
         impl ResourceDatasourceAzureBlobStorage {
             pub fn connection<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ResourceConnectionRef>,
+                T: ::std::convert::TryInto<super::ResourceConnection>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connection = value
@@ -33361,7 +33458,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ResourceDatasourceFtp {
-            connection: ::std::result::Result<super::ResourceConnectionRef, ::std::string::String>,
+            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
             relative_url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -33380,7 +33477,7 @@ pub mod types {
         impl ResourceDatasourceFtp {
             pub fn connection<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ResourceConnectionRef>,
+                T: ::std::convert::TryInto<super::ResourceConnection>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connection = value
@@ -33432,7 +33529,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ResourceDatasourceGoogleDrive {
-            connection: ::std::result::Result<super::ResourceConnectionRef, ::std::string::String>,
+            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
             file_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             type_: ::std::result::Result<
                 super::ResourceDatasourceGoogleDriveType,
@@ -33451,7 +33548,7 @@ pub mod types {
         impl ResourceDatasourceGoogleDrive {
             pub fn connection<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ResourceConnectionRef>,
+                T: ::std::convert::TryInto<super::ResourceConnection>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connection = value
@@ -33505,7 +33602,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ResourceDatasourceHttp {
-            connection: ::std::result::Result<super::ResourceConnectionRef, ::std::string::String>,
+            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
             headers: ::std::result::Result<
                 ::std::vec::Vec<super::ResourceHttpHeader>,
                 ::std::string::String,
@@ -33529,7 +33626,7 @@ pub mod types {
         impl ResourceDatasourceHttp {
             pub fn connection<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ResourceConnectionRef>,
+                T: ::std::convert::TryInto<super::ResourceConnection>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connection = value
@@ -33739,7 +33836,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ResourceDatasourceSharepoint {
-            connection: ::std::result::Result<super::ResourceConnectionRef, ::std::string::String>,
+            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
             drive_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             file_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             type_: ::std::result::Result<
@@ -33760,7 +33857,7 @@ pub mod types {
         impl ResourceDatasourceSharepoint {
             pub fn connection<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ResourceConnectionRef>,
+                T: ::std::convert::TryInto<super::ResourceConnection>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connection = value
@@ -33825,7 +33922,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ResourceDatasourceSnowflakeOdbc {
             connection: ::std::result::Result<
-                ::std::option::Option<super::ResourceConnectionRef>,
+                ::std::option::Option<super::ResourceSnowflakeOdbcConnection>,
                 ::std::string::String,
             >,
             incremental_field: ::std::result::Result<
@@ -33864,7 +33961,9 @@ pub mod types {
         impl ResourceDatasourceSnowflakeOdbc {
             pub fn connection<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ResourceConnectionRef>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ResourceSnowflakeOdbcConnection>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.connection = value
@@ -35143,6 +35242,68 @@ pub mod types {
                     title: Ok(value.title),
                     type_: Ok(value.type_),
                     url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceSnowflakeOdbcConnectionString {
+            connection_string:
+                ::std::result::Result<saas_admin_runtime::Secret, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::ResourceSnowflakeOdbcConnectionStringType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceSnowflakeOdbcConnectionString {
+            fn default() -> Self {
+                Self {
+                    connection_string: Err("no value supplied for connection_string".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceSnowflakeOdbcConnectionString {
+            pub fn connection_string<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<saas_admin_runtime::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection_string = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for connection_string: {e}")
+                });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceSnowflakeOdbcConnectionStringType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceSnowflakeOdbcConnectionString>
+            for super::ResourceSnowflakeOdbcConnectionString
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceSnowflakeOdbcConnectionString,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection_string: value.connection_string?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceSnowflakeOdbcConnectionString>
+            for ResourceSnowflakeOdbcConnectionString
+        {
+            fn from(value: super::ResourceSnowflakeOdbcConnectionString) -> Self {
+                Self {
+                    connection_string: Ok(value.connection_string),
+                    type_: Ok(value.type_),
                 }
             }
         }

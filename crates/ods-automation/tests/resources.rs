@@ -190,10 +190,65 @@ fn object(value: Value) -> Map<String, Value> {
     }
 }
 
-fn connection(uid: &str) -> types::ResourceConnectionRef {
-    types::ResourceConnectionRef {
+/// A datasource's connection, named by its uid.
+fn connection(uid: &str) -> types::ResourceConnection {
+    types::ResourceConnection::Uid(types::ResourceConnectionRef {
         uid: uid.to_string(),
-    }
+    })
+}
+
+/// A Snowflake datasource's connection, named by its uid.
+fn snowflake_connection(uid: &str) -> types::ResourceSnowflakeOdbcConnection {
+    types::ResourceSnowflakeOdbcConnection::Uid(types::ResourceConnectionRef {
+        uid: uid.to_string(),
+    })
+}
+
+/// An HTTP connection defined inline, with basic auth: the vendor's
+/// "HTTP (with BasicAuth)" example of `create_dataset_resource`.
+fn inline_http_connection() -> types::ResourceConnection {
+    types::ResourceConnection::Inline(types::DatasourceConnectionRequest::Http(
+        types::DatasourceConnectionRequestHttp {
+            type_: types::DatasourceConnectionRequestHttpType::Http,
+            url: "https://my-server.com".to_string(),
+            is_reusable: None,
+            headers: Vec::new(),
+            auth: Some(types::DatasourceConnectionHttpAuthRequest::Basic(
+                types::DatasourceConnectionAuthRequestBasic {
+                    type_: types::DatasourceConnectionAuthRequestBasicType::BasicAuth,
+                    username: "my_username".to_string(),
+                    password: Secret::new("my_password"),
+                },
+            )),
+        },
+    ))
+}
+
+fn inline_http_connection_json() -> Value {
+    json!({
+        "type": "http",
+        "url": "https://my-server.com",
+        "auth": {"type": "basic_auth", "username": "my_username", "password": "my_password"},
+    })
+}
+
+/// An HTTP datasource whose connection is defined inline.
+fn inline_http_datasource() -> types::ResourceDatasourceRequest {
+    types::ResourceDatasourceRequest::Http(types::ResourceDatasourceHttp {
+        connection: inline_http_connection(),
+        headers: vec![header("header-name", "header-value")],
+        relative_url: Some("/fromages.csv".to_string()),
+        ..http_datasource()
+    })
+}
+
+fn inline_http_datasource_json() -> Value {
+    json!({
+        "type": "http",
+        "connection": inline_http_connection_json(),
+        "headers": [{"name": "header-name", "value": "header-value"}],
+        "relative_url": "/fromages.csv",
+    })
 }
 
 fn header(name: &str, value: &str) -> types::ResourceHttpHeader {
@@ -985,7 +1040,7 @@ async fn create_dataset_resource_sends_the_whole_resource_and_decodes_the_create
     assert_eq!(resource.updated_at, utc(2025, 1, 9, 11, 41, 27));
     match resource.datasource.as_ref() {
         Some(types::ResourceDatasource::AmazonS3(s3)) => {
-            assert_eq!(s3.connection.uid, "co_2aws6b");
+            assert_eq!(s3.connection, connection("co_2aws6b"));
             assert!(s3.headers.is_empty());
         }
         other => panic!("expected an amazon_s3 datasource, got {other:?}"),
@@ -1603,7 +1658,7 @@ async fn an_http_datasource_names_its_connection_and_keeps_header_values_secret(
         Some(types::ResourceDatasource::Http(http)) => http,
         other => panic!("expected an http datasource, got {other:?}"),
     };
-    assert_eq!(http.connection.uid, CONNECTION);
+    assert_eq!(http.connection, connection(CONNECTION));
     assert_eq!(http.relative_url.as_deref(), Some("/exports/fromages.csv"));
     assert_eq!(http.headers.len(), 1);
     assert_eq!(http.headers[0].name, "Authorization");
@@ -1706,7 +1761,7 @@ async fn an_ftp_datasource_names_its_connection_and_the_file_path() {
     let resource = listed_resource("ftp");
     match resource.datasource {
         Some(types::ResourceDatasource::Ftp(ftp)) => {
-            assert_eq!(ftp.connection.uid, "co_7fn2pe");
+            assert_eq!(ftp.connection, connection("co_7fn2pe"));
             assert_eq!(ftp.relative_url.as_deref(), Some("/pub/fromages.csv"));
         }
         other => panic!("expected an ftp datasource, got {other:?}"),
@@ -1734,7 +1789,7 @@ async fn a_sharepoint_datasource_names_the_drive_and_the_file() {
         Some(types::ResourceDatasource::Sharepoint(sharepoint)) => {
             assert_eq!(sharepoint.drive_id, "b!Qm9uam91ciBsZXMgZnJvbWFnZXJz");
             assert_eq!(sharepoint.file_id, "01FROMAGESXLSX5ZQK3N7GJAYDSC");
-            assert_eq!(sharepoint.connection.uid, "co_3sp9kd");
+            assert_eq!(sharepoint.connection, connection("co_3sp9kd"));
         }
         other => panic!("expected a sharepoint datasource, got {other:?}"),
     }
@@ -1762,7 +1817,7 @@ async fn a_google_drive_datasource_names_the_file() {
     match resource.datasource {
         Some(types::ResourceDatasource::GoogleDrive(drive)) => {
             assert_eq!(drive.file_id, "1fR0mAgEs-T4st1nG-n0t3s");
-            assert_eq!(drive.connection.uid, "co_8gd1ve");
+            assert_eq!(drive.connection, connection("co_8gd1ve"));
         }
         other => panic!("expected a google_drive datasource, got {other:?}"),
     }
@@ -1791,7 +1846,7 @@ async fn an_amazon_s3_datasource_names_the_object_and_sends_secret_headers() {
                 s3.url.as_deref(),
                 Some("https://fromages-open-data.s3.amazonaws.com/fromages.csv")
             );
-            assert_eq!(s3.connection.uid, "co_2aws6b");
+            assert_eq!(s3.connection, connection("co_2aws6b"));
         }
         other => panic!("expected an amazon_s3 datasource, got {other:?}"),
     }
@@ -1822,7 +1877,7 @@ async fn an_azure_blob_storage_datasource_names_the_blob() {
                 azure.url.as_deref(),
                 Some("https://fromagesdata.blob.core.windows.net/exports/fromages.csv")
             );
-            assert_eq!(azure.connection.uid, "co_5azb3c");
+            assert_eq!(azure.connection, connection("co_5azb3c"));
         }
         other => panic!("expected an azure_blob_storage datasource, got {other:?}"),
     }
@@ -1883,7 +1938,7 @@ async fn a_snowflake_datasource_sends_its_queries() {
     let resource = listed_resource("snowflake_odbc");
     match resource.datasource {
         Some(types::ResourceDatasource::SnowflakeOdbc(snowflake)) => {
-            assert_eq!(snowflake.connection, Some(connection("co_6snw4f")));
+            assert_eq!(snowflake.connection, Some(snowflake_connection("co_6snw4f")));
             assert_eq!(
                 snowflake.query.as_deref(),
                 Some("SELECT sale_date, cheese, quantity FROM sales")
@@ -1896,7 +1951,7 @@ async fn a_snowflake_datasource_sends_its_queries() {
     create_resource_with(
         types::ResourceDatasourceRequest::SnowflakeOdbc(types::ResourceDatasourceSnowflakeOdbc {
             type_: types::ResourceDatasourceSnowflakeOdbcType::SnowflakeOdbc,
-            connection: Some(connection("co_6snw4f")),
+            connection: Some(snowflake_connection("co_6snw4f")),
             query: Some("SELECT sale_date, cheese, quantity FROM sales".to_string()),
             preview_query: None,
             incremental_query: Some(
@@ -1965,6 +2020,187 @@ fn an_expanded_connection_decodes_to_its_uid_only() {
         other => panic!("expected an http datasource, got {other:?}"),
     }
     assert!(!format!("{datasource:?}").contains("s3cr3t-pa55"));
+}
+
+// ---------------------------------------------------------------------------
+// Dataset resources: a connection defined inline instead of named by uid
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn create_dataset_resource_sends_a_connection_defined_inline() {
+    // The vendor's "HTTP (with BasicAuth)" example: the connection comes
+    // whole, credentials and all, instead of as the uid of a stored one.
+    let datasource = inline_http_datasource();
+    assert!(!format!("{datasource:?}").contains("my_password"));
+    create_resource_with(datasource, inline_http_datasource_json()).await;
+}
+
+#[tokio::test]
+async fn the_unsaved_resource_operations_and_update_send_a_connection_defined_inline() {
+    let server = MockServer::start_async().await;
+    let guess = server.guess_unsaved_resource_extractors(|when, then| {
+        let when = when.dataset_uid(DATASET).into_inner();
+        expect_json_body(when, json!({"datasource": inline_http_datasource_json()}))
+            .path(format!("/datasets/{DATASET}/resources/guess_extractors/"));
+        reply_example(then.into_inner(), "guess_unsaved_resource_extractors", 200);
+    });
+    let params = server.guess_unsaved_resource_extractor_params(|when, then| {
+        let when = when.dataset_uid(DATASET).into_inner();
+        expect_json_body(
+            when,
+            json!({"type": "csvfile", "datasource": inline_http_datasource_json()}),
+        )
+        .path(format!(
+            "/datasets/{DATASET}/resources/guess_extractor_params/"
+        ));
+        reply_example(
+            then.into_inner(),
+            "guess_unsaved_resource_extractor_params",
+            200,
+        );
+    });
+    let preview = server.preview_unsaved_resource(|when, then| {
+        let when = when.dataset_uid(DATASET).into_inner();
+        expect_json_body(
+            when,
+            json!({"type": "csvfile", "datasource": inline_http_datasource_json()}),
+        )
+        .path(format!("/datasets/{DATASET}/resources/preview/"));
+        reply_example(then.into_inner(), "preview_unsaved_resource", 200);
+    });
+    let update = server.update_dataset_resource(|when, then| {
+        let when = when
+            .dataset_uid(DATASET)
+            .resource_uid(RESOURCE)
+            .into_inner();
+        expect_json_body(
+            when,
+            json!({
+                "type": "csvfile",
+                "title": "Fromages",
+                "datasource": inline_http_datasource_json(),
+            }),
+        )
+        .path(format!("/datasets/{DATASET}/resources/{RESOURCE}/"));
+        reply_example(then.into_inner(), "update_dataset_resource", 200);
+    });
+    let client = client(&server);
+
+    client
+        .guess_unsaved_resource_extractors()
+        .dataset_uid(DATASET)
+        .body(types::ResourceGuessExtractorsRequest {
+            datasource: inline_http_datasource(),
+        })
+        .send()
+        .await
+        .expect("guess_unsaved_resource_extractors");
+    client
+        .guess_unsaved_resource_extractor_params()
+        .dataset_uid(DATASET)
+        .body(types::ResourceGuessExtractorParamsRequest {
+            type_: "csvfile".to_string(),
+            datasource: inline_http_datasource(),
+        })
+        .send()
+        .await
+        .expect("guess_unsaved_resource_extractor_params");
+    client
+        .preview_unsaved_resource()
+        .dataset_uid(DATASET)
+        .body(types::ResourcePreviewRequest {
+            type_: "csvfile".to_string(),
+            datasource: inline_http_datasource(),
+            params: Map::new(),
+        })
+        .send()
+        .await
+        .expect("preview_unsaved_resource");
+    client
+        .update_dataset_resource()
+        .dataset_uid(DATASET)
+        .resource_uid(RESOURCE)
+        .body(types::ResourceRequest {
+            type_: "csvfile".to_string(),
+            title: "Fromages".to_string(),
+            url: None,
+            params: Map::new(),
+            datasource: Some(inline_http_datasource()),
+        })
+        .send()
+        .await
+        .expect("update_dataset_resource");
+
+    guess.assert_async().await;
+    params.assert_async().await;
+    preview.assert_async().await;
+    update.assert_async().await;
+}
+
+#[tokio::test]
+async fn a_snowflake_datasource_sends_its_connection_string_inline() {
+    let datasource =
+        types::ResourceDatasourceRequest::SnowflakeOdbc(types::ResourceDatasourceSnowflakeOdbc {
+            type_: types::ResourceDatasourceSnowflakeOdbcType::SnowflakeOdbc,
+            connection: Some(types::ResourceSnowflakeOdbcConnection::Inline(
+                types::ResourceSnowflakeOdbcConnectionString {
+                    type_: types::ResourceSnowflakeOdbcConnectionStringType::SnowflakeOdbc,
+                    connection_string: Secret::new("account=fromagers;user=loader;pwd=s3cr3t"),
+                },
+            )),
+            query: Some("SELECT cheese FROM sales".to_string()),
+            preview_query: None,
+            incremental_query: None,
+            incremental_field: None,
+        });
+    // The connection string may hold a password: it never shows when printed.
+    assert!(!format!("{datasource:?}").contains("s3cr3t"));
+
+    create_resource_with(
+        datasource,
+        json!({
+            "type": "snowflake_odbc",
+            "connection": {
+                "type": "snowflake_odbc",
+                "connection_string": "account=fromagers;user=loader;pwd=s3cr3t",
+            },
+            "query": "SELECT cheese FROM sales",
+        }),
+    )
+    .await;
+}
+
+#[test]
+fn a_connection_defined_inline_decodes_as_such_and_a_uid_as_a_uid() {
+    // The vendor's example of a datasource: its connection, defined inline,
+    // has no uid.
+    let inline: types::ResourceDatasource = serde_json::from_value(json!({
+        "type": "http",
+        "connection": {"type": "http", "url": "https://my-server.com", "auth": null},
+        "headers": [{"name": "header-name", "value": "header-value"}],
+        "relative_url": "/fromages.csv",
+    }))
+    .unwrap();
+    match &inline {
+        types::ResourceDatasource::Http(http) => match &http.connection {
+            types::ResourceConnection::Inline(types::DatasourceConnectionRequest::Http(c)) => {
+                assert_eq!(c.url, "https://my-server.com");
+                assert_eq!(c.auth, None);
+            }
+            other => panic!("expected an inline http connection, got {other:?}"),
+        },
+        other => panic!("expected an http datasource, got {other:?}"),
+    }
+
+    let named: types::ResourceDatasource = serde_json::from_value(json!({
+        "type": "ftp",
+        "connection": {"uid": "co_7fn2pe"},
+    }))
+    .unwrap();
+    match &named {
+        types::ResourceDatasource::Ftp(ftp) => assert_eq!(ftp.connection, connection("co_7fn2pe")),
+        other => panic!("expected an ftp datasource, got {other:?}"),
+    }
 }
 
 // ---------------------------------------------------------------------------
