@@ -380,13 +380,17 @@ impl Field {
 #[derive(Default)]
 struct Body {
     /// The nodes describing the body as a whole: the request body or
-    /// responses, and their schemas.
-    root: BTreeSet<String>,
+    /// responses, and their schemas, in the order they were found.
+    root: Vec<String>,
     fields: BTreeMap<String, Field>,
 }
 
 fn walk_body(doc: &Value, roots: Vec<Node>, request: bool, body: &mut Body) {
-    body.root.extend(roots.iter().map(|n| n.ptr.clone()));
+    for node in &roots {
+        if !body.root.contains(&node.ptr) {
+            body.root.push(node.ptr.clone());
+        }
+    }
     walk(doc, "", &roots, request, 0, body);
 }
 
