@@ -9579,7 +9579,7 @@ pub mod types {
     ///A file in an Amazon S3 bucket reached through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceAmazonS3 {
-        pub connection: ResourceConnection,
+        pub connection: ResourceConnectionRef,
         ///Headers to send with the request for the file.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub headers: ::std::vec::Vec<ResourceHttpHeader>,
@@ -9592,6 +9592,71 @@ pub mod types {
     impl ResourceDatasourceAmazonS3 {
         pub fn builder() -> builder::ResourceDatasourceAmazonS3 {
             Default::default()
+        }
+    }
+    ///A file in an Amazon S3 bucket reached through a connection, as a caller sends it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceDatasourceAmazonS3Request {
+        pub connection: ResourceConnection,
+        ///Headers to send with the request for the file.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub headers: ::std::vec::Vec<ResourceHttpHeader>,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceAmazonS3RequestType,
+        ///URL of the file in its bucket.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl ResourceDatasourceAmazonS3Request {
+        pub fn builder() -> builder::ResourceDatasourceAmazonS3Request {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceAmazonS3RequestType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum ResourceDatasourceAmazonS3RequestType {
+        #[serde(rename = "amazon_s3")]
+        AmazonS3,
+    }
+    impl ::std::fmt::Display for ResourceDatasourceAmazonS3RequestType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AmazonS3 => f.write_str("amazon_s3"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ResourceDatasourceAmazonS3RequestType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "amazon_s3" => Ok(Self::AmazonS3),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ResourceDatasourceAmazonS3RequestType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceAmazonS3RequestType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ResourceDatasourceAmazonS3Type`
@@ -9644,7 +9709,7 @@ pub mod types {
     ///A file in Azure Blob Storage reached through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceAzureBlobStorage {
-        pub connection: ResourceConnection,
+        pub connection: ResourceConnectionRef,
         ///Headers to send with the request for the file.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub headers: ::std::vec::Vec<ResourceHttpHeader>,
@@ -9657,6 +9722,73 @@ pub mod types {
     impl ResourceDatasourceAzureBlobStorage {
         pub fn builder() -> builder::ResourceDatasourceAzureBlobStorage {
             Default::default()
+        }
+    }
+    ///A file in Azure Blob Storage reached through a connection, as a caller sends it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceDatasourceAzureBlobStorageRequest {
+        pub connection: ResourceConnection,
+        ///Headers to send with the request for the file.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub headers: ::std::vec::Vec<ResourceHttpHeader>,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceAzureBlobStorageRequestType,
+        ///URL of the blob.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl ResourceDatasourceAzureBlobStorageRequest {
+        pub fn builder() -> builder::ResourceDatasourceAzureBlobStorageRequest {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceAzureBlobStorageRequestType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum ResourceDatasourceAzureBlobStorageRequestType {
+        #[serde(rename = "azure_blob_storage")]
+        AzureBlobStorage,
+    }
+    impl ::std::fmt::Display for ResourceDatasourceAzureBlobStorageRequestType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AzureBlobStorage => f.write_str("azure_blob_storage"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ResourceDatasourceAzureBlobStorageRequestType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "azure_blob_storage" => Ok(Self::AzureBlobStorage),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ResourceDatasourceAzureBlobStorageRequestType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+        for ResourceDatasourceAzureBlobStorageRequestType
+    {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ResourceDatasourceAzureBlobStorageType`
@@ -9840,7 +9972,7 @@ pub mod types {
     ///A file on an FTP or SFTP server reached through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceFtp {
-        pub connection: ResourceConnection,
+        pub connection: ResourceConnectionRef,
         ///Path of the file on the server.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub relative_url: ::std::option::Option<::std::string::String>,
@@ -9850,6 +9982,68 @@ pub mod types {
     impl ResourceDatasourceFtp {
         pub fn builder() -> builder::ResourceDatasourceFtp {
             Default::default()
+        }
+    }
+    ///A file on an FTP or SFTP server reached through a connection, as a caller sends it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceDatasourceFtpRequest {
+        pub connection: ResourceConnection,
+        ///Path of the file on the server.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub relative_url: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceFtpRequestType,
+    }
+    impl ResourceDatasourceFtpRequest {
+        pub fn builder() -> builder::ResourceDatasourceFtpRequest {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceFtpRequestType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum ResourceDatasourceFtpRequestType {
+        #[serde(rename = "ftp")]
+        Ftp,
+    }
+    impl ::std::fmt::Display for ResourceDatasourceFtpRequestType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Ftp => f.write_str("ftp"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ResourceDatasourceFtpRequestType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ftp" => Ok(Self::Ftp),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ResourceDatasourceFtpRequestType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceFtpRequestType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ResourceDatasourceFtpType`
@@ -9902,7 +10096,7 @@ pub mod types {
     ///A file in Google Drive reached through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceGoogleDrive {
-        pub connection: ResourceConnection,
+        pub connection: ResourceConnectionRef,
         ///Google Drive's identifier of the file.
         pub file_id: ::std::string::String,
         #[serde(rename = "type")]
@@ -9911,6 +10105,67 @@ pub mod types {
     impl ResourceDatasourceGoogleDrive {
         pub fn builder() -> builder::ResourceDatasourceGoogleDrive {
             Default::default()
+        }
+    }
+    ///A file in Google Drive reached through a connection, as a caller sends it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceDatasourceGoogleDriveRequest {
+        pub connection: ResourceConnection,
+        ///Google Drive's identifier of the file.
+        pub file_id: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceGoogleDriveRequestType,
+    }
+    impl ResourceDatasourceGoogleDriveRequest {
+        pub fn builder() -> builder::ResourceDatasourceGoogleDriveRequest {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceGoogleDriveRequestType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum ResourceDatasourceGoogleDriveRequestType {
+        #[serde(rename = "google_drive")]
+        GoogleDrive,
+    }
+    impl ::std::fmt::Display for ResourceDatasourceGoogleDriveRequestType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::GoogleDrive => f.write_str("google_drive"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ResourceDatasourceGoogleDriveRequestType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "google_drive" => Ok(Self::GoogleDrive),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ResourceDatasourceGoogleDriveRequestType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceGoogleDriveRequestType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ResourceDatasourceGoogleDriveType`
@@ -9963,7 +10218,7 @@ pub mod types {
     ///A file or service reached over HTTP through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceHttp {
-        pub connection: ResourceConnection,
+        pub connection: ResourceConnectionRef,
         ///Headers to send, on top of the connection's.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub headers: ::std::vec::Vec<ResourceHttpHeader>,
@@ -9976,6 +10231,71 @@ pub mod types {
     impl ResourceDatasourceHttp {
         pub fn builder() -> builder::ResourceDatasourceHttp {
             Default::default()
+        }
+    }
+    ///A file or service reached over HTTP through a connection, as a caller sends it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceDatasourceHttpRequest {
+        pub connection: ResourceConnection,
+        ///Headers to send, on top of the connection's.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub headers: ::std::vec::Vec<ResourceHttpHeader>,
+        ///Path of the data, relative to the connection's URL.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub relative_url: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceHttpRequestType,
+    }
+    impl ResourceDatasourceHttpRequest {
+        pub fn builder() -> builder::ResourceDatasourceHttpRequest {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceHttpRequestType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum ResourceDatasourceHttpRequestType {
+        #[serde(rename = "http")]
+        Http,
+    }
+    impl ::std::fmt::Display for ResourceDatasourceHttpRequestType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Http => f.write_str("http"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ResourceDatasourceHttpRequestType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "http" => Ok(Self::Http),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ResourceDatasourceHttpRequestType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceHttpRequestType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ResourceDatasourceHttpType`
@@ -10111,34 +10431,34 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum ResourceDatasourceRequest {
-        Http(ResourceDatasourceHttp),
-        Ftp(ResourceDatasourceFtp),
-        Sharepoint(ResourceDatasourceSharepoint),
-        GoogleDrive(ResourceDatasourceGoogleDrive),
+        Http(ResourceDatasourceHttpRequest),
+        Ftp(ResourceDatasourceFtpRequest),
+        Sharepoint(ResourceDatasourceSharepointRequest),
+        GoogleDrive(ResourceDatasourceGoogleDriveRequest),
         FederatedRequest(ResourceDatasourceFederatedRequest),
         UploadedFile(ResourceDatasourceUploadedFile),
-        AmazonS3(ResourceDatasourceAmazonS3),
-        AzureBlobStorage(ResourceDatasourceAzureBlobStorage),
+        AmazonS3(ResourceDatasourceAmazonS3Request),
+        AzureBlobStorage(ResourceDatasourceAzureBlobStorageRequest),
         OdsForm(ResourceDatasourceOdsForm),
-        SnowflakeOdbc(ResourceDatasourceSnowflakeOdbc),
+        SnowflakeOdbc(ResourceDatasourceSnowflakeOdbcRequest),
     }
-    impl ::std::convert::From<ResourceDatasourceHttp> for ResourceDatasourceRequest {
-        fn from(value: ResourceDatasourceHttp) -> Self {
+    impl ::std::convert::From<ResourceDatasourceHttpRequest> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceHttpRequest) -> Self {
             Self::Http(value)
         }
     }
-    impl ::std::convert::From<ResourceDatasourceFtp> for ResourceDatasourceRequest {
-        fn from(value: ResourceDatasourceFtp) -> Self {
+    impl ::std::convert::From<ResourceDatasourceFtpRequest> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceFtpRequest) -> Self {
             Self::Ftp(value)
         }
     }
-    impl ::std::convert::From<ResourceDatasourceSharepoint> for ResourceDatasourceRequest {
-        fn from(value: ResourceDatasourceSharepoint) -> Self {
+    impl ::std::convert::From<ResourceDatasourceSharepointRequest> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceSharepointRequest) -> Self {
             Self::Sharepoint(value)
         }
     }
-    impl ::std::convert::From<ResourceDatasourceGoogleDrive> for ResourceDatasourceRequest {
-        fn from(value: ResourceDatasourceGoogleDrive) -> Self {
+    impl ::std::convert::From<ResourceDatasourceGoogleDriveRequest> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceGoogleDriveRequest) -> Self {
             Self::GoogleDrive(value)
         }
     }
@@ -10152,13 +10472,13 @@ pub mod types {
             Self::UploadedFile(value)
         }
     }
-    impl ::std::convert::From<ResourceDatasourceAmazonS3> for ResourceDatasourceRequest {
-        fn from(value: ResourceDatasourceAmazonS3) -> Self {
+    impl ::std::convert::From<ResourceDatasourceAmazonS3Request> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceAmazonS3Request) -> Self {
             Self::AmazonS3(value)
         }
     }
-    impl ::std::convert::From<ResourceDatasourceAzureBlobStorage> for ResourceDatasourceRequest {
-        fn from(value: ResourceDatasourceAzureBlobStorage) -> Self {
+    impl ::std::convert::From<ResourceDatasourceAzureBlobStorageRequest> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceAzureBlobStorageRequest) -> Self {
             Self::AzureBlobStorage(value)
         }
     }
@@ -10167,15 +10487,15 @@ pub mod types {
             Self::OdsForm(value)
         }
     }
-    impl ::std::convert::From<ResourceDatasourceSnowflakeOdbc> for ResourceDatasourceRequest {
-        fn from(value: ResourceDatasourceSnowflakeOdbc) -> Self {
+    impl ::std::convert::From<ResourceDatasourceSnowflakeOdbcRequest> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceSnowflakeOdbcRequest) -> Self {
             Self::SnowflakeOdbc(value)
         }
     }
     ///A file in SharePoint reached through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceSharepoint {
-        pub connection: ResourceConnection,
+        pub connection: ResourceConnectionRef,
         ///SharePoint's identifier of the drive holding the file.
         pub drive_id: ::std::string::String,
         ///SharePoint's identifier of the file.
@@ -10186,6 +10506,69 @@ pub mod types {
     impl ResourceDatasourceSharepoint {
         pub fn builder() -> builder::ResourceDatasourceSharepoint {
             Default::default()
+        }
+    }
+    ///A file in SharePoint reached through a connection, as a caller sends it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceDatasourceSharepointRequest {
+        pub connection: ResourceConnection,
+        ///SharePoint's identifier of the drive holding the file.
+        pub drive_id: ::std::string::String,
+        ///SharePoint's identifier of the file.
+        pub file_id: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceSharepointRequestType,
+    }
+    impl ResourceDatasourceSharepointRequest {
+        pub fn builder() -> builder::ResourceDatasourceSharepointRequest {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceSharepointRequestType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum ResourceDatasourceSharepointRequestType {
+        #[serde(rename = "sharepoint")]
+        Sharepoint,
+    }
+    impl ::std::fmt::Display for ResourceDatasourceSharepointRequestType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Sharepoint => f.write_str("sharepoint"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ResourceDatasourceSharepointRequestType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "sharepoint" => Ok(Self::Sharepoint),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ResourceDatasourceSharepointRequestType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceSharepointRequestType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ResourceDatasourceSharepointType`
@@ -10239,7 +10622,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceSnowflakeOdbc {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub connection: ::std::option::Option<ResourceSnowflakeOdbcConnection>,
+        pub connection: ::std::option::Option<ResourceConnectionRef>,
         ///The field that tells which rows are new.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub incremental_field: ::std::option::Option<::std::string::String>,
@@ -10258,6 +10641,78 @@ pub mod types {
     impl ResourceDatasourceSnowflakeOdbc {
         pub fn builder() -> builder::ResourceDatasourceSnowflakeOdbc {
             Default::default()
+        }
+    }
+    ///The result of a query on Snowflake, reached through a connection, as a caller sends it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceDatasourceSnowflakeOdbcRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub connection: ::std::option::Option<ResourceSnowflakeOdbcConnection>,
+        ///The field that tells which rows are new.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub incremental_field: ::std::option::Option<::std::string::String>,
+        ///The query that fetches only the rows added since the last run.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub incremental_query: ::std::option::Option<::std::string::String>,
+        ///A lighter query used for previews.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub preview_query: ::std::option::Option<::std::string::String>,
+        ///The query whose rows become records.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub query: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceSnowflakeOdbcRequestType,
+    }
+    impl ResourceDatasourceSnowflakeOdbcRequest {
+        pub fn builder() -> builder::ResourceDatasourceSnowflakeOdbcRequest {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceSnowflakeOdbcRequestType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum ResourceDatasourceSnowflakeOdbcRequestType {
+        #[serde(rename = "snowflake_odbc")]
+        SnowflakeOdbc,
+    }
+    impl ::std::fmt::Display for ResourceDatasourceSnowflakeOdbcRequestType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::SnowflakeOdbc => f.write_str("snowflake_odbc"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ResourceDatasourceSnowflakeOdbcRequestType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "snowflake_odbc" => Ok(Self::SnowflakeOdbc),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ResourceDatasourceSnowflakeOdbcRequestType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceSnowflakeOdbcRequestType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ResourceDatasourceSnowflakeOdbcType`
@@ -33056,7 +33511,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ResourceDatasourceAmazonS3 {
-            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
+            connection: ::std::result::Result<super::ResourceConnectionRef, ::std::string::String>,
             headers: ::std::result::Result<
                 ::std::vec::Vec<super::ResourceHttpHeader>,
                 ::std::string::String,
@@ -33081,7 +33536,7 @@ pub mod types {
         impl ResourceDatasourceAmazonS3 {
             pub fn connection<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T: ::std::convert::TryInto<super::ResourceConnectionRef>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connection = value
@@ -33144,8 +33599,103 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ResourceDatasourceAzureBlobStorage {
+        pub struct ResourceDatasourceAmazonS3Request {
             connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
+            headers: ::std::result::Result<
+                ::std::vec::Vec<super::ResourceHttpHeader>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceAmazonS3RequestType,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceAmazonS3Request {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    headers: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl ResourceDatasourceAmazonS3Request {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn headers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ResourceHttpHeader>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.headers = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for headers: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceAmazonS3RequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for url: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceAmazonS3Request>
+            for super::ResourceDatasourceAmazonS3Request
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceAmazonS3Request,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    headers: value.headers?,
+                    type_: value.type_?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceAmazonS3Request>
+            for ResourceDatasourceAmazonS3Request
+        {
+            fn from(value: super::ResourceDatasourceAmazonS3Request) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    headers: Ok(value.headers),
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceAzureBlobStorage {
+            connection: ::std::result::Result<super::ResourceConnectionRef, ::std::string::String>,
             headers: ::std::result::Result<
                 ::std::vec::Vec<super::ResourceHttpHeader>,
                 ::std::string::String,
@@ -33172,7 +33722,7 @@ pub mod types {
         impl ResourceDatasourceAzureBlobStorage {
             pub fn connection<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T: ::std::convert::TryInto<super::ResourceConnectionRef>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connection = value
@@ -33230,6 +33780,101 @@ pub mod types {
             for ResourceDatasourceAzureBlobStorage
         {
             fn from(value: super::ResourceDatasourceAzureBlobStorage) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    headers: Ok(value.headers),
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceAzureBlobStorageRequest {
+            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
+            headers: ::std::result::Result<
+                ::std::vec::Vec<super::ResourceHttpHeader>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceAzureBlobStorageRequestType,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceAzureBlobStorageRequest {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    headers: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl ResourceDatasourceAzureBlobStorageRequest {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn headers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ResourceHttpHeader>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.headers = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for headers: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceAzureBlobStorageRequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for url: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceAzureBlobStorageRequest>
+            for super::ResourceDatasourceAzureBlobStorageRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceAzureBlobStorageRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    headers: value.headers?,
+                    type_: value.type_?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceAzureBlobStorageRequest>
+            for ResourceDatasourceAzureBlobStorageRequest
+        {
+            fn from(value: super::ResourceDatasourceAzureBlobStorageRequest) -> Self {
                 Self {
                     connection: Ok(value.connection),
                     headers: Ok(value.headers),
@@ -33458,7 +34103,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ResourceDatasourceFtp {
-            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
+            connection: ::std::result::Result<super::ResourceConnectionRef, ::std::string::String>,
             relative_url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -33477,7 +34122,7 @@ pub mod types {
         impl ResourceDatasourceFtp {
             pub fn connection<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T: ::std::convert::TryInto<super::ResourceConnectionRef>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connection = value
@@ -33528,8 +34173,82 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ResourceDatasourceGoogleDrive {
+        pub struct ResourceDatasourceFtpRequest {
             connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
+            relative_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceFtpRequestType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceFtpRequest {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    relative_url: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceFtpRequest {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn relative_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.relative_url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for relative_url: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceFtpRequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceFtpRequest> for super::ResourceDatasourceFtpRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceFtpRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    relative_url: value.relative_url?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceFtpRequest> for ResourceDatasourceFtpRequest {
+            fn from(value: super::ResourceDatasourceFtpRequest) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    relative_url: Ok(value.relative_url),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceGoogleDrive {
+            connection: ::std::result::Result<super::ResourceConnectionRef, ::std::string::String>,
             file_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             type_: ::std::result::Result<
                 super::ResourceDatasourceGoogleDriveType,
@@ -33548,7 +34267,7 @@ pub mod types {
         impl ResourceDatasourceGoogleDrive {
             pub fn connection<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T: ::std::convert::TryInto<super::ResourceConnectionRef>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connection = value
@@ -33601,8 +34320,83 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ResourceDatasourceHttp {
+        pub struct ResourceDatasourceGoogleDriveRequest {
             connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
+            file_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceGoogleDriveRequestType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceGoogleDriveRequest {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    file_id: Err("no value supplied for file_id".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceGoogleDriveRequest {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn file_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for file_id: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceGoogleDriveRequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceGoogleDriveRequest>
+            for super::ResourceDatasourceGoogleDriveRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceGoogleDriveRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    file_id: value.file_id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceGoogleDriveRequest>
+            for ResourceDatasourceGoogleDriveRequest
+        {
+            fn from(value: super::ResourceDatasourceGoogleDriveRequest) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    file_id: Ok(value.file_id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceHttp {
+            connection: ::std::result::Result<super::ResourceConnectionRef, ::std::string::String>,
             headers: ::std::result::Result<
                 ::std::vec::Vec<super::ResourceHttpHeader>,
                 ::std::string::String,
@@ -33626,7 +34420,7 @@ pub mod types {
         impl ResourceDatasourceHttp {
             pub fn connection<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T: ::std::convert::TryInto<super::ResourceConnectionRef>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connection = value
@@ -33680,6 +34474,99 @@ pub mod types {
         }
         impl ::std::convert::From<super::ResourceDatasourceHttp> for ResourceDatasourceHttp {
             fn from(value: super::ResourceDatasourceHttp) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    headers: Ok(value.headers),
+                    relative_url: Ok(value.relative_url),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceHttpRequest {
+            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
+            headers: ::std::result::Result<
+                ::std::vec::Vec<super::ResourceHttpHeader>,
+                ::std::string::String,
+            >,
+            relative_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceHttpRequestType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceHttpRequest {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    headers: Ok(Default::default()),
+                    relative_url: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceHttpRequest {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn headers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ResourceHttpHeader>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.headers = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for headers: {e}"));
+                self
+            }
+            pub fn relative_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.relative_url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for relative_url: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceHttpRequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceHttpRequest>
+            for super::ResourceDatasourceHttpRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceHttpRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    headers: value.headers?,
+                    relative_url: value.relative_url?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceHttpRequest> for ResourceDatasourceHttpRequest {
+            fn from(value: super::ResourceDatasourceHttpRequest) -> Self {
                 Self {
                     connection: Ok(value.connection),
                     headers: Ok(value.headers),
@@ -33836,7 +34723,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ResourceDatasourceSharepoint {
-            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
+            connection: ::std::result::Result<super::ResourceConnectionRef, ::std::string::String>,
             drive_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             file_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             type_: ::std::result::Result<
@@ -33857,7 +34744,7 @@ pub mod types {
         impl ResourceDatasourceSharepoint {
             pub fn connection<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T: ::std::convert::TryInto<super::ResourceConnectionRef>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connection = value
@@ -33920,9 +34807,98 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceSharepointRequest {
+            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
+            drive_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            file_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceSharepointRequestType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceSharepointRequest {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    drive_id: Err("no value supplied for drive_id".to_string()),
+                    file_id: Err("no value supplied for file_id".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceSharepointRequest {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn drive_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.drive_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for drive_id: {e}"));
+                self
+            }
+            pub fn file_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for file_id: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceSharepointRequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceSharepointRequest>
+            for super::ResourceDatasourceSharepointRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceSharepointRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    drive_id: value.drive_id?,
+                    file_id: value.file_id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceSharepointRequest>
+            for ResourceDatasourceSharepointRequest
+        {
+            fn from(value: super::ResourceDatasourceSharepointRequest) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    drive_id: Ok(value.drive_id),
+                    file_id: Ok(value.file_id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ResourceDatasourceSnowflakeOdbc {
             connection: ::std::result::Result<
-                ::std::option::Option<super::ResourceSnowflakeOdbcConnection>,
+                ::std::option::Option<super::ResourceConnectionRef>,
                 ::std::string::String,
             >,
             incremental_field: ::std::result::Result<
@@ -33961,9 +34937,7 @@ pub mod types {
         impl ResourceDatasourceSnowflakeOdbc {
             pub fn connection<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ResourceSnowflakeOdbcConnection>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::ResourceConnectionRef>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connection = value
@@ -34043,6 +35017,140 @@ pub mod types {
             for ResourceDatasourceSnowflakeOdbc
         {
             fn from(value: super::ResourceDatasourceSnowflakeOdbc) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    incremental_field: Ok(value.incremental_field),
+                    incremental_query: Ok(value.incremental_query),
+                    preview_query: Ok(value.preview_query),
+                    query: Ok(value.query),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceSnowflakeOdbcRequest {
+            connection: ::std::result::Result<
+                ::std::option::Option<super::ResourceSnowflakeOdbcConnection>,
+                ::std::string::String,
+            >,
+            incremental_field: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            incremental_query: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            preview_query: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            query: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceSnowflakeOdbcRequestType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceSnowflakeOdbcRequest {
+            fn default() -> Self {
+                Self {
+                    connection: Ok(Default::default()),
+                    incremental_field: Ok(Default::default()),
+                    incremental_query: Ok(Default::default()),
+                    preview_query: Ok(Default::default()),
+                    query: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceSnowflakeOdbcRequest {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ResourceSnowflakeOdbcConnection>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn incremental_field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.incremental_field = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for incremental_field: {e}")
+                });
+                self
+            }
+            pub fn incremental_query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.incremental_query = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for incremental_query: {e}")
+                });
+                self
+            }
+            pub fn preview_query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.preview_query = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for preview_query: {e}"));
+                self
+            }
+            pub fn query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.query = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for query: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceSnowflakeOdbcRequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceSnowflakeOdbcRequest>
+            for super::ResourceDatasourceSnowflakeOdbcRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceSnowflakeOdbcRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    incremental_field: value.incremental_field?,
+                    incremental_query: value.incremental_query?,
+                    preview_query: value.preview_query?,
+                    query: value.query?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceSnowflakeOdbcRequest>
+            for ResourceDatasourceSnowflakeOdbcRequest
+        {
+            fn from(value: super::ResourceDatasourceSnowflakeOdbcRequest) -> Self {
                 Self {
                     connection: Ok(value.connection),
                     incremental_field: Ok(value.incremental_field),

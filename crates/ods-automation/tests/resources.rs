@@ -190,18 +190,20 @@ fn object(value: Value) -> Map<String, Value> {
     }
 }
 
-/// A datasource's connection, named by its uid.
-fn connection(uid: &str) -> types::ResourceConnection {
-    types::ResourceConnection::Uid(types::ResourceConnectionRef {
+fn connection(uid: &str) -> types::ResourceConnectionRef {
+    types::ResourceConnectionRef {
         uid: uid.to_string(),
-    })
+    }
 }
 
-/// A Snowflake datasource's connection, named by its uid.
-fn snowflake_connection(uid: &str) -> types::ResourceSnowflakeOdbcConnection {
-    types::ResourceSnowflakeOdbcConnection::Uid(types::ResourceConnectionRef {
-        uid: uid.to_string(),
-    })
+/// A datasource's connection in a request, named by its uid.
+fn named(uid: &str) -> types::ResourceConnection {
+    types::ResourceConnection::Uid(connection(uid))
+}
+
+/// A Snowflake datasource's connection in a request, named by its uid.
+fn snowflake_named(uid: &str) -> types::ResourceSnowflakeOdbcConnection {
+    types::ResourceSnowflakeOdbcConnection::Uid(connection(uid))
 }
 
 /// An HTTP connection defined inline, with basic auth: the vendor's
@@ -234,7 +236,7 @@ fn inline_http_connection_json() -> Value {
 
 /// An HTTP datasource whose connection is defined inline.
 fn inline_http_datasource() -> types::ResourceDatasourceRequest {
-    types::ResourceDatasourceRequest::Http(types::ResourceDatasourceHttp {
+    types::ResourceDatasourceRequest::Http(types::ResourceDatasourceHttpRequest {
         connection: inline_http_connection(),
         headers: vec![header("header-name", "header-value")],
         relative_url: Some("/fromages.csv".to_string()),
@@ -269,10 +271,10 @@ fn csv_params() -> Map<String, Value> {
     }))
 }
 
-fn http_datasource() -> types::ResourceDatasourceHttp {
-    types::ResourceDatasourceHttp {
-        type_: types::ResourceDatasourceHttpType::Http,
-        connection: connection(CONNECTION),
+fn http_datasource() -> types::ResourceDatasourceHttpRequest {
+    types::ResourceDatasourceHttpRequest {
+        type_: types::ResourceDatasourceHttpRequestType::Http,
+        connection: named(CONNECTION),
         relative_url: Some("/exports/fromages.csv".to_string()),
         headers: vec![header("Authorization", "Bearer 8c1f0e7d2b9a4c6e")],
     }
@@ -1018,13 +1020,13 @@ async fn create_dataset_resource_sends_the_whole_resource_and_decodes_the_create
             url: None,
             params: object(json!({"encoding": "utf-8", "separator": ";"})),
             datasource: Some(types::ResourceDatasourceRequest::AmazonS3(
-                types::ResourceDatasourceAmazonS3 {
-                    type_: types::ResourceDatasourceAmazonS3Type::AmazonS3,
+                types::ResourceDatasourceAmazonS3Request {
+                    type_: types::ResourceDatasourceAmazonS3RequestType::AmazonS3,
                     url: Some(
                         "https://fromages-open-data.s3.amazonaws.com/fromages.csv".to_string(),
                     ),
                     headers: vec![],
-                    connection: connection("co_2aws6b"),
+                    connection: named("co_2aws6b"),
                 },
             )),
         })
@@ -1040,7 +1042,7 @@ async fn create_dataset_resource_sends_the_whole_resource_and_decodes_the_create
     assert_eq!(resource.updated_at, utc(2025, 1, 9, 11, 41, 27));
     match resource.datasource.as_ref() {
         Some(types::ResourceDatasource::AmazonS3(s3)) => {
-            assert_eq!(s3.connection, connection("co_2aws6b"));
+            assert_eq!(s3.connection.uid, "co_2aws6b");
             assert!(s3.headers.is_empty());
         }
         other => panic!("expected an amazon_s3 datasource, got {other:?}"),
@@ -1325,14 +1327,14 @@ async fn update_dataset_resource_puts_the_new_settings_and_decodes_the_resource(
             url: None,
             params: object(json!({"encoding": "utf-8", "separator": ";"})),
             datasource: Some(types::ResourceDatasourceRequest::AzureBlobStorage(
-                types::ResourceDatasourceAzureBlobStorage {
-                    type_: types::ResourceDatasourceAzureBlobStorageType::AzureBlobStorage,
+                types::ResourceDatasourceAzureBlobStorageRequest {
+                    type_: types::ResourceDatasourceAzureBlobStorageRequestType::AzureBlobStorage,
                     url: Some(
                         "https://fromagesdata.blob.core.windows.net/exports/fromages.csv"
                             .to_string(),
                     ),
                     headers: vec![],
-                    connection: connection("co_5azb3c"),
+                    connection: named("co_5azb3c"),
                 },
             )),
         })
@@ -1658,7 +1660,7 @@ async fn an_http_datasource_names_its_connection_and_keeps_header_values_secret(
         Some(types::ResourceDatasource::Http(http)) => http,
         other => panic!("expected an http datasource, got {other:?}"),
     };
-    assert_eq!(http.connection, connection(CONNECTION));
+    assert_eq!(http.connection.uid, CONNECTION);
     assert_eq!(http.relative_url.as_deref(), Some("/exports/fromages.csv"));
     assert_eq!(http.headers.len(), 1);
     assert_eq!(http.headers[0].name, "Authorization");
@@ -1761,16 +1763,16 @@ async fn an_ftp_datasource_names_its_connection_and_the_file_path() {
     let resource = listed_resource("ftp");
     match resource.datasource {
         Some(types::ResourceDatasource::Ftp(ftp)) => {
-            assert_eq!(ftp.connection, connection("co_7fn2pe"));
+            assert_eq!(ftp.connection.uid, "co_7fn2pe");
             assert_eq!(ftp.relative_url.as_deref(), Some("/pub/fromages.csv"));
         }
         other => panic!("expected an ftp datasource, got {other:?}"),
     }
 
     create_resource_with(
-        types::ResourceDatasourceRequest::Ftp(types::ResourceDatasourceFtp {
-            type_: types::ResourceDatasourceFtpType::Ftp,
-            connection: connection("co_7fn2pe"),
+        types::ResourceDatasourceRequest::Ftp(types::ResourceDatasourceFtpRequest {
+            type_: types::ResourceDatasourceFtpRequestType::Ftp,
+            connection: named("co_7fn2pe"),
             relative_url: Some("/pub/fromages.csv".to_string()),
         }),
         json!({
@@ -1789,17 +1791,17 @@ async fn a_sharepoint_datasource_names_the_drive_and_the_file() {
         Some(types::ResourceDatasource::Sharepoint(sharepoint)) => {
             assert_eq!(sharepoint.drive_id, "b!Qm9uam91ciBsZXMgZnJvbWFnZXJz");
             assert_eq!(sharepoint.file_id, "01FROMAGESXLSX5ZQK3N7GJAYDSC");
-            assert_eq!(sharepoint.connection, connection("co_3sp9kd"));
+            assert_eq!(sharepoint.connection.uid, "co_3sp9kd");
         }
         other => panic!("expected a sharepoint datasource, got {other:?}"),
     }
 
     create_resource_with(
-        types::ResourceDatasourceRequest::Sharepoint(types::ResourceDatasourceSharepoint {
-            type_: types::ResourceDatasourceSharepointType::Sharepoint,
+        types::ResourceDatasourceRequest::Sharepoint(types::ResourceDatasourceSharepointRequest {
+            type_: types::ResourceDatasourceSharepointRequestType::Sharepoint,
             drive_id: "b!Qm9uam91ciBsZXMgZnJvbWFnZXJz".to_string(),
             file_id: "01FROMAGESXLSX5ZQK3N7GJAYDSC".to_string(),
-            connection: connection("co_3sp9kd"),
+            connection: named("co_3sp9kd"),
         }),
         json!({
             "type": "sharepoint",
@@ -1817,17 +1819,19 @@ async fn a_google_drive_datasource_names_the_file() {
     match resource.datasource {
         Some(types::ResourceDatasource::GoogleDrive(drive)) => {
             assert_eq!(drive.file_id, "1fR0mAgEs-T4st1nG-n0t3s");
-            assert_eq!(drive.connection, connection("co_8gd1ve"));
+            assert_eq!(drive.connection.uid, "co_8gd1ve");
         }
         other => panic!("expected a google_drive datasource, got {other:?}"),
     }
 
     create_resource_with(
-        types::ResourceDatasourceRequest::GoogleDrive(types::ResourceDatasourceGoogleDrive {
-            type_: types::ResourceDatasourceGoogleDriveType::GoogleDrive,
-            file_id: "1fR0mAgEs-T4st1nG-n0t3s".to_string(),
-            connection: connection("co_8gd1ve"),
-        }),
+        types::ResourceDatasourceRequest::GoogleDrive(
+            types::ResourceDatasourceGoogleDriveRequest {
+                type_: types::ResourceDatasourceGoogleDriveRequestType::GoogleDrive,
+                file_id: "1fR0mAgEs-T4st1nG-n0t3s".to_string(),
+                connection: named("co_8gd1ve"),
+            },
+        ),
         json!({
             "type": "google_drive",
             "file_id": "1fR0mAgEs-T4st1nG-n0t3s",
@@ -1846,17 +1850,17 @@ async fn an_amazon_s3_datasource_names_the_object_and_sends_secret_headers() {
                 s3.url.as_deref(),
                 Some("https://fromages-open-data.s3.amazonaws.com/fromages.csv")
             );
-            assert_eq!(s3.connection, connection("co_2aws6b"));
+            assert_eq!(s3.connection.uid, "co_2aws6b");
         }
         other => panic!("expected an amazon_s3 datasource, got {other:?}"),
     }
 
     create_resource_with(
-        types::ResourceDatasourceRequest::AmazonS3(types::ResourceDatasourceAmazonS3 {
-            type_: types::ResourceDatasourceAmazonS3Type::AmazonS3,
+        types::ResourceDatasourceRequest::AmazonS3(types::ResourceDatasourceAmazonS3Request {
+            type_: types::ResourceDatasourceAmazonS3RequestType::AmazonS3,
             url: Some("https://fromages-open-data.s3.amazonaws.com/fromages.csv".to_string()),
             headers: vec![header("x-amz-request-payer", "requester")],
-            connection: connection("co_2aws6b"),
+            connection: named("co_2aws6b"),
         }),
         json!({
             "type": "amazon_s3",
@@ -1877,20 +1881,20 @@ async fn an_azure_blob_storage_datasource_names_the_blob() {
                 azure.url.as_deref(),
                 Some("https://fromagesdata.blob.core.windows.net/exports/fromages.csv")
             );
-            assert_eq!(azure.connection, connection("co_5azb3c"));
+            assert_eq!(azure.connection.uid, "co_5azb3c");
         }
         other => panic!("expected an azure_blob_storage datasource, got {other:?}"),
     }
 
     create_resource_with(
         types::ResourceDatasourceRequest::AzureBlobStorage(
-            types::ResourceDatasourceAzureBlobStorage {
-                type_: types::ResourceDatasourceAzureBlobStorageType::AzureBlobStorage,
+            types::ResourceDatasourceAzureBlobStorageRequest {
+                type_: types::ResourceDatasourceAzureBlobStorageRequestType::AzureBlobStorage,
                 url: Some(
                     "https://fromagesdata.blob.core.windows.net/exports/fromages.csv".to_string(),
                 ),
                 headers: vec![],
-                connection: connection("co_5azb3c"),
+                connection: named("co_5azb3c"),
             },
         ),
         json!({
@@ -1938,7 +1942,7 @@ async fn a_snowflake_datasource_sends_its_queries() {
     let resource = listed_resource("snowflake_odbc");
     match resource.datasource {
         Some(types::ResourceDatasource::SnowflakeOdbc(snowflake)) => {
-            assert_eq!(snowflake.connection, Some(snowflake_connection("co_6snw4f")));
+            assert_eq!(snowflake.connection, Some(connection("co_6snw4f")));
             assert_eq!(
                 snowflake.query.as_deref(),
                 Some("SELECT sale_date, cheese, quantity FROM sales")
@@ -1949,9 +1953,9 @@ async fn a_snowflake_datasource_sends_its_queries() {
     }
 
     create_resource_with(
-        types::ResourceDatasourceRequest::SnowflakeOdbc(types::ResourceDatasourceSnowflakeOdbc {
-            type_: types::ResourceDatasourceSnowflakeOdbcType::SnowflakeOdbc,
-            connection: Some(snowflake_connection("co_6snw4f")),
+        types::ResourceDatasourceRequest::SnowflakeOdbc(types::ResourceDatasourceSnowflakeOdbcRequest {
+            type_: types::ResourceDatasourceSnowflakeOdbcRequestType::SnowflakeOdbc,
+            connection: Some(snowflake_named("co_6snw4f")),
             query: Some("SELECT sale_date, cheese, quantity FROM sales".to_string()),
             preview_query: None,
             incremental_query: Some(
@@ -2139,9 +2143,9 @@ async fn the_unsaved_resource_operations_and_update_send_a_connection_defined_in
 
 #[tokio::test]
 async fn a_snowflake_datasource_sends_its_connection_string_inline() {
-    let datasource =
-        types::ResourceDatasourceRequest::SnowflakeOdbc(types::ResourceDatasourceSnowflakeOdbc {
-            type_: types::ResourceDatasourceSnowflakeOdbcType::SnowflakeOdbc,
+    let datasource = types::ResourceDatasourceRequest::SnowflakeOdbc(
+        types::ResourceDatasourceSnowflakeOdbcRequest {
+            type_: types::ResourceDatasourceSnowflakeOdbcRequestType::SnowflakeOdbc,
             connection: Some(types::ResourceSnowflakeOdbcConnection::Inline(
                 types::ResourceSnowflakeOdbcConnectionString {
                     type_: types::ResourceSnowflakeOdbcConnectionStringType::SnowflakeOdbc,
@@ -2152,7 +2156,8 @@ async fn a_snowflake_datasource_sends_its_connection_string_inline() {
             preview_query: None,
             incremental_query: None,
             incremental_field: None,
-        });
+        },
+    );
     // The connection string may hold a password: it never shows when printed.
     assert!(!format!("{datasource:?}").contains("s3cr3t"));
 
@@ -2171,18 +2176,18 @@ async fn a_snowflake_datasource_sends_its_connection_string_inline() {
 }
 
 #[test]
-fn a_connection_defined_inline_decodes_as_such_and_a_uid_as_a_uid() {
-    // The vendor's example of a datasource: its connection, defined inline,
+fn a_sent_connection_is_either_inline_or_a_uid_and_reads_back_as_such() {
+    // The vendor's own example datasource: its connection, defined inline,
     // has no uid.
-    let inline: types::ResourceDatasource = serde_json::from_value(json!({
+    let vendor_example = json!({
         "type": "http",
         "connection": {"type": "http", "url": "https://my-server.com", "auth": null},
         "headers": [{"name": "header-name", "value": "header-value"}],
         "relative_url": "/fromages.csv",
-    }))
-    .unwrap();
+    });
+    let inline: types::ResourceDatasourceRequest = serde_json::from_value(vendor_example).unwrap();
     match &inline {
-        types::ResourceDatasource::Http(http) => match &http.connection {
+        types::ResourceDatasourceRequest::Http(http) => match &http.connection {
             types::ResourceConnection::Inline(types::DatasourceConnectionRequest::Http(c)) => {
                 assert_eq!(c.url, "https://my-server.com");
                 assert_eq!(c.auth, None);
@@ -2192,13 +2197,15 @@ fn a_connection_defined_inline_decodes_as_such_and_a_uid_as_a_uid() {
         other => panic!("expected an http datasource, got {other:?}"),
     }
 
-    let named: types::ResourceDatasource = serde_json::from_value(json!({
+    let by_uid: types::ResourceDatasourceRequest = serde_json::from_value(json!({
         "type": "ftp",
         "connection": {"uid": "co_7fn2pe"},
     }))
     .unwrap();
-    match &named {
-        types::ResourceDatasource::Ftp(ftp) => assert_eq!(ftp.connection, connection("co_7fn2pe")),
+    match &by_uid {
+        types::ResourceDatasourceRequest::Ftp(ftp) => {
+            assert_eq!(ftp.connection, named("co_7fn2pe"))
+        }
         other => panic!("expected an ftp datasource, got {other:?}"),
     }
 }
