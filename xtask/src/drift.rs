@@ -34,6 +34,9 @@
 //!   of them, on an operation the vendor's document does not have;
 //! - on a response: that status code, added.
 //!
+//! `in: request` (or `response`) limits a note to that side of the call: a
+//! field a request must carry and an answer always has, say.
+//!
 //! Extensions do not change the generated code: progenitor ignores them.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -382,7 +385,12 @@ struct Body {
     /// The nodes describing the body as a whole: the request body or
     /// responses, and their schemas, in the order they were found.
     root: Vec<String>,
+    /// The body's type (`object`, `array<object>`, `string`, ...).
+    types: BTreeSet<String>,
     fields: BTreeMap<String, Field>,
+    /// The nodes that are maps (`additionalProperties` and no
+    /// `properties`): a field the other side names is a key of them.
+    maps: BTreeSet<String>,
 }
 
 fn walk_body(doc: &Value, roots: Vec<Node>, request: bool, body: &mut Body) {
@@ -390,8 +398,20 @@ fn walk_body(doc: &Value, roots: Vec<Node>, request: bool, body: &mut Body) {
         if !body.root.contains(&node.ptr) {
             body.root.push(node.ptr.clone());
         }
+        if is_map(node.value) {
+            body.maps.insert(node.ptr.clone());
+        }
     }
     walk(doc, "", &roots, request, 0, body);
+}
+
+/// Whether a schema is a map: members by key, none named.
+fn is_map(schema: &Value) -> bool {
+    schema.get("properties").is_none()
+        && matches!(
+            schema.get("additionalProperties"),
+            Some(Value::Object(_) | Value::Bool(true))
+        )
 }
 
 /// A `properties` member that defines a field: its pointer and schema.
@@ -458,6 +478,9 @@ fn walk(doc: &Value, path: &str, nodes: &[Node], request: bool, depth: usize, bo
                 if seen.insert((node.ptr.clone(), node.items)) {
                     if !field.nodes.contains(&node.ptr) {
                         field.nodes.push(node.ptr.clone());
+                    }
+                    if is_map(node.value) {
+                        body.maps.insert(node.ptr.clone());
                     }
                     child_nodes.push(node);
                 }
@@ -545,6 +568,7 @@ fn facts(doc: &Value, op: &Op) -> Facts {
     if let Some(request) = op.op.get("requestBody") {
         let (holders, schemas) = media_schemas(format!("{}/requestBody", op.ptr), request);
         facts.request.root.extend(holders);
+        facts.request.types = body_types(doc, &schemas);
         walk_body(doc, roots_of(doc, &schemas), true, &mut facts.request);
     }
     if let Some(responses) = op.op["responses"].as_object() {
@@ -564,9 +588,24 @@ fn facts(doc: &Value, op: &Op) -> Facts {
                 schemas.extend(found);
             }
         }
+        facts.response.types = body_types(doc, &schemas);
         walk_body(doc, roots_of(doc, &schemas), false, &mut facts.response);
     }
     facts
+}
+
+/// The types of a body's schemas.
+fn body_types(doc: &Value, schemas: &[String]) -> BTreeSet<String> {
+    schemas
+        .iter()
+        .filter_map(|ptr| doc.pointer(ptr))
+        .flat_map(|schema| {
+            type_name(doc, schema)
+                .split('|')
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// The nodes of a body's schemas, named by their pointers.
@@ -626,6 +665,15 @@ struct Difference {
 }
 
 impl Difference {
+    /// The side of the call it is about, for notes that say `in`.
+    fn side(&self) -> Option<&'static str> {
+        match self.what {
+            "request field" => Some("request"),
+            "response field" => Some("response"),
+            _ => None,
+        }
+    }
+
     /// "parameter query limit: type number in the vendor's, integer here".
     fn describe(&self) -> String {
         let how = match &self.kind {
@@ -643,7 +691,11 @@ impl Difference {
                 format!("{} in the vendor's, {} here", say(*vendor), say(!vendor))
             }
         };
-        format!("{} {}: {how}", self.what, self.name)
+        match (self.what, self.name.is_empty()) {
+            ("request field", true) => format!("request body: {how}"),
+            ("response field", true) => format!("response body: {how}"),
+            _ => format!("{} {}: {how}", self.what, self.name),
+        }
     }
 }
 
@@ -737,6 +789,25 @@ fn compare_bodies(
     vendor: &Body,
     curated: &Body,
 ) -> Vec<Difference> {
+    // A body of another type altogether (an array for an object, text for
+    // JSON) is one difference, declared on the body.
+    let join = |types: &BTreeSet<String>| types.iter().cloned().collect::<Vec<_>>().join("|");
+    let (vt, ct) = (join(&vendor.types), join(&curated.types));
+    if !vt.is_empty() && !ct.is_empty() && vt != ct && vt != "any" && ct != "any" {
+        return vec![Difference {
+            what,
+            name: String::new(),
+            kind: Kind::Type {
+                vendor: vt,
+                curated: ct,
+            },
+            places: curated
+                .root
+                .iter()
+                .map(|node| (node.clone(), Scope::Own))
+                .collect(),
+        }];
+    }
     let mut out = Vec::new();
     // Under a field whose type differs, the fields below are that one
     // difference; and a field that is missing or extra is one difference
@@ -853,6 +924,13 @@ fn compare_bodies(
             for scope in scopes {
                 for node in &enclosing {
                     difference.places.push((node.clone(), scope.clone()));
+                }
+            }
+            // A field the curated spec leaves out where it has a map: a
+            // note on the map declares it (the field is one of its keys).
+            if nearest && difference.kind == Kind::Missing {
+                for node in enclosing.iter().filter(|n| curated.maps.contains(*n)) {
+                    difference.places.push((node.clone(), Scope::Own));
                 }
             }
             if field.parent.is_empty() {
@@ -1063,6 +1141,9 @@ struct Note {
     /// JSON pointer of the node it sits on.
     at: String,
     reason: String,
+    /// `request` or `response`: the note declares differences of that side
+    /// only (a field required in both, for two reasons).
+    side: Option<String>,
     fields: Vec<String>,
     parameters: Vec<String>,
     statuses: Vec<String>,
@@ -1143,7 +1224,7 @@ fn parse_note(ptr: &str, entry: &Value) -> Result<Note, String> {
         return Err("a note is an object {reason, note}".to_string());
     };
     for key in map.keys() {
-        if !["reason", "note", "fields", "parameters", "statuses"].contains(&key.as_str()) {
+        if !["reason", "note", "in", "fields", "parameters", "statuses"].contains(&key.as_str()) {
             return Err(format!("unknown member `{key}`"));
         }
     }
@@ -1175,9 +1256,15 @@ fn parse_note(ptr: &str, entry: &Value) -> Result<Note, String> {
             Some(_) => Err(format!("`{name}` is a non-empty list")),
         }
     };
+    let side = match map.get("in") {
+        None => None,
+        Some(Value::String(side)) if side == "request" || side == "response" => Some(side.clone()),
+        Some(_) => return Err("`in` is `request` or `response`".to_string()),
+    };
     Ok(Note {
         at: ptr.to_string(),
         reason: reason.to_string(),
+        side,
         fields: list("fields")?,
         parameters: list("parameters")?,
         statuses: list("statuses")?,
@@ -1213,12 +1300,14 @@ pub fn strict(curated_name: &str, curated: &Value, vendor_name: &str, vendor: &V
     let mut differences = 0;
     let mut differing_ops = 0;
 
-    let mut declare = |places: &[(String, Scope)]| -> Option<usize> {
+    let mut declare = |places: &[(String, Scope)], side: Option<&str>| -> Option<usize> {
         for place in places {
-            if let Some(found) = by_place.get(place) {
-                let i = found[0];
-                used.insert((i, place.1.clone()));
-                return Some(i);
+            let found = by_place.get(place).into_iter().flatten();
+            for &i in found {
+                if notes[i].side.is_none() || notes[i].side.as_deref() == side {
+                    used.insert((i, place.1.clone()));
+                    return Some(i);
+                }
             }
         }
         None
@@ -1229,7 +1318,7 @@ pub fn strict(curated_name: &str, curated: &Value, vendor_name: &str, vendor: &V
         }
         for difference in &op.differences {
             differences += 1;
-            match declare(&difference.places) {
+            match declare(&difference.places, difference.side()) {
                 Some(i) => *declared_by_reason.entry(&notes[i].reason).or_default() += 1,
                 None => undeclared.push(format!(
                     "{} {} ({}): {}{}",
@@ -1244,7 +1333,7 @@ pub fn strict(curated_name: &str, curated: &Value, vendor_name: &str, vendor: &V
     }
     for (method, path, id, ptr) in &comparison.extra {
         differences += 1;
-        match declare(&[(ptr.clone(), Scope::Own)]) {
+        match declare(&[(ptr.clone(), Scope::Own)], None) {
             Some(i) => *declared_by_reason.entry(&notes[i].reason).or_default() += 1,
             None => undeclared.push(format!(
                 "{method} {path} ({id}): operation not in the vendor's [note it on #{ptr}]"
@@ -1323,7 +1412,10 @@ fn hint(doc: &Value, difference: &Difference) -> String {
     let fits = |(ptr, scope): &&(String, Scope)| {
         let node = doc.pointer(ptr).unwrap_or(&Value::Null);
         match scope {
-            Scope::Own => retyped && node.get("$ref").is_none(),
+            Scope::Own => {
+                (retyped && node.get("$ref").is_none())
+                    || (difference.kind == Kind::Missing && is_map(node))
+            }
             Scope::Field(name) => {
                 node["properties"].get(name).is_some()
                     || (difference.kind == Kind::Missing && node.get("properties").is_some())
@@ -1781,6 +1873,131 @@ mod tests {
             "{}",
             invalid[1]
         );
+    }
+
+    /// A document of one operation `POST /x/` whose request body is
+    /// `request` and whose answer is `response`, with `schemas`.
+    fn one_operation(request: Value, response: Value, schemas: Value) -> Value {
+        json!({
+            "paths": {"/x/": {"post": {
+                "operationId": "x",
+                "requestBody": {"content": {"application/json": {"schema": request}}},
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": response}}}}
+            }}},
+            "components": {"schemas": schemas}
+        })
+    }
+
+    #[test]
+    fn a_body_of_another_type_is_one_difference_declared_on_the_body() {
+        let vendor = one_operation(
+            json!({"type": "object", "properties": {"email": {"type": "string"}}}),
+            json!({"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}}}}),
+            json!({}),
+        );
+        let mut curated = one_operation(
+            json!({"type": "array", "items": {"type": "object", "properties": {"email": {"type": "string"}}}}),
+            json!({"type": "string"}),
+            json!({}),
+        );
+        let (text, _) = report("ours", &curated, "theirs", &vendor);
+        assert!(
+            text.contains(
+                "POST /x/ (x, vendor's x):\n  \
+                 request body: type object in the vendor's, array<object> here\n  \
+                 response body: type array<object> in the vendor's, string here\n"
+            ),
+            "{text}"
+        );
+        note(
+            &mut curated,
+            "/paths/~1x~1/post/requestBody",
+            json!({"reason": "vendor-doc-error", "note": "A list."}),
+        );
+        note(
+            &mut curated,
+            "/paths/~1x~1/post/responses/200",
+            json!({"reason": "vendor-doc-error", "note": "Text."}),
+        );
+        let verdict = strict("ours", &curated, "theirs", &vendor);
+        assert!(verdict.passed, "{}", verdict.text);
+    }
+
+    #[test]
+    fn a_field_left_out_where_the_curated_spec_has_a_map_is_declared_on_the_map() {
+        let vendor = one_operation(
+            json!({}),
+            json!({"type": "object", "properties": {
+                "default": {"type": "object", "properties": {"title": {"type": "string"}}},
+                "internal": {"type": "object"}
+            }}),
+            json!({}),
+        );
+        let mut curated = one_operation(
+            json!({}),
+            json!({"$ref": "#/components/schemas/Metadata"}),
+            json!({"Metadata": {"type": "object", "additionalProperties": {"type": "object"}}}),
+        );
+        let verdict = strict("ours", &curated, "theirs", &vendor);
+        assert!(
+            verdict.text.contains(
+                "response field default: missing here [note it on #/components/schemas/Metadata]"
+            ),
+            "{}",
+            verdict.text
+        );
+        note(
+            &mut curated,
+            "/components/schemas/Metadata",
+            json!({"reason": "keyed-map", "note": "By template name."}),
+        );
+        let verdict = strict("ours", &curated, "theirs", &vendor);
+        assert!(verdict.passed, "{}", verdict.text);
+        assert!(
+            verdict
+                .text
+                .contains("keyed-map               2 differences,   1 notes"),
+            "{}",
+            verdict.text
+        );
+    }
+
+    #[test]
+    fn a_note_for_one_side_declares_only_that_sides_differences() {
+        let user = json!({"type": "object", "properties": {"name": {"type": "string"}}});
+        let vendor = one_operation(
+            json!({"$ref": "#/components/schemas/User"}),
+            json!({"$ref": "#/components/schemas/User"}),
+            json!({"User": user}),
+        );
+        let mut required = user.clone();
+        required["required"] = json!(["name"]);
+        let mut curated = one_operation(
+            json!({"$ref": "#/components/schemas/User"}),
+            json!({"$ref": "#/components/schemas/User"}),
+            json!({"User": required}),
+        );
+        note(
+            &mut curated,
+            "/components/schemas/User",
+            json!([
+                {"reason": "request-requirement", "in": "request", "fields": ["name"], "note": "Needed."},
+            ]),
+        );
+        let verdict = strict("ours", &curated, "theirs", &vendor);
+        assert!(
+            verdict.text.contains(
+                "undeclared: POST /x/ (x): response field name: optional in the vendor's, required here"
+            ),
+            "{}",
+            verdict.text
+        );
+        curated["components"]["schemas"]["User"][EXTENSION]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"reason": "always-sent", "in": "response", "fields": ["name"], "note": "Always."}));
+        let verdict = strict("ours", &curated, "theirs", &vendor);
+        assert!(verdict.passed, "{}", verdict.text);
     }
 
     #[test]
