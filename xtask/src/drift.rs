@@ -20,8 +20,9 @@
 //!
 //! - on a parameter (or its schema): that parameter's type, enum values or
 //!   requiredness;
-//! - on a schema: the type, enum values and requiredness of each field
-//!   that schema describes, wherever it is used;
+//! - on a schema: the type and enum values of each field that schema
+//!   describes, wherever it is used; on a property the curated spec adds,
+//!   that property;
 //! - on the schema enclosing a field (an object, its `allOf` part, a union
 //!   variant, the items of an array, or a request body or response), with
 //!   `fields: [name, ...]`: whether each named field is there (a field
@@ -49,7 +50,7 @@ pub const EXTENSION: &str = "x-saas-admin-deviation";
 
 /// Why a curated spec may differ from the vendor's document, each with what
 /// it covers. Kept small: a new kind of difference needs a new reason here.
-pub const REASONS: [(&str, &str); 13] = [
+pub const REASONS: [(&str, &str); 14] = [
     (
         "integer-count",
         "a count, limit, offset or page number is an integer where the vendor \
@@ -104,8 +105,14 @@ pub const REASONS: [(&str, &str); 13] = [
         "a list parameter is sent as one comma-separated text",
     ),
     (
-        "secret-kept-out",
-        "a member that may carry a credential is not kept by the client",
+        "by-reference",
+        "an object the service can also give or take in full (expanded) is \
+         described by its reference (uid or username); its other members, \
+         credentials among them, come from its own operations",
+    ),
+    (
+        "redirect-followed",
+        "a redirect the HTTP client follows is not an answer of the operation",
     ),
     (
         "shared-schema",
@@ -272,6 +279,26 @@ fn type_name(doc: &Value, schema: &Value) -> String {
     } else {
         ty
     }
+}
+
+/// The alternatives of a type name: `string|array<integer|string>` is
+/// `string` and `array<integer|string>`.
+fn alternatives(type_name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0, 0);
+    for (i, c) in type_name.char_indices() {
+        match c {
+            '<' => depth += 1,
+            '>' => depth -= 1,
+            '|' if depth == 0 => {
+                out.push(type_name[start..i].to_string());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(type_name[start..].to_string());
+    out
 }
 
 /// A schema's enum values (through `$ref`, arrays and unions).
@@ -470,9 +497,7 @@ fn walk(doc: &Value, path: &str, nodes: &[Node], request: bool, depth: usize, bo
         let mut seen = BTreeSet::new();
         for (ptr, schema) in definitions {
             field.definitions.push(ptr.clone());
-            field
-                .types
-                .extend(type_name(doc, schema).split('|').map(str::to_string));
+            field.types.extend(alternatives(&type_name(doc, schema)));
             field.enums.extend(enum_values(doc, schema));
             for node in expand(doc, ptr, schema) {
                 if seen.insert((node.ptr.clone(), node.items)) {
@@ -599,12 +624,7 @@ fn body_types(doc: &Value, schemas: &[String]) -> BTreeSet<String> {
     schemas
         .iter()
         .filter_map(|ptr| doc.pointer(ptr))
-        .flat_map(|schema| {
-            type_name(doc, schema)
-                .split('|')
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
+        .flat_map(|schema| alternatives(&type_name(doc, schema)))
         .collect()
 }
 
@@ -627,7 +647,9 @@ fn roots_of<'a>(doc: &'a Value, schemas: &[String]) -> Vec<Node<'a>> {
 /// What a note declares, beyond the node it sits on.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Scope {
-    /// The node itself: a parameter, a field's schema, a response.
+    /// The node itself: a parameter, a field's schema (its type and enum
+    /// values), an added property, a response (an added status code), a
+    /// map (a field the other side names is one of its keys).
     Own,
     /// A field of the object the note sits on: whether it is there, its
     /// type, enum values and requiredness.
@@ -722,7 +744,7 @@ fn type_and_enum(
     (ct, ce): (&str, &BTreeSet<String>),
 ) -> Vec<Difference> {
     let mut kinds = Vec::new();
-    let has_any = |t: &str| t.split('|').any(|t| t == "any");
+    let has_any = |t: &str| alternatives(t).iter().any(|t| t == "any");
     if vt != ct && !has_any(vt) && !has_any(ct) {
         kinds.push(Kind::Type {
             vendor: vt.to_string(),
@@ -882,12 +904,14 @@ fn compare_bodies(
     out.retain(|d| !under_retyped(&d.name));
     for difference in &mut out {
         // A note on the field's schema declares its type and enum values
-        // wherever the schema is used; whether it is there at all, or
-        // required, is said where it is defined.
+        // wherever the schema is used; a note on the property the curated
+        // spec adds declares it.
         if let Some(field) = curated.fields.get(&difference.name) {
-            let own = match difference.kind {
+            let own: &[String] = match difference.kind {
                 Kind::Type { .. } | Kind::EnumMissing(_) | Kind::EnumExtra(_) => &field.nodes,
-                _ => &field.definitions,
+                Kind::Extra => &field.definitions,
+                // Requiredness is said by the enclosing object.
+                Kind::Missing | Kind::Required { .. } => &[],
             };
             for node in own {
                 difference.places.push((node.clone(), Scope::Own));
@@ -1998,6 +2022,15 @@ mod tests {
             .push(json!({"reason": "always-sent", "in": "response", "fields": ["name"], "note": "Always."}));
         let verdict = strict("ours", &curated, "theirs", &vendor);
         assert!(verdict.passed, "{}", verdict.text);
+    }
+
+    #[test]
+    fn alternatives_split_at_the_top_level_only() {
+        assert_eq!(
+            alternatives("string|array<integer|string>"),
+            ["string", "array<integer|string>"]
+        );
+        assert_eq!(alternatives("object"), ["object"]);
     }
 
     #[test]
