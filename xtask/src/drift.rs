@@ -33,7 +33,11 @@
 //!   `parameters: [name, ...]` (a parameter left out) or
 //!   `statuses: [code, ...]` (a status code left out or added); without any
 //!   of them, on an operation the vendor's document does not have;
-//! - on a response: that status code, added.
+//! - on a response: that status code, added;
+//! - on a request body or response (or the schema it has): a body of
+//!   another type altogether (text for JSON, a list for an object);
+//! - on a map (`additionalProperties` and no `properties`): each field the
+//!   vendor names where the curated spec has the map (it is one of its keys).
 //!
 //! `in: request` (or `response`) limits a note to that side of the call: a
 //! field a request must carry and an answer always has, say.
@@ -50,7 +54,7 @@ pub const EXTENSION: &str = "x-saas-admin-deviation";
 
 /// Why a curated spec may differ from the vendor's document, each with what
 /// it covers. Kept small: a new kind of difference needs a new reason here.
-pub const REASONS: [(&str, &str); 14] = [
+pub const REASONS: [(&str, &str); 13] = [
     (
         "integer-count",
         "a count, limit, offset or page number is an integer where the vendor \
@@ -118,11 +122,6 @@ pub const REASONS: [(&str, &str); 14] = [
         "shared-schema",
         "one schema serves shapes the vendor describes apart (a list entry and \
          the single item); what only one of them has is optional",
-    ),
-    (
-        "not-yet-curated",
-        "something the vendor documents that the curated spec does not \
-         describe yet",
     ),
 ];
 
@@ -1717,7 +1716,7 @@ mod tests {
             &mut doc,
             op,
             json!([
-                {"reason": "not-yet-curated", "parameters": ["search"], "note": "Not described yet."},
+                {"reason": "vendor-doc-error", "parameters": ["search"], "note": "No such filter."},
             ]),
         );
         note(
@@ -1726,7 +1725,7 @@ mod tests {
             json!([
                 {"reason": "always-sent", "fields": ["uid"], "note": "Every group has one."},
                 {"reason": "typed-free-form", "fields": ["title", "tags"], "note": "Ours."},
-                {"reason": "not-yet-curated", "fields": ["color", "owner"], "note": "Later."}
+                {"reason": "vendor-doc-error", "fields": ["color", "owner"], "note": "Not there."}
             ]),
         );
         note(
@@ -1738,7 +1737,7 @@ mod tests {
             &mut doc,
             "/paths/~1groups~1/post",
             json!([
-                {"reason": "not-yet-curated", "fields": ["color", "owner"], "note": "Later."},
+                {"reason": "vendor-doc-error", "fields": ["color", "owner"], "note": "Not there."},
                 {"reason": "service-sends-more", "statuses": [409], "note": "A taken title."}
             ]),
         );
@@ -1764,7 +1763,7 @@ mod tests {
              \x20 always-sent             2 differences,   2 notes\n\
              \x20 request-requirement     3 differences,   1 notes\n\
              \x20 service-sends-more      2 differences,   2 notes\n\
-             \x20 not-yet-curated         5 differences,   3 notes\n\
+             \x20 vendor-doc-error        5 differences,   3 notes\n\
              every difference is declared\n"
         );
     }
