@@ -202,6 +202,15 @@ fn unions(spec: &OpenAPI) -> Result<BTreeMap<String, Union>, String> {
         let mut kinds = Vec::new();
         let mut members = Vec::new();
         for member in one_of {
+            // A member may be `{title, allOf: [$ref]}`: the title names the
+            // variant, the reference gives the kind.
+            let (member, wrapper_title) = match member {
+                ReferenceOr::Item(Schema {
+                    schema_kind: SchemaKind::AllOf { all_of },
+                    schema_data,
+                }) if all_of.len() == 1 => (&all_of[0], schema_data.title.clone()),
+                other => (other, None),
+            };
             let (title, type_name) = match member {
                 ReferenceOr::Reference { reference } => {
                     let type_name = reference.rsplit('/').next().unwrap_or_default();
@@ -210,7 +219,8 @@ fn unions(spec: &OpenAPI) -> Result<BTreeMap<String, Union>, String> {
                 }
                 ReferenceOr::Item(member) => (member.schema_data.title.clone(), None),
             };
-            let title = title
+            let title = wrapper_title
+                .or(title)
                 .or_else(|| {
                     type_name
                         .as_deref()

@@ -1342,6 +1342,23 @@ pub mod types {
             Default::default()
         }
     }
+    ///What adding a user to a group answers: the group's members after the change, or the added user alone.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum UserGroupMemberAdded {
+        Members(UserGroupUserList),
+        User(UserGroupUser),
+    }
+    impl ::std::convert::From<UserGroupUserList> for UserGroupMemberAdded {
+        fn from(value: UserGroupUserList) -> Self {
+            Self::Members(value)
+        }
+    }
+    impl ::std::convert::From<UserGroupUser> for UserGroupMemberAdded {
+        fn from(value: UserGroupUser) -> Self {
+            Self::User(value)
+        }
+    }
     ///What a caller sends to create or rename a user group.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserGroupRequest {
@@ -1399,11 +1416,9 @@ pub mod types {
         }
     }
     ///The members of one user group.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserGroupUserList {
         ///One entry per member.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub users: ::std::vec::Vec<UserGroupUser>,
     }
     impl UserGroupUserList {
@@ -7296,7 +7311,7 @@ pub mod types {
         impl ::std::default::Default for UserGroupUserList {
             fn default() -> Self {
                 Self {
-                    users: Ok(Default::default()),
+                    users: Err("no value supplied for users".to_string()),
                 }
             }
         }
@@ -8479,7 +8494,7 @@ pub trait ClientUserGroupsExt {
     fn list_user_group_users(&self) -> builder::ListUserGroupUsers<'_>;
     /// Add a user to a user group
     ///
-    /// Makes an existing account user a member of the given group and returns the group's members after the change.
+    /// Makes an existing account user a member of the given group. Answers the group's members after the change, or the added user alone (the shape the vendor documents).
     ///
     /// Sends a `POST` request to `/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}/users/{user_id}`
     ///
@@ -9410,7 +9425,7 @@ pub mod builder {
         ///Sends a `POST` request to `/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}/users/{user_id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::UserGroupUserList>, Error<types::Error>> {
+        ) -> Result<ResponseValue<types::UserGroupMemberAdded>, Error<types::Error>> {
             let Self {
                 client,
                 account_id,

@@ -6261,6 +6261,23 @@ pub mod types {
             Default::default()
         }
     }
+    ///The connection a datasource reads through: an existing one named by uid, or one defined inline.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ResourceConnection {
+        Uid(ResourceConnectionRef),
+        Inline(DatasourceConnectionRequest),
+    }
+    impl ::std::convert::From<ResourceConnectionRef> for ResourceConnection {
+        fn from(value: ResourceConnectionRef) -> Self {
+            Self::Uid(value)
+        }
+    }
+    impl ::std::convert::From<DatasourceConnectionRequest> for ResourceConnection {
+        fn from(value: DatasourceConnectionRequest) -> Self {
+            Self::Inline(value)
+        }
+    }
     ///A datasource connection, named by its uid.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceConnectionRef {
@@ -6363,6 +6380,35 @@ pub mod types {
             Default::default()
         }
     }
+    ///A file in an Amazon S3 bucket reached through a connection, as a caller sends it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceDatasourceAmazonS3Request {
+        pub connection: ResourceConnection,
+        ///Headers to send with the request for the file.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
+        pub headers: ::std::vec::Vec<ResourceHttpHeader>,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceAmazonS3RequestType,
+        ///URL of the file in its bucket.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl ResourceDatasourceAmazonS3Request {
+        pub fn builder() -> builder::ResourceDatasourceAmazonS3Request {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceAmazonS3RequestType`
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ResourceDatasourceAmazonS3RequestType {
+        AmazonS3,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
+    }
+    ::saas_admin_runtime::open_enum!(
+        ResourceDatasourceAmazonS3RequestType { AmazonS3 => "amazon_s3" }
+    );
     ///`ResourceDatasourceAmazonS3Type`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ResourceDatasourceAmazonS3Type {
@@ -6392,6 +6438,36 @@ pub mod types {
             Default::default()
         }
     }
+    ///A file in Azure Blob Storage reached through a connection, as a caller sends it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceDatasourceAzureBlobStorageRequest {
+        pub connection: ResourceConnection,
+        ///Headers to send with the request for the file.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
+        pub headers: ::std::vec::Vec<ResourceHttpHeader>,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceAzureBlobStorageRequestType,
+        ///URL of the blob.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl ResourceDatasourceAzureBlobStorageRequest {
+        pub fn builder() -> builder::ResourceDatasourceAzureBlobStorageRequest {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceAzureBlobStorageRequestType`
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ResourceDatasourceAzureBlobStorageRequestType {
+        AzureBlobStorage,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
+    }
+    ::saas_admin_runtime::open_enum!(
+        ResourceDatasourceAzureBlobStorageRequestType { AzureBlobStorage =>
+        "azure_blob_storage" }
+    );
     ///`ResourceDatasourceAzureBlobStorageType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ResourceDatasourceAzureBlobStorageType {
@@ -6477,6 +6553,29 @@ pub mod types {
             Default::default()
         }
     }
+    ///A file on an FTP or SFTP server reached through a connection, as a caller sends it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceDatasourceFtpRequest {
+        pub connection: ResourceConnection,
+        ///Path of the file on the server.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub relative_url: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceFtpRequestType,
+    }
+    impl ResourceDatasourceFtpRequest {
+        pub fn builder() -> builder::ResourceDatasourceFtpRequest {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceFtpRequestType`
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ResourceDatasourceFtpRequestType {
+        Ftp,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
+    }
+    ::saas_admin_runtime::open_enum!(ResourceDatasourceFtpRequestType { Ftp => "ftp" });
     ///`ResourceDatasourceFtpType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ResourceDatasourceFtpType {
@@ -6499,6 +6598,30 @@ pub mod types {
             Default::default()
         }
     }
+    ///A file in Google Drive reached through a connection, as a caller sends it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceDatasourceGoogleDriveRequest {
+        pub connection: ResourceConnection,
+        ///Google Drive's identifier of the file.
+        pub file_id: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceGoogleDriveRequestType,
+    }
+    impl ResourceDatasourceGoogleDriveRequest {
+        pub fn builder() -> builder::ResourceDatasourceGoogleDriveRequest {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceGoogleDriveRequestType`
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ResourceDatasourceGoogleDriveRequestType {
+        GoogleDrive,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
+    }
+    ::saas_admin_runtime::open_enum!(
+        ResourceDatasourceGoogleDriveRequestType { GoogleDrive => "google_drive" }
+    );
     ///`ResourceDatasourceGoogleDriveType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ResourceDatasourceGoogleDriveType {
@@ -6528,6 +6651,35 @@ pub mod types {
             Default::default()
         }
     }
+    ///A file or service reached over HTTP through a connection, as a caller sends it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceDatasourceHttpRequest {
+        pub connection: ResourceConnection,
+        ///Headers to send, on top of the connection's.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
+        pub headers: ::std::vec::Vec<ResourceHttpHeader>,
+        ///Path of the data, relative to the connection's URL.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub relative_url: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceHttpRequestType,
+    }
+    impl ResourceDatasourceHttpRequest {
+        pub fn builder() -> builder::ResourceDatasourceHttpRequest {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceHttpRequestType`
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ResourceDatasourceHttpRequestType {
+        Http,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
+    }
+    ::saas_admin_runtime::open_enum!(
+        ResourceDatasourceHttpRequestType { Http => "http" }
+    );
     ///`ResourceDatasourceHttpType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ResourceDatasourceHttpType {
@@ -6573,16 +6725,16 @@ pub mod types {
     ///Where a resource's data comes from, as a caller sends it.
     #[derive(Clone, Debug, PartialEq)]
     pub enum ResourceDatasourceRequest {
-        Http(ResourceDatasourceHttp),
-        Ftp(ResourceDatasourceFtp),
-        Sharepoint(ResourceDatasourceSharepoint),
-        GoogleDrive(ResourceDatasourceGoogleDrive),
+        Http(ResourceDatasourceHttpRequest),
+        Ftp(ResourceDatasourceFtpRequest),
+        Sharepoint(ResourceDatasourceSharepointRequest),
+        GoogleDrive(ResourceDatasourceGoogleDriveRequest),
         FederatedRequest(ResourceDatasourceFederatedRequest),
         UploadedFile(ResourceDatasourceUploadedFile),
-        AmazonS3(ResourceDatasourceAmazonS3),
-        AzureBlobStorage(ResourceDatasourceAzureBlobStorage),
+        AmazonS3(ResourceDatasourceAmazonS3Request),
+        AzureBlobStorage(ResourceDatasourceAzureBlobStorageRequest),
         OdsForm(ResourceDatasourceOdsForm),
-        SnowflakeOdbc(ResourceDatasourceSnowflakeOdbc),
+        SnowflakeOdbc(ResourceDatasourceSnowflakeOdbcRequest),
         /// A kind this client does not know yet, kept whole.
         Unknown(::saas_admin_runtime::UnknownKind),
     }
@@ -6592,23 +6744,23 @@ pub mod types {
         "uploaded_file" => UploadedFile, "amazon_s3" => AmazonS3, "azure_blob_storage" =>
         AzureBlobStorage, "ods_form" => OdsForm, "snowflake_odbc" => SnowflakeOdbc }
     );
-    impl ::std::convert::From<ResourceDatasourceHttp> for ResourceDatasourceRequest {
-        fn from(value: ResourceDatasourceHttp) -> Self {
+    impl ::std::convert::From<ResourceDatasourceHttpRequest> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceHttpRequest) -> Self {
             Self::Http(value)
         }
     }
-    impl ::std::convert::From<ResourceDatasourceFtp> for ResourceDatasourceRequest {
-        fn from(value: ResourceDatasourceFtp) -> Self {
+    impl ::std::convert::From<ResourceDatasourceFtpRequest> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceFtpRequest) -> Self {
             Self::Ftp(value)
         }
     }
-    impl ::std::convert::From<ResourceDatasourceSharepoint> for ResourceDatasourceRequest {
-        fn from(value: ResourceDatasourceSharepoint) -> Self {
+    impl ::std::convert::From<ResourceDatasourceSharepointRequest> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceSharepointRequest) -> Self {
             Self::Sharepoint(value)
         }
     }
-    impl ::std::convert::From<ResourceDatasourceGoogleDrive> for ResourceDatasourceRequest {
-        fn from(value: ResourceDatasourceGoogleDrive) -> Self {
+    impl ::std::convert::From<ResourceDatasourceGoogleDriveRequest> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceGoogleDriveRequest) -> Self {
             Self::GoogleDrive(value)
         }
     }
@@ -6622,13 +6774,13 @@ pub mod types {
             Self::UploadedFile(value)
         }
     }
-    impl ::std::convert::From<ResourceDatasourceAmazonS3> for ResourceDatasourceRequest {
-        fn from(value: ResourceDatasourceAmazonS3) -> Self {
+    impl ::std::convert::From<ResourceDatasourceAmazonS3Request> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceAmazonS3Request) -> Self {
             Self::AmazonS3(value)
         }
     }
-    impl ::std::convert::From<ResourceDatasourceAzureBlobStorage> for ResourceDatasourceRequest {
-        fn from(value: ResourceDatasourceAzureBlobStorage) -> Self {
+    impl ::std::convert::From<ResourceDatasourceAzureBlobStorageRequest> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceAzureBlobStorageRequest) -> Self {
             Self::AzureBlobStorage(value)
         }
     }
@@ -6637,8 +6789,8 @@ pub mod types {
             Self::OdsForm(value)
         }
     }
-    impl ::std::convert::From<ResourceDatasourceSnowflakeOdbc> for ResourceDatasourceRequest {
-        fn from(value: ResourceDatasourceSnowflakeOdbc) -> Self {
+    impl ::std::convert::From<ResourceDatasourceSnowflakeOdbcRequest> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceSnowflakeOdbcRequest) -> Self {
             Self::SnowflakeOdbc(value)
         }
     }
@@ -6658,6 +6810,32 @@ pub mod types {
             Default::default()
         }
     }
+    ///A file in SharePoint reached through a connection, as a caller sends it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceDatasourceSharepointRequest {
+        pub connection: ResourceConnection,
+        ///SharePoint's identifier of the drive holding the file.
+        pub drive_id: ::std::string::String,
+        ///SharePoint's identifier of the file.
+        pub file_id: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceSharepointRequestType,
+    }
+    impl ResourceDatasourceSharepointRequest {
+        pub fn builder() -> builder::ResourceDatasourceSharepointRequest {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceSharepointRequestType`
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ResourceDatasourceSharepointRequestType {
+        Sharepoint,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
+    }
+    ::saas_admin_runtime::open_enum!(
+        ResourceDatasourceSharepointRequestType { Sharepoint => "sharepoint" }
+    );
     ///`ResourceDatasourceSharepointType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ResourceDatasourceSharepointType {
@@ -6693,6 +6871,41 @@ pub mod types {
             Default::default()
         }
     }
+    ///The result of a query on Snowflake, reached through a connection, as a caller sends it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceDatasourceSnowflakeOdbcRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub connection: ::std::option::Option<ResourceSnowflakeOdbcConnection>,
+        ///The field that tells which rows are new.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub incremental_field: ::std::option::Option<::std::string::String>,
+        ///The query that fetches only the rows added since the last run.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub incremental_query: ::std::option::Option<::std::string::String>,
+        ///A lighter query used for previews.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub preview_query: ::std::option::Option<::std::string::String>,
+        ///The query whose rows become records.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub query: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceSnowflakeOdbcRequestType,
+    }
+    impl ResourceDatasourceSnowflakeOdbcRequest {
+        pub fn builder() -> builder::ResourceDatasourceSnowflakeOdbcRequest {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceSnowflakeOdbcRequestType`
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ResourceDatasourceSnowflakeOdbcRequestType {
+        SnowflakeOdbc,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
+    }
+    ::saas_admin_runtime::open_enum!(
+        ResourceDatasourceSnowflakeOdbcRequestType { SnowflakeOdbc => "snowflake_odbc" }
+    );
     ///`ResourceDatasourceSnowflakeOdbcType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ResourceDatasourceSnowflakeOdbcType {
@@ -7014,6 +7227,49 @@ pub mod types {
             Default::default()
         }
     }
+    ///The connection a Snowflake datasource reads through: an existing one named by uid, or a connection string given inline.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ResourceSnowflakeOdbcConnection {
+        Uid(ResourceConnectionRef),
+        Inline(ResourceSnowflakeOdbcConnectionString),
+    }
+    impl ::std::convert::From<ResourceConnectionRef> for ResourceSnowflakeOdbcConnection {
+        fn from(value: ResourceConnectionRef) -> Self {
+            Self::Uid(value)
+        }
+    }
+    impl ::std::convert::From<ResourceSnowflakeOdbcConnectionString>
+        for ResourceSnowflakeOdbcConnection
+    {
+        fn from(value: ResourceSnowflakeOdbcConnectionString) -> Self {
+            Self::Inline(value)
+        }
+    }
+    ///A connection to Snowflake defined inline, by its connection string.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceSnowflakeOdbcConnectionString {
+        ///The ODBC connection string to Snowflake.
+        pub connection_string: saas_admin_runtime::Secret,
+        ///The kind of connection, `snowflake_odbc`.
+        #[serde(rename = "type")]
+        pub type_: ResourceSnowflakeOdbcConnectionStringType,
+    }
+    impl ResourceSnowflakeOdbcConnectionString {
+        pub fn builder() -> builder::ResourceSnowflakeOdbcConnectionString {
+            Default::default()
+        }
+    }
+    ///The kind of connection, `snowflake_odbc`.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ResourceSnowflakeOdbcConnectionStringType {
+        SnowflakeOdbc,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
+    }
+    ::saas_admin_runtime::open_enum!(
+        ResourceSnowflakeOdbcConnectionStringType { SnowflakeOdbc => "snowflake_odbc" }
+    );
     ///A studio page as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StudioPage {
@@ -29025,6 +29281,101 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceAmazonS3Request {
+            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
+            headers: ::std::result::Result<
+                ::std::vec::Vec<super::ResourceHttpHeader>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceAmazonS3RequestType,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceAmazonS3Request {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    headers: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl ResourceDatasourceAmazonS3Request {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn headers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ResourceHttpHeader>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.headers = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for headers: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceAmazonS3RequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for url: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceAmazonS3Request>
+            for super::ResourceDatasourceAmazonS3Request
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceAmazonS3Request,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    headers: value.headers?,
+                    type_: value.type_?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceAmazonS3Request>
+            for ResourceDatasourceAmazonS3Request
+        {
+            fn from(value: super::ResourceDatasourceAmazonS3Request) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    headers: Ok(value.headers),
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ResourceDatasourceAzureBlobStorage {
             connection: ::std::result::Result<super::ResourceConnectionRef, ::std::string::String>,
             headers: ::std::result::Result<
@@ -29111,6 +29462,101 @@ pub mod types {
             for ResourceDatasourceAzureBlobStorage
         {
             fn from(value: super::ResourceDatasourceAzureBlobStorage) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    headers: Ok(value.headers),
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceAzureBlobStorageRequest {
+            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
+            headers: ::std::result::Result<
+                ::std::vec::Vec<super::ResourceHttpHeader>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceAzureBlobStorageRequestType,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceAzureBlobStorageRequest {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    headers: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl ResourceDatasourceAzureBlobStorageRequest {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn headers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ResourceHttpHeader>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.headers = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for headers: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceAzureBlobStorageRequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for url: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceAzureBlobStorageRequest>
+            for super::ResourceDatasourceAzureBlobStorageRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceAzureBlobStorageRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    headers: value.headers?,
+                    type_: value.type_?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceAzureBlobStorageRequest>
+            for ResourceDatasourceAzureBlobStorageRequest
+        {
+            fn from(value: super::ResourceDatasourceAzureBlobStorageRequest) -> Self {
                 Self {
                     connection: Ok(value.connection),
                     headers: Ok(value.headers),
@@ -29409,6 +29855,80 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceFtpRequest {
+            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
+            relative_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceFtpRequestType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceFtpRequest {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    relative_url: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceFtpRequest {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn relative_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.relative_url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for relative_url: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceFtpRequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceFtpRequest> for super::ResourceDatasourceFtpRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceFtpRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    relative_url: value.relative_url?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceFtpRequest> for ResourceDatasourceFtpRequest {
+            fn from(value: super::ResourceDatasourceFtpRequest) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    relative_url: Ok(value.relative_url),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ResourceDatasourceGoogleDrive {
             connection: ::std::result::Result<super::ResourceConnectionRef, ::std::string::String>,
             file_id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -29474,6 +29994,81 @@ pub mod types {
         }
         impl ::std::convert::From<super::ResourceDatasourceGoogleDrive> for ResourceDatasourceGoogleDrive {
             fn from(value: super::ResourceDatasourceGoogleDrive) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    file_id: Ok(value.file_id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceGoogleDriveRequest {
+            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
+            file_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceGoogleDriveRequestType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceGoogleDriveRequest {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    file_id: Err("no value supplied for file_id".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceGoogleDriveRequest {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn file_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for file_id: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceGoogleDriveRequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceGoogleDriveRequest>
+            for super::ResourceDatasourceGoogleDriveRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceGoogleDriveRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    file_id: value.file_id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceGoogleDriveRequest>
+            for ResourceDatasourceGoogleDriveRequest
+        {
+            fn from(value: super::ResourceDatasourceGoogleDriveRequest) -> Self {
                 Self {
                     connection: Ok(value.connection),
                     file_id: Ok(value.file_id),
@@ -29561,6 +30156,99 @@ pub mod types {
         }
         impl ::std::convert::From<super::ResourceDatasourceHttp> for ResourceDatasourceHttp {
             fn from(value: super::ResourceDatasourceHttp) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    headers: Ok(value.headers),
+                    relative_url: Ok(value.relative_url),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceHttpRequest {
+            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
+            headers: ::std::result::Result<
+                ::std::vec::Vec<super::ResourceHttpHeader>,
+                ::std::string::String,
+            >,
+            relative_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceHttpRequestType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceHttpRequest {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    headers: Ok(Default::default()),
+                    relative_url: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceHttpRequest {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn headers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ResourceHttpHeader>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.headers = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for headers: {e}"));
+                self
+            }
+            pub fn relative_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.relative_url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for relative_url: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceHttpRequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceHttpRequest>
+            for super::ResourceDatasourceHttpRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceHttpRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    headers: value.headers?,
+                    relative_url: value.relative_url?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceHttpRequest> for ResourceDatasourceHttpRequest {
+            fn from(value: super::ResourceDatasourceHttpRequest) -> Self {
                 Self {
                     connection: Ok(value.connection),
                     headers: Ok(value.headers),
@@ -29761,6 +30449,95 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceSharepointRequest {
+            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
+            drive_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            file_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceSharepointRequestType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceSharepointRequest {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    drive_id: Err("no value supplied for drive_id".to_string()),
+                    file_id: Err("no value supplied for file_id".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceSharepointRequest {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn drive_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.drive_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for drive_id: {e}"));
+                self
+            }
+            pub fn file_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for file_id: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceSharepointRequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceSharepointRequest>
+            for super::ResourceDatasourceSharepointRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceSharepointRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    drive_id: value.drive_id?,
+                    file_id: value.file_id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceSharepointRequest>
+            for ResourceDatasourceSharepointRequest
+        {
+            fn from(value: super::ResourceDatasourceSharepointRequest) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    drive_id: Ok(value.drive_id),
+                    file_id: Ok(value.file_id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ResourceDatasourceSnowflakeOdbc {
             connection: ::std::result::Result<
                 ::std::option::Option<super::ResourceConnectionRef>,
@@ -29882,6 +30659,140 @@ pub mod types {
             for ResourceDatasourceSnowflakeOdbc
         {
             fn from(value: super::ResourceDatasourceSnowflakeOdbc) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    incremental_field: Ok(value.incremental_field),
+                    incremental_query: Ok(value.incremental_query),
+                    preview_query: Ok(value.preview_query),
+                    query: Ok(value.query),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceSnowflakeOdbcRequest {
+            connection: ::std::result::Result<
+                ::std::option::Option<super::ResourceSnowflakeOdbcConnection>,
+                ::std::string::String,
+            >,
+            incremental_field: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            incremental_query: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            preview_query: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            query: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceSnowflakeOdbcRequestType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceSnowflakeOdbcRequest {
+            fn default() -> Self {
+                Self {
+                    connection: Ok(Default::default()),
+                    incremental_field: Ok(Default::default()),
+                    incremental_query: Ok(Default::default()),
+                    preview_query: Ok(Default::default()),
+                    query: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceSnowflakeOdbcRequest {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ResourceSnowflakeOdbcConnection>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn incremental_field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.incremental_field = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for incremental_field: {e}")
+                });
+                self
+            }
+            pub fn incremental_query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.incremental_query = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for incremental_query: {e}")
+                });
+                self
+            }
+            pub fn preview_query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.preview_query = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for preview_query: {e}"));
+                self
+            }
+            pub fn query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.query = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for query: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceSnowflakeOdbcRequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceSnowflakeOdbcRequest>
+            for super::ResourceDatasourceSnowflakeOdbcRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceSnowflakeOdbcRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    incremental_field: value.incremental_field?,
+                    incremental_query: value.incremental_query?,
+                    preview_query: value.preview_query?,
+                    query: value.query?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceSnowflakeOdbcRequest>
+            for ResourceDatasourceSnowflakeOdbcRequest
+        {
+            fn from(value: super::ResourceDatasourceSnowflakeOdbcRequest) -> Self {
                 Self {
                     connection: Ok(value.connection),
                     incremental_field: Ok(value.incremental_field),
@@ -31081,6 +31992,68 @@ pub mod types {
                     title: Ok(value.title),
                     type_: Ok(value.type_),
                     url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceSnowflakeOdbcConnectionString {
+            connection_string:
+                ::std::result::Result<saas_admin_runtime::Secret, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::ResourceSnowflakeOdbcConnectionStringType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceSnowflakeOdbcConnectionString {
+            fn default() -> Self {
+                Self {
+                    connection_string: Err("no value supplied for connection_string".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceSnowflakeOdbcConnectionString {
+            pub fn connection_string<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<saas_admin_runtime::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection_string = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for connection_string: {e}")
+                });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceSnowflakeOdbcConnectionStringType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceSnowflakeOdbcConnectionString>
+            for super::ResourceSnowflakeOdbcConnectionString
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceSnowflakeOdbcConnectionString,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection_string: value.connection_string?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceSnowflakeOdbcConnectionString>
+            for ResourceSnowflakeOdbcConnectionString
+        {
+            fn from(value: super::ResourceSnowflakeOdbcConnectionString) -> Self {
+                Self {
+                    connection_string: Ok(value.connection_string),
+                    type_: Ok(value.type_),
                 }
             }
         }

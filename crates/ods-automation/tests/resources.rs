@@ -196,6 +196,63 @@ fn connection(uid: &str) -> types::ResourceConnectionRef {
     }
 }
 
+/// A datasource's connection in a request, named by its uid.
+fn named(uid: &str) -> types::ResourceConnection {
+    types::ResourceConnection::Uid(connection(uid))
+}
+
+/// A Snowflake datasource's connection in a request, named by its uid.
+fn snowflake_named(uid: &str) -> types::ResourceSnowflakeOdbcConnection {
+    types::ResourceSnowflakeOdbcConnection::Uid(connection(uid))
+}
+
+/// An HTTP connection defined inline, with basic auth: the vendor's
+/// "HTTP (with BasicAuth)" example of `create_dataset_resource`.
+fn inline_http_connection() -> types::ResourceConnection {
+    types::ResourceConnection::Inline(types::DatasourceConnectionRequest::Http(
+        types::DatasourceConnectionRequestHttp {
+            type_: types::DatasourceConnectionRequestHttpType::Http,
+            url: "https://my-server.com".to_string(),
+            is_reusable: None,
+            headers: Vec::new(),
+            auth: Some(types::DatasourceConnectionHttpAuthRequest::Basic(
+                types::DatasourceConnectionAuthRequestBasic {
+                    type_: types::DatasourceConnectionAuthRequestBasicType::BasicAuth,
+                    username: "my_username".to_string(),
+                    password: Secret::new("my_password"),
+                },
+            )),
+        },
+    ))
+}
+
+fn inline_http_connection_json() -> Value {
+    json!({
+        "type": "http",
+        "url": "https://my-server.com",
+        "auth": {"type": "basic_auth", "username": "my_username", "password": "my_password"},
+    })
+}
+
+/// An HTTP datasource whose connection is defined inline.
+fn inline_http_datasource() -> types::ResourceDatasourceRequest {
+    types::ResourceDatasourceRequest::Http(types::ResourceDatasourceHttpRequest {
+        connection: inline_http_connection(),
+        headers: vec![header("header-name", "header-value")],
+        relative_url: Some("/fromages.csv".to_string()),
+        ..http_datasource()
+    })
+}
+
+fn inline_http_datasource_json() -> Value {
+    json!({
+        "type": "http",
+        "connection": inline_http_connection_json(),
+        "headers": [{"name": "header-name", "value": "header-value"}],
+        "relative_url": "/fromages.csv",
+    })
+}
+
 fn header(name: &str, value: &str) -> types::ResourceHttpHeader {
     types::ResourceHttpHeader {
         name: name.to_string(),
@@ -214,10 +271,10 @@ fn csv_params() -> Map<String, Value> {
     }))
 }
 
-fn http_datasource() -> types::ResourceDatasourceHttp {
-    types::ResourceDatasourceHttp {
-        type_: types::ResourceDatasourceHttpType::Http,
-        connection: connection(CONNECTION),
+fn http_datasource() -> types::ResourceDatasourceHttpRequest {
+    types::ResourceDatasourceHttpRequest {
+        type_: types::ResourceDatasourceHttpRequestType::Http,
+        connection: named(CONNECTION),
         relative_url: Some("/exports/fromages.csv".to_string()),
         headers: vec![header("Authorization", "Bearer 8c1f0e7d2b9a4c6e")],
     }
@@ -955,13 +1012,13 @@ async fn create_dataset_resource_sends_the_whole_resource_and_decodes_the_create
             url: None,
             params: object(json!({"encoding": "utf-8", "separator": ";"})),
             datasource: Some(types::ResourceDatasourceRequest::AmazonS3(
-                types::ResourceDatasourceAmazonS3 {
-                    type_: types::ResourceDatasourceAmazonS3Type::AmazonS3,
+                types::ResourceDatasourceAmazonS3Request {
+                    type_: types::ResourceDatasourceAmazonS3RequestType::AmazonS3,
                     url: Some(
                         "https://fromages-open-data.s3.amazonaws.com/fromages.csv".to_string(),
                     ),
                     headers: vec![],
-                    connection: connection("co_2aws6b"),
+                    connection: named("co_2aws6b"),
                 },
             )),
         })
@@ -1262,14 +1319,14 @@ async fn update_dataset_resource_puts_the_new_settings_and_decodes_the_resource(
             url: None,
             params: object(json!({"encoding": "utf-8", "separator": ";"})),
             datasource: Some(types::ResourceDatasourceRequest::AzureBlobStorage(
-                types::ResourceDatasourceAzureBlobStorage {
-                    type_: types::ResourceDatasourceAzureBlobStorageType::AzureBlobStorage,
+                types::ResourceDatasourceAzureBlobStorageRequest {
+                    type_: types::ResourceDatasourceAzureBlobStorageRequestType::AzureBlobStorage,
                     url: Some(
                         "https://fromagesdata.blob.core.windows.net/exports/fromages.csv"
                             .to_string(),
                     ),
                     headers: vec![],
-                    connection: connection("co_5azb3c"),
+                    connection: named("co_5azb3c"),
                 },
             )),
         })
@@ -1702,9 +1759,9 @@ async fn an_ftp_datasource_names_its_connection_and_the_file_path() {
     }
 
     create_resource_with(
-        types::ResourceDatasourceRequest::Ftp(types::ResourceDatasourceFtp {
-            type_: types::ResourceDatasourceFtpType::Ftp,
-            connection: connection("co_7fn2pe"),
+        types::ResourceDatasourceRequest::Ftp(types::ResourceDatasourceFtpRequest {
+            type_: types::ResourceDatasourceFtpRequestType::Ftp,
+            connection: named("co_7fn2pe"),
             relative_url: Some("/pub/fromages.csv".to_string()),
         }),
         json!({
@@ -1729,11 +1786,11 @@ async fn a_sharepoint_datasource_names_the_drive_and_the_file() {
     }
 
     create_resource_with(
-        types::ResourceDatasourceRequest::Sharepoint(types::ResourceDatasourceSharepoint {
-            type_: types::ResourceDatasourceSharepointType::Sharepoint,
+        types::ResourceDatasourceRequest::Sharepoint(types::ResourceDatasourceSharepointRequest {
+            type_: types::ResourceDatasourceSharepointRequestType::Sharepoint,
             drive_id: "b!Qm9uam91ciBsZXMgZnJvbWFnZXJz".to_string(),
             file_id: "01FROMAGESXLSX5ZQK3N7GJAYDSC".to_string(),
-            connection: connection("co_3sp9kd"),
+            connection: named("co_3sp9kd"),
         }),
         json!({
             "type": "sharepoint",
@@ -1757,11 +1814,13 @@ async fn a_google_drive_datasource_names_the_file() {
     }
 
     create_resource_with(
-        types::ResourceDatasourceRequest::GoogleDrive(types::ResourceDatasourceGoogleDrive {
-            type_: types::ResourceDatasourceGoogleDriveType::GoogleDrive,
-            file_id: "1fR0mAgEs-T4st1nG-n0t3s".to_string(),
-            connection: connection("co_8gd1ve"),
-        }),
+        types::ResourceDatasourceRequest::GoogleDrive(
+            types::ResourceDatasourceGoogleDriveRequest {
+                type_: types::ResourceDatasourceGoogleDriveRequestType::GoogleDrive,
+                file_id: "1fR0mAgEs-T4st1nG-n0t3s".to_string(),
+                connection: named("co_8gd1ve"),
+            },
+        ),
         json!({
             "type": "google_drive",
             "file_id": "1fR0mAgEs-T4st1nG-n0t3s",
@@ -1786,11 +1845,11 @@ async fn an_amazon_s3_datasource_names_the_object_and_sends_secret_headers() {
     }
 
     create_resource_with(
-        types::ResourceDatasourceRequest::AmazonS3(types::ResourceDatasourceAmazonS3 {
-            type_: types::ResourceDatasourceAmazonS3Type::AmazonS3,
+        types::ResourceDatasourceRequest::AmazonS3(types::ResourceDatasourceAmazonS3Request {
+            type_: types::ResourceDatasourceAmazonS3RequestType::AmazonS3,
             url: Some("https://fromages-open-data.s3.amazonaws.com/fromages.csv".to_string()),
             headers: vec![header("x-amz-request-payer", "requester")],
-            connection: connection("co_2aws6b"),
+            connection: named("co_2aws6b"),
         }),
         json!({
             "type": "amazon_s3",
@@ -1818,13 +1877,13 @@ async fn an_azure_blob_storage_datasource_names_the_blob() {
 
     create_resource_with(
         types::ResourceDatasourceRequest::AzureBlobStorage(
-            types::ResourceDatasourceAzureBlobStorage {
-                type_: types::ResourceDatasourceAzureBlobStorageType::AzureBlobStorage,
+            types::ResourceDatasourceAzureBlobStorageRequest {
+                type_: types::ResourceDatasourceAzureBlobStorageRequestType::AzureBlobStorage,
                 url: Some(
                     "https://fromagesdata.blob.core.windows.net/exports/fromages.csv".to_string(),
                 ),
                 headers: vec![],
-                connection: connection("co_5azb3c"),
+                connection: named("co_5azb3c"),
             },
         ),
         json!({
@@ -1883,9 +1942,9 @@ async fn a_snowflake_datasource_sends_its_queries() {
     }
 
     create_resource_with(
-        types::ResourceDatasourceRequest::SnowflakeOdbc(types::ResourceDatasourceSnowflakeOdbc {
-            type_: types::ResourceDatasourceSnowflakeOdbcType::SnowflakeOdbc,
-            connection: Some(connection("co_6snw4f")),
+        types::ResourceDatasourceRequest::SnowflakeOdbc(types::ResourceDatasourceSnowflakeOdbcRequest {
+            type_: types::ResourceDatasourceSnowflakeOdbcRequestType::SnowflakeOdbc,
+            connection: Some(snowflake_named("co_6snw4f")),
             query: Some("SELECT sale_date, cheese, quantity FROM sales".to_string()),
             preview_query: None,
             incremental_query: Some(
@@ -1958,6 +2017,190 @@ fn an_expanded_connection_decodes_to_its_uid_only() {
         other => panic!("expected an http datasource, got {other:?}"),
     }
     assert!(!format!("{datasource:?}").contains("s3cr3t-pa55"));
+}
+
+// ---------------------------------------------------------------------------
+// Dataset resources: a connection defined inline instead of named by uid
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn create_dataset_resource_sends_a_connection_defined_inline() {
+    // The vendor's "HTTP (with BasicAuth)" example: the connection comes
+    // whole, credentials and all, instead of as the uid of a stored one.
+    let datasource = inline_http_datasource();
+    assert!(!format!("{datasource:?}").contains("my_password"));
+    create_resource_with(datasource, inline_http_datasource_json()).await;
+}
+
+#[tokio::test]
+async fn the_unsaved_resource_operations_and_update_send_a_connection_defined_inline() {
+    let server = MockServer::start_async().await;
+    let guess = server.guess_unsaved_resource_extractors(|when, then| {
+        let when = when.dataset_uid(DATASET).into_inner();
+        expect_json_body(when, json!({"datasource": inline_http_datasource_json()}))
+            .path(format!("/datasets/{DATASET}/resources/guess_extractors/"));
+        reply_example(then.into_inner(), "guess_unsaved_resource_extractors", 200);
+    });
+    let params = server.guess_unsaved_resource_extractor_params(|when, then| {
+        let when = when.dataset_uid(DATASET).into_inner();
+        expect_json_body(
+            when,
+            json!({"type": "csvfile", "datasource": inline_http_datasource_json()}),
+        )
+        .path(format!(
+            "/datasets/{DATASET}/resources/guess_extractor_params/"
+        ));
+        reply_example(
+            then.into_inner(),
+            "guess_unsaved_resource_extractor_params",
+            200,
+        );
+    });
+    let preview = server.preview_unsaved_resource(|when, then| {
+        let when = when.dataset_uid(DATASET).into_inner();
+        expect_json_body(
+            when,
+            json!({"type": "csvfile", "datasource": inline_http_datasource_json()}),
+        )
+        .path(format!("/datasets/{DATASET}/resources/preview/"));
+        reply_example(then.into_inner(), "preview_unsaved_resource", 200);
+    });
+    let update = server.update_dataset_resource(|when, then| {
+        let when = when
+            .dataset_uid(DATASET)
+            .resource_uid(RESOURCE)
+            .into_inner();
+        expect_json_body(
+            when,
+            json!({
+                "type": "csvfile",
+                "title": "Fromages",
+                "datasource": inline_http_datasource_json(),
+            }),
+        )
+        .path(format!("/datasets/{DATASET}/resources/{RESOURCE}/"));
+        reply_example(then.into_inner(), "update_dataset_resource", 200);
+    });
+    let client = client(&server);
+
+    client
+        .guess_unsaved_resource_extractors()
+        .dataset_uid(DATASET)
+        .body(types::ResourceGuessExtractorsRequest {
+            datasource: inline_http_datasource(),
+        })
+        .send()
+        .await
+        .expect("guess_unsaved_resource_extractors");
+    client
+        .guess_unsaved_resource_extractor_params()
+        .dataset_uid(DATASET)
+        .body(types::ResourceGuessExtractorParamsRequest {
+            type_: "csvfile".to_string(),
+            datasource: inline_http_datasource(),
+        })
+        .send()
+        .await
+        .expect("guess_unsaved_resource_extractor_params");
+    client
+        .preview_unsaved_resource()
+        .dataset_uid(DATASET)
+        .body(types::ResourcePreviewRequest {
+            type_: "csvfile".to_string(),
+            datasource: inline_http_datasource(),
+            params: Map::new(),
+        })
+        .send()
+        .await
+        .expect("preview_unsaved_resource");
+    client
+        .update_dataset_resource()
+        .dataset_uid(DATASET)
+        .resource_uid(RESOURCE)
+        .body(types::ResourceRequest {
+            type_: "csvfile".to_string(),
+            title: "Fromages".to_string(),
+            url: None,
+            params: Map::new(),
+            datasource: Some(inline_http_datasource()),
+        })
+        .send()
+        .await
+        .expect("update_dataset_resource");
+
+    guess.assert_async().await;
+    params.assert_async().await;
+    preview.assert_async().await;
+    update.assert_async().await;
+}
+
+#[tokio::test]
+async fn a_snowflake_datasource_sends_its_connection_string_inline() {
+    let datasource = types::ResourceDatasourceRequest::SnowflakeOdbc(
+        types::ResourceDatasourceSnowflakeOdbcRequest {
+            type_: types::ResourceDatasourceSnowflakeOdbcRequestType::SnowflakeOdbc,
+            connection: Some(types::ResourceSnowflakeOdbcConnection::Inline(
+                types::ResourceSnowflakeOdbcConnectionString {
+                    type_: types::ResourceSnowflakeOdbcConnectionStringType::SnowflakeOdbc,
+                    connection_string: Secret::new("account=fromagers;user=loader;pwd=s3cr3t"),
+                },
+            )),
+            query: Some("SELECT cheese FROM sales".to_string()),
+            preview_query: None,
+            incremental_query: None,
+            incremental_field: None,
+        },
+    );
+    // The connection string may hold a password: it never shows when printed.
+    assert!(!format!("{datasource:?}").contains("s3cr3t"));
+
+    create_resource_with(
+        datasource,
+        json!({
+            "type": "snowflake_odbc",
+            "connection": {
+                "type": "snowflake_odbc",
+                "connection_string": "account=fromagers;user=loader;pwd=s3cr3t",
+            },
+            "query": "SELECT cheese FROM sales",
+        }),
+    )
+    .await;
+}
+
+#[test]
+fn a_sent_connection_is_either_inline_or_a_uid_and_reads_back_as_such() {
+    // The vendor's own example datasource: its connection, defined inline,
+    // has no uid.
+    let vendor_example = json!({
+        "type": "http",
+        "connection": {"type": "http", "url": "https://my-server.com", "auth": null},
+        "headers": [{"name": "header-name", "value": "header-value"}],
+        "relative_url": "/fromages.csv",
+    });
+    let inline: types::ResourceDatasourceRequest = serde_json::from_value(vendor_example).unwrap();
+    match &inline {
+        types::ResourceDatasourceRequest::Http(http) => match &http.connection {
+            types::ResourceConnection::Inline(types::DatasourceConnectionRequest::Http(c)) => {
+                assert_eq!(c.url, "https://my-server.com");
+                assert_eq!(c.auth, None);
+            }
+            other => panic!("expected an inline http connection, got {other:?}"),
+        },
+        other => panic!("expected an http datasource, got {other:?}"),
+    }
+
+    let by_uid: types::ResourceDatasourceRequest = serde_json::from_value(json!({
+        "type": "ftp",
+        "connection": {"uid": "co_7fn2pe"},
+    }))
+    .unwrap();
+    match &by_uid {
+        types::ResourceDatasourceRequest::Ftp(ftp) => {
+            assert_eq!(ftp.connection, named("co_7fn2pe"))
+        }
+        other => panic!("expected an ftp datasource, got {other:?}"),
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -267,7 +267,7 @@ mod demo {
             when.account_id(ACCOUNT_ID)
                 .group_id(&id)
                 .user_id(CLOUDINARY_USER_ID);
-            then.ok(&members);
+            then.ok(&types::UserGroupMemberAdded::Members(members.clone()));
         });
         server.list_user_group_users(|when, then| {
             when.account_id(ACCOUNT_ID).group_id(&id);

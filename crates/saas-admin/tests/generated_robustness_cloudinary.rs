@@ -80,7 +80,7 @@ const RESPONSES: &[(&str, u16, Codec)] = &[
     (
         "add_user_to_user_group",
         200u16,
-        round_trip::<types::UserGroupUserList>,
+        round_trip::<types::UserGroupMemberAdded>,
     ),
     (
         "remove_user_from_user_group",
@@ -220,7 +220,7 @@ const REQUESTS: &[(&str, Codec)] = &[
 ];
 /// The facts of the spec the suite reads.
 const FACTS: &str = r##"{"operations": [
-{"example":{"users":[{"email":"john.doe@example.com","id":"0abed8dfcc039ea05e2a1d494fd442","name":"John Doe"}]},"operation":"add_user_to_user_group","response":{"$ref":"#/components/schemas/UserGroupUserList"},"status":200},
+{"example":{"users":[{"email":"john.doe@example.com","id":"0abed8dfcc039ea05e2a1d494fd442","name":"John Doe"}]},"operation":"add_user_to_user_group","response":{"$ref":"#/components/schemas/UserGroupMemberAdded"},"status":200},
 {"example":{"data":{"created_at":1719475216,"description":"Permit read access to the Clothing folder with external ID asdfjkl12347890.","enabled":true,"id":"12jf789l12hwiuencl7aaqey","name":"Read access to Clothing folder","policy_statement":"permit(principal == Cloudinary::APIKey::\"1234\", action == Cloudinary::Action::\"read\", resource is Cloudinary::Folder) when { resource.ancestor_ids.contains(\"asdfjkl12347890\") };","scope_id":"975l29lz02jt0836fhwi","scope_type":"prodenv","updated_at":1719475216}},"operation":"create_custom_policy","request":{"$ref":"#/components/schemas/CustomPolicyCreateRequest"},"request_example":{"description":"Permit read access to the Clothing folder with external ID asdfjkl12347890.","enabled":true,"name":"Read access to Clothing folder","policy_statement":"permit(principal == Cloudinary::APIKey::\"1234\", action == Cloudinary::Action::\"read\", resource is Cloudinary::Folder) when { resource.ancestor_ids.contains(\"asdfjkl12347890\") };","scope_id":"975l29lz02jt0836fhwi","scope_type":"prodenv"},"response":{"$ref":"#/components/schemas/CustomPolicyResponse"},"status":201},
 {"example":{"api_access_keys":[{"enabled":true,"key":"135792468054321","secret":"w4aTi5Y0u6k3YN0773lL1nGyUt0Da8"}],"cloud_name":"product3","created_at":"2016-09-27T11:15:35Z","enabled":false,"id":"555asdf0000zxcvb3456qwerty","name":"Product3 Application","updated_at":"2016-09-27T11:15:35Z"},"operation":"create_product_environment","request":{"$ref":"#/components/schemas/ProductEnvironmentRequest"},"request_example":{"base_sub_account_id":"0aaaaa1bbbbb2ccccc3ddddd4eeeee5f","cloud_name":"product3","name":"Product3 Application"},"response":{"$ref":"#/components/schemas/ProductEnvironment"},"status":200},
 {"example":{"data":{"created_at":1719475216,"description":"Responsible for managing upload presets and uploading new assets.","id":"upload_manager_12334565","management_type":"custom","name":"Upload manager","permission_type":"global","policies":[{"category":"Settings","created_at":1719475215,"description":"View, create, modify, or delete upload settings.","id":"cld::policy::global::upload_presets::manage","name":"Manage upload settings","permission_type":"global","policy_statement":"permit(principal, action, resource is Cloudinary::UploadPreset);","scope_type":"prodenv","sub_category":"Upload Settings","updated_at":1719475215},{"category":"Management","created_at":1719475215,"description":"Upload assets to any folder, including the root.","id":"cld::policy::global::folder_and_asset_management::create_asset","name":"Upload assets","permission_type":"global","policy_statement":"permit(principal, action in [Cloudinary::Action::\"create\"], resource is Cloudinary::Asset);","scope_type":"prodenv","sub_category":"Folder and asset management","updated_at":1719475215}],"scope_type":"prodenv","updated_at":1719475216}},"operation":"create_role","request":{"$ref":"#/components/schemas/RoleCreateRequest"},"request_example":{"description":"Responsible for managing upload presets and uploading new assets.","id":"upload_manager_12334565","name":"Upload manager","permission_type":"global","scope_type":"prodenv","system_policy_ids":["cld::policy::global::upload_presets::manage","cld::policy::global::folder_and_asset_management::create_asset"]},"response":{"$ref":"#/components/schemas/RoleResponse"},"status":201},
@@ -342,11 +342,12 @@ const FACTS: &str = r##"{"operations": [
 "UserCreateRequest": {"properties":{"email":{"type":"string"},"enabled":{"type":"boolean"},"name":{"type":"string"},"role":{"$ref":"#/components/schemas/UserRole"},"sub_account_ids":{"items":{"type":"string"},"nullable":true,"type":"array"}},"required":["name","email"],"type":"object"},
 "UserGroup": {"properties":{"created_at":{"format":"date-time","type":"string"},"id":{"type":"string"},"name":{"type":"string"},"updated_at":{"format":"date-time","type":"string"},"users":{"items":{"$ref":"#/components/schemas/UserGroupUser"},"type":"array"}},"required":["id","name"],"type":"object"},
 "UserGroupList": {"properties":{"user_groups":{"items":{"$ref":"#/components/schemas/UserGroup"},"type":"array"}},"type":"object"},
+"UserGroupMemberAdded": {"oneOf":[{"allOf":[{"$ref":"#/components/schemas/UserGroupUserList"}]},{"allOf":[{"$ref":"#/components/schemas/UserGroupUser"}]}]},
 "UserGroupRequest": {"properties":{"extended_details":{"type":"boolean"},"name":{"type":"string"}},"required":["name"],"type":"object"},
 "UserGroupSummary": {"properties":{"id":{"type":"string"},"name":{"type":"string"}},"required":["id","name"],"type":"object"},
 "UserGroupSummaryList": {"properties":{"groups":{"items":{"$ref":"#/components/schemas/UserGroupSummary"},"type":"array"}},"type":"object"},
 "UserGroupUser": {"properties":{"email":{"format":"email","type":"string"},"id":{"type":"string"},"name":{"type":"string"}},"required":["id","name"],"type":"object"},
-"UserGroupUserList": {"properties":{"users":{"items":{"$ref":"#/components/schemas/UserGroupUser"},"type":"array"}},"type":"object"},
+"UserGroupUserList": {"properties":{"users":{"items":{"$ref":"#/components/schemas/UserGroupUser"},"type":"array"}},"required":["users"],"type":"object"},
 "UserLastLoginUnion": {"enum":["include","exclude"],"type":"string"},
 "UserList": {"properties":{"users":{"items":{"$ref":"#/components/schemas/User"},"type":"array"}},"type":"object"},
 "UserRole": {"enum":["master_admin","admin","billing","technical_admin","reports","media_library_admin","media_library_user"],"type":"string"},
