@@ -721,25 +721,47 @@ fn writable(doc: &Value, ops: &[Op], family: &Family) -> BTreeSet<String> {
         .collect()
 }
 
-/// What an operation's answer is, compared with the family's schemas.
-fn answer(op: &Op, ops: &[Op], families: &[Family], family: usize) -> &'static str {
+/// What an operation's answer is, compared with the family's schemas: its
+/// schema, or for a union (an answer documented two ways), its first
+/// variant that is one of them.
+fn answer(doc: &Value, op: &Op, ops: &[Op], families: &[Family], family: usize) -> &'static str {
     if op.media.is_none() {
         return "empty";
     }
-    let name = ref_name(&op.schema);
     let family = &families[family];
-    if name.is_some()
-        && (name == family.item_ref.as_deref() || name == ref_name(&family.item_schema))
-    {
-        return "item";
-    }
-    if let Some(target) = family.link {
-        if name.is_some() && name == ref_name(&families[target].item_schema) {
+    let schema = deref(doc, &op.schema);
+    let variants = ["oneOf", "anyOf"]
+        .iter()
+        .flat_map(|c| schema[*c].as_array().into_iter().flatten());
+    // A variant names its schema directly, or wrapped in a one-part allOf
+    // (to give it a title).
+    let variant_ref = |v: &'_ Value| -> Option<String> {
+        ref_name(v)
+            .map(str::to_string)
+            .or_else(|| match v["allOf"].as_array()?.as_slice() {
+                [only] => ref_name(only).map(str::to_string),
+                _ => None,
+            })
+    };
+    let names: Vec<String> = ref_name(&op.schema)
+        .map(str::to_string)
+        .into_iter()
+        .chain(variants.filter_map(variant_ref))
+        .collect();
+    for name in &names {
+        let name = Some(name.as_str());
+        if name == family.item_ref.as_deref() || name == ref_name(&family.item_schema) {
+            return "item";
+        }
+        if family
+            .link
+            .is_some_and(|target| name == ref_name(&families[target].item_schema))
+        {
             return "target";
         }
-    }
-    if name.is_some() && name == list_op(ops, family).and_then(|l| ref_name(&l.schema)) {
-        return "list";
+        if name == list_op(ops, family).and_then(|l| ref_name(&l.schema)) {
+            return "list";
+        }
     }
     "example"
 }
@@ -790,7 +812,7 @@ fn operation(doc: &Value, op: &Op, ops: &[Op], families: &[Family]) -> Value {
 fn role(doc: &Value, op: &Op, ops: &[Op], families: &[Family]) -> Value {
     let method = op.method.as_str();
     for (i, family) in families.iter().enumerate() {
-        let answer = || answer(op, ops, families, i);
+        let answer = || answer(doc, op, ops, families, i);
         if op.path == family.path {
             match method {
                 "GET" => {

@@ -4,6 +4,9 @@
 //! client, its typed httpmock helpers and the facade's methods;
 //! `cargo xtask generate --check` writes nothing and fails, naming each stale
 //! file, when the committed code is not what the specs produce.
+//! `cargo xtask drift [--strict] VENDOR_DOC` compares the curated spec that
+//! a vendor's document describes with it; `--strict` fails on a difference
+//! the spec does not declare (see `drift.rs`).
 
 #![forbid(unsafe_code)]
 
@@ -14,6 +17,8 @@ mod fake_tests;
 mod generate;
 mod lint;
 mod mock_pass;
+mod open_types;
+mod robustness;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -55,8 +60,8 @@ pub const APIS: [Api; 2] = [
     },
 ];
 
-const USAGE: &str =
-    "usage: cargo xtask generate [--check]\n       cargo xtask drift VENDOR_OPENAPI_DOCUMENT";
+const USAGE: &str = "usage: cargo xtask generate [--check]\n       \
+                     cargo xtask drift [--strict] VENDOR_OPENAPI_DOCUMENT";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -64,7 +69,8 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["generate"] => generate_all(false),
         ["generate", "--check"] => generate_all(true),
-        ["drift", vendor] => drift(Path::new(vendor)),
+        ["drift", vendor] => drift(Path::new(vendor), false),
+        ["drift", "--strict", vendor] => drift(Path::new(vendor), true),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -84,8 +90,8 @@ fn workspace_root() -> PathBuf {
 }
 
 /// Prints how the curated spec that a vendor document describes differs
-/// from it.
-fn drift(vendor_path: &Path) -> Result<(), String> {
+/// from it; with `strict`, fails unless every difference is declared.
+fn drift(vendor_path: &Path, strict: bool) -> Result<(), String> {
     let vendor = drift::load(vendor_path)?;
     let root = workspace_root();
     let curated = APIS
@@ -98,7 +104,17 @@ fn drift(vendor_path: &Path) -> Result<(), String> {
             vendor_path.display()
         )
     })?;
-    let (report, _) = drift::report(name, spec, &vendor_path.display().to_string(), &vendor);
+    let vendor_name = vendor_path.display().to_string();
+    if strict {
+        let verdict = drift::strict(name, spec, &vendor_name, &vendor);
+        print!("{}", verdict.text);
+        return if verdict.passed {
+            Ok(())
+        } else {
+            Err(format!("{name}: undeclared drift from {vendor_name}"))
+        };
+    }
+    let (report, _) = drift::report(name, spec, &vendor_name, &vendor);
     print!("{report}");
     Ok(())
 }

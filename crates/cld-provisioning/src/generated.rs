@@ -33,57 +33,19 @@ pub mod types {
         }
     }
     ///Purpose to dedicate the key to (it stays usable for everything else); replaces whichever key held that purpose before.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AccessKeyDedicatedFor {
-        #[serde(rename = "webhooks")]
         Webhooks,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for AccessKeyDedicatedFor {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Webhooks => f.write_str("webhooks"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for AccessKeyDedicatedFor {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "webhooks" => Ok(Self::Webhooks),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AccessKeyDedicatedFor {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AccessKeyDedicatedFor {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(AccessKeyDedicatedFor { Webhooks => "webhooks" });
     ///The access keys of a product environment.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccessKeyList {
         ///One entry per access key (on the requested page).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub access_keys: ::std::vec::Vec<AccessKey>,
         ///How many access keys the product environment has.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -110,115 +72,30 @@ pub mod types {
         }
     }
     ///Field access keys can be sorted by.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AccessKeySortBy {
-        #[serde(rename = "api_key")]
         ApiKey,
-        #[serde(rename = "created_at")]
         CreatedAt,
-        #[serde(rename = "name")]
         Name,
-        #[serde(rename = "enabled")]
         Enabled,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for AccessKeySortBy {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ApiKey => f.write_str("api_key"),
-                Self::CreatedAt => f.write_str("created_at"),
-                Self::Name => f.write_str("name"),
-                Self::Enabled => f.write_str("enabled"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for AccessKeySortBy {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "api_key" => Ok(Self::ApiKey),
-                "created_at" => Ok(Self::CreatedAt),
-                "name" => Ok(Self::Name),
-                "enabled" => Ok(Self::Enabled),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AccessKeySortBy {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AccessKeySortBy {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        AccessKeySortBy { ApiKey => "api_key", CreatedAt => "created_at", Name => "name",
+        Enabled => "enabled" }
+    );
     ///Sort direction for access keys.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AccessKeySortOrder {
-        #[serde(rename = "desc")]
         Desc,
-        #[serde(rename = "asc")]
         Asc,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for AccessKeySortOrder {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Desc => f.write_str("desc"),
-                Self::Asc => f.write_str("asc"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for AccessKeySortOrder {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "desc" => Ok(Self::Desc),
-                "asc" => Ok(Self::Asc),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AccessKeySortOrder {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AccessKeySortOrder {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        AccessKeySortOrder { Desc => "desc", Asc => "asc" }
+    );
     ///What a caller sends to change an access key; absent fields are left as they are.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccessKeyUpdateRequest {
@@ -253,56 +130,16 @@ pub mod types {
         }
     }
     ///Whether to add or to remove the assignments sent.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AssignmentOperation {
-        #[serde(rename = "add")]
         Add,
-        #[serde(rename = "remove")]
         Remove,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for AssignmentOperation {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Add => f.write_str("add"),
-                Self::Remove => f.write_str("remove"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for AssignmentOperation {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "add" => Ok(Self::Add),
-                "remove" => Ok(Self::Remove),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AssignmentOperation {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AssignmentOperation {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        AssignmentOperation { Add => "add", Remove => "remove" }
+    );
     ///A cycle's usage split by kind of asset and activity; a kind the plan does not bill is absent.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BillingUsageBreakdown {
@@ -352,6 +189,7 @@ pub mod types {
         pub from_day: ::std::option::Option<::chrono::naive::NaiveDate>,
         ///The same usage split by product environment (only when the breakdown was asked for).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub product_environment_breakdown: ::std::vec::Vec<BillingUsageProductEnvironmentBreakdown>,
         ///Last day of the cycle.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -370,6 +208,7 @@ pub mod types {
     pub struct BillingUsageMetric {
         ///One entry per billing cycle (monthly or annual, by plan).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub cycles: ::std::vec::Vec<BillingUsageCycle>,
         ///How much of the metric the plan includes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -378,6 +217,7 @@ pub mod types {
         pub metric: ::std::string::String,
         ///For an annual cycle, its usage month by month.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub monthly_cycles: ::std::vec::Vec<BillingUsageCycle>,
     }
     impl BillingUsageMetric {
@@ -390,6 +230,7 @@ pub mod types {
     pub struct BillingUsagePlan {
         ///Usage per billed metric.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub metric_usage: ::std::vec::Vec<BillingUsageMetric>,
         ///Name of the plan, such as `Advanced PAYG`.
         pub plan_name: ::std::string::String,
@@ -488,6 +329,7 @@ pub mod types {
         pub scope_type: ::std::option::Option<PermissionsScopeType>,
         ///Ids of the system policies the role is made of.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub system_policy_ids: ::std::vec::Vec<::std::string::String>,
     }
     impl CatalogSystemRole {
@@ -514,6 +356,7 @@ pub mod types {
     pub struct CedarPolicyValidation {
         ///Why it is not valid (absent or empty when it is).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub errors: ::std::vec::Vec<CedarError>,
         ///Whether the statement is valid.
         pub valid: bool,
@@ -662,9 +505,11 @@ pub mod types {
     pub struct EffectivePoliciesData {
         ///The custom policies in effect.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub custom_policies: ::std::vec::Vec<EffectivePolicy>,
         ///Each principal with the roles it holds.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub principals: ::std::vec::Vec<PrincipalEffectiveRoles>,
     }
     impl EffectivePoliciesData {
@@ -693,6 +538,7 @@ pub mod types {
         pub id: ::std::string::String,
         ///The system policies of the role.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub system_policies: ::std::vec::Vec<EffectivePolicy>,
     }
     impl EffectiveRole {
@@ -730,6 +576,7 @@ pub mod types {
         pub id: ::std::string::String,
         ///The roles the principal holds there.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub roles: ::std::vec::Vec<PrincipalRole>,
         #[serde(rename = "type")]
         pub type_: PrincipalType,
@@ -740,64 +587,26 @@ pub mod types {
         }
     }
     ///Whether permissions apply to everything in the scope (`global`) or to given content instances (`content`).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum PermissionType {
-        #[serde(rename = "global")]
         Global,
-        #[serde(rename = "content")]
         Content,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for PermissionType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Global => f.write_str("global"),
-                Self::Content => f.write_str("content"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for PermissionType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "global" => Ok(Self::Global),
-                "content" => Ok(Self::Content),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for PermissionType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for PermissionType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        PermissionType { Global => "global", Content => "content" }
+    );
     ///Every system policy and system role.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PermissionsCatalog {
         ///The predefined policies.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub system_policies: ::std::vec::Vec<CatalogSystemPolicy>,
         ///The predefined roles.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub system_roles: ::std::vec::Vec<CatalogSystemRole>,
     }
     impl PermissionsCatalog {
@@ -837,6 +646,7 @@ pub mod types {
         pub code: ::std::option::Option<::std::string::String>,
         ///More about the error, such as the fields at fault.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub details: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///Human-readable explanation from the service.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -848,56 +658,16 @@ pub mod types {
         }
     }
     ///Where a role or policy applies, the account or product environments.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum PermissionsScopeType {
-        #[serde(rename = "account")]
         Account,
-        #[serde(rename = "prodenv")]
         Prodenv,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for PermissionsScopeType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Account => f.write_str("account"),
-                Self::Prodenv => f.write_str("prodenv"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for PermissionsScopeType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "account" => Ok(Self::Account),
-                "prodenv" => Ok(Self::Prodenv),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for PermissionsScopeType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for PermissionsScopeType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        PermissionsScopeType { Account => "account", Prodenv => "prodenv" }
+    );
     ///The content instance a content role applies to: one key, the content type, holding the instance's id.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PolicyParameters {
@@ -935,6 +705,7 @@ pub mod types {
         pub principal_type: ::std::string::String,
         ///The roles the principal holds.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub roles: ::std::vec::Vec<EffectiveRole>,
     }
     impl PrincipalEffectiveRoles {
@@ -1024,6 +795,7 @@ pub mod types {
     pub struct PrincipalRolesInspectionData {
         ///One entry per principal.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub principals: ::std::vec::Vec<InspectedPrincipal>,
     }
     impl PrincipalRolesInspectionData {
@@ -1045,69 +817,25 @@ pub mod types {
         }
     }
     ///Kind of principal that can hold roles.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum PrincipalType {
-        #[serde(rename = "user")]
         User,
-        #[serde(rename = "group")]
         Group,
-        #[serde(rename = "apiKey")]
         ApiKey,
-        #[serde(rename = "provisioningKey")]
         ProvisioningKey,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for PrincipalType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::User => f.write_str("user"),
-                Self::Group => f.write_str("group"),
-                Self::ApiKey => f.write_str("apiKey"),
-                Self::ProvisioningKey => f.write_str("provisioningKey"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for PrincipalType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "user" => Ok(Self::User),
-                "group" => Ok(Self::Group),
-                "apiKey" => Ok(Self::ApiKey),
-                "provisioningKey" => Ok(Self::ProvisioningKey),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for PrincipalType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for PrincipalType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        PrincipalType { User => "user", Group => "group", ApiKey => "apiKey",
+        ProvisioningKey => "provisioningKey" }
+    );
     ///A product environment (sub-account) of the account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ProductEnvironment {
         ///The product environment's access keys, secrets included.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub api_access_keys: ::std::vec::Vec<ApiAccessKey>,
         ///Cloud name, which appears in the environment's delivery URLs.
         pub cloud_name: ::std::string::String,
@@ -1135,6 +863,7 @@ pub mod types {
     pub struct ProductEnvironmentList {
         ///One entry per product environment.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub sub_accounts: ::std::vec::Vec<ProductEnvironment>,
     }
     impl ProductEnvironmentList {
@@ -1153,6 +882,7 @@ pub mod types {
         pub cloud_name: ::std::option::Option<::std::string::String>,
         ///Free-form attributes to store with the product environment.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub custom_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///Display name to give the product environment.
         pub name: ::std::string::String,
@@ -1189,6 +919,7 @@ pub mod types {
     pub struct ProductEnvironmentSummaryList {
         ///One entry per product environment.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub sub_accounts: ::std::vec::Vec<ProductEnvironmentSummary>,
     }
     impl ProductEnvironmentSummaryList {
@@ -1204,6 +935,7 @@ pub mod types {
         pub cloud_name: ::std::option::Option<::std::string::String>,
         ///Free-form attributes to store with the product environment.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub custom_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///Whether the product environment is enabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1237,9 +969,11 @@ pub mod types {
         pub permission_type: ::std::option::Option<::std::string::String>,
         ///The system policies of the role (when one role is returned, not in lists).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub policies: ::std::vec::Vec<SystemPolicy>,
         ///For content roles, the content types its policies take (`folder_id`, `collection_id`).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub policy_parameters: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scope_type: ::std::option::Option<PermissionsScopeType>,
@@ -1283,6 +1017,7 @@ pub mod types {
         pub scope_type: PermissionsScopeType,
         ///Ids of the system policies the role is made of.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub system_policy_ids: ::std::vec::Vec<::std::string::String>,
     }
     impl RoleCreateRequest {
@@ -1302,56 +1037,16 @@ pub mod types {
         }
     }
     ///Who manages a role, Cloudinary (`system`) or the account (`custom`).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum RoleManagementType {
-        #[serde(rename = "system")]
         System,
-        #[serde(rename = "custom")]
         Custom,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for RoleManagementType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::System => f.write_str("system"),
-                Self::Custom => f.write_str("custom"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for RoleManagementType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "system" => Ok(Self::System),
-                "custom" => Ok(Self::Custom),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for RoleManagementType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for RoleManagementType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        RoleManagementType { System => "system", Custom => "custom" }
+    );
     ///A principal holding a role (id and type only, unless verbose).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RolePrincipal {
@@ -1441,6 +1136,7 @@ pub mod types {
         pub name: ::std::string::String,
         ///Ids of all the system policies the role is to have.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub system_policy_ids: ::std::vec::Vec<::std::string::String>,
     }
     impl RoleUpdateRequest {
@@ -1484,6 +1180,7 @@ pub mod types {
         pub permission_type: ::std::option::Option<::std::string::String>,
         ///For content policies, the content types the statement takes (`folder_id`, `collection_id`).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub policy_parameters: ::std::vec::Vec<::std::string::String>,
         ///The policy's Cedar statement (with placeholders for content ids not given).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1533,6 +1230,7 @@ pub mod types {
         pub email: ::std::option::Option<::std::string::String>,
         ///Which notification emails the user receives, as the service reports them.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub email_preferences: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///Whether the user may log in.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1558,6 +1256,7 @@ pub mod types {
         pub pending: ::std::option::Option<bool>,
         ///Authentication providers the user logs in with.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub providers: ::std::vec::Vec<::std::string::String>,
         ///The user's role in the account, usually one of the UserRole values (such as `admin` or `media_library_user`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1622,6 +1321,7 @@ pub mod types {
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Members of the group (only with extended details).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub users: ::std::vec::Vec<UserGroupUser>,
     }
     impl UserGroup {
@@ -1634,11 +1334,29 @@ pub mod types {
     pub struct UserGroupList {
         ///One entry per user group.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub user_groups: ::std::vec::Vec<UserGroup>,
     }
     impl UserGroupList {
         pub fn builder() -> builder::UserGroupList {
             Default::default()
+        }
+    }
+    ///What adding a user to a group answers: the group's members after the change, or the added user alone.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum UserGroupMemberAdded {
+        Members(UserGroupUserList),
+        User(UserGroupUser),
+    }
+    impl ::std::convert::From<UserGroupUserList> for UserGroupMemberAdded {
+        fn from(value: UserGroupUserList) -> Self {
+            Self::Members(value)
+        }
+    }
+    impl ::std::convert::From<UserGroupUser> for UserGroupMemberAdded {
+        fn from(value: UserGroupUser) -> Self {
+            Self::User(value)
         }
     }
     ///What a caller sends to create or rename a user group.
@@ -1673,6 +1391,7 @@ pub mod types {
     pub struct UserGroupSummaryList {
         ///One entry per group.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub groups: ::std::vec::Vec<UserGroupSummary>,
     }
     impl UserGroupSummaryList {
@@ -1697,10 +1416,9 @@ pub mod types {
         }
     }
     ///The members of one user group.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserGroupUserList {
         ///One entry per member.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub users: ::std::vec::Vec<UserGroupUser>,
     }
     impl UserGroupUserList {
@@ -1709,61 +1427,22 @@ pub mod types {
         }
     }
     ///Whether a last-login filter keeps the users inside the date range or outside it.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserLastLoginUnion {
-        #[serde(rename = "include")]
         Include,
-        #[serde(rename = "exclude")]
         Exclude,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for UserLastLoginUnion {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Include => f.write_str("include"),
-                Self::Exclude => f.write_str("exclude"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UserLastLoginUnion {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "include" => Ok(Self::Include),
-                "exclude" => Ok(Self::Exclude),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UserLastLoginUnion {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for UserLastLoginUnion {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        UserLastLoginUnion { Include => "include", Exclude => "exclude" }
+    );
     ///Users of an account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserList {
         ///One entry per user.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub users: ::std::vec::Vec<User>,
     }
     impl UserList {
@@ -1772,190 +1451,47 @@ pub mod types {
         }
     }
     ///A role a user can be given in the account.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserRole {
-        #[serde(rename = "master_admin")]
         MasterAdmin,
-        #[serde(rename = "admin")]
         Admin,
-        #[serde(rename = "billing")]
         Billing,
-        #[serde(rename = "technical_admin")]
         TechnicalAdmin,
-        #[serde(rename = "reports")]
         Reports,
-        #[serde(rename = "media_library_admin")]
         MediaLibraryAdmin,
-        #[serde(rename = "media_library_user")]
         MediaLibraryUser,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for UserRole {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::MasterAdmin => f.write_str("master_admin"),
-                Self::Admin => f.write_str("admin"),
-                Self::Billing => f.write_str("billing"),
-                Self::TechnicalAdmin => f.write_str("technical_admin"),
-                Self::Reports => f.write_str("reports"),
-                Self::MediaLibraryAdmin => f.write_str("media_library_admin"),
-                Self::MediaLibraryUser => f.write_str("media_library_user"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UserRole {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "master_admin" => Ok(Self::MasterAdmin),
-                "admin" => Ok(Self::Admin),
-                "billing" => Ok(Self::Billing),
-                "technical_admin" => Ok(Self::TechnicalAdmin),
-                "reports" => Ok(Self::Reports),
-                "media_library_admin" => Ok(Self::MediaLibraryAdmin),
-                "media_library_user" => Ok(Self::MediaLibraryUser),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UserRole {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for UserRole {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        UserRole { MasterAdmin => "master_admin", Admin => "admin", Billing => "billing",
+        TechnicalAdmin => "technical_admin", Reports => "reports", MediaLibraryAdmin =>
+        "media_library_admin", MediaLibraryUser => "media_library_user" }
+    );
     ///Field by which users can be ordered.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserSortBy {
-        #[serde(rename = "name")]
         Name,
-        #[serde(rename = "role")]
         Role,
-        #[serde(rename = "status")]
         Status,
-        #[serde(rename = "activity")]
         Activity,
-        #[serde(rename = "created_at")]
         CreatedAt,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for UserSortBy {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Name => f.write_str("name"),
-                Self::Role => f.write_str("role"),
-                Self::Status => f.write_str("status"),
-                Self::Activity => f.write_str("activity"),
-                Self::CreatedAt => f.write_str("created_at"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UserSortBy {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "name" => Ok(Self::Name),
-                "role" => Ok(Self::Role),
-                "status" => Ok(Self::Status),
-                "activity" => Ok(Self::Activity),
-                "created_at" => Ok(Self::CreatedAt),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UserSortBy {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for UserSortBy {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        UserSortBy { Name => "name", Role => "role", Status => "status", Activity =>
+        "activity", CreatedAt => "created_at" }
+    );
     ///Direction in which users are ordered.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserSortOrder {
-        #[serde(rename = "desc")]
         Desc,
-        #[serde(rename = "asc")]
         Asc,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for UserSortOrder {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Desc => f.write_str("desc"),
-                Self::Asc => f.write_str("asc"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UserSortOrder {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "desc" => Ok(Self::Desc),
-                "asc" => Ok(Self::Asc),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UserSortOrder {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for UserSortOrder {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(UserSortOrder { Desc => "desc", Asc => "asc" });
     ///What a caller sends to change a user; only the fields given change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserUpdateRequest {
@@ -7775,7 +7311,7 @@ pub mod types {
         impl ::std::default::Default for UserGroupUserList {
             fn default() -> Self {
                 Self {
-                    users: Ok(Default::default()),
+                    users: Err("no value supplied for users".to_string()),
                 }
             }
         }
@@ -8958,7 +8494,7 @@ pub trait ClientUserGroupsExt {
     fn list_user_group_users(&self) -> builder::ListUserGroupUsers<'_>;
     /// Add a user to a user group
     ///
-    /// Makes an existing account user a member of the given group and returns the group's members after the change.
+    /// Makes an existing account user a member of the given group. Answers the group's members after the change, or the added user alone (the shape the vendor documents).
     ///
     /// Sends a `POST` request to `/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}/users/{user_id}`
     ///
@@ -9889,7 +9425,7 @@ pub mod builder {
         ///Sends a `POST` request to `/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}/users/{user_id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::UserGroupUserList>, Error<types::Error>> {
+        ) -> Result<ResponseValue<types::UserGroupMemberAdded>, Error<types::Error>> {
             let Self {
                 client,
                 account_id,

@@ -637,7 +637,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::UserGroupUserList) -> Self {
+        pub fn ok(self, value: &types::UserGroupMemberAdded) -> Self {
             Self(
                 self.0
                     .status(200u16)

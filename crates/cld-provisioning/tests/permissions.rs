@@ -2278,7 +2278,7 @@ async fn inspect_principal_roles_batch_sends_the_spec_example_and_decodes_every_
         .data
         .principals
         .iter()
-        .map(|p| (p.type_, p.id.as_str()))
+        .map(|p| (p.type_.clone(), p.id.as_str()))
         .collect();
     assert_eq!(
         principals,

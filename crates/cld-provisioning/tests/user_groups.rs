@@ -11,7 +11,7 @@ use cld_provisioning::mock::{MockServer, MockServerExt};
 use cld_provisioning::prelude::*;
 use cld_provisioning::{examples, types, Error, ResponseValue};
 use httpmock::Mock;
-use serde_json::json;
+use serde_json::{json, Value};
 
 mod support;
 use support::*;
@@ -437,7 +437,7 @@ async fn list_user_group_users_decodes_every_member() {
 #[tokio::test]
 async fn add_user_to_user_group_posts_without_a_body_and_decodes_the_member_list() {
     let server = MockServer::start_async().await;
-    let body: types::UserGroupUserList = example("add_user_to_user_group", 200);
+    let body: types::UserGroupMemberAdded = example("add_user_to_user_group", 200);
     let mock = server.add_user_to_user_group(|when, then| {
         let when = when
             .account_id(ACCOUNT)
@@ -450,7 +450,7 @@ async fn add_user_to_user_group_posts_without_a_body_and_decodes_the_member_list
         then.ok(&body);
     });
 
-    let members = client(&server)
+    let answer = client(&server)
         .add_user_to_user_group()
         .account_id(ACCOUNT)
         .group_id(GROUP)
@@ -461,6 +461,9 @@ async fn add_user_to_user_group_posts_without_a_body_and_decodes_the_member_list
         .into_inner();
 
     mock.assert_async().await;
+    let types::UserGroupMemberAdded::Members(members) = &answer else {
+        panic!("the member list decoded as {answer:?}");
+    };
     assert_eq!(members.users.len(), 1);
     assert_eq!(members.users[0].id, USER);
     assert_eq!(members.users[0].name, "John Doe");
@@ -468,7 +471,79 @@ async fn add_user_to_user_group_posts_without_a_body_and_decodes_the_member_list
         members.users[0].email.as_deref(),
         Some("john.doe@example.com")
     );
-    assert_round_trips(&members, "add_user_to_user_group", 200);
+    assert_round_trips(&answer, "add_user_to_user_group", 200);
+}
+
+/// Mocks adding the test user to the test group, answering 200 with `body`
+/// as it is (not through a generated type).
+fn mock_add_user_answer(server: &MockServer, body: Value) -> Mock<'_> {
+    server.add_user_to_user_group(|when, then| {
+        when.account_id(ACCOUNT).group_id(GROUP).user_id(USER);
+        then.into_inner()
+            .status(200)
+            .header("content-type", "application/json")
+            .json_body(body);
+    })
+}
+
+#[tokio::test]
+async fn add_user_to_user_group_decodes_the_single_user_the_vendor_documents() {
+    let server = MockServer::start_async().await;
+    // The vendor's own example answer (`UserGroupUserJohn`): the added user.
+    let vendor_answer = json!({
+        "id": USER,
+        "name": "John Doe",
+        "email": "john.doe@example.com"
+    });
+    let mock = mock_add_user_answer(&server, vendor_answer.clone());
+
+    let answer = client(&server)
+        .add_user_to_user_group()
+        .account_id(ACCOUNT)
+        .group_id(GROUP)
+        .user_id(USER)
+        .send()
+        .await
+        .expect("the vendor's documented answer decodes")
+        .into_inner();
+
+    mock.assert_async().await;
+    let types::UserGroupMemberAdded::User(user) = &answer else {
+        panic!("the vendor's single user decoded as {answer:?}");
+    };
+    assert_eq!(user.id, USER);
+    assert_eq!(user.name, "John Doe");
+    assert_eq!(user.email.as_deref(), Some("john.doe@example.com"));
+    assert_eq!(serde_json::to_value(&answer).unwrap(), vendor_answer);
+}
+
+#[tokio::test]
+async fn add_user_to_user_group_fails_on_an_answer_of_neither_shape() {
+    // Neither the member list (no `users`) nor a user (no `id` and `name`):
+    // the call must fail, not decode into an empty member list.
+    for body in [
+        json!({}),
+        json!({"message": "ok"}),
+        json!({"id": USER}),
+        json!({"members": [{"id": USER, "name": "John Doe"}]}),
+    ] {
+        let server = MockServer::start_async().await;
+        let mock = mock_add_user_answer(&server, body.clone());
+
+        let result = client(&server)
+            .add_user_to_user_group()
+            .account_id(ACCOUNT)
+            .group_id(GROUP)
+            .user_id(USER)
+            .send()
+            .await;
+
+        mock.assert_async().await;
+        match result {
+            Err(Error::InvalidResponsePayload(_, _)) => {}
+            other => panic!("{body} decoded: {other:?}"),
+        }
+    }
 }
 
 #[tokio::test]

@@ -8,12 +8,16 @@ pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(clippy::all)]
 pub mod types {
     ///An alternative export of a dataset, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, PartialEq)]
     pub enum AlternativeExport {
         UploadedFile(AlternativeExportUploadedFile),
         Url(AlternativeExportUrl),
+        /// A kind this client does not know yet, kept whole.
+        Unknown(::saas_admin_runtime::UnknownKind),
     }
+    ::saas_admin_runtime::open_union!(
+        AlternativeExport, "type" { "uploaded_file" => UploadedFile, "url" => Url }
+    );
     impl ::std::convert::From<AlternativeExportUploadedFile> for AlternativeExport {
         fn from(value: AlternativeExportUploadedFile) -> Self {
             Self::UploadedFile(value)
@@ -62,52 +66,15 @@ pub mod types {
         }
     }
     ///The kind of export.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AlternativeExportRequestType {
-        #[serde(rename = "uploaded_file")]
         UploadedFile,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for AlternativeExportRequestType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::UploadedFile => f.write_str("uploaded_file"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for AlternativeExportRequestType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "uploaded_file" => Ok(Self::UploadedFile),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AlternativeExportRequestType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AlternativeExportRequestType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        AlternativeExportRequestType { UploadedFile => "uploaded_file" }
+    );
     ///An export file uploaded to the portal.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AlternativeExportUploadedFile {
@@ -139,52 +106,15 @@ pub mod types {
         }
     }
     ///`AlternativeExportUploadedFileType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AlternativeExportUploadedFileType {
-        #[serde(rename = "uploaded_file")]
         UploadedFile,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for AlternativeExportUploadedFileType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::UploadedFile => f.write_str("uploaded_file"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for AlternativeExportUploadedFileType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "uploaded_file" => Ok(Self::UploadedFile),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AlternativeExportUploadedFileType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AlternativeExportUploadedFileType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        AlternativeExportUploadedFileType { UploadedFile => "uploaded_file" }
+    );
     ///A link to an export file hosted outside the portal.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AlternativeExportUrl {
@@ -216,52 +146,13 @@ pub mod types {
         }
     }
     ///`AlternativeExportUrlType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AlternativeExportUrlType {
-        #[serde(rename = "url")]
         Url,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for AlternativeExportUrlType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Url => f.write_str("url"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for AlternativeExportUrlType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "url" => Ok(Self::Url),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AlternativeExportUrlType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AlternativeExportUrlType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(AlternativeExportUrlType { Url => "url" });
     ///A quota of API calls per period of time.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ApiCallsLimit {
@@ -275,72 +166,21 @@ pub mod types {
         }
     }
     ///Period over which an API call quota is counted.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ApiCallsLimitUnit {
-        #[serde(rename = "year")]
         Year,
-        #[serde(rename = "month")]
         Month,
-        #[serde(rename = "day")]
         Day,
-        #[serde(rename = "hour")]
         Hour,
-        #[serde(rename = "minute")]
         Minute,
-        #[serde(rename = "second")]
         Second,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for ApiCallsLimitUnit {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Year => f.write_str("year"),
-                Self::Month => f.write_str("month"),
-                Self::Day => f.write_str("day"),
-                Self::Hour => f.write_str("hour"),
-                Self::Minute => f.write_str("minute"),
-                Self::Second => f.write_str("second"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ApiCallsLimitUnit {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "year" => Ok(Self::Year),
-                "month" => Ok(Self::Month),
-                "day" => Ok(Self::Day),
-                "hour" => Ok(Self::Hour),
-                "minute" => Ok(Self::Minute),
-                "second" => Ok(Self::Second),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ApiCallsLimitUnit {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ApiCallsLimitUnit {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        ApiCallsLimitUnit { Year => "year", Month => "month", Day => "day", Hour =>
+        "hour", Minute => "minute", Second => "second" }
+    );
     ///An API key as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ApiKey {
@@ -357,6 +197,7 @@ pub mod types {
         pub label: ::std::option::Option<::std::string::String>,
         ///Permissions granted to calls made with the key.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub permissions: ::std::vec::Vec<Permission>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub revocation_status: ::std::option::Option<ApiKeyRevocationStatus>,
@@ -371,52 +212,13 @@ pub mod types {
         }
     }
     ///A field of an API key that can be returned in full.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ApiKeyExpand {
-        #[serde(rename = "user")]
         User,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for ApiKeyExpand {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::User => f.write_str("user"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ApiKeyExpand {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "user" => Ok(Self::User),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ApiKeyExpand {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ApiKeyExpand {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(ApiKeyExpand { User => "user" });
     ///One page of API keys.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ApiKeyList {
@@ -590,6 +392,7 @@ pub mod types {
         pub slug: ::std::string::String,
         ///Words that classify and order the pages.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub tags: ::std::vec::Vec<::std::string::String>,
         ///The HTML template the page is rendered in, e.g. `custom.html`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -599,6 +402,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub title: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         ///When the page was last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -619,12 +423,14 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub css: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         ///The page's HTML, keyed by language code.
         #[serde(
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub html: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     }
     impl CodeEditorPageContent {
@@ -638,6 +444,7 @@ pub mod types {
         pub group: RelatedUserGroup,
         ///Permissions the ruleset grants on the code editor page.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub permissions: ::std::vec::Vec<CodeEditorPageSecurityPermission>,
     }
     impl CodeEditorPageGroupSecurity {
@@ -725,6 +532,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub title: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     }
     impl CodeEditorPageRequest {
@@ -735,61 +543,23 @@ pub mod types {
     /// A permission that a ruleset can grant on one code editor page:
     /// - `edit_page`: edit the page
     /// - `manage_page`: set the page's security
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum CodeEditorPageSecurityPermission {
-        #[serde(rename = "edit_page")]
         EditPage,
-        #[serde(rename = "manage_page")]
         ManagePage,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for CodeEditorPageSecurityPermission {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::EditPage => f.write_str("edit_page"),
-                Self::ManagePage => f.write_str("manage_page"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CodeEditorPageSecurityPermission {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "edit_page" => Ok(Self::EditPage),
-                "manage_page" => Ok(Self::ManagePage),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CodeEditorPageSecurityPermission {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CodeEditorPageSecurityPermission {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        CodeEditorPageSecurityPermission { EditPage => "edit_page", ManagePage =>
+        "manage_page" }
+    );
     ///The ruleset of one user on a code editor page, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CodeEditorPageUserSecurity {
         ///Permissions the ruleset grants on the code editor page.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub permissions: ::std::vec::Vec<CodeEditorPageSecurityPermission>,
         pub user: RelatedUser,
     }
@@ -884,68 +654,20 @@ pub mod types {
         }
     }
     ///Period over which a quota of API calls on a dataset is counted.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasetApiCallsQuotaUnit {
-        #[serde(rename = "second")]
         Second,
-        #[serde(rename = "minute")]
         Minute,
-        #[serde(rename = "hour")]
         Hour,
-        #[serde(rename = "day")]
         Day,
-        #[serde(rename = "month")]
         Month,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasetApiCallsQuotaUnit {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Second => f.write_str("second"),
-                Self::Minute => f.write_str("minute"),
-                Self::Hour => f.write_str("hour"),
-                Self::Day => f.write_str("day"),
-                Self::Month => f.write_str("month"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasetApiCallsQuotaUnit {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "second" => Ok(Self::Second),
-                "minute" => Ok(Self::Minute),
-                "hour" => Ok(Self::Hour),
-                "day" => Ok(Self::Day),
-                "month" => Ok(Self::Month),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasetApiCallsQuotaUnit {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasetApiCallsQuotaUnit {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasetApiCallsQuotaUnit { Second => "second", Minute => "minute", Hour =>
+        "hour", Day => "day", Month => "month" }
+    );
     ///A feedback sent by a portal user on a dataset.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetFeedback {
@@ -967,6 +689,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub values: ::std::collections::HashMap<::std::string::String, DatasetFeedbackValue>,
     }
     impl DatasetFeedback {
@@ -1014,6 +737,7 @@ pub mod types {
     ///A step of a dataset's field configuration, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(tag = "type")]
+    #[serde(remote = "Self")]
     pub enum DatasetField {
         /// Rename
         ///
@@ -1052,6 +776,7 @@ pub mod types {
             annotation: DatasetFieldAnnotation,
             ///The annotation's arguments, for those that take some.
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+            #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
             args: ::std::vec::Vec<DatasetFieldAnnotationArg>,
             ///The name of the field.
             field: ::std::string::String,
@@ -1098,7 +823,14 @@ pub mod types {
             ///The step's identifier, assigned by the service.
             uid: ::std::string::String,
         },
+        /// A kind this client does not know yet, kept whole.
+        #[serde(skip)]
+        Unknown(::saas_admin_runtime::UnknownKind),
     }
+    ::saas_admin_runtime::open_union!(
+        inline DatasetField, "type" { "rename" => Rename, "type" => Type, "annotate" =>
+        Annotate, "description" => Description, "order" => Order, "delete" => Delete }
+    );
     /// A special behaviour of a field, some only for some field types:
     /// - `id`: the field is part of the records' unique id (every field is, when no field has it)
     /// - `timeserie_precision`: how precisely a `date` or `datetime` is shown (argument: `year`, `month`, `day`, `hour` or `minute`)
@@ -1107,76 +839,23 @@ pub mod types {
     /// - `sortable`: a text field can be sorted on in the table view
     /// - `multivalued`: a text field holds several values (argument: their separator)
     /// - `hierarchical`: a text field holds a hierarchy (argument: its separator)
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasetFieldAnnotation {
-        #[serde(rename = "id")]
         Id,
-        #[serde(rename = "timeserie_precision")]
         TimeseriePrecision,
-        #[serde(rename = "unit")]
         Unit,
-        #[serde(rename = "decimals")]
         Decimals,
-        #[serde(rename = "sortable")]
         Sortable,
-        #[serde(rename = "multivalued")]
         Multivalued,
-        #[serde(rename = "hierarchical")]
         Hierarchical,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasetFieldAnnotation {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Id => f.write_str("id"),
-                Self::TimeseriePrecision => f.write_str("timeserie_precision"),
-                Self::Unit => f.write_str("unit"),
-                Self::Decimals => f.write_str("decimals"),
-                Self::Sortable => f.write_str("sortable"),
-                Self::Multivalued => f.write_str("multivalued"),
-                Self::Hierarchical => f.write_str("hierarchical"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasetFieldAnnotation {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "id" => Ok(Self::Id),
-                "timeserie_precision" => Ok(Self::TimeseriePrecision),
-                "unit" => Ok(Self::Unit),
-                "decimals" => Ok(Self::Decimals),
-                "sortable" => Ok(Self::Sortable),
-                "multivalued" => Ok(Self::Multivalued),
-                "hierarchical" => Ok(Self::Hierarchical),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasetFieldAnnotation {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasetFieldAnnotation {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasetFieldAnnotation { Id => "id", TimeseriePrecision => "timeserie_precision",
+        Unit => "unit", Decimals => "decimals", Sortable => "sortable", Multivalued =>
+        "multivalued", Hierarchical => "hierarchical" }
+    );
     ///An argument of a field annotation, text or a whole number.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -1220,6 +899,7 @@ pub mod types {
     ///What a caller sends to add or replace a step of a dataset's field configuration; the uid is set by the service.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(tag = "type")]
+    #[serde(remote = "Self")]
     pub enum DatasetFieldRequest {
         /// Rename
         ///
@@ -1254,6 +934,7 @@ pub mod types {
             annotation: DatasetFieldAnnotation,
             ///The annotation's arguments, for those that take some.
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+            #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
             args: ::std::vec::Vec<DatasetFieldAnnotationArg>,
             ///The name of the field.
             field: ::std::string::String,
@@ -1292,7 +973,15 @@ pub mod types {
             ///What the step does, in words.
             label: ::std::string::String,
         },
+        /// A kind this client does not know yet, kept whole.
+        #[serde(skip)]
+        Unknown(::saas_admin_runtime::UnknownKind),
     }
+    ::saas_admin_runtime::open_union!(
+        inline DatasetFieldRequest, "type" { "rename" => Rename, "type" => Type,
+        "annotate" => Annotate, "description" => Description, "order" => Order, "delete"
+        => Delete }
+    );
     /// A type of dataset field:
     /// - `text`: text
     /// - `int`: integer
@@ -1302,86 +991,31 @@ pub mod types {
     /// - `date`: date
     /// - `datetime`: date and time
     /// - `file`: file (an image, say)
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasetFieldType {
-        #[serde(rename = "text")]
         Text,
-        #[serde(rename = "int")]
         Int,
-        #[serde(rename = "double")]
         Double,
-        #[serde(rename = "geo_point_2d")]
         GeoPoint2d,
-        #[serde(rename = "geo_shape")]
         GeoShape,
-        #[serde(rename = "date")]
         Date,
-        #[serde(rename = "datetime")]
         Datetime,
-        #[serde(rename = "file")]
         File,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasetFieldType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Text => f.write_str("text"),
-                Self::Int => f.write_str("int"),
-                Self::Double => f.write_str("double"),
-                Self::GeoPoint2d => f.write_str("geo_point_2d"),
-                Self::GeoShape => f.write_str("geo_shape"),
-                Self::Date => f.write_str("date"),
-                Self::Datetime => f.write_str("datetime"),
-                Self::File => f.write_str("file"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasetFieldType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "text" => Ok(Self::Text),
-                "int" => Ok(Self::Int),
-                "double" => Ok(Self::Double),
-                "geo_point_2d" => Ok(Self::GeoPoint2d),
-                "geo_shape" => Ok(Self::GeoShape),
-                "date" => Ok(Self::Date),
-                "datetime" => Ok(Self::Datetime),
-                "file" => Ok(Self::File),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasetFieldType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasetFieldType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasetFieldType { Text => "text", Int => "int", Double => "double", GeoPoint2d
+        => "geo_point_2d", GeoShape => "geo_shape", Date => "date", Datetime =>
+        "datetime", File => "file" }
+    );
     ///The ruleset of one group on a dataset, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetGroupSecurity {
         pub group: RelatedUserGroup,
         ///Permissions the ruleset grants on the dataset.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub permissions: ::std::vec::Vec<DatasetSecurityPermission>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub security: ::std::option::Option<DatasetSecurity>,
@@ -1655,64 +1289,20 @@ pub mod types {
     /// - `edit_dataset`: edit the dataset
     /// - `publish_dataset`: publish the dataset
     /// - `manage_dataset`: set the dataset's security
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasetSecurityPermission {
-        #[serde(rename = "explore_restricted_dataset")]
         ExploreRestrictedDataset,
-        #[serde(rename = "edit_dataset")]
         EditDataset,
-        #[serde(rename = "publish_dataset")]
         PublishDataset,
-        #[serde(rename = "manage_dataset")]
         ManageDataset,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasetSecurityPermission {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ExploreRestrictedDataset => f.write_str("explore_restricted_dataset"),
-                Self::EditDataset => f.write_str("edit_dataset"),
-                Self::PublishDataset => f.write_str("publish_dataset"),
-                Self::ManageDataset => f.write_str("manage_dataset"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasetSecurityPermission {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "explore_restricted_dataset" => Ok(Self::ExploreRestrictedDataset),
-                "edit_dataset" => Ok(Self::EditDataset),
-                "publish_dataset" => Ok(Self::PublishDataset),
-                "manage_dataset" => Ok(Self::ManageDataset),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasetSecurityPermission {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasetSecurityPermission {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasetSecurityPermission { ExploreRestrictedDataset =>
+        "explore_restricted_dataset", EditDataset => "edit_dataset", PublishDataset =>
+        "publish_dataset", ManageDataset => "manage_dataset" }
+    );
     /// A state of a dataset's processing:
     /// - `idle`: nothing is running
     /// - `error`: the last processing failed
@@ -1722,80 +1312,24 @@ pub mod types {
     /// - `processing`: the records are being processed
     /// - `deleting`: the dataset is being deleted
     /// - `saving_version`: a version of the dataset is being saved
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasetState {
-        #[serde(rename = "idle")]
         Idle,
-        #[serde(rename = "error")]
         Error,
-        #[serde(rename = "limit_reached")]
         LimitReached,
-        #[serde(rename = "queued")]
         Queued,
-        #[serde(rename = "aborting_processing")]
         AbortingProcessing,
-        #[serde(rename = "processing")]
         Processing,
-        #[serde(rename = "deleting")]
         Deleting,
-        #[serde(rename = "saving_version")]
         SavingVersion,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasetState {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Idle => f.write_str("idle"),
-                Self::Error => f.write_str("error"),
-                Self::LimitReached => f.write_str("limit_reached"),
-                Self::Queued => f.write_str("queued"),
-                Self::AbortingProcessing => f.write_str("aborting_processing"),
-                Self::Processing => f.write_str("processing"),
-                Self::Deleting => f.write_str("deleting"),
-                Self::SavingVersion => f.write_str("saving_version"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasetState {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "idle" => Ok(Self::Idle),
-                "error" => Ok(Self::Error),
-                "limit_reached" => Ok(Self::LimitReached),
-                "queued" => Ok(Self::Queued),
-                "aborting_processing" => Ok(Self::AbortingProcessing),
-                "processing" => Ok(Self::Processing),
-                "deleting" => Ok(Self::Deleting),
-                "saving_version" => Ok(Self::SavingVersion),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasetState {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasetState {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasetState { Idle => "idle", Error => "error", LimitReached => "limit_reached",
+        Queued => "queued", AbortingProcessing => "aborting_processing", Processing =>
+        "processing", Deleting => "deleting", SavingVersion => "saving_version" }
+    );
     ///Where a dataset stands in its processing, and whether it is published.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasetStatus {
@@ -1810,12 +1344,14 @@ pub mod types {
         pub next: ::std::option::Option<DatasetState>,
         ///More information on the current state, which depends on the state.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///The state before the current one, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub previous: ::std::option::Option<DatasetState>,
         ///Errors met while processing the records.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub records_errors: ::std::vec::Vec<DatasetRecordError>,
         ///When the dataset entered its current state.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1898,6 +1434,7 @@ pub mod types {
     pub struct DatasetUserSecurity {
         ///Permissions the ruleset grants on the dataset.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub permissions: ::std::vec::Vec<DatasetSecurityPermission>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub security: ::std::option::Option<DatasetSecurity>,
@@ -1956,6 +1493,7 @@ pub mod types {
         pub created_by: ::std::option::Option<RelatedUser>,
         ///The parts of the dataset the change touched, such as `metadata` or `data`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub sections: ::std::vec::Vec<::std::string::String>,
         ///The version's identifier (`ch_…`).
         pub uid: ::std::string::String,
@@ -1986,8 +1524,7 @@ pub mod types {
         }
     }
     ///A datasource connection as the service returns it: the address and credentials of its kind, told apart by `type`, without their secret parts.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, PartialEq)]
     pub enum DatasourceConnection {
         Http(DatasourceConnectionHttp),
         Ftp(DatasourceConnectionFtp),
@@ -1995,7 +1532,14 @@ pub mod types {
         GoogleDrive(DatasourceConnectionGoogleDrive),
         AmazonS3(DatasourceConnectionAmazonS3),
         AzureBlobStorage(DatasourceConnectionAzureBlobStorage),
+        /// A kind this client does not know yet, kept whole.
+        Unknown(::saas_admin_runtime::UnknownKind),
     }
+    ::saas_admin_runtime::open_union!(
+        DatasourceConnection, "type" { "http" => Http, "ftp" => Ftp, "sharepoint" =>
+        Sharepoint, "google_drive" => GoogleDrive, "amazon_s3" => AmazonS3,
+        "azure_blob_storage" => AzureBlobStorage }
+    );
     impl ::std::convert::From<DatasourceConnectionHttp> for DatasourceConnection {
         fn from(value: DatasourceConnectionHttp) -> Self {
             Self::Http(value)
@@ -2048,6 +1592,7 @@ pub mod types {
         pub group_count: ::std::option::Option<i64>,
         ///Headers sent with every request to the bucket.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub headers: ::std::vec::Vec<DatasourceConnectionHeader>,
         ///Whether several datasets may use the connection.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2072,12 +1617,17 @@ pub mod types {
         }
     }
     ///How an Amazon S3 connection authenticates, as the service returns it (secrets left out).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, PartialEq)]
     pub enum DatasourceConnectionAmazonS3Auth {
         SignatureV4(DatasourceConnectionAuthAwsSignatureV4),
         IamRole(DatasourceConnectionAuthAwsIamRole),
+        /// A kind this client does not know yet, kept whole.
+        Unknown(::saas_admin_runtime::UnknownKind),
     }
+    ::saas_admin_runtime::open_union!(
+        DatasourceConnectionAmazonS3Auth, "type" { "aws_signature_v4" => SignatureV4,
+        "iam_role" => IamRole }
+    );
     impl ::std::convert::From<DatasourceConnectionAuthAwsSignatureV4>
         for DatasourceConnectionAmazonS3Auth
     {
@@ -2091,12 +1641,17 @@ pub mod types {
         }
     }
     ///How an Amazon S3 connection is to authenticate, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, PartialEq)]
     pub enum DatasourceConnectionAmazonS3AuthRequest {
         SignatureV4(DatasourceConnectionAuthRequestAwsSignatureV4),
         IamRole(DatasourceConnectionAuthRequestAwsIamRole),
+        /// A kind this client does not know yet, kept whole.
+        Unknown(::saas_admin_runtime::UnknownKind),
     }
+    ::saas_admin_runtime::open_union!(
+        DatasourceConnectionAmazonS3AuthRequest, "type" { "aws_signature_v4" =>
+        SignatureV4, "iam_role" => IamRole }
+    );
     impl ::std::convert::From<DatasourceConnectionAuthRequestAwsSignatureV4>
         for DatasourceConnectionAmazonS3AuthRequest
     {
@@ -2112,52 +1667,15 @@ pub mod types {
         }
     }
     ///The kind of connection, `amazon_s3`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAmazonS3Type {
-        #[serde(rename = "amazon_s3")]
         AmazonS3,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionAmazonS3Type {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::AmazonS3 => f.write_str("amazon_s3"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionAmazonS3Type {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "amazon_s3" => Ok(Self::AmazonS3),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionAmazonS3Type {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionAmazonS3Type {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionAmazonS3Type { AmazonS3 => "amazon_s3" }
+    );
     ///An IAM role of the bucket owner's AWS account, which Opendatasoft's account assumes, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthAwsIamRole {
@@ -2185,52 +1703,15 @@ pub mod types {
         }
     }
     ///The kind of authentication, `iam_role`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthAwsIamRoleType {
-        #[serde(rename = "iam_role")]
         IamRole,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionAuthAwsIamRoleType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::IamRole => f.write_str("iam_role"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionAuthAwsIamRoleType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "iam_role" => Ok(Self::IamRole),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionAuthAwsIamRoleType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionAuthAwsIamRoleType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionAuthAwsIamRoleType { IamRole => "iam_role" }
+    );
     ///An AWS access key (requests signed with Signature Version 4), as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthAwsSignatureV4 {
@@ -2251,52 +1732,16 @@ pub mod types {
         }
     }
     ///The kind of authentication, `aws_signature_v4`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthAwsSignatureV4Type {
-        #[serde(rename = "aws_signature_v4")]
         AwsSignatureV4,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionAuthAwsSignatureV4Type {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::AwsSignatureV4 => f.write_str("aws_signature_v4"),
-            }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionAuthAwsSignatureV4Type { AwsSignatureV4 => "aws_signature_v4"
         }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionAuthAwsSignatureV4Type {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "aws_signature_v4" => Ok(Self::AwsSignatureV4),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionAuthAwsSignatureV4Type {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionAuthAwsSignatureV4Type {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    );
     ///An Azure storage account's shared key, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthAzureSharedKey {
@@ -2315,52 +1760,15 @@ pub mod types {
         }
     }
     ///The kind of authentication, `shared_key`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthAzureSharedKeyType {
-        #[serde(rename = "shared_key")]
         SharedKey,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionAuthAzureSharedKeyType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::SharedKey => f.write_str("shared_key"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionAuthAzureSharedKeyType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "shared_key" => Ok(Self::SharedKey),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionAuthAzureSharedKeyType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionAuthAzureSharedKeyType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionAuthAzureSharedKeyType { SharedKey => "shared_key" }
+    );
     ///A user name and password (HTTP basic authentication, or an FTP login), as the service returns them.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthBasic {
@@ -2379,52 +1787,15 @@ pub mod types {
         }
     }
     ///The kind of authentication, `basic_auth`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthBasicType {
-        #[serde(rename = "basic_auth")]
         BasicAuth,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionAuthBasicType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::BasicAuth => f.write_str("basic_auth"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionAuthBasicType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "basic_auth" => Ok(Self::BasicAuth),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionAuthBasicType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionAuthBasicType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionAuthBasicType { BasicAuth => "basic_auth" }
+    );
     ///Sign-in to a Google account through Opendatasoft's application (OpenID Connect), as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthGoogleDriveOidc {
@@ -2445,54 +1816,15 @@ pub mod types {
         }
     }
     ///The kind of authentication, `oidc`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthGoogleDriveOidcType {
-        #[serde(rename = "oidc")]
         Oidc,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionAuthGoogleDriveOidcType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Oidc => f.write_str("oidc"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionAuthGoogleDriveOidcType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "oidc" => Ok(Self::Oidc),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionAuthGoogleDriveOidcType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for DatasourceConnectionAuthGoogleDriveOidcType
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionAuthGoogleDriveOidcType { Oidc => "oidc" }
+    );
     ///OAuth 2.0 settings of an HTTP connection, as the service returns them.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthOAuth2 {
@@ -2513,52 +1845,15 @@ pub mod types {
         }
     }
     ///The kind of authentication, `oauth2`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthOAuth2Type {
-        #[serde(rename = "oauth2")]
         Oauth2,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionAuthOAuth2Type {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Oauth2 => f.write_str("oauth2"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionAuthOAuth2Type {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "oauth2" => Ok(Self::Oauth2),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionAuthOAuth2Type {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionAuthOAuth2Type {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionAuthOAuth2Type { Oauth2 => "oauth2" }
+    );
     ///Sign-in to the source's own accounts through Opendatasoft's application (OpenID Connect), as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthOdsOidc {
@@ -2577,57 +1872,21 @@ pub mod types {
         }
     }
     ///The kind of authentication, `oidc`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthOdsOidcType {
-        #[serde(rename = "oidc")]
         Oidc,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionAuthOdsOidcType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Oidc => f.write_str("oidc"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionAuthOdsOidcType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "oidc" => Ok(Self::Oidc),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionAuthOdsOidcType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionAuthOdsOidcType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionAuthOdsOidcType { Oidc => "oidc" }
+    );
     ///OpenID Connect settings of an HTTP connection, as the service returns them.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthOidc {
         ///The claims of the identity the connection signed in as.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub claims: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///The client id registered with the identity provider.
         pub client_id: ::std::string::String,
@@ -2646,52 +1905,15 @@ pub mod types {
         }
     }
     ///The kind of authentication, `oidc`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthOidcType {
-        #[serde(rename = "oidc")]
         Oidc,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionAuthOidcType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Oidc => f.write_str("oidc"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionAuthOidcType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "oidc" => Ok(Self::Oidc),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionAuthOidcType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionAuthOidcType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionAuthOidcType { Oidc => "oidc" }
+    );
     ///An IAM role of the bucket owner's AWS account, which Opendatasoft's account is to assume, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthRequestAwsIamRole {
@@ -2710,54 +1932,15 @@ pub mod types {
         }
     }
     ///The kind of authentication, `iam_role`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthRequestAwsIamRoleType {
-        #[serde(rename = "iam_role")]
         IamRole,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionAuthRequestAwsIamRoleType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::IamRole => f.write_str("iam_role"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionAuthRequestAwsIamRoleType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "iam_role" => Ok(Self::IamRole),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionAuthRequestAwsIamRoleType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for DatasourceConnectionAuthRequestAwsIamRoleType
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionAuthRequestAwsIamRoleType { IamRole => "iam_role" }
+    );
     ///An AWS access key (requests signed with Signature Version 4), as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthRequestAwsSignatureV4 {
@@ -2777,54 +1960,16 @@ pub mod types {
         }
     }
     ///The kind of authentication, `aws_signature_v4`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthRequestAwsSignatureV4Type {
-        #[serde(rename = "aws_signature_v4")]
         AwsSignatureV4,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionAuthRequestAwsSignatureV4Type {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::AwsSignatureV4 => f.write_str("aws_signature_v4"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionAuthRequestAwsSignatureV4Type {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "aws_signature_v4" => Ok(Self::AwsSignatureV4),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionAuthRequestAwsSignatureV4Type {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for DatasourceConnectionAuthRequestAwsSignatureV4Type
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionAuthRequestAwsSignatureV4Type { AwsSignatureV4 =>
+        "aws_signature_v4" }
+    );
     ///An Azure storage account's shared key, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthRequestAzureSharedKey {
@@ -2842,54 +1987,15 @@ pub mod types {
         }
     }
     ///The kind of authentication, `shared_key`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthRequestAzureSharedKeyType {
-        #[serde(rename = "shared_key")]
         SharedKey,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionAuthRequestAzureSharedKeyType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::SharedKey => f.write_str("shared_key"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionAuthRequestAzureSharedKeyType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "shared_key" => Ok(Self::SharedKey),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionAuthRequestAzureSharedKeyType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for DatasourceConnectionAuthRequestAzureSharedKeyType
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionAuthRequestAzureSharedKeyType { SharedKey => "shared_key" }
+    );
     ///A user name and password (HTTP basic authentication, or an FTP login), as a caller sends them.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthRequestBasic {
@@ -2907,52 +2013,15 @@ pub mod types {
         }
     }
     ///The kind of authentication, `basic_auth`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthRequestBasicType {
-        #[serde(rename = "basic_auth")]
         BasicAuth,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionAuthRequestBasicType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::BasicAuth => f.write_str("basic_auth"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionAuthRequestBasicType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "basic_auth" => Ok(Self::BasicAuth),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionAuthRequestBasicType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionAuthRequestBasicType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionAuthRequestBasicType { BasicAuth => "basic_auth" }
+    );
     ///OAuth 2.0 settings of an HTTP connection, as a caller sends them, with the secrets the chosen grant needs.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthRequestOAuth2 {
@@ -2985,52 +2054,15 @@ pub mod types {
         }
     }
     ///The kind of authentication, `oauth2`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthRequestOAuth2Type {
-        #[serde(rename = "oauth2")]
         Oauth2,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionAuthRequestOAuth2Type {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Oauth2 => f.write_str("oauth2"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionAuthRequestOAuth2Type {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "oauth2" => Ok(Self::Oauth2),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionAuthRequestOAuth2Type {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionAuthRequestOAuth2Type {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionAuthRequestOAuth2Type { Oauth2 => "oauth2" }
+    );
     ///Sign-in to the source's own accounts through Opendatasoft's application (OpenID Connect), as a caller sends it: the outcome of the sign-in.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthRequestOdsOidc {
@@ -3051,52 +2083,15 @@ pub mod types {
         }
     }
     ///The kind of authentication, `oidc`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthRequestOdsOidcType {
-        #[serde(rename = "oidc")]
         Oidc,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionAuthRequestOdsOidcType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Oidc => f.write_str("oidc"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionAuthRequestOdsOidcType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "oidc" => Ok(Self::Oidc),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionAuthRequestOdsOidcType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionAuthRequestOdsOidcType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionAuthRequestOdsOidcType { Oidc => "oidc" }
+    );
     ///OpenID Connect settings of an HTTP connection, as a caller sends them.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAuthRequestOidc {
@@ -3123,52 +2118,15 @@ pub mod types {
         }
     }
     ///The kind of authentication, `oidc`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthRequestOidcType {
-        #[serde(rename = "oidc")]
         Oidc,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionAuthRequestOidcType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Oidc => f.write_str("oidc"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionAuthRequestOidcType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "oidc" => Ok(Self::Oidc),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionAuthRequestOidcType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionAuthRequestOidcType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionAuthRequestOidcType { Oidc => "oidc" }
+    );
     ///A connection to Azure Blob Storage, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionAzureBlobStorage {
@@ -3191,6 +2149,7 @@ pub mod types {
         pub group_count: ::std::option::Option<i64>,
         ///Headers sent with every request to the storage.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub headers: ::std::vec::Vec<DatasourceConnectionHeader>,
         ///Whether several datasets may use the connection.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3215,52 +2174,16 @@ pub mod types {
         }
     }
     ///The kind of connection, `azure_blob_storage`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAzureBlobStorageType {
-        #[serde(rename = "azure_blob_storage")]
         AzureBlobStorage,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionAzureBlobStorageType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::AzureBlobStorage => f.write_str("azure_blob_storage"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionAzureBlobStorageType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "azure_blob_storage" => Ok(Self::AzureBlobStorage),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionAzureBlobStorageType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionAzureBlobStorageType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionAzureBlobStorageType { AzureBlobStorage =>
+        "azure_blob_storage" }
+    );
     ///What every kind of datasource connection has, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionCommon {
@@ -3340,52 +2263,13 @@ pub mod types {
         }
     }
     ///The kind of connection, `ftp`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionFtpType {
-        #[serde(rename = "ftp")]
         Ftp,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionFtpType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Ftp => f.write_str("ftp"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionFtpType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ftp" => Ok(Self::Ftp),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionFtpType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionFtpType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(DatasourceConnectionFtpType { Ftp => "ftp" });
     ///A connection to Google Drive, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionGoogleDrive {
@@ -3427,58 +2311,22 @@ pub mod types {
         }
     }
     ///The kind of connection, `google_drive`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionGoogleDriveType {
-        #[serde(rename = "google_drive")]
         GoogleDrive,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionGoogleDriveType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::GoogleDrive => f.write_str("google_drive"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionGoogleDriveType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "google_drive" => Ok(Self::GoogleDrive),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionGoogleDriveType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionGoogleDriveType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionGoogleDriveType { GoogleDrive => "google_drive" }
+    );
     ///The ruleset of one group on a datasource connection, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionGroupSecurity {
         pub group: RelatedUserGroup,
         ///Permissions the ruleset grants on the datasource connection.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub permissions: ::std::vec::Vec<DatasourceConnectionSecurityPermission>,
     }
     impl DatasourceConnectionGroupSecurity {
@@ -3556,6 +2404,7 @@ pub mod types {
         pub group_count: ::std::option::Option<i64>,
         ///Headers sent with every request to the server.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub headers: ::std::vec::Vec<DatasourceConnectionHeader>,
         ///Whether several datasets may use the connection.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3580,13 +2429,18 @@ pub mod types {
         }
     }
     ///How an HTTP connection authenticates, as the service returns it (secrets left out).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, PartialEq)]
     pub enum DatasourceConnectionHttpAuth {
         Basic(DatasourceConnectionAuthBasic),
         OAuth2(DatasourceConnectionAuthOAuth2),
         Oidc(DatasourceConnectionAuthOidc),
+        /// A kind this client does not know yet, kept whole.
+        Unknown(::saas_admin_runtime::UnknownKind),
     }
+    ::saas_admin_runtime::open_union!(
+        DatasourceConnectionHttpAuth, "type" { "basic_auth" => Basic, "oauth2" => OAuth2,
+        "oidc" => Oidc }
+    );
     impl ::std::convert::From<DatasourceConnectionAuthBasic> for DatasourceConnectionHttpAuth {
         fn from(value: DatasourceConnectionAuthBasic) -> Self {
             Self::Basic(value)
@@ -3603,13 +2457,18 @@ pub mod types {
         }
     }
     ///How an HTTP connection is to authenticate, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, PartialEq)]
     pub enum DatasourceConnectionHttpAuthRequest {
         Basic(DatasourceConnectionAuthRequestBasic),
         OAuth2(DatasourceConnectionAuthRequestOAuth2),
         Oidc(DatasourceConnectionAuthRequestOidc),
+        /// A kind this client does not know yet, kept whole.
+        Unknown(::saas_admin_runtime::UnknownKind),
     }
+    ::saas_admin_runtime::open_union!(
+        DatasourceConnectionHttpAuthRequest, "type" { "basic_auth" => Basic, "oauth2" =>
+        OAuth2, "oidc" => Oidc }
+    );
     impl ::std::convert::From<DatasourceConnectionAuthRequestBasic>
         for DatasourceConnectionHttpAuthRequest
     {
@@ -3632,52 +2491,13 @@ pub mod types {
         }
     }
     ///The kind of connection, `http`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionHttpType {
-        #[serde(rename = "http")]
         Http,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionHttpType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Http => f.write_str("http"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionHttpType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "http" => Ok(Self::Http),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionHttpType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionHttpType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(DatasourceConnectionHttpType { Http => "http" });
     ///One page of datasource connections.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionList {
@@ -3699,110 +2519,30 @@ pub mod types {
         }
     }
     ///The OAuth 2.0 grant by which the service gets its access tokens.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionOAuth2GrantType {
-        #[serde(rename = "password")]
         Password,
-        #[serde(rename = "authorization_code")]
         AuthorizationCode,
-        #[serde(rename = "client_credentials")]
         ClientCredentials,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionOAuth2GrantType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Password => f.write_str("password"),
-                Self::AuthorizationCode => f.write_str("authorization_code"),
-                Self::ClientCredentials => f.write_str("client_credentials"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionOAuth2GrantType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "password" => Ok(Self::Password),
-                "authorization_code" => Ok(Self::AuthorizationCode),
-                "client_credentials" => Ok(Self::ClientCredentials),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionOAuth2GrantType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionOAuth2GrantType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionOAuth2GrantType { Password => "password", AuthorizationCode
+        => "authorization_code", ClientCredentials => "client_credentials" }
+    );
     ///The OpenID Connect grant by which the service gets its tokens (only `authorization_code`).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionOidcGrantType {
-        #[serde(rename = "authorization_code")]
         AuthorizationCode,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionOidcGrantType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::AuthorizationCode => f.write_str("authorization_code"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionOidcGrantType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "authorization_code" => Ok(Self::AuthorizationCode),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionOidcGrantType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionOidcGrantType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionOidcGrantType { AuthorizationCode => "authorization_code" }
+    );
     ///A datasource connection as a caller sends it: the address and credentials of its kind, named by `type`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, PartialEq)]
     pub enum DatasourceConnectionRequest {
         Http(DatasourceConnectionRequestHttp),
         Ftp(DatasourceConnectionRequestFtp),
@@ -3810,7 +2550,14 @@ pub mod types {
         GoogleDrive(DatasourceConnectionRequestGoogleDrive),
         AmazonS3(DatasourceConnectionRequestAmazonS3),
         AzureBlobStorage(DatasourceConnectionRequestAzureBlobStorage),
+        /// A kind this client does not know yet, kept whole.
+        Unknown(::saas_admin_runtime::UnknownKind),
     }
+    ::saas_admin_runtime::open_union!(
+        DatasourceConnectionRequest, "type" { "http" => Http, "ftp" => Ftp, "sharepoint"
+        => Sharepoint, "google_drive" => GoogleDrive, "amazon_s3" => AmazonS3,
+        "azure_blob_storage" => AzureBlobStorage }
+    );
     impl ::std::convert::From<DatasourceConnectionRequestHttp> for DatasourceConnectionRequest {
         fn from(value: DatasourceConnectionRequestHttp) -> Self {
             Self::Http(value)
@@ -3850,6 +2597,7 @@ pub mod types {
         pub auth: ::std::option::Option<DatasourceConnectionAmazonS3AuthRequest>,
         ///Headers to send with every request to the bucket.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub headers: ::std::vec::Vec<DatasourceConnectionHeader>,
         ///Whether several datasets may use the connection.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3866,52 +2614,15 @@ pub mod types {
         }
     }
     ///The kind of connection, `amazon_s3`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionRequestAmazonS3Type {
-        #[serde(rename = "amazon_s3")]
         AmazonS3,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionRequestAmazonS3Type {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::AmazonS3 => f.write_str("amazon_s3"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionRequestAmazonS3Type {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "amazon_s3" => Ok(Self::AmazonS3),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionRequestAmazonS3Type {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionRequestAmazonS3Type {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionRequestAmazonS3Type { AmazonS3 => "amazon_s3" }
+    );
     ///A connection to Azure Blob Storage, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionRequestAzureBlobStorage {
@@ -3919,6 +2630,7 @@ pub mod types {
         pub auth: ::std::option::Option<DatasourceConnectionAuthRequestAzureSharedKey>,
         ///Headers to send with every request to the storage.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub headers: ::std::vec::Vec<DatasourceConnectionHeader>,
         ///Whether several datasets may use the connection.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3935,54 +2647,16 @@ pub mod types {
         }
     }
     ///The kind of connection, `azure_blob_storage`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionRequestAzureBlobStorageType {
-        #[serde(rename = "azure_blob_storage")]
         AzureBlobStorage,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionRequestAzureBlobStorageType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::AzureBlobStorage => f.write_str("azure_blob_storage"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionRequestAzureBlobStorageType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "azure_blob_storage" => Ok(Self::AzureBlobStorage),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionRequestAzureBlobStorageType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for DatasourceConnectionRequestAzureBlobStorageType
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionRequestAzureBlobStorageType { AzureBlobStorage =>
+        "azure_blob_storage" }
+    );
     ///A connection to an FTP server, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionRequestFtp {
@@ -4003,52 +2677,15 @@ pub mod types {
         }
     }
     ///The kind of connection, `ftp`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionRequestFtpType {
-        #[serde(rename = "ftp")]
         Ftp,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionRequestFtpType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Ftp => f.write_str("ftp"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionRequestFtpType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ftp" => Ok(Self::Ftp),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionRequestFtpType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionRequestFtpType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionRequestFtpType { Ftp => "ftp" }
+    );
     ///A connection to Google Drive, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionRequestGoogleDrive {
@@ -4067,52 +2704,15 @@ pub mod types {
         }
     }
     ///The kind of connection, `google_drive`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionRequestGoogleDriveType {
-        #[serde(rename = "google_drive")]
         GoogleDrive,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionRequestGoogleDriveType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::GoogleDrive => f.write_str("google_drive"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionRequestGoogleDriveType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "google_drive" => Ok(Self::GoogleDrive),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionRequestGoogleDriveType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionRequestGoogleDriveType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionRequestGoogleDriveType { GoogleDrive => "google_drive" }
+    );
     ///A connection to an HTTP server, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionRequestHttp {
@@ -4120,6 +2720,7 @@ pub mod types {
         pub auth: ::std::option::Option<DatasourceConnectionHttpAuthRequest>,
         ///Headers to send with every request to the server.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub headers: ::std::vec::Vec<DatasourceConnectionHeader>,
         ///Whether several datasets may use the connection.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4136,52 +2737,15 @@ pub mod types {
         }
     }
     ///The kind of connection, `http`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionRequestHttpType {
-        #[serde(rename = "http")]
         Http,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionRequestHttpType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Http => f.write_str("http"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionRequestHttpType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "http" => Ok(Self::Http),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionRequestHttpType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionRequestHttpType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionRequestHttpType { Http => "http" }
+    );
     ///A connection to SharePoint, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionRequestSharepoint {
@@ -4200,100 +2764,27 @@ pub mod types {
         }
     }
     ///The kind of connection, `sharepoint`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionRequestSharepointType {
-        #[serde(rename = "sharepoint")]
         Sharepoint,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionRequestSharepointType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Sharepoint => f.write_str("sharepoint"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionRequestSharepointType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "sharepoint" => Ok(Self::Sharepoint),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionRequestSharepointType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionRequestSharepointType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionRequestSharepointType { Sharepoint => "sharepoint" }
+    );
     /// A permission that a ruleset can grant on one datasource connection:
     /// - `manage_connection`: share, edit and delete the connection
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionSecurityPermission {
-        #[serde(rename = "manage_connection")]
         ManageConnection,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionSecurityPermission {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ManageConnection => f.write_str("manage_connection"),
-            }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionSecurityPermission { ManageConnection => "manage_connection"
         }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionSecurityPermission {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "manage_connection" => Ok(Self::ManageConnection),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionSecurityPermission {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionSecurityPermission {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    );
     ///A connection to SharePoint, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionSharepoint {
@@ -4335,226 +2826,41 @@ pub mod types {
         }
     }
     ///The kind of connection, `sharepoint`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionSharepointType {
-        #[serde(rename = "sharepoint")]
         Sharepoint,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionSharepointType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Sharepoint => f.write_str("sharepoint"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionSharepointType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "sharepoint" => Ok(Self::Sharepoint),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionSharepointType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionSharepointType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionSharepointType { Sharepoint => "sharepoint" }
+    );
     ///Field by which datasource connections can be ordered, in ascending order or, with a leading `-`, in descending order.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionSort {
-        Ascending(DatasourceConnectionSortAscending),
-        Descending(DatasourceConnectionSortDescending),
-    }
-    impl ::std::fmt::Display for DatasourceConnectionSort {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Ascending(x) => x.fmt(f),
-                Self::Descending(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionSort {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if let Ok(v) = value.parse() {
-                Ok(Self::Ascending(v))
-            } else if let Ok(v) = value.parse() {
-                Ok(Self::Descending(v))
-            } else {
-                Err("string conversion failed for all variants".into())
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionSort {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionSort {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::From<DatasourceConnectionSortAscending> for DatasourceConnectionSort {
-        fn from(value: DatasourceConnectionSortAscending) -> Self {
-            Self::Ascending(value)
-        }
-    }
-    impl ::std::convert::From<DatasourceConnectionSortDescending> for DatasourceConnectionSort {
-        fn from(value: DatasourceConnectionSortDescending) -> Self {
-            Self::Descending(value)
-        }
-    }
-    ///Field by which datasource connections can be ordered, in ascending order.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
-    pub enum DatasourceConnectionSortAscending {
-        #[serde(rename = "created_at")]
         CreatedAt,
-        #[serde(rename = "updated_at")]
         UpdatedAt,
-        #[serde(rename = "type")]
         Type,
-        #[serde(rename = "dataset_count")]
         DatasetCount,
+        CreatedAtDescending,
+        UpdatedAtDescending,
+        TypeDescending,
+        DatasetCountDescending,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for DatasourceConnectionSortAscending {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::CreatedAt => f.write_str("created_at"),
-                Self::UpdatedAt => f.write_str("updated_at"),
-                Self::Type => f.write_str("type"),
-                Self::DatasetCount => f.write_str("dataset_count"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionSortAscending {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "created_at" => Ok(Self::CreatedAt),
-                "updated_at" => Ok(Self::UpdatedAt),
-                "type" => Ok(Self::Type),
-                "dataset_count" => Ok(Self::DatasetCount),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionSortAscending {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionSortAscending {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///Field by which datasource connections can be ordered, in descending order.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
-    pub enum DatasourceConnectionSortDescending {
-        #[serde(rename = "-created_at")]
-        CreatedAt,
-        #[serde(rename = "-updated_at")]
-        UpdatedAt,
-        #[serde(rename = "-type")]
-        Type,
-        #[serde(rename = "-dataset_count")]
-        DatasetCount,
-    }
-    impl ::std::fmt::Display for DatasourceConnectionSortDescending {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::CreatedAt => f.write_str("-created_at"),
-                Self::UpdatedAt => f.write_str("-updated_at"),
-                Self::Type => f.write_str("-type"),
-                Self::DatasetCount => f.write_str("-dataset_count"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DatasourceConnectionSortDescending {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "-created_at" => Ok(Self::CreatedAt),
-                "-updated_at" => Ok(Self::UpdatedAt),
-                "-type" => Ok(Self::Type),
-                "-dataset_count" => Ok(Self::DatasetCount),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DatasourceConnectionSortDescending {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DatasourceConnectionSortDescending {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        DatasourceConnectionSort { CreatedAt => "created_at", UpdatedAt => "updated_at",
+        Type => "type", DatasetCount => "dataset_count", CreatedAtDescending =>
+        "-created_at", UpdatedAtDescending => "-updated_at", TypeDescending => "-type",
+        DatasetCountDescending => "-dataset_count" }
+    );
     ///The ruleset of one user on a datasource connection, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DatasourceConnectionUserSecurity {
         ///Permissions the ruleset grants on the datasource connection.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub permissions: ::std::vec::Vec<DatasourceConnectionSecurityPermission>,
         pub user: RelatedUser,
     }
@@ -4602,6 +2908,7 @@ pub mod types {
     pub struct Error {
         ///Extra information when there is some, e.g. the invalid fields and what is wrong with each.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub detail: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///Machine-readable error kind, such as `not_found` or `validation_error`.
         pub error_code: ::std::string::String,
@@ -4709,6 +3016,7 @@ pub mod types {
         pub can_create_field: ::std::option::Option<bool>,
         ///The values it accepts, when they are a fixed list.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub choices: ::std::vec::Vec<::std::string::String>,
         ///The value used when a resource does not set it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4742,8 +3050,7 @@ pub mod types {
         }
     }
     ///A harvester as the service returns it: the settings of its kind, told apart by `type`, and the state of its last run.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, PartialEq)]
     pub enum Harvester {
         Arcgis(HarvesterArcgis),
         ArcgisOpendata(HarvesterArcgisOpendata),
@@ -4760,7 +3067,16 @@ pub mod types {
         Quandl(HarvesterQuandl),
         Socrata(HarvesterSocrata),
         Wfs(HarvesterWfs),
+        /// A kind this client does not know yet, kept whole.
+        Unknown(::saas_admin_runtime::UnknownKind),
     }
+    ::saas_admin_runtime::open_union!(
+        Harvester, "type" { "arcgis" => Arcgis, "arcgis_opendata" => ArcgisOpendata,
+        "ckan" => Ckan, "csw" => Csw, "datagouv" => Datagouv, "datajson" => Datajson,
+        "ftp" => Ftp, "ftp_csv" => FtpCsv, "ftp_with_meta_csv" => FtpWithMetaCsv, "junar"
+        => Junar, "omi_node" => OmiNode, "ods" => Opendatasoft, "quandl" => Quandl,
+        "socrata" => Socrata, "wfs" => Wfs }
+    );
     impl ::std::convert::From<HarvesterArcgis> for Harvester {
         fn from(value: HarvesterArcgis) -> Self {
             Self::Arcgis(value)
@@ -4865,6 +3181,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -4937,6 +3254,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -4986,99 +3304,23 @@ pub mod types {
         }
     }
     ///The kind of harvester, `arcgis_opendata`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterArcgisOpendataType {
-        #[serde(rename = "arcgis_opendata")]
         ArcgisOpendata,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterArcgisOpendataType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ArcgisOpendata => f.write_str("arcgis_opendata"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterArcgisOpendataType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "arcgis_opendata" => Ok(Self::ArcgisOpendata),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterArcgisOpendataType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterArcgisOpendataType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        HarvesterArcgisOpendataType { ArcgisOpendata => "arcgis_opendata" }
+    );
     ///The kind of harvester, `arcgis`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterArcgisType {
-        #[serde(rename = "arcgis")]
         Arcgis,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterArcgisType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Arcgis => f.write_str("arcgis"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterArcgisType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "arcgis" => Ok(Self::Arcgis),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterArcgisType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterArcgisType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(HarvesterArcgisType { Arcgis => "arcgis" });
     ///A harvester of a CKAN catalog, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterCkan {
@@ -5100,6 +3342,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -5167,52 +3410,13 @@ pub mod types {
         }
     }
     ///The kind of harvester, `ckan`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterCkanType {
-        #[serde(rename = "ckan")]
         Ckan,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterCkanType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Ckan => f.write_str("ckan"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterCkanType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ckan" => Ok(Self::Ckan),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterCkanType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterCkanType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(HarvesterCkanType { Ckan => "ckan" });
     ///What every kind of harvester has, as the service returns it: its common settings and the state of its current or last run.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterCommon {
@@ -5228,6 +3432,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -5279,6 +3484,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -5315,6 +3521,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -5343,6 +3550,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub licenses_mapping:
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         ///Harvest the datasets' metadata without their data (false unless set).
@@ -5368,6 +3576,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub themes_mapping: ::std::collections::HashMap<
             ::std::string::String,
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -5392,52 +3601,13 @@ pub mod types {
         }
     }
     ///The kind of harvester, `csw`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterCswType {
-        #[serde(rename = "csw")]
         Csw,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterCswType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Csw => f.write_str("csw"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterCswType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "csw" => Ok(Self::Csw),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterCswType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterCswType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(HarvesterCswType { Csw => "csw" });
     ///A harvester of the datasets of one organization of data.gouv.fr, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterDatagouv {
@@ -5465,6 +3635,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -5514,52 +3685,13 @@ pub mod types {
         }
     }
     ///The kind of harvester, `datagouv`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterDatagouvType {
-        #[serde(rename = "datagouv")]
         Datagouv,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterDatagouvType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Datagouv => f.write_str("datagouv"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterDatagouvType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "datagouv" => Ok(Self::Datagouv),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterDatagouvType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterDatagouvType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(HarvesterDatagouvType { Datagouv => "datagouv" });
     ///A harvester of a catalog published as a data.json (Project Open Data) file, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterDatajson {
@@ -5578,6 +3710,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -5630,52 +3763,13 @@ pub mod types {
         }
     }
     ///The kind of harvester, `datajson`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterDatajsonType {
-        #[serde(rename = "datajson")]
         Datajson,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterDatajsonType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Datajson => f.write_str("datajson"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterDatajsonType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "datajson" => Ok(Self::Datajson),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterDatajsonType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterDatajsonType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(HarvesterDatajsonType { Datajson => "datajson" });
     ///The errors of a harvester's current or last run.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterErrors {
@@ -5711,6 +3805,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -5788,6 +3883,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -5847,99 +3943,21 @@ pub mod types {
         }
     }
     ///The kind of harvester, `ftp_csv`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterFtpCsvType {
-        #[serde(rename = "ftp_csv")]
         FtpCsv,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterFtpCsvType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::FtpCsv => f.write_str("ftp_csv"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterFtpCsvType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ftp_csv" => Ok(Self::FtpCsv),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterFtpCsvType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterFtpCsvType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(HarvesterFtpCsvType { FtpCsv => "ftp_csv" });
     ///The kind of harvester, `ftp`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterFtpType {
-        #[serde(rename = "ftp")]
         Ftp,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterFtpType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Ftp => f.write_str("ftp"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterFtpType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ftp" => Ok(Self::Ftp),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterFtpType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterFtpType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(HarvesterFtpType { Ftp => "ftp" });
     ///A harvester of the files of an FTP server, listed with their metadata in a CSV file, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterFtpWithMetaCsv {
@@ -5964,6 +3982,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -6026,52 +4045,15 @@ pub mod types {
         }
     }
     ///The kind of harvester, `ftp_with_meta_csv`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterFtpWithMetaCsvType {
-        #[serde(rename = "ftp_with_meta_csv")]
         FtpWithMetaCsv,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterFtpWithMetaCsvType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::FtpWithMetaCsv => f.write_str("ftp_with_meta_csv"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterFtpWithMetaCsvType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ftp_with_meta_csv" => Ok(Self::FtpWithMetaCsv),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterFtpWithMetaCsvType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterFtpWithMetaCsvType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        HarvesterFtpWithMetaCsvType { FtpWithMetaCsv => "ftp_with_meta_csv" }
+    );
     ///A harvester of a Junar portal, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterJunar {
@@ -6096,6 +4078,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -6148,52 +4131,13 @@ pub mod types {
         }
     }
     ///The kind of harvester, `junar`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterJunarType {
-        #[serde(rename = "junar")]
         Junar,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterJunarType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Junar => f.write_str("junar"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterJunarType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "junar" => Ok(Self::Junar),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterJunarType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterJunarType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(HarvesterJunarType { Junar => "junar" });
     ///One page of harvesters.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterList {
@@ -6232,6 +4176,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -6287,52 +4232,13 @@ pub mod types {
         }
     }
     ///The kind of harvester, `omi_node`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterOmiNodeType {
-        #[serde(rename = "omi_node")]
         OmiNode,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterOmiNodeType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::OmiNode => f.write_str("omi_node"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterOmiNodeType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "omi_node" => Ok(Self::OmiNode),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterOmiNodeType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterOmiNodeType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(HarvesterOmiNodeType { OmiNode => "omi_node" });
     ///A harvester of another Opendatasoft portal, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterOpendatasoft {
@@ -6353,6 +4259,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -6400,52 +4307,13 @@ pub mod types {
         }
     }
     ///The kind of harvester, `ods`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterOpendatasoftType {
-        #[serde(rename = "ods")]
         Ods,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterOpendatasoftType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Ods => f.write_str("ods"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterOpendatasoftType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ods" => Ok(Self::Ods),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterOpendatasoftType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterOpendatasoftType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(HarvesterOpendatasoftType { Ods => "ods" });
     ///The remote datasets a harvester would harvest.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterPreview {
@@ -6497,6 +4365,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -6546,55 +4415,15 @@ pub mod types {
         }
     }
     ///The kind of harvester, `quandl`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterQuandlType {
-        #[serde(rename = "quandl")]
         Quandl,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterQuandlType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Quandl => f.write_str("quandl"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterQuandlType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "quandl" => Ok(Self::Quandl),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterQuandlType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterQuandlType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(HarvesterQuandlType { Quandl => "quandl" });
     ///The settings of a harvester as a caller sends them: the ones every kind has and those of its kind, named by `type`. What the service sets (uid, status, counts, dates) is left out.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, PartialEq)]
     pub enum HarvesterRequest {
         Arcgis(HarvesterRequestArcgis),
         ArcgisOpendata(HarvesterRequestArcgisOpendata),
@@ -6611,7 +4440,16 @@ pub mod types {
         Quandl(HarvesterRequestQuandl),
         Socrata(HarvesterRequestSocrata),
         Wfs(HarvesterRequestWfs),
+        /// A kind this client does not know yet, kept whole.
+        Unknown(::saas_admin_runtime::UnknownKind),
     }
+    ::saas_admin_runtime::open_union!(
+        HarvesterRequest, "type" { "arcgis" => Arcgis, "arcgis_opendata" =>
+        ArcgisOpendata, "ckan" => Ckan, "csw" => Csw, "datagouv" => Datagouv, "datajson"
+        => Datajson, "ftp" => Ftp, "ftp_csv" => FtpCsv, "ftp_with_meta_csv" =>
+        FtpWithMetaCsv, "junar" => Junar, "omi_node" => OmiNode, "ods" => Opendatasoft,
+        "quandl" => Quandl, "socrata" => Socrata, "wfs" => Wfs }
+    );
     impl ::std::convert::From<HarvesterRequestArcgis> for HarvesterRequest {
         fn from(value: HarvesterRequestArcgis) -> Self {
             Self::Arcgis(value)
@@ -6701,6 +4539,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -6747,6 +4586,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -6774,99 +4614,23 @@ pub mod types {
         }
     }
     ///The kind of harvester, `arcgis_opendata`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestArcgisOpendataType {
-        #[serde(rename = "arcgis_opendata")]
         ArcgisOpendata,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterRequestArcgisOpendataType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ArcgisOpendata => f.write_str("arcgis_opendata"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterRequestArcgisOpendataType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "arcgis_opendata" => Ok(Self::ArcgisOpendata),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterRequestArcgisOpendataType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterRequestArcgisOpendataType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        HarvesterRequestArcgisOpendataType { ArcgisOpendata => "arcgis_opendata" }
+    );
     ///The kind of harvester, `arcgis`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestArcgisType {
-        #[serde(rename = "arcgis")]
         Arcgis,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterRequestArcgisType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Arcgis => f.write_str("arcgis"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterRequestArcgisType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "arcgis" => Ok(Self::Arcgis),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterRequestArcgisType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterRequestArcgisType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(HarvesterRequestArcgisType { Arcgis => "arcgis" });
     ///A harvester of a CKAN catalog, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestCkan {
@@ -6884,6 +4648,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -6929,52 +4694,13 @@ pub mod types {
         }
     }
     ///The kind of harvester, `ckan`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestCkanType {
-        #[serde(rename = "ckan")]
         Ckan,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterRequestCkanType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Ckan => f.write_str("ckan"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterRequestCkanType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ckan" => Ok(Self::Ckan),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterRequestCkanType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterRequestCkanType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(HarvesterRequestCkanType { Ckan => "ckan" });
     ///A harvester of a CSW (OGC Catalogue Service for the Web) catalog, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestCsw {
@@ -6989,6 +4715,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -7007,6 +4734,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub licenses_mapping:
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         ///Harvest the datasets' metadata without their data (false unless set).
@@ -7025,6 +4753,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub themes_mapping: ::std::collections::HashMap<
             ::std::string::String,
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -7044,52 +4773,13 @@ pub mod types {
         }
     }
     ///The kind of harvester, `csw`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestCswType {
-        #[serde(rename = "csw")]
         Csw,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterRequestCswType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Csw => f.write_str("csw"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterRequestCswType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "csw" => Ok(Self::Csw),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterRequestCswType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterRequestCswType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(HarvesterRequestCswType { Csw => "csw" });
     ///A harvester of the datasets of one organization of data.gouv.fr, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestDatagouv {
@@ -7113,6 +4803,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -7140,52 +4831,15 @@ pub mod types {
         }
     }
     ///The kind of harvester, `datagouv`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestDatagouvType {
-        #[serde(rename = "datagouv")]
         Datagouv,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterRequestDatagouvType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Datagouv => f.write_str("datagouv"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterRequestDatagouvType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "datagouv" => Ok(Self::Datagouv),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterRequestDatagouvType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterRequestDatagouvType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        HarvesterRequestDatagouvType { Datagouv => "datagouv" }
+    );
     ///A harvester of a catalog published as a data.json (Project Open Data) file, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestDatajson {
@@ -7200,6 +4854,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -7230,52 +4885,15 @@ pub mod types {
         }
     }
     ///The kind of harvester, `datajson`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestDatajsonType {
-        #[serde(rename = "datajson")]
         Datajson,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterRequestDatajsonType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Datajson => f.write_str("datajson"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterRequestDatajsonType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "datajson" => Ok(Self::Datajson),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterRequestDatajsonType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterRequestDatajsonType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        HarvesterRequestDatajsonType { Datajson => "datajson" }
+    );
     ///A harvester of the files of an FTP server, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestFtp {
@@ -7293,6 +4911,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -7343,6 +4962,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -7379,99 +4999,21 @@ pub mod types {
         }
     }
     ///The kind of harvester, `ftp_csv`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestFtpCsvType {
-        #[serde(rename = "ftp_csv")]
         FtpCsv,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterRequestFtpCsvType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::FtpCsv => f.write_str("ftp_csv"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterRequestFtpCsvType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ftp_csv" => Ok(Self::FtpCsv),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterRequestFtpCsvType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterRequestFtpCsvType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(HarvesterRequestFtpCsvType { FtpCsv => "ftp_csv" });
     ///The kind of harvester, `ftp`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestFtpType {
-        #[serde(rename = "ftp")]
         Ftp,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterRequestFtpType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Ftp => f.write_str("ftp"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterRequestFtpType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ftp" => Ok(Self::Ftp),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterRequestFtpType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterRequestFtpType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(HarvesterRequestFtpType { Ftp => "ftp" });
     ///A harvester of the files of an FTP server, listed with their metadata in a CSV file, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestFtpWithMetaCsv {
@@ -7492,6 +5034,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -7531,52 +5074,15 @@ pub mod types {
         }
     }
     ///The kind of harvester, `ftp_with_meta_csv`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestFtpWithMetaCsvType {
-        #[serde(rename = "ftp_with_meta_csv")]
         FtpWithMetaCsv,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterRequestFtpWithMetaCsvType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::FtpWithMetaCsv => f.write_str("ftp_with_meta_csv"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterRequestFtpWithMetaCsvType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ftp_with_meta_csv" => Ok(Self::FtpWithMetaCsv),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterRequestFtpWithMetaCsvType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterRequestFtpWithMetaCsvType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        HarvesterRequestFtpWithMetaCsvType { FtpWithMetaCsv => "ftp_with_meta_csv" }
+    );
     ///A harvester of a Junar portal, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestJunar {
@@ -7596,6 +5102,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -7626,52 +5133,13 @@ pub mod types {
         }
     }
     ///The kind of harvester, `junar`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestJunarType {
-        #[serde(rename = "junar")]
         Junar,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterRequestJunarType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Junar => f.write_str("junar"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterRequestJunarType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "junar" => Ok(Self::Junar),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterRequestJunarType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterRequestJunarType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(HarvesterRequestJunarType { Junar => "junar" });
     ///A harvester of an O-MI node (Open Messaging Interface), as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestOmiNode {
@@ -7686,6 +5154,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -7719,52 +5188,15 @@ pub mod types {
         }
     }
     ///The kind of harvester, `omi_node`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestOmiNodeType {
-        #[serde(rename = "omi_node")]
         OmiNode,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterRequestOmiNodeType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::OmiNode => f.write_str("omi_node"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterRequestOmiNodeType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "omi_node" => Ok(Self::OmiNode),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterRequestOmiNodeType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterRequestOmiNodeType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        HarvesterRequestOmiNodeType { OmiNode => "omi_node" }
+    );
     ///A harvester of another Opendatasoft portal, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestOpendatasoft {
@@ -7781,6 +5213,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -7806,52 +5239,13 @@ pub mod types {
         }
     }
     ///The kind of harvester, `ods`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestOpendatasoftType {
-        #[serde(rename = "ods")]
         Ods,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterRequestOpendatasoftType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Ods => f.write_str("ods"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterRequestOpendatasoftType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ods" => Ok(Self::Ods),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterRequestOpendatasoftType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterRequestOpendatasoftType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(HarvesterRequestOpendatasoftType { Ods => "ods" });
     ///A harvester of a Quandl database, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestQuandl {
@@ -7870,6 +5264,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -7897,52 +5292,13 @@ pub mod types {
         }
     }
     ///The kind of harvester, `quandl`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestQuandlType {
-        #[serde(rename = "quandl")]
         Quandl,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterRequestQuandlType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Quandl => f.write_str("quandl"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterRequestQuandlType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "quandl" => Ok(Self::Quandl),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterRequestQuandlType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterRequestQuandlType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(HarvesterRequestQuandlType { Quandl => "quandl" });
     ///A harvester of a Socrata portal, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestSocrata {
@@ -7957,6 +5313,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -7984,52 +5341,15 @@ pub mod types {
         }
     }
     ///The kind of harvester, `socrata`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestSocrataType {
-        #[serde(rename = "socrata")]
         Socrata,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterRequestSocrataType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Socrata => f.write_str("socrata"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterRequestSocrataType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "socrata" => Ok(Self::Socrata),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterRequestSocrataType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterRequestSocrataType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        HarvesterRequestSocrataType { Socrata => "socrata" }
+    );
     ///A harvester of the layers of a WFS (OGC Web Feature Service) server, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterRequestWfs {
@@ -8041,6 +5361,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -8068,52 +5389,13 @@ pub mod types {
         }
     }
     ///The kind of harvester, `wfs`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestWfsType {
-        #[serde(rename = "wfs")]
         Wfs,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterRequestWfsType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Wfs => f.write_str("wfs"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterRequestWfsType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "wfs" => Ok(Self::Wfs),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterRequestWfsType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterRequestWfsType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(HarvesterRequestWfsType { Wfs => "wfs" });
     ///The schedule of a harvester, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterSchedule {
@@ -8180,6 +5462,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -8229,119 +5512,29 @@ pub mod types {
         }
     }
     ///The kind of harvester, `socrata`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterSocrataType {
-        #[serde(rename = "socrata")]
         Socrata,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterSocrataType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Socrata => f.write_str("socrata"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterSocrataType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "socrata" => Ok(Self::Socrata),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterSocrataType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterSocrataType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(HarvesterSocrataType { Socrata => "socrata" });
     ///Where a harvester stands: `new` (never started), `queued`, `processing`, `idle` (not running), `aborting` or `deleting`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterStatus {
-        #[serde(rename = "idle")]
         Idle,
-        #[serde(rename = "queued")]
         Queued,
-        #[serde(rename = "aborting")]
         Aborting,
-        #[serde(rename = "processing")]
         Processing,
-        #[serde(rename = "deleting")]
         Deleting,
-        #[serde(rename = "new")]
         New,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Idle => f.write_str("idle"),
-                Self::Queued => f.write_str("queued"),
-                Self::Aborting => f.write_str("aborting"),
-                Self::Processing => f.write_str("processing"),
-                Self::Deleting => f.write_str("deleting"),
-                Self::New => f.write_str("new"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterStatus {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "idle" => Ok(Self::Idle),
-                "queued" => Ok(Self::Queued),
-                "aborting" => Ok(Self::Aborting),
-                "processing" => Ok(Self::Processing),
-                "deleting" => Ok(Self::Deleting),
-                "new" => Ok(Self::New),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        HarvesterStatus { Idle => "idle", Queued => "queued", Aborting => "aborting",
+        Processing => "processing", Deleting => "deleting", New => "new" }
+    );
     ///A harvester of the layers of a WFS (OGC Web Feature Service) server, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HarvesterWfs {
@@ -8357,6 +5550,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub forced_metas: ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -8406,52 +5600,13 @@ pub mod types {
         }
     }
     ///The kind of harvester, `wfs`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterWfsType {
-        #[serde(rename = "wfs")]
         Wfs,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for HarvesterWfsType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Wfs => f.write_str("wfs"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for HarvesterWfsType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "wfs" => Ok(Self::Wfs),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for HarvesterWfsType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarvesterWfsType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(HarvesterWfsType { Wfs => "wfs" });
     ///An identity provider through which a user can log in.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct IdentityProvider {
@@ -8648,6 +5803,7 @@ pub mod types {
     pub struct MetadataTemplateFieldRequest {
         ///The values the field accepts; each must fit the field's type.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub choices: ::std::vec::Vec<::std::string::String>,
         ///A longer help text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8666,6 +5822,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub labels: ::std::collections::HashMap<
             ::std::string::String,
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -8689,60 +5846,18 @@ pub mod types {
         }
     }
     ///How strongly the portal asks for a value in a field (indicative only).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum MetadataTemplateFieldRequirementLevel {
-        #[serde(rename = "optional")]
         Optional,
-        #[serde(rename = "recommended")]
         Recommended,
-        #[serde(rename = "mandatory")]
         Mandatory,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for MetadataTemplateFieldRequirementLevel {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Optional => f.write_str("optional"),
-                Self::Recommended => f.write_str("recommended"),
-                Self::Mandatory => f.write_str("mandatory"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for MetadataTemplateFieldRequirementLevel {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "optional" => Ok(Self::Optional),
-                "recommended" => Ok(Self::Recommended),
-                "mandatory" => Ok(Self::Mandatory),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for MetadataTemplateFieldRequirementLevel {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for MetadataTemplateFieldRequirementLevel {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        MetadataTemplateFieldRequirementLevel { Optional => "optional", Recommended =>
+        "recommended", Mandatory => "mandatory" }
+    );
     ///Values suggested for a metadata template field, with facts about the search.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MetadataTemplateFieldSuggestions {
@@ -8756,6 +5871,7 @@ pub mod types {
         pub exhaustive_typo: ::std::option::Option<bool>,
         ///The suggested values, best first.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub hits: ::std::vec::Vec<::std::string::String>,
         ///Number of suggestions per page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8797,112 +5913,34 @@ pub mod types {
         }
     }
     ///The kind of value a metadata template field holds. Fields of every kind share one shape; `choices` lists the allowed values of the enumerated kinds.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum MetadataTemplateFieldType {
-        #[serde(rename = "text")]
         Text,
-        #[serde(rename = "date")]
         Date,
-        #[serde(rename = "datetime")]
         Datetime,
-        #[serde(rename = "geo_shape")]
         GeoShape,
-        #[serde(rename = "geo_area")]
         GeoArea,
-        #[serde(rename = "html")]
         Html,
-        #[serde(rename = "multitext")]
         Multitext,
-        #[serde(rename = "boolean")]
         Boolean,
-        #[serde(rename = "int")]
         Int,
-        #[serde(rename = "double")]
         Double,
-        #[serde(rename = "longstring")]
         Longstring,
-        #[serde(rename = "enum")]
         Enum,
-        #[serde(rename = "list")]
         List,
-        #[serde(rename = "enumlist")]
         Enumlist,
-        #[serde(rename = "uri_enum")]
         UriEnum,
-        #[serde(rename = "uri_enumlist")]
         UriEnumlist,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for MetadataTemplateFieldType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Text => f.write_str("text"),
-                Self::Date => f.write_str("date"),
-                Self::Datetime => f.write_str("datetime"),
-                Self::GeoShape => f.write_str("geo_shape"),
-                Self::GeoArea => f.write_str("geo_area"),
-                Self::Html => f.write_str("html"),
-                Self::Multitext => f.write_str("multitext"),
-                Self::Boolean => f.write_str("boolean"),
-                Self::Int => f.write_str("int"),
-                Self::Double => f.write_str("double"),
-                Self::Longstring => f.write_str("longstring"),
-                Self::Enum => f.write_str("enum"),
-                Self::List => f.write_str("list"),
-                Self::Enumlist => f.write_str("enumlist"),
-                Self::UriEnum => f.write_str("uri_enum"),
-                Self::UriEnumlist => f.write_str("uri_enumlist"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for MetadataTemplateFieldType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "text" => Ok(Self::Text),
-                "date" => Ok(Self::Date),
-                "datetime" => Ok(Self::Datetime),
-                "geo_shape" => Ok(Self::GeoShape),
-                "geo_area" => Ok(Self::GeoArea),
-                "html" => Ok(Self::Html),
-                "multitext" => Ok(Self::Multitext),
-                "boolean" => Ok(Self::Boolean),
-                "int" => Ok(Self::Int),
-                "double" => Ok(Self::Double),
-                "longstring" => Ok(Self::Longstring),
-                "enum" => Ok(Self::Enum),
-                "list" => Ok(Self::List),
-                "enumlist" => Ok(Self::Enumlist),
-                "uri_enum" => Ok(Self::UriEnum),
-                "uri_enumlist" => Ok(Self::UriEnumlist),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for MetadataTemplateFieldType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for MetadataTemplateFieldType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        MetadataTemplateFieldType { Text => "text", Date => "date", Datetime =>
+        "datetime", GeoShape => "geo_shape", GeoArea => "geo_area", Html => "html",
+        Multitext => "multitext", Boolean => "boolean", Int => "int", Double => "double",
+        Longstring => "longstring", Enum => "enum", List => "list", Enumlist =>
+        "enumlist", UriEnum => "uri_enum", UriEnumlist => "uri_enumlist" }
+    );
     ///One page of metadata templates.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MetadataTemplateList {
@@ -8943,64 +5981,19 @@ pub mod types {
         }
     }
     ///The kind of a metadata template. Only `basic` and `admin` templates can be created, changed in full and deleted; `interop` and `extra` templates are provided by the platform.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum MetadataTemplateType {
-        #[serde(rename = "interop")]
         Interop,
-        #[serde(rename = "basic")]
         Basic,
-        #[serde(rename = "extra")]
         Extra,
-        #[serde(rename = "admin")]
         Admin,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for MetadataTemplateType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Interop => f.write_str("interop"),
-                Self::Basic => f.write_str("basic"),
-                Self::Extra => f.write_str("extra"),
-                Self::Admin => f.write_str("admin"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for MetadataTemplateType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "interop" => Ok(Self::Interop),
-                "basic" => Ok(Self::Basic),
-                "extra" => Ok(Self::Extra),
-                "admin" => Ok(Self::Admin),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for MetadataTemplateType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for MetadataTemplateType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        MetadataTemplateType { Interop => "interop", Basic => "basic", Extra => "extra",
+        Admin => "admin" }
+    );
     ///What the service answers once an action on a page (publish, archive, ...) is done.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PageActionResult {
@@ -9034,151 +6027,56 @@ pub mod types {
     /// - `explore_restricted_external_asset`: view restricted external assets
     /// - `manage_glossary`: manage the glossary
     /// - `manage_showcase_requests`: handle showcase requests
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum Permission {
-        #[serde(rename = "edit_domain")]
         EditDomain,
-        #[serde(rename = "create_page")]
         CreatePage,
-        #[serde(rename = "edit_page")]
         EditPage,
-        #[serde(rename = "manage_page")]
         ManagePage,
-        #[serde(rename = "explore_restricted_page")]
         ExploreRestrictedPage,
-        #[serde(rename = "create_dataset")]
         CreateDataset,
-        #[serde(rename = "edit_dataset")]
         EditDataset,
-        #[serde(rename = "publish_dataset")]
         PublishDataset,
-        #[serde(rename = "manage_dataset")]
         ManageDataset,
-        #[serde(rename = "explore_restricted_dataset")]
         ExploreRestrictedDataset,
-        #[serde(rename = "edit_reuse")]
         EditReuse,
-        #[serde(rename = "manage_subdomains")]
         ManageSubdomains,
-        #[serde(rename = "explore_monitoring")]
         ExploreMonitoring,
-        #[serde(rename = "edit_theme")]
         EditTheme,
-        #[serde(rename = "edit_form")]
         EditForm,
-        #[serde(rename = "submit_private_form")]
         SubmitPrivateForm,
-        #[serde(rename = "create_external_asset")]
         CreateExternalAsset,
-        #[serde(rename = "edit_external_asset")]
         EditExternalAsset,
-        #[serde(rename = "explore_restricted_external_asset")]
         ExploreRestrictedExternalAsset,
-        #[serde(rename = "manage_glossary")]
         ManageGlossary,
-        #[serde(rename = "manage_showcase_requests")]
         ManageShowcaseRequests,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for Permission {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::EditDomain => f.write_str("edit_domain"),
-                Self::CreatePage => f.write_str("create_page"),
-                Self::EditPage => f.write_str("edit_page"),
-                Self::ManagePage => f.write_str("manage_page"),
-                Self::ExploreRestrictedPage => f.write_str("explore_restricted_page"),
-                Self::CreateDataset => f.write_str("create_dataset"),
-                Self::EditDataset => f.write_str("edit_dataset"),
-                Self::PublishDataset => f.write_str("publish_dataset"),
-                Self::ManageDataset => f.write_str("manage_dataset"),
-                Self::ExploreRestrictedDataset => f.write_str("explore_restricted_dataset"),
-                Self::EditReuse => f.write_str("edit_reuse"),
-                Self::ManageSubdomains => f.write_str("manage_subdomains"),
-                Self::ExploreMonitoring => f.write_str("explore_monitoring"),
-                Self::EditTheme => f.write_str("edit_theme"),
-                Self::EditForm => f.write_str("edit_form"),
-                Self::SubmitPrivateForm => f.write_str("submit_private_form"),
-                Self::CreateExternalAsset => f.write_str("create_external_asset"),
-                Self::EditExternalAsset => f.write_str("edit_external_asset"),
-                Self::ExploreRestrictedExternalAsset => {
-                    f.write_str("explore_restricted_external_asset")
-                }
-                Self::ManageGlossary => f.write_str("manage_glossary"),
-                Self::ManageShowcaseRequests => f.write_str("manage_showcase_requests"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for Permission {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "edit_domain" => Ok(Self::EditDomain),
-                "create_page" => Ok(Self::CreatePage),
-                "edit_page" => Ok(Self::EditPage),
-                "manage_page" => Ok(Self::ManagePage),
-                "explore_restricted_page" => Ok(Self::ExploreRestrictedPage),
-                "create_dataset" => Ok(Self::CreateDataset),
-                "edit_dataset" => Ok(Self::EditDataset),
-                "publish_dataset" => Ok(Self::PublishDataset),
-                "manage_dataset" => Ok(Self::ManageDataset),
-                "explore_restricted_dataset" => Ok(Self::ExploreRestrictedDataset),
-                "edit_reuse" => Ok(Self::EditReuse),
-                "manage_subdomains" => Ok(Self::ManageSubdomains),
-                "explore_monitoring" => Ok(Self::ExploreMonitoring),
-                "edit_theme" => Ok(Self::EditTheme),
-                "edit_form" => Ok(Self::EditForm),
-                "submit_private_form" => Ok(Self::SubmitPrivateForm),
-                "create_external_asset" => Ok(Self::CreateExternalAsset),
-                "edit_external_asset" => Ok(Self::EditExternalAsset),
-                "explore_restricted_external_asset" => Ok(Self::ExploreRestrictedExternalAsset),
-                "manage_glossary" => Ok(Self::ManageGlossary),
-                "manage_showcase_requests" => Ok(Self::ManageShowcaseRequests),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for Permission {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for Permission {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        Permission { EditDomain => "edit_domain", CreatePage => "create_page", EditPage
+        => "edit_page", ManagePage => "manage_page", ExploreRestrictedPage =>
+        "explore_restricted_page", CreateDataset => "create_dataset", EditDataset =>
+        "edit_dataset", PublishDataset => "publish_dataset", ManageDataset =>
+        "manage_dataset", ExploreRestrictedDataset => "explore_restricted_dataset",
+        EditReuse => "edit_reuse", ManageSubdomains => "manage_subdomains",
+        ExploreMonitoring => "explore_monitoring", EditTheme => "edit_theme", EditForm =>
+        "edit_form", SubmitPrivateForm => "submit_private_form", CreateExternalAsset =>
+        "create_external_asset", EditExternalAsset => "edit_external_asset",
+        ExploreRestrictedExternalAsset => "explore_restricted_external_asset",
+        ManageGlossary => "manage_glossary", ManageShowcaseRequests =>
+        "manage_showcase_requests" }
+    );
     ///A processor of a dataset, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, PartialEq)]
     pub enum Processor {
         StringReplace(ProcessorStringReplace),
-        Other(ProcessorOther),
+        /// A kind this client does not know yet, kept whole.
+        Unknown(::saas_admin_runtime::UnknownKind),
     }
-    impl ::std::convert::From<ProcessorStringReplace> for Processor {
-        fn from(value: ProcessorStringReplace) -> Self {
-            Self::StringReplace(value)
-        }
-    }
-    impl ::std::convert::From<ProcessorOther> for Processor {
-        fn from(value: ProcessorOther) -> Self {
-            Self::Other(value)
-        }
-    }
+    ::saas_admin_runtime::open_union!(
+        Processor, "type" { "string_replace" => StringReplace }
+    );
     ///A kind of processor the portal offers. Members other than `type` and `label` are kept as they come.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ProcessorKind {
@@ -9215,57 +6113,16 @@ pub mod types {
             Default::default()
         }
     }
-    ///A processor of a kind this spec does not describe field by field; its settings are the members other than `uid`, `type` and `label`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct ProcessorOther {
-        ///The processor's name in the processing chain.
-        pub label: ::std::string::String,
-        ///The kind of processor, as `list_processor_kinds` names it.
-        #[serde(rename = "type")]
-        pub type_: ::std::string::String,
-        ///The processor's identifier, assigned by the service.
-        pub uid: ::std::string::String,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ProcessorOther {
-        pub fn builder() -> builder::ProcessorOther {
-            Default::default()
-        }
-    }
     ///What a caller sends to append a processor or replace one; the uid is set by the service.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, PartialEq)]
     pub enum ProcessorRequest {
         StringReplace(ProcessorRequestStringReplace),
-        Other(ProcessorRequestOther),
+        /// A kind this client does not know yet, kept whole.
+        Unknown(::saas_admin_runtime::UnknownKind),
     }
-    impl ::std::convert::From<ProcessorRequestStringReplace> for ProcessorRequest {
-        fn from(value: ProcessorRequestStringReplace) -> Self {
-            Self::StringReplace(value)
-        }
-    }
-    impl ::std::convert::From<ProcessorRequestOther> for ProcessorRequest {
-        fn from(value: ProcessorRequestOther) -> Self {
-            Self::Other(value)
-        }
-    }
-    ///A processor of any kind the portal offers, its settings given as further members.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct ProcessorRequestOther {
-        ///The processor's name in the processing chain.
-        pub label: ::std::string::String,
-        ///The kind of processor, as `list_processor_kinds` names it.
-        #[serde(rename = "type")]
-        pub type_: ::std::string::String,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ProcessorRequestOther {
-        pub fn builder() -> builder::ProcessorRequestOther {
-            Default::default()
-        }
-    }
+    ::saas_admin_runtime::open_union!(
+        ProcessorRequest, "type" { "string_replace" => StringReplace }
+    );
     ///Replaces every occurrence of a text in a field with another text.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ProcessorRequestStringReplace {
@@ -9286,52 +6143,15 @@ pub mod types {
         }
     }
     ///`ProcessorRequestStringReplaceType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ProcessorRequestStringReplaceType {
-        #[serde(rename = "string_replace")]
         StringReplace,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for ProcessorRequestStringReplaceType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::StringReplace => f.write_str("string_replace"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ProcessorRequestStringReplaceType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "string_replace" => Ok(Self::StringReplace),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ProcessorRequestStringReplaceType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ProcessorRequestStringReplaceType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        ProcessorRequestStringReplaceType { StringReplace => "string_replace" }
+    );
     ///Replaces every occurrence of a text in a field with another text.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ProcessorStringReplace {
@@ -9354,52 +6174,15 @@ pub mod types {
         }
     }
     ///`ProcessorStringReplaceType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ProcessorStringReplaceType {
-        #[serde(rename = "string_replace")]
         StringReplace,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for ProcessorStringReplaceType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::StringReplace => f.write_str("string_replace"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ProcessorStringReplaceType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "string_replace" => Ok(Self::StringReplace),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ProcessorStringReplaceType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ProcessorStringReplaceType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        ProcessorStringReplaceType { StringReplace => "string_replace" }
+    );
     ///The accounts to create, one item each.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
@@ -9457,6 +6240,7 @@ pub mod types {
         pub origin: ::std::option::Option<ResourceOrigin>,
         ///The extractor's parameters (see `Extractor.parameters`).
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///The resource's name, chosen by its author.
         pub title: ::std::string::String,
@@ -9477,6 +6261,23 @@ pub mod types {
             Default::default()
         }
     }
+    ///The connection a datasource reads through: an existing one named by uid, or one defined inline.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ResourceConnection {
+        Uid(ResourceConnectionRef),
+        Inline(DatasourceConnectionRequest),
+    }
+    impl ::std::convert::From<ResourceConnectionRef> for ResourceConnection {
+        fn from(value: ResourceConnectionRef) -> Self {
+            Self::Uid(value)
+        }
+    }
+    impl ::std::convert::From<DatasourceConnectionRequest> for ResourceConnection {
+        fn from(value: DatasourceConnectionRequest) -> Self {
+            Self::Inline(value)
+        }
+    }
     ///A datasource connection, named by its uid.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceConnectionRef {
@@ -9489,8 +6290,7 @@ pub mod types {
         }
     }
     ///Where a resource's data comes from, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, PartialEq)]
     pub enum ResourceDatasource {
         Http(ResourceDatasourceHttp),
         Ftp(ResourceDatasourceFtp),
@@ -9502,8 +6302,15 @@ pub mod types {
         AzureBlobStorage(ResourceDatasourceAzureBlobStorage),
         OdsForm(ResourceDatasourceOdsForm),
         SnowflakeOdbc(ResourceDatasourceSnowflakeOdbc),
-        Other(ResourceDatasourceOther),
+        /// A kind this client does not know yet, kept whole.
+        Unknown(::saas_admin_runtime::UnknownKind),
     }
+    ::saas_admin_runtime::open_union!(
+        ResourceDatasource, "type" { "http" => Http, "ftp" => Ftp, "sharepoint" =>
+        Sharepoint, "google_drive" => GoogleDrive, "federated" => Federated,
+        "uploaded_file" => UploadedFile, "amazon_s3" => AmazonS3, "azure_blob_storage" =>
+        AzureBlobStorage, "ods_form" => OdsForm, "snowflake_odbc" => SnowflakeOdbc }
+    );
     impl ::std::convert::From<ResourceDatasourceHttp> for ResourceDatasource {
         fn from(value: ResourceDatasourceHttp) -> Self {
             Self::Http(value)
@@ -9554,17 +6361,13 @@ pub mod types {
             Self::SnowflakeOdbc(value)
         }
     }
-    impl ::std::convert::From<ResourceDatasourceOther> for ResourceDatasource {
-        fn from(value: ResourceDatasourceOther) -> Self {
-            Self::Other(value)
-        }
-    }
     ///A file in an Amazon S3 bucket reached through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceAmazonS3 {
         pub connection: ResourceConnectionRef,
         ///Headers to send with the request for the file.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub headers: ::std::vec::Vec<ResourceHttpHeader>,
         #[serde(rename = "type")]
         pub type_: ResourceDatasourceAmazonS3Type,
@@ -9577,59 +6380,52 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ResourceDatasourceAmazonS3Type`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
-    pub enum ResourceDatasourceAmazonS3Type {
-        #[serde(rename = "amazon_s3")]
+    ///A file in an Amazon S3 bucket reached through a connection, as a caller sends it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceDatasourceAmazonS3Request {
+        pub connection: ResourceConnection,
+        ///Headers to send with the request for the file.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
+        pub headers: ::std::vec::Vec<ResourceHttpHeader>,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceAmazonS3RequestType,
+        ///URL of the file in its bucket.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl ResourceDatasourceAmazonS3Request {
+        pub fn builder() -> builder::ResourceDatasourceAmazonS3Request {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceAmazonS3RequestType`
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ResourceDatasourceAmazonS3RequestType {
         AmazonS3,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for ResourceDatasourceAmazonS3Type {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::AmazonS3 => f.write_str("amazon_s3"),
-            }
-        }
+    ::saas_admin_runtime::open_enum!(
+        ResourceDatasourceAmazonS3RequestType { AmazonS3 => "amazon_s3" }
+    );
+    ///`ResourceDatasourceAmazonS3Type`
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ResourceDatasourceAmazonS3Type {
+        AmazonS3,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::str::FromStr for ResourceDatasourceAmazonS3Type {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "amazon_s3" => Ok(Self::AmazonS3),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ResourceDatasourceAmazonS3Type {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceAmazonS3Type {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        ResourceDatasourceAmazonS3Type { AmazonS3 => "amazon_s3" }
+    );
     ///A file in Azure Blob Storage reached through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceAzureBlobStorage {
         pub connection: ResourceConnectionRef,
         ///Headers to send with the request for the file.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub headers: ::std::vec::Vec<ResourceHttpHeader>,
         #[serde(rename = "type")]
         pub type_: ResourceDatasourceAzureBlobStorageType,
@@ -9642,53 +6438,47 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ResourceDatasourceAzureBlobStorageType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
-    pub enum ResourceDatasourceAzureBlobStorageType {
-        #[serde(rename = "azure_blob_storage")]
+    ///A file in Azure Blob Storage reached through a connection, as a caller sends it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceDatasourceAzureBlobStorageRequest {
+        pub connection: ResourceConnection,
+        ///Headers to send with the request for the file.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
+        pub headers: ::std::vec::Vec<ResourceHttpHeader>,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceAzureBlobStorageRequestType,
+        ///URL of the blob.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl ResourceDatasourceAzureBlobStorageRequest {
+        pub fn builder() -> builder::ResourceDatasourceAzureBlobStorageRequest {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceAzureBlobStorageRequestType`
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ResourceDatasourceAzureBlobStorageRequestType {
         AzureBlobStorage,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for ResourceDatasourceAzureBlobStorageType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::AzureBlobStorage => f.write_str("azure_blob_storage"),
-            }
+    ::saas_admin_runtime::open_enum!(
+        ResourceDatasourceAzureBlobStorageRequestType { AzureBlobStorage =>
+        "azure_blob_storage" }
+    );
+    ///`ResourceDatasourceAzureBlobStorageType`
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ResourceDatasourceAzureBlobStorageType {
+        AzureBlobStorage,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
+    }
+    ::saas_admin_runtime::open_enum!(
+        ResourceDatasourceAzureBlobStorageType { AzureBlobStorage => "azure_blob_storage"
         }
-    }
-    impl ::std::str::FromStr for ResourceDatasourceAzureBlobStorageType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "azure_blob_storage" => Ok(Self::AzureBlobStorage),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ResourceDatasourceAzureBlobStorageType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceAzureBlobStorageType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    );
     ///The records of a dataset of another portal, or of this one.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceFederated {
@@ -9696,6 +6486,7 @@ pub mod types {
         pub domain: ResourceFederatedDomain,
         ///Query parameters narrowing the records, such as `refine.year`.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub parameters: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///The user whose permissions on the federated dataset apply, or null when the resource does not impersonate anyone.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9717,6 +6508,7 @@ pub mod types {
         pub impersonate_permissions: bool,
         ///Query parameters narrowing the records, such as `refine.year`.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub parameters: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         #[serde(rename = "type")]
         pub type_: ResourceDatasourceFederatedRequestType,
@@ -9727,99 +6519,25 @@ pub mod types {
         }
     }
     ///`ResourceDatasourceFederatedRequestType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ResourceDatasourceFederatedRequestType {
-        #[serde(rename = "federated")]
         Federated,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for ResourceDatasourceFederatedRequestType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Federated => f.write_str("federated"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ResourceDatasourceFederatedRequestType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "federated" => Ok(Self::Federated),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ResourceDatasourceFederatedRequestType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceFederatedRequestType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        ResourceDatasourceFederatedRequestType { Federated => "federated" }
+    );
     ///`ResourceDatasourceFederatedType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ResourceDatasourceFederatedType {
-        #[serde(rename = "federated")]
         Federated,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for ResourceDatasourceFederatedType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Federated => f.write_str("federated"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ResourceDatasourceFederatedType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "federated" => Ok(Self::Federated),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ResourceDatasourceFederatedType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceFederatedType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        ResourceDatasourceFederatedType { Federated => "federated" }
+    );
     ///A file on an FTP or SFTP server reached through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceFtp {
@@ -9835,53 +6553,37 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ResourceDatasourceFtpType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
-    pub enum ResourceDatasourceFtpType {
-        #[serde(rename = "ftp")]
+    ///A file on an FTP or SFTP server reached through a connection, as a caller sends it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceDatasourceFtpRequest {
+        pub connection: ResourceConnection,
+        ///Path of the file on the server.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub relative_url: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceFtpRequestType,
+    }
+    impl ResourceDatasourceFtpRequest {
+        pub fn builder() -> builder::ResourceDatasourceFtpRequest {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceFtpRequestType`
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ResourceDatasourceFtpRequestType {
         Ftp,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for ResourceDatasourceFtpType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Ftp => f.write_str("ftp"),
-            }
-        }
+    ::saas_admin_runtime::open_enum!(ResourceDatasourceFtpRequestType { Ftp => "ftp" });
+    ///`ResourceDatasourceFtpType`
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ResourceDatasourceFtpType {
+        Ftp,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::str::FromStr for ResourceDatasourceFtpType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ftp" => Ok(Self::Ftp),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ResourceDatasourceFtpType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceFtpType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(ResourceDatasourceFtpType { Ftp => "ftp" });
     ///A file in Google Drive reached through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceGoogleDrive {
@@ -9896,59 +6598,47 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ResourceDatasourceGoogleDriveType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
-    pub enum ResourceDatasourceGoogleDriveType {
-        #[serde(rename = "google_drive")]
+    ///A file in Google Drive reached through a connection, as a caller sends it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceDatasourceGoogleDriveRequest {
+        pub connection: ResourceConnection,
+        ///Google Drive's identifier of the file.
+        pub file_id: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceGoogleDriveRequestType,
+    }
+    impl ResourceDatasourceGoogleDriveRequest {
+        pub fn builder() -> builder::ResourceDatasourceGoogleDriveRequest {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceGoogleDriveRequestType`
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ResourceDatasourceGoogleDriveRequestType {
         GoogleDrive,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for ResourceDatasourceGoogleDriveType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::GoogleDrive => f.write_str("google_drive"),
-            }
-        }
+    ::saas_admin_runtime::open_enum!(
+        ResourceDatasourceGoogleDriveRequestType { GoogleDrive => "google_drive" }
+    );
+    ///`ResourceDatasourceGoogleDriveType`
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ResourceDatasourceGoogleDriveType {
+        GoogleDrive,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::str::FromStr for ResourceDatasourceGoogleDriveType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "google_drive" => Ok(Self::GoogleDrive),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ResourceDatasourceGoogleDriveType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceGoogleDriveType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        ResourceDatasourceGoogleDriveType { GoogleDrive => "google_drive" }
+    );
     ///A file or service reached over HTTP through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceHttp {
         pub connection: ResourceConnectionRef,
         ///Headers to send, on top of the connection's.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub headers: ::std::vec::Vec<ResourceHttpHeader>,
         ///Path of the data, relative to the connection's URL.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9961,53 +6651,43 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ResourceDatasourceHttpType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
-    pub enum ResourceDatasourceHttpType {
-        #[serde(rename = "http")]
+    ///A file or service reached over HTTP through a connection, as a caller sends it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceDatasourceHttpRequest {
+        pub connection: ResourceConnection,
+        ///Headers to send, on top of the connection's.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
+        pub headers: ::std::vec::Vec<ResourceHttpHeader>,
+        ///Path of the data, relative to the connection's URL.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub relative_url: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceHttpRequestType,
+    }
+    impl ResourceDatasourceHttpRequest {
+        pub fn builder() -> builder::ResourceDatasourceHttpRequest {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceHttpRequestType`
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ResourceDatasourceHttpRequestType {
         Http,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for ResourceDatasourceHttpType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Http => f.write_str("http"),
-            }
-        }
+    ::saas_admin_runtime::open_enum!(
+        ResourceDatasourceHttpRequestType { Http => "http" }
+    );
+    ///`ResourceDatasourceHttpType`
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ResourceDatasourceHttpType {
+        Http,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::str::FromStr for ResourceDatasourceHttpType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "http" => Ok(Self::Http),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ResourceDatasourceHttpType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceHttpType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(ResourceDatasourceHttpType { Http => "http" });
     ///The submissions of a form of the portal.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceOdsForm {
@@ -10022,6 +6702,7 @@ pub mod types {
         pub is_available: ::std::option::Option<bool>,
         ///The statuses of the submissions that become records.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub status_to_extract: ::std::vec::Vec<::std::string::String>,
         #[serde(rename = "type")]
         pub type_: ResourceDatasourceOdsFormType,
@@ -10032,96 +6713,54 @@ pub mod types {
         }
     }
     ///`ResourceDatasourceOdsFormType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ResourceDatasourceOdsFormType {
-        #[serde(rename = "ods_form")]
         OdsForm,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for ResourceDatasourceOdsFormType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::OdsForm => f.write_str("ods_form"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ResourceDatasourceOdsFormType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ods_form" => Ok(Self::OdsForm),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ResourceDatasourceOdsFormType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceOdsFormType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///A datasource of a kind this spec does not describe; only its type is kept.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct ResourceDatasourceOther {
-        ///The datasource's kind, such as `realtime`.
-        #[serde(rename = "type")]
-        pub type_: ::std::string::String,
-    }
-    impl ResourceDatasourceOther {
-        pub fn builder() -> builder::ResourceDatasourceOther {
-            Default::default()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        ResourceDatasourceOdsFormType { OdsForm => "ods_form" }
+    );
     ///Where a resource's data comes from, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
+    #[derive(Clone, Debug, PartialEq)]
     pub enum ResourceDatasourceRequest {
-        Http(ResourceDatasourceHttp),
-        Ftp(ResourceDatasourceFtp),
-        Sharepoint(ResourceDatasourceSharepoint),
-        GoogleDrive(ResourceDatasourceGoogleDrive),
+        Http(ResourceDatasourceHttpRequest),
+        Ftp(ResourceDatasourceFtpRequest),
+        Sharepoint(ResourceDatasourceSharepointRequest),
+        GoogleDrive(ResourceDatasourceGoogleDriveRequest),
         FederatedRequest(ResourceDatasourceFederatedRequest),
         UploadedFile(ResourceDatasourceUploadedFile),
-        AmazonS3(ResourceDatasourceAmazonS3),
-        AzureBlobStorage(ResourceDatasourceAzureBlobStorage),
+        AmazonS3(ResourceDatasourceAmazonS3Request),
+        AzureBlobStorage(ResourceDatasourceAzureBlobStorageRequest),
         OdsForm(ResourceDatasourceOdsForm),
-        SnowflakeOdbc(ResourceDatasourceSnowflakeOdbc),
+        SnowflakeOdbc(ResourceDatasourceSnowflakeOdbcRequest),
+        /// A kind this client does not know yet, kept whole.
+        Unknown(::saas_admin_runtime::UnknownKind),
     }
-    impl ::std::convert::From<ResourceDatasourceHttp> for ResourceDatasourceRequest {
-        fn from(value: ResourceDatasourceHttp) -> Self {
+    ::saas_admin_runtime::open_union!(
+        ResourceDatasourceRequest, "type" { "http" => Http, "ftp" => Ftp, "sharepoint" =>
+        Sharepoint, "google_drive" => GoogleDrive, "federated" => FederatedRequest,
+        "uploaded_file" => UploadedFile, "amazon_s3" => AmazonS3, "azure_blob_storage" =>
+        AzureBlobStorage, "ods_form" => OdsForm, "snowflake_odbc" => SnowflakeOdbc }
+    );
+    impl ::std::convert::From<ResourceDatasourceHttpRequest> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceHttpRequest) -> Self {
             Self::Http(value)
         }
     }
-    impl ::std::convert::From<ResourceDatasourceFtp> for ResourceDatasourceRequest {
-        fn from(value: ResourceDatasourceFtp) -> Self {
+    impl ::std::convert::From<ResourceDatasourceFtpRequest> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceFtpRequest) -> Self {
             Self::Ftp(value)
         }
     }
-    impl ::std::convert::From<ResourceDatasourceSharepoint> for ResourceDatasourceRequest {
-        fn from(value: ResourceDatasourceSharepoint) -> Self {
+    impl ::std::convert::From<ResourceDatasourceSharepointRequest> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceSharepointRequest) -> Self {
             Self::Sharepoint(value)
         }
     }
-    impl ::std::convert::From<ResourceDatasourceGoogleDrive> for ResourceDatasourceRequest {
-        fn from(value: ResourceDatasourceGoogleDrive) -> Self {
+    impl ::std::convert::From<ResourceDatasourceGoogleDriveRequest> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceGoogleDriveRequest) -> Self {
             Self::GoogleDrive(value)
         }
     }
@@ -10135,13 +6774,13 @@ pub mod types {
             Self::UploadedFile(value)
         }
     }
-    impl ::std::convert::From<ResourceDatasourceAmazonS3> for ResourceDatasourceRequest {
-        fn from(value: ResourceDatasourceAmazonS3) -> Self {
+    impl ::std::convert::From<ResourceDatasourceAmazonS3Request> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceAmazonS3Request) -> Self {
             Self::AmazonS3(value)
         }
     }
-    impl ::std::convert::From<ResourceDatasourceAzureBlobStorage> for ResourceDatasourceRequest {
-        fn from(value: ResourceDatasourceAzureBlobStorage) -> Self {
+    impl ::std::convert::From<ResourceDatasourceAzureBlobStorageRequest> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceAzureBlobStorageRequest) -> Self {
             Self::AzureBlobStorage(value)
         }
     }
@@ -10150,8 +6789,8 @@ pub mod types {
             Self::OdsForm(value)
         }
     }
-    impl ::std::convert::From<ResourceDatasourceSnowflakeOdbc> for ResourceDatasourceRequest {
-        fn from(value: ResourceDatasourceSnowflakeOdbc) -> Self {
+    impl ::std::convert::From<ResourceDatasourceSnowflakeOdbcRequest> for ResourceDatasourceRequest {
+        fn from(value: ResourceDatasourceSnowflakeOdbcRequest) -> Self {
             Self::SnowflakeOdbc(value)
         }
     }
@@ -10171,53 +6810,42 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ResourceDatasourceSharepointType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
-    pub enum ResourceDatasourceSharepointType {
-        #[serde(rename = "sharepoint")]
+    ///A file in SharePoint reached through a connection, as a caller sends it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceDatasourceSharepointRequest {
+        pub connection: ResourceConnection,
+        ///SharePoint's identifier of the drive holding the file.
+        pub drive_id: ::std::string::String,
+        ///SharePoint's identifier of the file.
+        pub file_id: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceSharepointRequestType,
+    }
+    impl ResourceDatasourceSharepointRequest {
+        pub fn builder() -> builder::ResourceDatasourceSharepointRequest {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceSharepointRequestType`
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ResourceDatasourceSharepointRequestType {
         Sharepoint,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for ResourceDatasourceSharepointType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Sharepoint => f.write_str("sharepoint"),
-            }
-        }
+    ::saas_admin_runtime::open_enum!(
+        ResourceDatasourceSharepointRequestType { Sharepoint => "sharepoint" }
+    );
+    ///`ResourceDatasourceSharepointType`
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ResourceDatasourceSharepointType {
+        Sharepoint,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::str::FromStr for ResourceDatasourceSharepointType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "sharepoint" => Ok(Self::Sharepoint),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ResourceDatasourceSharepointType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceSharepointType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        ResourceDatasourceSharepointType { Sharepoint => "sharepoint" }
+    );
     ///The result of a query on Snowflake, reached through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceSnowflakeOdbc {
@@ -10243,53 +6871,51 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ResourceDatasourceSnowflakeOdbcType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
-    pub enum ResourceDatasourceSnowflakeOdbcType {
-        #[serde(rename = "snowflake_odbc")]
+    ///The result of a query on Snowflake, reached through a connection, as a caller sends it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceDatasourceSnowflakeOdbcRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub connection: ::std::option::Option<ResourceSnowflakeOdbcConnection>,
+        ///The field that tells which rows are new.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub incremental_field: ::std::option::Option<::std::string::String>,
+        ///The query that fetches only the rows added since the last run.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub incremental_query: ::std::option::Option<::std::string::String>,
+        ///A lighter query used for previews.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub preview_query: ::std::option::Option<::std::string::String>,
+        ///The query whose rows become records.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub query: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ResourceDatasourceSnowflakeOdbcRequestType,
+    }
+    impl ResourceDatasourceSnowflakeOdbcRequest {
+        pub fn builder() -> builder::ResourceDatasourceSnowflakeOdbcRequest {
+            Default::default()
+        }
+    }
+    ///`ResourceDatasourceSnowflakeOdbcRequestType`
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ResourceDatasourceSnowflakeOdbcRequestType {
         SnowflakeOdbc,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for ResourceDatasourceSnowflakeOdbcType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::SnowflakeOdbc => f.write_str("snowflake_odbc"),
-            }
-        }
+    ::saas_admin_runtime::open_enum!(
+        ResourceDatasourceSnowflakeOdbcRequestType { SnowflakeOdbc => "snowflake_odbc" }
+    );
+    ///`ResourceDatasourceSnowflakeOdbcType`
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ResourceDatasourceSnowflakeOdbcType {
+        SnowflakeOdbc,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::str::FromStr for ResourceDatasourceSnowflakeOdbcType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "snowflake_odbc" => Ok(Self::SnowflakeOdbc),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ResourceDatasourceSnowflakeOdbcType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceSnowflakeOdbcType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        ResourceDatasourceSnowflakeOdbcType { SnowflakeOdbc => "snowflake_odbc" }
+    );
     ///A file uploaded to the portal (see `upload_dataset_resource_file`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDatasourceUploadedFile {
@@ -10303,103 +6929,27 @@ pub mod types {
         }
     }
     ///`ResourceDatasourceUploadedFileType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ResourceDatasourceUploadedFileType {
-        #[serde(rename = "uploaded_file")]
         UploadedFile,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for ResourceDatasourceUploadedFileType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::UploadedFile => f.write_str("uploaded_file"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ResourceDatasourceUploadedFileType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "uploaded_file" => Ok(Self::UploadedFile),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ResourceDatasourceUploadedFileType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ResourceDatasourceUploadedFileType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        ResourceDatasourceUploadedFileType { UploadedFile => "uploaded_file" }
+    );
     ///A part of a resource the answer can embed instead of referencing.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ResourceExpand {
-        #[serde(rename = "datasource.connection")]
         DatasourceConnection,
-        #[serde(rename = "datasource.dataset")]
         DatasourceDataset,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for ResourceExpand {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::DatasourceConnection => f.write_str("datasource.connection"),
-                Self::DatasourceDataset => f.write_str("datasource.dataset"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ResourceExpand {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "datasource.connection" => Ok(Self::DatasourceConnection),
-                "datasource.dataset" => Ok(Self::DatasourceDataset),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ResourceExpand {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ResourceExpand {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        ResourceExpand { DatasourceConnection => "datasource.connection",
+        DatasourceDataset => "datasource.dataset" }
+    );
     ///The kind of extraction a resource is configured with.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ResourceExtractionInfo {
@@ -10438,9 +6988,11 @@ pub mod types {
         pub dataset_id: ::std::string::String,
         ///The dataset's fields, when expanded.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub fields: ::std::vec::Vec<::serde_json::Value>,
         ///The dataset's metadata, when expanded.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub metas: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl ResourceFederatedDataset {
@@ -10579,9 +7131,11 @@ pub mod types {
     pub struct ResourcePreview {
         ///The fields, in order.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub fields: ::std::vec::Vec<ResourcePreviewField>,
         ///Up to the first 20 records, keyed by field name.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub records: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     }
     impl ResourcePreview {
@@ -10594,6 +7148,7 @@ pub mod types {
     pub struct ResourcePreviewField {
         ///The field's annotations.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub annotations: ::std::vec::Vec<ResourcePreviewFieldAnnotation>,
         ///What the field holds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10622,6 +7177,7 @@ pub mod types {
     pub struct ResourcePreviewFieldAnnotation {
         ///Its arguments.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub args: ::std::vec::Vec<::std::string::String>,
         ///The annotation.
         pub name: ::std::string::String,
@@ -10637,6 +7193,7 @@ pub mod types {
         pub datasource: ResourceDatasourceRequest,
         ///The extractor's parameters; guessed when left out.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///The extractor, such as `csvfile`.
         #[serde(rename = "type")]
@@ -10654,6 +7211,7 @@ pub mod types {
         pub datasource: ::std::option::Option<ResourceDatasourceRequest>,
         ///The extractor's parameters (see `Extractor.parameters`).
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///The resource's name.
         pub title: ::std::string::String,
@@ -10669,11 +7227,55 @@ pub mod types {
             Default::default()
         }
     }
+    ///The connection a Snowflake datasource reads through: an existing one named by uid, or a connection string given inline.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ResourceSnowflakeOdbcConnection {
+        Uid(ResourceConnectionRef),
+        Inline(ResourceSnowflakeOdbcConnectionString),
+    }
+    impl ::std::convert::From<ResourceConnectionRef> for ResourceSnowflakeOdbcConnection {
+        fn from(value: ResourceConnectionRef) -> Self {
+            Self::Uid(value)
+        }
+    }
+    impl ::std::convert::From<ResourceSnowflakeOdbcConnectionString>
+        for ResourceSnowflakeOdbcConnection
+    {
+        fn from(value: ResourceSnowflakeOdbcConnectionString) -> Self {
+            Self::Inline(value)
+        }
+    }
+    ///A connection to Snowflake defined inline, by its connection string.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResourceSnowflakeOdbcConnectionString {
+        ///The ODBC connection string to Snowflake.
+        pub connection_string: saas_admin_runtime::Secret,
+        ///The kind of connection, `snowflake_odbc`.
+        #[serde(rename = "type")]
+        pub type_: ResourceSnowflakeOdbcConnectionStringType,
+    }
+    impl ResourceSnowflakeOdbcConnectionString {
+        pub fn builder() -> builder::ResourceSnowflakeOdbcConnectionString {
+            Default::default()
+        }
+    }
+    ///The kind of connection, `snowflake_odbc`.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ResourceSnowflakeOdbcConnectionStringType {
+        SnowflakeOdbc,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
+    }
+    ::saas_admin_runtime::open_enum!(
+        ResourceSnowflakeOdbcConnectionStringType { SnowflakeOdbc => "snowflake_odbc" }
+    );
     ///A studio page as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StudioPage {
         ///The page's versions (such as its draft), each with its title and description.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub contents: ::std::vec::Vec<StudioPageContent>,
         ///When the page was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10731,6 +7333,7 @@ pub mod types {
         pub group: RelatedUserGroup,
         ///Permissions the ruleset grants on the studio page.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub permissions: ::std::vec::Vec<StudioPageSecurityPermission>,
     }
     impl StudioPageGroupSecurity {
@@ -10808,57 +7411,21 @@ pub mod types {
     }
     /// A permission that a ruleset can grant on one studio page:
     /// - `edit_page`: edit the page
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum StudioPageSecurityPermission {
-        #[serde(rename = "edit_page")]
         EditPage,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for StudioPageSecurityPermission {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::EditPage => f.write_str("edit_page"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for StudioPageSecurityPermission {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "edit_page" => Ok(Self::EditPage),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for StudioPageSecurityPermission {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for StudioPageSecurityPermission {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        StudioPageSecurityPermission { EditPage => "edit_page" }
+    );
     ///The ruleset of one user on a studio page, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StudioPageUserSecurity {
         ///Permissions the ruleset grants on the studio page.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub permissions: ::std::vec::Vec<StudioPageSecurityPermission>,
         pub user: RelatedUser,
     }
@@ -10924,9 +7491,11 @@ pub mod types {
         pub gravatar_url: ::std::option::Option<::std::string::String>,
         ///Groups the user belongs to.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub groups: ::std::vec::Vec<RelatedUserGroup>,
         ///Identity providers the user can log in with.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub identity_providers: ::std::vec::Vec<IdentityProvider>,
         ///Whether the user can log in.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10950,6 +7519,7 @@ pub mod types {
         pub management_limits: ::std::option::Option<ManagementLimits>,
         ///Permissions granted to the user directly (not through a group).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub permissions: ::std::vec::Vec<Permission>,
         ///The user's login name.
         pub username: ::std::string::String,
@@ -10960,60 +7530,17 @@ pub mod types {
         }
     }
     ///Where a user's account lives: `global` (an Opendatasoft account), `linked` (an account linked to an identity provider) or `local` (an account of this portal only).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserAccountType {
-        #[serde(rename = "global")]
         Global,
-        #[serde(rename = "linked")]
         Linked,
-        #[serde(rename = "local")]
         Local,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for UserAccountType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Global => f.write_str("global"),
-                Self::Linked => f.write_str("linked"),
-                Self::Local => f.write_str("local"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UserAccountType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "global" => Ok(Self::Global),
-                "linked" => Ok(Self::Linked),
-                "local" => Ok(Self::Local),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UserAccountType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for UserAccountType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        UserAccountType { Global => "global", Linked => "linked", Local => "local" }
+    );
     ///Outcome of a batch call for one user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserBatchResult {
@@ -11058,56 +7585,16 @@ pub mod types {
         }
     }
     ///Whether the item of a batch call succeeded.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserBatchStatus {
-        #[serde(rename = "success")]
         Success,
-        #[serde(rename = "error")]
         Error,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for UserBatchStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Success => f.write_str("success"),
-                Self::Error => f.write_str("error"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UserBatchStatus {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "success" => Ok(Self::Success),
-                "error" => Ok(Self::Error),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UserBatchStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for UserBatchStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        UserBatchStatus { Success => "success", Error => "error" }
+    );
     ///A user group as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserGroup {
@@ -11125,6 +7612,7 @@ pub mod types {
         pub management_limits: ::std::option::Option<ManagementLimits>,
         ///Permissions granted to every member.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub permissions: ::std::vec::Vec<Permission>,
         ///The group's display name.
         pub title: ::std::string::String,
@@ -11186,72 +7674,22 @@ pub mod types {
         }
     }
     ///Field by which user groups can be ordered.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserGroupSort {
-        #[serde(rename = "created_at")]
         CreatedAt,
-        #[serde(rename = "updated_at")]
         UpdatedAt,
-        #[serde(rename = "created_by__username")]
         CreatedByUsername,
-        #[serde(rename = "updated_by__username")]
         UpdatedByUsername,
-        #[serde(rename = "user_count")]
         UserCount,
-        #[serde(rename = "group__title")]
         GroupTitle,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for UserGroupSort {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::CreatedAt => f.write_str("created_at"),
-                Self::UpdatedAt => f.write_str("updated_at"),
-                Self::CreatedByUsername => f.write_str("created_by__username"),
-                Self::UpdatedByUsername => f.write_str("updated_by__username"),
-                Self::UserCount => f.write_str("user_count"),
-                Self::GroupTitle => f.write_str("group__title"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UserGroupSort {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "created_at" => Ok(Self::CreatedAt),
-                "updated_at" => Ok(Self::UpdatedAt),
-                "created_by__username" => Ok(Self::CreatedByUsername),
-                "updated_by__username" => Ok(Self::UpdatedByUsername),
-                "user_count" => Ok(Self::UserCount),
-                "group__title" => Ok(Self::GroupTitle),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UserGroupSort {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for UserGroupSort {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        UserGroupSort { CreatedAt => "created_at", UpdatedAt => "updated_at",
+        CreatedByUsername => "created_by__username", UpdatedByUsername =>
+        "updated_by__username", UserCount => "user_count", GroupTitle => "group__title" }
+    );
     impl ::std::default::Default for UserGroupSort {
         fn default() -> Self {
             UserGroupSort::UpdatedAt
@@ -11293,6 +7731,7 @@ pub mod types {
         pub identity_provider: IdentityProvider,
         ///Attributes of the user as the identity provider knows them, by name.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub identity_provider_attributes:
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///The user's last name.
@@ -11343,64 +7782,19 @@ pub mod types {
         }
     }
     ///Field by which users can be ordered.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserSort {
-        #[serde(rename = "username")]
         Username,
-        #[serde(rename = "first_name")]
         FirstName,
-        #[serde(rename = "last_name")]
         LastName,
-        #[serde(rename = "last_seen_at")]
         LastSeenAt,
+        /// A value this client does not know yet, kept as the service wrote it.
+        Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for UserSort {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Username => f.write_str("username"),
-                Self::FirstName => f.write_str("first_name"),
-                Self::LastName => f.write_str("last_name"),
-                Self::LastSeenAt => f.write_str("last_seen_at"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UserSort {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "username" => Ok(Self::Username),
-                "first_name" => Ok(Self::FirstName),
-                "last_name" => Ok(Self::LastName),
-                "last_seen_at" => Ok(Self::LastSeenAt),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UserSort {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for UserSort {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ::saas_admin_runtime::open_enum!(
+        UserSort { Username => "username", FirstName => "first_name", LastName =>
+        "last_name", LastSeenAt => "last_seen_at" }
+    );
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
@@ -32284,166 +28678,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ProcessorOther {
-            label: ::std::result::Result<::std::string::String, ::std::string::String>,
-            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
-            uid: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ProcessorOther {
-            fn default() -> Self {
-                Self {
-                    label: Err("no value supplied for label".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    uid: Err("no value supplied for uid".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
-                }
-            }
-        }
-        impl ProcessorOther {
-            pub fn label<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for label: {e}"));
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
-                self
-            }
-            pub fn uid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.uid = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for uid: {e}"));
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ProcessorOther> for super::ProcessorOther {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ProcessorOther,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    label: value.label?,
-                    type_: value.type_?,
-                    uid: value.uid?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ProcessorOther> for ProcessorOther {
-            fn from(value: super::ProcessorOther) -> Self {
-                Self {
-                    label: Ok(value.label),
-                    type_: Ok(value.type_),
-                    uid: Ok(value.uid),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ProcessorRequestOther {
-            label: ::std::result::Result<::std::string::String, ::std::string::String>,
-            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ProcessorRequestOther {
-            fn default() -> Self {
-                Self {
-                    label: Err("no value supplied for label".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
-                }
-            }
-        }
-        impl ProcessorRequestOther {
-            pub fn label<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for label: {e}"));
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ProcessorRequestOther> for super::ProcessorRequestOther {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ProcessorRequestOther,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    label: value.label?,
-                    type_: value.type_?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ProcessorRequestOther> for ProcessorRequestOther {
-            fn from(value: super::ProcessorRequestOther) -> Self {
-                Self {
-                    label: Ok(value.label),
-                    type_: Ok(value.type_),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct ProcessorRequestStringReplace {
             field: ::std::result::Result<::std::string::String, ::std::string::String>,
             label: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -33047,6 +29281,101 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceAmazonS3Request {
+            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
+            headers: ::std::result::Result<
+                ::std::vec::Vec<super::ResourceHttpHeader>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceAmazonS3RequestType,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceAmazonS3Request {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    headers: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl ResourceDatasourceAmazonS3Request {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn headers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ResourceHttpHeader>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.headers = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for headers: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceAmazonS3RequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for url: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceAmazonS3Request>
+            for super::ResourceDatasourceAmazonS3Request
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceAmazonS3Request,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    headers: value.headers?,
+                    type_: value.type_?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceAmazonS3Request>
+            for ResourceDatasourceAmazonS3Request
+        {
+            fn from(value: super::ResourceDatasourceAmazonS3Request) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    headers: Ok(value.headers),
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ResourceDatasourceAzureBlobStorage {
             connection: ::std::result::Result<super::ResourceConnectionRef, ::std::string::String>,
             headers: ::std::result::Result<
@@ -33133,6 +29462,101 @@ pub mod types {
             for ResourceDatasourceAzureBlobStorage
         {
             fn from(value: super::ResourceDatasourceAzureBlobStorage) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    headers: Ok(value.headers),
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceAzureBlobStorageRequest {
+            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
+            headers: ::std::result::Result<
+                ::std::vec::Vec<super::ResourceHttpHeader>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceAzureBlobStorageRequestType,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceAzureBlobStorageRequest {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    headers: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl ResourceDatasourceAzureBlobStorageRequest {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn headers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ResourceHttpHeader>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.headers = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for headers: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceAzureBlobStorageRequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for url: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceAzureBlobStorageRequest>
+            for super::ResourceDatasourceAzureBlobStorageRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceAzureBlobStorageRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    headers: value.headers?,
+                    type_: value.type_?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceAzureBlobStorageRequest>
+            for ResourceDatasourceAzureBlobStorageRequest
+        {
+            fn from(value: super::ResourceDatasourceAzureBlobStorageRequest) -> Self {
                 Self {
                     connection: Ok(value.connection),
                     headers: Ok(value.headers),
@@ -33431,6 +29855,80 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceFtpRequest {
+            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
+            relative_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceFtpRequestType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceFtpRequest {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    relative_url: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceFtpRequest {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn relative_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.relative_url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for relative_url: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceFtpRequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceFtpRequest> for super::ResourceDatasourceFtpRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceFtpRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    relative_url: value.relative_url?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceFtpRequest> for ResourceDatasourceFtpRequest {
+            fn from(value: super::ResourceDatasourceFtpRequest) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    relative_url: Ok(value.relative_url),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ResourceDatasourceGoogleDrive {
             connection: ::std::result::Result<super::ResourceConnectionRef, ::std::string::String>,
             file_id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -33496,6 +29994,81 @@ pub mod types {
         }
         impl ::std::convert::From<super::ResourceDatasourceGoogleDrive> for ResourceDatasourceGoogleDrive {
             fn from(value: super::ResourceDatasourceGoogleDrive) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    file_id: Ok(value.file_id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceGoogleDriveRequest {
+            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
+            file_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceGoogleDriveRequestType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceGoogleDriveRequest {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    file_id: Err("no value supplied for file_id".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceGoogleDriveRequest {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn file_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for file_id: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceGoogleDriveRequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceGoogleDriveRequest>
+            for super::ResourceDatasourceGoogleDriveRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceGoogleDriveRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    file_id: value.file_id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceGoogleDriveRequest>
+            for ResourceDatasourceGoogleDriveRequest
+        {
+            fn from(value: super::ResourceDatasourceGoogleDriveRequest) -> Self {
                 Self {
                     connection: Ok(value.connection),
                     file_id: Ok(value.file_id),
@@ -33583,6 +30156,99 @@ pub mod types {
         }
         impl ::std::convert::From<super::ResourceDatasourceHttp> for ResourceDatasourceHttp {
             fn from(value: super::ResourceDatasourceHttp) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    headers: Ok(value.headers),
+                    relative_url: Ok(value.relative_url),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceHttpRequest {
+            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
+            headers: ::std::result::Result<
+                ::std::vec::Vec<super::ResourceHttpHeader>,
+                ::std::string::String,
+            >,
+            relative_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceHttpRequestType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceHttpRequest {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    headers: Ok(Default::default()),
+                    relative_url: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceHttpRequest {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn headers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ResourceHttpHeader>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.headers = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for headers: {e}"));
+                self
+            }
+            pub fn relative_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.relative_url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for relative_url: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceHttpRequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceHttpRequest>
+            for super::ResourceDatasourceHttpRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceHttpRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    headers: value.headers?,
+                    relative_url: value.relative_url?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceHttpRequest> for ResourceDatasourceHttpRequest {
+            fn from(value: super::ResourceDatasourceHttpRequest) -> Self {
                 Self {
                     connection: Ok(value.connection),
                     headers: Ok(value.headers),
@@ -33698,46 +30364,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ResourceDatasourceOther {
-            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ResourceDatasourceOther {
-            fn default() -> Self {
-                Self {
-                    type_: Err("no value supplied for type_".to_string()),
-                }
-            }
-        }
-        impl ResourceDatasourceOther {
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ResourceDatasourceOther> for super::ResourceDatasourceOther {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ResourceDatasourceOther,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    type_: value.type_?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ResourceDatasourceOther> for ResourceDatasourceOther {
-            fn from(value: super::ResourceDatasourceOther) -> Self {
-                Self {
-                    type_: Ok(value.type_),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct ResourceDatasourceSharepoint {
             connection: ::std::result::Result<super::ResourceConnectionRef, ::std::string::String>,
             drive_id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -33814,6 +30440,95 @@ pub mod types {
         }
         impl ::std::convert::From<super::ResourceDatasourceSharepoint> for ResourceDatasourceSharepoint {
             fn from(value: super::ResourceDatasourceSharepoint) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    drive_id: Ok(value.drive_id),
+                    file_id: Ok(value.file_id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceSharepointRequest {
+            connection: ::std::result::Result<super::ResourceConnection, ::std::string::String>,
+            drive_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            file_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceSharepointRequestType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceSharepointRequest {
+            fn default() -> Self {
+                Self {
+                    connection: Err("no value supplied for connection".to_string()),
+                    drive_id: Err("no value supplied for drive_id".to_string()),
+                    file_id: Err("no value supplied for file_id".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceSharepointRequest {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceConnection>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn drive_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.drive_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for drive_id: {e}"));
+                self
+            }
+            pub fn file_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for file_id: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceSharepointRequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceSharepointRequest>
+            for super::ResourceDatasourceSharepointRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceSharepointRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    drive_id: value.drive_id?,
+                    file_id: value.file_id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceSharepointRequest>
+            for ResourceDatasourceSharepointRequest
+        {
+            fn from(value: super::ResourceDatasourceSharepointRequest) -> Self {
                 Self {
                     connection: Ok(value.connection),
                     drive_id: Ok(value.drive_id),
@@ -33944,6 +30659,140 @@ pub mod types {
             for ResourceDatasourceSnowflakeOdbc
         {
             fn from(value: super::ResourceDatasourceSnowflakeOdbc) -> Self {
+                Self {
+                    connection: Ok(value.connection),
+                    incremental_field: Ok(value.incremental_field),
+                    incremental_query: Ok(value.incremental_query),
+                    preview_query: Ok(value.preview_query),
+                    query: Ok(value.query),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceDatasourceSnowflakeOdbcRequest {
+            connection: ::std::result::Result<
+                ::std::option::Option<super::ResourceSnowflakeOdbcConnection>,
+                ::std::string::String,
+            >,
+            incremental_field: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            incremental_query: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            preview_query: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            query: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ResourceDatasourceSnowflakeOdbcRequestType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceDatasourceSnowflakeOdbcRequest {
+            fn default() -> Self {
+                Self {
+                    connection: Ok(Default::default()),
+                    incremental_field: Ok(Default::default()),
+                    incremental_query: Ok(Default::default()),
+                    preview_query: Ok(Default::default()),
+                    query: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceDatasourceSnowflakeOdbcRequest {
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ResourceSnowflakeOdbcConnection>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connection: {e}"));
+                self
+            }
+            pub fn incremental_field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.incremental_field = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for incremental_field: {e}")
+                });
+                self
+            }
+            pub fn incremental_query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.incremental_query = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for incremental_query: {e}")
+                });
+                self
+            }
+            pub fn preview_query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.preview_query = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for preview_query: {e}"));
+                self
+            }
+            pub fn query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.query = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for query: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceDatasourceSnowflakeOdbcRequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceDatasourceSnowflakeOdbcRequest>
+            for super::ResourceDatasourceSnowflakeOdbcRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceDatasourceSnowflakeOdbcRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection: value.connection?,
+                    incremental_field: value.incremental_field?,
+                    incremental_query: value.incremental_query?,
+                    preview_query: value.preview_query?,
+                    query: value.query?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceDatasourceSnowflakeOdbcRequest>
+            for ResourceDatasourceSnowflakeOdbcRequest
+        {
+            fn from(value: super::ResourceDatasourceSnowflakeOdbcRequest) -> Self {
                 Self {
                     connection: Ok(value.connection),
                     incremental_field: Ok(value.incremental_field),
@@ -35143,6 +31992,68 @@ pub mod types {
                     title: Ok(value.title),
                     type_: Ok(value.type_),
                     url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceSnowflakeOdbcConnectionString {
+            connection_string:
+                ::std::result::Result<saas_admin_runtime::Secret, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::ResourceSnowflakeOdbcConnectionStringType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceSnowflakeOdbcConnectionString {
+            fn default() -> Self {
+                Self {
+                    connection_string: Err("no value supplied for connection_string".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ResourceSnowflakeOdbcConnectionString {
+            pub fn connection_string<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<saas_admin_runtime::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection_string = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for connection_string: {e}")
+                });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResourceSnowflakeOdbcConnectionStringType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceSnowflakeOdbcConnectionString>
+            for super::ResourceSnowflakeOdbcConnectionString
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceSnowflakeOdbcConnectionString,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection_string: value.connection_string?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceSnowflakeOdbcConnectionString>
+            for ResourceSnowflakeOdbcConnectionString
+        {
+            fn from(value: super::ResourceSnowflakeOdbcConnectionString) -> Self {
+                Self {
+                    connection_string: Ok(value.connection_string),
+                    type_: Ok(value.type_),
                 }
             }
         }
@@ -37279,6 +34190,16 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl ::std::convert::From<ProcessorStringReplace> for Processor {
+        fn from(value: ProcessorStringReplace) -> Self {
+            Self::StringReplace(value)
+        }
+    }
+    impl ::std::convert::From<ProcessorRequestStringReplace> for ProcessorRequest {
+        fn from(value: ProcessorRequestStringReplace) -> Self {
+            Self::StringReplace(value)
         }
     }
 }

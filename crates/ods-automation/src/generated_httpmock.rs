@@ -10705,9 +10705,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("offset"))
             }
         }
-        pub fn sort<'a, T>(self, value: T) -> Self
+        pub fn sort<T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::DatasourceConnectionSort>>,
+            T: Into<Option<types::DatasourceConnectionSort>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("sort", value.to_string()))

@@ -18,10 +18,7 @@ use std::collections::HashMap;
 use httpmock::Mock;
 use ods_automation::mock::{MockServer, MockServerExt};
 use ods_automation::prelude::*;
-use ods_automation::types::{
-    self, DatasourceConnectionSortAscending as Asc, DatasourceConnectionSortDescending as Desc,
-    HarvesterStatus,
-};
+use ods_automation::types::{self, DatasourceConnectionSort as Sort, HarvesterStatus};
 use ods_automation::{examples, Error, ResponseValue, Secret};
 use serde_json::{json, Value};
 
@@ -121,6 +118,7 @@ macro_rules! each_harvester {
             types::Harvester::Quandl($x) => $body,
             types::Harvester::Socrata($x) => $body,
             types::Harvester::Wfs($x) => $body,
+            other => panic!("a harvester of a kind the spec does not list: {other:?}"),
         }
     };
 }
@@ -145,6 +143,7 @@ fn harvester_kind(harvester: &types::Harvester) -> &'static str {
         types::Harvester::Quandl(_) => "quandl",
         types::Harvester::Socrata(_) => "socrata",
         types::Harvester::Wfs(_) => "wfs",
+        types::Harvester::Unknown(_) => "unknown",
     }
 }
 
@@ -165,6 +164,7 @@ fn harvester_request_kind(request: &types::HarvesterRequest) -> &'static str {
         types::HarvesterRequest::Quandl(_) => "quandl",
         types::HarvesterRequest::Socrata(_) => "socrata",
         types::HarvesterRequest::Wfs(_) => "wfs",
+        types::HarvesterRequest::Unknown(_) => "unknown",
     }
 }
 
@@ -179,6 +179,7 @@ fn connection_kind(connection: &types::DatasourceConnection) -> String {
             Some(H::Basic(_)) => "http/basic_auth",
             Some(H::OAuth2(_)) => "http/oauth2",
             Some(H::Oidc(_)) => "http/oidc",
+            Some(H::Unknown(_)) => "http/unknown",
             None => "http",
         }
         .into(),
@@ -188,10 +189,12 @@ fn connection_kind(connection: &types::DatasourceConnection) -> String {
         C::AmazonS3(c) => match &c.auth {
             Some(S3::SignatureV4(_)) => "amazon_s3/aws_signature_v4",
             Some(S3::IamRole(_)) => "amazon_s3/iam_role",
+            Some(S3::Unknown(_)) => "amazon_s3/unknown",
             None => "amazon_s3",
         }
         .into(),
         C::AzureBlobStorage(_) => "azure_blob_storage".into(),
+        C::Unknown(_) => "unknown".into(),
     }
 }
 
@@ -204,6 +207,7 @@ fn connection_request_kind(request: &types::DatasourceConnectionRequest) -> Stri
             Some(H::Basic(_)) => "http/basic_auth",
             Some(H::OAuth2(_)) => "http/oauth2",
             Some(H::Oidc(_)) => "http/oidc",
+            Some(H::Unknown(_)) => "http/unknown",
             None => "http",
         }
         .into(),
@@ -213,10 +217,12 @@ fn connection_request_kind(request: &types::DatasourceConnectionRequest) -> Stri
         C::AmazonS3(c) => match &c.auth {
             Some(S3::SignatureV4(_)) => "amazon_s3/aws_signature_v4",
             Some(S3::IamRole(_)) => "amazon_s3/iam_role",
+            Some(S3::Unknown(_)) => "amazon_s3/unknown",
             None => "amazon_s3",
         }
         .into(),
         C::AzureBlobStorage(_) => "azure_blob_storage".into(),
+        C::Unknown(_) => "unknown".into(),
     }
 }
 
@@ -591,14 +597,23 @@ fn decoding_follows_the_type_field_not_the_shape_of_the_fields() {
         let harvester: types::Harvester = serde_json::from_value(item).unwrap();
         assert_eq!(harvester_kind(&harvester), kind);
     }
-    // A kind the spec does not know, or a kind's missing required field,
-    // is an error rather than another variant.
+    // A kind the spec does not know is kept whole; a known kind missing a
+    // required field is an error naming both.
     let mut unknown = socrata.clone();
     unknown["type"] = json!("dcat");
-    assert!(serde_json::from_value::<types::Harvester>(unknown).is_err());
+    let harvester = serde_json::from_value::<types::Harvester>(unknown.clone()).unwrap();
+    assert_eq!(harvester_kind(&harvester), "unknown");
+    assert_eq!(harvester.kind(), "dcat");
+    assert_eq!(serde_json::to_value(&harvester).unwrap(), unknown);
     let mut datagouv_without_organization = socrata;
     datagouv_without_organization["type"] = json!("datagouv");
-    assert!(serde_json::from_value::<types::Harvester>(datagouv_without_organization).is_err());
+    let error = serde_json::from_value::<types::Harvester>(datagouv_without_organization)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("Harvester of type `datagouv`: missing field `"),
+        "{error}"
+    );
 }
 
 /// One request body per kind of harvester: each decodes into its variant
@@ -1495,12 +1510,12 @@ fn secrets_of_requests_and_answers_never_show_in_debug_output() {
 async fn list_datasource_connections_sends_paging_and_sort_and_decodes_every_kind() {
     let server = MockServer::start_async().await;
     let body: types::DatasourceConnectionList = example("list_datasource_connections", 200);
-    let sort = types::DatasourceConnectionSort::from(Desc::UpdatedAt);
+    let sort = Sort::UpdatedAtDescending;
     let mock = server.list_datasource_connections(|when, then| {
         let when = when
             .limit(50)
             .offset(0)
-            .sort(&sort)
+            .sort(sort.clone())
             .into_inner()
             .query_param("sort", "-updated_at");
         expect_no_body(when, 3).path("/datasource_connections/");
@@ -1511,7 +1526,7 @@ async fn list_datasource_connections_sends_paging_and_sort_and_decodes_every_kin
         .list_datasource_connections()
         .limit(50)
         .offset(0)
-        .sort(Desc::UpdatedAt)
+        .sort(Sort::UpdatedAtDescending)
         .send()
         .await
         .expect("list_datasource_connections")
@@ -1555,14 +1570,14 @@ async fn list_datasource_connections_sends_each_sort_value_under_the_specs_name(
     let server = MockServer::start_async().await;
     let body: types::DatasourceConnectionList = example("list_datasource_connections", 200);
     let cases: [(types::DatasourceConnectionSort, &str); 8] = [
-        (Asc::CreatedAt.into(), "created_at"),
-        (Desc::CreatedAt.into(), "-created_at"),
-        (Asc::UpdatedAt.into(), "updated_at"),
-        (Desc::UpdatedAt.into(), "-updated_at"),
-        (Asc::Type.into(), "type"),
-        (Desc::Type.into(), "-type"),
-        (Asc::DatasetCount.into(), "dataset_count"),
-        (Desc::DatasetCount.into(), "-dataset_count"),
+        (Sort::CreatedAt, "created_at"),
+        (Sort::CreatedAtDescending, "-created_at"),
+        (Sort::UpdatedAt, "updated_at"),
+        (Sort::UpdatedAtDescending, "-updated_at"),
+        (Sort::Type, "type"),
+        (Sort::TypeDescending, "-type"),
+        (Sort::DatasetCount, "dataset_count"),
+        (Sort::DatasetCountDescending, "-dataset_count"),
     ];
     let client = client(&server);
     for (sort, name) in cases {

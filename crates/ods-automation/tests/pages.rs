@@ -1552,7 +1552,7 @@ async fn list_metadata_template_fields_sends_paging_and_decodes_the_fields() {
         page.next.as_deref(),
         Some("https://documentation-resources.opendatasoft.com/api/automation/v1.0/metadata/templates/default/fields/?limit=3&offset=3")
     );
-    let types: Vec<Option<FieldType>> = page.results.iter().map(|f| f.type_).collect();
+    let types: Vec<Option<FieldType>> = page.results.iter().map(|f| f.type_.clone()).collect();
     assert_eq!(
         types,
         [

@@ -196,6 +196,63 @@ fn connection(uid: &str) -> types::ResourceConnectionRef {
     }
 }
 
+/// A datasource's connection in a request, named by its uid.
+fn named(uid: &str) -> types::ResourceConnection {
+    types::ResourceConnection::Uid(connection(uid))
+}
+
+/// A Snowflake datasource's connection in a request, named by its uid.
+fn snowflake_named(uid: &str) -> types::ResourceSnowflakeOdbcConnection {
+    types::ResourceSnowflakeOdbcConnection::Uid(connection(uid))
+}
+
+/// An HTTP connection defined inline, with basic auth: the vendor's
+/// "HTTP (with BasicAuth)" example of `create_dataset_resource`.
+fn inline_http_connection() -> types::ResourceConnection {
+    types::ResourceConnection::Inline(types::DatasourceConnectionRequest::Http(
+        types::DatasourceConnectionRequestHttp {
+            type_: types::DatasourceConnectionRequestHttpType::Http,
+            url: "https://my-server.com".to_string(),
+            is_reusable: None,
+            headers: Vec::new(),
+            auth: Some(types::DatasourceConnectionHttpAuthRequest::Basic(
+                types::DatasourceConnectionAuthRequestBasic {
+                    type_: types::DatasourceConnectionAuthRequestBasicType::BasicAuth,
+                    username: "my_username".to_string(),
+                    password: Secret::new("my_password"),
+                },
+            )),
+        },
+    ))
+}
+
+fn inline_http_connection_json() -> Value {
+    json!({
+        "type": "http",
+        "url": "https://my-server.com",
+        "auth": {"type": "basic_auth", "username": "my_username", "password": "my_password"},
+    })
+}
+
+/// An HTTP datasource whose connection is defined inline.
+fn inline_http_datasource() -> types::ResourceDatasourceRequest {
+    types::ResourceDatasourceRequest::Http(types::ResourceDatasourceHttpRequest {
+        connection: inline_http_connection(),
+        headers: vec![header("header-name", "header-value")],
+        relative_url: Some("/fromages.csv".to_string()),
+        ..http_datasource()
+    })
+}
+
+fn inline_http_datasource_json() -> Value {
+    json!({
+        "type": "http",
+        "connection": inline_http_connection_json(),
+        "headers": [{"name": "header-name", "value": "header-value"}],
+        "relative_url": "/fromages.csv",
+    })
+}
+
 fn header(name: &str, value: &str) -> types::ResourceHttpHeader {
     types::ResourceHttpHeader {
         name: name.to_string(),
@@ -214,10 +271,10 @@ fn csv_params() -> Map<String, Value> {
     }))
 }
 
-fn http_datasource() -> types::ResourceDatasourceHttp {
-    types::ResourceDatasourceHttp {
-        type_: types::ResourceDatasourceHttpType::Http,
-        connection: connection(CONNECTION),
+fn http_datasource() -> types::ResourceDatasourceHttpRequest {
+    types::ResourceDatasourceHttpRequest {
+        type_: types::ResourceDatasourceHttpRequestType::Http,
+        connection: named(CONNECTION),
         relative_url: Some("/exports/fromages.csv".to_string()),
         headers: vec![header("Authorization", "Bearer 8c1f0e7d2b9a4c6e")],
     }
@@ -507,7 +564,7 @@ async fn list_dataset_processors_sends_paging_and_decodes_each_kind_in_order() {
         other => panic!("expected the string_replace processor first, got {other:?}"),
     }
     match &page.results[1] {
-        types::Processor::Other(p) => assert_eq!(p.type_, "expression"),
+        types::Processor::Unknown(p) => assert_eq!(p.get("type"), Some(&json!("expression"))),
         other => panic!("expected the expression processor second, got {other:?}"),
     }
     assert_round_trips(&page, "list_dataset_processors", 200);
@@ -617,12 +674,14 @@ async fn a_processor_of_another_kind_is_sent_and_decoded_with_its_settings_as_th
     let processor = client(&server)
         .create_dataset_processor()
         .dataset_uid(DATASET)
-        .body(types::ProcessorRequest::Other(
-            types::ProcessorRequestOther {
-                type_: "expression".to_string(),
-                label: "Population density".to_string(),
-                extra: object(json!({"field": "density", "expression": "population / area_km2"})),
-            },
+        .body(types::ProcessorRequest::Unknown(
+            object(json!({
+                "type": "expression",
+                "label": "Population density",
+                "field": "density",
+                "expression": "population / area_km2",
+            }))
+            .into(),
         ))
         .send()
         .await
@@ -631,37 +690,27 @@ async fn a_processor_of_another_kind_is_sent_and_decoded_with_its_settings_as_th
 
     mock.assert_async().await;
     let other = match &processor {
-        types::Processor::Other(other) => other,
-        unexpected => panic!("expected Processor::Other, got {unexpected:?}"),
+        types::Processor::Unknown(other) => other,
+        unexpected => panic!("expected Processor::Unknown, got {unexpected:?}"),
     };
-    assert_eq!(other.uid, "pr_8kd3vw");
-    assert_eq!(other.type_, "expression");
-    assert_eq!(other.label, "Population density");
-    assert_eq!(
-        other.extra,
-        object(json!({"field": "density", "expression": "population / area_km2"}))
-    );
+    assert_eq!(processor.kind(), "expression");
+    assert_eq!(other.as_object(), &object(listed.clone()));
     assert_eq!(serde_json::to_value(&processor).unwrap(), listed);
 }
 
 #[test]
-fn a_string_replace_processor_without_its_settings_decodes_as_another_kind() {
-    // The union is untagged: a processor that does not fit its kind's
-    // variant falls through to `Other`, keeping everything it has.
-    let processor: types::Processor = serde_json::from_value(json!({
+fn a_string_replace_processor_without_its_settings_fails_naming_the_kind_and_the_field() {
+    let error = serde_json::from_value::<types::Processor>(json!({
         "uid": "pr_1x",
         "type": "string_replace",
         "label": "Half configured",
         "field": "address",
     }))
-    .unwrap();
-    match processor {
-        types::Processor::Other(other) => {
-            assert_eq!(other.type_, "string_replace");
-            assert_eq!(other.extra, object(json!({"field": "address"})));
-        }
-        unexpected => panic!("expected Processor::Other, got {unexpected:?}"),
-    }
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "Processor of type `string_replace`: missing field `new`"
+    );
 }
 
 #[tokio::test]
@@ -858,10 +907,10 @@ async fn list_dataset_resources_sends_paging_and_expand_and_decodes_one_resource
             types::ResourceDatasource::AzureBlobStorage(_) => "azure_blob_storage",
             types::ResourceDatasource::OdsForm(_) => "ods_form",
             types::ResourceDatasource::SnowflakeOdbc(_) => "snowflake_odbc",
-            types::ResourceDatasource::Other(_) => "other",
+            types::ResourceDatasource::Unknown(_) => "unknown",
         })
         .collect();
-    // Each documented kind decodes as its own variant, none as `Other`.
+    // Each documented kind decodes as its own variant, none as `Unknown`.
     assert_eq!(
         kinds,
         [
@@ -963,13 +1012,13 @@ async fn create_dataset_resource_sends_the_whole_resource_and_decodes_the_create
             url: None,
             params: object(json!({"encoding": "utf-8", "separator": ";"})),
             datasource: Some(types::ResourceDatasourceRequest::AmazonS3(
-                types::ResourceDatasourceAmazonS3 {
-                    type_: types::ResourceDatasourceAmazonS3Type::AmazonS3,
+                types::ResourceDatasourceAmazonS3Request {
+                    type_: types::ResourceDatasourceAmazonS3RequestType::AmazonS3,
                     url: Some(
                         "https://fromages-open-data.s3.amazonaws.com/fromages.csv".to_string(),
                     ),
                     headers: vec![],
-                    connection: connection("co_2aws6b"),
+                    connection: named("co_2aws6b"),
                 },
             )),
         })
@@ -1270,14 +1319,14 @@ async fn update_dataset_resource_puts_the_new_settings_and_decodes_the_resource(
             url: None,
             params: object(json!({"encoding": "utf-8", "separator": ";"})),
             datasource: Some(types::ResourceDatasourceRequest::AzureBlobStorage(
-                types::ResourceDatasourceAzureBlobStorage {
-                    type_: types::ResourceDatasourceAzureBlobStorageType::AzureBlobStorage,
+                types::ResourceDatasourceAzureBlobStorageRequest {
+                    type_: types::ResourceDatasourceAzureBlobStorageRequestType::AzureBlobStorage,
                     url: Some(
                         "https://fromagesdata.blob.core.windows.net/exports/fromages.csv"
                             .to_string(),
                     ),
                     headers: vec![],
-                    connection: connection("co_5azb3c"),
+                    connection: named("co_5azb3c"),
                 },
             )),
         })
@@ -1439,21 +1488,18 @@ async fn preview_resource_decodes_fields_and_records() {
 
 /// The realtime resource the five realtime operations answer, decoded from
 /// the example of `op`: its datasource is of a kind the spec does not
-/// describe, so it is `Other`, with its type only.
+/// describe, so it is `Unknown`, kept whole.
 fn check_realtime_resource(resource: &types::Resource, op: &str) {
     assert_eq!(resource.uid, "re_0rt5pk", "{op}: uid");
     assert_eq!(resource.type_, "realtime", "{op}: type");
     assert_eq!(resource.title, "Cheese cellar sensors", "{op}: title");
     assert_eq!(resource.extraction_infos, None, "{op}: extraction_infos");
-    assert_eq!(
-        resource.datasource,
-        Some(types::ResourceDatasource::Other(
-            types::ResourceDatasourceOther {
-                type_: "realtime".to_string(),
-            }
-        )),
-        "{op}: datasource"
+    let datasource = resource.datasource.as_ref().expect("a datasource");
+    assert!(
+        matches!(datasource, types::ResourceDatasource::Unknown(_)),
+        "{op}: datasource {datasource:?}"
     );
+    assert_eq!(datasource.kind(), "realtime", "{op}: datasource kind");
     assert_round_trips(resource, op, 200);
 }
 
@@ -1713,9 +1759,9 @@ async fn an_ftp_datasource_names_its_connection_and_the_file_path() {
     }
 
     create_resource_with(
-        types::ResourceDatasourceRequest::Ftp(types::ResourceDatasourceFtp {
-            type_: types::ResourceDatasourceFtpType::Ftp,
-            connection: connection("co_7fn2pe"),
+        types::ResourceDatasourceRequest::Ftp(types::ResourceDatasourceFtpRequest {
+            type_: types::ResourceDatasourceFtpRequestType::Ftp,
+            connection: named("co_7fn2pe"),
             relative_url: Some("/pub/fromages.csv".to_string()),
         }),
         json!({
@@ -1740,11 +1786,11 @@ async fn a_sharepoint_datasource_names_the_drive_and_the_file() {
     }
 
     create_resource_with(
-        types::ResourceDatasourceRequest::Sharepoint(types::ResourceDatasourceSharepoint {
-            type_: types::ResourceDatasourceSharepointType::Sharepoint,
+        types::ResourceDatasourceRequest::Sharepoint(types::ResourceDatasourceSharepointRequest {
+            type_: types::ResourceDatasourceSharepointRequestType::Sharepoint,
             drive_id: "b!Qm9uam91ciBsZXMgZnJvbWFnZXJz".to_string(),
             file_id: "01FROMAGESXLSX5ZQK3N7GJAYDSC".to_string(),
-            connection: connection("co_3sp9kd"),
+            connection: named("co_3sp9kd"),
         }),
         json!({
             "type": "sharepoint",
@@ -1768,11 +1814,13 @@ async fn a_google_drive_datasource_names_the_file() {
     }
 
     create_resource_with(
-        types::ResourceDatasourceRequest::GoogleDrive(types::ResourceDatasourceGoogleDrive {
-            type_: types::ResourceDatasourceGoogleDriveType::GoogleDrive,
-            file_id: "1fR0mAgEs-T4st1nG-n0t3s".to_string(),
-            connection: connection("co_8gd1ve"),
-        }),
+        types::ResourceDatasourceRequest::GoogleDrive(
+            types::ResourceDatasourceGoogleDriveRequest {
+                type_: types::ResourceDatasourceGoogleDriveRequestType::GoogleDrive,
+                file_id: "1fR0mAgEs-T4st1nG-n0t3s".to_string(),
+                connection: named("co_8gd1ve"),
+            },
+        ),
         json!({
             "type": "google_drive",
             "file_id": "1fR0mAgEs-T4st1nG-n0t3s",
@@ -1797,11 +1845,11 @@ async fn an_amazon_s3_datasource_names_the_object_and_sends_secret_headers() {
     }
 
     create_resource_with(
-        types::ResourceDatasourceRequest::AmazonS3(types::ResourceDatasourceAmazonS3 {
-            type_: types::ResourceDatasourceAmazonS3Type::AmazonS3,
+        types::ResourceDatasourceRequest::AmazonS3(types::ResourceDatasourceAmazonS3Request {
+            type_: types::ResourceDatasourceAmazonS3RequestType::AmazonS3,
             url: Some("https://fromages-open-data.s3.amazonaws.com/fromages.csv".to_string()),
             headers: vec![header("x-amz-request-payer", "requester")],
-            connection: connection("co_2aws6b"),
+            connection: named("co_2aws6b"),
         }),
         json!({
             "type": "amazon_s3",
@@ -1829,13 +1877,13 @@ async fn an_azure_blob_storage_datasource_names_the_blob() {
 
     create_resource_with(
         types::ResourceDatasourceRequest::AzureBlobStorage(
-            types::ResourceDatasourceAzureBlobStorage {
-                type_: types::ResourceDatasourceAzureBlobStorageType::AzureBlobStorage,
+            types::ResourceDatasourceAzureBlobStorageRequest {
+                type_: types::ResourceDatasourceAzureBlobStorageRequestType::AzureBlobStorage,
                 url: Some(
                     "https://fromagesdata.blob.core.windows.net/exports/fromages.csv".to_string(),
                 ),
                 headers: vec![],
-                connection: connection("co_5azb3c"),
+                connection: named("co_5azb3c"),
             },
         ),
         json!({
@@ -1894,9 +1942,9 @@ async fn a_snowflake_datasource_sends_its_queries() {
     }
 
     create_resource_with(
-        types::ResourceDatasourceRequest::SnowflakeOdbc(types::ResourceDatasourceSnowflakeOdbc {
-            type_: types::ResourceDatasourceSnowflakeOdbcType::SnowflakeOdbc,
-            connection: Some(connection("co_6snw4f")),
+        types::ResourceDatasourceRequest::SnowflakeOdbc(types::ResourceDatasourceSnowflakeOdbcRequest {
+            type_: types::ResourceDatasourceSnowflakeOdbcRequestType::SnowflakeOdbc,
+            connection: Some(snowflake_named("co_6snw4f")),
             query: Some("SELECT sale_date, cheese, quantity FROM sales".to_string()),
             preview_query: None,
             incremental_query: Some(
@@ -1917,29 +1965,33 @@ async fn a_snowflake_datasource_sends_its_queries() {
 }
 
 #[test]
-fn a_datasource_of_an_undescribed_kind_keeps_its_type_and_drops_the_rest() {
-    // Its other members may be credentials (a push key, an API key): they
-    // are not kept, so neither Debug output nor logs can show them.
+fn a_datasource_of_an_undescribed_kind_is_kept_whole_and_its_credentials_never_shown() {
+    let sent = json!({"type": "realtime", "api_key": "f4c3b00c5e17", "push": {"token": "t0k3n", "rate": 5}});
     let resource: types::Resource = serde_json::from_value(json!({
         "uid": "re_0rt5pk",
         "type": "realtime",
         "title": "Cheese cellar sensors",
-        "datasource": {"type": "realtime", "api_key": "f4c3b00c5e17"},
+        "datasource": sent,
     }))
     .unwrap();
-    assert_eq!(
-        resource.datasource,
-        Some(types::ResourceDatasource::Other(
-            types::ResourceDatasourceOther {
-                type_: "realtime".to_string(),
-            }
-        ))
+    let datasource = resource.datasource.as_ref().unwrap();
+    assert_eq!(datasource.kind(), "realtime");
+    assert_eq!(serde_json::to_value(datasource).unwrap(), sent);
+    let shown = format!("{resource:?}");
+    assert!(
+        !shown.contains("f4c3b00c5e17") && !shown.contains("t0k3n"),
+        "{shown}"
     );
-    assert!(!format!("{resource:?}").contains("f4c3b00c5e17"));
-    // A documented kind missing a required member falls through to it too.
-    let incomplete: types::ResourceDatasource =
-        serde_json::from_value(json!({"type": "sharepoint", "file_id": "01X"})).unwrap();
-    assert!(matches!(incomplete, types::ResourceDatasource::Other(_)));
+    assert!(shown.contains("\"rate\": Number(5)"), "{shown}");
+    // A documented kind missing a required member fails, naming both.
+    let error = serde_json::from_value::<types::ResourceDatasource>(
+        json!({"type": "sharepoint", "file_id": "01X"}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "ResourceDatasource of type `sharepoint`: missing field `connection`"
+    );
 }
 
 #[test]
@@ -1965,6 +2017,190 @@ fn an_expanded_connection_decodes_to_its_uid_only() {
         other => panic!("expected an http datasource, got {other:?}"),
     }
     assert!(!format!("{datasource:?}").contains("s3cr3t-pa55"));
+}
+
+// ---------------------------------------------------------------------------
+// Dataset resources: a connection defined inline instead of named by uid
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn create_dataset_resource_sends_a_connection_defined_inline() {
+    // The vendor's "HTTP (with BasicAuth)" example: the connection comes
+    // whole, credentials and all, instead of as the uid of a stored one.
+    let datasource = inline_http_datasource();
+    assert!(!format!("{datasource:?}").contains("my_password"));
+    create_resource_with(datasource, inline_http_datasource_json()).await;
+}
+
+#[tokio::test]
+async fn the_unsaved_resource_operations_and_update_send_a_connection_defined_inline() {
+    let server = MockServer::start_async().await;
+    let guess = server.guess_unsaved_resource_extractors(|when, then| {
+        let when = when.dataset_uid(DATASET).into_inner();
+        expect_json_body(when, json!({"datasource": inline_http_datasource_json()}))
+            .path(format!("/datasets/{DATASET}/resources/guess_extractors/"));
+        reply_example(then.into_inner(), "guess_unsaved_resource_extractors", 200);
+    });
+    let params = server.guess_unsaved_resource_extractor_params(|when, then| {
+        let when = when.dataset_uid(DATASET).into_inner();
+        expect_json_body(
+            when,
+            json!({"type": "csvfile", "datasource": inline_http_datasource_json()}),
+        )
+        .path(format!(
+            "/datasets/{DATASET}/resources/guess_extractor_params/"
+        ));
+        reply_example(
+            then.into_inner(),
+            "guess_unsaved_resource_extractor_params",
+            200,
+        );
+    });
+    let preview = server.preview_unsaved_resource(|when, then| {
+        let when = when.dataset_uid(DATASET).into_inner();
+        expect_json_body(
+            when,
+            json!({"type": "csvfile", "datasource": inline_http_datasource_json()}),
+        )
+        .path(format!("/datasets/{DATASET}/resources/preview/"));
+        reply_example(then.into_inner(), "preview_unsaved_resource", 200);
+    });
+    let update = server.update_dataset_resource(|when, then| {
+        let when = when
+            .dataset_uid(DATASET)
+            .resource_uid(RESOURCE)
+            .into_inner();
+        expect_json_body(
+            when,
+            json!({
+                "type": "csvfile",
+                "title": "Fromages",
+                "datasource": inline_http_datasource_json(),
+            }),
+        )
+        .path(format!("/datasets/{DATASET}/resources/{RESOURCE}/"));
+        reply_example(then.into_inner(), "update_dataset_resource", 200);
+    });
+    let client = client(&server);
+
+    client
+        .guess_unsaved_resource_extractors()
+        .dataset_uid(DATASET)
+        .body(types::ResourceGuessExtractorsRequest {
+            datasource: inline_http_datasource(),
+        })
+        .send()
+        .await
+        .expect("guess_unsaved_resource_extractors");
+    client
+        .guess_unsaved_resource_extractor_params()
+        .dataset_uid(DATASET)
+        .body(types::ResourceGuessExtractorParamsRequest {
+            type_: "csvfile".to_string(),
+            datasource: inline_http_datasource(),
+        })
+        .send()
+        .await
+        .expect("guess_unsaved_resource_extractor_params");
+    client
+        .preview_unsaved_resource()
+        .dataset_uid(DATASET)
+        .body(types::ResourcePreviewRequest {
+            type_: "csvfile".to_string(),
+            datasource: inline_http_datasource(),
+            params: Map::new(),
+        })
+        .send()
+        .await
+        .expect("preview_unsaved_resource");
+    client
+        .update_dataset_resource()
+        .dataset_uid(DATASET)
+        .resource_uid(RESOURCE)
+        .body(types::ResourceRequest {
+            type_: "csvfile".to_string(),
+            title: "Fromages".to_string(),
+            url: None,
+            params: Map::new(),
+            datasource: Some(inline_http_datasource()),
+        })
+        .send()
+        .await
+        .expect("update_dataset_resource");
+
+    guess.assert_async().await;
+    params.assert_async().await;
+    preview.assert_async().await;
+    update.assert_async().await;
+}
+
+#[tokio::test]
+async fn a_snowflake_datasource_sends_its_connection_string_inline() {
+    let datasource = types::ResourceDatasourceRequest::SnowflakeOdbc(
+        types::ResourceDatasourceSnowflakeOdbcRequest {
+            type_: types::ResourceDatasourceSnowflakeOdbcRequestType::SnowflakeOdbc,
+            connection: Some(types::ResourceSnowflakeOdbcConnection::Inline(
+                types::ResourceSnowflakeOdbcConnectionString {
+                    type_: types::ResourceSnowflakeOdbcConnectionStringType::SnowflakeOdbc,
+                    connection_string: Secret::new("account=fromagers;user=loader;pwd=s3cr3t"),
+                },
+            )),
+            query: Some("SELECT cheese FROM sales".to_string()),
+            preview_query: None,
+            incremental_query: None,
+            incremental_field: None,
+        },
+    );
+    // The connection string may hold a password: it never shows when printed.
+    assert!(!format!("{datasource:?}").contains("s3cr3t"));
+
+    create_resource_with(
+        datasource,
+        json!({
+            "type": "snowflake_odbc",
+            "connection": {
+                "type": "snowflake_odbc",
+                "connection_string": "account=fromagers;user=loader;pwd=s3cr3t",
+            },
+            "query": "SELECT cheese FROM sales",
+        }),
+    )
+    .await;
+}
+
+#[test]
+fn a_sent_connection_is_either_inline_or_a_uid_and_reads_back_as_such() {
+    // The vendor's own example datasource: its connection, defined inline,
+    // has no uid.
+    let vendor_example = json!({
+        "type": "http",
+        "connection": {"type": "http", "url": "https://my-server.com", "auth": null},
+        "headers": [{"name": "header-name", "value": "header-value"}],
+        "relative_url": "/fromages.csv",
+    });
+    let inline: types::ResourceDatasourceRequest = serde_json::from_value(vendor_example).unwrap();
+    match &inline {
+        types::ResourceDatasourceRequest::Http(http) => match &http.connection {
+            types::ResourceConnection::Inline(types::DatasourceConnectionRequest::Http(c)) => {
+                assert_eq!(c.url, "https://my-server.com");
+                assert_eq!(c.auth, None);
+            }
+            other => panic!("expected an inline http connection, got {other:?}"),
+        },
+        other => panic!("expected an http datasource, got {other:?}"),
+    }
+
+    let by_uid: types::ResourceDatasourceRequest = serde_json::from_value(json!({
+        "type": "ftp",
+        "connection": {"uid": "co_7fn2pe"},
+    }))
+    .unwrap();
+    match &by_uid {
+        types::ResourceDatasourceRequest::Ftp(ftp) => {
+            assert_eq!(ftp.connection, named("co_7fn2pe"))
+        }
+        other => panic!("expected an ftp datasource, got {other:?}"),
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -2376,11 +2612,12 @@ fn a_url_alternative_export_decodes_with_its_link() {
         Some("Built every night by the cheese makers' federation.")
     );
     assert_eq!(export.updated_at, utc(2025, 1, 6, 12, 30, 11));
-    // The kinds are the vendor's closed list: another one is an error.
-    let unknown = serde_json::from_value::<types::AlternativeExport>(json!({
-        "uid": "ae_1", "type": "ftp", "title": "x",
-    }));
-    assert!(unknown.is_err());
+    // A kind the vendor does not list yet is kept whole.
+    let sent = json!({"uid": "ae_1", "type": "ftp", "title": "x"});
+    let unknown = serde_json::from_value::<types::AlternativeExport>(sent.clone()).unwrap();
+    assert!(matches!(unknown, types::AlternativeExport::Unknown(_)));
+    assert_eq!(unknown.kind(), "ftp");
+    assert_eq!(serde_json::to_value(&unknown).unwrap(), sent);
 }
 
 #[tokio::test]

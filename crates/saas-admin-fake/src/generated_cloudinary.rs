@@ -7097,6 +7097,24 @@ pub(crate) const MODEL: &str = r##"{
       },
       "type": "object"
     },
+    "UserGroupMemberAdded": {
+      "oneOf": [
+        {
+          "allOf": [
+            {
+              "$ref": "#/components/schemas/UserGroupUserList"
+            }
+          ]
+        },
+        {
+          "allOf": [
+            {
+              "$ref": "#/components/schemas/UserGroupUser"
+            }
+          ]
+        }
+      ]
+    },
     "UserGroupRequest": {
       "properties": {
         "extended_details": {
@@ -7165,6 +7183,9 @@ pub(crate) const MODEL: &str = r##"{
           "type": "array"
         }
       },
+      "required": [
+        "users"
+      ],
       "type": "object"
     },
     "UserLastLoginUnion": {

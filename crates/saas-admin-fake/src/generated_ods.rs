@@ -799,7 +799,10 @@ pub(crate) const MODEL: &str = r##"{
     {
       "counts": {},
       "defaults": {
+        "field": "address",
         "label": "Spell out \"St.\" in addresses",
+        "new": "Street",
+        "old": "St.",
         "type": "string_replace"
       },
       "embedded": {},
@@ -21984,26 +21987,11 @@ pub(crate) const MODEL: &str = r##"{
       ]
     },
     "DatasourceConnectionSort": {
-      "oneOf": [
-        {
-          "$ref": "#/components/schemas/DatasourceConnectionSortAscending"
-        },
-        {
-          "$ref": "#/components/schemas/DatasourceConnectionSortDescending"
-        }
-      ]
-    },
-    "DatasourceConnectionSortAscending": {
       "enum": [
         "created_at",
         "updated_at",
         "type",
-        "dataset_count"
-      ],
-      "type": "string"
-    },
-    "DatasourceConnectionSortDescending": {
-      "enum": [
+        "dataset_count",
         "-created_at",
         "-updated_at",
         "-type",
@@ -24264,9 +24252,6 @@ pub(crate) const MODEL: &str = r##"{
       "oneOf": [
         {
           "$ref": "#/components/schemas/ProcessorStringReplace"
-        },
-        {
-          "$ref": "#/components/schemas/ProcessorOther"
         }
       ]
     },
@@ -24315,51 +24300,12 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "type": "object"
     },
-    "ProcessorOther": {
-      "additionalProperties": {},
-      "properties": {
-        "label": {
-          "type": "string"
-        },
-        "type": {
-          "type": "string"
-        },
-        "uid": {
-          "type": "string"
-        }
-      },
-      "required": [
-        "uid",
-        "type",
-        "label"
-      ],
-      "type": "object"
-    },
     "ProcessorRequest": {
       "oneOf": [
         {
           "$ref": "#/components/schemas/ProcessorRequestStringReplace"
-        },
-        {
-          "$ref": "#/components/schemas/ProcessorRequestOther"
         }
       ]
-    },
-    "ProcessorRequestOther": {
-      "additionalProperties": {},
-      "properties": {
-        "label": {
-          "type": "string"
-        },
-        "type": {
-          "type": "string"
-        }
-      },
-      "required": [
-        "type",
-        "label"
-      ],
-      "type": "object"
     },
     "ProcessorRequestStringReplace": {
       "properties": {
@@ -24499,6 +24445,24 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "type": "object"
     },
+    "ResourceConnection": {
+      "oneOf": [
+        {
+          "allOf": [
+            {
+              "$ref": "#/components/schemas/ResourceConnectionRef"
+            }
+          ]
+        },
+        {
+          "allOf": [
+            {
+              "$ref": "#/components/schemas/DatasourceConnectionRequest"
+            }
+          ]
+        }
+      ]
+    },
     "ResourceConnectionRef": {
       "properties": {
         "uid": {
@@ -24541,9 +24505,6 @@ pub(crate) const MODEL: &str = r##"{
         },
         {
           "$ref": "#/components/schemas/ResourceDatasourceSnowflakeOdbc"
-        },
-        {
-          "$ref": "#/components/schemas/ResourceDatasourceOther"
         }
       ]
     },
@@ -24574,10 +24535,64 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "type": "object"
     },
+    "ResourceDatasourceAmazonS3Request": {
+      "properties": {
+        "connection": {
+          "$ref": "#/components/schemas/ResourceConnection"
+        },
+        "headers": {
+          "items": {
+            "$ref": "#/components/schemas/ResourceHttpHeader"
+          },
+          "type": "array"
+        },
+        "type": {
+          "enum": [
+            "amazon_s3"
+          ],
+          "type": "string"
+        },
+        "url": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "type",
+        "connection"
+      ],
+      "type": "object"
+    },
     "ResourceDatasourceAzureBlobStorage": {
       "properties": {
         "connection": {
           "$ref": "#/components/schemas/ResourceConnectionRef"
+        },
+        "headers": {
+          "items": {
+            "$ref": "#/components/schemas/ResourceHttpHeader"
+          },
+          "type": "array"
+        },
+        "type": {
+          "enum": [
+            "azure_blob_storage"
+          ],
+          "type": "string"
+        },
+        "url": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "type",
+        "connection"
+      ],
+      "type": "object"
+    },
+    "ResourceDatasourceAzureBlobStorageRequest": {
+      "properties": {
+        "connection": {
+          "$ref": "#/components/schemas/ResourceConnection"
         },
         "headers": {
           "items": {
@@ -24684,6 +24699,27 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "type": "object"
     },
+    "ResourceDatasourceFtpRequest": {
+      "properties": {
+        "connection": {
+          "$ref": "#/components/schemas/ResourceConnection"
+        },
+        "relative_url": {
+          "type": "string"
+        },
+        "type": {
+          "enum": [
+            "ftp"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type",
+        "connection"
+      ],
+      "type": "object"
+    },
     "ResourceDatasourceGoogleDrive": {
       "properties": {
         "connection": {
@@ -24706,10 +24742,59 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "type": "object"
     },
+    "ResourceDatasourceGoogleDriveRequest": {
+      "properties": {
+        "connection": {
+          "$ref": "#/components/schemas/ResourceConnection"
+        },
+        "file_id": {
+          "type": "string"
+        },
+        "type": {
+          "enum": [
+            "google_drive"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type",
+        "file_id",
+        "connection"
+      ],
+      "type": "object"
+    },
     "ResourceDatasourceHttp": {
       "properties": {
         "connection": {
           "$ref": "#/components/schemas/ResourceConnectionRef"
+        },
+        "headers": {
+          "items": {
+            "$ref": "#/components/schemas/ResourceHttpHeader"
+          },
+          "type": "array"
+        },
+        "relative_url": {
+          "type": "string"
+        },
+        "type": {
+          "enum": [
+            "http"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type",
+        "connection"
+      ],
+      "type": "object"
+    },
+    "ResourceDatasourceHttpRequest": {
+      "properties": {
+        "connection": {
+          "$ref": "#/components/schemas/ResourceConnection"
         },
         "headers": {
           "items": {
@@ -24762,48 +24847,77 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "type": "object"
     },
-    "ResourceDatasourceOther": {
-      "properties": {
-        "type": {
-          "type": "string"
-        }
-      },
-      "required": [
-        "type"
-      ],
-      "type": "object"
-    },
     "ResourceDatasourceRequest": {
       "oneOf": [
         {
-          "$ref": "#/components/schemas/ResourceDatasourceHttp"
+          "allOf": [
+            {
+              "$ref": "#/components/schemas/ResourceDatasourceHttpRequest"
+            }
+          ]
         },
         {
-          "$ref": "#/components/schemas/ResourceDatasourceFtp"
+          "allOf": [
+            {
+              "$ref": "#/components/schemas/ResourceDatasourceFtpRequest"
+            }
+          ]
         },
         {
-          "$ref": "#/components/schemas/ResourceDatasourceSharepoint"
+          "allOf": [
+            {
+              "$ref": "#/components/schemas/ResourceDatasourceSharepointRequest"
+            }
+          ]
         },
         {
-          "$ref": "#/components/schemas/ResourceDatasourceGoogleDrive"
+          "allOf": [
+            {
+              "$ref": "#/components/schemas/ResourceDatasourceGoogleDriveRequest"
+            }
+          ]
         },
         {
-          "$ref": "#/components/schemas/ResourceDatasourceFederatedRequest"
+          "allOf": [
+            {
+              "$ref": "#/components/schemas/ResourceDatasourceFederatedRequest"
+            }
+          ]
         },
         {
-          "$ref": "#/components/schemas/ResourceDatasourceUploadedFile"
+          "allOf": [
+            {
+              "$ref": "#/components/schemas/ResourceDatasourceUploadedFile"
+            }
+          ]
         },
         {
-          "$ref": "#/components/schemas/ResourceDatasourceAmazonS3"
+          "allOf": [
+            {
+              "$ref": "#/components/schemas/ResourceDatasourceAmazonS3Request"
+            }
+          ]
         },
         {
-          "$ref": "#/components/schemas/ResourceDatasourceAzureBlobStorage"
+          "allOf": [
+            {
+              "$ref": "#/components/schemas/ResourceDatasourceAzureBlobStorageRequest"
+            }
+          ]
         },
         {
-          "$ref": "#/components/schemas/ResourceDatasourceOdsForm"
+          "allOf": [
+            {
+              "$ref": "#/components/schemas/ResourceDatasourceOdsForm"
+            }
+          ]
         },
         {
-          "$ref": "#/components/schemas/ResourceDatasourceSnowflakeOdbc"
+          "allOf": [
+            {
+              "$ref": "#/components/schemas/ResourceDatasourceSnowflakeOdbcRequest"
+            }
+          ]
         }
       ]
     },
@@ -24833,10 +24947,65 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "type": "object"
     },
+    "ResourceDatasourceSharepointRequest": {
+      "properties": {
+        "connection": {
+          "$ref": "#/components/schemas/ResourceConnection"
+        },
+        "drive_id": {
+          "type": "string"
+        },
+        "file_id": {
+          "type": "string"
+        },
+        "type": {
+          "enum": [
+            "sharepoint"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type",
+        "file_id",
+        "drive_id",
+        "connection"
+      ],
+      "type": "object"
+    },
     "ResourceDatasourceSnowflakeOdbc": {
       "properties": {
         "connection": {
           "$ref": "#/components/schemas/ResourceConnectionRef"
+        },
+        "incremental_field": {
+          "type": "string"
+        },
+        "incremental_query": {
+          "type": "string"
+        },
+        "preview_query": {
+          "type": "string"
+        },
+        "query": {
+          "type": "string"
+        },
+        "type": {
+          "enum": [
+            "snowflake_odbc"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "ResourceDatasourceSnowflakeOdbcRequest": {
+      "properties": {
+        "connection": {
+          "$ref": "#/components/schemas/ResourceSnowflakeOdbcConnection"
         },
         "incremental_field": {
           "type": "string"
@@ -25175,6 +25344,46 @@ pub(crate) const MODEL: &str = r##"{
       "required": [
         "type",
         "title"
+      ],
+      "type": "object"
+    },
+    "ResourceSnowflakeOdbcConnection": {
+      "oneOf": [
+        {
+          "allOf": [
+            {
+              "$ref": "#/components/schemas/ResourceConnectionRef"
+            }
+          ]
+        },
+        {
+          "allOf": [
+            {
+              "$ref": "#/components/schemas/ResourceSnowflakeOdbcConnectionString"
+            }
+          ]
+        }
+      ]
+    },
+    "ResourceSnowflakeOdbcConnectionString": {
+      "properties": {
+        "connection_string": {
+          "allOf": [
+            {
+              "$ref": "#/components/schemas/Secret"
+            }
+          ]
+        },
+        "type": {
+          "enum": [
+            "snowflake_odbc"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type",
+        "connection_string"
       ],
       "type": "object"
     },

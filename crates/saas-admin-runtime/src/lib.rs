@@ -8,6 +8,8 @@
 
 mod retry;
 
+pub mod open;
+
 mod call;
 mod gate;
 
@@ -19,6 +21,7 @@ use tracing::Instrument;
 
 pub use call::{observe, CallReport};
 pub use gate::RateLimit;
+pub use open::UnknownKind;
 pub use retry::{
     is_idempotent, is_rate_limit_status, is_retryable_status, retry_after, RetryPolicy,
 };

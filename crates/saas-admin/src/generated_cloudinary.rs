@@ -553,7 +553,7 @@ impl crate::Cloudinary {
 ///
 /// Add a user to a user group.
 ///
-/// Makes an existing account user a member of the given group and returns the group's members after the change.
+/// Makes an existing account user a member of the given group. Answers the group's members after the change, or the added user alone (the shape the vendor documents).
 ///
 /// `POST /v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}/users/{user_id}`. The `account_id` comes from the client's configuration. Error statuses it documents: 400, 401, 403, 404, 409, 420, 429.
 #[derive(Clone, Debug)]
@@ -596,7 +596,7 @@ impl AddUserToUserGroup {
     }
     /// Sends the request and returns what the service answered,
     /// decoded, or the one error type.
-    pub async fn send(self) -> Result<cld_provisioning::types::UserGroupUserList, crate::Error> {
+    pub async fn send(self) -> Result<cld_provisioning::types::UserGroupMemberAdded, crate::Error> {
         self.send_with_response()
             .await
             .map(crate::ResponseValue::into_inner)
@@ -605,7 +605,7 @@ impl AddUserToUserGroup {
     /// (rate-limit headers, say) beside the value.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::ResponseValue<cld_provisioning::types::UserGroupUserList>, crate::Error>
+    ) -> Result<crate::ResponseValue<cld_provisioning::types::UserGroupMemberAdded>, crate::Error>
     {
         let Self {
             client,
@@ -637,7 +637,7 @@ impl AddUserToUserGroup {
 impl crate::Cloudinary {
     /// Add a user to a user group.
     ///
-    /// Makes an existing account user a member of the given group and returns the group's members after the change.
+    /// Makes an existing account user a member of the given group. Answers the group's members after the change, or the added user alone (the shape the vendor documents).
     ///
     /// `POST /v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}/users/{user_id}`. The `account_id` comes from the client's configuration. Error statuses it documents: 400, 401, 403, 404, 409, 420, 429.
     pub fn add_user_to_user_group(&self) -> AddUserToUserGroup {

@@ -15291,7 +15291,7 @@ impl ListDatasourceConnections {
     }
     /// Field to order the connections by; a leading `-` reverses the order (the service defaults to `created_at`).
     ///
-    /// Sent as the query parameter `sort`.
+    /// Sent as the query parameter `sort`. Constraints: one of `created_at`, `updated_at`, `type`, `dataset_count`, `-created_at`, `-updated_at`, `-type`, `-dataset_count`.
     pub fn sort<V>(mut self, value: V) -> Self
     where
         V: TryInto<ods_automation::types::DatasourceConnectionSort>,

@@ -247,6 +247,42 @@ async fn a_body_set_field_by_field_sends_the_json_of_the_body_set_whole() {
     mock.assert_calls_async(2).await;
 }
 
+/// An enum setter takes a variant, the service's name for one, or a name the
+/// spec does not list yet, which is sent as written.
+#[tokio::test]
+async fn an_enum_value_the_spec_does_not_list_is_sent_as_written() {
+    use saas_admin::ods::types::Permission;
+    let server = MockServer::start_async().await;
+    let mock = server.mock(|when, then| {
+        when.method("POST")
+            .path("/groups/")
+            .json_body(serde_json::json!({
+                "title": "t",
+                "permissions": ["edit_dataset", "edit_dataset", "manage_ai_assistant"],
+            }));
+        then.status(201)
+            .header("content-type", "application/json")
+            .body(saas_admin::ods_automation::examples::example("create_user_group", 201).unwrap());
+    });
+    let ods = Ods::with_base_url(&server.base_url(), "k").unwrap();
+    ods.create_user_group()
+        .title("t")
+        .permissions([
+            Permission::EditDataset,
+            Permission::from("edit_dataset"),
+            Permission::from("manage_ai_assistant"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(
+        Permission::from("manage_ai_assistant"),
+        Permission::Unknown("manage_ai_assistant".into())
+    );
+    assert_eq!(Permission::from("edit_dataset").to_string(), "edit_dataset");
+}
+
 /// Builders, their `send()` futures and their streams own what they need:
 /// they run on other tasks, from a client that was dropped meanwhile.
 #[tokio::test]
