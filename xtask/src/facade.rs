@@ -15,6 +15,7 @@ use openapiv3::{
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::syntax::{find_struct, has_serde_default, inner, json_name, last_ident, module_items};
 use crate::{lint, Api};
 
 /// The extension with which a spec says how a listing pages, when that is
@@ -25,21 +26,33 @@ pub const PAGES: &str = "x-saas-admin-pages";
 /// Names a builder has for itself; a parameter or field named so is refused.
 const RESERVED: [&str; 5] = ["send", "send_with_response", "body", "into_stream", "new"];
 
-/// The facade's builders and client methods for one API.
+/// What the facade's builder of one operation takes, for the passes that
+/// write code calling it (the operation tests).
+pub struct Shape {
+    pub id: String,
+    /// Each parameter: its setter, its name on the wire, how the setter
+    /// takes it.
+    pub params: Vec<(syn::Ident, String, Taking)>,
+    /// The body's type, which `.body(...)` takes whole.
+    pub body: Option<TokenStream>,
+    /// What `send` returns.
+    pub output: TokenStream,
+}
+
+/// The facade's builders and client methods for one API, and the shape of
+/// each operation's builder.
 pub fn render(
     api: &Api,
     spec: &OpenAPI,
     client: &TokenStream,
     uploads: Option<&str>,
-) -> Result<TokenStream, Vec<String>> {
+) -> Result<(TokenStream, Vec<Shape>), Vec<String>> {
     let generated: syn::File = syn::parse2(client.clone()).map_err(|e| {
         vec![format!(
             "{}: progenitor's code does not parse: {e}",
             api.spec
         )]
     })?;
-    let builders = module_items(&generated.items, &["builder"]);
-    let type_builders = module_items(&generated.items, &["types", "builder"]);
     let types = module_items(&generated.items, &["types"]);
     let uploads = match uploads {
         Some(text) => {
@@ -54,23 +67,37 @@ pub fn render(
         }
         None => Vec::new(),
     };
+    let generated_calls = client_methods(&generated.items);
+    let hand_written_calls = client_methods(&uploads);
     let ctx = Context {
         api,
         spec,
         krate: format_ident!("{}", api.crate_ident),
-        type_builders: &type_builders,
         types: &types,
+        type_names: types
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Struct(s) => Some(s.ident.to_string()),
+                syn::Item::Enum(e) => Some(e.ident.to_string()),
+                syn::Item::Type(t) => Some(t.ident.to_string()),
+                _ => None,
+            })
+            .collect(),
     };
     let mut problems = Vec::new();
     let mut pieces = Vec::new();
+    let mut shapes = Vec::new();
     for (path, method, operation) in lint::operations(spec) {
-        let module = if lint::is_hand_written(operation) {
-            &uploads
+        let calls = if lint::is_hand_written(operation) {
+            &hand_written_calls
         } else {
-            &builders
+            &generated_calls
         };
-        match ctx.operation(path, method, operation, module) {
-            Ok(tokens) => pieces.push(tokens),
+        match ctx.operation(path, method, operation, calls) {
+            Ok((tokens, shape)) => {
+                pieces.push(tokens);
+                shapes.push(shape);
+            }
             Err(problem) => problems.push(format!(
                 "{}: operation {} ({} {path}): {problem}",
                 api.spec,
@@ -87,109 +114,112 @@ pub fn render(
         "The `{}` crate's types: what the operations take and return.",
         api.crate_ident
     );
-    Ok(quote! {
+    let tokens = quote! {
         #[doc = #doc]
         pub use #krate::types;
-        // The generated client's operations are methods of its tag traits.
-        #[allow(unused_imports)]
-        use #krate::prelude::*;
         #(#pieces)*
-    })
+    };
+    Ok((tokens, shapes))
 }
 
-/// The items of the module at `path` (nested `mod`s) of a file.
-fn module_items(items: &[syn::Item], path: &[&str]) -> Vec<syn::Item> {
-    let Some((first, rest)) = path.split_first() else {
-        return items.to_vec();
-    };
+/// The methods of the `impl Client` blocks among `items`: one call per
+/// operation, its arguments in the order the call takes them.
+fn client_methods(items: &[syn::Item]) -> Vec<syn::Signature> {
     items
         .iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == first => {
-                Some(module_items(&m.content.as_ref()?.1, rest))
-            }
+        .filter_map(|item| match item {
+            syn::Item::Impl(block) if block.trait_.is_none() => Some(block),
             _ => None,
         })
-        .unwrap_or_default()
+        .filter(|block| last_ident(&block.self_ty).as_deref() == Some("Client"))
+        .flat_map(|block| &block.items)
+        .filter_map(|item| match item {
+            syn::ImplItem::Fn(f) => Some(f.sig.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
-fn find_struct<'a>(items: &'a [syn::Item], name: &str) -> Option<&'a syn::ItemStruct> {
-    items.iter().find_map(|item| match item {
-        syn::Item::Struct(s) if s.ident == name => Some(s),
-        _ => None,
-    })
+/// How a body struct's field is filled when its setter was not called.
+enum FieldKind {
+    /// An `Option`: left `None`.
+    Optional,
+    /// `#[serde(default)]`: its type's default (an empty list or map).
+    Defaulted,
+    /// Neither: `send` refuses the call, naming it.
+    Required,
 }
 
-/// The return type of `send` in the impl of `name`.
-fn send_output(items: &[syn::Item], name: &str) -> Option<syn::Type> {
-    items.iter().find_map(|item| {
-        let syn::Item::Impl(block) = item else {
-            return None;
-        };
-        let syn::Type::Path(target) = &*block.self_ty else {
-            return None;
-        };
-        if target.path.segments.last()?.ident != name {
-            return None;
+impl Context<'_> {
+    /// The named fields of the generated struct `name`; `None` when it is
+    /// not a struct with named fields.
+    fn struct_fields(&self, name: &str) -> Option<Vec<syn::Field>> {
+        match &find_struct(self.types, name)?.fields {
+            syn::Fields::Named(named) => Some(named.named.iter().cloned().collect()),
+            _ => None,
         }
-        block.items.iter().find_map(|item| match item {
-            syn::ImplItem::Fn(f) if f.sig.ident == "send" => match &f.sig.output {
-                syn::ReturnType::Type(_, ty) => Some((**ty).clone()),
-                syn::ReturnType::Default => None,
-            },
-            _ => None,
-        })
-    })
-}
-
-/// The first generic argument of `ty` when its last segment is `wrapper`.
-fn inner<'a>(ty: &'a syn::Type, wrapper: &str) -> Option<&'a syn::Type> {
-    let syn::Type::Path(path) = ty else {
-        return None;
-    };
-    let last = path.path.segments.last()?;
-    if last.ident != wrapper {
-        return None;
     }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    args.args.iter().find_map(|arg| match arg {
-        syn::GenericArgument::Type(ty) => Some(ty),
-        _ => None,
-    })
-}
 
-fn last_ident(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(path) => Some(path.path.segments.last()?.ident.to_string()),
-        _ => None,
+    /// The type as the facade names it: a type of the generated `types`
+    /// module (named bare inside it, or as `types::X` by the client) gets
+    /// the crate's path, as do `ByteStream` and the uploads' `FileUpload`.
+    fn qualify(&self, ty: &syn::Type) -> TokenStream {
+        use quote::ToTokens;
+        use syn::visit_mut::VisitMut;
+        struct Qualify<'c> {
+            krate: &'c syn::Ident,
+            names: &'c BTreeSet<String>,
+        }
+        impl VisitMut for Qualify<'_> {
+            fn visit_type_path_mut(&mut self, path: &mut syn::TypePath) {
+                syn::visit_mut::visit_type_path_mut(self, path);
+                if path.qself.is_some() || path.path.leading_colon.is_some() {
+                    return;
+                }
+                let segments: Vec<String> = path
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
+                let krate = self.krate;
+                let last = path
+                    .path
+                    .segments
+                    .last()
+                    .cloned()
+                    .expect("a path has a segment");
+                let replaced: Option<syn::Path> = match segments.as_slice() {
+                    [first, _] if first == "types" || first == "super" => {
+                        Some(syn::parse_quote!(#krate::types::#last))
+                    }
+                    [only] if only == "ByteStream" => Some(syn::parse_quote!(#krate::#last)),
+                    [only] if only == "FileUpload" => {
+                        Some(syn::parse_quote!(#krate::uploads::#last))
+                    }
+                    [only] if self.names.contains(only) => {
+                        Some(syn::parse_quote!(#krate::types::#last))
+                    }
+                    _ => None,
+                };
+                if let Some(replaced) = replaced {
+                    path.path = replaced;
+                }
+            }
+        }
+        let mut ty = ty.clone();
+        Qualify {
+            krate: &self.krate,
+            names: &self.type_names,
+        }
+        .visit_type_mut(&mut ty);
+        ty.to_token_stream()
     }
-}
-
-/// The type as the facade names it: the generated crate's `types::…`,
-/// `ByteStream` and the uploads' `FileUpload` get the crate's path.
-fn qualify(ty: &syn::Type, krate: &syn::Ident) -> TokenStream {
-    use quote::ToTokens;
-    let text = ty.to_token_stream().to_string();
-    let qualified = text
-        .split(' ')
-        .map(|token| match token {
-            // `super::X` is how the body types' builders name the types.
-            "types" | "super" => format!("{krate} :: types"),
-            "ByteStream" => format!("{krate} :: ByteStream"),
-            "FileUpload" => format!("{krate} :: uploads :: FileUpload"),
-            other => other.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
-    // A `types` already behind `::` (as in `super::types`) does not occur in
-    // what progenitor emits for builders.
-    qualified.parse().expect("a qualified type still parses")
 }
 
 /// How a setter takes a value of a parameter's or field's type.
-enum Taking {
+#[derive(Clone)]
+pub enum Taking {
     /// Text: anything that turns into a `String`.
     Text,
     /// A list: any iterator of values that convert to the item type.
@@ -202,14 +232,13 @@ enum Taking {
 }
 
 impl Taking {
-    fn of(ty: &syn::Type, krate: &syn::Ident) -> Self {
-        let name = last_ident(ty).unwrap_or_default();
-        if name == "String" || name == "PathSegment" {
+    fn of(ty: &syn::Type, ctx: &Context) -> Self {
+        if last_ident(ty).as_deref() == Some("String") {
             Taking::Text
         } else if let Some(item) = inner(ty, "Vec") {
-            Taking::List(qualify(item, krate))
+            Taking::List(ctx.qualify(item))
         } else {
-            Taking::Value(qualify(ty, krate))
+            Taking::Value(ctx.qualify(ty))
         }
     }
 
@@ -273,17 +302,18 @@ struct Context<'a> {
     api: &'a Api,
     spec: &'a OpenAPI,
     krate: syn::Ident,
-    type_builders: &'a [syn::Item],
     types: &'a [syn::Item],
+    /// Every type the generated `types` module defines.
+    type_names: BTreeSet<String>,
 }
 
-/// One setter of a facade builder.
-struct Setter {
-    name: syn::Ident,
-    /// The parameter, or the field of the body builder, it sets.
-    field: syn::Ident,
-    /// A body field the body type holds as an `Option`.
-    optional: bool,
+/// One value a facade builder holds (a parameter, or a field of the body),
+/// always as an `Option` until `send`.
+struct Held {
+    /// The builder's field that holds it.
+    slot: syn::Ident,
+    /// The setter that sets it.
+    setter: syn::Ident,
     doc: String,
     taking: Taking,
 }
@@ -294,194 +324,227 @@ impl Context<'_> {
         path: &str,
         method: &str,
         operation: &Operation,
-        module: &[syn::Item],
-    ) -> Result<TokenStream, String> {
+        calls: &[syn::Signature],
+    ) -> Result<(TokenStream, Shape), String> {
         let id = operation.operation_id.as_deref().unwrap_or_default();
         let name = format_ident!("{}", crate::generate::pascal_case(id));
         let method_name = format_ident!("{id}");
-        let generated = find_struct(module, &name.to_string())
-            .ok_or_else(|| format!("no builder `{name}` in the generated code"))?;
-        let output = send_output(module, &name.to_string())
-            .ok_or_else(|| format!("builder `{name}` has no `send`"))?;
-        let response = inner(&output, "Result")
-            .and_then(|ok| inner(ok, "ResponseValue"))
-            .ok_or_else(|| format!("`{name}::send` does not return Result<ResponseValue<_>, _>"))?;
-        let krate = &self.krate;
-        let output = qualify(response, krate);
+        let call = calls
+            .iter()
+            .find(|sig| sig.ident == id)
+            .ok_or_else(|| format!("no method `{id}` on the generated client"))?;
+        let output = match &call.output {
+            syn::ReturnType::Type(_, ty) => {
+                inner(ty, "Result").and_then(|ok| inner(ok, "ResponseValue"))
+            }
+            syn::ReturnType::Default => None,
+        }
+        .ok_or_else(|| format!("`Client::{id}` does not return Result<ResponseValue<_>, _>"))?;
+        let output = self.qualify(output);
         let params = self.parameters(path, operation);
 
-        let mut fields = Vec::new(); // (name, stored type)
-        let mut setters = Vec::new();
-        let mut replay = Vec::new();
-        let mut body_field = None;
-        for field in &generated.fields {
-            let field_name = field.ident.as_ref().expect("builders have named fields");
-            let key = field_name.to_string();
-            if key == "client" {
+        let mut held: Vec<Held> = Vec::new();
+        let mut shape_params = Vec::new();
+        // What `send` does with each held value before the call, and the
+        // call's arguments.
+        let mut finish = Vec::new();
+        let mut args = Vec::new();
+        let mut body = None;
+        for input in &call.inputs {
+            let syn::FnArg::Typed(arg) = input else {
                 continue;
-            }
-            // Progenitor: `Result<T, String>` (required, or a body),
-            // `Result<Option<T>, String>` (optional); the uploads:
-            // `Result<T, String>` or `Option<T>`.
-            let (ty, required) = match (inner(&field.ty, "Result"), inner(&field.ty, "Option")) {
-                (Some(ty), _) => match inner(ty, "Option") {
-                    Some(ty) => (ty, false),
-                    None => (ty, true),
-                },
-                (None, Some(ty)) => (ty, false),
-                (None, None) => (&field.ty, true),
             };
+            let syn::Pat::Ident(arg_name) = &*arg.pat else {
+                return Err(format!("`Client::{id}` has an argument that is not a name"));
+            };
+            let arg_name = &arg_name.ident;
+            let key = arg_name.to_string();
             if Some(key.as_str()) == self.api.configured_path_param {
-                replay.push(quote!(let request = request.#field_name(client.#field_name());));
+                let segment = format_ident!("{key}_segment");
+                args.push(quote!(client.#segment()));
                 continue;
             }
             if key == "body" {
-                body_field = Some(ty.clone());
+                let syn::Type::Reference(reference) = &*arg.ty else {
+                    return Err(format!("`Client::{id}` takes its body by value"));
+                };
+                body = Some((*reference.elem).clone());
+                args.push(quote!(&body));
                 continue;
             }
-            let taking = Taking::of(ty, krate);
-            let stored = taking.stored();
-            fields.push(quote!(#field_name: Option<#stored>));
-            replay.push(quote! {
-                let request = match #field_name {
-                    Some(value) => request.#field_name(value),
-                    None => request,
-                };
-            });
+            let (optional, ty) = match inner(&arg.ty, "Option") {
+                Some(ty) => (true, ty),
+                None => (false, &*arg.ty),
+            };
+            // The call takes `&str`, `&T` or `T`; the builder holds it owned.
+            let (borrowed, owned) = match ty {
+                syn::Type::Reference(reference) => match &*reference.elem {
+                    syn::Type::Path(p) if p.path.is_ident("str") => {
+                        (true, syn::parse_quote!(String))
+                    }
+                    elem => (true, elem.clone()),
+                },
+                ty => (false, ty.clone()),
+            };
+            let segment = last_ident(&owned).as_deref() == Some("PathSegment");
             let doc = match params.get(&key) {
-                Some(param) => self.parameter_doc(param, required),
+                Some(param) => self.parameter_doc(param, !optional),
                 None if key == "file" => format!(
                     "The file to upload (its name, bytes and content type).{}",
-                    required_note(required)
+                    required_note(!optional)
                 ),
-                None => format!("The `{key}` parameter.{}", required_note(required)),
+                None => format!("The `{key}` parameter.{}", required_note(!optional)),
             };
-            setters.push(Setter {
-                name: field_name.clone(),
-                field: field_name.clone(),
-                optional: false,
+            // A path segment is held as text and checked at `send`, where
+            // a bad one is refused naming the parameter.
+            let taking = if segment {
+                Taking::Text
+            } else {
+                Taking::of(&owned, self)
+            };
+            finish.push(if segment {
+                quote!(let #arg_name = crate::error::segment(#id, #key, #arg_name)?;)
+            } else if !optional {
+                quote!(let #arg_name = crate::error::required(#id, "parameter", #key, #arg_name)?;)
+            } else {
+                TokenStream::new()
+            });
+            let wire = params
+                .get(&key)
+                .map(|p| p.parameter_data_ref().name.clone())
+                .unwrap_or_else(|| key.clone());
+            shape_params.push((arg_name.clone(), wire, taking.clone()));
+            args.push(match (optional, borrowed, &taking) {
+                (false, true, _) => quote!(&#arg_name),
+                (false, false, _) | (true, false, _) => quote!(#arg_name),
+                (true, true, Taking::Text) => quote!(#arg_name.as_deref()),
+                (true, true, _) => quote!(#arg_name.as_ref()),
+            });
+            held.push(Held {
+                slot: arg_name.clone(),
+                setter: arg_name.clone(),
                 doc,
                 taking,
             });
         }
 
-        // The body: field by field when it is an object with a builder,
-        // and whole in any case.
-        let mut body_init = None;
+        // The body: field by field when it is a struct, and whole in any case.
         let mut body_setter = None;
-        if let Some(ty) = body_field {
-            let builder_name = last_ident(&ty).unwrap_or_default();
-            let is_builder = matches!(&ty, syn::Type::Path(p) if p.path.segments.iter().any(|s| s.ident == "builder"));
-            if is_builder {
-                let whole = format_ident!("{builder_name}");
-                fields.push(quote!(body: #krate::types::builder::#whole));
-                body_init = Some(quote!(body: Default::default(),));
-                replay.push(quote!(let request = request.body(body);));
-                body_setter = Some(quote! {
-                    /// Sets the whole request body at once, replacing any field set before.
-                    pub fn body(mut self, body: #krate::types::#whole) -> Self {
-                        self.body = body.into();
-                        self
+        let mut build_body = TokenStream::new();
+        if let Some(ty) = &body {
+            let type_name = last_ident(ty).unwrap_or_default();
+            let whole = self.qualify(ty);
+            match self.struct_fields(&type_name) {
+                Some(fields) => {
+                    let schema = self.body_schema(operation);
+                    let mut take_apart = Vec::new();
+                    let mut field_names = Vec::new();
+                    let mut put_together = Vec::new();
+                    for field in fields {
+                        let field_name = field.ident.clone().expect("named fields");
+                        field_names.push(field_name.clone());
+                        let slot = format_ident!("body_{field_name}");
+                        let (value_ty, kind) = match inner(&field.ty, "Option") {
+                            Some(ty) => (ty.clone(), FieldKind::Optional),
+                            None if has_serde_default(&field.attrs) => {
+                                (field.ty.clone(), FieldKind::Defaulted)
+                            }
+                            None => (field.ty.clone(), FieldKind::Required),
+                        };
+                        let json = json_name(&field);
+                        let mut doc = self.field_doc(schema, &json);
+                        // A body field named like a parameter (the `username` of
+                        // a user, beside the one in the path) gets a `body_` setter.
+                        let setter = if held.iter().any(|h| h.setter == field_name) {
+                            doc.push_str(&format!(
+                                "\n\nNamed `body_{field_name}` because the operation also has a parameter `{field_name}`."
+                            ));
+                            slot.clone()
+                        } else {
+                            field_name.clone()
+                        };
+                        let label = setter.to_string();
+                        put_together.push(match kind {
+                            FieldKind::Optional => quote!(#field_name: #slot,),
+                            FieldKind::Defaulted => quote!(#field_name: #slot.unwrap_or_default(),),
+                            FieldKind::Required => quote!(
+                                #field_name: crate::error::required(#id, "body field", #label, #slot)?,
+                            ),
+                        });
+                        take_apart.push(match kind {
+                            FieldKind::Optional => quote!(self.#slot = #field_name;),
+                            _ => quote!(self.#slot = Some(#field_name);),
+                        });
+                        held.push(Held {
+                            slot,
+                            setter,
+                            doc,
+                            taking: Taking::of(&value_ty, self),
+                        });
                     }
-                });
-                let schema = self.body_schema(operation);
-                for (field, field_ty) in self.body_fields(&builder_name)? {
-                    let (ty, optional) = match inner(&field_ty, "Option") {
-                        Some(ty) => (ty.clone(), true),
-                        None => (field_ty.clone(), false),
-                    };
-                    let taking = Taking::of(&ty, krate);
-                    let json = self.json_name(&builder_name, &field.to_string());
-                    let mut doc = self.field_doc(schema, &json);
-                    // A body field named like a parameter (the `username` of
-                    // a user, beside the one in the path) gets a `body_` setter.
-                    let setter = if setters.iter().any(|s| s.name == field) {
-                        doc.push_str(&format!(
-                            "\n\nNamed `body_{field}` because the operation also has a parameter `{field}`."
-                        ));
-                        format_ident!("body_{field}")
-                    } else {
-                        field.clone()
-                    };
-                    setters.push(Setter {
-                        name: setter,
-                        field,
-                        optional,
-                        doc,
-                        taking,
+                    body_setter = Some(quote! {
+                        /// Sets the whole request body at once, replacing any field set before.
+                        pub fn body(mut self, body: #whole) -> Self {
+                            let #whole { #(#field_names),* } = body;
+                            #(#take_apart)*
+                            self
+                        }
+                    });
+                    build_body = quote!(let body = #whole { #(#put_together)* };);
+                }
+                None => {
+                    let slot = format_ident!("body");
+                    let doc = format!(
+                        "The request body.{}",
+                        self.body_description(operation)
+                            .map(|d| format!(" {d}"))
+                            .unwrap_or_default()
+                    ) + " Required.";
+                    body_setter = Some(quote! {
+                        #[doc = #doc]
+                        pub fn body(mut self, body: impl Into<#whole>) -> Self {
+                            self.body = Some(body.into());
+                            self
+                        }
+                    });
+                    build_body =
+                        quote!(let body = crate::error::required(#id, "parameter", "body", body)?;);
+                    held.push(Held {
+                        slot,
+                        setter: format_ident!("body"),
+                        doc: String::new(),
+                        taking: Taking::Value(whole),
                     });
                 }
-            } else {
-                let whole = qualify(&ty, krate);
-                fields.push(quote!(body: Option<#whole>));
-                body_init = Some(quote!(body: None,));
-                replay.push(quote! {
-                    let request = match body {
-                        Some(value) => request.body(value),
-                        None => request,
-                    };
-                });
-                let doc = format!(
-                    "The request body.{}",
-                    self.body_description(operation)
-                        .map(|d| format!(" {d}"))
-                        .unwrap_or_default()
-                ) + " Required.";
-                body_setter = Some(quote! {
-                    #[doc = #doc]
-                    pub fn body(mut self, body: impl Into<#whole>) -> Self {
-                        self.body = Some(body.into());
-                        self
-                    }
-                });
             }
         }
 
         let mut seen = BTreeSet::new();
-        for setter in &setters {
-            let name = setter.name.to_string();
-            if RESERVED.contains(&name.as_str()) || !seen.insert(name.clone()) {
+        for h in &held {
+            let setter = h.setter.to_string();
+            let whole_body = setter == "body" && h.slot == "body";
+            if (!whole_body && RESERVED.contains(&setter.as_str())) || !seen.insert(setter.clone())
+            {
                 return Err(format!(
-                    "two setters, or a setter and a builder method, would both be named `{name}`"
+                    "two setters, or a setter and a builder method, would both be named `{setter}`"
                 ));
             }
         }
 
-        let is_param = |setter: &Setter| {
-            setter.name == setter.field
-                && generated
-                    .fields
-                    .iter()
-                    .any(|f| f.ident.as_ref() == Some(&setter.name))
-        };
-        let param_names: Vec<&syn::Ident> = setters
-            .iter()
-            .filter(|s| is_param(s))
-            .map(|s| &s.name)
-            .collect();
-        let setter_fns = setters.iter().map(|setter| {
-            let Setter {
-                name,
-                field,
-                optional,
-                doc,
-                taking,
-            } = setter;
-            let value = if *optional {
-                quote!(Some(value))
-            } else {
-                quote!(value)
-            };
-            let assign = if is_param(setter) {
-                quote!(self.#name = Some(value);)
-            } else {
-                quote!(self.body = self.body.#field(#value);)
-            };
-            taking.setter(name, doc, assign)
+        let slots: Vec<&syn::Ident> = held.iter().map(|h| &h.slot).collect();
+        let stored = held.iter().map(|h| {
+            let slot = &h.slot;
+            let ty = h.taking.stored();
+            quote!(#slot: Option<#ty>)
         });
-        let has_body = body_init.is_some();
-        let destructure_body = has_body.then(|| quote!(body,));
-        let init_params = param_names.iter().map(|n| quote!(#n: None,));
+        let setter_fns = held
+            .iter()
+            .filter(|h| !(h.setter == "body" && h.slot == "body"))
+            .map(|h| {
+                let slot = &h.slot;
+                h.taking
+                    .setter(&h.setter, &h.doc, quote!(self.#slot = Some(value);))
+            });
 
         let facade = format_ident!("{}", self.api.facade_type);
         let doc = self.operation_doc(path, method, operation);
@@ -490,7 +553,13 @@ impl Context<'_> {
             self.api.facade_type, self.api.facade_type
         );
         let paging = self.paging(operation)?;
-        Ok(quote! {
+        let shape = Shape {
+            id: id.to_string(),
+            params: shape_params,
+            body: body.as_ref().map(|ty| self.qualify(ty)),
+            output: output.clone(),
+        };
+        let tokens = quote! {
             #[doc = #struct_doc]
             #[derive(Clone, Debug)]
             #[must_use = "a builder does nothing until `send` is called"]
@@ -498,12 +567,12 @@ impl Context<'_> {
                 client: crate::#facade,
                 /// The first value a setter could not convert, and why.
                 invalid: Option<String>,
-                #(#fields,)*
+                #(#stored,)*
             }
 
             impl #name {
                 fn new(client: crate::#facade) -> Self {
-                    Self { client, invalid: None, #(#init_params)* #body_init }
+                    Self { client, invalid: None, #(#slots: None,)* }
                 }
 
                 #(#setter_fns)*
@@ -523,15 +592,20 @@ impl Context<'_> {
                 pub async fn send_with_response(
                     self,
                 ) -> Result<crate::ResponseValue<#output>, crate::Error> {
-                    let Self { client, invalid, #(#param_names,)* #destructure_body } = self;
+                    let Self { client, invalid, #(#slots,)* } = self;
                     if let Some(message) = invalid {
                         return Err(crate::Error::refused(#id, message));
                     }
-                    let request = client.client().#method_name();
-                    #(#replay)*
+                    #(#finish)*
+                    #build_body
                     // Boxed once: the call's future is large, and moving it
                     // through the layers above would copy it at each.
-                    crate::error::complete(#id, client.base_url(), Box::pin(request.send())).await
+                    crate::error::complete(
+                        #id,
+                        client.base_url(),
+                        Box::pin(client.client().#method_name(#(#args),*)),
+                    )
+                    .await
                 }
             }
 
@@ -543,7 +617,8 @@ impl Context<'_> {
                     #name::new(self.clone())
                 }
             }
-        })
+        };
+        Ok((tokens, shape))
     }
 
     /// The operation's parameters (the path item's included), by the name
@@ -650,39 +725,6 @@ impl Context<'_> {
             .content
             .get("application/json")?;
         self.resolve_schema(media.schema.as_ref()?)
-    }
-
-    /// Each field of a body type's builder, with the type it holds.
-    fn body_fields(&self, builder: &str) -> Result<Vec<(syn::Ident, syn::Type)>, String> {
-        let item = find_struct(self.type_builders, builder)
-            .ok_or_else(|| format!("no builder for the body type `{builder}`"))?;
-        Ok(item
-            .fields
-            .iter()
-            .filter_map(|field| {
-                let ty = inner(&field.ty, "Result")?;
-                Some((field.ident.clone()?, ty.clone()))
-            })
-            .collect())
-    }
-
-    /// The JSON name of a field of a generated type (its serde rename, if any).
-    fn json_name(&self, type_name: &str, field: &str) -> String {
-        use quote::ToTokens;
-        find_struct(self.types, type_name)
-            .and_then(|item| {
-                item.fields
-                    .iter()
-                    .find(|f| f.ident.as_ref().is_some_and(|i| i == field))
-            })
-            .and_then(|field| {
-                field.attrs.iter().find_map(|attr| {
-                    let text = attr.to_token_stream().to_string();
-                    let rest = text.split("rename = \"").nth(1)?;
-                    Some(rest.split('"').next()?.to_string())
-                })
-            })
-            .unwrap_or_else(|| field.to_string())
     }
 
     fn field_doc(&self, schema: Option<&Schema>, json: &str) -> String {
@@ -1095,15 +1137,19 @@ components:
             facade_file: "crates/f/src/generated_t.rs",
             configured_path_param: None,
         };
-        let code = render(&api, &spec, &client, None).unwrap().to_string();
+        let code = render(&api, &spec, &client, None).unwrap().0.to_string();
         // The path parameter and the body's `name` share a name: the body's
         // setter is `body_name`, and says why.
         for expected in [
             "pub fn name (mut self , value : impl Into < String >) -> Self { let value : String = value . into () ; self . name = Some (value) ;",
-            "pub fn body_name (mut self , value : impl Into < String >) -> Self { let value : String = value . into () ; self . body = self . body . name (value) ;",
+            "pub fn body_name (mut self , value : impl Into < String >) -> Self { let value : String = value . into () ; self . body_name = Some (value) ;",
+            // Each body field is held by the builder, and the body is put together at `send`.
+            "let body = t :: types :: ThingRequest { name : crate :: error :: required (\"update_thing\" , \"body field\" , \"body_name\" , body_name) ? , note : body_note , } ;",
+            "let name = crate :: error :: required (\"update_thing\" , \"parameter\" , \"name\" , name) ? ;",
+            "Box :: pin (client . client () . update_thing (& name , limit , & body))",
             // A constrained string is its own type: a &str converts to it, or is refused at `send`.
             "pub fn note < V > (mut self , value : V) -> Self where V : TryInto < t :: types :: ThingRequestNote > , V :: Error : std :: fmt :: Display",
-            "Ok (value) => { self . body = self . body . note (Some (value)) ; } Err (error) => crate :: error :: refuse (& mut self . invalid , \"note\" , error) ,",
+            "Ok (value) => { self . body_note = Some (value) ; } Err (error) => crate :: error :: refuse (& mut self . invalid , \"note\" , error) ,",
             "pub fn limit < V > (mut self , value : V) -> Self where V : TryInto < :: std :: num :: NonZeroU64 >",
             "if let Some (message) = invalid { return Err (crate :: Error :: refused (\"update_thing\" , message)) ; }",
             "Sent as the query parameter `limit`. Constraints: at least 1; at most 100.",

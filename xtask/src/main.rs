@@ -18,7 +18,10 @@ mod generate;
 mod lint;
 mod mock_pass;
 mod open_types;
+mod operation_tests;
+mod request_types;
 mod robustness;
+mod syntax;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

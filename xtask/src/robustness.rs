@@ -25,7 +25,7 @@ pub fn path(api: &Api) -> String {
 }
 
 /// The facade's feature for `api` (`ods`, `cloudinary`).
-fn feature(api: &Api) -> String {
+pub(crate) fn feature(api: &Api) -> String {
     api.facade_file
         .trim_start_matches("crates/saas-admin/src/generated_")
         .trim_end_matches(".rs")

@@ -3,9 +3,7 @@
 //! the operations they share (`list_user_groups`, ...) are not ambiguous.
 
 use cld_provisioning::mock::MockServerExt as _;
-use cld_provisioning::ClientUserGroupsExt as _;
 use ods_automation::mock::MockServerExt as _;
-use ods_automation::ClientUserGroupsExt as _;
 
 mod support;
 use support::{client, example, expect_no_body, ACCOUNT};
@@ -37,16 +35,13 @@ async fn both_apis_mock_servers_answer_the_same_operation_name_side_by_side() {
         .with_retry(ods_automation::RetryPolicy::disabled());
     let ods_client = ods_automation::Client::new(&ods_server.base_url(), ods_runtime);
     let ods_answer = ods_client
-        .list_user_groups()
-        .limit(20)
-        .send()
+        .list_user_groups(Some(20), None, None, None, None)
         .await
         .expect("ODS list_user_groups")
         .into_inner();
+    let account = cld_provisioning::PathSegment::try_from(ACCOUNT).unwrap();
     let cld_answer = client(&cld_server)
-        .list_user_groups()
-        .account_id(ACCOUNT)
-        .send()
+        .list_user_groups(&account, None)
         .await
         .expect("Cloudinary list_user_groups")
         .into_inner();

@@ -5,8 +5,8 @@
 use std::sync::{Arc, Mutex};
 
 use ods_automation::mock::{MockServer, MockServerExt};
-use ods_automation::prelude::*;
 use ods_automation::types;
+use ods_automation::PathSegment;
 
 mod support;
 use support::*;
@@ -25,12 +25,8 @@ const VALUES: [&str; 7] = [
 ];
 
 async fn get_group(server: &MockServer, uid: &str) -> bool {
-    client(server)
-        .get_user_group()
-        .group_uid(uid)
-        .send()
-        .await
-        .is_ok()
+    let uid = PathSegment::try_from(uid).expect("a path segment");
+    client(server).get_user_group(&uid).await.is_ok()
 }
 
 #[tokio::test]

@@ -601,10 +601,12 @@ impl Builder<CloudinarySettings> {
             self.options.http_client()?,
             runtime,
         );
-        Ok(crate::Cloudinary::from_client(
-            client,
-            account_id.to_string(),
-        ))
+        let account_id = saas_admin_runtime::PathSegment::try_from(account_id.to_string())
+            .map_err(|_| ConfigError::Malformed {
+                name: "the Cloudinary account id",
+                expected: "an account id, which cannot be \".\" or \"..\"",
+            })?;
+        Ok(crate::Cloudinary::from_client(client, account_id))
     }
 }
 

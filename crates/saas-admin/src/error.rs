@@ -177,6 +177,37 @@ pub(crate) async fn complete<T, E: VendorError>(
     }
 }
 
+/// A value the call cannot go without: `send` refuses the call, naming it,
+/// when its setter was not called.
+// The error is what `send` returns as it is: boxing it here gains nothing.
+#[allow(clippy::result_large_err)]
+pub(crate) fn required<T>(
+    operation: &'static str,
+    what: &str,
+    name: &str,
+    value: Option<T>,
+) -> Result<T, Error> {
+    value
+        .ok_or_else(|| Error::refused(operation, format!("the required {what} {name} was not set")))
+}
+
+/// A path parameter: required, and neither empty, `.` nor `..` (URL
+/// normalisation would send the request to another resource).
+#[allow(clippy::result_large_err)]
+pub(crate) fn segment(
+    operation: &'static str,
+    name: &str,
+    value: Option<String>,
+) -> Result<saas_admin_runtime::PathSegment, Error> {
+    saas_admin_runtime::PathSegment::try_from(required(operation, "parameter", name, value)?)
+        .map_err(|_| {
+            Error::refused(
+                operation,
+                format!("{name} cannot be a path segment: it must not be empty, \".\" or \"..\""),
+            )
+        })
+}
+
 /// Keeps the first value a builder's setter could not convert, naming the
 /// setter: `send` refuses the call with it.
 pub(crate) fn refuse(invalid: &mut Option<String>, setter: &str, error: impl fmt::Display) {
@@ -242,7 +273,7 @@ impl Error {
             }
             Generated::InvalidRequest(message) => {
                 let mut error = Error::new(ErrorKind::InvalidRequest, operation, report);
-                error.message = Some(explain_invalid_request(message));
+                error.message = Some(message);
                 error
             }
             Generated::CommunicationError(cause) | Generated::InvalidUpgrade(cause) => {
@@ -416,32 +447,6 @@ fn host_of(base_url: &str) -> Option<String> {
         Some(port) => format!("{host}:{port}"),
         None => host.to_string(),
     })
-}
-
-/// The generated builders' messages for a value refused before sending,
-/// said so a person knows what to set.
-fn explain_invalid_request(message: String) -> String {
-    // A path parameter that cannot be a segment.
-    if let Some(name) = message
-        .strip_prefix("conversion to `")
-        .and_then(|rest| rest.split("PathSegment` for ").nth(1))
-        .and_then(|rest| rest.strip_suffix(" failed"))
-    {
-        return format!("{name} cannot be a path segment: it must not be empty, \".\" or \"..\"");
-    }
-    // A required parameter that was not set.
-    if let Some(name) = message.strip_suffix(" was not initialized") {
-        return format!("the required parameter {name} was not set");
-    }
-    // A required body field that was not set.
-    if let Some(name) = message
-        .split("no value supplied for ")
-        .nth(1)
-        .filter(|_| message.starts_with("conversion to `"))
-    {
-        return format!("the required body field {name} was not set");
-    }
-    message
 }
 
 /// A status with its name; Cloudinary's 420 has no standard one.

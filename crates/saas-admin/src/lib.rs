@@ -46,7 +46,7 @@ pub use error::{Detail, Error, ErrorKind, VendorBody};
 pub use ods_automation;
 pub use paginate::{ItemStream, Paginate};
 /// A decoded answer with its status and headers, from `send_with_response`.
-pub use progenitor_client::ResponseValue;
+pub use progenitor_client::{ByteStream, ResponseValue};
 pub use saas_admin_runtime::{RateLimit, RetryPolicy};
 
 /// What most programs use: `use saas_admin::prelude::*;`.
@@ -174,7 +174,8 @@ pub struct Cloudinary {
 #[cfg(feature = "cloudinary")]
 struct CloudinaryInner {
     client: cld_provisioning::Client,
-    account_id: String,
+    /// Checked once, when the client is built: every call's path takes it.
+    account_id: saas_admin_runtime::PathSegment,
 }
 
 #[cfg(feature = "cloudinary")]
@@ -229,7 +230,10 @@ impl Cloudinary {
         Self::builder().with_env()?.build()
     }
 
-    pub(crate) fn from_client(client: cld_provisioning::Client, account_id: String) -> Self {
+    pub(crate) fn from_client(
+        client: cld_provisioning::Client,
+        account_id: saas_admin_runtime::PathSegment,
+    ) -> Self {
         Self {
             inner: Arc::new(CloudinaryInner { client, account_id }),
         }
@@ -237,6 +241,11 @@ impl Cloudinary {
 
     /// The account every call addresses.
     pub fn account_id(&self) -> &str {
+        self.inner.account_id.as_str()
+    }
+
+    /// The account id as the generated calls take it.
+    pub(crate) fn account_id_segment(&self) -> &saas_admin_runtime::PathSegment {
         &self.inner.account_id
     }
 

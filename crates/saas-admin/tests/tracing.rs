@@ -107,7 +107,6 @@ use fault_server::{Answer, FaultServer};
 /// `Display` and `Debug`), and the generated client's own error's `Debug`.
 #[tokio::test]
 async fn no_failure_kind_shows_the_key_at_any_level_or_layer() {
-    use saas_admin::ods_automation::prelude::*;
     use std::time::Duration;
 
     let refused = {
@@ -182,8 +181,7 @@ async fn no_failure_kind_shows_the_key_at_any_level_or_layer() {
             .expect_err(name);
         let raw = ods
             .client()
-            .list_user_groups()
-            .send()
+            .list_user_groups(None, None, None, None, None)
             .with_subscriber(recorder.clone())
             .await
             .expect_err(name);
