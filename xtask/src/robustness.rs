@@ -12,6 +12,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::{json, Map, Value};
 
+use crate::facade::Shape;
 use crate::Api;
 
 const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
@@ -33,13 +34,15 @@ pub(crate) fn feature(api: &Api) -> String {
 }
 
 /// The test file's code.
-pub fn render(api: &Api, spec_text: &str) -> Result<TokenStream, String> {
+/// The Rust types come from the facade's builders (`shapes`): what `send`
+/// returns and what `.body(...)` takes, so a schema given inline in the
+/// spec is named as progenitor names it.
+pub fn render(api: &Api, spec_text: &str, shapes: &[Shape]) -> Result<TokenStream, String> {
     let spec: Value =
         serde_yaml::from_str(spec_text).map_err(|e| format!("not a valid document: {e}"))?;
     let mut operations = Vec::new();
     let mut responses = Vec::new();
     let mut requests = Vec::new();
-    let krate = format_ident!("{}", api.crate_ident);
     for (_, item) in spec["paths"].as_object().into_iter().flatten() {
         for method in METHODS {
             let Some(op) = item.get(method) else { continue };
@@ -47,6 +50,10 @@ pub fn render(api: &Api, spec_text: &str) -> Result<TokenStream, String> {
             if op.get("x-saas-admin-hand-written").is_some() {
                 continue;
             }
+            let shape = shapes
+                .iter()
+                .find(|s| s.id == id)
+                .ok_or_else(|| format!("{id}: the facade has no builder for it"))?;
             let mut facts = Map::new();
             facts.insert("operation".into(), json!(id));
             for (status, response) in op["responses"].as_object().into_iter().flatten() {
@@ -56,9 +63,7 @@ pub fn render(api: &Api, spec_text: &str) -> Result<TokenStream, String> {
                 let Some(content) = response.pointer("/content/application~1json") else {
                     continue;
                 };
-                let ty = rust_type(&content["schema"]).ok_or_else(|| {
-                    format!("{id}: a {status} answer of a shape the suite cannot name")
-                })?;
+                let ty = &shape.output;
                 let example = example(content)
                     .ok_or_else(|| format!("{id}: the {status} answer has no example"))?;
                 let status: u16 = status
@@ -70,9 +75,10 @@ pub fn render(api: &Api, spec_text: &str) -> Result<TokenStream, String> {
                 responses.push(quote!((#id, #status, round_trip::<#ty>)));
             }
             if let Some(content) = op.pointer("/requestBody/content/application~1json") {
-                let ty = rust_type(&content["schema"]).ok_or_else(|| {
-                    format!("{id}: a request body of a shape the suite cannot name")
-                })?;
+                let ty = shape
+                    .body
+                    .as_ref()
+                    .ok_or_else(|| format!("{id}: a JSON body the facade does not take"))?;
                 facts.insert("request".into(), strip(&content["schema"]));
                 if let Some(example) = example(content) {
                     facts.insert("request_example".into(), example);
@@ -128,7 +134,6 @@ pub fn render(api: &Api, spec_text: &str) -> Result<TokenStream, String> {
         mod robustness;
 
         use robustness::{round_trip, Codec, Suite};
-        use saas_admin::#krate::types;
 
         /// Each operation's success answer: its status and the type it decodes into.
         const RESPONSES: &[(&str, u16, Codec)] = &[#(#responses),*];
@@ -153,26 +158,6 @@ pub fn render(api: &Api, spec_text: &str) -> Result<TokenStream, String> {
             suite().check_requests();
         }
     })
-}
-
-/// The Rust type of a schema the suite can name: a component, or a list of one.
-fn rust_type(schema: &Value) -> Option<TokenStream> {
-    if let Some(reference) = schema["$ref"].as_str() {
-        let name = format_ident!("{}", reference.rsplit('/').next()?);
-        return Some(quote!(types::#name));
-    }
-    match schema["type"].as_str()? {
-        "array" => {
-            let item = rust_type(&schema["items"])?;
-            Some(quote!(::std::vec::Vec<#item>))
-        }
-        "string" if schema.get("enum").is_none() && schema.get("format").is_none() => {
-            Some(quote!(::std::string::String))
-        }
-        "integer" => Some(quote!(i64)),
-        "boolean" => Some(quote!(bool)),
-        _ => None,
-    }
 }
 
 /// A content's example: `example`, or the first of `examples`.

@@ -5,217 +5,289 @@
 #[path = "support/robustness.rs"]
 mod robustness;
 use robustness::{round_trip, Codec, Suite};
-use saas_admin::cld_provisioning::types;
 /// Each operation's success answer: its status and the type it decodes into.
 const RESPONSES: &[(&str, u16, Codec)] = &[
     (
         "get_billing_usage",
         200u16,
-        round_trip::<::std::vec::Vec<types::BillingUsagePlan>>,
+        round_trip::<::std::vec::Vec<cld_provisioning::types::BillingUsagePlan>>,
     ),
     (
         "list_product_environments",
         200u16,
-        round_trip::<types::ProductEnvironmentList>,
+        round_trip::<cld_provisioning::types::ProductEnvironmentList>,
     ),
     (
         "create_product_environment",
         200u16,
-        round_trip::<types::ProductEnvironment>,
+        round_trip::<cld_provisioning::types::ProductEnvironment>,
     ),
     (
         "get_product_environment",
         200u16,
-        round_trip::<types::ProductEnvironment>,
+        round_trip::<cld_provisioning::types::ProductEnvironment>,
     ),
     (
         "update_product_environment",
         200u16,
-        round_trip::<types::ProductEnvironment>,
+        round_trip::<cld_provisioning::types::ProductEnvironment>,
     ),
     (
         "delete_product_environment",
         200u16,
-        round_trip::<types::SuccessResponse>,
+        round_trip::<cld_provisioning::types::SuccessResponse>,
     ),
     (
         "list_access_keys",
         200u16,
-        round_trip::<types::AccessKeyList>,
+        round_trip::<cld_provisioning::types::AccessKeyList>,
     ),
     (
         "generate_access_key",
         200u16,
-        round_trip::<types::AccessKey>,
+        round_trip::<cld_provisioning::types::AccessKey>,
     ),
     (
         "delete_access_key_by_name",
         200u16,
-        round_trip::<types::SuccessResponse>,
+        round_trip::<cld_provisioning::types::SuccessResponse>,
     ),
-    ("update_access_key", 200u16, round_trip::<types::AccessKey>),
+    (
+        "update_access_key",
+        200u16,
+        round_trip::<cld_provisioning::types::AccessKey>,
+    ),
     (
         "delete_access_key",
         200u16,
-        round_trip::<types::SuccessResponse>,
+        round_trip::<cld_provisioning::types::SuccessResponse>,
     ),
     (
         "list_user_groups",
         200u16,
-        round_trip::<types::UserGroupList>,
+        round_trip::<cld_provisioning::types::UserGroupList>,
     ),
-    ("create_user_group", 200u16, round_trip::<types::UserGroup>),
-    ("get_user_group", 200u16, round_trip::<types::UserGroup>),
-    ("update_user_group", 200u16, round_trip::<types::UserGroup>),
+    (
+        "create_user_group",
+        200u16,
+        round_trip::<cld_provisioning::types::UserGroup>,
+    ),
+    (
+        "get_user_group",
+        200u16,
+        round_trip::<cld_provisioning::types::UserGroup>,
+    ),
+    (
+        "update_user_group",
+        200u16,
+        round_trip::<cld_provisioning::types::UserGroup>,
+    ),
     (
         "delete_user_group",
         200u16,
-        round_trip::<types::SuccessResponse>,
+        round_trip::<cld_provisioning::types::SuccessResponse>,
     ),
     (
         "list_user_group_users",
         200u16,
-        round_trip::<types::UserGroupUserList>,
+        round_trip::<cld_provisioning::types::UserGroupUserList>,
     ),
     (
         "add_user_to_user_group",
         200u16,
-        round_trip::<types::UserGroupMemberAdded>,
+        round_trip::<cld_provisioning::types::UserGroupMemberAdded>,
     ),
     (
         "remove_user_from_user_group",
         200u16,
-        round_trip::<types::UserGroupUserList>,
+        round_trip::<cld_provisioning::types::UserGroupUserList>,
     ),
-    ("list_users", 200u16, round_trip::<types::UserList>),
-    ("create_user", 200u16, round_trip::<types::User>),
-    ("get_user", 200u16, round_trip::<types::User>),
-    ("update_user", 200u16, round_trip::<types::User>),
-    ("delete_user", 200u16, round_trip::<types::SuccessResponse>),
+    (
+        "list_users",
+        200u16,
+        round_trip::<cld_provisioning::types::UserList>,
+    ),
+    (
+        "create_user",
+        200u16,
+        round_trip::<cld_provisioning::types::User>,
+    ),
+    (
+        "get_user",
+        200u16,
+        round_trip::<cld_provisioning::types::User>,
+    ),
+    (
+        "update_user",
+        200u16,
+        round_trip::<cld_provisioning::types::User>,
+    ),
+    (
+        "delete_user",
+        200u16,
+        round_trip::<cld_provisioning::types::SuccessResponse>,
+    ),
     (
         "list_groups_of_user",
         200u16,
-        round_trip::<types::UserGroupSummaryList>,
+        round_trip::<cld_provisioning::types::UserGroupSummaryList>,
     ),
     (
         "list_product_environments_of_user",
         200u16,
-        round_trip::<types::ProductEnvironmentSummaryList>,
+        round_trip::<cld_provisioning::types::ProductEnvironmentSummaryList>,
     ),
     (
         "get_permissions_catalog",
         200u16,
-        round_trip::<types::PermissionsCatalogResponse>,
+        round_trip::<cld_provisioning::types::PermissionsCatalogResponse>,
     ),
     (
         "get_cedar_schema",
         200u16,
-        round_trip::<types::CedarSchemaResponse>,
+        round_trip::<cld_provisioning::types::CedarSchemaResponse>,
     ),
     (
         "validate_cedar_policy",
         200u16,
-        round_trip::<types::CedarPolicyValidation>,
+        round_trip::<cld_provisioning::types::CedarPolicyValidation>,
     ),
     (
         "list_custom_policies",
         200u16,
-        round_trip::<types::CustomPolicyList>,
+        round_trip::<cld_provisioning::types::CustomPolicyList>,
     ),
     (
         "create_custom_policy",
         201u16,
-        round_trip::<types::CustomPolicyResponse>,
+        round_trip::<cld_provisioning::types::CustomPolicyResponse>,
     ),
     (
         "get_custom_policy",
         200u16,
-        round_trip::<types::CustomPolicyResponse>,
+        round_trip::<cld_provisioning::types::CustomPolicyResponse>,
     ),
     (
         "update_custom_policy",
         200u16,
-        round_trip::<types::CustomPolicyResponse>,
+        round_trip::<cld_provisioning::types::CustomPolicyResponse>,
     ),
     (
         "list_effective_policies",
         200u16,
-        round_trip::<types::EffectivePolicies>,
+        round_trip::<cld_provisioning::types::EffectivePolicies>,
     ),
     (
         "list_system_policies",
         200u16,
-        round_trip::<types::SystemPolicyList>,
+        round_trip::<cld_provisioning::types::SystemPolicyList>,
     ),
     (
         "list_principal_roles",
         200u16,
-        round_trip::<types::PrincipalRoleList>,
+        round_trip::<cld_provisioning::types::PrincipalRoleList>,
     ),
     (
         "inspect_principal_roles",
         200u16,
-        round_trip::<types::PrincipalRolesInspection>,
+        round_trip::<cld_provisioning::types::PrincipalRolesInspection>,
     ),
     (
         "inspect_principal_roles_batch",
         200u16,
-        round_trip::<types::PrincipalRolesInspection>,
+        round_trip::<cld_provisioning::types::PrincipalRolesInspection>,
     ),
-    ("list_roles", 200u16, round_trip::<types::RoleList>),
-    ("create_role", 201u16, round_trip::<types::RoleResponse>),
-    ("get_role", 200u16, round_trip::<types::RoleResponse>),
-    ("update_role", 200u16, round_trip::<types::RoleResponse>),
+    (
+        "list_roles",
+        200u16,
+        round_trip::<cld_provisioning::types::RoleList>,
+    ),
+    (
+        "create_role",
+        201u16,
+        round_trip::<cld_provisioning::types::RoleResponse>,
+    ),
+    (
+        "get_role",
+        200u16,
+        round_trip::<cld_provisioning::types::RoleResponse>,
+    ),
+    (
+        "update_role",
+        200u16,
+        round_trip::<cld_provisioning::types::RoleResponse>,
+    ),
     (
         "list_role_principals",
         200u16,
-        round_trip::<types::RolePrincipalList>,
+        round_trip::<cld_provisioning::types::RolePrincipalList>,
     ),
 ];
 /// Each operation's request body: the type it encodes from.
 const REQUESTS: &[(&str, Codec)] = &[
     (
         "create_product_environment",
-        round_trip::<types::ProductEnvironmentRequest>,
+        round_trip::<cld_provisioning::types::ProductEnvironmentRequest>,
     ),
     (
         "update_product_environment",
-        round_trip::<types::ProductEnvironmentUpdateRequest>,
+        round_trip::<cld_provisioning::types::ProductEnvironmentUpdateRequest>,
     ),
-    ("generate_access_key", round_trip::<types::AccessKeyRequest>),
+    (
+        "generate_access_key",
+        round_trip::<cld_provisioning::types::AccessKeyRequest>,
+    ),
     (
         "update_access_key",
-        round_trip::<types::AccessKeyUpdateRequest>,
+        round_trip::<cld_provisioning::types::AccessKeyUpdateRequest>,
     ),
-    ("create_user_group", round_trip::<types::UserGroupRequest>),
-    ("update_user_group", round_trip::<types::UserGroupRequest>),
-    ("create_user", round_trip::<types::UserCreateRequest>),
-    ("update_user", round_trip::<types::UserUpdateRequest>),
+    (
+        "create_user_group",
+        round_trip::<cld_provisioning::types::UserGroupRequest>,
+    ),
+    (
+        "update_user_group",
+        round_trip::<cld_provisioning::types::UserGroupRequest>,
+    ),
+    (
+        "create_user",
+        round_trip::<cld_provisioning::types::UserCreateRequest>,
+    ),
+    (
+        "update_user",
+        round_trip::<cld_provisioning::types::UserUpdateRequest>,
+    ),
     (
         "validate_cedar_policy",
-        round_trip::<types::CedarPolicyValidationRequest>,
+        round_trip::<cld_provisioning::types::CedarPolicyValidationRequest>,
     ),
     (
         "create_custom_policy",
-        round_trip::<types::CustomPolicyCreateRequest>,
+        round_trip::<cld_provisioning::types::CustomPolicyCreateRequest>,
     ),
     (
         "update_custom_policy",
-        round_trip::<types::CustomPolicyUpdateRequest>,
+        round_trip::<cld_provisioning::types::CustomPolicyUpdateRequest>,
     ),
     (
         "update_principal_roles",
-        round_trip::<types::PrincipalRolesUpdateRequest>,
+        round_trip::<cld_provisioning::types::PrincipalRolesUpdateRequest>,
     ),
     (
         "inspect_principal_roles_batch",
-        round_trip::<types::PrincipalRolesInspectRequest>,
+        round_trip::<cld_provisioning::types::PrincipalRolesInspectRequest>,
     ),
-    ("create_role", round_trip::<types::RoleCreateRequest>),
-    ("update_role", round_trip::<types::RoleUpdateRequest>),
+    (
+        "create_role",
+        round_trip::<cld_provisioning::types::RoleCreateRequest>,
+    ),
+    (
+        "update_role",
+        round_trip::<cld_provisioning::types::RoleUpdateRequest>,
+    ),
     (
         "update_role_principals",
-        round_trip::<types::RolePrincipalsUpdateRequest>,
+        round_trip::<cld_provisioning::types::RolePrincipalsUpdateRequest>,
     ),
 ];
 /// The facts of the spec the suite reads.
