@@ -9,7 +9,7 @@
 //! covered with no test written for it.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::{json, Map, Value};
 
 use crate::facade::Shape;
