@@ -47,8 +47,8 @@ pub fn render(root: &Path, api: &Api) -> Result<Vec<File>, Vec<String>> {
     let facts = spec_facts(&spec);
     let uploads = std::fs::read_to_string(root.join(api.crate_dir).join("src/uploads.rs")).ok();
     let (facade, shapes) = crate::facade::render(api, &spec, &client, uploads.as_deref())?;
-    let robustness =
-        crate::robustness::render(api, &text, &shapes).map_err(|e| vec![format!("{}: {e}", api.spec)])?;
+    let robustness = crate::robustness::render(api, &text, &shapes)
+        .map_err(|e| vec![format!("{}: {e}", api.spec)])?;
     let operation_tests = crate::operation_tests::render(api, &text, &shapes)
         .map_err(|e| vec![format!("{}: {e}", api.spec)])?;
 
