@@ -36,8 +36,55 @@ pub fn apply(spec_name: &str, mock: TokenStream) -> Result<TokenStream, Vec<Stri
     if impls != 1 {
         return fail("do not have exactly one `impl MockServerExt for ::httpmock::MockServer`");
     }
+    let Some(mock) = answer_any_status(mock) else {
+        return fail("have a `Then` whose `into_inner` is not `self.0`");
+    };
     let server = own_server();
     Ok(quote!(#server #mock))
+}
+
+/// Every JSON answer of a documented status (`then.created(&group)`) is
+/// one call of the module's `answer`, rather than the same four lines each
+/// time; and every operation's `Then` gets `json(status, &body)`, which
+/// answers any status with any JSON (a 409 or a 500 the spec does not
+/// document, the vendor's error body). `None` when a `Then` does not have
+/// the `into_inner` the new method goes after.
+fn answer_any_status(tokens: TokenStream) -> Option<TokenStream> {
+    let mut text = tokens.to_string();
+    let documented = "self . 0 . status (";
+    let json_tail = ") . header (\"content-type\" , \"application/json\") . json_body_obj (value)";
+    let mut out = String::new();
+    while let Some(start) = text.find(documented) {
+        let rest = &text[start + documented.len()..];
+        let Some(close) = rest.find(')') else { break };
+        let status = &rest[..close];
+        if rest[close..].starts_with(json_tail) {
+            out.push_str(&text[..start]);
+            out.push_str(&format!("super :: answer (self . 0 , {status} , value)"));
+            text = rest[close + json_tail.len()..].to_string();
+        } else {
+            out.push_str(&text[..start + documented.len()]);
+            text = rest.to_string();
+        }
+    }
+    out.push_str(&text);
+    let into_inner = "pub fn into_inner (self) -> :: httpmock :: Then { self . 0 }";
+    let thens = out.matches("Then (:: httpmock :: Then) ;").count();
+    if out.matches(into_inner).count() != thens {
+        return None;
+    }
+    let method = format!(
+        "{into_inner} {}",
+        quote! {
+            /// Answers `status` with `body` as JSON: a status the spec does not
+            /// document for the operation (a 409, a 500), or another body.
+            pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+                Self(super::answer(self.0, status, body))
+            }
+        }
+    );
+    out = out.replace(into_inner, &method);
+    out.parse().ok()
 }
 
 /// progenitor's path matchers are the only `format!` calls in its mocks:
@@ -205,6 +252,17 @@ fn own_server() -> TokenStream {
             fn deref(&self) -> &::httpmock::MockServer {
                 &self.0
             }
+        }
+
+        /// A JSON answer: what every typed `Then` helper sends.
+        fn answer(
+            then: ::httpmock::Then,
+            status: u16,
+            body: &impl ::serde::Serialize,
+        ) -> ::httpmock::Then {
+            then.status(status)
+                .header("content-type", "application/json")
+                .json_body_obj(body)
         }
     }
 }

@@ -42,6 +42,12 @@ impl ::std::ops::Deref for MockServer {
         &self.0
     }
 }
+/// A JSON answer: what every typed `Then` helper sends.
+fn answer(then: ::httpmock::Then, status: u16, body: &impl ::serde::Serialize) -> ::httpmock::Then {
+    then.status(status)
+        .header("content-type", "application/json")
+        .json_body_obj(body)
+}
 pub mod operations {
     //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then)
     //! wrappers for each operation. Each can be converted to
@@ -85,46 +91,26 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::UserGroupList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct CreateUserGroupWhen(::httpmock::When);
@@ -157,70 +143,35 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::UserGroup) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn conflict(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(409u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 409u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct GetUserGroupWhen(::httpmock::When);
@@ -268,46 +219,26 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::UserGroup) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct UpdateUserGroupWhen(::httpmock::When);
@@ -348,70 +279,35 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::UserGroup) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn conflict(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(409u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 409u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct DeleteUserGroupWhen(::httpmock::When);
@@ -449,62 +345,32 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::SuccessResponse) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct ListUserGroupUsersWhen(::httpmock::When);
@@ -547,46 +413,26 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::UserGroupUserList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct AddUserToUserGroupWhen(::httpmock::When);
@@ -637,70 +483,35 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::UserGroupMemberAdded) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn conflict(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(409u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 409u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct RemoveUserFromUserGroupWhen(::httpmock::When);
@@ -751,62 +562,32 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::UserGroupUserList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct ListProductEnvironmentsWhen(::httpmock::When);
@@ -856,70 +637,35 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::ProductEnvironmentList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn conflict(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(409u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 409u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct CreateProductEnvironmentWhen(::httpmock::When);
@@ -952,62 +698,32 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::ProductEnvironment) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn conflict(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(409u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 409u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct GetProductEnvironmentWhen(::httpmock::When);
@@ -1048,54 +764,29 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::ProductEnvironment) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct UpdateProductEnvironmentWhen(::httpmock::When);
@@ -1139,70 +830,35 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::ProductEnvironment) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn conflict(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(409u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 409u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct DeleteProductEnvironmentWhen(::httpmock::When);
@@ -1243,62 +899,32 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::SuccessResponse) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct ListAccessKeysWhen(::httpmock::When);
@@ -1381,46 +1007,26 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::AccessKeyList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct GenerateAccessKeyWhen(::httpmock::When);
@@ -1466,70 +1072,35 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::AccessKey) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn conflict(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(409u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 409u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct DeleteAccessKeyByNameWhen(::httpmock::When);
@@ -1575,62 +1146,32 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::SuccessResponse) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct UpdateAccessKeyWhen(::httpmock::When);
@@ -1684,70 +1225,35 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::AccessKey) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn conflict(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(409u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 409u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct DeleteAccessKeyWhen(::httpmock::When);
@@ -1798,62 +1304,32 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::SuccessResponse) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct GetBillingUsageWhen(::httpmock::When);
@@ -1906,53 +1382,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &::std::vec::Vec<types::BillingUsagePlan>) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListUsersWhen(::httpmock::When);
@@ -2112,46 +1563,26 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::UserList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct CreateUserWhen(::httpmock::When);
@@ -2184,70 +1615,35 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::User) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn conflict(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(409u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 409u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct GetUserWhen(::httpmock::When);
@@ -2285,46 +1681,26 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::User) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct UpdateUserWhen(::httpmock::When);
@@ -2365,70 +1741,35 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::User) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn conflict(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(409u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 409u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct DeleteUserWhen(::httpmock::When);
@@ -2466,62 +1807,32 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::SuccessResponse) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct ListGroupsOfUserWhen(::httpmock::When);
@@ -2562,46 +1873,26 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::UserGroupSummaryList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct ListProductEnvironmentsOfUserWhen(::httpmock::When);
@@ -2644,46 +1935,26 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::ProductEnvironmentSummaryList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
-            Self(
-                self.0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, status, value))
         }
     }
     pub struct GetPermissionsCatalogWhen(::httpmock::When);
@@ -2705,21 +1976,16 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::PermissionsCatalogResponse) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
     }
     pub struct ValidateCedarPolicyWhen(::httpmock::When);
@@ -2744,21 +2010,16 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::CedarPolicyValidation) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
     }
     pub struct GetCedarSchemaWhen(::httpmock::When);
@@ -2780,21 +2041,16 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::CedarSchemaResponse) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
     }
     pub struct ListSystemPoliciesWhen(::httpmock::When);
@@ -2844,37 +2100,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::SystemPolicyList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn internal_server_error(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(500u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 500u16, value))
         }
     }
     pub struct ListCustomPoliciesWhen(::httpmock::When);
@@ -2944,37 +2185,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::CustomPolicyList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn internal_server_error(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(500u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 500u16, value))
         }
     }
     pub struct CreateCustomPolicyWhen(::httpmock::When);
@@ -3007,53 +2233,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn created(self, value: &types::CustomPolicyResponse) -> Self {
-            Self(
-                self.0
-                    .status(201u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 201u16, value))
         }
         pub fn bad_request(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn conflict(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(409u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 409u16, value))
         }
         pub fn internal_server_error(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(500u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 500u16, value))
         }
     }
     pub struct GetCustomPolicyWhen(::httpmock::When);
@@ -3094,37 +2295,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::CustomPolicyResponse) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
     }
     pub struct UpdateCustomPolicyWhen(::httpmock::When);
@@ -3168,61 +2354,31 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::CustomPolicyResponse) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn conflict(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(409u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 409u16, value))
         }
         pub fn internal_server_error(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(500u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 500u16, value))
         }
     }
     pub struct DeleteCustomPolicyWhen(::httpmock::When);
@@ -3263,32 +2419,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
     }
     pub struct ListEffectivePoliciesWhen(::httpmock::When);
@@ -3358,53 +2504,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::EffectivePolicies) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn internal_server_error(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(500u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 500u16, value))
         }
     }
     pub struct ListRolesWhen(::httpmock::When);
@@ -3469,37 +2590,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::RoleList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn internal_server_error(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(500u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 500u16, value))
         }
     }
     pub struct CreateRoleWhen(::httpmock::When);
@@ -3534,53 +2640,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn created(self, value: &types::RoleResponse) -> Self {
-            Self(
-                self.0
-                    .status(201u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 201u16, value))
         }
         pub fn bad_request(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn conflict(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(409u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 409u16, value))
         }
         pub fn internal_server_error(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(500u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 500u16, value))
         }
     }
     pub struct GetRoleWhen(::httpmock::When);
@@ -3648,37 +2729,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::RoleResponse) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
     }
     pub struct UpdateRoleWhen(::httpmock::When);
@@ -3719,61 +2785,31 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::RoleResponse) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn conflict(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(409u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 409u16, value))
         }
         pub fn internal_server_error(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(500u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 500u16, value))
         }
     }
     pub struct DeleteRoleWhen(::httpmock::When);
@@ -3821,32 +2857,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
     }
     pub struct ListPrincipalRolesWhen(::httpmock::When);
@@ -3945,45 +2971,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::PrincipalRoleList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn not_found(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn internal_server_error(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(500u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 500u16, value))
         }
     }
     pub struct UpdatePrincipalRolesWhen(::httpmock::When);
@@ -4016,40 +3022,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self) -> Self {
             Self(self.0.status(200u16))
         }
         pub fn bad_request(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
     }
     pub struct InspectPrincipalRolesWhen(::httpmock::When);
@@ -4155,45 +3146,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::PrincipalRolesInspection) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn not_found(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn internal_server_error(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(500u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 500u16, value))
         }
     }
     pub struct InspectPrincipalRolesBatchWhen(::httpmock::When);
@@ -4229,45 +3200,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::PrincipalRolesInspection) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn not_found(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn internal_server_error(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(500u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 500u16, value))
         }
     }
     pub struct ListRolePrincipalsWhen(::httpmock::When);
@@ -4368,37 +3319,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::RolePrincipalList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
     }
     pub struct UpdateRolePrincipalsWhen(::httpmock::When);
@@ -4442,40 +3378,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self) -> Self {
             Self(self.0.status(200u16))
         }
         pub fn bad_request(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn not_found(self, value: &types::PermissionsError) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
     }
 }

@@ -42,6 +42,12 @@ impl ::std::ops::Deref for MockServer {
         &self.0
     }
 }
+/// A JSON answer: what every typed `Then` helper sends.
+fn answer(then: ::httpmock::Then, status: u16, body: &impl ::serde::Serialize) -> ::httpmock::Then {
+    then.status(status)
+        .header("content-type", "application/json")
+        .json_body_obj(body)
+}
 pub mod operations {
     //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then)
     //! wrappers for each operation. Each can be converted to
@@ -109,37 +115,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::UserGroupList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct CreateUserGroupWhen(::httpmock::When);
@@ -166,45 +157,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn created(self, value: &types::UserGroup) -> Self {
-            Self(
-                self.0
-                    .status(201u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 201u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetUserGroupWhen(::httpmock::When);
@@ -236,45 +207,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::UserGroup) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateUserGroupWhen(::httpmock::When);
@@ -309,53 +260,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::UserGroup) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteUserGroupWhen(::httpmock::When);
@@ -387,40 +313,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListUserGroupUsersWhen(::httpmock::When);
@@ -452,45 +363,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::UserList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct AddUserToUserGroupWhen(::httpmock::When);
@@ -525,53 +416,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn created(self, value: &types::User) -> Self {
-            Self(
-                self.0
-                    .status(201u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 201u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct AddUsersToUserGroupWhen(::httpmock::When);
@@ -606,45 +472,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::UserBatchResults) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct RemoveUserFromUserGroupWhen(::httpmock::When);
@@ -684,40 +530,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListUsersWhen(::httpmock::When);
@@ -771,37 +602,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::UserList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetUserWhen(::httpmock::When);
@@ -843,45 +659,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::User) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateUserWhen(::httpmock::When);
@@ -916,53 +712,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::User) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteUserWhen(::httpmock::When);
@@ -994,40 +765,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ExportUsersWhen(::httpmock::When);
@@ -1071,6 +827,11 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: ::serde_json::Value) -> Self {
             Self(
                 self.0
@@ -1080,28 +841,13 @@ pub mod operations {
             )
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct InviteUsersWhen(::httpmock::When);
@@ -1128,37 +874,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::UserBatchResults) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ProvisionUsersWhen(::httpmock::When);
@@ -1185,37 +916,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::UserBatchResults) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListApiKeysWhen(::httpmock::When);
@@ -1259,37 +975,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::ApiKeyList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct CreateApiKeyWhen(::httpmock::When);
@@ -1316,45 +1017,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn created(self, value: &types::ApiKey) -> Self {
-            Self(
-                self.0
-                    .status(201u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 201u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetApiKeyWhen(::httpmock::When);
@@ -1396,45 +1077,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::ApiKey) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateApiKeyWhen(::httpmock::When);
@@ -1469,53 +1130,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::ApiKey) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct RevokeApiKeyWhen(::httpmock::When);
@@ -1550,45 +1186,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::ApiKey) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct SearchApiKeyWhen(::httpmock::When);
@@ -1615,45 +1231,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::ApiKeySearchResult) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListImagesWhen(::httpmock::When);
@@ -1697,37 +1293,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::ImageAssetList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListDatasetUserSecurityWhen(::httpmock::When);
@@ -1779,45 +1360,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetUserSecurityList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct CreateDatasetUserSecurityWhen(::httpmock::When);
@@ -1852,53 +1413,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn created(self, value: &types::DatasetUserSecurity) -> Self {
-            Self(
-                self.0
-                    .status(201u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 201u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetDatasetUserSecurityWhen(::httpmock::When);
@@ -1936,45 +1472,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetUserSecurity) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateDatasetUserSecurityWhen(::httpmock::When);
@@ -2015,53 +1531,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetUserSecurity) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteDatasetUserSecurityWhen(::httpmock::When);
@@ -2099,40 +1590,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListDatasetGroupSecurityWhen(::httpmock::When);
@@ -2184,45 +1660,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetGroupSecurityList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct CreateDatasetGroupSecurityWhen(::httpmock::When);
@@ -2257,53 +1713,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn created(self, value: &types::DatasetGroupSecurity) -> Self {
-            Self(
-                self.0
-                    .status(201u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 201u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetDatasetGroupSecurityWhen(::httpmock::When);
@@ -2341,45 +1772,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetGroupSecurity) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateDatasetGroupSecurityWhen(::httpmock::When);
@@ -2420,53 +1831,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetGroupSecurity) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteDatasetGroupSecurityWhen(::httpmock::When);
@@ -2504,40 +1890,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListDatasourceConnectionUserSecurityWhen(::httpmock::When);
@@ -2587,45 +1958,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasourceConnectionUserSecurityList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct CreateDatasourceConnectionUserSecurityWhen(::httpmock::When);
@@ -2658,53 +2009,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasourceConnectionUserSecurity) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetDatasourceConnectionUserSecurityWhen(::httpmock::When);
@@ -2742,45 +2068,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasourceConnectionUserSecurity) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateDatasourceConnectionUserSecurityWhen(::httpmock::When);
@@ -2821,53 +2127,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasourceConnectionUserSecurity) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteDatasourceConnectionUserSecurityWhen(::httpmock::When);
@@ -2905,40 +2186,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListDatasourceConnectionGroupSecurityWhen(::httpmock::When);
@@ -2988,45 +2254,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasourceConnectionGroupSecurityList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct CreateDatasourceConnectionGroupSecurityWhen(::httpmock::When);
@@ -3059,53 +2305,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasourceConnectionGroupSecurity) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetDatasourceConnectionGroupSecurityWhen(::httpmock::When);
@@ -3146,45 +2367,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasourceConnectionGroupSecurity) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateDatasourceConnectionGroupSecurityWhen(::httpmock::When);
@@ -3228,53 +2429,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasourceConnectionGroupSecurity) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteDatasourceConnectionGroupSecurityWhen(::httpmock::When);
@@ -3315,40 +2491,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListStudioPageUserSecurityWhen(::httpmock::When);
@@ -3400,45 +2561,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::StudioPageUserSecurityList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct CreateStudioPageUserSecurityWhen(::httpmock::When);
@@ -3473,53 +2614,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::StudioPageUserSecurity) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetStudioPageUserSecurityWhen(::httpmock::When);
@@ -3557,45 +2673,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::StudioPageUserSecurity) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateStudioPageUserSecurityWhen(::httpmock::When);
@@ -3636,53 +2732,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::StudioPageUserSecurity) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteStudioPageUserSecurityWhen(::httpmock::When);
@@ -3720,40 +2791,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListStudioPageGroupSecurityWhen(::httpmock::When);
@@ -3805,45 +2861,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::StudioPageGroupSecurityList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct CreateStudioPageGroupSecurityWhen(::httpmock::When);
@@ -3878,53 +2914,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::StudioPageGroupSecurity) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetStudioPageGroupSecurityWhen(::httpmock::When);
@@ -3962,45 +2973,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::StudioPageGroupSecurity) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateStudioPageGroupSecurityWhen(::httpmock::When);
@@ -4041,53 +3032,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::StudioPageGroupSecurity) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteStudioPageGroupSecurityWhen(::httpmock::When);
@@ -4125,40 +3091,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListCodeEditorPageUserSecurityWhen(::httpmock::When);
@@ -4208,45 +3159,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::CodeEditorPageUserSecurityList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct CreateCodeEditorPageUserSecurityWhen(::httpmock::When);
@@ -4279,53 +3210,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::CodeEditorPageUserSecurity) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetCodeEditorPageUserSecurityWhen(::httpmock::When);
@@ -4363,45 +3269,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::CodeEditorPageUserSecurity) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateCodeEditorPageUserSecurityWhen(::httpmock::When);
@@ -4442,53 +3328,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::CodeEditorPageUserSecurity) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteCodeEditorPageUserSecurityWhen(::httpmock::When);
@@ -4526,40 +3387,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListCodeEditorPageGroupSecurityWhen(::httpmock::When);
@@ -4609,45 +3455,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::CodeEditorPageGroupSecurityList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct CreateCodeEditorPageGroupSecurityWhen(::httpmock::When);
@@ -4680,53 +3506,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::CodeEditorPageGroupSecurity) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetCodeEditorPageGroupSecurityWhen(::httpmock::When);
@@ -4764,45 +3565,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::CodeEditorPageGroupSecurity) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateCodeEditorPageGroupSecurityWhen(::httpmock::When);
@@ -4843,53 +3624,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::CodeEditorPageGroupSecurity) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteCodeEditorPageGroupSecurityWhen(::httpmock::When);
@@ -4927,40 +3683,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListDatasetsWhen(::httpmock::When);
@@ -5014,37 +3755,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct CreateDatasetWhen(::httpmock::When);
@@ -5071,45 +3797,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn created(self, value: &types::Dataset) -> Self {
-            Self(
-                self.0
-                    .status(201u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 201u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetDatasetWhen(::httpmock::When);
@@ -5141,45 +3847,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::Dataset) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateDatasetWhen(::httpmock::When);
@@ -5214,53 +3900,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::Dataset) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteDatasetWhen(::httpmock::When);
@@ -5292,40 +3953,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct PublishDatasetWhen(::httpmock::When);
@@ -5357,53 +4003,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetActionResult) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct PublishDatasetMetadataWhen(::httpmock::When);
@@ -5435,53 +4056,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetActionResult) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct AbortDatasetWhen(::httpmock::When);
@@ -5513,53 +4109,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetActionResult) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UnpublishDatasetWhen(::httpmock::When);
@@ -5591,53 +4162,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetActionResult) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct CopyDatasetWhen(::httpmock::When);
@@ -5669,45 +4215,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn created(self, value: &types::Dataset) -> Self {
-            Self(
-                self.0
-                    .status(201u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 201u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetDatasetStatusWhen(::httpmock::When);
@@ -5739,45 +4265,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetStatus) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListDatasetMetadataWhen(::httpmock::When);
@@ -5809,45 +4315,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetMetadata) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateDatasetMetadataWhen(::httpmock::When);
@@ -5882,53 +4368,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetMetadata) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetDatasetTemplateMetadataWhen(::httpmock::When);
@@ -5968,45 +4429,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetTemplateMetadata) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateDatasetTemplateMetadataWhen(::httpmock::When);
@@ -6049,53 +4490,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetTemplateMetadata) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetDatasetMetadataFieldWhen(::httpmock::When);
@@ -6141,45 +4557,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetMetadataValue) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateDatasetMetadataFieldWhen(::httpmock::When);
@@ -6228,53 +4624,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetMetadataValue) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteDatasetMetadataFieldWhen(::httpmock::When);
@@ -6320,40 +4691,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListDatasetFieldsWhen(::httpmock::When);
@@ -6405,45 +4761,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetFieldList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct CreateDatasetFieldWhen(::httpmock::When);
@@ -6478,53 +4814,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn created(self, value: &types::DatasetField) -> Self {
-            Self(
-                self.0
-                    .status(201u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 201u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetDatasetFieldWhen(::httpmock::When);
@@ -6564,45 +4875,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetField) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateDatasetFieldWhen(::httpmock::When);
@@ -6645,53 +4936,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetField) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteDatasetFieldWhen(::httpmock::When);
@@ -6731,40 +4997,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListDatasetVersionsWhen(::httpmock::When);
@@ -6816,45 +5067,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetVersionList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetDatasetVersionWhen(::httpmock::When);
@@ -6894,45 +5125,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetVersion) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct RestoreDatasetVersionWhen(::httpmock::When);
@@ -6970,45 +5181,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::Dataset) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListDatasetFeedbacksWhen(::httpmock::When);
@@ -7070,45 +5261,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetFeedbackList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetDatasetFeedbackWhen(::httpmock::When);
@@ -7148,45 +5319,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetFeedback) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ArchiveDatasetFeedbackWhen(::httpmock::When);
@@ -7224,45 +5375,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetFeedback) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListDatasetSchedulesWhen(::httpmock::When);
@@ -7314,45 +5445,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetScheduleList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct CreateDatasetScheduleWhen(::httpmock::When);
@@ -7387,53 +5498,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn created(self, value: &types::DatasetSchedule) -> Self {
-            Self(
-                self.0
-                    .status(201u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 201u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetDatasetScheduleWhen(::httpmock::When);
@@ -7473,45 +5559,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetSchedule) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateDatasetScheduleWhen(::httpmock::When);
@@ -7554,53 +5620,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasetSchedule) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteDatasetScheduleWhen(::httpmock::When);
@@ -7640,40 +5681,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListHarvesterSchedulesWhen(::httpmock::When);
@@ -7725,45 +5751,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::HarvesterScheduleList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct CreateHarvesterScheduleWhen(::httpmock::When);
@@ -7798,53 +5804,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn created(self, value: &types::HarvesterSchedule) -> Self {
-            Self(
-                self.0
-                    .status(201u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 201u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetHarvesterScheduleWhen(::httpmock::When);
@@ -7884,45 +5865,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::HarvesterSchedule) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateHarvesterScheduleWhen(::httpmock::When);
@@ -7965,53 +5926,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::HarvesterSchedule) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteHarvesterScheduleWhen(::httpmock::When);
@@ -8051,40 +5987,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListStudioPagesWhen(::httpmock::When);
@@ -8128,45 +6049,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::StudioPageList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct CreateStudioPageWhen(::httpmock::When);
@@ -8193,45 +6094,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn created(self, value: &types::StudioPage) -> Self {
-            Self(
-                self.0
-                    .status(201u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 201u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetStudioPageWhen(::httpmock::When);
@@ -8263,45 +6144,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::StudioPage) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateStudioPageWhen(::httpmock::When);
@@ -8336,53 +6197,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::StudioPage) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteStudioPageWhen(::httpmock::When);
@@ -8414,40 +6250,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct PublishStudioPageWhen(::httpmock::When);
@@ -8479,45 +6300,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::PageActionResult) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UnpublishStudioPageWhen(::httpmock::When);
@@ -8549,45 +6350,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::PageActionResult) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListCodeEditorPagesWhen(::httpmock::When);
@@ -8631,37 +6412,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::CodeEditorPageList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct CreateCodeEditorPageWhen(::httpmock::When);
@@ -8688,45 +6454,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn created(self, value: &types::CodeEditorPage) -> Self {
-            Self(
-                self.0
-                    .status(201u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 201u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteCodeEditorPagesWhen(::httpmock::When);
@@ -8760,37 +6506,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &::std::vec::Vec<::std::string::String>) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetCodeEditorPageWhen(::httpmock::When);
@@ -8822,45 +6553,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::CodeEditorPage) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateCodeEditorPageWhen(::httpmock::When);
@@ -8895,53 +6606,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::CodeEditorPage) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteCodeEditorPageWhen(::httpmock::When);
@@ -8973,40 +6659,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ArchiveCodeEditorPageWhen(::httpmock::When);
@@ -9038,45 +6709,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::PageActionResult) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UnarchiveCodeEditorPageWhen(::httpmock::When);
@@ -9108,45 +6759,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::PageActionResult) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListMetadataTemplatesWhen(::httpmock::When);
@@ -9210,37 +6841,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::MetadataTemplateList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct CreateMetadataTemplateWhen(::httpmock::When);
@@ -9267,45 +6883,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn created(self, value: &types::MetadataTemplate) -> Self {
-            Self(
-                self.0
-                    .status(201u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 201u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetMetadataTemplateWhen(::httpmock::When);
@@ -9337,45 +6933,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::MetadataTemplate) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateMetadataTemplateWhen(::httpmock::When);
@@ -9410,53 +6986,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::MetadataTemplate) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteMetadataTemplateWhen(::httpmock::When);
@@ -9488,40 +7039,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListMetadataTemplateFieldsWhen(::httpmock::When);
@@ -9573,45 +7109,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::MetadataTemplateFieldList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetMetadataTemplateFieldWhen(::httpmock::When);
@@ -9649,45 +7165,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::MetadataTemplateField) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct SuggestMetadataFieldValuesWhen(::httpmock::When);
@@ -9738,53 +7234,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::MetadataTemplateFieldSuggestions) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListHarvestersWhen(::httpmock::When);
@@ -9828,37 +7299,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::HarvesterList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct CreateHarvesterWhen(::httpmock::When);
@@ -9885,45 +7341,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn created(self, value: &types::Harvester) -> Self {
-            Self(
-                self.0
-                    .status(201u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 201u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetHarvesterWhen(::httpmock::When);
@@ -9955,45 +7391,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::Harvester) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateHarvesterWhen(::httpmock::When);
@@ -10028,53 +7444,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::Harvester) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteHarvesterWhen(::httpmock::When);
@@ -10112,40 +7503,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct AbortHarvesterWhen(::httpmock::When);
@@ -10177,53 +7553,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::Harvester) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct StartHarvesterWhen(::httpmock::When);
@@ -10255,53 +7606,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::Harvester) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct PublishHarvesterWhen(::httpmock::When);
@@ -10333,45 +7659,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::HarvesterActionResult) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UnpublishHarvesterWhen(::httpmock::When);
@@ -10403,45 +7709,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::HarvesterActionResult) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListHarvesterErrorsWhen(::httpmock::When);
@@ -10473,53 +7759,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::HarvesterErrors) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct PreviewHarvesterWhen(::httpmock::When);
@@ -10551,45 +7812,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::HarvesterPreview) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct PreviewUnsavedHarvesterWhen(::httpmock::When);
@@ -10624,53 +7865,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::HarvesterPreview) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListDatasourceConnectionsWhen(::httpmock::When);
@@ -10724,37 +7940,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasourceConnectionList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct CreateDatasourceConnectionWhen(::httpmock::When);
@@ -10781,45 +7982,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn created(self, value: &types::DatasourceConnection) -> Self {
-            Self(
-                self.0
-                    .status(201u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 201u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetDatasourceConnectionWhen(::httpmock::When);
@@ -10851,45 +8032,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasourceConnection) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateDatasourceConnectionWhen(::httpmock::When);
@@ -10924,53 +8085,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::DatasourceConnection) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteDatasourceConnectionWhen(::httpmock::When);
@@ -11002,40 +8138,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListProcessorKindsWhen(::httpmock::When);
@@ -11059,37 +8180,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &::std::vec::Vec<types::ProcessorKind>) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListDatasetProcessorsWhen(::httpmock::When);
@@ -11141,45 +8247,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::ProcessorList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct CreateDatasetProcessorWhen(::httpmock::When);
@@ -11214,45 +8300,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn created(self, value: &types::Processor) -> Self {
-            Self(
-                self.0
-                    .status(201u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 201u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetDatasetProcessorWhen(::httpmock::When);
@@ -11292,45 +8358,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::Processor) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateDatasetProcessorWhen(::httpmock::When);
@@ -11373,45 +8419,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::Processor) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteDatasetProcessorWhen(::httpmock::When);
@@ -11451,40 +8477,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListExtractorsWhen(::httpmock::When);
@@ -11508,37 +8519,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &::std::vec::Vec<types::Extractor>) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListDatasetResourcesWhen(::httpmock::When);
@@ -11600,45 +8596,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::ResourceList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct CreateDatasetResourceWhen(::httpmock::When);
@@ -11673,53 +8649,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn created(self, value: &types::Resource) -> Self {
-            Self(
-                self.0
-                    .status(201u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 201u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GuessUnsavedResourceExtractorsWhen(::httpmock::When);
@@ -11752,53 +8703,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &::std::vec::Vec<types::Extractor>) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GuessUnsavedResourceExtractorParamsWhen(::httpmock::When);
@@ -11831,53 +8757,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::ResourceExtractorParams) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct PreviewUnsavedResourceWhen(::httpmock::When);
@@ -11912,53 +8813,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::ResourcePreview) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetDatasetResourceWhen(::httpmock::When);
@@ -12008,45 +8884,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::Resource) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateDatasetResourceWhen(::httpmock::When);
@@ -12089,53 +8945,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::Resource) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteDatasetResourceWhen(::httpmock::When);
@@ -12175,40 +9006,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GuessResourceExtractorsWhen(::httpmock::When);
@@ -12246,45 +9062,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &::std::vec::Vec<types::Extractor>) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct CleanResourceCacheWhen(::httpmock::When);
@@ -12322,48 +9118,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GuessResourceExtractorParamsWhen(::httpmock::When);
@@ -12404,45 +9180,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::ResourceExtractorParams) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct PreviewResourceWhen(::httpmock::When);
@@ -12480,45 +9236,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::ResourcePreview) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct RecoverResourceWhen(::httpmock::When);
@@ -12556,53 +9292,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::Resource) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteResourceRecoverDataWhen(::httpmock::When);
@@ -12643,53 +9354,28 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::Resource) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 400u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct EnableResourceWhen(::httpmock::When);
@@ -12727,45 +9413,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::Resource) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DisableResourceWhen(::httpmock::When);
@@ -12803,45 +9469,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::Resource) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct RenewResourceApiKeyWhen(::httpmock::When);
@@ -12879,45 +9525,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::Resource) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetDatasetResourceFileWhen(::httpmock::When);
@@ -12955,45 +9581,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::ResourceFile) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DownloadDatasetResourceFileWhen(::httpmock::When);
@@ -13031,6 +9637,11 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: ::serde_json::Value) -> Self {
             Self(
                 self.0
@@ -13040,36 +9651,16 @@ pub mod operations {
             )
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListDatasetAttachmentsWhen(::httpmock::When);
@@ -13121,45 +9712,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::AttachmentList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetDatasetAttachmentWhen(::httpmock::When);
@@ -13199,45 +9770,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::Attachment) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteDatasetAttachmentWhen(::httpmock::When);
@@ -13277,40 +9828,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DownloadDatasetAttachmentWhen(::httpmock::When);
@@ -13348,6 +9884,11 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: ::serde_json::Value) -> Self {
             Self(
                 self.0
@@ -13357,36 +9898,16 @@ pub mod operations {
             )
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct ListDatasetAlternativeExportsWhen(::httpmock::When);
@@ -13438,45 +9959,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::AlternativeExportList) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct GetDatasetAlternativeExportWhen(::httpmock::When);
@@ -13514,45 +10015,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::AlternativeExport) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct UpdateDatasetAlternativeExportWhen(::httpmock::When);
@@ -13593,45 +10074,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: &types::AlternativeExport) -> Self {
-            Self(
-                self.0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 200u16, value))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DeleteDatasetAlternativeExportWhen(::httpmock::When);
@@ -13669,40 +10130,25 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
     pub struct DownloadDatasetAlternativeExportWhen(::httpmock::When);
@@ -13740,6 +10186,11 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `status` with `body` as JSON: a status the spec does not
+        /// document for the operation (a 409, a 500), or another body.
+        pub fn json(self, status: u16, body: &impl ::serde::Serialize) -> Self {
+            Self(super::answer(self.0, status, body))
+        }
         pub fn ok(self, value: ::serde_json::Value) -> Self {
             Self(
                 self.0
@@ -13749,36 +10200,16 @@ pub mod operations {
             )
         }
         pub fn not_found(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 404u16, value))
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 401u16, value))
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 403u16, value))
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
-            Self(
-                self.0
-                    .status(429u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
+            Self(super::answer(self.0, 429u16, value))
         }
     }
 }
