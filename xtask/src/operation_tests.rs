@@ -221,6 +221,7 @@ impl Spec<'_> {
         let facts = json!({
             "operation": id,
             "accept": accept,
+            "api_version": self.doc["info"]["version"],
             "method": method.to_uppercase(),
             "path": expected_path,
             "query": query,
@@ -313,11 +314,22 @@ impl Spec<'_> {
                     }
                     object.insert(name.clone(), self.sample(property, depth + 1));
                 }
+                // A map gets one entry, so that an empty map left out is
+                // not mistaken for one sent.
                 if object.is_empty() {
-                    if let Some(values) =
-                        schema.get("additionalProperties").filter(|s| s.is_object())
-                    {
-                        object.insert("name".into(), self.sample(values, depth + 1));
+                    match schema.get("additionalProperties") {
+                        Some(values) if values.is_object() => {
+                            let value = match self.sample(values, depth + 1) {
+                                Value::Object(o) if o.is_empty() => json!("a"),
+                                value => value,
+                            };
+                            object.insert("name".into(), value);
+                        }
+                        Some(Value::Bool(false)) => {}
+                        _ if schema.get("properties").is_none() => {
+                            object.insert("name".into(), json!("a"));
+                        }
+                        _ => {}
                     }
                 }
                 Value::Object(object)
