@@ -15,13 +15,9 @@ use openapiv3::{
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::spec::{paging_style, rust_name, Paging, PAGES};
 use crate::syntax::{find_struct, has_serde_default, inner, json_name, last_ident, module_items};
 use crate::{lint, Api};
-
-/// The extension with which a spec says how a listing pages, when that is
-/// not Opendatasoft's limit and offset (which is recognised by itself):
-/// `{style: page-number | cursor, items: a.b, total: field, next: field}`.
-pub const PAGES: &str = "x-saas-admin-pages";
 
 /// Names a builder has for itself; a parameter or field named so is refused.
 const RESERVED: [&str; 5] = ["send", "send_with_response", "body", "into_stream", "new"];
@@ -327,7 +323,7 @@ impl Context<'_> {
         calls: &[syn::Signature],
     ) -> Result<(TokenStream, Shape), String> {
         let id = operation.operation_id.as_deref().unwrap_or_default();
-        let name = format_ident!("{}", crate::generate::pascal_case(id));
+        let name = format_ident!("{}", crate::spec::pascal_case(id));
         let method_name = format_ident!("{id}");
         let call = calls
             .iter()
@@ -825,7 +821,7 @@ impl Context<'_> {
             return Ok(TokenStream::new());
         };
         let id = operation.operation_id.as_deref().unwrap_or_default();
-        let name = format_ident!("{}", crate::generate::pascal_case(id));
+        let name = format_ident!("{}", crate::spec::pascal_case(id));
         let krate = &self.krate;
         let access = |dotted: &str| {
             let parts = dotted.split('.').map(|p| format_ident!("{p}"));
@@ -947,51 +943,6 @@ impl Context<'_> {
     }
 }
 
-/// How an operation pages: the limit/offset pages of Opendatasoft, or
-/// what its `x-saas-admin-pages` says; `None` for one that does not page.
-pub fn paging_style(spec: &OpenAPI, operation: &Operation) -> Option<Paging> {
-    if let Some(item) = crate::generate::offset_paged_item(spec, operation) {
-        return Some(Paging::Offset { item });
-    }
-    let pages = operation.extensions.get(PAGES)?;
-    let text = |key: &str| pages.get(key)?.as_str().map(str::to_string);
-    Some(match text("style")?.as_str() {
-        "page-number" => Paging::PageNumber {
-            items: text("items")?,
-            total: text("total"),
-        },
-        "cursor" => Paging::Cursor {
-            items: text("items")?,
-            next: text("next")?,
-        },
-        _ => return None,
-    })
-}
-
-/// How a listing pages, and where its items are.
-pub enum Paging {
-    /// `limit` and `offset`; the page's `results` are `item`s.
-    Offset { item: String },
-    /// `page` from 1 (and a page size); `items` and `total` are dotted paths.
-    PageNumber {
-        items: String,
-        total: Option<String>,
-    },
-    /// `cursor`; the answer's `next` field names the next page.
-    Cursor { items: String, next: String },
-}
-
-impl Paging {
-    /// How the crate README names the paging style.
-    pub fn label(&self) -> &'static str {
-        match self {
-            Paging::Offset { .. } => "limit/offset",
-            Paging::PageNumber { .. } => "page number",
-            Paging::Cursor { .. } => "cursor",
-        }
-    }
-}
-
 fn required_note(required: bool) -> String {
     if required {
         "\n\nRequired: `send` refuses the call, naming it, when it is not set.".to_string()
@@ -1062,30 +1013,6 @@ fn constraints(schema: &Schema) -> String {
         String::new()
     } else {
         format!(" Constraints: {}.", facts.join("; "))
-    }
-}
-
-/// The setter name progenitor gives a parameter: snake case, and a
-/// trailing `_` for a Rust keyword.
-fn rust_name(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 && !out.ends_with('_') {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    match out.as_str() {
-        "type" | "ref" | "self" | "match" | "move" | "fn" | "use" | "in" | "loop" | "where" => {
-            out + "_"
-        }
-        _ => out,
     }
 }
 

@@ -23,7 +23,7 @@ use std::path::Path;
 
 use serde_json::{json, Map, Value};
 
-use crate::generate::File;
+use crate::output::File;
 use crate::{Api, APIS};
 
 /// One API as the fake sees it.

@@ -1,10 +1,8 @@
 //! Spec → Rust: progenitor for the client and its mocks, plus the facade's
 //! methods; every file formatted the same way each time.
 
-use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use openapiv3::{
     OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, SchemaKind, StatusCode,
@@ -14,15 +12,8 @@ use proc_macro2::TokenStream;
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::quote;
 
+use crate::output::{format_rust, File};
 use crate::{lint, Api};
-
-/// One file the generator produces.
-pub struct File {
-    /// Path relative to the workspace root.
-    pub path: String,
-    /// The whole file, header included.
-    pub contents: String,
-}
 
 /// Everything one spec produces, or the reasons it cannot, each naming the
 /// spec and, where there is one, the operation.
@@ -404,7 +395,7 @@ fn crate_readme(api: &Api, spec: &OpenAPI) -> String {
         } else {
             ""
         };
-        let paged = crate::facade::paging_style(spec, op)
+        let paged = crate::spec::paging_style(spec, op)
             .map(|style| format!("paged ({})", style.label()))
             .unwrap_or_default();
         text.push_str(&format!(
@@ -492,188 +483,6 @@ fn examples(spec: &OpenAPI) -> Result<TokenStream, String> {
             }
         }
     })
-}
-
-/// For an operation paged by `limit` and `offset` whose answer is a page
-/// (`results`, `total_count`, `next`), the schema name of its items.
-pub(crate) fn offset_paged_item(
-    spec: &OpenAPI,
-    operation: &openapiv3::Operation,
-) -> Option<String> {
-    let components = spec.components.as_ref()?;
-    let names: Vec<&str> = operation
-        .parameters
-        .iter()
-        .filter_map(|param| match param {
-            ReferenceOr::Item(param) => Some(param),
-            ReferenceOr::Reference { reference } => components
-                .parameters
-                .get(reference.strip_prefix("#/components/parameters/")?)?
-                .as_item(),
-        })
-        .map(|param| param.parameter_data_ref().name.as_str())
-        .collect();
-    if !(names.contains(&"limit") && names.contains(&"offset")) {
-        return None;
-    }
-    let schema_name = |schema: &ReferenceOr<openapiv3::Schema>| match schema {
-        ReferenceOr::Reference { reference } => reference
-            .strip_prefix("#/components/schemas/")
-            .map(str::to_string),
-        ReferenceOr::Item(_) => None,
-    };
-    let response = operation
-        .responses
-        .responses
-        .iter()
-        .find(|(status, _)| matches!(status, StatusCode::Code(200)))?
-        .1;
-    let page = lint::resolve(spec, response)
-        .ok()?
-        .content
-        .get("application/json")?
-        .schema
-        .as_ref()?;
-    let page = components.schemas.get(&schema_name(page)?)?.as_item()?;
-    let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &page.schema_kind else {
-        return None;
-    };
-    for field in ["total_count", "next"] {
-        object.properties.get(field)?;
-    }
-    let results = object.properties.get("results")?.as_item()?;
-    let openapiv3::SchemaKind::Type(openapiv3::Type::Array(array)) = &results.schema_kind else {
-        return None;
-    };
-    let items = array.items.as_ref()?;
-    match items {
-        ReferenceOr::Reference { reference } => reference
-            .strip_prefix("#/components/schemas/")
-            .map(str::to_string),
-        ReferenceOr::Item(_) => None,
-    }
-}
-
-/// `list_user_groups` → `ListUserGroups`, as progenitor names builders
-/// (operation ids are snake_case, which the lint enforces).
-pub(crate) fn pascal_case(snake: &str) -> String {
-    snake
-        .split('_')
-        .map(|word| {
-            let mut chars = word.chars();
-            match chars.next() {
-                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect()
-}
-
-/// Splits each multi-line `#[doc = "..."]` into one attribute per line.
-/// prettyplease prints a multi-line doc as an indented `/** */` block, whose
-/// continuation lines rustdoc then reads as code blocks (and doctests); one
-/// line per attribute prints as plain `///` lines.
-fn one_doc_line_per_attribute(tokens: TokenStream) -> TokenStream {
-    use proc_macro2::{Delimiter, Group, TokenTree};
-    let mut out = Vec::new();
-    let mut input = tokens.into_iter().peekable();
-    while let Some(tree) = input.next() {
-        match tree {
-            TokenTree::Punct(pound) if pound.as_char() == '#' => {
-                let bang = match input.peek() {
-                    Some(TokenTree::Punct(p)) if p.as_char() == '!' => input.next(),
-                    _ => None,
-                };
-                let Some(TokenTree::Group(group)) = input.next_if(
-                    |t| matches!(t, TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket),
-                ) else {
-                    out.push(TokenTree::Punct(pound));
-                    out.extend(bang);
-                    continue;
-                };
-                let lines = syn::parse2::<syn::MetaNameValue>(group.stream())
-                    .ok()
-                    .filter(|meta| meta.path.is_ident("doc"))
-                    .and_then(|meta| match meta.value {
-                        syn::Expr::Lit(syn::ExprLit {
-                            lit: syn::Lit::Str(text),
-                            ..
-                        }) => Some(text.value()),
-                        _ => None,
-                    })
-                    .filter(|text| text.contains('\n'));
-                match lines {
-                    Some(text) => {
-                        for line in text.lines() {
-                            // `/// text` rather than `///text`.
-                            let line = match line {
-                                "" => String::new(),
-                                text if text.starts_with(' ') => text.to_string(),
-                                text => format!(" {text}"),
-                            };
-                            let attribute = match bang {
-                                Some(_) => quote!(#![doc = #line]),
-                                None => quote!(#[doc = #line]),
-                            };
-                            out.extend(attribute);
-                        }
-                    }
-                    None => {
-                        out.push(TokenTree::Punct(pound));
-                        out.extend(bang);
-                        let inner = one_doc_line_per_attribute(group.stream());
-                        let mut rebuilt = Group::new(group.delimiter(), inner);
-                        rebuilt.set_span(group.span());
-                        out.push(TokenTree::Group(rebuilt));
-                    }
-                }
-            }
-            TokenTree::Group(group) => {
-                let inner = one_doc_line_per_attribute(group.stream());
-                let mut rebuilt = Group::new(group.delimiter(), inner);
-                rebuilt.set_span(group.span());
-                out.push(TokenTree::Group(rebuilt));
-            }
-            other => out.push(other),
-        }
-    }
-    out.into_iter().collect()
-}
-
-/// prettyplease turns the tokens into readable Rust (doc attributes become
-/// `///`), then rustfmt makes it what `cargo fmt --check` expects.
-pub(crate) fn format_rust(header: &str, tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(one_doc_line_per_attribute(tokens))
-        .map_err(|e| format!("generated tokens do not parse: {e}"))?;
-    let pretty = prettyplease::unparse(&file);
-    let rustfmt = std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".to_string());
-    let mut child = Command::new(&rustfmt)
-        .args(["--edition", "2021"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| {
-            format!("cannot run {rustfmt} (install it with `rustup component add rustfmt`): {e}")
-        })?;
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    let writer = std::thread::spawn(move || stdin.write_all(pretty.as_bytes()));
-    let output = child
-        .wait_with_output()
-        .map_err(|e| format!("rustfmt failed: {e}"))?;
-    writer
-        .join()
-        .expect("the writer thread does not panic")
-        .map_err(|e| format!("cannot feed rustfmt: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "rustfmt rejected the generated code: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    let formatted = String::from_utf8(output.stdout)
-        .map_err(|e| format!("rustfmt output is not UTF-8: {e}"))?;
-    Ok(format!("{header}\n\n{formatted}"))
 }
 
 #[cfg(test)]

@@ -1,12 +1,28 @@
 //! Maintenance tasks for the workspace.
 //!
 //! `cargo xtask generate` turns each spec under `specs/` into its generated
-//! client, its typed httpmock helpers and the facade's methods;
-//! `cargo xtask generate --check` writes nothing and fails, naming each stale
-//! file, when the committed code is not what the specs produce.
+//! code; `cargo xtask generate --check` writes nothing and fails, naming
+//! each stale file, when the committed code is not what the specs produce.
 //! `cargo xtask drift [--strict] VENDOR_DOC` compares the curated spec that
 //! a vendor's document describes with it; `--strict` fails on a difference
 //! the spec does not declare (see `drift.rs`).
+//!
+//! One pass per generated artifact, called in order by `generate::render`
+//! (per API) and `fake::render` (both APIs):
+//!
+//! - `generate`: progenitor's client and mocks, the example bodies, the
+//!   spec's run-time facts, the crate README; then, in order,
+//!   `open_types` (open enums and unions), `request_types` (`new` and
+//!   `Default` for request types), `mock_pass` (the mocks' own server type,
+//!   encoded path matchers, an answer for any status), `facade` (the
+//!   facade's builders, and the shape of each), `robustness` and
+//!   `operation_tests` (test files, from the spec and those shapes);
+//! - `fake`: the fake's model of both APIs, and `fake_tests` (its walk and
+//!   lifecycle tests).
+//!
+//! What several passes share has a module of its own: `spec` (names,
+//! paging styles), `syntax` (reading progenitor's Rust), `lint` (the spec's
+//! rules and look-ups), `output` (formatting and writing files).
 
 #![forbid(unsafe_code)]
 
@@ -19,8 +35,10 @@ mod lint;
 mod mock_pass;
 mod open_types;
 mod operation_tests;
+mod output;
 mod request_types;
 mod robustness;
+mod spec;
 mod syntax;
 
 use std::path::{Path, PathBuf};
