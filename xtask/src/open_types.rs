@@ -12,6 +12,10 @@
 //! - **Optional lists and maps** (`#[serde(default)]`, not an `Option`)
 //!   decode `null` as empty.
 //!
+//! - **JSON Schema** (the `schemars` feature): every other type derives
+//!   `schemars::JsonSchema`; the open enums and unions implement it in
+//!   their macros, accepting what they accept.
+//!
 //! Everything else is left as progenitor wrote it. The pass fails, naming
 //! the spec, when the output no longer has the shape it rewrites.
 
@@ -111,6 +115,20 @@ fn open(spec: &OpenAPI, client: TokenStream) -> Result<(TokenStream, Opened), St
     }
     // The open enums' own impls replace typify's.
     types.retain(|item| !is_replaced_impl(item, &open_enums));
+    // JSON Schema, opt-in: derived for every other type; the open enums and
+    // unions get theirs from their macros, which know what they accept.
+    for item in types.iter_mut() {
+        let (name, attrs) = match item {
+            Item::Struct(s) => (s.ident.to_string(), &mut s.attrs),
+            Item::Enum(e) => (e.ident.to_string(), &mut e.attrs),
+            _ => continue,
+        };
+        if !open_enums.contains(&name) && !unions_seen.contains(&name) {
+            attrs.push(
+                parse_quote!(#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]),
+            );
+        }
+    }
     for (name, call) in added {
         let place = types
             .iter()
@@ -389,6 +407,20 @@ fn open_union(e: &mut ItemEnum, union: &Union) -> Result<Item, String> {
         .collect();
     let unknown = format_ident!("Unknown");
     if newtypes {
+        // Each kind with its variant's type, which a JSON Schema refers to.
+        let arms = e
+            .variants
+            .iter()
+            .zip(&union.kinds)
+            .map(|(variant, kind)| {
+                let ident = &variant.ident;
+                let ty = match &variant.fields {
+                    Fields::Unnamed(fields) => &fields.unnamed[0].ty,
+                    _ => unreachable!("every variant is a newtype"),
+                };
+                quote!(#kind => #ident(#ty))
+            })
+            .collect::<Vec<_>>();
         // The macro writes the whole serde code: the variants' own types decode.
         e.attrs.retain(|a| !a.path().is_ident("serde"));
         without_derives(&mut e.attrs, &["Deserialize", "Serialize"]);

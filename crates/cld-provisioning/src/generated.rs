@@ -9,6 +9,7 @@ pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 pub mod types {
     ///An access key (API key and secret pair) of a product environment.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AccessKey {
         ///The API key, which also identifies the access key.
         pub api_key: ::std::string::String,
@@ -37,6 +38,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(AccessKeyDedicatedFor { Webhooks => "webhooks" });
     ///The access keys of a product environment.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AccessKeyList {
         ///One entry per access key (on the requested page).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -48,6 +50,7 @@ pub mod types {
     }
     ///What a caller sends to generate an access key.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AccessKeyRequest {
         ///Whether the new key can be used right away.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -83,6 +86,7 @@ pub mod types {
     );
     ///What a caller sends to change an access key; absent fields are left as they are.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AccessKeyUpdateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dedicated_for: ::std::option::Option<AccessKeyDedicatedFor>,
@@ -95,6 +99,7 @@ pub mod types {
     }
     ///An access key as listed inside a product environment.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ApiAccessKey {
         ///Whether the key can be used.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -117,6 +122,7 @@ pub mod types {
     );
     ///A cycle's usage split by kind of asset and activity; a kind the plan does not bill is absent.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BillingUsageBreakdown {
         ///Image delivery bandwidth.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -151,6 +157,7 @@ pub mod types {
     }
     ///Usage over one billing cycle (or one month of an annual cycle).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BillingUsageCycle {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub breakdown: ::std::option::Option<BillingUsageBreakdown>,
@@ -170,6 +177,7 @@ pub mod types {
     }
     ///Usage of one billed metric, per billing cycle.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BillingUsageMetric {
         ///One entry per billing cycle (monthly or annual, by plan).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -187,6 +195,7 @@ pub mod types {
     }
     ///Usage billed under one plan.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BillingUsagePlan {
         ///Usage per billed metric.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -197,6 +206,7 @@ pub mod types {
     }
     ///One product environment's share of a cycle's usage.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BillingUsageProductEnvironmentBreakdown {
         ///Image delivery bandwidth.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -234,6 +244,7 @@ pub mod types {
     }
     ///A predefined policy as the catalog lists it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CatalogSystemPolicy {
         ///Area the policy belongs to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -259,6 +270,7 @@ pub mod types {
     }
     ///A predefined role as the catalog lists it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CatalogSystemRole {
         ///What the role is for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -279,6 +291,7 @@ pub mod types {
     }
     ///One problem found in a Cedar statement.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CedarError {
         ///Error code of the problem.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -288,6 +301,7 @@ pub mod types {
     }
     ///Outcome of checking a Cedar statement.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CedarPolicyValidation {
         ///Why it is not valid (absent or empty when it is).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -298,18 +312,21 @@ pub mod types {
     }
     ///A Cedar statement to check.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CedarPolicyValidationRequest {
         ///The Cedar policy statement.
         pub policy: ::std::string::String,
     }
     ///The Cedar schema of the permissions system.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CedarSchemaResponse {
         ///The schema in Cedar's JSON format: one member per namespace, each with its actions and entity types.
         pub schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///A policy the account defined itself.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CustomPolicy {
         ///When the policy was created, in seconds since the epoch.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -338,6 +355,7 @@ pub mod types {
     }
     ///What a caller sends to create a custom policy.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CustomPolicyCreateRequest {
         ///What the policy is for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -356,6 +374,7 @@ pub mod types {
     }
     ///One page of custom policies.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CustomPolicyList {
         ///One entry per policy.
         pub data: ::std::vec::Vec<CustomPolicy>,
@@ -365,11 +384,13 @@ pub mod types {
     }
     ///One custom policy.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CustomPolicyResponse {
         pub data: CustomPolicy,
     }
     ///The complete new content of a custom policy.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CustomPolicyUpdateRequest {
         ///What the policy is for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -387,11 +408,13 @@ pub mod types {
     }
     ///The roles and policies in effect in a scope.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct EffectivePolicies {
         pub data: EffectivePoliciesData,
     }
     ///Roles per principal, and custom policies.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct EffectivePoliciesData {
         ///The custom policies in effect.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -404,6 +427,7 @@ pub mod types {
     }
     ///A policy in effect, with its statement as it applies.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct EffectivePolicy {
         ///Id of the policy.
         pub id: ::std::string::String,
@@ -413,6 +437,7 @@ pub mod types {
     }
     ///A role a principal holds, with its system policies.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct EffectiveRole {
         ///Id of the role.
         pub id: ::std::string::String,
@@ -423,12 +448,14 @@ pub mod types {
     }
     ///Body the service sends with an error status.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Error {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<ErrorDetail>,
     }
     ///What went wrong.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ErrorDetail {
         ///Human-readable explanation from the service.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -436,6 +463,7 @@ pub mod types {
     }
     ///A principal and the roles it holds in the scope looked at.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct InspectedPrincipal {
         ///Id of the principal.
         pub id: ::std::string::String,
@@ -459,6 +487,7 @@ pub mod types {
     );
     ///Every system policy and system role.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PermissionsCatalog {
         ///The predefined policies.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -471,17 +500,20 @@ pub mod types {
     }
     ///The catalog of predefined roles and policies.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PermissionsCatalogResponse {
         pub catalog: PermissionsCatalog,
     }
     ///Body the permissions operations send with an error status.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PermissionsError {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<PermissionsErrorDetail>,
     }
     ///What went wrong.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PermissionsErrorDetail {
         ///Broad class of the error (`user_error`, `server_error`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -510,6 +542,7 @@ pub mod types {
     );
     ///The content instance a content role applies to: one key, the content type, holding the instance's id.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PolicyParameters {
         ///Id of the collection.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -520,6 +553,7 @@ pub mod types {
     }
     ///A user, group or key, by kind and id.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Principal {
         ///Id of the principal.
         pub id: ::std::string::String,
@@ -528,6 +562,7 @@ pub mod types {
     }
     ///A principal and the roles it holds.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PrincipalEffectiveRoles {
         ///Id of the principal.
         pub principal_id: ::std::string::String,
@@ -540,6 +575,7 @@ pub mod types {
     }
     ///A role as held by a principal, with where it applies.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PrincipalRole {
         ///When the assignment was made, in seconds since the epoch.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -568,12 +604,14 @@ pub mod types {
     }
     ///The roles of a principal.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PrincipalRoleList {
         ///One entry per role held.
         pub data: ::std::vec::Vec<PrincipalRole>,
     }
     ///The principals to look at, and the scope to look in.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PrincipalRolesInspectRequest {
         ///The `next_cursor` of a previous answer, to continue from there.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -589,6 +627,7 @@ pub mod types {
     }
     ///Principals with the roles they hold in a scope.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PrincipalRolesInspection {
         pub data: PrincipalRolesInspectionData,
         ///Pass as `cursor` to get the next page; absent on the last page.
@@ -597,6 +636,7 @@ pub mod types {
     }
     ///The principals found.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PrincipalRolesInspectionData {
         ///One entry per principal.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -605,6 +645,7 @@ pub mod types {
     }
     ///Roles to give to a principal or take from it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PrincipalRolesUpdateRequest {
         pub operation: AssignmentOperation,
         pub principal: Principal,
@@ -627,6 +668,7 @@ pub mod types {
     );
     ///A product environment (sub-account) of the account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ProductEnvironment {
         ///The product environment's access keys, secrets included.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -650,6 +692,7 @@ pub mod types {
     }
     ///The product environments of an account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ProductEnvironmentList {
         ///One entry per product environment.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -658,6 +701,7 @@ pub mod types {
     }
     ///What a caller sends to create a product environment.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ProductEnvironmentRequest {
         ///Id of a product environment whose settings the new one copies.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -674,6 +718,7 @@ pub mod types {
     }
     ///A product environment (sub-account), in short.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ProductEnvironmentSummary {
         ///Cloud name of the product environment (used in its delivery URLs).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -691,6 +736,7 @@ pub mod types {
     }
     ///The product environments a user can access.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ProductEnvironmentSummaryList {
         ///One entry per product environment.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -699,6 +745,7 @@ pub mod types {
     }
     ///What a caller sends to change a product environment; absent fields are left as they are.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ProductEnvironmentUpdateRequest {
         ///New cloud name. Must not be taken already; only changeable while the environment holds fewer than 1000 images.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -716,6 +763,7 @@ pub mod types {
     }
     ///A system or custom role.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Role {
         ///When the role was created, in seconds since the epoch.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -748,6 +796,7 @@ pub mod types {
     }
     ///A role to give or take, and where it applies.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RoleAssignment {
         ///Id of the role.
         pub id: ::std::string::String,
@@ -759,6 +808,7 @@ pub mod types {
     }
     ///What a caller sends to create a custom role.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RoleCreateRequest {
         ///What the role is for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -777,6 +827,7 @@ pub mod types {
     }
     ///A list of roles.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RoleList {
         ///One entry per role.
         pub data: ::std::vec::Vec<Role>,
@@ -794,6 +845,7 @@ pub mod types {
     );
     ///A principal holding a role (id and type only, unless verbose).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RolePrincipal {
         ///When the assignment was made, in seconds since the epoch.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -818,6 +870,7 @@ pub mod types {
     }
     ///A principal to add to or remove from a role, and where the role applies for it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RolePrincipalAssignment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub policy_parameters: ::std::option::Option<PolicyParameters>,
@@ -830,12 +883,14 @@ pub mod types {
     }
     ///The principals holding a role.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RolePrincipalList {
         ///One entry per assignment.
         pub data: ::std::vec::Vec<RolePrincipal>,
     }
     ///Principals to add to a role or remove from it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RolePrincipalsUpdateRequest {
         pub operation: AssignmentOperation,
         ///The principals concerned.
@@ -843,11 +898,13 @@ pub mod types {
     }
     ///One role.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RoleResponse {
         pub data: Role,
     }
     ///The complete new content of a custom role (its permission and scope types cannot change).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RoleUpdateRequest {
         ///What the role is for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -861,6 +918,7 @@ pub mod types {
     }
     ///Acknowledgement of a call that has nothing else to return.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct SuccessResponse {
         ///Outcome as text, `ok` on success (the shape the vendor documents).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -871,6 +929,7 @@ pub mod types {
     }
     ///A policy predefined by Cloudinary.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct SystemPolicy {
         ///Area the policy belongs to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -906,6 +965,7 @@ pub mod types {
     }
     ///A list of system policies.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct SystemPolicyList {
         ///One entry per policy.
         pub data: ::std::vec::Vec<SystemPolicy>,
@@ -915,6 +975,7 @@ pub mod types {
     }
     ///A user of the account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct User {
         ///Id of the account the user belongs to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -982,6 +1043,7 @@ pub mod types {
     }
     ///What a caller sends to create a user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserCreateRequest {
         ///Email address of the new user, unique in the account; it is also the login.
         pub email: ::std::string::String,
@@ -998,6 +1060,7 @@ pub mod types {
     }
     ///A named group of account users.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserGroup {
         ///When the group was created (only with extended details).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1016,6 +1079,7 @@ pub mod types {
     }
     ///The user groups of an account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserGroupList {
         ///One entry per user group.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1025,6 +1089,7 @@ pub mod types {
     ///What adding a user to a group answers: the group's members after the change, or the added user alone.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum UserGroupMemberAdded {
         Members(UserGroupUserList),
         User(UserGroupUser),
@@ -1041,6 +1106,7 @@ pub mod types {
     }
     ///What a caller sends to create or rename a user group.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserGroupRequest {
         ///Ask for the returned group to carry its members and timestamps (defaults to false).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1050,6 +1116,7 @@ pub mod types {
     }
     ///A user group, by id and name only.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserGroupSummary {
         ///Id of the group.
         pub id: ::std::string::String,
@@ -1058,6 +1125,7 @@ pub mod types {
     }
     ///The user groups a user belongs to.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserGroupSummaryList {
         ///One entry per group.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1066,6 +1134,7 @@ pub mod types {
     }
     ///A user as listed inside a user group.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserGroupUser {
         ///Email address of the user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1077,6 +1146,7 @@ pub mod types {
     }
     ///The members of one user group.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserGroupUserList {
         ///One entry per member.
         pub users: ::std::vec::Vec<UserGroupUser>,
@@ -1094,6 +1164,7 @@ pub mod types {
     );
     ///Users of an account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserList {
         ///One entry per user.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1144,6 +1215,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(UserSortOrder { Desc => "desc", Asc => "asc" });
     ///What a caller sends to change a user; only the fields given change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserUpdateRequest {
         ///New email address, unique in the account; it is also the login.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

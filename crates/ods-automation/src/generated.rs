@@ -16,7 +16,8 @@ pub mod types {
         Unknown(::saas_admin_runtime::UnknownKind),
     }
     ::saas_admin_runtime::open_union!(
-        AlternativeExport, "type" { "uploaded_file" => UploadedFile, "url" => Url }
+        AlternativeExport, "type" { "uploaded_file" =>
+        UploadedFile(AlternativeExportUploadedFile), "url" => Url(AlternativeExportUrl) }
     );
     impl ::std::convert::From<AlternativeExportUploadedFile> for AlternativeExport {
         fn from(value: AlternativeExportUploadedFile) -> Self {
@@ -30,6 +31,7 @@ pub mod types {
     }
     ///One page of a dataset's alternative exports.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AlternativeExportList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -45,6 +47,7 @@ pub mod types {
     }
     ///What a caller sends to replace an uploaded export's title and description; the file cannot be replaced this way.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AlternativeExportRequest {
         ///Free text describing the export.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -67,6 +70,7 @@ pub mod types {
     );
     ///An export file uploaded to the portal.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AlternativeExportUploadedFile {
         ///When the export was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -102,6 +106,7 @@ pub mod types {
     );
     ///A link to an export file hosted outside the portal.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AlternativeExportUrl {
         ///When the export was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -135,6 +140,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(AlternativeExportUrlType { Url => "url" });
     ///A quota of API calls per period of time.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ApiCallsLimit {
         ///Number of API calls allowed per period.
         pub limit: i64,
@@ -158,6 +164,7 @@ pub mod types {
     );
     ///An API key as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ApiKey {
         ///When the key was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -191,6 +198,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(ApiKeyExpand { User => "user" });
     ///One page of API keys.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ApiKeyList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -206,6 +214,7 @@ pub mod types {
     }
     ///What a caller sends to create an API key or replace its settings; the key's value, uid, owner, creation date and revocation are set by the service.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ApiKeyRequest {
         ///Name to give the key.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -216,6 +225,7 @@ pub mod types {
     }
     ///Why an API key is being revoked (optional).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ApiKeyRevocationRequest {
         ///Why the key is revoked; kept as the key's `revocation_reason`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -223,6 +233,7 @@ pub mod types {
     }
     ///Whether and why an API key was revoked.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ApiKeyRevocationStatus {
         ///Why the key was revoked, as given by whoever revoked it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -233,11 +244,13 @@ pub mod types {
     }
     ///The key value to look up.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ApiKeySearchRequest {
         pub key: saas_admin_runtime::Secret,
     }
     ///The outcome of looking up an API key by its value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ApiKeySearchResult {
         ///Whether some key of the portal has this value.
         pub found: bool,
@@ -247,6 +260,7 @@ pub mod types {
     }
     ///A file attached to a dataset.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Attachment {
         ///When the file was attached.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -261,6 +275,7 @@ pub mod types {
     }
     ///One page of a dataset's attachments.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AttachmentList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -277,6 +292,7 @@ pub mod types {
     ///The users to add to a group, by username.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BatchAddUsersRequest(pub ::std::vec::Vec<RelatedUser>);
     impl ::std::ops::Deref for BatchAddUsersRequest {
         type Target = ::std::vec::Vec<RelatedUser>;
@@ -296,6 +312,7 @@ pub mod types {
     }
     ///A code editor page as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CodeEditorPage {
         pub content: CodeEditorPageContent,
         ///When the page was created.
@@ -342,6 +359,7 @@ pub mod types {
     }
     ///The code of a code editor page, per language: each map is keyed by language code (`en`, `fr`, ...).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CodeEditorPageContent {
         ///The page's CSS, keyed by language code.
         #[serde(
@@ -360,6 +378,7 @@ pub mod types {
     }
     ///The ruleset of one group on a code editor page, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CodeEditorPageGroupSecurity {
         pub group: RelatedUserGroup,
         ///Permissions the ruleset grants on the code editor page.
@@ -369,6 +388,7 @@ pub mod types {
     }
     ///One page of group rulesets on a code editor page.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CodeEditorPageGroupSecurityList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -384,6 +404,7 @@ pub mod types {
     }
     ///What a caller sends to create or replace the ruleset of a group on a code editor page.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CodeEditorPageGroupSecurityRequest {
         pub group: RelatedUserGroup,
         ///Permissions the ruleset grants on the code editor page; an empty list grants none.
@@ -392,6 +413,7 @@ pub mod types {
     }
     ///One page of code editor pages.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CodeEditorPageList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -407,6 +429,7 @@ pub mod types {
     }
     ///What a caller sends to create a code editor page or replace it; the distribution flags, timestamps and authors are set by the service.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CodeEditorPageRequest {
         pub content: CodeEditorPageContent,
         ///Free text describing the page.
@@ -451,6 +474,7 @@ pub mod types {
     );
     ///The ruleset of one user on a code editor page, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CodeEditorPageUserSecurity {
         ///Permissions the ruleset grants on the code editor page.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -460,6 +484,7 @@ pub mod types {
     }
     ///One page of user rulesets on a code editor page.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CodeEditorPageUserSecurityList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -475,6 +500,7 @@ pub mod types {
     }
     ///What a caller sends to create or replace the ruleset of a user on a code editor page.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CodeEditorPageUserSecurityRequest {
         ///Permissions the ruleset grants on the code editor page; an empty list grants none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -483,6 +509,7 @@ pub mod types {
     }
     ///A dataset as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Dataset {
         ///When the dataset was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -507,12 +534,14 @@ pub mod types {
     }
     ///What the service answers once an action on a dataset (publish, abort, ...) has started.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetActionResult {
         ///A short confirmation, `ok`.
         pub detail: ::std::string::String,
     }
     ///A quota of API calls on one dataset per period of time.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetApiCallsQuota {
         ///Number of API calls allowed per period.
         pub limit: i64,
@@ -535,6 +564,7 @@ pub mod types {
     );
     ///A feedback sent by a portal user on a dataset.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetFeedback {
         ///What the user wrote.
         pub comment: ::std::string::String,
@@ -559,6 +589,7 @@ pub mod types {
     }
     ///One page of feedbacks on a dataset.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetFeedbackList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -574,6 +605,7 @@ pub mod types {
     }
     ///A value that a feedback suggests for one field.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetFeedbackValue {
         #[serde(
             rename = "type",
@@ -709,6 +741,7 @@ pub mod types {
     ///An argument of a field annotation, text or a whole number.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum DatasetFieldAnnotationArg {
         Text(::std::string::String),
         Number(i64),
@@ -728,6 +761,7 @@ pub mod types {
     }
     ///One page of a dataset's field configuration steps.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetFieldList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -856,6 +890,7 @@ pub mod types {
     );
     ///The ruleset of one group on a dataset, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetGroupSecurity {
         pub group: RelatedUserGroup,
         ///Permissions the ruleset grants on the dataset.
@@ -867,6 +902,7 @@ pub mod types {
     }
     ///One page of group rulesets on a dataset.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetGroupSecurityList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -882,6 +918,7 @@ pub mod types {
     }
     ///What a caller sends to create or replace the ruleset of a group on a dataset.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetGroupSecurityRequest {
         pub group: RelatedUserGroup,
         ///Permissions the ruleset grants on the dataset; an empty list grants none.
@@ -892,6 +929,7 @@ pub mod types {
     }
     ///One page of datasets.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -908,6 +946,7 @@ pub mod types {
     ///All the metadata of a dataset: by template name (`default`, `visualization`, `internal`, ... and the portal's own templates), then by field name.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetMetadata(
         pub ::std::collections::HashMap<::std::string::String, DatasetTemplateMetadata>,
     );
@@ -940,6 +979,7 @@ pub mod types {
     ///All the metadata to give a dataset, by template name then by field name; what is left out is removed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetMetadataRequest(
         pub ::std::collections::HashMap<::std::string::String, DatasetTemplateMetadataRequest>,
     );
@@ -976,6 +1016,7 @@ pub mod types {
     }
     ///One metadata value of a dataset, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetMetadataValue {
         ///Whether `value` overrides the remote value (true) or follows it (false); only for a dataset linked to a remote one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -988,6 +1029,7 @@ pub mod types {
     }
     ///What a caller sends to set one metadata value; the remote value is the service's.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetMetadataValueRequest {
         ///For a dataset linked to a remote one: whether `value` overrides the remote value (true) or the remote value is followed (false).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -997,6 +1039,7 @@ pub mod types {
     }
     ///An error met while processing one record: a processor that failed or a value that could not be converted to its field's type.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetRecordError {
         ///The field the error is about.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1013,6 +1056,7 @@ pub mod types {
     }
     ///What a caller sends to create a dataset or replace its settings; the uid, timestamps and publication state are set by the service.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetRequest {
         ///The human-readable identifier to give the dataset; it can change only while the dataset is unpublished.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1026,6 +1070,7 @@ pub mod types {
     }
     ///A schedule of a dataset, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetSchedule {
         ///When the dataset is processed, as a unix cron expression (`0 6 * * *`).
         pub cron_schedule: ::std::string::String,
@@ -1034,6 +1079,7 @@ pub mod types {
     }
     ///One page of a dataset's schedules.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetScheduleList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1049,12 +1095,14 @@ pub mod types {
     }
     ///What a caller sends to create or change a dataset's schedule.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetScheduleRequest {
         ///When the dataset is to be processed, as a unix cron expression.
         pub cron_schedule: ::std::string::String,
     }
     ///Rules of access to a dataset's data: whether its records can be seen, which fields and records, and how many API calls may be made. A ruleset applies them to its user or group.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetSecurity {
         ///The target's quota of API calls on the dataset; null for none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1117,6 +1165,7 @@ pub mod types {
     );
     ///Where a dataset stands in its processing, and whether it is published.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetStatus {
         ///Whether the dataset is available in the Explore API.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1146,6 +1195,7 @@ pub mod types {
     ///A dataset's values in one metadata template, by field name.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetTemplateMetadata(
         pub ::std::collections::HashMap<::std::string::String, DatasetMetadataValue>,
     );
@@ -1178,6 +1228,7 @@ pub mod types {
     ///The values to set in one metadata template, by field name.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetTemplateMetadataRequest(
         pub ::std::collections::HashMap<::std::string::String, DatasetMetadataValueRequest>,
     );
@@ -1211,6 +1262,7 @@ pub mod types {
     }
     ///The ruleset of one user on a dataset, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetUserSecurity {
         ///Permissions the ruleset grants on the dataset.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1222,6 +1274,7 @@ pub mod types {
     }
     ///One page of user rulesets on a dataset.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetUserSecurityList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1237,6 +1290,7 @@ pub mod types {
     }
     ///What a caller sends to create or replace the ruleset of a user on a dataset.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetUserSecurityRequest {
         ///Permissions the ruleset grants on the dataset; an empty list grants none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1247,6 +1301,7 @@ pub mod types {
     }
     ///A version of a dataset, made by one change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetVersion {
         ///Whether the dataset can be restored to this version.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1265,6 +1320,7 @@ pub mod types {
     }
     ///One page of a dataset's versions.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetVersionList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1291,9 +1347,12 @@ pub mod types {
         Unknown(::saas_admin_runtime::UnknownKind),
     }
     ::saas_admin_runtime::open_union!(
-        DatasourceConnection, "type" { "http" => Http, "ftp" => Ftp, "sharepoint" =>
-        Sharepoint, "google_drive" => GoogleDrive, "amazon_s3" => AmazonS3,
-        "azure_blob_storage" => AzureBlobStorage }
+        DatasourceConnection, "type" { "http" => Http(DatasourceConnectionHttp), "ftp" =>
+        Ftp(DatasourceConnectionFtp), "sharepoint" =>
+        Sharepoint(DatasourceConnectionSharepoint), "google_drive" =>
+        GoogleDrive(DatasourceConnectionGoogleDrive), "amazon_s3" =>
+        AmazonS3(DatasourceConnectionAmazonS3), "azure_blob_storage" =>
+        AzureBlobStorage(DatasourceConnectionAzureBlobStorage) }
     );
     impl ::std::convert::From<DatasourceConnectionHttp> for DatasourceConnection {
         fn from(value: DatasourceConnectionHttp) -> Self {
@@ -1327,6 +1386,7 @@ pub mod types {
     }
     ///A connection to Amazon S3, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAmazonS3 {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth: ::std::option::Option<DatasourceConnectionAmazonS3Auth>,
@@ -1375,8 +1435,9 @@ pub mod types {
         Unknown(::saas_admin_runtime::UnknownKind),
     }
     ::saas_admin_runtime::open_union!(
-        DatasourceConnectionAmazonS3Auth, "type" { "aws_signature_v4" => SignatureV4,
-        "iam_role" => IamRole }
+        DatasourceConnectionAmazonS3Auth, "type" { "aws_signature_v4" =>
+        SignatureV4(DatasourceConnectionAuthAwsSignatureV4), "iam_role" =>
+        IamRole(DatasourceConnectionAuthAwsIamRole) }
     );
     impl ::std::convert::From<DatasourceConnectionAuthAwsSignatureV4>
         for DatasourceConnectionAmazonS3Auth
@@ -1400,7 +1461,8 @@ pub mod types {
     }
     ::saas_admin_runtime::open_union!(
         DatasourceConnectionAmazonS3AuthRequest, "type" { "aws_signature_v4" =>
-        SignatureV4, "iam_role" => IamRole }
+        SignatureV4(DatasourceConnectionAuthRequestAwsSignatureV4), "iam_role" =>
+        IamRole(DatasourceConnectionAuthRequestAwsIamRole) }
     );
     impl ::std::convert::From<DatasourceConnectionAuthRequestAwsSignatureV4>
         for DatasourceConnectionAmazonS3AuthRequest
@@ -1428,6 +1490,7 @@ pub mod types {
     );
     ///An IAM role of the bucket owner's AWS account, which Opendatasoft's account assumes, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthAwsIamRole {
         ///External id that the role's trust policy must require.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1459,6 +1522,7 @@ pub mod types {
     );
     ///An AWS access key (requests signed with Signature Version 4), as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthAwsSignatureV4 {
         ///The access key's id (the public half of the key).
         pub access_key_id: ::std::string::String,
@@ -1484,6 +1548,7 @@ pub mod types {
     );
     ///An Azure storage account's shared key, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthAzureSharedKey {
         ///Name of the storage account.
         pub account_name: ::std::string::String,
@@ -1506,6 +1571,7 @@ pub mod types {
     );
     ///A user name and password (HTTP basic authentication, or an FTP login), as the service returns them.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthBasic {
         ///The password; the service returns null instead.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1528,6 +1594,7 @@ pub mod types {
     );
     ///Sign-in to a Google account through Opendatasoft's application (OpenID Connect), as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthGoogleDriveOidc {
         ///Id of the Google application the connection signs in through.
         pub application_id: ::std::string::String,
@@ -1552,6 +1619,7 @@ pub mod types {
     );
     ///OAuth 2.0 settings of an HTTP connection, as the service returns them.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthOAuth2 {
         ///The client id registered with the authorization server.
         pub client_id: ::std::string::String,
@@ -1576,6 +1644,7 @@ pub mod types {
     );
     ///Sign-in to the source's own accounts through Opendatasoft's application (OpenID Connect), as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthOdsOidc {
         ///The claims of the account the connection signed in as, or null before sign-in.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1598,6 +1667,7 @@ pub mod types {
     );
     ///OpenID Connect settings of an HTTP connection, as the service returns them.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthOidc {
         ///The claims of the identity the connection signed in as.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
@@ -1626,6 +1696,7 @@ pub mod types {
     );
     ///An IAM role of the bucket owner's AWS account, which Opendatasoft's account is to assume, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthRequestAwsIamRole {
         ///The AWS region of the bucket, e.g. `eu-west-1`.
         pub region: ::std::string::String,
@@ -1648,6 +1719,7 @@ pub mod types {
     );
     ///An AWS access key (requests signed with Signature Version 4), as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthRequestAwsSignatureV4 {
         ///The access key's id (the public half of the key).
         pub access_key_id: ::std::string::String,
@@ -1672,6 +1744,7 @@ pub mod types {
     );
     ///An Azure storage account's shared key, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthRequestAzureSharedKey {
         ///Name of the storage account.
         pub account_name: ::std::string::String,
@@ -1693,6 +1766,7 @@ pub mod types {
     );
     ///A user name and password (HTTP basic authentication, or an FTP login), as a caller sends them.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthRequestBasic {
         ///The password.
         pub password: saas_admin_runtime::Secret,
@@ -1714,6 +1788,7 @@ pub mod types {
     );
     ///OAuth 2.0 settings of an HTTP connection, as a caller sends them, with the secrets the chosen grant needs.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthRequestOAuth2 {
         ///The client id registered with the authorization server.
         pub client_id: ::std::string::String,
@@ -1750,6 +1825,7 @@ pub mod types {
     );
     ///Sign-in to the source's own accounts through Opendatasoft's application (OpenID Connect), as a caller sends it: the outcome of the sign-in.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthRequestOdsOidc {
         ///The authorization code the sign-in gave.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1774,6 +1850,7 @@ pub mod types {
     );
     ///OpenID Connect settings of an HTTP connection, as a caller sends them.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthRequestOidc {
         ///The client id registered with the identity provider.
         pub client_id: ::std::string::String,
@@ -1804,6 +1881,7 @@ pub mod types {
     );
     ///A connection to Azure Blob Storage, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAzureBlobStorage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth: ::std::option::Option<DatasourceConnectionAuthAzureSharedKey>,
@@ -1856,6 +1934,7 @@ pub mod types {
     );
     ///What every kind of datasource connection has, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionCommon {
         ///Whether the key's owner may change or delete the connection.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1886,6 +1965,7 @@ pub mod types {
     }
     ///A connection to an FTP server, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionFtp {
         ///The account to log in with, or null for anonymous access.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1932,6 +2012,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(DatasourceConnectionFtpType { Ftp => "ftp" });
     ///A connection to Google Drive, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionGoogleDrive {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth: ::std::option::Option<DatasourceConnectionAuthGoogleDriveOidc>,
@@ -1977,6 +2058,7 @@ pub mod types {
     );
     ///The ruleset of one group on a datasource connection, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionGroupSecurity {
         pub group: RelatedUserGroup,
         ///Permissions the ruleset grants on the datasource connection.
@@ -1986,6 +2068,7 @@ pub mod types {
     }
     ///One page of group rulesets on a datasource connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionGroupSecurityList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2001,6 +2084,7 @@ pub mod types {
     }
     ///What a caller sends to create or replace the ruleset of a group on a datasource connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionGroupSecurityRequest {
         pub group: RelatedUserGroup,
         ///Permissions the ruleset grants on the datasource connection; an empty list grants none.
@@ -2010,6 +2094,7 @@ pub mod types {
     }
     ///An HTTP header sent with every request to the source.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionHeader {
         ///The header's name, e.g. `Accept-Language`.
         pub name: ::std::string::String,
@@ -2018,6 +2103,7 @@ pub mod types {
     }
     ///A connection to an HTTP server, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionHttp {
         ///How requests authenticate, or null when they do not.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2068,8 +2154,10 @@ pub mod types {
         Unknown(::saas_admin_runtime::UnknownKind),
     }
     ::saas_admin_runtime::open_union!(
-        DatasourceConnectionHttpAuth, "type" { "basic_auth" => Basic, "oauth2" => OAuth2,
-        "oidc" => Oidc }
+        DatasourceConnectionHttpAuth, "type" { "basic_auth" =>
+        Basic(DatasourceConnectionAuthBasic), "oauth2" =>
+        OAuth2(DatasourceConnectionAuthOAuth2), "oidc" =>
+        Oidc(DatasourceConnectionAuthOidc) }
     );
     impl ::std::convert::From<DatasourceConnectionAuthBasic> for DatasourceConnectionHttpAuth {
         fn from(value: DatasourceConnectionAuthBasic) -> Self {
@@ -2096,8 +2184,10 @@ pub mod types {
         Unknown(::saas_admin_runtime::UnknownKind),
     }
     ::saas_admin_runtime::open_union!(
-        DatasourceConnectionHttpAuthRequest, "type" { "basic_auth" => Basic, "oauth2" =>
-        OAuth2, "oidc" => Oidc }
+        DatasourceConnectionHttpAuthRequest, "type" { "basic_auth" =>
+        Basic(DatasourceConnectionAuthRequestBasic), "oauth2" =>
+        OAuth2(DatasourceConnectionAuthRequestOAuth2), "oidc" =>
+        Oidc(DatasourceConnectionAuthRequestOidc) }
     );
     impl ::std::convert::From<DatasourceConnectionAuthRequestBasic>
         for DatasourceConnectionHttpAuthRequest
@@ -2130,6 +2220,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(DatasourceConnectionHttpType { Http => "http" });
     ///One page of datasource connections.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2179,9 +2270,13 @@ pub mod types {
         Unknown(::saas_admin_runtime::UnknownKind),
     }
     ::saas_admin_runtime::open_union!(
-        DatasourceConnectionRequest, "type" { "http" => Http, "ftp" => Ftp, "sharepoint"
-        => Sharepoint, "google_drive" => GoogleDrive, "amazon_s3" => AmazonS3,
-        "azure_blob_storage" => AzureBlobStorage }
+        DatasourceConnectionRequest, "type" { "http" =>
+        Http(DatasourceConnectionRequestHttp), "ftp" =>
+        Ftp(DatasourceConnectionRequestFtp), "sharepoint" =>
+        Sharepoint(DatasourceConnectionRequestSharepoint), "google_drive" =>
+        GoogleDrive(DatasourceConnectionRequestGoogleDrive), "amazon_s3" =>
+        AmazonS3(DatasourceConnectionRequestAmazonS3), "azure_blob_storage" =>
+        AzureBlobStorage(DatasourceConnectionRequestAzureBlobStorage) }
     );
     impl ::std::convert::From<DatasourceConnectionRequestHttp> for DatasourceConnectionRequest {
         fn from(value: DatasourceConnectionRequestHttp) -> Self {
@@ -2217,6 +2312,7 @@ pub mod types {
     }
     ///A connection to Amazon S3, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionRequestAmazonS3 {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth: ::std::option::Option<DatasourceConnectionAmazonS3AuthRequest>,
@@ -2245,6 +2341,7 @@ pub mod types {
     );
     ///A connection to Azure Blob Storage, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionRequestAzureBlobStorage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth: ::std::option::Option<DatasourceConnectionAuthRequestAzureSharedKey>,
@@ -2274,6 +2371,7 @@ pub mod types {
     );
     ///A connection to an FTP server, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionRequestFtp {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth: ::std::option::Option<DatasourceConnectionAuthRequestBasic>,
@@ -2298,6 +2396,7 @@ pub mod types {
     );
     ///A connection to Google Drive, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionRequestGoogleDrive {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth: ::std::option::Option<DatasourceConnectionAuthRequestOdsOidc>,
@@ -2320,6 +2419,7 @@ pub mod types {
     );
     ///A connection to an HTTP server, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionRequestHttp {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth: ::std::option::Option<DatasourceConnectionHttpAuthRequest>,
@@ -2348,6 +2448,7 @@ pub mod types {
     );
     ///A connection to SharePoint, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionRequestSharepoint {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth: ::std::option::Option<DatasourceConnectionAuthRequestOdsOidc>,
@@ -2382,6 +2483,7 @@ pub mod types {
     );
     ///A connection to SharePoint, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionSharepoint {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth: ::std::option::Option<DatasourceConnectionAuthOdsOidc>,
@@ -2447,6 +2549,7 @@ pub mod types {
     );
     ///The ruleset of one user on a datasource connection, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionUserSecurity {
         ///Permissions the ruleset grants on the datasource connection.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -2456,6 +2559,7 @@ pub mod types {
     }
     ///One page of user rulesets on a datasource connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionUserSecurityList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2471,6 +2575,7 @@ pub mod types {
     }
     ///What a caller sends to create or replace the ruleset of a user on a datasource connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionUserSecurityRequest {
         ///Permissions the ruleset grants on the datasource connection; an empty list grants none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2480,6 +2585,7 @@ pub mod types {
     }
     ///Body of every error answer of the Automation API.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Error {
         ///Extra information when there is some, e.g. the invalid fields and what is wrong with each.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
@@ -2495,6 +2601,7 @@ pub mod types {
     }
     ///Limits on browsing the portal's data.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ExploreLimits {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_calls: ::std::option::Option<ApiCallsLimit>,
@@ -2502,6 +2609,7 @@ pub mod types {
     ///`ExportUsersDelimiter`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ExportUsersDelimiter(::std::string::String);
     impl ::std::ops::Deref for ExportUsersDelimiter {
         type Target = ::std::string::String;
@@ -2559,6 +2667,7 @@ pub mod types {
     }
     ///A reader that turns the data of a resource into records.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Extractor {
         ///The extractor's human-readable name.
         pub label: ::std::string::String,
@@ -2570,6 +2679,7 @@ pub mod types {
     }
     ///One parameter of an extractor.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ExtractorParameter {
         ///Whether it can add a field to the dataset.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2626,11 +2736,15 @@ pub mod types {
         Unknown(::saas_admin_runtime::UnknownKind),
     }
     ::saas_admin_runtime::open_union!(
-        Harvester, "type" { "arcgis" => Arcgis, "arcgis_opendata" => ArcgisOpendata,
-        "ckan" => Ckan, "csw" => Csw, "datagouv" => Datagouv, "datajson" => Datajson,
-        "ftp" => Ftp, "ftp_csv" => FtpCsv, "ftp_with_meta_csv" => FtpWithMetaCsv, "junar"
-        => Junar, "omi_node" => OmiNode, "ods" => Opendatasoft, "quandl" => Quandl,
-        "socrata" => Socrata, "wfs" => Wfs }
+        Harvester, "type" { "arcgis" => Arcgis(HarvesterArcgis), "arcgis_opendata" =>
+        ArcgisOpendata(HarvesterArcgisOpendata), "ckan" => Ckan(HarvesterCkan), "csw" =>
+        Csw(HarvesterCsw), "datagouv" => Datagouv(HarvesterDatagouv), "datajson" =>
+        Datajson(HarvesterDatajson), "ftp" => Ftp(HarvesterFtp), "ftp_csv" =>
+        FtpCsv(HarvesterFtpCsv), "ftp_with_meta_csv" =>
+        FtpWithMetaCsv(HarvesterFtpWithMetaCsv), "junar" => Junar(HarvesterJunar),
+        "omi_node" => OmiNode(HarvesterOmiNode), "ods" =>
+        Opendatasoft(HarvesterOpendatasoft), "quandl" => Quandl(HarvesterQuandl),
+        "socrata" => Socrata(HarvesterSocrata), "wfs" => Wfs(HarvesterWfs) }
     );
     impl ::std::convert::From<HarvesterArcgis> for Harvester {
         fn from(value: HarvesterArcgis) -> Self {
@@ -2709,12 +2823,14 @@ pub mod types {
     }
     ///What the service answers once it has taken a harvester's datasets in hand (publishing them, say).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterActionResult {
         ///A short confirmation, `ok`.
         pub detail: ::std::string::String,
     }
     ///A harvester of an ArcGIS REST services directory, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterArcgis {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -2777,6 +2893,7 @@ pub mod types {
     }
     ///A harvester of an ArcGIS Hub (ArcGIS Open Data) site, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterArcgisOpendata {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -2863,6 +2980,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(HarvesterArcgisType { Arcgis => "arcgis" });
     ///A harvester of a CKAN catalog, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterCkan {
         ///Key for the CKAN API, for catalogs that require one; the service returns null instead once it is set.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2954,6 +3072,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(HarvesterCkanType { Ckan => "ckan" });
     ///What every kind of harvester has, as the service returns it: its common settings and the state of its current or last run.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterCommon {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -3005,6 +3124,7 @@ pub mod types {
     }
     ///The settings every kind of harvester has, as a caller sends them.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterCommonSettings {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3030,6 +3150,7 @@ pub mod types {
     }
     ///A harvester of a CSW (OGC Catalogue Service for the Web) catalog, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterCsw {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -3130,6 +3251,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(HarvesterCswType { Csw => "csw" });
     ///A harvester of the datasets of one organization of data.gouv.fr, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterDatagouv {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -3209,6 +3331,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(HarvesterDatagouvType { Datagouv => "datagouv" });
     ///A harvester of a catalog published as a data.json (Project Open Data) file, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterDatajson {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -3282,6 +3405,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(HarvesterDatajsonType { Datajson => "datajson" });
     ///The errors of a harvester's current or last run.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterErrors {
         ///The error that stopped the whole run, or null if there was none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3291,6 +3415,7 @@ pub mod types {
     }
     ///A harvester of the files of an FTP server, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterFtp {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -3364,6 +3489,7 @@ pub mod types {
     }
     ///A harvester of the files of an FTP server, described by a CSV metadata file, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterFtpCsv {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -3455,6 +3581,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(HarvesterFtpType { Ftp => "ftp" });
     ///A harvester of the files of an FTP server, listed with their metadata in a CSV file, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterFtpWithMetaCsv {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -3546,6 +3673,7 @@ pub mod types {
     );
     ///A harvester of a Junar portal, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterJunar {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -3625,6 +3753,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(HarvesterJunarType { Junar => "junar" });
     ///One page of harvesters.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3640,6 +3769,7 @@ pub mod types {
     }
     ///A harvester of an O-MI node (Open Messaging Interface), as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterOmiNode {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -3716,6 +3846,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(HarvesterOmiNodeType { OmiNode => "omi_node" });
     ///A harvester of another Opendatasoft portal, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterOpendatasoft {
         ///Key of a remote user allowed to browse the datasets to harvest; that user also needs the permissions to create, edit and publish datasets on this portal; the service returns null instead once it is set.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3786,6 +3917,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(HarvesterOpendatasoftType { Ods => "ods" });
     ///The remote datasets a harvester would harvest.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterPreview {
         ///The datasets found.
         pub results: ::std::vec::Vec<HarvesterPreviewDataset>,
@@ -3794,6 +3926,7 @@ pub mod types {
     }
     ///A remote dataset as a harvester would harvest it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterPreviewDataset {
         ///The dataset's description.
         pub description: ::std::string::String,
@@ -3804,6 +3937,7 @@ pub mod types {
     }
     ///A harvester of a Quandl database, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterQuandl {
         ///Key for the Quandl API; the service returns null instead once it is set.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3899,11 +4033,17 @@ pub mod types {
         Unknown(::saas_admin_runtime::UnknownKind),
     }
     ::saas_admin_runtime::open_union!(
-        HarvesterRequest, "type" { "arcgis" => Arcgis, "arcgis_opendata" =>
-        ArcgisOpendata, "ckan" => Ckan, "csw" => Csw, "datagouv" => Datagouv, "datajson"
-        => Datajson, "ftp" => Ftp, "ftp_csv" => FtpCsv, "ftp_with_meta_csv" =>
-        FtpWithMetaCsv, "junar" => Junar, "omi_node" => OmiNode, "ods" => Opendatasoft,
-        "quandl" => Quandl, "socrata" => Socrata, "wfs" => Wfs }
+        HarvesterRequest, "type" { "arcgis" => Arcgis(HarvesterRequestArcgis),
+        "arcgis_opendata" => ArcgisOpendata(HarvesterRequestArcgisOpendata), "ckan" =>
+        Ckan(HarvesterRequestCkan), "csw" => Csw(HarvesterRequestCsw), "datagouv" =>
+        Datagouv(HarvesterRequestDatagouv), "datajson" =>
+        Datajson(HarvesterRequestDatajson), "ftp" => Ftp(HarvesterRequestFtp), "ftp_csv"
+        => FtpCsv(HarvesterRequestFtpCsv), "ftp_with_meta_csv" =>
+        FtpWithMetaCsv(HarvesterRequestFtpWithMetaCsv), "junar" =>
+        Junar(HarvesterRequestJunar), "omi_node" => OmiNode(HarvesterRequestOmiNode),
+        "ods" => Opendatasoft(HarvesterRequestOpendatasoft), "quandl" =>
+        Quandl(HarvesterRequestQuandl), "socrata" => Socrata(HarvesterRequestSocrata),
+        "wfs" => Wfs(HarvesterRequestWfs) }
     );
     impl ::std::convert::From<HarvesterRequestArcgis> for HarvesterRequest {
         fn from(value: HarvesterRequestArcgis) -> Self {
@@ -3982,6 +4122,7 @@ pub mod types {
     }
     ///A harvester of an ArcGIS REST services directory, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestArcgis {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4018,6 +4159,7 @@ pub mod types {
     }
     ///A harvester of an ArcGIS Hub (ArcGIS Open Data) site, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestArcgisOpendata {
         ///Compute the geographic area of each dataset (false unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4078,6 +4220,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(HarvesterRequestArcgisType { Arcgis => "arcgis" });
     ///A harvester of a CKAN catalog, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestCkan {
         ///Key for the CKAN API, for catalogs that require one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4143,6 +4286,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(HarvesterRequestCkanType { Ckan => "ckan" });
     ///A harvester of a CSW (OGC Catalogue Service for the Web) catalog, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestCsw {
         ///Constrain the records by language (false unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4217,6 +4361,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(HarvesterRequestCswType { Csw => "csw" });
     ///A harvester of the datasets of one organization of data.gouv.fr, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestDatagouv {
         ///Harvest the datasets' attachments too (false unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4272,6 +4417,7 @@ pub mod types {
     );
     ///A harvester of a catalog published as a data.json (Project Open Data) file, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestDatajson {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4321,6 +4467,7 @@ pub mod types {
     );
     ///A harvester of the files of an FTP server, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestFtp {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4367,6 +4514,7 @@ pub mod types {
     }
     ///A harvester of the files of an FTP server, described by a CSV metadata file, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestFtpCsv {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4431,6 +4579,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(HarvesterRequestFtpType { Ftp => "ftp" });
     ///A harvester of the files of an FTP server, listed with their metadata in a CSV file, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestFtpWithMetaCsv {
         ///Column separator of the metadata file (`;` unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4495,6 +4644,7 @@ pub mod types {
     );
     ///A harvester of a Junar portal, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestJunar {
         ///Junar authentication key.
         pub auth_key: saas_admin_runtime::Secret,
@@ -4547,6 +4697,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(HarvesterRequestJunarType { Junar => "junar" });
     ///A harvester of an O-MI node (Open Messaging Interface), as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestOmiNode {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4599,6 +4750,7 @@ pub mod types {
     );
     ///A harvester of another Opendatasoft portal, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestOpendatasoft {
         ///Key of a remote user allowed to browse the datasets to harvest; that user also needs the permissions to create, edit and publish datasets on this portal.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4643,6 +4795,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(HarvesterRequestOpendatasoftType { Ods => "ods" });
     ///A harvester of a Quandl database, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestQuandl {
         ///Key for the Quandl API.
         pub api_key: saas_admin_runtime::Secret,
@@ -4691,6 +4844,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(HarvesterRequestQuandlType { Quandl => "quandl" });
     ///A harvester of a Socrata portal, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestSocrata {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4737,6 +4891,7 @@ pub mod types {
     );
     ///A harvester of the layers of a WFS (OGC Web Feature Service) server, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestWfs {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4778,6 +4933,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(HarvesterRequestWfsType { Wfs => "wfs" });
     ///The schedule of a harvester, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterSchedule {
         ///When the harvester runs, as a unix cron expression (`0 2 * * *`).
         pub cron_schedule: ::std::string::String,
@@ -4788,6 +4944,7 @@ pub mod types {
     }
     ///One page of a harvester's schedules.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterScheduleList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4803,6 +4960,7 @@ pub mod types {
     }
     ///What a caller sends to create or change a harvester's schedule.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterScheduleRequest {
         ///When the harvester is to run, as a unix cron expression.
         pub cron_schedule: ::std::string::String,
@@ -4811,6 +4969,7 @@ pub mod types {
     }
     ///A harvester of a Socrata portal, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterSocrata {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -4897,6 +5056,7 @@ pub mod types {
     );
     ///A harvester of the layers of a WFS (OGC Web Feature Service) server, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterWfs {
         ///Number of datasets of this portal created by the harvester.
         pub attached_datasets_count: i64,
@@ -4964,18 +5124,21 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(HarvesterWfsType { Wfs => "wfs" });
     ///An identity provider through which a user can log in.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct IdentityProvider {
         ///The provider's identifier, e.g. `opendatasoft`.
         pub uid: ::std::string::String,
     }
     ///An image of the portal's asset library.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ImageAsset {
         ///Path of the image on the portal, e.g. `/assets/theme_image/logo.svg`.
         pub url: ::std::string::String,
     }
     ///One page of image assets.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ImageAssetList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4992,6 +5155,7 @@ pub mod types {
     ///The people to invite, one item each.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct InviteUsersRequest(pub ::std::vec::Vec<UserRequest>);
     impl ::std::ops::Deref for InviteUsersRequest {
         type Target = ::std::vec::Vec<UserRequest>;
@@ -5012,6 +5176,7 @@ pub mod types {
     ///Former management limits; kept for compatibility and carries nothing useful.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ManagementLimits(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
     impl ::std::ops::Deref for ManagementLimits {
         type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
@@ -5035,6 +5200,7 @@ pub mod types {
     }
     ///A metadata template as the service returns it, with its fields.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetadataTemplate {
         ///When the template was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5065,6 +5231,7 @@ pub mod types {
     }
     ///One field of a metadata template, as the service returns it. The vendor describes one shape for every `type`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetadataTemplateField {
         ///The values the field accepts, or null if any value of its type is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5110,6 +5277,7 @@ pub mod types {
     }
     ///One page of the fields of a metadata template.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetadataTemplateFieldList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5125,6 +5293,7 @@ pub mod types {
     }
     ///One field of a metadata template, as a caller sends it; `is_hidden` and `suggest_url` are set by the service. Left-out flags are off, the type is `text` and the requirement level `optional`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetadataTemplateFieldRequest {
         ///The values the field accepts; each must fit the field's type.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -5180,6 +5349,7 @@ pub mod types {
     );
     ///Values suggested for a metadata template field, with facts about the search.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetadataTemplateFieldSuggestions {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub exhaustive: ::std::option::Option<MetadataTemplateFieldSuggestionsExhaustive>,
@@ -5214,6 +5384,7 @@ pub mod types {
     }
     ///The same two flags, grouped.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetadataTemplateFieldSuggestionsExhaustive {
         ///Whether `nb_hits` is exact.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5253,6 +5424,7 @@ pub mod types {
     );
     ///One page of metadata templates.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetadataTemplateList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5268,6 +5440,7 @@ pub mod types {
     }
     ///What a caller sends to create a metadata template or replace it; the flags the platform sets, the timestamps and the authors are left out.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetadataTemplateRequest {
         ///Whether the template is active.
         pub is_active: bool,
@@ -5296,6 +5469,7 @@ pub mod types {
     );
     ///What the service answers once an action on a page (publish, archive, ...) is done.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PageActionResult {
         ///A short confirmation, `ok`.
         pub detail: ::std::string::String,
@@ -5370,10 +5544,11 @@ pub mod types {
         Unknown(::saas_admin_runtime::UnknownKind),
     }
     ::saas_admin_runtime::open_union!(
-        Processor, "type" { "string_replace" => StringReplace }
+        Processor, "type" { "string_replace" => StringReplace(ProcessorStringReplace) }
     );
     ///A kind of processor the portal offers. Members other than `type` and `label` are kept as they come.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ProcessorKind {
         ///The kind's human-readable name.
         pub label: ::std::string::String,
@@ -5385,6 +5560,7 @@ pub mod types {
     }
     ///One page of a dataset's processors, in the order they run.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ProcessorList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5406,10 +5582,12 @@ pub mod types {
         Unknown(::saas_admin_runtime::UnknownKind),
     }
     ::saas_admin_runtime::open_union!(
-        ProcessorRequest, "type" { "string_replace" => StringReplace }
+        ProcessorRequest, "type" { "string_replace" =>
+        StringReplace(ProcessorRequestStringReplace) }
     );
     ///Replaces every occurrence of a text in a field with another text.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ProcessorRequestStringReplace {
         ///Technical name of the field to change.
         pub field: ::std::string::String,
@@ -5434,6 +5612,7 @@ pub mod types {
     );
     ///Replaces every occurrence of a text in a field with another text.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ProcessorStringReplace {
         ///Technical name of the field to change.
         pub field: ::std::string::String,
@@ -5461,6 +5640,7 @@ pub mod types {
     ///The accounts to create, one item each.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ProvisionUsersRequest(pub ::std::vec::Vec<UserProvisionRequest>);
     impl ::std::ops::Deref for ProvisionUsersRequest {
         type Target = ::std::vec::Vec<UserProvisionRequest>;
@@ -5480,18 +5660,21 @@ pub mod types {
     }
     ///A portal user, named by username.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RelatedUser {
         ///The user's username.
         pub username: ::std::string::String,
     }
     ///A user group, named by uid.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RelatedUserGroup {
         ///The group's uid.
         pub uid: ::std::string::String,
     }
     ///A resource of a dataset, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Resource {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub datasource: ::std::option::Option<ResourceDatasource>,
@@ -5524,6 +5707,7 @@ pub mod types {
     ///The connection a datasource reads through: an existing one named by uid, or one defined inline.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum ResourceConnection {
         Uid(ResourceConnectionRef),
         Inline(DatasourceConnectionRequest),
@@ -5540,6 +5724,7 @@ pub mod types {
     }
     ///A datasource connection, named by its uid.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceConnectionRef {
         ///The connection's uid (`co_…`).
         pub uid: ::std::string::String,
@@ -5561,10 +5746,16 @@ pub mod types {
         Unknown(::saas_admin_runtime::UnknownKind),
     }
     ::saas_admin_runtime::open_union!(
-        ResourceDatasource, "type" { "http" => Http, "ftp" => Ftp, "sharepoint" =>
-        Sharepoint, "google_drive" => GoogleDrive, "federated" => Federated,
-        "uploaded_file" => UploadedFile, "amazon_s3" => AmazonS3, "azure_blob_storage" =>
-        AzureBlobStorage, "ods_form" => OdsForm, "snowflake_odbc" => SnowflakeOdbc }
+        ResourceDatasource, "type" { "http" => Http(ResourceDatasourceHttp), "ftp" =>
+        Ftp(ResourceDatasourceFtp), "sharepoint" =>
+        Sharepoint(ResourceDatasourceSharepoint), "google_drive" =>
+        GoogleDrive(ResourceDatasourceGoogleDrive), "federated" =>
+        Federated(ResourceDatasourceFederated), "uploaded_file" =>
+        UploadedFile(ResourceDatasourceUploadedFile), "amazon_s3" =>
+        AmazonS3(ResourceDatasourceAmazonS3), "azure_blob_storage" =>
+        AzureBlobStorage(ResourceDatasourceAzureBlobStorage), "ods_form" =>
+        OdsForm(ResourceDatasourceOdsForm), "snowflake_odbc" =>
+        SnowflakeOdbc(ResourceDatasourceSnowflakeOdbc) }
     );
     impl ::std::convert::From<ResourceDatasourceHttp> for ResourceDatasource {
         fn from(value: ResourceDatasourceHttp) -> Self {
@@ -5618,6 +5809,7 @@ pub mod types {
     }
     ///A file in an Amazon S3 bucket reached through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceAmazonS3 {
         pub connection: ResourceConnectionRef,
         ///Headers to send with the request for the file.
@@ -5632,6 +5824,7 @@ pub mod types {
     }
     ///A file in an Amazon S3 bucket reached through a connection, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceAmazonS3Request {
         pub connection: ResourceConnection,
         ///Headers to send with the request for the file.
@@ -5666,6 +5859,7 @@ pub mod types {
     );
     ///A file in Azure Blob Storage reached through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceAzureBlobStorage {
         pub connection: ResourceConnectionRef,
         ///Headers to send with the request for the file.
@@ -5680,6 +5874,7 @@ pub mod types {
     }
     ///A file in Azure Blob Storage reached through a connection, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceAzureBlobStorageRequest {
         pub connection: ResourceConnection,
         ///Headers to send with the request for the file.
@@ -5716,6 +5911,7 @@ pub mod types {
     );
     ///The records of a dataset of another portal, or of this one.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceFederated {
         pub dataset: ResourceFederatedDataset,
         pub domain: ResourceFederatedDomain,
@@ -5731,6 +5927,7 @@ pub mod types {
     }
     ///The records of a dataset of another portal, or of this one.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceFederatedRequest {
         pub dataset: ResourceFederatedDatasetRef,
         pub domain: ResourceFederatedDomain,
@@ -5765,6 +5962,7 @@ pub mod types {
     );
     ///A file on an FTP or SFTP server reached through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceFtp {
         pub connection: ResourceConnectionRef,
         ///Path of the file on the server.
@@ -5775,6 +5973,7 @@ pub mod types {
     }
     ///A file on an FTP or SFTP server reached through a connection, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceFtpRequest {
         pub connection: ResourceConnection,
         ///Path of the file on the server.
@@ -5801,6 +6000,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(ResourceDatasourceFtpType { Ftp => "ftp" });
     ///A file in Google Drive reached through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceGoogleDrive {
         pub connection: ResourceConnectionRef,
         ///Google Drive's identifier of the file.
@@ -5810,6 +6010,7 @@ pub mod types {
     }
     ///A file in Google Drive reached through a connection, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceGoogleDriveRequest {
         pub connection: ResourceConnection,
         ///Google Drive's identifier of the file.
@@ -5839,6 +6040,7 @@ pub mod types {
     );
     ///A file or service reached over HTTP through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceHttp {
         pub connection: ResourceConnectionRef,
         ///Headers to send, on top of the connection's.
@@ -5853,6 +6055,7 @@ pub mod types {
     }
     ///A file or service reached over HTTP through a connection, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceHttpRequest {
         pub connection: ResourceConnection,
         ///Headers to send, on top of the connection's.
@@ -5885,6 +6088,7 @@ pub mod types {
     ::saas_admin_runtime::open_enum!(ResourceDatasourceHttpType { Http => "http" });
     ///The submissions of a form of the portal.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceOdsForm {
         ///The portal the form belongs to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5929,10 +6133,16 @@ pub mod types {
         Unknown(::saas_admin_runtime::UnknownKind),
     }
     ::saas_admin_runtime::open_union!(
-        ResourceDatasourceRequest, "type" { "http" => Http, "ftp" => Ftp, "sharepoint" =>
-        Sharepoint, "google_drive" => GoogleDrive, "federated" => FederatedRequest,
-        "uploaded_file" => UploadedFile, "amazon_s3" => AmazonS3, "azure_blob_storage" =>
-        AzureBlobStorage, "ods_form" => OdsForm, "snowflake_odbc" => SnowflakeOdbc }
+        ResourceDatasourceRequest, "type" { "http" =>
+        Http(ResourceDatasourceHttpRequest), "ftp" => Ftp(ResourceDatasourceFtpRequest),
+        "sharepoint" => Sharepoint(ResourceDatasourceSharepointRequest), "google_drive"
+        => GoogleDrive(ResourceDatasourceGoogleDriveRequest), "federated" =>
+        FederatedRequest(ResourceDatasourceFederatedRequest), "uploaded_file" =>
+        UploadedFile(ResourceDatasourceUploadedFile), "amazon_s3" =>
+        AmazonS3(ResourceDatasourceAmazonS3Request), "azure_blob_storage" =>
+        AzureBlobStorage(ResourceDatasourceAzureBlobStorageRequest), "ods_form" =>
+        OdsForm(ResourceDatasourceOdsForm), "snowflake_odbc" =>
+        SnowflakeOdbc(ResourceDatasourceSnowflakeOdbcRequest) }
     );
     impl ::std::convert::From<ResourceDatasourceHttpRequest> for ResourceDatasourceRequest {
         fn from(value: ResourceDatasourceHttpRequest) -> Self {
@@ -5986,6 +6196,7 @@ pub mod types {
     }
     ///A file in SharePoint reached through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceSharepoint {
         pub connection: ResourceConnectionRef,
         ///SharePoint's identifier of the drive holding the file.
@@ -5997,6 +6208,7 @@ pub mod types {
     }
     ///A file in SharePoint reached through a connection, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceSharepointRequest {
         pub connection: ResourceConnection,
         ///SharePoint's identifier of the drive holding the file.
@@ -6028,6 +6240,7 @@ pub mod types {
     );
     ///The result of a query on Snowflake, reached through a connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceSnowflakeOdbc {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub connection: ::std::option::Option<ResourceConnectionRef>,
@@ -6048,6 +6261,7 @@ pub mod types {
     }
     ///The result of a query on Snowflake, reached through a connection, as a caller sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceSnowflakeOdbcRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub connection: ::std::option::Option<ResourceSnowflakeOdbcConnection>,
@@ -6088,6 +6302,7 @@ pub mod types {
     );
     ///A file uploaded to the portal (see `upload_dataset_resource_file`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceUploadedFile {
         pub file: ResourceFileRef,
         #[serde(rename = "type")]
@@ -6117,6 +6332,7 @@ pub mod types {
     );
     ///The kind of extraction a resource is configured with.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceExtractionInfo {
         ///Human-readable name of the extractor.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6130,6 +6346,7 @@ pub mod types {
     }
     ///An extractor and the parameters guessed for it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceExtractorParams {
         ///The extractor, such as `csvfile`.
         pub extractor: ::std::string::String,
@@ -6138,6 +6355,7 @@ pub mod types {
     }
     ///The dataset a federated resource gets its records from.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceFederatedDataset {
         ///The dataset's identifier on its portal.
         pub dataset_id: ::std::string::String,
@@ -6152,18 +6370,21 @@ pub mod types {
     }
     ///The dataset a federated resource gets its records from.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceFederatedDatasetRef {
         ///The dataset's identifier on its portal.
         pub dataset_id: ::std::string::String,
     }
     ///The portal a federated dataset lives on.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceFederatedDomain {
         ///The portal's domain identifier, such as `public`.
         pub domain_id: ::std::string::String,
     }
     ///A file uploaded for the dataset's resources.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceFile {
         ///When the file was uploaded.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6178,12 +6399,14 @@ pub mod types {
     }
     ///A file uploaded for the dataset's resources, named by its uid.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceFileRef {
         ///The uid the upload returned.
         pub uid: ::std::string::String,
     }
     ///The datasource and the extractor whose parameters to guess.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceGuessExtractorParamsRequest {
         pub datasource: ResourceDatasourceRequest,
         ///The extractor, such as `csvfile`.
@@ -6192,11 +6415,13 @@ pub mod types {
     }
     ///The datasource whose extractors to guess.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceGuessExtractorsRequest {
         pub datasource: ResourceDatasourceRequest,
     }
     ///An HTTP header sent with every request for the data.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceHttpHeader {
         ///The header's name.
         pub name: ::std::string::String,
@@ -6205,6 +6430,7 @@ pub mod types {
     }
     ///One page of a dataset's resources.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6220,6 +6446,7 @@ pub mod types {
     }
     ///Where a resource's data comes from, as the service sums it up: the datasource or the extraction, whichever says more (a feed over HTTP is a `feed`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceOrigin {
         ///Human-readable name of the origin.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6233,6 +6460,7 @@ pub mod types {
     }
     ///The fields found in a resource's data and its first records.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourcePreview {
         ///The fields, in order.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -6245,6 +6473,7 @@ pub mod types {
     }
     ///A field found in the previewed data.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourcePreviewField {
         ///The field's annotations.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -6269,6 +6498,7 @@ pub mod types {
     }
     ///An annotation of a field, such as `facet`, with its arguments.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourcePreviewFieldAnnotation {
         ///Its arguments.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -6279,6 +6509,7 @@ pub mod types {
     }
     ///The resource settings to preview.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourcePreviewRequest {
         pub datasource: ResourceDatasourceRequest,
         ///The extractor's parameters; guessed when left out.
@@ -6291,6 +6522,7 @@ pub mod types {
     }
     ///What a caller sends to create a resource or replace its settings; the uid, display name, extraction and origin summaries and the update time are set by the service.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub datasource: ::std::option::Option<ResourceDatasourceRequest>,
@@ -6310,6 +6542,7 @@ pub mod types {
     ///The connection a Snowflake datasource reads through: an existing one named by uid, or a connection string given inline.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum ResourceSnowflakeOdbcConnection {
         Uid(ResourceConnectionRef),
         Inline(ResourceSnowflakeOdbcConnectionString),
@@ -6328,6 +6561,7 @@ pub mod types {
     }
     ///A connection to Snowflake defined inline, by its connection string.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceSnowflakeOdbcConnectionString {
         ///The ODBC connection string to Snowflake.
         pub connection_string: saas_admin_runtime::Secret,
@@ -6347,6 +6581,7 @@ pub mod types {
     );
     ///A studio page as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StudioPage {
         ///The page's versions (such as its draft), each with its title and description.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -6373,6 +6608,7 @@ pub mod types {
     }
     ///One version of a studio page, such as its draft.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StudioPageContent {
         ///When this version was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6394,6 +6630,7 @@ pub mod types {
     }
     ///The ruleset of one group on a studio page, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StudioPageGroupSecurity {
         pub group: RelatedUserGroup,
         ///Permissions the ruleset grants on the studio page.
@@ -6403,6 +6640,7 @@ pub mod types {
     }
     ///One page of group rulesets on a studio page.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StudioPageGroupSecurityList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6418,6 +6656,7 @@ pub mod types {
     }
     ///What a caller sends to create or replace the ruleset of a group on a studio page.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StudioPageGroupSecurityRequest {
         pub group: RelatedUserGroup,
         ///Permissions the ruleset grants on the studio page; an empty list grants none.
@@ -6426,6 +6665,7 @@ pub mod types {
     }
     ///One page of studio pages.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StudioPageList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6441,6 +6681,7 @@ pub mod types {
     }
     ///What a caller sends to create a studio page or change it: its slug and visibility. The uid, the versions, the timestamps and the author are set by the service; the content is edited in Studio.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StudioPageRequest {
         ///Whether every user who can explore the portal sees the page; the service defaults to `false` (only the users its security rulesets name).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6462,6 +6703,7 @@ pub mod types {
     );
     ///The ruleset of one user on a studio page, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StudioPageUserSecurity {
         ///Permissions the ruleset grants on the studio page.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -6471,6 +6713,7 @@ pub mod types {
     }
     ///One page of user rulesets on a studio page.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StudioPageUserSecurityList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6486,6 +6729,7 @@ pub mod types {
     }
     ///What a caller sends to create or replace the ruleset of a user on a studio page.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StudioPageUserSecurityRequest {
         ///Permissions the ruleset grants on the studio page; an empty list grants none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6494,6 +6738,7 @@ pub mod types {
     }
     ///A portal user as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct User {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_type: ::std::option::Option<UserAccountType>,
@@ -6563,6 +6808,7 @@ pub mod types {
     );
     ///Outcome of a batch call for one user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserBatchResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<User>,
@@ -6574,6 +6820,7 @@ pub mod types {
     ///Outcomes of a batch call, keyed by the position of the user in the request ("0" for the first).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserBatchResults(
         pub ::std::collections::HashMap<::std::string::String, UserBatchResult>,
     );
@@ -6612,6 +6859,7 @@ pub mod types {
     );
     ///A user group as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserGroup {
         ///When the group was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6644,6 +6892,7 @@ pub mod types {
     }
     ///One page of user groups.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserGroupList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6659,6 +6908,7 @@ pub mod types {
     }
     ///What a caller sends to create a user group or replace its settings; the uid, member count, timestamps and authors are set by the service.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserGroupRequest {
         ///Free text describing the group.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6697,6 +6947,7 @@ pub mod types {
     }
     ///One page of users.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserList {
         ///URL of the next page, or null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6712,6 +6963,7 @@ pub mod types {
     }
     ///One account to create through an identity provider: the fields of `UserRequest`, plus the provider and what it says about the user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserProvisionRequest {
         ///The user's e-mail address.
         pub email: ::std::string::String,
@@ -6743,6 +6995,7 @@ pub mod types {
     }
     ///What a caller sends to invite a user or replace a user's settings; the account type, activity dates, identity providers and the other fields the service sets are left out.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserRequest {
         ///The user's e-mail address.
         pub email: ::std::string::String,

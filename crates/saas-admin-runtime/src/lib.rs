@@ -8,6 +8,8 @@
 
 mod retry;
 
+#[cfg(feature = "schemars")]
+mod json_schema;
 pub mod open;
 
 mod call;

@@ -12,6 +12,9 @@ use serde::de::{self, Deserialize, Deserializer, Error as _};
 use serde::ser::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
+#[cfg(feature = "schemars")]
+#[doc(hidden)]
+pub use crate::json_schema::{enum_schema, union_schema};
 #[doc(hidden)]
 pub use serde as __serde;
 
@@ -321,6 +324,15 @@ macro_rules! open_enum {
                 $crate::open::deserialize_text(deserializer)
             }
         }
+        #[cfg(feature = "schemars")]
+        impl ::schemars::JsonSchema for $name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(stringify!($name))
+            }
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                $crate::open::enum_schema(&[$($value),*])
+            }
+        }
     };
 }
 
@@ -335,7 +347,16 @@ macro_rules! open_enum {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! open_union {
-    ($name:ident, $tag:literal { $($kind:literal => $variant:ident),* $(,)? }) => {
+    ($name:ident, $tag:literal { $($kind:literal => $variant:ident($ty:ty)),* $(,)? }) => {
+        #[cfg(feature = "schemars")]
+        impl ::schemars::JsonSchema for $name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(stringify!($name))
+            }
+            fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                $crate::open::union_schema($tag, vec![$(($kind, Some(generator.subschema_for::<$ty>()))),*])
+            }
+        }
         impl $name {
             /// The kind, as the service writes it in the object's tag.
             pub fn kind(&self) -> &str {
@@ -369,6 +390,15 @@ macro_rules! open_union {
         }
     };
     (inline $name:ident, $tag:literal { $($kind:literal => $variant:ident),* $(,)? }) => {
+        #[cfg(feature = "schemars")]
+        impl ::schemars::JsonSchema for $name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(stringify!($name))
+            }
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                $crate::open::union_schema($tag, vec![$(($kind, None)),*])
+            }
+        }
         impl $name {
             /// The kind, as the service writes it in the object's tag.
             pub fn kind(&self) -> &str {
@@ -417,6 +447,7 @@ mod tests {
     crate::open_enum!(Color { DarkRed => "dark-red" });
 
     #[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     struct Ftp {
         #[serde(rename = "type")]
         kind: String,
@@ -428,7 +459,7 @@ mod tests {
         Ftp(Ftp),
         Unknown(crate::UnknownKind),
     }
-    crate::open_union!(Source, "type" { "ftp" => Ftp });
+    crate::open_union!(Source, "type" { "ftp" => Ftp(Ftp) });
 
     #[test]
     fn an_enum_keeps_a_value_it_does_not_know_and_writes_it_back() {

@@ -48,6 +48,10 @@ pub use paginate::{ItemStream, Paginate};
 /// A decoded answer with its status and headers, from `send_with_response`.
 pub use progenitor_client::{ByteStream, ResponseValue};
 pub use saas_admin_runtime::{RateLimit, RetryPolicy};
+/// JSON Schema for every type of the enabled APIs (`schemars` feature):
+/// `saas_admin::schemars::schema_for!(saas_admin::ods::types::UserGroupRequest)`.
+#[cfg(feature = "schemars")]
+pub use schemars;
 
 /// What most programs use: `use saas_admin::prelude::*;`.
 pub mod prelude {
