@@ -54,6 +54,8 @@ pub fn cloudinary(url: &str) -> Cloudinary {
 pub struct Sent {
     pub method: String,
     pub path: String,
+    /// The query string as it travelled, percent-encoding included.
+    pub raw_query: Option<String>,
     pub query: Vec<(String, String)>,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
@@ -113,6 +115,7 @@ impl Recorder {
             sent.lock().unwrap().push(Sent {
                 method: request.method_str().to_string(),
                 path: request.uri().path().to_string(),
+                raw_query: request.uri().query().map(str::to_string),
                 query: request.query_params(),
                 headers: request.headers_vec().clone(),
                 body: request.body_ref().to_vec(),
@@ -232,6 +235,56 @@ pub async fn read_bytes(stream: ByteStream) -> Vec<u8> {
         .await
         .expect("the download reads whole");
     chunks.concat()
+}
+
+/// A mock server answering every request with `status` and `body` (no body
+/// when `None`), recording what it receives.
+pub async fn answering(status: u16, body: Option<Value>) -> (httpmock::MockServer, Recorder) {
+    let server = httpmock::MockServer::start_async().await;
+    let recorder = Recorder::default();
+    let matcher = recorder.matcher();
+    server.mock(|when, then| {
+        when.is_true(matcher);
+        let then = then.status(status);
+        if let Some(body) = body {
+            then.header("content-type", "application/json")
+                .body(body.to_string());
+        }
+    });
+    (server, recorder)
+}
+
+/// The first documented success of `op` in `example`: its status and JSON
+/// body, or 204 without a body.
+pub fn success_of(
+    example: fn(&str, u16) -> Option<&'static str>,
+    op: &str,
+) -> (u16, Option<Value>) {
+    (200..300u16)
+        .find_map(|status| {
+            example(op, status).map(|text| (status, Some(serde_json::from_str(text).unwrap())))
+        })
+        .unwrap_or((204, None))
+}
+
+/// A mock server answering every request with `op`'s documented success.
+pub async fn answering_ods(op: &str) -> (httpmock::MockServer, Recorder) {
+    let (status, body) = success_of(saas_admin::ods_automation::examples::example, op);
+    answering(status, body).await
+}
+
+/// A mock server answering every request with `op`'s documented success.
+pub async fn answering_cld(op: &str) -> (httpmock::MockServer, Recorder) {
+    let (status, body) = success_of(saas_admin::cld_provisioning::examples::example, op);
+    answering(status, body).await
+}
+
+/// `(name, value)` query pairs, owned.
+pub fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 /// The Opendatasoft spec's example body for `op` answering `status`.
