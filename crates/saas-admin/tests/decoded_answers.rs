@@ -3,7 +3,7 @@
 //! operation, and these are the other shapes.
 //!
 //! Ported from `ods-automation/tests/{users_and_keys,security}.rs` and
-//! `cld-provisioning/tests/{user_groups,product_environments}.rs` (deleted
+//! `cld-provisioning/tests/{user_groups,product_environments,users}.rs` (deleted
 //! in bad5bf6).
 #![cfg(all(feature = "ods", feature = "cloudinary", feature = "mock"))]
 
@@ -186,4 +186,82 @@ async fn get_billing_usage_decodes_monthly_cycles_and_long_decimals_exactly() {
     assert_eq!(seats.metric, "seats");
     assert_eq!(seats.limit, None);
     assert!(seats.cycles.is_empty());
+}
+
+#[tokio::test]
+async fn list_users_decodes_a_role_outside_user_role_and_every_optional_field() {
+    // Not a spec example: a user with every member the schema lists, a role
+    // the caller-side `UserRole` does not have, and a member the schema
+    // does not name (dropped).
+    let full = json!({
+        "users": [{
+            "id": "0abed8dfcc039ea05e2a1d494fd442",
+            "name": "Ann Lee",
+            "first_name": "Ann",
+            "last_name": "Lee",
+            "role": "custom_role",
+            "email": "ann@example.com",
+            "pending": false,
+            "enabled": false,
+            "created_at": "2021-02-03T04:05:06Z",
+            "updated_at": "2021-02-04T04:05:06Z",
+            "last_login": "2021-02-05T04:05:06Z",
+            "all_sub_accounts": false,
+            "providers": ["google", "saml"],
+            "email_preferences": {"weekly_report": true},
+            "account_id": CLD_ACCOUNT,
+            "two_factor": true,
+            "status": "active",
+            "root": false,
+            "technical_role": "developer",
+            "group_count": 3,
+            "sub_account_count": 2
+        }]
+    });
+    let mut answered = full.clone();
+    answered["users"][0]["not_in_the_spec"] = json!("ignored");
+    let (server, recorder) = answering(200, Some(answered)).await;
+    let list = cloudinary(&server.base_url())
+        .list_users()
+        .send()
+        .await
+        .expect("list_users");
+    let text = |s: &str| Some(s.to_string());
+    assert_eq!(
+        list.users,
+        [cld::User {
+            id: "0abed8dfcc039ea05e2a1d494fd442".to_string(),
+            name: "Ann Lee".to_string(),
+            first_name: text("Ann"),
+            last_name: text("Lee"),
+            role: text("custom_role"),
+            email: text("ann@example.com"),
+            pending: Some(false),
+            enabled: Some(false),
+            created_at: utc(2021, 2, 3, 4, 5, 6),
+            updated_at: utc(2021, 2, 4, 4, 5, 6),
+            last_login: utc(2021, 2, 5, 4, 5, 6),
+            all_sub_accounts: Some(false),
+            providers: vec!["google".to_string(), "saml".to_string()],
+            email_preferences: json!({"weekly_report": true}).as_object().unwrap().clone(),
+            account_id: text(CLD_ACCOUNT),
+            two_factor: Some(true),
+            status: text("active"),
+            root: Some(false),
+            technical_role: text("developer"),
+            group_count: Some(3),
+            sub_account_count: Some(2),
+        }]
+    );
+    // The role is not one `UserRole` names: a caller reading it as one
+    // keeps the word.
+    let role: cld::UserRole = list.users[0].role.as_deref().unwrap().parse().unwrap();
+    assert_eq!(role, cld::UserRole::Unknown("custom_role".to_string()));
+    assert_eq!(serde_json::to_value(&list).unwrap(), full);
+    let sent = recorder.one();
+    assert_eq!(
+        sent.path,
+        format!("/v1_1/provisioning/accounts/{CLD_ACCOUNT}/users")
+    );
+    assert_eq!(sent.raw_query, None);
 }
