@@ -351,14 +351,20 @@ fn reset_peak_rss() -> bool {
 
 /// `OVERHEAD_CALLS=ods-facade:1000` (or `ods-floor`, `cloudinary-facade`,
 /// `cloudinary-floor`): only that many sequential calls of one client,
-/// after 50 to warm up, for an instruction count under callgrind. The
-/// client runs on the main thread (`--separate-threads=yes` keeps the
-/// server's threads apart); the difference between two call counts, divided
-/// by the difference in calls, is one call's instructions.
+/// after 50 to warm up, for an instruction count under callgrind. With
+/// `OVERHEAD_SERVER=ADDRESS` the calls go to a server in another process
+/// (this benchmark run with `OVERHEAD_SERVE=1`, which prints its address),
+/// so the whole process's count, every thread included, is the client's;
+/// the difference between two call counts, divided by the difference in
+/// calls, is one call's instructions.
 fn count_calls(spec: &str) {
     let (which, calls) = spec.split_once(':').expect("OVERHEAD_CALLS=CLIENT:CALLS");
     let calls: usize = calls.parse().expect("a number of calls");
-    let base = format!("http://{}", start_server());
+    let address = match std::env::var("OVERHEAD_SERVER") {
+        Ok(address) => address.parse().expect("OVERHEAD_SERVER=HOST:PORT"),
+        Err(_) => start_server(),
+    };
+    let base = format!("http://{address}");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -399,6 +405,13 @@ fn count_calls(spec: &str) {
 }
 
 fn main() {
+    if std::env::var_os("OVERHEAD_SERVE").is_some() {
+        // Only the server, for the counts of another process.
+        println!("{}", start_server());
+        loop {
+            std::thread::park();
+        }
+    }
     if let Ok(spec) = std::env::var("OVERHEAD_CALLS") {
         return count_calls(&spec);
     }
