@@ -803,7 +803,7 @@ impl Context<'_> {
             ));
         }
         doc.push_str(if paging_style(self.spec, operation).is_some() {
-            "\n\nPaged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page."
+            "\n\nPaged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page."
         } else {
             ""
         });
@@ -898,6 +898,15 @@ impl Context<'_> {
 
                 fn into_stream(self) -> crate::ItemStream<#item> {
                     #body
+                }
+            }
+
+            impl #name {
+                /// Every item of the listing, page after page, fetched as the
+                /// stream is read; a page that fails is an error item. Needs no
+                /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+                pub fn into_stream(self) -> crate::ItemStream<#item> {
+                    crate::Paginate::into_stream(self)
                 }
             }
         })

@@ -10,7 +10,7 @@ pub use ods_automation::types;
 ///
 /// `GET /groups/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUserGroups {
@@ -167,6 +167,14 @@ impl crate::Paginate for ListUserGroups {
         })
     }
 }
+impl ListUserGroups {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::UserGroup> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the user groups of the portal.
     ///
@@ -174,7 +182,7 @@ impl crate::Ods {
     ///
     /// `GET /groups/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_user_groups(&self) -> ListUserGroups {
         ListUserGroups::new(self.clone())
     }
@@ -1019,7 +1027,7 @@ impl crate::Ods {
 ///
 /// `GET /users/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUsers {
@@ -1204,6 +1212,14 @@ impl crate::Paginate for ListUsers {
         })
     }
 }
+impl ListUsers {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::User> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the users of the portal.
     ///
@@ -1211,7 +1227,7 @@ impl crate::Ods {
     ///
     /// `GET /users/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_users(&self) -> ListUsers {
         ListUsers::new(self.clone())
     }
@@ -1839,7 +1855,7 @@ impl crate::Ods {
 ///
 /// `GET /apikeys/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListApiKeys {
@@ -1937,6 +1953,14 @@ impl crate::Paginate for ListApiKeys {
         })
     }
 }
+impl ListApiKeys {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::ApiKey> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List one's API keys.
     ///
@@ -1944,7 +1968,7 @@ impl crate::Ods {
     ///
     /// `GET /apikeys/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_api_keys(&self) -> ListApiKeys {
         ListApiKeys::new(self.clone())
     }
@@ -2448,7 +2472,7 @@ impl crate::Ods {
 ///
 /// `GET /medias/images/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListImages {
@@ -2546,6 +2570,14 @@ impl crate::Paginate for ListImages {
         })
     }
 }
+impl ListImages {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::ImageAsset> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the portal's image assets.
     ///
@@ -2553,7 +2585,7 @@ impl crate::Ods {
     ///
     /// `GET /medias/images/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_images(&self) -> ListImages {
         ListImages::new(self.clone())
     }
@@ -2644,7 +2676,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetUserSecurity {
@@ -2764,6 +2796,14 @@ impl crate::Paginate for ListDatasetUserSecurity {
         })
     }
 }
+impl ListDatasetUserSecurity {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetUserSecurity> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the user rulesets of a dataset.
     ///
@@ -2771,7 +2811,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_dataset_user_security(&self) -> ListDatasetUserSecurity {
         ListDatasetUserSecurity::new(self.clone())
     }
@@ -3314,7 +3354,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetGroupSecurity {
@@ -3437,6 +3477,14 @@ impl crate::Paginate for ListDatasetGroupSecurity {
         })
     }
 }
+impl ListDatasetGroupSecurity {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetGroupSecurity> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the group rulesets of a dataset.
     ///
@@ -3444,7 +3492,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_dataset_group_security(&self) -> ListDatasetGroupSecurity {
         ListDatasetGroupSecurity::new(self.clone())
     }
@@ -3990,7 +4038,7 @@ impl crate::Ods {
 ///
 /// `GET /datasource_connections/{connection_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasourceConnectionUserSecurity {
@@ -4120,6 +4168,16 @@ impl crate::Paginate for ListDatasourceConnectionUserSecurity {
         })
     }
 }
+impl ListDatasourceConnectionUserSecurity {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(
+        self,
+    ) -> crate::ItemStream<ods_automation::types::DatasourceConnectionUserSecurity> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the user rulesets of a datasource connection.
     ///
@@ -4127,7 +4185,7 @@ impl crate::Ods {
     ///
     /// `GET /datasource_connections/{connection_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_datasource_connection_user_security(&self) -> ListDatasourceConnectionUserSecurity {
         ListDatasourceConnectionUserSecurity::new(self.clone())
     }
@@ -4683,7 +4741,7 @@ impl crate::Ods {
 ///
 /// `GET /datasource_connections/{connection_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasourceConnectionGroupSecurity {
@@ -4813,6 +4871,16 @@ impl crate::Paginate for ListDatasourceConnectionGroupSecurity {
         })
     }
 }
+impl ListDatasourceConnectionGroupSecurity {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(
+        self,
+    ) -> crate::ItemStream<ods_automation::types::DatasourceConnectionGroupSecurity> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the group rulesets of a datasource connection.
     ///
@@ -4820,7 +4888,7 @@ impl crate::Ods {
     ///
     /// `GET /datasource_connections/{connection_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_datasource_connection_group_security(
         &self,
     ) -> ListDatasourceConnectionGroupSecurity {
@@ -5378,7 +5446,7 @@ impl crate::Ods {
 ///
 /// `GET /studio_pages/{studio_page_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListStudioPageUserSecurity {
@@ -5504,6 +5572,14 @@ impl crate::Paginate for ListStudioPageUserSecurity {
         })
     }
 }
+impl ListStudioPageUserSecurity {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::StudioPageUserSecurity> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the user rulesets of a studio page.
     ///
@@ -5511,7 +5587,7 @@ impl crate::Ods {
     ///
     /// `GET /studio_pages/{studio_page_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_studio_page_user_security(&self) -> ListStudioPageUserSecurity {
         ListStudioPageUserSecurity::new(self.clone())
     }
@@ -6022,7 +6098,7 @@ impl crate::Ods {
 ///
 /// `GET /studio_pages/{studio_page_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListStudioPageGroupSecurity {
@@ -6150,6 +6226,14 @@ impl crate::Paginate for ListStudioPageGroupSecurity {
         })
     }
 }
+impl ListStudioPageGroupSecurity {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::StudioPageGroupSecurity> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the group rulesets of a studio page.
     ///
@@ -6157,7 +6241,7 @@ impl crate::Ods {
     ///
     /// `GET /studio_pages/{studio_page_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_studio_page_group_security(&self) -> ListStudioPageGroupSecurity {
         ListStudioPageGroupSecurity::new(self.clone())
     }
@@ -6674,7 +6758,7 @@ impl crate::Ods {
 ///
 /// `GET /code_editor_pages/{page_slug}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCodeEditorPageUserSecurity {
@@ -6802,6 +6886,16 @@ impl crate::Paginate for ListCodeEditorPageUserSecurity {
         })
     }
 }
+impl ListCodeEditorPageUserSecurity {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(
+        self,
+    ) -> crate::ItemStream<ods_automation::types::CodeEditorPageUserSecurity> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the user rulesets of a code editor page.
     ///
@@ -6809,7 +6903,7 @@ impl crate::Ods {
     ///
     /// `GET /code_editor_pages/{page_slug}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_code_editor_page_user_security(&self) -> ListCodeEditorPageUserSecurity {
         ListCodeEditorPageUserSecurity::new(self.clone())
     }
@@ -7329,7 +7423,7 @@ impl crate::Ods {
 ///
 /// `GET /code_editor_pages/{page_slug}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCodeEditorPageGroupSecurity {
@@ -7457,6 +7551,16 @@ impl crate::Paginate for ListCodeEditorPageGroupSecurity {
         })
     }
 }
+impl ListCodeEditorPageGroupSecurity {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(
+        self,
+    ) -> crate::ItemStream<ods_automation::types::CodeEditorPageGroupSecurity> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the group rulesets of a code editor page.
     ///
@@ -7464,7 +7568,7 @@ impl crate::Ods {
     ///
     /// `GET /code_editor_pages/{page_slug}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_code_editor_page_group_security(&self) -> ListCodeEditorPageGroupSecurity {
         ListCodeEditorPageGroupSecurity::new(self.clone())
     }
@@ -7996,7 +8100,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasets {
@@ -8109,6 +8213,14 @@ impl crate::Paginate for ListDatasets {
         })
     }
 }
+impl ListDatasets {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Dataset> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the datasets one can edit.
     ///
@@ -8116,7 +8228,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_datasets(&self) -> ListDatasets {
         ListDatasets::new(self.clone())
     }
@@ -9807,7 +9919,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/fields/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetFields {
@@ -9923,6 +10035,14 @@ impl crate::Paginate for ListDatasetFields {
         })
     }
 }
+impl ListDatasetFields {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetField> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the field configuration steps of a dataset.
     ///
@@ -9930,7 +10050,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/fields/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_dataset_fields(&self) -> ListDatasetFields {
         ListDatasetFields::new(self.clone())
     }
@@ -10300,7 +10420,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/versions/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetVersions {
@@ -10417,6 +10537,14 @@ impl crate::Paginate for ListDatasetVersions {
         })
     }
 }
+impl ListDatasetVersions {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetVersion> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the versions of a dataset.
     ///
@@ -10424,7 +10552,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/versions/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_dataset_versions(&self) -> ListDatasetVersions {
         ListDatasetVersions::new(self.clone())
     }
@@ -10923,7 +11051,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/schedules/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetSchedules {
@@ -11041,6 +11169,14 @@ impl crate::Paginate for ListDatasetSchedules {
         })
     }
 }
+impl ListDatasetSchedules {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetSchedule> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the schedules of a dataset.
     ///
@@ -11048,7 +11184,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/schedules/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_dataset_schedules(&self) -> ListDatasetSchedules {
         ListDatasetSchedules::new(self.clone())
     }
@@ -11462,7 +11598,7 @@ impl crate::Ods {
 ///
 /// `GET /harvesters/{harvester_uid}/schedules/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListHarvesterSchedules {
@@ -11580,6 +11716,14 @@ impl crate::Paginate for ListHarvesterSchedules {
         })
     }
 }
+impl ListHarvesterSchedules {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::HarvesterSchedule> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the schedules of a harvester.
     ///
@@ -11587,7 +11731,7 @@ impl crate::Ods {
     ///
     /// `GET /harvesters/{harvester_uid}/schedules/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_harvester_schedules(&self) -> ListHarvesterSchedules {
         ListHarvesterSchedules::new(self.clone())
     }
@@ -12051,7 +12195,7 @@ impl crate::Ods {
 ///
 /// `GET /studio_pages/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListStudioPages {
@@ -12149,6 +12293,14 @@ impl crate::Paginate for ListStudioPages {
         })
     }
 }
+impl ListStudioPages {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::StudioPage> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the studio pages of the portal.
     ///
@@ -12156,7 +12308,7 @@ impl crate::Ods {
     ///
     /// `GET /studio_pages/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_studio_pages(&self) -> ListStudioPages {
         ListStudioPages::new(self.clone())
     }
@@ -12672,7 +12824,7 @@ impl crate::Ods {
 ///
 /// `GET /code_editor_pages/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCodeEditorPages {
@@ -12770,6 +12922,14 @@ impl crate::Paginate for ListCodeEditorPages {
         })
     }
 }
+impl ListCodeEditorPages {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::CodeEditorPage> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the code editor pages of the portal.
     ///
@@ -12777,7 +12937,7 @@ impl crate::Ods {
     ///
     /// `GET /code_editor_pages/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_code_editor_pages(&self) -> ListCodeEditorPages {
         ListCodeEditorPages::new(self.clone())
     }
@@ -13649,7 +13809,7 @@ impl crate::Ods {
 ///
 /// `GET /metadata/templates/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListMetadataTemplates {
@@ -13790,6 +13950,14 @@ impl crate::Paginate for ListMetadataTemplates {
         })
     }
 }
+impl ListMetadataTemplates {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::MetadataTemplate> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the metadata templates of the portal.
     ///
@@ -13797,7 +13965,7 @@ impl crate::Ods {
     ///
     /// `GET /metadata/templates/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_metadata_templates(&self) -> ListMetadataTemplates {
         ListMetadataTemplates::new(self.clone())
     }
@@ -14371,7 +14539,7 @@ impl crate::Ods {
 ///
 /// `GET /metadata/templates/{template_name}/fields/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListMetadataTemplateFields {
@@ -14497,6 +14665,14 @@ impl crate::Paginate for ListMetadataTemplateFields {
         })
     }
 }
+impl ListMetadataTemplateFields {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::MetadataTemplateField> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the fields of a metadata template.
     ///
@@ -14504,7 +14680,7 @@ impl crate::Ods {
     ///
     /// `GET /metadata/templates/{template_name}/fields/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_metadata_template_fields(&self) -> ListMetadataTemplateFields {
         ListMetadataTemplateFields::new(self.clone())
     }
@@ -14760,7 +14936,7 @@ impl crate::Ods {
 ///
 /// `GET /harvesters/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListHarvesters {
@@ -14858,6 +15034,14 @@ impl crate::Paginate for ListHarvesters {
         })
     }
 }
+impl ListHarvesters {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Harvester> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the harvesters of the portal.
     ///
@@ -14865,7 +15049,7 @@ impl crate::Ods {
     ///
     /// `GET /harvesters/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_harvesters(&self) -> ListHarvesters {
         ListHarvesters::new(self.clone())
     }
@@ -15729,7 +15913,7 @@ impl crate::Ods {
 ///
 /// `GET /datasource_connections/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasourceConnections {
@@ -15856,6 +16040,14 @@ impl crate::Paginate for ListDatasourceConnections {
         })
     }
 }
+impl ListDatasourceConnections {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasourceConnection> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the datasource connections of the portal.
     ///
@@ -15863,7 +16055,7 @@ impl crate::Ods {
     ///
     /// `GET /datasource_connections/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_datasource_connections(&self) -> ListDatasourceConnections {
         ListDatasourceConnections::new(self.clone())
     }
@@ -16266,7 +16458,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/processors/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetProcessors {
@@ -16383,6 +16575,14 @@ impl crate::Paginate for ListDatasetProcessors {
         })
     }
 }
+impl ListDatasetProcessors {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Processor> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the processors of a dataset.
     ///
@@ -16390,7 +16590,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/processors/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_dataset_processors(&self) -> ListDatasetProcessors {
         ListDatasetProcessors::new(self.clone())
     }
@@ -16830,7 +17030,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/resources/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetResources {
@@ -16966,6 +17166,14 @@ impl crate::Paginate for ListDatasetResources {
         })
     }
 }
+impl ListDatasetResources {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Resource> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the resources of a dataset.
     ///
@@ -16973,7 +17181,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/resources/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_dataset_resources(&self) -> ListDatasetResources {
         ListDatasetResources::new(self.clone())
     }
@@ -19115,7 +19323,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/attachments/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetAttachments {
@@ -19232,6 +19440,14 @@ impl crate::Paginate for ListDatasetAttachments {
         })
     }
 }
+impl ListDatasetAttachments {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Attachment> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the attachments of a dataset.
     ///
@@ -19239,7 +19455,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/attachments/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_dataset_attachments(&self) -> ListDatasetAttachments {
         ListDatasetAttachments::new(self.clone())
     }
@@ -19632,7 +19848,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/alternative_exports/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetAlternativeExports {
@@ -19756,6 +19972,14 @@ impl crate::Paginate for ListDatasetAlternativeExports {
         })
     }
 }
+impl ListDatasetAlternativeExports {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::AlternativeExport> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the alternative exports of a dataset.
     ///
@@ -19763,7 +19987,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/alternative_exports/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_dataset_alternative_exports(&self) -> ListDatasetAlternativeExports {
         ListDatasetAlternativeExports::new(self.clone())
     }
