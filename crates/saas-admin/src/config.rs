@@ -90,6 +90,45 @@ struct Options {
     http_client: Option<reqwest::Client>,
     allow_insecure_http: bool,
     rate_limit_gate: bool,
+    env: EnvRead,
+}
+
+/// What `with_env` read, so that `build` names the variable behind a value
+/// at fault, and reports a variable it could not read.
+#[derive(Clone, Debug, Default)]
+struct EnvRead {
+    /// `with_env` was called: a missing value could have come from it.
+    consulted: bool,
+    /// The variables that gave a value.
+    gave: Vec<&'static str>,
+    /// The first variable found malformed.
+    problem: Option<ConfigError>,
+}
+
+impl EnvRead {
+    /// Keeps `value`, noting that `variable` gave it.
+    fn take<T>(&mut self, variable: &'static str, value: Option<T>) -> Option<T> {
+        if value.is_some() {
+            self.gave.push(variable);
+        }
+        value
+    }
+
+    /// The first problem a variable had.
+    fn fail(&mut self, problem: ConfigError) {
+        self.problem.get_or_insert(problem);
+    }
+
+    /// `error`, naming `variable` when the value at fault came from it (or,
+    /// missing, could have).
+    fn naming(&self, error: ConfigError, variable: &'static str) -> ConfigError {
+        let missing = matches!(error, ConfigError::Missing { .. });
+        if (missing && self.consulted) || self.gave.contains(&variable) {
+            error.naming_variable(variable)
+        } else {
+            error
+        }
+    }
 }
 
 impl Default for Options {
@@ -102,6 +141,7 @@ impl Default for Options {
             http_client: None,
             allow_insecure_http: false,
             rate_limit_gate: true,
+            env: EnvRead::default(),
         }
     }
 }
@@ -309,21 +349,48 @@ impl Builder<OdsSettings> {
     }
 
     fn with_lookup(mut self, lookup: Lookup) -> Self {
-        let settings = &mut self.settings;
+        let (settings, env) = (&mut self.settings, &mut self.options.env);
+        env.consulted = true;
         if settings.api_key.is_none() {
-            settings.api_key = lookup("ODS_API_KEY").map(Secret::new);
+            settings.api_key = env.take("ODS_API_KEY", lookup("ODS_API_KEY").map(Secret::new));
         }
         if settings.domain.is_none() && settings.base_url.is_none() {
-            settings.base_url = lookup("ODS_BASE_URL");
+            settings.base_url = env.take("ODS_BASE_URL", lookup("ODS_BASE_URL"));
             if settings.base_url.is_none() {
-                settings.domain = lookup("ODS_DOMAIN");
+                settings.domain = env.take("ODS_DOMAIN", lookup("ODS_DOMAIN"));
             }
         }
         self
     }
 
-    /// The client, or what is wrong with the configuration.
+    /// The client, or what is wrong with the configuration; after
+    /// [`with_env`](Self::with_env), an error names the variable its value
+    /// came from (or, missing, could have).
     pub fn build(self) -> Result<crate::Ods, ConfigError> {
+        let env = self.options.env.clone();
+        let base_url_given = self.settings.base_url.is_some();
+        self.build_settings().map_err(|e| {
+            let variable = match &e {
+                ConfigError::Malformed { .. } | ConfigError::InsecureUrl { .. }
+                    if base_url_given =>
+                {
+                    "ODS_BASE_URL"
+                }
+                ConfigError::Missing { name, .. }
+                | ConfigError::Malformed { name, .. }
+                | ConfigError::Empty { name }
+                    if name.contains("domain") =>
+                {
+                    "ODS_DOMAIN"
+                }
+                ConfigError::HttpClient(_) => return e,
+                _ => "ODS_API_KEY",
+            };
+            env.naming(e, variable)
+        })
+    }
+
+    fn build_settings(self) -> Result<crate::Ods, ConfigError> {
         let settings = &self.settings;
         let base_url = match (&settings.base_url, &settings.domain) {
             (Some(url), _) => self.options.base_url("the Opendatasoft base URL", url)?,
@@ -359,31 +426,6 @@ impl Builder<OdsSettings> {
             runtime,
         );
         Ok(crate::Ods::from_client(client))
-    }
-
-    /// [`build`](Self::build), with each error naming the environment
-    /// variable its value came from.
-    pub(crate) fn build_from_env(self) -> Result<crate::Ods, ConfigError> {
-        let base_url_given = self.settings.base_url.is_some();
-        self.build().map_err(|e| {
-            let variable = match &e {
-                ConfigError::Malformed { .. } | ConfigError::InsecureUrl { .. }
-                    if base_url_given =>
-                {
-                    "ODS_BASE_URL"
-                }
-                ConfigError::Missing { name, .. }
-                | ConfigError::Malformed { name, .. }
-                | ConfigError::Empty { name }
-                    if name.contains("domain") =>
-                {
-                    "ODS_DOMAIN"
-                }
-                ConfigError::HttpClient(_) => return e,
-                _ => "ODS_API_KEY",
-            };
-            e.naming_variable(variable)
-        })
     }
 }
 
@@ -523,27 +565,33 @@ impl Builder<CloudinarySettings> {
     ///   or a host name with a dot);
     /// - `CLOUDINARY_BASE_URL`, which replaces the whole base URL.
     ///
-    /// Fails when a variable is set but malformed, naming it.
-    pub fn with_env(self) -> Result<Self, ConfigError> {
+    /// A variable that is set but malformed is reported by `build`, naming
+    /// it.
+    pub fn with_env(self) -> Self {
         self.with_lookup(&environment)
     }
 
-    fn with_lookup(mut self, lookup: Lookup) -> Result<Self, ConfigError> {
+    fn with_lookup(mut self, lookup: Lookup) -> Self {
         const ACCOUNT_URL: &str = "CLOUDINARY_ACCOUNT_URL";
+        let (settings, env) = (&mut self.settings, &mut self.options.env);
+        env.consulted = true;
         if let Some(url) = lookup(ACCOUNT_URL) {
-            non_empty(ACCOUNT_URL, &url)?;
-            let (account_id, key, secret) =
-                crate::parse_account_url(&url).map_err(|e| e.naming_variable(ACCOUNT_URL))?;
-            let settings = &mut self.settings;
-            settings
-                .account_id
-                .get_or_insert_with(|| account_id.to_string());
-            settings.api_key.get_or_insert_with(|| Secret::new(key));
-            settings
-                .api_secret
-                .get_or_insert_with(|| Secret::new(secret));
+            let parsed = non_empty(ACCOUNT_URL, &url).and_then(|()| {
+                crate::parse_account_url(&url).map_err(|e| e.naming_variable(ACCOUNT_URL))
+            });
+            match parsed {
+                Ok((account_id, key, secret)) => {
+                    settings
+                        .account_id
+                        .get_or_insert_with(|| account_id.to_string());
+                    settings.api_key.get_or_insert_with(|| Secret::new(key));
+                    settings
+                        .api_secret
+                        .get_or_insert_with(|| Secret::new(secret));
+                }
+                Err(problem) => env.fail(problem),
+            }
         }
-        let settings = &mut self.settings;
         if settings.account_id.is_none() {
             settings.account_id = lookup("CLOUDINARY_ACCOUNT_ID");
         }
@@ -555,19 +603,24 @@ impl Builder<CloudinarySettings> {
         }
         if settings.region.is_none() {
             if let Some(region) = lookup("CLOUDINARY_REGION") {
-                settings.region = Some(
-                    Region::parse(&region).map_err(|e| e.naming_variable("CLOUDINARY_REGION"))?,
-                );
+                match Region::parse(&region) {
+                    Ok(region) => settings.region = Some(region),
+                    Err(e) => env.fail(e.naming_variable("CLOUDINARY_REGION")),
+                }
             }
         }
         if settings.base_url.is_none() {
             settings.base_url = lookup("CLOUDINARY_BASE_URL");
         }
-        Ok(self)
+        self
     }
 
-    /// The client, or what is wrong with the configuration.
+    /// The client, or what is wrong with the configuration (first, a
+    /// variable [`with_env`](Self::with_env) found malformed, naming it).
     pub fn build(self) -> Result<crate::Cloudinary, ConfigError> {
+        if let Some(problem) = self.options.env.problem.clone() {
+            return Err(problem);
+        }
         let settings = &self.settings;
         let base_url = match &settings.base_url {
             Some(url) => self.options.base_url("the Cloudinary base URL", url)?,
@@ -666,10 +719,53 @@ mod tests {
         for (pairs, message) in cases {
             let error = OdsBuilder::new()
                 .with_lookup(&vars(pairs))
-                .build_from_env()
+                .build()
                 .unwrap_err();
             assert_eq!(error.to_string(), message, "{pairs:?}");
         }
+    }
+
+    #[test]
+    fn an_error_names_the_variable_only_for_a_value_it_gave_or_could_have_given() {
+        // Missing after `with_env`: the variable could have given it.
+        let error = OdsBuilder::new()
+            .domain("p.example.com")
+            .with_lookup(&vars(&[]))
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "ODS_API_KEY is missing: an API key of the portal"
+        );
+        // Set in code: the message is about the code's value.
+        let error = OdsBuilder::new()
+            .api_key("")
+            .with_lookup(&vars(&[("ODS_DOMAIN", "p.example.com")]))
+            .build()
+            .unwrap_err();
+        assert_eq!(error.to_string(), "the Opendatasoft API key is empty");
+        // Without `with_env`, nothing is said of variables.
+        let error = OdsBuilder::new()
+            .domain("p.example.com")
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the Opendatasoft API key is missing: an API key of the portal"
+        );
+        // Both builders: `with_env` is infallible, `build` reports.
+        let error = CloudinaryBuilder::new()
+            .with_lookup(&vars(&[("CLOUDINARY_REGION", "euro")]))
+            .account_id("acc")
+            .credentials("k", "s")
+            .build()
+            .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("CLOUDINARY_REGION is malformed"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -680,7 +776,6 @@ mod tests {
         ]);
         let cloudinary = CloudinaryBuilder::new()
             .with_lookup(&lookup)
-            .unwrap()
             .build()
             .unwrap();
         assert_eq!(cloudinary.account_id(), "acc-1");
@@ -694,7 +789,6 @@ mod tests {
         ]);
         let cloudinary = CloudinaryBuilder::new()
             .with_lookup(&lookup)
-            .unwrap()
             .build()
             .unwrap();
         assert_eq!(cloudinary.account_id(), "acc-2");
@@ -704,13 +798,19 @@ mod tests {
     #[test]
     fn cloudinary_environment_errors_name_the_variable_and_hide_the_secret() {
         let lookup = vars(&[("CLOUDINARY_ACCOUNT_URL", "account://key-secret-at-acc")]);
-        let error = CloudinaryBuilder::new().with_lookup(&lookup).unwrap_err();
+        let error = CloudinaryBuilder::new()
+            .with_lookup(&lookup)
+            .build()
+            .unwrap_err();
         assert_eq!(
             error.to_string(),
             "CLOUDINARY_ACCOUNT_URL is malformed: expected account://KEY:SECRET@ACCOUNT_ID"
         );
         let lookup = vars(&[("CLOUDINARY_REGION", "https://x")]);
-        let error = CloudinaryBuilder::new().with_lookup(&lookup).unwrap_err();
+        let error = CloudinaryBuilder::new()
+            .with_lookup(&lookup)
+            .build()
+            .unwrap_err();
         assert_eq!(
             error.to_string(),
             "CLOUDINARY_REGION is malformed: expected api, api-eu, api-ap (or us, eu, ap), or a host name such as api.example.com"
@@ -734,10 +834,12 @@ mod tests {
         // A variable set to nothing is reported as empty, naming it.
         let error = CloudinaryBuilder::new()
             .with_lookup(&vars(&[("CLOUDINARY_REGION", " ")]))
+            .build()
             .unwrap_err();
         assert_eq!(error.to_string(), "CLOUDINARY_REGION is empty");
         let error = CloudinaryBuilder::new()
             .with_lookup(&vars(&[("CLOUDINARY_ACCOUNT_URL", "")]))
+            .build()
             .unwrap_err();
         assert_eq!(error.to_string(), "CLOUDINARY_ACCOUNT_URL is empty");
         let error = OdsBuilder::new()
@@ -745,12 +847,11 @@ mod tests {
                 ("ODS_API_KEY", ""),
                 ("ODS_DOMAIN", "p.example.com"),
             ]))
-            .build_from_env()
+            .build()
             .unwrap_err();
         assert_eq!(error.to_string(), "ODS_API_KEY is empty");
         let error = CloudinaryBuilder::new()
             .with_lookup(&vars(&[("CLOUDINARY_ACCOUNT_ID", "acc")]))
-            .unwrap()
             .build()
             .unwrap_err();
         assert_eq!(

@@ -129,7 +129,7 @@ impl Ods {
     /// (which replaces the whole base URL and wins when both are set).
     /// Errors name the variable at fault.
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::builder().with_env().build_from_env()
+        Self::builder().with_env().build()
     }
 
     pub(crate) fn from_client(client: ods_automation::Client) -> Self {
@@ -231,7 +231,7 @@ impl Cloudinary {
     /// A client configured from the environment; see
     /// [`CloudinaryBuilder::with_env`] for the variables.
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::builder().with_env()?.build()
+        Self::builder().with_env().build()
     }
 
     pub(crate) fn from_client(
