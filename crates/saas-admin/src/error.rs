@@ -121,6 +121,34 @@ fn details(map: &serde_json::Map<String, serde_json::Value>) -> Vec<Detail> {
         .collect()
 }
 
+/// The permissions API lists the fields at fault (`details.fields`), the
+/// message saying what is wrong with them; any other member of `details`
+/// is a field and its problem.
+#[cfg(feature = "cloudinary")]
+fn permissions_details(
+    map: &serde_json::Map<String, serde_json::Value>,
+    message: Option<&str>,
+) -> Vec<Detail> {
+    let mut rest = map.clone();
+    let fields = match rest.remove("fields") {
+        Some(serde_json::Value::Array(fields)) => fields,
+        Some(other) => {
+            rest.insert("fields".into(), other);
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
+    fields
+        .iter()
+        .filter_map(|field| field.as_str())
+        .map(|field| Detail {
+            field: field.to_string(),
+            message: message.unwrap_or("invalid").to_string(),
+        })
+        .chain(details(&rest))
+        .collect()
+}
+
 #[cfg(feature = "ods")]
 impl VendorError for ods_automation::types::Error {
     fn into_parts(self) -> VendorParts {
@@ -137,14 +165,35 @@ impl VendorError for ods_automation::types::Error {
 #[cfg(feature = "cloudinary")]
 impl VendorError for cld_provisioning::types::Error {
     fn into_parts(self) -> VendorParts {
+        let message = self.error.as_ref().and_then(|e| e.message.clone());
         VendorParts {
-            message: self.error.as_ref().and_then(|e| e.message.clone()),
+            details: message
+                .as_deref()
+                .and_then(field_message)
+                .into_iter()
+                .collect(),
+            message,
             code: None,
             trace_id: None,
-            details: Vec::new(),
             body: VendorBody::Cloudinary(self),
         }
     }
+}
+
+/// The provisioning API names a field at fault only in its message
+/// (`role: must be one of ...`): a message that starts with a field's name
+/// and a colon is that field's error.
+#[cfg(feature = "cloudinary")]
+fn field_message(message: &str) -> Option<Detail> {
+    let (field, problem) = message.split_once(": ")?;
+    let is_field = !field.is_empty()
+        && field
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'));
+    (is_field && !problem.trim().is_empty()).then(|| Detail {
+        field: field.to_string(),
+        message: problem.trim().to_string(),
+    })
 }
 
 #[cfg(feature = "cloudinary")]
@@ -155,7 +204,9 @@ impl VendorError for cld_provisioning::types::PermissionsError {
             message: error.and_then(|e| e.message.clone()),
             code: error.and_then(|e| e.code.clone()),
             trace_id: None,
-            details: error.map(|e| details(&e.details)).unwrap_or_default(),
+            details: error
+                .map(|e| permissions_details(&e.details, e.message.as_deref()))
+                .unwrap_or_default(),
             body: VendorBody::CloudinaryPermissions(self),
         }
     }

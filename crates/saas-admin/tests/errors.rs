@@ -489,3 +489,110 @@ async fn a_body_cut_short_on_every_attempt_is_a_body_error_after_them_all() {
     assert!(text.ends_with(", after 3 attempts"), "{text}");
     assert_no_credentials(&error);
 }
+
+#[tokio::test]
+async fn a_cloudinary_validation_error_names_its_field_in_the_details() {
+    // The provisioning API names the field only in its message.
+    let server = MockServer::start_async().await;
+    server.mock(|when, then| {
+        when.method("POST").path("/v1_1/provisioning/accounts/acc/users");
+        then.status(400)
+            .header("content-type", "application/json")
+            .body(r#"{"error":{"message":"role: must be one of master_admin, admin, technical_admin"}}"#);
+    });
+    let error = cloudinary(&server.base_url(), quick_retries(1))
+        .create_user()
+        .name("Ann")
+        .email("ann@example.com")
+        .role("superuser")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.details(),
+        [Detail {
+            field: "role".into(),
+            message: "must be one of master_admin, admin, technical_admin".into()
+        }]
+    );
+    // A message that does not start with a field names none.
+    let server = MockServer::start_async().await;
+    server.mock(|when, then| {
+        when.method("POST")
+            .path("/v1_1/provisioning/accounts/acc/users");
+        then.status(400)
+            .header("content-type", "application/json")
+            .body(r#"{"error":{"message":"Bad request: try again"}}"#);
+    });
+    let error = cloudinary(&server.base_url(), quick_retries(1))
+        .create_user()
+        .name("Ann")
+        .email("ann@example.com")
+        .role("admin")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(error.details().is_empty(), "{:?}", error.details());
+}
+
+#[tokio::test]
+async fn the_permissions_apis_listed_fields_are_each_a_detail() {
+    let server = MockServer::start_async().await;
+    server.mock(|when, then| {
+        when.method("POST").path("/v2/accounts/acc/permissions/policies/custom");
+        then.status(400)
+            .header("content-type", "application/json")
+            .body(r#"{"error":{"category":"user_error","code":"ACCOUNTS_00005","message":"missing fields","details":{"fields":["name","policy_statement"]}}}"#);
+    });
+    let error = cloudinary(&server.base_url(), quick_retries(1))
+        .create_custom_policy()
+        .body(
+            saas_admin::cloudinary::types::CustomPolicyCreateRequest::new(
+                "n",
+                "permit(principal, action, resource);",
+                "account",
+            ),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.details(),
+        [
+            Detail {
+                field: "name".into(),
+                message: "missing fields".into()
+            },
+            Detail {
+                field: "policy_statement".into(),
+                message: "missing fields".into()
+            }
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_fakes_cloudinary_validation_error_fills_the_details() {
+    let fake = saas_admin_fake::FakeServer::builder()
+        .start()
+        .await
+        .expect("the fake starts");
+    let cloudinary = Cloudinary::with_base_url(
+        &fake.cloudinary_base_url(),
+        fake.cloudinary_account_id(),
+        fake.cloudinary_api_key(),
+        fake.cloudinary_api_secret(),
+    )
+    .unwrap();
+    let error = cloudinary
+        .create_user()
+        .name("Ann")
+        .email("ann@example.com")
+        .role("superuser")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(u16::from), Some(400), "{error}");
+    assert_eq!(error.details().len(), 1, "{error}");
+    assert_eq!(error.details()[0].field, "role", "{error}");
+}
