@@ -1,28 +1,6 @@
-//! Typed clients for two administration APIs, ready to use:
-//!
-//! - [`Ods`]: the Opendatasoft Automation API (a data portal's datasets,
-//!   users, groups, ...);
-//! - [`Cloudinary`]: the Cloudinary Account Provisioning API (product
-//!   environments, users, groups, ...).
-//!
-//! Each client is built once from its credentials and hands out one builder
-//! per operation: set the parameters, then `send().await`.
-//!
-//! ```no_run
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! use saas_admin::{Cloudinary, Ods, Region};
-//!
-//! let ods = Ods::new("yourportal.opendatasoft.com", "your-api-key")?;
-//! let groups = ods.list_user_groups().limit(50).send().await?;
-//! println!("{} groups", groups.total_count.unwrap_or_default());
-//!
-//! let cloudinary = Cloudinary::new("account-id", "api-key", "api-secret", Region::Us)?;
-//! let groups = cloudinary.list_user_groups().send().await?;
-//! println!("{} groups", groups.user_groups.len());
-//! # Ok(())
-//! # }
-//! ```
-
+// The crate's documentation is the README's guide: its examples compile
+// (and run, where not marked otherwise) as doctests.
+#![doc = include_str!("../../../README.md")]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -307,7 +285,3 @@ pub fn parse_account_url(url: &str) -> Result<(&str, &str, &str), ConfigError> {
     Ok((account_id, api_key, api_secret))
 }
 
-// The README's examples compile as doctests.
-#[doc = include_str!("../../../README.md")]
-#[cfg(doctest)]
-pub struct ReadmeDoctests;
