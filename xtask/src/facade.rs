@@ -803,7 +803,11 @@ impl Context<'_> {
             ));
         }
         doc.push_str(if paging_style(self.spec, operation).is_some() {
-            "\n\nPaged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page."
+            if matches!(paging_style(self.spec, operation), Some(Paging::NextLink { .. })) {
+                "\n\nPaged: `send()` fetches the first page; `into_stream()` on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call)."
+            } else {
+                "\n\nPaged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page."
+            }
         } else {
             ""
         });
@@ -842,6 +846,31 @@ impl Context<'_> {
                                     total: answer.total_count.and_then(|total| u64::try_from(total).ok()),
                                     has_next: answer.next.is_some(),
                                 })
+                            }
+                        })
+                    },
+                )
+            }
+            Paging::NextLink { item } => {
+                let item = format_ident!("{item}");
+                (
+                    quote!(#krate::types::#item),
+                    quote! {
+                        crate::paginate::by_cursor(move |link| {
+                            let request = self.clone();
+                            async move {
+                                let answer = match link {
+                                    None => request.send().await?,
+                                    Some(url) => {
+                                        crate::paginate::follow::<_, _, #krate::types::Error>(
+                                            request.client.client(),
+                                            #id,
+                                            &url,
+                                        )
+                                        .await?
+                                    }
+                                };
+                                Ok((answer.results, answer.next))
                             }
                         })
                     },

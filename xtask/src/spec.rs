@@ -52,8 +52,12 @@ pub fn rust_name(name: &str) -> String {
 /// How an operation pages: the limit/offset pages of Opendatasoft, or
 /// what its `x-saas-admin-pages` says; `None` for one that does not page.
 pub fn paging_style(spec: &OpenAPI, operation: &Operation) -> Option<Paging> {
-    if let Some(item) = offset_paged_item(spec, operation) {
-        return Some(Paging::Offset { item });
+    if let Some(item) = page_item(spec, operation) {
+        return Some(if has_limit_and_offset(spec, operation) {
+            Paging::Offset { item }
+        } else {
+            Paging::NextLink { item }
+        });
     }
     let pages = operation.extensions.get(PAGES)?;
     let text = |key: &str| pages.get(key)?.as_str().map(str::to_string);
@@ -74,6 +78,9 @@ pub fn paging_style(spec: &OpenAPI, operation: &Operation) -> Option<Paging> {
 pub enum Paging {
     /// `limit` and `offset`; the page's `results` are `item`s.
     Offset { item: String },
+    /// A page like `Offset`'s, without parameters to page it: the answer's
+    /// `next` link is the next page.
+    NextLink { item: String },
     /// `page` from 1 (and a page size); `items` and `total` are dotted paths.
     PageNumber {
         items: String,
@@ -88,16 +95,18 @@ impl Paging {
     pub fn label(&self) -> &'static str {
         match self {
             Paging::Offset { .. } => "limit/offset",
+            Paging::NextLink { .. } => "next link",
             Paging::PageNumber { .. } => "page number",
             Paging::Cursor { .. } => "cursor",
         }
     }
 }
 
-/// For an operation paged by `limit` and `offset` whose answer is a page
-/// (`results`, `total_count`, `next`), the schema name of its items.
-pub fn offset_paged_item(spec: &OpenAPI, operation: &Operation) -> Option<String> {
-    let components = spec.components.as_ref()?;
+/// Whether an operation takes `limit` and `offset`.
+fn has_limit_and_offset(spec: &OpenAPI, operation: &Operation) -> bool {
+    let Some(components) = spec.components.as_ref() else {
+        return false;
+    };
     let names: Vec<&str> = operation
         .parameters
         .iter()
@@ -110,9 +119,13 @@ pub fn offset_paged_item(spec: &OpenAPI, operation: &Operation) -> Option<String
         })
         .map(|param| param.parameter_data_ref().name.as_str())
         .collect();
-    if !(names.contains(&"limit") && names.contains(&"offset")) {
-        return None;
-    }
+    names.contains(&"limit") && names.contains(&"offset")
+}
+
+/// For an operation whose answer is a page (`results` and a `next` link),
+/// the schema name of its items.
+pub fn page_item(spec: &OpenAPI, operation: &Operation) -> Option<String> {
+    let components = spec.components.as_ref()?;
     let schema_name = |schema: &ReferenceOr<openapiv3::Schema>| match schema {
         ReferenceOr::Reference { reference } => reference
             .strip_prefix("#/components/schemas/")
@@ -135,9 +148,7 @@ pub fn offset_paged_item(spec: &OpenAPI, operation: &Operation) -> Option<String
     let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &page.schema_kind else {
         return None;
     };
-    for field in ["total_count", "next"] {
-        object.properties.get(field)?;
-    }
+    object.properties.get("next")?;
     let results = object.properties.get("results")?.as_item()?;
     let openapiv3::SchemaKind::Type(openapiv3::Type::Array(array)) = &results.schema_kind else {
         return None;

@@ -682,6 +682,8 @@ impl crate::Ods {
 /// Returns one page of the users who belong to the group. The vendor documents no query parameters for this route; follow the `next` link to get the following pages.
 ///
 /// `GET /groups/{group_uid}/users/`. Error statuses it documents: 401, 403, 404, 429.
+///
+/// Paged: `send()` fetches the first page; `into_stream()` on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call).
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUserGroupUsers {
@@ -737,12 +739,44 @@ impl ListUserGroupUsers {
         .await
     }
 }
+impl crate::Paginate for ListUserGroupUsers {
+    type Item = ods_automation::types::User;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::User> {
+        crate::paginate::by_cursor(move |link| {
+            let request = self.clone();
+            async move {
+                let answer = match link {
+                    None => request.send().await?,
+                    Some(url) => {
+                        crate::paginate::follow::<_, _, ods_automation::types::Error>(
+                            request.client.client(),
+                            "list_user_group_users",
+                            &url,
+                        )
+                        .await?
+                    }
+                };
+                Ok((answer.results, answer.next))
+            }
+        })
+    }
+}
+impl ListUserGroupUsers {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::User> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the members of a user group.
     ///
     /// Returns one page of the users who belong to the group. The vendor documents no query parameters for this route; follow the `next` link to get the following pages.
     ///
     /// `GET /groups/{group_uid}/users/`. Error statuses it documents: 401, 403, 404, 429.
+    ///
+    /// Paged: `send()` fetches the first page; `into_stream()` on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call).
     pub fn list_user_group_users(&self) -> ListUserGroupUsers {
         ListUserGroupUsers::new(self.clone())
     }
@@ -10746,6 +10780,8 @@ impl crate::Ods {
 /// Returns one page of the feedbacks sent on the dataset, the latest first. Archived feedbacks are left out unless `is_archived` is true. The vendor documents no paging parameters for this route; follow the `next` link to get the following pages.
 ///
 /// `GET /datasets/{dataset_uid}/feedbacks/`. Error statuses it documents: 401, 403, 404, 429.
+///
+/// Paged: `send()` fetches the first page; `into_stream()` on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call).
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetFeedbacks {
@@ -10849,12 +10885,44 @@ impl ListDatasetFeedbacks {
         .await
     }
 }
+impl crate::Paginate for ListDatasetFeedbacks {
+    type Item = ods_automation::types::DatasetFeedback;
+    fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetFeedback> {
+        crate::paginate::by_cursor(move |link| {
+            let request = self.clone();
+            async move {
+                let answer = match link {
+                    None => request.send().await?,
+                    Some(url) => {
+                        crate::paginate::follow::<_, _, ods_automation::types::Error>(
+                            request.client.client(),
+                            "list_dataset_feedbacks",
+                            &url,
+                        )
+                        .await?
+                    }
+                };
+                Ok((answer.results, answer.next))
+            }
+        })
+    }
+}
+impl ListDatasetFeedbacks {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetFeedback> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the feedbacks sent on a dataset.
     ///
     /// Returns one page of the feedbacks sent on the dataset, the latest first. Archived feedbacks are left out unless `is_archived` is true. The vendor documents no paging parameters for this route; follow the `next` link to get the following pages.
     ///
     /// `GET /datasets/{dataset_uid}/feedbacks/`. Error statuses it documents: 401, 403, 404, 429.
+    ///
+    /// Paged: `send()` fetches the first page; `into_stream()` on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call).
     pub fn list_dataset_feedbacks(&self) -> ListDatasetFeedbacks {
         ListDatasetFeedbacks::new(self.clone())
     }

@@ -284,4 +284,3 @@ pub fn parse_account_url(url: &str) -> Result<(&str, &str, &str), ConfigError> {
     }
     Ok((account_id, api_key, api_secret))
 }
-

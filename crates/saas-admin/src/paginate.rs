@@ -10,6 +10,9 @@ use std::pin::Pin;
 
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+use saas_admin_runtime::Runtime;
+
 use crate::Error;
 
 /// The items of a listing, fetched page by page: what
@@ -122,8 +125,8 @@ where
     .boxed()
 }
 
-#[cfg(feature = "cloudinary")]
-/// Pages by cursor: each page names the next one's cursor, the last none.
+/// Pages by cursor: each page names the next one's cursor (or link), the
+/// last none.
 pub(crate) fn by_cursor<T, F, Fut>(fetch: F) -> ItemStream<T>
 where
     T: Send + 'static,
@@ -143,4 +146,58 @@ where
     })
     .try_flatten()
     .boxed()
+}
+
+/// The page a listing's `next` link names, fetched through the generated
+/// client's hooks (credentials, retries, rate-limit gate, tracing) as any
+/// call is. A link to another scheme, host or port is not followed: the
+/// credentials go only where the client was configured to send them.
+// Only Opendatasoft has listings paged by link today.
+#[cfg_attr(not(feature = "ods"), allow(dead_code))]
+pub(crate) async fn follow<C, T, E>(
+    client: &C,
+    operation: &'static str,
+    link: &str,
+) -> Result<T, Error>
+where
+    C: ClientInfo<Runtime> + ClientHooks<Runtime>,
+    T: serde::de::DeserializeOwned,
+    E: crate::error::VendorError,
+{
+    let base = reqwest::Url::parse(client.baseurl()).ok();
+    let url = base.as_ref().and_then(|base| base.join(link).ok());
+    let url = match (base, url) {
+        (Some(base), Some(url)) if url.origin() == base.origin() => url,
+        _ => {
+            return Err(Error::refused(
+                operation,
+                format!(
+                    "the next page's link {link:?} is not on {}; it is not followed",
+                    client.baseurl()
+                ),
+            ))
+        }
+    };
+    let call = async {
+        let mut request = client
+            .client()
+            .get(url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .build()?;
+        let info = OperationInfo {
+            operation_id: operation,
+        };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        if response.status().is_success() {
+            ResponseValue::<T>::from_response(response).await
+        } else {
+            Err(progenitor_client::Error::<E>::UnexpectedResponse(response))
+        }
+    };
+    crate::error::complete(operation, client.baseurl(), Box::pin(call))
+        .await
+        .map(ResponseValue::into_inner)
 }

@@ -224,3 +224,74 @@ async fn cloudinary_custom_policies_follow_the_cursor_to_the_end() {
     assert_eq!(first.calls_async().await, 1);
     assert_eq!(second.calls_async().await, 1);
 }
+
+/// A page of the group's members, with the link to the next page, if any.
+fn member_page(names: &[&str], next: Option<String>) -> Value {
+    let results: Vec<Value> = names.iter().map(|name| json!({"username": name})).collect();
+    json!({"total_count": 3, "next": next, "previous": null, "results": results})
+}
+
+#[tokio::test]
+async fn a_listing_without_paging_parameters_follows_its_next_links_with_the_credentials() {
+    let server = MockServer::start_async().await;
+    let second = server.mock(|when, then| {
+        when.method("GET")
+            .path("/groups/stewards/users/")
+            .query_param("page", "2")
+            .header("authorization", format!("Apikey {KEY}"));
+        then.status(200)
+            .header("content-type", "application/json")
+            .json_body(member_page(&["carl"], None));
+    });
+    let first = server.mock(|when, then| {
+        when.method("GET")
+            .path("/groups/stewards/users/")
+            .query_param_missing("page")
+            .header("authorization", format!("Apikey {KEY}"));
+        then.status(200)
+            .header("content-type", "application/json")
+            .json_body(member_page(
+                &["ann", "bob"],
+                Some(server.url("/groups/stewards/users/?page=2")),
+            ));
+    });
+    let members: Vec<String> = ods(&server)
+        .list_user_group_users()
+        .group_uid("stewards")
+        .into_stream()
+        .map_ok(|user| user.username)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(members, ["ann", "bob", "carl"]);
+    first.assert_calls_async(1).await;
+    second.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn a_next_link_to_another_host_is_not_followed() {
+    let server = MockServer::start_async().await;
+    let elsewhere = MockServer::start_async().await;
+    let stolen = elsewhere.mock(|_, then| {
+        then.status(200);
+    });
+    server.mock(|when, then| {
+        when.method("GET").path("/groups/stewards/users/");
+        then.status(200)
+            .header("content-type", "application/json")
+            .json_body(member_page(&["ann"], Some(elsewhere.url("/users/?page=2"))));
+    });
+    let outcomes: Vec<_> = ods(&server)
+        .list_user_group_users()
+        .group_uid("stewards")
+        .into_stream()
+        .collect()
+        .await;
+    assert_eq!(outcomes.len(), 2, "{outcomes:?}");
+    assert_eq!(outcomes[0].as_ref().unwrap().username, "ann");
+    let error = outcomes[1].as_ref().unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
+    assert_eq!(error.attempts(), 0, "{error}");
+    assert!(error.to_string().contains("is not followed"), "{error}");
+    stolen.assert_calls_async(0).await;
+}
