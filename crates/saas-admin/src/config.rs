@@ -96,6 +96,9 @@ struct Options {
 /// What `with_env` read, so that `build` names the variable behind a value
 /// at fault, and reports a variable it could not read.
 #[derive(Clone, Debug, Default)]
+// Opendatasoft names its variables from what they gave, Cloudinary reports
+// the ones it could not read: with one API, the other's half is unused.
+#[cfg_attr(not(all(feature = "ods", feature = "cloudinary")), allow(dead_code))]
 struct EnvRead {
     /// `with_env` was called: a missing value could have come from it.
     consulted: bool,
@@ -105,6 +108,7 @@ struct EnvRead {
     problem: Option<ConfigError>,
 }
 
+#[cfg_attr(not(all(feature = "ods", feature = "cloudinary")), allow(dead_code))]
 impl EnvRead {
     /// Keeps `value`, noting that `variable` gave it.
     fn take<T>(&mut self, variable: &'static str, value: Option<T>) -> Option<T> {
