@@ -579,13 +579,9 @@ pub mod types {
         ///The feedback's identifier (`df_…`), assigned by the service.
         pub uid: ::std::string::String,
         pub user: RelatedUser,
-        ///The values the user suggests, by field name.
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
-        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
-        pub values: ::std::collections::HashMap<::std::string::String, DatasetFeedbackValue>,
+        ///The values the user suggests: one per field name, as the vendor's example has it, or a single value, as its schema describes.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub values: ::std::option::Option<DatasetFeedbackValues>,
     }
     ///One page of feedbacks on a dataset.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -615,6 +611,30 @@ pub mod types {
         ///The suggested value.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::serde_json::Value>,
+    }
+    ///The values the user suggests: one per field name, as the vendor's example has it, or a single value, as its schema describes.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum DatasetFeedbackValues {
+        ByField(::std::collections::HashMap<::std::string::String, DatasetFeedbackValue>),
+        One(DatasetFeedbackValue),
+    }
+    impl
+        ::std::convert::From<
+            ::std::collections::HashMap<::std::string::String, DatasetFeedbackValue>,
+        > for DatasetFeedbackValues
+    {
+        fn from(
+            value: ::std::collections::HashMap<::std::string::String, DatasetFeedbackValue>,
+        ) -> Self {
+            Self::ByField(value)
+        }
+    }
+    impl ::std::convert::From<DatasetFeedbackValue> for DatasetFeedbackValues {
+        fn from(value: DatasetFeedbackValue) -> Self {
+            Self::One(value)
+        }
     }
     ///A step of a dataset's field configuration, as the service returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]

@@ -323,3 +323,29 @@ fn a_key_value_searched_for_never_shows_in_debug_output() {
         json!({"key": REVOKED_KEY_VALUE})
     );
 }
+
+/// The vendor's schema gives a feedback one suggested value; its own
+/// example gives one per field. Both decode, each kept as it came.
+#[test]
+fn a_feedbacks_values_decode_in_either_of_the_vendors_shapes_and_encode_back() {
+    let feedback = |values: Value| json!({"uid": "fb1", "record_id": "r1", "user": {"username": "ann"}, "comment": "c", "values": values});
+    let by_field =
+        json!({"population": {"type": "int", "value": 12}, "name": {"type": "text", "value": "x"}});
+    let decoded: types::DatasetFeedback =
+        serde_json::from_value(feedback(by_field.clone())).unwrap();
+    let Some(types::DatasetFeedbackValues::ByField(values)) = &decoded.values else {
+        panic!("by field: {:?}", decoded.values);
+    };
+    assert_eq!(keys(values), ["name", "population"]);
+    assert_eq!(values["population"].value, Some(json!(12)));
+    assert_eq!(serde_json::to_value(&decoded).unwrap()["values"], by_field);
+
+    let one = json!({"type": "text", "value": "Lyon"});
+    let decoded: types::DatasetFeedback = serde_json::from_value(feedback(one.clone())).unwrap();
+    let Some(types::DatasetFeedbackValues::One(value)) = &decoded.values else {
+        panic!("one value: {:?}", decoded.values);
+    };
+    assert_eq!(value.value, Some(json!("Lyon")));
+    assert_eq!(value.type_, Some(types::DatasetFieldType::Text));
+    assert_eq!(serde_json::to_value(&decoded).unwrap()["values"], one);
+}

@@ -20005,10 +20005,21 @@ pub(crate) const MODEL: &str = r##"{
           "$ref": "#/components/schemas/RelatedUser"
         },
         "values": {
-          "additionalProperties": {
-            "$ref": "#/components/schemas/DatasetFeedbackValue"
-          },
-          "type": "object"
+          "oneOf": [
+            {
+              "additionalProperties": {
+                "$ref": "#/components/schemas/DatasetFeedbackValue"
+              },
+              "type": "object"
+            },
+            {
+              "allOf": [
+                {
+                  "$ref": "#/components/schemas/DatasetFeedbackValue"
+                }
+              ]
+            }
+          ]
         }
       },
       "required": [
