@@ -623,7 +623,10 @@ components:
             "# [derive (Clone , Debug)] pub enum Color",
             "Unknown (:: std :: string :: String)",
             "open_enum ! (Color { DarkRed => \"dark-red\" })",
-            "open_union ! (Pet , \"type\" { \"cat\" => Cat , \"dog\" => Dog })",
+            // Each kind with its variant's type, which a JSON Schema refers to.
+            "open_union ! (Pet , \"type\" { \"cat\" => Cat (Cat) , \"dog\" => Dog (Dog) })",
+            // Every other type derives JSON Schema behind the feature.
+            "# [cfg_attr (feature = \"schemars\" , derive (:: schemars :: JsonSchema))] pub struct Cat",
             "Unknown (:: saas_admin_runtime :: UnknownKind)",
             "deserialize_with = \"::saas_admin_runtime::open::null_as_default\"",
             "impl :: std :: convert :: From < & Color > for Color",
