@@ -270,6 +270,54 @@ pub fn render(
     })
 }
 
+/// The path of the walk's answer checks for `api`.
+pub fn answers_path(api: &Api) -> String {
+    format!(
+        "crates/saas-admin-cli/tests/support/generated_answers_{}.rs",
+        crate::robustness::feature(api)
+    )
+}
+
+/// What each command prints, checked: the operation's answer type decoded
+/// from the JSON on standard output, nothing for an answer with no body,
+/// bytes for a file. The walk (`tests/generated_walk.rs`) uses it.
+pub fn answers(api: &Api, spec: &OpenAPI, shapes: &[Shape]) -> TokenStream {
+    let krate = format_ident!("{}", api.crate_ident);
+    let arms = lint::operations(spec).filter_map(|(_, _, operation)| {
+        let id = operation.operation_id.as_deref()?;
+        let shape = shapes.iter().find(|s| s.id == id)?;
+        let command = kebab(id);
+        let output = &shape.output;
+        let text = output.to_string();
+        Some(if text.ends_with("ByteStream") {
+            quote!(#command => super::bytes(stdout),)
+        } else if text == "()" {
+            quote!(#command => super::empty(stdout),)
+        } else {
+            quote!(#command => super::decode::<#output>(stdout),)
+        })
+    });
+    let doc = format!(
+        " What each command of `{}` prints, checked against the operation's answer type.",
+        api.spec
+    );
+    quote! {
+        #![doc = #doc]
+        #![allow(clippy::all)]
+
+        #[allow(unused_imports)]
+        use saas_admin::#krate;
+
+        /// Checks the standard output of `command`.
+        pub fn check(command: &str, stdout: &[u8]) -> Result<(), String> {
+            match command {
+                #(#arms)*
+                other => Err(format!("no such command: {other}")),
+            }
+        }
+    }
+}
+
 /// The option of one setter.
 fn argument(
     input: &Input,

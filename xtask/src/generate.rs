@@ -69,6 +69,10 @@ pub fn render(root: &Path, api: &Api) -> Result<Vec<File>, Vec<String>> {
         file(crate::robustness::path(api), robustness)?,
         file(crate::operation_tests::path(api), operation_tests)?,
         file(crate::cli::path(api), cli)?,
+        file(
+            crate::cli::answers_path(api),
+            crate::cli::answers(api, &spec, &shapes),
+        )?,
     ])
 }
 
