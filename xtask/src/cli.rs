@@ -326,7 +326,8 @@ fn argument(
     doc: &Value,
     has_fields: bool,
 ) -> TokenStream {
-    let upload = matches!(&input.taking, Taking::Value(ty) if ty.to_string().ends_with("FileUpload"));
+    let upload =
+        matches!(&input.taking, Taking::Value(ty) if ty.to_string().ends_with("FileUpload"));
     let nested = schema.is_some_and(|s| is_nested(doc, s));
     let mut long = markdown_to_text(&input.doc);
     if let Some(values) = schema.and_then(|s| enum_values(doc, s)) {
@@ -508,11 +509,15 @@ mod tests {
             }}
         });
         let role = serde_json::json!({"$ref": "#/components/schemas/Role"});
-        let things = serde_json::json!({"type": "array", "items": {"$ref": "#/components/schemas/Thing"}});
+        let things =
+            serde_json::json!({"type": "array", "items": {"$ref": "#/components/schemas/Thing"}});
         let roles = serde_json::json!({"type": "array", "items": role.clone()});
         assert!(!is_nested(&doc, &role));
         assert!(is_nested(&doc, &things));
         assert!(!is_nested(&doc, &roles));
-        assert_eq!(enum_values(&doc, &roles), Some(vec!["a".into(), "b".into()]));
+        assert_eq!(
+            enum_values(&doc, &roles),
+            Some(vec!["a".into(), "b".into()])
+        );
     }
 }

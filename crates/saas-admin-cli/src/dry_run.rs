@@ -149,7 +149,11 @@ impl Printer {
         let mut parts = request_line.split(' ');
         let method = parts.next().unwrap_or_default();
         let target = parts.next().unwrap_or_default();
-        out.push_str(&format!("{method} {}{}\n", self.origin, redact_query(target)));
+        out.push_str(&format!(
+            "{method} {}{}\n",
+            self.origin,
+            redact_query(target)
+        ));
         let mut content_type = String::new();
         for line in lines {
             let Some((name, value)) = line.split_once(':') else {
@@ -184,9 +188,7 @@ impl Printer {
                 match serde_json::from_slice::<Value>(body) {
                     Ok(mut json) => {
                         redact_members(&mut json);
-                        out.push_str(
-                            &serde_json::to_string_pretty(&json).unwrap_or_default(),
-                        );
+                        out.push_str(&serde_json::to_string_pretty(&json).unwrap_or_default());
                     }
                     Err(_) => out.push_str(&format!("<{} bytes, not JSON>", body.len())),
                 }
@@ -254,7 +256,10 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("host: portal.example\n"), "{text}");
-        assert!(text.contains("authorization: Apikey <redacted>\n"), "{text}");
+        assert!(
+            text.contains("authorization: Apikey <redacted>\n"),
+            "{text}"
+        );
         assert!(text.contains("\"title\": \"a\""), "{text}");
     }
 
@@ -263,6 +268,8 @@ mod tests {
         assert!(!complete(b"GET / HTTP/1.1\r\nhost: x\r\n"));
         assert!(complete(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n"));
         assert!(!complete(b"POST / HTTP/1.1\r\ncontent-length: 4\r\n\r\nab"));
-        assert!(complete(b"POST / HTTP/1.1\r\ncontent-length: 4\r\n\r\nabcd"));
+        assert!(complete(
+            b"POST / HTTP/1.1\r\ncontent-length: 4\r\n\r\nabcd"
+        ));
     }
 }

@@ -112,8 +112,7 @@ pub fn file(matches: &ArgMatches, id: &str) -> Result<Option<(String, Vec<u8>)>,
     let Some(path) = matches.get_one::<String>(id) else {
         return Ok(None);
     };
-    let bytes =
-        std::fs::read(path).map_err(|e| Failure::usage(format!("--{id} {path}: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| Failure::usage(format!("--{id} {path}: {e}")))?;
     let name = std::path::Path::new(path)
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
@@ -155,11 +154,18 @@ mod tests {
         assert_eq!(parse::<i64>("limit", "5").unwrap(), 5);
         assert!(parse::<bool>("enabled", "true").unwrap());
         assert_eq!(parse::<String>("name", "123").unwrap(), "123");
-        assert_eq!(parse::<String>("name", "Data stewards").unwrap(), "Data stewards");
+        assert_eq!(
+            parse::<String>("name", "Data stewards").unwrap(),
+            "Data stewards"
+        );
         let map: serde_json::Map<String, Value> = parse("metadata", r#"{"a": 1}"#).unwrap();
         assert_eq!(map["a"], 1);
         let failure = parse::<i64>("limit", "many").unwrap_err();
         assert_eq!(failure.code, 2);
-        assert!(failure.message.starts_with("--limit \"many\""), "{}", failure.message);
+        assert!(
+            failure.message.starts_with("--limit \"many\""),
+            "{}",
+            failure.message
+        );
     }
 }

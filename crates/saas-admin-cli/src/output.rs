@@ -54,7 +54,10 @@ impl Output {
     /// Prints every item of a listing as it comes, one line of JSON each
     /// (or, with `--output table`, a table of them all), with a count of
     /// the items so far on standard error when it is a terminal.
-    pub async fn stream<T: Serialize>(&self, mut items: saas_admin::ItemStream<T>) -> Result<(), Failure> {
+    pub async fn stream<T: Serialize>(
+        &self,
+        mut items: saas_admin::ItemStream<T>,
+    ) -> Result<(), Failure> {
         let progress = if std::io::stderr().is_terminal() {
             let bar = indicatif::ProgressBar::new_spinner();
             bar.set_style(

@@ -86,7 +86,11 @@ fn each_failure_is_one_line_on_stderr_with_its_exit_code() {
     let before = fake.server.requests().len();
     let output = fake.run(&["ods", "get-user-group"]);
     assert_eq!(code(&output), 2);
-    assert!(stderr(&output).contains("--group-uid"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("--group-uid"),
+        "{}",
+        stderr(&output)
+    );
     // 2: a value that does not convert, named.
     let output = fake.run(&["ods", "list-user-groups", "--limit", "many"]);
     assert_eq!(code(&output), 2);
@@ -123,7 +127,11 @@ fn each_failure_is_one_line_on_stderr_with_its_exit_code() {
         .output()
         .unwrap();
     assert_eq!(code(&output), 3);
-    assert!(stderr(&output).contains("ODS_API_KEY"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("ODS_API_KEY"),
+        "{}",
+        stderr(&output)
+    );
     let output = fake
         .command(&["cloudinary", "list-user-groups"])
         .env("CLOUDINARY_ACCOUNT_URL", "not-a-url")
@@ -197,7 +205,12 @@ fn output_table_prints_a_listing_s_main_fields_or_those_named() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let groups = fake.server.ods().items("groups").unwrap().len();
     // A border, the header, a separator, a row per group, a border.
-    assert_eq!(stdout(&output).lines().count(), groups + 4, "{}", stdout(&output));
+    assert_eq!(
+        stdout(&output).lines().count(),
+        groups + 4,
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
@@ -226,17 +239,27 @@ fn dry_run_prints_the_request_with_credentials_redacted_and_sends_nothing() {
     assert!(text.starts_with("POST "), "{text}");
     assert!(text.contains("authorization: Basic <redacted>"), "{text}");
     assert!(text.contains(r#""name": "Dry""#), "{text}");
-    for secret in [fake.server.cloudinary_api_key(), fake.server.cloudinary_api_secret()] {
+    for secret in [
+        fake.server.cloudinary_api_key(),
+        fake.server.cloudinary_api_secret(),
+    ] {
         assert!(!text.contains(secret), "{text}");
     }
-    assert!(fake.server.requests().is_empty(), "nothing reached the fake");
+    assert!(
+        fake.server.requests().is_empty(),
+        "nothing reached the fake"
+    );
 }
 
 #[test]
 fn a_body_comes_from_a_file_or_from_standard_input() {
     let fake = Fake::start();
     let path = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("group.json");
-    std::fs::write(&path, r#"{"title": "From a file", "permissions": ["edit_dataset"]}"#).unwrap();
+    std::fs::write(
+        &path,
+        r#"{"title": "From a file", "permissions": ["edit_dataset"]}"#,
+    )
+    .unwrap();
     let at_path = format!("@{}", path.display());
     let output = fake.run(&["ods", "create-user-group", "--body", &at_path]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
@@ -292,8 +315,14 @@ fn an_upload_sends_the_file_and_a_download_writes_its_bytes() {
     ]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let answer: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let uid = answer["uid"].as_str().expect("the uploaded file's uid").to_string();
-    assert_eq!(fake.server.count(Api::Ods, "upload_dataset_resource_file"), 1);
+    let uid = answer["uid"]
+        .as_str()
+        .expect("the uploaded file's uid")
+        .to_string();
+    assert_eq!(
+        fake.server.count(Api::Ods, "upload_dataset_resource_file"),
+        1
+    );
 
     let args = [
         "ods",

@@ -53,7 +53,10 @@ impl Fake {
         command
             .env("ODS_BASE_URL", self.server.ods_base_url())
             .env("ODS_API_KEY", self.server.ods_api_key())
-            .env("CLOUDINARY_ACCOUNT_URL", self.server.cloudinary_account_url())
+            .env(
+                "CLOUDINARY_ACCOUNT_URL",
+                self.server.cloudinary_account_url(),
+            )
             .env("CLOUDINARY_BASE_URL", self.server.cloudinary_base_url())
             .args(args)
             .stdin(Stdio::null());
@@ -112,7 +115,10 @@ pub fn run(
         fake.server.reset();
         fake.server.seed_examples();
         let mut argv = vec![*api, *command];
-        argv.extend(args.iter().map(|a| if *a == "{upload}" { upload } else { a }));
+        argv.extend(
+            args.iter()
+                .map(|a| if *a == "{upload}" { upload } else { a }),
+        );
         let output = fake.run(&argv);
         let outcome = if output.status.success() {
             check(api, command, &output.stdout)
