@@ -33,6 +33,24 @@ pub struct Shape {
     pub body: Option<TokenStream>,
     /// What `send` returns.
     pub output: TokenStream,
+    /// Every setter but the whole body's: the parameters, then the body's
+    /// fields, for the passes that write an option per setter (the
+    /// command line).
+    pub inputs: Vec<Input>,
+}
+
+/// One setter of a facade builder, as the command line offers it.
+pub struct Input {
+    pub setter: syn::Ident,
+    /// Its name on the wire: the parameter's, or the body field's member.
+    pub wire: String,
+    /// Where it goes: `path`, `query`, `header`, `body` (a field of a JSON
+    /// body) or `multipart` (an upload's part).
+    pub location: &'static str,
+    /// The setter's documentation, without the note on being required.
+    pub doc: String,
+    pub required: bool,
+    pub taking: Taking,
 }
 
 /// The facade's builders and client methods for one API, and the shape of
@@ -341,6 +359,7 @@ impl Context<'_> {
 
         let mut held: Vec<Held> = Vec::new();
         let mut shape_params = Vec::new();
+        let mut inputs = Vec::new();
         // What `send` does with each held value before the call, and the
         // call's arguments.
         let mut finish = Vec::new();
@@ -409,6 +428,20 @@ impl Context<'_> {
                 .get(&key)
                 .map(|p| p.parameter_data_ref().name.clone())
                 .unwrap_or_else(|| key.clone());
+            inputs.push(Input {
+                setter: arg_name.clone(),
+                wire: wire.clone(),
+                location: match params.get(&key) {
+                    Some(Parameter::Path { .. }) => "path",
+                    Some(Parameter::Query { .. }) => "query",
+                    Some(Parameter::Header { .. }) => "header",
+                    Some(Parameter::Cookie { .. }) => "cookie",
+                    None => "multipart",
+                },
+                doc: doc.replace(REQUIRED_NOTE, ""),
+                required: !optional,
+                taking: taking.clone(),
+            });
             shape_params.push((arg_name.clone(), wire, taking.clone()));
             args.push(match (optional, borrowed, &taking) {
                 (false, true, _) => quote!(&#arg_name),
@@ -471,11 +504,20 @@ impl Context<'_> {
                             FieldKind::Optional => quote!(self.#slot = #field_name;),
                             _ => quote!(self.#slot = Some(#field_name);),
                         });
+                        let taking = Taking::of(&value_ty, self);
+                        inputs.push(Input {
+                            setter: setter.clone(),
+                            wire: json.clone(),
+                            location: "body",
+                            doc: doc.replace(REQUIRED_NOTE, ""),
+                            required: matches!(kind, FieldKind::Required),
+                            taking: taking.clone(),
+                        });
                         held.push(Held {
                             slot,
                             setter,
                             doc,
-                            taking: Taking::of(&value_ty, self),
+                            taking,
                         });
                     }
                     body_setter = Some(quote! {
@@ -554,6 +596,7 @@ impl Context<'_> {
             params: shape_params,
             body: body.as_ref().map(|ty| self.qualify(ty)),
             output: output.clone(),
+            inputs,
         };
         let tokens = quote! {
             #[doc = #struct_doc]
@@ -981,9 +1024,12 @@ impl Context<'_> {
     }
 }
 
+/// What a required setter's documentation ends with.
+const REQUIRED_NOTE: &str = "\n\nRequired: `send` refuses the call, naming it, when it is not set.";
+
 fn required_note(required: bool) -> String {
     if required {
-        "\n\nRequired: `send` refuses the call, naming it, when it is not set.".to_string()
+        REQUIRED_NOTE.to_string()
     } else {
         String::new()
     }

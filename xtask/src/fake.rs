@@ -58,6 +58,7 @@ pub fn render(root: &Path) -> Result<Vec<File>, Vec<String>> {
     }
     files.push(crate::fake_tests::walk(&models)?);
     files.push(crate::fake_tests::lifecycle(&models)?);
+    files.push(crate::fake_tests::cli_walk(&models)?);
     Ok(files)
 }
 

@@ -16,7 +16,8 @@
 //!   `Default` for request types), `mock_pass` (the mocks' own server type,
 //!   encoded path matchers, an answer for any status), `facade` (the
 //!   facade's builders, and the shape of each), `robustness` and
-//!   `operation_tests` (test files, from the spec and those shapes);
+//!   `operation_tests` (test files, from the spec and those shapes), and
+//!   `cli` (the command line's commands, from the spec and those shapes);
 //! - `fake`: the fake's model of both APIs, and `fake_tests` (its walk and
 //!   lifecycle tests).
 //!
@@ -26,6 +27,7 @@
 
 #![forbid(unsafe_code)]
 
+mod cli;
 mod drift;
 mod facade;
 mod fake;

@@ -1,0 +1,294 @@
+//! `saas-admin`: a command for every operation of the Opendatasoft
+//! Automation API (`saas-admin ods …`) and the Cloudinary Account
+//! Provisioning API (`saas-admin cloudinary …`).
+//!
+//! The commands, their options and the code that runs each are generated
+//! by `cargo xtask generate` from the specs, over the facade's builders
+//! (`generated_ods.rs`, `generated_cloudinary.rs`). What is written here is
+//! what every command shares: the global options, the configuration, how a
+//! text becomes a value (`input`), how an answer is printed (`output`),
+//! `--dry-run` (`dry_run`), the exit codes and the shell completions.
+//!
+//! Exit codes: 0 success, 2 usage (a bad or missing option, a value the
+//! library refuses), 3 configuration, 4 not found, 5 rate limited, 1 any
+//! other failure. A failure is one line on standard error.
+
+#![forbid(unsafe_code)]
+
+mod dry_run;
+mod input;
+mod output;
+
+#[path = "generated_cloudinary.rs"]
+mod cloudinary;
+#[path = "generated_ods.rs"]
+mod ods;
+
+use std::future::Future;
+use std::process::ExitCode;
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use saas_admin::{Cloudinary, ConfigError, ErrorKind, Ods};
+use saas_admin_fake::FakeServer;
+
+/// Why a command failed, and the exit code that says so.
+#[derive(Debug)]
+pub struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    /// A usage error: a bad or missing option (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self {
+            code: 2,
+            message: message.into(),
+        }
+    }
+
+    /// Any other failure (exit 1).
+    pub fn other(message: impl Into<String>) -> Self {
+        Self {
+            code: 1,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<saas_admin::Error> for Failure {
+    fn from(error: saas_admin::Error) -> Self {
+        let code = if error.kind() == ErrorKind::InvalidRequest {
+            2
+        } else if error.is_not_found() {
+            4
+        } else if error.is_rate_limited() {
+            5
+        } else {
+            1
+        };
+        Self {
+            code,
+            message: error.to_string(),
+        }
+    }
+}
+
+impl From<ConfigError> for Failure {
+    fn from(error: ConfigError) -> Self {
+        Self {
+            code: 3,
+            message: format!("configuration: {error}"),
+        }
+    }
+}
+
+const AFTER_HELP: &str = "\
+Configuration comes from the environment, as the library reads it:
+  ODS_DOMAIN, ODS_API_KEY, ODS_BASE_URL
+  CLOUDINARY_ACCOUNT_URL (account://KEY:SECRET@ACCOUNT_ID), CLOUDINARY_REGION,
+  CLOUDINARY_BASE_URL
+--base-url and --account-url replace them; --fake needs none.
+
+Exit codes: 0 success, 2 usage, 3 configuration, 4 not found,
+5 rate limited, 1 any other failure.";
+
+/// The whole command line.
+fn cli() -> Command {
+    let global = |arg: Arg| arg.global(true).help_heading("Global options");
+    Command::new("saas-admin")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("Every operation of the Opendatasoft Automation API and the Cloudinary Account Provisioning API")
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .after_help(AFTER_HELP)
+        .arg(global(
+            Arg::new("output")
+                .long("output")
+                .value_name("FORMAT")
+                .value_parser(["json", "table"])
+                .default_value("json")
+                .help("How to print the answer: JSON, or a table of a listing's main fields"),
+        ))
+        .arg(global(
+            Arg::new("fields")
+                .long("fields")
+                .value_name("A,B")
+                .help("The table's columns (dotted for nested members), with --output table"),
+        ))
+        .arg(global(
+            Arg::new("dry-run")
+                .long("dry-run")
+                .action(ArgAction::SetTrue)
+                .help("Print the request that would be sent, credentials redacted, and send nothing"),
+        ))
+        .arg(global(
+            Arg::new("fake")
+                .long("fake")
+                .action(ArgAction::SetTrue)
+                .help("Run against an embedded fake of both services, seeded with the specs' examples"),
+        ))
+        .arg(global(
+            Arg::new("base-url")
+                .long("base-url")
+                .value_name("URL")
+                .help("The API's base URL, replacing ODS_BASE_URL or CLOUDINARY_BASE_URL"),
+        ))
+        .arg(global(
+            Arg::new("account-url")
+                .long("account-url")
+                .value_name("URL")
+                .help("Cloudinary's account://KEY:SECRET@ACCOUNT_ID, replacing CLOUDINARY_ACCOUNT_URL"),
+        ))
+        .subcommand(ods::command())
+        .subcommand(cloudinary::command())
+        .subcommand(
+            Command::new("completions")
+                .about("Print the completion script of a shell")
+                .arg(
+                    Arg::new("shell")
+                        .required(true)
+                        .value_parser(clap::value_parser!(clap_complete::Shell)),
+                ),
+        )
+}
+
+fn main() -> ExitCode {
+    let matches = match cli().try_get_matches() {
+        Ok(matches) => matches,
+        Err(error) => {
+            // `--help` and `--version` print to stdout and succeed.
+            let code = if error.use_stderr() { 2 } else { 0 };
+            let _ = error.print();
+            return ExitCode::from(code);
+        }
+    };
+    let outcome = match matches.subcommand() {
+        Some(("completions", sub)) => {
+            let shell = *sub
+                .get_one::<clap_complete::Shell>("shell")
+                .expect("the shell is required");
+            clap_complete::generate(shell, &mut cli(), "saas-admin", &mut std::io::stdout());
+            Ok(())
+        }
+        Some((api, sub)) => match sub.subcommand() {
+            Some((operation, args)) => tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Failure::other(format!("cannot start the runtime: {e}")))
+                .and_then(|runtime| runtime.block_on(run(api, operation, args))),
+            None => Err(Failure::usage(format!("{api}: name a command"))),
+        },
+        None => Err(Failure::usage("name an API: ods or cloudinary")),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("{}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+/// Runs one operation of `api`, configured from the environment and the
+/// global options in `args`.
+async fn run(api: &str, operation: &str, args: &ArgMatches) -> Result<(), Failure> {
+    let out = output::Output::new(args);
+    let fake = if args.get_flag("fake") {
+        Some(
+            FakeServer::builder()
+                .with_examples()
+                .start()
+                .await
+                .map_err(|e| Failure::other(format!("the embedded fake cannot start: {e}")))?,
+        )
+    } else {
+        None
+    };
+    let capture = if args.get_flag("dry-run") {
+        Some(
+            dry_run::Capture::start()
+                .await
+                .map_err(|e| Failure::other(format!("--dry-run cannot listen on loopback: {e}")))?,
+        )
+    } else {
+        None
+    };
+    let base_url = args.get_one::<String>("base-url");
+    match api {
+        "ods" => {
+            let mut builder = Ods::builder();
+            if let Some(fake) = &fake {
+                builder = builder
+                    .base_url(fake.ods_base_url())
+                    .api_key(fake.ods_api_key());
+            }
+            if let Some(url) = base_url {
+                builder = builder.base_url(url);
+            }
+            let builder = builder.with_env();
+            let client = if fake.is_none() && base_url.is_none() {
+                // Errors name the environment variable at fault.
+                Ods::from_env()?
+            } else {
+                builder.clone().build()?
+            };
+            let client = match &capture {
+                Some(capture) => builder
+                    .base_url(capture.base_url(client.base_url()))
+                    .build()?,
+                None => client,
+            };
+            drive(capture, ods::run(client, operation, args, &out)).await
+        }
+        _ => {
+            let account_url = args.get_one::<String>("account-url");
+            let mut builder = Cloudinary::builder();
+            if let Some(fake) = &fake {
+                builder = builder
+                    .base_url(fake.cloudinary_base_url())
+                    .account_id(fake.cloudinary_account_id())
+                    .credentials(fake.cloudinary_api_key(), fake.cloudinary_api_secret());
+            }
+            if let Some(url) = account_url {
+                builder = builder.account_url(url)?;
+            }
+            if let Some(url) = base_url {
+                builder = builder.base_url(url);
+            }
+            let builder = builder.with_env()?;
+            let client = if fake.is_none() && base_url.is_none() && account_url.is_none() {
+                Cloudinary::from_env()?
+            } else {
+                builder.clone().build()?
+            };
+            let client = match &capture {
+                Some(capture) => builder
+                    .base_url(capture.base_url(client.base_url()))
+                    .build()?,
+                None => client,
+            };
+            drive(capture, cloudinary::run(client, operation, args, &out)).await
+        }
+    }
+}
+
+/// Runs the call; with `--dry-run`, prints the request it makes instead of
+/// waiting for an answer that never comes.
+async fn drive(
+    capture: Option<dry_run::Capture>,
+    call: impl Future<Output = Result<(), Failure>>,
+) -> Result<(), Failure> {
+    let Some(capture) = capture else {
+        return call.await;
+    };
+    let (request, printer) = capture.into_parts();
+    tokio::select! {
+        captured = request => match captured {
+            Ok(raw) => printer.print(&raw),
+            Err(_) => Err(Failure::other("--dry-run: the request was not captured")),
+        },
+        // Only a call refused before sending (a bad value) ends first.
+        outcome = call => outcome.and(Err(Failure::other("--dry-run: the call ended without a request"))),
+    }
+}
