@@ -239,7 +239,7 @@ pub fn command() -> clap::Command {
             clap::Command::new("list-user-group-users")
                 .about("List the members of a user group")
                 .long_about(
-                    "List the members of a user group.\n\nReturns one page of the users who belong to the group. The vendor documents no query parameters for this route; follow the `next` link to get the following pages.\n\nGET /groups/{group_uid}/users/",
+                    "List the members of a user group.\n\nReturns one page of the users who belong to the group. The vendor documents no query parameters for this route; follow the `next` link to get the following pages.\n\nGET /groups/{group_uid}/users/\n\nPaged: --all follows every page and prints each item as a line of JSON.",
                 )
                 .arg(
                     crate::input::option(
@@ -250,7 +250,8 @@ pub fn command() -> clap::Command {
                             "Uid of the user group. Sent as the path parameter group_uid. Required.",
                         )
                         .required(true),
-                ),
+                )
+                .arg(crate::input::all_arg()),
         )
         .subcommand(
             clap::Command::new("add-user-to-user-group")
@@ -3098,7 +3099,7 @@ pub fn command() -> clap::Command {
             clap::Command::new("list-dataset-feedbacks")
                 .about("List the feedbacks sent on a dataset")
                 .long_about(
-                    "List the feedbacks sent on a dataset.\n\nReturns one page of the feedbacks sent on the dataset, the latest first. Archived feedbacks are left out unless `is_archived` is true. The vendor documents no paging parameters for this route; follow the `next` link to get the following pages.\n\nGET /datasets/{dataset_uid}/feedbacks/",
+                    "List the feedbacks sent on a dataset.\n\nReturns one page of the feedbacks sent on the dataset, the latest first. Archived feedbacks are left out unless `is_archived` is true. The vendor documents no paging parameters for this route; follow the `next` link to get the following pages.\n\nGET /datasets/{dataset_uid}/feedbacks/\n\nPaged: --all follows every page and prints each item as a line of JSON.",
                 )
                 .arg(
                     crate::input::option(
@@ -3136,7 +3137,8 @@ pub fn command() -> clap::Command {
                         "Order by submission date: created_at for the oldest first, -created_at for the latest first (the service's default).",
                         "Order by submission date: created_at for the oldest first, -created_at for the latest first (the service's default). Sent as the query parameter sort. Constraints: the service's default: \"-created_at\".",
                     ),
-                ),
+                )
+                .arg(crate::input::all_arg()),
         )
         .subcommand(
             clap::Command::new("get-dataset-feedback")
@@ -6040,7 +6042,11 @@ pub async fn run(
             if let Some(value) = crate::input::text(matches, "group-uid") {
                 call = call.group_uid(value);
             }
-            out.answer(&call.send().await?)
+            if crate::input::all(matches) {
+                out.stream(call.into_stream()).await
+            } else {
+                out.answer(&call.send().await?)
+            }
         }
         "add-user-to-user-group" => {
             let mut call = client.add_user_to_user_group();
@@ -7384,7 +7390,11 @@ pub async fn run(
             if let Some(value) = crate::input::text(matches, "sort") {
                 call = call.sort(value);
             }
-            out.answer(&call.send().await?)
+            if crate::input::all(matches) {
+                out.stream(call.into_stream()).await
+            } else {
+                out.answer(&call.send().await?)
+            }
         }
         "get-dataset-feedback" => {
             let mut call = client.get_dataset_feedback();
