@@ -226,13 +226,9 @@ async fn run(api: &str, operation: &str, args: &ArgMatches) -> Result<(), Failur
             if let Some(url) = base_url {
                 builder = builder.base_url(url);
             }
+            // What the options set wins; an error names the variable at fault.
             let builder = builder.with_env();
-            let client = if fake.is_none() && base_url.is_none() {
-                // Errors name the environment variable at fault.
-                Ods::from_env()?
-            } else {
-                builder.clone().build()?
-            };
+            let client = builder.clone().build()?;
             let client = match &capture {
                 Some(capture) => builder
                     .base_url(capture.base_url(client.base_url()))
@@ -256,12 +252,8 @@ async fn run(api: &str, operation: &str, args: &ArgMatches) -> Result<(), Failur
             if let Some(url) = base_url {
                 builder = builder.base_url(url);
             }
-            let builder = builder.with_env()?;
-            let client = if fake.is_none() && base_url.is_none() && account_url.is_none() {
-                Cloudinary::from_env()?
-            } else {
-                builder.clone().build()?
-            };
+            let builder = builder.with_env();
+            let client = builder.clone().build()?;
             let client = match &capture {
                 Some(capture) => builder
                     .base_url(capture.base_url(client.base_url()))
