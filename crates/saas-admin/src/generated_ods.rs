@@ -10,7 +10,7 @@ pub use ods_automation::types;
 ///
 /// `GET /groups/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUserGroups {
@@ -167,14 +167,6 @@ impl crate::Paginate for ListUserGroups {
         })
     }
 }
-impl ListUserGroups {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::UserGroup> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the user groups of the portal.
     ///
@@ -182,7 +174,7 @@ impl crate::Ods {
     ///
     /// `GET /groups/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_user_groups(&self) -> ListUserGroups {
         ListUserGroups::new(self.clone())
     }
@@ -683,7 +675,7 @@ impl crate::Ods {
 ///
 /// `GET /groups/{group_uid}/users/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: `send()` fetches the first page; `into_stream()` on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call).
+/// Paged: `send()` fetches the first page; [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call); `use saas_admin::prelude::*` brings it in scope.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUserGroupUsers {
@@ -761,14 +753,6 @@ impl crate::Paginate for ListUserGroupUsers {
         })
     }
 }
-impl ListUserGroupUsers {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::User> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the members of a user group.
     ///
@@ -776,7 +760,7 @@ impl crate::Ods {
     ///
     /// `GET /groups/{group_uid}/users/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: `send()` fetches the first page; `into_stream()` on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call).
+    /// Paged: `send()` fetches the first page; [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call); `use saas_admin::prelude::*` brings it in scope.
     pub fn list_user_group_users(&self) -> ListUserGroupUsers {
         ListUserGroupUsers::new(self.clone())
     }
@@ -1061,7 +1045,7 @@ impl crate::Ods {
 ///
 /// `GET /users/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUsers {
@@ -1246,14 +1230,6 @@ impl crate::Paginate for ListUsers {
         })
     }
 }
-impl ListUsers {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::User> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the users of the portal.
     ///
@@ -1261,7 +1237,7 @@ impl crate::Ods {
     ///
     /// `GET /users/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_users(&self) -> ListUsers {
         ListUsers::new(self.clone())
     }
@@ -1889,7 +1865,7 @@ impl crate::Ods {
 ///
 /// `GET /apikeys/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListApiKeys {
@@ -1987,14 +1963,6 @@ impl crate::Paginate for ListApiKeys {
         })
     }
 }
-impl ListApiKeys {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::ApiKey> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List one's API keys.
     ///
@@ -2002,7 +1970,7 @@ impl crate::Ods {
     ///
     /// `GET /apikeys/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_api_keys(&self) -> ListApiKeys {
         ListApiKeys::new(self.clone())
     }
@@ -2506,7 +2474,7 @@ impl crate::Ods {
 ///
 /// `GET /medias/images/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListImages {
@@ -2604,14 +2572,6 @@ impl crate::Paginate for ListImages {
         })
     }
 }
-impl ListImages {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::ImageAsset> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the portal's image assets.
     ///
@@ -2619,7 +2579,7 @@ impl crate::Ods {
     ///
     /// `GET /medias/images/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_images(&self) -> ListImages {
         ListImages::new(self.clone())
     }
@@ -2710,7 +2670,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetUserSecurity {
@@ -2830,14 +2790,6 @@ impl crate::Paginate for ListDatasetUserSecurity {
         })
     }
 }
-impl ListDatasetUserSecurity {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetUserSecurity> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the user rulesets of a dataset.
     ///
@@ -2845,7 +2797,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_user_security(&self) -> ListDatasetUserSecurity {
         ListDatasetUserSecurity::new(self.clone())
     }
@@ -3388,7 +3340,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetGroupSecurity {
@@ -3511,14 +3463,6 @@ impl crate::Paginate for ListDatasetGroupSecurity {
         })
     }
 }
-impl ListDatasetGroupSecurity {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetGroupSecurity> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the group rulesets of a dataset.
     ///
@@ -3526,7 +3470,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_group_security(&self) -> ListDatasetGroupSecurity {
         ListDatasetGroupSecurity::new(self.clone())
     }
@@ -4072,7 +4016,7 @@ impl crate::Ods {
 ///
 /// `GET /datasource_connections/{connection_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasourceConnectionUserSecurity {
@@ -4202,16 +4146,6 @@ impl crate::Paginate for ListDatasourceConnectionUserSecurity {
         })
     }
 }
-impl ListDatasourceConnectionUserSecurity {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(
-        self,
-    ) -> crate::ItemStream<ods_automation::types::DatasourceConnectionUserSecurity> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the user rulesets of a datasource connection.
     ///
@@ -4219,7 +4153,7 @@ impl crate::Ods {
     ///
     /// `GET /datasource_connections/{connection_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_datasource_connection_user_security(&self) -> ListDatasourceConnectionUserSecurity {
         ListDatasourceConnectionUserSecurity::new(self.clone())
     }
@@ -4775,7 +4709,7 @@ impl crate::Ods {
 ///
 /// `GET /datasource_connections/{connection_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasourceConnectionGroupSecurity {
@@ -4905,16 +4839,6 @@ impl crate::Paginate for ListDatasourceConnectionGroupSecurity {
         })
     }
 }
-impl ListDatasourceConnectionGroupSecurity {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(
-        self,
-    ) -> crate::ItemStream<ods_automation::types::DatasourceConnectionGroupSecurity> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the group rulesets of a datasource connection.
     ///
@@ -4922,7 +4846,7 @@ impl crate::Ods {
     ///
     /// `GET /datasource_connections/{connection_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_datasource_connection_group_security(
         &self,
     ) -> ListDatasourceConnectionGroupSecurity {
@@ -5480,7 +5404,7 @@ impl crate::Ods {
 ///
 /// `GET /studio_pages/{studio_page_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListStudioPageUserSecurity {
@@ -5606,14 +5530,6 @@ impl crate::Paginate for ListStudioPageUserSecurity {
         })
     }
 }
-impl ListStudioPageUserSecurity {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::StudioPageUserSecurity> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the user rulesets of a studio page.
     ///
@@ -5621,7 +5537,7 @@ impl crate::Ods {
     ///
     /// `GET /studio_pages/{studio_page_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_studio_page_user_security(&self) -> ListStudioPageUserSecurity {
         ListStudioPageUserSecurity::new(self.clone())
     }
@@ -6132,7 +6048,7 @@ impl crate::Ods {
 ///
 /// `GET /studio_pages/{studio_page_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListStudioPageGroupSecurity {
@@ -6260,14 +6176,6 @@ impl crate::Paginate for ListStudioPageGroupSecurity {
         })
     }
 }
-impl ListStudioPageGroupSecurity {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::StudioPageGroupSecurity> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the group rulesets of a studio page.
     ///
@@ -6275,7 +6183,7 @@ impl crate::Ods {
     ///
     /// `GET /studio_pages/{studio_page_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_studio_page_group_security(&self) -> ListStudioPageGroupSecurity {
         ListStudioPageGroupSecurity::new(self.clone())
     }
@@ -6792,7 +6700,7 @@ impl crate::Ods {
 ///
 /// `GET /code_editor_pages/{page_slug}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCodeEditorPageUserSecurity {
@@ -6920,16 +6828,6 @@ impl crate::Paginate for ListCodeEditorPageUserSecurity {
         })
     }
 }
-impl ListCodeEditorPageUserSecurity {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(
-        self,
-    ) -> crate::ItemStream<ods_automation::types::CodeEditorPageUserSecurity> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the user rulesets of a code editor page.
     ///
@@ -6937,7 +6835,7 @@ impl crate::Ods {
     ///
     /// `GET /code_editor_pages/{page_slug}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_code_editor_page_user_security(&self) -> ListCodeEditorPageUserSecurity {
         ListCodeEditorPageUserSecurity::new(self.clone())
     }
@@ -7457,7 +7355,7 @@ impl crate::Ods {
 ///
 /// `GET /code_editor_pages/{page_slug}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCodeEditorPageGroupSecurity {
@@ -7585,16 +7483,6 @@ impl crate::Paginate for ListCodeEditorPageGroupSecurity {
         })
     }
 }
-impl ListCodeEditorPageGroupSecurity {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(
-        self,
-    ) -> crate::ItemStream<ods_automation::types::CodeEditorPageGroupSecurity> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the group rulesets of a code editor page.
     ///
@@ -7602,7 +7490,7 @@ impl crate::Ods {
     ///
     /// `GET /code_editor_pages/{page_slug}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_code_editor_page_group_security(&self) -> ListCodeEditorPageGroupSecurity {
         ListCodeEditorPageGroupSecurity::new(self.clone())
     }
@@ -8134,7 +8022,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasets {
@@ -8247,14 +8135,6 @@ impl crate::Paginate for ListDatasets {
         })
     }
 }
-impl ListDatasets {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Dataset> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the datasets one can edit.
     ///
@@ -8262,7 +8142,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_datasets(&self) -> ListDatasets {
         ListDatasets::new(self.clone())
     }
@@ -9953,7 +9833,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/fields/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetFields {
@@ -10069,14 +9949,6 @@ impl crate::Paginate for ListDatasetFields {
         })
     }
 }
-impl ListDatasetFields {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetField> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the field configuration steps of a dataset.
     ///
@@ -10084,7 +9956,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/fields/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_fields(&self) -> ListDatasetFields {
         ListDatasetFields::new(self.clone())
     }
@@ -10454,7 +10326,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/versions/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetVersions {
@@ -10571,14 +10443,6 @@ impl crate::Paginate for ListDatasetVersions {
         })
     }
 }
-impl ListDatasetVersions {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetVersion> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the versions of a dataset.
     ///
@@ -10586,7 +10450,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/versions/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_versions(&self) -> ListDatasetVersions {
         ListDatasetVersions::new(self.clone())
     }
@@ -10781,7 +10645,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/feedbacks/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: `send()` fetches the first page; `into_stream()` on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call).
+/// Paged: `send()` fetches the first page; [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call); `use saas_admin::prelude::*` brings it in scope.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetFeedbacks {
@@ -10907,14 +10771,6 @@ impl crate::Paginate for ListDatasetFeedbacks {
         })
     }
 }
-impl ListDatasetFeedbacks {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetFeedback> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the feedbacks sent on a dataset.
     ///
@@ -10922,7 +10778,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/feedbacks/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: `send()` fetches the first page; `into_stream()` on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call).
+    /// Paged: `send()` fetches the first page; [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call); `use saas_admin::prelude::*` brings it in scope.
     pub fn list_dataset_feedbacks(&self) -> ListDatasetFeedbacks {
         ListDatasetFeedbacks::new(self.clone())
     }
@@ -11119,7 +10975,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/schedules/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetSchedules {
@@ -11237,14 +11093,6 @@ impl crate::Paginate for ListDatasetSchedules {
         })
     }
 }
-impl ListDatasetSchedules {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetSchedule> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the schedules of a dataset.
     ///
@@ -11252,7 +11100,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/schedules/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_schedules(&self) -> ListDatasetSchedules {
         ListDatasetSchedules::new(self.clone())
     }
@@ -11666,7 +11514,7 @@ impl crate::Ods {
 ///
 /// `GET /harvesters/{harvester_uid}/schedules/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListHarvesterSchedules {
@@ -11784,14 +11632,6 @@ impl crate::Paginate for ListHarvesterSchedules {
         })
     }
 }
-impl ListHarvesterSchedules {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::HarvesterSchedule> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the schedules of a harvester.
     ///
@@ -11799,7 +11639,7 @@ impl crate::Ods {
     ///
     /// `GET /harvesters/{harvester_uid}/schedules/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_harvester_schedules(&self) -> ListHarvesterSchedules {
         ListHarvesterSchedules::new(self.clone())
     }
@@ -12263,7 +12103,7 @@ impl crate::Ods {
 ///
 /// `GET /studio_pages/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListStudioPages {
@@ -12361,14 +12201,6 @@ impl crate::Paginate for ListStudioPages {
         })
     }
 }
-impl ListStudioPages {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::StudioPage> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the studio pages of the portal.
     ///
@@ -12376,7 +12208,7 @@ impl crate::Ods {
     ///
     /// `GET /studio_pages/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_studio_pages(&self) -> ListStudioPages {
         ListStudioPages::new(self.clone())
     }
@@ -12892,7 +12724,7 @@ impl crate::Ods {
 ///
 /// `GET /code_editor_pages/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCodeEditorPages {
@@ -12990,14 +12822,6 @@ impl crate::Paginate for ListCodeEditorPages {
         })
     }
 }
-impl ListCodeEditorPages {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::CodeEditorPage> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the code editor pages of the portal.
     ///
@@ -13005,7 +12829,7 @@ impl crate::Ods {
     ///
     /// `GET /code_editor_pages/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_code_editor_pages(&self) -> ListCodeEditorPages {
         ListCodeEditorPages::new(self.clone())
     }
@@ -13877,7 +13701,7 @@ impl crate::Ods {
 ///
 /// `GET /metadata/templates/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListMetadataTemplates {
@@ -14018,14 +13842,6 @@ impl crate::Paginate for ListMetadataTemplates {
         })
     }
 }
-impl ListMetadataTemplates {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::MetadataTemplate> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the metadata templates of the portal.
     ///
@@ -14033,7 +13849,7 @@ impl crate::Ods {
     ///
     /// `GET /metadata/templates/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_metadata_templates(&self) -> ListMetadataTemplates {
         ListMetadataTemplates::new(self.clone())
     }
@@ -14607,7 +14423,7 @@ impl crate::Ods {
 ///
 /// `GET /metadata/templates/{template_name}/fields/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListMetadataTemplateFields {
@@ -14733,14 +14549,6 @@ impl crate::Paginate for ListMetadataTemplateFields {
         })
     }
 }
-impl ListMetadataTemplateFields {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::MetadataTemplateField> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the fields of a metadata template.
     ///
@@ -14748,7 +14556,7 @@ impl crate::Ods {
     ///
     /// `GET /metadata/templates/{template_name}/fields/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_metadata_template_fields(&self) -> ListMetadataTemplateFields {
         ListMetadataTemplateFields::new(self.clone())
     }
@@ -15004,7 +14812,7 @@ impl crate::Ods {
 ///
 /// `GET /harvesters/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListHarvesters {
@@ -15102,14 +14910,6 @@ impl crate::Paginate for ListHarvesters {
         })
     }
 }
-impl ListHarvesters {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Harvester> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the harvesters of the portal.
     ///
@@ -15117,7 +14917,7 @@ impl crate::Ods {
     ///
     /// `GET /harvesters/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_harvesters(&self) -> ListHarvesters {
         ListHarvesters::new(self.clone())
     }
@@ -15981,7 +15781,7 @@ impl crate::Ods {
 ///
 /// `GET /datasource_connections/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasourceConnections {
@@ -16108,14 +15908,6 @@ impl crate::Paginate for ListDatasourceConnections {
         })
     }
 }
-impl ListDatasourceConnections {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasourceConnection> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the datasource connections of the portal.
     ///
@@ -16123,7 +15915,7 @@ impl crate::Ods {
     ///
     /// `GET /datasource_connections/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_datasource_connections(&self) -> ListDatasourceConnections {
         ListDatasourceConnections::new(self.clone())
     }
@@ -16526,7 +16318,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/processors/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetProcessors {
@@ -16643,14 +16435,6 @@ impl crate::Paginate for ListDatasetProcessors {
         })
     }
 }
-impl ListDatasetProcessors {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Processor> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the processors of a dataset.
     ///
@@ -16658,7 +16442,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/processors/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_processors(&self) -> ListDatasetProcessors {
         ListDatasetProcessors::new(self.clone())
     }
@@ -17098,7 +16882,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/resources/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetResources {
@@ -17234,14 +17018,6 @@ impl crate::Paginate for ListDatasetResources {
         })
     }
 }
-impl ListDatasetResources {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Resource> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the resources of a dataset.
     ///
@@ -17249,7 +17025,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/resources/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_resources(&self) -> ListDatasetResources {
         ListDatasetResources::new(self.clone())
     }
@@ -19391,7 +19167,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/attachments/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetAttachments {
@@ -19508,14 +19284,6 @@ impl crate::Paginate for ListDatasetAttachments {
         })
     }
 }
-impl ListDatasetAttachments {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Attachment> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the attachments of a dataset.
     ///
@@ -19523,7 +19291,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/attachments/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_attachments(&self) -> ListDatasetAttachments {
         ListDatasetAttachments::new(self.clone())
     }
@@ -19916,7 +19684,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/alternative_exports/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetAlternativeExports {
@@ -20040,14 +19808,6 @@ impl crate::Paginate for ListDatasetAlternativeExports {
         })
     }
 }
-impl ListDatasetAlternativeExports {
-    /// Every item of the listing, page after page, fetched as the
-    /// stream is read; a page that fails is an error item. Needs no
-    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
-    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::AlternativeExport> {
-        crate::Paginate::into_stream(self)
-    }
-}
 impl crate::Ods {
     /// List the alternative exports of a dataset.
     ///
@@ -20055,7 +19815,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/alternative_exports/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
+    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
     pub fn list_dataset_alternative_exports(&self) -> ListDatasetAlternativeExports {
         ListDatasetAlternativeExports::new(self.clone())
     }
