@@ -845,14 +845,14 @@ impl Context<'_> {
                 errors.join(", ")
             ));
         }
-        doc.push_str(if paging_style(self.spec, operation).is_some() {
-            if matches!(paging_style(self.spec, operation), Some(Paging::NextLink { .. })) {
+        doc.push_str(match paging_style(self.spec, operation) {
+            Some(Paging::NextLink { .. }) => {
                 "\n\nPaged: `send()` fetches the first page; [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call); `use saas_admin::prelude::*` brings it in scope."
-            } else {
+            }
+            Some(_) => {
                 "\n\nPaged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page."
             }
-        } else {
-            ""
+            None => "",
         });
         doc
     }

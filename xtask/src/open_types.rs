@@ -64,14 +64,7 @@ fn open(spec: &OpenAPI, client: TokenStream) -> Result<(TokenStream, Opened), St
     let variant_names = variant_names(spec);
     let mut file: syn::File =
         syn::parse2(client).map_err(|e| format!("progenitor's client does not parse: {e}"))?;
-    let types = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-            _ => None,
-        })
-        .ok_or("progenitor's client has no `mod types`")?;
+    let types = crate::syntax::types_mut(&mut file)?;
 
     one_member_unions_as_enums(types, &unions)?;
 

@@ -37,14 +37,7 @@ fn add(client: TokenStream) -> Result<(TokenStream, Added), String> {
     let mut file: syn::File =
         syn::parse2(client).map_err(|e| format!("progenitor's client does not parse: {e}"))?;
     let roots = request_roots(&file.items);
-    let types = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-            _ => None,
-        })
-        .ok_or("progenitor's client has no `mod types`")?;
+    let types = crate::syntax::types_mut(&mut file)?;
 
     // Each type's name, and the type names its fields and variants mention.
     let mut mentions: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();

@@ -16,6 +16,17 @@ pub fn module_items(items: &[syn::Item], path: &[&str]) -> Vec<syn::Item> {
         .unwrap_or_default()
 }
 
+/// The items of progenitor's `mod types`, to rewrite them.
+pub fn types_mut(file: &mut syn::File) -> Result<&mut Vec<syn::Item>, String> {
+    file.items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+            _ => None,
+        })
+        .ok_or_else(|| "progenitor's client has no `mod types`".to_string())
+}
+
 /// The struct `name` among `items`.
 pub fn find_struct<'a>(items: &'a [syn::Item], name: &str) -> Option<&'a syn::ItemStruct> {
     items.iter().find_map(|item| match item {
