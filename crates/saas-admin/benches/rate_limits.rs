@@ -16,7 +16,7 @@
 //! The fake runs in a process of its own (this benchmark, started again with
 //! `--serve-fake`), so that the client's runtime and the server's do not
 //! share a scheduler. `RATE_LIMITS=tb-on,fw100-off` runs only the scenarios
-//! named.
+//! named; `RATE_LIMITS_TRACE=1` prints how the client paced.
 
 use std::io::{BufRead, BufReader, Read};
 use std::sync::{Arc, Mutex};
@@ -82,6 +82,8 @@ struct Outcome {
     ok: usize,
     failed: usize,
     by_budget: usize,
+    /// Failed calls the client did not send (the wait ran past their budget).
+    not_sent: usize,
     elapsed: Duration,
     ideal: Duration,
     admitted: u64,
@@ -191,17 +193,6 @@ impl CallerPace {
 // ---------------------------------------------------------------------------
 // The calls.
 // ---------------------------------------------------------------------------
-
-/// Whether the client's retry budget ended a failed call.
-fn stopped_by_budget(error: &saas_admin::Error) -> bool {
-    // main's runtime does not say; a retryable failure before the last
-    // attempt, whose wait fit the budget, is what its bucket ended.
-    error.is_retryable()
-        && error.attempts() < saas_admin::RetryPolicy::default().max_attempts
-        && error
-            .retry_after()
-            .is_none_or(|wait| wait < saas_admin::RetryPolicy::default().max_elapsed)
-}
 
 async fn run(fake: &FakeProcess, scenario: &Scenario) -> Outcome {
     let http = reqwest::Client::new();
@@ -315,7 +306,14 @@ async fn run(fake: &FakeProcess, scenario: &Scenario) -> Outcome {
     Outcome {
         ok: results.len() - errors.len(),
         failed: errors.len(),
-        by_budget: errors.iter().filter(|e| stopped_by_budget(e)).count(),
+        by_budget: errors
+            .iter()
+            .filter(|e| e.is_retry_budget_exhausted())
+            .count(),
+        not_sent: errors
+            .iter()
+            .filter(|e| e.kind() == saas_admin::ErrorKind::RateLimited)
+            .count(),
         elapsed,
         ideal,
         admitted: counts["admitted"].as_u64().unwrap_or(0),
@@ -347,6 +345,9 @@ fn main() {
         .ok()
         .map(|names| names.split(',').map(str::to_string).collect());
     let fake = FakeProcess::start();
+    if std::env::var_os("RATE_LIMITS_TRACE").is_some() {
+        tracing::subscriber::set_global_default(trace::Pacing(Instant::now())).unwrap();
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -380,13 +381,17 @@ fn main() {
     for (scenario, o) in &rows {
         let requests = o.admitted + o.refused;
         println!(
-            "| {} | {} | {} | {} / {CALLS} | {} ({}) | {} | {} ({:.1}%) | {:.1} s / {:.1} s ({:.2}) |",
+            "| {} | {} | {} | {} / {CALLS} | {} ({}{}) | {} | {} ({:.1}%) | {:.1} s / {:.1} s ({:.2}) |",
             scenario.name,
             describe(scenario),
             if scenario.gate { "on" } else { "off" },
             o.ok,
             o.failed,
             o.by_budget,
+            match o.not_sent {
+                0 => String::new(),
+                n => format!("; {n} not sent"),
+            },
             requests,
             o.refused,
             100.0 * o.refused as f64 / requests.max(1) as f64,
@@ -394,5 +399,44 @@ fn main() {
             o.ideal.as_secs_f64(),
             o.elapsed.as_secs_f64() / o.ideal.as_secs_f64(),
         );
+    }
+}
+
+/// Prints the runtime's pacing decisions (its DEBUG events "rate limited:
+/// ..."), with the time since the benchmark started: `RATE_LIMITS_TRACE=1`.
+mod trace {
+    use std::fmt::Write as _;
+    use std::time::Instant;
+
+    pub struct Pacing(pub Instant);
+
+    impl tracing::Subscriber for Pacing {
+        fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+            metadata.target().starts_with("saas_admin_runtime")
+        }
+        fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+            tracing::span::Id::from_u64(1)
+        }
+        fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+        fn event(&self, event: &tracing::Event<'_>) {
+            struct Line(String);
+            impl tracing::field::Visit for Line {
+                fn record_debug(
+                    &mut self,
+                    field: &tracing::field::Field,
+                    value: &dyn std::fmt::Debug,
+                ) {
+                    let _ = write!(self.0, " {}={value:?}", field.name());
+                }
+            }
+            let mut line = Line(String::new());
+            event.record(&mut line);
+            if line.0.contains("rate limited") {
+                eprintln!("  {:7.3} s{}", self.0.elapsed().as_secs_f64(), line.0);
+            }
+        }
+        fn enter(&self, _: &tracing::span::Id) {}
+        fn exit(&self, _: &tracing::span::Id) {}
     }
 }
