@@ -7,9 +7,10 @@
 //!   at a time, at the rate the service lets through, rather than all at once
 //!   when the gate opens. The rate is learned from the answers (aws-sdk-rust's
 //!   adaptive retry mode is the model): each throttle cuts it to 90% of what
-//!   the service let through over the last second, from where it climbs
-//!   back along a cubic curve: to that rate in under 3 s, then past it,
-//!   slowly at first (4% two seconds later), then faster (32% two more
+//!   the service let through over the last second (or, too soon after the
+//!   last cut to measure, to 90% of 90% of the pace), from where it climbs
+//!   back along a cubic curve: to that rate in under 4 s, then past it,
+//!   slowly at first (5% three seconds later), then faster (25% five
 //!   seconds later), until the next throttle. After the first throttle,
 //!   when nothing is known of the limit, it starts from what the service
 //!   let through before refusing and doubles every second until the next.
@@ -79,8 +80,8 @@ const MIN_RATE: f64 = 0.5;
 /// A throttle leaves this share of what the service let through.
 const CUT: f64 = 0.9;
 /// The cubic's steepness: after a cut, the pace is back at the rate the
-/// service let through after `((1 - CUT) / CUBIC)^(1/3)` seconds (2.7 s).
-const CUBIC: f64 = 0.005;
+/// service let through after `((1 - CUT) / CUBIC)^(1/3)` seconds (3.7 s).
+const CUBIC: f64 = 0.002;
 /// How much it grows a second after the first throttle, until the next.
 const PROBE: f64 = 2.0;
 /// What the service let through is measured over this span, at most...
@@ -107,6 +108,9 @@ struct Pace {
     since: Instant,
     /// Doubling every second (the service's rate is unknown), or the cubic.
     probing: bool,
+    /// While doubling: what each answer let through before the first
+    /// throttle adds to `level` (1 / the span it was measured over).
+    per_answer: f64,
     /// The last throttle the pace reacted to: a throttle of a call sent
     /// before it says nothing new.
     cut_at: Instant,
@@ -245,6 +249,11 @@ impl State {
             self.report(now, wall, limit);
         }
         if !answer.throttled {
+            // An answer to a call sent before the first throttle, read after
+            // it, counts toward where the pace starts.
+            if let Some(pace) = self.pace.as_mut().filter(|p| p.probing && sent < p.cut_at) {
+                pace.level += pace.per_answer;
+            }
             while self.accepted.len() >= MAX_KEPT
                 || self.accepted.front().is_some_and(|t| now - *t > MEASURE)
             {
@@ -276,12 +285,13 @@ impl State {
         match &mut self.pace {
             None => {
                 // Nothing is known of the limit but what it let through.
-                let over = answer.wait.unwrap_or_default().max(MEASURE);
-                let level = let_through as f64 / over.as_secs_f64();
+                let per_answer = 1.0 / answer.wait.unwrap_or_default().max(MEASURE).as_secs_f64();
+                let level = let_through as f64 * per_answer;
                 self.pace = Some(Pace {
                     level,
                     since: resume,
                     probing: true,
+                    per_answer,
                     cut_at: now,
                     throttled_at: now,
                 });
@@ -297,7 +307,8 @@ impl State {
                 let span = now.saturating_duration_since(measure_from(pace));
                 let measured = (span >= MIN_MEASURE && let_through >= MIN_MEASURED)
                     .then(|| let_through as f64 / span.as_secs_f64());
-                pace.level = measured.map_or(current, |m| m.min(current));
+                // Unmeasured, the throttle follows a cut too close: deeper.
+                pace.level = measured.map_or(CUT * current, |m| m.min(current));
                 pace.since = resume;
                 pace.probing = false;
                 pace.cut_at = now;
@@ -366,6 +377,9 @@ pub(crate) struct Pacer {
     state: Mutex<State>,
     turnstile: tokio::sync::Mutex<()>,
     waiting: AtomicUsize,
+    /// Wakes the call at the head of the turnstile when an answer comes:
+    /// it may free a window's room, or bring its reset.
+    answered: tokio::sync::Notify,
 }
 
 impl Pacer {
@@ -410,7 +424,9 @@ impl Pacer {
             if at > deadline {
                 return Err(Held(at - now));
             }
-            tokio::time::sleep_until(at.into()).await;
+            // Until then, or the next answer (a notice left while no one
+            // waited only makes the next wait look again).
+            let _ = tokio::time::timeout(at - now, self.answered.notified()).await;
         }
     }
 
@@ -466,6 +482,7 @@ impl<'a> Flight<'a> {
         self.pacer
             .state()
             .answered(Instant::now(), SystemTime::now(), self.sent, Some(answer));
+        self.pacer.answered.notify_one();
     }
 }
 
@@ -475,6 +492,7 @@ impl Drop for Flight<'_> {
             self.pacer
                 .state()
                 .answered(Instant::now(), SystemTime::now(), self.sent, None);
+            self.pacer.answered.notify_one();
         }
     }
 }
@@ -579,6 +597,9 @@ mod tests {
         );
         assert_eq!(state.departure(clock.at(12), 64, far()), clock.at(1010));
         assert!(close(state.rate(clock.at(1010)).unwrap(), 20.0));
+        // One of the burst let through but read after the throttle counts.
+        state.answered(clock.at(13), clock.wall(13), clock.at(0), Some(&ok()));
+        assert!(close(state.rate(clock.at(1010)).unwrap(), 21.0));
     }
 
     #[test]
@@ -623,13 +644,14 @@ mod tests {
         );
         assert!(close(state.rate(clock.at(2010)).unwrap(), 0.9 * 30.0));
         assert_eq!(state.hold(clock.at(2010)), None);
-        // Back at 30 after 2.7 s, then past it: 4% two seconds later.
+        // Back at 30 after 3.7 s, then past it: 5.4% three seconds later,
+        // 25% five seconds later.
         let back = ((1.0 - CUT) / CUBIC).cbrt();
         let after = |secs: f64| clock.at(2010) + Duration::from_secs_f64(secs);
-        assert!((2.7..2.72).contains(&back), "{back}");
+        assert!((3.68..3.69).contains(&back), "{back}");
         assert!(close(state.rate(after(back)).unwrap(), 30.0));
-        assert!(close(state.rate(after(back + 2.0)).unwrap(), 30.0 * 1.04));
-        assert!(close(state.rate(after(back + 4.0)).unwrap(), 30.0 * 1.32));
+        assert!(close(state.rate(after(back + 3.0)).unwrap(), 30.0 * 1.054));
+        assert!(close(state.rate(after(back + 5.0)).unwrap(), 30.0 * 1.25));
         // A throttle of a call sent before the cut says nothing new.
         let unchanged = state.rate(after(back)).unwrap();
         state.answered(
@@ -639,8 +661,8 @@ mod tests {
             Some(&throttle(Some(1000))),
         );
         assert!(close(state.rate(after(back)).unwrap(), unchanged));
-        // One sent after it cuts again, from the pace (too few answers
-        // since the cut to measure).
+        // One sent after it cuts again, deeper: too few answers since the
+        // cut to measure, 90% of the pace stands for what got through.
         let before = state.rate(clock.at(2510)).unwrap();
         state.answered(
             clock.at(2510),
@@ -648,7 +670,7 @@ mod tests {
             clock.at(2500),
             Some(&throttle(Some(1000))),
         );
-        assert!(close(state.rate(clock.at(2510)).unwrap(), 0.9 * before));
+        assert!(close(state.rate(clock.at(2510)).unwrap(), 0.81 * before));
     }
 
     #[test]
