@@ -229,7 +229,7 @@ impl State {
         if let Some(window) = self.window.as_mut().filter(|w| now < w.reset_at) {
             let allowed = window.remaining.saturating_sub(self.in_flight);
             window.spread_until = (waiting as u64 > allowed && allowed > 0)
-                .then(|| now + (window.reset_at - now) / allowed as u32);
+                .then(|| now + (window.reset_at - now).div_f64(allowed as f64));
         }
         self.in_flight += 1;
     }
