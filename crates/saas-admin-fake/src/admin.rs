@@ -6,12 +6,22 @@
 //!   empties both APIs and forgets faults and requests;
 //! - `GET /_fake/faults`, `POST /_fake/faults` (a rule, see below),
 //!   `DELETE /_fake/faults`: the fault rules;
+//! - `GET /_fake/limit`, `POST /_fake/limit` (a limit, see below),
+//!   `DELETE /_fake/limit`: the rate limit enforced, with what it admitted
+//!   and refused since it was set;
 //! - `GET /_fake/requests`: the requests received.
 //!
 //! A fault rule: `{"fault": "status", "status": 503, "times": 3}`,
 //! `{"fault": "rate_limited", "retry_after_secs": 1, "api": "cloudinary",
 //! "operation": "create_user_group"}`, `{"fault": "delay", "millis": 200}`,
 //! `{"fault": "drop_before"}`, `{"fault": "drop_after"}`.
+//!
+//! A limit (setting one replaces the last, with a full bucket or a new
+//! window): `{"mode": "token_bucket", "rate": 40, "burst": 20,
+//! "retry_after_secs": 1}`, `{"mode": "fixed_window", "limit": 200,
+//! "window_secs": 5}`, either with `"api": "ods"` or `"cloudinary"` to limit
+//! one API only. The answer is the limit with `"admitted"` and `"refused"`
+//! counts; `GET` answers `null` when there is none.
 
 use std::sync::Arc;
 
@@ -24,7 +34,7 @@ use axum::Router;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use crate::faults::{FaultRule, RuleJson};
+use crate::faults::{FaultRule, LimitJson, Limiter, RuleJson};
 use crate::server::respond;
 use crate::service::{Outcome, Shared};
 use crate::store::Store;
@@ -41,6 +51,10 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route(
             "/_fake/faults",
             get(list_faults).post(add_fault).delete(clear_faults),
+        )
+        .route(
+            "/_fake/limit",
+            get(show_limit).post(set_limit).delete(clear_limit),
         )
         .route("/_fake/requests", get(requests))
 }
@@ -64,6 +78,7 @@ async fn index() -> Response {
                 "POST /_fake/items": "{\"api\": \"ods\", \"collection\": \"users\", \"item\": {...}}: seeds an item",
                 "POST /_fake/reset": "empties both APIs (?examples=true seeds the specs' examples)",
                 "GET|POST|DELETE /_fake/faults": "the fault rules, e.g. {\"fault\": \"status\", \"status\": 503, \"times\": 3}",
+                "GET|POST|DELETE /_fake/limit": "the rate limit, e.g. {\"mode\": \"token_bucket\", \"rate\": 40, \"burst\": 20, \"retry_after_secs\": 1} or {\"mode\": \"fixed_window\", \"limit\": 200, \"window_secs\": 5}",
                 "GET /_fake/requests": "the requests received",
             }
         }),
@@ -130,6 +145,7 @@ async fn reset(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
     state.ods.clear();
     state.cloudinary.clear();
     state.faults.clear();
+    state.limit = None;
     state.requests.clear();
     if examples {
         state.ods.seed_examples();
@@ -160,6 +176,30 @@ async fn add_fault(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
 async fn clear_faults(State(shared): State<Arc<Shared>>) -> Response {
     shared.lock().faults.clear();
     answer(200, &json!({"faults": []}))
+}
+
+async fn show_limit(State(shared): State<Arc<Shared>>) -> Response {
+    let limit = shared.lock().limit.as_ref().map(LimitJson::from);
+    answer(200, &json!(limit))
+}
+
+async fn set_limit(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let limiter = serde_json::from_slice::<LimitJson>(&body)
+        .map_err(|e| e.to_string())
+        .and_then(Limiter::try_from);
+    match limiter {
+        Ok(limiter) => {
+            let json = json!(LimitJson::from(&limiter));
+            shared.lock().limit = Some(limiter);
+            answer(201, &json)
+        }
+        Err(e) => refuse(e),
+    }
+}
+
+async fn clear_limit(State(shared): State<Arc<Shared>>) -> Response {
+    shared.lock().limit = None;
+    answer(200, &json!({"limit": null}))
 }
 
 async fn requests(State(shared): State<Arc<Shared>>) -> Response {

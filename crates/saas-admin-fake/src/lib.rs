@@ -44,6 +44,12 @@
 //! `Retry-After` and `X-FeatureRateLimit-*`), error statuses, delays, and
 //! connections closed before or after the request is processed.
 //!
+//! A rate limit enforced as a service does ([`Limit`], set with
+//! [`FakeServer::set_limit`], [`FakeBuilder::limit`], the binary's `--limit`
+//! or `POST /_fake/limit`): a token bucket (rate, burst, `Retry-After`), or
+//! Cloudinary's fixed windows (`X-FeatureRateLimit-Limit`, `-Remaining` and
+//! `-Reset` on every answer, 420 once a window is spent).
+//!
 //! The binary (`cargo run -p saas-admin-fake -- --listen 127.0.0.1:8080`)
 //! serves the same, and an admin endpoint under `/_fake/` to inspect and
 //! reset the state and to inject faults over HTTP.
@@ -68,7 +74,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::watch;
 
-pub use faults::{Fault, FaultRule};
+pub use faults::{Fault, FaultRule, Limit};
 use service::{Config, Shared, State};
 use store::{Refusal, Store};
 
@@ -159,6 +165,7 @@ pub struct FakeBuilder {
     listen: SocketAddr,
     config: Config,
     examples: bool,
+    limit: Option<Limit>,
 }
 
 impl std::fmt::Debug for FakeBuilder {
@@ -183,6 +190,7 @@ impl Default for FakeBuilder {
                 cursor_page_size: 50,
             },
             examples: false,
+            limit: None,
         }
     }
 }
@@ -240,6 +248,13 @@ impl FakeBuilder {
         self
     }
 
+    /// Enforces a rate limit on the requests of both APIs from the start
+    /// (see [`FakeServer::set_limit`]).
+    pub fn limit(mut self, limit: Limit) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
     /// Starts the fake on the current Tokio runtime.
     pub async fn start(self) -> Result<FakeServer, Error> {
         let listener = tokio::net::TcpListener::bind(self.listen)
@@ -256,6 +271,7 @@ impl FakeBuilder {
             ods: Store::new(model::model(Api::Ods)),
             cloudinary: Store::new(model::model(Api::Cloudinary)),
             faults: Vec::new(),
+            limit: self.limit.map(|limit| faults::Limiter::new(limit, None)),
             requests: Vec::new(),
         };
         if self.examples {
@@ -392,6 +408,17 @@ impl FakeServer {
         self.shared.lock().faults.clear();
     }
 
+    /// Enforces a rate limit on the requests of `api`, or of both APIs,
+    /// replacing any other (with a full bucket, or no window started yet).
+    pub fn set_limit(&self, limit: Limit, api: Option<Api>) {
+        self.shared.lock().limit = Some(faults::Limiter::new(limit, api));
+    }
+
+    /// Stops enforcing a rate limit.
+    pub fn clear_limit(&self) {
+        self.shared.lock().limit = None;
+    }
+
     /// The requests received so far, oldest first.
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.shared.lock().requests.clone()
@@ -407,12 +434,13 @@ impl FakeServer {
             .count()
     }
 
-    /// Empties both APIs, and forgets the faults and the requests.
+    /// Empties both APIs, and forgets the faults, the limit and the requests.
     pub fn reset(&self) {
         let mut state = self.shared.lock();
         state.ods.clear();
         state.cloudinary.clear();
         state.faults.clear();
+        state.limit = None;
         state.requests.clear();
     }
 

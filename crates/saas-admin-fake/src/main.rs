@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run -p saas-admin-fake -- --listen 127.0.0.1:8080
 //!     [--ods-api-key KEY] [--cloudinary-account-url account://KEY:SECRET@ACCOUNT_ID]
-//!     [--examples]
+//!     [--examples] [--limit token-bucket:RATE,BURST,RETRY_AFTER_SECS | fixed-window:LIMIT,WINDOW_SECS]
 //! ```
 
 #![forbid(unsafe_code)]
@@ -16,6 +16,7 @@ use saas_admin_fake::FakeServer;
 const USAGE: &str = "\
 usage: saas-admin-fake [--listen HOST:PORT] [--ods-api-key KEY]
                        [--cloudinary-account-url account://KEY:SECRET@ACCOUNT_ID] [--examples]
+                       [--limit token-bucket:RATE,BURST,RETRY_AFTER_SECS | fixed-window:LIMIT,WINDOW_SECS]
 
 Serves a stateful fake of the Opendatasoft Automation API and the Cloudinary
 Account Provisioning API until stopped (Ctrl-C).
@@ -23,7 +24,12 @@ Account Provisioning API until stopped (Ctrl-C).
   --listen HOST:PORT          where to listen (default 127.0.0.1:8080)
   --ods-api-key KEY           the Opendatasoft API key to accept
   --cloudinary-account-url U  the Cloudinary account and credentials to accept
-  --examples                  start with the specs' examples as data";
+  --examples                  start with the specs' examples as data
+  --limit L                   enforce a rate limit on both APIs: a token bucket
+                              (token-bucket:40,20,1: 40 a second, 20 at once,
+                              429 with Retry-After: 1 when empty) or fixed
+                              windows (fixed-window:200,5: 200 every 5 s, with
+                              X-FeatureRateLimit-* on every answer, 420 when spent)";
 
 /// What the command line asks for.
 struct Args {
@@ -31,6 +37,7 @@ struct Args {
     ods_api_key: Option<String>,
     account_url: Option<String>,
     examples: bool,
+    limit: Option<saas_admin_fake::Limit>,
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -39,6 +46,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         ods_api_key: None,
         account_url: None,
         examples: false,
+        limit: None,
     };
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -54,6 +62,13 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
                 parsed.account_url = Some(value("--cloudinary-account-url")?)
             }
             "--examples" => parsed.examples = true,
+            "--limit" => {
+                let text = value("--limit")?;
+                parsed.limit = Some(
+                    saas_admin_fake::Limit::parse(&text)
+                        .map_err(|e| format!("--limit {text:?}: {e}"))?,
+                );
+            }
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -71,6 +86,9 @@ async fn run(args: Args) -> Result<(), saas_admin_fake::Error> {
     }
     if args.examples {
         builder = builder.with_examples();
+    }
+    if let Some(limit) = args.limit.clone() {
+        builder = builder.limit(limit);
     }
     let fake = builder.start().await?;
     // The credentials are the fake's own, given to be used: printing them is
@@ -90,6 +108,12 @@ async fn run(args: Args) -> Result<(), saas_admin_fake::Error> {
         fake.cloudinary_account_url()
     );
     println!("Admin endpoint: {}/_fake/", fake.url());
+    if let Some(limit) = &args.limit {
+        println!(
+            "Rate limit: {limit:?} (change it at {}/_fake/limit)",
+            fake.url()
+        );
+    }
     if args.examples {
         println!("Data: the specs' examples");
     } else {

@@ -15,7 +15,7 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
 
-use crate::faults::{self, Fault};
+use crate::faults::{self, Fault, Verdict};
 use crate::model::{model, segments};
 use crate::service::{self, Incoming, Outcome, Shared};
 use crate::RequestRecord;
@@ -181,36 +181,71 @@ async fn handle(
         }
     };
     record.operation = Some(routed.1.clone());
-    let (fault, index) = {
+    // The limit counts every request; one it refuses meets no fault.
+    let (verdict, fault, index) = {
         let mut state = shared.lock();
         state.requests.push(record);
-        let fault = faults::take(&mut state.faults, api, &routed.1);
-        (fault, state.requests.len() - 1)
+        let verdict = state.limit.as_mut().and_then(|limit| {
+            limit.check(api, std::time::Instant::now(), std::time::SystemTime::now())
+        });
+        let fault = match verdict {
+            Some(Verdict::Refuse { .. }) => None,
+            _ => faults::take(&mut state.faults, api, &routed.1),
+        };
+        (verdict, fault, state.requests.len() - 1)
     };
-    tracing::debug!(?api, operation = %routed.1, ?fault, "saas-admin-fake: request");
+    tracing::debug!(?api, operation = %routed.1, ?fault, ?verdict, "saas-admin-fake: request");
     let op = &model.operations[routed.0];
-    let early = match &fault {
-        Some(Fault::Delay(delay)) => {
-            tokio::time::sleep(*delay).await;
-            None
+    let (refusal, limit_headers) = match verdict {
+        Some(Verdict::Refuse {
+            retry_after,
+            headers,
+        }) => {
+            let mut outcome = service::rate_limited(
+                api,
+                &model,
+                op,
+                retry_after.unwrap_or_default(),
+                &request_id,
+            );
+            // A fixed window's reset says when: no `Retry-After`, and the
+            // window's own counts rather than the fault's.
+            if retry_after.is_none() {
+                outcome.headers.retain(|(name, _)| {
+                    name != "retry-after" && !name.starts_with("x-featureratelimit-")
+                });
+            }
+            (Some(outcome), headers)
         }
-        Some(Fault::DropBeforeProcessing) => return Ok(drop_connection(connection).await),
-        Some(Fault::RateLimited { retry_after }) => Some(service::rate_limited(
-            api,
-            &model,
-            op,
-            *retry_after,
-            &request_id,
-        )),
-        Some(Fault::Status(status)) => Some(service::error(
-            api,
-            &model,
-            Some(op),
-            *status,
-            "The fake was asked to fail this request.",
-            &request_id,
-        )),
-        Some(Fault::DropAfterProcessing) | None => None,
+        Some(Verdict::Admit(headers)) => (None, headers),
+        None => (None, Vec::new()),
+    };
+    let early = if refusal.is_some() {
+        refusal
+    } else {
+        match &fault {
+            Some(Fault::Delay(delay)) => {
+                tokio::time::sleep(*delay).await;
+                None
+            }
+            Some(Fault::DropBeforeProcessing) => return Ok(drop_connection(connection).await),
+            Some(Fault::RateLimited { retry_after }) => Some(service::rate_limited(
+                api,
+                &model,
+                op,
+                *retry_after,
+                &request_id,
+            )),
+            Some(Fault::Status(status)) => Some(service::error(
+                api,
+                &model,
+                Some(op),
+                *status,
+                "The fake was asked to fail this request.",
+                &request_id,
+            )),
+            Some(Fault::DropAfterProcessing) | None => None,
+        }
     };
     let outcome = {
         let mut state = shared.lock();
@@ -226,5 +261,7 @@ async fn handle(
     if fault == Some(Fault::DropAfterProcessing) {
         return Ok(drop_connection(connection).await);
     }
+    let mut outcome = outcome;
+    outcome.headers.extend(limit_headers);
     Ok(respond(outcome, &request_id))
 }

@@ -40,6 +40,8 @@ pub(crate) struct State {
     pub ods: Store,
     pub cloudinary: Store,
     pub faults: Vec<FaultRule>,
+    /// The rate limit enforced, if any.
+    pub limit: Option<crate::faults::Limiter>,
     pub requests: Vec<RequestRecord>,
 }
 

@@ -22,8 +22,28 @@ pub struct CallReport {
     pub status: Option<StatusCode>,
     /// For an error status: the request id the service sent in a header.
     pub request_id: Option<String>,
-    /// For an error status: the wait the service asked for (`Retry-After`).
+    /// For an error status: the wait the service asked for (`Retry-After`);
+    /// for a call [`held`](Self::held), the wait that ran past its budget.
     pub retry_after: Option<Duration>,
+    /// Nothing was sent on the last attempt: the client knew the rate
+    /// limit's wait (the service's, or its own pace) ran past the call's
+    /// retry budget (`max_elapsed`). `attempts` counts what was sent before.
+    pub held: bool,
+    /// Another attempt would have been made, but the client's retry budget
+    /// could not pay for it.
+    pub retry_budget_spent: bool,
+}
+
+/// How the retry loop ended a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ending {
+    /// With its last answer, or failure, as it came.
+    Answered,
+    /// With its last answer: another attempt was worth making, but the
+    /// retry budget could not pay for it.
+    RetryBudgetSpent,
+    /// Without sending its last attempt (see [`CallReport::held`]).
+    Held,
 }
 
 /// Header names under which the services send a request id.
@@ -50,11 +70,17 @@ pub(crate) fn record(
     attempts: u32,
     response: Option<&reqwest::Response>,
     retry_after: Option<Duration>,
+    ending: Ending,
 ) {
     let _outside_observe = CALL.try_with(|report| {
         let mut report = report.borrow_mut();
         report.attempts = attempts;
         report.status = response.map(reqwest::Response::status);
+        report.held = ending == Ending::Held;
+        report.retry_budget_spent = ending == Ending::RetryBudgetSpent;
+        if report.held {
+            report.retry_after = retry_after;
+        }
         if let Some(response) = response.filter(|r| !r.status().is_success()) {
             let headers = response.headers();
             report.request_id = REQUEST_ID_HEADERS

@@ -13,7 +13,7 @@ mod json_schema;
 pub mod open;
 
 mod call;
-mod gate;
+mod pace;
 
 use std::fmt;
 use std::time::Instant;
@@ -22,8 +22,8 @@ use reqwest::header::{HeaderValue, AUTHORIZATION, USER_AGENT};
 use tracing::Instrument;
 
 pub use call::{observe, CallReport};
-pub use gate::RateLimit;
 pub use open::UnknownKind;
+pub use pace::RateLimit;
 pub use retry::{
     is_idempotent, is_rate_limit_status, is_retryable_status, retry_after, RetryPolicy,
 };
@@ -231,8 +231,8 @@ pub struct Runtime {
     retry: RetryPolicy,
     /// Shared by the clones of this runtime: one bucket per client.
     retry_tokens: std::sync::Arc<retry::RetryTokens>,
-    /// Shared by the clones of this runtime: one gate per client.
-    gate: std::sync::Arc<gate::Gate>,
+    /// Shared by the clones of this runtime: one gate and pace per client.
+    pacer: std::sync::Arc<pace::Pacer>,
     gate_enabled: bool,
     user_agent: HeaderValue,
 }
@@ -252,7 +252,7 @@ impl Runtime {
             },
             retry: RetryPolicy::default(),
             retry_tokens: std::sync::Arc::new(retry::RetryTokens::full()),
-            gate: std::sync::Arc::default(),
+            pacer: std::sync::Arc::default(),
             gate_enabled: true,
             user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
         })
@@ -277,18 +277,24 @@ impl Runtime {
     }
 
     /// The same runtime with the rate-limit gate on (the default) or off.
-    /// When the service says the client is rate limited, the gate holds the
-    /// client's other calls until the wait it asked for is over, rather than
-    /// letting each run into the limit.
+    ///
+    /// On, the client's calls share what the service says of its rate
+    /// limit: while it has asked the client to wait, no call is sent; once
+    /// it has throttled the client, calls leave one after another at the
+    /// rate it lets through; with Cloudinary's window, no more calls are in
+    /// flight than the window has left. Off, each call keeps only the waits
+    /// its own answers ask for.
     pub fn with_rate_limit_gate(mut self, enabled: bool) -> Self {
         self.gate_enabled = enabled;
         self
     }
 
-    /// The rate limit the service last reported (Cloudinary's
-    /// `X-FeatureRateLimit-*` headers), if it did.
+    /// The rate limit the service reports (Cloudinary's
+    /// `X-FeatureRateLimit-*` headers), if it did: its latest state by its
+    /// own clock (the latest reset, then the fewest calls left), whatever
+    /// order the answers came in.
     pub fn rate_limit(&self) -> Option<RateLimit> {
-        self.gate.rate_limit()
+        self.pacer.rate_limit()
     }
 
     /// Prepares a request before it is sent: adds the credentials, unless
@@ -321,6 +327,11 @@ impl Runtime {
     /// Where another attempt may follow, the answer's body is read inside
     /// the attempt, so a body cut short is retried like a failed connection;
     /// except when `streamed` (a download the caller reads as it comes).
+    ///
+    /// A call that would wait for the rate limit past its retry budget
+    /// (`max_elapsed`) is not sent: it gets, at once, a 429 of the client's
+    /// own with `Retry-After` (the wait, in whole seconds), and its report
+    /// says [`held`](CallReport::held).
     pub async fn execute(
         &self,
         client: &reqwest::Client,
@@ -363,20 +374,35 @@ impl Runtime {
         span: &tracing::Span,
     ) -> reqwest::Result<reqwest::Response> {
         let started = Instant::now();
+        let deadline = started + self.retry.max_elapsed;
         let idempotent = is_idempotent(request.method());
         let mut attempt = 1;
+        // What this call's retries took from the client's retry budget.
+        let mut spent = 0;
         loop {
             // A body that cannot be copied (a stream) cannot be sent twice.
             let spare = (attempt < self.retry.max_attempts)
                 .then(|| request.try_clone())
                 .flatten();
-            // A wait the service asked of this client, on this call or
-            // another, is kept before anything is sent, within the budget.
-            if let Some(wait) = self.gate_enabled.then(|| self.gate.wait()).flatten() {
-                if started.elapsed() + wait <= self.retry.max_elapsed {
-                    tokio::time::sleep(wait).await;
+            // The call's turn under the gate and the pace, within the budget.
+            let flight = if self.gate_enabled {
+                match self.pacer.depart(deadline).await {
+                    Ok(flight) => Some(flight),
+                    Err(pace::Held(wait)) => {
+                        let attempts = attempt - 1;
+                        span.record("attempts", attempts);
+                        span.record("latency_ms", started.elapsed().as_millis() as u64);
+                        tracing::debug!(
+                            wait_ms = wait.as_millis() as u64,
+                            "not sent: the rate limit's wait runs past the retry budget"
+                        );
+                        call::record(attempts, None, Some(wait), call::Ending::Held);
+                        return Ok(held(wait));
+                    }
                 }
-            }
+            } else {
+                None
+            };
             let attempt_started = Instant::now();
             let result = match client.execute(request).await {
                 // The final answer, where a retry could still follow: its
@@ -391,7 +417,7 @@ impl Runtime {
                 }
                 other => other,
             };
-            // The wait an error answer asks for, read once for the gate, the
+            // The wait an error answer asks for, read once for the pace, the
             // retry and the call's report.
             let asked = result
                 .as_ref()
@@ -400,16 +426,24 @@ impl Runtime {
                 .and_then(|response| {
                     retry_after(response.headers(), std::time::SystemTime::now().into())
                 });
-            if let Ok(response) = &result {
-                self.gate
-                    .observe(response.status(), response.headers(), asked);
+            match (&result, flight) {
+                (Ok(response), Some(flight)) => flight.answered(&pace::Answer::read(
+                    response.status(),
+                    response.headers(),
+                    asked,
+                )),
+                (Ok(response), None) => self.pacer.report(response.headers()),
+                // No answer: the flight ends as a failure.
+                (Err(_), flight) => drop(flight),
             }
+            let throttled = result
+                .as_ref()
+                .is_ok_and(|response| is_rate_limit_status(response.status()));
             let wait =
                 match &result {
                     // A rate limit was refused before processing: any method.
                     Ok(response)
-                        if is_rate_limit_status(response.status())
-                            || (idempotent && is_retryable_status(response.status())) =>
+                        if throttled || (idempotent && is_retryable_status(response.status())) =>
                     {
                         Some(asked.unwrap_or_else(|| {
                             self.retry.backoff(attempt, retry::random_fraction())
@@ -435,19 +469,27 @@ impl Runtime {
             );
             // The client's own backoff is capped already; a wait the service
             // asks for is obeyed when it ends within the budget.
-            let next = wait.and_then(|wait| {
-                let within_budget = started.elapsed() + wait <= self.retry.max_elapsed;
-                // The client's retry bucket pays last, only for a retry that
-                // would otherwise happen.
-                (within_budget && spare.is_some() && self.retry_tokens.spend())
-                    .then_some(wait)
-                    .zip(spare)
-            });
+            let retry = wait
+                .filter(|wait| started.elapsed() + *wait <= self.retry.max_elapsed)
+                .zip(spare);
+            // A throttle whose wait the client keeps is the service setting
+            // its pace, not an outage: its retry costs the budget nothing.
+            // The client's retry bucket pays last, only for a retry that
+            // would otherwise happen.
+            let cost = if throttled && asked.is_some() {
+                0
+            } else {
+                retry::RetryTokens::RETRY_COST
+            };
+            let paid = retry.is_some() && self.retry_tokens.spend(cost);
             if wait.is_none() {
-                self.retry_tokens.refund();
+                // The call ended well: what its retries cost comes back.
+                self.retry_tokens.refund(spent + 1);
             }
-            match next {
+            let wanted = retry.is_some();
+            match retry.filter(|_| paid) {
                 Some((wait, spare)) => {
+                    spent += cost;
                     tokio::time::sleep(wait).await;
                     request = spare;
                     attempt += 1;
@@ -458,12 +500,34 @@ impl Runtime {
                     if let Ok(response) = &result {
                         span.record("status", response.status().as_u16());
                     }
-                    call::record(attempt, result.as_ref().ok(), asked);
+                    let ending = if wanted {
+                        call::Ending::RetryBudgetSpent
+                    } else {
+                        call::Ending::Answered
+                    };
+                    call::record(attempt, result.as_ref().ok(), asked, ending);
                     return result;
                 }
             }
         }
     }
+}
+
+/// What a call held past its retry budget gets, since nothing was sent: a
+/// 429 of the client's own, with `Retry-After` (whole seconds, rounded up).
+fn held(wait: std::time::Duration) -> reqwest::Response {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let mut response = http::Response::new(reqwest::Body::from(format!(
+        "not sent by saas-admin: the rate limit's wait ({seconds} s) runs past the call's retry budget"
+    )));
+    *response.status_mut() = http::StatusCode::TOO_MANY_REQUESTS;
+    let headers = response.headers_mut();
+    headers.insert(http::header::RETRY_AFTER, HeaderValue::from(seconds));
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain"),
+    );
+    reqwest::Response::from(response)
 }
 
 /// An error's causes, innermost last, without the error's own message

@@ -76,11 +76,14 @@ impl RetryPolicy {
 /// What a client's retries may still spend: a token bucket shared by all
 /// its calls, so that a long outage cannot make it multiply its load.
 ///
-/// It holds [`RetryTokens::CAPACITY`] tokens; each retry spends
-/// [`RetryTokens::RETRY_COST`], and each call that ends without a failure
-/// worth retrying gives one back. A client therefore adds at most 100
-/// retries to its calls' first attempts during an outage in which nothing
-/// succeeds, plus one per 5 calls that do.
+/// It holds [`RetryTokens::CAPACITY`] tokens; each retry after an outage's
+/// failure (5xx, a connection) spends [`RetryTokens::RETRY_COST`]; a retry
+/// after a rate limit whose wait the client kept spends nothing (the
+/// service is setting its pace, and the pace answers it). Each call that
+/// ends without a failure worth retrying gives back what its retries cost,
+/// and one more. A client therefore adds at most 100 retries to its calls'
+/// first attempts during an outage in which nothing succeeds, plus one per
+/// 5 calls that do.
 #[derive(Debug)]
 pub(crate) struct RetryTokens(std::sync::atomic::AtomicU32);
 
@@ -94,23 +97,24 @@ impl RetryTokens {
         Self(std::sync::atomic::AtomicU32::new(Self::CAPACITY))
     }
 
-    /// Takes the cost of one retry; false when the bucket cannot pay it.
-    pub(crate) fn spend(&self) -> bool {
+    /// Takes `cost` tokens for one retry; false when the bucket cannot pay
+    /// them.
+    pub(crate) fn spend(&self, cost: u32) -> bool {
         use std::sync::atomic::Ordering;
         self.0
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |tokens| {
-                tokens.checked_sub(Self::RETRY_COST)
+                tokens.checked_sub(cost)
             })
             .is_ok()
     }
 
-    /// Gives one token back, up to a full bucket.
-    pub(crate) fn refund(&self) {
+    /// Gives `tokens` back, up to a full bucket.
+    pub(crate) fn refund(&self, tokens: u32) {
         use std::sync::atomic::Ordering;
         let _full = self
             .0
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |tokens| {
-                (tokens < Self::CAPACITY).then_some(tokens + 1)
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |held| {
+                (held < Self::CAPACITY).then(|| (held + tokens).min(Self::CAPACITY))
             });
     }
 }
@@ -198,18 +202,32 @@ mod tests {
 
     #[test]
     fn the_retry_bucket_pays_100_retries_then_one_per_5_refunds() {
+        let cost = RetryTokens::RETRY_COST;
         let tokens = RetryTokens::full();
-        let paid = (0..1000).take_while(|_| tokens.spend()).count();
+        let paid = (0..1000).take_while(|_| tokens.spend(cost)).count();
         assert_eq!(paid, 100);
         for _ in 0..4 {
-            tokens.refund();
+            tokens.refund(1);
         }
-        assert!(!tokens.spend());
-        tokens.refund();
-        assert!(tokens.spend());
+        assert!(!tokens.spend(cost));
+        tokens.refund(1);
+        assert!(tokens.spend(cost));
         // Refunds stop at a full bucket.
-        (0..2000).for_each(|_| tokens.refund());
-        assert_eq!((0..1000).take_while(|_| tokens.spend()).count(), 100);
+        (0..2000).for_each(|_| tokens.refund(1));
+        assert_eq!((0..1000).take_while(|_| tokens.spend(cost)).count(), 100);
+    }
+
+    #[test]
+    fn a_retried_call_that_ends_well_gives_back_what_its_retries_cost() {
+        let cost = RetryTokens::RETRY_COST;
+        let tokens = RetryTokens::full();
+        assert!(tokens.spend(cost) && tokens.spend(cost));
+        tokens.refund(2 * cost + 1);
+        assert_eq!((0..1000).take_while(|_| tokens.spend(cost)).count(), 100);
+        // A free retry (a rate limit's kept wait) is always paid.
+        assert!(tokens.spend(0));
+        tokens.refund(7);
+        assert!(tokens.spend(cost));
     }
 
     #[test]

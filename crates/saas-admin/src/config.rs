@@ -278,10 +278,12 @@ impl<S> Builder<S> {
         self
     }
 
-    /// Whether the client's calls wait together when the service says the
-    /// client is rate limited (on by default): once one call is told to
-    /// wait, the others send nothing until the wait is over, instead of each
-    /// running into the limit.
+    /// Whether the client's calls share what the service says of its rate
+    /// limit (on by default): once one call is told to wait, the others send
+    /// nothing until the wait is over; once the service has throttled the
+    /// client, calls leave one after another at the rate it lets through;
+    /// within Cloudinary's window, no more calls are in flight than it has
+    /// left. Off, each call keeps only the waits its own answers ask for.
     pub fn rate_limit_gate(mut self, enabled: bool) -> Self {
         self.options.rate_limit_gate = enabled;
         self

@@ -27,6 +27,8 @@ pub struct Error {
     details: Vec<Detail>,
     request_id: Option<String>,
     retry_after: Option<Duration>,
+    /// The client's retry budget ended the call.
+    retry_budget_spent: bool,
     /// The host a connection failure was about.
     host: Option<String>,
     vendor: Option<Box<VendorBody>>,
@@ -54,6 +56,11 @@ pub enum ErrorKind {
     Transport,
     /// The response body could not be read to its end (cut short).
     Body,
+    /// Nothing was sent: the client knew that the service's rate limit
+    /// would keep the call waiting past its retry budget (`max_elapsed`),
+    /// such as a `Retry-After` longer than the budget on another call.
+    /// [`Error::retry_after`] is the time left.
+    RateLimited,
     /// A success answer whose body is not what the operation returns
     /// (invalid JSON, or another shape).
     Decode,
@@ -281,6 +288,7 @@ impl Error {
             details: Vec::new(),
             request_id: report.request_id,
             retry_after: report.retry_after,
+            retry_budget_spent: report.retry_budget_spent,
             host: None,
             vendor: None,
             source: None,
@@ -304,6 +312,11 @@ impl Error {
         report: CallReport,
         error: Generated<E>,
     ) -> Self {
+        // The runtime answered for a call it did not send; what that answer
+        // says is in the report.
+        if report.held {
+            return Error::new(ErrorKind::RateLimited, operation, report);
+        }
         match error {
             Generated::ErrorResponse(response) => {
                 let status = response.status();
@@ -414,9 +427,18 @@ impl Error {
         self.request_id.as_deref()
     }
 
-    /// The wait the service asked for (`Retry-After`), when it did.
+    /// The wait the service asked for (`Retry-After`, or Cloudinary's
+    /// reset), when it did; for a call not sent ([`ErrorKind::RateLimited`]),
+    /// the time left of it.
     pub fn retry_after(&self) -> Option<Duration> {
         self.retry_after
+    }
+
+    /// Whether the client's retry budget ended the call: another attempt
+    /// was worth making, within the call's time, but the client's retries
+    /// (shared by all its calls) had been spent on an outage.
+    pub fn is_retry_budget_exhausted(&self) -> bool {
+        self.retry_budget_spent
     }
 
     /// The service's error body, decoded, when it sent one in its own shape.
@@ -430,9 +452,10 @@ impl Error {
     }
 
     /// Whether the service refused the call for its rate limit (429, or
-    /// Cloudinary's 420).
+    /// Cloudinary's 420), or the client did not send it for that limit
+    /// ([`ErrorKind::RateLimited`]).
     pub fn is_rate_limited(&self) -> bool {
-        self.status.is_some_and(is_rate_limit_status)
+        self.kind == ErrorKind::RateLimited || self.status.is_some_and(is_rate_limit_status)
     }
 
     /// Whether trying again later could succeed: rate limits (429, 420),
@@ -442,7 +465,8 @@ impl Error {
             ErrorKind::Service | ErrorKind::UnexpectedStatus => {
                 self.status.is_some_and(is_retryable_status)
             }
-            ErrorKind::ConnectTimeout
+            ErrorKind::RateLimited
+            | ErrorKind::ConnectTimeout
             | ErrorKind::Timeout
             | ErrorKind::Connect
             | ErrorKind::Transport
@@ -554,6 +578,9 @@ impl fmt::Display for Error {
                 write!(f, "the connection to {host} failed during the call")?
             }
             (ErrorKind::Body, _) => f.write_str("the response body was cut short")?,
+            (ErrorKind::RateLimited, _) => f.write_str(
+                "not sent: the service's rate limit would keep the call waiting past its retry budget",
+            )?,
             (ErrorKind::Decode, _) => {
                 f.write_str("the response is not what the operation returns")?
             }
@@ -582,9 +609,13 @@ impl fmt::Display for Error {
             write!(f, ", request id {request_id}")?;
         }
         match self.attempts {
-            0 | 1 => Ok(()),
-            n => write!(f, ", after {n} attempts"),
+            0 | 1 => {}
+            n => write!(f, ", after {n} attempts")?,
         }
+        if self.retry_budget_spent {
+            f.write_str("; not retried: the client's retry budget is spent")?;
+        }
+        Ok(())
     }
 }
 
@@ -602,6 +633,7 @@ impl fmt::Debug for Error {
             .field("details", &self.details)
             .field("request_id", &self.request_id)
             .field("retry_after", &self.retry_after)
+            .field("retry_budget_spent", &self.retry_budget_spent)
             .field("host", &self.host)
             .field("source", &self.source.as_ref().map(|s| s.to_string()))
             .finish_non_exhaustive()

@@ -548,3 +548,74 @@ async fn with_the_gate_off_the_second_call_goes_at_once() {
     );
     first.await.unwrap().unwrap();
 }
+
+/// Answers read in an order other than the service's: `rate_limit()` keeps
+/// the latest reset, then the fewest calls left, by the service's clock.
+#[tokio::test]
+async fn rate_limit_is_the_services_latest_state_whatever_order_answers_are_read_in() {
+    let window = |remaining: u32, reset: &str| -> &'static str {
+        Box::leak(
+            format!(
+                "x-featureratelimit-limit: 200\r\nx-featureratelimit-remaining: {remaining}\r\nx-featureratelimit-reset: {reset}\r\n"
+            )
+            .into_boxed_str(),
+        )
+    };
+    let (this_window, next_window) = (http_date_in(30), http_date_in(90));
+    let server = FaultServer::start(vec![
+        Answer::Full(200, window(5, &this_window), "{}"),
+        // Answered before the one above, read after it.
+        Answer::Full(200, window(7, &this_window), "{}"),
+        Answer::Full(200, window(199, &next_window), "{}"),
+        // A straggler from the window before.
+        Answer::Full(200, window(0, &this_window), "{}"),
+    ])
+    .await;
+    let runtime = runtime(quick_retries(1));
+    let client = reqwest::Client::new();
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        call(&runtime, &client, reqwest::Method::GET, &server.url)
+            .await
+            .unwrap();
+        seen.push(runtime.rate_limit().unwrap().remaining.unwrap());
+    }
+    assert_eq!(seen, [5, 5, 199, 199]);
+}
+
+/// A call made while the service's wait runs past the call's budget is not
+/// sent: the runtime answers it at once with a 429 of its own, whose
+/// `Retry-After` is the time left, and reports it held.
+#[tokio::test]
+async fn a_call_held_past_its_budget_gets_the_clients_own_429_and_sends_nothing() {
+    let server = FaultServer::start(vec![
+        Answer::Full(429, "retry-after: 3600\r\n", "{}"),
+        Answer::Full(200, "", "{}"),
+    ])
+    .await;
+    let runtime = runtime(quick_retries(4));
+    let client = reqwest::Client::new();
+    let (first, attempts) = call_counted(&runtime, &client, reqwest::Method::GET, &server.url)
+        .await
+        .unwrap();
+    assert_eq!((first.status().as_u16(), attempts), (429, 1));
+    let (result, report) =
+        observe(call(&runtime, &client, reqwest::Method::GET, &server.url)).await;
+    let held = result.unwrap();
+    assert_eq!(server.requests(), 1);
+    assert_eq!(held.status().as_u16(), 429);
+    assert_eq!(held.headers()["retry-after"], "3600");
+    assert!(report.held);
+    assert_eq!((report.attempts, report.status), (0, None));
+    let left = report.retry_after.unwrap();
+    assert!(
+        left > Duration::from_secs(3590) && left <= Duration::from_secs(3600),
+        "{left:?}"
+    );
+    // With the gate off, each call keeps only its own answers' waits.
+    let ungated = runtime.clone().with_rate_limit_gate(false);
+    let sent = call(&ungated, &client, reqwest::Method::GET, &server.url)
+        .await
+        .unwrap();
+    assert_eq!((sent.status().as_u16(), server.requests()), (200, 2));
+}
