@@ -236,8 +236,6 @@ pub fn render(
         #![allow(clippy::too_many_lines)]
 
         #[allow(unused_imports)]
-        use saas_admin::Paginate as _;
-        #[allow(unused_imports)]
         use saas_admin::#krate;
 
         /// The commands, grouped by the spec's tags, as `--help` lists them.

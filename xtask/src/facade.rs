@@ -847,10 +847,10 @@ impl Context<'_> {
         }
         doc.push_str(match paging_style(self.spec, operation) {
             Some(Paging::NextLink { .. }) => {
-                "\n\nPaged: `send()` fetches the first page; [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call); `use saas_admin::prelude::*` brings it in scope."
+                "\n\nPaged: `send()` fetches the first page; `into_stream()` on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call)."
             }
             Some(_) => {
-                "\n\nPaged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page."
+                "\n\nPaged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page."
             }
             None => "",
         });
@@ -970,6 +970,15 @@ impl Context<'_> {
 
                 fn into_stream(self) -> crate::ItemStream<#item> {
                     #body
+                }
+            }
+
+            impl #name {
+                /// Every item of the listing, page after page, fetched as the
+                /// stream is read; a page that fails is an error item. Needs no
+                /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+                pub fn into_stream(self) -> crate::ItemStream<#item> {
+                    crate::Paginate::into_stream(self)
                 }
             }
         })

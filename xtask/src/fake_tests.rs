@@ -703,7 +703,7 @@ pub fn lifecycle(apis: &[(Loaded, Value)]) -> Result<File, Vec<String>> {
             #![doc = #doc]
 
             use futures::TryStreamExt;
-            use saas_admin::{Cloudinary, Ods, Paginate};
+            use saas_admin::{Cloudinary, Ods};
             use saas_admin_fake::{Api, FakeServer};
 
             #helpers

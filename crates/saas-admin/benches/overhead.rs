@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::{StreamExt, TryStreamExt};
-use saas_admin::{Cloudinary, Ods, Paginate};
+use saas_admin::{Cloudinary, Ods};
 use serde::Deserialize;
 use serde_json::json;
 

@@ -1362,7 +1362,7 @@ impl crate::Cloudinary {
 ///
 /// `GET /v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}/access_keys`. The `account_id` comes from the client's configuration. Error statuses it documents: 401, 404, 420, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListAccessKeys {
@@ -1515,6 +1515,14 @@ impl crate::Paginate for ListAccessKeys {
         })
     }
 }
+impl ListAccessKeys {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<cld_provisioning::types::AccessKey> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Cloudinary {
     /// List the access keys of a product environment.
     ///
@@ -1522,7 +1530,7 @@ impl crate::Cloudinary {
     ///
     /// `GET /v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}/access_keys`. The `account_id` comes from the client's configuration. Error statuses it documents: 401, 404, 420, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_access_keys(&self) -> ListAccessKeys {
         ListAccessKeys::new(self.clone())
     }
@@ -2103,7 +2111,7 @@ impl crate::Cloudinary {
 ///
 /// `GET /v1_1/provisioning/accounts/{account_id}/users`. The `account_id` comes from the client's configuration. Error statuses it documents: 401, 404, 420, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUsers {
@@ -2388,6 +2396,14 @@ impl crate::Paginate for ListUsers {
         })
     }
 }
+impl ListUsers {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<cld_provisioning::types::User> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Cloudinary {
     /// List the users of the account.
     ///
@@ -2395,7 +2411,7 @@ impl crate::Cloudinary {
     ///
     /// `GET /v1_1/provisioning/accounts/{account_id}/users`. The `account_id` comes from the client's configuration. Error statuses it documents: 401, 404, 420, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_users(&self) -> ListUsers {
         ListUsers::new(self.clone())
     }
@@ -3380,7 +3396,7 @@ impl crate::Cloudinary {
 ///
 /// `GET /v2/accounts/{account_id}/permissions/policies/custom`. The `account_id` comes from the client's configuration. Error statuses it documents: 401, 403, 500.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCustomPolicies {
@@ -3503,6 +3519,14 @@ impl crate::Paginate for ListCustomPolicies {
         })
     }
 }
+impl ListCustomPolicies {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<cld_provisioning::types::CustomPolicy> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Cloudinary {
     /// List the custom policies of a scope.
     ///
@@ -3510,7 +3534,7 @@ impl crate::Cloudinary {
     ///
     /// `GET /v2/accounts/{account_id}/permissions/policies/custom`. The `account_id` comes from the client's configuration. Error statuses it documents: 401, 403, 500.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_custom_policies(&self) -> ListCustomPolicies {
         ListCustomPolicies::new(self.clone())
     }
@@ -5356,7 +5380,7 @@ impl crate::Cloudinary {
 ///
 /// `GET /v2/accounts/{account_id}/permissions/principal_roles/inspect`. The `account_id` comes from the client's configuration. Error statuses it documents: 400, 401, 404, 500.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct InspectPrincipalRoles {
@@ -5586,6 +5610,14 @@ impl crate::Paginate for InspectPrincipalRoles {
         })
     }
 }
+impl InspectPrincipalRoles {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<cld_provisioning::types::InspectedPrincipal> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Cloudinary {
     /// Find who holds roles in a scope.
     ///
@@ -5593,7 +5625,7 @@ impl crate::Cloudinary {
     ///
     /// `GET /v2/accounts/{account_id}/permissions/principal_roles/inspect`. The `account_id` comes from the client's configuration. Error statuses it documents: 400, 401, 404, 500.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn inspect_principal_roles(&self) -> InspectPrincipalRoles {
         InspectPrincipalRoles::new(self.clone())
     }

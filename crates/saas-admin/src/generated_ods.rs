@@ -10,7 +10,7 @@ pub use ods_automation::types;
 ///
 /// `GET /groups/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUserGroups {
@@ -167,6 +167,14 @@ impl crate::Paginate for ListUserGroups {
         })
     }
 }
+impl ListUserGroups {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::UserGroup> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the user groups of the portal.
     ///
@@ -174,7 +182,7 @@ impl crate::Ods {
     ///
     /// `GET /groups/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_user_groups(&self) -> ListUserGroups {
         ListUserGroups::new(self.clone())
     }
@@ -675,7 +683,7 @@ impl crate::Ods {
 ///
 /// `GET /groups/{group_uid}/users/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: `send()` fetches the first page; [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call); `use saas_admin::prelude::*` brings it in scope.
+/// Paged: `send()` fetches the first page; `into_stream()` on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call).
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUserGroupUsers {
@@ -753,6 +761,14 @@ impl crate::Paginate for ListUserGroupUsers {
         })
     }
 }
+impl ListUserGroupUsers {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::User> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the members of a user group.
     ///
@@ -760,7 +776,7 @@ impl crate::Ods {
     ///
     /// `GET /groups/{group_uid}/users/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: `send()` fetches the first page; [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call); `use saas_admin::prelude::*` brings it in scope.
+    /// Paged: `send()` fetches the first page; `into_stream()` on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call).
     pub fn list_user_group_users(&self) -> ListUserGroupUsers {
         ListUserGroupUsers::new(self.clone())
     }
@@ -1045,7 +1061,7 @@ impl crate::Ods {
 ///
 /// `GET /users/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUsers {
@@ -1230,6 +1246,14 @@ impl crate::Paginate for ListUsers {
         })
     }
 }
+impl ListUsers {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::User> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the users of the portal.
     ///
@@ -1237,7 +1261,7 @@ impl crate::Ods {
     ///
     /// `GET /users/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_users(&self) -> ListUsers {
         ListUsers::new(self.clone())
     }
@@ -1865,7 +1889,7 @@ impl crate::Ods {
 ///
 /// `GET /apikeys/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListApiKeys {
@@ -1963,6 +1987,14 @@ impl crate::Paginate for ListApiKeys {
         })
     }
 }
+impl ListApiKeys {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::ApiKey> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List one's API keys.
     ///
@@ -1970,7 +2002,7 @@ impl crate::Ods {
     ///
     /// `GET /apikeys/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_api_keys(&self) -> ListApiKeys {
         ListApiKeys::new(self.clone())
     }
@@ -2474,7 +2506,7 @@ impl crate::Ods {
 ///
 /// `GET /medias/images/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListImages {
@@ -2572,6 +2604,14 @@ impl crate::Paginate for ListImages {
         })
     }
 }
+impl ListImages {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::ImageAsset> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the portal's image assets.
     ///
@@ -2579,7 +2619,7 @@ impl crate::Ods {
     ///
     /// `GET /medias/images/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_images(&self) -> ListImages {
         ListImages::new(self.clone())
     }
@@ -2670,7 +2710,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetUserSecurity {
@@ -2790,6 +2830,14 @@ impl crate::Paginate for ListDatasetUserSecurity {
         })
     }
 }
+impl ListDatasetUserSecurity {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetUserSecurity> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the user rulesets of a dataset.
     ///
@@ -2797,7 +2845,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_dataset_user_security(&self) -> ListDatasetUserSecurity {
         ListDatasetUserSecurity::new(self.clone())
     }
@@ -3340,7 +3388,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetGroupSecurity {
@@ -3463,6 +3511,14 @@ impl crate::Paginate for ListDatasetGroupSecurity {
         })
     }
 }
+impl ListDatasetGroupSecurity {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetGroupSecurity> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the group rulesets of a dataset.
     ///
@@ -3470,7 +3526,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_dataset_group_security(&self) -> ListDatasetGroupSecurity {
         ListDatasetGroupSecurity::new(self.clone())
     }
@@ -4016,7 +4072,7 @@ impl crate::Ods {
 ///
 /// `GET /datasource_connections/{connection_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasourceConnectionUserSecurity {
@@ -4146,6 +4202,16 @@ impl crate::Paginate for ListDatasourceConnectionUserSecurity {
         })
     }
 }
+impl ListDatasourceConnectionUserSecurity {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(
+        self,
+    ) -> crate::ItemStream<ods_automation::types::DatasourceConnectionUserSecurity> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the user rulesets of a datasource connection.
     ///
@@ -4153,7 +4219,7 @@ impl crate::Ods {
     ///
     /// `GET /datasource_connections/{connection_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_datasource_connection_user_security(&self) -> ListDatasourceConnectionUserSecurity {
         ListDatasourceConnectionUserSecurity::new(self.clone())
     }
@@ -4709,7 +4775,7 @@ impl crate::Ods {
 ///
 /// `GET /datasource_connections/{connection_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasourceConnectionGroupSecurity {
@@ -4839,6 +4905,16 @@ impl crate::Paginate for ListDatasourceConnectionGroupSecurity {
         })
     }
 }
+impl ListDatasourceConnectionGroupSecurity {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(
+        self,
+    ) -> crate::ItemStream<ods_automation::types::DatasourceConnectionGroupSecurity> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the group rulesets of a datasource connection.
     ///
@@ -4846,7 +4922,7 @@ impl crate::Ods {
     ///
     /// `GET /datasource_connections/{connection_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_datasource_connection_group_security(
         &self,
     ) -> ListDatasourceConnectionGroupSecurity {
@@ -5404,7 +5480,7 @@ impl crate::Ods {
 ///
 /// `GET /studio_pages/{studio_page_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListStudioPageUserSecurity {
@@ -5530,6 +5606,14 @@ impl crate::Paginate for ListStudioPageUserSecurity {
         })
     }
 }
+impl ListStudioPageUserSecurity {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::StudioPageUserSecurity> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the user rulesets of a studio page.
     ///
@@ -5537,7 +5621,7 @@ impl crate::Ods {
     ///
     /// `GET /studio_pages/{studio_page_uid}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_studio_page_user_security(&self) -> ListStudioPageUserSecurity {
         ListStudioPageUserSecurity::new(self.clone())
     }
@@ -6048,7 +6132,7 @@ impl crate::Ods {
 ///
 /// `GET /studio_pages/{studio_page_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListStudioPageGroupSecurity {
@@ -6176,6 +6260,14 @@ impl crate::Paginate for ListStudioPageGroupSecurity {
         })
     }
 }
+impl ListStudioPageGroupSecurity {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::StudioPageGroupSecurity> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the group rulesets of a studio page.
     ///
@@ -6183,7 +6275,7 @@ impl crate::Ods {
     ///
     /// `GET /studio_pages/{studio_page_uid}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_studio_page_group_security(&self) -> ListStudioPageGroupSecurity {
         ListStudioPageGroupSecurity::new(self.clone())
     }
@@ -6700,7 +6792,7 @@ impl crate::Ods {
 ///
 /// `GET /code_editor_pages/{page_slug}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCodeEditorPageUserSecurity {
@@ -6828,6 +6920,16 @@ impl crate::Paginate for ListCodeEditorPageUserSecurity {
         })
     }
 }
+impl ListCodeEditorPageUserSecurity {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(
+        self,
+    ) -> crate::ItemStream<ods_automation::types::CodeEditorPageUserSecurity> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the user rulesets of a code editor page.
     ///
@@ -6835,7 +6937,7 @@ impl crate::Ods {
     ///
     /// `GET /code_editor_pages/{page_slug}/security/users/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_code_editor_page_user_security(&self) -> ListCodeEditorPageUserSecurity {
         ListCodeEditorPageUserSecurity::new(self.clone())
     }
@@ -7355,7 +7457,7 @@ impl crate::Ods {
 ///
 /// `GET /code_editor_pages/{page_slug}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCodeEditorPageGroupSecurity {
@@ -7483,6 +7585,16 @@ impl crate::Paginate for ListCodeEditorPageGroupSecurity {
         })
     }
 }
+impl ListCodeEditorPageGroupSecurity {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(
+        self,
+    ) -> crate::ItemStream<ods_automation::types::CodeEditorPageGroupSecurity> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the group rulesets of a code editor page.
     ///
@@ -7490,7 +7602,7 @@ impl crate::Ods {
     ///
     /// `GET /code_editor_pages/{page_slug}/security/groups/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_code_editor_page_group_security(&self) -> ListCodeEditorPageGroupSecurity {
         ListCodeEditorPageGroupSecurity::new(self.clone())
     }
@@ -8022,7 +8134,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasets {
@@ -8135,6 +8247,14 @@ impl crate::Paginate for ListDatasets {
         })
     }
 }
+impl ListDatasets {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Dataset> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the datasets one can edit.
     ///
@@ -8142,7 +8262,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_datasets(&self) -> ListDatasets {
         ListDatasets::new(self.clone())
     }
@@ -9833,7 +9953,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/fields/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetFields {
@@ -9949,6 +10069,14 @@ impl crate::Paginate for ListDatasetFields {
         })
     }
 }
+impl ListDatasetFields {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetField> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the field configuration steps of a dataset.
     ///
@@ -9956,7 +10084,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/fields/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_dataset_fields(&self) -> ListDatasetFields {
         ListDatasetFields::new(self.clone())
     }
@@ -10326,7 +10454,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/versions/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetVersions {
@@ -10443,6 +10571,14 @@ impl crate::Paginate for ListDatasetVersions {
         })
     }
 }
+impl ListDatasetVersions {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetVersion> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the versions of a dataset.
     ///
@@ -10450,7 +10586,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/versions/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_dataset_versions(&self) -> ListDatasetVersions {
         ListDatasetVersions::new(self.clone())
     }
@@ -10645,7 +10781,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/feedbacks/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: `send()` fetches the first page; [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call); `use saas_admin::prelude::*` brings it in scope.
+/// Paged: `send()` fetches the first page; `into_stream()` on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call).
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetFeedbacks {
@@ -10771,6 +10907,14 @@ impl crate::Paginate for ListDatasetFeedbacks {
         })
     }
 }
+impl ListDatasetFeedbacks {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetFeedback> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the feedbacks sent on a dataset.
     ///
@@ -10778,7 +10922,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/feedbacks/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: `send()` fetches the first page; [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call); `use saas_admin::prelude::*` brings it in scope.
+    /// Paged: `send()` fetches the first page; `into_stream()` on the builder walks every page, one at a time, following each answer's `next` link (on the same host only, with the client's credentials, retries and tracing, as any call).
     pub fn list_dataset_feedbacks(&self) -> ListDatasetFeedbacks {
         ListDatasetFeedbacks::new(self.clone())
     }
@@ -10975,7 +11119,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/schedules/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetSchedules {
@@ -11093,6 +11237,14 @@ impl crate::Paginate for ListDatasetSchedules {
         })
     }
 }
+impl ListDatasetSchedules {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetSchedule> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the schedules of a dataset.
     ///
@@ -11100,7 +11252,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/schedules/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_dataset_schedules(&self) -> ListDatasetSchedules {
         ListDatasetSchedules::new(self.clone())
     }
@@ -11514,7 +11666,7 @@ impl crate::Ods {
 ///
 /// `GET /harvesters/{harvester_uid}/schedules/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListHarvesterSchedules {
@@ -11632,6 +11784,14 @@ impl crate::Paginate for ListHarvesterSchedules {
         })
     }
 }
+impl ListHarvesterSchedules {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::HarvesterSchedule> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the schedules of a harvester.
     ///
@@ -11639,7 +11799,7 @@ impl crate::Ods {
     ///
     /// `GET /harvesters/{harvester_uid}/schedules/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_harvester_schedules(&self) -> ListHarvesterSchedules {
         ListHarvesterSchedules::new(self.clone())
     }
@@ -12103,7 +12263,7 @@ impl crate::Ods {
 ///
 /// `GET /studio_pages/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListStudioPages {
@@ -12201,6 +12361,14 @@ impl crate::Paginate for ListStudioPages {
         })
     }
 }
+impl ListStudioPages {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::StudioPage> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the studio pages of the portal.
     ///
@@ -12208,7 +12376,7 @@ impl crate::Ods {
     ///
     /// `GET /studio_pages/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_studio_pages(&self) -> ListStudioPages {
         ListStudioPages::new(self.clone())
     }
@@ -12724,7 +12892,7 @@ impl crate::Ods {
 ///
 /// `GET /code_editor_pages/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCodeEditorPages {
@@ -12822,6 +12990,14 @@ impl crate::Paginate for ListCodeEditorPages {
         })
     }
 }
+impl ListCodeEditorPages {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::CodeEditorPage> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the code editor pages of the portal.
     ///
@@ -12829,7 +13005,7 @@ impl crate::Ods {
     ///
     /// `GET /code_editor_pages/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_code_editor_pages(&self) -> ListCodeEditorPages {
         ListCodeEditorPages::new(self.clone())
     }
@@ -13701,7 +13877,7 @@ impl crate::Ods {
 ///
 /// `GET /metadata/templates/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListMetadataTemplates {
@@ -13842,6 +14018,14 @@ impl crate::Paginate for ListMetadataTemplates {
         })
     }
 }
+impl ListMetadataTemplates {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::MetadataTemplate> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the metadata templates of the portal.
     ///
@@ -13849,7 +14033,7 @@ impl crate::Ods {
     ///
     /// `GET /metadata/templates/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_metadata_templates(&self) -> ListMetadataTemplates {
         ListMetadataTemplates::new(self.clone())
     }
@@ -14423,7 +14607,7 @@ impl crate::Ods {
 ///
 /// `GET /metadata/templates/{template_name}/fields/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListMetadataTemplateFields {
@@ -14549,6 +14733,14 @@ impl crate::Paginate for ListMetadataTemplateFields {
         })
     }
 }
+impl ListMetadataTemplateFields {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::MetadataTemplateField> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the fields of a metadata template.
     ///
@@ -14556,7 +14748,7 @@ impl crate::Ods {
     ///
     /// `GET /metadata/templates/{template_name}/fields/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_metadata_template_fields(&self) -> ListMetadataTemplateFields {
         ListMetadataTemplateFields::new(self.clone())
     }
@@ -14812,7 +15004,7 @@ impl crate::Ods {
 ///
 /// `GET /harvesters/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListHarvesters {
@@ -14910,6 +15102,14 @@ impl crate::Paginate for ListHarvesters {
         })
     }
 }
+impl ListHarvesters {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Harvester> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the harvesters of the portal.
     ///
@@ -14917,7 +15117,7 @@ impl crate::Ods {
     ///
     /// `GET /harvesters/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_harvesters(&self) -> ListHarvesters {
         ListHarvesters::new(self.clone())
     }
@@ -15781,7 +15981,7 @@ impl crate::Ods {
 ///
 /// `GET /datasource_connections/`. Error statuses it documents: 401, 403, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasourceConnections {
@@ -15908,6 +16108,14 @@ impl crate::Paginate for ListDatasourceConnections {
         })
     }
 }
+impl ListDatasourceConnections {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasourceConnection> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the datasource connections of the portal.
     ///
@@ -15915,7 +16123,7 @@ impl crate::Ods {
     ///
     /// `GET /datasource_connections/`. Error statuses it documents: 401, 403, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_datasource_connections(&self) -> ListDatasourceConnections {
         ListDatasourceConnections::new(self.clone())
     }
@@ -16318,7 +16526,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/processors/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetProcessors {
@@ -16435,6 +16643,14 @@ impl crate::Paginate for ListDatasetProcessors {
         })
     }
 }
+impl ListDatasetProcessors {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Processor> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the processors of a dataset.
     ///
@@ -16442,7 +16658,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/processors/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_dataset_processors(&self) -> ListDatasetProcessors {
         ListDatasetProcessors::new(self.clone())
     }
@@ -16882,7 +17098,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/resources/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetResources {
@@ -17018,6 +17234,14 @@ impl crate::Paginate for ListDatasetResources {
         })
     }
 }
+impl ListDatasetResources {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Resource> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the resources of a dataset.
     ///
@@ -17025,7 +17249,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/resources/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_dataset_resources(&self) -> ListDatasetResources {
         ListDatasetResources::new(self.clone())
     }
@@ -19167,7 +19391,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/attachments/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetAttachments {
@@ -19284,6 +19508,14 @@ impl crate::Paginate for ListDatasetAttachments {
         })
     }
 }
+impl ListDatasetAttachments {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Attachment> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the attachments of a dataset.
     ///
@@ -19291,7 +19523,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/attachments/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_dataset_attachments(&self) -> ListDatasetAttachments {
         ListDatasetAttachments::new(self.clone())
     }
@@ -19684,7 +19916,7 @@ impl crate::Ods {
 ///
 /// `GET /datasets/{dataset_uid}/alternative_exports/`. Error statuses it documents: 401, 403, 404, 429.
 ///
-/// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+/// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDatasetAlternativeExports {
@@ -19808,6 +20040,14 @@ impl crate::Paginate for ListDatasetAlternativeExports {
         })
     }
 }
+impl ListDatasetAlternativeExports {
+    /// Every item of the listing, page after page, fetched as the
+    /// stream is read; a page that fails is an error item. Needs no
+    /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::AlternativeExport> {
+        crate::Paginate::into_stream(self)
+    }
+}
 impl crate::Ods {
     /// List the alternative exports of a dataset.
     ///
@@ -19815,7 +20055,7 @@ impl crate::Ods {
     ///
     /// `GET /datasets/{dataset_uid}/alternative_exports/`. Error statuses it documents: 401, 403, 404, 429.
     ///
-    /// Paged: [`into_stream()`](crate::Paginate::into_stream) on the builder walks every page, one at a time (`use saas_admin::prelude::*` brings it in scope); `send()` fetches one page.
+    /// Paged: `into_stream()` on the builder walks every page, one at a time; `send()` fetches one page.
     pub fn list_dataset_alternative_exports(&self) -> ListDatasetAlternativeExports {
         ListDatasetAlternativeExports::new(self.clone())
     }

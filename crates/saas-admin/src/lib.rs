@@ -31,13 +31,16 @@ pub use saas_admin_runtime::{RateLimit, RetryPolicy};
 #[cfg(feature = "schemars")]
 pub use schemars;
 
+/// The result of a call: `saas_admin::Result<T>` fails with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
 /// What most programs use: `use saas_admin::prelude::*;`.
 pub mod prelude {
     #[cfg(feature = "ods")]
     pub use crate::Ods;
     #[cfg(feature = "cloudinary")]
     pub use crate::{Cloudinary, Region};
-    pub use crate::{Error, ErrorKind, ItemStream, Paginate, RetryPolicy};
+    pub use crate::{Error, ErrorKind, ItemStream, Result, RetryPolicy};
 }
 
 /// The Opendatasoft operations' builders (one per operation, handed out by

@@ -2,7 +2,7 @@
 
 //! The lifecycle of every resource family of both APIs (35), through the facade against the fake: create three items (families the API does not create are seeded through the fake), read one, list them all across pages of two where the listing pages, update one and read the change, delete it, then find it gone (404). A family of links (a group's members) is linked three times, listed, unlinked, and unlinking again is 404.
 use futures::TryStreamExt;
-use saas_admin::{Cloudinary, Ods, Paginate};
+use saas_admin::{Cloudinary, Ods};
 use saas_admin_fake::{Api, FakeServer};
 /// A fake seeded with the specs' examples, and an Opendatasoft client on it.
 async fn ods() -> (FakeServer, Ods) {

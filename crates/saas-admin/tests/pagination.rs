@@ -3,7 +3,7 @@
 
 use futures::{StreamExt, TryStreamExt};
 use httpmock::MockServer;
-use saas_admin::{Cloudinary, ErrorKind, Ods, Paginate, RetryPolicy};
+use saas_admin::{Cloudinary, ErrorKind, Ods, RetryPolicy};
 use serde_json::{json, Value};
 
 const KEY: &str = "key-0123456789";

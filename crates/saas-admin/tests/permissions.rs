@@ -11,7 +11,7 @@
 use futures::TryStreamExt;
 use httpmock::{HttpMockRequest, MockServer};
 use saas_admin::cld_provisioning::types;
-use saas_admin::{ErrorKind, Paginate};
+use saas_admin::ErrorKind;
 use serde_json::{json, Value};
 
 #[path = "support/recorded.rs"]
