@@ -53,7 +53,8 @@ impl Output {
 
     /// Prints every item of a listing as it comes, one line of JSON each
     /// (or, with `--output table`, a table of them all), with a count of
-    /// the items so far on standard error when it is a terminal.
+    /// the items so far (out of the total, once the service has given it)
+    /// on standard error when it is a terminal.
     pub async fn stream<T: Serialize>(
         &self,
         mut items: saas_admin::ItemStream<T>,
@@ -72,6 +73,15 @@ impl Output {
         let outcome: Result<(), Failure> = async {
             while let Some(item) = items.next().await {
                 let value = to_json(&item?)?;
+                if let (None, Some(total)) = (progress.length(), items.total()) {
+                    progress.set_length(total);
+                    progress.set_style(
+                        indicatif::ProgressStyle::with_template(
+                            "{bar:30} {pos}/{len} items ({per_sec}, {eta} left)",
+                        )
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                    );
+                }
                 progress.inc(1);
                 if self.table {
                     collected.push(value);

@@ -7,8 +7,10 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
 
-use futures::stream::{self, Stream, StreamExt, TryStreamExt};
+use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use saas_admin_runtime::Runtime;
@@ -18,14 +20,59 @@ use crate::Error;
 /// The items of a listing, fetched page by page: what
 /// [`Paginate::into_stream`] returns. It owns what it needs (`'static` and
 /// `Send`), so it can be moved into a task.
-pub type ItemStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'static>>;
+pub struct ItemStream<T> {
+    items: BoxStream<'static, Result<T, Error>>,
+    /// Set from the first page that states a total.
+    total: Arc<OnceLock<u64>>,
+}
+
+impl<T> ItemStream<T> {
+    /// How many items the listing holds over all its pages, as the service
+    /// counted them on the first page (Opendatasoft's `total_count`,
+    /// Cloudinary's total where a listing has one); `None` until the first
+    /// page has come, and for listings that do not say.
+    pub fn total(&self) -> Option<u64> {
+        self.total.get().copied()
+    }
+}
+
+impl<T> Stream for ItemStream<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.items.poll_next_unpin(cx)
+    }
+}
+
+impl<T> std::fmt::Debug for ItemStream<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ItemStream")
+            .field("total", &self.total())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A stream of pages turned into the stream of their items; `total` is
+/// the cell the pages' fetches fill.
+fn flatten<T, P>(pages: P, total: Arc<OnceLock<u64>>) -> ItemStream<T>
+where
+    T: Send + 'static,
+    P: Stream<Item = Result<Vec<T>, Error>> + Send + 'static,
+{
+    let items = pages
+        .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
+        .try_flatten()
+        .boxed();
+    ItemStream { items, total }
+}
 
 /// The builder of an operation that lists page by page: besides `send()`
 /// (one page), it can walk every page.
 ///
 /// Set the filters and the page size on the builder as for one call, then
-/// take the stream instead of calling `send`. The prelude brings the trait
-/// in scope.
+/// take the stream instead of calling `send`. Each paged builder also has
+/// `into_stream()` as its own method, so calling it needs no import; the
+/// trait is for code generic over paged builders.
 ///
 /// ```no_run
 /// # async fn run(ods: saas_admin::Ods) -> Result<(), saas_admin::Error> {
@@ -67,21 +114,26 @@ where
     F: FnMut(i64) -> Fut + Send + 'static,
     Fut: Future<Output = Result<OffsetPage<T>, Error>> + Send + 'static,
 {
-    let start = (fetch, Some(0i64));
-    stream::try_unfold(start, |(mut fetch, offset)| async move {
+    let total = Arc::new(OnceLock::new());
+    let start = (fetch, Some(0i64), total.clone());
+    let pages = stream::try_unfold(start, |(mut fetch, offset, seen_total)| async move {
         let Some(offset) = offset else {
             return Ok::<_, Error>(None);
         };
         let page: OffsetPage<T> = fetch(offset).await?;
+        if let Some(count) = page.total {
+            let _ = seen_total.set(count);
+        }
         let next = offset + page.items.len() as i64;
         let last = page.items.is_empty()
             || !page.has_next
             || page.total.is_some_and(|total| next as u64 >= total);
-        let items = stream::iter(page.items.into_iter().map(Ok));
-        Ok(Some((items, (fetch, (!last).then_some(next)))))
-    })
-    .try_flatten()
-    .boxed()
+        Ok(Some((
+            page.items,
+            (fetch, (!last).then_some(next), seen_total),
+        )))
+    });
+    flatten(pages, total)
 }
 
 #[cfg(feature = "cloudinary")]
@@ -100,29 +152,34 @@ where
         seen: u64,
         full_page: Option<usize>,
         done: bool,
+        total: Arc<OnceLock<u64>>,
     }
+    let total = Arc::new(OnceLock::new());
     let start = State {
         fetch,
         page: 1,
         seen: 0,
         full_page: None,
         done: false,
+        total: total.clone(),
     };
-    stream::try_unfold(start, |mut state| async move {
+    let pages = stream::try_unfold(start, |mut state| async move {
         if state.done {
             return Ok::<_, Error>(None);
         }
         let (items, total) = (state.fetch)(state.page).await?;
+        if let Some(count) = total {
+            let _ = state.total.set(count);
+        }
         let full = *state.full_page.get_or_insert(items.len());
         state.seen += items.len() as u64;
         state.page += 1;
         state.done = items.is_empty()
             || items.len() < full
             || total.is_some_and(|total| state.seen >= total);
-        Ok(Some((stream::iter(items.into_iter().map(Ok)), state)))
-    })
-    .try_flatten()
-    .boxed()
+        Ok(Some((items, state)))
+    });
+    flatten(pages, total)
 }
 
 /// Pages by cursor: each page names the next one's cursor (or link), the
@@ -135,17 +192,16 @@ where
 {
     // `Some(cursor)` is the page to fetch; the first page has no cursor.
     let start = (fetch, Some(None::<String>));
-    stream::try_unfold(start, |(mut fetch, cursor)| async move {
+    let pages = stream::try_unfold(start, |(mut fetch, cursor)| async move {
         let Some(cursor) = cursor else {
             return Ok::<_, Error>(None);
         };
         let (items, next) = fetch(cursor).await?;
         let next = next.filter(|c| !c.is_empty() && !items.is_empty());
-        let items = stream::iter(items.into_iter().map(Ok));
         Ok(Some((items, (fetch, next.map(Some)))))
-    })
-    .try_flatten()
-    .boxed()
+    });
+    // Cursor listings state no total.
+    flatten(pages, Arc::new(OnceLock::new()))
 }
 
 /// The page a listing's `next` link names, fetched through the generated

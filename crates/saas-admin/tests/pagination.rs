@@ -91,8 +91,14 @@ async fn pages_are_fetched_only_as_the_items_are_used() {
     let pages = mock_group_pages(&server, 300, 100);
     let ods = ods(&server);
     let mut stream = ods.list_user_groups().limit(100).into_stream();
+    assert_eq!(
+        stream.total(),
+        None,
+        "nothing is known before the first page"
+    );
     let first = stream.try_next().await.unwrap().unwrap();
     assert_eq!(first.uid, "g00000");
+    assert_eq!(stream.total(), Some(300), "the first page's total_count");
     assert_eq!(pages[0].calls_async().await, 1);
     assert_eq!(pages[1].calls_async().await, 0);
     assert_eq!(pages[2].calls_async().await, 0);
@@ -213,14 +219,13 @@ async fn cloudinary_custom_policies_follow_the_cursor_to_the_end() {
             .header("content-type", "application/json")
             .json_body(json!({"data": [policy("p3")]}));
     });
-    let ids: Vec<String> = cloudinary(&server)
-        .list_custom_policies()
-        .into_stream()
-        .map_ok(|p| p.id)
-        .try_collect()
-        .await
-        .unwrap();
+    let mut stream = cloudinary(&server).list_custom_policies().into_stream();
+    let mut ids = Vec::new();
+    while let Some(policy) = stream.try_next().await.unwrap() {
+        ids.push(policy.id);
+    }
     assert_eq!(ids, ["p1", "p2", "p3"]);
+    assert_eq!(stream.total(), None, "a cursor listing states no total");
     assert_eq!(first.calls_async().await, 1);
     assert_eq!(second.calls_async().await, 1);
 }
