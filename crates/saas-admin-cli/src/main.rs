@@ -153,14 +153,29 @@ fn cli() -> Command {
         )
 }
 
+/// A usage error as one line, like every other failure: clap's message
+/// without its usage block, its lines joined.
+fn one_line(message: &str) -> String {
+    let said = message.split("\n\n").next().unwrap_or(message);
+    let words: Vec<&str> = said.split_whitespace().collect();
+    format!("{} (see --help)", words.join(" "))
+}
+
 fn main() -> ExitCode {
     let matches = match cli().try_get_matches() {
         Ok(matches) => matches,
         Err(error) => {
-            // `--help` and `--version` print to stdout and succeed.
-            let code = if error.use_stderr() { 2 } else { 0 };
-            let _ = error.print();
-            return ExitCode::from(code);
+            use clap::error::ErrorKind as Usage;
+            // `--help` and `--version` print to stdout and succeed; a
+            // command given without what it needs shows its help.
+            if !error.use_stderr()
+                || error.kind() == Usage::DisplayHelpOnMissingArgumentOrSubcommand
+            {
+                let _ = error.print();
+                return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+            }
+            eprintln!("{}", one_line(&error.to_string()));
+            return ExitCode::from(2);
         }
     };
     let outcome = match matches.subcommand() {

@@ -86,15 +86,15 @@ fn each_failure_is_one_line_on_stderr_with_its_exit_code() {
     let before = fake.server.requests().len();
     let output = fake.run(&["ods", "get-user-group"]);
     assert_eq!(code(&output), 2);
-    assert!(
-        stderr(&output).contains("--group-uid"),
-        "{}",
-        stderr(&output)
-    );
+    let message = stderr(&output);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(message.contains("--group-uid"), "{message}");
     // 2: a value that does not convert, named.
     let output = fake.run(&["ods", "list-user-groups", "--limit", "many"]);
     assert_eq!(code(&output), 2);
-    assert!(stderr(&output).contains("--limit"), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(message.contains("--limit"), "{message}");
     // 2: a value the library refuses (a path segment that is `..`).
     let output = fake.run(&["ods", "get-user-group", "--group-uid", ".."]);
     assert_eq!(code(&output), 2, "{}", stderr(&output));
