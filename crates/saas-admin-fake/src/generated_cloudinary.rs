@@ -609,6 +609,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 2,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "none"
         }
@@ -1045,6 +1046,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 3,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "none"
         }
@@ -1369,6 +1371,29 @@ pub(crate) const MODEL: &str = r##"{
           "enabled"
         ],
         "kind": "list",
+        "matches": [
+          {
+            "fields": [
+              "id"
+            ],
+            "match": "any",
+            "param": "ids"
+          },
+          {
+            "fields": [
+              "cloud_name"
+            ],
+            "match": "any",
+            "param": "cloud_names"
+          },
+          {
+            "fields": [
+              "name"
+            ],
+            "match": "prefix",
+            "param": "prefix"
+          }
+        ],
         "paging": {
           "style": "none"
         }
@@ -1851,6 +1876,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 1,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "page-number",
           "total": "total"
@@ -2555,6 +2581,29 @@ pub(crate) const MODEL: &str = r##"{
           "last_login"
         ],
         "kind": "list",
+        "matches": [
+          {
+            "fields": [
+              "id"
+            ],
+            "match": "any",
+            "param": "ids"
+          },
+          {
+            "fields": [
+              "email"
+            ],
+            "match": "any",
+            "param": "emails"
+          },
+          {
+            "fields": [
+              "name"
+            ],
+            "match": "prefix",
+            "param": "prefix"
+          }
+        ],
         "paging": {
           "style": "page-number",
           "total": null
@@ -3517,6 +3566,7 @@ pub(crate) const MODEL: &str = r##"{
           "enabled"
         ],
         "kind": "list",
+        "matches": [],
         "paging": {
           "next": "next_cursor",
           "style": "cursor"
@@ -4173,6 +4223,7 @@ pub(crate) const MODEL: &str = r##"{
           "policy_parameters"
         ],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "none"
         }
@@ -7032,6 +7083,7 @@ pub(crate) const MODEL: &str = r##"{
     "UserCreateRequest": {
       "properties": {
         "email": {
+          "format": "email",
           "type": "string"
         },
         "enabled": {
@@ -7238,6 +7290,7 @@ pub(crate) const MODEL: &str = r##"{
     "UserUpdateRequest": {
       "properties": {
         "email": {
+          "format": "email",
           "type": "string"
         },
         "enabled": {
