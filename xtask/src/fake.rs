@@ -213,7 +213,11 @@ const MIN_LENGTH: &str = "x-saas-admin-min-length";
 /// compares: `{match: contains | prefix | any, fields: [a, b]}`, for a
 /// case-insensitive substring of any of the fields, a case-insensitive
 /// start of one, or a list (comma-separated) of values one of the fields
-/// equals.
+/// equals; `alone: true` when the other filters are then ignored. A flag
+/// that turns on a range of dates is `{match: range, fields: [a], bounds:
+/// [from, to], invert: [param, value]}`: the parameters holding the first
+/// and last dates, and the value of a parameter that keeps the items
+/// outside the range instead.
 const FILTER: &str = "x-saas-admin-filter";
 
 /// An operation's parameters, resolved: (name, location, required, schema, example).
@@ -858,12 +862,9 @@ fn role(doc: &Value, op: &Op, ops: &[Op], families: &[Family]) -> Value {
                         .iter()
                         .filter(|p| p.location == "query")
                         .filter_map(|p| {
-                            let filter = p.filter.as_ref()?;
-                            Some(json!({
-                                "param": p.name,
-                                "match": filter["match"],
-                                "fields": filter["fields"],
-                            }))
+                            let mut filter = p.filter.as_ref()?.as_object()?.clone();
+                            filter.insert("param".into(), json!(p.name));
+                            Some(Value::Object(filter))
                         })
                         .collect();
                     return json!({

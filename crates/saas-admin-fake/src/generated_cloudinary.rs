@@ -1373,6 +1373,7 @@ pub(crate) const MODEL: &str = r##"{
         "kind": "list",
         "matches": [
           {
+            "alone": true,
             "fields": [
               "id"
             ],
@@ -2577,12 +2578,12 @@ pub(crate) const MODEL: &str = r##"{
       "role": {
         "family": 4,
         "filters": [
-          "pending",
-          "last_login"
+          "pending"
         ],
         "kind": "list",
         "matches": [
           {
+            "alone": true,
             "fields": [
               "id"
             ],
@@ -2590,6 +2591,7 @@ pub(crate) const MODEL: &str = r##"{
             "param": "ids"
           },
           {
+            "alone": true,
             "fields": [
               "email"
             ],
@@ -2602,6 +2604,21 @@ pub(crate) const MODEL: &str = r##"{
             ],
             "match": "prefix",
             "param": "prefix"
+          },
+          {
+            "bounds": [
+              "from",
+              "to"
+            ],
+            "fields": [
+              "last_login"
+            ],
+            "invert": [
+              "union_type",
+              "exclude"
+            ],
+            "match": "range",
+            "param": "last_login"
           }
         ],
         "paging": {

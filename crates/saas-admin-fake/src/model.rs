@@ -149,6 +149,15 @@ pub(crate) struct Match {
     #[serde(rename = "match")]
     pub how: MatchHow,
     pub fields: Vec<String>,
+    /// When given, the listing's other filters are ignored.
+    #[serde(default)]
+    pub alone: bool,
+    /// For a range: the parameters holding its first and last values.
+    #[serde(default)]
+    pub bounds: Vec<String>,
+    /// For a range: the parameter and value that keep the items outside it.
+    #[serde(default)]
+    pub invert: Option<(String, String)>,
 }
 
 /// How a [`Match`] compares.
@@ -161,6 +170,9 @@ pub(crate) enum MatchHow {
     Prefix,
     /// One of the fields equals one of the values (comma-separated).
     Any,
+    /// The parameter is a flag: when on, the field lies between the
+    /// bounds (dates compared as text, by the day).
+    Range,
 }
 
 /// How a listing pages.

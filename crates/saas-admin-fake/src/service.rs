@@ -566,6 +566,15 @@ impl Call<'_> {
             .into_iter()
             .map(|e| store.render(family, e))
             .collect();
+        // A filter that, when given, makes the others ignored (Cloudinary's
+        // `ids`).
+        let alone = matches
+            .iter()
+            .find(|m| m.alone && self.query.contains_key(&m.param));
+        let (filters, matches) = match alone {
+            Some(alone) => (&[][..], std::slice::from_ref(alone)),
+            None => (filters, matches),
+        };
         for name in filters {
             let Some(wanted) = self.query.get(name) else {
                 continue;
@@ -590,7 +599,7 @@ impl Call<'_> {
             let Some(wanted) = self.query.get(&filter.param) else {
                 continue;
             };
-            items.retain(|item| matched(item, filter, wanted));
+            items.retain(|item| matched(item, filter, wanted, &self.query));
         }
         let items_at = &self.model.families[family].items_at;
         let total = items.len();
@@ -772,7 +781,7 @@ const MAX_LIMIT: usize = 1000;
 
 /// Whether an item passes a filter that compares other fields than its
 /// parameter's name.
-fn matched(item: &Value, filter: &Match, wanted: &Value) -> bool {
+fn matched(item: &Value, filter: &Match, wanted: &Value, query: &HashMap<String, Value>) -> bool {
     let texts = || {
         filter
             .fields
@@ -790,6 +799,30 @@ fn matched(item: &Value, filter: &Match, wanted: &Value) -> bool {
     match filter.how {
         MatchHow::Contains => texts().any(|t| t.contains(&wanted_text)),
         MatchHow::Prefix => texts().any(|t| t.starts_with(&wanted_text)),
+        MatchHow::Range => {
+            if wanted != &Value::Bool(true) {
+                return true;
+            }
+            let bound = |i: usize| {
+                filter
+                    .bounds
+                    .get(i)
+                    .and_then(|name| query.get(name))
+                    .map(text)
+            };
+            let (first, last) = (bound(0), bound(1));
+            let inside = filter.fields.iter().filter_map(|f| at(item, f)).any(|v| {
+                let day: String = text(v).chars().take(10).collect();
+                !day.is_empty()
+                    && first.as_ref().is_none_or(|first| day >= *first)
+                    && last.as_ref().is_none_or(|last| day <= *last)
+            });
+            let outside_wanted = filter
+                .invert
+                .as_ref()
+                .is_some_and(|(param, value)| query.get(param).map(text).as_deref() == Some(value));
+            inside != outside_wanted
+        }
         MatchHow::Any => {
             let values: Vec<String> = match wanted {
                 Value::Array(values) => values.iter().map(text).collect(),

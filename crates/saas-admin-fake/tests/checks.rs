@@ -609,3 +609,71 @@ async fn a_member_list_without_paging_parameters_is_paged_by_its_next_link() {
         .collect();
     assert_eq!(uids, ["df_20", "df_21", "df_22", "df_23", "df_24"]);
 }
+
+#[tokio::test]
+async fn cloudinarys_last_login_range_and_its_overriding_lists_filter_as_documented() {
+    let fake = Fake::empty().await;
+    let mut ids = Vec::new();
+    for (name, last_login) in [
+        ("ann", Some("2022-03-01T10:00:00Z")),
+        ("bob", Some("2023-06-15T08:30:00Z")),
+        ("cid", Some("2024-12-31T23:59:59Z")),
+        ("dee", None),
+    ] {
+        let mut user =
+            json!({"name": name, "email": format!("{name}@example.com"), "pending": false});
+        if let Some(at) = last_login {
+            user["last_login"] = json!(at);
+        }
+        let user = fake.fake.cloudinary().insert("users", user).unwrap();
+        ids.push(user["id"].as_str().unwrap().to_string());
+    }
+    let cases = [
+        // The flag off (or absent): the range is not looked at.
+        (
+            "from=2023-01-01&to=2023-12-31".to_string(),
+            vec!["ann", "bob", "cid", "dee"],
+        ),
+        (
+            "last_login=false&from=2023-01-01".to_string(),
+            vec!["ann", "bob", "cid", "dee"],
+        ),
+        // Inside the range, both days included; a user who never logged in is not.
+        (
+            "last_login=true&from=2023-06-15&to=2024-12-31".to_string(),
+            vec!["bob", "cid"],
+        ),
+        ("last_login=true&to=2023-06-14".to_string(), vec!["ann"]),
+        (
+            "last_login=true&from=2023-01-01&to=2023-12-31&union_type=include".to_string(),
+            vec!["bob"],
+        ),
+        // Outside it.
+        (
+            "last_login=true&from=2023-01-01&to=2023-12-31&union_type=exclude".to_string(),
+            vec!["ann", "cid", "dee"],
+        ),
+        // Ids or addresses given: the other filters are ignored.
+        (
+            format!("ids={},{}&prefix=zz&pending=true", ids[0], ids[3]),
+            vec!["ann", "dee"],
+        ),
+        (
+            "emails=cid@example.com&last_login=true&to=2000-01-01".to_string(),
+            vec!["cid"],
+        ),
+    ];
+    for (query, expected) in cases {
+        let (status, body) = fake
+            .cloudinary(Method::GET, &format!("/users?{query}"), None)
+            .await;
+        assert_eq!(status, 200, "{query}: {body}");
+        let names: Vec<&str> = body["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, expected, "{query}");
+    }
+}
