@@ -306,13 +306,16 @@ fn union(
     }
 }
 
+/// A member of a union of kinds, with the values of the tag that name it.
+type Tagged<'a> = (Vec<Value>, &'a Value);
+
 /// The tag property of a union and each member's values of it, when every
 /// member has values of its own.
 fn tags<'a>(
     schemas: &HashMap<String, Value>,
     schema: &Value,
     members: &[&'a Value],
-) -> Option<(String, Vec<(Vec<Value>, &'a Value)>)> {
+) -> Option<(String, Vec<Tagged<'a>>)> {
     let declared = schema["discriminator"]["propertyName"].as_str();
     let candidates: Vec<String> = match declared {
         Some(name) => vec![name.to_string()],

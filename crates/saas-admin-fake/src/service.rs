@@ -812,7 +812,9 @@ fn matched(item: &Value, filter: &Match, wanted: &Value, query: &HashMap<String,
             };
             let (first, last) = (bound(0), bound(1));
             let inside = filter.fields.iter().filter_map(|f| at(item, f)).any(|v| {
-                let day: String = text(v).chars().take(10).collect();
+                let Some(day) = v.as_str().map(|t| t.chars().take(10).collect::<String>()) else {
+                    return false;
+                };
                 !day.is_empty()
                     && first.as_ref().is_none_or(|first| day >= *first)
                     && last.as_ref().is_none_or(|last| day <= *last)

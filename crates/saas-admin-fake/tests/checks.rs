@@ -628,15 +628,23 @@ async fn cloudinarys_last_login_range_and_its_overriding_lists_filter_as_documen
         let user = fake.fake.cloudinary().insert("users", user).unwrap();
         ids.push(user["id"].as_str().unwrap().to_string());
     }
+    // A last login the service reports as null is in no range.
+    fake.fake
+        .cloudinary()
+        .insert(
+            "users",
+            json!({"name": "eve", "email": "eve@example.com", "last_login": null}),
+        )
+        .unwrap();
     let cases = [
         // The flag off (or absent): the range is not looked at.
         (
             "from=2023-01-01&to=2023-12-31".to_string(),
-            vec!["ann", "bob", "cid", "dee"],
+            vec!["ann", "bob", "cid", "dee", "eve"],
         ),
         (
             "last_login=false&from=2023-01-01".to_string(),
-            vec!["ann", "bob", "cid", "dee"],
+            vec!["ann", "bob", "cid", "dee", "eve"],
         ),
         // Inside the range, both days included; a user who never logged in is not.
         (
@@ -645,13 +653,17 @@ async fn cloudinarys_last_login_range_and_its_overriding_lists_filter_as_documen
         ),
         ("last_login=true&to=2023-06-14".to_string(), vec!["ann"]),
         (
+            "last_login=true&from=2023-01-01".to_string(),
+            vec!["bob", "cid"],
+        ),
+        (
             "last_login=true&from=2023-01-01&to=2023-12-31&union_type=include".to_string(),
             vec!["bob"],
         ),
         // Outside it.
         (
             "last_login=true&from=2023-01-01&to=2023-12-31&union_type=exclude".to_string(),
-            vec!["ann", "cid", "dee"],
+            vec!["ann", "cid", "dee", "eve"],
         ),
         // Ids or addresses given: the other filters are ignored.
         (
