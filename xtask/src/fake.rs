@@ -138,8 +138,9 @@ fn ref_name(schema: &Value) -> Option<&str> {
 /// extensions; `$ref`s kept (to `components.schemas`, which the model
 /// carries compacted the same way).
 fn compact(schema: &Value) -> Value {
-    const KEEP: [&str; 17] = [
+    const KEEP: [&str; 18] = [
         "$ref",
+        "const",
         "type",
         "properties",
         "required",
@@ -178,6 +179,13 @@ fn compact(schema: &Value) -> Value {
                         schema => compact(schema),
                     };
                     out.insert(key.clone(), value);
+                } else if key == "discriminator" {
+                    // The tag and its mapping, as written.
+                    out.insert(key.clone(), value.clone());
+                } else if key == MIN_LENGTH {
+                    // A length the vendor states, kept out of the schema
+                    // itself so the generated type stays a plain string.
+                    out.insert("minLength".into(), value.clone());
                 } else if KEEP.contains(&key.as_str()) {
                     let value = match value {
                         Value::Array(items) if key != "enum" && key != "required" => {
@@ -195,6 +203,23 @@ fn compact(schema: &Value) -> Value {
     }
 }
 
+/// The extension with which a spec gives a text field the vendor's
+/// `minLength`, which the fake checks, without the generated type becoming
+/// a constrained string.
+const MIN_LENGTH: &str = "x-saas-admin-min-length";
+
+/// The extension with which a spec says how a listing's query parameter
+/// filters its items when the parameter is not named like the field it
+/// compares: `{match: contains | prefix | any, fields: [a, b]}`, for a
+/// case-insensitive substring of any of the fields, a case-insensitive
+/// start of one, or a list (comma-separated) of values one of the fields
+/// equals; `alone: true` when the other filters are then ignored. A flag
+/// that turns on a range of dates is `{match: range, fields: [a], bounds:
+/// [from, to], invert: [param, value]}`: the parameters holding the first
+/// and last dates, and the value of a parameter that keeps the items
+/// outside the range instead.
+const FILTER: &str = "x-saas-admin-filter";
+
 /// An operation's parameters, resolved: (name, location, required, schema, example).
 struct Param {
     name: String,
@@ -202,6 +227,8 @@ struct Param {
     required: bool,
     schema: Value,
     example: Option<Value>,
+    /// How the parameter filters a listing, when the spec says.
+    filter: Option<Value>,
 }
 
 fn params(doc: &Value, path: &str, op: &Value) -> Vec<Param> {
@@ -217,6 +244,7 @@ fn params(doc: &Value, path: &str, op: &Value) -> Vec<Param> {
             required: param["required"].as_bool().unwrap_or(false),
             schema: param["schema"].clone(),
             example: param.get("example").cloned(),
+            filter: param.get(FILTER).cloned(),
             name,
             location,
         });
@@ -823,16 +851,28 @@ fn role(doc: &Value, op: &Op, ops: &[Op], families: &[Family]) -> Value {
                         .iter()
                         .filter(|p| {
                             p.location == "query"
+                                && p.filter.is_none()
                                 && item_fields.contains_key(&p.name)
                                 && !PAGING_PARAMS.contains(&p.name.as_str())
                         })
                         .map(|p| p.name.as_str())
                         .collect();
+                    let matches: Vec<Value> = op
+                        .params
+                        .iter()
+                        .filter(|p| p.location == "query")
+                        .filter_map(|p| {
+                            let mut filter = p.filter.as_ref()?.as_object()?.clone();
+                            filter.insert("param".into(), json!(p.name));
+                            Some(Value::Object(filter))
+                        })
+                        .collect();
                     return json!({
                         "kind": "list",
                         "family": i,
-                        "paging": paging(op),
+                        "paging": paging(doc, op),
                         "filters": filters,
+                        "matches": matches,
                     });
                 }
                 "POST" if family.link.is_some() => {
@@ -922,15 +962,21 @@ const PAGING_PARAMS: [&str; 7] = [
     "search",
 ];
 
-fn paging(op: &Op) -> Value {
+fn paging(doc: &Value, op: &Op) -> Value {
     let pages = &op.raw["x-saas-admin-pages"];
     match pages["style"].as_str() {
         Some("page-number") => json!({"style": "page-number", "total": pages["total"]}),
         Some("cursor") => json!({"style": "cursor", "next": pages["next"]}),
         _ => {
             let names: BTreeSet<&str> = op.params.iter().map(|p| p.name.as_str()).collect();
+            let page = properties(doc, &op.schema);
             if names.contains("limit") && names.contains("offset") {
                 json!({"style": "offset"})
+            } else if page.contains_key("next") && page.contains_key("results") {
+                // A page of the same shape without parameters to ask for
+                // one: the service pages it all the same, the next page
+                // named by the `next` link.
+                json!({"style": "next-link"})
             } else {
                 json!({"style": "none"})
             }
@@ -1407,7 +1453,7 @@ components:
         let model = model_of(SPEC);
         assert_eq!(
             role(&model, "list_groups"),
-            &json!({"kind": "list", "family": 0, "paging": {"style": "offset"}, "filters": []})
+            &json!({"kind": "list", "family": 0, "paging": {"style": "offset"}, "filters": [], "matches": []})
         );
         assert_eq!(
             role(&model, "create_group"),
@@ -1437,6 +1483,49 @@ components:
             .find(|op| op["id"] == "publish_group")
             .unwrap();
         assert_eq!(publish["requires"], json!([[0, "group_uid"]]));
+    }
+
+    #[test]
+    fn what_the_fake_checks_comes_from_the_spec() {
+        let spec = SPEC
+            .replace(
+                "        - {name: offset, in: query, schema: {type: integer}}\n",
+                "        - {name: offset, in: query, schema: {type: integer}}\n        - {name: search, in: query, schema: {type: string}, x-saas-admin-filter: {match: contains, fields: [uid, title]}}\n",
+            )
+            .replace(
+                "title: {type: string, description: The title.}",
+                "title: {type: string, x-saas-admin-min-length: 1, description: The title.}",
+            )
+            .replace(
+                "UserList: {type: object, properties: {results:",
+                "UserList: {type: object, properties: {next: {type: string}, results:",
+            );
+        let model = model_of(&spec);
+        // A filter the spec describes; a vendor's length the type leaves out.
+        assert_eq!(
+            role(&model, "list_groups")["matches"],
+            json!([{"param": "search", "match": "contains", "fields": ["uid", "title"]}])
+        );
+        assert_eq!(
+            model["schemas"]["GroupRequest"]["properties"]["title"],
+            json!({"type": "string", "minLength": 1})
+        );
+        // A page with a `next` link and no paging parameters pages by it.
+        assert_eq!(
+            role(&model, "list_group_users")["paging"],
+            json!({"style": "next-link"})
+        );
+        assert_eq!(
+            role(&model, "list_users")["paging"],
+            json!({"style": "next-link"})
+        );
+        // A union keeps its discriminator.
+        assert_eq!(
+            compact(
+                &json!({"oneOf": [{"$ref": "#/components/schemas/A"}], "discriminator": {"propertyName": "kind", "mapping": {"a": "#/components/schemas/A"}}, "description": "x"})
+            ),
+            json!({"oneOf": [{"$ref": "#/components/schemas/A"}], "discriminator": {"propertyName": "kind", "mapping": {"a": "#/components/schemas/A"}}})
+        );
     }
 
     #[test]

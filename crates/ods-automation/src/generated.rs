@@ -5316,9 +5316,8 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetadataTemplateFieldRequest {
         ///The values the field accepts; each must fit the field's type.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
-        pub choices: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub choices: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ///A longer help text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub help_text: ::std::option::Option<::std::string::String>,
@@ -5332,14 +5331,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub label: ::std::option::Option<::std::string::String>,
         ///The label of each of `choices` per language: keyed by choice, then by language code.
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
-        #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
-        pub labels: ::std::collections::HashMap<
-            ::std::string::String,
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub labels: ::std::option::Option<
+            ::std::collections::HashMap<
+                ::std::string::String,
+                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+            >,
         >,
         ///The field's identifier within its template.
         pub name: ::std::string::String,

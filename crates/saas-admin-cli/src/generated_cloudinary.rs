@@ -778,7 +778,7 @@ pub fn command() -> clap::Command {
                             "EMAIL",
                             "Body fields",
                             "Email address of the new user, unique in the account; it is also the login.",
-                            "Email address of the new user, unique in the account; it is also the login. Sent as the body field email. Required.",
+                            "Email address of the new user, unique in the account; it is also the login. Sent as the body field email. Constraints: format email. Required.",
                         )
                         .required_unless_present("body"),
                 )
@@ -866,7 +866,7 @@ pub fn command() -> clap::Command {
                         "EMAIL",
                         "Body fields",
                         "New email address, unique in the account; it is also the login.",
-                        "New email address, unique in the account; it is also the login. Sent as the body field email.",
+                        "New email address, unique in the account; it is also the login. Sent as the body field email. Constraints: format email.",
                     ),
                 )
                 .arg(

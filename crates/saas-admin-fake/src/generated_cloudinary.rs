@@ -609,6 +609,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 2,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "none"
         }
@@ -1045,6 +1046,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 3,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "none"
         }
@@ -1369,6 +1371,30 @@ pub(crate) const MODEL: &str = r##"{
           "enabled"
         ],
         "kind": "list",
+        "matches": [
+          {
+            "alone": true,
+            "fields": [
+              "id"
+            ],
+            "match": "any",
+            "param": "ids"
+          },
+          {
+            "fields": [
+              "cloud_name"
+            ],
+            "match": "any",
+            "param": "cloud_names"
+          },
+          {
+            "fields": [
+              "name"
+            ],
+            "match": "prefix",
+            "param": "prefix"
+          }
+        ],
         "paging": {
           "style": "none"
         }
@@ -1851,6 +1877,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 1,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "page-number",
           "total": "total"
@@ -2551,10 +2578,49 @@ pub(crate) const MODEL: &str = r##"{
       "role": {
         "family": 4,
         "filters": [
-          "pending",
-          "last_login"
+          "pending"
         ],
         "kind": "list",
+        "matches": [
+          {
+            "alone": true,
+            "fields": [
+              "id"
+            ],
+            "match": "any",
+            "param": "ids"
+          },
+          {
+            "alone": true,
+            "fields": [
+              "email"
+            ],
+            "match": "any",
+            "param": "emails"
+          },
+          {
+            "fields": [
+              "name"
+            ],
+            "match": "prefix",
+            "param": "prefix"
+          },
+          {
+            "bounds": [
+              "from",
+              "to"
+            ],
+            "fields": [
+              "last_login"
+            ],
+            "invert": [
+              "union_type",
+              "exclude"
+            ],
+            "match": "range",
+            "param": "last_login"
+          }
+        ],
         "paging": {
           "style": "page-number",
           "total": null
@@ -3517,6 +3583,7 @@ pub(crate) const MODEL: &str = r##"{
           "enabled"
         ],
         "kind": "list",
+        "matches": [],
         "paging": {
           "next": "next_cursor",
           "style": "cursor"
@@ -4173,6 +4240,7 @@ pub(crate) const MODEL: &str = r##"{
           "policy_parameters"
         ],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "none"
         }
@@ -7032,6 +7100,7 @@ pub(crate) const MODEL: &str = r##"{
     "UserCreateRequest": {
       "properties": {
         "email": {
+          "format": "email",
           "type": "string"
         },
         "enabled": {
@@ -7238,6 +7307,7 @@ pub(crate) const MODEL: &str = r##"{
     "UserUpdateRequest": {
       "properties": {
         "email": {
+          "format": "email",
           "type": "string"
         },
         "enabled": {

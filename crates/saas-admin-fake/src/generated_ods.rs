@@ -3334,6 +3334,17 @@ pub(crate) const MODEL: &str = r##"{
           "permissions"
         ],
         "kind": "list",
+        "matches": [
+          {
+            "fields": [
+              "uid",
+              "title",
+              "description"
+            ],
+            "match": "contains",
+            "param": "search"
+          }
+        ],
         "paging": {
           "style": "offset"
         }
@@ -3742,8 +3753,9 @@ pub(crate) const MODEL: &str = r##"{
         "family": 19,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
-          "style": "none"
+          "style": "next-link"
         }
       },
       "success": {
@@ -4196,6 +4208,18 @@ pub(crate) const MODEL: &str = r##"{
           "permissions"
         ],
         "kind": "list",
+        "matches": [
+          {
+            "fields": [
+              "username",
+              "first_name",
+              "last_name",
+              "email"
+            ],
+            "match": "contains",
+            "param": "search"
+          }
+        ],
         "paging": {
           "style": "offset"
         }
@@ -4787,6 +4811,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 0,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -5422,6 +5447,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 13,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -5887,6 +5913,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 12,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -6337,6 +6364,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 17,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -6738,6 +6766,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 16,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -7139,6 +7168,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 26,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -7540,6 +7570,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 25,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -7941,6 +7972,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 3,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -8346,6 +8378,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 2,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -8747,6 +8780,7 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_id"
         ],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -10250,6 +10284,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 8,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -10707,6 +10742,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 14,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -11000,8 +11036,9 @@ pub(crate) const MODEL: &str = r##"{
           "is_archived"
         ],
         "kind": "list",
+        "matches": [],
         "paging": {
-          "style": "none"
+          "style": "next-link"
         }
       },
       "success": {
@@ -11285,6 +11322,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 11,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -11670,6 +11708,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 21,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -12041,6 +12080,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 24,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -12564,6 +12604,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 1,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -13216,6 +13257,7 @@ pub(crate) const MODEL: &str = r##"{
           "type"
         ],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -13725,6 +13767,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 23,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -14039,6 +14082,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 20,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -15372,6 +15416,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 15,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -15979,6 +16024,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 9,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -16464,6 +16510,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 10,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -18459,6 +18506,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 6,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -18843,6 +18891,7 @@ pub(crate) const MODEL: &str = r##"{
         "family": 5,
         "filters": [],
         "kind": "list",
+        "matches": [],
         "paging": {
           "style": "offset"
         }
@@ -19271,6 +19320,13 @@ pub(crate) const MODEL: &str = r##"{
   ],
   "schemas": {
     "AlternativeExport": {
+      "discriminator": {
+        "mapping": {
+          "uploaded_file": "#/components/schemas/AlternativeExportUploadedFile",
+          "url": "#/components/schemas/AlternativeExportUrl"
+        },
+        "propertyName": "type"
+      },
       "oneOf": [
         {
           "$ref": "#/components/schemas/AlternativeExportUploadedFile"
@@ -19315,6 +19371,7 @@ pub(crate) const MODEL: &str = r##"{
           "type": "string"
         },
         "title": {
+          "minLength": 1,
           "type": "string"
         },
         "type": {
@@ -20069,6 +20126,9 @@ pub(crate) const MODEL: &str = r##"{
       "type": "object"
     },
     "DatasetField": {
+      "discriminator": {
+        "propertyName": "type"
+      },
       "oneOf": [
         {
           "properties": {
@@ -20310,6 +20370,9 @@ pub(crate) const MODEL: &str = r##"{
       "type": "object"
     },
     "DatasetFieldRequest": {
+      "discriminator": {
+        "propertyName": "type"
+      },
       "oneOf": [
         {
           "properties": {
@@ -20643,6 +20706,7 @@ pub(crate) const MODEL: &str = r##"{
     "DatasetRequest": {
       "properties": {
         "dataset_id": {
+          "minLength": 1,
           "type": "string"
         },
         "default_security": {
@@ -20707,6 +20771,7 @@ pub(crate) const MODEL: &str = r##"{
     "DatasetScheduleRequest": {
       "properties": {
         "cron_schedule": {
+          "minLength": 1,
           "type": "string"
         }
       },
@@ -20950,6 +21015,17 @@ pub(crate) const MODEL: &str = r##"{
       "type": "object"
     },
     "DatasourceConnection": {
+      "discriminator": {
+        "mapping": {
+          "amazon_s3": "#/components/schemas/DatasourceConnectionAmazonS3",
+          "azure_blob_storage": "#/components/schemas/DatasourceConnectionAzureBlobStorage",
+          "ftp": "#/components/schemas/DatasourceConnectionFtp",
+          "google_drive": "#/components/schemas/DatasourceConnectionGoogleDrive",
+          "http": "#/components/schemas/DatasourceConnectionHttp",
+          "sharepoint": "#/components/schemas/DatasourceConnectionSharepoint"
+        },
+        "propertyName": "type"
+      },
       "oneOf": [
         {
           "$ref": "#/components/schemas/DatasourceConnectionHttp"
@@ -21006,6 +21082,13 @@ pub(crate) const MODEL: &str = r##"{
       ]
     },
     "DatasourceConnectionAmazonS3Auth": {
+      "discriminator": {
+        "mapping": {
+          "aws_signature_v4": "#/components/schemas/DatasourceConnectionAuthAwsSignatureV4",
+          "iam_role": "#/components/schemas/DatasourceConnectionAuthAwsIamRole"
+        },
+        "propertyName": "type"
+      },
       "oneOf": [
         {
           "$ref": "#/components/schemas/DatasourceConnectionAuthAwsSignatureV4"
@@ -21016,6 +21099,13 @@ pub(crate) const MODEL: &str = r##"{
       ]
     },
     "DatasourceConnectionAmazonS3AuthRequest": {
+      "discriminator": {
+        "mapping": {
+          "aws_signature_v4": "#/components/schemas/DatasourceConnectionAuthRequestAwsSignatureV4",
+          "iam_role": "#/components/schemas/DatasourceConnectionAuthRequestAwsIamRole"
+        },
+        "propertyName": "type"
+      },
       "oneOf": [
         {
           "$ref": "#/components/schemas/DatasourceConnectionAuthRequestAwsSignatureV4"
@@ -21353,14 +21443,16 @@ pub(crate) const MODEL: &str = r##"{
             {
               "$ref": "#/components/schemas/Secret"
             }
-          ]
+          ],
+          "nullable": true
         },
         "code": {
           "allOf": [
             {
               "$ref": "#/components/schemas/Secret"
             }
-          ]
+          ],
+          "nullable": true
         },
         "grant_type": {
           "$ref": "#/components/schemas/DatasourceConnectionOAuth2GrantType"
@@ -21370,7 +21462,8 @@ pub(crate) const MODEL: &str = r##"{
             {
               "$ref": "#/components/schemas/Secret"
             }
-          ]
+          ],
+          "nullable": true
         },
         "scope": {
           "type": "string"
@@ -21404,12 +21497,14 @@ pub(crate) const MODEL: &str = r##"{
             {
               "$ref": "#/components/schemas/Secret"
             }
-          ]
+          ],
+          "nullable": true
         },
         "grant_type": {
           "$ref": "#/components/schemas/DatasourceConnectionOidcGrantType"
         },
         "nonce": {
+          "nullable": true,
           "type": "string"
         },
         "type": {
@@ -21435,14 +21530,16 @@ pub(crate) const MODEL: &str = r##"{
             {
               "$ref": "#/components/schemas/Secret"
             }
-          ]
+          ],
+          "nullable": true
         },
         "code": {
           "allOf": [
             {
               "$ref": "#/components/schemas/Secret"
             }
-          ]
+          ],
+          "nullable": true
         },
         "grant_type": {
           "$ref": "#/components/schemas/DatasourceConnectionOidcGrantType"
@@ -21723,6 +21820,14 @@ pub(crate) const MODEL: &str = r##"{
       ]
     },
     "DatasourceConnectionHttpAuth": {
+      "discriminator": {
+        "mapping": {
+          "basic_auth": "#/components/schemas/DatasourceConnectionAuthBasic",
+          "oauth2": "#/components/schemas/DatasourceConnectionAuthOAuth2",
+          "oidc": "#/components/schemas/DatasourceConnectionAuthOidc"
+        },
+        "propertyName": "type"
+      },
       "oneOf": [
         {
           "$ref": "#/components/schemas/DatasourceConnectionAuthBasic"
@@ -21736,6 +21841,14 @@ pub(crate) const MODEL: &str = r##"{
       ]
     },
     "DatasourceConnectionHttpAuthRequest": {
+      "discriminator": {
+        "mapping": {
+          "basic_auth": "#/components/schemas/DatasourceConnectionAuthRequestBasic",
+          "oauth2": "#/components/schemas/DatasourceConnectionAuthRequestOAuth2",
+          "oidc": "#/components/schemas/DatasourceConnectionAuthRequestOidc"
+        },
+        "propertyName": "type"
+      },
       "oneOf": [
         {
           "$ref": "#/components/schemas/DatasourceConnectionAuthRequestBasic"
@@ -21792,6 +21905,17 @@ pub(crate) const MODEL: &str = r##"{
       "type": "string"
     },
     "DatasourceConnectionRequest": {
+      "discriminator": {
+        "mapping": {
+          "amazon_s3": "#/components/schemas/DatasourceConnectionRequestAmazonS3",
+          "azure_blob_storage": "#/components/schemas/DatasourceConnectionRequestAzureBlobStorage",
+          "ftp": "#/components/schemas/DatasourceConnectionRequestFtp",
+          "google_drive": "#/components/schemas/DatasourceConnectionRequestGoogleDrive",
+          "http": "#/components/schemas/DatasourceConnectionRequestHttp",
+          "sharepoint": "#/components/schemas/DatasourceConnectionRequestSharepoint"
+        },
+        "propertyName": "type"
+      },
       "oneOf": [
         {
           "$ref": "#/components/schemas/DatasourceConnectionRequestHttp"
@@ -21834,6 +21958,7 @@ pub(crate) const MODEL: &str = r##"{
           "type": "string"
         },
         "url": {
+          "minLength": 1,
           "type": "string"
         }
       },
@@ -21864,6 +21989,7 @@ pub(crate) const MODEL: &str = r##"{
           "type": "string"
         },
         "url": {
+          "minLength": 1,
           "type": "string"
         }
       },
@@ -21876,7 +22002,12 @@ pub(crate) const MODEL: &str = r##"{
     "DatasourceConnectionRequestFtp": {
       "properties": {
         "auth": {
-          "$ref": "#/components/schemas/DatasourceConnectionAuthRequestBasic"
+          "allOf": [
+            {
+              "$ref": "#/components/schemas/DatasourceConnectionAuthRequestBasic"
+            }
+          ],
+          "nullable": true
         },
         "is_reusable": {
           "type": "boolean"
@@ -21888,6 +22019,7 @@ pub(crate) const MODEL: &str = r##"{
           "type": "string"
         },
         "url": {
+          "minLength": 1,
           "type": "string"
         }
       },
@@ -21920,7 +22052,12 @@ pub(crate) const MODEL: &str = r##"{
     "DatasourceConnectionRequestHttp": {
       "properties": {
         "auth": {
-          "$ref": "#/components/schemas/DatasourceConnectionHttpAuthRequest"
+          "allOf": [
+            {
+              "$ref": "#/components/schemas/DatasourceConnectionHttpAuthRequest"
+            }
+          ],
+          "nullable": true
         },
         "headers": {
           "items": {
@@ -21938,6 +22075,7 @@ pub(crate) const MODEL: &str = r##"{
           "type": "string"
         },
         "url": {
+          "minLength": 1,
           "type": "string"
         }
       },
@@ -22172,6 +22310,26 @@ pub(crate) const MODEL: &str = r##"{
       "type": "object"
     },
     "Harvester": {
+      "discriminator": {
+        "mapping": {
+          "arcgis": "#/components/schemas/HarvesterArcgis",
+          "arcgis_opendata": "#/components/schemas/HarvesterArcgisOpendata",
+          "ckan": "#/components/schemas/HarvesterCkan",
+          "csw": "#/components/schemas/HarvesterCsw",
+          "datagouv": "#/components/schemas/HarvesterDatagouv",
+          "datajson": "#/components/schemas/HarvesterDatajson",
+          "ftp": "#/components/schemas/HarvesterFtp",
+          "ftp_csv": "#/components/schemas/HarvesterFtpCsv",
+          "ftp_with_meta_csv": "#/components/schemas/HarvesterFtpWithMetaCsv",
+          "junar": "#/components/schemas/HarvesterJunar",
+          "ods": "#/components/schemas/HarvesterOpendatasoft",
+          "omi_node": "#/components/schemas/HarvesterOmiNode",
+          "quandl": "#/components/schemas/HarvesterQuandl",
+          "socrata": "#/components/schemas/HarvesterSocrata",
+          "wfs": "#/components/schemas/HarvesterWfs"
+        },
+        "propertyName": "type"
+      },
       "oneOf": [
         {
           "$ref": "#/components/schemas/HarvesterArcgis"
@@ -22447,6 +22605,7 @@ pub(crate) const MODEL: &str = r##"{
           "type": "object"
         },
         "name": {
+          "minLength": 1,
           "type": "string"
         },
         "restrict_datasets_visibility": {
@@ -23008,6 +23167,26 @@ pub(crate) const MODEL: &str = r##"{
       ]
     },
     "HarvesterRequest": {
+      "discriminator": {
+        "mapping": {
+          "arcgis": "#/components/schemas/HarvesterRequestArcgis",
+          "arcgis_opendata": "#/components/schemas/HarvesterRequestArcgisOpendata",
+          "ckan": "#/components/schemas/HarvesterRequestCkan",
+          "csw": "#/components/schemas/HarvesterRequestCsw",
+          "datagouv": "#/components/schemas/HarvesterRequestDatagouv",
+          "datajson": "#/components/schemas/HarvesterRequestDatajson",
+          "ftp": "#/components/schemas/HarvesterRequestFtp",
+          "ftp_csv": "#/components/schemas/HarvesterRequestFtpCsv",
+          "ftp_with_meta_csv": "#/components/schemas/HarvesterRequestFtpWithMetaCsv",
+          "junar": "#/components/schemas/HarvesterRequestJunar",
+          "ods": "#/components/schemas/HarvesterRequestOpendatasoft",
+          "omi_node": "#/components/schemas/HarvesterRequestOmiNode",
+          "quandl": "#/components/schemas/HarvesterRequestQuandl",
+          "socrata": "#/components/schemas/HarvesterRequestSocrata",
+          "wfs": "#/components/schemas/HarvesterRequestWfs"
+        },
+        "propertyName": "type"
+      },
       "oneOf": [
         {
           "$ref": "#/components/schemas/HarvesterRequestArcgis"
@@ -23076,6 +23255,7 @@ pub(crate) const MODEL: &str = r##"{
               "type": "string"
             },
             "url": {
+              "minLength": 1,
               "type": "string"
             }
           },
@@ -23113,6 +23293,7 @@ pub(crate) const MODEL: &str = r##"{
               "type": "string"
             },
             "url": {
+              "minLength": 1,
               "type": "string"
             }
           },
@@ -23136,7 +23317,8 @@ pub(crate) const MODEL: &str = r##"{
                 {
                   "$ref": "#/components/schemas/Secret"
                 }
-              ]
+              ],
+              "nullable": true
             },
             "download_resources": {
               "type": "boolean"
@@ -23171,6 +23353,7 @@ pub(crate) const MODEL: &str = r##"{
               "type": "string"
             },
             "url": {
+              "minLength": 1,
               "type": "string"
             }
           },
@@ -23229,6 +23412,7 @@ pub(crate) const MODEL: &str = r##"{
               "type": "string"
             },
             "url": {
+              "minLength": 1,
               "type": "string"
             }
           },
@@ -23263,6 +23447,7 @@ pub(crate) const MODEL: &str = r##"{
               "type": "boolean"
             },
             "organization_id": {
+              "minLength": 1,
               "type": "string"
             },
             "type": {
@@ -23305,6 +23490,7 @@ pub(crate) const MODEL: &str = r##"{
               "type": "string"
             },
             "url": {
+              "minLength": 1,
               "type": "string"
             }
           },
@@ -23330,6 +23516,7 @@ pub(crate) const MODEL: &str = r##"{
               "type": "boolean"
             },
             "host": {
+              "minLength": 1,
               "type": "string"
             },
             "meta": {
@@ -23352,6 +23539,7 @@ pub(crate) const MODEL: &str = r##"{
               "type": "string"
             },
             "user": {
+              "minLength": 1,
               "type": "string"
             }
           },
@@ -23379,9 +23567,11 @@ pub(crate) const MODEL: &str = r##"{
               "type": "boolean"
             },
             "host": {
+              "minLength": 1,
               "type": "string"
             },
             "metadata_file": {
+              "minLength": 1,
               "type": "string"
             },
             "metadata_join_key": {
@@ -23404,6 +23594,7 @@ pub(crate) const MODEL: &str = r##"{
               "type": "string"
             },
             "user": {
+              "minLength": 1,
               "type": "string"
             }
           },
@@ -23435,9 +23626,11 @@ pub(crate) const MODEL: &str = r##"{
               "type": "boolean"
             },
             "host": {
+              "minLength": 1,
               "type": "string"
             },
             "metadata_file": {
+              "minLength": 1,
               "type": "string"
             },
             "metadata_only": {
@@ -23463,6 +23656,7 @@ pub(crate) const MODEL: &str = r##"{
               "type": "string"
             },
             "user": {
+              "minLength": 1,
               "type": "string"
             }
           },
@@ -23510,6 +23704,7 @@ pub(crate) const MODEL: &str = r##"{
               "type": "string"
             },
             "url": {
+              "minLength": 1,
               "type": "string"
             }
           },
@@ -23550,6 +23745,7 @@ pub(crate) const MODEL: &str = r##"{
               "type": "string"
             },
             "url": {
+              "minLength": 1,
               "type": "string"
             }
           },
@@ -23573,7 +23769,8 @@ pub(crate) const MODEL: &str = r##"{
                 {
                   "$ref": "#/components/schemas/Secret"
                 }
-              ]
+              ],
+              "nullable": true
             },
             "domain": {
               "type": "string"
@@ -23611,6 +23808,7 @@ pub(crate) const MODEL: &str = r##"{
               ]
             },
             "database_code": {
+              "minLength": 1,
               "type": "string"
             },
             "download_resources": {
@@ -23660,6 +23858,7 @@ pub(crate) const MODEL: &str = r##"{
               "type": "string"
             },
             "url": {
+              "minLength": 1,
               "type": "string"
             }
           },
@@ -23688,6 +23887,7 @@ pub(crate) const MODEL: &str = r##"{
               "type": "string"
             },
             "url": {
+              "minLength": 1,
               "type": "string"
             }
           },
@@ -23750,9 +23950,11 @@ pub(crate) const MODEL: &str = r##"{
     "HarvesterScheduleRequest": {
       "properties": {
         "cron_schedule": {
+          "minLength": 1,
           "type": "string"
         },
         "timezone": {
+          "minLength": 1,
           "type": "string"
         }
       },
@@ -24034,9 +24236,11 @@ pub(crate) const MODEL: &str = r##"{
           "items": {
             "type": "string"
           },
+          "nullable": true,
           "type": "array"
         },
         "help_text": {
+          "nullable": true,
           "type": "string"
         },
         "i18n": {
@@ -24055,6 +24259,7 @@ pub(crate) const MODEL: &str = r##"{
             },
             "type": "object"
           },
+          "nullable": true,
           "type": "object"
         },
         "name": {
@@ -24189,6 +24394,7 @@ pub(crate) const MODEL: &str = r##"{
           "type": "boolean"
         },
         "name": {
+          "minLength": 1,
           "type": "string"
         },
         "schema": {
@@ -24260,6 +24466,9 @@ pub(crate) const MODEL: &str = r##"{
       "type": "string"
     },
     "Processor": {
+      "discriminator": {
+        "propertyName": "type"
+      },
       "oneOf": [
         {
           "$ref": "#/components/schemas/ProcessorStringReplace"
@@ -24312,6 +24521,9 @@ pub(crate) const MODEL: &str = r##"{
       "type": "object"
     },
     "ProcessorRequest": {
+      "discriminator": {
+        "propertyName": "type"
+      },
       "oneOf": [
         {
           "$ref": "#/components/schemas/ProcessorRequestStringReplace"
@@ -24402,6 +24614,7 @@ pub(crate) const MODEL: &str = r##"{
     "RelatedUserGroup": {
       "properties": {
         "uid": {
+          "minLength": 1,
           "type": "string"
         }
       },
@@ -24486,6 +24699,9 @@ pub(crate) const MODEL: &str = r##"{
       "type": "object"
     },
     "ResourceDatasource": {
+      "discriminator": {
+        "propertyName": "type"
+      },
       "oneOf": [
         {
           "$ref": "#/components/schemas/ResourceDatasourceHttp"
@@ -24859,6 +25075,9 @@ pub(crate) const MODEL: &str = r##"{
       "type": "object"
     },
     "ResourceDatasourceRequest": {
+      "discriminator": {
+        "propertyName": "type"
+      },
       "oneOf": [
         {
           "allOf": [
@@ -25343,12 +25562,15 @@ pub(crate) const MODEL: &str = r##"{
           "type": "object"
         },
         "title": {
+          "minLength": 1,
           "type": "string"
         },
         "type": {
+          "minLength": 1,
           "type": "string"
         },
         "url": {
+          "minLength": 1,
           "type": "string"
         }
       },
@@ -25566,6 +25788,7 @@ pub(crate) const MODEL: &str = r##"{
           "type": "boolean"
         },
         "slug": {
+          "minLength": 1,
           "type": "string"
         }
       },

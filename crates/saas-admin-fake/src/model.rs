@@ -80,7 +80,11 @@ pub(crate) enum Role {
     List {
         family: usize,
         paging: Paging,
+        /// Query parameters named like the item field they must equal.
         filters: Vec<String>,
+        /// Query parameters that compare other fields otherwise.
+        #[serde(default)]
+        matches: Vec<Match>,
     },
     Create {
         family: usize,
@@ -138,6 +142,39 @@ pub(crate) enum Answer {
     Keys,
 }
 
+/// A query parameter that filters a listing by other fields.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Match {
+    pub param: String,
+    #[serde(rename = "match")]
+    pub how: MatchHow,
+    pub fields: Vec<String>,
+    /// When given, the listing's other filters are ignored.
+    #[serde(default)]
+    pub alone: bool,
+    /// For a range: the parameters holding its first and last values.
+    #[serde(default)]
+    pub bounds: Vec<String>,
+    /// For a range: the parameter and value that keep the items outside it.
+    #[serde(default)]
+    pub invert: Option<(String, String)>,
+}
+
+/// How a [`Match`] compares.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum MatchHow {
+    /// The text is in one of the fields, whatever the case (`search`).
+    Contains,
+    /// One of the fields starts with the text, whatever the case.
+    Prefix,
+    /// One of the fields equals one of the values (comma-separated).
+    Any,
+    /// The parameter is a flag: when on, the field lies between the
+    /// bounds (dates compared as text, by the day).
+    Range,
+}
+
 /// How a listing pages.
 #[derive(Debug, Deserialize)]
 #[serde(tag = "style", rename_all = "kebab-case")]
@@ -148,6 +185,10 @@ pub(crate) enum Paging {
     /// Cloudinary's `page` and `page_size`, with the total in `total` when
     /// the listing has one.
     PageNumber { total: Option<String> },
+    /// Pages like `Offset`'s for a listing that takes no paging parameters:
+    /// pages of the service's default size, each linking the next one by
+    /// a URL with the offset and limit it needs.
+    NextLink,
     /// Cloudinary's `cursor`, the next one in `next`.
     Cursor { next: String },
     /// Everything at once.

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use serde_json::{json, Map, Value};
 
-use crate::model::{Answer, Model, Operation, Paging, Role};
+use crate::model::{Answer, Match, MatchHow, Model, Operation, Paging, Role};
 use crate::schema::{self, Fault as FieldFault};
 use crate::store::{at, set_at, text, Refusal, Store};
 use crate::{Api, FaultRule, RequestRecord};
@@ -210,8 +210,9 @@ impl Call<'_> {
                 family,
                 paging,
                 filters,
+                matches,
             } => {
-                let page = self.list(store, *family, paging, filters)?;
+                let page = self.list(store, *family, paging, filters, matches)?;
                 Outcome::json(status, &page)
             }
             Role::Create { family, answer } => {
@@ -435,6 +436,9 @@ impl Call<'_> {
                 .iter()
                 .filter(|(n, _)| *n == param.name)
                 .map(|(_, v)| v.clone())
+                // An empty value (`?search=`, as some clients send a
+                // parameter they leave unset) is no value.
+                .filter(|v| !v.is_empty())
                 .collect();
             if texts.is_empty() {
                 if param.required {
@@ -517,7 +521,7 @@ impl Call<'_> {
                 Outcome::json(status, &value)
             }
             Answer::List => {
-                let page = self.list(store, family, &Paging::Unpaged, &[])?;
+                let page = self.list(store, family, &Paging::Unpaged, &[], &[])?;
                 Outcome::json(status, &page)
             }
             Answer::Keys => Outcome::json(status, &json!([key])),
@@ -554,6 +558,7 @@ impl Call<'_> {
         family: usize,
         paging: &Paging,
         filters: &[String],
+        matches: &[Match],
     ) -> Result<Value, Outcome> {
         let parents = self.parents(family);
         let mut items: Vec<Value> = store
@@ -561,17 +566,40 @@ impl Call<'_> {
             .into_iter()
             .map(|e| store.render(family, e))
             .collect();
+        // A filter that, when given, makes the others ignored (Cloudinary's
+        // `ids`).
+        let alone = matches
+            .iter()
+            .find(|m| m.alone && self.query.contains_key(&m.param));
+        let (filters, matches) = match alone {
+            Some(alone) => (&[][..], std::slice::from_ref(alone)),
+            None => (filters, matches),
+        };
         for name in filters {
             let Some(wanted) = self.query.get(name) else {
                 continue;
             };
-            items.retain(|item| match (wanted, item.get(name)) {
+            // A list sent as JSON text (Cloudinary's `policy_parameters`,
+            // `["folder_id"]`) is that list.
+            let wanted = match wanted {
+                Value::String(text) if text.starts_with('[') => {
+                    serde_json::from_str(text).unwrap_or_else(|_| wanted.clone())
+                }
+                _ => wanted.clone(),
+            };
+            items.retain(|item| match (&wanted, item.get(name)) {
                 (Value::Array(any), Some(Value::Array(has))) => any.iter().any(|w| has.contains(w)),
                 (Value::Array(any), Some(has)) => any.contains(has),
                 (wanted, Some(Value::Array(has))) => has.contains(wanted),
                 (wanted, Some(has)) => has == wanted,
                 (_, None) => false,
             });
+        }
+        for filter in matches {
+            let Some(wanted) = self.query.get(&filter.param) else {
+                continue;
+            };
+            items.retain(|item| matched(item, filter, wanted, &self.query));
         }
         let items_at = &self.model.families[family].items_at;
         let total = items.len();
@@ -581,11 +609,29 @@ impl Call<'_> {
                 .and_then(Value::as_u64)
                 .map(|n| n as usize)
         };
+        // A listing paged by its `next` link only reads the offset and
+        // limit its links carry, which the operation does not declare.
+        let raw = |name: &str| {
+            self.request
+                .query
+                .iter()
+                .rev()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, v)| v.parse::<usize>().ok())
+        };
         let mut page = json!({});
         match paging {
-            Paging::Offset => {
-                let limit = number("limit").unwrap_or(20);
-                let offset = number("offset").unwrap_or(0);
+            Paging::Offset | Paging::NextLink => {
+                let (limit, offset) = match paging {
+                    Paging::NextLink => (
+                        raw("limit").unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT),
+                        raw("offset").unwrap_or(0),
+                    ),
+                    _ => (
+                        number("limit").unwrap_or(DEFAULT_LIMIT),
+                        number("offset").unwrap_or(0),
+                    ),
+                };
                 let slice: Vec<Value> = items.into_iter().skip(offset).take(limit).collect();
                 page["total_count"] = json!(total);
                 page["next"] = if limit > 0 && offset + limit < total {
@@ -723,6 +769,74 @@ impl Call<'_> {
             }));
         }
         self.answer(store, family, &parents, &key, answer)
+    }
+}
+
+/// The page size of Opendatasoft's listings when the caller gives none
+/// (the vendor's default `limit`); the pages a `next` link walks have it.
+const DEFAULT_LIMIT: usize = 20;
+
+/// The largest page Opendatasoft answers (the vendor's `limit` maximum).
+const MAX_LIMIT: usize = 1000;
+
+/// Whether an item passes a filter that compares other fields than its
+/// parameter's name.
+fn matched(item: &Value, filter: &Match, wanted: &Value, query: &HashMap<String, Value>) -> bool {
+    let texts = || {
+        filter
+            .fields
+            .iter()
+            .filter_map(|f| at(item, f))
+            .map(|v| match v {
+                Value::String(s) => s.to_lowercase(),
+                other => other.to_string().to_lowercase(),
+            })
+    };
+    let wanted_text = match wanted {
+        Value::String(s) => s.to_lowercase(),
+        other => other.to_string().to_lowercase(),
+    };
+    match filter.how {
+        MatchHow::Contains => texts().any(|t| t.contains(&wanted_text)),
+        MatchHow::Prefix => texts().any(|t| t.starts_with(&wanted_text)),
+        MatchHow::Range => {
+            if wanted != &Value::Bool(true) {
+                return true;
+            }
+            let bound = |i: usize| {
+                filter
+                    .bounds
+                    .get(i)
+                    .and_then(|name| query.get(name))
+                    .map(text)
+            };
+            let (first, last) = (bound(0), bound(1));
+            let inside = filter.fields.iter().filter_map(|f| at(item, f)).any(|v| {
+                let Some(day) = v.as_str().map(|t| t.chars().take(10).collect::<String>()) else {
+                    return false;
+                };
+                !day.is_empty()
+                    && first.as_ref().is_none_or(|first| day >= *first)
+                    && last.as_ref().is_none_or(|last| day <= *last)
+            });
+            let outside_wanted = filter
+                .invert
+                .as_ref()
+                .is_some_and(|(param, value)| query.get(param).map(text).as_deref() == Some(value));
+            inside != outside_wanted
+        }
+        MatchHow::Any => {
+            let values: Vec<String> = match wanted {
+                Value::Array(values) => values.iter().map(text).collect(),
+                Value::String(s) => s.split(',').map(|v| v.trim().to_string()).collect(),
+                other => vec![text(other)],
+            };
+            filter
+                .fields
+                .iter()
+                .filter_map(|f| at(item, f))
+                .any(|v| values.contains(&text(v)))
+        }
     }
 }
 

@@ -2449,7 +2449,7 @@ impl CreateUser {
     }
     /// Email address of the new user, unique in the account; it is also the login.
     ///
-    /// Sent as the body field `email`.
+    /// Sent as the body field `email`. Constraints: format email.
     ///
     /// Required: `send` refuses the call, naming it, when it is not set.
     pub fn email(mut self, value: impl Into<String>) -> Self {
@@ -2709,7 +2709,7 @@ impl UpdateUser {
     }
     /// New email address, unique in the account; it is also the login.
     ///
-    /// Sent as the body field `email`.
+    /// Sent as the body field `email`. Constraints: format email.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         let value: String = value.into();
         self.body_email = Some(value);
