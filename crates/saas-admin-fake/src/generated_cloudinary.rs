@@ -2983,6 +2983,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -3059,6 +3060,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -5532,6 +5534,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 6,
         "kind": "action"
       },
       "success": {
@@ -5649,6 +5652,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 6,
         "kind": "action"
       },
       "success": {

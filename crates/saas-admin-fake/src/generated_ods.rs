@@ -452,7 +452,6 @@ pub(crate) const MODEL: &str = r##"{
     {
       "counts": {},
       "defaults": {
-        "description": "The dataset with its coordinates in the French Lambert-93 projection.",
         "title": "Fromages in Lambert-93",
         "type": "uploaded_file"
       },
@@ -851,6 +850,48 @@ pub(crate) const MODEL: &str = r##"{
         }
       ],
       "template": {},
+      "touch": [],
+      "unique": []
+    },
+    {
+      "counts": {},
+      "defaults": {},
+      "embedded": {},
+      "envelope": null,
+      "example_key": "fromages.csv",
+      "item_path": "/datasets/{dataset_uid}/resources/files/{file_uid}/",
+      "items_at": "",
+      "key": "uid",
+      "key_shape": {
+        "kind": "alnum",
+        "len": 12
+      },
+      "link": null,
+      "link_fields": [],
+      "name": "datasets/{dataset_uid}/resources/files",
+      "now": {
+        "created_at": "date-time"
+      },
+      "param": "file_uid",
+      "parent": 4,
+      "path": "/datasets/{dataset_uid}/resources/files/",
+      "seeds": [
+        {
+          "item": {
+            "created_at": "2025-01-14T08:12:37Z",
+            "filename": "fromages.csv",
+            "mimetype": "text/csv",
+            "uid": "fromages.csv"
+          },
+          "parents": [
+            "da_qf2hyt"
+          ]
+        }
+      ],
+      "template": {
+        "filename": "fromages.csv",
+        "mimetype": "text/csv"
+      },
       "touch": [],
       "unique": []
     },
@@ -1496,8 +1537,8 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {
-        "group_count": 16,
-        "user_count": 17
+        "group_count": 17,
+        "user_count": 18
       },
       "defaults": {
         "type": "http"
@@ -1768,7 +1809,7 @@ pub(crate) const MODEL: &str = r##"{
       "name": "datasource_connections/{connection_uid}/security/groups",
       "now": {},
       "param": "group_uid",
-      "parent": 15,
+      "parent": 16,
       "path": "/datasource_connections/{connection_uid}/security/groups/",
       "seeds": [
         {
@@ -1821,7 +1862,7 @@ pub(crate) const MODEL: &str = r##"{
       "name": "datasource_connections/{connection_uid}/security/users",
       "now": {},
       "param": "username",
-      "parent": 15,
+      "parent": 16,
       "path": "/datasource_connections/{connection_uid}/security/users/",
       "seeds": [
         {
@@ -1855,7 +1896,7 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {
-        "user_count": 19
+        "user_count": 20
       },
       "defaults": {
         "title": "Data stewards"
@@ -1959,7 +2000,7 @@ pub(crate) const MODEL: &str = r##"{
       "key_shape": {
         "kind": "given"
       },
-      "link": 27,
+      "link": 28,
       "link_fields": [
         "account_type",
         "display_name",
@@ -1983,7 +2024,7 @@ pub(crate) const MODEL: &str = r##"{
       "name": "groups/{group_uid}/users",
       "now": {},
       "param": "username",
-      "parent": 18,
+      "parent": 19,
       "path": "/groups/{group_uid}/users/",
       "seeds": [
         {
@@ -2638,7 +2679,7 @@ pub(crate) const MODEL: &str = r##"{
       "name": "harvesters/{harvester_uid}/schedules",
       "now": {},
       "param": "schedule_uid",
-      "parent": 20,
+      "parent": 21,
       "path": "/harvesters/{harvester_uid}/schedules/",
       "seeds": [
         {
@@ -2660,40 +2701,12 @@ pub(crate) const MODEL: &str = r##"{
       "counts": {},
       "defaults": {
         "is_active": true,
-        "schema": [
-          {
-            "choices": null,
-            "help_text": null,
-            "i18n": false,
-            "is_filter": false,
-            "is_hidden": false,
-            "label": "Contract number",
-            "labels": null,
-            "name": "contract_number",
-            "requirement_level": "mandatory",
-            "self_suggest": true,
-            "suggest_url": "https://documentation-resources.opendatasoft.com/api/automation/v1.0/metadata/templates/procurement/fields/contract_number/suggest/",
-            "type": "text"
-          },
-          {
-            "choices": null,
-            "help_text": "Day the contract was signed.",
-            "i18n": false,
-            "is_filter": true,
-            "is_hidden": false,
-            "label": "Signature date",
-            "labels": null,
-            "name": "signed_on",
-            "requirement_level": "recommended",
-            "self_suggest": false,
-            "suggest_url": null,
-            "type": "date"
-          }
-        ],
         "title": "Procurement",
         "type": "admin"
       },
-      "embedded": {},
+      "embedded": {
+        "schema": 24
+      },
       "envelope": null,
       "example_key": "default",
       "item_path": "/metadata/templates/{template_name}/",
@@ -2829,16 +2842,14 @@ pub(crate) const MODEL: &str = r##"{
       "items_at": "results",
       "key": "name",
       "key_shape": {
-        "from": "name",
-        "kind": "slug",
-        "sep": "_"
+        "kind": "given"
       },
       "link": null,
       "link_fields": [],
       "name": "metadata/templates/{template_name}/fields",
       "now": {},
       "param": "template_field_name",
-      "parent": 22,
+      "parent": 23,
       "path": "/metadata/templates/{template_name}/fields/",
       "seeds": [
         {
@@ -2912,17 +2923,8 @@ pub(crate) const MODEL: &str = r##"{
         }
       ],
       "template": {
-        "choices": null,
-        "help_text": null,
-        "i18n": true,
-        "is_filter": false,
         "is_hidden": false,
-        "label": "Title",
-        "labels": null,
-        "requirement_level": "mandatory",
-        "self_suggest": false,
-        "suggest_url": null,
-        "type": "text"
+        "suggest_url": null
       },
       "touch": [],
       "unique": []
@@ -3050,7 +3052,7 @@ pub(crate) const MODEL: &str = r##"{
       "name": "studio_pages/{studio_page_uid}/security/groups",
       "now": {},
       "param": "group_uid",
-      "parent": 24,
+      "parent": 25,
       "path": "/studio_pages/{studio_page_uid}/security/groups/",
       "seeds": [
         {
@@ -3103,7 +3105,7 @@ pub(crate) const MODEL: &str = r##"{
       "name": "studio_pages/{studio_page_uid}/security/users",
       "now": {},
       "param": "username",
-      "parent": 24,
+      "parent": 25,
       "path": "/studio_pages/{studio_page_uid}/security/users/",
       "seeds": [
         {
@@ -3329,7 +3331,7 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [],
       "role": {
-        "family": 18,
+        "family": 19,
         "filters": [
           "permissions"
         ],
@@ -3435,7 +3437,7 @@ pub(crate) const MODEL: &str = r##"{
       "requires": [],
       "role": {
         "answer": "item",
-        "family": 18,
+        "family": 19,
         "kind": "create"
       },
       "success": {
@@ -3508,12 +3510,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          18,
+          19,
           "group_uid"
         ]
       ],
       "role": {
-        "family": 18,
+        "family": 19,
         "kind": "read"
       },
       "success": {
@@ -3600,13 +3602,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          18,
+          19,
           "group_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 18,
+        "family": 19,
         "kind": "update"
       },
       "success": {
@@ -3680,13 +3682,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          18,
+          19,
           "group_uid"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 18,
+        "family": 19,
         "kind": "delete"
       },
       "success": {
@@ -3734,12 +3736,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          18,
+          19,
           "group_uid"
         ]
       ],
       "role": {
-        "family": 19,
+        "family": 20,
         "filters": [],
         "kind": "list",
         "paging": {
@@ -3877,13 +3879,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          18,
+          19,
           "group_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 19,
+        "family": 20,
         "kind": "link"
       },
       "success": {
@@ -3928,6 +3930,12 @@ pub(crate) const MODEL: &str = r##"{
           "$ref": "#/components/schemas/BatchAddUsersRequest"
         }
       },
+      "effect": {
+        "download": false,
+        "file": null,
+        "sets": [],
+        "shows": []
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -3965,13 +3973,18 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          18,
+          19,
           "group_uid"
         ]
       ],
       "role": {
-        "answer": "example",
-        "kind": "action"
+        "error": "error",
+        "failure": "error",
+        "family": 20,
+        "item": "data",
+        "kind": "batch",
+        "status": "status_code",
+        "success": "success"
       },
       "success": {
         "example": {
@@ -4082,13 +4095,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          18,
+          19,
           "group_uid"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 19,
+        "family": 20,
         "kind": "unlink"
       },
       "success": {
@@ -4191,7 +4204,7 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [],
       "role": {
-        "family": 27,
+        "family": 28,
         "filters": [
           "permissions"
         ],
@@ -4327,12 +4340,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          27,
+          28,
           "username"
         ]
       ],
       "role": {
-        "family": 27,
+        "family": 28,
         "kind": "read"
       },
       "success": {
@@ -4429,13 +4442,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          27,
+          28,
           "username"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 27,
+        "family": 28,
         "kind": "update"
       },
       "success": {
@@ -4522,13 +4535,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          27,
+          28,
           "username"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 27,
+        "family": 28,
         "kind": "delete"
       },
       "success": {
@@ -4599,6 +4612,66 @@ pub(crate) const MODEL: &str = r##"{
           "$ref": "#/components/schemas/InviteUsersRequest"
         }
       },
+      "effect": {
+        "download": false,
+        "file": null,
+        "sets": [
+          {
+            "field": "account_type",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": "global"
+            }
+          },
+          {
+            "field": "display_name",
+            "once": false,
+            "source": {
+              "field": "username",
+              "kind": "field"
+            }
+          },
+          {
+            "field": "gravatar_url",
+            "once": false,
+            "source": {
+              "kind": "remove"
+            }
+          },
+          {
+            "field": "is_active",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": true
+            }
+          },
+          {
+            "field": "joined_at",
+            "once": false,
+            "source": {
+              "format": "date-time",
+              "kind": "now"
+            }
+          },
+          {
+            "field": "last_login_at",
+            "once": false,
+            "source": {
+              "kind": "remove"
+            }
+          },
+          {
+            "field": "last_seen_at",
+            "once": false,
+            "source": {
+              "kind": "remove"
+            }
+          }
+        ],
+        "shows": []
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -4622,8 +4695,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [],
       "role": {
-        "answer": "example",
-        "kind": "action"
+        "error": "error",
+        "failure": "error",
+        "family": 28,
+        "item": "data",
+        "kind": "batch",
+        "status": "status_code",
+        "success": "success"
       },
       "success": {
         "example": {
@@ -4669,6 +4747,89 @@ pub(crate) const MODEL: &str = r##"{
           "$ref": "#/components/schemas/ProvisionUsersRequest"
         }
       },
+      "effect": {
+        "download": false,
+        "file": null,
+        "sets": [
+          {
+            "field": "account_type",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": "linked"
+            }
+          },
+          {
+            "field": "display_name",
+            "once": false,
+            "source": {
+              "field": "username",
+              "kind": "field"
+            }
+          },
+          {
+            "field": "gravatar_url",
+            "once": false,
+            "source": {
+              "kind": "remove"
+            }
+          },
+          {
+            "field": "identity_provider",
+            "once": false,
+            "source": {
+              "kind": "remove"
+            }
+          },
+          {
+            "field": "identity_provider_attributes",
+            "once": false,
+            "source": {
+              "kind": "remove"
+            }
+          },
+          {
+            "field": "identity_providers",
+            "once": false,
+            "source": {
+              "field": "identity_provider",
+              "kind": "body",
+              "list": true
+            }
+          },
+          {
+            "field": "is_active",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": true
+            }
+          },
+          {
+            "field": "joined_at",
+            "once": false,
+            "source": {
+              "format": "date-time",
+              "kind": "now"
+            }
+          },
+          {
+            "field": "last_login_at",
+            "once": false,
+            "source": {
+              "kind": "remove"
+            }
+          },
+          {
+            "field": "last_seen_at",
+            "once": false,
+            "source": {
+              "kind": "remove"
+            }
+          }
+        ],
+        "shows": []
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -4692,8 +4853,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [],
       "role": {
-        "answer": "example",
-        "kind": "action"
+        "error": "error",
+        "failure": "error",
+        "family": 28,
+        "item": "data",
+        "kind": "batch",
+        "status": "status_code",
+        "success": "success"
       },
       "success": {
         "example": {
@@ -5087,6 +5253,38 @@ pub(crate) const MODEL: &str = r##"{
           "$ref": "#/components/schemas/ApiKeyRevocationRequest"
         }
       },
+      "effect": {
+        "download": false,
+        "file": null,
+        "sets": [
+          {
+            "field": "is_revoked",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": true
+            }
+          },
+          {
+            "field": "revocation_status.revocation_reason",
+            "once": false,
+            "source": {
+              "field": "reason",
+              "kind": "body",
+              "list": false
+            }
+          },
+          {
+            "field": "revocation_status.revoked_at",
+            "once": false,
+            "source": {
+              "format": "date-time",
+              "kind": "now"
+            }
+          }
+        ],
+        "shows": []
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -5419,7 +5617,7 @@ pub(crate) const MODEL: &str = r##"{
         ]
       ],
       "role": {
-        "family": 13,
+        "family": 14,
         "filters": [],
         "kind": "list",
         "paging": {
@@ -5535,7 +5733,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "item",
-        "family": 13,
+        "family": 14,
         "kind": "create"
       },
       "success": {
@@ -5617,12 +5815,12 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          13,
+          14,
           "username"
         ]
       ],
       "role": {
-        "family": 13,
+        "family": 14,
         "kind": "read"
       },
       "success": {
@@ -5718,13 +5916,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          13,
+          14,
           "username"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 13,
+        "family": 14,
         "kind": "update"
       },
       "success": {
@@ -5802,13 +6000,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          13,
+          14,
           "username"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 13,
+        "family": 14,
         "kind": "delete"
       },
       "success": {
@@ -5884,7 +6082,7 @@ pub(crate) const MODEL: &str = r##"{
         ]
       ],
       "role": {
-        "family": 12,
+        "family": 13,
         "filters": [],
         "kind": "list",
         "paging": {
@@ -5998,7 +6196,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "item",
-        "family": 12,
+        "family": 13,
         "kind": "create"
       },
       "success": {
@@ -6073,12 +6271,12 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          12,
+          13,
           "group_uid"
         ]
       ],
       "role": {
-        "family": 12,
+        "family": 13,
         "kind": "read"
       },
       "success": {
@@ -6167,13 +6365,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          12,
+          13,
           "group_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 12,
+        "family": 13,
         "kind": "update"
       },
       "success": {
@@ -6252,13 +6450,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          12,
+          13,
           "group_uid"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 12,
+        "family": 13,
         "kind": "delete"
       },
       "success": {
@@ -6329,12 +6527,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ]
       ],
       "role": {
-        "family": 17,
+        "family": 18,
         "filters": [],
         "kind": "list",
         "paging": {
@@ -6420,13 +6618,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 17,
+        "family": 18,
         "kind": "create"
       },
       "success": {
@@ -6490,16 +6688,16 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ],
         [
-          17,
+          18,
           "username"
         ]
       ],
       "role": {
-        "family": 17,
+        "family": 18,
         "kind": "read"
       },
       "success": {
@@ -6577,17 +6775,17 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ],
         [
-          17,
+          18,
           "username"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 17,
+        "family": 18,
         "kind": "update"
       },
       "success": {
@@ -6649,17 +6847,17 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ],
         [
-          17,
+          18,
           "username"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 17,
+        "family": 18,
         "kind": "delete"
       },
       "success": {
@@ -6730,12 +6928,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ]
       ],
       "role": {
-        "family": 16,
+        "family": 17,
         "filters": [],
         "kind": "list",
         "paging": {
@@ -6821,13 +7019,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 16,
+        "family": 17,
         "kind": "create"
       },
       "success": {
@@ -6891,16 +7089,16 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ],
         [
-          16,
+          17,
           "group_uid"
         ]
       ],
       "role": {
-        "family": 16,
+        "family": 17,
         "kind": "read"
       },
       "success": {
@@ -6978,17 +7176,17 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ],
         [
-          16,
+          17,
           "group_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 16,
+        "family": 17,
         "kind": "update"
       },
       "success": {
@@ -7050,17 +7248,17 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ],
         [
-          16,
+          17,
           "group_uid"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 16,
+        "family": 17,
         "kind": "delete"
       },
       "success": {
@@ -7131,12 +7329,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ]
       ],
       "role": {
-        "family": 26,
+        "family": 27,
         "filters": [],
         "kind": "list",
         "paging": {
@@ -7222,13 +7420,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 26,
+        "family": 27,
         "kind": "create"
       },
       "success": {
@@ -7290,16 +7488,16 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ],
         [
-          26,
+          27,
           "username"
         ]
       ],
       "role": {
-        "family": 26,
+        "family": 27,
         "kind": "read"
       },
       "success": {
@@ -7377,17 +7575,17 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ],
         [
-          26,
+          27,
           "username"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 26,
+        "family": 27,
         "kind": "update"
       },
       "success": {
@@ -7451,17 +7649,17 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ],
         [
-          26,
+          27,
           "username"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 26,
+        "family": 27,
         "kind": "delete"
       },
       "success": {
@@ -7532,12 +7730,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ]
       ],
       "role": {
-        "family": 25,
+        "family": 26,
         "filters": [],
         "kind": "list",
         "paging": {
@@ -7623,13 +7821,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 25,
+        "family": 26,
         "kind": "create"
       },
       "success": {
@@ -7693,16 +7891,16 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ],
         [
-          25,
+          26,
           "group_uid"
         ]
       ],
       "role": {
-        "family": 25,
+        "family": 26,
         "kind": "read"
       },
       "success": {
@@ -7780,17 +7978,17 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ],
         [
-          25,
+          26,
           "group_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 25,
+        "family": 26,
         "kind": "update"
       },
       "success": {
@@ -7852,17 +8050,17 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ],
         [
-          25,
+          26,
           "group_uid"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 25,
+        "family": 26,
         "kind": "delete"
       },
       "success": {
@@ -9196,6 +9394,21 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "sets": [
+          {
+            "field": "is_published",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": true
+            }
+          }
+        ],
+        "shows": []
+      },
       "errors": {
         "400": {
           "error_code": "invalid_dataset_status",
@@ -9243,6 +9456,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -9302,6 +9516,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -9361,6 +9576,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -9373,6 +9589,21 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "sets": [
+          {
+            "field": "is_published",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": false
+            }
+          }
+        ],
+        "shows": []
+      },
       "errors": {
         "400": {
           "error_code": "invalid_dataset_status",
@@ -9420,6 +9651,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -9513,6 +9745,14 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "sets": [],
+        "shows": [
+          "is_published"
+        ]
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -9556,6 +9796,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -9631,6 +9872,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -9747,6 +9989,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -9829,6 +10072,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -9925,6 +10169,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -10008,6 +10253,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -10097,6 +10343,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -10172,6 +10419,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -10704,7 +10952,7 @@ pub(crate) const MODEL: &str = r##"{
         ]
       ],
       "role": {
-        "family": 14,
+        "family": 15,
         "filters": [],
         "kind": "list",
         "paging": {
@@ -10809,12 +11057,12 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          14,
+          15,
           "version_uid"
         ]
       ],
       "role": {
-        "family": 14,
+        "family": 15,
         "kind": "read"
       },
       "success": {
@@ -10886,12 +11134,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          14,
+          15,
           "version_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 15,
         "kind": "action"
       },
       "success": {
@@ -11135,6 +11384,21 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "sets": [
+          {
+            "field": "is_archived",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": true
+            }
+          }
+        ],
+        "shows": []
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -11282,7 +11546,7 @@ pub(crate) const MODEL: &str = r##"{
         ]
       ],
       "role": {
-        "family": 11,
+        "family": 12,
         "filters": [],
         "kind": "list",
         "paging": {
@@ -11368,7 +11632,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "item",
-        "family": 11,
+        "family": 12,
         "kind": "create"
       },
       "success": {
@@ -11432,12 +11696,12 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          11,
+          12,
           "schedule_uid"
         ]
       ],
       "role": {
-        "family": 11,
+        "family": 12,
         "kind": "read"
       },
       "success": {
@@ -11515,13 +11779,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          11,
+          12,
           "schedule_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 11,
+        "family": 12,
         "kind": "update"
       },
       "success": {
@@ -11585,13 +11849,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          11,
+          12,
           "schedule_uid"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 11,
+        "family": 12,
         "kind": "delete"
       },
       "success": {
@@ -11662,12 +11926,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
-        "family": 21,
+        "family": 22,
         "filters": [],
         "kind": "list",
         "paging": {
@@ -11744,13 +12008,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 21,
+        "family": 22,
         "kind": "create"
       },
       "success": {
@@ -11811,16 +12075,16 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ],
         [
-          21,
+          22,
           "schedule_uid"
         ]
       ],
       "role": {
-        "family": 21,
+        "family": 22,
         "kind": "read"
       },
       "success": {
@@ -11895,17 +12159,17 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ],
         [
-          21,
+          22,
           "schedule_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 21,
+        "family": 22,
         "kind": "update"
       },
       "success": {
@@ -11966,17 +12230,17 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ],
         [
-          21,
+          22,
           "schedule_uid"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 21,
+        "family": 22,
         "kind": "delete"
       },
       "success": {
@@ -12038,7 +12302,7 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [],
       "role": {
-        "family": 24,
+        "family": 25,
         "filters": [],
         "kind": "list",
         "paging": {
@@ -12153,7 +12417,7 @@ pub(crate) const MODEL: &str = r##"{
       "requires": [],
       "role": {
         "answer": "item",
-        "family": 24,
+        "family": 25,
         "kind": "create"
       },
       "success": {
@@ -12212,12 +12476,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ]
       ],
       "role": {
-        "family": 24,
+        "family": 25,
         "kind": "read"
       },
       "success": {
@@ -12311,13 +12575,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 24,
+        "family": 25,
         "kind": "update"
       },
       "success": {
@@ -12387,13 +12651,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 24,
+        "family": 25,
         "kind": "delete"
       },
       "success": {
@@ -12404,6 +12668,21 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "sets": [
+          {
+            "field": "first_published_at",
+            "once": true,
+            "source": {
+              "format": "date-time",
+              "kind": "now"
+            }
+          }
+        ],
+        "shows": []
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -12441,12 +12720,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 25,
         "kind": "action"
       },
       "success": {
@@ -12496,12 +12776,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 25,
         "kind": "action"
       },
       "success": {
@@ -13035,6 +13316,21 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "sets": [
+          {
+            "field": "is_archived",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": true
+            }
+          }
+        ],
+        "shows": []
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -13078,6 +13374,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 1,
         "kind": "action"
       },
       "success": {
@@ -13090,6 +13387,21 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "sets": [
+          {
+            "field": "is_archived",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": false
+            }
+          }
+        ],
+        "shows": []
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -13133,6 +13445,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 1,
         "kind": "action"
       },
       "success": {
@@ -13210,7 +13523,7 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [],
       "role": {
-        "family": 22,
+        "family": 23,
         "filters": [
           "is_active",
           "type"
@@ -13356,7 +13669,7 @@ pub(crate) const MODEL: &str = r##"{
       "requires": [],
       "role": {
         "answer": "item",
-        "family": 22,
+        "family": 23,
         "kind": "create"
       },
       "success": {
@@ -13449,12 +13762,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          22,
+          23,
           "template_name"
         ]
       ],
       "role": {
-        "family": 22,
+        "family": 23,
         "kind": "read"
       },
       "success": {
@@ -13555,13 +13868,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          22,
+          23,
           "template_name"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 22,
+        "family": 23,
         "kind": "update"
       },
       "success": {
@@ -13640,13 +13953,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          22,
+          23,
           "template_name"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 22,
+        "family": 23,
         "kind": "delete"
       },
       "success": {
@@ -13717,12 +14030,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          22,
+          23,
           "template_name"
         ]
       ],
       "role": {
-        "family": 23,
+        "family": 24,
         "filters": [],
         "kind": "list",
         "paging": {
@@ -13843,16 +14156,16 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          22,
+          23,
           "template_name"
         ],
         [
-          23,
+          24,
           "template_field_name"
         ]
       ],
       "role": {
-        "family": 23,
+        "family": 24,
         "kind": "read"
       },
       "success": {
@@ -13951,16 +14264,17 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          22,
+          23,
           "template_name"
         ],
         [
-          23,
+          24,
           "template_field_name"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 24,
         "kind": "action"
       },
       "success": {
@@ -14036,7 +14350,7 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [],
       "role": {
-        "family": 20,
+        "family": 21,
         "filters": [],
         "kind": "list",
         "paging": {
@@ -14523,7 +14837,7 @@ pub(crate) const MODEL: &str = r##"{
       "requires": [],
       "role": {
         "answer": "item",
-        "family": 20,
+        "family": 21,
         "kind": "create"
       },
       "success": {
@@ -14602,12 +14916,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
-        "family": 20,
+        "family": 21,
         "kind": "read"
       },
       "success": {
@@ -14698,13 +15012,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 20,
+        "family": 21,
         "kind": "update"
       },
       "success": {
@@ -14791,13 +15105,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 20,
+        "family": 21,
         "kind": "delete"
       },
       "success": {
@@ -14808,6 +15122,21 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "sets": [
+          {
+            "field": "status",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": "aborting"
+            }
+          }
+        ],
+        "shows": []
+      },
       "errors": {
         "400": {
           "error_code": "invalid_harvester_status",
@@ -14849,13 +15178,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 20,
+        "family": 21,
         "kind": "action"
       },
       "success": {
@@ -14892,6 +15221,29 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "sets": [
+          {
+            "field": "last_started_at",
+            "once": false,
+            "source": {
+              "format": "date-time",
+              "kind": "now"
+            }
+          },
+          {
+            "field": "status",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": "queued"
+            }
+          }
+        ],
+        "shows": []
+      },
       "errors": {
         "400": {
           "error_code": "invalid_harvester_status",
@@ -14933,13 +15285,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 20,
+        "family": 21,
         "kind": "action"
       },
       "success": {
@@ -14987,6 +15339,21 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "sets": [
+          {
+            "field": "published_datasets_count",
+            "once": false,
+            "source": {
+              "field": "attached_datasets_count",
+              "kind": "field"
+            }
+          }
+        ],
+        "shows": []
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -15024,12 +15391,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 21,
         "kind": "action"
       },
       "success": {
@@ -15042,6 +15410,21 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "sets": [
+          {
+            "field": "published_datasets_count",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": 0
+            }
+          }
+        ],
+        "shows": []
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -15079,12 +15462,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 21,
         "kind": "action"
       },
       "success": {
@@ -15138,12 +15522,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 21,
         "kind": "action"
       },
       "success": {
@@ -15197,12 +15582,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 21,
         "kind": "action"
       },
       "success": {
@@ -15278,12 +15664,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 21,
         "kind": "action"
       },
       "success": {
@@ -15369,7 +15756,7 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [],
       "role": {
-        "family": 15,
+        "family": 16,
         "filters": [],
         "kind": "list",
         "paging": {
@@ -15613,7 +16000,7 @@ pub(crate) const MODEL: &str = r##"{
       "requires": [],
       "role": {
         "answer": "item",
-        "family": 15,
+        "family": 16,
         "kind": "create"
       },
       "success": {
@@ -15684,12 +16071,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ]
       ],
       "role": {
-        "family": 15,
+        "family": 16,
         "kind": "read"
       },
       "success": {
@@ -15774,13 +16161,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 15,
+        "family": 16,
         "kind": "update"
       },
       "success": {
@@ -15851,13 +16238,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 15,
+        "family": 16,
         "kind": "delete"
       },
       "success": {
@@ -16461,7 +16848,7 @@ pub(crate) const MODEL: &str = r##"{
         ]
       ],
       "role": {
-        "family": 10,
+        "family": 11,
         "filters": [],
         "kind": "list",
         "paging": {
@@ -16799,7 +17186,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "item",
-        "family": 10,
+        "family": 11,
         "kind": "create"
       },
       "success": {
@@ -16892,6 +17279,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -16995,6 +17383,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -17071,6 +17460,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -17188,12 +17578,12 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
-        "family": 10,
+        "family": 11,
         "kind": "read"
       },
       "success": {
@@ -17293,13 +17683,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 10,
+        "family": 11,
         "kind": "update"
       },
       "success": {
@@ -17385,13 +17775,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 10,
+        "family": 11,
         "kind": "delete"
       },
       "success": {
@@ -17452,12 +17842,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 11,
         "kind": "action"
       },
       "success": {
@@ -17563,12 +17954,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 11,
         "kind": "action"
       },
       "success": {
@@ -17629,12 +18021,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 11,
         "kind": "action"
       },
       "success": {
@@ -17704,12 +18097,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 11,
         "kind": "action"
       },
       "success": {
@@ -17822,13 +18216,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 10,
+        "family": 11,
         "kind": "action"
       },
       "success": {
@@ -17907,13 +18301,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 10,
+        "family": 11,
         "kind": "action"
       },
       "success": {
@@ -17988,13 +18382,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 10,
+        "family": 11,
         "kind": "action"
       },
       "success": {
@@ -18069,13 +18463,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 10,
+        "family": 11,
         "kind": "action"
       },
       "success": {
@@ -18150,13 +18544,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 10,
+        "family": 11,
         "kind": "action"
       },
       "success": {
@@ -18194,6 +18588,18 @@ pub(crate) const MODEL: &str = r##"{
           ],
           "type": "object"
         }
+      },
+      "effect": {
+        "download": false,
+        "file": {
+          "name": [
+            "uid",
+            "filename"
+          ],
+          "type": "mimetype"
+        },
+        "sets": [],
+        "shows": []
       },
       "errors": {
         "400": {
@@ -18246,8 +18652,9 @@ pub(crate) const MODEL: &str = r##"{
         ]
       ],
       "role": {
-        "answer": "example",
-        "kind": "action"
+        "answer": "item",
+        "family": 10,
+        "kind": "create"
       },
       "success": {
         "example": {
@@ -18310,11 +18717,15 @@ pub(crate) const MODEL: &str = r##"{
         [
           4,
           "dataset_uid"
+        ],
+        [
+          10,
+          "file_uid"
         ]
       ],
       "role": {
-        "answer": "example",
-        "kind": "action"
+        "family": 10,
+        "kind": "read"
       },
       "success": {
         "example": {
@@ -18329,6 +18740,12 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": true,
+        "file": null,
+        "sets": [],
+        "shows": []
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -18377,10 +18794,15 @@ pub(crate) const MODEL: &str = r##"{
         [
           4,
           "dataset_uid"
+        ],
+        [
+          10,
+          "file_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 10,
         "kind": "action"
       },
       "success": {
@@ -18502,6 +18924,17 @@ pub(crate) const MODEL: &str = r##"{
           ],
           "type": "object"
         }
+      },
+      "effect": {
+        "download": false,
+        "file": {
+          "name": [
+            "filename"
+          ],
+          "type": "mimetype"
+        },
+        "sets": [],
+        "shows": []
       },
       "errors": {
         "400": {
@@ -18709,6 +19142,12 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": true,
+        "file": null,
+        "sets": [],
+        "shows": []
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -18765,6 +19204,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 6,
         "kind": "action"
       },
       "success": {
@@ -18908,6 +19348,17 @@ pub(crate) const MODEL: &str = r##"{
           ],
           "type": "object"
         }
+      },
+      "effect": {
+        "download": false,
+        "file": {
+          "name": [
+            "filename"
+          ],
+          "type": "mimetype"
+        },
+        "sets": [],
+        "shows": []
       },
       "errors": {
         "400": {
@@ -19204,6 +19655,12 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": true,
+        "file": null,
+        "sets": [],
+        "shows": []
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -19260,6 +19717,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 5,
         "kind": "action"
       },
       "success": {

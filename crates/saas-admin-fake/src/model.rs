@@ -38,6 +38,65 @@ pub(crate) struct Operation {
     /// it: each must exist, or the answer is 404.
     pub requires: Vec<(usize, String)>,
     pub role: Role,
+    /// What it changes beyond what its role says (`x-saas-admin-fake`).
+    #[serde(default)]
+    pub effect: Effect,
+}
+
+/// What an operation changes on the item its path names (or on each item
+/// a batch creates), and what its answer shows of it.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct Effect {
+    /// Fields set, in no particular order: each reads the state before.
+    pub sets: Vec<Set>,
+    /// Fields of the item an answer given by example shows.
+    pub shows: Vec<String>,
+    /// Where the file of a multipart upload is named in the item.
+    pub file: Option<FileFields>,
+    /// Whether the answer is the file uploaded for the item.
+    pub download: bool,
+}
+
+/// One field an operation sets.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Set {
+    /// A dotted name (`revocation_status.revoked_at`).
+    pub field: String,
+    pub source: Source,
+    /// Whether a value already set stays.
+    pub once: bool,
+}
+
+/// Where a field's new value comes from.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(crate) enum Source {
+    Value {
+        value: Value,
+    },
+    /// The time of the call, `date-time` or `epoch`.
+    Now {
+        format: String,
+    },
+    /// A field of the request's body (or of the batch's element), maybe as
+    /// a one-item list.
+    Body {
+        field: String,
+        list: bool,
+    },
+    /// Another field of the item, as it was.
+    Field {
+        field: String,
+    },
+    Remove,
+}
+
+/// The item's fields that name an uploaded file.
+#[derive(Debug, Deserialize)]
+pub(crate) struct FileFields {
+    pub name: Vec<String>,
+    #[serde(rename = "type")]
+    pub media: Option<String>,
 }
 
 impl Operation {
@@ -117,6 +176,18 @@ pub(crate) enum Role {
     Action {
         family: Option<usize>,
         answer: Answer,
+    },
+    /// Creates (or links) each element of the body in the family, and
+    /// answers one outcome per element, keyed by its position: the
+    /// `status` field says `success` (the item under `item`) or `failure`
+    /// (what went wrong under `error`).
+    Batch {
+        family: usize,
+        status: String,
+        success: String,
+        failure: String,
+        item: String,
+        error: String,
     },
 }
 

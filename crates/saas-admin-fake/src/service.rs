@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 
 use crate::model::{Answer, Model, Operation, Paging, Role};
 use crate::schema::{self, Fault as FieldFault};
-use crate::store::{at, set_at, text, Refusal, Store};
+use crate::store::{at, set_at, text, Refusal, Store, Upload};
 use crate::{Api, FaultRule, RequestRecord};
 
 /// The path prefix of the Opendatasoft API on the fake.
@@ -107,11 +107,21 @@ pub(crate) struct Incoming<'a> {
     pub query: Vec<(String, String)>,
     pub authorization: Option<&'a str>,
     pub body: &'a [u8],
+    /// The parts of a `multipart/form-data` body.
+    pub form: Option<Form>,
     /// `http://host:port`, for the links of a page.
     pub origin: String,
     /// The raw path below the API's prefix, for the links of a page.
     pub raw_path: &'a str,
     pub request_id: String,
+}
+
+/// A `multipart/form-data` body: its text fields and its files, each
+/// under its part's name, in order.
+#[derive(Debug, Default)]
+pub(crate) struct Form {
+    pub fields: Vec<(String, String)>,
+    pub files: Vec<(String, Upload)>,
 }
 
 /// The API a path belongs to, and the path below its prefix.
@@ -219,6 +229,13 @@ impl Call<'_> {
                 let key = store
                     .create(*family, &parents, &body)
                     .map_err(|r| self.refused(r))?;
+                if let Some((_, upload)) = self.request.form.as_ref().and_then(|f| f.files.first())
+                {
+                    store.attach(*family, &parents, &key, upload.clone());
+                }
+                store
+                    .apply(*family, &parents, &key, &self.op.effect.sets, &body)
+                    .map_err(|r| self.refused(r))?;
                 self.answer(store, *family, &parents, &key, *answer)?
             }
             Role::Read { family } => {
@@ -266,13 +283,54 @@ impl Call<'_> {
             }
             Role::Action {
                 family: Some(family),
-                answer: Answer::Item,
+                answer,
             } => {
                 let parents = self.parents(*family);
                 let key = self.value(&self.model.families[*family].param);
-                self.answer(store, *family, &parents, &key, Answer::Item)?
+                store
+                    .apply(*family, &parents, &key, &self.op.effect.sets, &body)
+                    .map_err(|r| self.refused(r))?;
+                let entry = store
+                    .find(*family, &parents, &key)
+                    .ok_or_else(|| self.not_found(&self.model.families[*family].name, &key))?;
+                match (&entry.file, answer) {
+                    (Some(file), _) if self.op.effect.download => download(status, file),
+                    (_, Answer::Item) => {
+                        self.answer(store, *family, &parents, &key, Answer::Item)?
+                    }
+                    _ => {
+                        // The example, showing the item's state where it
+                        // shows that state.
+                        let item = store.render(*family, entry);
+                        self.example_with(|example| {
+                            for field in &self.op.effect.shows {
+                                if let Some(value) = at(&item, field) {
+                                    set_at(example, field, value.clone());
+                                }
+                            }
+                        })
+                    }
+                }
             }
             Role::Action { .. } => self.example(),
+            Role::Batch {
+                family,
+                status: status_field,
+                success,
+                failure,
+                item,
+                error,
+            } => {
+                let shape = BatchShape {
+                    status: status_field,
+                    success,
+                    failure,
+                    item,
+                    error,
+                };
+                let outcomes = self.batch(store, *family, &body, &shape);
+                Outcome::json(status, &outcomes)
+            }
         };
         Ok(outcome)
     }
@@ -458,15 +516,7 @@ impl Call<'_> {
             return Ok(Value::Object(Map::new()));
         };
         if self.op.multipart {
-            // Multipart uploads are taken unread: the item created is the
-            // spec's, with new keys and times.
-            if body.required && self.request.body.is_empty() {
-                return Err(self.invalid(&FieldFault {
-                    field: "file".into(),
-                    reason: "No file was submitted.".into(),
-                }));
-            }
-            return Ok(Value::Object(Map::new()));
+            return self.read_form(body);
         }
         let value = if self.request.body.iter().all(u8::is_ascii_whitespace) {
             let schema = schema::resolve(&self.model.schemas, &body.schema);
@@ -483,9 +533,131 @@ impl Call<'_> {
                 })
             })?
         };
+        // A batch answers for each element: only its being a list is
+        // checked here.
+        if matches!(self.op.role, Role::Batch { .. }) {
+            if !value.is_array() {
+                return Err(self.invalid(&FieldFault {
+                    field: String::new(),
+                    reason: "Expected a list of items.".into(),
+                }));
+            }
+            return Ok(value);
+        }
         schema::check(&self.model.schemas, &body.schema, &value, "")
             .map_err(|f| self.invalid(&f))?;
         Ok(value)
+    }
+
+    /// A multipart body as the fields of an item: its text fields, checked
+    /// with its files against the body's schema, then the file's name and
+    /// type where the operation says.
+    fn read_form(&self, body: &crate::model::Body) -> Result<Value, Outcome> {
+        let empty = Form::default();
+        let form = self.request.form.as_ref().unwrap_or(&empty);
+        let mut value = Map::new();
+        for (name, text) in &form.fields {
+            value.insert(name.clone(), Value::String(text.clone()));
+        }
+        for (name, upload) in &form.files {
+            value.insert(name.clone(), Value::String(upload.name.clone()));
+        }
+        if body.required && value.is_empty() {
+            return Err(self.invalid(&FieldFault {
+                field: "file".into(),
+                reason: "No file was submitted.".into(),
+            }));
+        }
+        let mut value = Value::Object(value);
+        schema::check(&self.model.schemas, &body.schema, &value, "")
+            .map_err(|f| self.invalid(&f))?;
+        if let Some(map) = value.as_object_mut() {
+            for (name, _) in &form.files {
+                map.remove(name);
+            }
+        }
+        if let (Some(fields), Some((_, upload))) = (&self.op.effect.file, form.files.first()) {
+            for name in &fields.name {
+                set_at(&mut value, name, json!(upload.name));
+            }
+            if let Some(media) = &fields.media {
+                set_at(&mut value, media, json!(upload.media));
+            }
+        }
+        Ok(value)
+    }
+
+    /// Creates (or links) each element of a batch, and answers one outcome
+    /// per element, keyed by its position.
+    fn batch(
+        &self,
+        store: &mut Store,
+        family: usize,
+        body: &Value,
+        shape: &BatchShape<'_>,
+    ) -> Value {
+        let spec = &self.model.families[family];
+        let parents = self.parents(family);
+        let element_schema = self
+            .op
+            .body
+            .as_ref()
+            .map(|b| schema::resolve(&self.model.schemas, &b.schema)["items"].clone())
+            .unwrap_or(Value::Null);
+        let mut outcomes = Map::new();
+        for (position, element) in body.as_array().into_iter().flatten().enumerate() {
+            let done = schema::check(&self.model.schemas, &element_schema, element, "")
+                .map_err(|fault| {
+                    let reason = if fault.field.is_empty() {
+                        fault.reason
+                    } else {
+                        format!("{}: {}", fault.field, fault.reason)
+                    };
+                    Refusal::Invalid(reason)
+                })
+                .and_then(|()| match spec.link {
+                    Some(target) => {
+                        let key = at(element, &spec.key).map(text).unwrap_or_default();
+                        if store.find(target, &[], &key).is_none() {
+                            let what = &self.model.families[target].name;
+                            return Err(Refusal::NotFound(format!("{what} {key:?}")));
+                        }
+                        store.link(family, &parents, &key)?;
+                        store.apply(target, &[], &key, &self.op.effect.sets, element)?;
+                        Ok((target, Vec::new(), key))
+                    }
+                    None => {
+                        let key = store.create(family, &parents, element)?;
+                        store.apply(family, &parents, &key, &self.op.effect.sets, element)?;
+                        Ok((family, parents.clone(), key))
+                    }
+                });
+            let outcome = match done {
+                Ok((f, parents, key)) => {
+                    let entry = store.find(f, &parents, &key).expect("just stored");
+                    json!({
+                        shape.status: shape.success,
+                        shape.item: store.render(f, entry),
+                    })
+                }
+                Err(refusal) => {
+                    let (code, message) = match refusal {
+                        Refusal::NotFound(what) => ("not_found", format!("{what} does not exist.")),
+                        Refusal::Conflict { field, value } => (
+                            "validation_error",
+                            format!("{field} {value:?} already exists."),
+                        ),
+                        Refusal::Invalid(reason) => ("validation_error", reason),
+                    };
+                    json!({
+                        shape.status: shape.failure,
+                        shape.error: {"error_code": code, "message": message},
+                    })
+                }
+            };
+            outcomes.insert(position.to_string(), outcome);
+        }
+        Value::Object(outcomes)
     }
 
     /// The answer of an operation on one item.
@@ -529,6 +701,11 @@ impl Call<'_> {
     /// The spec's example, with the path's values where the example has
     /// the parameters' examples.
     fn example(&self) -> Outcome {
+        self.example_with(|_| {})
+    }
+
+    /// The same, changed by `change` before it is sent.
+    fn example_with(&self, change: impl FnOnce(&mut Value)) -> Outcome {
         let status = self.op.success.status;
         let mut example = self.op.success.example.clone();
         for param in self.op.params.iter().filter(|p| p.location == "path") {
@@ -536,6 +713,7 @@ impl Call<'_> {
                 replace_text(&mut example, old, &self.value(&param.name));
             }
         }
+        change(&mut example);
         match (&self.op.success.media, example) {
             (None, _) => Outcome::empty(status),
             (Some(media), Value::String(text)) if media != "application/json" => Outcome {
@@ -723,6 +901,41 @@ impl Call<'_> {
             }));
         }
         self.answer(store, family, &parents, &key, answer)
+    }
+}
+
+/// How a batch answers for each element: the names of its fields and the
+/// values of its status.
+struct BatchShape<'a> {
+    status: &'a str,
+    success: &'a str,
+    failure: &'a str,
+    item: &'a str,
+    error: &'a str,
+}
+
+/// The answer of a download: the file's bytes, its type, and its name
+/// (`Content-Disposition`).
+fn download(status: u16, file: &Upload) -> Outcome {
+    // The name as ASCII, and whole in RFC 5987's `filename*`.
+    let ascii: String = file
+        .name
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' => '_',
+            c if c.is_ascii_graphic() || c == ' ' => c,
+            _ => '_',
+        })
+        .collect();
+    let encoded =
+        percent_encoding::utf8_percent_encode(&file.name, percent_encoding::NON_ALPHANUMERIC);
+    Outcome {
+        status,
+        body: Some((file.media.clone(), file.bytes.clone())),
+        headers: vec![(
+            "content-disposition".into(),
+            format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+        )],
     }
 }
 
