@@ -927,8 +927,21 @@ fn download(status: u16, file: &Upload) -> Outcome {
             _ => '_',
         })
         .collect();
-    let encoded =
-        percent_encoding::utf8_percent_encode(&file.name, percent_encoding::NON_ALPHANUMERIC);
+    // RFC 5987's attr-char, left as it is.
+    const ENCODED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'!')
+        .remove(b'#')
+        .remove(b'$')
+        .remove(b'&')
+        .remove(b'+')
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'^')
+        .remove(b'_')
+        .remove(b'`')
+        .remove(b'|')
+        .remove(b'~');
+    let encoded = percent_encoding::utf8_percent_encode(&file.name, ENCODED);
     Outcome {
         status,
         body: Some((file.media.clone(), file.bytes.clone())),
