@@ -990,6 +990,11 @@ fn role(doc: &Value, op: &Op, ops: &[Op], families: &[Family]) -> Value {
 ///   name (`name`, a field or a list of them) and media type (`type`).
 /// - `download: true`: the answer is the file uploaded for the item the path
 ///   names (its bytes, type and name), else the example.
+/// - `part`: the operation works on a part of the item the path names, a
+///   dotted name whose `{param}` segments are the path's values
+///   (`metadata.{template_name}`): GET answers it (404 when it is not
+///   there), PUT replaces it with the body and answers it, DELETE removes
+///   it.
 pub const EFFECT: &str = "x-saas-admin-fake";
 
 /// The family an action's path names an item of: the deepest one.
@@ -1017,9 +1022,9 @@ fn effect(
         return Err("must be a mapping".into());
     };
     for key in ext.keys() {
-        if !["sets", "shows", "batch", "file", "download"].contains(&key.as_str()) {
+        if !["sets", "shows", "batch", "file", "download", "part"].contains(&key.as_str()) {
             return Err(format!(
-                "unknown key `{key}` (known: sets, shows, batch, file, download)"
+                "unknown key `{key}` (known: sets, shows, batch, file, download, part)"
             ));
         }
     }
@@ -1186,7 +1191,41 @@ fn effect(
         }
         _ => None,
     };
-    let effect = json!({"sets": sets, "shows": shows, "file": file, "download": download});
+    let part = match ext.get("part") {
+        None => Value::Null,
+        Some(part) => {
+            let part = part.as_str().ok_or("`part` is a dotted name")?;
+            let segments: Vec<&str> = part.split('.').collect();
+            let literal: Vec<&str> = segments
+                .iter()
+                .take_while(|s| !s.starts_with('{'))
+                .copied()
+                .collect();
+            if literal.is_empty() {
+                return Err("`part` starts with a field of the item".into());
+            }
+            field_schema(&literal.join("."))?;
+            for segment in &segments[literal.len()..] {
+                let param = segment
+                    .strip_prefix('{')
+                    .and_then(|s| s.strip_suffix('}'))
+                    .ok_or_else(|| {
+                        format!("`part`: after a `{{param}}`, `{segment}` must be one too")
+                    })?;
+                if !op
+                    .params
+                    .iter()
+                    .any(|p| p.location == "path" && p.name == param)
+                {
+                    return Err(format!("`part`: the path has no parameter `{param}`"));
+                }
+            }
+            json!(segments)
+        }
+    };
+    let effect = json!({
+        "sets": sets, "shows": shows, "file": file, "download": download, "part": part,
+    });
     Ok(Some((effect, batch)))
 }
 
@@ -1762,6 +1801,7 @@ components:
                 "shows": ["detail"],
                 "file": null,
                 "download": false,
+                "part": null,
             })
         );
         // An operation without the extension has no effect.

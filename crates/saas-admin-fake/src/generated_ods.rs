@@ -3933,6 +3933,7 @@ pub(crate) const MODEL: &str = r##"{
       "effect": {
         "download": false,
         "file": null,
+        "part": null,
         "sets": [],
         "shows": []
       },
@@ -4615,6 +4616,7 @@ pub(crate) const MODEL: &str = r##"{
       "effect": {
         "download": false,
         "file": null,
+        "part": null,
         "sets": [
           {
             "field": "account_type",
@@ -4750,6 +4752,7 @@ pub(crate) const MODEL: &str = r##"{
       "effect": {
         "download": false,
         "file": null,
+        "part": null,
         "sets": [
           {
             "field": "account_type",
@@ -5256,6 +5259,7 @@ pub(crate) const MODEL: &str = r##"{
       "effect": {
         "download": false,
         "file": null,
+        "part": null,
         "sets": [
           {
             "field": "is_revoked",
@@ -9397,6 +9401,7 @@ pub(crate) const MODEL: &str = r##"{
       "effect": {
         "download": false,
         "file": null,
+        "part": null,
         "sets": [
           {
             "field": "is_published",
@@ -9592,6 +9597,7 @@ pub(crate) const MODEL: &str = r##"{
       "effect": {
         "download": false,
         "file": null,
+        "part": null,
         "sets": [
           {
             "field": "is_published",
@@ -9748,6 +9754,7 @@ pub(crate) const MODEL: &str = r##"{
       "effect": {
         "download": false,
         "file": null,
+        "part": null,
         "sets": [],
         "shows": [
           "is_published"
@@ -9829,6 +9836,15 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": [
+          "metadata"
+        ],
+        "sets": [],
+        "shows": []
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -9937,6 +9953,15 @@ pub(crate) const MODEL: &str = r##"{
           "$ref": "#/components/schemas/DatasetMetadataRequest"
         }
       },
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": [
+          "metadata"
+        ],
+        "sets": [],
+        "shows": []
+      },
       "errors": {
         "400": {
           "detail": {
@@ -10020,6 +10045,16 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": [
+          "metadata",
+          "{template_name}"
+        ],
+        "sets": [],
+        "shows": []
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -10108,6 +10143,16 @@ pub(crate) const MODEL: &str = r##"{
           "$ref": "#/components/schemas/DatasetTemplateMetadataRequest"
         }
       },
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": [
+          "metadata",
+          "{template_name}"
+        ],
+        "sets": [],
+        "shows": []
+      },
       "errors": {
         "400": {
           "detail": {
@@ -10192,6 +10237,17 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": [
+          "metadata",
+          "{template_name}",
+          "{template_field_name}"
+        ],
+        "sets": [],
+        "shows": []
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -10272,6 +10328,17 @@ pub(crate) const MODEL: &str = r##"{
         "schema": {
           "$ref": "#/components/schemas/DatasetMetadataValueRequest"
         }
+      },
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": [
+          "metadata",
+          "{template_name}",
+          "{template_field_name}"
+        ],
+        "sets": [],
+        "shows": []
       },
       "errors": {
         "400": {
@@ -10358,6 +10425,17 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": [
+          "metadata",
+          "{template_name}",
+          "{template_field_name}"
+        ],
+        "sets": [],
+        "shows": []
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -11387,6 +11465,7 @@ pub(crate) const MODEL: &str = r##"{
       "effect": {
         "download": false,
         "file": null,
+        "part": null,
         "sets": [
           {
             "field": "is_archived",
@@ -12671,6 +12750,7 @@ pub(crate) const MODEL: &str = r##"{
       "effect": {
         "download": false,
         "file": null,
+        "part": null,
         "sets": [
           {
             "field": "first_published_at",
@@ -13319,6 +13399,7 @@ pub(crate) const MODEL: &str = r##"{
       "effect": {
         "download": false,
         "file": null,
+        "part": null,
         "sets": [
           {
             "field": "is_archived",
@@ -13390,6 +13471,7 @@ pub(crate) const MODEL: &str = r##"{
       "effect": {
         "download": false,
         "file": null,
+        "part": null,
         "sets": [
           {
             "field": "is_archived",
@@ -15125,6 +15207,7 @@ pub(crate) const MODEL: &str = r##"{
       "effect": {
         "download": false,
         "file": null,
+        "part": null,
         "sets": [
           {
             "field": "status",
@@ -15224,6 +15307,7 @@ pub(crate) const MODEL: &str = r##"{
       "effect": {
         "download": false,
         "file": null,
+        "part": null,
         "sets": [
           {
             "field": "last_started_at",
@@ -15342,6 +15426,7 @@ pub(crate) const MODEL: &str = r##"{
       "effect": {
         "download": false,
         "file": null,
+        "part": null,
         "sets": [
           {
             "field": "published_datasets_count",
@@ -15413,6 +15498,7 @@ pub(crate) const MODEL: &str = r##"{
       "effect": {
         "download": false,
         "file": null,
+        "part": null,
         "sets": [
           {
             "field": "published_datasets_count",
@@ -18598,6 +18684,7 @@ pub(crate) const MODEL: &str = r##"{
           ],
           "type": "mimetype"
         },
+        "part": null,
         "sets": [],
         "shows": []
       },
@@ -18743,6 +18830,7 @@ pub(crate) const MODEL: &str = r##"{
       "effect": {
         "download": true,
         "file": null,
+        "part": null,
         "sets": [],
         "shows": []
       },
@@ -18933,6 +19021,7 @@ pub(crate) const MODEL: &str = r##"{
           ],
           "type": "mimetype"
         },
+        "part": null,
         "sets": [],
         "shows": []
       },
@@ -19145,6 +19234,7 @@ pub(crate) const MODEL: &str = r##"{
       "effect": {
         "download": true,
         "file": null,
+        "part": null,
         "sets": [],
         "shows": []
       },
@@ -19357,6 +19447,7 @@ pub(crate) const MODEL: &str = r##"{
           ],
           "type": "mimetype"
         },
+        "part": null,
         "sets": [],
         "shows": []
       },
@@ -19658,6 +19749,7 @@ pub(crate) const MODEL: &str = r##"{
       "effect": {
         "download": true,
         "file": null,
+        "part": null,
         "sets": [],
         "shows": []
       },

@@ -55,6 +55,9 @@ pub(crate) struct Effect {
     pub file: Option<FileFields>,
     /// Whether the answer is the file uploaded for the item.
     pub download: bool,
+    /// The part of the item the operation reads, replaces or removes, by
+    /// segments; `{param}` ones are the path's values.
+    pub part: Option<Vec<String>>,
 }
 
 /// One field an operation sets.

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use serde_json::{json, Map, Value};
 
-use crate::model::{Answer, Model, Operation, Paging, Role};
+use crate::model::{Answer, Model, Operation, Paging, Role, Set, Source};
 use crate::schema::{self, Fault as FieldFault};
 use crate::store::{at, set_at, text, Refusal, Store, Upload};
 use crate::{Api, FaultRule, RequestRecord};
@@ -287,6 +287,9 @@ impl Call<'_> {
             } => {
                 let parents = self.parents(*family);
                 let key = self.value(&self.model.families[*family].param);
+                if let Some(part) = &self.op.effect.part {
+                    return self.part(store, *family, &parents, &key, part, body);
+                }
                 store
                     .apply(*family, &parents, &key, &self.op.effect.sets, &body)
                     .map_err(|r| self.refused(r))?;
@@ -585,6 +588,76 @@ impl Call<'_> {
             }
         }
         Ok(value)
+    }
+
+    /// An operation on a part of an item (a dataset's metadata in one
+    /// template): GET answers it, PUT replaces it with the body and answers
+    /// it, DELETE removes it.
+    fn part(
+        &self,
+        store: &mut Store,
+        family: usize,
+        parents: &[String],
+        key: &str,
+        part: &[String],
+        body: Value,
+    ) -> Answered {
+        let field: Vec<String> = part
+            .iter()
+            .map(
+                |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    Some(param) => self.value(param),
+                    None => segment.clone(),
+                },
+            )
+            .collect();
+        let dotted = field.join(".");
+        let read = |store: &Store| {
+            let entry = store.find(family, parents, key)?;
+            let item = store.render(family, entry);
+            field
+                .iter()
+                .try_fold(&item, |value, name| value.get(name))
+                .cloned()
+        };
+        let missing = || {
+            let name = &self.model.families[family].name;
+            self.error(
+                404,
+                &format!("Not found: {name} {key:?} has no {:?}.", field.join(" ")),
+            )
+        };
+        let status = self.op.success.status;
+        let source = match self.op.method.as_str() {
+            "GET" => {
+                return read(store)
+                    .map(|v| Outcome::json(status, &v))
+                    .ok_or_else(missing)
+            }
+            "DELETE" => {
+                read(store).ok_or_else(missing)?;
+                Source::Remove
+            }
+            _ => Source::Value { value: body },
+        };
+        let set = Set {
+            field: dotted,
+            source,
+            once: false,
+        };
+        store
+            .apply(
+                family,
+                parents,
+                key,
+                std::slice::from_ref(&set),
+                &Value::Null,
+            )
+            .map_err(|r| self.refused(r))?;
+        Ok(match (&self.op.success.media, read(store)) {
+            (Some(_), Some(value)) => Outcome::json(status, &value),
+            _ => Outcome::empty(status),
+        })
     }
 
     /// Creates (or links) each element of a batch, and answers one outcome

@@ -718,3 +718,73 @@ async fn an_upload_without_its_file_or_fields_is_refused_and_keeps_nothing() {
         Vec::<Value>::new()
     );
 }
+
+// ---------------------------------------------------------------------------
+// A dataset's metadata, whole, by template and by field
+
+#[tokio::test]
+async fn a_datasets_metadata_is_read_and_changed_where_the_path_says() {
+    let fake = Fake::start().await;
+    let uid = dataset(&fake);
+    let base = format!("/datasets/{uid}/metadata");
+
+    // Replaced whole: what is left out is gone.
+    let all = json!({
+        "default": {"title": {"value": "Cheeses"}, "language": {"value": "fr"}},
+        "internal": {"draft": {"value": true}},
+    });
+    let (status, answer) = fake
+        .ods(Method::PUT, &format!("{base}/"), Some(all.clone()))
+        .await;
+    assert_eq!((status, &answer), (StatusCode::OK, &all));
+    assert_eq!(fake.get(&format!("{base}/")).await, all);
+    assert_eq!(
+        fake.get(&format!("/datasets/{uid}/")).await["metadata"],
+        all
+    );
+
+    // One template: the others stay.
+    let default = json!({"title": {"value": "French cheeses"}});
+    let (status, answer) = fake
+        .ods(
+            Method::PUT,
+            &format!("{base}/default/"),
+            Some(default.clone()),
+        )
+        .await;
+    assert_eq!((status, &answer), (StatusCode::OK, &default));
+    assert_eq!(fake.get(&format!("{base}/default/")).await, default);
+    assert_eq!(
+        fake.get(&format!("{base}/")).await,
+        json!({"default": default, "internal": {"draft": {"value": true}}})
+    );
+
+    // One field.
+    let (status, answer) = fake
+        .ods(
+            Method::PUT,
+            &format!("{base}/default/keyword/"),
+            Some(json!({"value": ["comté", "beaufort"]})),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer, json!({"value": ["comté", "beaufort"]}));
+    assert_eq!(fake.get(&format!("{base}/default/keyword/")).await, answer);
+    let (status, body) = fake
+        .ods(Method::DELETE, &format!("{base}/default/title/"), None)
+        .await;
+    assert_eq!((status, body), (StatusCode::NO_CONTENT, Value::Null));
+    assert_eq!(
+        fake.get(&format!("{base}/default/")).await,
+        json!({"keyword": {"value": ["comté", "beaufort"]}})
+    );
+    // What is not there is 404, read or removed.
+    for method in [Method::GET, Method::DELETE] {
+        let (status, body) = fake
+            .ods(method.clone(), &format!("{base}/default/title/"), None)
+            .await;
+        assert_eq!(status, 404, "{method} {body}");
+    }
+    let (status, _) = fake.ods(Method::GET, &format!("{base}/dcat/"), None).await;
+    assert_eq!(status, 404);
+}
