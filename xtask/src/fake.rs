@@ -986,6 +986,9 @@ fn role(doc: &Value, op: &Op, ops: &[Op], families: &[Family]) -> Value {
 ///   answer has one outcome per element, keyed by position, in the shape
 ///   given: `{status: field, success: value, failure: value, item: field,
 ///   error: field}`.
+/// - `find: {by, found, item}`: the answer says (in `found`) whether an item
+///   of the collection the path sits in has the request's value of the
+///   field `by`, and gives it (in `item`).
 /// - `file`: on a multipart upload, the item's fields that take the file's
 ///   name (`name`, a field or a list of them) and media type (`type`).
 /// - `download: true`: the answer is the file uploaded for the item the path
@@ -1022,15 +1025,16 @@ fn effect(
         return Err("must be a mapping".into());
     };
     for key in ext.keys() {
-        if !["sets", "shows", "batch", "file", "download", "part"].contains(&key.as_str()) {
+        if !["sets", "shows", "batch", "find", "file", "download", "part"].contains(&key.as_str()) {
             return Err(format!(
-                "unknown key `{key}` (known: sets, shows, batch, file, download, part)"
+                "unknown key `{key}` (known: sets, shows, batch, find, file, download, part)"
             ));
         }
     }
     // The family whose items it changes, and the schema of what a `body`
     // source reads.
-    let batch_family = ext.get("batch").map(|_| {
+    // A batch or a search works in the collection its path sits in.
+    let batch_family = ext.get("batch").or(ext.get("find")).map(|_| {
         let collection = op
             .path
             .trim_end_matches('/')
@@ -1043,7 +1047,9 @@ fn effect(
     let family = match batch_family {
         Some(Some(family)) => family,
         Some(None) => {
-            return Err("`batch`: the path does not sit in a collection of the API".into())
+            return Err(
+                "`batch` or `find`: the path does not sit in a collection of the API".into(),
+            )
         }
         None => families
             .iter()
@@ -1058,7 +1064,7 @@ fn effect(
     };
     let body_schema = op.body.as_ref().map(|(_, schema, _)| {
         let schema = deref(doc, schema);
-        if batch_family.is_some() {
+        if ext.contains_key("batch") {
             schema["items"].clone()
         } else {
             schema.clone()
@@ -1223,6 +1229,35 @@ fn effect(
             json!(segments)
         }
     };
+    let find = match ext.get("find") {
+        None => None,
+        Some(find) => {
+            let field = |key: &str| {
+                find[key]
+                    .as_str()
+                    .ok_or_else(|| format!("`find` needs `{key}` (by, found, item)"))
+            };
+            let by = field("by")?;
+            field_schema(by)?;
+            let sent = body_schema
+                .as_ref()
+                .is_some_and(|b| schema_at(doc, b, by).is_some());
+            if !sent {
+                return Err(format!("`find`: the request has no field `{by}`"));
+            }
+            for key in ["found", "item"] {
+                let name = field(key)?;
+                if schema_at(doc, &op.schema, name).is_none() {
+                    return Err(format!("`find`: the answer has no field `{name}`"));
+                }
+            }
+            Some(json!({
+                "kind": "find", "family": family, "by": by,
+                "found": field("found")?, "item": field("item")?,
+            }))
+        }
+    };
+    let batch = batch.or(find);
     let effect = json!({
         "sets": sets, "shows": shows, "file": file, "download": download, "part": part,
     });
@@ -1840,6 +1875,14 @@ components:
             ),
             ("{file: {name: title}}", "`file` is for a multipart upload"),
             ("{resets: {}}", "unknown key `resets`"),
+            (
+                "{find: {by: title, found: found, item: item}}",
+                "the path does not sit in a collection of the API",
+            ),
+            (
+                "{part: '{group_uid}'}",
+                "`part` starts with a field of the item",
+            ),
         ] {
             let spec = SPEC.replace(
                 "      operationId: publish_group\n",

@@ -5365,6 +5365,13 @@ pub(crate) const MODEL: &str = r##"{
           "$ref": "#/components/schemas/ApiKeySearchRequest"
         }
       },
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": null,
+        "sets": [],
+        "shows": []
+      },
       "errors": {
         "400": {
           "detail": {
@@ -5397,8 +5404,11 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [],
       "role": {
-        "answer": "example",
-        "kind": "action"
+        "by": "key",
+        "family": 0,
+        "found": "found",
+        "item": "result",
+        "kind": "find"
       },
       "success": {
         "example": {

@@ -192,6 +192,14 @@ pub(crate) enum Role {
         item: String,
         error: String,
     },
+    /// Looks for the item whose field `by` has the body's value: answers
+    /// whether there is one (`found`) and the item (`item`).
+    Find {
+        family: usize,
+        by: String,
+        found: String,
+        item: String,
+    },
 }
 
 /// What an operation answers.

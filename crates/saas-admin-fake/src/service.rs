@@ -334,6 +334,24 @@ impl Call<'_> {
                 let outcomes = self.batch(store, *family, &body, &shape);
                 Outcome::json(status, &outcomes)
             }
+            Role::Find {
+                family,
+                by,
+                found,
+                item,
+            } => {
+                let parents = self.parents(*family);
+                let wanted = at(&body, by);
+                let hit = store
+                    .list(*family, &parents)
+                    .into_iter()
+                    .find(|e| wanted.is_some() && at(&e.value, by) == wanted);
+                let mut answer = json!({ found.as_str(): hit.is_some() });
+                if let Some(entry) = hit {
+                    answer[item.as_str()] = store.render(*family, entry);
+                }
+                Outcome::json(status, &answer)
+            }
         };
         Ok(outcome)
     }

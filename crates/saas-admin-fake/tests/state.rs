@@ -206,6 +206,26 @@ async fn revoking_an_api_key_records_when_and_why() {
 }
 
 #[tokio::test]
+async fn a_key_is_found_by_its_value() {
+    let fake = Fake::start().await;
+    let created = fake
+        .post("/apikeys/", Some(json!({"label": "Dashboard"})))
+        .await;
+    let value = created["key"].as_str().unwrap();
+    assert!(!value.is_empty(), "{created}");
+
+    let answer = fake
+        .post("/apikeys/search_key/", Some(json!({"key": value})))
+        .await;
+    assert_eq!(answer, json!({"found": true, "result": created}));
+
+    let answer = fake
+        .post("/apikeys/search_key/", Some(json!({"key": "not-a-key"})))
+        .await;
+    assert_eq!(answer, json!({"found": false}));
+}
+
+#[tokio::test]
 async fn publishing_a_dataset_shows_in_the_dataset_and_its_status() {
     let fake = Fake::start().await;
     let uid = dataset(&fake);
