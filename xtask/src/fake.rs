@@ -989,6 +989,9 @@ fn role(doc: &Value, op: &Op, ops: &[Op], families: &[Family]) -> Value {
 /// - `find: {by, found, item}`: the answer says (in `found`) whether an item
 ///   of the collection the path sits in has the request's value of the
 ///   field `by`, and gives it (in `item`).
+/// - `holders: field`: the answer's list `field` holds the items whose
+///   collection of links holds the item the path names (the groups of a
+///   user), each with the fields the list's items have.
 /// - `file`: on a multipart upload, the item's fields that take the file's
 ///   name (`name`, a field or a list of them) and media type (`type`).
 /// - `download: true`: the answer is the file uploaded for the item the path
@@ -1025,15 +1028,16 @@ fn effect(
         return Err("must be a mapping".into());
     };
     for key in ext.keys() {
-        if !["sets", "shows", "batch", "find", "file", "download", "part"].contains(&key.as_str()) {
-            return Err(format!(
-                "unknown key `{key}` (known: sets, shows, batch, find, file, download, part)"
-            ));
+        const KNOWN: [&str; 8] = [
+            "sets", "shows", "batch", "find", "holders", "file", "download", "part",
+        ];
+        if !KNOWN.contains(&key.as_str()) {
+            return Err(format!("unknown key `{key}` (known: {})", KNOWN.join(", ")));
         }
     }
     // The family whose items it changes, and the schema of what a `body`
-    // source reads.
-    // A batch or a search works in the collection its path sits in.
+    // source reads: a batch or a search works in the collection its path
+    // sits in.
     let batch_family = ext.get("batch").or(ext.get("find")).map(|_| {
         let collection = op
             .path
@@ -1257,7 +1261,40 @@ fn effect(
             }))
         }
     };
-    let batch = batch.or(find);
+    let holders = match ext.get("holders") {
+        None => None,
+        Some(at_field) => {
+            let at_field = at_field
+                .as_str()
+                .ok_or("`holders` names the answer's list")?;
+            let listed = schema_at(doc, &op.schema, at_field)
+                .ok_or_else(|| format!("`holders`: the answer has no field `{at_field}`"))?;
+            let fields: Vec<String> = properties(doc, &deref(doc, &listed)["items"])
+                .keys()
+                .cloned()
+                .collect();
+            // The collection of links to the item whose parents hold the
+            // answer's fields.
+            let links = families.iter().position(|l| {
+                l.link == Some(family)
+                    && l.parent.is_some_and(|p| {
+                        let props = properties(doc, &families[p].item_schema);
+                        fields.iter().all(|f| props.contains_key(f))
+                    })
+            });
+            let Some(links) = links else {
+                return Err(format!(
+                    "`holders`: no collection of links to {} sits in items with the fields {fields:?}",
+                    families[family].name
+                ));
+            };
+            Some(json!({
+                "kind": "holders", "family": families[links].parent, "links": links,
+                "at": at_field, "fields": fields,
+            }))
+        }
+    };
+    let batch = batch.or(find).or(holders);
     let effect = json!({
         "sets": sets, "shows": shows, "file": file, "download": download, "part": part,
     });

@@ -2928,6 +2928,13 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": null,
+        "sets": [],
+        "shows": []
+      },
       "errors": {
         "401": {
           "error": {
@@ -2982,9 +2989,14 @@ pub(crate) const MODEL: &str = r##"{
         ]
       ],
       "role": {
-        "answer": "example",
-        "family": 4,
-        "kind": "action"
+        "at": "groups",
+        "family": 2,
+        "fields": [
+          "id",
+          "name"
+        ],
+        "kind": "holders",
+        "links": 3
       },
       "success": {
         "example": {

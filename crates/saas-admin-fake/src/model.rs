@@ -192,6 +192,15 @@ pub(crate) enum Role {
         item: String,
         error: String,
     },
+    /// Lists the items of `family` whose links (`links`, a sub-collection
+    /// of `family`) hold the item the path names, under `at`, each with
+    /// `fields` only.
+    Holders {
+        family: usize,
+        links: usize,
+        at: String,
+        fields: Vec<String>,
+    },
     /// Looks for the item whose field `by` has the body's value: answers
     /// whether there is one (`found`) and the item (`item`).
     Find {

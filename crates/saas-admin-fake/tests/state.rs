@@ -39,6 +39,26 @@ impl Fake {
         decode(request.send().await.unwrap()).await
     }
 
+    /// A Cloudinary provisioning call, `path` below the account.
+    async fn cloudinary(&self, method: Method, path: &str, body: Option<Value>) -> Value {
+        let url = format!(
+            "{}/v1_1/provisioning/accounts/{}{path}",
+            self.fake.url(),
+            self.fake.cloudinary_account_id()
+        );
+        let request = self.http.request(method.clone(), url).basic_auth(
+            self.fake.cloudinary_api_key(),
+            Some(self.fake.cloudinary_api_secret()),
+        );
+        let request = match body {
+            Some(body) => request.json(&body),
+            None => request,
+        };
+        let (status, answer) = decode(request.send().await.unwrap()).await;
+        assert!(status.is_success(), "{method} {path}: {status} {answer}");
+        answer
+    }
+
     async fn get(&self, path: &str) -> Value {
         let (status, body) = self.ods(Method::GET, path, None).await;
         assert_eq!(status, 200, "GET {path}: {body}");
@@ -807,4 +827,59 @@ async fn a_datasets_metadata_is_read_and_changed_where_the_path_says() {
     }
     let (status, _) = fake.ods(Method::GET, &format!("{base}/dcat/"), None).await;
     assert_eq!(status, 404);
+}
+
+// ---------------------------------------------------------------------------
+// Relations read from the other side
+
+#[tokio::test]
+async fn a_cloudinary_users_groups_are_the_groups_holding_them() {
+    let fake = Fake::start().await;
+    let user = fake
+        .cloudinary(
+            Method::POST,
+            "/users",
+            Some(json!({"name": "Jane", "email": "jane@example.org", "role": "technical_admin"})),
+        )
+        .await;
+    let user_id = user["id"].as_str().unwrap();
+    let mut groups = Vec::new();
+    for name in ["Designers", "Editors", "Admins"] {
+        let group = fake
+            .cloudinary(Method::POST, "/user_groups", Some(json!({"name": name})))
+            .await;
+        groups.push(group["id"].as_str().unwrap().to_string());
+    }
+    let of_user = format!("/users/{user_id}/groups");
+    assert_eq!(
+        fake.cloudinary(Method::GET, &of_user, None).await,
+        json!({"groups": []})
+    );
+
+    for group in [&groups[0], &groups[2]] {
+        fake.cloudinary(
+            Method::POST,
+            &format!("/user_groups/{group}/users/{user_id}"),
+            None,
+        )
+        .await;
+    }
+    assert_eq!(
+        fake.cloudinary(Method::GET, &of_user, None).await,
+        json!({"groups": [
+            {"id": groups[0], "name": "Designers"},
+            {"id": groups[2], "name": "Admins"},
+        ]})
+    );
+
+    fake.cloudinary(
+        Method::DELETE,
+        &format!("/user_groups/{}/users/{user_id}", groups[0]),
+        None,
+    )
+    .await;
+    assert_eq!(
+        fake.cloudinary(Method::GET, &of_user, None).await,
+        json!({"groups": [{"id": groups[2], "name": "Admins"}]})
+    );
 }
