@@ -1472,6 +1472,7 @@ fn family_json(
     }
 
     let now = now_fields(doc, family, &writable);
+    let holding = holders(doc, families, index);
     let touch: Vec<&String> = now
         .keys()
         .filter(|n| n.contains("updated") || n.contains("modified"))
@@ -1503,6 +1504,7 @@ fn family_json(
             || now.contains_key(field)
             || counts.contains_key(field)
             || embedded.contains_key(field)
+            || holding.contains_key(field)
         {
             continue;
         }
@@ -1557,10 +1559,46 @@ fn family_json(
         "touch": touch,
         "counts": counts,
         "embedded": embedded,
+        "holders": holders(doc, families, index),
         "unique": unique,
         "example_key": example_key(ops, family),
         "seeds": seeds(ops, families, index),
     })
+}
+
+/// The lists of an item that name the items holding it through a
+/// collection of links (a user's `groups`, the groups whose members hold
+/// the user): by field, the holders' family, the links' family and the
+/// fields each entry has. An array named like the holders' collection,
+/// whose entries have the holder's key and only fields the holder has.
+fn holders(doc: &Value, families: &[Family], index: usize) -> Map<String, Value> {
+    let item_props = properties(doc, &families[index].item_schema);
+    let mut out = Map::new();
+    for (links, family) in families.iter().enumerate() {
+        let (Some(target), Some(holder)) = (family.link, family.parent) else {
+            continue;
+        };
+        if target != index || families[holder].parent.is_some() {
+            continue;
+        }
+        let holder_props = properties(doc, &families[holder].item_schema);
+        let segment = families[holder].name.rsplit('/').next().unwrap_or_default();
+        for (field, schema) in &item_props {
+            let schema = deref(doc, schema);
+            if schema["type"] != "array" || field != segment {
+                continue;
+            }
+            let fields: Vec<String> = properties(doc, &schema["items"]).keys().cloned().collect();
+            let holder_key = &families[holder].key;
+            if fields.contains(holder_key) && fields.iter().all(|f| holder_props.contains_key(f)) {
+                out.insert(
+                    field.clone(),
+                    json!({"family": holder, "links": links, "fields": fields}),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// The ancestors of a family, outermost first.

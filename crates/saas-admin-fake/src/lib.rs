@@ -542,7 +542,8 @@ impl ApiState<'_> {
     /// one as the service makes them; the service's times are filled when
     /// missing. In a collection of links (a group's members), the item
     /// names the member by its key (`{"username": "jdoe"}`), which must
-    /// exist.
+    /// exist. A list naming the items that hold this one (an Opendatasoft
+    /// user's `groups`) links it into those that exist.
     pub fn insert(&self, collection: &str, item: Value) -> Result<Value, Error> {
         self.with(|store| {
             let (f, parents) = self.collection(store, collection)?;

@@ -269,8 +269,23 @@ pub(crate) struct Family {
     pub touch: Vec<String>,
     pub counts: BTreeMap<String, usize>,
     pub embedded: BTreeMap<String, usize>,
+    /// Lists of the items holding this one through a collection of links
+    /// (an Opendatasoft user's `groups`), by field.
+    #[serde(default)]
+    pub holders: BTreeMap<String, Holding>,
     pub unique: Vec<String>,
     pub seeds: Vec<Seed>,
+}
+
+/// Which items hold an item through a collection of links.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Holding {
+    /// The holders' family (top-level).
+    pub family: usize,
+    /// The collection of links under each holder.
+    pub links: usize,
+    /// The holders' fields each entry shows.
+    pub fields: Vec<String>,
 }
 
 /// How the service makes a new item's key.

@@ -342,21 +342,7 @@ impl Call<'_> {
             } => {
                 let target = self.model.families[*links].link.expect("links link");
                 let key = self.value(&self.model.families[target].param);
-                let holders: Vec<Value> = store
-                    .all(*links)
-                    .iter()
-                    .filter(|link| link.key == key)
-                    .filter_map(|link| {
-                        let (holder, above) = link.parents.split_last()?;
-                        let entry = store.find(*family, above, holder)?;
-                        let item = store.render(*family, entry);
-                        let projected: Map<String, Value> = fields
-                            .iter()
-                            .filter_map(|f| Some((f.clone(), item.get(f)?.clone())))
-                            .collect();
-                        Some(Value::Object(projected))
-                    })
-                    .collect();
+                let holders = store.holders(*family, *links, &key, fields);
                 let mut answer = json!({});
                 set_at(&mut answer, listed_at, Value::Array(holders));
                 Outcome::json(status, &answer)

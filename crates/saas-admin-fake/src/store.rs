@@ -202,6 +202,7 @@ impl Store {
                     value,
                     file: None,
                 });
+                self.seed_holders(f, &key, &seed.item);
                 // The items of an embedded list are its sub-collection's.
                 let mut inner = seed.parents.clone();
                 inner.push(key);
@@ -294,7 +295,56 @@ impl Store {
                 .collect();
             value[field.as_str()] = Value::Array(items);
         }
+        for (field, holding) in &family.holders {
+            let holders = self.holders(holding.family, holding.links, &entry.key, &holding.fields);
+            value[field.as_str()] = Value::Array(holders);
+        }
         value
+    }
+
+    /// The items of family `f` whose collection of links `links` holds
+    /// `key`, each with `fields` only.
+    pub fn holders(&self, f: usize, links: usize, key: &str, fields: &[String]) -> Vec<Value> {
+        self.entries[links]
+            .iter()
+            .filter(|link| link.key == key)
+            .filter_map(|link| {
+                let (holder, above) = link.parents.split_last()?;
+                let item = self.render(f, self.find(f, above, holder)?);
+                let projected: Map<String, Value> = fields
+                    .iter()
+                    .filter_map(|name| Some((name.clone(), item.get(name)?.clone())))
+                    .collect();
+                Some(Value::Object(projected))
+            })
+            .collect()
+    }
+
+    /// Makes the holders an item was sent with (a user's `groups`) hold it,
+    /// and only them: each must exist.
+    fn fill_holders(&mut self, f: usize, key: &str, fields: &Value) -> Result<(), Refusal> {
+        let model = self.model.clone();
+        for (field, holding) in &model.families[f].holders {
+            let Some(wanted) = fields.get(field).and_then(Value::as_array) else {
+                continue;
+            };
+            let holder_key = &model.families[holding.family].key;
+            let keys: Vec<String> = wanted
+                .iter()
+                .filter_map(|w| at(w, holder_key).map(text))
+                .collect();
+            for holder in &keys {
+                if self.find(holding.family, &[], holder).is_none() {
+                    let name = &model.families[holding.family].name;
+                    return Err(Refusal::NotFound(format!("{name} {holder:?}")));
+                }
+            }
+            self.entries[holding.links].retain(|link| link.key != key);
+            for holder in keys {
+                self.link(holding.links, &[holder], key)?;
+            }
+        }
+        Ok(())
     }
 
     /// A new key of the family's shape, not yet used under `parents`.
@@ -431,7 +481,7 @@ impl Store {
             value[name.as_str()] = default.clone();
         }
         for (name, field) in fields.as_object().into_iter().flatten() {
-            if !family.embedded.contains_key(name) {
+            if !family.embedded.contains_key(name) && !family.holders.contains_key(name) {
                 value[name.as_str()] = field.clone();
             }
         }
@@ -446,7 +496,10 @@ impl Store {
             value,
             file: None,
         });
-        if let Err(refusal) = self.fill_embedded(f, parents, &key, fields) {
+        let filled = self
+            .fill_embedded(f, parents, &key, fields)
+            .and_then(|()| self.fill_holders(f, &key, fields));
+        if let Err(refusal) = filled {
             let _ = self.remove(f, parents, &key);
             return Err(refusal);
         }
@@ -494,13 +547,37 @@ impl Store {
                 value: key,
             });
         }
+        let given = value.clone();
         self.entries[f].push(Entry {
             parents: parents.to_vec(),
             key: key.clone(),
             value,
             file: None,
         });
+        self.seed_holders(f, &key, &given);
         Ok(key)
+    }
+
+    /// Makes the holders a seeded item names (a user's `groups`) hold it,
+    /// those that exist: seeds come in any order.
+    fn seed_holders(&mut self, f: usize, key: &str, item: &Value) {
+        let model = self.model.clone();
+        for (field, holding) in &model.families[f].holders {
+            let holder_key = &model.families[holding.family].key;
+            for wanted in item
+                .get(field)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let Some(holder) = at(wanted, holder_key).map(text) else {
+                    continue;
+                };
+                if self.find(holding.family, &[], &holder).is_some() {
+                    let _ = self.link(holding.links, &[holder], key);
+                }
+            }
+        }
     }
 
     /// Changes an item's fields to what the caller sent (fields it did not
@@ -521,7 +598,10 @@ impl Store {
             .find(|e| e.key == key && e.parents == parents)
             .ok_or_else(|| Refusal::NotFound(format!("{} {key:?}", family.name)))?;
         for (name, field) in fields.as_object().into_iter().flatten() {
-            if family.now.contains_key(name) || family.embedded.contains_key(name) {
+            if family.now.contains_key(name)
+                || family.embedded.contains_key(name)
+                || family.holders.contains_key(name)
+            {
                 continue;
             }
             entry.value[name.as_str()] = field.clone();
@@ -539,7 +619,8 @@ impl Store {
                 self.entries[*sub].retain(|e| !e.parents.starts_with(&inner));
             }
         }
-        self.fill_embedded(f, parents, key, fields)
+        self.fill_embedded(f, parents, key, fields)?;
+        self.fill_holders(f, key, fields)
     }
 
     /// Makes the items of the embedded lists an item was sent with (a

@@ -59,6 +59,16 @@ impl Fake {
         answer
     }
 
+    /// The usernames a listing holds.
+    async fn usernames(&self, path: &str) -> Vec<Value> {
+        self.get(path).await["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["username"].clone())
+            .collect()
+    }
+
     async fn get(&self, path: &str) -> Value {
         let (status, body) = self.ods(Method::GET, path, None).await;
         assert_eq!(status, 200, "GET {path}: {body}");
@@ -450,6 +460,73 @@ async fn inviting_users_creates_each_one_and_answers_for_each() {
 }
 
 #[tokio::test]
+async fn a_users_groups_are_the_groups_holding_them() {
+    let fake = Fake::start().await;
+    for title in ["City partners", "Stewards"] {
+        fake.post("/groups/", Some(json!({"title": title}))).await;
+    }
+
+    // Invited into a group: a member of it.
+    let answer = fake
+        .post(
+            "/users/invite/",
+            Some(json!([
+                {"email": "camille@example.org", "groups": [{"uid": "city_partners"}]},
+                {"email": "nobody@example.org", "groups": [{"uid": "nowhere"}]},
+            ])),
+        )
+        .await;
+    assert_eq!(
+        answer["0"]["data"]["groups"],
+        json!([{"uid": "city_partners"}])
+    );
+    assert_eq!(answer["1"]["status_code"], "error");
+    assert_eq!(answer["1"]["error"]["error_code"], "not_found");
+    let (status, _) = fake.ods(Method::GET, "/users/nobody/", None).await;
+    assert_eq!(status, 404, "a refused invitation leaves no user");
+    assert_eq!(
+        fake.usernames("/groups/city_partners/users/").await,
+        [json!("camille")]
+    );
+    assert_eq!(fake.get("/groups/city_partners/").await["user_count"], 1);
+
+    // Added to another group: its groups say so.
+    fake.post(
+        "/groups/stewards/users/batch/",
+        Some(json!([{"username": "camille"}])),
+    )
+    .await;
+    assert_eq!(
+        fake.get("/users/camille/").await["groups"],
+        json!([{"uid": "city_partners"}, {"uid": "stewards"}])
+    );
+
+    // Its groups replaced: the memberships follow.
+    let (status, user) = fake
+        .ods(
+            Method::PUT,
+            "/users/camille/",
+            Some(json!({"email": "camille@example.org", "groups": [{"uid": "stewards"}]})),
+        )
+        .await;
+    assert_eq!(status, 200, "{user}");
+    assert_eq!(user["groups"], json!([{"uid": "stewards"}]));
+    assert_eq!(
+        fake.usernames("/groups/city_partners/users/").await,
+        Vec::<Value>::new()
+    );
+    assert_eq!(
+        fake.usernames("/groups/stewards/users/").await,
+        [json!("camille")]
+    );
+
+    // A group removed holds no one.
+    let (status, _) = fake.ods(Method::DELETE, "/groups/stewards/", None).await;
+    assert!(status.is_success());
+    assert_eq!(fake.get("/users/camille/").await["groups"], json!([]));
+}
+
+#[tokio::test]
 async fn provisioning_users_links_them_to_their_identity_provider() {
     let fake = Fake::start().await;
     let answer = fake
@@ -497,7 +574,7 @@ async fn adding_users_to_a_group_in_a_batch_adds_those_that_exist() {
 
     assert_eq!(
         answer["0"],
-        json!({"status_code": "success", "data": {"username": "louise"}})
+        json!({"status_code": "success", "data": {"username": "louise", "groups": [{"uid": uid}]}})
     );
     assert_eq!(answer["1"]["status_code"], "error");
     assert_eq!(answer["1"]["error"]["error_code"], "not_found");

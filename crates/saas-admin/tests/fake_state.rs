@@ -223,6 +223,14 @@ async fn a_batch_adds_the_members_it_names_to_a_group() {
         .await
         .expect("read");
     assert_eq!(group.user_count, Some(1));
+    let louise = value(
+        ods.get_user()
+            .username("louise")
+            .send()
+            .await
+            .expect("read"),
+    );
+    assert_eq!(louise["groups"], json!([{"uid": group.uid}]));
 }
 
 #[tokio::test]
