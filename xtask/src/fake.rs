@@ -682,13 +682,54 @@ fn families(doc: &Value, ops: &[Op], problems: &mut Vec<String>) -> Vec<Family> 
             items_at,
         });
     }
+    // A collection listed and created, whose items have no path of their
+    // own (the portal's images): keyed by the one field its items require.
+    for list in ops.iter().filter(|op| op.method == "GET") {
+        if split_item(&list.path).is_some() || families.iter().any(|f| f.path == list.path) {
+            continue;
+        }
+        let Some(items_at) = items_pointer(doc, list) else {
+            continue;
+        };
+        let Some(item_schema) = items_schema(doc, &list.schema, &items_at) else {
+            continue;
+        };
+        let item_ref = ref_name(&item_schema).map(str::to_string);
+        let created = ops.iter().any(|op| {
+            op.path == list.path
+                && op.method == "POST"
+                && item_ref.is_some()
+                && ref_name(&op.schema) == item_ref.as_deref()
+        });
+        let required: Vec<String> = required(doc, &item_schema).into_iter().collect();
+        let (true, [key]) = (created, required.as_slice()) else {
+            continue;
+        };
+        families.push(Family {
+            name: family_name(&list.path),
+            path: list.path.clone(),
+            item_path: String::new(),
+            param: String::new(),
+            key: key.clone(),
+            parent: None,
+            item_schema,
+            envelope: None,
+            item_ref,
+            link: None,
+            items_at,
+        });
+    }
     // Parents: the family whose item path is the longest prefix of the path.
     for i in 0..families.len() {
         let path = families[i].path.clone();
         let parent = families
             .iter()
             .enumerate()
-            .filter(|(j, other)| *j != i && path.starts_with(other.item_path.trim_end_matches('/')))
+            .filter(|(j, other)| {
+                *j != i
+                    && !other.item_path.is_empty()
+                    && path.starts_with(other.item_path.trim_end_matches('/'))
+            })
             .max_by_key(|(_, other)| other.item_path.len())
             .map(|(j, _)| j);
         families[i].parent = parent;
@@ -752,6 +793,9 @@ fn creates_what_it_reads(ops: &[Op], path: &str, read: Option<&Op>) -> bool {
 
 /// Whether `path` is `item_path` or lies under it.
 pub(crate) fn under(path: &str, item_path: &str) -> bool {
+    if item_path.is_empty() {
+        return false;
+    }
     let base = item_path.trim_end_matches('/');
     path == item_path
         || path
@@ -993,7 +1037,8 @@ fn role(doc: &Value, op: &Op, ops: &[Op], families: &[Family]) -> Value {
 ///   collection of links holds the item the path names (the groups of a
 ///   user), each with the fields the list's items have.
 /// - `file`: on a multipart upload, the item's fields that take the file's
-///   name (`name`, a field or a list of them) and media type (`type`).
+///   name (`name`, a field or a list of them; `prefix` goes before the name)
+///   and media type (`type`).
 /// - `download: true`: the answer is the file uploaded for the item the path
 ///   names (its bytes, type and name), else the example.
 /// - `part`: the operation works on a part of the item the path names, a
@@ -1167,11 +1212,16 @@ fn effect(
                 Value::Array(many) => many.clone(),
                 _ => Vec::new(),
             };
-            for name in names.iter().chain(Some(&file["type"])) {
-                let name = name.as_str().ok_or("`file` names fields: {name, type}")?;
+            for name in names
+                .iter()
+                .chain(Some(&file["type"]).filter(|t| !t.is_null()))
+            {
+                let name = name
+                    .as_str()
+                    .ok_or("`file` names fields: {name, type, prefix}")?;
                 field_schema(name)?;
             }
-            json!({"name": names, "type": file["type"]})
+            json!({"name": names, "type": file["type"], "prefix": file["prefix"]})
         }
     };
     let download = ext.get("download") == Some(&json!(true));

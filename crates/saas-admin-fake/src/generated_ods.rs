@@ -3286,6 +3286,45 @@ pub(crate) const MODEL: &str = r##"{
       },
       "touch": [],
       "unique": []
+    },
+    {
+      "counts": {},
+      "defaults": {},
+      "embedded": {},
+      "envelope": null,
+      "example_key": "/assets/theme_image/city-logo.svg",
+      "holders": {},
+      "item_path": "",
+      "items_at": "results",
+      "key": "url",
+      "key_shape": {
+        "kind": "alnum",
+        "len": 33
+      },
+      "link": null,
+      "link_fields": [],
+      "name": "medias/images",
+      "now": {},
+      "param": "",
+      "parent": null,
+      "path": "/medias/images/",
+      "seeds": [
+        {
+          "item": {
+            "url": "/assets/theme_image/city-logo.svg"
+          },
+          "parents": []
+        },
+        {
+          "item": {
+            "url": "/assets/theme_image/homepage-banner.jpg"
+          },
+          "parents": []
+        }
+      ],
+      "template": {},
+      "touch": [],
+      "unique": []
     }
   ],
   "operations": [
@@ -5521,8 +5560,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [],
       "role": {
-        "answer": "example",
-        "kind": "action"
+        "family": 29,
+        "filters": [],
+        "kind": "list",
+        "paging": {
+          "style": "offset"
+        }
       },
       "success": {
         "example": {
@@ -5558,6 +5601,19 @@ pub(crate) const MODEL: &str = r##"{
           "type": "object"
         }
       },
+      "effect": {
+        "download": false,
+        "file": {
+          "name": [
+            "url"
+          ],
+          "prefix": "/assets/theme_image/",
+          "type": null
+        },
+        "part": null,
+        "sets": [],
+        "shows": []
+      },
       "errors": {
         "400": {
           "detail": {
@@ -5590,8 +5646,9 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [],
       "role": {
-        "answer": "example",
-        "kind": "action"
+        "answer": "item",
+        "family": 29,
+        "kind": "create"
       },
       "success": {
         "example": {
@@ -18729,6 +18786,7 @@ pub(crate) const MODEL: &str = r##"{
             "uid",
             "filename"
           ],
+          "prefix": null,
           "type": "mimetype"
         },
         "part": null,
@@ -19066,6 +19124,7 @@ pub(crate) const MODEL: &str = r##"{
           "name": [
             "filename"
           ],
+          "prefix": null,
           "type": "mimetype"
         },
         "part": null,
@@ -19492,6 +19551,7 @@ pub(crate) const MODEL: &str = r##"{
           "name": [
             "filename"
           ],
+          "prefix": null,
           "type": "mimetype"
         },
         "part": null,

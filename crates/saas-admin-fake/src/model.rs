@@ -100,6 +100,8 @@ pub(crate) struct FileFields {
     pub name: Vec<String>,
     #[serde(rename = "type")]
     pub media: Option<String>,
+    /// What goes before the name (an image's URL path).
+    pub prefix: Option<String>,
 }
 
 impl Operation {

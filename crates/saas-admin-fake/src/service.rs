@@ -611,8 +611,9 @@ impl Call<'_> {
             }
         }
         if let (Some(fields), Some((_, upload))) = (&self.op.effect.file, form.files.first()) {
+            let prefix = fields.prefix.as_deref().unwrap_or_default();
             for name in &fields.name {
-                set_at(&mut value, name, json!(upload.name));
+                set_at(&mut value, name, json!(format!("{prefix}{}", upload.name)));
             }
             if let Some(media) = &fields.media {
                 set_at(&mut value, media, json!(upload.media));

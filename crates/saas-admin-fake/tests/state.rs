@@ -960,3 +960,36 @@ async fn a_cloudinary_users_groups_are_the_groups_holding_them() {
         json!({"groups": [{"id": groups[2], "name": "Admins"}]})
     );
 }
+
+#[tokio::test]
+async fn an_uploaded_image_is_listed_by_its_url() {
+    let fake = Fake::start().await;
+    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg"/>"#;
+    let (status, answer) = fake
+        .upload(
+            "/medias/images/",
+            Some(("logo.svg", "image/svg+xml", svg)),
+            &[],
+        )
+        .await;
+    assert_eq!(status, 201, "{answer}");
+    assert_eq!(answer, json!({"url": "/assets/theme_image/logo.svg"}));
+    let (status, answer) = fake
+        .upload(
+            "/medias/images/",
+            Some(("banner.jpg", "image/jpeg", b"\xff\xd8\xff")),
+            &[],
+        )
+        .await;
+    assert_eq!(status, 201, "{answer}");
+
+    let listed = fake.get("/medias/images/").await;
+    assert_eq!(listed["total_count"], 2);
+    assert_eq!(
+        listed["results"],
+        json!([{"url": "/assets/theme_image/logo.svg"}, {"url": "/assets/theme_image/banner.jpg"}])
+    );
+    let (status, body) = fake.upload("/medias/images/", None, &[]).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(fake.get("/medias/images/").await["total_count"], 2);
+}
