@@ -5356,7 +5356,7 @@ pub(crate) const MODEL: &str = r##"{
           },
           {
             "field": "revocation_status.revoked_at",
-            "once": false,
+            "once": true,
             "source": {
               "format": "date-time",
               "kind": "now"
