@@ -233,6 +233,23 @@ async fn revoking_an_api_key_records_when_and_why() {
     expected["revocation_status"] = answer["revocation_status"].clone();
     assert_eq!(answer, expected);
     assert_eq!(fake.get(&format!("/apikeys/{uid}/")).await, expected);
+
+    // Revoked again: the first revocation's time stays.
+    fake.fake
+        .ods()
+        .insert(
+            "apikeys",
+            json!({"uid": "ak_revoked", "is_revoked": true,
+            "revocation_status": {"revoked_at": "2024-12-02T16:20:31Z"}}),
+        )
+        .unwrap();
+    let again = fake
+        .post("/apikeys/ak_revoked/revoke/", Some(json!({})))
+        .await;
+    assert_eq!(
+        again["revocation_status"]["revoked_at"],
+        "2024-12-02T16:20:31Z"
+    );
 }
 
 #[tokio::test]
