@@ -525,7 +525,7 @@ fn model(loaded: &Loaded) -> Result<Value, Vec<String>> {
     let mut operations = Vec::new();
     for op in &ops {
         let mut operation = operation(doc, op, &ops, &families);
-        match effect(doc, op, &families) {
+        match effect(doc, op, &ops, &families) {
             Ok(Some((effect, batch))) => {
                 if let Some(batch) = batch {
                     operation["role"] = batch;
@@ -1036,6 +1036,10 @@ fn role(doc: &Value, op: &Op, ops: &[Op], families: &[Family]) -> Value {
 /// - `holders: field`: the answer's list `field` holds the items whose
 ///   collection of links holds the item the path names (the groups of a
 ///   user), each with the fields the list's items have.
+/// - `refers: {at, by}`: the answer's list `at` holds the items of the
+///   collection `at` whose keys the item the path names lists in its field
+///   `by` (which it may have been sent with, unseen in answers), or all of
+///   them when it has none (the product environments a user may access).
 /// - `file`: on a multipart upload, the item's fields that take the file's
 ///   name (`name`, a field or a list of them; `prefix` goes before the name)
 ///   and media type (`type`).
@@ -1064,6 +1068,7 @@ fn owner(op: &Op, families: &[Family]) -> Option<usize> {
 fn effect(
     doc: &Value,
     op: &Op,
+    ops: &[Op],
     families: &[Family],
 ) -> Result<Option<(Value, Option<Value>)>, String> {
     let Some(ext) = op.raw.get(EFFECT) else {
@@ -1073,8 +1078,8 @@ fn effect(
         return Err("must be a mapping".into());
     };
     for key in ext.keys() {
-        const KNOWN: [&str; 8] = [
-            "sets", "shows", "batch", "find", "holders", "file", "download", "part",
+        const KNOWN: [&str; 9] = [
+            "sets", "shows", "batch", "find", "holders", "refers", "file", "download", "part",
         ];
         if !KNOWN.contains(&key.as_str()) {
             return Err(format!("unknown key `{key}` (known: {})", KNOWN.join(", ")));
@@ -1344,7 +1349,42 @@ fn effect(
             }))
         }
     };
-    let batch = batch.or(find).or(holders);
+    let refers = match ext.get("refers") {
+        None => None,
+        Some(refers) => {
+            let name = |key: &str| {
+                refers[key]
+                    .as_str()
+                    .ok_or_else(|| format!("`refers` needs `{key}` (at, by)"))
+            };
+            let (at_field, by) = (name("at")?, name("by")?);
+            let listed = schema_at(doc, &op.schema, at_field)
+                .ok_or_else(|| format!("`refers`: the answer has no field `{at_field}`"))?;
+            let fields: Vec<String> = properties(doc, &deref(doc, &listed)["items"])
+                .keys()
+                .cloned()
+                .collect();
+            let target = families
+                .iter()
+                .position(|f| f.parent.is_none() && f.name.rsplit('/').next() == Some(at_field))
+                .ok_or_else(|| format!("`refers`: the API has no collection `{at_field}`"))?;
+            let key = &families[target].key;
+            if !fields.contains(key) {
+                return Err(format!("`refers`: the answer's {at_field} have no `{key}`"));
+            }
+            // What the item was sent with, if no answer shows it.
+            if schema_at(doc, item_schema, by).is_none()
+                && !writable(doc, ops, &families[family]).contains(by)
+            {
+                return Err(format!("`refers`: the item has no field `{by}`"));
+            }
+            Some(json!({
+                "kind": "refers", "family": target, "owner": family, "by": by,
+                "at": at_field, "fields": fields,
+            }))
+        }
+    };
+    let batch = batch.or(find).or(holders).or(refers);
     let effect = json!({
         "sets": sets, "shows": shows, "file": file, "download": download, "part": part,
     });

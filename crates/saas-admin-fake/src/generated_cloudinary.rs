@@ -3024,6 +3024,13 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": null,
+        "sets": [],
+        "shows": []
+      },
       "errors": {
         "401": {
           "error": {
@@ -3078,9 +3085,18 @@ pub(crate) const MODEL: &str = r##"{
         ]
       ],
       "role": {
-        "answer": "example",
-        "family": 4,
-        "kind": "action"
+        "at": "sub_accounts",
+        "by": "sub_account_ids",
+        "family": 0,
+        "fields": [
+          "cloud_name",
+          "description",
+          "enabled",
+          "id",
+          "name"
+        ],
+        "kind": "refers",
+        "owner": 4
       },
       "success": {
         "example": {

@@ -203,6 +203,16 @@ pub(crate) enum Role {
         at: String,
         fields: Vec<String>,
     },
+    /// Lists, under `at`, the items of `family` whose keys the item of
+    /// `owner` the path names lists in its field `by`, or all of them when
+    /// it has none; each with `fields` only.
+    Refers {
+        family: usize,
+        owner: usize,
+        by: String,
+        at: String,
+        fields: Vec<String>,
+    },
     /// Looks for the item whose field `by` has the body's value: answers
     /// whether there is one (`found`) and the item (`item`).
     Find {

@@ -347,6 +347,38 @@ impl Call<'_> {
                 set_at(&mut answer, listed_at, Value::Array(holders));
                 Outcome::json(status, &answer)
             }
+            Role::Refers {
+                family,
+                owner,
+                by,
+                at: listed_at,
+                fields,
+            } => {
+                let parents = self.parents(*owner);
+                let key = self.value(&self.model.families[*owner].param);
+                let entry = store
+                    .find(*owner, &parents, &key)
+                    .ok_or_else(|| self.not_found(&self.model.families[*owner].name, &key))?;
+                let wanted: Option<Vec<String>> = at(&entry.value, by)
+                    .and_then(Value::as_array)
+                    .map(|keys| keys.iter().map(text).collect());
+                let items: Vec<Value> = store
+                    .list(*family, &[])
+                    .into_iter()
+                    .filter(|e| wanted.as_ref().is_none_or(|keys| keys.contains(&e.key)))
+                    .map(|e| {
+                        let item = store.render(*family, e);
+                        let projected: Map<String, Value> = fields
+                            .iter()
+                            .filter_map(|f| Some((f.clone(), item.get(f)?.clone())))
+                            .collect();
+                        Value::Object(projected)
+                    })
+                    .collect();
+                let mut answer = json!({});
+                set_at(&mut answer, listed_at, Value::Array(items));
+                Outcome::json(status, &answer)
+            }
             Role::Find {
                 family,
                 by,

@@ -1010,3 +1010,71 @@ async fn an_uploaded_image_is_listed_by_its_url() {
     assert_eq!(status, 400, "{body}");
     assert_eq!(fake.get("/medias/images/").await["total_count"], 2);
 }
+
+#[tokio::test]
+async fn a_cloudinary_users_product_environments_are_those_it_was_given() {
+    let fake = Fake::start().await;
+    let mut environments = Vec::new();
+    for (name, cloud) in [("Shop", "shop"), ("Blog", "blog")] {
+        let created = fake
+            .cloudinary(
+                Method::POST,
+                "/sub_accounts",
+                Some(json!({"name": name, "cloud_name": cloud})),
+            )
+            .await;
+        environments.push(created);
+    }
+    // The fields a summary has, as the product environment has them.
+    let summary = |e: &Value| {
+        let fields = ["id", "name", "description", "cloud_name", "enabled"];
+        Value::Object(
+            fields
+                .iter()
+                .filter_map(|f| Some((f.to_string(), e.get(*f)?.clone())))
+                .collect(),
+        )
+    };
+    let jane = fake
+        .cloudinary(
+            Method::POST,
+            "/users",
+            Some(
+                json!({"name": "Jane", "email": "jane@example.org", "role": "admin",
+                        "sub_account_ids": [environments[1]["id"]]}),
+            ),
+        )
+        .await;
+    let jane = jane["id"].as_str().unwrap();
+    let of_jane = format!("/users/{jane}/sub_accounts");
+    assert_eq!(
+        fake.cloudinary(Method::GET, &of_jane, None).await,
+        json!({"sub_accounts": [summary(&environments[1])]})
+    );
+
+    // Given others: those.
+    fake.cloudinary(
+        Method::PUT,
+        &format!("/users/{jane}"),
+        Some(json!({"sub_account_ids": [environments[0]["id"]]})),
+    )
+    .await;
+    assert_eq!(
+        fake.cloudinary(Method::GET, &of_jane, None).await,
+        json!({"sub_accounts": [summary(&environments[0])]})
+    );
+
+    // Given none: every one.
+    let joe = fake
+        .cloudinary(
+            Method::POST,
+            "/users",
+            Some(json!({"name": "Joe", "email": "joe@example.org", "role": "admin"})),
+        )
+        .await;
+    let of_joe = format!("/users/{}/sub_accounts", joe["id"].as_str().unwrap());
+    assert_eq!(
+        fake.cloudinary(Method::GET, &of_joe, None).await,
+        json!({"sub_accounts": [summary(&environments[0]), summary(&environments[1])]})
+    );
+}
