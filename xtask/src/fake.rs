@@ -1045,6 +1045,8 @@ fn role(doc: &Value, op: &Op, ops: &[Op], families: &[Family]) -> Value {
 ///   and media type (`type`).
 /// - `download: true`: the answer is the file uploaded for the item the path
 ///   names (its bytes, type and name), else the example.
+/// - `suggests`: the values already used for a field, across a collection's
+///   items, that hold the query (see [`suggests`]).
 /// - `part`: the operation works on a part of the item the path names, a
 ///   dotted name whose `{param}` segments are the path's values
 ///   (`metadata.{template_name}`): GET answers it (404 when it is not
@@ -1078,8 +1080,9 @@ fn effect(
         return Err("must be a mapping".into());
     };
     for key in ext.keys() {
-        const KNOWN: [&str; 9] = [
+        const KNOWN: [&str; 10] = [
             "sets", "shows", "batch", "find", "holders", "refers", "file", "download", "part",
+            "suggests",
         ];
         if !KNOWN.contains(&key.as_str()) {
             return Err(format!("unknown key `{key}` (known: {})", KNOWN.join(", ")));
@@ -1387,8 +1390,86 @@ fn effect(
     let batch = batch.or(find).or(holders).or(refers);
     let effect = json!({
         "sets": sets, "shows": shows, "file": file, "download": download, "part": part,
+        "suggests": suggests(doc, op, families, ext.get("suggests"))?,
     });
     Ok(Some((effect, batch)))
+}
+
+/// The values an answer suggests, from `suggests: {in, value, hits, count,
+/// query, limit}`: the distinct values at `value` (a dotted name whose
+/// `{param}` segments are the path's values) across the items of the
+/// collection `in`, those holding the query parameter `query`, at most
+/// `limit` (a query parameter) of them, under `hits`, their number under
+/// `count`.
+fn suggests(
+    doc: &Value,
+    op: &Op,
+    families: &[Family],
+    spec: Option<&Value>,
+) -> Result<Value, String> {
+    let Some(spec) = spec else {
+        return Ok(Value::Null);
+    };
+    let name = |key: &str| {
+        spec[key]
+            .as_str()
+            .ok_or_else(|| format!("`suggests` needs `{key}` (in, value, hits, count, query)"))
+    };
+    let in_name = name("in")?;
+    let family = families
+        .iter()
+        .position(|f| f.parent.is_none() && f.name == in_name)
+        .ok_or_else(|| format!("`suggests`: the API has no collection `{}`", spec["in"]))?;
+    let value: Vec<&str> = name("value")?.split('.').collect();
+    let literal: Vec<&str> = value
+        .iter()
+        .take_while(|s| !s.starts_with('{'))
+        .copied()
+        .collect();
+    if literal.is_empty()
+        || schema_at(doc, &families[family].item_schema, &literal.join(".")).is_none()
+    {
+        return Err(format!(
+            "`suggests`: {} have no field `{}`",
+            spec["in"],
+            literal.join(".")
+        ));
+    }
+    for segment in &value[literal.len()..] {
+        if let Some(param) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            if !op
+                .params
+                .iter()
+                .any(|p| p.location == "path" && p.name == param)
+            {
+                return Err(format!("`suggests`: the path has no parameter `{param}`"));
+            }
+        }
+    }
+    for key in ["hits", "count"] {
+        if at(&op.example, name(key)?).is_none() {
+            return Err(format!(
+                "`suggests`: the answer's example has no field `{}`",
+                spec[key]
+            ));
+        }
+    }
+    for key in ["query", "limit"] {
+        let Some(param) = spec[key].as_str() else {
+            continue;
+        };
+        if !op
+            .params
+            .iter()
+            .any(|p| p.location == "query" && p.name == param)
+        {
+            return Err(format!("`suggests`: no query parameter `{param}`"));
+        }
+    }
+    Ok(json!({
+        "family": family, "value": value, "hits": name("hits")?, "count": name("count")?,
+        "query": name("query")?, "limit": spec["limit"],
+    }))
 }
 
 /// Query parameters that page or order a listing, never filters.
@@ -2002,6 +2083,7 @@ components:
                 "file": null,
                 "download": false,
                 "part": null,
+                "suggests": null,
             })
         );
         // An operation without the extension has no effect.

@@ -2940,7 +2940,8 @@ pub(crate) const MODEL: &str = r##"{
         "file": null,
         "part": null,
         "sets": [],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "401": {
@@ -3029,7 +3030,8 @@ pub(crate) const MODEL: &str = r##"{
         "file": null,
         "part": null,
         "sets": [],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "401": {

@@ -4011,7 +4011,8 @@ pub(crate) const MODEL: &str = r##"{
         "file": null,
         "part": null,
         "sets": [],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "401": {
@@ -4748,7 +4749,8 @@ pub(crate) const MODEL: &str = r##"{
             }
           }
         ],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "401": {
@@ -4907,7 +4909,8 @@ pub(crate) const MODEL: &str = r##"{
             }
           }
         ],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "401": {
@@ -5363,7 +5366,8 @@ pub(crate) const MODEL: &str = r##"{
             }
           }
         ],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "401": {
@@ -5446,7 +5450,8 @@ pub(crate) const MODEL: &str = r##"{
         "file": null,
         "part": null,
         "sets": [],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "400": {
@@ -5612,7 +5617,8 @@ pub(crate) const MODEL: &str = r##"{
         },
         "part": null,
         "sets": [],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "400": {
@@ -9516,7 +9522,8 @@ pub(crate) const MODEL: &str = r##"{
             }
           }
         ],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "400": {
@@ -9712,7 +9719,8 @@ pub(crate) const MODEL: &str = r##"{
             }
           }
         ],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "400": {
@@ -9862,7 +9870,8 @@ pub(crate) const MODEL: &str = r##"{
         "sets": [],
         "shows": [
           "is_published"
-        ]
+        ],
+        "suggests": null
       },
       "errors": {
         "401": {
@@ -9947,7 +9956,8 @@ pub(crate) const MODEL: &str = r##"{
           "metadata"
         ],
         "sets": [],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "401": {
@@ -10064,7 +10074,8 @@ pub(crate) const MODEL: &str = r##"{
           "metadata"
         ],
         "sets": [],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "400": {
@@ -10157,7 +10168,8 @@ pub(crate) const MODEL: &str = r##"{
           "{template_name}"
         ],
         "sets": [],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "401": {
@@ -10255,7 +10267,8 @@ pub(crate) const MODEL: &str = r##"{
           "{template_name}"
         ],
         "sets": [],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "400": {
@@ -10350,7 +10363,8 @@ pub(crate) const MODEL: &str = r##"{
           "{template_field_name}"
         ],
         "sets": [],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "401": {
@@ -10442,7 +10456,8 @@ pub(crate) const MODEL: &str = r##"{
           "{template_field_name}"
         ],
         "sets": [],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "400": {
@@ -10538,7 +10553,8 @@ pub(crate) const MODEL: &str = r##"{
           "{template_field_name}"
         ],
         "sets": [],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "401": {
@@ -11580,7 +11596,8 @@ pub(crate) const MODEL: &str = r##"{
             }
           }
         ],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "401": {
@@ -12865,7 +12882,8 @@ pub(crate) const MODEL: &str = r##"{
             }
           }
         ],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "401": {
@@ -13514,7 +13532,8 @@ pub(crate) const MODEL: &str = r##"{
             }
           }
         ],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "401": {
@@ -13586,7 +13605,8 @@ pub(crate) const MODEL: &str = r##"{
             }
           }
         ],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "401": {
@@ -14375,6 +14395,26 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": null,
+        "sets": [],
+        "shows": [],
+        "suggests": {
+          "count": "nb_hits",
+          "family": 4,
+          "hits": "hits",
+          "limit": "count",
+          "query": "query",
+          "value": [
+            "metadata",
+            "{template_name}",
+            "{template_field_name}",
+            "value"
+          ]
+        }
+      },
       "errors": {
         "400": {
           "detail": {
@@ -15322,7 +15362,8 @@ pub(crate) const MODEL: &str = r##"{
             }
           }
         ],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "400": {
@@ -15430,7 +15471,8 @@ pub(crate) const MODEL: &str = r##"{
             }
           }
         ],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "400": {
@@ -15541,7 +15583,8 @@ pub(crate) const MODEL: &str = r##"{
             }
           }
         ],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "401": {
@@ -15613,7 +15656,8 @@ pub(crate) const MODEL: &str = r##"{
             }
           }
         ],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "401": {
@@ -18791,7 +18835,8 @@ pub(crate) const MODEL: &str = r##"{
         },
         "part": null,
         "sets": [],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "400": {
@@ -18937,7 +18982,8 @@ pub(crate) const MODEL: &str = r##"{
         "file": null,
         "part": null,
         "sets": [],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "401": {
@@ -19129,7 +19175,8 @@ pub(crate) const MODEL: &str = r##"{
         },
         "part": null,
         "sets": [],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "400": {
@@ -19342,7 +19389,8 @@ pub(crate) const MODEL: &str = r##"{
         "file": null,
         "part": null,
         "sets": [],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "401": {
@@ -19556,7 +19604,8 @@ pub(crate) const MODEL: &str = r##"{
         },
         "part": null,
         "sets": [],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "400": {
@@ -19858,7 +19907,8 @@ pub(crate) const MODEL: &str = r##"{
         "file": null,
         "part": null,
         "sets": [],
-        "shows": []
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "401": {

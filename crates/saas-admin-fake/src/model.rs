@@ -58,6 +58,23 @@ pub(crate) struct Effect {
     /// The part of the item the operation reads, replaces or removes, by
     /// segments; `{param}` ones are the path's values.
     pub part: Option<Vec<String>>,
+    /// The values the answer suggests.
+    pub suggests: Option<Suggests>,
+}
+
+/// Where the values an answer suggests come from: the distinct values at
+/// `value` (segments; `{param}` ones are the path's values) across the
+/// items of `family` that hold the query parameter `query`, at most
+/// `limit` (a query parameter) of them; under `hits`, their number under
+/// `count`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Suggests {
+    pub family: usize,
+    pub value: Vec<String>,
+    pub hits: String,
+    pub count: String,
+    pub query: String,
+    pub limit: Option<String>,
 }
 
 /// One field an operation sets.

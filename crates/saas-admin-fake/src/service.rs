@@ -305,10 +305,27 @@ impl Call<'_> {
                         // The example, showing the item's state where it
                         // shows that state.
                         let item = store.render(*family, entry);
+                        let suggested = self
+                            .op
+                            .effect
+                            .suggests
+                            .as_ref()
+                            .map(|s| self.suggest(store, s));
                         self.example_with(|example| {
                             for field in &self.op.effect.shows {
                                 if let Some(value) = at(&item, field) {
                                     set_at(example, field, value.clone());
+                                }
+                            }
+                            if let Some((suggests, hits)) =
+                                self.op.effect.suggests.as_ref().zip(suggested)
+                            {
+                                set_at(example, &suggests.count, json!(hits.len()));
+                                set_at(example, &suggests.hits, Value::Array(hits));
+                                if let Some(query) = self.query.get(&suggests.query) {
+                                    if example.get(&suggests.query).is_some() {
+                                        example[suggests.query.as_str()] = query.clone();
+                                    }
                                 }
                             }
                         })
@@ -652,6 +669,45 @@ impl Call<'_> {
             }
         }
         Ok(value)
+    }
+
+    /// The values already used at a place of a family's items that hold
+    /// the query, in the order met, each once.
+    fn suggest(&self, store: &Store, suggests: &crate::model::Suggests) -> Vec<Value> {
+        let wanted = self
+            .query
+            .get(&suggests.query)
+            .map(text)
+            .unwrap_or_default()
+            .to_lowercase();
+        let limit = suggests
+            .limit
+            .as_ref()
+            .and_then(|name| self.query.get(name))
+            .and_then(Value::as_u64)
+            .map_or(usize::MAX, |n| n as usize);
+        let mut hits: Vec<Value> = Vec::new();
+        for entry in store.all(suggests.family) {
+            let item = store.render(suggests.family, entry);
+            let found = suggests.value.iter().try_fold(&item, |value, segment| {
+                match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    Some(param) => value.get(self.value(param)),
+                    None => value.get(segment),
+                }
+            });
+            let values = match found {
+                Some(Value::Array(values)) => values.clone(),
+                Some(Value::Null) | None => Vec::new(),
+                Some(one) => vec![one.clone()],
+            };
+            for value in values {
+                let holds = text(&value).to_lowercase().contains(&wanted);
+                if holds && !hits.contains(&value) && hits.len() < limit {
+                    hits.push(value);
+                }
+            }
+        }
+        hits
     }
 
     /// An operation on a part of an item (a dataset's metadata in one

@@ -1078,3 +1078,55 @@ async fn a_cloudinary_users_product_environments_are_those_it_was_given() {
         json!({"sub_accounts": [summary(&environments[0]), summary(&environments[1])]})
     );
 }
+
+#[tokio::test]
+async fn suggestions_are_the_values_datasets_have_for_the_field() {
+    let fake = Fake::start().await;
+    fake.post(
+        "/metadata/templates/",
+        Some(json!({
+            "name": "procurement", "title": "Procurement", "type": "admin", "is_active": true,
+            "schema": [{"name": "buyer", "type": "text"}, {"name": "tags", "type": "list"}],
+        })),
+    )
+    .await;
+    for (uid, buyer, tags) in [
+        ("da_sugg1", "Transports de Paris", json!(["tramway", "bus"])),
+        ("da_sugg2", "Ville de Lyon", json!(["traffic"])),
+        ("da_sugg3", "Trafic routier", json!(["tramway"])),
+    ] {
+        fake.fake
+            .ods()
+            .insert(
+                "datasets",
+                json!({"uid": uid, "metadata": {"procurement": {
+                    "buyer": {"value": buyer}, "tags": {"value": tags},
+                }}}),
+            )
+            .unwrap();
+    }
+    let suggest = |field: &str, query: &str| {
+        format!("/metadata/templates/procurement/fields/{field}/suggest/?query={query}")
+    };
+
+    let answer = fake.get(&suggest("buyer", "TRA")).await;
+    assert_eq!(
+        answer["hits"],
+        json!(["Transports de Paris", "Trafic routier"])
+    );
+    assert_eq!(answer["nb_hits"], 2);
+    assert_eq!(answer["query"], "TRA");
+    // Each value once, from lists too, at most `count`.
+    let answer = fake.get(&suggest("tags", "tra")).await;
+    assert_eq!(answer["hits"], json!(["tramway", "traffic"]));
+    let answer = fake
+        .get(&format!("{}&count=1", suggest("tags", "tra")))
+        .await;
+    assert_eq!(answer["hits"], json!(["tramway"]));
+    assert_eq!(answer["nb_hits"], 1);
+    let answer = fake.get(&suggest("buyer", "nothing")).await;
+    assert_eq!(
+        (answer["hits"].clone(), answer["nb_hits"].clone()),
+        (json!([]), json!(0))
+    );
+}
