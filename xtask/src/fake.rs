@@ -552,7 +552,24 @@ fn model(loaded: &Loaded) -> Result<Value, Vec<String>> {
 
     let mut operations = Vec::new();
     for op in &ops {
-        operations.push(operation(doc, op, &ops, &families));
+        let mut operation = operation(doc, op, &ops, &families);
+        match effect(doc, op, &ops, &families) {
+            Ok(Some((effect, batch))) => {
+                if let Some(batch) = batch {
+                    operation["role"] = batch;
+                }
+                operation["effect"] = effect;
+            }
+            Ok(None) => {}
+            Err(problem) => problems.push(format!(
+                "{}: operation {} ({} {}): {EFFECT}: {problem}",
+                loaded.api.spec, op.id, op.method, op.path
+            )),
+        }
+        operations.push(operation);
+    }
+    if !problems.is_empty() {
+        return Err(problems);
     }
     let schemas: Map<String, Value> = doc["components"]["schemas"]
         .as_object()
@@ -621,21 +638,26 @@ fn families(doc: &Value, ops: &[Op], problems: &mut Vec<String>) -> Vec<Family> 
         let Some((param, path)) = split_item(item_path) else {
             continue;
         };
-        let Some(list) = ops.iter().find(|op| op.path == path && op.method == "GET") else {
-            continue;
-        };
-        let Some(items_at) = items_pointer(doc, list) else {
-            continue;
-        };
         let read = ops
             .iter()
             .find(|op| op.path == item_path && op.method == "GET");
-        let mut item_schema = match read {
-            Some(read) => read.schema.clone(),
-            None => match items_schema(doc, &list.schema, &items_at) {
+        let list = ops.iter().find(|op| op.path == path && op.method == "GET");
+        let (list, items_at) = match list.and_then(|l| Some((l, items_pointer(doc, l)?))) {
+            Some((list, items_at)) => (Some(list), items_at),
+            // A collection the API does not list, whose POST creates the
+            // items the path reads (uploaded resource files).
+            None if list.is_none() && creates_what_it_reads(ops, &path, read) => {
+                (None, String::new())
+            }
+            None => continue,
+        };
+        let mut item_schema = match (read, list) {
+            (Some(read), _) => read.schema.clone(),
+            (None, Some(list)) => match items_schema(doc, &list.schema, &items_at) {
                 Some(schema) => schema,
                 None => continue,
             },
+            (None, None) => continue,
         };
         let item_ref = ref_name(&item_schema).map(str::to_string);
         // Cloudinary's permissions answers wrap an item in `data`.
@@ -658,7 +680,8 @@ fn families(doc: &Value, ops: &[Op], problems: &mut Vec<String>) -> Vec<Family> 
                 None => examples.push(&read.example),
             }
         }
-        let listed = at(&list.example, &items_at)
+        let listed = list
+            .and_then(|list| at(&list.example, &items_at))
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
@@ -687,13 +710,54 @@ fn families(doc: &Value, ops: &[Op], problems: &mut Vec<String>) -> Vec<Family> 
             items_at,
         });
     }
+    // A collection listed and created, whose items have no path of their
+    // own (the portal's images): keyed by the one field its items require.
+    for list in ops.iter().filter(|op| op.method == "GET") {
+        if split_item(&list.path).is_some() || families.iter().any(|f| f.path == list.path) {
+            continue;
+        }
+        let Some(items_at) = items_pointer(doc, list) else {
+            continue;
+        };
+        let Some(item_schema) = items_schema(doc, &list.schema, &items_at) else {
+            continue;
+        };
+        let item_ref = ref_name(&item_schema).map(str::to_string);
+        let created = ops.iter().any(|op| {
+            op.path == list.path
+                && op.method == "POST"
+                && item_ref.is_some()
+                && ref_name(&op.schema) == item_ref.as_deref()
+        });
+        let required: Vec<String> = required(doc, &item_schema).into_iter().collect();
+        let (true, [key]) = (created, required.as_slice()) else {
+            continue;
+        };
+        families.push(Family {
+            name: family_name(&list.path),
+            path: list.path.clone(),
+            item_path: String::new(),
+            param: String::new(),
+            key: key.clone(),
+            parent: None,
+            item_schema,
+            envelope: None,
+            item_ref,
+            link: None,
+            items_at,
+        });
+    }
     // Parents: the family whose item path is the longest prefix of the path.
     for i in 0..families.len() {
         let path = families[i].path.clone();
         let parent = families
             .iter()
             .enumerate()
-            .filter(|(j, other)| *j != i && path.starts_with(other.item_path.trim_end_matches('/')))
+            .filter(|(j, other)| {
+                *j != i
+                    && !other.item_path.is_empty()
+                    && path.starts_with(other.item_path.trim_end_matches('/'))
+            })
             .max_by_key(|(_, other)| other.item_path.len())
             .map(|(j, _)| j);
         families[i].parent = parent;
@@ -722,8 +786,44 @@ fn families(doc: &Value, ops: &[Op], problems: &mut Vec<String>) -> Vec<Family> 
     families
 }
 
+/// The field of a family's items that lists the items of its sub-family
+/// `sub`: an array named like the sub-collection (`users`), or an array of
+/// the sub-family's items under another name (a metadata template's
+/// `schema` is its fields).
+fn embedding(doc: &Value, family: &Family, sub: &Family) -> Option<String> {
+    let item_props = properties(doc, &family.item_schema);
+    let segment = sub.name.rsplit('/').next().unwrap_or_default().to_string();
+    if item_props
+        .get(&segment)
+        .is_some_and(|s| deref(doc, s)["type"] == "array")
+    {
+        return Some(segment);
+    }
+    let sub_ref = sub.item_ref.as_deref().or(ref_name(&sub.item_schema))?;
+    item_props
+        .iter()
+        .find(|(_, s)| {
+            let s = deref(doc, s);
+            s["type"] == "array" && ref_name(&s["items"]) == Some(sub_ref)
+        })
+        .map(|(field, _)| field.clone())
+}
+
+/// Whether a POST on the collection `path` answers the schema the item's
+/// read answers: the collection creates what the item path reads.
+fn creates_what_it_reads(ops: &[Op], path: &str, read: Option<&Op>) -> bool {
+    let Some(read) = read.and_then(|r| ref_name(&r.schema)) else {
+        return false;
+    };
+    ops.iter()
+        .any(|op| op.path == path && op.method == "POST" && ref_name(&op.schema) == Some(read))
+}
+
 /// Whether `path` is `item_path` or lies under it.
 pub(crate) fn under(path: &str, item_path: &str) -> bool {
+    if item_path.is_empty() {
+        return false;
+    }
     let base = item_path.trim_end_matches('/');
     path == item_path
         || path
@@ -935,20 +1035,481 @@ fn role(doc: &Value, op: &Op, ops: &[Op], families: &[Family]) -> Value {
     }
     // An action on an item: answer the item when it returns one; a POST
     // answering 201 with a new item of the family makes a copy.
-    let owner = families
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.link.is_none() && under(&op.path, &f.item_path))
-        .max_by_key(|(_, f)| f.item_path.len());
-    if let Some((i, family)) = owner {
+    if let Some(i) = owner(op, families) {
+        let family = &families[i];
         if ref_name(&op.schema).is_some() && ref_name(&op.schema) == ref_name(&family.item_schema) {
             if op.method == "POST" && op.status == 201 {
                 return json!({"kind": "copy", "family": i});
             }
             return json!({"kind": "action", "family": i, "answer": "item"});
         }
+        return json!({"kind": "action", "family": i, "answer": "example"});
     }
     json!({"kind": "action", "answer": "example"})
+}
+
+// ---------------------------------------------------------------------------
+// What an operation changes: `x-saas-admin-fake`
+
+/// The extension with which a spec says what an operation does to the
+/// fake's state beyond what its path and method say:
+///
+/// - `sets`: fields of the item the path names (or of each item a batch
+///   creates) and their new values: a value (`is_archived: true`; an
+///   object value is written `{value: …}`), `{now: true}` (the time of the
+///   call, in the field's format), `{body: field}` (a field of the request,
+///   or of the batch's element; `list: true` makes it a one-item list),
+///   `{field: other}` (another field of the item, as it was), or
+///   `{remove: true}`; `once: true` leaves a value already set. Dotted
+///   names reach inside (`revocation_status.revoked_at`).
+/// - `shows`: fields of the item the path names that an answer given by
+///   example shows as the item has them (a dataset's status shows
+///   `is_published`).
+/// - `batch`: the body is a list, each element created in (or, for a
+///   collection of links, linked into) the collection the path sits in; the
+///   answer has one outcome per element, keyed by position, in the shape
+///   given: `{status: field, success: value, failure: value, item: field,
+///   error: field}`.
+/// - `find: {by, found, item}`: the answer says (in `found`) whether an item
+///   of the collection the path sits in has the request's value of the
+///   field `by`, and gives it (in `item`).
+/// - `holders: field`: the answer's list `field` holds the items whose
+///   collection of links holds the item the path names (the groups of a
+///   user), each with the fields the list's items have.
+/// - `refers: {at, by}`: the answer's list `at` holds the items of the
+///   collection `at` whose keys the item the path names lists in its field
+///   `by` (which it may have been sent with, unseen in answers), or all of
+///   them when it has none (the product environments a user may access).
+/// - `file`: on a multipart upload, the item's fields that take the file's
+///   name (`name`, a field or a list of them; `prefix` goes before the name)
+///   and media type (`type`).
+/// - `download: true`: the answer is the file uploaded for the item the path
+///   names (its bytes, type and name), else the example.
+/// - `suggests`: the values already used for a field, across a collection's
+///   items, that hold the query (see [`suggests`]).
+/// - `part`: the operation works on a part of the item the path names, a
+///   dotted name whose `{param}` segments are the path's values
+///   (`metadata.{template_name}`): GET answers it (404 when it is not
+///   there), PUT replaces it with the body and answers it, DELETE removes
+///   it.
+pub const EFFECT: &str = "x-saas-admin-fake";
+
+/// The family an action's path names an item of: the deepest one.
+fn owner(op: &Op, families: &[Family]) -> Option<usize> {
+    families
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.link.is_none() && under(&op.path, &f.item_path))
+        .max_by_key(|(_, f)| f.item_path.len())
+        .map(|(i, _)| i)
+}
+
+/// An operation's effect, from its extension, with the batch role it makes
+/// the operation's, if any; each field it names checked against the item's
+/// and the request's schemas.
+fn effect(
+    doc: &Value,
+    op: &Op,
+    ops: &[Op],
+    families: &[Family],
+) -> Result<Option<(Value, Option<Value>)>, String> {
+    let Some(ext) = op.raw.get(EFFECT) else {
+        return Ok(None);
+    };
+    let Some(ext) = ext.as_object() else {
+        return Err("must be a mapping".into());
+    };
+    for key in ext.keys() {
+        const KNOWN: [&str; 10] = [
+            "sets", "shows", "batch", "find", "holders", "refers", "file", "download", "part",
+            "suggests",
+        ];
+        if !KNOWN.contains(&key.as_str()) {
+            return Err(format!("unknown key `{key}` (known: {})", KNOWN.join(", ")));
+        }
+    }
+    // The family whose items it changes, and the schema of what a `body`
+    // source reads: a batch or a search works in the collection its path
+    // sits in.
+    let batch_family = ext.get("batch").or(ext.get("find")).map(|_| {
+        let collection = op
+            .path
+            .trim_end_matches('/')
+            .rsplit_once('/')
+            .map(|(c, _)| c);
+        families
+            .iter()
+            .position(|f| Some(f.path.trim_end_matches('/')) == collection)
+    });
+    let family = match batch_family {
+        Some(Some(family)) => family,
+        Some(None) => {
+            return Err(
+                "`batch` or `find`: the path does not sit in a collection of the API".into(),
+            )
+        }
+        None => families
+            .iter()
+            .position(|f| f.path == op.path && op.method == "POST")
+            .or_else(|| owner(op, families))
+            .ok_or("the path names no collection of the API, nor an item of one")?,
+    };
+    // A batch of links creates nothing: its sets are for the target's items.
+    let item_schema = match families[family].link {
+        Some(target) if batch_family.is_some() => &families[target].item_schema,
+        _ => &families[family].item_schema,
+    };
+    let body_schema = op.body.as_ref().map(|(_, schema, _)| {
+        let schema = deref(doc, schema);
+        if ext.contains_key("batch") {
+            schema["items"].clone()
+        } else {
+            schema.clone()
+        }
+    });
+    let field_schema = |field: &str| -> Result<Value, String> {
+        schema_at(doc, item_schema, field).ok_or_else(|| format!("the item has no field `{field}`"))
+    };
+
+    let mut sets = Vec::new();
+    for (field, wanted) in ext
+        .get("sets")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        // A field the request has and the item has not is removed from
+        // what is kept (a provisioned user's `identity_provider`).
+        if wanted.get("remove") == Some(&json!(true)) {
+            let sent = body_schema
+                .as_ref()
+                .is_some_and(|b| schema_at(doc, b, field).is_some());
+            if !sent {
+                field_schema(field)?;
+            }
+            sets.push(json!({"field": field, "source": {"kind": "remove"}, "once": false}));
+            continue;
+        }
+        let schema = deref(doc, &field_schema(field)?).clone();
+        let once = wanted.get("once").and_then(Value::as_bool).unwrap_or(false);
+        let source = match wanted {
+            Value::Object(source) => {
+                if let Some(value) = source.get("value") {
+                    json!({"kind": "value", "value": value})
+                } else if source.get("now") == Some(&json!(true)) {
+                    let format = if schema["type"] == "integer" {
+                        "epoch"
+                    } else {
+                        "date-time"
+                    };
+                    json!({"kind": "now", "format": format})
+                } else if let Some(name) = source.get("body").and_then(Value::as_str) {
+                    let known = body_schema
+                        .as_ref()
+                        .is_some_and(|b| schema_at(doc, b, name).is_some());
+                    if !known {
+                        return Err(format!("`sets.{field}`: the request has no field `{name}`"));
+                    }
+                    let list = source.get("list").and_then(Value::as_bool).unwrap_or(false);
+                    json!({"kind": "body", "field": name, "list": list})
+                } else if let Some(name) = source.get("field").and_then(Value::as_str) {
+                    field_schema(name)?;
+                    json!({"kind": "field", "field": name})
+                } else if source.get("remove") == Some(&json!(true)) {
+                    json!({"kind": "remove"})
+                } else {
+                    return Err(format!(
+                        "`sets.{field}`: a mapping is one of {{value}}, {{now: true}}, {{body}}, {{field}}, {{remove: true}}"
+                    ));
+                }
+            }
+            value => {
+                let allowed = schema["enum"].as_array();
+                if allowed.is_some_and(|allowed| !allowed.contains(value)) {
+                    return Err(format!(
+                        "`sets.{field}`: {value} is not one of the field's values"
+                    ));
+                }
+                json!({"kind": "value", "value": value})
+            }
+        };
+        sets.push(json!({"field": field, "source": source, "once": once}));
+    }
+    let mut shows = Vec::new();
+    for field in ext
+        .get("shows")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let field = field.as_str().ok_or("`shows` lists field names")?;
+        field_schema(field)?;
+        if at(&op.example, field).is_none() {
+            return Err(format!(
+                "`shows`: the answer's example has no field `{field}`"
+            ));
+        }
+        shows.push(field);
+    }
+    let file = match ext.get("file") {
+        None => Value::Null,
+        Some(_) if !op.multipart => return Err("`file` is for a multipart upload".into()),
+        Some(file) => {
+            let names: Vec<Value> = match &file["name"] {
+                Value::String(one) => vec![json!(one)],
+                Value::Array(many) => many.clone(),
+                _ => Vec::new(),
+            };
+            for name in names
+                .iter()
+                .chain(Some(&file["type"]).filter(|t| !t.is_null()))
+            {
+                let name = name
+                    .as_str()
+                    .ok_or("`file` names fields: {name, type, prefix}")?;
+                field_schema(name)?;
+            }
+            json!({"name": names, "type": file["type"], "prefix": file["prefix"]})
+        }
+    };
+    let download = ext.get("download") == Some(&json!(true));
+    if download && op.media.as_deref() == Some("application/json") {
+        return Err("`download` is for an answer that is a file".into());
+    }
+    let batch = match (ext.get("batch"), batch_family) {
+        (Some(shape), Some(Some(family))) => {
+            let Some(shape) = shape.as_object() else {
+                return Err("`batch` is a mapping".into());
+            };
+            let mut role = json!({"kind": "batch", "family": family});
+            for key in ["status", "success", "failure", "item", "error"] {
+                let value = shape.get(key).and_then(Value::as_str).ok_or_else(|| {
+                    format!("`batch` needs `{key}` (status, success, failure, item, error)")
+                })?;
+                role[key] = json!(value);
+            }
+            let listed = op
+                .body
+                .as_ref()
+                .is_some_and(|(_, schema, _)| deref(doc, schema)["type"] == "array");
+            if !listed {
+                return Err("`batch`: the request body is not a list".into());
+            }
+            Some(role)
+        }
+        _ => None,
+    };
+    let part = match ext.get("part") {
+        None => Value::Null,
+        Some(part) => {
+            let part = part.as_str().ok_or("`part` is a dotted name")?;
+            let segments: Vec<&str> = part.split('.').collect();
+            let literal: Vec<&str> = segments
+                .iter()
+                .take_while(|s| !s.starts_with('{'))
+                .copied()
+                .collect();
+            if literal.is_empty() {
+                return Err("`part` starts with a field of the item".into());
+            }
+            field_schema(&literal.join("."))?;
+            for segment in &segments[literal.len()..] {
+                let param = segment
+                    .strip_prefix('{')
+                    .and_then(|s| s.strip_suffix('}'))
+                    .ok_or_else(|| {
+                        format!("`part`: after a `{{param}}`, `{segment}` must be one too")
+                    })?;
+                if !op
+                    .params
+                    .iter()
+                    .any(|p| p.location == "path" && p.name == param)
+                {
+                    return Err(format!("`part`: the path has no parameter `{param}`"));
+                }
+            }
+            json!(segments)
+        }
+    };
+    let find = match ext.get("find") {
+        None => None,
+        Some(find) => {
+            let field = |key: &str| {
+                find[key]
+                    .as_str()
+                    .ok_or_else(|| format!("`find` needs `{key}` (by, found, item)"))
+            };
+            let by = field("by")?;
+            field_schema(by)?;
+            let sent = body_schema
+                .as_ref()
+                .is_some_and(|b| schema_at(doc, b, by).is_some());
+            if !sent {
+                return Err(format!("`find`: the request has no field `{by}`"));
+            }
+            for key in ["found", "item"] {
+                let name = field(key)?;
+                if schema_at(doc, &op.schema, name).is_none() {
+                    return Err(format!("`find`: the answer has no field `{name}`"));
+                }
+            }
+            Some(json!({
+                "kind": "find", "family": family, "by": by,
+                "found": field("found")?, "item": field("item")?,
+            }))
+        }
+    };
+    let holders = match ext.get("holders") {
+        None => None,
+        Some(at_field) => {
+            let at_field = at_field
+                .as_str()
+                .ok_or("`holders` names the answer's list")?;
+            let listed = schema_at(doc, &op.schema, at_field)
+                .ok_or_else(|| format!("`holders`: the answer has no field `{at_field}`"))?;
+            let fields: Vec<String> = properties(doc, &deref(doc, &listed)["items"])
+                .keys()
+                .cloned()
+                .collect();
+            // The collection of links to the item whose parents hold the
+            // answer's fields.
+            let links = families.iter().position(|l| {
+                l.link == Some(family)
+                    && l.parent.is_some_and(|p| {
+                        let props = properties(doc, &families[p].item_schema);
+                        fields.iter().all(|f| props.contains_key(f))
+                    })
+            });
+            let Some(links) = links else {
+                return Err(format!(
+                    "`holders`: no collection of links to {} sits in items with the fields {fields:?}",
+                    families[family].name
+                ));
+            };
+            Some(json!({
+                "kind": "holders", "family": families[links].parent, "links": links,
+                "at": at_field, "fields": fields,
+            }))
+        }
+    };
+    let refers = match ext.get("refers") {
+        None => None,
+        Some(refers) => {
+            let name = |key: &str| {
+                refers[key]
+                    .as_str()
+                    .ok_or_else(|| format!("`refers` needs `{key}` (at, by)"))
+            };
+            let (at_field, by) = (name("at")?, name("by")?);
+            let listed = schema_at(doc, &op.schema, at_field)
+                .ok_or_else(|| format!("`refers`: the answer has no field `{at_field}`"))?;
+            let fields: Vec<String> = properties(doc, &deref(doc, &listed)["items"])
+                .keys()
+                .cloned()
+                .collect();
+            let target = families
+                .iter()
+                .position(|f| f.parent.is_none() && f.name.rsplit('/').next() == Some(at_field))
+                .ok_or_else(|| format!("`refers`: the API has no collection `{at_field}`"))?;
+            let key = &families[target].key;
+            if !fields.contains(key) {
+                return Err(format!("`refers`: the answer's {at_field} have no `{key}`"));
+            }
+            // What the item was sent with, if no answer shows it.
+            if schema_at(doc, item_schema, by).is_none()
+                && !writable(doc, ops, &families[family]).contains(by)
+            {
+                return Err(format!("`refers`: the item has no field `{by}`"));
+            }
+            Some(json!({
+                "kind": "refers", "family": target, "owner": family, "by": by,
+                "at": at_field, "fields": fields,
+            }))
+        }
+    };
+    let batch = batch.or(find).or(holders).or(refers);
+    let effect = json!({
+        "sets": sets, "shows": shows, "file": file, "download": download, "part": part,
+        "suggests": suggests(doc, op, families, ext.get("suggests"))?,
+    });
+    Ok(Some((effect, batch)))
+}
+
+/// The values an answer suggests, from `suggests: {in, value, hits, count,
+/// query, limit}`: the distinct values at `value` (a dotted name whose
+/// `{param}` segments are the path's values) across the items of the
+/// collection `in`, those holding the query parameter `query`, at most
+/// `limit` (a query parameter) of them, under `hits`, their number under
+/// `count`.
+fn suggests(
+    doc: &Value,
+    op: &Op,
+    families: &[Family],
+    spec: Option<&Value>,
+) -> Result<Value, String> {
+    let Some(spec) = spec else {
+        return Ok(Value::Null);
+    };
+    let name = |key: &str| {
+        spec[key]
+            .as_str()
+            .ok_or_else(|| format!("`suggests` needs `{key}` (in, value, hits, count, query)"))
+    };
+    let in_name = name("in")?;
+    let family = families
+        .iter()
+        .position(|f| f.parent.is_none() && f.name == in_name)
+        .ok_or_else(|| format!("`suggests`: the API has no collection `{}`", spec["in"]))?;
+    let value: Vec<&str> = name("value")?.split('.').collect();
+    let literal: Vec<&str> = value
+        .iter()
+        .take_while(|s| !s.starts_with('{'))
+        .copied()
+        .collect();
+    if literal.is_empty()
+        || schema_at(doc, &families[family].item_schema, &literal.join(".")).is_none()
+    {
+        return Err(format!(
+            "`suggests`: {} have no field `{}`",
+            spec["in"],
+            literal.join(".")
+        ));
+    }
+    for segment in &value[literal.len()..] {
+        if let Some(param) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            if !op
+                .params
+                .iter()
+                .any(|p| p.location == "path" && p.name == param)
+            {
+                return Err(format!("`suggests`: the path has no parameter `{param}`"));
+            }
+        }
+    }
+    for key in ["hits", "count"] {
+        if at(&op.example, name(key)?).is_none() {
+            return Err(format!(
+                "`suggests`: the answer's example has no field `{}`",
+                spec[key]
+            ));
+        }
+    }
+    for key in ["query", "limit"] {
+        let Some(param) = spec[key].as_str() else {
+            continue;
+        };
+        if !op
+            .params
+            .iter()
+            .any(|p| p.location == "query" && p.name == param)
+        {
+            return Err(format!("`suggests`: no query parameter `{param}`"));
+        }
+    }
+    Ok(json!({
+        "family": family, "value": value, "hits": name("hits")?, "count": name("count")?,
+        "query": name("query")?, "limit": spec["limit"],
+    }))
 }
 
 /// Query parameters that page or order a listing, never filters.
@@ -1083,7 +1644,23 @@ fn family_json(
     index: usize,
     family: &Family,
 ) -> Value {
-    let writable = writable(doc, ops, family);
+    let mut writable = writable(doc, ops, family);
+    // The items of a list embedded in the parent are sent with the parent.
+    if let Some(parent) = family.parent.map(|p| &families[p]) {
+        if let Some(field) = embedding(doc, parent, family) {
+            for op in ops.iter().filter(|op| {
+                (op.path == parent.path && op.method == "POST")
+                    || (op.path == parent.item_path && op.method == "PUT")
+            }) {
+                let Some((_, schema, _)) = &op.body else {
+                    continue;
+                };
+                if let Some(list) = properties(doc, schema).get(&field) {
+                    writable.extend(properties(doc, &deref(doc, list)["items"]).keys().cloned());
+                }
+            }
+        }
+    }
     let item_props = properties(doc, &family.item_schema);
     let list = list_op(ops, family);
     let read = ops
@@ -1106,15 +1683,13 @@ fn family_json(
         if item_props.contains_key(&count) {
             counts.insert(count, json!(j));
         }
-        if item_props
-            .get(&segment)
-            .is_some_and(|s| deref(doc, s)["type"] == "array")
-        {
-            embedded.insert(segment, json!(j));
+        if let Some(field) = embedding(doc, family, sub) {
+            embedded.insert(field, json!(j));
         }
     }
 
     let now = now_fields(doc, family, &writable);
+    let holding = holders(doc, families, index);
     let touch: Vec<&String> = now
         .keys()
         .filter(|n| n.contains("updated") || n.contains("modified"))
@@ -1137,10 +1712,8 @@ fn family_json(
         .or(read.map(|r| unwrap(&r.example)))
         .unwrap_or(Value::Null);
     // What the service sets goes in the template; what a caller may send
-    // but did not, and an answer must have (or, for a multipart create,
-    // whose body the fake does not read, everything), in the defaults.
+    // but did not, and an answer must have, in the defaults.
     let required: BTreeSet<String> = crate::fake::required(doc, &family.item_schema);
-    let multipart = create.is_some_and(|c| c.multipart);
     let mut template = Map::new();
     let mut defaults = Map::new();
     for (field, value) in example.as_object().into_iter().flatten() {
@@ -1148,12 +1721,13 @@ fn family_json(
             || now.contains_key(field)
             || counts.contains_key(field)
             || embedded.contains_key(field)
+            || holding.contains_key(field)
         {
             continue;
         }
         if !writable.contains(field) {
             template.insert(field.clone(), value.clone());
-        } else if multipart || required.contains(field) {
+        } else if required.contains(field) {
             defaults.insert(field.clone(), value.clone());
         }
     }
@@ -1202,10 +1776,46 @@ fn family_json(
         "touch": touch,
         "counts": counts,
         "embedded": embedded,
+        "holders": holders(doc, families, index),
         "unique": unique,
         "example_key": example_key(ops, family),
         "seeds": seeds(ops, families, index),
     })
+}
+
+/// The lists of an item that name the items holding it through a
+/// collection of links (a user's `groups`, the groups whose members hold
+/// the user): by field, the holders' family, the links' family and the
+/// fields each entry has. An array named like the holders' collection,
+/// whose entries have the holder's key and only fields the holder has.
+fn holders(doc: &Value, families: &[Family], index: usize) -> Map<String, Value> {
+    let item_props = properties(doc, &families[index].item_schema);
+    let mut out = Map::new();
+    for (links, family) in families.iter().enumerate() {
+        let (Some(target), Some(holder)) = (family.link, family.parent) else {
+            continue;
+        };
+        if target != index || families[holder].parent.is_some() {
+            continue;
+        }
+        let holder_props = properties(doc, &families[holder].item_schema);
+        let segment = families[holder].name.rsplit('/').next().unwrap_or_default();
+        for (field, schema) in &item_props {
+            let schema = deref(doc, schema);
+            if schema["type"] != "array" || field != segment {
+                continue;
+            }
+            let fields: Vec<String> = properties(doc, &schema["items"]).keys().cloned().collect();
+            let holder_key = &families[holder].key;
+            if fields.contains(holder_key) && fields.iter().all(|f| holder_props.contains_key(f)) {
+                out.insert(
+                    field.clone(),
+                    json!({"family": holder, "links": links, "fields": fields}),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// The ancestors of a family, outermost first.
@@ -1473,7 +2083,7 @@ components:
         );
         assert_eq!(
             role(&model, "publish_group"),
-            &json!({"kind": "action", "answer": "example"})
+            &json!({"kind": "action", "family": 0, "answer": "example"})
         );
         // The action needs its group to exist.
         let publish = model["operations"]
@@ -1483,6 +2093,104 @@ components:
             .find(|op| op["id"] == "publish_group")
             .unwrap();
         assert_eq!(publish["requires"], json!([[0, "group_uid"]]));
+    }
+
+    fn operation<'a>(model: &'a Value, id: &str) -> &'a Value {
+        model["operations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|op| op["id"] == id)
+            .unwrap()
+    }
+
+    #[test]
+    fn the_fake_extension_becomes_the_operations_effect() {
+        let spec = SPEC.replace(
+            "      operationId: publish_group\n",
+            "      operationId: publish_group\n      \
+             x-saas-admin-fake: {sets: {title: Published, created_at: {now: true, once: true}, \
+             user_count: {field: user_count}}, shows: [detail]}\n",
+        );
+        let spec = spec.replace(
+            "Group:\n      type: object\n      properties:\n",
+            "Group:\n      type: object\n      properties:\n        detail: {type: string}\n",
+        );
+        let model = model_of(&spec);
+        assert_eq!(
+            operation(&model, "publish_group")["effect"],
+            json!({
+                "sets": [
+                    {"field": "created_at", "source": {"kind": "now", "format": "date-time"}, "once": true},
+                    {"field": "title", "source": {"kind": "value", "value": "Published"}, "once": false},
+                    {"field": "user_count", "source": {"kind": "field", "field": "user_count"}, "once": false},
+                ],
+                "shows": ["detail"],
+                "file": null,
+                "download": false,
+                "part": null,
+                "suggests": null,
+            })
+        );
+        // An operation without the extension has no effect.
+        assert!(operation(&model, "get_group").get("effect").is_none());
+    }
+
+    #[test]
+    fn a_batch_links_each_element_into_the_collection_its_path_sits_in() {
+        let spec = SPEC.replace(
+            "  /users/:\n",
+            "  /groups/{group_uid}/users/batch/:\n    post:\n      operationId: add_group_users\n      \
+             x-saas-admin-fake: {batch: {status: code, success: ok, failure: ko, item: data, error: error}}\n      \
+             parameters: [{name: group_uid, in: path, required: true, schema: {type: string}}]\n      \
+             requestBody:\n        content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/User'}}}}\n      \
+             responses:\n        '200': {description: ok, content: {application/json: {example: {}}}}\n  /users/:\n",
+        );
+        let model = model_of(&spec);
+        assert_eq!(
+            role(&model, "add_group_users"),
+            &json!({"kind": "batch", "family": 1, "status": "code", "success": "ok",
+                    "failure": "ko", "item": "data", "error": "error"})
+        );
+    }
+
+    #[test]
+    fn a_fake_extension_naming_what_is_not_there_is_refused() {
+        for (ext, problem) in [
+            ("{sets: {colour: red}}", "the item has no field `colour`"),
+            (
+                "{sets: {title: {body: reason}}}",
+                "the request has no field `reason`",
+            ),
+            (
+                "{shows: [title]}",
+                "the answer's example has no field `title`",
+            ),
+            ("{file: {name: title}}", "`file` is for a multipart upload"),
+            ("{resets: {}}", "unknown key `resets`"),
+            (
+                "{find: {by: title, found: found, item: item}}",
+                "the path does not sit in a collection of the API",
+            ),
+            (
+                "{part: '{group_uid}'}",
+                "`part` starts with a field of the item",
+            ),
+        ] {
+            let spec = SPEC.replace(
+                "      operationId: publish_group\n",
+                &format!("      operationId: publish_group\n      x-saas-admin-fake: {ext}\n"),
+            );
+            let problems = model(&parse(&spec, &APIS[0], "ods").unwrap()).unwrap_err();
+            assert!(
+                problems
+                    .iter()
+                    .any(|p| p.contains("operation publish_group")
+                        && p.contains("x-saas-admin-fake")
+                        && p.contains(problem)),
+                "{ext}: {problems:?}"
+            );
+        }
     }
 
     #[test]

@@ -361,6 +361,17 @@ impl View<'_> {
         paths: &[(String, TokenStream)],
         body: Option<TokenStream>,
     ) -> TokenStream {
+        self.call_with_file(op, paths, body, None)
+    }
+
+    /// The same, uploading `file` (an expression) rather than `walk.csv`.
+    fn call_with_file(
+        &self,
+        op: &Value,
+        paths: &[(String, TokenStream)],
+        body: Option<TokenStream>,
+        file: Option<TokenStream>,
+    ) -> TokenStream {
         let method = format_ident!("{}", op["id"].as_str().unwrap_or_default());
         let mut call = quote!(client.#method());
         for (name, value) in paths {
@@ -388,7 +399,8 @@ impl View<'_> {
                 let name = name.as_str().unwrap_or_default();
                 let property = &schema["properties"][name];
                 if name == "file" {
-                    call = quote!(#call.file(saas_admin::#crate_name::uploads::FileUpload::new("walk.csv", b"a,b\n1,2\n".to_vec())));
+                    let file = file.clone().unwrap_or_else(|| quote!(saas_admin::#crate_name::uploads::FileUpload::new("walk.csv", b"a,b\n1,2\n".to_vec())));
+                    call = quote!(#call.file(#file));
                 } else if property["enum"].is_null() {
                     let setter = setter(name);
                     call = quote!(#call.#setter("walk"));
@@ -937,15 +949,22 @@ impl View<'_> {
                 story.push("create three");
             }
             Some(create) => {
-                let call = self.call(create, &parents, None);
+                // Three files of their own names: an upload may be keyed by
+                // its file's name.
+                let call = self.call_with_file(create, &parents, None, Some(quote!(file)));
+                let crate_name = self.crate_ident();
                 steps.push(quote! {
                     let mut keys = Vec::new();
-                    for _ in 0..3 {
+                    for n in 1..=3 {
+                        let file = saas_admin::#crate_name::uploads::FileUpload::new(
+                            format!("lifecycle-{n}.csv"),
+                            b"a,b\n1,2\n".to_vec(),
+                        );
                         let created = #call.send().await.expect("create");
                         keys.push(key_of(&created, #envelope, #key));
                     }
                 });
-                story.push("create three (multipart uploads)");
+                story.push("upload three files");
             }
             None => {
                 let items = self.seed_items(family)?;

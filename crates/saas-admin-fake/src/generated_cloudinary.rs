@@ -16,6 +16,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "abcde1fghij2klmno3pqrst4uvwxy5z",
+      "holders": {},
       "item_path": "/v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}",
       "items_at": "sub_accounts",
       "key": "id",
@@ -93,6 +94,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "814814814814814",
+      "holders": {},
       "item_path": "/v1_1/provisioning/accounts/{account_id}/sub_accounts/{sub_account_id}/access_keys/{key}",
       "items_at": "access_keys",
       "key": "api_key",
@@ -158,6 +160,7 @@ pub(crate) const MODEL: &str = r##"{
       },
       "envelope": null,
       "example_key": "7f08f1f1fc910bf1f25274aef11d27",
+      "holders": {},
       "item_path": "/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}",
       "items_at": "user_groups",
       "key": "id",
@@ -228,6 +231,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "0abed8dfcc039ea05e2a1d494fd442",
+      "holders": {},
       "item_path": "/v1_1/provisioning/accounts/{account_id}/user_groups/{group_id}/users/{user_id}",
       "items_at": "users",
       "key": "id",
@@ -280,6 +284,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "7f08f1f1fc910bf1f25274aef11d27",
+      "holders": {},
       "item_path": "/v1_1/provisioning/accounts/{account_id}/users/{user_id}",
       "items_at": "users",
       "key": "id",
@@ -394,6 +399,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": "data",
       "example_key": "12jf789l12hwiuencl7aaqey",
+      "holders": {},
       "item_path": "/v2/accounts/{account_id}/permissions/policies/custom/{policy_id}",
       "items_at": "data",
       "key": "id",
@@ -457,6 +463,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": "data",
       "example_key": "marketing_content_contributor_1357fhe",
+      "holders": {},
       "item_path": "/v2/accounts/{account_id}/permissions/roles/{role_id}",
       "items_at": "data",
       "key": "id",
@@ -2994,6 +3001,14 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": null,
+        "sets": [],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "401": {
           "error": {
@@ -3048,8 +3063,14 @@ pub(crate) const MODEL: &str = r##"{
         ]
       ],
       "role": {
-        "answer": "example",
-        "kind": "action"
+        "at": "groups",
+        "family": 2,
+        "fields": [
+          "id",
+          "name"
+        ],
+        "kind": "holders",
+        "links": 3
       },
       "success": {
         "example": {
@@ -3070,6 +3091,14 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": null,
+        "sets": [],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "401": {
           "error": {
@@ -3124,8 +3153,18 @@ pub(crate) const MODEL: &str = r##"{
         ]
       ],
       "role": {
-        "answer": "example",
-        "kind": "action"
+        "at": "sub_accounts",
+        "by": "sub_account_ids",
+        "family": 0,
+        "fields": [
+          "cloud_name",
+          "description",
+          "enabled",
+          "id",
+          "name"
+        ],
+        "kind": "refers",
+        "owner": 4
       },
       "success": {
         "example": {
@@ -5600,6 +5639,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 6,
         "kind": "action"
       },
       "success": {
@@ -5717,6 +5757,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 6,
         "kind": "action"
       },
       "success": {

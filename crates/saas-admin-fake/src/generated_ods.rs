@@ -13,6 +13,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "ak_7fq2xa",
+      "holders": {},
       "item_path": "/apikeys/{apikey_uid}/",
       "items_at": "results",
       "key": "uid",
@@ -102,6 +103,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "air-quality-dashboard",
+      "holders": {},
       "item_path": "/code_editor_pages/{page_slug}/",
       "items_at": "results",
       "key": "slug",
@@ -218,6 +220,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "data_stewards",
+      "holders": {},
       "item_path": "/code_editor_pages/{page_slug}/security/groups/{group_uid}/",
       "items_at": "results",
       "key": "group.uid",
@@ -274,6 +277,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "louise.data",
+      "holders": {},
       "item_path": "/code_editor_pages/{page_slug}/security/users/{username}/",
       "items_at": "results",
       "key": "user.username",
@@ -335,6 +339,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "da_qf2hyt",
+      "holders": {},
       "item_path": "/datasets/{dataset_uid}/",
       "items_at": "results",
       "key": "uid",
@@ -452,13 +457,13 @@ pub(crate) const MODEL: &str = r##"{
     {
       "counts": {},
       "defaults": {
-        "description": "The dataset with its coordinates in the French Lambert-93 projection.",
         "title": "Fromages in Lambert-93",
         "type": "uploaded_file"
       },
       "embedded": {},
       "envelope": null,
       "example_key": "ae_5pz8ud",
+      "holders": {},
       "item_path": "/datasets/{dataset_uid}/alternative_exports/{export_uid}/",
       "items_at": "results",
       "key": "uid",
@@ -524,6 +529,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "at_qf2hyt",
+      "holders": {},
       "item_path": "/datasets/{dataset_uid}/attachments/{attachment_uid}/",
       "items_at": "results",
       "key": "uid",
@@ -578,6 +584,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "df_7hq2mn",
+      "holders": {},
       "item_path": "/datasets/{dataset_uid}/feedbacks/{feedback_uid}/",
       "items_at": "results",
       "key": "uid",
@@ -669,6 +676,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "pr_5xk2tq",
+      "holders": {},
       "item_path": "/datasets/{dataset_uid}/fields/{field_uid}/",
       "items_at": "results",
       "key": "uid",
@@ -808,6 +816,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "pr_qf2hyt",
+      "holders": {},
       "item_path": "/datasets/{dataset_uid}/processors/{processor_uid}/",
       "items_at": "results",
       "key": "uid",
@@ -856,6 +865,49 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {},
+      "defaults": {},
+      "embedded": {},
+      "envelope": null,
+      "example_key": "fromages.csv",
+      "holders": {},
+      "item_path": "/datasets/{dataset_uid}/resources/files/{file_uid}/",
+      "items_at": "",
+      "key": "uid",
+      "key_shape": {
+        "kind": "alnum",
+        "len": 12
+      },
+      "link": null,
+      "link_fields": [],
+      "name": "datasets/{dataset_uid}/resources/files",
+      "now": {
+        "created_at": "date-time"
+      },
+      "param": "file_uid",
+      "parent": 4,
+      "path": "/datasets/{dataset_uid}/resources/files/",
+      "seeds": [
+        {
+          "item": {
+            "created_at": "2025-01-14T08:12:37Z",
+            "filename": "fromages.csv",
+            "mimetype": "text/csv",
+            "uid": "fromages.csv"
+          },
+          "parents": [
+            "da_qf2hyt"
+          ]
+        }
+      ],
+      "template": {
+        "filename": "fromages.csv",
+        "mimetype": "text/csv"
+      },
+      "touch": [],
+      "unique": []
+    },
+    {
+      "counts": {},
       "defaults": {
         "title": "Fromages (S3)",
         "type": "csvfile"
@@ -863,6 +915,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "re_6jr4bn",
+      "holders": {},
       "item_path": "/datasets/{dataset_uid}/resources/{resource_uid}/",
       "items_at": "results",
       "key": "uid",
@@ -1216,6 +1269,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "sc_qf2hyt",
+      "holders": {},
       "item_path": "/datasets/{dataset_uid}/schedules/{schedule_uid}/",
       "items_at": "results",
       "key": "uid",
@@ -1265,6 +1319,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "data_stewards",
+      "holders": {},
       "item_path": "/datasets/{dataset_uid}/security/groups/{group_uid}/",
       "items_at": "results",
       "key": "group.uid",
@@ -1340,6 +1395,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "louise.data",
+      "holders": {},
       "item_path": "/datasets/{dataset_uid}/security/users/{username}/",
       "items_at": "results",
       "key": "user.username",
@@ -1413,6 +1469,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "ch_qf2hyt",
+      "holders": {},
       "item_path": "/datasets/{dataset_uid}/versions/{version_uid}/",
       "items_at": "results",
       "key": "uid",
@@ -1496,8 +1553,8 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {
-        "group_count": 16,
-        "user_count": 17
+        "group_count": 17,
+        "user_count": 18
       },
       "defaults": {
         "type": "http"
@@ -1505,6 +1562,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "co_4rx8mq",
+      "holders": {},
       "item_path": "/datasource_connections/{connection_uid}/",
       "items_at": "results",
       "key": "uid",
@@ -1757,6 +1815,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "data_stewards",
+      "holders": {},
       "item_path": "/datasource_connections/{connection_uid}/security/groups/{group_uid}/",
       "items_at": "results",
       "key": "group.uid",
@@ -1768,7 +1827,7 @@ pub(crate) const MODEL: &str = r##"{
       "name": "datasource_connections/{connection_uid}/security/groups",
       "now": {},
       "param": "group_uid",
-      "parent": 15,
+      "parent": 16,
       "path": "/datasource_connections/{connection_uid}/security/groups/",
       "seeds": [
         {
@@ -1810,6 +1869,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "louise.data",
+      "holders": {},
       "item_path": "/datasource_connections/{connection_uid}/security/users/{username}/",
       "items_at": "results",
       "key": "user.username",
@@ -1821,7 +1881,7 @@ pub(crate) const MODEL: &str = r##"{
       "name": "datasource_connections/{connection_uid}/security/users",
       "now": {},
       "param": "username",
-      "parent": 15,
+      "parent": 16,
       "path": "/datasource_connections/{connection_uid}/security/users/",
       "seeds": [
         {
@@ -1855,7 +1915,7 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "counts": {
-        "user_count": 19
+        "user_count": 20
       },
       "defaults": {
         "title": "Data stewards"
@@ -1863,6 +1923,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "data_stewards",
+      "holders": {},
       "item_path": "/groups/{group_uid}/",
       "items_at": "results",
       "key": "uid",
@@ -1953,13 +2014,14 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "louise.data",
+      "holders": {},
       "item_path": "/groups/{group_uid}/users/{username}/",
       "items_at": "results",
       "key": "username",
       "key_shape": {
         "kind": "given"
       },
-      "link": 27,
+      "link": 28,
       "link_fields": [
         "account_type",
         "display_name",
@@ -1983,7 +2045,7 @@ pub(crate) const MODEL: &str = r##"{
       "name": "groups/{group_uid}/users",
       "now": {},
       "param": "username",
-      "parent": 18,
+      "parent": 19,
       "path": "/groups/{group_uid}/users/",
       "seeds": [
         {
@@ -2104,6 +2166,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "ha_5mb2rz",
+      "holders": {},
       "item_path": "/harvesters/{harvester_uid}/",
       "items_at": "results",
       "key": "uid",
@@ -2625,6 +2688,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "sc_5vw1hg",
+      "holders": {},
       "item_path": "/harvesters/{harvester_uid}/schedules/{schedule_uid}/",
       "items_at": "results",
       "key": "uid",
@@ -2638,7 +2702,7 @@ pub(crate) const MODEL: &str = r##"{
       "name": "harvesters/{harvester_uid}/schedules",
       "now": {},
       "param": "schedule_uid",
-      "parent": 20,
+      "parent": 21,
       "path": "/harvesters/{harvester_uid}/schedules/",
       "seeds": [
         {
@@ -2660,42 +2724,15 @@ pub(crate) const MODEL: &str = r##"{
       "counts": {},
       "defaults": {
         "is_active": true,
-        "schema": [
-          {
-            "choices": null,
-            "help_text": null,
-            "i18n": false,
-            "is_filter": false,
-            "is_hidden": false,
-            "label": "Contract number",
-            "labels": null,
-            "name": "contract_number",
-            "requirement_level": "mandatory",
-            "self_suggest": true,
-            "suggest_url": "https://documentation-resources.opendatasoft.com/api/automation/v1.0/metadata/templates/procurement/fields/contract_number/suggest/",
-            "type": "text"
-          },
-          {
-            "choices": null,
-            "help_text": "Day the contract was signed.",
-            "i18n": false,
-            "is_filter": true,
-            "is_hidden": false,
-            "label": "Signature date",
-            "labels": null,
-            "name": "signed_on",
-            "requirement_level": "recommended",
-            "self_suggest": false,
-            "suggest_url": null,
-            "type": "date"
-          }
-        ],
         "title": "Procurement",
         "type": "admin"
       },
-      "embedded": {},
+      "embedded": {
+        "schema": 24
+      },
       "envelope": null,
       "example_key": "default",
+      "holders": {},
       "item_path": "/metadata/templates/{template_name}/",
       "items_at": "results",
       "key": "name",
@@ -2825,20 +2862,19 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "title",
+      "holders": {},
       "item_path": "/metadata/templates/{template_name}/fields/{template_field_name}/",
       "items_at": "results",
       "key": "name",
       "key_shape": {
-        "from": "name",
-        "kind": "slug",
-        "sep": "_"
+        "kind": "given"
       },
       "link": null,
       "link_fields": [],
       "name": "metadata/templates/{template_name}/fields",
       "now": {},
       "param": "template_field_name",
-      "parent": 22,
+      "parent": 23,
       "path": "/metadata/templates/{template_name}/fields/",
       "seeds": [
         {
@@ -2912,17 +2948,8 @@ pub(crate) const MODEL: &str = r##"{
         }
       ],
       "template": {
-        "choices": null,
-        "help_text": null,
-        "i18n": true,
-        "is_filter": false,
         "is_hidden": false,
-        "label": "Title",
-        "labels": null,
-        "requirement_level": "mandatory",
-        "self_suggest": false,
-        "suggest_url": null,
-        "type": "text"
+        "suggest_url": null
       },
       "touch": [],
       "unique": []
@@ -2935,6 +2962,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "sp_9tvb2k",
+      "holders": {},
       "item_path": "/studio_pages/{studio_page_uid}/",
       "items_at": "results",
       "key": "uid",
@@ -3039,6 +3067,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "data_stewards",
+      "holders": {},
       "item_path": "/studio_pages/{studio_page_uid}/security/groups/{group_uid}/",
       "items_at": "results",
       "key": "group.uid",
@@ -3050,7 +3079,7 @@ pub(crate) const MODEL: &str = r##"{
       "name": "studio_pages/{studio_page_uid}/security/groups",
       "now": {},
       "param": "group_uid",
-      "parent": 24,
+      "parent": 25,
       "path": "/studio_pages/{studio_page_uid}/security/groups/",
       "seeds": [
         {
@@ -3092,6 +3121,7 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "louise.data",
+      "holders": {},
       "item_path": "/studio_pages/{studio_page_uid}/security/users/{username}/",
       "items_at": "results",
       "key": "user.username",
@@ -3103,7 +3133,7 @@ pub(crate) const MODEL: &str = r##"{
       "name": "studio_pages/{studio_page_uid}/security/users",
       "now": {},
       "param": "username",
-      "parent": 24,
+      "parent": 25,
       "path": "/studio_pages/{studio_page_uid}/security/users/",
       "seeds": [
         {
@@ -3141,6 +3171,15 @@ pub(crate) const MODEL: &str = r##"{
       "embedded": {},
       "envelope": null,
       "example_key": "louise.data",
+      "holders": {
+        "groups": {
+          "family": 19,
+          "fields": [
+            "uid"
+          ],
+          "links": 20
+        }
+      },
       "item_path": "/users/{username}/",
       "items_at": "results",
       "key": "username",
@@ -3247,6 +3286,45 @@ pub(crate) const MODEL: &str = r##"{
       },
       "touch": [],
       "unique": []
+    },
+    {
+      "counts": {},
+      "defaults": {},
+      "embedded": {},
+      "envelope": null,
+      "example_key": "/assets/theme_image/city-logo.svg",
+      "holders": {},
+      "item_path": "",
+      "items_at": "results",
+      "key": "url",
+      "key_shape": {
+        "kind": "alnum",
+        "len": 33
+      },
+      "link": null,
+      "link_fields": [],
+      "name": "medias/images",
+      "now": {},
+      "param": "",
+      "parent": null,
+      "path": "/medias/images/",
+      "seeds": [
+        {
+          "item": {
+            "url": "/assets/theme_image/city-logo.svg"
+          },
+          "parents": []
+        },
+        {
+          "item": {
+            "url": "/assets/theme_image/homepage-banner.jpg"
+          },
+          "parents": []
+        }
+      ],
+      "template": {},
+      "touch": [],
+      "unique": []
     }
   ],
   "operations": [
@@ -3329,7 +3407,7 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [],
       "role": {
-        "family": 18,
+        "family": 19,
         "filters": [
           "permissions"
         ],
@@ -3446,7 +3524,7 @@ pub(crate) const MODEL: &str = r##"{
       "requires": [],
       "role": {
         "answer": "item",
-        "family": 18,
+        "family": 19,
         "kind": "create"
       },
       "success": {
@@ -3519,12 +3597,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          18,
+          19,
           "group_uid"
         ]
       ],
       "role": {
-        "family": 18,
+        "family": 19,
         "kind": "read"
       },
       "success": {
@@ -3611,13 +3689,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          18,
+          19,
           "group_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 18,
+        "family": 19,
         "kind": "update"
       },
       "success": {
@@ -3691,13 +3769,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          18,
+          19,
           "group_uid"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 18,
+        "family": 19,
         "kind": "delete"
       },
       "success": {
@@ -3745,12 +3823,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          18,
+          19,
           "group_uid"
         ]
       ],
       "role": {
-        "family": 19,
+        "family": 20,
         "filters": [],
         "kind": "list",
         "matches": [],
@@ -3889,13 +3967,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          18,
+          19,
           "group_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 19,
+        "family": 20,
         "kind": "link"
       },
       "success": {
@@ -3940,6 +4018,14 @@ pub(crate) const MODEL: &str = r##"{
           "$ref": "#/components/schemas/BatchAddUsersRequest"
         }
       },
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": null,
+        "sets": [],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -3977,13 +4063,18 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          18,
+          19,
           "group_uid"
         ]
       ],
       "role": {
-        "answer": "example",
-        "kind": "action"
+        "error": "error",
+        "failure": "error",
+        "family": 20,
+        "item": "data",
+        "kind": "batch",
+        "status": "status_code",
+        "success": "success"
       },
       "success": {
         "example": {
@@ -4094,13 +4185,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          18,
+          19,
           "group_uid"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 19,
+        "family": 20,
         "kind": "unlink"
       },
       "success": {
@@ -4203,7 +4294,7 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [],
       "role": {
-        "family": 27,
+        "family": 28,
         "filters": [
           "permissions"
         ],
@@ -4351,12 +4442,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          27,
+          28,
           "username"
         ]
       ],
       "role": {
-        "family": 27,
+        "family": 28,
         "kind": "read"
       },
       "success": {
@@ -4453,13 +4544,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          27,
+          28,
           "username"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 27,
+        "family": 28,
         "kind": "update"
       },
       "success": {
@@ -4546,13 +4637,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          27,
+          28,
           "username"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 27,
+        "family": 28,
         "kind": "delete"
       },
       "success": {
@@ -4623,6 +4714,68 @@ pub(crate) const MODEL: &str = r##"{
           "$ref": "#/components/schemas/InviteUsersRequest"
         }
       },
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": null,
+        "sets": [
+          {
+            "field": "account_type",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": "global"
+            }
+          },
+          {
+            "field": "display_name",
+            "once": false,
+            "source": {
+              "field": "username",
+              "kind": "field"
+            }
+          },
+          {
+            "field": "gravatar_url",
+            "once": false,
+            "source": {
+              "kind": "remove"
+            }
+          },
+          {
+            "field": "is_active",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": true
+            }
+          },
+          {
+            "field": "joined_at",
+            "once": false,
+            "source": {
+              "format": "date-time",
+              "kind": "now"
+            }
+          },
+          {
+            "field": "last_login_at",
+            "once": false,
+            "source": {
+              "kind": "remove"
+            }
+          },
+          {
+            "field": "last_seen_at",
+            "once": false,
+            "source": {
+              "kind": "remove"
+            }
+          }
+        ],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -4646,8 +4799,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [],
       "role": {
-        "answer": "example",
-        "kind": "action"
+        "error": "error",
+        "failure": "error",
+        "family": 28,
+        "item": "data",
+        "kind": "batch",
+        "status": "status_code",
+        "success": "success"
       },
       "success": {
         "example": {
@@ -4693,6 +4851,91 @@ pub(crate) const MODEL: &str = r##"{
           "$ref": "#/components/schemas/ProvisionUsersRequest"
         }
       },
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": null,
+        "sets": [
+          {
+            "field": "account_type",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": "linked"
+            }
+          },
+          {
+            "field": "display_name",
+            "once": false,
+            "source": {
+              "field": "username",
+              "kind": "field"
+            }
+          },
+          {
+            "field": "gravatar_url",
+            "once": false,
+            "source": {
+              "kind": "remove"
+            }
+          },
+          {
+            "field": "identity_provider",
+            "once": false,
+            "source": {
+              "kind": "remove"
+            }
+          },
+          {
+            "field": "identity_provider_attributes",
+            "once": false,
+            "source": {
+              "kind": "remove"
+            }
+          },
+          {
+            "field": "identity_providers",
+            "once": false,
+            "source": {
+              "field": "identity_provider",
+              "kind": "body",
+              "list": true
+            }
+          },
+          {
+            "field": "is_active",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": true
+            }
+          },
+          {
+            "field": "joined_at",
+            "once": false,
+            "source": {
+              "format": "date-time",
+              "kind": "now"
+            }
+          },
+          {
+            "field": "last_login_at",
+            "once": false,
+            "source": {
+              "kind": "remove"
+            }
+          },
+          {
+            "field": "last_seen_at",
+            "once": false,
+            "source": {
+              "kind": "remove"
+            }
+          }
+        ],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -4716,8 +4959,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [],
       "role": {
-        "answer": "example",
-        "kind": "action"
+        "error": "error",
+        "failure": "error",
+        "family": 28,
+        "item": "data",
+        "kind": "batch",
+        "status": "status_code",
+        "success": "success"
       },
       "success": {
         "example": {
@@ -5112,6 +5360,40 @@ pub(crate) const MODEL: &str = r##"{
           "$ref": "#/components/schemas/ApiKeyRevocationRequest"
         }
       },
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": null,
+        "sets": [
+          {
+            "field": "is_revoked",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": true
+            }
+          },
+          {
+            "field": "revocation_status.revocation_reason",
+            "once": false,
+            "source": {
+              "field": "reason",
+              "kind": "body",
+              "list": false
+            }
+          },
+          {
+            "field": "revocation_status.revoked_at",
+            "once": true,
+            "source": {
+              "format": "date-time",
+              "kind": "now"
+            }
+          }
+        ],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -5188,6 +5470,14 @@ pub(crate) const MODEL: &str = r##"{
           "$ref": "#/components/schemas/ApiKeySearchRequest"
         }
       },
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": null,
+        "sets": [],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "400": {
           "detail": {
@@ -5220,8 +5510,11 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [],
       "role": {
-        "answer": "example",
-        "kind": "action"
+        "by": "key",
+        "family": 0,
+        "found": "found",
+        "item": "result",
+        "kind": "find"
       },
       "success": {
         "example": {
@@ -5297,8 +5590,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [],
       "role": {
-        "answer": "example",
-        "kind": "action"
+        "family": 29,
+        "filters": [],
+        "kind": "list",
+        "matches": [],
+        "paging": {
+          "style": "offset"
+        }
       },
       "success": {
         "example": {
@@ -5334,6 +5632,20 @@ pub(crate) const MODEL: &str = r##"{
           "type": "object"
         }
       },
+      "effect": {
+        "download": false,
+        "file": {
+          "name": [
+            "url"
+          ],
+          "prefix": "/assets/theme_image/",
+          "type": null
+        },
+        "part": null,
+        "sets": [],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "400": {
           "detail": {
@@ -5366,8 +5678,9 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [],
       "role": {
-        "answer": "example",
-        "kind": "action"
+        "answer": "item",
+        "family": 29,
+        "kind": "create"
       },
       "success": {
         "example": {
@@ -5444,7 +5757,7 @@ pub(crate) const MODEL: &str = r##"{
         ]
       ],
       "role": {
-        "family": 13,
+        "family": 14,
         "filters": [],
         "kind": "list",
         "matches": [],
@@ -5561,7 +5874,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "item",
-        "family": 13,
+        "family": 14,
         "kind": "create"
       },
       "success": {
@@ -5643,12 +5956,12 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          13,
+          14,
           "username"
         ]
       ],
       "role": {
-        "family": 13,
+        "family": 14,
         "kind": "read"
       },
       "success": {
@@ -5744,13 +6057,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          13,
+          14,
           "username"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 13,
+        "family": 14,
         "kind": "update"
       },
       "success": {
@@ -5828,13 +6141,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          13,
+          14,
           "username"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 13,
+        "family": 14,
         "kind": "delete"
       },
       "success": {
@@ -5910,7 +6223,7 @@ pub(crate) const MODEL: &str = r##"{
         ]
       ],
       "role": {
-        "family": 12,
+        "family": 13,
         "filters": [],
         "kind": "list",
         "matches": [],
@@ -6025,7 +6338,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "item",
-        "family": 12,
+        "family": 13,
         "kind": "create"
       },
       "success": {
@@ -6100,12 +6413,12 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          12,
+          13,
           "group_uid"
         ]
       ],
       "role": {
-        "family": 12,
+        "family": 13,
         "kind": "read"
       },
       "success": {
@@ -6194,13 +6507,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          12,
+          13,
           "group_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 12,
+        "family": 13,
         "kind": "update"
       },
       "success": {
@@ -6279,13 +6592,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          12,
+          13,
           "group_uid"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 12,
+        "family": 13,
         "kind": "delete"
       },
       "success": {
@@ -6356,12 +6669,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ]
       ],
       "role": {
-        "family": 17,
+        "family": 18,
         "filters": [],
         "kind": "list",
         "matches": [],
@@ -6448,13 +6761,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 17,
+        "family": 18,
         "kind": "create"
       },
       "success": {
@@ -6518,16 +6831,16 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ],
         [
-          17,
+          18,
           "username"
         ]
       ],
       "role": {
-        "family": 17,
+        "family": 18,
         "kind": "read"
       },
       "success": {
@@ -6605,17 +6918,17 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ],
         [
-          17,
+          18,
           "username"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 17,
+        "family": 18,
         "kind": "update"
       },
       "success": {
@@ -6677,17 +6990,17 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ],
         [
-          17,
+          18,
           "username"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 17,
+        "family": 18,
         "kind": "delete"
       },
       "success": {
@@ -6758,12 +7071,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ]
       ],
       "role": {
-        "family": 16,
+        "family": 17,
         "filters": [],
         "kind": "list",
         "matches": [],
@@ -6850,13 +7163,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 16,
+        "family": 17,
         "kind": "create"
       },
       "success": {
@@ -6920,16 +7233,16 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ],
         [
-          16,
+          17,
           "group_uid"
         ]
       ],
       "role": {
-        "family": 16,
+        "family": 17,
         "kind": "read"
       },
       "success": {
@@ -7007,17 +7320,17 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ],
         [
-          16,
+          17,
           "group_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 16,
+        "family": 17,
         "kind": "update"
       },
       "success": {
@@ -7079,17 +7392,17 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ],
         [
-          16,
+          17,
           "group_uid"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 16,
+        "family": 17,
         "kind": "delete"
       },
       "success": {
@@ -7160,12 +7473,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ]
       ],
       "role": {
-        "family": 26,
+        "family": 27,
         "filters": [],
         "kind": "list",
         "matches": [],
@@ -7252,13 +7565,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 26,
+        "family": 27,
         "kind": "create"
       },
       "success": {
@@ -7320,16 +7633,16 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ],
         [
-          26,
+          27,
           "username"
         ]
       ],
       "role": {
-        "family": 26,
+        "family": 27,
         "kind": "read"
       },
       "success": {
@@ -7407,17 +7720,17 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ],
         [
-          26,
+          27,
           "username"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 26,
+        "family": 27,
         "kind": "update"
       },
       "success": {
@@ -7481,17 +7794,17 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ],
         [
-          26,
+          27,
           "username"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 26,
+        "family": 27,
         "kind": "delete"
       },
       "success": {
@@ -7562,12 +7875,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ]
       ],
       "role": {
-        "family": 25,
+        "family": 26,
         "filters": [],
         "kind": "list",
         "matches": [],
@@ -7654,13 +7967,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 25,
+        "family": 26,
         "kind": "create"
       },
       "success": {
@@ -7724,16 +8037,16 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ],
         [
-          25,
+          26,
           "group_uid"
         ]
       ],
       "role": {
-        "family": 25,
+        "family": 26,
         "kind": "read"
       },
       "success": {
@@ -7811,17 +8124,17 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ],
         [
-          25,
+          26,
           "group_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 25,
+        "family": 26,
         "kind": "update"
       },
       "success": {
@@ -7883,17 +8196,17 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ],
         [
-          25,
+          26,
           "group_uid"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 25,
+        "family": 26,
         "kind": "delete"
       },
       "success": {
@@ -9230,6 +9543,23 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": null,
+        "sets": [
+          {
+            "field": "is_published",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": true
+            }
+          }
+        ],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "400": {
           "error_code": "invalid_dataset_status",
@@ -9277,6 +9607,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -9336,6 +9667,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -9395,6 +9727,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -9407,6 +9740,23 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": null,
+        "sets": [
+          {
+            "field": "is_published",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": false
+            }
+          }
+        ],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "400": {
           "error_code": "invalid_dataset_status",
@@ -9454,6 +9804,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -9547,6 +9898,16 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": null,
+        "sets": [],
+        "shows": [
+          "is_published"
+        ],
+        "suggests": null
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -9590,6 +9951,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -9622,6 +9984,16 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": [
+          "metadata"
+        ],
+        "sets": [],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -9665,6 +10037,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -9729,6 +10102,16 @@ pub(crate) const MODEL: &str = r##"{
           "$ref": "#/components/schemas/DatasetMetadataRequest"
         }
       },
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": [
+          "metadata"
+        ],
+        "sets": [],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "400": {
           "detail": {
@@ -9781,6 +10164,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -9811,6 +10195,17 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": [
+          "metadata",
+          "{template_name}"
+        ],
+        "sets": [],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -9863,6 +10258,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -9897,6 +10293,17 @@ pub(crate) const MODEL: &str = r##"{
         "schema": {
           "$ref": "#/components/schemas/DatasetTemplateMetadataRequest"
         }
+      },
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": [
+          "metadata",
+          "{template_name}"
+        ],
+        "sets": [],
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "400": {
@@ -9959,6 +10366,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -9981,6 +10389,18 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": [
+          "metadata",
+          "{template_name}",
+          "{template_field_name}"
+        ],
+        "sets": [],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -10042,6 +10462,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -10060,6 +10481,18 @@ pub(crate) const MODEL: &str = r##"{
         "schema": {
           "$ref": "#/components/schemas/DatasetMetadataValueRequest"
         }
+      },
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": [
+          "metadata",
+          "{template_name}",
+          "{template_field_name}"
+        ],
+        "sets": [],
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "400": {
@@ -10131,6 +10564,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -10145,6 +10579,18 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": [
+          "metadata",
+          "{template_name}",
+          "{template_field_name}"
+        ],
+        "sets": [],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -10206,6 +10652,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -10739,7 +11186,7 @@ pub(crate) const MODEL: &str = r##"{
         ]
       ],
       "role": {
-        "family": 14,
+        "family": 15,
         "filters": [],
         "kind": "list",
         "matches": [],
@@ -10845,12 +11292,12 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          14,
+          15,
           "version_uid"
         ]
       ],
       "role": {
-        "family": 14,
+        "family": 15,
         "kind": "read"
       },
       "success": {
@@ -10922,12 +11369,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          14,
+          15,
           "version_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 15,
         "kind": "action"
       },
       "success": {
@@ -11172,6 +11620,23 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": null,
+        "sets": [
+          {
+            "field": "is_archived",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": true
+            }
+          }
+        ],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -11319,7 +11784,7 @@ pub(crate) const MODEL: &str = r##"{
         ]
       ],
       "role": {
-        "family": 11,
+        "family": 12,
         "filters": [],
         "kind": "list",
         "matches": [],
@@ -11406,7 +11871,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "item",
-        "family": 11,
+        "family": 12,
         "kind": "create"
       },
       "success": {
@@ -11470,12 +11935,12 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          11,
+          12,
           "schedule_uid"
         ]
       ],
       "role": {
-        "family": 11,
+        "family": 12,
         "kind": "read"
       },
       "success": {
@@ -11553,13 +12018,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          11,
+          12,
           "schedule_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 11,
+        "family": 12,
         "kind": "update"
       },
       "success": {
@@ -11623,13 +12088,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          11,
+          12,
           "schedule_uid"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 11,
+        "family": 12,
         "kind": "delete"
       },
       "success": {
@@ -11700,12 +12165,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
-        "family": 21,
+        "family": 22,
         "filters": [],
         "kind": "list",
         "matches": [],
@@ -11783,13 +12248,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 21,
+        "family": 22,
         "kind": "create"
       },
       "success": {
@@ -11850,16 +12315,16 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ],
         [
-          21,
+          22,
           "schedule_uid"
         ]
       ],
       "role": {
-        "family": 21,
+        "family": 22,
         "kind": "read"
       },
       "success": {
@@ -11934,17 +12399,17 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ],
         [
-          21,
+          22,
           "schedule_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 21,
+        "family": 22,
         "kind": "update"
       },
       "success": {
@@ -12005,17 +12470,17 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ],
         [
-          21,
+          22,
           "schedule_uid"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 21,
+        "family": 22,
         "kind": "delete"
       },
       "success": {
@@ -12077,7 +12542,7 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [],
       "role": {
-        "family": 24,
+        "family": 25,
         "filters": [],
         "kind": "list",
         "matches": [],
@@ -12193,7 +12658,7 @@ pub(crate) const MODEL: &str = r##"{
       "requires": [],
       "role": {
         "answer": "item",
-        "family": 24,
+        "family": 25,
         "kind": "create"
       },
       "success": {
@@ -12252,12 +12717,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ]
       ],
       "role": {
-        "family": 24,
+        "family": 25,
         "kind": "read"
       },
       "success": {
@@ -12351,13 +12816,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 24,
+        "family": 25,
         "kind": "update"
       },
       "success": {
@@ -12427,13 +12892,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 24,
+        "family": 25,
         "kind": "delete"
       },
       "success": {
@@ -12444,6 +12909,23 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": null,
+        "sets": [
+          {
+            "field": "first_published_at",
+            "once": true,
+            "source": {
+              "format": "date-time",
+              "kind": "now"
+            }
+          }
+        ],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -12481,12 +12963,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 25,
         "kind": "action"
       },
       "success": {
@@ -12536,12 +13019,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          24,
+          25,
           "studio_page_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 25,
         "kind": "action"
       },
       "success": {
@@ -13076,6 +13560,23 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": null,
+        "sets": [
+          {
+            "field": "is_archived",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": true
+            }
+          }
+        ],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -13119,6 +13620,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 1,
         "kind": "action"
       },
       "success": {
@@ -13131,6 +13633,23 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": null,
+        "sets": [
+          {
+            "field": "is_archived",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": false
+            }
+          }
+        ],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -13174,6 +13693,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 1,
         "kind": "action"
       },
       "success": {
@@ -13251,7 +13771,7 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [],
       "role": {
-        "family": 22,
+        "family": 23,
         "filters": [
           "is_active",
           "type"
@@ -13398,7 +13918,7 @@ pub(crate) const MODEL: &str = r##"{
       "requires": [],
       "role": {
         "answer": "item",
-        "family": 22,
+        "family": 23,
         "kind": "create"
       },
       "success": {
@@ -13491,12 +14011,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          22,
+          23,
           "template_name"
         ]
       ],
       "role": {
-        "family": 22,
+        "family": 23,
         "kind": "read"
       },
       "success": {
@@ -13597,13 +14117,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          22,
+          23,
           "template_name"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 22,
+        "family": 23,
         "kind": "update"
       },
       "success": {
@@ -13682,13 +14202,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          22,
+          23,
           "template_name"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 22,
+        "family": 23,
         "kind": "delete"
       },
       "success": {
@@ -13759,12 +14279,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          22,
+          23,
           "template_name"
         ]
       ],
       "role": {
-        "family": 23,
+        "family": 24,
         "filters": [],
         "kind": "list",
         "matches": [],
@@ -13886,16 +14406,16 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          22,
+          23,
           "template_name"
         ],
         [
-          23,
+          24,
           "template_field_name"
         ]
       ],
       "role": {
-        "family": 23,
+        "family": 24,
         "kind": "read"
       },
       "success": {
@@ -13919,6 +14439,26 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": null,
+        "sets": [],
+        "shows": [],
+        "suggests": {
+          "count": "nb_hits",
+          "family": 4,
+          "hits": "hits",
+          "limit": "count",
+          "query": "query",
+          "value": [
+            "metadata",
+            "{template_name}",
+            "{template_field_name}",
+            "value"
+          ]
+        }
+      },
       "errors": {
         "400": {
           "detail": {
@@ -13994,16 +14534,17 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          22,
+          23,
           "template_name"
         ],
         [
-          23,
+          24,
           "template_field_name"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 24,
         "kind": "action"
       },
       "success": {
@@ -14079,7 +14620,7 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [],
       "role": {
-        "family": 20,
+        "family": 21,
         "filters": [],
         "kind": "list",
         "matches": [],
@@ -14567,7 +15108,7 @@ pub(crate) const MODEL: &str = r##"{
       "requires": [],
       "role": {
         "answer": "item",
-        "family": 20,
+        "family": 21,
         "kind": "create"
       },
       "success": {
@@ -14646,12 +15187,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
-        "family": 20,
+        "family": 21,
         "kind": "read"
       },
       "success": {
@@ -14742,13 +15283,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 20,
+        "family": 21,
         "kind": "update"
       },
       "success": {
@@ -14835,13 +15376,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 20,
+        "family": 21,
         "kind": "delete"
       },
       "success": {
@@ -14852,6 +15393,23 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": null,
+        "sets": [
+          {
+            "field": "status",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": "aborting"
+            }
+          }
+        ],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "400": {
           "error_code": "invalid_harvester_status",
@@ -14893,13 +15451,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 20,
+        "family": 21,
         "kind": "action"
       },
       "success": {
@@ -14936,6 +15494,31 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": null,
+        "sets": [
+          {
+            "field": "last_started_at",
+            "once": false,
+            "source": {
+              "format": "date-time",
+              "kind": "now"
+            }
+          },
+          {
+            "field": "status",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": "queued"
+            }
+          }
+        ],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "400": {
           "error_code": "invalid_harvester_status",
@@ -14977,13 +15560,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 20,
+        "family": 21,
         "kind": "action"
       },
       "success": {
@@ -15031,6 +15614,23 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": null,
+        "sets": [
+          {
+            "field": "published_datasets_count",
+            "once": false,
+            "source": {
+              "field": "attached_datasets_count",
+              "kind": "field"
+            }
+          }
+        ],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -15068,12 +15668,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 21,
         "kind": "action"
       },
       "success": {
@@ -15086,6 +15687,23 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": false,
+        "file": null,
+        "part": null,
+        "sets": [
+          {
+            "field": "published_datasets_count",
+            "once": false,
+            "source": {
+              "kind": "value",
+              "value": 0
+            }
+          }
+        ],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -15123,12 +15741,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 21,
         "kind": "action"
       },
       "success": {
@@ -15182,12 +15801,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 21,
         "kind": "action"
       },
       "success": {
@@ -15241,12 +15861,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 21,
         "kind": "action"
       },
       "success": {
@@ -15322,12 +15943,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          20,
+          21,
           "harvester_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 21,
         "kind": "action"
       },
       "success": {
@@ -15413,7 +16035,7 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [],
       "role": {
-        "family": 15,
+        "family": 16,
         "filters": [],
         "kind": "list",
         "matches": [],
@@ -15658,7 +16280,7 @@ pub(crate) const MODEL: &str = r##"{
       "requires": [],
       "role": {
         "answer": "item",
-        "family": 15,
+        "family": 16,
         "kind": "create"
       },
       "success": {
@@ -15729,12 +16351,12 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ]
       ],
       "role": {
-        "family": 15,
+        "family": 16,
         "kind": "read"
       },
       "success": {
@@ -15819,13 +16441,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 15,
+        "family": 16,
         "kind": "update"
       },
       "success": {
@@ -15896,13 +16518,13 @@ pub(crate) const MODEL: &str = r##"{
       "public": false,
       "requires": [
         [
-          15,
+          16,
           "connection_uid"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 15,
+        "family": 16,
         "kind": "delete"
       },
       "success": {
@@ -16507,7 +17129,7 @@ pub(crate) const MODEL: &str = r##"{
         ]
       ],
       "role": {
-        "family": 10,
+        "family": 11,
         "filters": [],
         "kind": "list",
         "matches": [],
@@ -16846,7 +17468,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "item",
-        "family": 10,
+        "family": 11,
         "kind": "create"
       },
       "success": {
@@ -16939,6 +17561,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -17042,6 +17665,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -17118,6 +17742,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 4,
         "kind": "action"
       },
       "success": {
@@ -17235,12 +17860,12 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
-        "family": 10,
+        "family": 11,
         "kind": "read"
       },
       "success": {
@@ -17340,13 +17965,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 10,
+        "family": 11,
         "kind": "update"
       },
       "success": {
@@ -17432,13 +18057,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
         "answer": "empty",
-        "family": 10,
+        "family": 11,
         "kind": "delete"
       },
       "success": {
@@ -17499,12 +18124,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 11,
         "kind": "action"
       },
       "success": {
@@ -17610,12 +18236,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 11,
         "kind": "action"
       },
       "success": {
@@ -17676,12 +18303,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 11,
         "kind": "action"
       },
       "success": {
@@ -17751,12 +18379,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 11,
         "kind": "action"
       },
       "success": {
@@ -17869,13 +18498,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 10,
+        "family": 11,
         "kind": "action"
       },
       "success": {
@@ -17954,13 +18583,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 10,
+        "family": 11,
         "kind": "action"
       },
       "success": {
@@ -18035,13 +18664,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 10,
+        "family": 11,
         "kind": "action"
       },
       "success": {
@@ -18116,13 +18745,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 10,
+        "family": 11,
         "kind": "action"
       },
       "success": {
@@ -18197,13 +18826,13 @@ pub(crate) const MODEL: &str = r##"{
           "dataset_uid"
         ],
         [
-          10,
+          11,
           "resource_uid"
         ]
       ],
       "role": {
         "answer": "item",
-        "family": 10,
+        "family": 11,
         "kind": "action"
       },
       "success": {
@@ -18241,6 +18870,21 @@ pub(crate) const MODEL: &str = r##"{
           ],
           "type": "object"
         }
+      },
+      "effect": {
+        "download": false,
+        "file": {
+          "name": [
+            "uid",
+            "filename"
+          ],
+          "prefix": null,
+          "type": "mimetype"
+        },
+        "part": null,
+        "sets": [],
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "400": {
@@ -18293,8 +18937,9 @@ pub(crate) const MODEL: &str = r##"{
         ]
       ],
       "role": {
-        "answer": "example",
-        "kind": "action"
+        "answer": "item",
+        "family": 10,
+        "kind": "create"
       },
       "success": {
         "example": {
@@ -18357,11 +19002,15 @@ pub(crate) const MODEL: &str = r##"{
         [
           4,
           "dataset_uid"
+        ],
+        [
+          10,
+          "file_uid"
         ]
       ],
       "role": {
-        "answer": "example",
-        "kind": "action"
+        "family": 10,
+        "kind": "read"
       },
       "success": {
         "example": {
@@ -18376,6 +19025,14 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": true,
+        "file": null,
+        "part": null,
+        "sets": [],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -18424,10 +19081,15 @@ pub(crate) const MODEL: &str = r##"{
         [
           4,
           "dataset_uid"
+        ],
+        [
+          10,
+          "file_uid"
         ]
       ],
       "role": {
         "answer": "example",
+        "family": 10,
         "kind": "action"
       },
       "success": {
@@ -18550,6 +19212,20 @@ pub(crate) const MODEL: &str = r##"{
           ],
           "type": "object"
         }
+      },
+      "effect": {
+        "download": false,
+        "file": {
+          "name": [
+            "filename"
+          ],
+          "prefix": null,
+          "type": "mimetype"
+        },
+        "part": null,
+        "sets": [],
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "400": {
@@ -18757,6 +19433,14 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": true,
+        "file": null,
+        "part": null,
+        "sets": [],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -18813,6 +19497,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 6,
         "kind": "action"
       },
       "success": {
@@ -18957,6 +19642,20 @@ pub(crate) const MODEL: &str = r##"{
           ],
           "type": "object"
         }
+      },
+      "effect": {
+        "download": false,
+        "file": {
+          "name": [
+            "filename"
+          ],
+          "prefix": null,
+          "type": "mimetype"
+        },
+        "part": null,
+        "sets": [],
+        "shows": [],
+        "suggests": null
       },
       "errors": {
         "400": {
@@ -19253,6 +19952,14 @@ pub(crate) const MODEL: &str = r##"{
     },
     {
       "body": null,
+      "effect": {
+        "download": true,
+        "file": null,
+        "part": null,
+        "sets": [],
+        "shows": [],
+        "suggests": null
+      },
       "errors": {
         "401": {
           "error_code": "authentication_failed",
@@ -19309,6 +20016,7 @@ pub(crate) const MODEL: &str = r##"{
       ],
       "role": {
         "answer": "example",
+        "family": 5,
         "kind": "action"
       },
       "success": {

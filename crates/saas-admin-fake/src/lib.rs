@@ -14,8 +14,13 @@
 //! the spec's examples. Credentials, parameters and bodies are checked like
 //! the service checks them, and errors (401, 400 naming the field, 404,
 //! 409) come in each vendor's shape. Listings page as each API pages them.
-//! Operations with no state of their own (publishing a dataset, billing
-//! usage...) answer with the spec's example, adapted to the path asked for.
+//! Actions change what the vendor documents them as changing (a revoked
+//! key is revoked, a published dataset published, invited users are
+//! users), as each operation's `x-saas-admin-fake` extension in the spec
+//! says; uploads are kept and given back by their downloads. The few
+//! operations with no state of their own (previews, usage, the platform's
+//! catalogs...) answer with the spec's example, adapted to the path asked
+//! for.
 //!
 //! ```
 //! use std::time::Duration;
@@ -537,7 +542,8 @@ impl ApiState<'_> {
     /// one as the service makes them; the service's times are filled when
     /// missing. In a collection of links (a group's members), the item
     /// names the member by its key (`{"username": "jdoe"}`), which must
-    /// exist.
+    /// exist. A list naming the items that hold this one (an Opendatasoft
+    /// user's `groups`) links it into those that exist.
     pub fn insert(&self, collection: &str, item: Value) -> Result<Value, Error> {
         self.with(|store| {
             let (f, parents) = self.collection(store, collection)?;

@@ -38,6 +38,87 @@ pub(crate) struct Operation {
     /// it: each must exist, or the answer is 404.
     pub requires: Vec<(usize, String)>,
     pub role: Role,
+    /// What it changes beyond what its role says (`x-saas-admin-fake`).
+    #[serde(default)]
+    pub effect: Effect,
+}
+
+/// What an operation changes on the item its path names (or on each item
+/// a batch creates), and what its answer shows of it.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct Effect {
+    /// Fields set, in no particular order: each reads the state before.
+    pub sets: Vec<Set>,
+    /// Fields of the item an answer given by example shows.
+    pub shows: Vec<String>,
+    /// Where the file of a multipart upload is named in the item.
+    pub file: Option<FileFields>,
+    /// Whether the answer is the file uploaded for the item.
+    pub download: bool,
+    /// The part of the item the operation reads, replaces or removes, by
+    /// segments; `{param}` ones are the path's values.
+    pub part: Option<Vec<String>>,
+    /// The values the answer suggests.
+    pub suggests: Option<Suggests>,
+}
+
+/// Where the values an answer suggests come from: the distinct values at
+/// `value` (segments; `{param}` ones are the path's values) across the
+/// items of `family` that hold the query parameter `query`, at most
+/// `limit` (a query parameter) of them; under `hits`, their number under
+/// `count`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Suggests {
+    pub family: usize,
+    pub value: Vec<String>,
+    pub hits: String,
+    pub count: String,
+    pub query: String,
+    pub limit: Option<String>,
+}
+
+/// One field an operation sets.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Set {
+    /// A dotted name (`revocation_status.revoked_at`).
+    pub field: String,
+    pub source: Source,
+    /// Whether a value already set stays.
+    pub once: bool,
+}
+
+/// Where a field's new value comes from.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(crate) enum Source {
+    Value {
+        value: Value,
+    },
+    /// The time of the call, `date-time` or `epoch`.
+    Now {
+        format: String,
+    },
+    /// A field of the request's body (or of the batch's element), maybe as
+    /// a one-item list.
+    Body {
+        field: String,
+        list: bool,
+    },
+    /// Another field of the item, as it was.
+    Field {
+        field: String,
+    },
+    Remove,
+}
+
+/// The item's fields that name an uploaded file.
+#[derive(Debug, Deserialize)]
+pub(crate) struct FileFields {
+    pub name: Vec<String>,
+    #[serde(rename = "type")]
+    pub media: Option<String>,
+    /// What goes before the name (an image's URL path).
+    pub prefix: Option<String>,
 }
 
 impl Operation {
@@ -121,6 +202,45 @@ pub(crate) enum Role {
     Action {
         family: Option<usize>,
         answer: Answer,
+    },
+    /// Creates (or links) each element of the body in the family, and
+    /// answers one outcome per element, keyed by its position: the
+    /// `status` field says `success` (the item under `item`) or `failure`
+    /// (what went wrong under `error`).
+    Batch {
+        family: usize,
+        status: String,
+        success: String,
+        failure: String,
+        item: String,
+        error: String,
+    },
+    /// Lists the items of `family` whose links (`links`, a sub-collection
+    /// of `family`) hold the item the path names, under `at`, each with
+    /// `fields` only.
+    Holders {
+        family: usize,
+        links: usize,
+        at: String,
+        fields: Vec<String>,
+    },
+    /// Lists, under `at`, the items of `family` whose keys the item of
+    /// `owner` the path names lists in its field `by`, or all of them when
+    /// it has none; each with `fields` only.
+    Refers {
+        family: usize,
+        owner: usize,
+        by: String,
+        at: String,
+        fields: Vec<String>,
+    },
+    /// Looks for the item whose field `by` has the body's value: answers
+    /// whether there is one (`found`) and the item (`item`).
+    Find {
+        family: usize,
+        by: String,
+        found: String,
+        item: String,
     },
 }
 
@@ -219,8 +339,23 @@ pub(crate) struct Family {
     pub touch: Vec<String>,
     pub counts: BTreeMap<String, usize>,
     pub embedded: BTreeMap<String, usize>,
+    /// Lists of the items holding this one through a collection of links
+    /// (an Opendatasoft user's `groups`), by field.
+    #[serde(default)]
+    pub holders: BTreeMap<String, Holding>,
     pub unique: Vec<String>,
     pub seeds: Vec<Seed>,
+}
+
+/// Which items hold an item through a collection of links.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Holding {
+    /// The holders' family (top-level).
+    pub family: usize,
+    /// The collection of links under each holder.
+    pub links: usize,
+    /// The holders' fields each entry shows.
+    pub fields: Vec<String>,
 }
 
 /// How the service makes a new item's key.

@@ -17,7 +17,8 @@ use tokio::sync::{watch, Notify};
 
 use crate::faults::{self, Fault, Verdict};
 use crate::model::{model, segments};
-use crate::service::{self, Incoming, Outcome, Shared};
+use crate::service::{self, Form, Incoming, Outcome, Shared};
+use crate::store::Upload;
 use crate::RequestRecord;
 
 /// Closes the connection a request came on, from inside its handler.
@@ -117,6 +118,56 @@ pub(crate) fn respond(outcome: Outcome, request_id: &str) -> Response {
     response
 }
 
+/// The parts of a `multipart/form-data` body, read with axum's parser
+/// (multer); `None` for a body of another type.
+async fn read_form(
+    headers: &axum::http::HeaderMap,
+    bytes: &axum::body::Bytes,
+) -> Result<Option<Form>, String> {
+    use axum::extract::FromRequest as _;
+    let Some(media) = headers.get("content-type").and_then(|h| h.to_str().ok()) else {
+        return Ok(None);
+    };
+    if !media
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("multipart/form-data")
+    {
+        return Ok(None);
+    }
+    let request = axum::http::Request::builder()
+        .header("content-type", media)
+        .body(axum::body::Body::from(bytes.clone()))
+        .map_err(|e| e.to_string())?;
+    let mut multipart = axum::extract::Multipart::from_request(request, &())
+        .await
+        .map_err(|e| e.body_text())?;
+    let mut form = Form::default();
+    while let Some(field) = multipart.next_field().await.map_err(|e| e.body_text())? {
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field.file_name().map(str::to_string);
+        let media = field
+            .content_type()
+            .unwrap_or("application/octet-stream")
+            .to_string();
+        let bytes = field.bytes().await.map_err(|e| e.body_text())?;
+        match file_name {
+            Some(file_name) => form.files.push((
+                name,
+                Upload {
+                    name: file_name,
+                    media,
+                    bytes: bytes.to_vec(),
+                },
+            )),
+            None => form
+                .fields
+                .push((name, String::from_utf8_lossy(&bytes).into_owned())),
+        }
+    }
+    Ok(Some(form))
+}
+
 /// Answers a request of either API.
 async fn handle(
     State(shared): State<Arc<Shared>>,
@@ -136,6 +187,13 @@ async fn handle(
         Ok(bytes) => bytes,
         Err(_) => {
             let body = serde_json::json!({"error": "the request body could not be read"});
+            return Ok(respond(Outcome::json(400, &body), &request_id));
+        }
+    };
+    let form = match read_form(&parts.headers, &bytes).await {
+        Ok(form) => form,
+        Err(reason) => {
+            let body = serde_json::json!({"error": format!("the multipart body could not be read: {reason}")});
             return Ok(respond(Outcome::json(400, &body), &request_id));
         }
     };
@@ -160,6 +218,7 @@ async fn handle(
             .get("authorization")
             .and_then(|h| h.to_str().ok()),
         body: &bytes,
+        form,
         origin: format!("http://{host}"),
         raw_path: rest,
         request_id: request_id.clone(),

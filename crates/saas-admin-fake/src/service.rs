@@ -6,9 +6,9 @@ use std::sync::Mutex;
 
 use serde_json::{json, Map, Value};
 
-use crate::model::{Answer, Match, MatchHow, Model, Operation, Paging, Role};
+use crate::model::{Answer, Match, MatchHow, Model, Operation, Paging, Role, Set, Source};
 use crate::schema::{self, Fault as FieldFault};
-use crate::store::{at, set_at, text, Refusal, Store};
+use crate::store::{at, set_at, text, Refusal, Store, Upload};
 use crate::{Api, FaultRule, RequestRecord};
 
 /// The path prefix of the Opendatasoft API on the fake.
@@ -107,11 +107,21 @@ pub(crate) struct Incoming<'a> {
     pub query: Vec<(String, String)>,
     pub authorization: Option<&'a str>,
     pub body: &'a [u8],
+    /// The parts of a `multipart/form-data` body.
+    pub form: Option<Form>,
     /// `http://host:port`, for the links of a page.
     pub origin: String,
     /// The raw path below the API's prefix, for the links of a page.
     pub raw_path: &'a str,
     pub request_id: String,
+}
+
+/// A `multipart/form-data` body: its text fields and its files, each
+/// under its part's name, in order.
+#[derive(Debug, Default)]
+pub(crate) struct Form {
+    pub fields: Vec<(String, String)>,
+    pub files: Vec<(String, Upload)>,
 }
 
 /// The API a path belongs to, and the path below its prefix.
@@ -220,6 +230,13 @@ impl Call<'_> {
                 let key = store
                     .create(*family, &parents, &body)
                     .map_err(|r| self.refused(r))?;
+                if let Some((_, upload)) = self.request.form.as_ref().and_then(|f| f.files.first())
+                {
+                    store.attach(*family, &parents, &key, upload.clone());
+                }
+                store
+                    .apply(*family, &parents, &key, &self.op.effect.sets, &body)
+                    .map_err(|r| self.refused(r))?;
                 self.answer(store, *family, &parents, &key, *answer)?
             }
             Role::Read { family } => {
@@ -267,13 +284,137 @@ impl Call<'_> {
             }
             Role::Action {
                 family: Some(family),
-                answer: Answer::Item,
+                answer,
             } => {
                 let parents = self.parents(*family);
                 let key = self.value(&self.model.families[*family].param);
-                self.answer(store, *family, &parents, &key, Answer::Item)?
+                if let Some(part) = &self.op.effect.part {
+                    return self.part(store, *family, &parents, &key, part, body);
+                }
+                store
+                    .apply(*family, &parents, &key, &self.op.effect.sets, &body)
+                    .map_err(|r| self.refused(r))?;
+                let entry = store
+                    .find(*family, &parents, &key)
+                    .ok_or_else(|| self.not_found(&self.model.families[*family].name, &key))?;
+                match (&entry.file, answer) {
+                    (Some(file), _) if self.op.effect.download => download(status, file),
+                    (_, Answer::Item) => {
+                        self.answer(store, *family, &parents, &key, Answer::Item)?
+                    }
+                    _ => {
+                        // The example, showing the item's state where it
+                        // shows that state.
+                        let item = store.render(*family, entry);
+                        let suggested = self
+                            .op
+                            .effect
+                            .suggests
+                            .as_ref()
+                            .map(|s| self.suggest(store, s));
+                        self.example_with(|example| {
+                            for field in &self.op.effect.shows {
+                                if let Some(value) = at(&item, field) {
+                                    set_at(example, field, value.clone());
+                                }
+                            }
+                            if let Some((suggests, hits)) =
+                                self.op.effect.suggests.as_ref().zip(suggested)
+                            {
+                                set_at(example, &suggests.count, json!(hits.len()));
+                                set_at(example, &suggests.hits, Value::Array(hits));
+                                if let Some(query) = self.query.get(&suggests.query) {
+                                    if example.get(&suggests.query).is_some() {
+                                        example[suggests.query.as_str()] = query.clone();
+                                    }
+                                }
+                            }
+                        })
+                    }
+                }
             }
             Role::Action { .. } => self.example(),
+            Role::Batch {
+                family,
+                status: status_field,
+                success,
+                failure,
+                item,
+                error,
+            } => {
+                let shape = BatchShape {
+                    status: status_field,
+                    success,
+                    failure,
+                    item,
+                    error,
+                };
+                let outcomes = self.batch(store, *family, &body, &shape);
+                Outcome::json(status, &outcomes)
+            }
+            Role::Holders {
+                family,
+                links,
+                at: listed_at,
+                fields,
+            } => {
+                let target = self.model.families[*links].link.expect("links link");
+                let key = self.value(&self.model.families[target].param);
+                let holders = store.holders(*family, *links, &key, fields);
+                let mut answer = json!({});
+                set_at(&mut answer, listed_at, Value::Array(holders));
+                Outcome::json(status, &answer)
+            }
+            Role::Refers {
+                family,
+                owner,
+                by,
+                at: listed_at,
+                fields,
+            } => {
+                let parents = self.parents(*owner);
+                let key = self.value(&self.model.families[*owner].param);
+                let entry = store
+                    .find(*owner, &parents, &key)
+                    .ok_or_else(|| self.not_found(&self.model.families[*owner].name, &key))?;
+                let wanted: Option<Vec<String>> = at(&entry.value, by)
+                    .and_then(Value::as_array)
+                    .map(|keys| keys.iter().map(text).collect());
+                let items: Vec<Value> = store
+                    .list(*family, &[])
+                    .into_iter()
+                    .filter(|e| wanted.as_ref().is_none_or(|keys| keys.contains(&e.key)))
+                    .map(|e| {
+                        let item = store.render(*family, e);
+                        let projected: Map<String, Value> = fields
+                            .iter()
+                            .filter_map(|f| Some((f.clone(), item.get(f)?.clone())))
+                            .collect();
+                        Value::Object(projected)
+                    })
+                    .collect();
+                let mut answer = json!({});
+                set_at(&mut answer, listed_at, Value::Array(items));
+                Outcome::json(status, &answer)
+            }
+            Role::Find {
+                family,
+                by,
+                found,
+                item,
+            } => {
+                let parents = self.parents(*family);
+                let wanted = at(&body, by);
+                let hit = store
+                    .list(*family, &parents)
+                    .into_iter()
+                    .find(|e| wanted.is_some() && at(&e.value, by) == wanted);
+                let mut answer = json!({ found.as_str(): hit.is_some() });
+                if let Some(entry) = hit {
+                    answer[item.as_str()] = store.render(*family, entry);
+                }
+                Outcome::json(status, &answer)
+            }
         };
         Ok(outcome)
     }
@@ -462,15 +603,7 @@ impl Call<'_> {
             return Ok(Value::Object(Map::new()));
         };
         if self.op.multipart {
-            // Multipart uploads are taken unread: the item created is the
-            // spec's, with new keys and times.
-            if body.required && self.request.body.is_empty() {
-                return Err(self.invalid(&FieldFault {
-                    field: "file".into(),
-                    reason: "No file was submitted.".into(),
-                }));
-            }
-            return Ok(Value::Object(Map::new()));
+            return self.read_form(body);
         }
         let value = if self.request.body.iter().all(u8::is_ascii_whitespace) {
             let schema = schema::resolve(&self.model.schemas, &body.schema);
@@ -487,9 +620,241 @@ impl Call<'_> {
                 })
             })?
         };
+        // A batch answers for each element: only its being a list is
+        // checked here.
+        if matches!(self.op.role, Role::Batch { .. }) {
+            if !value.is_array() {
+                return Err(self.invalid(&FieldFault {
+                    field: String::new(),
+                    reason: "Expected a list of items.".into(),
+                }));
+            }
+            return Ok(value);
+        }
         schema::check(&self.model.schemas, &body.schema, &value, "")
             .map_err(|f| self.invalid(&f))?;
         Ok(value)
+    }
+
+    /// A multipart body as the fields of an item: its text fields, checked
+    /// with its files against the body's schema, then the file's name and
+    /// type where the operation says.
+    fn read_form(&self, body: &crate::model::Body) -> Result<Value, Outcome> {
+        let empty = Form::default();
+        let form = self.request.form.as_ref().unwrap_or(&empty);
+        let mut value = Map::new();
+        for (name, text) in &form.fields {
+            value.insert(name.clone(), Value::String(text.clone()));
+        }
+        for (name, upload) in &form.files {
+            value.insert(name.clone(), Value::String(upload.name.clone()));
+        }
+        if body.required && value.is_empty() {
+            return Err(self.invalid(&FieldFault {
+                field: "file".into(),
+                reason: "No file was submitted.".into(),
+            }));
+        }
+        let mut value = Value::Object(value);
+        schema::check(&self.model.schemas, &body.schema, &value, "")
+            .map_err(|f| self.invalid(&f))?;
+        if let Some(map) = value.as_object_mut() {
+            for (name, _) in &form.files {
+                map.remove(name);
+            }
+        }
+        if let (Some(fields), Some((_, upload))) = (&self.op.effect.file, form.files.first()) {
+            let prefix = fields.prefix.as_deref().unwrap_or_default();
+            for name in &fields.name {
+                set_at(&mut value, name, json!(format!("{prefix}{}", upload.name)));
+            }
+            if let Some(media) = &fields.media {
+                set_at(&mut value, media, json!(upload.media));
+            }
+        }
+        Ok(value)
+    }
+
+    /// The values already used at a place of a family's items that hold
+    /// the query, in the order met, each once.
+    fn suggest(&self, store: &Store, suggests: &crate::model::Suggests) -> Vec<Value> {
+        let wanted = self
+            .query
+            .get(&suggests.query)
+            .map(text)
+            .unwrap_or_default()
+            .to_lowercase();
+        let limit = suggests
+            .limit
+            .as_ref()
+            .and_then(|name| self.query.get(name))
+            .and_then(Value::as_u64)
+            .map_or(usize::MAX, |n| n as usize);
+        let mut hits: Vec<Value> = Vec::new();
+        for entry in store.all(suggests.family) {
+            let item = store.render(suggests.family, entry);
+            let found = suggests.value.iter().try_fold(&item, |value, segment| {
+                match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    Some(param) => value.get(self.value(param)),
+                    None => value.get(segment),
+                }
+            });
+            let values = match found {
+                Some(Value::Array(values)) => values.clone(),
+                Some(Value::Null) | None => Vec::new(),
+                Some(one) => vec![one.clone()],
+            };
+            for value in values {
+                let holds = text(&value).to_lowercase().contains(&wanted);
+                if holds && !hits.contains(&value) && hits.len() < limit {
+                    hits.push(value);
+                }
+            }
+        }
+        hits
+    }
+
+    /// An operation on a part of an item (a dataset's metadata in one
+    /// template): GET answers it, PUT replaces it with the body and answers
+    /// it, DELETE removes it.
+    fn part(
+        &self,
+        store: &mut Store,
+        family: usize,
+        parents: &[String],
+        key: &str,
+        part: &[String],
+        body: Value,
+    ) -> Answered {
+        let field: Vec<String> = part
+            .iter()
+            .map(
+                |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    Some(param) => self.value(param),
+                    None => segment.clone(),
+                },
+            )
+            .collect();
+        let dotted = field.join(".");
+        let read = |store: &Store| {
+            let entry = store.find(family, parents, key)?;
+            let item = store.render(family, entry);
+            field
+                .iter()
+                .try_fold(&item, |value, name| value.get(name))
+                .cloned()
+        };
+        let missing = || {
+            let name = &self.model.families[family].name;
+            self.error(
+                404,
+                &format!("Not found: {name} {key:?} has no {:?}.", field.join(" ")),
+            )
+        };
+        let status = self.op.success.status;
+        let source = match self.op.method.as_str() {
+            "GET" => {
+                return read(store)
+                    .map(|v| Outcome::json(status, &v))
+                    .ok_or_else(missing)
+            }
+            "DELETE" => {
+                read(store).ok_or_else(missing)?;
+                Source::Remove
+            }
+            _ => Source::Value { value: body },
+        };
+        let set = Set {
+            field: dotted,
+            source,
+            once: false,
+        };
+        store
+            .apply(
+                family,
+                parents,
+                key,
+                std::slice::from_ref(&set),
+                &Value::Null,
+            )
+            .map_err(|r| self.refused(r))?;
+        Ok(match (&self.op.success.media, read(store)) {
+            (Some(_), Some(value)) => Outcome::json(status, &value),
+            _ => Outcome::empty(status),
+        })
+    }
+
+    /// Creates (or links) each element of a batch, and answers one outcome
+    /// per element, keyed by its position.
+    fn batch(
+        &self,
+        store: &mut Store,
+        family: usize,
+        body: &Value,
+        shape: &BatchShape<'_>,
+    ) -> Value {
+        let spec = &self.model.families[family];
+        let parents = self.parents(family);
+        let element_schema = self
+            .op
+            .body
+            .as_ref()
+            .map(|b| schema::resolve(&self.model.schemas, &b.schema)["items"].clone())
+            .unwrap_or(Value::Null);
+        let mut outcomes = Map::new();
+        for (position, element) in body.as_array().into_iter().flatten().enumerate() {
+            let done = schema::check(&self.model.schemas, &element_schema, element, "")
+                .map_err(|fault| {
+                    let reason = if fault.field.is_empty() {
+                        fault.reason
+                    } else {
+                        format!("{}: {}", fault.field, fault.reason)
+                    };
+                    Refusal::Invalid(reason)
+                })
+                .and_then(|()| match spec.link {
+                    Some(target) => {
+                        let key = at(element, &spec.key).map(text).unwrap_or_default();
+                        if store.find(target, &[], &key).is_none() {
+                            let what = &self.model.families[target].name;
+                            return Err(Refusal::NotFound(format!("{what} {key:?}")));
+                        }
+                        store.link(family, &parents, &key)?;
+                        store.apply(target, &[], &key, &self.op.effect.sets, element)?;
+                        Ok((target, Vec::new(), key))
+                    }
+                    None => {
+                        let key = store.create(family, &parents, element)?;
+                        store.apply(family, &parents, &key, &self.op.effect.sets, element)?;
+                        Ok((family, parents.clone(), key))
+                    }
+                });
+            let outcome = match done {
+                Ok((f, parents, key)) => {
+                    let entry = store.find(f, &parents, &key).expect("just stored");
+                    json!({
+                        shape.status: shape.success,
+                        shape.item: store.render(f, entry),
+                    })
+                }
+                Err(refusal) => {
+                    let (code, message) = match refusal {
+                        Refusal::NotFound(what) => ("not_found", format!("{what} does not exist.")),
+                        Refusal::Conflict { field, value } => (
+                            "validation_error",
+                            format!("{field} {value:?} already exists."),
+                        ),
+                        Refusal::Invalid(reason) => ("validation_error", reason),
+                    };
+                    json!({
+                        shape.status: shape.failure,
+                        shape.error: {"error_code": code, "message": message},
+                    })
+                }
+            };
+            outcomes.insert(position.to_string(), outcome);
+        }
+        Value::Object(outcomes)
     }
 
     /// The answer of an operation on one item.
@@ -533,6 +898,11 @@ impl Call<'_> {
     /// The spec's example, with the path's values where the example has
     /// the parameters' examples.
     fn example(&self) -> Outcome {
+        self.example_with(|_| {})
+    }
+
+    /// The same, changed by `change` before it is sent.
+    fn example_with(&self, change: impl FnOnce(&mut Value)) -> Outcome {
         let status = self.op.success.status;
         let mut example = self.op.success.example.clone();
         for param in self.op.params.iter().filter(|p| p.location == "path") {
@@ -540,6 +910,7 @@ impl Call<'_> {
                 replace_text(&mut example, old, &self.value(&param.name));
             }
         }
+        change(&mut example);
         match (&self.op.success.media, example) {
             (None, _) => Outcome::empty(status),
             (Some(media), Value::String(text)) if media != "application/json" => Outcome {
@@ -837,6 +1208,54 @@ fn matched(item: &Value, filter: &Match, wanted: &Value, query: &HashMap<String,
                 .filter_map(|f| at(item, f))
                 .any(|v| values.contains(&text(v)))
         }
+    }
+}
+
+/// How a batch answers for each element: the names of its fields and the
+/// values of its status.
+struct BatchShape<'a> {
+    status: &'a str,
+    success: &'a str,
+    failure: &'a str,
+    item: &'a str,
+    error: &'a str,
+}
+
+/// The answer of a download: the file's bytes, its type, and its name
+/// (`Content-Disposition`).
+fn download(status: u16, file: &Upload) -> Outcome {
+    // The name as ASCII, and whole in RFC 5987's `filename*`.
+    let ascii: String = file
+        .name
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' => '_',
+            c if c.is_ascii_graphic() || c == ' ' => c,
+            _ => '_',
+        })
+        .collect();
+    // RFC 5987's attr-char, left as it is.
+    const ENCODED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'!')
+        .remove(b'#')
+        .remove(b'$')
+        .remove(b'&')
+        .remove(b'+')
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'^')
+        .remove(b'_')
+        .remove(b'`')
+        .remove(b'|')
+        .remove(b'~');
+    let encoded = percent_encoding::utf8_percent_encode(&file.name, ENCODED);
+    Outcome {
+        status,
+        body: Some((file.media.clone(), file.bytes.clone())),
+        headers: vec![(
+            "content-disposition".into(),
+            format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+        )],
     }
 }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use crate::model::{Family, KeyShape, Model};
+use crate::model::{Family, KeyShape, Model, Set, Source};
 
 /// One item of a family: where it is (its parents' keys), its key and its
 /// fields (`Null` for a link, whose fields are its target's).
@@ -14,6 +14,18 @@ pub(crate) struct Entry {
     pub parents: Vec<String>,
     pub key: String,
     pub value: Value,
+    /// The file uploaded for it, if any.
+    pub file: Option<Arc<Upload>>,
+}
+
+/// A file sent in a multipart upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Upload {
+    /// The part's file name.
+    pub name: String,
+    /// The part's media type.
+    pub media: String,
+    pub bytes: Vec<u8>,
 }
 
 /// Why a change was refused.
@@ -54,6 +66,23 @@ pub(crate) fn set_at(value: &mut Value, dotted: &str, new: Value) {
             .or_insert(Value::Null);
     }
     *target = new;
+}
+
+/// Removes the field at a dotted pointer, if it is there.
+fn remove_at(value: &mut Value, dotted: &str) {
+    let (path, last) = match dotted.rsplit_once('.') {
+        Some((path, last)) => (Some(path), last),
+        None => (None, dotted),
+    };
+    let parent = match path {
+        Some(path) => path
+            .split('.')
+            .try_fold(&mut *value, |v, part| v.get_mut(part)),
+        None => Some(value),
+    };
+    if let Some(Value::Object(map)) = parent {
+        map.remove(last);
+    }
 }
 
 /// Sets the author fields (`*_by`, holding a `username`) of an item: all of
@@ -169,9 +198,39 @@ impl Store {
                 };
                 self.entries[f].push(Entry {
                     parents: seed.parents.clone(),
-                    key,
+                    key: key.clone(),
                     value,
+                    file: None,
                 });
+                self.seed_holders(f, &key, &seed.item);
+                // The items of an embedded list are its sub-collection's.
+                let mut inner = seed.parents.clone();
+                inner.push(key);
+                for (field, sub) in &family.embedded {
+                    let sub_family = &model.families[*sub];
+                    if sub_family.link.is_some() {
+                        continue;
+                    }
+                    for item in seed
+                        .item
+                        .get(field)
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                    {
+                        let Some(sub_key) = at(item, &sub_family.key).map(text) else {
+                            continue;
+                        };
+                        if self.find(*sub, &inner, &sub_key).is_none() {
+                            self.entries[*sub].push(Entry {
+                                parents: inner.clone(),
+                                key: sub_key,
+                                value: item.clone(),
+                                file: None,
+                            });
+                        }
+                    }
+                }
             }
         }
     }
@@ -236,7 +295,56 @@ impl Store {
                 .collect();
             value[field.as_str()] = Value::Array(items);
         }
+        for (field, holding) in &family.holders {
+            let holders = self.holders(holding.family, holding.links, &entry.key, &holding.fields);
+            value[field.as_str()] = Value::Array(holders);
+        }
         value
+    }
+
+    /// The items of family `f` whose collection of links `links` holds
+    /// `key`, each with `fields` only.
+    pub fn holders(&self, f: usize, links: usize, key: &str, fields: &[String]) -> Vec<Value> {
+        self.entries[links]
+            .iter()
+            .filter(|link| link.key == key)
+            .filter_map(|link| {
+                let (holder, above) = link.parents.split_last()?;
+                let item = self.render(f, self.find(f, above, holder)?);
+                let projected: Map<String, Value> = fields
+                    .iter()
+                    .filter_map(|name| Some((name.clone(), item.get(name)?.clone())))
+                    .collect();
+                Some(Value::Object(projected))
+            })
+            .collect()
+    }
+
+    /// Makes the holders an item was sent with (a user's `groups`) hold it,
+    /// and only them: each must exist.
+    fn fill_holders(&mut self, f: usize, key: &str, fields: &Value) -> Result<(), Refusal> {
+        let model = self.model.clone();
+        for (field, holding) in &model.families[f].holders {
+            let Some(wanted) = fields.get(field).and_then(Value::as_array) else {
+                continue;
+            };
+            let holder_key = &model.families[holding.family].key;
+            let keys: Vec<String> = wanted
+                .iter()
+                .filter_map(|w| at(w, holder_key).map(text))
+                .collect();
+            for holder in &keys {
+                if self.find(holding.family, &[], holder).is_none() {
+                    let name = &model.families[holding.family].name;
+                    return Err(Refusal::NotFound(format!("{name} {holder:?}")));
+                }
+            }
+            self.entries[holding.links].retain(|link| link.key != key);
+            for holder in keys {
+                self.link(holding.links, &[holder], key)?;
+            }
+        }
+        Ok(())
     }
 
     /// A new key of the family's shape, not yet used under `parents`.
@@ -244,49 +352,64 @@ impl Store {
         let model = self.model.clone();
         let family = &model.families[f];
         for attempt in 0.. {
-            let key = match &family.key_shape {
-                KeyShape::Given | KeyShape::Alnum { .. } => {
-                    let len = match family.key_shape {
-                        KeyShape::Alnum { len } => len,
-                        _ => 12,
-                    };
-                    random_from(LOWER_ALNUM, len)
-                }
-                KeyShape::Counter => {
-                    self.counter += 1;
-                    (1000 + self.counter).to_string()
-                }
-                KeyShape::Uuid => {
-                    let hex = random_from(HEX, 32);
-                    format!(
-                        "{}-{}-{}-{}-{}",
-                        &hex[..8],
-                        &hex[8..12],
-                        &hex[12..16],
-                        &hex[16..20],
-                        &hex[20..]
-                    )
-                }
-                KeyShape::Digits { len } => {
-                    format!("{}{}", 1 + random() % 9, random_from(DIGITS, len - 1))
-                }
-                KeyShape::Hex { len } => random_from(HEX, *len),
-                KeyShape::Slug { from, sep, suffix } => {
-                    let base = fields
-                        .get(from)
-                        .and_then(Value::as_str)
-                        .map(|t| slug(t, sep))
-                        .filter(|s| !s.is_empty())
-                        .unwrap_or_else(|| random_from(LOWER_ALNUM, 8));
-                    match (suffix, attempt) {
-                        (Some(len), _) => format!("{base}{sep}{}", random_from(LOWER_ALNUM, *len)),
-                        (None, 0) => base,
-                        (None, n) => format!("{base}{sep}{}", n + 1),
+            // A user given no username gets their e-mail address's local
+            // part (`camille.dupont@…` is `camille.dupont`), as the
+            // service names invited users.
+            let local_part = fields
+                .get("email")
+                .and_then(Value::as_str)
+                .and_then(|email| email.split_once('@'))
+                .map(|(local, _)| local.to_string())
+                .filter(|local| !local.is_empty());
+            let key = match (&family.key_shape, local_part) {
+                (KeyShape::Given, Some(local)) if attempt == 0 => local,
+                (KeyShape::Given, Some(local)) => format!("{local}{}", attempt + 1),
+                (key_shape, _) => match key_shape {
+                    KeyShape::Given | KeyShape::Alnum { .. } => {
+                        let len = match family.key_shape {
+                            KeyShape::Alnum { len } => len,
+                            _ => 12,
+                        };
+                        random_from(LOWER_ALNUM, len)
                     }
-                }
-                KeyShape::Prefixed { prefix, len } => {
-                    format!("{prefix}{}", random_from(LOWER_ALNUM, *len))
-                }
+                    KeyShape::Counter => {
+                        self.counter += 1;
+                        (1000 + self.counter).to_string()
+                    }
+                    KeyShape::Uuid => {
+                        let hex = random_from(HEX, 32);
+                        format!(
+                            "{}-{}-{}-{}-{}",
+                            &hex[..8],
+                            &hex[8..12],
+                            &hex[12..16],
+                            &hex[16..20],
+                            &hex[20..]
+                        )
+                    }
+                    KeyShape::Digits { len } => {
+                        format!("{}{}", 1 + random() % 9, random_from(DIGITS, len - 1))
+                    }
+                    KeyShape::Hex { len } => random_from(HEX, *len),
+                    KeyShape::Slug { from, sep, suffix } => {
+                        let base = fields
+                            .get(from)
+                            .and_then(Value::as_str)
+                            .map(|t| slug(t, sep))
+                            .filter(|s| !s.is_empty())
+                            .unwrap_or_else(|| random_from(LOWER_ALNUM, 8));
+                        match (suffix, attempt) {
+                            (Some(len), _) => {
+                                format!("{base}{sep}{}", random_from(LOWER_ALNUM, *len))
+                            }
+                            (None, 0) => base,
+                            (None, n) => format!("{base}{sep}{}", n + 1),
+                        }
+                    }
+                    KeyShape::Prefixed { prefix, len } => {
+                        format!("{prefix}{}", random_from(LOWER_ALNUM, *len))
+                    }
+                },
             };
             if self.find(f, parents, &key).is_none() {
                 return key;
@@ -358,7 +481,9 @@ impl Store {
             value[name.as_str()] = default.clone();
         }
         for (name, field) in fields.as_object().into_iter().flatten() {
-            value[name.as_str()] = field.clone();
+            if !family.embedded.contains_key(name) && !family.holders.contains_key(name) {
+                value[name.as_str()] = field.clone();
+            }
         }
         set_at(&mut value, &family.key, Value::from(key.clone()));
         for (name, kind) in &family.now {
@@ -369,7 +494,15 @@ impl Store {
             parents: parents.to_vec(),
             key: key.clone(),
             value,
+            file: None,
         });
+        let filled = self
+            .fill_embedded(f, parents, &key, fields)
+            .and_then(|()| self.fill_holders(f, &key, fields));
+        if let Err(refusal) = filled {
+            let _ = self.remove(f, parents, &key);
+            return Err(refusal);
+        }
         Ok(key)
     }
 
@@ -414,12 +547,37 @@ impl Store {
                 value: key,
             });
         }
+        let given = value.clone();
         self.entries[f].push(Entry {
             parents: parents.to_vec(),
             key: key.clone(),
             value,
+            file: None,
         });
+        self.seed_holders(f, &key, &given);
         Ok(key)
+    }
+
+    /// Makes the holders a seeded item names (a user's `groups`) hold it,
+    /// those that exist: seeds come in any order.
+    fn seed_holders(&mut self, f: usize, key: &str, item: &Value) {
+        let model = self.model.clone();
+        for (field, holding) in &model.families[f].holders {
+            let holder_key = &model.families[holding.family].key;
+            for wanted in item
+                .get(field)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let Some(holder) = at(wanted, holder_key).map(text) else {
+                    continue;
+                };
+                if self.find(holding.family, &[], &holder).is_some() {
+                    let _ = self.link(holding.links, &[holder], key);
+                }
+            }
+        }
     }
 
     /// Changes an item's fields to what the caller sent (fields it did not
@@ -440,7 +598,10 @@ impl Store {
             .find(|e| e.key == key && e.parents == parents)
             .ok_or_else(|| Refusal::NotFound(format!("{} {key:?}", family.name)))?;
         for (name, field) in fields.as_object().into_iter().flatten() {
-            if family.now.contains_key(name) {
+            if family.now.contains_key(name)
+                || family.embedded.contains_key(name)
+                || family.holders.contains_key(name)
+            {
                 continue;
             }
             entry.value[name.as_str()] = field.clone();
@@ -450,7 +611,101 @@ impl Store {
             entry.value[name.as_str()] = now(&family.now[name]);
         }
         stamp_authors(&mut entry.value, false);
+        // An embedded list sent replaces the sub-collection.
+        let mut inner = parents.to_vec();
+        inner.push(key.to_string());
+        for (name, sub) in &family.embedded {
+            if fields.get(name).is_some_and(Value::is_array) {
+                self.entries[*sub].retain(|e| !e.parents.starts_with(&inner));
+            }
+        }
+        self.fill_embedded(f, parents, key, fields)?;
+        self.fill_holders(f, key, fields)
+    }
+
+    /// Makes the items of the embedded lists an item was sent with (a
+    /// metadata template's `schema`) the items of their sub-collections.
+    fn fill_embedded(
+        &mut self,
+        f: usize,
+        parents: &[String],
+        key: &str,
+        fields: &Value,
+    ) -> Result<(), Refusal> {
+        let model = self.model.clone();
+        let mut inner = parents.to_vec();
+        inner.push(key.to_string());
+        for (name, sub) in &model.families[f].embedded {
+            for item in fields
+                .get(name)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                match model.families[*sub].link {
+                    Some(_) => {
+                        self.insert(*sub, &inner, item.clone())?;
+                    }
+                    None => {
+                        self.create(*sub, &inner, item)?;
+                    }
+                }
+            }
+        }
         Ok(())
+    }
+
+    /// Sets the fields an operation changes on an item (see
+    /// [`crate::model::Effect`]): every value is read from the item as it
+    /// was and from `body`, what the caller sent.
+    pub fn apply(
+        &mut self,
+        f: usize,
+        parents: &[String],
+        key: &str,
+        sets: &[Set],
+        body: &Value,
+    ) -> Result<(), Refusal> {
+        let name = &self.model.families[f].name;
+        let entry = self.entries[f]
+            .iter_mut()
+            .find(|e| e.key == key && e.parents == parents)
+            .ok_or_else(|| Refusal::NotFound(format!("{name} {key:?}")))?;
+        let before = entry.value.clone();
+        for set in sets {
+            if set.once && at(&before, &set.field).is_some_and(|v| !v.is_null()) {
+                continue;
+            }
+            let value = match &set.source {
+                Source::Value { value } => value.clone(),
+                Source::Now { format } => now(format),
+                Source::Body { field, list } => match at(body, field) {
+                    Some(value) if *list => Value::Array(vec![value.clone()]),
+                    Some(value) => value.clone(),
+                    None => continue,
+                },
+                Source::Field { field } => match at(&before, field) {
+                    Some(value) => value.clone(),
+                    None => continue,
+                },
+                Source::Remove => {
+                    remove_at(&mut entry.value, &set.field);
+                    continue;
+                }
+            };
+            set_at(&mut entry.value, &set.field, value);
+        }
+        Ok(())
+    }
+
+    /// Keeps the file uploaded for an item.
+    pub fn attach(&mut self, f: usize, parents: &[String], key: &str, file: Upload) {
+        if let Some(entry) = self.entries[f]
+            .iter_mut()
+            .find(|e| e.key == key && e.parents == parents)
+        {
+            entry.file = Some(Arc::new(file));
+        }
     }
 
     /// Removes an item, what lies under it, and the links to it.
@@ -484,6 +739,7 @@ impl Store {
             parents: parents.to_vec(),
             key: key.to_string(),
             value: Value::Null,
+            file: None,
         });
         Ok(true)
     }
@@ -524,6 +780,7 @@ impl Store {
             parents: parents.to_vec(),
             key: new_key.clone(),
             value,
+            file: None,
         });
         Ok(new_key)
     }

@@ -4,7 +4,6 @@
 //! whole by `into_stream()`.
 
 use futures::TryStreamExt;
-use saas_admin::prelude::*;
 use saas_admin::{Cloudinary, Detail, Ods};
 use saas_admin_fake::{Api, FakeServer};
 use serde_json::json;
