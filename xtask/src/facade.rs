@@ -968,6 +968,10 @@ impl Context<'_> {
             impl crate::Paginate for #name {
                 type Item = #item;
 
+                // Inline: the stream and the decoding of its pages are
+                // compiled in the programs that walk this listing, not in
+                // every build of the crate.
+                #[inline]
                 fn into_stream(self) -> crate::ItemStream<#item> {
                     #body
                 }
@@ -977,6 +981,7 @@ impl Context<'_> {
                 /// Every item of the listing, page after page, fetched as the
                 /// stream is read; a page that fails is an error item. Needs no
                 /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+                #[inline]
                 pub fn into_stream(self) -> crate::ItemStream<#item> {
                     crate::Paginate::into_stream(self)
                 }

@@ -1504,6 +1504,7 @@ impl ListAccessKeys {
 }
 impl crate::Paginate for ListAccessKeys {
     type Item = cld_provisioning::types::AccessKey;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<cld_provisioning::types::AccessKey> {
         crate::paginate::by_page_number(move |page| {
             let request = self.clone().page(page);
@@ -1519,6 +1520,7 @@ impl ListAccessKeys {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<cld_provisioning::types::AccessKey> {
         crate::Paginate::into_stream(self)
     }
@@ -2385,6 +2387,7 @@ impl ListUsers {
 }
 impl crate::Paginate for ListUsers {
     type Item = cld_provisioning::types::User;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<cld_provisioning::types::User> {
         crate::paginate::by_page_number(move |page| {
             let request = self.clone().page(page);
@@ -2400,6 +2403,7 @@ impl ListUsers {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<cld_provisioning::types::User> {
         crate::Paginate::into_stream(self)
     }
@@ -3506,6 +3510,7 @@ impl ListCustomPolicies {
 }
 impl crate::Paginate for ListCustomPolicies {
     type Item = cld_provisioning::types::CustomPolicy;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<cld_provisioning::types::CustomPolicy> {
         crate::paginate::by_cursor(move |cursor| {
             let request = match cursor {
@@ -3523,6 +3528,7 @@ impl ListCustomPolicies {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<cld_provisioning::types::CustomPolicy> {
         crate::Paginate::into_stream(self)
     }
@@ -5597,6 +5603,7 @@ impl InspectPrincipalRoles {
 }
 impl crate::Paginate for InspectPrincipalRoles {
     type Item = cld_provisioning::types::InspectedPrincipal;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<cld_provisioning::types::InspectedPrincipal> {
         crate::paginate::by_cursor(move |cursor| {
             let request = match cursor {
@@ -5614,6 +5621,7 @@ impl InspectPrincipalRoles {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<cld_provisioning::types::InspectedPrincipal> {
         crate::Paginate::into_stream(self)
     }

@@ -151,6 +151,7 @@ impl ListUserGroups {
 }
 impl crate::Paginate for ListUserGroups {
     type Item = ods_automation::types::UserGroup;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::UserGroup> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -171,6 +172,7 @@ impl ListUserGroups {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::UserGroup> {
         crate::Paginate::into_stream(self)
     }
@@ -741,6 +743,7 @@ impl ListUserGroupUsers {
 }
 impl crate::Paginate for ListUserGroupUsers {
     type Item = ods_automation::types::User;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::User> {
         crate::paginate::by_cursor(move |link| {
             let request = self.clone();
@@ -765,6 +768,7 @@ impl ListUserGroupUsers {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::User> {
         crate::Paginate::into_stream(self)
     }
@@ -1230,6 +1234,7 @@ impl ListUsers {
 }
 impl crate::Paginate for ListUsers {
     type Item = ods_automation::types::User;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::User> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -1250,6 +1255,7 @@ impl ListUsers {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::User> {
         crate::Paginate::into_stream(self)
     }
@@ -1971,6 +1977,7 @@ impl ListApiKeys {
 }
 impl crate::Paginate for ListApiKeys {
     type Item = ods_automation::types::ApiKey;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::ApiKey> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -1991,6 +1998,7 @@ impl ListApiKeys {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::ApiKey> {
         crate::Paginate::into_stream(self)
     }
@@ -2588,6 +2596,7 @@ impl ListImages {
 }
 impl crate::Paginate for ListImages {
     type Item = ods_automation::types::ImageAsset;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::ImageAsset> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -2608,6 +2617,7 @@ impl ListImages {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::ImageAsset> {
         crate::Paginate::into_stream(self)
     }
@@ -2814,6 +2824,7 @@ impl ListDatasetUserSecurity {
 }
 impl crate::Paginate for ListDatasetUserSecurity {
     type Item = ods_automation::types::DatasetUserSecurity;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetUserSecurity> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -2834,6 +2845,7 @@ impl ListDatasetUserSecurity {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetUserSecurity> {
         crate::Paginate::into_stream(self)
     }
@@ -3495,6 +3507,7 @@ impl ListDatasetGroupSecurity {
 }
 impl crate::Paginate for ListDatasetGroupSecurity {
     type Item = ods_automation::types::DatasetGroupSecurity;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetGroupSecurity> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -3515,6 +3528,7 @@ impl ListDatasetGroupSecurity {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetGroupSecurity> {
         crate::Paginate::into_stream(self)
     }
@@ -4184,6 +4198,7 @@ impl ListDatasourceConnectionUserSecurity {
 }
 impl crate::Paginate for ListDatasourceConnectionUserSecurity {
     type Item = ods_automation::types::DatasourceConnectionUserSecurity;
+    #[inline]
     fn into_stream(
         self,
     ) -> crate::ItemStream<ods_automation::types::DatasourceConnectionUserSecurity> {
@@ -4206,6 +4221,7 @@ impl ListDatasourceConnectionUserSecurity {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(
         self,
     ) -> crate::ItemStream<ods_automation::types::DatasourceConnectionUserSecurity> {
@@ -4887,6 +4903,7 @@ impl ListDatasourceConnectionGroupSecurity {
 }
 impl crate::Paginate for ListDatasourceConnectionGroupSecurity {
     type Item = ods_automation::types::DatasourceConnectionGroupSecurity;
+    #[inline]
     fn into_stream(
         self,
     ) -> crate::ItemStream<ods_automation::types::DatasourceConnectionGroupSecurity> {
@@ -4909,6 +4926,7 @@ impl ListDatasourceConnectionGroupSecurity {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(
         self,
     ) -> crate::ItemStream<ods_automation::types::DatasourceConnectionGroupSecurity> {
@@ -5590,6 +5608,7 @@ impl ListStudioPageUserSecurity {
 }
 impl crate::Paginate for ListStudioPageUserSecurity {
     type Item = ods_automation::types::StudioPageUserSecurity;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::StudioPageUserSecurity> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -5610,6 +5629,7 @@ impl ListStudioPageUserSecurity {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::StudioPageUserSecurity> {
         crate::Paginate::into_stream(self)
     }
@@ -6244,6 +6264,7 @@ impl ListStudioPageGroupSecurity {
 }
 impl crate::Paginate for ListStudioPageGroupSecurity {
     type Item = ods_automation::types::StudioPageGroupSecurity;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::StudioPageGroupSecurity> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -6264,6 +6285,7 @@ impl ListStudioPageGroupSecurity {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::StudioPageGroupSecurity> {
         crate::Paginate::into_stream(self)
     }
@@ -6904,6 +6926,7 @@ impl ListCodeEditorPageUserSecurity {
 }
 impl crate::Paginate for ListCodeEditorPageUserSecurity {
     type Item = ods_automation::types::CodeEditorPageUserSecurity;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::CodeEditorPageUserSecurity> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -6924,6 +6947,7 @@ impl ListCodeEditorPageUserSecurity {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(
         self,
     ) -> crate::ItemStream<ods_automation::types::CodeEditorPageUserSecurity> {
@@ -7569,6 +7593,7 @@ impl ListCodeEditorPageGroupSecurity {
 }
 impl crate::Paginate for ListCodeEditorPageGroupSecurity {
     type Item = ods_automation::types::CodeEditorPageGroupSecurity;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::CodeEditorPageGroupSecurity> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -7589,6 +7614,7 @@ impl ListCodeEditorPageGroupSecurity {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(
         self,
     ) -> crate::ItemStream<ods_automation::types::CodeEditorPageGroupSecurity> {
@@ -8231,6 +8257,7 @@ impl ListDatasets {
 }
 impl crate::Paginate for ListDatasets {
     type Item = ods_automation::types::Dataset;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::Dataset> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -8251,6 +8278,7 @@ impl ListDatasets {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Dataset> {
         crate::Paginate::into_stream(self)
     }
@@ -10053,6 +10081,7 @@ impl ListDatasetFields {
 }
 impl crate::Paginate for ListDatasetFields {
     type Item = ods_automation::types::DatasetField;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetField> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -10073,6 +10102,7 @@ impl ListDatasetFields {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetField> {
         crate::Paginate::into_stream(self)
     }
@@ -10555,6 +10585,7 @@ impl ListDatasetVersions {
 }
 impl crate::Paginate for ListDatasetVersions {
     type Item = ods_automation::types::DatasetVersion;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetVersion> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -10575,6 +10606,7 @@ impl ListDatasetVersions {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetVersion> {
         crate::Paginate::into_stream(self)
     }
@@ -10887,6 +10919,7 @@ impl ListDatasetFeedbacks {
 }
 impl crate::Paginate for ListDatasetFeedbacks {
     type Item = ods_automation::types::DatasetFeedback;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetFeedback> {
         crate::paginate::by_cursor(move |link| {
             let request = self.clone();
@@ -10911,6 +10944,7 @@ impl ListDatasetFeedbacks {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetFeedback> {
         crate::Paginate::into_stream(self)
     }
@@ -11221,6 +11255,7 @@ impl ListDatasetSchedules {
 }
 impl crate::Paginate for ListDatasetSchedules {
     type Item = ods_automation::types::DatasetSchedule;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetSchedule> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -11241,6 +11276,7 @@ impl ListDatasetSchedules {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasetSchedule> {
         crate::Paginate::into_stream(self)
     }
@@ -11768,6 +11804,7 @@ impl ListHarvesterSchedules {
 }
 impl crate::Paginate for ListHarvesterSchedules {
     type Item = ods_automation::types::HarvesterSchedule;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::HarvesterSchedule> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -11788,6 +11825,7 @@ impl ListHarvesterSchedules {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::HarvesterSchedule> {
         crate::Paginate::into_stream(self)
     }
@@ -12345,6 +12383,7 @@ impl ListStudioPages {
 }
 impl crate::Paginate for ListStudioPages {
     type Item = ods_automation::types::StudioPage;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::StudioPage> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -12365,6 +12404,7 @@ impl ListStudioPages {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::StudioPage> {
         crate::Paginate::into_stream(self)
     }
@@ -12974,6 +13014,7 @@ impl ListCodeEditorPages {
 }
 impl crate::Paginate for ListCodeEditorPages {
     type Item = ods_automation::types::CodeEditorPage;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::CodeEditorPage> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -12994,6 +13035,7 @@ impl ListCodeEditorPages {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::CodeEditorPage> {
         crate::Paginate::into_stream(self)
     }
@@ -14002,6 +14044,7 @@ impl ListMetadataTemplates {
 }
 impl crate::Paginate for ListMetadataTemplates {
     type Item = ods_automation::types::MetadataTemplate;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::MetadataTemplate> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -14022,6 +14065,7 @@ impl ListMetadataTemplates {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::MetadataTemplate> {
         crate::Paginate::into_stream(self)
     }
@@ -14717,6 +14761,7 @@ impl ListMetadataTemplateFields {
 }
 impl crate::Paginate for ListMetadataTemplateFields {
     type Item = ods_automation::types::MetadataTemplateField;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::MetadataTemplateField> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -14737,6 +14782,7 @@ impl ListMetadataTemplateFields {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::MetadataTemplateField> {
         crate::Paginate::into_stream(self)
     }
@@ -15086,6 +15132,7 @@ impl ListHarvesters {
 }
 impl crate::Paginate for ListHarvesters {
     type Item = ods_automation::types::Harvester;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::Harvester> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -15106,6 +15153,7 @@ impl ListHarvesters {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Harvester> {
         crate::Paginate::into_stream(self)
     }
@@ -16092,6 +16140,7 @@ impl ListDatasourceConnections {
 }
 impl crate::Paginate for ListDatasourceConnections {
     type Item = ods_automation::types::DatasourceConnection;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasourceConnection> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -16112,6 +16161,7 @@ impl ListDatasourceConnections {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::DatasourceConnection> {
         crate::Paginate::into_stream(self)
     }
@@ -16627,6 +16677,7 @@ impl ListDatasetProcessors {
 }
 impl crate::Paginate for ListDatasetProcessors {
     type Item = ods_automation::types::Processor;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::Processor> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -16647,6 +16698,7 @@ impl ListDatasetProcessors {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Processor> {
         crate::Paginate::into_stream(self)
     }
@@ -17218,6 +17270,7 @@ impl ListDatasetResources {
 }
 impl crate::Paginate for ListDatasetResources {
     type Item = ods_automation::types::Resource;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::Resource> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -17238,6 +17291,7 @@ impl ListDatasetResources {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Resource> {
         crate::Paginate::into_stream(self)
     }
@@ -19492,6 +19546,7 @@ impl ListDatasetAttachments {
 }
 impl crate::Paginate for ListDatasetAttachments {
     type Item = ods_automation::types::Attachment;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::Attachment> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -19512,6 +19567,7 @@ impl ListDatasetAttachments {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::Attachment> {
         crate::Paginate::into_stream(self)
     }
@@ -20024,6 +20080,7 @@ impl ListDatasetAlternativeExports {
 }
 impl crate::Paginate for ListDatasetAlternativeExports {
     type Item = ods_automation::types::AlternativeExport;
+    #[inline]
     fn into_stream(self) -> crate::ItemStream<ods_automation::types::AlternativeExport> {
         crate::paginate::by_offset(move |offset| {
             let request = self.clone().offset(offset);
@@ -20044,6 +20101,7 @@ impl ListDatasetAlternativeExports {
     /// Every item of the listing, page after page, fetched as the
     /// stream is read; a page that fails is an error item. Needs no
     /// import (it is [`Paginate::into_stream`](crate::Paginate::into_stream)).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<ods_automation::types::AlternativeExport> {
         crate::Paginate::into_stream(self)
     }

@@ -130,7 +130,9 @@ impl Ods {
         &self.client
     }
 
-    /// The rate limit the service last reported, if it reports one.
+    /// The rate limit the service reports, if it reports one: its latest
+    /// state by the service's own clock (the latest reset, then the fewest
+    /// calls left), whatever order the answers came in.
     pub fn rate_limit(&self) -> Option<RateLimit> {
         use ods_automation::ClientInfo as _;
         self.client.inner().rate_limit()
@@ -245,9 +247,11 @@ impl Cloudinary {
         &self.inner.client
     }
 
-    /// The rate limit the service last reported (its
-    /// `X-FeatureRateLimit-Limit`, `-Remaining` and `-Reset` headers): calls
-    /// allowed and left in the window, and when it resets.
+    /// The rate limit the service reports (its `X-FeatureRateLimit-Limit`,
+    /// `-Remaining` and `-Reset` headers): calls allowed and left in the
+    /// window, and when it resets; its latest state by the service's own
+    /// clock (the latest reset, then the fewest calls left), whatever order
+    /// the answers came in.
     pub fn rate_limit(&self) -> Option<RateLimit> {
         use cld_provisioning::ClientInfo as _;
         self.inner.client.inner().rate_limit()
