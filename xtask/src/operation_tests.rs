@@ -67,8 +67,7 @@ pub fn render(api: &Api, spec_text: &str, shapes: &[Shape]) -> Result<TokenStrea
         #![doc = #doc]
         #![cfg(all(feature = #feature, feature = "mock"))]
 
-        #[path = "support/operations.rs"]
-        mod operations;
+        use crate::operations;
 
         use operations::{answer, json, Reply};
         use saas_admin::#krate::mock::MockServerExt;

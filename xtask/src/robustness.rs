@@ -130,8 +130,7 @@ pub fn render(api: &Api, spec_text: &str, shapes: &[Shape]) -> Result<TokenStrea
         #![doc = #doc]
         #![cfg(feature = #feature)]
 
-        #[path = "support/robustness.rs"]
-        mod robustness;
+        use crate::robustness;
 
         use robustness::{round_trip, Codec, Suite};
 

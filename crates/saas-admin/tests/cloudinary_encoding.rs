@@ -13,8 +13,7 @@
 use chrono::NaiveDate;
 use saas_admin::cld_provisioning::types;
 
-#[path = "support/recorded.rs"]
-mod recorded;
+use crate::recorded;
 use recorded::*;
 
 const USERS: &str = "/v1_1/provisioning/accounts/a1b2c3d4-acct/users";

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 #[allow(dead_code)]
 #[path = "../examples/contract.rs"]
-mod contract;
+mod program;
 
 const KEY: &str = "contract-key-0123456789";
 const SECRET: &str = "contract-secret-abcdef";
@@ -60,7 +60,7 @@ async fn the_opendatasoft_contract_sends_each_request_and_reads_each_answer() {
         then.status(204);
     });
     let ods = Ods::with_base_url(&server.base_url(), KEY).unwrap();
-    contract::ods_contract(&ods).await.unwrap();
+    program::ods_contract(&ods).await.unwrap();
     for mock in [&create, &first_page, &streamed, &missing, &delete] {
         mock.assert_calls_async(1).await;
     }
@@ -91,7 +91,7 @@ async fn the_cloudinary_contract_sends_each_request_and_reads_each_answer() {
             .json_body(example(spec("delete_user_group", 200)));
     });
     let cloudinary = Cloudinary::with_base_url(&server.base_url(), "acc-1", KEY, SECRET).unwrap();
-    contract::cloudinary_contract(&cloudinary).await.unwrap();
+    program::cloudinary_contract(&cloudinary).await.unwrap();
     for mock in [&create, &members, &delete] {
         mock.assert_calls_async(1).await;
     }
@@ -114,7 +114,7 @@ async fn a_refused_connection_is_described_with_its_operation_and_attempts() {
         .build()
         .unwrap();
     let error = nowhere.list_users().send().await.unwrap_err();
-    let described = contract::describe(&error);
+    let described = program::describe(&error);
     assert!(
         described.starts_with("list_users: Connect status=None attempts=2 retry_after=None not_found=false rate_limited=false retryable=true message=None request_id=None"),
         "{described}"

@@ -14,8 +14,7 @@ use saas_admin::ods_automation::types as ods_types;
 use saas_admin::ods_automation::Secret;
 use serde_json::json;
 
-#[path = "support/recorded.rs"]
-mod recorded;
+use crate::recorded;
 use recorded::*;
 
 const DATASET: &str = "da_qf2hyt";

@@ -17,8 +17,7 @@ use saas_admin::ods_automation::types::{
 };
 use serde_json::{json, Map, Value};
 
-#[path = "support/recorded.rs"]
-mod recorded;
+use crate::recorded;
 use recorded::*;
 
 const DATASET: &str = "da_qf2hyt";

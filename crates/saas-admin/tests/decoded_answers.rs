@@ -11,8 +11,7 @@ use saas_admin::cld_provisioning::types as cld;
 use saas_admin::ErrorKind;
 use serde_json::{json, Value};
 
-#[path = "support/recorded.rs"]
-mod recorded;
+use crate::recorded;
 use recorded::*;
 
 #[tokio::test]

@@ -10,8 +10,7 @@
 use httpmock::{Method, MockServer};
 use saas_admin::ods_automation::mock::MockServerExt;
 
-#[path = "support/recorded.rs"]
-mod recorded;
+use crate::recorded;
 use recorded::*;
 
 const DATASET: &str = "da_qf2hyt";

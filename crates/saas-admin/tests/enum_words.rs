@@ -12,8 +12,7 @@ use saas_admin::cld_provisioning::types as cld;
 use saas_admin::ods_automation::types as ods_types;
 use serde_json::json;
 
-#[path = "support/recorded.rs"]
-mod recorded;
+use crate::recorded;
 use recorded::*;
 
 /// The query of each request `recorder` saw, in order.

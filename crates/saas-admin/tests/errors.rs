@@ -7,8 +7,7 @@ use std::time::Duration;
 use httpmock::MockServer;
 use saas_admin::{Cloudinary, Detail, Error, ErrorKind, Ods, RetryPolicy, VendorBody};
 
-#[path = "support/fault_server.rs"]
-mod fault_server;
+use crate::fault_server;
 use fault_server::{Answer, FaultServer};
 
 const KEY: &str = "key-0123456789";

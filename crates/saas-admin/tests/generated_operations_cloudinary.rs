@@ -2,8 +2,7 @@
 
 //! Every operation of `specs/cld-provisioning.yaml` through the facade, against its typed mock: the whole request, the documented answer decoded, each documented error.
 #![cfg(all(feature = "cloudinary", feature = "mock"))]
-#[path = "support/operations.rs"]
-mod operations;
+use crate::operations;
 use operations::{answer, json, Reply};
 use saas_admin::cld_provisioning::mock::MockServerExt;
 use saas_admin::Cloudinary;

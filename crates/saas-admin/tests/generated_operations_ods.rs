@@ -2,8 +2,7 @@
 
 //! Every operation of `specs/ods-automation.yaml` through the facade, against its typed mock: the whole request, the documented answer decoded, each documented error.
 #![cfg(all(feature = "ods", feature = "mock"))]
-#[path = "support/operations.rs"]
-mod operations;
+use crate::operations;
 use operations::{answer, json, Reply};
 use saas_admin::ods_automation::mock::MockServerExt;
 use saas_admin::Ods;

@@ -2,8 +2,7 @@
 
 //! The robustness suite of `specs/cld-provisioning.yaml`: every success example decodes as it is, without its optional members, with `null` in them, with an unknown member in every object, and with an unknown value in every enum and an unknown kind in every union, which encode back unchanged; every request body encodes to JSON its schema accepts.
 #![cfg(feature = "cloudinary")]
-#[path = "support/robustness.rs"]
-mod robustness;
+use crate::robustness;
 use robustness::{round_trip, Codec, Suite};
 /// Each operation's success answer: its status and the type it decodes into.
 const RESPONSES: &[(&str, u16, Codec)] = &[

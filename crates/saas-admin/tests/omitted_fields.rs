@@ -18,8 +18,7 @@ use saas_admin::ods_automation::types as ods_types;
 use saas_admin::{Cloudinary, Error, Ods};
 use serde_json::{json, Value};
 
-#[path = "support/recorded.rs"]
-mod recorded;
+use crate::recorded;
 use recorded::*;
 
 type Answer = Result<Value, Error>;

@@ -14,8 +14,7 @@ use saas_admin::cld_provisioning::types;
 use saas_admin::ErrorKind;
 use serde_json::{json, Value};
 
-#[path = "support/recorded.rs"]
-mod recorded;
+use crate::recorded;
 use recorded::*;
 
 const ROLE: &str = "upload_manager_12334565";

@@ -10,8 +10,7 @@
 use httpmock::{Method, MockServer};
 use saas_admin::ods_automation::types::{Permission, UserGroupSort};
 
-#[path = "support/recorded.rs"]
-mod recorded;
+use crate::recorded;
 use recorded::*;
 
 /// A server answering every GET with `op`'s example, recording requests.

@@ -12,8 +12,7 @@ use httpmock::MockServer;
 use saas_admin::cld_provisioning::types as cld;
 use saas_admin::{Error, ErrorKind};
 
-#[path = "support/recorded.rs"]
-mod recorded;
+use crate::recorded;
 use recorded::*;
 
 /// Checks that `result` is a refusal of `operation` with `message`.

@@ -8,8 +8,7 @@ use std::time::{Duration, Instant};
 
 use saas_admin_runtime::{observe, Auth, RetryPolicy, Runtime};
 
-#[path = "support/fault_server.rs"]
-mod fault_server;
+use crate::fault_server;
 use fault_server::{Answer, FaultServer};
 
 /// Tiny waits so the tests stay fast.

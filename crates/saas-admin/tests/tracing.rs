@@ -98,8 +98,7 @@ async fn a_call_is_one_span_with_its_facts_and_no_query_string() {
     );
 }
 
-#[path = "support/fault_server.rs"]
-mod fault_server;
+use crate::fault_server;
 use fault_server::{Answer, FaultServer};
 
 /// With the key in the query string, nothing the client emits or returns

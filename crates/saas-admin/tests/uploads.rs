@@ -14,8 +14,7 @@ use saas_admin::ods_automation::types;
 use saas_admin::ods_automation::uploads::FileUpload;
 use saas_admin::{Error, ErrorKind};
 
-#[path = "support/recorded.rs"]
-mod recorded;
+use crate::recorded;
 use recorded::*;
 
 const DATASET: &str = "da_qf2hyt";

@@ -1,0 +1,64 @@
+//! Every integration test of the facade, in one test binary: one link, and
+//! each operation's call compiled once, however many suites use it. Each
+//! file of `tests/` is a module here (`json_schema.rs`, which needs the
+//! `schemars` feature, is a binary of its own).
+
+mod cloudinary_encoding;
+mod contract;
+mod credentials;
+mod dataset_steps;
+mod decoded_answers;
+mod downloads;
+mod enum_words;
+mod errors;
+mod facade;
+mod fake_checks;
+mod fake_faults;
+mod fake_state;
+mod generated_fake_lifecycle;
+mod generated_fake_walk;
+mod generated_operations_cloudinary;
+mod generated_operations_ods;
+mod generated_robustness_cloudinary;
+mod generated_robustness_ods;
+mod omitted_fields;
+mod pagination;
+mod permissions;
+mod query_encoding;
+mod rate_limits;
+mod refusals;
+mod retries;
+#[path = "tracing.rs"]
+mod tracing_spans;
+mod uploads;
+
+// Helpers the suites share, compiled once.
+#[path = "support/fault_server.rs"]
+mod fault_server;
+#[path = "support/operations.rs"]
+mod operations;
+#[path = "support/recorded.rs"]
+mod recorded;
+#[path = "support/robustness.rs"]
+mod robustness;
+
+/// Tests are listed, not discovered (`autotests = false`): a file added to
+/// `tests/` runs only once it is a module here, so this fails until it is.
+#[test]
+fn every_file_of_tests_is_a_module_here() {
+    let listed = include_str!("all.rs");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests");
+    for entry in std::fs::read_dir(dir).expect("the tests folder") {
+        let name = entry.expect("an entry").file_name().into_string().expect("UTF-8");
+        let Some(stem) = name.strip_suffix(".rs") else {
+            continue;
+        };
+        if ["all", "json_schema"].contains(&stem) {
+            continue;
+        }
+        assert!(
+            listed.contains(&format!("mod {stem};")) || listed.contains(&format!("\"{name}\"")),
+            "tests/{name} is not a module of tests/all.rs: its tests would never run"
+        );
+    }
+}
