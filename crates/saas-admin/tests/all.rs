@@ -49,7 +49,11 @@ fn every_file_of_tests_is_a_module_here() {
     let listed = include_str!("all.rs");
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests");
     for entry in std::fs::read_dir(dir).expect("the tests folder") {
-        let name = entry.expect("an entry").file_name().into_string().expect("UTF-8");
+        let name = entry
+            .expect("an entry")
+            .file_name()
+            .into_string()
+            .expect("UTF-8");
         let Some(stem) = name.strip_suffix(".rs") else {
             continue;
         };
