@@ -2,6 +2,7 @@
 //! `tests/` is a module here.
 
 mod checks;
+mod client;
 mod http;
 mod limits;
 mod state;

@@ -11,67 +11,12 @@
 //! - a listing without paging parameters whose answers link a `next` page
 //!   is paged all the same.
 
-use reqwest::{Client, Method, StatusCode};
-use saas_admin_fake::FakeServer;
+use reqwest::Method;
 use serde_json::{json, Value};
 
-struct Fake {
-    fake: FakeServer,
-    http: Client,
-}
+use crate::client::Fake;
 
 impl Fake {
-    /// A fake seeded with the specs' examples.
-    async fn start() -> Self {
-        Self {
-            fake: FakeServer::builder().with_examples().start().await.unwrap(),
-            http: Client::new(),
-        }
-    }
-
-    /// An empty fake.
-    async fn empty() -> Self {
-        Self {
-            fake: FakeServer::start().await.unwrap(),
-            http: Client::new(),
-        }
-    }
-
-    async fn ods(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let url = if path.starts_with("http") {
-            path.to_string()
-        } else {
-            format!("{}{path}", self.fake.ods_base_url())
-        };
-        let request = self.http.request(method, url).header(
-            "authorization",
-            format!("Apikey {}", self.fake.ods_api_key()),
-        );
-        send(request, body).await
-    }
-
-    /// `path` is below the account for `v1_1`, or starts with `/v2`.
-    async fn cloudinary(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let account = self.fake.cloudinary_account_id();
-        let url = match path.strip_prefix("/v2") {
-            Some(rest) => format!("{}/v2/accounts/{account}{rest}", self.fake.url()),
-            None => format!(
-                "{}/v1_1/provisioning/accounts/{account}{path}",
-                self.fake.url()
-            ),
-        };
-        let request = self.http.request(method, url).basic_auth(
-            self.fake.cloudinary_api_key(),
-            Some(self.fake.cloudinary_api_secret()),
-        );
-        send(request, body).await
-    }
-
     /// The uid of the example dataset.
     fn dataset(&self) -> String {
         self.fake.ods().items("datasets").unwrap()[0]["uid"]
@@ -79,22 +24,6 @@ impl Fake {
             .unwrap()
             .to_string()
     }
-}
-
-async fn send(request: reqwest::RequestBuilder, body: Option<Value>) -> (StatusCode, Value) {
-    let request = match body {
-        Some(body) => request.json(&body),
-        None => request,
-    };
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    let value = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or(Value::String(text))
-    };
-    (status, value)
 }
 
 /// Opendatasoft's 400 naming one field, its trace id taken out (it is the
@@ -143,7 +72,7 @@ fn inline_http_resource() -> Value {
 
 #[tokio::test]
 async fn null_is_taken_where_the_vendor_allows_it() {
-    let fake = Fake::start().await;
+    let fake = Fake::with_examples().await;
     let resources = format!("/datasets/{}/resources/", fake.dataset());
     let cases = [
         (
@@ -202,7 +131,7 @@ async fn null_is_taken_where_the_vendor_allows_it() {
 
 #[tokio::test]
 async fn a_union_is_checked_as_the_member_its_tag_names() {
-    let fake = Fake::start().await;
+    let fake = Fake::with_examples().await;
     let resources = format!("/datasets/{}/resources/", fake.dataset());
     let with_datasource = |datasource: Value| {
         let mut body = inline_http_resource();
@@ -263,7 +192,7 @@ async fn a_union_is_checked_as_the_member_its_tag_names() {
 
 #[tokio::test]
 async fn an_empty_query_parameter_is_no_filter() {
-    let fake = Fake::start().await;
+    let fake = Fake::with_examples().await;
     let ids = |body: &Value, at: &str| -> Vec<String> {
         body[at]
             .as_array()
@@ -328,7 +257,7 @@ async fn an_empty_query_parameter_is_no_filter() {
 
 #[tokio::test]
 async fn search_and_the_documented_filters_filter() {
-    let fake = Fake::empty().await;
+    let fake = Fake::start().await;
     for (title, description) in [
         ("Data stewards", "Keep the catalog tidy"),
         ("Publishers", "Publish datasets of the STEWARDSHIP team"),
@@ -467,7 +396,7 @@ async fn search_and_the_documented_filters_filter() {
 
 #[tokio::test]
 async fn texts_are_checked_as_the_vendor_checks_them() {
-    let fake = Fake::start().await;
+    let fake = Fake::with_examples().await;
     let resources = format!("/datasets/{}/resources/", fake.dataset());
     let mut blank_title = inline_http_resource();
     blank_title["title"] = json!("");
@@ -542,7 +471,7 @@ async fn texts_are_checked_as_the_vendor_checks_them() {
 
 #[tokio::test]
 async fn a_member_list_without_paging_parameters_is_paged_by_its_next_link() {
-    let fake = Fake::empty().await;
+    let fake = Fake::start().await;
     let ods = fake.fake.ods();
     ods.insert("groups", json!({"uid": "stewards", "title": "Stewards"}))
         .unwrap();
@@ -612,7 +541,7 @@ async fn a_member_list_without_paging_parameters_is_paged_by_its_next_link() {
 
 #[tokio::test]
 async fn cloudinarys_last_login_range_and_its_overriding_lists_filter_as_documented() {
-    let fake = Fake::empty().await;
+    let fake = Fake::start().await;
     let mut ids = Vec::new();
     for (name, last_login) in [
         ("ann", Some("2022-03-01T10:00:00Z")),

@@ -2,72 +2,11 @@
 //! parameters checked like the services check them, errors in each vendor's
 //! shape, paging, state kept across calls, and the admin endpoint.
 
-use reqwest::{Client, Method, StatusCode};
+use reqwest::Method;
 use saas_admin_fake::{Api, FakeServer, Fault, FaultRule};
 use serde_json::{json, Value};
 
-struct Fake {
-    fake: FakeServer,
-    http: Client,
-}
-
-impl Fake {
-    async fn start() -> Self {
-        Self {
-            fake: FakeServer::start().await.unwrap(),
-            http: Client::new(),
-        }
-    }
-
-    /// An Opendatasoft call with the right key.
-    async fn ods(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let url = format!("{}{path}", self.fake.ods_base_url());
-        let request = self.http.request(method, url).header(
-            "authorization",
-            format!("Apikey {}", self.fake.ods_api_key()),
-        );
-        send(request, body).await
-    }
-
-    /// A Cloudinary call with the right credentials; `path` is below the
-    /// account (`/user_groups`) for `v1_1`, or starts with `/v2`.
-    async fn cloudinary(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let account = self.fake.cloudinary_account_id();
-        let url = match path.strip_prefix("/v2") {
-            Some(rest) => format!("{}/v2/accounts/{account}{rest}", self.fake.url()),
-            None => format!(
-                "{}/v1_1/provisioning/accounts/{account}{path}",
-                self.fake.url()
-            ),
-        };
-        let request = self.http.request(method, url).basic_auth(
-            self.fake.cloudinary_api_key(),
-            Some(self.fake.cloudinary_api_secret()),
-        );
-        send(request, body).await
-    }
-}
-
-async fn send(request: reqwest::RequestBuilder, body: Option<Value>) -> (StatusCode, Value) {
-    let request = match body {
-        Some(body) => request.json(&body),
-        None => request,
-    };
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    let value = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or(Value::String(text))
-    };
-    (status, value)
-}
+use crate::client::{send, Fake};
 
 #[tokio::test]
 async fn ods_credentials_go_in_the_header_or_the_query() {
@@ -382,10 +321,7 @@ async fn cloudinary_pages_by_number_and_by_cursor() {
         .start()
         .await
         .unwrap();
-    let fake = Fake {
-        fake,
-        http: Client::new(),
-    };
+    let fake = Fake::on(fake);
     for n in 0..3 {
         let (status, _) = fake
             .cloudinary(
@@ -434,11 +370,7 @@ async fn cloudinary_pages_by_number_and_by_cursor() {
 
 #[tokio::test]
 async fn actions_answer_their_example_adapted_to_the_path() {
-    let fake = FakeServer::builder().with_examples().start().await.unwrap();
-    let fake = Fake {
-        fake,
-        http: Client::new(),
-    };
+    let fake = Fake::with_examples().await;
     // A dataset that exists: its status, from the example.
     let (status, body) = fake
         .ods(Method::GET, "/datasets/da_qf2hyt/status/", None)

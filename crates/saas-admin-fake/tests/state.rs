@@ -4,57 +4,15 @@
 //! item per element, a metadata template's fields, and uploads given back
 //! by their downloads.
 
-use reqwest::{multipart, Client, Method, RequestBuilder, StatusCode};
-use saas_admin_fake::FakeServer;
+use reqwest::{multipart, Method, StatusCode};
 use serde_json::{json, Value};
 
-struct Fake {
-    fake: FakeServer,
-    http: Client,
-}
+use crate::client::{send, Fake};
 
 impl Fake {
-    async fn start() -> Self {
-        Self {
-            fake: FakeServer::start().await.unwrap(),
-            http: Client::new(),
-        }
-    }
-
-    fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        let url = format!("{}{path}", self.fake.ods_base_url());
-        self.http.request(method, url).header(
-            "authorization",
-            format!("Apikey {}", self.fake.ods_api_key()),
-        )
-    }
-
-    /// An Opendatasoft call with the right key and a JSON body, if any.
-    async fn ods(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let request = self.request(method, path);
-        let request = match body {
-            Some(body) => request.json(&body),
-            None => request,
-        };
-        decode(request.send().await.unwrap()).await
-    }
-
-    /// A Cloudinary provisioning call, `path` below the account.
-    async fn cloudinary(&self, method: Method, path: &str, body: Option<Value>) -> Value {
-        let url = format!(
-            "{}/v1_1/provisioning/accounts/{}{path}",
-            self.fake.url(),
-            self.fake.cloudinary_account_id()
-        );
-        let request = self.http.request(method.clone(), url).basic_auth(
-            self.fake.cloudinary_api_key(),
-            Some(self.fake.cloudinary_api_secret()),
-        );
-        let request = match body {
-            Some(body) => request.json(&body),
-            None => request,
-        };
-        let (status, answer) = decode(request.send().await.unwrap()).await;
+    /// A Cloudinary provisioning call that must succeed: its answer.
+    async fn cloudinary_ok(&self, method: Method, path: &str, body: Option<Value>) -> Value {
+        let (status, answer) = self.cloudinary(method.clone(), path, body).await;
         assert!(status.is_success(), "{method} {path}: {status} {answer}");
         answer
     }
@@ -99,19 +57,12 @@ impl Fake {
                 .unwrap();
             form = form.part("file", part);
         }
-        decode(
-            self.request(Method::POST, path)
-                .multipart(form)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await
+        send(self.ods_request(Method::POST, path).multipart(form), None).await
     }
 
     /// A download: its bytes, `Content-Type` and `Content-Disposition`.
     async fn download(&self, path: &str) -> (StatusCode, Vec<u8>, String, String) {
-        let response = self.request(Method::GET, path).send().await.unwrap();
+        let response = self.ods_request(Method::GET, path).send().await.unwrap();
         let header = |name: &str| {
             response
                 .headers()
@@ -125,17 +76,6 @@ impl Fake {
         let bytes = response.bytes().await.unwrap().to_vec();
         (status, bytes, media, disposition)
     }
-}
-
-async fn decode(response: reqwest::Response) -> (StatusCode, Value) {
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    let value = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or(Value::String(text))
-    };
-    (status, value)
 }
 
 /// Whether a time the fake wrote (RFC 3339, to the second) is within a
@@ -930,7 +870,7 @@ async fn a_datasets_metadata_is_read_and_changed_where_the_path_says() {
 async fn a_cloudinary_users_groups_are_the_groups_holding_them() {
     let fake = Fake::start().await;
     let user = fake
-        .cloudinary(
+        .cloudinary_ok(
             Method::POST,
             "/users",
             Some(json!({"name": "Jane", "email": "jane@example.org", "role": "technical_admin"})),
@@ -940,18 +880,18 @@ async fn a_cloudinary_users_groups_are_the_groups_holding_them() {
     let mut groups = Vec::new();
     for name in ["Designers", "Editors", "Admins"] {
         let group = fake
-            .cloudinary(Method::POST, "/user_groups", Some(json!({"name": name})))
+            .cloudinary_ok(Method::POST, "/user_groups", Some(json!({"name": name})))
             .await;
         groups.push(group["id"].as_str().unwrap().to_string());
     }
     let of_user = format!("/users/{user_id}/groups");
     assert_eq!(
-        fake.cloudinary(Method::GET, &of_user, None).await,
+        fake.cloudinary_ok(Method::GET, &of_user, None).await,
         json!({"groups": []})
     );
 
     for group in [&groups[0], &groups[2]] {
-        fake.cloudinary(
+        fake.cloudinary_ok(
             Method::POST,
             &format!("/user_groups/{group}/users/{user_id}"),
             None,
@@ -959,21 +899,21 @@ async fn a_cloudinary_users_groups_are_the_groups_holding_them() {
         .await;
     }
     assert_eq!(
-        fake.cloudinary(Method::GET, &of_user, None).await,
+        fake.cloudinary_ok(Method::GET, &of_user, None).await,
         json!({"groups": [
             {"id": groups[0], "name": "Designers"},
             {"id": groups[2], "name": "Admins"},
         ]})
     );
 
-    fake.cloudinary(
+    fake.cloudinary_ok(
         Method::DELETE,
         &format!("/user_groups/{}/users/{user_id}", groups[0]),
         None,
     )
     .await;
     assert_eq!(
-        fake.cloudinary(Method::GET, &of_user, None).await,
+        fake.cloudinary_ok(Method::GET, &of_user, None).await,
         json!({"groups": [{"id": groups[2], "name": "Admins"}]})
     );
 }
@@ -1017,7 +957,7 @@ async fn a_cloudinary_users_product_environments_are_those_it_was_given() {
     let mut environments = Vec::new();
     for (name, cloud) in [("Shop", "shop"), ("Blog", "blog")] {
         let created = fake
-            .cloudinary(
+            .cloudinary_ok(
                 Method::POST,
                 "/sub_accounts",
                 Some(json!({"name": name, "cloud_name": cloud})),
@@ -1036,7 +976,7 @@ async fn a_cloudinary_users_product_environments_are_those_it_was_given() {
         )
     };
     let jane = fake
-        .cloudinary(
+        .cloudinary_ok(
             Method::POST,
             "/users",
             Some(
@@ -1048,25 +988,25 @@ async fn a_cloudinary_users_product_environments_are_those_it_was_given() {
     let jane = jane["id"].as_str().unwrap();
     let of_jane = format!("/users/{jane}/sub_accounts");
     assert_eq!(
-        fake.cloudinary(Method::GET, &of_jane, None).await,
+        fake.cloudinary_ok(Method::GET, &of_jane, None).await,
         json!({"sub_accounts": [summary(&environments[1])]})
     );
 
     // Given others: those.
-    fake.cloudinary(
+    fake.cloudinary_ok(
         Method::PUT,
         &format!("/users/{jane}"),
         Some(json!({"sub_account_ids": [environments[0]["id"]]})),
     )
     .await;
     assert_eq!(
-        fake.cloudinary(Method::GET, &of_jane, None).await,
+        fake.cloudinary_ok(Method::GET, &of_jane, None).await,
         json!({"sub_accounts": [summary(&environments[0])]})
     );
 
     // Given none: every one.
     let joe = fake
-        .cloudinary(
+        .cloudinary_ok(
             Method::POST,
             "/users",
             Some(json!({"name": "Joe", "email": "joe@example.org", "role": "admin"})),
@@ -1074,7 +1014,7 @@ async fn a_cloudinary_users_product_environments_are_those_it_was_given() {
         .await;
     let of_joe = format!("/users/{}/sub_accounts", joe["id"].as_str().unwrap());
     assert_eq!(
-        fake.cloudinary(Method::GET, &of_joe, None).await,
+        fake.cloudinary_ok(Method::GET, &of_joe, None).await,
         json!({"sub_accounts": [summary(&environments[0]), summary(&environments[1])]})
     );
 }
