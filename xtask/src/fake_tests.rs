@@ -574,10 +574,9 @@ pub fn cli_walk(apis: &[(Loaded, Value)]) -> Result<File, Vec<String>> {
         mod answers_cloudinary;
         #[path = "support/generated_answers_ods.rs"]
         mod answers_ods;
-        #[path = "support/walk.rs"]
-        mod walk;
 
-        use walk::{bytes, decode, empty};
+        // `walk` is declared once, by `tests/all.rs`, for this walk and `cli.rs`.
+        use crate::walk::{self, bytes, decode, empty};
 
         /// Each step: the API, the command, its arguments (`{upload}` is a
         /// file to upload).

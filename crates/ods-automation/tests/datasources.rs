@@ -16,7 +16,7 @@ use ods_automation::types;
 use ods_automation::{PathSegment, Secret};
 use serde_json::{json, Map, Value};
 
-mod support;
+use crate::support;
 use support::*;
 
 const DATASET: &str = "da_qf2hyt";

@@ -15,7 +15,7 @@ use ods_automation::types::{
 use ods_automation::Secret;
 use serde_json::{json, Value};
 
-mod support;
+use crate::support;
 use support::*;
 
 const EXPORT: &str = "ae_qf2hyt";

@@ -14,7 +14,7 @@ use ods_automation::types::{self, HarvesterStatus};
 use ods_automation::Secret;
 use serde_json::{json, Value};
 
-mod support;
+use crate::support;
 use support::*;
 
 /// The connection of the `get_datasource_connection` example, and the

@@ -8,7 +8,7 @@ use ods_automation::mock::{MockServer, MockServerExt};
 use ods_automation::types;
 use ods_automation::PathSegment;
 
-mod support;
+use crate::support;
 use support::*;
 
 /// Values a group uid can take that a path shows differently or that read

@@ -6,7 +6,7 @@ use ods_automation::mock::MockServer;
 use ods_automation::uploads::FileUpload;
 use ods_automation::{examples, spec, types, Error};
 
-mod support;
+use crate::support;
 use support::*;
 
 /// A few bytes that are not UTF-8 text, as an image's would be.

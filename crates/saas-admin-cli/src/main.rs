@@ -7,17 +7,14 @@
 //! (`generated_ods.rs`, `generated_cloudinary.rs`). What is written here is
 //! what every command shares: the global options, the configuration, how a
 //! text becomes a value (`input`), how an answer is printed (`output`),
-//! `--dry-run` (`dry_run`), the exit codes and the shell completions.
+//! `--dry-run` (`dry_run`), the exit codes and the shell completions; the
+//! helpers the commands share are the crate's library (`lib.rs`).
 //!
 //! Exit codes: 0 success, 2 usage (a bad or missing option, a value the
 //! library refuses), 3 configuration, 4 not found, 5 rate limited, 1 any
 //! other failure. A failure is one line on standard error.
 
 #![forbid(unsafe_code)]
-
-mod dry_run;
-mod input;
-mod output;
 
 #[path = "generated_cloudinary.rs"]
 mod cloudinary;
@@ -28,60 +25,10 @@ use std::future::Future;
 use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use saas_admin::{Cloudinary, ConfigError, ErrorKind, Ods};
+use saas_admin::{Cloudinary, Ods};
 use saas_admin_fake::FakeServer;
-
-/// Why a command failed, and the exit code that says so.
-#[derive(Debug)]
-pub struct Failure {
-    code: u8,
-    message: String,
-}
-
-impl Failure {
-    /// A usage error: a bad or missing option (exit 2).
-    pub fn usage(message: impl Into<String>) -> Self {
-        Self {
-            code: 2,
-            message: message.into(),
-        }
-    }
-
-    /// Any other failure (exit 1).
-    pub fn other(message: impl Into<String>) -> Self {
-        Self {
-            code: 1,
-            message: message.into(),
-        }
-    }
-}
-
-impl From<saas_admin::Error> for Failure {
-    fn from(error: saas_admin::Error) -> Self {
-        let code = if error.kind() == ErrorKind::InvalidRequest {
-            2
-        } else if error.is_not_found() {
-            4
-        } else if error.is_rate_limited() {
-            5
-        } else {
-            1
-        };
-        Self {
-            code,
-            message: error.to_string(),
-        }
-    }
-}
-
-impl From<ConfigError> for Failure {
-    fn from(error: ConfigError) -> Self {
-        Self {
-            code: 3,
-            message: format!("configuration: {error}"),
-        }
-    }
-}
+// The generated commands reach these as `crate::input` and `crate::output`.
+use saas_admin_cli::{dry_run, input, output, Failure};
 
 const AFTER_HELP: &str = "\
 Configuration comes from the environment, as the library reads it:

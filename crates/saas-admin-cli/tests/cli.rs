@@ -3,8 +3,7 @@
 //! input, an upload, a download, the completions. Each runs the binary
 //! against a fake started in the test process.
 
-#[path = "support/walk.rs"]
-mod walk;
+use crate::walk;
 
 use std::io::Write;
 use std::process::{Output, Stdio};

@@ -5,9 +5,7 @@
 mod answers_cloudinary;
 #[path = "support/generated_answers_ods.rs"]
 mod answers_ods;
-#[path = "support/walk.rs"]
-mod walk;
-use walk::{bytes, decode, empty};
+use crate::walk::{self, bytes, decode, empty};
 /// Each step: the API, the command, its arguments (`{upload}` is a
 /// file to upload).
 const STEPS: &[(&str, &str, &[&str])] = &[

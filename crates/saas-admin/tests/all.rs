@@ -42,27 +42,46 @@ mod recorded;
 #[path = "support/robustness.rs"]
 mod robustness;
 
-/// Tests are listed, not discovered (`autotests = false`): a file added to
-/// `tests/` runs only once it is a module here, so this fails until it is.
+/// Tests are listed, not discovered, in every crate of the workspace that
+/// says `autotests = false`: a file added to its `tests/` runs only once it
+/// is a module of its `tests/all.rs` (or a `[[test]]` of its own), so this
+/// fails until it is. It is written once, here, for every such crate.
 #[test]
-fn every_file_of_tests_is_a_module_here() {
-    let listed = include_str!("all.rs");
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests");
-    for entry in std::fs::read_dir(dir).expect("the tests folder") {
-        let name = entry
-            .expect("an entry")
-            .file_name()
-            .into_string()
-            .expect("UTF-8");
-        let Some(stem) = name.strip_suffix(".rs") else {
+fn every_file_of_tests_is_a_module_of_all_rs() {
+    let crates = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let mut checked = 0;
+    for krate in std::fs::read_dir(crates).expect("the crates folder") {
+        let krate = krate.expect("an entry").path();
+        let Ok(manifest) = std::fs::read_to_string(krate.join("Cargo.toml")) else {
             continue;
         };
-        if ["all", "json_schema"].contains(&stem) {
+        if !manifest.contains("autotests = false") {
             continue;
         }
-        assert!(
-            listed.contains(&format!("mod {stem};")) || listed.contains(&format!("\"{name}\"")),
-            "tests/{name} is not a module of tests/all.rs: its tests would never run"
-        );
+        let listed = std::fs::read_to_string(krate.join("tests/all.rs")).expect("tests/all.rs");
+        for entry in std::fs::read_dir(krate.join("tests")).expect("the tests folder") {
+            let name = entry
+                .expect("an entry")
+                .file_name()
+                .into_string()
+                .expect("UTF-8");
+            let Some(stem) = name.strip_suffix(".rs") else {
+                continue;
+            };
+            let own_binary = format!("path = \"tests/{name}\"");
+            assert!(
+                manifest.contains(&own_binary)
+                    || listed.contains(&format!("mod {stem};"))
+                    || listed.contains(&format!("\"{name}\"")),
+                "{}/tests/{name} is not a module of its tests/all.rs: its tests would never run",
+                krate.display()
+            );
+            checked += 1;
+        }
     }
+    // The facade, the fake, the Opendatasoft client and the command line.
+    assert!(
+        checked >= 4 * 3,
+        "only {checked} files of tests/ were found"
+    );
 }
