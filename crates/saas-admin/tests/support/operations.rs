@@ -141,6 +141,8 @@ pub async fn download(outcome: Result<saas_admin::ByteStream, Error>) -> Result<
 pub trait Server: Sized {
     fn start() -> impl Future<Output = Self>;
     fn url(&self) -> String;
+    /// Forgets every mock and every request seen, for the next answer.
+    fn reset(&self) -> impl Future<Output = ()>;
 }
 
 #[cfg(feature = "ods")]
@@ -150,6 +152,9 @@ impl Server for saas_admin::ods_automation::mock::MockServer {
     }
     fn url(&self) -> String {
         self.base_url()
+    }
+    async fn reset(&self) {
+        self.reset_async().await
     }
 }
 
@@ -161,11 +166,14 @@ impl Server for saas_admin::cld_provisioning::mock::MockServer {
     fn url(&self) -> String {
         self.base_url()
     }
+    async fn reset(&self) {
+        self.reset_async().await
+    }
 }
 
 /// A facade client for the tests: on a mock, without retries, so each
 /// documented answer is seen once.
-pub trait Client: Sized {
+pub trait Client: Sized + Clone {
     fn on(url: &str) -> Self;
     /// The `Authorization` header every call carries.
     fn authorization() -> String;
@@ -230,10 +238,14 @@ where
     let answers = std::iter::once(&facts["success"])
         .chain(facts["errors"].as_array().into_iter().flatten())
         .filter(|answer| !answer.is_null());
+    // One server and one client for every answer: the server forgets its
+    // mocks and what it saw between answers.
+    let server = S::start().await;
+    let client = C::on(&server.url());
     let mut checked = 0;
     for answer in answers {
         let status = answer["status"].as_u64().unwrap();
-        let server = S::start().await;
+        server.reset().await;
         let sent = Arc::new(Mutex::new(Vec::new()));
         mock(
             &server,
@@ -242,7 +254,7 @@ where
                 sent: sent.clone(),
             },
         );
-        let outcome = call(C::on(&server.url())).await;
+        let outcome = call(client.clone()).await;
         let sent = sent.lock().unwrap().clone();
         let context = format!("{operation}, answered {status}");
         assert_eq!(sent.len(), 1, "{context}: one request, got {sent:?}");
