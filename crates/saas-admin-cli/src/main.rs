@@ -5,10 +5,9 @@
 //! The commands, their options and the code that runs each are generated
 //! by `cargo xtask generate` from the specs, over the facade's builders
 //! (`generated_ods.rs`, `generated_cloudinary.rs`). What is written here is
-//! what every command shares: the global options, the configuration, how a
-//! text becomes a value (`input`), how an answer is printed (`output`),
-//! `--dry-run` (`dry_run`), the exit codes and the shell completions; the
-//! helpers the commands share are the crate's library (`lib.rs`).
+//! the global options, the configuration, the exit codes and the shell
+//! completions; the helpers every command uses (`input`, `output`,
+//! `dry_run`, `Failure`) are the crate's library (`lib.rs`).
 //!
 //! Exit codes: 0 success, 2 usage (a bad or missing option, a value the
 //! library refuses), 3 configuration, 4 not found, 5 rate limited, 1 any

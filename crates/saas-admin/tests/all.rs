@@ -49,7 +49,7 @@ mod robustness;
 #[test]
 fn every_file_of_tests_is_a_module_of_all_rs() {
     let crates = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    let mut checked = 0;
+    let mut crates_checked = 0;
     for krate in std::fs::read_dir(crates).expect("the crates folder") {
         let krate = krate.expect("an entry").path();
         let Ok(manifest) = std::fs::read_to_string(krate.join("Cargo.toml")) else {
@@ -58,6 +58,7 @@ fn every_file_of_tests_is_a_module_of_all_rs() {
         if !manifest.contains("autotests = false") {
             continue;
         }
+        crates_checked += 1;
         let listed = std::fs::read_to_string(krate.join("tests/all.rs")).expect("tests/all.rs");
         for entry in std::fs::read_dir(krate.join("tests")).expect("the tests folder") {
             let name = entry
@@ -76,12 +77,12 @@ fn every_file_of_tests_is_a_module_of_all_rs() {
                 "{}/tests/{name} is not a module of its tests/all.rs: its tests would never run",
                 krate.display()
             );
-            checked += 1;
         }
     }
-    // The facade, the fake, the Opendatasoft client and the command line.
+    // The facade, the fake, the Opendatasoft client and the command line:
+    // fewer means the check looked in the wrong place.
     assert!(
-        checked >= 4 * 3,
-        "only {checked} files of tests/ were found"
+        crates_checked >= 4,
+        "only {crates_checked} crates list their tests"
     );
 }
