@@ -13,7 +13,8 @@
 //! - `generate`: progenitor's client and mocks, the example bodies, the
 //!   spec's run-time facts, the crate README; then, in order,
 //!   `open_types` (open enums and unions), `request_types` (`new` and
-//!   `Default` for request types), `mock_pass` (the mocks' own server type,
+//!   `Default` for request types), `answer_pass` (each operation's end as
+//!   one call of the runtime's `answer`), `mock_pass` (the mocks' own server type,
 //!   encoded path matchers, an answer for any status), `facade` (the
 //!   facade's builders, and the shape of each), `robustness` and
 //!   `operation_tests` (test files, from the spec and those shapes), and
@@ -27,6 +28,7 @@
 
 #![forbid(unsafe_code)]
 
+mod answer_pass;
 mod cli;
 mod drift;
 mod facade;

@@ -8579,26 +8579,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("sort", &sort))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_user_groups",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_user_groups",
+            200u16,
+            &[401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// Create a user group
     ///
@@ -8627,29 +8615,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_user_group",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "create_user_group",
+            201u16,
+            &[400u16, 401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// Get one user group
     ///
@@ -8683,29 +8656,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_user_group",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_user_group",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Replace the settings of a user group
     ///
@@ -8742,32 +8700,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_user_group",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_user_group",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Delete a user group
     ///
@@ -8801,29 +8741,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_user_group",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_user_group",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the members of a user group
     ///
@@ -8857,29 +8782,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_user_group_users",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_user_group_users",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Add a user to a user group
     ///
@@ -8916,32 +8826,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "add_user_to_user_group",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "add_user_to_user_group",
+            201u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Add several users to a user group at once
     ///
@@ -8978,29 +8870,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "add_users_to_user_group",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "add_users_to_user_group",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Remove a user from a user group
     ///
@@ -9037,29 +8914,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "remove_user_from_user_group",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "remove_user_from_user_group",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the users of the portal
     ///
@@ -9111,26 +8973,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("sort", &sort))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_users",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_users",
+            200u16,
+            &[401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// Get one user
     ///
@@ -9167,29 +9017,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("expand", &expand))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_user",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_user",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Replace the settings of a user
     ///
@@ -9226,32 +9061,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_user",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_user",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Remove a user from the portal
     ///
@@ -9285,29 +9102,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_user",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_user",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Export the users of the portal as CSV
     ///
@@ -9340,26 +9142,14 @@ impl Client {
             ))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "export_users",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::stream(
+            self,
+            request,
+            "export_users",
+            200u16,
+            &[401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// Invite several people to the portal at once
     ///
@@ -9388,26 +9178,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "invite_users",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "invite_users",
+            200u16,
+            &[401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// Create several accounts through an identity provider at once
     ///
@@ -9436,26 +9214,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "provision_users",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "provision_users",
+            200u16,
+            &[401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// List one's API keys
     ///
@@ -9489,26 +9255,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_api_keys",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_api_keys",
+            200u16,
+            &[401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// Create an API key
     ///
@@ -9537,29 +9291,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_api_key",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "create_api_key",
+            201u16,
+            &[400u16, 401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// Get one API key
     ///
@@ -9596,29 +9335,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("expand", &expand))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_api_key",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_api_key",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Replace the label and permissions of an API key
     ///
@@ -9655,32 +9379,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_api_key",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_api_key",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Revoke an API key
     ///
@@ -9717,29 +9423,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "revoke_api_key",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "revoke_api_key",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Look up an API key by its value
     ///
@@ -9768,29 +9459,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "search_api_key",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "search_api_key",
+            200u16,
+            &[400u16, 401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// List the portal's image assets
     ///
@@ -9824,26 +9500,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_images",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_images",
+            200u16,
+            &[401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// List the user rulesets of a dataset
     ///
@@ -9883,29 +9547,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_dataset_user_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_dataset_user_security",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Create the ruleset of a user on a dataset
     ///
@@ -9942,32 +9591,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_dataset_user_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "create_dataset_user_security",
+            201u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Get the ruleset of a user on a dataset
     ///
@@ -10004,29 +9635,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_dataset_user_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_dataset_user_security",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Replace the ruleset of a user on a dataset
     ///
@@ -10066,32 +9682,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_dataset_user_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_dataset_user_security",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Delete the ruleset of a user on a dataset
     ///
@@ -10128,29 +9726,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_dataset_user_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_dataset_user_security",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the group rulesets of a dataset
     ///
@@ -10190,29 +9773,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_dataset_group_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_dataset_group_security",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Create the ruleset of a group on a dataset
     ///
@@ -10249,32 +9817,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_dataset_group_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "create_dataset_group_security",
+            201u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Get the ruleset of a group on a dataset
     ///
@@ -10311,29 +9861,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_dataset_group_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_dataset_group_security",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Replace the ruleset of a group on a dataset
     ///
@@ -10373,32 +9908,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_dataset_group_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_dataset_group_security",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Delete the ruleset of a group on a dataset
     ///
@@ -10435,29 +9952,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_dataset_group_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_dataset_group_security",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the user rulesets of a datasource connection
     ///
@@ -10498,29 +10000,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_datasource_connection_user_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_datasource_connection_user_security",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Create the ruleset of a user on a datasource connection
     ///
@@ -10557,32 +10044,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_datasource_connection_user_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "create_datasource_connection_user_security",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Get the ruleset of a user on a datasource connection
     ///
@@ -10619,29 +10088,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_datasource_connection_user_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_datasource_connection_user_security",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Replace the ruleset of a user on a datasource connection
     ///
@@ -10681,32 +10135,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_datasource_connection_user_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_datasource_connection_user_security",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Delete the ruleset of a user on a datasource connection
     ///
@@ -10743,29 +10179,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_datasource_connection_user_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_datasource_connection_user_security",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the group rulesets of a datasource connection
     ///
@@ -10806,29 +10227,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_datasource_connection_group_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_datasource_connection_group_security",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Create the ruleset of a group on a datasource connection
     ///
@@ -10865,32 +10271,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_datasource_connection_group_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "create_datasource_connection_group_security",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Get the ruleset of a group on a datasource connection
     ///
@@ -10927,29 +10315,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_datasource_connection_group_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_datasource_connection_group_security",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Replace the ruleset of a group on a datasource connection
     ///
@@ -10989,32 +10362,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_datasource_connection_group_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_datasource_connection_group_security",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Delete the ruleset of a group on a datasource connection
     ///
@@ -11051,29 +10406,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_datasource_connection_group_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_datasource_connection_group_security",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the user rulesets of a studio page
     ///
@@ -11113,29 +10453,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_studio_page_user_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_studio_page_user_security",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Create the ruleset of a user on a studio page
     ///
@@ -11172,32 +10497,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_studio_page_user_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "create_studio_page_user_security",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Get the ruleset of a user on a studio page
     ///
@@ -11234,29 +10541,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_studio_page_user_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_studio_page_user_security",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Replace the ruleset of a user on a studio page
     ///
@@ -11296,32 +10588,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_studio_page_user_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_studio_page_user_security",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Delete the ruleset of a user on a studio page
     ///
@@ -11358,29 +10632,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_studio_page_user_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_studio_page_user_security",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the group rulesets of a studio page
     ///
@@ -11420,29 +10679,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_studio_page_group_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_studio_page_group_security",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Create the ruleset of a group on a studio page
     ///
@@ -11479,32 +10723,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_studio_page_group_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "create_studio_page_group_security",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Get the ruleset of a group on a studio page
     ///
@@ -11541,29 +10767,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_studio_page_group_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_studio_page_group_security",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Replace the ruleset of a group on a studio page
     ///
@@ -11603,32 +10814,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_studio_page_group_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_studio_page_group_security",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Delete the ruleset of a group on a studio page
     ///
@@ -11665,29 +10858,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_studio_page_group_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_studio_page_group_security",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the user rulesets of a code editor page
     ///
@@ -11727,29 +10905,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_code_editor_page_user_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_code_editor_page_user_security",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Create the ruleset of a user on a code editor page
     ///
@@ -11786,32 +10949,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_code_editor_page_user_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "create_code_editor_page_user_security",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Get the ruleset of a user on a code editor page
     ///
@@ -11848,29 +10993,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_code_editor_page_user_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_code_editor_page_user_security",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Replace the ruleset of a user on a code editor page
     ///
@@ -11910,32 +11040,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_code_editor_page_user_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_code_editor_page_user_security",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Delete the ruleset of a user on a code editor page
     ///
@@ -11972,29 +11084,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_code_editor_page_user_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_code_editor_page_user_security",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the group rulesets of a code editor page
     ///
@@ -12034,29 +11131,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_code_editor_page_group_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_code_editor_page_group_security",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Create the ruleset of a group on a code editor page
     ///
@@ -12093,32 +11175,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_code_editor_page_group_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "create_code_editor_page_group_security",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Get the ruleset of a group on a code editor page
     ///
@@ -12155,29 +11219,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_code_editor_page_group_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_code_editor_page_group_security",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Replace the ruleset of a group on a code editor page
     ///
@@ -12217,32 +11266,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_code_editor_page_group_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_code_editor_page_group_security",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Delete the ruleset of a group on a code editor page
     ///
@@ -12279,29 +11310,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_code_editor_page_group_security",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_code_editor_page_group_security",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the datasets one can edit
     ///
@@ -12341,26 +11357,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_datasets",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_datasets",
+            200u16,
+            &[401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// Create a dataset
     ///
@@ -12389,29 +11393,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_dataset",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "create_dataset",
+            201u16,
+            &[400u16, 401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// Get one dataset
     ///
@@ -12445,29 +11434,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_dataset",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_dataset",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Replace the settings of a dataset
     ///
@@ -12504,32 +11478,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_dataset",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_dataset",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Delete a dataset
     ///
@@ -12563,29 +11519,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_dataset",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_dataset",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Publish a dataset
     ///
@@ -12619,32 +11560,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "publish_dataset",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "publish_dataset",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Publish only the metadata of a dataset
     ///
@@ -12678,32 +11601,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "publish_dataset_metadata",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "publish_dataset_metadata",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Stop the processing of a dataset
     ///
@@ -12737,32 +11642,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "abort_dataset",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "abort_dataset",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Unpublish a dataset
     ///
@@ -12796,32 +11683,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "unpublish_dataset",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "unpublish_dataset",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Copy a dataset
     ///
@@ -12855,29 +11724,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "copy_dataset",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "copy_dataset",
+            201u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Get the processing status of a dataset
     ///
@@ -12911,29 +11765,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_dataset_status",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_dataset_status",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Get all the metadata of a dataset
     ///
@@ -12967,29 +11806,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_dataset_metadata",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_dataset_metadata",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Replace all the metadata of a dataset
     ///
@@ -13026,32 +11850,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_dataset_metadata",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_dataset_metadata",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Get the metadata of a dataset in one template
     ///
@@ -13088,29 +11894,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_dataset_template_metadata",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_dataset_template_metadata",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Replace the metadata of a dataset in one template
     ///
@@ -13150,32 +11941,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_dataset_template_metadata",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_dataset_template_metadata",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Get one metadata value of a dataset
     ///
@@ -13215,29 +11988,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_dataset_metadata_field",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_dataset_metadata_field",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Set one metadata value of a dataset
     ///
@@ -13280,32 +12038,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_dataset_metadata_field",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_dataset_metadata_field",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Remove one metadata value of a dataset
     ///
@@ -13345,29 +12085,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_dataset_metadata_field",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_dataset_metadata_field",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the field configuration steps of a dataset
     ///
@@ -13407,29 +12132,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_dataset_fields",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_dataset_fields",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Add a field configuration step to a dataset
     ///
@@ -13466,32 +12176,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_dataset_field",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "create_dataset_field",
+            201u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Get one field configuration step of a dataset
     ///
@@ -13528,29 +12220,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_dataset_field",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_dataset_field",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Replace one field configuration step of a dataset
     ///
@@ -13590,32 +12267,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_dataset_field",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_dataset_field",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Remove one field configuration step from a dataset
     ///
@@ -13652,29 +12311,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_dataset_field",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_dataset_field",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the versions of a dataset
     ///
@@ -13714,29 +12358,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_dataset_versions",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_dataset_versions",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Get one version of a dataset
     ///
@@ -13773,29 +12402,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_dataset_version",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_dataset_version",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Restore a dataset to one of its versions
     ///
@@ -13832,29 +12446,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "restore_dataset_version",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "restore_dataset_version",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the feedbacks sent on a dataset
     ///
@@ -13900,29 +12499,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("sort", &sort))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_dataset_feedbacks",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_dataset_feedbacks",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Get one feedback sent on a dataset
     ///
@@ -13959,29 +12543,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_dataset_feedback",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_dataset_feedback",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Archive a feedback sent on a dataset
     ///
@@ -14018,29 +12587,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "archive_dataset_feedback",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "archive_dataset_feedback",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the schedules of a dataset
     ///
@@ -14080,29 +12634,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_dataset_schedules",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_dataset_schedules",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Add a schedule to a dataset
     ///
@@ -14139,32 +12678,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_dataset_schedule",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "create_dataset_schedule",
+            201u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Get one schedule of a dataset
     ///
@@ -14201,29 +12722,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_dataset_schedule",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_dataset_schedule",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Change one schedule of a dataset
     ///
@@ -14263,32 +12769,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_dataset_schedule",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_dataset_schedule",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Delete one schedule of a dataset
     ///
@@ -14325,29 +12813,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_dataset_schedule",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_dataset_schedule",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the schedules of a harvester
     ///
@@ -14387,29 +12860,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_harvester_schedules",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_harvester_schedules",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Schedule a harvester
     ///
@@ -14446,32 +12904,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_harvester_schedule",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "create_harvester_schedule",
+            201u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Get the schedule of a harvester
     ///
@@ -14508,29 +12948,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_harvester_schedule",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_harvester_schedule",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Change the schedule of a harvester
     ///
@@ -14570,32 +12995,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_harvester_schedule",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_harvester_schedule",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Delete the schedule of a harvester
     ///
@@ -14632,29 +13039,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_harvester_schedule",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_harvester_schedule",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the studio pages of the portal
     ///
@@ -14688,29 +13080,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_studio_pages",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_studio_pages",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Create a studio page
     ///
@@ -14739,29 +13116,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_studio_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "create_studio_page",
+            201u16,
+            &[400u16, 401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// Get one studio page
     ///
@@ -14795,29 +13157,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_studio_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_studio_page",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Change the slug or visibility of a studio page
     ///
@@ -14854,32 +13201,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_studio_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_studio_page",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Delete a studio page
     ///
@@ -14913,29 +13242,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_studio_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_studio_page",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Publish a studio page
     ///
@@ -14969,29 +13283,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "publish_studio_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "publish_studio_page",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Unpublish a studio page
     ///
@@ -15025,29 +13324,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "unpublish_studio_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "unpublish_studio_page",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the code editor pages of the portal
     ///
@@ -15081,26 +13365,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_code_editor_pages",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_code_editor_pages",
+            200u16,
+            &[401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// Create a code editor page
     ///
@@ -15129,29 +13401,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_code_editor_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "create_code_editor_page",
+            201u16,
+            &[400u16, 401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// Delete several code editor pages
     ///
@@ -15185,26 +13442,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("slug", &slug))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_code_editor_pages",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "delete_code_editor_pages",
+            200u16,
+            &[401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// Get one code editor page
     ///
@@ -15238,29 +13483,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_code_editor_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_code_editor_page",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Replace a code editor page
     ///
@@ -15297,32 +13527,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_code_editor_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_code_editor_page",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Delete a code editor page
     ///
@@ -15356,29 +13568,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_code_editor_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_code_editor_page",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Archive a code editor page
     ///
@@ -15412,29 +13609,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "archive_code_editor_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "archive_code_editor_page",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Unarchive a code editor page
     ///
@@ -15468,29 +13650,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "unarchive_code_editor_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "unarchive_code_editor_page",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the metadata templates of the portal
     ///
@@ -15530,26 +13697,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("type", &type_))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_metadata_templates",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_metadata_templates",
+            200u16,
+            &[401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// Create a metadata template
     ///
@@ -15578,29 +13733,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_metadata_template",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "create_metadata_template",
+            201u16,
+            &[400u16, 401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// Get one metadata template
     ///
@@ -15634,29 +13774,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_metadata_template",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_metadata_template",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Replace a metadata template
     ///
@@ -15693,32 +13818,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_metadata_template",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_metadata_template",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Delete a metadata template
     ///
@@ -15752,29 +13859,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_metadata_template",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_metadata_template",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the fields of a metadata template
     ///
@@ -15814,29 +13906,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_metadata_template_fields",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_metadata_template_fields",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Get one field of a metadata template
     ///
@@ -15873,29 +13950,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_metadata_template_field",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_metadata_template_field",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Suggest values for a metadata template field
     ///
@@ -15938,32 +14000,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("query", &query))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "suggest_metadata_field_values",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "suggest_metadata_field_values",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the harvesters of the portal
     ///
@@ -15997,26 +14041,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_harvesters",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_harvesters",
+            200u16,
+            &[401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// Create a harvester
     ///
@@ -16045,29 +14077,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_harvester",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "create_harvester",
+            201u16,
+            &[400u16, 401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// Get one harvester
     ///
@@ -16101,29 +14118,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_harvester",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_harvester",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Replace the settings of a harvester
     ///
@@ -16160,32 +14162,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_harvester",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_harvester",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Delete a harvester
     ///
@@ -16225,29 +14209,14 @@ impl Client {
             ))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_harvester",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_harvester",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Abort a harvester's run
     ///
@@ -16281,32 +14250,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "abort_harvester",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "abort_harvester",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Start a harvester
     ///
@@ -16340,32 +14291,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "start_harvester",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "start_harvester",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Publish the datasets of a harvester
     ///
@@ -16399,29 +14332,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "publish_harvester",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "publish_harvester",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Unpublish the datasets of a harvester
     ///
@@ -16455,29 +14373,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "unpublish_harvester",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "unpublish_harvester",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the errors of a harvester's last run
     ///
@@ -16511,32 +14414,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_harvester_errors",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_harvester_errors",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Preview what a harvester would harvest
     ///
@@ -16570,29 +14455,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "preview_harvester",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "preview_harvester",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Preview a harvester with settings not saved yet
     ///
@@ -16629,32 +14499,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "preview_unsaved_harvester",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "preview_unsaved_harvester",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the datasource connections of the portal
     ///
@@ -16691,26 +14543,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("sort", &sort))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_datasource_connections",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_datasource_connections",
+            200u16,
+            &[401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// Create a datasource connection
     ///
@@ -16739,29 +14579,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_datasource_connection",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "create_datasource_connection",
+            201u16,
+            &[400u16, 401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// Get one datasource connection
     ///
@@ -16795,29 +14620,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_datasource_connection",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_datasource_connection",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Replace the settings of a datasource connection
     ///
@@ -16854,32 +14664,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_datasource_connection",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_datasource_connection",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Delete a datasource connection
     ///
@@ -16913,29 +14705,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_datasource_connection",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_datasource_connection",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the kinds of processor the portal offers
     ///
@@ -16962,26 +14739,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_processor_kinds",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_processor_kinds",
+            200u16,
+            &[401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// List the processors of a dataset
     ///
@@ -17021,29 +14786,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_dataset_processors",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_dataset_processors",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Append a processor to a dataset
     ///
@@ -17080,29 +14830,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_dataset_processor",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "create_dataset_processor",
+            201u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Read one processor of a dataset
     ///
@@ -17139,29 +14874,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_dataset_processor",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_dataset_processor",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Replace the settings of a processor
     ///
@@ -17201,29 +14921,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_dataset_processor",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_dataset_processor",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Remove a processor from a dataset
     ///
@@ -17260,29 +14965,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_dataset_processor",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_dataset_processor",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the extractors the portal offers
     ///
@@ -17309,26 +14999,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_extractors",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_extractors",
+            200u16,
+            &[401u16, 403u16, 429u16],
+        )
+        .await
     }
     /// List the resources of a dataset
     ///
@@ -17371,29 +15049,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_dataset_resources",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_dataset_resources",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Add a resource to a dataset
     ///
@@ -17430,32 +15093,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_dataset_resource",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "create_dataset_resource",
+            201u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Guess which extractors can read a datasource
     ///
@@ -17492,32 +15137,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "guess_unsaved_resource_extractors",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "guess_unsaved_resource_extractors",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Guess the parameters of an extractor for a datasource
     ///
@@ -17554,32 +15181,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "guess_unsaved_resource_extractor_params",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "guess_unsaved_resource_extractor_params",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Preview the records of a resource before saving it
     ///
@@ -17616,32 +15225,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "preview_unsaved_resource",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "preview_unsaved_resource",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Read one resource of a dataset
     ///
@@ -17681,29 +15272,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("expand", &expand))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_dataset_resource",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_dataset_resource",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Replace the settings of a resource
     ///
@@ -17743,32 +15319,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_dataset_resource",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_dataset_resource",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Remove a resource from a dataset
     ///
@@ -17805,29 +15363,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_dataset_resource",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_dataset_resource",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Guess which extractors can read a saved resource
     ///
@@ -17864,29 +15407,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "guess_resource_extractors",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "guess_resource_extractors",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Empty the cache of a resource
     ///
@@ -17923,32 +15451,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "clean_resource_cache",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "clean_resource_cache",
+            204u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Guess the extractor parameters of a saved resource
     ///
@@ -17985,29 +15495,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "guess_resource_extractor_params",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "guess_resource_extractor_params",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Preview the records of a saved resource
     ///
@@ -18044,29 +15539,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "preview_resource",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "preview_resource",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Recover the data of a realtime resource
     ///
@@ -18103,32 +15583,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "recover_resource",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "recover_resource",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Delete the recovery data of a realtime resource
     ///
@@ -18165,32 +15627,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_resource_recover_data",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "delete_resource_recover_data",
+            200u16,
+            &[400u16, 401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Enable a realtime resource
     ///
@@ -18227,29 +15671,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "enable_resource",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "enable_resource",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Disable a realtime resource
     ///
@@ -18286,29 +15715,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "disable_resource",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "disable_resource",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Renew the API key of a realtime resource
     ///
@@ -18345,29 +15759,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "renew_resource_api_key",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "renew_resource_api_key",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Read the details of an uploaded resource file
     ///
@@ -18404,29 +15803,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_dataset_resource_file",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_dataset_resource_file",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Download an uploaded resource file
     ///
@@ -18455,29 +15839,14 @@ impl Client {
         );
         #[allow(unused_mut)]
         let mut request = self.client.get(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "download_dataset_resource_file",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::stream(
+            self,
+            request,
+            "download_dataset_resource_file",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the attachments of a dataset
     ///
@@ -18517,29 +15886,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_dataset_attachments",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_dataset_attachments",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Read the details of an attachment
     ///
@@ -18576,29 +15930,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_dataset_attachment",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_dataset_attachment",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Remove an attachment from a dataset
     ///
@@ -18635,29 +15974,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_dataset_attachment",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_dataset_attachment",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Download an attachment
     ///
@@ -18686,29 +16010,14 @@ impl Client {
         );
         #[allow(unused_mut)]
         let mut request = self.client.get(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "download_dataset_attachment",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::stream(
+            self,
+            request,
+            "download_dataset_attachment",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// List the alternative exports of a dataset
     ///
@@ -18748,29 +16057,14 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_dataset_alternative_exports",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "list_dataset_alternative_exports",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Read one alternative export of a dataset
     ///
@@ -18807,29 +16101,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_dataset_alternative_export",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "get_dataset_alternative_export",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Replace the title and description of an alternative export
     ///
@@ -18869,29 +16148,14 @@ impl Client {
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_dataset_alternative_export",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::json(
+            self,
+            request,
+            "update_dataset_alternative_export",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Remove an alternative export from a dataset
     ///
@@ -18928,29 +16192,14 @@ impl Client {
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_dataset_alternative_export",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::empty(
+            self,
+            request,
+            "delete_dataset_alternative_export",
+            204u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
     /// Download an alternative export
     ///
@@ -18979,29 +16228,14 @@ impl Client {
         );
         #[allow(unused_mut)]
         let mut request = self.client.get(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "download_dataset_alternative_export",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        saas_admin_runtime::answer::stream(
+            self,
+            request,
+            "download_dataset_alternative_export",
+            200u16,
+            &[401u16, 403u16, 404u16, 429u16],
+        )
+        .await
     }
 }
 /// Items consumers will typically use such as the Client.

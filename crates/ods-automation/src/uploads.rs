@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use progenitor_client::{encode_path, ClientHooks, ClientInfo, OperationInfo};
+use progenitor_client::{encode_path, ClientInfo};
 use saas_admin_runtime::PathSegment;
 use serde::de::DeserializeOwned;
 
@@ -70,28 +70,14 @@ async fn send_multipart<T: DeserializeOwned>(
     errors: &[u16],
 ) -> Result<ResponseValue<T>, Error<types::Error>> {
     let url = format!("{}{path}", client.baseurl());
-    let mut request = client
+    let request = client
         .client()
         .post(url)
         .header(reqwest::header::ACCEPT, "application/json")
         .header("api-version", Client::api_version())
         .multipart(form)
         .build()?;
-    let info = OperationInfo { operation_id };
-    client.pre(&mut request, &info).await?;
-    let result = client.exec(request, &info).await;
-    client.post(&result, &info).await?;
-    let response = result?;
-    let status = response.status().as_u16();
-    if status == success {
-        ResponseValue::from_response(response).await
-    } else if errors.contains(&status) {
-        Err(Error::ErrorResponse(
-            ResponseValue::from_response(response).await?,
-        ))
-    } else {
-        Err(Error::UnexpectedResponse(response))
-    }
+    saas_admin_runtime::answer::json(client, request, operation_id, success, errors).await
 }
 
 impl Client {

@@ -12,6 +12,7 @@ mod retry;
 mod json_schema;
 pub mod open;
 
+pub mod answer;
 mod call;
 mod pace;
 

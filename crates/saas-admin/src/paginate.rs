@@ -12,7 +12,7 @@ use std::task::{Context, Poll};
 
 use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+use progenitor_client::{ClientHooks, ClientInfo, ResponseValue};
 use saas_admin_runtime::Runtime;
 
 use crate::Error;
@@ -235,18 +235,12 @@ where
         }
     };
     let call = async {
-        let mut request = client
+        let request = client
             .client()
             .get(url)
             .header(reqwest::header::ACCEPT, "application/json")
             .build()?;
-        let info = OperationInfo {
-            operation_id: operation,
-        };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
+        let response = saas_admin_runtime::answer::send(client, request, operation).await?;
         if response.status().is_success() {
             ResponseValue::<T>::from_response(response).await
         } else {
