@@ -29,6 +29,14 @@ impl MockServer {
     pub fn into_inner(self) -> ::httpmock::MockServer {
         self.0
     }
+    /// httpmock's `mock`, given a boxed configuration: every typed
+    /// helper shares one copy of httpmock's code.
+    fn mock_boxed(
+        &self,
+        config: ::std::boxed::Box<dyn FnOnce(::httpmock::When, ::httpmock::Then) + '_>,
+    ) -> ::httpmock::Mock<'_> {
+        self.0.mock(config)
+    }
 }
 impl From<::httpmock::MockServer> for MockServer {
     /// Gives a server started elsewhere this API's typed helpers.
@@ -3566,100 +3574,100 @@ impl MockServerExt for MockServer {
     where
         F: FnOnce(operations::ListUserGroupsWhen, operations::ListUserGroupsThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListUserGroupsWhen::new(when),
                 operations::ListUserGroupsThen::new(then),
             )
-        })
+        }))
     }
     fn create_user_group<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateUserGroupWhen, operations::CreateUserGroupThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateUserGroupWhen::new(when),
                 operations::CreateUserGroupThen::new(then),
             )
-        })
+        }))
     }
     fn get_user_group<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetUserGroupWhen, operations::GetUserGroupThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetUserGroupWhen::new(when),
                 operations::GetUserGroupThen::new(then),
             )
-        })
+        }))
     }
     fn update_user_group<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateUserGroupWhen, operations::UpdateUserGroupThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateUserGroupWhen::new(when),
                 operations::UpdateUserGroupThen::new(then),
             )
-        })
+        }))
     }
     fn delete_user_group<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteUserGroupWhen, operations::DeleteUserGroupThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteUserGroupWhen::new(when),
                 operations::DeleteUserGroupThen::new(then),
             )
-        })
+        }))
     }
     fn list_user_group_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListUserGroupUsersWhen, operations::ListUserGroupUsersThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListUserGroupUsersWhen::new(when),
                 operations::ListUserGroupUsersThen::new(then),
             )
-        })
+        }))
     }
     fn add_user_to_user_group<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::AddUserToUserGroupWhen, operations::AddUserToUserGroupThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::AddUserToUserGroupWhen::new(when),
                 operations::AddUserToUserGroupThen::new(then),
             )
-        })
+        }))
     }
     fn remove_user_from_user_group<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RemoveUserFromUserGroupWhen, operations::RemoveUserFromUserGroupThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::RemoveUserFromUserGroupWhen::new(when),
                 operations::RemoveUserFromUserGroupThen::new(then),
             )
-        })
+        }))
     }
     fn list_product_environments<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListProductEnvironmentsWhen, operations::ListProductEnvironmentsThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListProductEnvironmentsWhen::new(when),
                 operations::ListProductEnvironmentsThen::new(then),
             )
-        })
+        }))
     }
     fn create_product_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -3668,23 +3676,23 @@ impl MockServerExt for MockServer {
             operations::CreateProductEnvironmentThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateProductEnvironmentWhen::new(when),
                 operations::CreateProductEnvironmentThen::new(then),
             )
-        })
+        }))
     }
     fn get_product_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetProductEnvironmentWhen, operations::GetProductEnvironmentThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetProductEnvironmentWhen::new(when),
                 operations::GetProductEnvironmentThen::new(then),
             )
-        })
+        }))
     }
     fn update_product_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -3693,12 +3701,12 @@ impl MockServerExt for MockServer {
             operations::UpdateProductEnvironmentThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateProductEnvironmentWhen::new(when),
                 operations::UpdateProductEnvironmentThen::new(then),
             )
-        })
+        }))
     }
     fn delete_product_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -3707,144 +3715,144 @@ impl MockServerExt for MockServer {
             operations::DeleteProductEnvironmentThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteProductEnvironmentWhen::new(when),
                 operations::DeleteProductEnvironmentThen::new(then),
             )
-        })
+        }))
     }
     fn list_access_keys<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListAccessKeysWhen, operations::ListAccessKeysThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListAccessKeysWhen::new(when),
                 operations::ListAccessKeysThen::new(then),
             )
-        })
+        }))
     }
     fn generate_access_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GenerateAccessKeyWhen, operations::GenerateAccessKeyThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GenerateAccessKeyWhen::new(when),
                 operations::GenerateAccessKeyThen::new(then),
             )
-        })
+        }))
     }
     fn delete_access_key_by_name<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteAccessKeyByNameWhen, operations::DeleteAccessKeyByNameThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteAccessKeyByNameWhen::new(when),
                 operations::DeleteAccessKeyByNameThen::new(then),
             )
-        })
+        }))
     }
     fn update_access_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateAccessKeyWhen, operations::UpdateAccessKeyThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateAccessKeyWhen::new(when),
                 operations::UpdateAccessKeyThen::new(then),
             )
-        })
+        }))
     }
     fn delete_access_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteAccessKeyWhen, operations::DeleteAccessKeyThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteAccessKeyWhen::new(when),
                 operations::DeleteAccessKeyThen::new(then),
             )
-        })
+        }))
     }
     fn get_billing_usage<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetBillingUsageWhen, operations::GetBillingUsageThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetBillingUsageWhen::new(when),
                 operations::GetBillingUsageThen::new(then),
             )
-        })
+        }))
     }
     fn list_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListUsersWhen, operations::ListUsersThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListUsersWhen::new(when),
                 operations::ListUsersThen::new(then),
             )
-        })
+        }))
     }
     fn create_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateUserWhen, operations::CreateUserThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateUserWhen::new(when),
                 operations::CreateUserThen::new(then),
             )
-        })
+        }))
     }
     fn get_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetUserWhen, operations::GetUserThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetUserWhen::new(when),
                 operations::GetUserThen::new(then),
             )
-        })
+        }))
     }
     fn update_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateUserWhen, operations::UpdateUserThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateUserWhen::new(when),
                 operations::UpdateUserThen::new(then),
             )
-        })
+        }))
     }
     fn delete_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteUserWhen, operations::DeleteUserThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteUserWhen::new(when),
                 operations::DeleteUserThen::new(then),
             )
-        })
+        }))
     }
     fn list_groups_of_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListGroupsOfUserWhen, operations::ListGroupsOfUserThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListGroupsOfUserWhen::new(when),
                 operations::ListGroupsOfUserThen::new(then),
             )
-        })
+        }))
     }
     fn list_product_environments_of_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -3853,210 +3861,210 @@ impl MockServerExt for MockServer {
             operations::ListProductEnvironmentsOfUserThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListProductEnvironmentsOfUserWhen::new(when),
                 operations::ListProductEnvironmentsOfUserThen::new(then),
             )
-        })
+        }))
     }
     fn get_permissions_catalog<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetPermissionsCatalogWhen, operations::GetPermissionsCatalogThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetPermissionsCatalogWhen::new(when),
                 operations::GetPermissionsCatalogThen::new(then),
             )
-        })
+        }))
     }
     fn validate_cedar_policy<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ValidateCedarPolicyWhen, operations::ValidateCedarPolicyThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ValidateCedarPolicyWhen::new(when),
                 operations::ValidateCedarPolicyThen::new(then),
             )
-        })
+        }))
     }
     fn get_cedar_schema<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetCedarSchemaWhen, operations::GetCedarSchemaThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetCedarSchemaWhen::new(when),
                 operations::GetCedarSchemaThen::new(then),
             )
-        })
+        }))
     }
     fn list_system_policies<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListSystemPoliciesWhen, operations::ListSystemPoliciesThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListSystemPoliciesWhen::new(when),
                 operations::ListSystemPoliciesThen::new(then),
             )
-        })
+        }))
     }
     fn list_custom_policies<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListCustomPoliciesWhen, operations::ListCustomPoliciesThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListCustomPoliciesWhen::new(when),
                 operations::ListCustomPoliciesThen::new(then),
             )
-        })
+        }))
     }
     fn create_custom_policy<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateCustomPolicyWhen, operations::CreateCustomPolicyThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateCustomPolicyWhen::new(when),
                 operations::CreateCustomPolicyThen::new(then),
             )
-        })
+        }))
     }
     fn get_custom_policy<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetCustomPolicyWhen, operations::GetCustomPolicyThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetCustomPolicyWhen::new(when),
                 operations::GetCustomPolicyThen::new(then),
             )
-        })
+        }))
     }
     fn update_custom_policy<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateCustomPolicyWhen, operations::UpdateCustomPolicyThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateCustomPolicyWhen::new(when),
                 operations::UpdateCustomPolicyThen::new(then),
             )
-        })
+        }))
     }
     fn delete_custom_policy<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteCustomPolicyWhen, operations::DeleteCustomPolicyThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteCustomPolicyWhen::new(when),
                 operations::DeleteCustomPolicyThen::new(then),
             )
-        })
+        }))
     }
     fn list_effective_policies<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListEffectivePoliciesWhen, operations::ListEffectivePoliciesThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListEffectivePoliciesWhen::new(when),
                 operations::ListEffectivePoliciesThen::new(then),
             )
-        })
+        }))
     }
     fn list_roles<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListRolesWhen, operations::ListRolesThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListRolesWhen::new(when),
                 operations::ListRolesThen::new(then),
             )
-        })
+        }))
     }
     fn create_role<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateRoleWhen, operations::CreateRoleThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateRoleWhen::new(when),
                 operations::CreateRoleThen::new(then),
             )
-        })
+        }))
     }
     fn get_role<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetRoleWhen, operations::GetRoleThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetRoleWhen::new(when),
                 operations::GetRoleThen::new(then),
             )
-        })
+        }))
     }
     fn update_role<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateRoleWhen, operations::UpdateRoleThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateRoleWhen::new(when),
                 operations::UpdateRoleThen::new(then),
             )
-        })
+        }))
     }
     fn delete_role<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteRoleWhen, operations::DeleteRoleThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteRoleWhen::new(when),
                 operations::DeleteRoleThen::new(then),
             )
-        })
+        }))
     }
     fn list_principal_roles<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListPrincipalRolesWhen, operations::ListPrincipalRolesThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListPrincipalRolesWhen::new(when),
                 operations::ListPrincipalRolesThen::new(then),
             )
-        })
+        }))
     }
     fn update_principal_roles<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdatePrincipalRolesWhen, operations::UpdatePrincipalRolesThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdatePrincipalRolesWhen::new(when),
                 operations::UpdatePrincipalRolesThen::new(then),
             )
-        })
+        }))
     }
     fn inspect_principal_roles<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::InspectPrincipalRolesWhen, operations::InspectPrincipalRolesThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::InspectPrincipalRolesWhen::new(when),
                 operations::InspectPrincipalRolesThen::new(then),
             )
-        })
+        }))
     }
     fn inspect_principal_roles_batch<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -4065,33 +4073,33 @@ impl MockServerExt for MockServer {
             operations::InspectPrincipalRolesBatchThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::InspectPrincipalRolesBatchWhen::new(when),
                 operations::InspectPrincipalRolesBatchThen::new(then),
             )
-        })
+        }))
     }
     fn list_role_principals<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListRolePrincipalsWhen, operations::ListRolePrincipalsThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListRolePrincipalsWhen::new(when),
                 operations::ListRolePrincipalsThen::new(then),
             )
-        })
+        }))
     }
     fn update_role_principals<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateRolePrincipalsWhen, operations::UpdateRolePrincipalsThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateRolePrincipalsWhen::new(when),
                 operations::UpdateRolePrincipalsThen::new(then),
             )
-        })
+        }))
     }
 }

@@ -29,6 +29,14 @@ impl MockServer {
     pub fn into_inner(self) -> ::httpmock::MockServer {
         self.0
     }
+    /// httpmock's `mock`, given a boxed configuration: every typed
+    /// helper shares one copy of httpmock's code.
+    fn mock_boxed(
+        &self,
+        config: ::std::boxed::Box<dyn FnOnce(::httpmock::When, ::httpmock::Then) + '_>,
+    ) -> ::httpmock::Mock<'_> {
+        self.0.mock(config)
+    }
 }
 impl From<::httpmock::MockServer> for MockServer {
     /// Gives a server started elsewhere this API's typed helpers.
@@ -10931,265 +10939,265 @@ impl MockServerExt for MockServer {
     where
         F: FnOnce(operations::ListUserGroupsWhen, operations::ListUserGroupsThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListUserGroupsWhen::new(when),
                 operations::ListUserGroupsThen::new(then),
             )
-        })
+        }))
     }
     fn create_user_group<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateUserGroupWhen, operations::CreateUserGroupThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateUserGroupWhen::new(when),
                 operations::CreateUserGroupThen::new(then),
             )
-        })
+        }))
     }
     fn get_user_group<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetUserGroupWhen, operations::GetUserGroupThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetUserGroupWhen::new(when),
                 operations::GetUserGroupThen::new(then),
             )
-        })
+        }))
     }
     fn update_user_group<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateUserGroupWhen, operations::UpdateUserGroupThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateUserGroupWhen::new(when),
                 operations::UpdateUserGroupThen::new(then),
             )
-        })
+        }))
     }
     fn delete_user_group<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteUserGroupWhen, operations::DeleteUserGroupThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteUserGroupWhen::new(when),
                 operations::DeleteUserGroupThen::new(then),
             )
-        })
+        }))
     }
     fn list_user_group_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListUserGroupUsersWhen, operations::ListUserGroupUsersThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListUserGroupUsersWhen::new(when),
                 operations::ListUserGroupUsersThen::new(then),
             )
-        })
+        }))
     }
     fn add_user_to_user_group<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::AddUserToUserGroupWhen, operations::AddUserToUserGroupThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::AddUserToUserGroupWhen::new(when),
                 operations::AddUserToUserGroupThen::new(then),
             )
-        })
+        }))
     }
     fn add_users_to_user_group<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::AddUsersToUserGroupWhen, operations::AddUsersToUserGroupThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::AddUsersToUserGroupWhen::new(when),
                 operations::AddUsersToUserGroupThen::new(then),
             )
-        })
+        }))
     }
     fn remove_user_from_user_group<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RemoveUserFromUserGroupWhen, operations::RemoveUserFromUserGroupThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::RemoveUserFromUserGroupWhen::new(when),
                 operations::RemoveUserFromUserGroupThen::new(then),
             )
-        })
+        }))
     }
     fn list_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListUsersWhen, operations::ListUsersThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListUsersWhen::new(when),
                 operations::ListUsersThen::new(then),
             )
-        })
+        }))
     }
     fn get_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetUserWhen, operations::GetUserThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetUserWhen::new(when),
                 operations::GetUserThen::new(then),
             )
-        })
+        }))
     }
     fn update_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateUserWhen, operations::UpdateUserThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateUserWhen::new(when),
                 operations::UpdateUserThen::new(then),
             )
-        })
+        }))
     }
     fn delete_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteUserWhen, operations::DeleteUserThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteUserWhen::new(when),
                 operations::DeleteUserThen::new(then),
             )
-        })
+        }))
     }
     fn export_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ExportUsersWhen, operations::ExportUsersThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ExportUsersWhen::new(when),
                 operations::ExportUsersThen::new(then),
             )
-        })
+        }))
     }
     fn invite_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::InviteUsersWhen, operations::InviteUsersThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::InviteUsersWhen::new(when),
                 operations::InviteUsersThen::new(then),
             )
-        })
+        }))
     }
     fn provision_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ProvisionUsersWhen, operations::ProvisionUsersThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ProvisionUsersWhen::new(when),
                 operations::ProvisionUsersThen::new(then),
             )
-        })
+        }))
     }
     fn list_api_keys<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListApiKeysWhen, operations::ListApiKeysThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListApiKeysWhen::new(when),
                 operations::ListApiKeysThen::new(then),
             )
-        })
+        }))
     }
     fn create_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateApiKeyWhen, operations::CreateApiKeyThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateApiKeyWhen::new(when),
                 operations::CreateApiKeyThen::new(then),
             )
-        })
+        }))
     }
     fn get_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetApiKeyWhen, operations::GetApiKeyThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetApiKeyWhen::new(when),
                 operations::GetApiKeyThen::new(then),
             )
-        })
+        }))
     }
     fn update_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateApiKeyWhen, operations::UpdateApiKeyThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateApiKeyWhen::new(when),
                 operations::UpdateApiKeyThen::new(then),
             )
-        })
+        }))
     }
     fn revoke_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RevokeApiKeyWhen, operations::RevokeApiKeyThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::RevokeApiKeyWhen::new(when),
                 operations::RevokeApiKeyThen::new(then),
             )
-        })
+        }))
     }
     fn search_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::SearchApiKeyWhen, operations::SearchApiKeyThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::SearchApiKeyWhen::new(when),
                 operations::SearchApiKeyThen::new(then),
             )
-        })
+        }))
     }
     fn list_images<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListImagesWhen, operations::ListImagesThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListImagesWhen::new(when),
                 operations::ListImagesThen::new(then),
             )
-        })
+        }))
     }
     fn list_dataset_user_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListDatasetUserSecurityWhen, operations::ListDatasetUserSecurityThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListDatasetUserSecurityWhen::new(when),
                 operations::ListDatasetUserSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn create_dataset_user_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11198,23 +11206,23 @@ impl MockServerExt for MockServer {
             operations::CreateDatasetUserSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateDatasetUserSecurityWhen::new(when),
                 operations::CreateDatasetUserSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn get_dataset_user_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetDatasetUserSecurityWhen, operations::GetDatasetUserSecurityThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetDatasetUserSecurityWhen::new(when),
                 operations::GetDatasetUserSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn update_dataset_user_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11223,12 +11231,12 @@ impl MockServerExt for MockServer {
             operations::UpdateDatasetUserSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateDatasetUserSecurityWhen::new(when),
                 operations::UpdateDatasetUserSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn delete_dataset_user_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11237,12 +11245,12 @@ impl MockServerExt for MockServer {
             operations::DeleteDatasetUserSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteDatasetUserSecurityWhen::new(when),
                 operations::DeleteDatasetUserSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn list_dataset_group_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11251,12 +11259,12 @@ impl MockServerExt for MockServer {
             operations::ListDatasetGroupSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListDatasetGroupSecurityWhen::new(when),
                 operations::ListDatasetGroupSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn create_dataset_group_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11265,23 +11273,23 @@ impl MockServerExt for MockServer {
             operations::CreateDatasetGroupSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateDatasetGroupSecurityWhen::new(when),
                 operations::CreateDatasetGroupSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn get_dataset_group_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetDatasetGroupSecurityWhen, operations::GetDatasetGroupSecurityThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetDatasetGroupSecurityWhen::new(when),
                 operations::GetDatasetGroupSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn update_dataset_group_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11290,12 +11298,12 @@ impl MockServerExt for MockServer {
             operations::UpdateDatasetGroupSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateDatasetGroupSecurityWhen::new(when),
                 operations::UpdateDatasetGroupSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn delete_dataset_group_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11304,12 +11312,12 @@ impl MockServerExt for MockServer {
             operations::DeleteDatasetGroupSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteDatasetGroupSecurityWhen::new(when),
                 operations::DeleteDatasetGroupSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn list_datasource_connection_user_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11318,12 +11326,12 @@ impl MockServerExt for MockServer {
             operations::ListDatasourceConnectionUserSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListDatasourceConnectionUserSecurityWhen::new(when),
                 operations::ListDatasourceConnectionUserSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn create_datasource_connection_user_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11332,12 +11340,12 @@ impl MockServerExt for MockServer {
             operations::CreateDatasourceConnectionUserSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateDatasourceConnectionUserSecurityWhen::new(when),
                 operations::CreateDatasourceConnectionUserSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn get_datasource_connection_user_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11346,12 +11354,12 @@ impl MockServerExt for MockServer {
             operations::GetDatasourceConnectionUserSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetDatasourceConnectionUserSecurityWhen::new(when),
                 operations::GetDatasourceConnectionUserSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn update_datasource_connection_user_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11360,12 +11368,12 @@ impl MockServerExt for MockServer {
             operations::UpdateDatasourceConnectionUserSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateDatasourceConnectionUserSecurityWhen::new(when),
                 operations::UpdateDatasourceConnectionUserSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn delete_datasource_connection_user_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11374,12 +11382,12 @@ impl MockServerExt for MockServer {
             operations::DeleteDatasourceConnectionUserSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteDatasourceConnectionUserSecurityWhen::new(when),
                 operations::DeleteDatasourceConnectionUserSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn list_datasource_connection_group_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11388,12 +11396,12 @@ impl MockServerExt for MockServer {
             operations::ListDatasourceConnectionGroupSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListDatasourceConnectionGroupSecurityWhen::new(when),
                 operations::ListDatasourceConnectionGroupSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn create_datasource_connection_group_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11402,12 +11410,12 @@ impl MockServerExt for MockServer {
             operations::CreateDatasourceConnectionGroupSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateDatasourceConnectionGroupSecurityWhen::new(when),
                 operations::CreateDatasourceConnectionGroupSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn get_datasource_connection_group_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11416,12 +11424,12 @@ impl MockServerExt for MockServer {
             operations::GetDatasourceConnectionGroupSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetDatasourceConnectionGroupSecurityWhen::new(when),
                 operations::GetDatasourceConnectionGroupSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn update_datasource_connection_group_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11430,12 +11438,12 @@ impl MockServerExt for MockServer {
             operations::UpdateDatasourceConnectionGroupSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateDatasourceConnectionGroupSecurityWhen::new(when),
                 operations::UpdateDatasourceConnectionGroupSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn delete_datasource_connection_group_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11444,12 +11452,12 @@ impl MockServerExt for MockServer {
             operations::DeleteDatasourceConnectionGroupSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteDatasourceConnectionGroupSecurityWhen::new(when),
                 operations::DeleteDatasourceConnectionGroupSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn list_studio_page_user_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11458,12 +11466,12 @@ impl MockServerExt for MockServer {
             operations::ListStudioPageUserSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListStudioPageUserSecurityWhen::new(when),
                 operations::ListStudioPageUserSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn create_studio_page_user_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11472,12 +11480,12 @@ impl MockServerExt for MockServer {
             operations::CreateStudioPageUserSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateStudioPageUserSecurityWhen::new(when),
                 operations::CreateStudioPageUserSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn get_studio_page_user_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11486,12 +11494,12 @@ impl MockServerExt for MockServer {
             operations::GetStudioPageUserSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetStudioPageUserSecurityWhen::new(when),
                 operations::GetStudioPageUserSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn update_studio_page_user_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11500,12 +11508,12 @@ impl MockServerExt for MockServer {
             operations::UpdateStudioPageUserSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateStudioPageUserSecurityWhen::new(when),
                 operations::UpdateStudioPageUserSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn delete_studio_page_user_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11514,12 +11522,12 @@ impl MockServerExt for MockServer {
             operations::DeleteStudioPageUserSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteStudioPageUserSecurityWhen::new(when),
                 operations::DeleteStudioPageUserSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn list_studio_page_group_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11528,12 +11536,12 @@ impl MockServerExt for MockServer {
             operations::ListStudioPageGroupSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListStudioPageGroupSecurityWhen::new(when),
                 operations::ListStudioPageGroupSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn create_studio_page_group_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11542,12 +11550,12 @@ impl MockServerExt for MockServer {
             operations::CreateStudioPageGroupSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateStudioPageGroupSecurityWhen::new(when),
                 operations::CreateStudioPageGroupSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn get_studio_page_group_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11556,12 +11564,12 @@ impl MockServerExt for MockServer {
             operations::GetStudioPageGroupSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetStudioPageGroupSecurityWhen::new(when),
                 operations::GetStudioPageGroupSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn update_studio_page_group_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11570,12 +11578,12 @@ impl MockServerExt for MockServer {
             operations::UpdateStudioPageGroupSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateStudioPageGroupSecurityWhen::new(when),
                 operations::UpdateStudioPageGroupSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn delete_studio_page_group_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11584,12 +11592,12 @@ impl MockServerExt for MockServer {
             operations::DeleteStudioPageGroupSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteStudioPageGroupSecurityWhen::new(when),
                 operations::DeleteStudioPageGroupSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn list_code_editor_page_user_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11598,12 +11606,12 @@ impl MockServerExt for MockServer {
             operations::ListCodeEditorPageUserSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListCodeEditorPageUserSecurityWhen::new(when),
                 operations::ListCodeEditorPageUserSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn create_code_editor_page_user_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11612,12 +11620,12 @@ impl MockServerExt for MockServer {
             operations::CreateCodeEditorPageUserSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateCodeEditorPageUserSecurityWhen::new(when),
                 operations::CreateCodeEditorPageUserSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn get_code_editor_page_user_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11626,12 +11634,12 @@ impl MockServerExt for MockServer {
             operations::GetCodeEditorPageUserSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetCodeEditorPageUserSecurityWhen::new(when),
                 operations::GetCodeEditorPageUserSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn update_code_editor_page_user_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11640,12 +11648,12 @@ impl MockServerExt for MockServer {
             operations::UpdateCodeEditorPageUserSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateCodeEditorPageUserSecurityWhen::new(when),
                 operations::UpdateCodeEditorPageUserSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn delete_code_editor_page_user_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11654,12 +11662,12 @@ impl MockServerExt for MockServer {
             operations::DeleteCodeEditorPageUserSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteCodeEditorPageUserSecurityWhen::new(when),
                 operations::DeleteCodeEditorPageUserSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn list_code_editor_page_group_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11668,12 +11676,12 @@ impl MockServerExt for MockServer {
             operations::ListCodeEditorPageGroupSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListCodeEditorPageGroupSecurityWhen::new(when),
                 operations::ListCodeEditorPageGroupSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn create_code_editor_page_group_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11682,12 +11690,12 @@ impl MockServerExt for MockServer {
             operations::CreateCodeEditorPageGroupSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateCodeEditorPageGroupSecurityWhen::new(when),
                 operations::CreateCodeEditorPageGroupSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn get_code_editor_page_group_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11696,12 +11704,12 @@ impl MockServerExt for MockServer {
             operations::GetCodeEditorPageGroupSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetCodeEditorPageGroupSecurityWhen::new(when),
                 operations::GetCodeEditorPageGroupSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn update_code_editor_page_group_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11710,12 +11718,12 @@ impl MockServerExt for MockServer {
             operations::UpdateCodeEditorPageGroupSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateCodeEditorPageGroupSecurityWhen::new(when),
                 operations::UpdateCodeEditorPageGroupSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn delete_code_editor_page_group_security<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11724,155 +11732,155 @@ impl MockServerExt for MockServer {
             operations::DeleteCodeEditorPageGroupSecurityThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteCodeEditorPageGroupSecurityWhen::new(when),
                 operations::DeleteCodeEditorPageGroupSecurityThen::new(then),
             )
-        })
+        }))
     }
     fn list_datasets<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListDatasetsWhen, operations::ListDatasetsThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListDatasetsWhen::new(when),
                 operations::ListDatasetsThen::new(then),
             )
-        })
+        }))
     }
     fn create_dataset<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateDatasetWhen, operations::CreateDatasetThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateDatasetWhen::new(when),
                 operations::CreateDatasetThen::new(then),
             )
-        })
+        }))
     }
     fn get_dataset<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetDatasetWhen, operations::GetDatasetThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetDatasetWhen::new(when),
                 operations::GetDatasetThen::new(then),
             )
-        })
+        }))
     }
     fn update_dataset<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateDatasetWhen, operations::UpdateDatasetThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateDatasetWhen::new(when),
                 operations::UpdateDatasetThen::new(then),
             )
-        })
+        }))
     }
     fn delete_dataset<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteDatasetWhen, operations::DeleteDatasetThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteDatasetWhen::new(when),
                 operations::DeleteDatasetThen::new(then),
             )
-        })
+        }))
     }
     fn publish_dataset<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::PublishDatasetWhen, operations::PublishDatasetThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::PublishDatasetWhen::new(when),
                 operations::PublishDatasetThen::new(then),
             )
-        })
+        }))
     }
     fn publish_dataset_metadata<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::PublishDatasetMetadataWhen, operations::PublishDatasetMetadataThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::PublishDatasetMetadataWhen::new(when),
                 operations::PublishDatasetMetadataThen::new(then),
             )
-        })
+        }))
     }
     fn abort_dataset<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::AbortDatasetWhen, operations::AbortDatasetThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::AbortDatasetWhen::new(when),
                 operations::AbortDatasetThen::new(then),
             )
-        })
+        }))
     }
     fn unpublish_dataset<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UnpublishDatasetWhen, operations::UnpublishDatasetThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UnpublishDatasetWhen::new(when),
                 operations::UnpublishDatasetThen::new(then),
             )
-        })
+        }))
     }
     fn copy_dataset<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CopyDatasetWhen, operations::CopyDatasetThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CopyDatasetWhen::new(when),
                 operations::CopyDatasetThen::new(then),
             )
-        })
+        }))
     }
     fn get_dataset_status<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetDatasetStatusWhen, operations::GetDatasetStatusThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetDatasetStatusWhen::new(when),
                 operations::GetDatasetStatusThen::new(then),
             )
-        })
+        }))
     }
     fn list_dataset_metadata<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListDatasetMetadataWhen, operations::ListDatasetMetadataThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListDatasetMetadataWhen::new(when),
                 operations::ListDatasetMetadataThen::new(then),
             )
-        })
+        }))
     }
     fn update_dataset_metadata<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateDatasetMetadataWhen, operations::UpdateDatasetMetadataThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateDatasetMetadataWhen::new(when),
                 operations::UpdateDatasetMetadataThen::new(then),
             )
-        })
+        }))
     }
     fn get_dataset_template_metadata<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11881,12 +11889,12 @@ impl MockServerExt for MockServer {
             operations::GetDatasetTemplateMetadataThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetDatasetTemplateMetadataWhen::new(when),
                 operations::GetDatasetTemplateMetadataThen::new(then),
             )
-        })
+        }))
     }
     fn update_dataset_template_metadata<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11895,23 +11903,23 @@ impl MockServerExt for MockServer {
             operations::UpdateDatasetTemplateMetadataThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateDatasetTemplateMetadataWhen::new(when),
                 operations::UpdateDatasetTemplateMetadataThen::new(then),
             )
-        })
+        }))
     }
     fn get_dataset_metadata_field<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetDatasetMetadataFieldWhen, operations::GetDatasetMetadataFieldThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetDatasetMetadataFieldWhen::new(when),
                 operations::GetDatasetMetadataFieldThen::new(then),
             )
-        })
+        }))
     }
     fn update_dataset_metadata_field<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11920,12 +11928,12 @@ impl MockServerExt for MockServer {
             operations::UpdateDatasetMetadataFieldThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateDatasetMetadataFieldWhen::new(when),
                 operations::UpdateDatasetMetadataFieldThen::new(then),
             )
-        })
+        }))
     }
     fn delete_dataset_metadata_field<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -11934,463 +11942,463 @@ impl MockServerExt for MockServer {
             operations::DeleteDatasetMetadataFieldThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteDatasetMetadataFieldWhen::new(when),
                 operations::DeleteDatasetMetadataFieldThen::new(then),
             )
-        })
+        }))
     }
     fn list_dataset_fields<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListDatasetFieldsWhen, operations::ListDatasetFieldsThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListDatasetFieldsWhen::new(when),
                 operations::ListDatasetFieldsThen::new(then),
             )
-        })
+        }))
     }
     fn create_dataset_field<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateDatasetFieldWhen, operations::CreateDatasetFieldThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateDatasetFieldWhen::new(when),
                 operations::CreateDatasetFieldThen::new(then),
             )
-        })
+        }))
     }
     fn get_dataset_field<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetDatasetFieldWhen, operations::GetDatasetFieldThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetDatasetFieldWhen::new(when),
                 operations::GetDatasetFieldThen::new(then),
             )
-        })
+        }))
     }
     fn update_dataset_field<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateDatasetFieldWhen, operations::UpdateDatasetFieldThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateDatasetFieldWhen::new(when),
                 operations::UpdateDatasetFieldThen::new(then),
             )
-        })
+        }))
     }
     fn delete_dataset_field<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteDatasetFieldWhen, operations::DeleteDatasetFieldThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteDatasetFieldWhen::new(when),
                 operations::DeleteDatasetFieldThen::new(then),
             )
-        })
+        }))
     }
     fn list_dataset_versions<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListDatasetVersionsWhen, operations::ListDatasetVersionsThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListDatasetVersionsWhen::new(when),
                 operations::ListDatasetVersionsThen::new(then),
             )
-        })
+        }))
     }
     fn get_dataset_version<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetDatasetVersionWhen, operations::GetDatasetVersionThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetDatasetVersionWhen::new(when),
                 operations::GetDatasetVersionThen::new(then),
             )
-        })
+        }))
     }
     fn restore_dataset_version<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RestoreDatasetVersionWhen, operations::RestoreDatasetVersionThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::RestoreDatasetVersionWhen::new(when),
                 operations::RestoreDatasetVersionThen::new(then),
             )
-        })
+        }))
     }
     fn list_dataset_feedbacks<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListDatasetFeedbacksWhen, operations::ListDatasetFeedbacksThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListDatasetFeedbacksWhen::new(when),
                 operations::ListDatasetFeedbacksThen::new(then),
             )
-        })
+        }))
     }
     fn get_dataset_feedback<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetDatasetFeedbackWhen, operations::GetDatasetFeedbackThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetDatasetFeedbackWhen::new(when),
                 operations::GetDatasetFeedbackThen::new(then),
             )
-        })
+        }))
     }
     fn archive_dataset_feedback<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ArchiveDatasetFeedbackWhen, operations::ArchiveDatasetFeedbackThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ArchiveDatasetFeedbackWhen::new(when),
                 operations::ArchiveDatasetFeedbackThen::new(then),
             )
-        })
+        }))
     }
     fn list_dataset_schedules<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListDatasetSchedulesWhen, operations::ListDatasetSchedulesThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListDatasetSchedulesWhen::new(when),
                 operations::ListDatasetSchedulesThen::new(then),
             )
-        })
+        }))
     }
     fn create_dataset_schedule<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateDatasetScheduleWhen, operations::CreateDatasetScheduleThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateDatasetScheduleWhen::new(when),
                 operations::CreateDatasetScheduleThen::new(then),
             )
-        })
+        }))
     }
     fn get_dataset_schedule<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetDatasetScheduleWhen, operations::GetDatasetScheduleThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetDatasetScheduleWhen::new(when),
                 operations::GetDatasetScheduleThen::new(then),
             )
-        })
+        }))
     }
     fn update_dataset_schedule<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateDatasetScheduleWhen, operations::UpdateDatasetScheduleThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateDatasetScheduleWhen::new(when),
                 operations::UpdateDatasetScheduleThen::new(then),
             )
-        })
+        }))
     }
     fn delete_dataset_schedule<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteDatasetScheduleWhen, operations::DeleteDatasetScheduleThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteDatasetScheduleWhen::new(when),
                 operations::DeleteDatasetScheduleThen::new(then),
             )
-        })
+        }))
     }
     fn list_harvester_schedules<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListHarvesterSchedulesWhen, operations::ListHarvesterSchedulesThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListHarvesterSchedulesWhen::new(when),
                 operations::ListHarvesterSchedulesThen::new(then),
             )
-        })
+        }))
     }
     fn create_harvester_schedule<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateHarvesterScheduleWhen, operations::CreateHarvesterScheduleThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateHarvesterScheduleWhen::new(when),
                 operations::CreateHarvesterScheduleThen::new(then),
             )
-        })
+        }))
     }
     fn get_harvester_schedule<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetHarvesterScheduleWhen, operations::GetHarvesterScheduleThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetHarvesterScheduleWhen::new(when),
                 operations::GetHarvesterScheduleThen::new(then),
             )
-        })
+        }))
     }
     fn update_harvester_schedule<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateHarvesterScheduleWhen, operations::UpdateHarvesterScheduleThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateHarvesterScheduleWhen::new(when),
                 operations::UpdateHarvesterScheduleThen::new(then),
             )
-        })
+        }))
     }
     fn delete_harvester_schedule<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteHarvesterScheduleWhen, operations::DeleteHarvesterScheduleThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteHarvesterScheduleWhen::new(when),
                 operations::DeleteHarvesterScheduleThen::new(then),
             )
-        })
+        }))
     }
     fn list_studio_pages<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListStudioPagesWhen, operations::ListStudioPagesThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListStudioPagesWhen::new(when),
                 operations::ListStudioPagesThen::new(then),
             )
-        })
+        }))
     }
     fn create_studio_page<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateStudioPageWhen, operations::CreateStudioPageThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateStudioPageWhen::new(when),
                 operations::CreateStudioPageThen::new(then),
             )
-        })
+        }))
     }
     fn get_studio_page<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetStudioPageWhen, operations::GetStudioPageThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetStudioPageWhen::new(when),
                 operations::GetStudioPageThen::new(then),
             )
-        })
+        }))
     }
     fn update_studio_page<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateStudioPageWhen, operations::UpdateStudioPageThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateStudioPageWhen::new(when),
                 operations::UpdateStudioPageThen::new(then),
             )
-        })
+        }))
     }
     fn delete_studio_page<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteStudioPageWhen, operations::DeleteStudioPageThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteStudioPageWhen::new(when),
                 operations::DeleteStudioPageThen::new(then),
             )
-        })
+        }))
     }
     fn publish_studio_page<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::PublishStudioPageWhen, operations::PublishStudioPageThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::PublishStudioPageWhen::new(when),
                 operations::PublishStudioPageThen::new(then),
             )
-        })
+        }))
     }
     fn unpublish_studio_page<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UnpublishStudioPageWhen, operations::UnpublishStudioPageThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UnpublishStudioPageWhen::new(when),
                 operations::UnpublishStudioPageThen::new(then),
             )
-        })
+        }))
     }
     fn list_code_editor_pages<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListCodeEditorPagesWhen, operations::ListCodeEditorPagesThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListCodeEditorPagesWhen::new(when),
                 operations::ListCodeEditorPagesThen::new(then),
             )
-        })
+        }))
     }
     fn create_code_editor_page<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateCodeEditorPageWhen, operations::CreateCodeEditorPageThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateCodeEditorPageWhen::new(when),
                 operations::CreateCodeEditorPageThen::new(then),
             )
-        })
+        }))
     }
     fn delete_code_editor_pages<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteCodeEditorPagesWhen, operations::DeleteCodeEditorPagesThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteCodeEditorPagesWhen::new(when),
                 operations::DeleteCodeEditorPagesThen::new(then),
             )
-        })
+        }))
     }
     fn get_code_editor_page<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetCodeEditorPageWhen, operations::GetCodeEditorPageThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetCodeEditorPageWhen::new(when),
                 operations::GetCodeEditorPageThen::new(then),
             )
-        })
+        }))
     }
     fn update_code_editor_page<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateCodeEditorPageWhen, operations::UpdateCodeEditorPageThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateCodeEditorPageWhen::new(when),
                 operations::UpdateCodeEditorPageThen::new(then),
             )
-        })
+        }))
     }
     fn delete_code_editor_page<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteCodeEditorPageWhen, operations::DeleteCodeEditorPageThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteCodeEditorPageWhen::new(when),
                 operations::DeleteCodeEditorPageThen::new(then),
             )
-        })
+        }))
     }
     fn archive_code_editor_page<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ArchiveCodeEditorPageWhen, operations::ArchiveCodeEditorPageThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ArchiveCodeEditorPageWhen::new(when),
                 operations::ArchiveCodeEditorPageThen::new(then),
             )
-        })
+        }))
     }
     fn unarchive_code_editor_page<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UnarchiveCodeEditorPageWhen, operations::UnarchiveCodeEditorPageThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UnarchiveCodeEditorPageWhen::new(when),
                 operations::UnarchiveCodeEditorPageThen::new(then),
             )
-        })
+        }))
     }
     fn list_metadata_templates<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListMetadataTemplatesWhen, operations::ListMetadataTemplatesThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListMetadataTemplatesWhen::new(when),
                 operations::ListMetadataTemplatesThen::new(then),
             )
-        })
+        }))
     }
     fn create_metadata_template<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateMetadataTemplateWhen, operations::CreateMetadataTemplateThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateMetadataTemplateWhen::new(when),
                 operations::CreateMetadataTemplateThen::new(then),
             )
-        })
+        }))
     }
     fn get_metadata_template<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetMetadataTemplateWhen, operations::GetMetadataTemplateThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetMetadataTemplateWhen::new(when),
                 operations::GetMetadataTemplateThen::new(then),
             )
-        })
+        }))
     }
     fn update_metadata_template<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateMetadataTemplateWhen, operations::UpdateMetadataTemplateThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateMetadataTemplateWhen::new(when),
                 operations::UpdateMetadataTemplateThen::new(then),
             )
-        })
+        }))
     }
     fn delete_metadata_template<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteMetadataTemplateWhen, operations::DeleteMetadataTemplateThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteMetadataTemplateWhen::new(when),
                 operations::DeleteMetadataTemplateThen::new(then),
             )
-        })
+        }))
     }
     fn list_metadata_template_fields<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -12399,12 +12407,12 @@ impl MockServerExt for MockServer {
             operations::ListMetadataTemplateFieldsThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListMetadataTemplateFieldsWhen::new(when),
                 operations::ListMetadataTemplateFieldsThen::new(then),
             )
-        })
+        }))
     }
     fn get_metadata_template_field<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -12413,12 +12421,12 @@ impl MockServerExt for MockServer {
             operations::GetMetadataTemplateFieldThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetMetadataTemplateFieldWhen::new(when),
                 operations::GetMetadataTemplateFieldThen::new(then),
             )
-        })
+        }))
     }
     fn suggest_metadata_field_values<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -12427,144 +12435,144 @@ impl MockServerExt for MockServer {
             operations::SuggestMetadataFieldValuesThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::SuggestMetadataFieldValuesWhen::new(when),
                 operations::SuggestMetadataFieldValuesThen::new(then),
             )
-        })
+        }))
     }
     fn list_harvesters<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListHarvestersWhen, operations::ListHarvestersThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListHarvestersWhen::new(when),
                 operations::ListHarvestersThen::new(then),
             )
-        })
+        }))
     }
     fn create_harvester<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateHarvesterWhen, operations::CreateHarvesterThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateHarvesterWhen::new(when),
                 operations::CreateHarvesterThen::new(then),
             )
-        })
+        }))
     }
     fn get_harvester<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetHarvesterWhen, operations::GetHarvesterThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetHarvesterWhen::new(when),
                 operations::GetHarvesterThen::new(then),
             )
-        })
+        }))
     }
     fn update_harvester<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateHarvesterWhen, operations::UpdateHarvesterThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateHarvesterWhen::new(when),
                 operations::UpdateHarvesterThen::new(then),
             )
-        })
+        }))
     }
     fn delete_harvester<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteHarvesterWhen, operations::DeleteHarvesterThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteHarvesterWhen::new(when),
                 operations::DeleteHarvesterThen::new(then),
             )
-        })
+        }))
     }
     fn abort_harvester<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::AbortHarvesterWhen, operations::AbortHarvesterThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::AbortHarvesterWhen::new(when),
                 operations::AbortHarvesterThen::new(then),
             )
-        })
+        }))
     }
     fn start_harvester<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::StartHarvesterWhen, operations::StartHarvesterThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::StartHarvesterWhen::new(when),
                 operations::StartHarvesterThen::new(then),
             )
-        })
+        }))
     }
     fn publish_harvester<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::PublishHarvesterWhen, operations::PublishHarvesterThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::PublishHarvesterWhen::new(when),
                 operations::PublishHarvesterThen::new(then),
             )
-        })
+        }))
     }
     fn unpublish_harvester<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UnpublishHarvesterWhen, operations::UnpublishHarvesterThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UnpublishHarvesterWhen::new(when),
                 operations::UnpublishHarvesterThen::new(then),
             )
-        })
+        }))
     }
     fn list_harvester_errors<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListHarvesterErrorsWhen, operations::ListHarvesterErrorsThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListHarvesterErrorsWhen::new(when),
                 operations::ListHarvesterErrorsThen::new(then),
             )
-        })
+        }))
     }
     fn preview_harvester<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::PreviewHarvesterWhen, operations::PreviewHarvesterThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::PreviewHarvesterWhen::new(when),
                 operations::PreviewHarvesterThen::new(then),
             )
-        })
+        }))
     }
     fn preview_unsaved_harvester<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::PreviewUnsavedHarvesterWhen, operations::PreviewUnsavedHarvesterThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::PreviewUnsavedHarvesterWhen::new(when),
                 operations::PreviewUnsavedHarvesterThen::new(then),
             )
-        })
+        }))
     }
     fn list_datasource_connections<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -12573,12 +12581,12 @@ impl MockServerExt for MockServer {
             operations::ListDatasourceConnectionsThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListDatasourceConnectionsWhen::new(when),
                 operations::ListDatasourceConnectionsThen::new(then),
             )
-        })
+        }))
     }
     fn create_datasource_connection<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -12587,23 +12595,23 @@ impl MockServerExt for MockServer {
             operations::CreateDatasourceConnectionThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateDatasourceConnectionWhen::new(when),
                 operations::CreateDatasourceConnectionThen::new(then),
             )
-        })
+        }))
     }
     fn get_datasource_connection<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetDatasourceConnectionWhen, operations::GetDatasourceConnectionThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetDatasourceConnectionWhen::new(when),
                 operations::GetDatasourceConnectionThen::new(then),
             )
-        })
+        }))
     }
     fn update_datasource_connection<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -12612,12 +12620,12 @@ impl MockServerExt for MockServer {
             operations::UpdateDatasourceConnectionThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateDatasourceConnectionWhen::new(when),
                 operations::UpdateDatasourceConnectionThen::new(then),
             )
-        })
+        }))
     }
     fn delete_datasource_connection<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -12626,111 +12634,111 @@ impl MockServerExt for MockServer {
             operations::DeleteDatasourceConnectionThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteDatasourceConnectionWhen::new(when),
                 operations::DeleteDatasourceConnectionThen::new(then),
             )
-        })
+        }))
     }
     fn list_processor_kinds<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListProcessorKindsWhen, operations::ListProcessorKindsThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListProcessorKindsWhen::new(when),
                 operations::ListProcessorKindsThen::new(then),
             )
-        })
+        }))
     }
     fn list_dataset_processors<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListDatasetProcessorsWhen, operations::ListDatasetProcessorsThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListDatasetProcessorsWhen::new(when),
                 operations::ListDatasetProcessorsThen::new(then),
             )
-        })
+        }))
     }
     fn create_dataset_processor<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateDatasetProcessorWhen, operations::CreateDatasetProcessorThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateDatasetProcessorWhen::new(when),
                 operations::CreateDatasetProcessorThen::new(then),
             )
-        })
+        }))
     }
     fn get_dataset_processor<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetDatasetProcessorWhen, operations::GetDatasetProcessorThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetDatasetProcessorWhen::new(when),
                 operations::GetDatasetProcessorThen::new(then),
             )
-        })
+        }))
     }
     fn update_dataset_processor<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateDatasetProcessorWhen, operations::UpdateDatasetProcessorThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateDatasetProcessorWhen::new(when),
                 operations::UpdateDatasetProcessorThen::new(then),
             )
-        })
+        }))
     }
     fn delete_dataset_processor<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteDatasetProcessorWhen, operations::DeleteDatasetProcessorThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteDatasetProcessorWhen::new(when),
                 operations::DeleteDatasetProcessorThen::new(then),
             )
-        })
+        }))
     }
     fn list_extractors<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListExtractorsWhen, operations::ListExtractorsThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListExtractorsWhen::new(when),
                 operations::ListExtractorsThen::new(then),
             )
-        })
+        }))
     }
     fn list_dataset_resources<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListDatasetResourcesWhen, operations::ListDatasetResourcesThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListDatasetResourcesWhen::new(when),
                 operations::ListDatasetResourcesThen::new(then),
             )
-        })
+        }))
     }
     fn create_dataset_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateDatasetResourceWhen, operations::CreateDatasetResourceThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CreateDatasetResourceWhen::new(when),
                 operations::CreateDatasetResourceThen::new(then),
             )
-        })
+        }))
     }
     fn guess_unsaved_resource_extractors<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -12739,12 +12747,12 @@ impl MockServerExt for MockServer {
             operations::GuessUnsavedResourceExtractorsThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GuessUnsavedResourceExtractorsWhen::new(when),
                 operations::GuessUnsavedResourceExtractorsThen::new(then),
             )
-        })
+        }))
     }
     fn guess_unsaved_resource_extractor_params<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -12753,78 +12761,78 @@ impl MockServerExt for MockServer {
             operations::GuessUnsavedResourceExtractorParamsThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GuessUnsavedResourceExtractorParamsWhen::new(when),
                 operations::GuessUnsavedResourceExtractorParamsThen::new(then),
             )
-        })
+        }))
     }
     fn preview_unsaved_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::PreviewUnsavedResourceWhen, operations::PreviewUnsavedResourceThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::PreviewUnsavedResourceWhen::new(when),
                 operations::PreviewUnsavedResourceThen::new(then),
             )
-        })
+        }))
     }
     fn get_dataset_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetDatasetResourceWhen, operations::GetDatasetResourceThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetDatasetResourceWhen::new(when),
                 operations::GetDatasetResourceThen::new(then),
             )
-        })
+        }))
     }
     fn update_dataset_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateDatasetResourceWhen, operations::UpdateDatasetResourceThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateDatasetResourceWhen::new(when),
                 operations::UpdateDatasetResourceThen::new(then),
             )
-        })
+        }))
     }
     fn delete_dataset_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteDatasetResourceWhen, operations::DeleteDatasetResourceThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteDatasetResourceWhen::new(when),
                 operations::DeleteDatasetResourceThen::new(then),
             )
-        })
+        }))
     }
     fn guess_resource_extractors<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GuessResourceExtractorsWhen, operations::GuessResourceExtractorsThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GuessResourceExtractorsWhen::new(when),
                 operations::GuessResourceExtractorsThen::new(then),
             )
-        })
+        }))
     }
     fn clean_resource_cache<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CleanResourceCacheWhen, operations::CleanResourceCacheThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::CleanResourceCacheWhen::new(when),
                 operations::CleanResourceCacheThen::new(then),
             )
-        })
+        }))
     }
     fn guess_resource_extractor_params<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -12833,34 +12841,34 @@ impl MockServerExt for MockServer {
             operations::GuessResourceExtractorParamsThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GuessResourceExtractorParamsWhen::new(when),
                 operations::GuessResourceExtractorParamsThen::new(then),
             )
-        })
+        }))
     }
     fn preview_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::PreviewResourceWhen, operations::PreviewResourceThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::PreviewResourceWhen::new(when),
                 operations::PreviewResourceThen::new(then),
             )
-        })
+        }))
     }
     fn recover_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RecoverResourceWhen, operations::RecoverResourceThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::RecoverResourceWhen::new(when),
                 operations::RecoverResourceThen::new(then),
             )
-        })
+        }))
     }
     fn delete_resource_recover_data<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -12869,56 +12877,56 @@ impl MockServerExt for MockServer {
             operations::DeleteResourceRecoverDataThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteResourceRecoverDataWhen::new(when),
                 operations::DeleteResourceRecoverDataThen::new(then),
             )
-        })
+        }))
     }
     fn enable_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::EnableResourceWhen, operations::EnableResourceThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::EnableResourceWhen::new(when),
                 operations::EnableResourceThen::new(then),
             )
-        })
+        }))
     }
     fn disable_resource<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DisableResourceWhen, operations::DisableResourceThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DisableResourceWhen::new(when),
                 operations::DisableResourceThen::new(then),
             )
-        })
+        }))
     }
     fn renew_resource_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RenewResourceApiKeyWhen, operations::RenewResourceApiKeyThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::RenewResourceApiKeyWhen::new(when),
                 operations::RenewResourceApiKeyThen::new(then),
             )
-        })
+        }))
     }
     fn get_dataset_resource_file<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetDatasetResourceFileWhen, operations::GetDatasetResourceFileThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetDatasetResourceFileWhen::new(when),
                 operations::GetDatasetResourceFileThen::new(then),
             )
-        })
+        }))
     }
     fn download_dataset_resource_file<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -12927,45 +12935,45 @@ impl MockServerExt for MockServer {
             operations::DownloadDatasetResourceFileThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DownloadDatasetResourceFileWhen::new(when),
                 operations::DownloadDatasetResourceFileThen::new(then),
             )
-        })
+        }))
     }
     fn list_dataset_attachments<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListDatasetAttachmentsWhen, operations::ListDatasetAttachmentsThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListDatasetAttachmentsWhen::new(when),
                 operations::ListDatasetAttachmentsThen::new(then),
             )
-        })
+        }))
     }
     fn get_dataset_attachment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetDatasetAttachmentWhen, operations::GetDatasetAttachmentThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetDatasetAttachmentWhen::new(when),
                 operations::GetDatasetAttachmentThen::new(then),
             )
-        })
+        }))
     }
     fn delete_dataset_attachment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteDatasetAttachmentWhen, operations::DeleteDatasetAttachmentThen),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteDatasetAttachmentWhen::new(when),
                 operations::DeleteDatasetAttachmentThen::new(then),
             )
-        })
+        }))
     }
     fn download_dataset_attachment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -12974,12 +12982,12 @@ impl MockServerExt for MockServer {
             operations::DownloadDatasetAttachmentThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DownloadDatasetAttachmentWhen::new(when),
                 operations::DownloadDatasetAttachmentThen::new(then),
             )
-        })
+        }))
     }
     fn list_dataset_alternative_exports<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -12988,12 +12996,12 @@ impl MockServerExt for MockServer {
             operations::ListDatasetAlternativeExportsThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::ListDatasetAlternativeExportsWhen::new(when),
                 operations::ListDatasetAlternativeExportsThen::new(then),
             )
-        })
+        }))
     }
     fn get_dataset_alternative_export<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -13002,12 +13010,12 @@ impl MockServerExt for MockServer {
             operations::GetDatasetAlternativeExportThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::GetDatasetAlternativeExportWhen::new(when),
                 operations::GetDatasetAlternativeExportThen::new(then),
             )
-        })
+        }))
     }
     fn update_dataset_alternative_export<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -13016,12 +13024,12 @@ impl MockServerExt for MockServer {
             operations::UpdateDatasetAlternativeExportThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::UpdateDatasetAlternativeExportWhen::new(when),
                 operations::UpdateDatasetAlternativeExportThen::new(then),
             )
-        })
+        }))
     }
     fn delete_dataset_alternative_export<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -13030,12 +13038,12 @@ impl MockServerExt for MockServer {
             operations::DeleteDatasetAlternativeExportThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DeleteDatasetAlternativeExportWhen::new(when),
                 operations::DeleteDatasetAlternativeExportThen::new(then),
             )
-        })
+        }))
     }
     fn download_dataset_alternative_export<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -13044,11 +13052,11 @@ impl MockServerExt for MockServer {
             operations::DownloadDatasetAlternativeExportThen,
         ),
     {
-        self.mock(|when, then| {
+        self.mock_boxed(::std::boxed::Box::new(|when, then| {
             config_fn(
                 operations::DownloadDatasetAlternativeExportWhen::new(when),
                 operations::DownloadDatasetAlternativeExportThen::new(then),
             )
-        })
+        }))
     }
 }
