@@ -1593,11 +1593,13 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `extended_details`: When true, each group also carries its members and its creation and update times; when false or absent, only id and name.
-    pub async fn list_user_groups<'a>(
+    pub fn list_user_groups<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         extended_details: Option<bool>,
-    ) -> Result<ResponseValue<types::UserGroupList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::UserGroupList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/user_groups",
             self.baseurl,
@@ -1608,8 +1610,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -1621,7 +1622,7 @@ impl Client {
                 &extended_details,
             ))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -1629,7 +1630,6 @@ impl Client {
             200u16,
             &[401u16, 404u16, 420u16, 429u16],
         )
-        .await
     }
     /// Create a user group
     ///
@@ -1640,11 +1640,13 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `body`: The group to create.
-    pub async fn create_user_group<'a>(
+    pub fn create_user_group<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::UserGroupRequest,
-    ) -> Result<ResponseValue<types::UserGroup>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::UserGroup>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/user_groups",
             self.baseurl,
@@ -1655,8 +1657,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -1665,7 +1666,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -1673,7 +1674,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 409u16, 420u16, 429u16],
         )
-        .await
     }
     /// Get one user group
     ///
@@ -1685,12 +1685,14 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `group_id`: Id of the user group.
     /// - `extended_details`: When true, each group also carries its members and its creation and update times; when false or absent, only id and name.
-    pub async fn get_user_group<'a>(
+    pub fn get_user_group<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         group_id: &'a saas_admin_runtime::PathSegment,
         extended_details: Option<bool>,
-    ) -> Result<ResponseValue<types::UserGroup>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::UserGroup>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/user_groups/{}",
             self.baseurl,
@@ -1702,8 +1704,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -1715,7 +1716,7 @@ impl Client {
                 &extended_details,
             ))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -1723,7 +1724,6 @@ impl Client {
             200u16,
             &[401u16, 404u16, 420u16, 429u16],
         )
-        .await
     }
     /// Rename a user group
     ///
@@ -1735,12 +1735,14 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `group_id`: Id of the user group.
     /// - `body`: The new values for the group.
-    pub async fn update_user_group<'a>(
+    pub fn update_user_group<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         group_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::UserGroupRequest,
-    ) -> Result<ResponseValue<types::UserGroup>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::UserGroup>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/user_groups/{}",
             self.baseurl,
@@ -1752,8 +1754,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -1762,7 +1763,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -1770,7 +1771,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 409u16, 420u16, 429u16],
         )
-        .await
     }
     /// Delete a user group
     ///
@@ -1781,11 +1781,13 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `group_id`: Id of the user group.
-    pub async fn delete_user_group<'a>(
+    pub fn delete_user_group<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         group_id: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::SuccessResponse>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/user_groups/{}",
             self.baseurl,
@@ -1797,8 +1799,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -1806,7 +1807,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -1814,7 +1815,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 420u16, 429u16],
         )
-        .await
     }
     /// List the members of a user group
     ///
@@ -1825,11 +1825,13 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `group_id`: Id of the user group.
-    pub async fn list_user_group_users<'a>(
+    pub fn list_user_group_users<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         group_id: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::UserGroupUserList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::UserGroupUserList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/user_groups/{}/users",
             self.baseurl,
@@ -1841,8 +1843,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -1850,7 +1851,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -1858,7 +1859,6 @@ impl Client {
             200u16,
             &[401u16, 404u16, 420u16, 429u16],
         )
-        .await
     }
     /// Add a user to a user group
     ///
@@ -1870,12 +1870,14 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `group_id`: Id of the user group.
     /// - `user_id`: Id of the account user.
-    pub async fn add_user_to_user_group<'a>(
+    pub fn add_user_to_user_group<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         group_id: &'a saas_admin_runtime::PathSegment,
         user_id: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::UserGroupMemberAdded>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::UserGroupMemberAdded>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/user_groups/{}/users/{}",
             self.baseurl,
@@ -1888,8 +1890,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -1897,7 +1898,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -1905,7 +1906,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 409u16, 420u16, 429u16],
         )
-        .await
     }
     /// Remove a user from a user group
     ///
@@ -1917,12 +1917,14 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `group_id`: Id of the user group.
     /// - `user_id`: Id of the account user.
-    pub async fn remove_user_from_user_group<'a>(
+    pub fn remove_user_from_user_group<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         group_id: &'a saas_admin_runtime::PathSegment,
         user_id: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::UserGroupUserList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::UserGroupUserList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/user_groups/{}/users/{}",
             self.baseurl,
@@ -1935,8 +1937,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -1944,7 +1945,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -1952,7 +1953,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 420u16, 429u16],
         )
-        .await
     }
     /// List the product environments of the account
     ///
@@ -1966,14 +1966,16 @@ impl Client {
     /// - `enabled`: True for enabled product environments only, false for disabled ones only; absent for both.
     /// - `ids`: Product environment ids to return (up to 100). When given, the other filters are ignored.
     /// - `prefix`: Only product environments whose name starts with this text (case-insensitive).
-    pub async fn list_product_environments<'a>(
+    pub fn list_product_environments<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         cloud_names: Option<&'a ::std::vec::Vec<::std::string::String>>,
         enabled: Option<bool>,
         ids: Option<&'a ::std::vec::Vec<::std::string::String>>,
         prefix: Option<&'a str>,
-    ) -> Result<ResponseValue<types::ProductEnvironmentList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::ProductEnvironmentList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/sub_accounts",
             self.baseurl,
@@ -1984,8 +1986,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -2000,7 +2001,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("ids", &ids))
             .query(&progenitor_client::QueryParam::new("prefix", &prefix))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2008,7 +2009,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 409u16, 420u16, 429u16],
         )
-        .await
     }
     /// Create a product environment
     ///
@@ -2019,11 +2019,13 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `body`: The product environment to create.
-    pub async fn create_product_environment<'a>(
+    pub fn create_product_environment<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::ProductEnvironmentRequest,
-    ) -> Result<ResponseValue<types::ProductEnvironment>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::ProductEnvironment>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/sub_accounts",
             self.baseurl,
@@ -2034,8 +2036,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -2044,7 +2045,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2052,7 +2053,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 409u16, 420u16, 429u16],
         )
-        .await
     }
     /// Get one product environment
     ///
@@ -2063,11 +2063,13 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `sub_account_id`: Id of the product environment.
-    pub async fn get_product_environment<'a>(
+    pub fn get_product_environment<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         sub_account_id: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::ProductEnvironment>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::ProductEnvironment>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/sub_accounts/{}",
             self.baseurl,
@@ -2079,8 +2081,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -2088,7 +2089,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2096,7 +2097,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 404u16, 420u16, 429u16],
         )
-        .await
     }
     /// Update a product environment
     ///
@@ -2108,12 +2108,14 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `sub_account_id`: Id of the product environment.
     /// - `body`: The values to change.
-    pub async fn update_product_environment<'a>(
+    pub fn update_product_environment<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         sub_account_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::ProductEnvironmentUpdateRequest,
-    ) -> Result<ResponseValue<types::ProductEnvironment>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::ProductEnvironment>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/sub_accounts/{}",
             self.baseurl,
@@ -2125,8 +2127,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -2135,7 +2136,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2143,7 +2144,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 409u16, 420u16, 429u16],
         )
-        .await
     }
     /// Delete a product environment
     ///
@@ -2154,11 +2154,13 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `sub_account_id`: Id of the product environment.
-    pub async fn delete_product_environment<'a>(
+    pub fn delete_product_environment<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         sub_account_id: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::SuccessResponse>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/sub_accounts/{}",
             self.baseurl,
@@ -2170,8 +2172,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -2179,7 +2180,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2187,7 +2188,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 420u16, 429u16],
         )
-        .await
     }
     /// List the access keys of a product environment
     ///
@@ -2202,7 +2202,7 @@ impl Client {
     /// - `page_size`: How many access keys each page holds.
     /// - `sort_by`: Field to sort the access keys by.
     /// - `sort_order`: Direction of the sort (the service defaults to descending).
-    pub async fn list_access_keys<'a>(
+    pub fn list_access_keys<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         sub_account_id: &'a saas_admin_runtime::PathSegment,
@@ -2210,7 +2210,9 @@ impl Client {
         page_size: Option<i64>,
         sort_by: Option<types::AccessKeySortBy>,
         sort_order: Option<types::AccessKeySortOrder>,
-    ) -> Result<ResponseValue<types::AccessKeyList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::AccessKeyList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/sub_accounts/{}/access_keys",
             self.baseurl,
@@ -2222,8 +2224,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -2238,7 +2239,7 @@ impl Client {
                 &sort_order,
             ))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2246,7 +2247,6 @@ impl Client {
             200u16,
             &[401u16, 404u16, 420u16, 429u16],
         )
-        .await
     }
     /// Generate an access key
     ///
@@ -2258,12 +2258,14 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `sub_account_id`: Id of the product environment.
     /// - `body`: Name and state of the key to generate.
-    pub async fn generate_access_key<'a>(
+    pub fn generate_access_key<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         sub_account_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::AccessKeyRequest,
-    ) -> Result<ResponseValue<types::AccessKey>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::AccessKey>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/sub_accounts/{}/access_keys",
             self.baseurl,
@@ -2275,8 +2277,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -2285,7 +2286,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2293,7 +2294,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 409u16, 420u16, 429u16],
         )
-        .await
     }
     /// Delete an access key by name
     ///
@@ -2305,12 +2305,14 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `sub_account_id`: Id of the product environment.
     /// - `name`: Name of the access key to delete.
-    pub async fn delete_access_key_by_name<'a>(
+    pub fn delete_access_key_by_name<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         sub_account_id: &'a saas_admin_runtime::PathSegment,
         name: &'a str,
-    ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::SuccessResponse>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/sub_accounts/{}/access_keys",
             self.baseurl,
@@ -2322,8 +2324,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -2332,7 +2333,7 @@ impl Client {
             )
             .query(&progenitor_client::QueryParam::new("name", &name))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2340,7 +2341,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 420u16, 429u16],
         )
-        .await
     }
     /// Update an access key
     ///
@@ -2353,13 +2353,15 @@ impl Client {
     /// - `sub_account_id`: Id of the product environment.
     /// - `key`: The API key (the public half of the pair) that names the access key.
     /// - `body`: The values to change.
-    pub async fn update_access_key<'a>(
+    pub fn update_access_key<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         sub_account_id: &'a saas_admin_runtime::PathSegment,
         key: &'a saas_admin_runtime::PathSegment,
         body: &'a types::AccessKeyUpdateRequest,
-    ) -> Result<ResponseValue<types::AccessKey>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::AccessKey>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/sub_accounts/{}/access_keys/{}",
             self.baseurl,
@@ -2372,8 +2374,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -2382,7 +2383,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2390,7 +2391,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 409u16, 420u16, 429u16],
         )
-        .await
     }
     /// Delete an access key
     ///
@@ -2402,12 +2402,14 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `sub_account_id`: Id of the product environment.
     /// - `key`: The API key (the public half of the pair) that names the access key.
-    pub async fn delete_access_key<'a>(
+    pub fn delete_access_key<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         sub_account_id: &'a saas_admin_runtime::PathSegment,
         key: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::SuccessResponse>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/sub_accounts/{}/access_keys/{}",
             self.baseurl,
@@ -2420,8 +2422,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -2429,7 +2430,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2437,7 +2438,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 420u16, 429u16],
         )
-        .await
     }
     /// Get the account's billing usage
     ///
@@ -2449,12 +2449,17 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `include_prodenv_breakdown`: When true, each cycle also breaks usage down by product environment (defaults to false).
     /// - `year`: Year whose billing cycles to return (see the operation for how plans differ).
-    pub async fn get_billing_usage<'a>(
+    pub fn get_billing_usage<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         include_prodenv_breakdown: Option<bool>,
         year: Option<i32>,
-    ) -> Result<ResponseValue<::std::vec::Vec<types::BillingUsagePlan>>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            ResponseValue<::std::vec::Vec<types::BillingUsagePlan>>,
+            Error<types::Error>,
+        >,
+    > + 'a {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/billing_usage",
             self.baseurl,
@@ -2465,8 +2470,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -2479,7 +2483,7 @@ impl Client {
             ))
             .query(&progenitor_client::QueryParam::new("year", &year))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2487,7 +2491,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the users of the account
     ///
@@ -2510,7 +2513,7 @@ impl Client {
     /// - `sub_account_id`: Only users who have access to this product environment (its id).
     /// - `to`: End of the last-login date range (a date, `yyyy-mm-dd`).
     /// - `union_type`: Whether to keep the users whose last login falls inside the date range (`include`, the service's default) or those whose does not (`exclude`).
-    pub async fn list_users<'a>(
+    pub fn list_users<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         emails: Option<&'a str>,
@@ -2526,7 +2529,9 @@ impl Client {
         sub_account_id: Option<&'a str>,
         to: Option<&'a ::chrono::naive::NaiveDate>,
         union_type: Option<types::UserLastLoginUnion>,
-    ) -> Result<ResponseValue<types::UserList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::UserList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/users",
             self.baseurl,
@@ -2537,8 +2542,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -2571,7 +2575,7 @@ impl Client {
                 &union_type,
             ))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2579,7 +2583,6 @@ impl Client {
             200u16,
             &[401u16, 404u16, 420u16, 429u16],
         )
-        .await
     }
     /// Create a user
     ///
@@ -2590,11 +2593,12 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `body`: The user to create.
-    pub async fn create_user<'a>(
+    pub fn create_user<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::UserCreateRequest,
-    ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::User>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/users",
             self.baseurl,
@@ -2605,8 +2609,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -2615,7 +2618,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2623,7 +2626,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 409u16, 420u16, 429u16],
         )
-        .await
     }
     /// Get one user
     ///
@@ -2634,11 +2636,12 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `user_id`: Id of the account user.
-    pub async fn get_user<'a>(
+    pub fn get_user<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         user_id: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::User>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/users/{}",
             self.baseurl,
@@ -2650,8 +2653,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -2659,7 +2661,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2667,7 +2669,6 @@ impl Client {
             200u16,
             &[401u16, 404u16, 420u16, 429u16],
         )
-        .await
     }
     /// Update a user
     ///
@@ -2679,12 +2680,13 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `user_id`: Id of the account user.
     /// - `body`: The new values for the user.
-    pub async fn update_user<'a>(
+    pub fn update_user<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         user_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::UserUpdateRequest,
-    ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::User>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/users/{}",
             self.baseurl,
@@ -2696,8 +2698,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -2706,7 +2707,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2714,7 +2715,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 409u16, 420u16, 429u16],
         )
-        .await
     }
     /// Delete a user
     ///
@@ -2725,11 +2725,13 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `user_id`: Id of the account user.
-    pub async fn delete_user<'a>(
+    pub fn delete_user<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         user_id: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::SuccessResponse>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/users/{}",
             self.baseurl,
@@ -2741,8 +2743,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -2750,7 +2751,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2758,7 +2759,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 420u16, 429u16],
         )
-        .await
     }
     /// List the user groups a user belongs to
     ///
@@ -2769,11 +2769,13 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `user_id`: Id of the account user.
-    pub async fn list_groups_of_user<'a>(
+    pub fn list_groups_of_user<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         user_id: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::UserGroupSummaryList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::UserGroupSummaryList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/users/{}/groups",
             self.baseurl,
@@ -2785,8 +2787,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -2794,7 +2795,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2802,7 +2803,6 @@ impl Client {
             200u16,
             &[401u16, 404u16, 420u16, 429u16],
         )
-        .await
     }
     /// List the product environments a user can access
     ///
@@ -2813,11 +2813,13 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `user_id`: Id of the account user.
-    pub async fn list_product_environments_of_user<'a>(
+    pub fn list_product_environments_of_user<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         user_id: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::ProductEnvironmentSummaryList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::ProductEnvironmentSummaryList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/users/{}/sub_accounts",
             self.baseurl,
@@ -2829,8 +2831,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -2838,7 +2839,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2846,7 +2847,6 @@ impl Client {
             200u16,
             &[401u16, 404u16, 420u16, 429u16],
         )
-        .await
     }
     /// Get the catalog of system roles and policies
     ///
@@ -2854,18 +2854,21 @@ impl Client {
     ///
     /// Sends a `GET` request to `/v2/accounts/permissions/public/catalog`
     ///
-    pub async fn get_permissions_catalog<'a>(
+    pub fn get_permissions_catalog<'a>(
         &'a self,
-    ) -> Result<ResponseValue<types::PermissionsCatalogResponse>, Error<types::PermissionsError>>
-    {
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            ResponseValue<types::PermissionsCatalogResponse>,
+            Error<types::PermissionsError>,
+        >,
+    > + 'a {
         let url = format!("{}/v2/accounts/permissions/public/catalog", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -2873,7 +2876,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2881,7 +2884,6 @@ impl Client {
             200u16,
             &[400u16],
         )
-        .await
     }
     /// Check a Cedar policy statement
     ///
@@ -2891,18 +2893,22 @@ impl Client {
     ///
     /// Arguments:
     /// - `body`: The statement to check.
-    pub async fn validate_cedar_policy<'a>(
+    pub fn validate_cedar_policy<'a>(
         &'a self,
         body: &'a types::CedarPolicyValidationRequest,
-    ) -> Result<ResponseValue<types::CedarPolicyValidation>, Error<types::PermissionsError>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            ResponseValue<types::CedarPolicyValidation>,
+            Error<types::PermissionsError>,
+        >,
+    > + 'a {
         let url = format!("{}/v2/accounts/permissions/public/validate", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -2911,9 +2917,8 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(self, request, "validate_cedar_policy", 200u16, &[400u16])
-            .await
     }
     /// Get the Cedar schema of the permissions system
     ///
@@ -2921,17 +2926,18 @@ impl Client {
     ///
     /// Sends a `GET` request to `/v2/accounts/permissions/public/schema`
     ///
-    pub async fn get_cedar_schema<'a>(
+    pub fn get_cedar_schema<'a>(
         &'a self,
-    ) -> Result<ResponseValue<types::CedarSchemaResponse>, Error<types::PermissionsError>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::CedarSchemaResponse>, Error<types::PermissionsError>>,
+    > + 'a {
         let url = format!("{}/v2/accounts/permissions/public/schema", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -2939,8 +2945,8 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
-        saas_admin_runtime::answer::json(self, request, "get_cedar_schema", 200u16, &[400u16]).await
+            .build();
+        saas_admin_runtime::answer::json(self, request, "get_cedar_schema", 200u16, &[400u16])
     }
     /// List the system policies
     ///
@@ -2952,12 +2958,14 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `permission_type`: Only global or only content-specific permissions.
     /// - `scope_type`: Level to look at, the account or product environments (the account when absent).
-    pub async fn list_system_policies<'a>(
+    pub fn list_system_policies<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         permission_type: Option<types::PermissionType>,
         scope_type: Option<types::PermissionsScopeType>,
-    ) -> Result<ResponseValue<types::SystemPolicyList>, Error<types::PermissionsError>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::SystemPolicyList>, Error<types::PermissionsError>>,
+    > + 'a {
         let url = format!(
             "{}/v2/accounts/{}/permissions/policies/system",
             self.baseurl,
@@ -2968,8 +2976,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -2985,7 +2992,7 @@ impl Client {
                 &scope_type,
             ))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2993,7 +3000,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 500u16],
         )
-        .await
     }
     /// List the custom policies of a scope
     ///
@@ -3007,14 +3013,16 @@ impl Client {
     /// - `enabled`: Only enabled (true) or only disabled (false) policies.
     /// - `scope_id`: Id of the product environment, when `scope_type` is `prodenv`.
     /// - `scope_type`: Level to look at, the account or product environments (the account when absent).
-    pub async fn list_custom_policies<'a>(
+    pub fn list_custom_policies<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         cursor: Option<&'a str>,
         enabled: Option<bool>,
         scope_id: Option<&'a str>,
         scope_type: Option<types::PermissionsScopeType>,
-    ) -> Result<ResponseValue<types::CustomPolicyList>, Error<types::PermissionsError>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::CustomPolicyList>, Error<types::PermissionsError>>,
+    > + 'a {
         let url = format!(
             "{}/v2/accounts/{}/permissions/policies/custom",
             self.baseurl,
@@ -3025,8 +3033,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -3041,7 +3048,7 @@ impl Client {
                 &scope_type,
             ))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3049,7 +3056,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 500u16],
         )
-        .await
     }
     /// Create a custom policy
     ///
@@ -3060,11 +3066,13 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `body`: The policy to create.
-    pub async fn create_custom_policy<'a>(
+    pub fn create_custom_policy<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::CustomPolicyCreateRequest,
-    ) -> Result<ResponseValue<types::CustomPolicyResponse>, Error<types::PermissionsError>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::CustomPolicyResponse>, Error<types::PermissionsError>>,
+    > + 'a {
         let url = format!(
             "{}/v2/accounts/{}/permissions/policies/custom",
             self.baseurl,
@@ -3075,8 +3083,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -3085,7 +3092,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3093,7 +3100,6 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 409u16, 500u16],
         )
-        .await
     }
     /// Get one custom policy
     ///
@@ -3104,11 +3110,13 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `policy_id`: Id of the custom policy.
-    pub async fn get_custom_policy<'a>(
+    pub fn get_custom_policy<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         policy_id: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::CustomPolicyResponse>, Error<types::PermissionsError>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::CustomPolicyResponse>, Error<types::PermissionsError>>,
+    > + 'a {
         let url = format!(
             "{}/v2/accounts/{}/permissions/policies/custom/{}",
             self.baseurl,
@@ -3120,8 +3128,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -3129,7 +3136,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3137,7 +3144,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16],
         )
-        .await
     }
     /// Replace a custom policy
     ///
@@ -3149,12 +3155,14 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `policy_id`: Id of the custom policy.
     /// - `body`: The complete new policy.
-    pub async fn update_custom_policy<'a>(
+    pub fn update_custom_policy<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         policy_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::CustomPolicyUpdateRequest,
-    ) -> Result<ResponseValue<types::CustomPolicyResponse>, Error<types::PermissionsError>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::CustomPolicyResponse>, Error<types::PermissionsError>>,
+    > + 'a {
         let url = format!(
             "{}/v2/accounts/{}/permissions/policies/custom/{}",
             self.baseurl,
@@ -3166,8 +3174,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -3176,7 +3183,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3184,7 +3191,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 409u16, 500u16],
         )
-        .await
     }
     /// Delete a custom policy
     ///
@@ -3195,11 +3201,12 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `policy_id`: Id of the custom policy.
-    pub async fn delete_custom_policy<'a>(
+    pub fn delete_custom_policy<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         policy_id: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::PermissionsError>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::PermissionsError>>>
+           + 'a {
         let url = format!(
             "{}/v2/accounts/{}/permissions/policies/custom/{}",
             self.baseurl,
@@ -3211,8 +3218,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -3220,7 +3226,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -3228,7 +3234,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16],
         )
-        .await
     }
     /// List the policies in effect in a scope
     ///
@@ -3242,14 +3247,16 @@ impl Client {
     /// - `principal_type`: Only this kind of principal (give `principal_id` with it).
     /// - `scope_id`: Id of the product environment, when `scope_type` is `prodenv`.
     /// - `scope_type`: Level to look at, the account or product environments (the account when absent).
-    pub async fn list_effective_policies<'a>(
+    pub fn list_effective_policies<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         principal_id: Option<&'a str>,
         principal_type: Option<types::PrincipalType>,
         scope_id: Option<&'a str>,
         scope_type: Option<types::PermissionsScopeType>,
-    ) -> Result<ResponseValue<types::EffectivePolicies>, Error<types::PermissionsError>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::EffectivePolicies>, Error<types::PermissionsError>>,
+    > + 'a {
         let url = format!(
             "{}/v2/accounts/{}/permissions/policies/effective",
             self.baseurl,
@@ -3260,8 +3267,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -3282,7 +3288,7 @@ impl Client {
                 &scope_type,
             ))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3290,7 +3296,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
-        .await
     }
     /// List roles
     ///
@@ -3304,14 +3309,16 @@ impl Client {
     /// - `permission_type`: Global or content-specific permissions.
     /// - `policy_parameters`: Only roles for these content types: a JSON array of `folder_id` and/or `collection_id`, as text (for example `["folder_id"]`).
     /// - `scope_type`: Level to look at, the account or product environments (the account when absent).
-    pub async fn list_roles<'a>(
+    pub fn list_roles<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         management_type: Option<types::RoleManagementType>,
         permission_type: types::PermissionType,
         policy_parameters: Option<&'a str>,
         scope_type: Option<types::PermissionsScopeType>,
-    ) -> Result<ResponseValue<types::RoleList>, Error<types::PermissionsError>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::RoleList>, Error<types::PermissionsError>>,
+    > + 'a {
         let url = format!(
             "{}/v2/accounts/{}/permissions/roles",
             self.baseurl,
@@ -3322,8 +3329,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -3347,7 +3353,7 @@ impl Client {
                 &scope_type,
             ))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3355,7 +3361,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 500u16],
         )
-        .await
     }
     /// Create a custom role
     ///
@@ -3366,11 +3371,13 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `body`: The role to create.
-    pub async fn create_role<'a>(
+    pub fn create_role<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::RoleCreateRequest,
-    ) -> Result<ResponseValue<types::RoleResponse>, Error<types::PermissionsError>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::RoleResponse>, Error<types::PermissionsError>>,
+    > + 'a {
         let url = format!(
             "{}/v2/accounts/{}/permissions/roles",
             self.baseurl,
@@ -3381,8 +3388,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -3391,7 +3397,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3399,7 +3405,6 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 409u16, 500u16],
         )
-        .await
     }
     /// Get one role
     ///
@@ -3415,7 +3420,7 @@ impl Client {
     /// - `folder_id`: A folder: get_role fills it into its policy statements; the other calls keep only assignments for that folder.
     /// - `param_key`: Content types (`folder_id` or `collection_id`) of the instances given in `param_value`, in the same order.
     /// - `param_value`: Ids of content instances, matching the types in `param_key`.
-    pub async fn get_role<'a>(
+    pub fn get_role<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         role_id: &'a saas_admin_runtime::PathSegment,
@@ -3424,7 +3429,9 @@ impl Client {
         folder_id: Option<&'a str>,
         param_key: Option<&'a ::std::vec::Vec<::std::string::String>>,
         param_value: Option<&'a ::std::vec::Vec<::std::string::String>>,
-    ) -> Result<ResponseValue<types::RoleResponse>, Error<types::PermissionsError>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::RoleResponse>, Error<types::PermissionsError>>,
+    > + 'a {
         let url = format!(
             "{}/v2/accounts/{}/permissions/roles/{}",
             self.baseurl,
@@ -3436,8 +3443,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -3456,7 +3462,7 @@ impl Client {
                 &param_value,
             ))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3464,7 +3470,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16],
         )
-        .await
     }
     /// Replace a custom role
     ///
@@ -3476,12 +3481,14 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `role_id`: Id of the role (system or custom).
     /// - `body`: The complete new role.
-    pub async fn update_role<'a>(
+    pub fn update_role<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         role_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::RoleUpdateRequest,
-    ) -> Result<ResponseValue<types::RoleResponse>, Error<types::PermissionsError>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::RoleResponse>, Error<types::PermissionsError>>,
+    > + 'a {
         let url = format!(
             "{}/v2/accounts/{}/permissions/roles/{}",
             self.baseurl,
@@ -3493,8 +3500,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -3503,7 +3509,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3511,7 +3517,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 409u16, 500u16],
         )
-        .await
     }
     /// Delete a custom role
     ///
@@ -3523,12 +3528,13 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `role_id`: Id of the role (system or custom).
     /// - `force`: Delete the role even when principals still hold it (false when absent).
-    pub async fn delete_role<'a>(
+    pub fn delete_role<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         role_id: &'a saas_admin_runtime::PathSegment,
         force: Option<bool>,
-    ) -> Result<ResponseValue<()>, Error<types::PermissionsError>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::PermissionsError>>>
+           + 'a {
         let url = format!(
             "{}/v2/accounts/{}/permissions/roles/{}",
             self.baseurl,
@@ -3540,8 +3546,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -3550,7 +3555,7 @@ impl Client {
             )
             .query(&progenitor_client::QueryParam::new("force", &force))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -3558,7 +3563,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16],
         )
-        .await
     }
     /// List the roles of a principal
     ///
@@ -3579,7 +3583,7 @@ impl Client {
     /// - `principal_type`: Kind of the principal.
     /// - `scope_id`: Id of the product environment, when `scope_type` is `prodenv`.
     /// - `scope_type`: Level to look at, the account or product environments (the account when absent).
-    pub async fn list_principal_roles<'a>(
+    pub fn list_principal_roles<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         asset_id: Option<&'a str>,
@@ -3593,7 +3597,9 @@ impl Client {
         principal_type: types::PrincipalType,
         scope_id: Option<&'a str>,
         scope_type: Option<types::PermissionsScopeType>,
-    ) -> Result<ResponseValue<types::PrincipalRoleList>, Error<types::PermissionsError>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::PrincipalRoleList>, Error<types::PermissionsError>>,
+    > + 'a {
         let url = format!(
             "{}/v2/accounts/{}/permissions/principal_roles",
             self.baseurl,
@@ -3604,8 +3610,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -3645,7 +3650,7 @@ impl Client {
                 &scope_type,
             ))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3653,7 +3658,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 404u16, 500u16],
         )
-        .await
     }
     /// Give roles to a principal, or take them away
     ///
@@ -3664,11 +3668,12 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `body`: The principal, the change and the roles.
-    pub async fn update_principal_roles<'a>(
+    pub fn update_principal_roles<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::PrincipalRolesUpdateRequest,
-    ) -> Result<ResponseValue<()>, Error<types::PermissionsError>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::PermissionsError>>>
+           + 'a {
         let url = format!(
             "{}/v2/accounts/{}/permissions/principal_roles",
             self.baseurl,
@@ -3679,8 +3684,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -3689,7 +3693,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -3697,7 +3701,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16],
         )
-        .await
     }
     /// Find who holds roles in a scope
     ///
@@ -3717,7 +3720,7 @@ impl Client {
     /// - `principal_type`: Only this kind of principal (give `principal_id` with it).
     /// - `scope_id`: Id of the product environment, when `scope_type` is `prodenv`.
     /// - `scope_type`: Level to look at, the account or product environments.
-    pub async fn inspect_principal_roles<'a>(
+    pub fn inspect_principal_roles<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         asset_id: Option<&'a str>,
@@ -3730,8 +3733,12 @@ impl Client {
         principal_type: Option<types::PrincipalType>,
         scope_id: Option<&'a str>,
         scope_type: types::PermissionsScopeType,
-    ) -> Result<ResponseValue<types::PrincipalRolesInspection>, Error<types::PermissionsError>>
-    {
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            ResponseValue<types::PrincipalRolesInspection>,
+            Error<types::PermissionsError>,
+        >,
+    > + 'a {
         let url = format!(
             "{}/v2/accounts/{}/permissions/principal_roles/inspect",
             self.baseurl,
@@ -3742,8 +3749,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -3776,7 +3782,7 @@ impl Client {
                 &scope_type,
             ))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3784,7 +3790,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 404u16, 500u16],
         )
-        .await
     }
     /// Get the roles of several given principals in a scope
     ///
@@ -3795,12 +3800,16 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `body`: The scope and the principals to look at.
-    pub async fn inspect_principal_roles_batch<'a>(
+    pub fn inspect_principal_roles_batch<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::PrincipalRolesInspectRequest,
-    ) -> Result<ResponseValue<types::PrincipalRolesInspection>, Error<types::PermissionsError>>
-    {
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            ResponseValue<types::PrincipalRolesInspection>,
+            Error<types::PermissionsError>,
+        >,
+    > + 'a {
         let url = format!(
             "{}/v2/accounts/{}/permissions/principal_roles/inspect",
             self.baseurl,
@@ -3811,8 +3820,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -3821,7 +3829,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3829,7 +3837,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 404u16, 500u16],
         )
-        .await
     }
     /// List the principals that hold a role
     ///
@@ -3848,7 +3855,7 @@ impl Client {
     /// - `scope_id`: Id of the product environment, when `scope_type` is `prodenv`.
     /// - `scope_type`: Level to look at, the account or product environments (the account when absent).
     /// - `verbose`: Return every field of each assignment, not only the principal's id and type (false when absent).
-    pub async fn list_role_principals<'a>(
+    pub fn list_role_principals<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         role_id: &'a saas_admin_runtime::PathSegment,
@@ -3860,7 +3867,9 @@ impl Client {
         scope_id: Option<&'a str>,
         scope_type: Option<types::PermissionsScopeType>,
         verbose: Option<bool>,
-    ) -> Result<ResponseValue<types::RolePrincipalList>, Error<types::PermissionsError>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::RolePrincipalList>, Error<types::PermissionsError>>,
+    > + 'a {
         let url = format!(
             "{}/v2/accounts/{}/permissions/roles/{}/principals",
             self.baseurl,
@@ -3872,8 +3881,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -3898,7 +3906,7 @@ impl Client {
             ))
             .query(&progenitor_client::QueryParam::new("verbose", &verbose))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3906,7 +3914,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16],
         )
-        .await
     }
     /// Assign a role to principals, or take it away
     ///
@@ -3918,12 +3925,13 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `role_id`: Id of the role (system or custom).
     /// - `body`: The change and the principals.
-    pub async fn update_role_principals<'a>(
+    pub fn update_role_principals<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         role_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::RolePrincipalsUpdateRequest,
-    ) -> Result<ResponseValue<()>, Error<types::PermissionsError>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::PermissionsError>>>
+           + 'a {
         let url = format!(
             "{}/v2/accounts/{}/permissions/roles/{}/principals",
             self.baseurl,
@@ -3935,8 +3943,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -3945,7 +3952,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -3953,7 +3960,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16],
         )
-        .await
     }
 }
 /// Items consumers will typically use such as the Client.

@@ -8547,22 +8547,23 @@ impl Client {
     /// - `permissions`: Only return groups granted these permissions. Repeat the parameter once per permission (`permissions=edit_dataset&permissions=create_page`).
     /// - `search`: Full-text search over the group's uid, title and description.
     /// - `sort`: Field to order the groups by (the service defaults to `updated_at`).
-    pub async fn list_user_groups<'a>(
+    pub fn list_user_groups<'a>(
         &'a self,
         limit: Option<i64>,
         offset: Option<i64>,
         permissions: Option<&'a ::std::vec::Vec<types::Permission>>,
         search: Option<&'a str>,
         sort: Option<types::UserGroupSort>,
-    ) -> Result<ResponseValue<types::UserGroupList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::UserGroupList>, Error<types::Error>>,
+    > + 'a {
         let url = format!("{}/groups/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -8578,7 +8579,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("search", &search))
             .query(&progenitor_client::QueryParam::new("sort", &sort))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -8586,7 +8587,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
-        .await
     }
     /// Create a user group
     ///
@@ -8594,18 +8594,19 @@ impl Client {
     ///
     /// Sends a `POST` request to `/groups/`
     ///
-    pub async fn create_user_group<'a>(
+    pub fn create_user_group<'a>(
         &'a self,
         body: &'a types::UserGroupRequest,
-    ) -> Result<ResponseValue<types::UserGroup>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::UserGroup>, Error<types::Error>>,
+    > + 'a {
         let url = format!("{}/groups/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -8614,7 +8615,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -8622,7 +8623,6 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 429u16],
         )
-        .await
     }
     /// Get one user group
     ///
@@ -8632,10 +8632,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `group_uid`: Uid of the user group.
-    pub async fn get_user_group<'a>(
+    pub fn get_user_group<'a>(
         &'a self,
         group_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::UserGroup>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::UserGroup>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/groups/{}/",
             self.baseurl,
@@ -8646,8 +8648,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -8655,7 +8656,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -8663,7 +8664,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Replace the settings of a user group
     ///
@@ -8674,11 +8674,13 @@ impl Client {
     /// Arguments:
     /// - `group_uid`: Uid of the user group.
     /// - `body`
-    pub async fn update_user_group<'a>(
+    pub fn update_user_group<'a>(
         &'a self,
         group_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::UserGroupRequest,
-    ) -> Result<ResponseValue<types::UserGroup>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::UserGroup>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/groups/{}/",
             self.baseurl,
@@ -8689,8 +8691,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -8699,7 +8700,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -8707,7 +8708,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Delete a user group
     ///
@@ -8717,10 +8717,11 @@ impl Client {
     ///
     /// Arguments:
     /// - `group_uid`: Uid of the user group.
-    pub async fn delete_user_group<'a>(
+    pub fn delete_user_group<'a>(
         &'a self,
         group_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/groups/{}/",
             self.baseurl,
@@ -8731,8 +8732,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -8740,7 +8740,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -8748,7 +8748,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the members of a user group
     ///
@@ -8758,10 +8757,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `group_uid`: Uid of the user group.
-    pub async fn list_user_group_users<'a>(
+    pub fn list_user_group_users<'a>(
         &'a self,
         group_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::UserList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::UserList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/groups/{}/users/",
             self.baseurl,
@@ -8772,8 +8773,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -8781,7 +8781,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -8789,7 +8789,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Add a user to a user group
     ///
@@ -8800,11 +8799,12 @@ impl Client {
     /// Arguments:
     /// - `group_uid`: Uid of the user group.
     /// - `body`
-    pub async fn add_user_to_user_group<'a>(
+    pub fn add_user_to_user_group<'a>(
         &'a self,
         group_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::RelatedUser,
-    ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::User>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/groups/{}/users/",
             self.baseurl,
@@ -8815,8 +8815,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -8825,7 +8824,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -8833,7 +8832,6 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Add several users to a user group at once
     ///
@@ -8844,11 +8842,13 @@ impl Client {
     /// Arguments:
     /// - `group_uid`: Uid of the user group.
     /// - `body`
-    pub async fn add_users_to_user_group<'a>(
+    pub fn add_users_to_user_group<'a>(
         &'a self,
         group_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::BatchAddUsersRequest,
-    ) -> Result<ResponseValue<types::UserBatchResults>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::UserBatchResults>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/groups/{}/users/batch/",
             self.baseurl,
@@ -8859,8 +8859,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -8869,7 +8868,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -8877,7 +8876,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Remove a user from a user group
     ///
@@ -8888,11 +8886,12 @@ impl Client {
     /// Arguments:
     /// - `group_uid`: Uid of the user group.
     /// - `username`: Username of the portal user.
-    pub async fn remove_user_from_user_group<'a>(
+    pub fn remove_user_from_user_group<'a>(
         &'a self,
         group_uid: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/groups/{}/users/{}/",
             self.baseurl,
@@ -8904,8 +8903,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -8913,7 +8911,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -8921,7 +8919,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the users of the portal
     ///
@@ -8936,7 +8933,7 @@ impl Client {
     /// - `permissions`: Only return users granted these permissions directly (not through a group). Repeat the parameter once per permission.
     /// - `search`: Full-text search over the username, first name, last name and e-mail address.
     /// - `sort`: Fields to order the users by, most significant first. Repeat the parameter once per field (`sort=last_name&sort=first_name`).
-    pub async fn list_users<'a>(
+    pub fn list_users<'a>(
         &'a self,
         all_permissions: Option<&'a ::std::vec::Vec<types::Permission>>,
         limit: Option<i64>,
@@ -8944,15 +8941,16 @@ impl Client {
         permissions: Option<&'a ::std::vec::Vec<types::Permission>>,
         search: Option<&'a str>,
         sort: Option<&'a ::std::vec::Vec<types::UserSort>>,
-    ) -> Result<ResponseValue<types::UserList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::UserList>, Error<types::Error>>,
+    > + 'a {
         let url = format!("{}/users/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -8972,7 +8970,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("search", &search))
             .query(&progenitor_client::QueryParam::new("sort", &sort))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -8980,7 +8978,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
-        .await
     }
     /// Get one user
     ///
@@ -8991,11 +8988,12 @@ impl Client {
     /// Arguments:
     /// - `username`: Username of the portal user.
     /// - `expand`: Fields to return in full rather than by reference, e.g. `groups`. Expanded groups still decode as `RelatedUserGroup` (their uid).
-    pub async fn get_user<'a>(
+    pub fn get_user<'a>(
         &'a self,
         username: &'a saas_admin_runtime::PathSegment,
         expand: Option<&'a str>,
-    ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::User>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/users/{}/",
             self.baseurl,
@@ -9006,8 +9004,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -9016,7 +9013,7 @@ impl Client {
             )
             .query(&progenitor_client::QueryParam::new("expand", &expand))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9024,7 +9021,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Replace the settings of a user
     ///
@@ -9035,11 +9031,12 @@ impl Client {
     /// Arguments:
     /// - `username`: Username of the portal user.
     /// - `body`
-    pub async fn update_user<'a>(
+    pub fn update_user<'a>(
         &'a self,
         username: &'a saas_admin_runtime::PathSegment,
         body: &'a types::UserRequest,
-    ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::User>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/users/{}/",
             self.baseurl,
@@ -9050,8 +9047,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -9060,7 +9056,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9068,7 +9064,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Remove a user from the portal
     ///
@@ -9078,10 +9073,11 @@ impl Client {
     ///
     /// Arguments:
     /// - `username`: Username of the portal user.
-    pub async fn delete_user<'a>(
+    pub fn delete_user<'a>(
         &'a self,
         username: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/users/{}/",
             self.baseurl,
@@ -9092,8 +9088,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -9101,7 +9096,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -9109,7 +9104,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Export the users of the portal as CSV
     ///
@@ -9120,19 +9114,19 @@ impl Client {
     /// Arguments:
     /// - `delimiter`: The character that separates the fields (the service defaults to `,`).
     /// - `subdomains`: Subdomains whose users to include as well (needs the permission to export subdomains).
-    pub async fn export_users<'a>(
+    pub fn export_users<'a>(
         &'a self,
         delimiter: Option<&'a types::ExportUsersDelimiter>,
         subdomains: Option<&'a str>,
-    ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<ByteStream>, Error<types::Error>>> + 'a
+    {
         let url = format!("{}/users/export/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .query(&progenitor_client::QueryParam::new("delimiter", &delimiter))
@@ -9141,7 +9135,7 @@ impl Client {
                 &subdomains,
             ))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::stream(
             self,
             request,
@@ -9149,7 +9143,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
-        .await
     }
     /// Invite several people to the portal at once
     ///
@@ -9157,18 +9150,19 @@ impl Client {
     ///
     /// Sends a `POST` request to `/users/invite/`
     ///
-    pub async fn invite_users<'a>(
+    pub fn invite_users<'a>(
         &'a self,
         body: &'a types::InviteUsersRequest,
-    ) -> Result<ResponseValue<types::UserBatchResults>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::UserBatchResults>, Error<types::Error>>,
+    > + 'a {
         let url = format!("{}/users/invite/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -9177,7 +9171,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9185,7 +9179,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
-        .await
     }
     /// Create several accounts through an identity provider at once
     ///
@@ -9193,18 +9186,19 @@ impl Client {
     ///
     /// Sends a `POST` request to `/users/provision/`
     ///
-    pub async fn provision_users<'a>(
+    pub fn provision_users<'a>(
         &'a self,
         body: &'a types::ProvisionUsersRequest,
-    ) -> Result<ResponseValue<types::UserBatchResults>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::UserBatchResults>, Error<types::Error>>,
+    > + 'a {
         let url = format!("{}/users/provision/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -9213,7 +9207,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9221,7 +9215,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
-        .await
     }
     /// List one's API keys
     ///
@@ -9232,19 +9225,20 @@ impl Client {
     /// Arguments:
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub async fn list_api_keys<'a>(
+    pub fn list_api_keys<'a>(
         &'a self,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> Result<ResponseValue<types::ApiKeyList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::ApiKeyList>, Error<types::Error>>,
+    > + 'a {
         let url = format!("{}/apikeys/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -9254,7 +9248,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9262,7 +9256,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
-        .await
     }
     /// Create an API key
     ///
@@ -9270,18 +9263,18 @@ impl Client {
     ///
     /// Sends a `POST` request to `/apikeys/`
     ///
-    pub async fn create_api_key<'a>(
+    pub fn create_api_key<'a>(
         &'a self,
         body: &'a types::ApiKeyRequest,
-    ) -> Result<ResponseValue<types::ApiKey>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::ApiKey>, Error<types::Error>>>
+           + 'a {
         let url = format!("{}/apikeys/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -9290,7 +9283,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9298,7 +9291,6 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 429u16],
         )
-        .await
     }
     /// Get one API key
     ///
@@ -9309,11 +9301,12 @@ impl Client {
     /// Arguments:
     /// - `apikey_uid`: Uid of the API key.
     /// - `expand`: Fields to return in full rather than by reference.
-    pub async fn get_api_key<'a>(
+    pub fn get_api_key<'a>(
         &'a self,
         apikey_uid: &'a saas_admin_runtime::PathSegment,
         expand: Option<types::ApiKeyExpand>,
-    ) -> Result<ResponseValue<types::ApiKey>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::ApiKey>, Error<types::Error>>>
+           + 'a {
         let url = format!(
             "{}/apikeys/{}/",
             self.baseurl,
@@ -9324,8 +9317,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -9334,7 +9326,7 @@ impl Client {
             )
             .query(&progenitor_client::QueryParam::new("expand", &expand))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9342,7 +9334,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Replace the label and permissions of an API key
     ///
@@ -9353,11 +9344,12 @@ impl Client {
     /// Arguments:
     /// - `apikey_uid`: Uid of the API key.
     /// - `body`
-    pub async fn update_api_key<'a>(
+    pub fn update_api_key<'a>(
         &'a self,
         apikey_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::ApiKeyRequest,
-    ) -> Result<ResponseValue<types::ApiKey>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::ApiKey>, Error<types::Error>>>
+           + 'a {
         let url = format!(
             "{}/apikeys/{}/",
             self.baseurl,
@@ -9368,8 +9360,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -9378,7 +9369,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9386,7 +9377,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Revoke an API key
     ///
@@ -9397,11 +9387,12 @@ impl Client {
     /// Arguments:
     /// - `apikey_uid`: Uid of the API key.
     /// - `body`
-    pub async fn revoke_api_key<'a>(
+    pub fn revoke_api_key<'a>(
         &'a self,
         apikey_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::ApiKeyRevocationRequest,
-    ) -> Result<ResponseValue<types::ApiKey>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::ApiKey>, Error<types::Error>>>
+           + 'a {
         let url = format!(
             "{}/apikeys/{}/revoke/",
             self.baseurl,
@@ -9412,8 +9403,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -9422,7 +9412,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9430,7 +9420,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Look up an API key by its value
     ///
@@ -9438,18 +9427,19 @@ impl Client {
     ///
     /// Sends a `POST` request to `/apikeys/search_key/`
     ///
-    pub async fn search_api_key<'a>(
+    pub fn search_api_key<'a>(
         &'a self,
         body: &'a types::ApiKeySearchRequest,
-    ) -> Result<ResponseValue<types::ApiKeySearchResult>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::ApiKeySearchResult>, Error<types::Error>>,
+    > + 'a {
         let url = format!("{}/apikeys/search_key/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -9458,7 +9448,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9466,7 +9456,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 429u16],
         )
-        .await
     }
     /// List the portal's image assets
     ///
@@ -9477,19 +9466,20 @@ impl Client {
     /// Arguments:
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub async fn list_images<'a>(
+    pub fn list_images<'a>(
         &'a self,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> Result<ResponseValue<types::ImageAssetList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::ImageAssetList>, Error<types::Error>>,
+    > + 'a {
         let url = format!("{}/medias/images/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -9499,7 +9489,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9507,7 +9497,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
-        .await
     }
     /// List the user rulesets of a dataset
     ///
@@ -9519,12 +9508,14 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub async fn list_dataset_user_security<'a>(
+    pub fn list_dataset_user_security<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> Result<ResponseValue<types::DatasetUserSecurityList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetUserSecurityList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/security/users/",
             self.baseurl,
@@ -9535,8 +9526,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -9546,7 +9536,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9554,7 +9544,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Create the ruleset of a user on a dataset
     ///
@@ -9565,11 +9554,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `body`
-    pub async fn create_dataset_user_security<'a>(
+    pub fn create_dataset_user_security<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetUserSecurityRequest,
-    ) -> Result<ResponseValue<types::DatasetUserSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetUserSecurity>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/security/users/",
             self.baseurl,
@@ -9580,8 +9571,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -9590,7 +9580,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9598,7 +9588,6 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Get the ruleset of a user on a dataset
     ///
@@ -9609,11 +9598,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `username`: Username of the portal user.
-    pub async fn get_dataset_user_security<'a>(
+    pub fn get_dataset_user_security<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::DatasetUserSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetUserSecurity>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/security/users/{}/",
             self.baseurl,
@@ -9625,8 +9616,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -9634,7 +9624,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9642,7 +9632,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Replace the ruleset of a user on a dataset
     ///
@@ -9654,12 +9643,14 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `username`: Username of the portal user.
     /// - `body`
-    pub async fn update_dataset_user_security<'a>(
+    pub fn update_dataset_user_security<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetUserSecurityRequest,
-    ) -> Result<ResponseValue<types::DatasetUserSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetUserSecurity>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/security/users/{}/",
             self.baseurl,
@@ -9671,8 +9662,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -9681,7 +9671,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9689,7 +9679,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Delete the ruleset of a user on a dataset
     ///
@@ -9700,11 +9689,12 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `username`: Username of the portal user.
-    pub async fn delete_dataset_user_security<'a>(
+    pub fn delete_dataset_user_security<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/datasets/{}/security/users/{}/",
             self.baseurl,
@@ -9716,8 +9706,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -9725,7 +9714,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -9733,7 +9722,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the group rulesets of a dataset
     ///
@@ -9745,12 +9733,14 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub async fn list_dataset_group_security<'a>(
+    pub fn list_dataset_group_security<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> Result<ResponseValue<types::DatasetGroupSecurityList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetGroupSecurityList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/security/groups/",
             self.baseurl,
@@ -9761,8 +9751,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -9772,7 +9761,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9780,7 +9769,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Create the ruleset of a group on a dataset
     ///
@@ -9791,11 +9779,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `body`
-    pub async fn create_dataset_group_security<'a>(
+    pub fn create_dataset_group_security<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetGroupSecurityRequest,
-    ) -> Result<ResponseValue<types::DatasetGroupSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetGroupSecurity>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/security/groups/",
             self.baseurl,
@@ -9806,8 +9796,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -9816,7 +9805,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9824,7 +9813,6 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Get the ruleset of a group on a dataset
     ///
@@ -9835,11 +9823,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `group_uid`: Uid of the user group.
-    pub async fn get_dataset_group_security<'a>(
+    pub fn get_dataset_group_security<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::DatasetGroupSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetGroupSecurity>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/security/groups/{}/",
             self.baseurl,
@@ -9851,8 +9841,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -9860,7 +9849,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9868,7 +9857,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Replace the ruleset of a group on a dataset
     ///
@@ -9880,12 +9868,14 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `group_uid`: Uid of the user group.
     /// - `body`
-    pub async fn update_dataset_group_security<'a>(
+    pub fn update_dataset_group_security<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetGroupSecurityRequest,
-    ) -> Result<ResponseValue<types::DatasetGroupSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetGroupSecurity>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/security/groups/{}/",
             self.baseurl,
@@ -9897,8 +9887,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -9907,7 +9896,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9915,7 +9904,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Delete the ruleset of a group on a dataset
     ///
@@ -9926,11 +9914,12 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `group_uid`: Uid of the user group.
-    pub async fn delete_dataset_group_security<'a>(
+    pub fn delete_dataset_group_security<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/datasets/{}/security/groups/{}/",
             self.baseurl,
@@ -9942,8 +9931,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -9951,7 +9939,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -9959,7 +9947,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the user rulesets of a datasource connection
     ///
@@ -9971,13 +9958,17 @@ impl Client {
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub async fn list_datasource_connection_user_security<'a>(
+    pub fn list_datasource_connection_user_security<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> Result<ResponseValue<types::DatasourceConnectionUserSecurityList>, Error<types::Error>>
-    {
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            ResponseValue<types::DatasourceConnectionUserSecurityList>,
+            Error<types::Error>,
+        >,
+    > + 'a {
         let url = format!(
             "{}/datasource_connections/{}/security/users/",
             self.baseurl,
@@ -9988,8 +9979,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -9999,7 +9989,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10007,7 +9997,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Create the ruleset of a user on a datasource connection
     ///
@@ -10018,11 +10007,16 @@ impl Client {
     /// Arguments:
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
     /// - `body`
-    pub async fn create_datasource_connection_user_security<'a>(
+    pub fn create_datasource_connection_user_security<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasourceConnectionUserSecurityRequest,
-    ) -> Result<ResponseValue<types::DatasourceConnectionUserSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            ResponseValue<types::DatasourceConnectionUserSecurity>,
+            Error<types::Error>,
+        >,
+    > + 'a {
         let url = format!(
             "{}/datasource_connections/{}/security/users/",
             self.baseurl,
@@ -10033,8 +10027,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -10043,7 +10036,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10051,7 +10044,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Get the ruleset of a user on a datasource connection
     ///
@@ -10062,11 +10054,16 @@ impl Client {
     /// Arguments:
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
     /// - `username`: Username of the portal user.
-    pub async fn get_datasource_connection_user_security<'a>(
+    pub fn get_datasource_connection_user_security<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::DatasourceConnectionUserSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            ResponseValue<types::DatasourceConnectionUserSecurity>,
+            Error<types::Error>,
+        >,
+    > + 'a {
         let url = format!(
             "{}/datasource_connections/{}/security/users/{}/",
             self.baseurl,
@@ -10078,8 +10075,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -10087,7 +10083,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10095,7 +10091,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Replace the ruleset of a user on a datasource connection
     ///
@@ -10107,12 +10102,17 @@ impl Client {
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
     /// - `username`: Username of the portal user.
     /// - `body`
-    pub async fn update_datasource_connection_user_security<'a>(
+    pub fn update_datasource_connection_user_security<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasourceConnectionUserSecurityRequest,
-    ) -> Result<ResponseValue<types::DatasourceConnectionUserSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            ResponseValue<types::DatasourceConnectionUserSecurity>,
+            Error<types::Error>,
+        >,
+    > + 'a {
         let url = format!(
             "{}/datasource_connections/{}/security/users/{}/",
             self.baseurl,
@@ -10124,8 +10124,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -10134,7 +10133,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10142,7 +10141,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Delete the ruleset of a user on a datasource connection
     ///
@@ -10153,11 +10151,12 @@ impl Client {
     /// Arguments:
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
     /// - `username`: Username of the portal user.
-    pub async fn delete_datasource_connection_user_security<'a>(
+    pub fn delete_datasource_connection_user_security<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/datasource_connections/{}/security/users/{}/",
             self.baseurl,
@@ -10169,8 +10168,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -10178,7 +10176,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -10186,7 +10184,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the group rulesets of a datasource connection
     ///
@@ -10198,13 +10195,17 @@ impl Client {
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub async fn list_datasource_connection_group_security<'a>(
+    pub fn list_datasource_connection_group_security<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> Result<ResponseValue<types::DatasourceConnectionGroupSecurityList>, Error<types::Error>>
-    {
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            ResponseValue<types::DatasourceConnectionGroupSecurityList>,
+            Error<types::Error>,
+        >,
+    > + 'a {
         let url = format!(
             "{}/datasource_connections/{}/security/groups/",
             self.baseurl,
@@ -10215,8 +10216,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -10226,7 +10226,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10234,7 +10234,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Create the ruleset of a group on a datasource connection
     ///
@@ -10245,11 +10244,16 @@ impl Client {
     /// Arguments:
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
     /// - `body`
-    pub async fn create_datasource_connection_group_security<'a>(
+    pub fn create_datasource_connection_group_security<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasourceConnectionGroupSecurityRequest,
-    ) -> Result<ResponseValue<types::DatasourceConnectionGroupSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            ResponseValue<types::DatasourceConnectionGroupSecurity>,
+            Error<types::Error>,
+        >,
+    > + 'a {
         let url = format!(
             "{}/datasource_connections/{}/security/groups/",
             self.baseurl,
@@ -10260,8 +10264,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -10270,7 +10273,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10278,7 +10281,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Get the ruleset of a group on a datasource connection
     ///
@@ -10289,11 +10291,16 @@ impl Client {
     /// Arguments:
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
     /// - `group_uid`: Uid of the user group.
-    pub async fn get_datasource_connection_group_security<'a>(
+    pub fn get_datasource_connection_group_security<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::DatasourceConnectionGroupSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            ResponseValue<types::DatasourceConnectionGroupSecurity>,
+            Error<types::Error>,
+        >,
+    > + 'a {
         let url = format!(
             "{}/datasource_connections/{}/security/groups/{}/",
             self.baseurl,
@@ -10305,8 +10312,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -10314,7 +10320,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10322,7 +10328,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Replace the ruleset of a group on a datasource connection
     ///
@@ -10334,12 +10339,17 @@ impl Client {
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
     /// - `group_uid`: Uid of the user group.
     /// - `body`
-    pub async fn update_datasource_connection_group_security<'a>(
+    pub fn update_datasource_connection_group_security<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasourceConnectionGroupSecurityRequest,
-    ) -> Result<ResponseValue<types::DatasourceConnectionGroupSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            ResponseValue<types::DatasourceConnectionGroupSecurity>,
+            Error<types::Error>,
+        >,
+    > + 'a {
         let url = format!(
             "{}/datasource_connections/{}/security/groups/{}/",
             self.baseurl,
@@ -10351,8 +10361,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -10361,7 +10370,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10369,7 +10378,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Delete the ruleset of a group on a datasource connection
     ///
@@ -10380,11 +10388,12 @@ impl Client {
     /// Arguments:
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
     /// - `group_uid`: Uid of the user group.
-    pub async fn delete_datasource_connection_group_security<'a>(
+    pub fn delete_datasource_connection_group_security<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/datasource_connections/{}/security/groups/{}/",
             self.baseurl,
@@ -10396,8 +10405,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -10405,7 +10413,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -10413,7 +10421,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the user rulesets of a studio page
     ///
@@ -10425,12 +10432,14 @@ impl Client {
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub async fn list_studio_page_user_security<'a>(
+    pub fn list_studio_page_user_security<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> Result<ResponseValue<types::StudioPageUserSecurityList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::StudioPageUserSecurityList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/studio_pages/{}/security/users/",
             self.baseurl,
@@ -10441,8 +10450,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -10452,7 +10460,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10460,7 +10468,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Create the ruleset of a user on a studio page
     ///
@@ -10471,11 +10478,13 @@ impl Client {
     /// Arguments:
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
     /// - `body`
-    pub async fn create_studio_page_user_security<'a>(
+    pub fn create_studio_page_user_security<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::StudioPageUserSecurityRequest,
-    ) -> Result<ResponseValue<types::StudioPageUserSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::StudioPageUserSecurity>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/studio_pages/{}/security/users/",
             self.baseurl,
@@ -10486,8 +10495,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -10496,7 +10504,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10504,7 +10512,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Get the ruleset of a user on a studio page
     ///
@@ -10515,11 +10522,13 @@ impl Client {
     /// Arguments:
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
     /// - `username`: Username of the portal user.
-    pub async fn get_studio_page_user_security<'a>(
+    pub fn get_studio_page_user_security<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::StudioPageUserSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::StudioPageUserSecurity>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/studio_pages/{}/security/users/{}/",
             self.baseurl,
@@ -10531,8 +10540,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -10540,7 +10548,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10548,7 +10556,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Replace the ruleset of a user on a studio page
     ///
@@ -10560,12 +10567,14 @@ impl Client {
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
     /// - `username`: Username of the portal user.
     /// - `body`
-    pub async fn update_studio_page_user_security<'a>(
+    pub fn update_studio_page_user_security<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
         body: &'a types::StudioPageUserSecurityRequest,
-    ) -> Result<ResponseValue<types::StudioPageUserSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::StudioPageUserSecurity>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/studio_pages/{}/security/users/{}/",
             self.baseurl,
@@ -10577,8 +10586,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -10587,7 +10595,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10595,7 +10603,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Delete the ruleset of a user on a studio page
     ///
@@ -10606,11 +10613,12 @@ impl Client {
     /// Arguments:
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
     /// - `username`: Username of the portal user.
-    pub async fn delete_studio_page_user_security<'a>(
+    pub fn delete_studio_page_user_security<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/studio_pages/{}/security/users/{}/",
             self.baseurl,
@@ -10622,8 +10630,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -10631,7 +10638,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -10639,7 +10646,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the group rulesets of a studio page
     ///
@@ -10651,12 +10657,14 @@ impl Client {
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub async fn list_studio_page_group_security<'a>(
+    pub fn list_studio_page_group_security<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> Result<ResponseValue<types::StudioPageGroupSecurityList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::StudioPageGroupSecurityList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/studio_pages/{}/security/groups/",
             self.baseurl,
@@ -10667,8 +10675,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -10678,7 +10685,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10686,7 +10693,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Create the ruleset of a group on a studio page
     ///
@@ -10697,11 +10703,13 @@ impl Client {
     /// Arguments:
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
     /// - `body`
-    pub async fn create_studio_page_group_security<'a>(
+    pub fn create_studio_page_group_security<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::StudioPageGroupSecurityRequest,
-    ) -> Result<ResponseValue<types::StudioPageGroupSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::StudioPageGroupSecurity>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/studio_pages/{}/security/groups/",
             self.baseurl,
@@ -10712,8 +10720,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -10722,7 +10729,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10730,7 +10737,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Get the ruleset of a group on a studio page
     ///
@@ -10741,11 +10747,13 @@ impl Client {
     /// Arguments:
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
     /// - `group_uid`: Uid of the user group.
-    pub async fn get_studio_page_group_security<'a>(
+    pub fn get_studio_page_group_security<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::StudioPageGroupSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::StudioPageGroupSecurity>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/studio_pages/{}/security/groups/{}/",
             self.baseurl,
@@ -10757,8 +10765,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -10766,7 +10773,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10774,7 +10781,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Replace the ruleset of a group on a studio page
     ///
@@ -10786,12 +10792,14 @@ impl Client {
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
     /// - `group_uid`: Uid of the user group.
     /// - `body`
-    pub async fn update_studio_page_group_security<'a>(
+    pub fn update_studio_page_group_security<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::StudioPageGroupSecurityRequest,
-    ) -> Result<ResponseValue<types::StudioPageGroupSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::StudioPageGroupSecurity>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/studio_pages/{}/security/groups/{}/",
             self.baseurl,
@@ -10803,8 +10811,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -10813,7 +10820,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10821,7 +10828,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Delete the ruleset of a group on a studio page
     ///
@@ -10832,11 +10838,12 @@ impl Client {
     /// Arguments:
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
     /// - `group_uid`: Uid of the user group.
-    pub async fn delete_studio_page_group_security<'a>(
+    pub fn delete_studio_page_group_security<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/studio_pages/{}/security/groups/{}/",
             self.baseurl,
@@ -10848,8 +10855,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -10857,7 +10863,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -10865,7 +10871,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the user rulesets of a code editor page
     ///
@@ -10877,12 +10882,14 @@ impl Client {
     /// - `page_slug`: Slug of the code editor page, as in its URL.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub async fn list_code_editor_page_user_security<'a>(
+    pub fn list_code_editor_page_user_security<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> Result<ResponseValue<types::CodeEditorPageUserSecurityList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::CodeEditorPageUserSecurityList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/code_editor_pages/{}/security/users/",
             self.baseurl,
@@ -10893,8 +10900,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -10904,7 +10910,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10912,7 +10918,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Create the ruleset of a user on a code editor page
     ///
@@ -10923,11 +10928,13 @@ impl Client {
     /// Arguments:
     /// - `page_slug`: Slug of the code editor page, as in its URL.
     /// - `body`
-    pub async fn create_code_editor_page_user_security<'a>(
+    pub fn create_code_editor_page_user_security<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
         body: &'a types::CodeEditorPageUserSecurityRequest,
-    ) -> Result<ResponseValue<types::CodeEditorPageUserSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::CodeEditorPageUserSecurity>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/code_editor_pages/{}/security/users/",
             self.baseurl,
@@ -10938,8 +10945,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -10948,7 +10954,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10956,7 +10962,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Get the ruleset of a user on a code editor page
     ///
@@ -10967,11 +10972,13 @@ impl Client {
     /// Arguments:
     /// - `page_slug`: Slug of the code editor page, as in its URL.
     /// - `username`: Username of the portal user.
-    pub async fn get_code_editor_page_user_security<'a>(
+    pub fn get_code_editor_page_user_security<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::CodeEditorPageUserSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::CodeEditorPageUserSecurity>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/code_editor_pages/{}/security/users/{}/",
             self.baseurl,
@@ -10983,8 +10990,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -10992,7 +10998,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11000,7 +11006,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Replace the ruleset of a user on a code editor page
     ///
@@ -11012,12 +11017,14 @@ impl Client {
     /// - `page_slug`: Slug of the code editor page, as in its URL.
     /// - `username`: Username of the portal user.
     /// - `body`
-    pub async fn update_code_editor_page_user_security<'a>(
+    pub fn update_code_editor_page_user_security<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
         body: &'a types::CodeEditorPageUserSecurityRequest,
-    ) -> Result<ResponseValue<types::CodeEditorPageUserSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::CodeEditorPageUserSecurity>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/code_editor_pages/{}/security/users/{}/",
             self.baseurl,
@@ -11029,8 +11036,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -11039,7 +11045,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11047,7 +11053,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Delete the ruleset of a user on a code editor page
     ///
@@ -11058,11 +11063,12 @@ impl Client {
     /// Arguments:
     /// - `page_slug`: Slug of the code editor page, as in its URL.
     /// - `username`: Username of the portal user.
-    pub async fn delete_code_editor_page_user_security<'a>(
+    pub fn delete_code_editor_page_user_security<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/code_editor_pages/{}/security/users/{}/",
             self.baseurl,
@@ -11074,8 +11080,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -11083,7 +11088,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -11091,7 +11096,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the group rulesets of a code editor page
     ///
@@ -11103,12 +11107,14 @@ impl Client {
     /// - `page_slug`: Slug of the code editor page, as in its URL.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub async fn list_code_editor_page_group_security<'a>(
+    pub fn list_code_editor_page_group_security<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> Result<ResponseValue<types::CodeEditorPageGroupSecurityList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::CodeEditorPageGroupSecurityList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/code_editor_pages/{}/security/groups/",
             self.baseurl,
@@ -11119,8 +11125,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -11130,7 +11135,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11138,7 +11143,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Create the ruleset of a group on a code editor page
     ///
@@ -11149,11 +11153,13 @@ impl Client {
     /// Arguments:
     /// - `page_slug`: Slug of the code editor page, as in its URL.
     /// - `body`
-    pub async fn create_code_editor_page_group_security<'a>(
+    pub fn create_code_editor_page_group_security<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
         body: &'a types::CodeEditorPageGroupSecurityRequest,
-    ) -> Result<ResponseValue<types::CodeEditorPageGroupSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::CodeEditorPageGroupSecurity>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/code_editor_pages/{}/security/groups/",
             self.baseurl,
@@ -11164,8 +11170,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -11174,7 +11179,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11182,7 +11187,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Get the ruleset of a group on a code editor page
     ///
@@ -11193,11 +11197,13 @@ impl Client {
     /// Arguments:
     /// - `page_slug`: Slug of the code editor page, as in its URL.
     /// - `group_uid`: Uid of the user group.
-    pub async fn get_code_editor_page_group_security<'a>(
+    pub fn get_code_editor_page_group_security<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::CodeEditorPageGroupSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::CodeEditorPageGroupSecurity>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/code_editor_pages/{}/security/groups/{}/",
             self.baseurl,
@@ -11209,8 +11215,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -11218,7 +11223,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11226,7 +11231,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Replace the ruleset of a group on a code editor page
     ///
@@ -11238,12 +11242,14 @@ impl Client {
     /// - `page_slug`: Slug of the code editor page, as in its URL.
     /// - `group_uid`: Uid of the user group.
     /// - `body`
-    pub async fn update_code_editor_page_group_security<'a>(
+    pub fn update_code_editor_page_group_security<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::CodeEditorPageGroupSecurityRequest,
-    ) -> Result<ResponseValue<types::CodeEditorPageGroupSecurity>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::CodeEditorPageGroupSecurity>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/code_editor_pages/{}/security/groups/{}/",
             self.baseurl,
@@ -11255,8 +11261,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -11265,7 +11270,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11273,7 +11278,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Delete the ruleset of a group on a code editor page
     ///
@@ -11284,11 +11288,12 @@ impl Client {
     /// Arguments:
     /// - `page_slug`: Slug of the code editor page, as in its URL.
     /// - `group_uid`: Uid of the user group.
-    pub async fn delete_code_editor_page_group_security<'a>(
+    pub fn delete_code_editor_page_group_security<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/code_editor_pages/{}/security/groups/{}/",
             self.baseurl,
@@ -11300,8 +11305,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -11309,7 +11313,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -11317,7 +11321,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the datasets one can edit
     ///
@@ -11329,20 +11332,21 @@ impl Client {
     /// - `dataset_id`: Only return the dataset with this human-readable identifier.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub async fn list_datasets<'a>(
+    pub fn list_datasets<'a>(
         &'a self,
         dataset_id: Option<&'a str>,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> Result<ResponseValue<types::DatasetList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetList>, Error<types::Error>>,
+    > + 'a {
         let url = format!("{}/datasets/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -11356,7 +11360,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11364,7 +11368,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
-        .await
     }
     /// Create a dataset
     ///
@@ -11372,18 +11375,19 @@ impl Client {
     ///
     /// Sends a `POST` request to `/datasets/`
     ///
-    pub async fn create_dataset<'a>(
+    pub fn create_dataset<'a>(
         &'a self,
         body: &'a types::DatasetRequest,
-    ) -> Result<ResponseValue<types::Dataset>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::Dataset>, Error<types::Error>>,
+    > + 'a {
         let url = format!("{}/datasets/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -11392,7 +11396,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11400,7 +11404,6 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 429u16],
         )
-        .await
     }
     /// Get one dataset
     ///
@@ -11410,10 +11413,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
-    pub async fn get_dataset<'a>(
+    pub fn get_dataset<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::Dataset>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::Dataset>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/",
             self.baseurl,
@@ -11424,8 +11429,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -11433,7 +11437,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11441,7 +11445,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Replace the settings of a dataset
     ///
@@ -11452,11 +11455,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `body`
-    pub async fn update_dataset<'a>(
+    pub fn update_dataset<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetRequest,
-    ) -> Result<ResponseValue<types::Dataset>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::Dataset>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/",
             self.baseurl,
@@ -11467,8 +11472,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -11477,7 +11481,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11485,7 +11489,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Delete a dataset
     ///
@@ -11495,10 +11498,11 @@ impl Client {
     ///
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
-    pub async fn delete_dataset<'a>(
+    pub fn delete_dataset<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/datasets/{}/",
             self.baseurl,
@@ -11509,8 +11513,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -11518,7 +11521,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -11526,7 +11529,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Publish a dataset
     ///
@@ -11536,10 +11538,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
-    pub async fn publish_dataset<'a>(
+    pub fn publish_dataset<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::DatasetActionResult>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetActionResult>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/publish/",
             self.baseurl,
@@ -11550,8 +11554,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -11559,7 +11562,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11567,7 +11570,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Publish only the metadata of a dataset
     ///
@@ -11577,10 +11579,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
-    pub async fn publish_dataset_metadata<'a>(
+    pub fn publish_dataset_metadata<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::DatasetActionResult>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetActionResult>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/publish_metadata/",
             self.baseurl,
@@ -11591,8 +11595,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -11600,7 +11603,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11608,7 +11611,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Stop the processing of a dataset
     ///
@@ -11618,10 +11620,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
-    pub async fn abort_dataset<'a>(
+    pub fn abort_dataset<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::DatasetActionResult>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetActionResult>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/abort/",
             self.baseurl,
@@ -11632,8 +11636,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -11641,7 +11644,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11649,7 +11652,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Unpublish a dataset
     ///
@@ -11659,10 +11661,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
-    pub async fn unpublish_dataset<'a>(
+    pub fn unpublish_dataset<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::DatasetActionResult>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetActionResult>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/unpublish/",
             self.baseurl,
@@ -11673,8 +11677,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -11682,7 +11685,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11690,7 +11693,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Copy a dataset
     ///
@@ -11700,10 +11702,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
-    pub async fn copy_dataset<'a>(
+    pub fn copy_dataset<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::Dataset>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::Dataset>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/copy/",
             self.baseurl,
@@ -11714,8 +11718,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -11723,7 +11726,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11731,7 +11734,6 @@ impl Client {
             201u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Get the processing status of a dataset
     ///
@@ -11741,10 +11743,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
-    pub async fn get_dataset_status<'a>(
+    pub fn get_dataset_status<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::DatasetStatus>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetStatus>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/status/",
             self.baseurl,
@@ -11755,8 +11759,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -11764,7 +11767,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11772,7 +11775,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Get all the metadata of a dataset
     ///
@@ -11782,10 +11784,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
-    pub async fn list_dataset_metadata<'a>(
+    pub fn list_dataset_metadata<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::DatasetMetadata>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetMetadata>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/metadata/",
             self.baseurl,
@@ -11796,8 +11800,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -11805,7 +11808,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11813,7 +11816,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Replace all the metadata of a dataset
     ///
@@ -11824,11 +11826,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `body`
-    pub async fn update_dataset_metadata<'a>(
+    pub fn update_dataset_metadata<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetMetadataRequest,
-    ) -> Result<ResponseValue<types::DatasetMetadata>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetMetadata>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/metadata/",
             self.baseurl,
@@ -11839,8 +11843,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -11849,7 +11852,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11857,7 +11860,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Get the metadata of a dataset in one template
     ///
@@ -11868,11 +11870,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
-    pub async fn get_dataset_template_metadata<'a>(
+    pub fn get_dataset_template_metadata<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         template_name: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::DatasetTemplateMetadata>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetTemplateMetadata>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/metadata/{}/",
             self.baseurl,
@@ -11884,8 +11888,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -11893,7 +11896,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11901,7 +11904,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Replace the metadata of a dataset in one template
     ///
@@ -11913,12 +11915,14 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
     /// - `body`
-    pub async fn update_dataset_template_metadata<'a>(
+    pub fn update_dataset_template_metadata<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         template_name: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetTemplateMetadataRequest,
-    ) -> Result<ResponseValue<types::DatasetTemplateMetadata>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetTemplateMetadata>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/metadata/{}/",
             self.baseurl,
@@ -11930,8 +11934,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -11940,7 +11943,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11948,7 +11951,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Get one metadata value of a dataset
     ///
@@ -11960,12 +11962,14 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
     /// - `template_field_name`: Name of a field of the metadata template, such as `title`.
-    pub async fn get_dataset_metadata_field<'a>(
+    pub fn get_dataset_metadata_field<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         template_name: &'a saas_admin_runtime::PathSegment,
         template_field_name: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::DatasetMetadataValue>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetMetadataValue>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/metadata/{}/{}/",
             self.baseurl,
@@ -11978,8 +11982,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -11987,7 +11990,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11995,7 +11998,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Set one metadata value of a dataset
     ///
@@ -12008,13 +12010,15 @@ impl Client {
     /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
     /// - `template_field_name`: Name of a field of the metadata template, such as `title`.
     /// - `body`
-    pub async fn update_dataset_metadata_field<'a>(
+    pub fn update_dataset_metadata_field<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         template_name: &'a saas_admin_runtime::PathSegment,
         template_field_name: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetMetadataValueRequest,
-    ) -> Result<ResponseValue<types::DatasetMetadataValue>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetMetadataValue>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/metadata/{}/{}/",
             self.baseurl,
@@ -12027,8 +12031,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -12037,7 +12040,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12045,7 +12048,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Remove one metadata value of a dataset
     ///
@@ -12057,12 +12059,13 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
     /// - `template_field_name`: Name of a field of the metadata template, such as `title`.
-    pub async fn delete_dataset_metadata_field<'a>(
+    pub fn delete_dataset_metadata_field<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         template_name: &'a saas_admin_runtime::PathSegment,
         template_field_name: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/datasets/{}/metadata/{}/{}/",
             self.baseurl,
@@ -12075,8 +12078,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -12084,7 +12086,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -12092,7 +12094,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the field configuration steps of a dataset
     ///
@@ -12104,12 +12105,14 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub async fn list_dataset_fields<'a>(
+    pub fn list_dataset_fields<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> Result<ResponseValue<types::DatasetFieldList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetFieldList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/fields/",
             self.baseurl,
@@ -12120,8 +12123,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -12131,7 +12133,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12139,7 +12141,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Add a field configuration step to a dataset
     ///
@@ -12150,11 +12151,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `body`
-    pub async fn create_dataset_field<'a>(
+    pub fn create_dataset_field<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetFieldRequest,
-    ) -> Result<ResponseValue<types::DatasetField>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetField>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/fields/",
             self.baseurl,
@@ -12165,8 +12168,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -12175,7 +12177,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12183,7 +12185,6 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Get one field configuration step of a dataset
     ///
@@ -12194,11 +12195,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `field_uid`: Uid of the field configuration step (`pr_…`).
-    pub async fn get_dataset_field<'a>(
+    pub fn get_dataset_field<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         field_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::DatasetField>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetField>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/fields/{}/",
             self.baseurl,
@@ -12210,8 +12213,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -12219,7 +12221,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12227,7 +12229,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Replace one field configuration step of a dataset
     ///
@@ -12239,12 +12240,14 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `field_uid`: Uid of the field configuration step (`pr_…`).
     /// - `body`
-    pub async fn update_dataset_field<'a>(
+    pub fn update_dataset_field<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         field_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetFieldRequest,
-    ) -> Result<ResponseValue<types::DatasetField>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetField>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/fields/{}/",
             self.baseurl,
@@ -12256,8 +12259,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -12266,7 +12268,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12274,7 +12276,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Remove one field configuration step from a dataset
     ///
@@ -12285,11 +12286,12 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `field_uid`: Uid of the field configuration step (`pr_…`).
-    pub async fn delete_dataset_field<'a>(
+    pub fn delete_dataset_field<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         field_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/datasets/{}/fields/{}/",
             self.baseurl,
@@ -12301,8 +12303,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -12310,7 +12311,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -12318,7 +12319,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the versions of a dataset
     ///
@@ -12330,12 +12330,14 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub async fn list_dataset_versions<'a>(
+    pub fn list_dataset_versions<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> Result<ResponseValue<types::DatasetVersionList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetVersionList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/versions/",
             self.baseurl,
@@ -12346,8 +12348,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -12357,7 +12358,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12365,7 +12366,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Get one version of a dataset
     ///
@@ -12376,11 +12376,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `version_uid`: Uid of the dataset version (`ch_…`).
-    pub async fn get_dataset_version<'a>(
+    pub fn get_dataset_version<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         version_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::DatasetVersion>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetVersion>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/versions/{}/",
             self.baseurl,
@@ -12392,8 +12394,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -12401,7 +12402,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12409,7 +12410,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Restore a dataset to one of its versions
     ///
@@ -12420,11 +12420,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `version_uid`: Uid of the dataset version (`ch_…`).
-    pub async fn restore_dataset_version<'a>(
+    pub fn restore_dataset_version<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         version_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::Dataset>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::Dataset>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/versions/{}/restore/",
             self.baseurl,
@@ -12436,8 +12438,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -12445,7 +12446,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12453,7 +12454,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the feedbacks sent on a dataset
     ///
@@ -12466,13 +12466,15 @@ impl Client {
     /// - `is_archived`: Return the archived feedbacks (true) instead of the others.
     /// - `record_id`: Only return the feedbacks on the record with this id.
     /// - `sort`: Order by submission date: `created_at` for the oldest first, `-created_at` for the latest first (the service's default).
-    pub async fn list_dataset_feedbacks<'a>(
+    pub fn list_dataset_feedbacks<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         is_archived: Option<bool>,
         record_id: Option<&'a str>,
         sort: Option<&'a str>,
-    ) -> Result<ResponseValue<types::DatasetFeedbackList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetFeedbackList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/feedbacks/",
             self.baseurl,
@@ -12483,8 +12485,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -12498,7 +12499,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("record_id", &record_id))
             .query(&progenitor_client::QueryParam::new("sort", &sort))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12506,7 +12507,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Get one feedback sent on a dataset
     ///
@@ -12517,11 +12517,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `feedback_uid`: Uid of the feedback (`df_…`).
-    pub async fn get_dataset_feedback<'a>(
+    pub fn get_dataset_feedback<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         feedback_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::DatasetFeedback>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetFeedback>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/feedbacks/{}/",
             self.baseurl,
@@ -12533,8 +12535,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -12542,7 +12543,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12550,7 +12551,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Archive a feedback sent on a dataset
     ///
@@ -12561,11 +12561,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `feedback_uid`: Uid of the feedback (`df_…`).
-    pub async fn archive_dataset_feedback<'a>(
+    pub fn archive_dataset_feedback<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         feedback_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::DatasetFeedback>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetFeedback>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/feedbacks/{}/archive/",
             self.baseurl,
@@ -12577,8 +12579,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -12586,7 +12587,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12594,7 +12595,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the schedules of a dataset
     ///
@@ -12606,12 +12606,14 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub async fn list_dataset_schedules<'a>(
+    pub fn list_dataset_schedules<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> Result<ResponseValue<types::DatasetScheduleList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetScheduleList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/schedules/",
             self.baseurl,
@@ -12622,8 +12624,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -12633,7 +12634,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12641,7 +12642,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Add a schedule to a dataset
     ///
@@ -12652,11 +12652,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `body`
-    pub async fn create_dataset_schedule<'a>(
+    pub fn create_dataset_schedule<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetScheduleRequest,
-    ) -> Result<ResponseValue<types::DatasetSchedule>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetSchedule>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/schedules/",
             self.baseurl,
@@ -12667,8 +12669,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -12677,7 +12678,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12685,7 +12686,6 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Get one schedule of a dataset
     ///
@@ -12696,11 +12696,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `schedule_uid`: Uid of the schedule (`sc_…`).
-    pub async fn get_dataset_schedule<'a>(
+    pub fn get_dataset_schedule<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         schedule_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::DatasetSchedule>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetSchedule>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/schedules/{}/",
             self.baseurl,
@@ -12712,8 +12714,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -12721,7 +12722,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12729,7 +12730,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Change one schedule of a dataset
     ///
@@ -12741,12 +12741,14 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `schedule_uid`: Uid of the schedule (`sc_…`).
     /// - `body`
-    pub async fn update_dataset_schedule<'a>(
+    pub fn update_dataset_schedule<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         schedule_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetScheduleRequest,
-    ) -> Result<ResponseValue<types::DatasetSchedule>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasetSchedule>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/schedules/{}/",
             self.baseurl,
@@ -12758,8 +12760,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -12768,7 +12769,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12776,7 +12777,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Delete one schedule of a dataset
     ///
@@ -12787,11 +12787,12 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `schedule_uid`: Uid of the schedule (`sc_…`).
-    pub async fn delete_dataset_schedule<'a>(
+    pub fn delete_dataset_schedule<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         schedule_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/datasets/{}/schedules/{}/",
             self.baseurl,
@@ -12803,8 +12804,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -12812,7 +12812,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -12820,7 +12820,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the schedules of a harvester
     ///
@@ -12832,12 +12831,14 @@ impl Client {
     /// - `harvester_uid`: Uid of the harvester.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub async fn list_harvester_schedules<'a>(
+    pub fn list_harvester_schedules<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> Result<ResponseValue<types::HarvesterScheduleList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::HarvesterScheduleList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/harvesters/{}/schedules/",
             self.baseurl,
@@ -12848,8 +12849,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -12859,7 +12859,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12867,7 +12867,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Schedule a harvester
     ///
@@ -12878,11 +12877,13 @@ impl Client {
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
     /// - `body`
-    pub async fn create_harvester_schedule<'a>(
+    pub fn create_harvester_schedule<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::HarvesterScheduleRequest,
-    ) -> Result<ResponseValue<types::HarvesterSchedule>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::HarvesterSchedule>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/harvesters/{}/schedules/",
             self.baseurl,
@@ -12893,8 +12894,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -12903,7 +12903,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12911,7 +12911,6 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Get the schedule of a harvester
     ///
@@ -12922,11 +12921,13 @@ impl Client {
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
     /// - `schedule_uid`: Uid of the schedule (`sc_…`).
-    pub async fn get_harvester_schedule<'a>(
+    pub fn get_harvester_schedule<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
         schedule_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::HarvesterSchedule>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::HarvesterSchedule>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/harvesters/{}/schedules/{}/",
             self.baseurl,
@@ -12938,8 +12939,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -12947,7 +12947,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12955,7 +12955,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Change the schedule of a harvester
     ///
@@ -12967,12 +12966,14 @@ impl Client {
     /// - `harvester_uid`: Uid of the harvester.
     /// - `schedule_uid`: Uid of the schedule (`sc_…`).
     /// - `body`
-    pub async fn update_harvester_schedule<'a>(
+    pub fn update_harvester_schedule<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
         schedule_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::HarvesterScheduleRequest,
-    ) -> Result<ResponseValue<types::HarvesterSchedule>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::HarvesterSchedule>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/harvesters/{}/schedules/{}/",
             self.baseurl,
@@ -12984,8 +12985,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -12994,7 +12994,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13002,7 +13002,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Delete the schedule of a harvester
     ///
@@ -13013,11 +13012,12 @@ impl Client {
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
     /// - `schedule_uid`: Uid of the schedule (`sc_…`).
-    pub async fn delete_harvester_schedule<'a>(
+    pub fn delete_harvester_schedule<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
         schedule_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/harvesters/{}/schedules/{}/",
             self.baseurl,
@@ -13029,8 +13029,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -13038,7 +13037,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -13046,7 +13045,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the studio pages of the portal
     ///
@@ -13057,19 +13055,20 @@ impl Client {
     /// Arguments:
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub async fn list_studio_pages<'a>(
+    pub fn list_studio_pages<'a>(
         &'a self,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> Result<ResponseValue<types::StudioPageList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::StudioPageList>, Error<types::Error>>,
+    > + 'a {
         let url = format!("{}/studio_pages/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -13079,7 +13078,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13087,7 +13086,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Create a studio page
     ///
@@ -13095,18 +13093,19 @@ impl Client {
     ///
     /// Sends a `POST` request to `/studio_pages/`
     ///
-    pub async fn create_studio_page<'a>(
+    pub fn create_studio_page<'a>(
         &'a self,
         body: &'a types::StudioPageRequest,
-    ) -> Result<ResponseValue<types::StudioPage>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::StudioPage>, Error<types::Error>>,
+    > + 'a {
         let url = format!("{}/studio_pages/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -13115,7 +13114,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13123,7 +13122,6 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 429u16],
         )
-        .await
     }
     /// Get one studio page
     ///
@@ -13133,10 +13131,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
-    pub async fn get_studio_page<'a>(
+    pub fn get_studio_page<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::StudioPage>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::StudioPage>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/studio_pages/{}/",
             self.baseurl,
@@ -13147,8 +13147,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -13156,7 +13155,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13164,7 +13163,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Change the slug or visibility of a studio page
     ///
@@ -13175,11 +13173,13 @@ impl Client {
     /// Arguments:
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
     /// - `body`
-    pub async fn update_studio_page<'a>(
+    pub fn update_studio_page<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::StudioPageRequest,
-    ) -> Result<ResponseValue<types::StudioPage>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::StudioPage>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/studio_pages/{}/",
             self.baseurl,
@@ -13190,8 +13190,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -13200,7 +13199,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13208,7 +13207,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Delete a studio page
     ///
@@ -13218,10 +13216,11 @@ impl Client {
     ///
     /// Arguments:
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
-    pub async fn delete_studio_page<'a>(
+    pub fn delete_studio_page<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/studio_pages/{}/",
             self.baseurl,
@@ -13232,8 +13231,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -13241,7 +13239,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -13249,7 +13247,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Publish a studio page
     ///
@@ -13259,10 +13256,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
-    pub async fn publish_studio_page<'a>(
+    pub fn publish_studio_page<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::PageActionResult>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::PageActionResult>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/studio_pages/{}/publish/",
             self.baseurl,
@@ -13273,8 +13272,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -13282,7 +13280,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13290,7 +13288,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Unpublish a studio page
     ///
@@ -13300,10 +13297,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
-    pub async fn unpublish_studio_page<'a>(
+    pub fn unpublish_studio_page<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::PageActionResult>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::PageActionResult>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/studio_pages/{}/unpublish/",
             self.baseurl,
@@ -13314,8 +13313,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -13323,7 +13321,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13331,7 +13329,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the code editor pages of the portal
     ///
@@ -13342,19 +13339,20 @@ impl Client {
     /// Arguments:
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub async fn list_code_editor_pages<'a>(
+    pub fn list_code_editor_pages<'a>(
         &'a self,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> Result<ResponseValue<types::CodeEditorPageList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::CodeEditorPageList>, Error<types::Error>>,
+    > + 'a {
         let url = format!("{}/code_editor_pages/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -13364,7 +13362,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13372,7 +13370,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
-        .await
     }
     /// Create a code editor page
     ///
@@ -13380,18 +13377,19 @@ impl Client {
     ///
     /// Sends a `POST` request to `/code_editor_pages/`
     ///
-    pub async fn create_code_editor_page<'a>(
+    pub fn create_code_editor_page<'a>(
         &'a self,
         body: &'a types::CodeEditorPageRequest,
-    ) -> Result<ResponseValue<types::CodeEditorPage>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::CodeEditorPage>, Error<types::Error>>,
+    > + 'a {
         let url = format!("{}/code_editor_pages/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -13400,7 +13398,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13408,7 +13406,6 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 429u16],
         )
-        .await
     }
     /// Delete several code editor pages
     ///
@@ -13419,19 +13416,20 @@ impl Client {
     /// Arguments:
     /// - `search`: Full-text search; the matching pages are deleted.
     /// - `slug`: Slugs of the pages to delete. Repeat the parameter once per page (`slug=about&slug=budget-2024`).
-    pub async fn delete_code_editor_pages<'a>(
+    pub fn delete_code_editor_pages<'a>(
         &'a self,
         search: Option<&'a str>,
         slug: Option<&'a ::std::vec::Vec<::std::string::String>>,
-    ) -> Result<ResponseValue<::std::vec::Vec<::std::string::String>>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<::std::vec::Vec<::std::string::String>>, Error<types::Error>>,
+    > + 'a {
         let url = format!("{}/code_editor_pages/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -13441,7 +13439,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("search", &search))
             .query(&progenitor_client::QueryParam::new("slug", &slug))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13449,7 +13447,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
-        .await
     }
     /// Get one code editor page
     ///
@@ -13459,10 +13456,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `page_slug`: Slug of the code editor page, as in its URL.
-    pub async fn get_code_editor_page<'a>(
+    pub fn get_code_editor_page<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::CodeEditorPage>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::CodeEditorPage>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/code_editor_pages/{}/",
             self.baseurl,
@@ -13473,8 +13472,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -13482,7 +13480,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13490,7 +13488,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Replace a code editor page
     ///
@@ -13501,11 +13498,13 @@ impl Client {
     /// Arguments:
     /// - `page_slug`: Slug of the code editor page, as in its URL.
     /// - `body`
-    pub async fn update_code_editor_page<'a>(
+    pub fn update_code_editor_page<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
         body: &'a types::CodeEditorPageRequest,
-    ) -> Result<ResponseValue<types::CodeEditorPage>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::CodeEditorPage>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/code_editor_pages/{}/",
             self.baseurl,
@@ -13516,8 +13515,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -13526,7 +13524,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13534,7 +13532,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Delete a code editor page
     ///
@@ -13544,10 +13541,11 @@ impl Client {
     ///
     /// Arguments:
     /// - `page_slug`: Slug of the code editor page, as in its URL.
-    pub async fn delete_code_editor_page<'a>(
+    pub fn delete_code_editor_page<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/code_editor_pages/{}/",
             self.baseurl,
@@ -13558,8 +13556,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -13567,7 +13564,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -13575,7 +13572,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Archive a code editor page
     ///
@@ -13585,10 +13581,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `page_slug`: Slug of the code editor page, as in its URL.
-    pub async fn archive_code_editor_page<'a>(
+    pub fn archive_code_editor_page<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::PageActionResult>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::PageActionResult>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/code_editor_pages/{}/archive/",
             self.baseurl,
@@ -13599,8 +13597,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -13608,7 +13605,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13616,7 +13613,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Unarchive a code editor page
     ///
@@ -13626,10 +13622,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `page_slug`: Slug of the code editor page, as in its URL.
-    pub async fn unarchive_code_editor_page<'a>(
+    pub fn unarchive_code_editor_page<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::PageActionResult>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::PageActionResult>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/code_editor_pages/{}/unarchive/",
             self.baseurl,
@@ -13640,8 +13638,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -13649,7 +13646,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13657,7 +13654,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the metadata templates of the portal
     ///
@@ -13670,21 +13666,22 @@ impl Client {
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
     /// - `type_`: Only return templates of this type.
-    pub async fn list_metadata_templates<'a>(
+    pub fn list_metadata_templates<'a>(
         &'a self,
         is_active: Option<bool>,
         limit: Option<i64>,
         offset: Option<i64>,
         type_: Option<types::MetadataTemplateType>,
-    ) -> Result<ResponseValue<types::MetadataTemplateList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::MetadataTemplateList>, Error<types::Error>>,
+    > + 'a {
         let url = format!("{}/metadata/templates/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -13696,7 +13693,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .query(&progenitor_client::QueryParam::new("type", &type_))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13704,7 +13701,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
-        .await
     }
     /// Create a metadata template
     ///
@@ -13712,18 +13708,19 @@ impl Client {
     ///
     /// Sends a `POST` request to `/metadata/templates/`
     ///
-    pub async fn create_metadata_template<'a>(
+    pub fn create_metadata_template<'a>(
         &'a self,
         body: &'a types::MetadataTemplateRequest,
-    ) -> Result<ResponseValue<types::MetadataTemplate>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::MetadataTemplate>, Error<types::Error>>,
+    > + 'a {
         let url = format!("{}/metadata/templates/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -13732,7 +13729,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13740,7 +13737,6 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 429u16],
         )
-        .await
     }
     /// Get one metadata template
     ///
@@ -13750,10 +13746,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
-    pub async fn get_metadata_template<'a>(
+    pub fn get_metadata_template<'a>(
         &'a self,
         template_name: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::MetadataTemplate>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::MetadataTemplate>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/metadata/templates/{}/",
             self.baseurl,
@@ -13764,8 +13762,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -13773,7 +13770,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13781,7 +13778,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Replace a metadata template
     ///
@@ -13792,11 +13788,13 @@ impl Client {
     /// Arguments:
     /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
     /// - `body`
-    pub async fn update_metadata_template<'a>(
+    pub fn update_metadata_template<'a>(
         &'a self,
         template_name: &'a saas_admin_runtime::PathSegment,
         body: &'a types::MetadataTemplateRequest,
-    ) -> Result<ResponseValue<types::MetadataTemplate>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::MetadataTemplate>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/metadata/templates/{}/",
             self.baseurl,
@@ -13807,8 +13805,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -13817,7 +13814,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13825,7 +13822,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Delete a metadata template
     ///
@@ -13835,10 +13831,11 @@ impl Client {
     ///
     /// Arguments:
     /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
-    pub async fn delete_metadata_template<'a>(
+    pub fn delete_metadata_template<'a>(
         &'a self,
         template_name: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/metadata/templates/{}/",
             self.baseurl,
@@ -13849,8 +13846,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -13858,7 +13854,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -13866,7 +13862,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the fields of a metadata template
     ///
@@ -13878,12 +13873,14 @@ impl Client {
     /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub async fn list_metadata_template_fields<'a>(
+    pub fn list_metadata_template_fields<'a>(
         &'a self,
         template_name: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> Result<ResponseValue<types::MetadataTemplateFieldList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::MetadataTemplateFieldList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/metadata/templates/{}/fields/",
             self.baseurl,
@@ -13894,8 +13891,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -13905,7 +13901,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13913,7 +13909,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Get one field of a metadata template
     ///
@@ -13924,11 +13919,13 @@ impl Client {
     /// Arguments:
     /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
     /// - `template_field_name`: Name of a field of the metadata template, such as `title`.
-    pub async fn get_metadata_template_field<'a>(
+    pub fn get_metadata_template_field<'a>(
         &'a self,
         template_name: &'a saas_admin_runtime::PathSegment,
         template_field_name: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::MetadataTemplateField>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::MetadataTemplateField>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/metadata/templates/{}/fields/{}/",
             self.baseurl,
@@ -13940,8 +13937,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -13949,7 +13945,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13957,7 +13953,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Suggest values for a metadata template field
     ///
@@ -13970,13 +13965,18 @@ impl Client {
     /// - `template_field_name`: Name of a field of the metadata template, such as `title`.
     /// - `count`: How many suggestions to return at most.
     /// - `query`: What to look for, typically the start of a value.
-    pub async fn suggest_metadata_field_values<'a>(
+    pub fn suggest_metadata_field_values<'a>(
         &'a self,
         template_name: &'a saas_admin_runtime::PathSegment,
         template_field_name: &'a saas_admin_runtime::PathSegment,
         count: Option<i64>,
         query: &'a str,
-    ) -> Result<ResponseValue<types::MetadataTemplateFieldSuggestions>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            ResponseValue<types::MetadataTemplateFieldSuggestions>,
+            Error<types::Error>,
+        >,
+    > + 'a {
         let url = format!(
             "{}/metadata/templates/{}/fields/{}/suggest/",
             self.baseurl,
@@ -13988,8 +13988,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -13999,7 +13998,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("count", &count))
             .query(&progenitor_client::QueryParam::new("query", &query))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14007,7 +14006,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the harvesters of the portal
     ///
@@ -14018,19 +14016,20 @@ impl Client {
     /// Arguments:
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub async fn list_harvesters<'a>(
+    pub fn list_harvesters<'a>(
         &'a self,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> Result<ResponseValue<types::HarvesterList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::HarvesterList>, Error<types::Error>>,
+    > + 'a {
         let url = format!("{}/harvesters/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -14040,7 +14039,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14048,7 +14047,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
-        .await
     }
     /// Create a harvester
     ///
@@ -14056,18 +14054,19 @@ impl Client {
     ///
     /// Sends a `POST` request to `/harvesters/`
     ///
-    pub async fn create_harvester<'a>(
+    pub fn create_harvester<'a>(
         &'a self,
         body: &'a types::HarvesterRequest,
-    ) -> Result<ResponseValue<types::Harvester>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::Harvester>, Error<types::Error>>,
+    > + 'a {
         let url = format!("{}/harvesters/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -14076,7 +14075,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14084,7 +14083,6 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 429u16],
         )
-        .await
     }
     /// Get one harvester
     ///
@@ -14094,10 +14092,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
-    pub async fn get_harvester<'a>(
+    pub fn get_harvester<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::Harvester>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::Harvester>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/harvesters/{}/",
             self.baseurl,
@@ -14108,8 +14108,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -14117,7 +14116,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14125,7 +14124,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Replace the settings of a harvester
     ///
@@ -14136,11 +14134,13 @@ impl Client {
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
     /// - `body`
-    pub async fn update_harvester<'a>(
+    pub fn update_harvester<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::HarvesterRequest,
-    ) -> Result<ResponseValue<types::Harvester>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::Harvester>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/harvesters/{}/",
             self.baseurl,
@@ -14151,8 +14151,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -14161,7 +14160,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14169,7 +14168,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Delete a harvester
     ///
@@ -14180,11 +14178,12 @@ impl Client {
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
     /// - `delete_attached_datasets`: Whether to delete the harvester's datasets too (true) or keep them (false).
-    pub async fn delete_harvester<'a>(
+    pub fn delete_harvester<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
         delete_attached_datasets: bool,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/harvesters/{}/",
             self.baseurl,
@@ -14195,8 +14194,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -14208,7 +14206,7 @@ impl Client {
                 &delete_attached_datasets,
             ))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -14216,7 +14214,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Abort a harvester's run
     ///
@@ -14226,10 +14223,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
-    pub async fn abort_harvester<'a>(
+    pub fn abort_harvester<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::Harvester>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::Harvester>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/harvesters/{}/abort/",
             self.baseurl,
@@ -14240,8 +14239,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -14249,7 +14247,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14257,7 +14255,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Start a harvester
     ///
@@ -14267,10 +14264,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
-    pub async fn start_harvester<'a>(
+    pub fn start_harvester<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::Harvester>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::Harvester>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/harvesters/{}/start/",
             self.baseurl,
@@ -14281,8 +14280,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -14290,7 +14288,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14298,7 +14296,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Publish the datasets of a harvester
     ///
@@ -14308,10 +14305,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
-    pub async fn publish_harvester<'a>(
+    pub fn publish_harvester<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::HarvesterActionResult>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::HarvesterActionResult>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/harvesters/{}/publish/",
             self.baseurl,
@@ -14322,8 +14321,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -14331,7 +14329,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14339,7 +14337,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Unpublish the datasets of a harvester
     ///
@@ -14349,10 +14346,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
-    pub async fn unpublish_harvester<'a>(
+    pub fn unpublish_harvester<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::HarvesterActionResult>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::HarvesterActionResult>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/harvesters/{}/unpublish/",
             self.baseurl,
@@ -14363,8 +14362,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -14372,7 +14370,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14380,7 +14378,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the errors of a harvester's last run
     ///
@@ -14390,10 +14387,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
-    pub async fn list_harvester_errors<'a>(
+    pub fn list_harvester_errors<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::HarvesterErrors>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::HarvesterErrors>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/harvesters/{}/errors/",
             self.baseurl,
@@ -14404,8 +14403,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -14413,7 +14411,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14421,7 +14419,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Preview what a harvester would harvest
     ///
@@ -14431,10 +14428,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
-    pub async fn preview_harvester<'a>(
+    pub fn preview_harvester<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::HarvesterPreview>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::HarvesterPreview>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/harvesters/{}/preview/",
             self.baseurl,
@@ -14445,8 +14444,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -14454,7 +14452,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14462,7 +14460,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Preview a harvester with settings not saved yet
     ///
@@ -14473,11 +14470,13 @@ impl Client {
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
     /// - `body`
-    pub async fn preview_unsaved_harvester<'a>(
+    pub fn preview_unsaved_harvester<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::HarvesterRequest,
-    ) -> Result<ResponseValue<types::HarvesterPreview>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::HarvesterPreview>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/harvesters/{}/unsaved_preview/",
             self.baseurl,
@@ -14488,8 +14487,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -14498,7 +14496,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14506,7 +14504,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the datasource connections of the portal
     ///
@@ -14518,20 +14515,21 @@ impl Client {
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
     /// - `sort`: Field to order the connections by; a leading `-` reverses the order (the service defaults to `created_at`).
-    pub async fn list_datasource_connections<'a>(
+    pub fn list_datasource_connections<'a>(
         &'a self,
         limit: Option<i64>,
         offset: Option<i64>,
         sort: Option<types::DatasourceConnectionSort>,
-    ) -> Result<ResponseValue<types::DatasourceConnectionList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasourceConnectionList>, Error<types::Error>>,
+    > + 'a {
         let url = format!("{}/datasource_connections/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -14542,7 +14540,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .query(&progenitor_client::QueryParam::new("sort", &sort))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14550,7 +14548,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
-        .await
     }
     /// Create a datasource connection
     ///
@@ -14558,18 +14555,19 @@ impl Client {
     ///
     /// Sends a `POST` request to `/datasource_connections/`
     ///
-    pub async fn create_datasource_connection<'a>(
+    pub fn create_datasource_connection<'a>(
         &'a self,
         body: &'a types::DatasourceConnectionRequest,
-    ) -> Result<ResponseValue<types::DatasourceConnection>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasourceConnection>, Error<types::Error>>,
+    > + 'a {
         let url = format!("{}/datasource_connections/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -14578,7 +14576,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14586,7 +14584,6 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 429u16],
         )
-        .await
     }
     /// Get one datasource connection
     ///
@@ -14596,10 +14593,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
-    pub async fn get_datasource_connection<'a>(
+    pub fn get_datasource_connection<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::DatasourceConnection>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasourceConnection>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasource_connections/{}/",
             self.baseurl,
@@ -14610,8 +14609,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -14619,7 +14617,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14627,7 +14625,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Replace the settings of a datasource connection
     ///
@@ -14638,11 +14635,13 @@ impl Client {
     /// Arguments:
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
     /// - `body`
-    pub async fn update_datasource_connection<'a>(
+    pub fn update_datasource_connection<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasourceConnectionRequest,
-    ) -> Result<ResponseValue<types::DatasourceConnection>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::DatasourceConnection>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasource_connections/{}/",
             self.baseurl,
@@ -14653,8 +14652,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -14663,7 +14661,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14671,7 +14669,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Delete a datasource connection
     ///
@@ -14681,10 +14678,11 @@ impl Client {
     ///
     /// Arguments:
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
-    pub async fn delete_datasource_connection<'a>(
+    pub fn delete_datasource_connection<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/datasource_connections/{}/",
             self.baseurl,
@@ -14695,8 +14693,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -14704,7 +14701,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -14712,7 +14709,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the kinds of processor the portal offers
     ///
@@ -14720,17 +14716,18 @@ impl Client {
     ///
     /// Sends a `GET` request to `/processors/`
     ///
-    pub async fn list_processor_kinds<'a>(
+    pub fn list_processor_kinds<'a>(
         &'a self,
-    ) -> Result<ResponseValue<::std::vec::Vec<types::ProcessorKind>>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<::std::vec::Vec<types::ProcessorKind>>, Error<types::Error>>,
+    > + 'a {
         let url = format!("{}/processors/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -14738,7 +14735,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14746,7 +14743,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
-        .await
     }
     /// List the processors of a dataset
     ///
@@ -14758,12 +14754,14 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub async fn list_dataset_processors<'a>(
+    pub fn list_dataset_processors<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> Result<ResponseValue<types::ProcessorList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::ProcessorList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/processors/",
             self.baseurl,
@@ -14774,8 +14772,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -14785,7 +14782,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14793,7 +14790,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Append a processor to a dataset
     ///
@@ -14804,11 +14800,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `body`
-    pub async fn create_dataset_processor<'a>(
+    pub fn create_dataset_processor<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::ProcessorRequest,
-    ) -> Result<ResponseValue<types::Processor>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::Processor>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/processors/",
             self.baseurl,
@@ -14819,8 +14817,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -14829,7 +14826,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14837,7 +14834,6 @@ impl Client {
             201u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Read one processor of a dataset
     ///
@@ -14848,11 +14844,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `processor_uid`: Uid of the processor (`pr_…`).
-    pub async fn get_dataset_processor<'a>(
+    pub fn get_dataset_processor<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         processor_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::Processor>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::Processor>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/processors/{}/",
             self.baseurl,
@@ -14864,8 +14862,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -14873,7 +14870,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14881,7 +14878,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Replace the settings of a processor
     ///
@@ -14893,12 +14889,14 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `processor_uid`: Uid of the processor (`pr_…`).
     /// - `body`
-    pub async fn update_dataset_processor<'a>(
+    pub fn update_dataset_processor<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         processor_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::ProcessorRequest,
-    ) -> Result<ResponseValue<types::Processor>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::Processor>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/processors/{}/",
             self.baseurl,
@@ -14910,8 +14908,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -14920,7 +14917,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14928,7 +14925,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Remove a processor from a dataset
     ///
@@ -14939,11 +14935,12 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `processor_uid`: Uid of the processor (`pr_…`).
-    pub async fn delete_dataset_processor<'a>(
+    pub fn delete_dataset_processor<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         processor_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/datasets/{}/processors/{}/",
             self.baseurl,
@@ -14955,8 +14952,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -14964,7 +14960,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -14972,7 +14968,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the extractors the portal offers
     ///
@@ -14980,17 +14975,18 @@ impl Client {
     ///
     /// Sends a `GET` request to `/extractors/`
     ///
-    pub async fn list_extractors<'a>(
+    pub fn list_extractors<'a>(
         &'a self,
-    ) -> Result<ResponseValue<::std::vec::Vec<types::Extractor>>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<::std::vec::Vec<types::Extractor>>, Error<types::Error>>,
+    > + 'a {
         let url = format!("{}/extractors/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -14998,7 +14994,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15006,7 +15002,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
-        .await
     }
     /// List the resources of a dataset
     ///
@@ -15019,13 +15014,15 @@ impl Client {
     /// - `expand`: Embed, in place of its reference, the datasource's connection or the federated dataset.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub async fn list_dataset_resources<'a>(
+    pub fn list_dataset_resources<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         expand: Option<types::ResourceExpand>,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> Result<ResponseValue<types::ResourceList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::ResourceList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/resources/",
             self.baseurl,
@@ -15036,8 +15033,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -15048,7 +15044,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15056,7 +15052,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Add a resource to a dataset
     ///
@@ -15067,11 +15062,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `body`
-    pub async fn create_dataset_resource<'a>(
+    pub fn create_dataset_resource<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::ResourceRequest,
-    ) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::Resource>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/resources/",
             self.baseurl,
@@ -15082,8 +15079,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -15092,7 +15088,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15100,7 +15096,6 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Guess which extractors can read a datasource
     ///
@@ -15111,11 +15106,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `body`
-    pub async fn guess_unsaved_resource_extractors<'a>(
+    pub fn guess_unsaved_resource_extractors<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::ResourceGuessExtractorsRequest,
-    ) -> Result<ResponseValue<::std::vec::Vec<types::Extractor>>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<::std::vec::Vec<types::Extractor>>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/resources/guess_extractors/",
             self.baseurl,
@@ -15126,8 +15123,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -15136,7 +15132,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15144,7 +15140,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Guess the parameters of an extractor for a datasource
     ///
@@ -15155,11 +15150,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `body`
-    pub async fn guess_unsaved_resource_extractor_params<'a>(
+    pub fn guess_unsaved_resource_extractor_params<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::ResourceGuessExtractorParamsRequest,
-    ) -> Result<ResponseValue<types::ResourceExtractorParams>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::ResourceExtractorParams>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/resources/guess_extractor_params/",
             self.baseurl,
@@ -15170,8 +15167,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -15180,7 +15176,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15188,7 +15184,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Preview the records of a resource before saving it
     ///
@@ -15199,11 +15194,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `body`
-    pub async fn preview_unsaved_resource<'a>(
+    pub fn preview_unsaved_resource<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::ResourcePreviewRequest,
-    ) -> Result<ResponseValue<types::ResourcePreview>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::ResourcePreview>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/resources/preview/",
             self.baseurl,
@@ -15214,8 +15211,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -15224,7 +15220,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15232,7 +15228,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Read one resource of a dataset
     ///
@@ -15244,12 +15239,14 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
     /// - `expand`: Embed, in place of its reference, the datasource's connection or the federated dataset.
-    pub async fn get_dataset_resource<'a>(
+    pub fn get_dataset_resource<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
         expand: Option<types::ResourceExpand>,
-    ) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::Resource>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/resources/{}/",
             self.baseurl,
@@ -15261,8 +15258,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -15271,7 +15267,7 @@ impl Client {
             )
             .query(&progenitor_client::QueryParam::new("expand", &expand))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15279,7 +15275,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Replace the settings of a resource
     ///
@@ -15291,12 +15286,14 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
     /// - `body`
-    pub async fn update_dataset_resource<'a>(
+    pub fn update_dataset_resource<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::ResourceRequest,
-    ) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::Resource>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/resources/{}/",
             self.baseurl,
@@ -15308,8 +15305,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -15318,7 +15314,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15326,7 +15322,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Remove a resource from a dataset
     ///
@@ -15337,11 +15332,12 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
-    pub async fn delete_dataset_resource<'a>(
+    pub fn delete_dataset_resource<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/datasets/{}/resources/{}/",
             self.baseurl,
@@ -15353,8 +15349,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -15362,7 +15357,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -15370,7 +15365,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Guess which extractors can read a saved resource
     ///
@@ -15381,11 +15375,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
-    pub async fn guess_resource_extractors<'a>(
+    pub fn guess_resource_extractors<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<::std::vec::Vec<types::Extractor>>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<::std::vec::Vec<types::Extractor>>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/resources/{}/guess_extractors/",
             self.baseurl,
@@ -15397,8 +15393,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -15406,7 +15401,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15414,7 +15409,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Empty the cache of a resource
     ///
@@ -15425,11 +15419,12 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
-    pub async fn clean_resource_cache<'a>(
+    pub fn clean_resource_cache<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/datasets/{}/resources/{}/clean_cache/",
             self.baseurl,
@@ -15441,8 +15436,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -15450,7 +15444,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -15458,7 +15452,6 @@ impl Client {
             204u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Guess the extractor parameters of a saved resource
     ///
@@ -15469,11 +15462,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
-    pub async fn guess_resource_extractor_params<'a>(
+    pub fn guess_resource_extractor_params<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::ResourceExtractorParams>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::ResourceExtractorParams>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/resources/{}/guess_extractors_params/",
             self.baseurl,
@@ -15485,8 +15480,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -15494,7 +15488,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15502,7 +15496,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Preview the records of a saved resource
     ///
@@ -15513,11 +15506,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
-    pub async fn preview_resource<'a>(
+    pub fn preview_resource<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::ResourcePreview>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::ResourcePreview>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/resources/{}/preview/",
             self.baseurl,
@@ -15529,8 +15524,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -15538,7 +15532,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15546,7 +15540,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Recover the data of a realtime resource
     ///
@@ -15557,11 +15550,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
-    pub async fn recover_resource<'a>(
+    pub fn recover_resource<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::Resource>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/resources/{}/recover/",
             self.baseurl,
@@ -15573,8 +15568,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -15582,7 +15576,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15590,7 +15584,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Delete the recovery data of a realtime resource
     ///
@@ -15601,11 +15594,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
-    pub async fn delete_resource_recover_data<'a>(
+    pub fn delete_resource_recover_data<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::Resource>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/resources/{}/delete_recover_data/",
             self.baseurl,
@@ -15617,8 +15612,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -15626,7 +15620,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15634,7 +15628,6 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Enable a realtime resource
     ///
@@ -15645,11 +15638,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
-    pub async fn enable_resource<'a>(
+    pub fn enable_resource<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::Resource>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/resources/{}/enable/",
             self.baseurl,
@@ -15661,8 +15656,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -15670,7 +15664,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15678,7 +15672,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Disable a realtime resource
     ///
@@ -15689,11 +15682,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
-    pub async fn disable_resource<'a>(
+    pub fn disable_resource<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::Resource>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/resources/{}/disable/",
             self.baseurl,
@@ -15705,8 +15700,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -15714,7 +15708,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15722,7 +15716,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Renew the API key of a realtime resource
     ///
@@ -15733,11 +15726,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
-    pub async fn renew_resource_api_key<'a>(
+    pub fn renew_resource_api_key<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::Resource>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/resources/{}/renew_api_key/",
             self.baseurl,
@@ -15749,8 +15744,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .post(url)
             .header(
@@ -15758,7 +15752,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15766,7 +15760,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Read the details of an uploaded resource file
     ///
@@ -15777,11 +15770,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `file_uid`: Uid of the uploaded resource file, as the upload returned it.
-    pub async fn get_dataset_resource_file<'a>(
+    pub fn get_dataset_resource_file<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         file_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::ResourceFile>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::ResourceFile>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/resources/files/{}/",
             self.baseurl,
@@ -15793,8 +15788,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -15802,7 +15796,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15810,7 +15804,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Download an uploaded resource file
     ///
@@ -15821,11 +15814,12 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `file_uid`: Uid of the uploaded resource file, as the upload returned it.
-    pub async fn download_dataset_resource_file<'a>(
+    pub fn download_dataset_resource_file<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         file_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<ByteStream>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/datasets/{}/resources/files/{}/download/",
             self.baseurl,
@@ -15837,8 +15831,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self.client.get(url).headers(header_map).build()?;
+        let request = self.client.get(url).headers(header_map).build();
         saas_admin_runtime::answer::stream(
             self,
             request,
@@ -15846,7 +15839,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the attachments of a dataset
     ///
@@ -15858,12 +15850,14 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub async fn list_dataset_attachments<'a>(
+    pub fn list_dataset_attachments<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> Result<ResponseValue<types::AttachmentList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::AttachmentList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/attachments/",
             self.baseurl,
@@ -15874,8 +15868,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -15885,7 +15878,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15893,7 +15886,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Read the details of an attachment
     ///
@@ -15904,11 +15896,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `attachment_uid`: Uid of the attachment (`at_…`).
-    pub async fn get_dataset_attachment<'a>(
+    pub fn get_dataset_attachment<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         attachment_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::Attachment>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::Attachment>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/attachments/{}/",
             self.baseurl,
@@ -15920,8 +15914,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -15929,7 +15922,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15937,7 +15930,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Remove an attachment from a dataset
     ///
@@ -15948,11 +15940,12 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `attachment_uid`: Uid of the attachment (`at_…`).
-    pub async fn delete_dataset_attachment<'a>(
+    pub fn delete_dataset_attachment<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         attachment_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/datasets/{}/attachments/{}/",
             self.baseurl,
@@ -15964,8 +15957,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -15973,7 +15965,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -15981,7 +15973,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Download an attachment
     ///
@@ -15992,11 +15983,12 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `attachment_uid`: Uid of the attachment (`at_…`).
-    pub async fn download_dataset_attachment<'a>(
+    pub fn download_dataset_attachment<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         attachment_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<ByteStream>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/datasets/{}/attachments/{}/download/",
             self.baseurl,
@@ -16008,8 +16000,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self.client.get(url).headers(header_map).build()?;
+        let request = self.client.get(url).headers(header_map).build();
         saas_admin_runtime::answer::stream(
             self,
             request,
@@ -16017,7 +16008,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// List the alternative exports of a dataset
     ///
@@ -16029,12 +16019,14 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub async fn list_dataset_alternative_exports<'a>(
+    pub fn list_dataset_alternative_exports<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> Result<ResponseValue<types::AlternativeExportList>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::AlternativeExportList>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/alternative_exports/",
             self.baseurl,
@@ -16045,8 +16037,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -16056,7 +16047,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -16064,7 +16055,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Read one alternative export of a dataset
     ///
@@ -16075,11 +16065,13 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `export_uid`: Uid of the alternative export (`ae_…`).
-    pub async fn get_dataset_alternative_export<'a>(
+    pub fn get_dataset_alternative_export<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         export_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<types::AlternativeExport>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::AlternativeExport>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/alternative_exports/{}/",
             self.baseurl,
@@ -16091,8 +16083,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .get(url)
             .header(
@@ -16100,7 +16091,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -16108,7 +16099,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Replace the title and description of an alternative export
     ///
@@ -16120,12 +16110,14 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `export_uid`: Uid of the alternative export (`ae_…`).
     /// - `body`
-    pub async fn update_dataset_alternative_export<'a>(
+    pub fn update_dataset_alternative_export<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         export_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::AlternativeExportRequest,
-    ) -> Result<ResponseValue<types::AlternativeExport>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<types::AlternativeExport>, Error<types::Error>>,
+    > + 'a {
         let url = format!(
             "{}/datasets/{}/alternative_exports/{}/",
             self.baseurl,
@@ -16137,8 +16129,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .put(url)
             .header(
@@ -16147,7 +16138,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -16155,7 +16146,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Remove an alternative export from a dataset
     ///
@@ -16166,11 +16156,12 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `export_uid`: Uid of the alternative export (`ae_…`).
-    pub async fn delete_dataset_alternative_export<'a>(
+    pub fn delete_dataset_alternative_export<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         export_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/datasets/{}/alternative_exports/{}/",
             self.baseurl,
@@ -16182,8 +16173,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self
+        let request = self
             .client
             .delete(url)
             .header(
@@ -16191,7 +16181,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build()?;
+            .build();
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -16199,7 +16189,6 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
     /// Download an alternative export
     ///
@@ -16210,11 +16199,12 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `export_uid`: Uid of the alternative export (`ae_…`).
-    pub async fn download_dataset_alternative_export<'a>(
+    pub fn download_dataset_alternative_export<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         export_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
+    ) -> impl ::std::future::Future<Output = Result<ResponseValue<ByteStream>, Error<types::Error>>> + 'a
+    {
         let url = format!(
             "{}/datasets/{}/alternative_exports/{}/download/",
             self.baseurl,
@@ -16226,8 +16216,7 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        #[allow(unused_mut)]
-        let mut request = self.client.get(url).headers(header_map).build()?;
+        let request = self.client.get(url).headers(header_map).build();
         saas_admin_runtime::answer::stream(
             self,
             request,
@@ -16235,7 +16224,6 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
-        .await
     }
 }
 /// Items consumers will typically use such as the Client.
