@@ -4,14 +4,10 @@
 //! documented error, or keep an unexpected answer. Written out 224 times,
 //! those steps were most of the clients' type and borrow checking (about a
 //! quarter of `ods-automation`'s build). The pass replaces them with one call
-//! of `saas_admin_runtime::answer` that does the same, given the request as
-//! built, the operation's id, its success status and its error statuses,
-//! and returns that call's future, so the method is a plain `fn` (no
-//! `async` body of its own to check):
+//! of `saas_admin_runtime::answer` that does the same, given the operation's
+//! id, its success status and its error statuses:
 //!
-//! `fn list_user_groups<'a>(&'a self, ..) -> impl Future<Output = Result<..>> + 'a`
-//! builds its request, then returns
-//! `saas_admin_runtime::answer::json(self, request, "list_user_groups", 200u16, &[401u16])`.
+//! `saas_admin_runtime::answer::json(self, request, "list_user_groups", 200u16, &[401u16]).await`
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
@@ -55,15 +51,9 @@ fn rewrite(client: TokenStream) -> Result<(TokenStream, usize), String> {
                 .len()
                 .checked_sub(STEPS.len() + 2)
                 .ok_or_else(|| format!("operation `{name}` is shorter than its steps"))?;
-            let fail = |e: String| format!("operation `{name}`: {e}");
-            let end = answer(&stmts[keep..]).map_err(fail)?;
+            let end = answer(&stmts[keep..]).map_err(|e| format!("operation `{name}`: {e}"))?;
             stmts.truncate(keep);
-            let build = stmts
-                .last_mut()
-                .ok_or_else(|| fail("no request is built".into()))?;
-            *build = request_unchecked(build).map_err(fail)?;
             stmts.push(Stmt::Expr(end, None));
-            returns_future(&mut method.sig).map_err(fail)?;
             rewritten += 1;
         }
     }
@@ -71,39 +61,6 @@ fn rewrite(client: TokenStream) -> Result<(TokenStream, usize), String> {
         return Err("progenitor's client has no operation in `impl Client`".into());
     }
     Ok((file.into_token_stream(), rewritten))
-}
-
-/// `let request = ...build();` from progenitor's
-/// `#[allow(unused_mut)] let mut request = ...build()?;`: the runtime's
-/// `answer` takes the request as built, error and all.
-fn request_unchecked(stmt: &Stmt) -> Result<Stmt, String> {
-    let Stmt::Local(local) = stmt else {
-        return Err("the request is not built by the statement before the steps".into());
-    };
-    let is_request = local.pat.to_token_stream().to_string() == "mut request";
-    let built = match local.init.as_ref().map(|init| &*init.expr) {
-        Some(Expr::Try(built)) if is_request => &built.expr,
-        _ => return Err("the request is not built by `let mut request = ...?;`".into()),
-    };
-    Ok(parse_quote!(let request = #built;))
-}
-
-/// `async fn f<'a>(&'a self, ..) -> R` becomes
-/// `fn f<'a>(&'a self, ..) -> impl Future<Output = R> + 'a`. The body builds
-/// the request and returns the runtime's future: no `async` body to
-/// check per operation.
-fn returns_future(sig: &mut syn::Signature) -> Result<(), String> {
-    let has_a = sig.generics.lifetimes().any(|l| l.lifetime.ident == "a");
-    let syn::ReturnType::Type(_, output) = &sig.output else {
-        return Err("it returns nothing".into());
-    };
-    if !has_a {
-        return Err("it has no lifetime `'a` for its future".into());
-    }
-    let output = output.clone();
-    sig.asyncness = None;
-    sig.output = parse_quote!(-> impl ::std::future::Future<Output = #output> + 'a);
-    Ok(())
 }
 
 /// The statements between the operation id and the `match`, as progenitor
@@ -178,7 +135,7 @@ fn answer(end: &[Stmt]) -> Result<Expr, String> {
     };
     let kind = syn::Ident::new(kind, proc_macro2::Span::call_site());
     Ok(parse_quote! {
-        saas_admin_runtime::answer::#kind(self, request, #operation_id, #success, &[#(#errors),*])
+        saas_admin_runtime::answer::#kind(self, request, #operation_id, #success, &[#(#errors),*]).await
     })
 }
 
@@ -262,10 +219,10 @@ mod tests {
         .unwrap();
         let expected = quote! {
             impl Client {
-                pub fn get_thing<'a>(&'a self) -> impl ::std::future::Future<Output = Result<ResponseValue<types::Thing>, Error<types::Error>>> + 'a {
+                pub async fn get_thing<'a>(&'a self) -> Result<ResponseValue<types::Thing>, Error<types::Error>> {
                     let url = format!("{}/things/", self.baseurl,);
-                    let request = self.client.get(url).build();
-                    saas_admin_runtime::answer::json(self, request, "get_thing", 200u16, &[401u16, 429u16])
+                    let mut request = self.client.get(url).build()?;
+                    saas_admin_runtime::answer::json(self, request, "get_thing", 200u16, &[401u16, 429u16]).await
                 }
             }
         };
@@ -275,7 +232,7 @@ mod tests {
 
         let empty = rewritten(quote! { 204u16 => Ok(ResponseValue::empty(response)), }).unwrap();
         assert!(
-            empty.contains(r#"saas_admin_runtime :: answer :: empty (self , request , "get_thing" , 204u16 , & [])"#),
+            empty.contains(r#"saas_admin_runtime :: answer :: empty (self , request , "get_thing" , 204u16 , & []) . await"#),
             "{empty}"
         );
         let stream = rewritten(quote! { 200u16 => Ok(ResponseValue::stream(response)), }).unwrap();

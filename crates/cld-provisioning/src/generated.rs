@@ -1593,13 +1593,11 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `extended_details`: When true, each group also carries its members and its creation and update times; when false or absent, only id and name.
-    pub fn list_user_groups<'a>(
+    pub async fn list_user_groups<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         extended_details: Option<bool>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::UserGroupList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::UserGroupList>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/user_groups",
             self.baseurl,
@@ -1610,7 +1608,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -1622,7 +1621,7 @@ impl Client {
                 &extended_details,
             ))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -1630,6 +1629,7 @@ impl Client {
             200u16,
             &[401u16, 404u16, 420u16, 429u16],
         )
+        .await
     }
     /// Create a user group
     ///
@@ -1640,13 +1640,11 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `body`: The group to create.
-    pub fn create_user_group<'a>(
+    pub async fn create_user_group<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::UserGroupRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::UserGroup>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::UserGroup>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/user_groups",
             self.baseurl,
@@ -1657,7 +1655,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -1666,7 +1665,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -1674,6 +1673,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 409u16, 420u16, 429u16],
         )
+        .await
     }
     /// Get one user group
     ///
@@ -1685,14 +1685,12 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `group_id`: Id of the user group.
     /// - `extended_details`: When true, each group also carries its members and its creation and update times; when false or absent, only id and name.
-    pub fn get_user_group<'a>(
+    pub async fn get_user_group<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         group_id: &'a saas_admin_runtime::PathSegment,
         extended_details: Option<bool>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::UserGroup>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::UserGroup>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/user_groups/{}",
             self.baseurl,
@@ -1704,7 +1702,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -1716,7 +1715,7 @@ impl Client {
                 &extended_details,
             ))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -1724,6 +1723,7 @@ impl Client {
             200u16,
             &[401u16, 404u16, 420u16, 429u16],
         )
+        .await
     }
     /// Rename a user group
     ///
@@ -1735,14 +1735,12 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `group_id`: Id of the user group.
     /// - `body`: The new values for the group.
-    pub fn update_user_group<'a>(
+    pub async fn update_user_group<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         group_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::UserGroupRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::UserGroup>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::UserGroup>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/user_groups/{}",
             self.baseurl,
@@ -1754,7 +1752,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -1763,7 +1762,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -1771,6 +1770,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 409u16, 420u16, 429u16],
         )
+        .await
     }
     /// Delete a user group
     ///
@@ -1781,13 +1781,11 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `group_id`: Id of the user group.
-    pub fn delete_user_group<'a>(
+    pub async fn delete_user_group<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         group_id: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::SuccessResponse>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/user_groups/{}",
             self.baseurl,
@@ -1799,7 +1797,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -1807,7 +1806,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -1815,6 +1814,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 420u16, 429u16],
         )
+        .await
     }
     /// List the members of a user group
     ///
@@ -1825,13 +1825,11 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `group_id`: Id of the user group.
-    pub fn list_user_group_users<'a>(
+    pub async fn list_user_group_users<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         group_id: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::UserGroupUserList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::UserGroupUserList>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/user_groups/{}/users",
             self.baseurl,
@@ -1843,7 +1841,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -1851,7 +1850,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -1859,6 +1858,7 @@ impl Client {
             200u16,
             &[401u16, 404u16, 420u16, 429u16],
         )
+        .await
     }
     /// Add a user to a user group
     ///
@@ -1870,14 +1870,12 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `group_id`: Id of the user group.
     /// - `user_id`: Id of the account user.
-    pub fn add_user_to_user_group<'a>(
+    pub async fn add_user_to_user_group<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         group_id: &'a saas_admin_runtime::PathSegment,
         user_id: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::UserGroupMemberAdded>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::UserGroupMemberAdded>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/user_groups/{}/users/{}",
             self.baseurl,
@@ -1890,7 +1888,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -1898,7 +1897,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -1906,6 +1905,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 409u16, 420u16, 429u16],
         )
+        .await
     }
     /// Remove a user from a user group
     ///
@@ -1917,14 +1917,12 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `group_id`: Id of the user group.
     /// - `user_id`: Id of the account user.
-    pub fn remove_user_from_user_group<'a>(
+    pub async fn remove_user_from_user_group<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         group_id: &'a saas_admin_runtime::PathSegment,
         user_id: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::UserGroupUserList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::UserGroupUserList>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/user_groups/{}/users/{}",
             self.baseurl,
@@ -1937,7 +1935,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -1945,7 +1944,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -1953,6 +1952,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 420u16, 429u16],
         )
+        .await
     }
     /// List the product environments of the account
     ///
@@ -1966,16 +1966,14 @@ impl Client {
     /// - `enabled`: True for enabled product environments only, false for disabled ones only; absent for both.
     /// - `ids`: Product environment ids to return (up to 100). When given, the other filters are ignored.
     /// - `prefix`: Only product environments whose name starts with this text (case-insensitive).
-    pub fn list_product_environments<'a>(
+    pub async fn list_product_environments<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         cloud_names: Option<&'a ::std::vec::Vec<::std::string::String>>,
         enabled: Option<bool>,
         ids: Option<&'a ::std::vec::Vec<::std::string::String>>,
         prefix: Option<&'a str>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::ProductEnvironmentList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::ProductEnvironmentList>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/sub_accounts",
             self.baseurl,
@@ -1986,7 +1984,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -2001,7 +2000,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("ids", &ids))
             .query(&progenitor_client::QueryParam::new("prefix", &prefix))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2009,6 +2008,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 409u16, 420u16, 429u16],
         )
+        .await
     }
     /// Create a product environment
     ///
@@ -2019,13 +2019,11 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `body`: The product environment to create.
-    pub fn create_product_environment<'a>(
+    pub async fn create_product_environment<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::ProductEnvironmentRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::ProductEnvironment>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::ProductEnvironment>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/sub_accounts",
             self.baseurl,
@@ -2036,7 +2034,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -2045,7 +2044,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2053,6 +2052,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 409u16, 420u16, 429u16],
         )
+        .await
     }
     /// Get one product environment
     ///
@@ -2063,13 +2063,11 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `sub_account_id`: Id of the product environment.
-    pub fn get_product_environment<'a>(
+    pub async fn get_product_environment<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         sub_account_id: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::ProductEnvironment>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::ProductEnvironment>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/sub_accounts/{}",
             self.baseurl,
@@ -2081,7 +2079,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -2089,7 +2088,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2097,6 +2096,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 404u16, 420u16, 429u16],
         )
+        .await
     }
     /// Update a product environment
     ///
@@ -2108,14 +2108,12 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `sub_account_id`: Id of the product environment.
     /// - `body`: The values to change.
-    pub fn update_product_environment<'a>(
+    pub async fn update_product_environment<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         sub_account_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::ProductEnvironmentUpdateRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::ProductEnvironment>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::ProductEnvironment>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/sub_accounts/{}",
             self.baseurl,
@@ -2127,7 +2125,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -2136,7 +2135,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2144,6 +2143,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 409u16, 420u16, 429u16],
         )
+        .await
     }
     /// Delete a product environment
     ///
@@ -2154,13 +2154,11 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `sub_account_id`: Id of the product environment.
-    pub fn delete_product_environment<'a>(
+    pub async fn delete_product_environment<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         sub_account_id: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::SuccessResponse>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/sub_accounts/{}",
             self.baseurl,
@@ -2172,7 +2170,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -2180,7 +2179,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2188,6 +2187,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 420u16, 429u16],
         )
+        .await
     }
     /// List the access keys of a product environment
     ///
@@ -2202,7 +2202,7 @@ impl Client {
     /// - `page_size`: How many access keys each page holds.
     /// - `sort_by`: Field to sort the access keys by.
     /// - `sort_order`: Direction of the sort (the service defaults to descending).
-    pub fn list_access_keys<'a>(
+    pub async fn list_access_keys<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         sub_account_id: &'a saas_admin_runtime::PathSegment,
@@ -2210,9 +2210,7 @@ impl Client {
         page_size: Option<i64>,
         sort_by: Option<types::AccessKeySortBy>,
         sort_order: Option<types::AccessKeySortOrder>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::AccessKeyList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::AccessKeyList>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/sub_accounts/{}/access_keys",
             self.baseurl,
@@ -2224,7 +2222,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -2239,7 +2238,7 @@ impl Client {
                 &sort_order,
             ))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2247,6 +2246,7 @@ impl Client {
             200u16,
             &[401u16, 404u16, 420u16, 429u16],
         )
+        .await
     }
     /// Generate an access key
     ///
@@ -2258,14 +2258,12 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `sub_account_id`: Id of the product environment.
     /// - `body`: Name and state of the key to generate.
-    pub fn generate_access_key<'a>(
+    pub async fn generate_access_key<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         sub_account_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::AccessKeyRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::AccessKey>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::AccessKey>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/sub_accounts/{}/access_keys",
             self.baseurl,
@@ -2277,7 +2275,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -2286,7 +2285,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2294,6 +2293,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 409u16, 420u16, 429u16],
         )
+        .await
     }
     /// Delete an access key by name
     ///
@@ -2305,14 +2305,12 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `sub_account_id`: Id of the product environment.
     /// - `name`: Name of the access key to delete.
-    pub fn delete_access_key_by_name<'a>(
+    pub async fn delete_access_key_by_name<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         sub_account_id: &'a saas_admin_runtime::PathSegment,
         name: &'a str,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::SuccessResponse>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/sub_accounts/{}/access_keys",
             self.baseurl,
@@ -2324,7 +2322,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -2333,7 +2332,7 @@ impl Client {
             )
             .query(&progenitor_client::QueryParam::new("name", &name))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2341,6 +2340,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 420u16, 429u16],
         )
+        .await
     }
     /// Update an access key
     ///
@@ -2353,15 +2353,13 @@ impl Client {
     /// - `sub_account_id`: Id of the product environment.
     /// - `key`: The API key (the public half of the pair) that names the access key.
     /// - `body`: The values to change.
-    pub fn update_access_key<'a>(
+    pub async fn update_access_key<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         sub_account_id: &'a saas_admin_runtime::PathSegment,
         key: &'a saas_admin_runtime::PathSegment,
         body: &'a types::AccessKeyUpdateRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::AccessKey>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::AccessKey>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/sub_accounts/{}/access_keys/{}",
             self.baseurl,
@@ -2374,7 +2372,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -2383,7 +2382,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2391,6 +2390,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 409u16, 420u16, 429u16],
         )
+        .await
     }
     /// Delete an access key
     ///
@@ -2402,14 +2402,12 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `sub_account_id`: Id of the product environment.
     /// - `key`: The API key (the public half of the pair) that names the access key.
-    pub fn delete_access_key<'a>(
+    pub async fn delete_access_key<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         sub_account_id: &'a saas_admin_runtime::PathSegment,
         key: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::SuccessResponse>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/sub_accounts/{}/access_keys/{}",
             self.baseurl,
@@ -2422,7 +2420,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -2430,7 +2429,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2438,6 +2437,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 420u16, 429u16],
         )
+        .await
     }
     /// Get the account's billing usage
     ///
@@ -2449,17 +2449,12 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `include_prodenv_breakdown`: When true, each cycle also breaks usage down by product environment (defaults to false).
     /// - `year`: Year whose billing cycles to return (see the operation for how plans differ).
-    pub fn get_billing_usage<'a>(
+    pub async fn get_billing_usage<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         include_prodenv_breakdown: Option<bool>,
         year: Option<i32>,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            ResponseValue<::std::vec::Vec<types::BillingUsagePlan>>,
-            Error<types::Error>,
-        >,
-    > + 'a {
+    ) -> Result<ResponseValue<::std::vec::Vec<types::BillingUsagePlan>>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/billing_usage",
             self.baseurl,
@@ -2470,7 +2465,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -2483,7 +2479,7 @@ impl Client {
             ))
             .query(&progenitor_client::QueryParam::new("year", &year))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2491,6 +2487,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the users of the account
     ///
@@ -2513,7 +2510,7 @@ impl Client {
     /// - `sub_account_id`: Only users who have access to this product environment (its id).
     /// - `to`: End of the last-login date range (a date, `yyyy-mm-dd`).
     /// - `union_type`: Whether to keep the users whose last login falls inside the date range (`include`, the service's default) or those whose does not (`exclude`).
-    pub fn list_users<'a>(
+    pub async fn list_users<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         emails: Option<&'a str>,
@@ -2529,9 +2526,7 @@ impl Client {
         sub_account_id: Option<&'a str>,
         to: Option<&'a ::chrono::naive::NaiveDate>,
         union_type: Option<types::UserLastLoginUnion>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::UserList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::UserList>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/users",
             self.baseurl,
@@ -2542,7 +2537,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -2575,7 +2571,7 @@ impl Client {
                 &union_type,
             ))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2583,6 +2579,7 @@ impl Client {
             200u16,
             &[401u16, 404u16, 420u16, 429u16],
         )
+        .await
     }
     /// Create a user
     ///
@@ -2593,12 +2590,11 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `body`: The user to create.
-    pub fn create_user<'a>(
+    pub async fn create_user<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::UserCreateRequest,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::User>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/users",
             self.baseurl,
@@ -2609,7 +2605,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -2618,7 +2615,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2626,6 +2623,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 409u16, 420u16, 429u16],
         )
+        .await
     }
     /// Get one user
     ///
@@ -2636,12 +2634,11 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `user_id`: Id of the account user.
-    pub fn get_user<'a>(
+    pub async fn get_user<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         user_id: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::User>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/users/{}",
             self.baseurl,
@@ -2653,7 +2650,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -2661,7 +2659,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2669,6 +2667,7 @@ impl Client {
             200u16,
             &[401u16, 404u16, 420u16, 429u16],
         )
+        .await
     }
     /// Update a user
     ///
@@ -2680,13 +2679,12 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `user_id`: Id of the account user.
     /// - `body`: The new values for the user.
-    pub fn update_user<'a>(
+    pub async fn update_user<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         user_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::UserUpdateRequest,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::User>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/users/{}",
             self.baseurl,
@@ -2698,7 +2696,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -2707,7 +2706,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2715,6 +2714,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 409u16, 420u16, 429u16],
         )
+        .await
     }
     /// Delete a user
     ///
@@ -2725,13 +2725,11 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `user_id`: Id of the account user.
-    pub fn delete_user<'a>(
+    pub async fn delete_user<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         user_id: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::SuccessResponse>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/users/{}",
             self.baseurl,
@@ -2743,7 +2741,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -2751,7 +2750,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2759,6 +2758,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 420u16, 429u16],
         )
+        .await
     }
     /// List the user groups a user belongs to
     ///
@@ -2769,13 +2769,11 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `user_id`: Id of the account user.
-    pub fn list_groups_of_user<'a>(
+    pub async fn list_groups_of_user<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         user_id: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::UserGroupSummaryList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::UserGroupSummaryList>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/users/{}/groups",
             self.baseurl,
@@ -2787,7 +2785,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -2795,7 +2794,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2803,6 +2802,7 @@ impl Client {
             200u16,
             &[401u16, 404u16, 420u16, 429u16],
         )
+        .await
     }
     /// List the product environments a user can access
     ///
@@ -2813,13 +2813,11 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `user_id`: Id of the account user.
-    pub fn list_product_environments_of_user<'a>(
+    pub async fn list_product_environments_of_user<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         user_id: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::ProductEnvironmentSummaryList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::ProductEnvironmentSummaryList>, Error<types::Error>> {
         let url = format!(
             "{}/v1_1/provisioning/accounts/{}/users/{}/sub_accounts",
             self.baseurl,
@@ -2831,7 +2829,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -2839,7 +2838,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2847,6 +2846,7 @@ impl Client {
             200u16,
             &[401u16, 404u16, 420u16, 429u16],
         )
+        .await
     }
     /// Get the catalog of system roles and policies
     ///
@@ -2854,21 +2854,18 @@ impl Client {
     ///
     /// Sends a `GET` request to `/v2/accounts/permissions/public/catalog`
     ///
-    pub fn get_permissions_catalog<'a>(
+    pub async fn get_permissions_catalog<'a>(
         &'a self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            ResponseValue<types::PermissionsCatalogResponse>,
-            Error<types::PermissionsError>,
-        >,
-    > + 'a {
+    ) -> Result<ResponseValue<types::PermissionsCatalogResponse>, Error<types::PermissionsError>>
+    {
         let url = format!("{}/v2/accounts/permissions/public/catalog", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -2876,7 +2873,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -2884,6 +2881,7 @@ impl Client {
             200u16,
             &[400u16],
         )
+        .await
     }
     /// Check a Cedar policy statement
     ///
@@ -2893,22 +2891,18 @@ impl Client {
     ///
     /// Arguments:
     /// - `body`: The statement to check.
-    pub fn validate_cedar_policy<'a>(
+    pub async fn validate_cedar_policy<'a>(
         &'a self,
         body: &'a types::CedarPolicyValidationRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            ResponseValue<types::CedarPolicyValidation>,
-            Error<types::PermissionsError>,
-        >,
-    > + 'a {
+    ) -> Result<ResponseValue<types::CedarPolicyValidation>, Error<types::PermissionsError>> {
         let url = format!("{}/v2/accounts/permissions/public/validate", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -2917,8 +2911,9 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(self, request, "validate_cedar_policy", 200u16, &[400u16])
+            .await
     }
     /// Get the Cedar schema of the permissions system
     ///
@@ -2926,18 +2921,17 @@ impl Client {
     ///
     /// Sends a `GET` request to `/v2/accounts/permissions/public/schema`
     ///
-    pub fn get_cedar_schema<'a>(
+    pub async fn get_cedar_schema<'a>(
         &'a self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::CedarSchemaResponse>, Error<types::PermissionsError>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::CedarSchemaResponse>, Error<types::PermissionsError>> {
         let url = format!("{}/v2/accounts/permissions/public/schema", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -2945,8 +2939,8 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
-        saas_admin_runtime::answer::json(self, request, "get_cedar_schema", 200u16, &[400u16])
+            .build()?;
+        saas_admin_runtime::answer::json(self, request, "get_cedar_schema", 200u16, &[400u16]).await
     }
     /// List the system policies
     ///
@@ -2958,14 +2952,12 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `permission_type`: Only global or only content-specific permissions.
     /// - `scope_type`: Level to look at, the account or product environments (the account when absent).
-    pub fn list_system_policies<'a>(
+    pub async fn list_system_policies<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         permission_type: Option<types::PermissionType>,
         scope_type: Option<types::PermissionsScopeType>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::SystemPolicyList>, Error<types::PermissionsError>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::SystemPolicyList>, Error<types::PermissionsError>> {
         let url = format!(
             "{}/v2/accounts/{}/permissions/policies/system",
             self.baseurl,
@@ -2976,7 +2968,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -2992,7 +2985,7 @@ impl Client {
                 &scope_type,
             ))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3000,6 +2993,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 500u16],
         )
+        .await
     }
     /// List the custom policies of a scope
     ///
@@ -3013,16 +3007,14 @@ impl Client {
     /// - `enabled`: Only enabled (true) or only disabled (false) policies.
     /// - `scope_id`: Id of the product environment, when `scope_type` is `prodenv`.
     /// - `scope_type`: Level to look at, the account or product environments (the account when absent).
-    pub fn list_custom_policies<'a>(
+    pub async fn list_custom_policies<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         cursor: Option<&'a str>,
         enabled: Option<bool>,
         scope_id: Option<&'a str>,
         scope_type: Option<types::PermissionsScopeType>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::CustomPolicyList>, Error<types::PermissionsError>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::CustomPolicyList>, Error<types::PermissionsError>> {
         let url = format!(
             "{}/v2/accounts/{}/permissions/policies/custom",
             self.baseurl,
@@ -3033,7 +3025,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -3048,7 +3041,7 @@ impl Client {
                 &scope_type,
             ))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3056,6 +3049,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 500u16],
         )
+        .await
     }
     /// Create a custom policy
     ///
@@ -3066,13 +3060,11 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `body`: The policy to create.
-    pub fn create_custom_policy<'a>(
+    pub async fn create_custom_policy<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::CustomPolicyCreateRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::CustomPolicyResponse>, Error<types::PermissionsError>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::CustomPolicyResponse>, Error<types::PermissionsError>> {
         let url = format!(
             "{}/v2/accounts/{}/permissions/policies/custom",
             self.baseurl,
@@ -3083,7 +3075,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -3092,7 +3085,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3100,6 +3093,7 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 409u16, 500u16],
         )
+        .await
     }
     /// Get one custom policy
     ///
@@ -3110,13 +3104,11 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `policy_id`: Id of the custom policy.
-    pub fn get_custom_policy<'a>(
+    pub async fn get_custom_policy<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         policy_id: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::CustomPolicyResponse>, Error<types::PermissionsError>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::CustomPolicyResponse>, Error<types::PermissionsError>> {
         let url = format!(
             "{}/v2/accounts/{}/permissions/policies/custom/{}",
             self.baseurl,
@@ -3128,7 +3120,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -3136,7 +3129,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3144,6 +3137,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16],
         )
+        .await
     }
     /// Replace a custom policy
     ///
@@ -3155,14 +3149,12 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `policy_id`: Id of the custom policy.
     /// - `body`: The complete new policy.
-    pub fn update_custom_policy<'a>(
+    pub async fn update_custom_policy<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         policy_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::CustomPolicyUpdateRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::CustomPolicyResponse>, Error<types::PermissionsError>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::CustomPolicyResponse>, Error<types::PermissionsError>> {
         let url = format!(
             "{}/v2/accounts/{}/permissions/policies/custom/{}",
             self.baseurl,
@@ -3174,7 +3166,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -3183,7 +3176,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3191,6 +3184,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 409u16, 500u16],
         )
+        .await
     }
     /// Delete a custom policy
     ///
@@ -3201,12 +3195,11 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `policy_id`: Id of the custom policy.
-    pub fn delete_custom_policy<'a>(
+    pub async fn delete_custom_policy<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         policy_id: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::PermissionsError>>>
-           + 'a {
+    ) -> Result<ResponseValue<()>, Error<types::PermissionsError>> {
         let url = format!(
             "{}/v2/accounts/{}/permissions/policies/custom/{}",
             self.baseurl,
@@ -3218,7 +3211,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -3226,7 +3220,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -3234,6 +3228,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16],
         )
+        .await
     }
     /// List the policies in effect in a scope
     ///
@@ -3247,16 +3242,14 @@ impl Client {
     /// - `principal_type`: Only this kind of principal (give `principal_id` with it).
     /// - `scope_id`: Id of the product environment, when `scope_type` is `prodenv`.
     /// - `scope_type`: Level to look at, the account or product environments (the account when absent).
-    pub fn list_effective_policies<'a>(
+    pub async fn list_effective_policies<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         principal_id: Option<&'a str>,
         principal_type: Option<types::PrincipalType>,
         scope_id: Option<&'a str>,
         scope_type: Option<types::PermissionsScopeType>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::EffectivePolicies>, Error<types::PermissionsError>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::EffectivePolicies>, Error<types::PermissionsError>> {
         let url = format!(
             "{}/v2/accounts/{}/permissions/policies/effective",
             self.baseurl,
@@ -3267,7 +3260,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -3288,7 +3282,7 @@ impl Client {
                 &scope_type,
             ))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3296,6 +3290,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
+        .await
     }
     /// List roles
     ///
@@ -3309,16 +3304,14 @@ impl Client {
     /// - `permission_type`: Global or content-specific permissions.
     /// - `policy_parameters`: Only roles for these content types: a JSON array of `folder_id` and/or `collection_id`, as text (for example `["folder_id"]`).
     /// - `scope_type`: Level to look at, the account or product environments (the account when absent).
-    pub fn list_roles<'a>(
+    pub async fn list_roles<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         management_type: Option<types::RoleManagementType>,
         permission_type: types::PermissionType,
         policy_parameters: Option<&'a str>,
         scope_type: Option<types::PermissionsScopeType>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::RoleList>, Error<types::PermissionsError>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::RoleList>, Error<types::PermissionsError>> {
         let url = format!(
             "{}/v2/accounts/{}/permissions/roles",
             self.baseurl,
@@ -3329,7 +3322,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -3353,7 +3347,7 @@ impl Client {
                 &scope_type,
             ))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3361,6 +3355,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 500u16],
         )
+        .await
     }
     /// Create a custom role
     ///
@@ -3371,13 +3366,11 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `body`: The role to create.
-    pub fn create_role<'a>(
+    pub async fn create_role<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::RoleCreateRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::RoleResponse>, Error<types::PermissionsError>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::RoleResponse>, Error<types::PermissionsError>> {
         let url = format!(
             "{}/v2/accounts/{}/permissions/roles",
             self.baseurl,
@@ -3388,7 +3381,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -3397,7 +3391,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3405,6 +3399,7 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 409u16, 500u16],
         )
+        .await
     }
     /// Get one role
     ///
@@ -3420,7 +3415,7 @@ impl Client {
     /// - `folder_id`: A folder: get_role fills it into its policy statements; the other calls keep only assignments for that folder.
     /// - `param_key`: Content types (`folder_id` or `collection_id`) of the instances given in `param_value`, in the same order.
     /// - `param_value`: Ids of content instances, matching the types in `param_key`.
-    pub fn get_role<'a>(
+    pub async fn get_role<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         role_id: &'a saas_admin_runtime::PathSegment,
@@ -3429,9 +3424,7 @@ impl Client {
         folder_id: Option<&'a str>,
         param_key: Option<&'a ::std::vec::Vec<::std::string::String>>,
         param_value: Option<&'a ::std::vec::Vec<::std::string::String>>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::RoleResponse>, Error<types::PermissionsError>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::RoleResponse>, Error<types::PermissionsError>> {
         let url = format!(
             "{}/v2/accounts/{}/permissions/roles/{}",
             self.baseurl,
@@ -3443,7 +3436,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -3462,7 +3456,7 @@ impl Client {
                 &param_value,
             ))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3470,6 +3464,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16],
         )
+        .await
     }
     /// Replace a custom role
     ///
@@ -3481,14 +3476,12 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `role_id`: Id of the role (system or custom).
     /// - `body`: The complete new role.
-    pub fn update_role<'a>(
+    pub async fn update_role<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         role_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::RoleUpdateRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::RoleResponse>, Error<types::PermissionsError>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::RoleResponse>, Error<types::PermissionsError>> {
         let url = format!(
             "{}/v2/accounts/{}/permissions/roles/{}",
             self.baseurl,
@@ -3500,7 +3493,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -3509,7 +3503,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3517,6 +3511,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 409u16, 500u16],
         )
+        .await
     }
     /// Delete a custom role
     ///
@@ -3528,13 +3523,12 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `role_id`: Id of the role (system or custom).
     /// - `force`: Delete the role even when principals still hold it (false when absent).
-    pub fn delete_role<'a>(
+    pub async fn delete_role<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         role_id: &'a saas_admin_runtime::PathSegment,
         force: Option<bool>,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::PermissionsError>>>
-           + 'a {
+    ) -> Result<ResponseValue<()>, Error<types::PermissionsError>> {
         let url = format!(
             "{}/v2/accounts/{}/permissions/roles/{}",
             self.baseurl,
@@ -3546,7 +3540,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -3555,7 +3550,7 @@ impl Client {
             )
             .query(&progenitor_client::QueryParam::new("force", &force))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -3563,6 +3558,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16],
         )
+        .await
     }
     /// List the roles of a principal
     ///
@@ -3583,7 +3579,7 @@ impl Client {
     /// - `principal_type`: Kind of the principal.
     /// - `scope_id`: Id of the product environment, when `scope_type` is `prodenv`.
     /// - `scope_type`: Level to look at, the account or product environments (the account when absent).
-    pub fn list_principal_roles<'a>(
+    pub async fn list_principal_roles<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         asset_id: Option<&'a str>,
@@ -3597,9 +3593,7 @@ impl Client {
         principal_type: types::PrincipalType,
         scope_id: Option<&'a str>,
         scope_type: Option<types::PermissionsScopeType>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::PrincipalRoleList>, Error<types::PermissionsError>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::PrincipalRoleList>, Error<types::PermissionsError>> {
         let url = format!(
             "{}/v2/accounts/{}/permissions/principal_roles",
             self.baseurl,
@@ -3610,7 +3604,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -3650,7 +3645,7 @@ impl Client {
                 &scope_type,
             ))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3658,6 +3653,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 404u16, 500u16],
         )
+        .await
     }
     /// Give roles to a principal, or take them away
     ///
@@ -3668,12 +3664,11 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `body`: The principal, the change and the roles.
-    pub fn update_principal_roles<'a>(
+    pub async fn update_principal_roles<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::PrincipalRolesUpdateRequest,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::PermissionsError>>>
-           + 'a {
+    ) -> Result<ResponseValue<()>, Error<types::PermissionsError>> {
         let url = format!(
             "{}/v2/accounts/{}/permissions/principal_roles",
             self.baseurl,
@@ -3684,7 +3679,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -3693,7 +3689,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -3701,6 +3697,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16],
         )
+        .await
     }
     /// Find who holds roles in a scope
     ///
@@ -3720,7 +3717,7 @@ impl Client {
     /// - `principal_type`: Only this kind of principal (give `principal_id` with it).
     /// - `scope_id`: Id of the product environment, when `scope_type` is `prodenv`.
     /// - `scope_type`: Level to look at, the account or product environments.
-    pub fn inspect_principal_roles<'a>(
+    pub async fn inspect_principal_roles<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         asset_id: Option<&'a str>,
@@ -3733,12 +3730,8 @@ impl Client {
         principal_type: Option<types::PrincipalType>,
         scope_id: Option<&'a str>,
         scope_type: types::PermissionsScopeType,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            ResponseValue<types::PrincipalRolesInspection>,
-            Error<types::PermissionsError>,
-        >,
-    > + 'a {
+    ) -> Result<ResponseValue<types::PrincipalRolesInspection>, Error<types::PermissionsError>>
+    {
         let url = format!(
             "{}/v2/accounts/{}/permissions/principal_roles/inspect",
             self.baseurl,
@@ -3749,7 +3742,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -3782,7 +3776,7 @@ impl Client {
                 &scope_type,
             ))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3790,6 +3784,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 404u16, 500u16],
         )
+        .await
     }
     /// Get the roles of several given principals in a scope
     ///
@@ -3800,16 +3795,12 @@ impl Client {
     /// Arguments:
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `body`: The scope and the principals to look at.
-    pub fn inspect_principal_roles_batch<'a>(
+    pub async fn inspect_principal_roles_batch<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::PrincipalRolesInspectRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            ResponseValue<types::PrincipalRolesInspection>,
-            Error<types::PermissionsError>,
-        >,
-    > + 'a {
+    ) -> Result<ResponseValue<types::PrincipalRolesInspection>, Error<types::PermissionsError>>
+    {
         let url = format!(
             "{}/v2/accounts/{}/permissions/principal_roles/inspect",
             self.baseurl,
@@ -3820,7 +3811,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -3829,7 +3821,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3837,6 +3829,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 404u16, 500u16],
         )
+        .await
     }
     /// List the principals that hold a role
     ///
@@ -3855,7 +3848,7 @@ impl Client {
     /// - `scope_id`: Id of the product environment, when `scope_type` is `prodenv`.
     /// - `scope_type`: Level to look at, the account or product environments (the account when absent).
     /// - `verbose`: Return every field of each assignment, not only the principal's id and type (false when absent).
-    pub fn list_role_principals<'a>(
+    pub async fn list_role_principals<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         role_id: &'a saas_admin_runtime::PathSegment,
@@ -3867,9 +3860,7 @@ impl Client {
         scope_id: Option<&'a str>,
         scope_type: Option<types::PermissionsScopeType>,
         verbose: Option<bool>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::RolePrincipalList>, Error<types::PermissionsError>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::RolePrincipalList>, Error<types::PermissionsError>> {
         let url = format!(
             "{}/v2/accounts/{}/permissions/roles/{}/principals",
             self.baseurl,
@@ -3881,7 +3872,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -3906,7 +3898,7 @@ impl Client {
             ))
             .query(&progenitor_client::QueryParam::new("verbose", &verbose))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -3914,6 +3906,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16],
         )
+        .await
     }
     /// Assign a role to principals, or take it away
     ///
@@ -3925,13 +3918,12 @@ impl Client {
     /// - `account_id`: Id of the Cloudinary account (filled in by the client from its configuration).
     /// - `role_id`: Id of the role (system or custom).
     /// - `body`: The change and the principals.
-    pub fn update_role_principals<'a>(
+    pub async fn update_role_principals<'a>(
         &'a self,
         account_id: &'a saas_admin_runtime::PathSegment,
         role_id: &'a saas_admin_runtime::PathSegment,
         body: &'a types::RolePrincipalsUpdateRequest,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::PermissionsError>>>
-           + 'a {
+    ) -> Result<ResponseValue<()>, Error<types::PermissionsError>> {
         let url = format!(
             "{}/v2/accounts/{}/permissions/roles/{}/principals",
             self.baseurl,
@@ -3943,7 +3935,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -3952,7 +3945,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -3960,6 +3953,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16],
         )
+        .await
     }
 }
 /// Items consumers will typically use such as the Client.

@@ -8547,23 +8547,22 @@ impl Client {
     /// - `permissions`: Only return groups granted these permissions. Repeat the parameter once per permission (`permissions=edit_dataset&permissions=create_page`).
     /// - `search`: Full-text search over the group's uid, title and description.
     /// - `sort`: Field to order the groups by (the service defaults to `updated_at`).
-    pub fn list_user_groups<'a>(
+    pub async fn list_user_groups<'a>(
         &'a self,
         limit: Option<i64>,
         offset: Option<i64>,
         permissions: Option<&'a ::std::vec::Vec<types::Permission>>,
         search: Option<&'a str>,
         sort: Option<types::UserGroupSort>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::UserGroupList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::UserGroupList>, Error<types::Error>> {
         let url = format!("{}/groups/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -8579,7 +8578,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("search", &search))
             .query(&progenitor_client::QueryParam::new("sort", &sort))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -8587,6 +8586,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
+        .await
     }
     /// Create a user group
     ///
@@ -8594,19 +8594,18 @@ impl Client {
     ///
     /// Sends a `POST` request to `/groups/`
     ///
-    pub fn create_user_group<'a>(
+    pub async fn create_user_group<'a>(
         &'a self,
         body: &'a types::UserGroupRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::UserGroup>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::UserGroup>, Error<types::Error>> {
         let url = format!("{}/groups/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -8615,7 +8614,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -8623,6 +8622,7 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 429u16],
         )
+        .await
     }
     /// Get one user group
     ///
@@ -8632,12 +8632,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `group_uid`: Uid of the user group.
-    pub fn get_user_group<'a>(
+    pub async fn get_user_group<'a>(
         &'a self,
         group_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::UserGroup>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::UserGroup>, Error<types::Error>> {
         let url = format!(
             "{}/groups/{}/",
             self.baseurl,
@@ -8648,7 +8646,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -8656,7 +8655,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -8664,6 +8663,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Replace the settings of a user group
     ///
@@ -8674,13 +8674,11 @@ impl Client {
     /// Arguments:
     /// - `group_uid`: Uid of the user group.
     /// - `body`
-    pub fn update_user_group<'a>(
+    pub async fn update_user_group<'a>(
         &'a self,
         group_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::UserGroupRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::UserGroup>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::UserGroup>, Error<types::Error>> {
         let url = format!(
             "{}/groups/{}/",
             self.baseurl,
@@ -8691,7 +8689,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -8700,7 +8699,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -8708,6 +8707,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Delete a user group
     ///
@@ -8717,11 +8717,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `group_uid`: Uid of the user group.
-    pub fn delete_user_group<'a>(
+    pub async fn delete_user_group<'a>(
         &'a self,
         group_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/groups/{}/",
             self.baseurl,
@@ -8732,7 +8731,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -8740,7 +8740,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -8748,6 +8748,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the members of a user group
     ///
@@ -8757,12 +8758,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `group_uid`: Uid of the user group.
-    pub fn list_user_group_users<'a>(
+    pub async fn list_user_group_users<'a>(
         &'a self,
         group_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::UserList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::UserList>, Error<types::Error>> {
         let url = format!(
             "{}/groups/{}/users/",
             self.baseurl,
@@ -8773,7 +8772,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -8781,7 +8781,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -8789,6 +8789,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Add a user to a user group
     ///
@@ -8799,12 +8800,11 @@ impl Client {
     /// Arguments:
     /// - `group_uid`: Uid of the user group.
     /// - `body`
-    pub fn add_user_to_user_group<'a>(
+    pub async fn add_user_to_user_group<'a>(
         &'a self,
         group_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::RelatedUser,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::User>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
         let url = format!(
             "{}/groups/{}/users/",
             self.baseurl,
@@ -8815,7 +8815,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -8824,7 +8825,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -8832,6 +8833,7 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Add several users to a user group at once
     ///
@@ -8842,13 +8844,11 @@ impl Client {
     /// Arguments:
     /// - `group_uid`: Uid of the user group.
     /// - `body`
-    pub fn add_users_to_user_group<'a>(
+    pub async fn add_users_to_user_group<'a>(
         &'a self,
         group_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::BatchAddUsersRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::UserBatchResults>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::UserBatchResults>, Error<types::Error>> {
         let url = format!(
             "{}/groups/{}/users/batch/",
             self.baseurl,
@@ -8859,7 +8859,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -8868,7 +8869,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -8876,6 +8877,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Remove a user from a user group
     ///
@@ -8886,12 +8888,11 @@ impl Client {
     /// Arguments:
     /// - `group_uid`: Uid of the user group.
     /// - `username`: Username of the portal user.
-    pub fn remove_user_from_user_group<'a>(
+    pub async fn remove_user_from_user_group<'a>(
         &'a self,
         group_uid: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/groups/{}/users/{}/",
             self.baseurl,
@@ -8903,7 +8904,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -8911,7 +8913,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -8919,6 +8921,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the users of the portal
     ///
@@ -8933,7 +8936,7 @@ impl Client {
     /// - `permissions`: Only return users granted these permissions directly (not through a group). Repeat the parameter once per permission.
     /// - `search`: Full-text search over the username, first name, last name and e-mail address.
     /// - `sort`: Fields to order the users by, most significant first. Repeat the parameter once per field (`sort=last_name&sort=first_name`).
-    pub fn list_users<'a>(
+    pub async fn list_users<'a>(
         &'a self,
         all_permissions: Option<&'a ::std::vec::Vec<types::Permission>>,
         limit: Option<i64>,
@@ -8941,16 +8944,15 @@ impl Client {
         permissions: Option<&'a ::std::vec::Vec<types::Permission>>,
         search: Option<&'a str>,
         sort: Option<&'a ::std::vec::Vec<types::UserSort>>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::UserList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::UserList>, Error<types::Error>> {
         let url = format!("{}/users/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -8970,7 +8972,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("search", &search))
             .query(&progenitor_client::QueryParam::new("sort", &sort))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -8978,6 +8980,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
+        .await
     }
     /// Get one user
     ///
@@ -8988,12 +8991,11 @@ impl Client {
     /// Arguments:
     /// - `username`: Username of the portal user.
     /// - `expand`: Fields to return in full rather than by reference, e.g. `groups`. Expanded groups still decode as `RelatedUserGroup` (their uid).
-    pub fn get_user<'a>(
+    pub async fn get_user<'a>(
         &'a self,
         username: &'a saas_admin_runtime::PathSegment,
         expand: Option<&'a str>,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::User>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
         let url = format!(
             "{}/users/{}/",
             self.baseurl,
@@ -9004,7 +9006,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -9013,7 +9016,7 @@ impl Client {
             )
             .query(&progenitor_client::QueryParam::new("expand", &expand))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9021,6 +9024,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Replace the settings of a user
     ///
@@ -9031,12 +9035,11 @@ impl Client {
     /// Arguments:
     /// - `username`: Username of the portal user.
     /// - `body`
-    pub fn update_user<'a>(
+    pub async fn update_user<'a>(
         &'a self,
         username: &'a saas_admin_runtime::PathSegment,
         body: &'a types::UserRequest,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::User>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
         let url = format!(
             "{}/users/{}/",
             self.baseurl,
@@ -9047,7 +9050,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -9056,7 +9060,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9064,6 +9068,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Remove a user from the portal
     ///
@@ -9073,11 +9078,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `username`: Username of the portal user.
-    pub fn delete_user<'a>(
+    pub async fn delete_user<'a>(
         &'a self,
         username: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/users/{}/",
             self.baseurl,
@@ -9088,7 +9092,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -9096,7 +9101,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -9104,6 +9109,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Export the users of the portal as CSV
     ///
@@ -9114,19 +9120,19 @@ impl Client {
     /// Arguments:
     /// - `delimiter`: The character that separates the fields (the service defaults to `,`).
     /// - `subdomains`: Subdomains whose users to include as well (needs the permission to export subdomains).
-    pub fn export_users<'a>(
+    pub async fn export_users<'a>(
         &'a self,
         delimiter: Option<&'a types::ExportUsersDelimiter>,
         subdomains: Option<&'a str>,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<ByteStream>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
         let url = format!("{}/users/export/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .query(&progenitor_client::QueryParam::new("delimiter", &delimiter))
@@ -9135,7 +9141,7 @@ impl Client {
                 &subdomains,
             ))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::stream(
             self,
             request,
@@ -9143,6 +9149,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
+        .await
     }
     /// Invite several people to the portal at once
     ///
@@ -9150,19 +9157,18 @@ impl Client {
     ///
     /// Sends a `POST` request to `/users/invite/`
     ///
-    pub fn invite_users<'a>(
+    pub async fn invite_users<'a>(
         &'a self,
         body: &'a types::InviteUsersRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::UserBatchResults>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::UserBatchResults>, Error<types::Error>> {
         let url = format!("{}/users/invite/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -9171,7 +9177,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9179,6 +9185,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
+        .await
     }
     /// Create several accounts through an identity provider at once
     ///
@@ -9186,19 +9193,18 @@ impl Client {
     ///
     /// Sends a `POST` request to `/users/provision/`
     ///
-    pub fn provision_users<'a>(
+    pub async fn provision_users<'a>(
         &'a self,
         body: &'a types::ProvisionUsersRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::UserBatchResults>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::UserBatchResults>, Error<types::Error>> {
         let url = format!("{}/users/provision/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -9207,7 +9213,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9215,6 +9221,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
+        .await
     }
     /// List one's API keys
     ///
@@ -9225,20 +9232,19 @@ impl Client {
     /// Arguments:
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub fn list_api_keys<'a>(
+    pub async fn list_api_keys<'a>(
         &'a self,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::ApiKeyList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::ApiKeyList>, Error<types::Error>> {
         let url = format!("{}/apikeys/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -9248,7 +9254,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9256,6 +9262,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
+        .await
     }
     /// Create an API key
     ///
@@ -9263,18 +9270,18 @@ impl Client {
     ///
     /// Sends a `POST` request to `/apikeys/`
     ///
-    pub fn create_api_key<'a>(
+    pub async fn create_api_key<'a>(
         &'a self,
         body: &'a types::ApiKeyRequest,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::ApiKey>, Error<types::Error>>>
-           + 'a {
+    ) -> Result<ResponseValue<types::ApiKey>, Error<types::Error>> {
         let url = format!("{}/apikeys/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -9283,7 +9290,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9291,6 +9298,7 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 429u16],
         )
+        .await
     }
     /// Get one API key
     ///
@@ -9301,12 +9309,11 @@ impl Client {
     /// Arguments:
     /// - `apikey_uid`: Uid of the API key.
     /// - `expand`: Fields to return in full rather than by reference.
-    pub fn get_api_key<'a>(
+    pub async fn get_api_key<'a>(
         &'a self,
         apikey_uid: &'a saas_admin_runtime::PathSegment,
         expand: Option<types::ApiKeyExpand>,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::ApiKey>, Error<types::Error>>>
-           + 'a {
+    ) -> Result<ResponseValue<types::ApiKey>, Error<types::Error>> {
         let url = format!(
             "{}/apikeys/{}/",
             self.baseurl,
@@ -9317,7 +9324,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -9326,7 +9334,7 @@ impl Client {
             )
             .query(&progenitor_client::QueryParam::new("expand", &expand))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9334,6 +9342,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Replace the label and permissions of an API key
     ///
@@ -9344,12 +9353,11 @@ impl Client {
     /// Arguments:
     /// - `apikey_uid`: Uid of the API key.
     /// - `body`
-    pub fn update_api_key<'a>(
+    pub async fn update_api_key<'a>(
         &'a self,
         apikey_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::ApiKeyRequest,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::ApiKey>, Error<types::Error>>>
-           + 'a {
+    ) -> Result<ResponseValue<types::ApiKey>, Error<types::Error>> {
         let url = format!(
             "{}/apikeys/{}/",
             self.baseurl,
@@ -9360,7 +9368,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -9369,7 +9378,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9377,6 +9386,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Revoke an API key
     ///
@@ -9387,12 +9397,11 @@ impl Client {
     /// Arguments:
     /// - `apikey_uid`: Uid of the API key.
     /// - `body`
-    pub fn revoke_api_key<'a>(
+    pub async fn revoke_api_key<'a>(
         &'a self,
         apikey_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::ApiKeyRevocationRequest,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::ApiKey>, Error<types::Error>>>
-           + 'a {
+    ) -> Result<ResponseValue<types::ApiKey>, Error<types::Error>> {
         let url = format!(
             "{}/apikeys/{}/revoke/",
             self.baseurl,
@@ -9403,7 +9412,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -9412,7 +9422,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9420,6 +9430,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Look up an API key by its value
     ///
@@ -9427,19 +9438,18 @@ impl Client {
     ///
     /// Sends a `POST` request to `/apikeys/search_key/`
     ///
-    pub fn search_api_key<'a>(
+    pub async fn search_api_key<'a>(
         &'a self,
         body: &'a types::ApiKeySearchRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::ApiKeySearchResult>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::ApiKeySearchResult>, Error<types::Error>> {
         let url = format!("{}/apikeys/search_key/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -9448,7 +9458,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9456,6 +9466,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 429u16],
         )
+        .await
     }
     /// List the portal's image assets
     ///
@@ -9466,20 +9477,19 @@ impl Client {
     /// Arguments:
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub fn list_images<'a>(
+    pub async fn list_images<'a>(
         &'a self,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::ImageAssetList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::ImageAssetList>, Error<types::Error>> {
         let url = format!("{}/medias/images/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -9489,7 +9499,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9497,6 +9507,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
+        .await
     }
     /// List the user rulesets of a dataset
     ///
@@ -9508,14 +9519,12 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub fn list_dataset_user_security<'a>(
+    pub async fn list_dataset_user_security<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetUserSecurityList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetUserSecurityList>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/security/users/",
             self.baseurl,
@@ -9526,7 +9535,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -9536,7 +9546,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9544,6 +9554,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Create the ruleset of a user on a dataset
     ///
@@ -9554,13 +9565,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `body`
-    pub fn create_dataset_user_security<'a>(
+    pub async fn create_dataset_user_security<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetUserSecurityRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetUserSecurity>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetUserSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/security/users/",
             self.baseurl,
@@ -9571,7 +9580,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -9580,7 +9590,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9588,6 +9598,7 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Get the ruleset of a user on a dataset
     ///
@@ -9598,13 +9609,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `username`: Username of the portal user.
-    pub fn get_dataset_user_security<'a>(
+    pub async fn get_dataset_user_security<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetUserSecurity>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetUserSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/security/users/{}/",
             self.baseurl,
@@ -9616,7 +9625,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -9624,7 +9634,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9632,6 +9642,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Replace the ruleset of a user on a dataset
     ///
@@ -9643,14 +9654,12 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `username`: Username of the portal user.
     /// - `body`
-    pub fn update_dataset_user_security<'a>(
+    pub async fn update_dataset_user_security<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetUserSecurityRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetUserSecurity>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetUserSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/security/users/{}/",
             self.baseurl,
@@ -9662,7 +9671,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -9671,7 +9681,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9679,6 +9689,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Delete the ruleset of a user on a dataset
     ///
@@ -9689,12 +9700,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `username`: Username of the portal user.
-    pub fn delete_dataset_user_security<'a>(
+    pub async fn delete_dataset_user_security<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/security/users/{}/",
             self.baseurl,
@@ -9706,7 +9716,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -9714,7 +9725,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -9722,6 +9733,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the group rulesets of a dataset
     ///
@@ -9733,14 +9745,12 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub fn list_dataset_group_security<'a>(
+    pub async fn list_dataset_group_security<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetGroupSecurityList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetGroupSecurityList>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/security/groups/",
             self.baseurl,
@@ -9751,7 +9761,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -9761,7 +9772,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9769,6 +9780,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Create the ruleset of a group on a dataset
     ///
@@ -9779,13 +9791,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `body`
-    pub fn create_dataset_group_security<'a>(
+    pub async fn create_dataset_group_security<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetGroupSecurityRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetGroupSecurity>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetGroupSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/security/groups/",
             self.baseurl,
@@ -9796,7 +9806,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -9805,7 +9816,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9813,6 +9824,7 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Get the ruleset of a group on a dataset
     ///
@@ -9823,13 +9835,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `group_uid`: Uid of the user group.
-    pub fn get_dataset_group_security<'a>(
+    pub async fn get_dataset_group_security<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetGroupSecurity>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetGroupSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/security/groups/{}/",
             self.baseurl,
@@ -9841,7 +9851,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -9849,7 +9860,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9857,6 +9868,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Replace the ruleset of a group on a dataset
     ///
@@ -9868,14 +9880,12 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `group_uid`: Uid of the user group.
     /// - `body`
-    pub fn update_dataset_group_security<'a>(
+    pub async fn update_dataset_group_security<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetGroupSecurityRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetGroupSecurity>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetGroupSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/security/groups/{}/",
             self.baseurl,
@@ -9887,7 +9897,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -9896,7 +9907,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9904,6 +9915,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Delete the ruleset of a group on a dataset
     ///
@@ -9914,12 +9926,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `group_uid`: Uid of the user group.
-    pub fn delete_dataset_group_security<'a>(
+    pub async fn delete_dataset_group_security<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/security/groups/{}/",
             self.baseurl,
@@ -9931,7 +9942,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -9939,7 +9951,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -9947,6 +9959,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the user rulesets of a datasource connection
     ///
@@ -9958,17 +9971,13 @@ impl Client {
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub fn list_datasource_connection_user_security<'a>(
+    pub async fn list_datasource_connection_user_security<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            ResponseValue<types::DatasourceConnectionUserSecurityList>,
-            Error<types::Error>,
-        >,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasourceConnectionUserSecurityList>, Error<types::Error>>
+    {
         let url = format!(
             "{}/datasource_connections/{}/security/users/",
             self.baseurl,
@@ -9979,7 +9988,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -9989,7 +9999,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -9997,6 +10007,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Create the ruleset of a user on a datasource connection
     ///
@@ -10007,16 +10018,11 @@ impl Client {
     /// Arguments:
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
     /// - `body`
-    pub fn create_datasource_connection_user_security<'a>(
+    pub async fn create_datasource_connection_user_security<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasourceConnectionUserSecurityRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            ResponseValue<types::DatasourceConnectionUserSecurity>,
-            Error<types::Error>,
-        >,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasourceConnectionUserSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/datasource_connections/{}/security/users/",
             self.baseurl,
@@ -10027,7 +10033,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -10036,7 +10043,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10044,6 +10051,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Get the ruleset of a user on a datasource connection
     ///
@@ -10054,16 +10062,11 @@ impl Client {
     /// Arguments:
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
     /// - `username`: Username of the portal user.
-    pub fn get_datasource_connection_user_security<'a>(
+    pub async fn get_datasource_connection_user_security<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            ResponseValue<types::DatasourceConnectionUserSecurity>,
-            Error<types::Error>,
-        >,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasourceConnectionUserSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/datasource_connections/{}/security/users/{}/",
             self.baseurl,
@@ -10075,7 +10078,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -10083,7 +10087,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10091,6 +10095,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Replace the ruleset of a user on a datasource connection
     ///
@@ -10102,17 +10107,12 @@ impl Client {
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
     /// - `username`: Username of the portal user.
     /// - `body`
-    pub fn update_datasource_connection_user_security<'a>(
+    pub async fn update_datasource_connection_user_security<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasourceConnectionUserSecurityRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            ResponseValue<types::DatasourceConnectionUserSecurity>,
-            Error<types::Error>,
-        >,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasourceConnectionUserSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/datasource_connections/{}/security/users/{}/",
             self.baseurl,
@@ -10124,7 +10124,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -10133,7 +10134,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10141,6 +10142,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Delete the ruleset of a user on a datasource connection
     ///
@@ -10151,12 +10153,11 @@ impl Client {
     /// Arguments:
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
     /// - `username`: Username of the portal user.
-    pub fn delete_datasource_connection_user_security<'a>(
+    pub async fn delete_datasource_connection_user_security<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/datasource_connections/{}/security/users/{}/",
             self.baseurl,
@@ -10168,7 +10169,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -10176,7 +10178,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -10184,6 +10186,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the group rulesets of a datasource connection
     ///
@@ -10195,17 +10198,13 @@ impl Client {
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub fn list_datasource_connection_group_security<'a>(
+    pub async fn list_datasource_connection_group_security<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            ResponseValue<types::DatasourceConnectionGroupSecurityList>,
-            Error<types::Error>,
-        >,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasourceConnectionGroupSecurityList>, Error<types::Error>>
+    {
         let url = format!(
             "{}/datasource_connections/{}/security/groups/",
             self.baseurl,
@@ -10216,7 +10215,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -10226,7 +10226,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10234,6 +10234,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Create the ruleset of a group on a datasource connection
     ///
@@ -10244,16 +10245,11 @@ impl Client {
     /// Arguments:
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
     /// - `body`
-    pub fn create_datasource_connection_group_security<'a>(
+    pub async fn create_datasource_connection_group_security<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasourceConnectionGroupSecurityRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            ResponseValue<types::DatasourceConnectionGroupSecurity>,
-            Error<types::Error>,
-        >,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasourceConnectionGroupSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/datasource_connections/{}/security/groups/",
             self.baseurl,
@@ -10264,7 +10260,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -10273,7 +10270,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10281,6 +10278,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Get the ruleset of a group on a datasource connection
     ///
@@ -10291,16 +10289,11 @@ impl Client {
     /// Arguments:
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
     /// - `group_uid`: Uid of the user group.
-    pub fn get_datasource_connection_group_security<'a>(
+    pub async fn get_datasource_connection_group_security<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            ResponseValue<types::DatasourceConnectionGroupSecurity>,
-            Error<types::Error>,
-        >,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasourceConnectionGroupSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/datasource_connections/{}/security/groups/{}/",
             self.baseurl,
@@ -10312,7 +10305,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -10320,7 +10314,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10328,6 +10322,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Replace the ruleset of a group on a datasource connection
     ///
@@ -10339,17 +10334,12 @@ impl Client {
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
     /// - `group_uid`: Uid of the user group.
     /// - `body`
-    pub fn update_datasource_connection_group_security<'a>(
+    pub async fn update_datasource_connection_group_security<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasourceConnectionGroupSecurityRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            ResponseValue<types::DatasourceConnectionGroupSecurity>,
-            Error<types::Error>,
-        >,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasourceConnectionGroupSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/datasource_connections/{}/security/groups/{}/",
             self.baseurl,
@@ -10361,7 +10351,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -10370,7 +10361,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10378,6 +10369,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Delete the ruleset of a group on a datasource connection
     ///
@@ -10388,12 +10380,11 @@ impl Client {
     /// Arguments:
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
     /// - `group_uid`: Uid of the user group.
-    pub fn delete_datasource_connection_group_security<'a>(
+    pub async fn delete_datasource_connection_group_security<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/datasource_connections/{}/security/groups/{}/",
             self.baseurl,
@@ -10405,7 +10396,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -10413,7 +10405,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -10421,6 +10413,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the user rulesets of a studio page
     ///
@@ -10432,14 +10425,12 @@ impl Client {
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub fn list_studio_page_user_security<'a>(
+    pub async fn list_studio_page_user_security<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::StudioPageUserSecurityList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::StudioPageUserSecurityList>, Error<types::Error>> {
         let url = format!(
             "{}/studio_pages/{}/security/users/",
             self.baseurl,
@@ -10450,7 +10441,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -10460,7 +10452,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10468,6 +10460,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Create the ruleset of a user on a studio page
     ///
@@ -10478,13 +10471,11 @@ impl Client {
     /// Arguments:
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
     /// - `body`
-    pub fn create_studio_page_user_security<'a>(
+    pub async fn create_studio_page_user_security<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::StudioPageUserSecurityRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::StudioPageUserSecurity>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::StudioPageUserSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/studio_pages/{}/security/users/",
             self.baseurl,
@@ -10495,7 +10486,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -10504,7 +10496,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10512,6 +10504,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Get the ruleset of a user on a studio page
     ///
@@ -10522,13 +10515,11 @@ impl Client {
     /// Arguments:
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
     /// - `username`: Username of the portal user.
-    pub fn get_studio_page_user_security<'a>(
+    pub async fn get_studio_page_user_security<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::StudioPageUserSecurity>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::StudioPageUserSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/studio_pages/{}/security/users/{}/",
             self.baseurl,
@@ -10540,7 +10531,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -10548,7 +10540,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10556,6 +10548,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Replace the ruleset of a user on a studio page
     ///
@@ -10567,14 +10560,12 @@ impl Client {
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
     /// - `username`: Username of the portal user.
     /// - `body`
-    pub fn update_studio_page_user_security<'a>(
+    pub async fn update_studio_page_user_security<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
         body: &'a types::StudioPageUserSecurityRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::StudioPageUserSecurity>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::StudioPageUserSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/studio_pages/{}/security/users/{}/",
             self.baseurl,
@@ -10586,7 +10577,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -10595,7 +10587,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10603,6 +10595,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Delete the ruleset of a user on a studio page
     ///
@@ -10613,12 +10606,11 @@ impl Client {
     /// Arguments:
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
     /// - `username`: Username of the portal user.
-    pub fn delete_studio_page_user_security<'a>(
+    pub async fn delete_studio_page_user_security<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/studio_pages/{}/security/users/{}/",
             self.baseurl,
@@ -10630,7 +10622,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -10638,7 +10631,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -10646,6 +10639,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the group rulesets of a studio page
     ///
@@ -10657,14 +10651,12 @@ impl Client {
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub fn list_studio_page_group_security<'a>(
+    pub async fn list_studio_page_group_security<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::StudioPageGroupSecurityList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::StudioPageGroupSecurityList>, Error<types::Error>> {
         let url = format!(
             "{}/studio_pages/{}/security/groups/",
             self.baseurl,
@@ -10675,7 +10667,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -10685,7 +10678,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10693,6 +10686,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Create the ruleset of a group on a studio page
     ///
@@ -10703,13 +10697,11 @@ impl Client {
     /// Arguments:
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
     /// - `body`
-    pub fn create_studio_page_group_security<'a>(
+    pub async fn create_studio_page_group_security<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::StudioPageGroupSecurityRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::StudioPageGroupSecurity>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::StudioPageGroupSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/studio_pages/{}/security/groups/",
             self.baseurl,
@@ -10720,7 +10712,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -10729,7 +10722,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10737,6 +10730,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Get the ruleset of a group on a studio page
     ///
@@ -10747,13 +10741,11 @@ impl Client {
     /// Arguments:
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
     /// - `group_uid`: Uid of the user group.
-    pub fn get_studio_page_group_security<'a>(
+    pub async fn get_studio_page_group_security<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::StudioPageGroupSecurity>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::StudioPageGroupSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/studio_pages/{}/security/groups/{}/",
             self.baseurl,
@@ -10765,7 +10757,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -10773,7 +10766,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10781,6 +10774,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Replace the ruleset of a group on a studio page
     ///
@@ -10792,14 +10786,12 @@ impl Client {
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
     /// - `group_uid`: Uid of the user group.
     /// - `body`
-    pub fn update_studio_page_group_security<'a>(
+    pub async fn update_studio_page_group_security<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::StudioPageGroupSecurityRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::StudioPageGroupSecurity>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::StudioPageGroupSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/studio_pages/{}/security/groups/{}/",
             self.baseurl,
@@ -10811,7 +10803,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -10820,7 +10813,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10828,6 +10821,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Delete the ruleset of a group on a studio page
     ///
@@ -10838,12 +10832,11 @@ impl Client {
     /// Arguments:
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
     /// - `group_uid`: Uid of the user group.
-    pub fn delete_studio_page_group_security<'a>(
+    pub async fn delete_studio_page_group_security<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/studio_pages/{}/security/groups/{}/",
             self.baseurl,
@@ -10855,7 +10848,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -10863,7 +10857,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -10871,6 +10865,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the user rulesets of a code editor page
     ///
@@ -10882,14 +10877,12 @@ impl Client {
     /// - `page_slug`: Slug of the code editor page, as in its URL.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub fn list_code_editor_page_user_security<'a>(
+    pub async fn list_code_editor_page_user_security<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::CodeEditorPageUserSecurityList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::CodeEditorPageUserSecurityList>, Error<types::Error>> {
         let url = format!(
             "{}/code_editor_pages/{}/security/users/",
             self.baseurl,
@@ -10900,7 +10893,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -10910,7 +10904,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10918,6 +10912,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Create the ruleset of a user on a code editor page
     ///
@@ -10928,13 +10923,11 @@ impl Client {
     /// Arguments:
     /// - `page_slug`: Slug of the code editor page, as in its URL.
     /// - `body`
-    pub fn create_code_editor_page_user_security<'a>(
+    pub async fn create_code_editor_page_user_security<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
         body: &'a types::CodeEditorPageUserSecurityRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::CodeEditorPageUserSecurity>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::CodeEditorPageUserSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/code_editor_pages/{}/security/users/",
             self.baseurl,
@@ -10945,7 +10938,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -10954,7 +10948,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -10962,6 +10956,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Get the ruleset of a user on a code editor page
     ///
@@ -10972,13 +10967,11 @@ impl Client {
     /// Arguments:
     /// - `page_slug`: Slug of the code editor page, as in its URL.
     /// - `username`: Username of the portal user.
-    pub fn get_code_editor_page_user_security<'a>(
+    pub async fn get_code_editor_page_user_security<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::CodeEditorPageUserSecurity>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::CodeEditorPageUserSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/code_editor_pages/{}/security/users/{}/",
             self.baseurl,
@@ -10990,7 +10983,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -10998,7 +10992,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11006,6 +11000,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Replace the ruleset of a user on a code editor page
     ///
@@ -11017,14 +11012,12 @@ impl Client {
     /// - `page_slug`: Slug of the code editor page, as in its URL.
     /// - `username`: Username of the portal user.
     /// - `body`
-    pub fn update_code_editor_page_user_security<'a>(
+    pub async fn update_code_editor_page_user_security<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
         body: &'a types::CodeEditorPageUserSecurityRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::CodeEditorPageUserSecurity>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::CodeEditorPageUserSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/code_editor_pages/{}/security/users/{}/",
             self.baseurl,
@@ -11036,7 +11029,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -11045,7 +11039,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11053,6 +11047,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Delete the ruleset of a user on a code editor page
     ///
@@ -11063,12 +11058,11 @@ impl Client {
     /// Arguments:
     /// - `page_slug`: Slug of the code editor page, as in its URL.
     /// - `username`: Username of the portal user.
-    pub fn delete_code_editor_page_user_security<'a>(
+    pub async fn delete_code_editor_page_user_security<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
         username: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/code_editor_pages/{}/security/users/{}/",
             self.baseurl,
@@ -11080,7 +11074,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -11088,7 +11083,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -11096,6 +11091,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the group rulesets of a code editor page
     ///
@@ -11107,14 +11103,12 @@ impl Client {
     /// - `page_slug`: Slug of the code editor page, as in its URL.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub fn list_code_editor_page_group_security<'a>(
+    pub async fn list_code_editor_page_group_security<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::CodeEditorPageGroupSecurityList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::CodeEditorPageGroupSecurityList>, Error<types::Error>> {
         let url = format!(
             "{}/code_editor_pages/{}/security/groups/",
             self.baseurl,
@@ -11125,7 +11119,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -11135,7 +11130,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11143,6 +11138,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Create the ruleset of a group on a code editor page
     ///
@@ -11153,13 +11149,11 @@ impl Client {
     /// Arguments:
     /// - `page_slug`: Slug of the code editor page, as in its URL.
     /// - `body`
-    pub fn create_code_editor_page_group_security<'a>(
+    pub async fn create_code_editor_page_group_security<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
         body: &'a types::CodeEditorPageGroupSecurityRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::CodeEditorPageGroupSecurity>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::CodeEditorPageGroupSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/code_editor_pages/{}/security/groups/",
             self.baseurl,
@@ -11170,7 +11164,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -11179,7 +11174,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11187,6 +11182,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Get the ruleset of a group on a code editor page
     ///
@@ -11197,13 +11193,11 @@ impl Client {
     /// Arguments:
     /// - `page_slug`: Slug of the code editor page, as in its URL.
     /// - `group_uid`: Uid of the user group.
-    pub fn get_code_editor_page_group_security<'a>(
+    pub async fn get_code_editor_page_group_security<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::CodeEditorPageGroupSecurity>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::CodeEditorPageGroupSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/code_editor_pages/{}/security/groups/{}/",
             self.baseurl,
@@ -11215,7 +11209,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -11223,7 +11218,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11231,6 +11226,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Replace the ruleset of a group on a code editor page
     ///
@@ -11242,14 +11238,12 @@ impl Client {
     /// - `page_slug`: Slug of the code editor page, as in its URL.
     /// - `group_uid`: Uid of the user group.
     /// - `body`
-    pub fn update_code_editor_page_group_security<'a>(
+    pub async fn update_code_editor_page_group_security<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::CodeEditorPageGroupSecurityRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::CodeEditorPageGroupSecurity>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::CodeEditorPageGroupSecurity>, Error<types::Error>> {
         let url = format!(
             "{}/code_editor_pages/{}/security/groups/{}/",
             self.baseurl,
@@ -11261,7 +11255,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -11270,7 +11265,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11278,6 +11273,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Delete the ruleset of a group on a code editor page
     ///
@@ -11288,12 +11284,11 @@ impl Client {
     /// Arguments:
     /// - `page_slug`: Slug of the code editor page, as in its URL.
     /// - `group_uid`: Uid of the user group.
-    pub fn delete_code_editor_page_group_security<'a>(
+    pub async fn delete_code_editor_page_group_security<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
         group_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/code_editor_pages/{}/security/groups/{}/",
             self.baseurl,
@@ -11305,7 +11300,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -11313,7 +11309,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -11321,6 +11317,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the datasets one can edit
     ///
@@ -11332,21 +11329,20 @@ impl Client {
     /// - `dataset_id`: Only return the dataset with this human-readable identifier.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub fn list_datasets<'a>(
+    pub async fn list_datasets<'a>(
         &'a self,
         dataset_id: Option<&'a str>,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetList>, Error<types::Error>> {
         let url = format!("{}/datasets/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -11360,7 +11356,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11368,6 +11364,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
+        .await
     }
     /// Create a dataset
     ///
@@ -11375,19 +11372,18 @@ impl Client {
     ///
     /// Sends a `POST` request to `/datasets/`
     ///
-    pub fn create_dataset<'a>(
+    pub async fn create_dataset<'a>(
         &'a self,
         body: &'a types::DatasetRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::Dataset>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::Dataset>, Error<types::Error>> {
         let url = format!("{}/datasets/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -11396,7 +11392,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11404,6 +11400,7 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 429u16],
         )
+        .await
     }
     /// Get one dataset
     ///
@@ -11413,12 +11410,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
-    pub fn get_dataset<'a>(
+    pub async fn get_dataset<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::Dataset>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::Dataset>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/",
             self.baseurl,
@@ -11429,7 +11424,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -11437,7 +11433,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11445,6 +11441,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Replace the settings of a dataset
     ///
@@ -11455,13 +11452,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `body`
-    pub fn update_dataset<'a>(
+    pub async fn update_dataset<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::Dataset>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::Dataset>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/",
             self.baseurl,
@@ -11472,7 +11467,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -11481,7 +11477,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11489,6 +11485,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Delete a dataset
     ///
@@ -11498,11 +11495,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
-    pub fn delete_dataset<'a>(
+    pub async fn delete_dataset<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/",
             self.baseurl,
@@ -11513,7 +11509,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -11521,7 +11518,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -11529,6 +11526,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Publish a dataset
     ///
@@ -11538,12 +11536,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
-    pub fn publish_dataset<'a>(
+    pub async fn publish_dataset<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetActionResult>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetActionResult>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/publish/",
             self.baseurl,
@@ -11554,7 +11550,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -11562,7 +11559,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11570,6 +11567,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Publish only the metadata of a dataset
     ///
@@ -11579,12 +11577,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
-    pub fn publish_dataset_metadata<'a>(
+    pub async fn publish_dataset_metadata<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetActionResult>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetActionResult>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/publish_metadata/",
             self.baseurl,
@@ -11595,7 +11591,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -11603,7 +11600,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11611,6 +11608,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Stop the processing of a dataset
     ///
@@ -11620,12 +11618,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
-    pub fn abort_dataset<'a>(
+    pub async fn abort_dataset<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetActionResult>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetActionResult>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/abort/",
             self.baseurl,
@@ -11636,7 +11632,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -11644,7 +11641,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11652,6 +11649,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Unpublish a dataset
     ///
@@ -11661,12 +11659,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
-    pub fn unpublish_dataset<'a>(
+    pub async fn unpublish_dataset<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetActionResult>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetActionResult>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/unpublish/",
             self.baseurl,
@@ -11677,7 +11673,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -11685,7 +11682,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11693,6 +11690,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Copy a dataset
     ///
@@ -11702,12 +11700,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
-    pub fn copy_dataset<'a>(
+    pub async fn copy_dataset<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::Dataset>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::Dataset>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/copy/",
             self.baseurl,
@@ -11718,7 +11714,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -11726,7 +11723,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11734,6 +11731,7 @@ impl Client {
             201u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Get the processing status of a dataset
     ///
@@ -11743,12 +11741,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
-    pub fn get_dataset_status<'a>(
+    pub async fn get_dataset_status<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetStatus>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetStatus>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/status/",
             self.baseurl,
@@ -11759,7 +11755,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -11767,7 +11764,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11775,6 +11772,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Get all the metadata of a dataset
     ///
@@ -11784,12 +11782,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
-    pub fn list_dataset_metadata<'a>(
+    pub async fn list_dataset_metadata<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetMetadata>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetMetadata>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/metadata/",
             self.baseurl,
@@ -11800,7 +11796,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -11808,7 +11805,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11816,6 +11813,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Replace all the metadata of a dataset
     ///
@@ -11826,13 +11824,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `body`
-    pub fn update_dataset_metadata<'a>(
+    pub async fn update_dataset_metadata<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetMetadataRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetMetadata>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetMetadata>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/metadata/",
             self.baseurl,
@@ -11843,7 +11839,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -11852,7 +11849,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11860,6 +11857,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Get the metadata of a dataset in one template
     ///
@@ -11870,13 +11868,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
-    pub fn get_dataset_template_metadata<'a>(
+    pub async fn get_dataset_template_metadata<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         template_name: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetTemplateMetadata>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetTemplateMetadata>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/metadata/{}/",
             self.baseurl,
@@ -11888,7 +11884,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -11896,7 +11893,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11904,6 +11901,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Replace the metadata of a dataset in one template
     ///
@@ -11915,14 +11913,12 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
     /// - `body`
-    pub fn update_dataset_template_metadata<'a>(
+    pub async fn update_dataset_template_metadata<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         template_name: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetTemplateMetadataRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetTemplateMetadata>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetTemplateMetadata>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/metadata/{}/",
             self.baseurl,
@@ -11934,7 +11930,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -11943,7 +11940,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11951,6 +11948,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Get one metadata value of a dataset
     ///
@@ -11962,14 +11960,12 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
     /// - `template_field_name`: Name of a field of the metadata template, such as `title`.
-    pub fn get_dataset_metadata_field<'a>(
+    pub async fn get_dataset_metadata_field<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         template_name: &'a saas_admin_runtime::PathSegment,
         template_field_name: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetMetadataValue>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetMetadataValue>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/metadata/{}/{}/",
             self.baseurl,
@@ -11982,7 +11978,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -11990,7 +11987,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -11998,6 +11995,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Set one metadata value of a dataset
     ///
@@ -12010,15 +12008,13 @@ impl Client {
     /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
     /// - `template_field_name`: Name of a field of the metadata template, such as `title`.
     /// - `body`
-    pub fn update_dataset_metadata_field<'a>(
+    pub async fn update_dataset_metadata_field<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         template_name: &'a saas_admin_runtime::PathSegment,
         template_field_name: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetMetadataValueRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetMetadataValue>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetMetadataValue>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/metadata/{}/{}/",
             self.baseurl,
@@ -12031,7 +12027,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -12040,7 +12037,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12048,6 +12045,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Remove one metadata value of a dataset
     ///
@@ -12059,13 +12057,12 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
     /// - `template_field_name`: Name of a field of the metadata template, such as `title`.
-    pub fn delete_dataset_metadata_field<'a>(
+    pub async fn delete_dataset_metadata_field<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         template_name: &'a saas_admin_runtime::PathSegment,
         template_field_name: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/metadata/{}/{}/",
             self.baseurl,
@@ -12078,7 +12075,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -12086,7 +12084,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -12094,6 +12092,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the field configuration steps of a dataset
     ///
@@ -12105,14 +12104,12 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub fn list_dataset_fields<'a>(
+    pub async fn list_dataset_fields<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetFieldList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetFieldList>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/fields/",
             self.baseurl,
@@ -12123,7 +12120,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -12133,7 +12131,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12141,6 +12139,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Add a field configuration step to a dataset
     ///
@@ -12151,13 +12150,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `body`
-    pub fn create_dataset_field<'a>(
+    pub async fn create_dataset_field<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetFieldRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetField>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetField>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/fields/",
             self.baseurl,
@@ -12168,7 +12165,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -12177,7 +12175,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12185,6 +12183,7 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Get one field configuration step of a dataset
     ///
@@ -12195,13 +12194,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `field_uid`: Uid of the field configuration step (`pr_…`).
-    pub fn get_dataset_field<'a>(
+    pub async fn get_dataset_field<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         field_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetField>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetField>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/fields/{}/",
             self.baseurl,
@@ -12213,7 +12210,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -12221,7 +12219,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12229,6 +12227,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Replace one field configuration step of a dataset
     ///
@@ -12240,14 +12239,12 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `field_uid`: Uid of the field configuration step (`pr_…`).
     /// - `body`
-    pub fn update_dataset_field<'a>(
+    pub async fn update_dataset_field<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         field_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetFieldRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetField>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetField>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/fields/{}/",
             self.baseurl,
@@ -12259,7 +12256,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -12268,7 +12266,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12276,6 +12274,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Remove one field configuration step from a dataset
     ///
@@ -12286,12 +12285,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `field_uid`: Uid of the field configuration step (`pr_…`).
-    pub fn delete_dataset_field<'a>(
+    pub async fn delete_dataset_field<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         field_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/fields/{}/",
             self.baseurl,
@@ -12303,7 +12301,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -12311,7 +12310,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -12319,6 +12318,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the versions of a dataset
     ///
@@ -12330,14 +12330,12 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub fn list_dataset_versions<'a>(
+    pub async fn list_dataset_versions<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetVersionList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetVersionList>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/versions/",
             self.baseurl,
@@ -12348,7 +12346,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -12358,7 +12357,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12366,6 +12365,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Get one version of a dataset
     ///
@@ -12376,13 +12376,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `version_uid`: Uid of the dataset version (`ch_…`).
-    pub fn get_dataset_version<'a>(
+    pub async fn get_dataset_version<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         version_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetVersion>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetVersion>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/versions/{}/",
             self.baseurl,
@@ -12394,7 +12392,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -12402,7 +12401,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12410,6 +12409,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Restore a dataset to one of its versions
     ///
@@ -12420,13 +12420,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `version_uid`: Uid of the dataset version (`ch_…`).
-    pub fn restore_dataset_version<'a>(
+    pub async fn restore_dataset_version<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         version_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::Dataset>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::Dataset>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/versions/{}/restore/",
             self.baseurl,
@@ -12438,7 +12436,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -12446,7 +12445,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12454,6 +12453,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the feedbacks sent on a dataset
     ///
@@ -12466,15 +12466,13 @@ impl Client {
     /// - `is_archived`: Return the archived feedbacks (true) instead of the others.
     /// - `record_id`: Only return the feedbacks on the record with this id.
     /// - `sort`: Order by submission date: `created_at` for the oldest first, `-created_at` for the latest first (the service's default).
-    pub fn list_dataset_feedbacks<'a>(
+    pub async fn list_dataset_feedbacks<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         is_archived: Option<bool>,
         record_id: Option<&'a str>,
         sort: Option<&'a str>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetFeedbackList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetFeedbackList>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/feedbacks/",
             self.baseurl,
@@ -12485,7 +12483,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -12499,7 +12498,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("record_id", &record_id))
             .query(&progenitor_client::QueryParam::new("sort", &sort))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12507,6 +12506,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Get one feedback sent on a dataset
     ///
@@ -12517,13 +12517,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `feedback_uid`: Uid of the feedback (`df_…`).
-    pub fn get_dataset_feedback<'a>(
+    pub async fn get_dataset_feedback<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         feedback_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetFeedback>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetFeedback>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/feedbacks/{}/",
             self.baseurl,
@@ -12535,7 +12533,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -12543,7 +12542,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12551,6 +12550,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Archive a feedback sent on a dataset
     ///
@@ -12561,13 +12561,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `feedback_uid`: Uid of the feedback (`df_…`).
-    pub fn archive_dataset_feedback<'a>(
+    pub async fn archive_dataset_feedback<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         feedback_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetFeedback>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetFeedback>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/feedbacks/{}/archive/",
             self.baseurl,
@@ -12579,7 +12577,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -12587,7 +12586,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12595,6 +12594,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the schedules of a dataset
     ///
@@ -12606,14 +12606,12 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub fn list_dataset_schedules<'a>(
+    pub async fn list_dataset_schedules<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetScheduleList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetScheduleList>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/schedules/",
             self.baseurl,
@@ -12624,7 +12622,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -12634,7 +12633,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12642,6 +12641,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Add a schedule to a dataset
     ///
@@ -12652,13 +12652,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `body`
-    pub fn create_dataset_schedule<'a>(
+    pub async fn create_dataset_schedule<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetScheduleRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetSchedule>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetSchedule>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/schedules/",
             self.baseurl,
@@ -12669,7 +12667,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -12678,7 +12677,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12686,6 +12685,7 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Get one schedule of a dataset
     ///
@@ -12696,13 +12696,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `schedule_uid`: Uid of the schedule (`sc_…`).
-    pub fn get_dataset_schedule<'a>(
+    pub async fn get_dataset_schedule<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         schedule_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetSchedule>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetSchedule>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/schedules/{}/",
             self.baseurl,
@@ -12714,7 +12712,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -12722,7 +12721,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12730,6 +12729,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Change one schedule of a dataset
     ///
@@ -12741,14 +12741,12 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `schedule_uid`: Uid of the schedule (`sc_…`).
     /// - `body`
-    pub fn update_dataset_schedule<'a>(
+    pub async fn update_dataset_schedule<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         schedule_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasetScheduleRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasetSchedule>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasetSchedule>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/schedules/{}/",
             self.baseurl,
@@ -12760,7 +12758,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -12769,7 +12768,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12777,6 +12776,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Delete one schedule of a dataset
     ///
@@ -12787,12 +12787,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `schedule_uid`: Uid of the schedule (`sc_…`).
-    pub fn delete_dataset_schedule<'a>(
+    pub async fn delete_dataset_schedule<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         schedule_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/schedules/{}/",
             self.baseurl,
@@ -12804,7 +12803,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -12812,7 +12812,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -12820,6 +12820,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the schedules of a harvester
     ///
@@ -12831,14 +12832,12 @@ impl Client {
     /// - `harvester_uid`: Uid of the harvester.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub fn list_harvester_schedules<'a>(
+    pub async fn list_harvester_schedules<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::HarvesterScheduleList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::HarvesterScheduleList>, Error<types::Error>> {
         let url = format!(
             "{}/harvesters/{}/schedules/",
             self.baseurl,
@@ -12849,7 +12848,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -12859,7 +12859,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12867,6 +12867,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Schedule a harvester
     ///
@@ -12877,13 +12878,11 @@ impl Client {
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
     /// - `body`
-    pub fn create_harvester_schedule<'a>(
+    pub async fn create_harvester_schedule<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::HarvesterScheduleRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::HarvesterSchedule>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::HarvesterSchedule>, Error<types::Error>> {
         let url = format!(
             "{}/harvesters/{}/schedules/",
             self.baseurl,
@@ -12894,7 +12893,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -12903,7 +12903,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12911,6 +12911,7 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Get the schedule of a harvester
     ///
@@ -12921,13 +12922,11 @@ impl Client {
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
     /// - `schedule_uid`: Uid of the schedule (`sc_…`).
-    pub fn get_harvester_schedule<'a>(
+    pub async fn get_harvester_schedule<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
         schedule_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::HarvesterSchedule>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::HarvesterSchedule>, Error<types::Error>> {
         let url = format!(
             "{}/harvesters/{}/schedules/{}/",
             self.baseurl,
@@ -12939,7 +12938,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -12947,7 +12947,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -12955,6 +12955,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Change the schedule of a harvester
     ///
@@ -12966,14 +12967,12 @@ impl Client {
     /// - `harvester_uid`: Uid of the harvester.
     /// - `schedule_uid`: Uid of the schedule (`sc_…`).
     /// - `body`
-    pub fn update_harvester_schedule<'a>(
+    pub async fn update_harvester_schedule<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
         schedule_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::HarvesterScheduleRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::HarvesterSchedule>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::HarvesterSchedule>, Error<types::Error>> {
         let url = format!(
             "{}/harvesters/{}/schedules/{}/",
             self.baseurl,
@@ -12985,7 +12984,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -12994,7 +12994,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13002,6 +13002,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Delete the schedule of a harvester
     ///
@@ -13012,12 +13013,11 @@ impl Client {
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
     /// - `schedule_uid`: Uid of the schedule (`sc_…`).
-    pub fn delete_harvester_schedule<'a>(
+    pub async fn delete_harvester_schedule<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
         schedule_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/harvesters/{}/schedules/{}/",
             self.baseurl,
@@ -13029,7 +13029,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -13037,7 +13038,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -13045,6 +13046,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the studio pages of the portal
     ///
@@ -13055,20 +13057,19 @@ impl Client {
     /// Arguments:
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub fn list_studio_pages<'a>(
+    pub async fn list_studio_pages<'a>(
         &'a self,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::StudioPageList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::StudioPageList>, Error<types::Error>> {
         let url = format!("{}/studio_pages/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -13078,7 +13079,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13086,6 +13087,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Create a studio page
     ///
@@ -13093,19 +13095,18 @@ impl Client {
     ///
     /// Sends a `POST` request to `/studio_pages/`
     ///
-    pub fn create_studio_page<'a>(
+    pub async fn create_studio_page<'a>(
         &'a self,
         body: &'a types::StudioPageRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::StudioPage>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::StudioPage>, Error<types::Error>> {
         let url = format!("{}/studio_pages/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -13114,7 +13115,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13122,6 +13123,7 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 429u16],
         )
+        .await
     }
     /// Get one studio page
     ///
@@ -13131,12 +13133,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
-    pub fn get_studio_page<'a>(
+    pub async fn get_studio_page<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::StudioPage>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::StudioPage>, Error<types::Error>> {
         let url = format!(
             "{}/studio_pages/{}/",
             self.baseurl,
@@ -13147,7 +13147,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -13155,7 +13156,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13163,6 +13164,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Change the slug or visibility of a studio page
     ///
@@ -13173,13 +13175,11 @@ impl Client {
     /// Arguments:
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
     /// - `body`
-    pub fn update_studio_page<'a>(
+    pub async fn update_studio_page<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::StudioPageRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::StudioPage>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::StudioPage>, Error<types::Error>> {
         let url = format!(
             "{}/studio_pages/{}/",
             self.baseurl,
@@ -13190,7 +13190,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -13199,7 +13200,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13207,6 +13208,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Delete a studio page
     ///
@@ -13216,11 +13218,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
-    pub fn delete_studio_page<'a>(
+    pub async fn delete_studio_page<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/studio_pages/{}/",
             self.baseurl,
@@ -13231,7 +13232,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -13239,7 +13241,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -13247,6 +13249,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Publish a studio page
     ///
@@ -13256,12 +13259,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
-    pub fn publish_studio_page<'a>(
+    pub async fn publish_studio_page<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::PageActionResult>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::PageActionResult>, Error<types::Error>> {
         let url = format!(
             "{}/studio_pages/{}/publish/",
             self.baseurl,
@@ -13272,7 +13273,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -13280,7 +13282,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13288,6 +13290,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Unpublish a studio page
     ///
@@ -13297,12 +13300,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `studio_page_uid`: Uid of the studio page (`sp_…`).
-    pub fn unpublish_studio_page<'a>(
+    pub async fn unpublish_studio_page<'a>(
         &'a self,
         studio_page_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::PageActionResult>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::PageActionResult>, Error<types::Error>> {
         let url = format!(
             "{}/studio_pages/{}/unpublish/",
             self.baseurl,
@@ -13313,7 +13314,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -13321,7 +13323,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13329,6 +13331,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the code editor pages of the portal
     ///
@@ -13339,20 +13342,19 @@ impl Client {
     /// Arguments:
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub fn list_code_editor_pages<'a>(
+    pub async fn list_code_editor_pages<'a>(
         &'a self,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::CodeEditorPageList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::CodeEditorPageList>, Error<types::Error>> {
         let url = format!("{}/code_editor_pages/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -13362,7 +13364,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13370,6 +13372,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
+        .await
     }
     /// Create a code editor page
     ///
@@ -13377,19 +13380,18 @@ impl Client {
     ///
     /// Sends a `POST` request to `/code_editor_pages/`
     ///
-    pub fn create_code_editor_page<'a>(
+    pub async fn create_code_editor_page<'a>(
         &'a self,
         body: &'a types::CodeEditorPageRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::CodeEditorPage>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::CodeEditorPage>, Error<types::Error>> {
         let url = format!("{}/code_editor_pages/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -13398,7 +13400,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13406,6 +13408,7 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 429u16],
         )
+        .await
     }
     /// Delete several code editor pages
     ///
@@ -13416,20 +13419,19 @@ impl Client {
     /// Arguments:
     /// - `search`: Full-text search; the matching pages are deleted.
     /// - `slug`: Slugs of the pages to delete. Repeat the parameter once per page (`slug=about&slug=budget-2024`).
-    pub fn delete_code_editor_pages<'a>(
+    pub async fn delete_code_editor_pages<'a>(
         &'a self,
         search: Option<&'a str>,
         slug: Option<&'a ::std::vec::Vec<::std::string::String>>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<::std::vec::Vec<::std::string::String>>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<::std::vec::Vec<::std::string::String>>, Error<types::Error>> {
         let url = format!("{}/code_editor_pages/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -13439,7 +13441,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("search", &search))
             .query(&progenitor_client::QueryParam::new("slug", &slug))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13447,6 +13449,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
+        .await
     }
     /// Get one code editor page
     ///
@@ -13456,12 +13459,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `page_slug`: Slug of the code editor page, as in its URL.
-    pub fn get_code_editor_page<'a>(
+    pub async fn get_code_editor_page<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::CodeEditorPage>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::CodeEditorPage>, Error<types::Error>> {
         let url = format!(
             "{}/code_editor_pages/{}/",
             self.baseurl,
@@ -13472,7 +13473,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -13480,7 +13482,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13488,6 +13490,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Replace a code editor page
     ///
@@ -13498,13 +13501,11 @@ impl Client {
     /// Arguments:
     /// - `page_slug`: Slug of the code editor page, as in its URL.
     /// - `body`
-    pub fn update_code_editor_page<'a>(
+    pub async fn update_code_editor_page<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
         body: &'a types::CodeEditorPageRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::CodeEditorPage>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::CodeEditorPage>, Error<types::Error>> {
         let url = format!(
             "{}/code_editor_pages/{}/",
             self.baseurl,
@@ -13515,7 +13516,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -13524,7 +13526,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13532,6 +13534,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Delete a code editor page
     ///
@@ -13541,11 +13544,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `page_slug`: Slug of the code editor page, as in its URL.
-    pub fn delete_code_editor_page<'a>(
+    pub async fn delete_code_editor_page<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/code_editor_pages/{}/",
             self.baseurl,
@@ -13556,7 +13558,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -13564,7 +13567,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -13572,6 +13575,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Archive a code editor page
     ///
@@ -13581,12 +13585,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `page_slug`: Slug of the code editor page, as in its URL.
-    pub fn archive_code_editor_page<'a>(
+    pub async fn archive_code_editor_page<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::PageActionResult>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::PageActionResult>, Error<types::Error>> {
         let url = format!(
             "{}/code_editor_pages/{}/archive/",
             self.baseurl,
@@ -13597,7 +13599,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -13605,7 +13608,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13613,6 +13616,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Unarchive a code editor page
     ///
@@ -13622,12 +13626,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `page_slug`: Slug of the code editor page, as in its URL.
-    pub fn unarchive_code_editor_page<'a>(
+    pub async fn unarchive_code_editor_page<'a>(
         &'a self,
         page_slug: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::PageActionResult>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::PageActionResult>, Error<types::Error>> {
         let url = format!(
             "{}/code_editor_pages/{}/unarchive/",
             self.baseurl,
@@ -13638,7 +13640,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -13646,7 +13649,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13654,6 +13657,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the metadata templates of the portal
     ///
@@ -13666,22 +13670,21 @@ impl Client {
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
     /// - `type_`: Only return templates of this type.
-    pub fn list_metadata_templates<'a>(
+    pub async fn list_metadata_templates<'a>(
         &'a self,
         is_active: Option<bool>,
         limit: Option<i64>,
         offset: Option<i64>,
         type_: Option<types::MetadataTemplateType>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::MetadataTemplateList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::MetadataTemplateList>, Error<types::Error>> {
         let url = format!("{}/metadata/templates/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -13693,7 +13696,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .query(&progenitor_client::QueryParam::new("type", &type_))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13701,6 +13704,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
+        .await
     }
     /// Create a metadata template
     ///
@@ -13708,19 +13712,18 @@ impl Client {
     ///
     /// Sends a `POST` request to `/metadata/templates/`
     ///
-    pub fn create_metadata_template<'a>(
+    pub async fn create_metadata_template<'a>(
         &'a self,
         body: &'a types::MetadataTemplateRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::MetadataTemplate>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::MetadataTemplate>, Error<types::Error>> {
         let url = format!("{}/metadata/templates/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -13729,7 +13732,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13737,6 +13740,7 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 429u16],
         )
+        .await
     }
     /// Get one metadata template
     ///
@@ -13746,12 +13750,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
-    pub fn get_metadata_template<'a>(
+    pub async fn get_metadata_template<'a>(
         &'a self,
         template_name: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::MetadataTemplate>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::MetadataTemplate>, Error<types::Error>> {
         let url = format!(
             "{}/metadata/templates/{}/",
             self.baseurl,
@@ -13762,7 +13764,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -13770,7 +13773,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13778,6 +13781,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Replace a metadata template
     ///
@@ -13788,13 +13792,11 @@ impl Client {
     /// Arguments:
     /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
     /// - `body`
-    pub fn update_metadata_template<'a>(
+    pub async fn update_metadata_template<'a>(
         &'a self,
         template_name: &'a saas_admin_runtime::PathSegment,
         body: &'a types::MetadataTemplateRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::MetadataTemplate>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::MetadataTemplate>, Error<types::Error>> {
         let url = format!(
             "{}/metadata/templates/{}/",
             self.baseurl,
@@ -13805,7 +13807,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -13814,7 +13817,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13822,6 +13825,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Delete a metadata template
     ///
@@ -13831,11 +13835,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
-    pub fn delete_metadata_template<'a>(
+    pub async fn delete_metadata_template<'a>(
         &'a self,
         template_name: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/metadata/templates/{}/",
             self.baseurl,
@@ -13846,7 +13849,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -13854,7 +13858,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -13862,6 +13866,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the fields of a metadata template
     ///
@@ -13873,14 +13878,12 @@ impl Client {
     /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub fn list_metadata_template_fields<'a>(
+    pub async fn list_metadata_template_fields<'a>(
         &'a self,
         template_name: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::MetadataTemplateFieldList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::MetadataTemplateFieldList>, Error<types::Error>> {
         let url = format!(
             "{}/metadata/templates/{}/fields/",
             self.baseurl,
@@ -13891,7 +13894,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -13901,7 +13905,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13909,6 +13913,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Get one field of a metadata template
     ///
@@ -13919,13 +13924,11 @@ impl Client {
     /// Arguments:
     /// - `template_name`: Name of the metadata template, such as `default`, `internal` or `dcat`.
     /// - `template_field_name`: Name of a field of the metadata template, such as `title`.
-    pub fn get_metadata_template_field<'a>(
+    pub async fn get_metadata_template_field<'a>(
         &'a self,
         template_name: &'a saas_admin_runtime::PathSegment,
         template_field_name: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::MetadataTemplateField>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::MetadataTemplateField>, Error<types::Error>> {
         let url = format!(
             "{}/metadata/templates/{}/fields/{}/",
             self.baseurl,
@@ -13937,7 +13940,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -13945,7 +13949,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -13953,6 +13957,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Suggest values for a metadata template field
     ///
@@ -13965,18 +13970,13 @@ impl Client {
     /// - `template_field_name`: Name of a field of the metadata template, such as `title`.
     /// - `count`: How many suggestions to return at most.
     /// - `query`: What to look for, typically the start of a value.
-    pub fn suggest_metadata_field_values<'a>(
+    pub async fn suggest_metadata_field_values<'a>(
         &'a self,
         template_name: &'a saas_admin_runtime::PathSegment,
         template_field_name: &'a saas_admin_runtime::PathSegment,
         count: Option<i64>,
         query: &'a str,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            ResponseValue<types::MetadataTemplateFieldSuggestions>,
-            Error<types::Error>,
-        >,
-    > + 'a {
+    ) -> Result<ResponseValue<types::MetadataTemplateFieldSuggestions>, Error<types::Error>> {
         let url = format!(
             "{}/metadata/templates/{}/fields/{}/suggest/",
             self.baseurl,
@@ -13988,7 +13988,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -13998,7 +13999,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("count", &count))
             .query(&progenitor_client::QueryParam::new("query", &query))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14006,6 +14007,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the harvesters of the portal
     ///
@@ -14016,20 +14018,19 @@ impl Client {
     /// Arguments:
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub fn list_harvesters<'a>(
+    pub async fn list_harvesters<'a>(
         &'a self,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::HarvesterList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::HarvesterList>, Error<types::Error>> {
         let url = format!("{}/harvesters/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -14039,7 +14040,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14047,6 +14048,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
+        .await
     }
     /// Create a harvester
     ///
@@ -14054,19 +14056,18 @@ impl Client {
     ///
     /// Sends a `POST` request to `/harvesters/`
     ///
-    pub fn create_harvester<'a>(
+    pub async fn create_harvester<'a>(
         &'a self,
         body: &'a types::HarvesterRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::Harvester>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::Harvester>, Error<types::Error>> {
         let url = format!("{}/harvesters/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -14075,7 +14076,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14083,6 +14084,7 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 429u16],
         )
+        .await
     }
     /// Get one harvester
     ///
@@ -14092,12 +14094,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
-    pub fn get_harvester<'a>(
+    pub async fn get_harvester<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::Harvester>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::Harvester>, Error<types::Error>> {
         let url = format!(
             "{}/harvesters/{}/",
             self.baseurl,
@@ -14108,7 +14108,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -14116,7 +14117,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14124,6 +14125,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Replace the settings of a harvester
     ///
@@ -14134,13 +14136,11 @@ impl Client {
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
     /// - `body`
-    pub fn update_harvester<'a>(
+    pub async fn update_harvester<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::HarvesterRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::Harvester>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::Harvester>, Error<types::Error>> {
         let url = format!(
             "{}/harvesters/{}/",
             self.baseurl,
@@ -14151,7 +14151,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -14160,7 +14161,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14168,6 +14169,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Delete a harvester
     ///
@@ -14178,12 +14180,11 @@ impl Client {
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
     /// - `delete_attached_datasets`: Whether to delete the harvester's datasets too (true) or keep them (false).
-    pub fn delete_harvester<'a>(
+    pub async fn delete_harvester<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
         delete_attached_datasets: bool,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/harvesters/{}/",
             self.baseurl,
@@ -14194,7 +14195,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -14206,7 +14208,7 @@ impl Client {
                 &delete_attached_datasets,
             ))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -14214,6 +14216,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Abort a harvester's run
     ///
@@ -14223,12 +14226,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
-    pub fn abort_harvester<'a>(
+    pub async fn abort_harvester<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::Harvester>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::Harvester>, Error<types::Error>> {
         let url = format!(
             "{}/harvesters/{}/abort/",
             self.baseurl,
@@ -14239,7 +14240,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -14247,7 +14249,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14255,6 +14257,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Start a harvester
     ///
@@ -14264,12 +14267,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
-    pub fn start_harvester<'a>(
+    pub async fn start_harvester<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::Harvester>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::Harvester>, Error<types::Error>> {
         let url = format!(
             "{}/harvesters/{}/start/",
             self.baseurl,
@@ -14280,7 +14281,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -14288,7 +14290,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14296,6 +14298,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Publish the datasets of a harvester
     ///
@@ -14305,12 +14308,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
-    pub fn publish_harvester<'a>(
+    pub async fn publish_harvester<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::HarvesterActionResult>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::HarvesterActionResult>, Error<types::Error>> {
         let url = format!(
             "{}/harvesters/{}/publish/",
             self.baseurl,
@@ -14321,7 +14322,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -14329,7 +14331,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14337,6 +14339,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Unpublish the datasets of a harvester
     ///
@@ -14346,12 +14349,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
-    pub fn unpublish_harvester<'a>(
+    pub async fn unpublish_harvester<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::HarvesterActionResult>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::HarvesterActionResult>, Error<types::Error>> {
         let url = format!(
             "{}/harvesters/{}/unpublish/",
             self.baseurl,
@@ -14362,7 +14363,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -14370,7 +14372,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14378,6 +14380,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the errors of a harvester's last run
     ///
@@ -14387,12 +14390,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
-    pub fn list_harvester_errors<'a>(
+    pub async fn list_harvester_errors<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::HarvesterErrors>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::HarvesterErrors>, Error<types::Error>> {
         let url = format!(
             "{}/harvesters/{}/errors/",
             self.baseurl,
@@ -14403,7 +14404,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -14411,7 +14413,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14419,6 +14421,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Preview what a harvester would harvest
     ///
@@ -14428,12 +14431,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
-    pub fn preview_harvester<'a>(
+    pub async fn preview_harvester<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::HarvesterPreview>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::HarvesterPreview>, Error<types::Error>> {
         let url = format!(
             "{}/harvesters/{}/preview/",
             self.baseurl,
@@ -14444,7 +14445,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -14452,7 +14454,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14460,6 +14462,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Preview a harvester with settings not saved yet
     ///
@@ -14470,13 +14473,11 @@ impl Client {
     /// Arguments:
     /// - `harvester_uid`: Uid of the harvester.
     /// - `body`
-    pub fn preview_unsaved_harvester<'a>(
+    pub async fn preview_unsaved_harvester<'a>(
         &'a self,
         harvester_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::HarvesterRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::HarvesterPreview>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::HarvesterPreview>, Error<types::Error>> {
         let url = format!(
             "{}/harvesters/{}/unsaved_preview/",
             self.baseurl,
@@ -14487,7 +14488,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -14496,7 +14498,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14504,6 +14506,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the datasource connections of the portal
     ///
@@ -14515,21 +14518,20 @@ impl Client {
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
     /// - `sort`: Field to order the connections by; a leading `-` reverses the order (the service defaults to `created_at`).
-    pub fn list_datasource_connections<'a>(
+    pub async fn list_datasource_connections<'a>(
         &'a self,
         limit: Option<i64>,
         offset: Option<i64>,
         sort: Option<types::DatasourceConnectionSort>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasourceConnectionList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasourceConnectionList>, Error<types::Error>> {
         let url = format!("{}/datasource_connections/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -14540,7 +14542,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .query(&progenitor_client::QueryParam::new("sort", &sort))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14548,6 +14550,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
+        .await
     }
     /// Create a datasource connection
     ///
@@ -14555,19 +14558,18 @@ impl Client {
     ///
     /// Sends a `POST` request to `/datasource_connections/`
     ///
-    pub fn create_datasource_connection<'a>(
+    pub async fn create_datasource_connection<'a>(
         &'a self,
         body: &'a types::DatasourceConnectionRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasourceConnection>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasourceConnection>, Error<types::Error>> {
         let url = format!("{}/datasource_connections/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -14576,7 +14578,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14584,6 +14586,7 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 429u16],
         )
+        .await
     }
     /// Get one datasource connection
     ///
@@ -14593,12 +14596,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
-    pub fn get_datasource_connection<'a>(
+    pub async fn get_datasource_connection<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasourceConnection>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasourceConnection>, Error<types::Error>> {
         let url = format!(
             "{}/datasource_connections/{}/",
             self.baseurl,
@@ -14609,7 +14610,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -14617,7 +14619,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14625,6 +14627,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Replace the settings of a datasource connection
     ///
@@ -14635,13 +14638,11 @@ impl Client {
     /// Arguments:
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
     /// - `body`
-    pub fn update_datasource_connection<'a>(
+    pub async fn update_datasource_connection<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::DatasourceConnectionRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::DatasourceConnection>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::DatasourceConnection>, Error<types::Error>> {
         let url = format!(
             "{}/datasource_connections/{}/",
             self.baseurl,
@@ -14652,7 +14653,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -14661,7 +14663,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14669,6 +14671,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Delete a datasource connection
     ///
@@ -14678,11 +14681,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `connection_uid`: Uid of the datasource connection (`co_…`).
-    pub fn delete_datasource_connection<'a>(
+    pub async fn delete_datasource_connection<'a>(
         &'a self,
         connection_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/datasource_connections/{}/",
             self.baseurl,
@@ -14693,7 +14695,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -14701,7 +14704,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -14709,6 +14712,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the kinds of processor the portal offers
     ///
@@ -14716,18 +14720,17 @@ impl Client {
     ///
     /// Sends a `GET` request to `/processors/`
     ///
-    pub fn list_processor_kinds<'a>(
+    pub async fn list_processor_kinds<'a>(
         &'a self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<::std::vec::Vec<types::ProcessorKind>>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<::std::vec::Vec<types::ProcessorKind>>, Error<types::Error>> {
         let url = format!("{}/processors/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -14735,7 +14738,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14743,6 +14746,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
+        .await
     }
     /// List the processors of a dataset
     ///
@@ -14754,14 +14758,12 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub fn list_dataset_processors<'a>(
+    pub async fn list_dataset_processors<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::ProcessorList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::ProcessorList>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/processors/",
             self.baseurl,
@@ -14772,7 +14774,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -14782,7 +14785,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14790,6 +14793,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Append a processor to a dataset
     ///
@@ -14800,13 +14804,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `body`
-    pub fn create_dataset_processor<'a>(
+    pub async fn create_dataset_processor<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::ProcessorRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::Processor>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::Processor>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/processors/",
             self.baseurl,
@@ -14817,7 +14819,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -14826,7 +14829,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14834,6 +14837,7 @@ impl Client {
             201u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Read one processor of a dataset
     ///
@@ -14844,13 +14848,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `processor_uid`: Uid of the processor (`pr_…`).
-    pub fn get_dataset_processor<'a>(
+    pub async fn get_dataset_processor<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         processor_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::Processor>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::Processor>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/processors/{}/",
             self.baseurl,
@@ -14862,7 +14864,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -14870,7 +14873,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14878,6 +14881,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Replace the settings of a processor
     ///
@@ -14889,14 +14893,12 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `processor_uid`: Uid of the processor (`pr_…`).
     /// - `body`
-    pub fn update_dataset_processor<'a>(
+    pub async fn update_dataset_processor<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         processor_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::ProcessorRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::Processor>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::Processor>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/processors/{}/",
             self.baseurl,
@@ -14908,7 +14910,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -14917,7 +14920,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -14925,6 +14928,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Remove a processor from a dataset
     ///
@@ -14935,12 +14939,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `processor_uid`: Uid of the processor (`pr_…`).
-    pub fn delete_dataset_processor<'a>(
+    pub async fn delete_dataset_processor<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         processor_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/processors/{}/",
             self.baseurl,
@@ -14952,7 +14955,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -14960,7 +14964,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -14968,6 +14972,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the extractors the portal offers
     ///
@@ -14975,18 +14980,17 @@ impl Client {
     ///
     /// Sends a `GET` request to `/extractors/`
     ///
-    pub fn list_extractors<'a>(
+    pub async fn list_extractors<'a>(
         &'a self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<::std::vec::Vec<types::Extractor>>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<::std::vec::Vec<types::Extractor>>, Error<types::Error>> {
         let url = format!("{}/extractors/", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -14994,7 +14998,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15002,6 +15006,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 429u16],
         )
+        .await
     }
     /// List the resources of a dataset
     ///
@@ -15014,15 +15019,13 @@ impl Client {
     /// - `expand`: Embed, in place of its reference, the datasource's connection or the federated dataset.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub fn list_dataset_resources<'a>(
+    pub async fn list_dataset_resources<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         expand: Option<types::ResourceExpand>,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::ResourceList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::ResourceList>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/resources/",
             self.baseurl,
@@ -15033,7 +15036,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -15044,7 +15048,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15052,6 +15056,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Add a resource to a dataset
     ///
@@ -15062,13 +15067,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `body`
-    pub fn create_dataset_resource<'a>(
+    pub async fn create_dataset_resource<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::ResourceRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::Resource>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/resources/",
             self.baseurl,
@@ -15079,7 +15082,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -15088,7 +15092,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15096,6 +15100,7 @@ impl Client {
             201u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Guess which extractors can read a datasource
     ///
@@ -15106,13 +15111,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `body`
-    pub fn guess_unsaved_resource_extractors<'a>(
+    pub async fn guess_unsaved_resource_extractors<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::ResourceGuessExtractorsRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<::std::vec::Vec<types::Extractor>>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<::std::vec::Vec<types::Extractor>>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/resources/guess_extractors/",
             self.baseurl,
@@ -15123,7 +15126,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -15132,7 +15136,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15140,6 +15144,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Guess the parameters of an extractor for a datasource
     ///
@@ -15150,13 +15155,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `body`
-    pub fn guess_unsaved_resource_extractor_params<'a>(
+    pub async fn guess_unsaved_resource_extractor_params<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::ResourceGuessExtractorParamsRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::ResourceExtractorParams>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::ResourceExtractorParams>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/resources/guess_extractor_params/",
             self.baseurl,
@@ -15167,7 +15170,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -15176,7 +15180,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15184,6 +15188,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Preview the records of a resource before saving it
     ///
@@ -15194,13 +15199,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `body`
-    pub fn preview_unsaved_resource<'a>(
+    pub async fn preview_unsaved_resource<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::ResourcePreviewRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::ResourcePreview>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::ResourcePreview>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/resources/preview/",
             self.baseurl,
@@ -15211,7 +15214,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -15220,7 +15224,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15228,6 +15232,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Read one resource of a dataset
     ///
@@ -15239,14 +15244,12 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
     /// - `expand`: Embed, in place of its reference, the datasource's connection or the federated dataset.
-    pub fn get_dataset_resource<'a>(
+    pub async fn get_dataset_resource<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
         expand: Option<types::ResourceExpand>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::Resource>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/resources/{}/",
             self.baseurl,
@@ -15258,7 +15261,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -15267,7 +15271,7 @@ impl Client {
             )
             .query(&progenitor_client::QueryParam::new("expand", &expand))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15275,6 +15279,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Replace the settings of a resource
     ///
@@ -15286,14 +15291,12 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
     /// - `body`
-    pub fn update_dataset_resource<'a>(
+    pub async fn update_dataset_resource<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::ResourceRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::Resource>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/resources/{}/",
             self.baseurl,
@@ -15305,7 +15308,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -15314,7 +15318,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15322,6 +15326,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Remove a resource from a dataset
     ///
@@ -15332,12 +15337,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
-    pub fn delete_dataset_resource<'a>(
+    pub async fn delete_dataset_resource<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/resources/{}/",
             self.baseurl,
@@ -15349,7 +15353,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -15357,7 +15362,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -15365,6 +15370,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Guess which extractors can read a saved resource
     ///
@@ -15375,13 +15381,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
-    pub fn guess_resource_extractors<'a>(
+    pub async fn guess_resource_extractors<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<::std::vec::Vec<types::Extractor>>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<::std::vec::Vec<types::Extractor>>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/resources/{}/guess_extractors/",
             self.baseurl,
@@ -15393,7 +15397,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -15401,7 +15406,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15409,6 +15414,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Empty the cache of a resource
     ///
@@ -15419,12 +15425,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
-    pub fn clean_resource_cache<'a>(
+    pub async fn clean_resource_cache<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/resources/{}/clean_cache/",
             self.baseurl,
@@ -15436,7 +15441,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -15444,7 +15450,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -15452,6 +15458,7 @@ impl Client {
             204u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Guess the extractor parameters of a saved resource
     ///
@@ -15462,13 +15469,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
-    pub fn guess_resource_extractor_params<'a>(
+    pub async fn guess_resource_extractor_params<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::ResourceExtractorParams>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::ResourceExtractorParams>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/resources/{}/guess_extractors_params/",
             self.baseurl,
@@ -15480,7 +15485,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -15488,7 +15494,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15496,6 +15502,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Preview the records of a saved resource
     ///
@@ -15506,13 +15513,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
-    pub fn preview_resource<'a>(
+    pub async fn preview_resource<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::ResourcePreview>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::ResourcePreview>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/resources/{}/preview/",
             self.baseurl,
@@ -15524,7 +15529,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -15532,7 +15538,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15540,6 +15546,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Recover the data of a realtime resource
     ///
@@ -15550,13 +15557,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
-    pub fn recover_resource<'a>(
+    pub async fn recover_resource<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::Resource>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/resources/{}/recover/",
             self.baseurl,
@@ -15568,7 +15573,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -15576,7 +15582,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15584,6 +15590,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Delete the recovery data of a realtime resource
     ///
@@ -15594,13 +15601,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
-    pub fn delete_resource_recover_data<'a>(
+    pub async fn delete_resource_recover_data<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::Resource>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/resources/{}/delete_recover_data/",
             self.baseurl,
@@ -15612,7 +15617,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -15620,7 +15626,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15628,6 +15634,7 @@ impl Client {
             200u16,
             &[400u16, 401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Enable a realtime resource
     ///
@@ -15638,13 +15645,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
-    pub fn enable_resource<'a>(
+    pub async fn enable_resource<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::Resource>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/resources/{}/enable/",
             self.baseurl,
@@ -15656,7 +15661,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -15664,7 +15670,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15672,6 +15678,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Disable a realtime resource
     ///
@@ -15682,13 +15689,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
-    pub fn disable_resource<'a>(
+    pub async fn disable_resource<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::Resource>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/resources/{}/disable/",
             self.baseurl,
@@ -15700,7 +15705,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -15708,7 +15714,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15716,6 +15722,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Renew the API key of a realtime resource
     ///
@@ -15726,13 +15733,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `resource_uid`: Uid of the resource (`re_…`).
-    pub fn renew_resource_api_key<'a>(
+    pub async fn renew_resource_api_key<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         resource_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::Resource>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::Resource>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/resources/{}/renew_api_key/",
             self.baseurl,
@@ -15744,7 +15749,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .post(url)
             .header(
@@ -15752,7 +15758,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15760,6 +15766,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Read the details of an uploaded resource file
     ///
@@ -15770,13 +15777,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `file_uid`: Uid of the uploaded resource file, as the upload returned it.
-    pub fn get_dataset_resource_file<'a>(
+    pub async fn get_dataset_resource_file<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         file_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::ResourceFile>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::ResourceFile>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/resources/files/{}/",
             self.baseurl,
@@ -15788,7 +15793,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -15796,7 +15802,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15804,6 +15810,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Download an uploaded resource file
     ///
@@ -15814,12 +15821,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `file_uid`: Uid of the uploaded resource file, as the upload returned it.
-    pub fn download_dataset_resource_file<'a>(
+    pub async fn download_dataset_resource_file<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         file_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<ByteStream>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/resources/files/{}/download/",
             self.baseurl,
@@ -15831,7 +15837,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self.client.get(url).headers(header_map).build();
+        #[allow(unused_mut)]
+        let mut request = self.client.get(url).headers(header_map).build()?;
         saas_admin_runtime::answer::stream(
             self,
             request,
@@ -15839,6 +15846,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the attachments of a dataset
     ///
@@ -15850,14 +15858,12 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub fn list_dataset_attachments<'a>(
+    pub async fn list_dataset_attachments<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::AttachmentList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::AttachmentList>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/attachments/",
             self.baseurl,
@@ -15868,7 +15874,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -15878,7 +15885,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15886,6 +15893,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Read the details of an attachment
     ///
@@ -15896,13 +15904,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `attachment_uid`: Uid of the attachment (`at_…`).
-    pub fn get_dataset_attachment<'a>(
+    pub async fn get_dataset_attachment<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         attachment_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::Attachment>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::Attachment>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/attachments/{}/",
             self.baseurl,
@@ -15914,7 +15920,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -15922,7 +15929,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -15930,6 +15937,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Remove an attachment from a dataset
     ///
@@ -15940,12 +15948,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `attachment_uid`: Uid of the attachment (`at_…`).
-    pub fn delete_dataset_attachment<'a>(
+    pub async fn delete_dataset_attachment<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         attachment_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/attachments/{}/",
             self.baseurl,
@@ -15957,7 +15964,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -15965,7 +15973,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -15973,6 +15981,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Download an attachment
     ///
@@ -15983,12 +15992,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `attachment_uid`: Uid of the attachment (`at_…`).
-    pub fn download_dataset_attachment<'a>(
+    pub async fn download_dataset_attachment<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         attachment_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<ByteStream>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/attachments/{}/download/",
             self.baseurl,
@@ -16000,7 +16008,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self.client.get(url).headers(header_map).build();
+        #[allow(unused_mut)]
+        let mut request = self.client.get(url).headers(header_map).build()?;
         saas_admin_runtime::answer::stream(
             self,
             request,
@@ -16008,6 +16017,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// List the alternative exports of a dataset
     ///
@@ -16019,14 +16029,12 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `limit`: Page size: how many results to return at most (service default 20, at most 1000). Use 0 to get only the counts and links.
     /// - `offset`: How many results to skip before the page starts.
-    pub fn list_dataset_alternative_exports<'a>(
+    pub async fn list_dataset_alternative_exports<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         limit: Option<i64>,
         offset: Option<i64>,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::AlternativeExportList>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::AlternativeExportList>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/alternative_exports/",
             self.baseurl,
@@ -16037,7 +16045,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -16047,7 +16056,7 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -16055,6 +16064,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Read one alternative export of a dataset
     ///
@@ -16065,13 +16075,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `export_uid`: Uid of the alternative export (`ae_…`).
-    pub fn get_dataset_alternative_export<'a>(
+    pub async fn get_dataset_alternative_export<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         export_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::AlternativeExport>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::AlternativeExport>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/alternative_exports/{}/",
             self.baseurl,
@@ -16083,7 +16091,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .get(url)
             .header(
@@ -16091,7 +16100,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -16099,6 +16108,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Replace the title and description of an alternative export
     ///
@@ -16110,14 +16120,12 @@ impl Client {
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `export_uid`: Uid of the alternative export (`ae_…`).
     /// - `body`
-    pub fn update_dataset_alternative_export<'a>(
+    pub async fn update_dataset_alternative_export<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         export_uid: &'a saas_admin_runtime::PathSegment,
         body: &'a types::AlternativeExportRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<ResponseValue<types::AlternativeExport>, Error<types::Error>>,
-    > + 'a {
+    ) -> Result<ResponseValue<types::AlternativeExport>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/alternative_exports/{}/",
             self.baseurl,
@@ -16129,7 +16137,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .put(url)
             .header(
@@ -16138,7 +16147,7 @@ impl Client {
             )
             .json(&body)
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::json(
             self,
             request,
@@ -16146,6 +16155,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Remove an alternative export from a dataset
     ///
@@ -16156,12 +16166,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `export_uid`: Uid of the alternative export (`ae_…`).
-    pub fn delete_dataset_alternative_export<'a>(
+    pub async fn delete_dataset_alternative_export<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         export_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<()>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/alternative_exports/{}/",
             self.baseurl,
@@ -16173,7 +16182,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self
+        #[allow(unused_mut)]
+        let mut request = self
             .client
             .delete(url)
             .header(
@@ -16181,7 +16191,7 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .headers(header_map)
-            .build();
+            .build()?;
         saas_admin_runtime::answer::empty(
             self,
             request,
@@ -16189,6 +16199,7 @@ impl Client {
             204u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
     /// Download an alternative export
     ///
@@ -16199,12 +16210,11 @@ impl Client {
     /// Arguments:
     /// - `dataset_uid`: Uid of the dataset (`da_…`), which never changes; not its human-readable `dataset_id`.
     /// - `export_uid`: Uid of the alternative export (`ae_…`).
-    pub fn download_dataset_alternative_export<'a>(
+    pub async fn download_dataset_alternative_export<'a>(
         &'a self,
         dataset_uid: &'a saas_admin_runtime::PathSegment,
         export_uid: &'a saas_admin_runtime::PathSegment,
-    ) -> impl ::std::future::Future<Output = Result<ResponseValue<ByteStream>, Error<types::Error>>> + 'a
-    {
+    ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
         let url = format!(
             "{}/datasets/{}/alternative_exports/{}/download/",
             self.baseurl,
@@ -16216,7 +16226,8 @@ impl Client {
             ::reqwest::header::HeaderName::from_static("api-version"),
             ::reqwest::header::HeaderValue::from_static(Self::api_version()),
         );
-        let request = self.client.get(url).headers(header_map).build();
+        #[allow(unused_mut)]
+        let mut request = self.client.get(url).headers(header_map).build()?;
         saas_admin_runtime::answer::stream(
             self,
             request,
@@ -16224,6 +16235,7 @@ impl Client {
             200u16,
             &[401u16, 403u16, 404u16, 429u16],
         )
+        .await
     }
 }
 /// Items consumers will typically use such as the Client.

@@ -76,7 +76,7 @@ async fn send_multipart<T: DeserializeOwned>(
         .header(reqwest::header::ACCEPT, "application/json")
         .header("api-version", Client::api_version())
         .multipart(form)
-        .build();
+        .build()?;
     saas_admin_runtime::answer::json(client, request, operation_id, success, errors).await
 }
 

@@ -3,10 +3,7 @@
 //! gate, tracing), then its answer read by status. progenitor writes these
 //! steps into each operation; the xtask's pass over its output
 //! (`xtask/src/answer_pass.rs`) calls them here instead, so they are type
-//! and borrow checked once rather than once per operation. An operation
-//! builds its request and returns the future of one of `json`, `empty` or
-//! `stream`; a request that could not be built fails when that future is
-//! awaited, as it did when the operation was an `async fn`.
+//! and borrow checked once rather than once per operation.
 
 use progenitor_client::{ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, ResponseValue};
 use serde::de::DeserializeOwned;
@@ -33,7 +30,7 @@ where
 /// An operation whose documented success (`success`) has a JSON body.
 pub async fn json<C, T, E>(
     client: &C,
-    request: reqwest::Result<reqwest::Request>,
+    request: reqwest::Request,
     operation_id: &'static str,
     success: u16,
     errors: &[u16],
@@ -50,7 +47,7 @@ where
 /// An operation whose documented success has no body.
 pub async fn empty<C, E>(
     client: &C,
-    request: reqwest::Result<reqwest::Request>,
+    request: reqwest::Request,
     operation_id: &'static str,
     success: u16,
     errors: &[u16],
@@ -66,7 +63,7 @@ where
 /// An operation whose documented success is a file, streamed as it comes.
 pub async fn stream<C, E>(
     client: &C,
-    request: reqwest::Result<reqwest::Request>,
+    request: reqwest::Request,
     operation_id: &'static str,
     success: u16,
     errors: &[u16],
@@ -84,7 +81,7 @@ where
 /// any other status is unexpected, the response kept whole.
 async fn succeeded<C, E>(
     client: &C,
-    request: reqwest::Result<reqwest::Request>,
+    request: reqwest::Request,
     operation_id: &'static str,
     success: u16,
     errors: &[u16],
@@ -93,7 +90,7 @@ where
     C: ClientHooks<Runtime> + ClientInfo<Runtime>,
     E: DeserializeOwned,
 {
-    let response = send(client, request?, operation_id).await?;
+    let response = send(client, request, operation_id).await?;
     let status = response.status().as_u16();
     if status == success {
         Ok(response)
