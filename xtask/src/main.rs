@@ -14,8 +14,9 @@
 //!   spec's run-time facts, the crate README; then, in order,
 //!   `open_types` (open enums and unions), `request_types` (`new` and
 //!   `Default` for request types), `answer_pass` (each operation's end as
-//!   one call of the runtime's `answer`), `mock_pass` (the mocks' own server type,
-//!   encoded path matchers, an answer for any status), `facade` (the
+//!   one call of the runtime's `answer`), `mock_pass` (the mocks' own
+//!   server type, encoded path matchers, an answer for any status, one
+//!   boxed configuration type), `facade` (the
 //!   facade's builders, and the shape of each), `robustness` and
 //!   `operation_tests` (test files, from the spec and those shapes), and
 //!   `cli` (the command line's commands, from the spec and those shapes);
