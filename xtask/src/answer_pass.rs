@@ -119,8 +119,7 @@ fn answer(end: &[Stmt]) -> Result<Expr, String> {
             "ResponseValue :: from_response (response) . await" => "json",
             "Ok (ResponseValue :: empty (response))" => "empty",
             "Ok (ResponseValue :: stream (response))" => "stream",
-            "Err (Error :: ErrorResponse (ResponseValue :: from_response (response) . await ? ,))"
-            | "Err (Error :: ErrorResponse (ResponseValue :: from_response (response) . await ?))" => {
+            "Err (Error :: ErrorResponse (ResponseValue :: from_response (response) . await ?))" => {
                 errors.push(status);
                 continue;
             }
@@ -213,8 +212,8 @@ mod tests {
     fn each_success_kind_becomes_one_call_with_the_statuses() {
         let json = rewritten(quote! {
             200u16 => { ResponseValue::from_response(response).await }
-            401u16 => Err(Error::ErrorResponse(ResponseValue::from_response(response).await?,)),
-            429u16 => Err(Error::ErrorResponse(ResponseValue::from_response(response).await?,)),
+            401u16 => Err(Error::ErrorResponse(ResponseValue::from_response(response).await?)),
+            429u16 => Err(Error::ErrorResponse(ResponseValue::from_response(response).await?)),
         })
         .unwrap();
         let expected = quote! {

@@ -21,7 +21,7 @@
 use proc_macro2::{Delimiter, Group, Literal, TokenStream, TokenTree};
 use quote::quote;
 
-/// Applies both fixes to what `Generator::httpmock` produced. Fails, naming
+/// Applies the three fixes to what `Generator::httpmock` produced. Fails, naming
 /// the spec, when progenitor's output no longer has the shape rewritten here
 /// (a newer progenitor, say), rather than writing mocks with the old defects.
 pub fn apply(spec_name: &str, mock: TokenStream) -> Result<TokenStream, Vec<String>> {
