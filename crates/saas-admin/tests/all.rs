@@ -4,6 +4,7 @@
 //! `schemars` feature, is a binary of its own).
 
 mod cloudinary_encoding;
+mod config;
 mod contract;
 mod credentials;
 mod dataset_steps;
