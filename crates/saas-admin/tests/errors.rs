@@ -595,3 +595,23 @@ async fn the_fakes_cloudinary_validation_error_fills_the_details() {
     assert_eq!(error.details().len(), 1, "{error}");
     assert_eq!(error.details()[0].field, "role", "{error}");
 }
+
+/// An answer read whole before it is handed over (a GET that another
+/// attempt could have followed) keeps the URL it came from, as the raw
+/// client's unexpected response shows it.
+#[tokio::test]
+async fn an_answer_read_whole_keeps_the_url_it_came_from() {
+    let server = FaultServer::start(vec![Answer::Full(418, "", "{}")]).await;
+    let ods = ods(&server.url, quick_retries(3));
+    let error = ods
+        .client()
+        .list_user_groups(None, None, None, None, None)
+        .await
+        .unwrap_err();
+    let saas_admin::ods_automation::Error::UnexpectedResponse(response) = error else {
+        panic!("not an unexpected response: {error:?}");
+    };
+    assert_eq!(response.status(), 418);
+    assert_eq!(response.url().as_str(), format!("{}/groups/", server.url));
+    assert_eq!(server.requests(), 1);
+}
