@@ -247,7 +247,8 @@ where
             Err(progenitor_client::Error::<E>::UnexpectedResponse(response))
         }
     };
-    crate::error::complete(operation, client.baseurl(), Box::pin(call))
+    let observed = saas_admin_runtime::observe(call).await;
+    crate::error::settle(operation, client.baseurl(), observed)
         .await
         .map(ResponseValue::into_inner)
 }
