@@ -2,8 +2,6 @@
 //! type's fields and which are required, an open enum and an open union
 //! accepting what the client accepts.
 
-#![cfg(all(feature = "schemars", feature = "ods", feature = "cloudinary"))]
-
 use saas_admin::schemars::schema_for;
 use serde_json::json;
 
