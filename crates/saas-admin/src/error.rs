@@ -4,7 +4,6 @@
 
 use std::fmt;
 use std::future::Future;
-use std::pin::Pin;
 use std::time::Duration;
 
 use progenitor_client::{Error as Generated, ResponseValue};
@@ -223,29 +222,12 @@ impl VendorError for cld_provisioning::types::PermissionsError {
 /// Runs one call of a generated client and turns its failure into the one
 /// error type, from what the call itself knows: the operation, and the
 /// runtime's report of attempts and the final answer.
-///
-/// The call comes boxed (as the callers box it anyway) and as a `dyn
-/// Future`: this and the runtime's `observe` are then compiled once per
-/// answer type, not once per operation, in every crate that makes calls.
 pub(crate) async fn complete<T, E: VendorError>(
     operation: &'static str,
     base_url: &str,
-    call: Call<'_, T, E>,
+    call: impl Future<Output = Result<ResponseValue<T>, Generated<E>>>,
 ) -> Result<ResponseValue<T>, Error> {
-    settle(operation, base_url, saas_admin_runtime::observe(call).await).await
-}
-
-/// One call of a generated client, boxed.
-pub(crate) type Call<'a, T, E> =
-    Pin<Box<dyn Future<Output = Result<ResponseValue<T>, Generated<E>>> + Send + 'a>>;
-
-/// The end of [`complete`], for a call observed by its caller (paging's own
-/// requests, whose futures are not known to be `Send` where it is generic).
-pub(crate) async fn settle<T, E: VendorError>(
-    operation: &'static str,
-    base_url: &str,
-    (result, report): (Result<ResponseValue<T>, Generated<E>>, CallReport),
-) -> Result<ResponseValue<T>, Error> {
+    let (result, report) = saas_admin_runtime::observe(call).await;
     match result {
         Ok(value) => Ok(value),
         // Boxed: the error path's future would otherwise grow every call's.

@@ -247,8 +247,7 @@ where
             Err(progenitor_client::Error::<E>::UnexpectedResponse(response))
         }
     };
-    let observed = saas_admin_runtime::observe(call).await;
-    crate::error::settle(operation, client.baseurl(), observed)
+    crate::error::complete(operation, client.baseurl(), Box::pin(call))
         .await
         .map(ResponseValue::into_inner)
 }
