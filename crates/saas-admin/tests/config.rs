@@ -33,12 +33,13 @@ fn ods_from_the_environment_prefers_the_base_url() {
 
 #[test]
 fn ods_environment_errors_name_the_variable() {
-    let cases: [(&'static [(&'static str, &'static str)], &str); 5] = [
+    let cases: [(&'static [(&'static str, &'static str)], &str); 6] = [
         (&[("ODS_DOMAIN", "p.example.com")], "ODS_API_KEY is missing: an API key of the portal"),
         (&[("ODS_API_KEY", "k")], "ODS_DOMAIN is missing: a portal's domain, such as yourportal.opendatasoft.com, or a base URL"),
         (&[("ODS_API_KEY", "k"), ("ODS_DOMAIN", "https://p.example.com")], "ODS_DOMAIN is malformed: expected a host name such as yourportal.opendatasoft.com, without scheme or path"),
         (&[("ODS_API_KEY", "k"), ("ODS_BASE_URL", "p.example.com")], "ODS_BASE_URL is malformed: expected an absolute http:// or https:// URL"),
         (&[("ODS_API_KEY", "k"), ("ODS_BASE_URL", "http://p.example.com")], "ODS_BASE_URL uses plain http:// to a host that is not loopback, which would send the credentials unencrypted; use https://, or allow it with allow_insecure_http(true)"),
+        (&[("ODS_API_KEY", ""), ("ODS_DOMAIN", "p.example.com")], "ODS_API_KEY is empty"),
     ];
     for (pairs, message) in cases {
         let error = Ods::builder().with_vars(vars(pairs)).build().unwrap_err();
@@ -109,24 +110,21 @@ fn cloudinary_from_the_environment_reads_either_form() {
 
 #[test]
 fn cloudinary_environment_errors_name_the_variable_and_hide_the_secret() {
-    let lookup = vars(&[("CLOUDINARY_ACCOUNT_URL", "account://key-secret-at-acc")]);
-    let error = Cloudinary::builder()
-        .with_vars(&lookup)
-        .build()
-        .unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "CLOUDINARY_ACCOUNT_URL is malformed: expected account://KEY:SECRET@ACCOUNT_ID"
-    );
-    let lookup = vars(&[("CLOUDINARY_REGION", "https://x")]);
-    let error = Cloudinary::builder()
-        .with_vars(&lookup)
-        .build()
-        .unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "CLOUDINARY_REGION is malformed: expected api, api-eu, api-ap (or us, eu, ap), or a host name such as api.example.com"
-    );
+    let cases: [(&'static [(&'static str, &'static str)], &str); 5] = [
+        (&[("CLOUDINARY_ACCOUNT_URL", "account://key-secret-at-acc")], "CLOUDINARY_ACCOUNT_URL is malformed: expected account://KEY:SECRET@ACCOUNT_ID"),
+        (&[("CLOUDINARY_REGION", "https://x")], "CLOUDINARY_REGION is malformed: expected api, api-eu, api-ap (or us, eu, ap), or a host name such as api.example.com"),
+        // A variable set to nothing is reported as empty, naming it.
+        (&[("CLOUDINARY_REGION", " ")], "CLOUDINARY_REGION is empty"),
+        (&[("CLOUDINARY_ACCOUNT_URL", "")], "CLOUDINARY_ACCOUNT_URL is empty"),
+        (&[("CLOUDINARY_ACCOUNT_ID", "acc")], "the Cloudinary API key is missing: the account's provisioning credentials (CLOUDINARY_ACCOUNT_URL)"),
+    ];
+    for (pairs, message) in cases {
+        let error = Cloudinary::builder()
+            .with_vars(vars(pairs))
+            .build()
+            .unwrap_err();
+        assert_eq!(error.to_string(), message, "{pairs:?}");
+    }
     // What people type for a region is read as the region, not a host.
     for (text, region) in [
         ("eu", Region::Eu),
@@ -143,33 +141,6 @@ fn cloudinary_environment_errors_name_the_variable_and_hide_the_secret() {
             "{bad}"
         );
     }
-    // A variable set to nothing is reported as empty, naming it.
-    let error = Cloudinary::builder()
-        .with_vars(vars(&[("CLOUDINARY_REGION", " ")]))
-        .build()
-        .unwrap_err();
-    assert_eq!(error.to_string(), "CLOUDINARY_REGION is empty");
-    let error = Cloudinary::builder()
-        .with_vars(vars(&[("CLOUDINARY_ACCOUNT_URL", "")]))
-        .build()
-        .unwrap_err();
-    assert_eq!(error.to_string(), "CLOUDINARY_ACCOUNT_URL is empty");
-    let error = Ods::builder()
-        .with_vars(vars(&[
-            ("ODS_API_KEY", ""),
-            ("ODS_DOMAIN", "p.example.com"),
-        ]))
-        .build()
-        .unwrap_err();
-    assert_eq!(error.to_string(), "ODS_API_KEY is empty");
-    let error = Cloudinary::builder()
-        .with_vars(vars(&[("CLOUDINARY_ACCOUNT_ID", "acc")]))
-        .build()
-        .unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "the Cloudinary API key is missing: the account's provisioning credentials (CLOUDINARY_ACCOUNT_URL)"
-    );
 }
 
 #[test]
