@@ -613,5 +613,7 @@ async fn an_answer_read_whole_keeps_the_url_it_came_from() {
     };
     assert_eq!(response.status(), 418);
     assert_eq!(response.url().as_str(), format!("{}/groups/", server.url));
+    assert_eq!(response.headers()["content-type"], "application/json");
+    assert_eq!(response.text().await.unwrap(), "{}");
     assert_eq!(server.requests(), 1);
 }

@@ -604,12 +604,18 @@ async fn a_call_held_past_its_budget_gets_the_clients_own_429_and_sends_nothing(
     assert_eq!(server.requests(), 1);
     assert_eq!(held.status().as_u16(), 429);
     assert_eq!(held.headers()["retry-after"], "3600");
+    // It answers the request that was not sent, at its URL.
+    assert_eq!(held.url(), &reqwest::Url::parse(&server.url).unwrap());
     assert!(report.held);
     assert_eq!((report.attempts, report.status), (0, None));
     let left = report.retry_after.unwrap();
     assert!(
         left > Duration::from_secs(3590) && left <= Duration::from_secs(3600),
         "{left:?}"
+    );
+    assert_eq!(
+        held.text().await.unwrap(),
+        "not sent by saas-admin: the rate limit's wait (3600 s) runs past the call's retry budget"
     );
     // With the gate off, each call keeps only its own answers' waits.
     let ungated = runtime.clone().with_rate_limit_gate(false);
