@@ -5,6 +5,7 @@ mod datasources;
 mod decoding;
 mod kinds;
 mod path_matchers;
+mod two_apis;
 mod uploads;
 
 mod support;
