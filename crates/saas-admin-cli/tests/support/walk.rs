@@ -102,14 +102,44 @@ pub fn bytes(stdout: &[u8]) -> Result<(), String> {
 }
 
 /// Runs every step on a freshly seeded fake, and fails naming each step
-/// that did not exit 0 or printed what its operation does not answer.
+/// that did not exit 0 or printed what its operation does not answer. The
+/// steps are shared among one worker per core, each with a fake of its
+/// own: a step is a process of its own, and they wait on nothing else.
 pub fn run(
     steps: &[(&str, &str, &[&str])],
-    check: impl Fn(&str, &str, &[u8]) -> Result<(), String>,
+    check: impl Fn(&str, &str, &[u8]) -> Result<(), String> + Sync,
 ) {
-    let fake = Fake::start();
     let upload = upload_file();
     let upload = upload.to_str().expect("a UTF-8 path");
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let share = steps.len().div_ceil(workers);
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let running: Vec<_> = steps
+            .chunks(share)
+            .map(|steps| scope.spawn(|| run_on_a_fake(steps, upload, &check)))
+            .collect();
+        running
+            .into_iter()
+            .flat_map(|worker| worker.join().expect("a worker of the walk"))
+            .collect()
+    });
+    assert!(
+        failures.is_empty(),
+        "{} of {} steps failed:\n{}",
+        failures.len(),
+        steps.len(),
+        failures.join("\n")
+    );
+}
+
+/// Runs `steps` in order on a fake of their own, reseeded before each;
+/// returns what failed.
+fn run_on_a_fake(
+    steps: &[(&str, &str, &[&str])],
+    upload: &str,
+    check: &impl Fn(&str, &str, &[u8]) -> Result<(), String>,
+) -> Vec<String> {
+    let fake = Fake::start();
     let mut failures = Vec::new();
     for (api, command, args) in steps {
         fake.server.reset();
@@ -133,11 +163,5 @@ pub fn run(
             failures.push(format!("saas-admin {api} {command}: {why}"));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} steps failed:\n{}",
-        failures.len(),
-        steps.len(),
-        failures.join("\n")
-    );
+    failures
 }
