@@ -114,82 +114,88 @@ async fn no_failure_kind_shows_the_key_at_any_level_or_layer() {
         drop(listener);
         url
     };
-    let scripts: Vec<(&str, Option<Vec<Answer>>)> = vec![
-        ("refused connection", None),
-        ("503 forever", Some(vec![Answer::Full(503, "", "{}")])),
+    no_key_shown("refused connection", &refused).await;
+    let scripts: Vec<(&str, Vec<Answer>)> = vec![
+        ("503 forever", vec![Answer::Full(503, "", "{}")]),
         (
             "undocumented 404",
-            Some(vec![Answer::Full(
+            vec![Answer::Full(
                 404,
                 "",
                 r#"{"error_code":"not_found","message":"No."}"#,
-            )]),
+            )],
         ),
         (
             "HTML 502",
-            Some(vec![Answer::Full(
+            vec![Answer::Full(
                 502,
                 "content-type: text/html\r\n",
                 "<html>bad gateway</html>",
-            )]),
+            )],
         ),
-        (
-            "HTML 429",
-            Some(vec![Answer::Full(
-                429,
-                "content-type: text/html\r\n",
-                "<html>slow down</html>",
-            )]),
-        ),
-        ("body cut short", Some(vec![Answer::Truncated])),
-        ("reset mid-body", Some(vec![Answer::ResetMidBody])),
-        ("hang-up", Some(vec![Answer::Hangup])),
-        ("timeout", Some(vec![Answer::Slow(Duration::from_secs(5))])),
-        (
-            "not JSON",
-            Some(vec![Answer::Full(200, "", "{\"results\": [")]),
-        ),
+        ("body cut short", vec![Answer::Truncated]),
+        ("reset mid-body", vec![Answer::ResetMidBody]),
+        ("hang-up", vec![Answer::Hangup]),
+        ("timeout", vec![Answer::Slow(Duration::from_secs(5))]),
+        ("not JSON", vec![Answer::Full(200, "", "{\"results\": [")]),
     ];
     for (name, script) in scripts {
-        let (url, _server) = match script {
-            Some(script) => {
-                let server = FaultServer::start(script).await;
-                (server.url.clone(), Some(server))
-            }
-            None => (refused.clone(), None),
-        };
-        let ods = Ods::builder()
-            .base_url(&url)
-            .api_key(KEY)
-            .api_key_in_query(true)
-            .timeout(Duration::from_millis(200))
-            .retry(saas_admin::RetryPolicy {
-                max_attempts: 2,
-                initial_backoff: Duration::from_millis(1),
-                ..saas_admin::RetryPolicy::default()
-            })
-            .build()
-            .unwrap();
-        let recorder = Recorder::default();
-        let error = ods
-            .list_user_groups()
-            .limit(5)
-            .send()
-            .with_subscriber(recorder.clone())
-            .await
-            .expect_err(name);
-        let raw = ods
-            .client()
-            .list_user_groups(None, None, None, None, None)
-            .with_subscriber(recorder.clone())
-            .await
-            .expect_err(name);
-        let mut text = recorder.0.lock().unwrap().join("\n");
-        text.push_str(&format!("\n{error}\n{error:?}\n{raw:?}\n{raw}"));
-        assert!(!text.contains(KEY), "{name}: the key shows in\n{text}");
-        assert!(
-            text.contains("attempt finished"),
-            "{name}: no event in\n{text}"
-        );
+        let server = FaultServer::start(script).await;
+        no_key_shown(name, &server.url).await;
     }
+}
+
+/// The same for a rate limit without `Retry-After`, on its own: the
+/// client's gate paces the retry and the raw call after it (seconds of
+/// waiting), and its events must not show the key either.
+#[tokio::test]
+async fn a_rate_limit_and_the_gates_waits_do_not_show_the_key() {
+    let server = FaultServer::start(vec![Answer::Full(
+        429,
+        "content-type: text/html\r\n",
+        "<html>slow down</html>",
+    )])
+    .await;
+    no_key_shown("HTML 429", &server.url).await;
+}
+
+/// Calls `url` through the facade and through the generated client, with
+/// the key in the query string and one retry; each call must fail, emit an
+/// attempt's event, and show the key nowhere.
+async fn no_key_shown(name: &str, url: &str) {
+    use std::time::Duration;
+
+    let ods = Ods::builder()
+        .base_url(url)
+        .api_key(KEY)
+        .api_key_in_query(true)
+        .timeout(Duration::from_millis(200))
+        .retry(saas_admin::RetryPolicy {
+            max_attempts: 2,
+            initial_backoff: Duration::from_millis(1),
+            ..saas_admin::RetryPolicy::default()
+        })
+        .build()
+        .unwrap();
+    let recorder = Recorder::default();
+    let error = ods
+        .list_user_groups()
+        .limit(5)
+        .send()
+        .with_subscriber(recorder.clone())
+        .await
+        .expect_err(name);
+    let raw = ods
+        .client()
+        .list_user_groups(None, None, None, None, None)
+        .with_subscriber(recorder.clone())
+        .await
+        .expect_err(name);
+    let mut text = recorder.0.lock().unwrap().join("\n");
+    text.push_str(&format!("\n{error}\n{error:?}\n{raw:?}\n{raw}"));
+    assert!(!text.contains(KEY), "{name}: the key shows in\n{text}");
+    assert!(
+        text.contains("attempt finished"),
+        "{name}: no event in\n{text}"
+    );
 }
