@@ -102,9 +102,9 @@ pub fn bytes(stdout: &[u8]) -> Result<(), String> {
 }
 
 /// Runs every step on a freshly seeded fake, and fails naming each step
-/// that did not exit 0 or printed what its operation does not answer. The
-/// steps are shared among one worker per core, each with a fake of its
-/// own: a step is a process of its own, and they wait on nothing else.
+/// that did not exit 0 or printed what its operation does not answer. Each
+/// step is a process of its own, so the steps are shared among one worker
+/// per core, each with a fake of its own.
 pub fn run(
     steps: &[(&str, &str, &[&str])],
     check: impl Fn(&str, &str, &[u8]) -> Result<(), String> + Sync,
@@ -112,7 +112,7 @@ pub fn run(
     let upload = upload_file();
     let upload = upload.to_str().expect("a UTF-8 path");
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let share = steps.len().div_ceil(workers);
+    let share = steps.len().div_ceil(workers).max(1);
     let failures: Vec<String> = std::thread::scope(|scope| {
         let running: Vec<_> = steps
             .chunks(share)
