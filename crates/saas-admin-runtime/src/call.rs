@@ -55,12 +55,13 @@ tokio::task_local! {
 
 /// Runs `future` (one call of a generated client) and returns its output
 /// with what the runtime saw of it.
-pub async fn observe<F: Future>(future: F) -> (F::Output, CallReport) {
+// A plain `fn` returning the scope's future: an `async fn` would wrap it in
+// one more state machine, compiled once per operation a program calls.
+pub fn observe<F: Future>(future: F) -> impl Future<Output = (F::Output, CallReport)> {
     CALL.scope(RefCell::new(CallReport::default()), async move {
         let output = future.await;
         (output, CALL.with(RefCell::take))
     })
-    .await
 }
 
 /// Records the end of the retry loop: the attempts made, the final answer
