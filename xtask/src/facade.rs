@@ -637,12 +637,10 @@ impl Context<'_> {
                     }
                     #(#finish)*
                     #build_body
-                    // Boxed once: the call's future is large, and moving it
-                    // through the layers above would copy it at each.
                     crate::error::complete(
                         #id,
                         client.base_url(),
-                        Box::pin(client.client().#method_name(#(#args),*)),
+                        client.client().#method_name(#(#args),*),
                     )
                     .await
                 }

@@ -222,16 +222,21 @@ impl VendorError for cld_provisioning::types::PermissionsError {
 /// Runs one call of a generated client and turns its failure into the one
 /// error type, from what the call itself knows: the operation, and the
 /// runtime's report of attempts and the final answer.
-pub(crate) async fn complete<T, E: VendorError>(
+pub(crate) fn complete<T, E: VendorError>(
     operation: &'static str,
     base_url: &str,
     call: impl Future<Output = Result<ResponseValue<T>, Generated<E>>>,
-) -> Result<ResponseValue<T>, Error> {
-    let (result, report) = saas_admin_runtime::observe(call).await;
-    match result {
-        Ok(value) => Ok(value),
-        // Boxed: the error path's future would otherwise grow every call's.
-        Err(error) => Err(Box::pin(Error::from_call(operation, base_url, report, error)).await),
+) -> impl Future<Output = Result<ResponseValue<T>, Error>> {
+    // Boxed once, before the future below holds it: the call's future is
+    // large, and moving it through the layers above would copy it at each.
+    let call = Box::pin(call);
+    async move {
+        let (result, report) = saas_admin_runtime::observe(call).await;
+        match result {
+            Ok(value) => Ok(value),
+            // Boxed: the error path's future would otherwise grow every call's.
+            Err(error) => Err(Box::pin(Error::from_call(operation, base_url, report, error)).await),
+        }
     }
 }
 

@@ -64,11 +64,9 @@ impl ListUserGroups {
         crate::error::complete(
             "list_user_groups",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .list_user_groups(client.account_id_segment(), extended_details),
-            ),
+            client
+                .client()
+                .list_user_groups(client.account_id_segment(), extended_details),
         )
         .await
     }
@@ -172,11 +170,9 @@ impl CreateUserGroup {
         crate::error::complete(
             "create_user_group",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .create_user_group(client.account_id_segment(), &body),
-            ),
+            client
+                .client()
+                .create_user_group(client.account_id_segment(), &body),
         )
         .await
     }
@@ -267,11 +263,11 @@ impl GetUserGroup {
         crate::error::complete(
             "get_user_group",
             client.base_url(),
-            Box::pin(client.client().get_user_group(
+            client.client().get_user_group(
                 client.account_id_segment(),
                 &group_id,
                 extended_details,
-            )),
+            ),
         )
         .await
     }
@@ -389,11 +385,9 @@ impl UpdateUserGroup {
         crate::error::complete(
             "update_user_group",
             client.base_url(),
-            Box::pin(client.client().update_user_group(
-                client.account_id_segment(),
-                &group_id,
-                &body,
-            )),
+            client
+                .client()
+                .update_user_group(client.account_id_segment(), &group_id, &body),
         )
         .await
     }
@@ -465,11 +459,9 @@ impl DeleteUserGroup {
         crate::error::complete(
             "delete_user_group",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_user_group(client.account_id_segment(), &group_id),
-            ),
+            client
+                .client()
+                .delete_user_group(client.account_id_segment(), &group_id),
         )
         .await
     }
@@ -542,11 +534,9 @@ impl ListUserGroupUsers {
         crate::error::complete(
             "list_user_group_users",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .list_user_group_users(client.account_id_segment(), &group_id),
-            ),
+            client
+                .client()
+                .list_user_group_users(client.account_id_segment(), &group_id),
         )
         .await
     }
@@ -633,11 +623,11 @@ impl AddUserToUserGroup {
         crate::error::complete(
             "add_user_to_user_group",
             client.base_url(),
-            Box::pin(client.client().add_user_to_user_group(
+            client.client().add_user_to_user_group(
                 client.account_id_segment(),
                 &group_id,
                 &user_id,
-            )),
+            ),
         )
         .await
     }
@@ -727,11 +717,11 @@ impl RemoveUserFromUserGroup {
         crate::error::complete(
             "remove_user_from_user_group",
             client.base_url(),
-            Box::pin(client.client().remove_user_from_user_group(
+            client.client().remove_user_from_user_group(
                 client.account_id_segment(),
                 &group_id,
                 &user_id,
-            )),
+            ),
         )
         .await
     }
@@ -868,13 +858,13 @@ impl ListProductEnvironments {
         crate::error::complete(
             "list_product_environments",
             client.base_url(),
-            Box::pin(client.client().list_product_environments(
+            client.client().list_product_environments(
                 client.account_id_segment(),
                 cloud_names.as_ref(),
                 enabled,
                 ids.as_ref(),
                 prefix.as_deref(),
-            )),
+            ),
         )
         .await
     }
@@ -1014,11 +1004,9 @@ impl CreateProductEnvironment {
         crate::error::complete(
             "create_product_environment",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .create_product_environment(client.account_id_segment(), &body),
-            ),
+            client
+                .client()
+                .create_product_environment(client.account_id_segment(), &body),
         )
         .await
     }
@@ -1092,11 +1080,9 @@ impl GetProductEnvironment {
         crate::error::complete(
             "get_product_environment",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .get_product_environment(client.account_id_segment(), &sub_account_id),
-            ),
+            client
+                .client()
+                .get_product_environment(client.account_id_segment(), &sub_account_id),
         )
         .await
     }
@@ -1255,11 +1241,11 @@ impl UpdateProductEnvironment {
         crate::error::complete(
             "update_product_environment",
             client.base_url(),
-            Box::pin(client.client().update_product_environment(
+            client.client().update_product_environment(
                 client.account_id_segment(),
                 &sub_account_id,
                 &body,
-            )),
+            ),
         )
         .await
     }
@@ -1335,11 +1321,9 @@ impl DeleteProductEnvironment {
         crate::error::complete(
             "delete_product_environment",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_product_environment(client.account_id_segment(), &sub_account_id),
-            ),
+            client
+                .client()
+                .delete_product_environment(client.account_id_segment(), &sub_account_id),
         )
         .await
     }
@@ -1490,14 +1474,14 @@ impl ListAccessKeys {
         crate::error::complete(
             "list_access_keys",
             client.base_url(),
-            Box::pin(client.client().list_access_keys(
+            client.client().list_access_keys(
                 client.account_id_segment(),
                 &sub_account_id,
                 page,
                 page_size,
                 sort_by,
                 sort_order,
-            )),
+            ),
         )
         .await
     }
@@ -1636,11 +1620,11 @@ impl GenerateAccessKey {
         crate::error::complete(
             "generate_access_key",
             client.base_url(),
-            Box::pin(client.client().generate_access_key(
+            client.client().generate_access_key(
                 client.account_id_segment(),
                 &sub_account_id,
                 &body,
-            )),
+            ),
         )
         .await
     }
@@ -1730,11 +1714,11 @@ impl DeleteAccessKeyByName {
         crate::error::complete(
             "delete_access_key_by_name",
             client.base_url(),
-            Box::pin(client.client().delete_access_key_by_name(
+            client.client().delete_access_key_by_name(
                 client.account_id_segment(),
                 &sub_account_id,
                 &name,
-            )),
+            ),
         )
         .await
     }
@@ -1887,12 +1871,12 @@ impl UpdateAccessKey {
         crate::error::complete(
             "update_access_key",
             client.base_url(),
-            Box::pin(client.client().update_access_key(
+            client.client().update_access_key(
                 client.account_id_segment(),
                 &sub_account_id,
                 &key,
                 &body,
-            )),
+            ),
         )
         .await
     }
@@ -1979,11 +1963,9 @@ impl DeleteAccessKey {
         crate::error::complete(
             "delete_access_key",
             client.base_url(),
-            Box::pin(client.client().delete_access_key(
-                client.account_id_segment(),
-                &sub_account_id,
-                &key,
-            )),
+            client
+                .client()
+                .delete_access_key(client.account_id_segment(), &sub_account_id, &key),
         )
         .await
     }
@@ -2086,11 +2068,11 @@ impl GetBillingUsage {
         crate::error::complete(
             "get_billing_usage",
             client.base_url(),
-            Box::pin(client.client().get_billing_usage(
+            client.client().get_billing_usage(
                 client.account_id_segment(),
                 include_prodenv_breakdown,
                 year,
-            )),
+            ),
         )
         .await
     }
@@ -2365,7 +2347,7 @@ impl ListUsers {
         crate::error::complete(
             "list_users",
             client.base_url(),
-            Box::pin(client.client().list_users(
+            client.client().list_users(
                 client.account_id_segment(),
                 emails.as_deref(),
                 from.as_ref(),
@@ -2380,7 +2362,7 @@ impl ListUsers {
                 sub_account_id.as_deref(),
                 to.as_ref(),
                 union_type,
-            )),
+            ),
         )
         .await
     }
@@ -2573,11 +2555,9 @@ impl CreateUser {
         crate::error::complete(
             "create_user",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .create_user(client.account_id_segment(), &body),
-            ),
+            client
+                .client()
+                .create_user(client.account_id_segment(), &body),
         )
         .await
     }
@@ -2649,11 +2629,9 @@ impl GetUser {
         crate::error::complete(
             "get_user",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .get_user(client.account_id_segment(), &user_id),
-            ),
+            client
+                .client()
+                .get_user(client.account_id_segment(), &user_id),
         )
         .await
     }
@@ -2831,11 +2809,9 @@ impl UpdateUser {
         crate::error::complete(
             "update_user",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .update_user(client.account_id_segment(), &user_id, &body),
-            ),
+            client
+                .client()
+                .update_user(client.account_id_segment(), &user_id, &body),
         )
         .await
     }
@@ -2907,11 +2883,9 @@ impl DeleteUser {
         crate::error::complete(
             "delete_user",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_user(client.account_id_segment(), &user_id),
-            ),
+            client
+                .client()
+                .delete_user(client.account_id_segment(), &user_id),
         )
         .await
     }
@@ -2984,11 +2958,9 @@ impl ListGroupsOfUser {
         crate::error::complete(
             "list_groups_of_user",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .list_groups_of_user(client.account_id_segment(), &user_id),
-            ),
+            client
+                .client()
+                .list_groups_of_user(client.account_id_segment(), &user_id),
         )
         .await
     }
@@ -3069,11 +3041,9 @@ impl ListProductEnvironmentsOfUser {
         crate::error::complete(
             "list_product_environments_of_user",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .list_product_environments_of_user(client.account_id_segment(), &user_id),
-            ),
+            client
+                .client()
+                .list_product_environments_of_user(client.account_id_segment(), &user_id),
         )
         .await
     }
@@ -3133,7 +3103,7 @@ impl GetPermissionsCatalog {
         crate::error::complete(
             "get_permissions_catalog",
             client.base_url(),
-            Box::pin(client.client().get_permissions_catalog()),
+            client.client().get_permissions_catalog(),
         )
         .await
     }
@@ -3221,7 +3191,7 @@ impl ValidateCedarPolicy {
         crate::error::complete(
             "validate_cedar_policy",
             client.base_url(),
-            Box::pin(client.client().validate_cedar_policy(&body)),
+            client.client().validate_cedar_policy(&body),
         )
         .await
     }
@@ -3277,7 +3247,7 @@ impl GetCedarSchema {
         crate::error::complete(
             "get_cedar_schema",
             client.base_url(),
-            Box::pin(client.client().get_cedar_schema()),
+            client.client().get_cedar_schema(),
         )
         .await
     }
@@ -3373,11 +3343,11 @@ impl ListSystemPolicies {
         crate::error::complete(
             "list_system_policies",
             client.base_url(),
-            Box::pin(client.client().list_system_policies(
+            client.client().list_system_policies(
                 client.account_id_segment(),
                 permission_type,
                 scope_type,
-            )),
+            ),
         )
         .await
     }
@@ -3497,13 +3467,13 @@ impl ListCustomPolicies {
         crate::error::complete(
             "list_custom_policies",
             client.base_url(),
-            Box::pin(client.client().list_custom_policies(
+            client.client().list_custom_policies(
                 client.account_id_segment(),
                 cursor.as_deref(),
                 enabled,
                 scope_id.as_deref(),
                 scope_type,
-            )),
+            ),
         )
         .await
     }
@@ -3713,11 +3683,9 @@ impl CreateCustomPolicy {
         crate::error::complete(
             "create_custom_policy",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .create_custom_policy(client.account_id_segment(), &body),
-            ),
+            client
+                .client()
+                .create_custom_policy(client.account_id_segment(), &body),
         )
         .await
     }
@@ -3790,11 +3758,9 @@ impl GetCustomPolicy {
         crate::error::complete(
             "get_custom_policy",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .get_custom_policy(client.account_id_segment(), &policy_id),
-            ),
+            client
+                .client()
+                .get_custom_policy(client.account_id_segment(), &policy_id),
         )
         .await
     }
@@ -3998,11 +3964,9 @@ impl UpdateCustomPolicy {
         crate::error::complete(
             "update_custom_policy",
             client.base_url(),
-            Box::pin(client.client().update_custom_policy(
-                client.account_id_segment(),
-                &policy_id,
-                &body,
-            )),
+            client
+                .client()
+                .update_custom_policy(client.account_id_segment(), &policy_id, &body),
         )
         .await
     }
@@ -4072,11 +4036,9 @@ impl DeleteCustomPolicy {
         crate::error::complete(
             "delete_custom_policy",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_custom_policy(client.account_id_segment(), &policy_id),
-            ),
+            client
+                .client()
+                .delete_custom_policy(client.account_id_segment(), &policy_id),
         )
         .await
     }
@@ -4195,13 +4157,13 @@ impl ListEffectivePolicies {
         crate::error::complete(
             "list_effective_policies",
             client.base_url(),
-            Box::pin(client.client().list_effective_policies(
+            client.client().list_effective_policies(
                 client.account_id_segment(),
                 principal_id.as_deref(),
                 principal_type,
                 scope_id.as_deref(),
                 scope_type,
-            )),
+            ),
         )
         .await
     }
@@ -4335,13 +4297,13 @@ impl ListRoles {
         crate::error::complete(
             "list_roles",
             client.base_url(),
-            Box::pin(client.client().list_roles(
+            client.client().list_roles(
                 client.account_id_segment(),
                 management_type,
                 permission_type,
                 policy_parameters.as_deref(),
                 scope_type,
-            )),
+            ),
         )
         .await
     }
@@ -4535,11 +4497,9 @@ impl CreateRole {
         crate::error::complete(
             "create_role",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .create_role(client.account_id_segment(), &body),
-            ),
+            client
+                .client()
+                .create_role(client.account_id_segment(), &body),
         )
         .await
     }
@@ -4690,7 +4650,7 @@ impl GetRole {
         crate::error::complete(
             "get_role",
             client.base_url(),
-            Box::pin(client.client().get_role(
+            client.client().get_role(
                 client.account_id_segment(),
                 &role_id,
                 asset_id.as_deref(),
@@ -4698,7 +4658,7 @@ impl GetRole {
                 folder_id.as_deref(),
                 param_key.as_ref(),
                 param_value.as_ref(),
-            )),
+            ),
         )
         .await
     }
@@ -4834,11 +4794,9 @@ impl UpdateRole {
         crate::error::complete(
             "update_role",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .update_role(client.account_id_segment(), &role_id, &body),
-            ),
+            client
+                .client()
+                .update_role(client.account_id_segment(), &role_id, &body),
         )
         .await
     }
@@ -4927,11 +4885,9 @@ impl DeleteRole {
         crate::error::complete(
             "delete_role",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_role(client.account_id_segment(), &role_id, force),
-            ),
+            client
+                .client()
+                .delete_role(client.account_id_segment(), &role_id, force),
         )
         .await
     }
@@ -5191,7 +5147,7 @@ impl ListPrincipalRoles {
         crate::error::complete(
             "list_principal_roles",
             client.base_url(),
-            Box::pin(client.client().list_principal_roles(
+            client.client().list_principal_roles(
                 client.account_id_segment(),
                 asset_id.as_deref(),
                 collection_id.as_deref(),
@@ -5204,7 +5160,7 @@ impl ListPrincipalRoles {
                 principal_type,
                 scope_id.as_deref(),
                 scope_type,
-            )),
+            ),
         )
         .await
     }
@@ -5359,11 +5315,9 @@ impl UpdatePrincipalRoles {
         crate::error::complete(
             "update_principal_roles",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .update_principal_roles(client.account_id_segment(), &body),
-            ),
+            client
+                .client()
+                .update_principal_roles(client.account_id_segment(), &body),
         )
         .await
     }
@@ -5584,7 +5538,7 @@ impl InspectPrincipalRoles {
         crate::error::complete(
             "inspect_principal_roles",
             client.base_url(),
-            Box::pin(client.client().inspect_principal_roles(
+            client.client().inspect_principal_roles(
                 client.account_id_segment(),
                 asset_id.as_deref(),
                 collection_id.as_deref(),
@@ -5596,7 +5550,7 @@ impl InspectPrincipalRoles {
                 principal_type,
                 scope_id.as_deref(),
                 scope_type,
-            )),
+            ),
         )
         .await
     }
@@ -5807,11 +5761,9 @@ impl InspectPrincipalRolesBatch {
         crate::error::complete(
             "inspect_principal_roles_batch",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .inspect_principal_roles_batch(client.account_id_segment(), &body),
-            ),
+            client
+                .client()
+                .inspect_principal_roles_batch(client.account_id_segment(), &body),
         )
         .await
     }
@@ -6012,7 +5964,7 @@ impl ListRolePrincipals {
         crate::error::complete(
             "list_role_principals",
             client.base_url(),
-            Box::pin(client.client().list_role_principals(
+            client.client().list_role_principals(
                 client.account_id_segment(),
                 &role_id,
                 asset_id.as_deref(),
@@ -6023,7 +5975,7 @@ impl ListRolePrincipals {
                 scope_id.as_deref(),
                 scope_type,
                 verbose,
-            )),
+            ),
         )
         .await
     }
@@ -6163,11 +6115,9 @@ impl UpdateRolePrincipals {
         crate::error::complete(
             "update_role_principals",
             client.base_url(),
-            Box::pin(client.client().update_role_principals(
-                client.account_id_segment(),
-                &role_id,
-                &body,
-            )),
+            client
+                .client()
+                .update_role_principals(client.account_id_segment(), &role_id, &body),
         )
         .await
     }

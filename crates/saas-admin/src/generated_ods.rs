@@ -138,13 +138,13 @@ impl ListUserGroups {
         crate::error::complete(
             "list_user_groups",
             client.base_url(),
-            Box::pin(client.client().list_user_groups(
+            client.client().list_user_groups(
                 limit,
                 offset,
                 permissions.as_ref(),
                 search.as_deref(),
                 sort,
-            )),
+            ),
         )
         .await
     }
@@ -340,7 +340,7 @@ impl CreateUserGroup {
         crate::error::complete(
             "create_user_group",
             client.base_url(),
-            Box::pin(client.client().create_user_group(&body)),
+            client.client().create_user_group(&body),
         )
         .await
     }
@@ -412,7 +412,7 @@ impl GetUserGroup {
         crate::error::complete(
             "get_user_group",
             client.base_url(),
-            Box::pin(client.client().get_user_group(&group_uid)),
+            client.client().get_user_group(&group_uid),
         )
         .await
     }
@@ -592,7 +592,7 @@ impl UpdateUserGroup {
         crate::error::complete(
             "update_user_group",
             client.base_url(),
-            Box::pin(client.client().update_user_group(&group_uid, &body)),
+            client.client().update_user_group(&group_uid, &body),
         )
         .await
     }
@@ -662,7 +662,7 @@ impl DeleteUserGroup {
         crate::error::complete(
             "delete_user_group",
             client.base_url(),
-            Box::pin(client.client().delete_user_group(&group_uid)),
+            client.client().delete_user_group(&group_uid),
         )
         .await
     }
@@ -736,7 +736,7 @@ impl ListUserGroupUsers {
         crate::error::complete(
             "list_user_group_users",
             client.base_url(),
-            Box::pin(client.client().list_user_group_users(&group_uid)),
+            client.client().list_user_group_users(&group_uid),
         )
         .await
     }
@@ -869,7 +869,7 @@ impl AddUserToUserGroup {
         crate::error::complete(
             "add_user_to_user_group",
             client.base_url(),
-            Box::pin(client.client().add_user_to_user_group(&group_uid, &body)),
+            client.client().add_user_to_user_group(&group_uid, &body),
         )
         .await
     }
@@ -950,7 +950,7 @@ impl AddUsersToUserGroup {
         crate::error::complete(
             "add_users_to_user_group",
             client.base_url(),
-            Box::pin(client.client().add_users_to_user_group(&group_uid, &body)),
+            client.client().add_users_to_user_group(&group_uid, &body),
         )
         .await
     }
@@ -1038,11 +1038,9 @@ impl RemoveUserFromUserGroup {
         crate::error::complete(
             "remove_user_from_user_group",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .remove_user_from_user_group(&group_uid, &username),
-            ),
+            client
+                .client()
+                .remove_user_from_user_group(&group_uid, &username),
         )
         .await
     }
@@ -1220,14 +1218,14 @@ impl ListUsers {
         crate::error::complete(
             "list_users",
             client.base_url(),
-            Box::pin(client.client().list_users(
+            client.client().list_users(
                 all_permissions.as_ref(),
                 limit,
                 offset,
                 permissions.as_ref(),
                 search.as_deref(),
                 sort.as_ref(),
-            )),
+            ),
         )
         .await
     }
@@ -1340,7 +1338,7 @@ impl GetUser {
         crate::error::complete(
             "get_user",
             client.base_url(),
-            Box::pin(client.client().get_user(&username, expand.as_deref())),
+            client.client().get_user(&username, expand.as_deref()),
         )
         .await
     }
@@ -1576,7 +1574,7 @@ impl UpdateUser {
         crate::error::complete(
             "update_user",
             client.base_url(),
-            Box::pin(client.client().update_user(&username, &body)),
+            client.client().update_user(&username, &body),
         )
         .await
     }
@@ -1646,7 +1644,7 @@ impl DeleteUser {
         crate::error::complete(
             "delete_user",
             client.base_url(),
-            Box::pin(client.client().delete_user(&username)),
+            client.client().delete_user(&username),
         )
         .await
     }
@@ -1734,11 +1732,9 @@ impl ExportUsers {
         crate::error::complete(
             "export_users",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .export_users(delimiter.as_ref(), subdomains.as_deref()),
-            ),
+            client
+                .client()
+                .export_users(delimiter.as_ref(), subdomains.as_deref()),
         )
         .await
     }
@@ -1805,7 +1801,7 @@ impl InviteUsers {
         crate::error::complete(
             "invite_users",
             client.base_url(),
-            Box::pin(client.client().invite_users(&body)),
+            client.client().invite_users(&body),
         )
         .await
     }
@@ -1872,7 +1868,7 @@ impl ProvisionUsers {
         crate::error::complete(
             "provision_users",
             client.base_url(),
-            Box::pin(client.client().provision_users(&body)),
+            client.client().provision_users(&body),
         )
         .await
     }
@@ -1970,7 +1966,7 @@ impl ListApiKeys {
         crate::error::complete(
             "list_api_keys",
             client.base_url(),
-            Box::pin(client.client().list_api_keys(limit, offset)),
+            client.client().list_api_keys(limit, offset),
         )
         .await
     }
@@ -2103,7 +2099,7 @@ impl CreateApiKey {
         crate::error::complete(
             "create_api_key",
             client.base_url(),
-            Box::pin(client.client().create_api_key(&body)),
+            client.client().create_api_key(&body),
         )
         .await
     }
@@ -2194,7 +2190,7 @@ impl GetApiKey {
         crate::error::complete(
             "get_api_key",
             client.base_url(),
-            Box::pin(client.client().get_api_key(&apikey_uid, expand)),
+            client.client().get_api_key(&apikey_uid, expand),
         )
         .await
     }
@@ -2311,7 +2307,7 @@ impl UpdateApiKey {
         crate::error::complete(
             "update_api_key",
             client.base_url(),
-            Box::pin(client.client().update_api_key(&apikey_uid, &body)),
+            client.client().update_api_key(&apikey_uid, &body),
         )
         .await
     }
@@ -2403,7 +2399,7 @@ impl RevokeApiKey {
         crate::error::complete(
             "revoke_api_key",
             client.base_url(),
-            Box::pin(client.client().revoke_api_key(&apikey_uid, &body)),
+            client.client().revoke_api_key(&apikey_uid, &body),
         )
         .await
     }
@@ -2491,7 +2487,7 @@ impl SearchApiKey {
         crate::error::complete(
             "search_api_key",
             client.base_url(),
-            Box::pin(client.client().search_api_key(&body)),
+            client.client().search_api_key(&body),
         )
         .await
     }
@@ -2589,7 +2585,7 @@ impl ListImages {
         crate::error::complete(
             "list_images",
             client.base_url(),
-            Box::pin(client.client().list_images(limit, offset)),
+            client.client().list_images(limit, offset),
         )
         .await
     }
@@ -2697,7 +2693,7 @@ impl CreateImage {
         crate::error::complete(
             "create_image",
             client.base_url(),
-            Box::pin(client.client().create_image(file)),
+            client.client().create_image(file),
         )
         .await
     }
@@ -2813,11 +2809,9 @@ impl ListDatasetUserSecurity {
         crate::error::complete(
             "list_dataset_user_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .list_dataset_user_security(&dataset_uid, limit, offset),
-            ),
+            client
+                .client()
+                .list_dataset_user_security(&dataset_uid, limit, offset),
         )
         .await
     }
@@ -3009,11 +3003,9 @@ impl CreateDatasetUserSecurity {
         crate::error::complete(
             "create_dataset_user_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .create_dataset_user_security(&dataset_uid, &body),
-            ),
+            client
+                .client()
+                .create_dataset_user_security(&dataset_uid, &body),
         )
         .await
     }
@@ -3101,11 +3093,9 @@ impl GetDatasetUserSecurity {
         crate::error::complete(
             "get_dataset_user_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .get_dataset_user_security(&dataset_uid, &username),
-            ),
+            client
+                .client()
+                .get_dataset_user_security(&dataset_uid, &username),
         )
         .await
     }
@@ -3281,11 +3271,9 @@ impl UpdateDatasetUserSecurity {
         crate::error::complete(
             "update_dataset_user_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .update_dataset_user_security(&dataset_uid, &username, &body),
-            ),
+            client
+                .client()
+                .update_dataset_user_security(&dataset_uid, &username, &body),
         )
         .await
     }
@@ -3373,11 +3361,9 @@ impl DeleteDatasetUserSecurity {
         crate::error::complete(
             "delete_dataset_user_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_dataset_user_security(&dataset_uid, &username),
-            ),
+            client
+                .client()
+                .delete_dataset_user_security(&dataset_uid, &username),
         )
         .await
     }
@@ -3496,11 +3482,9 @@ impl ListDatasetGroupSecurity {
         crate::error::complete(
             "list_dataset_group_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .list_dataset_group_security(&dataset_uid, limit, offset),
-            ),
+            client
+                .client()
+                .list_dataset_group_security(&dataset_uid, limit, offset),
         )
         .await
     }
@@ -3692,11 +3676,9 @@ impl CreateDatasetGroupSecurity {
         crate::error::complete(
             "create_dataset_group_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .create_dataset_group_security(&dataset_uid, &body),
-            ),
+            client
+                .client()
+                .create_dataset_group_security(&dataset_uid, &body),
         )
         .await
     }
@@ -3785,11 +3767,9 @@ impl GetDatasetGroupSecurity {
         crate::error::complete(
             "get_dataset_group_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .get_dataset_group_security(&dataset_uid, &group_uid),
-            ),
+            client
+                .client()
+                .get_dataset_group_security(&dataset_uid, &group_uid),
         )
         .await
     }
@@ -3966,11 +3946,9 @@ impl UpdateDatasetGroupSecurity {
         crate::error::complete(
             "update_dataset_group_security",
             client.base_url(),
-            Box::pin(client.client().update_dataset_group_security(
-                &dataset_uid,
-                &group_uid,
-                &body,
-            )),
+            client
+                .client()
+                .update_dataset_group_security(&dataset_uid, &group_uid, &body),
         )
         .await
     }
@@ -4059,11 +4037,9 @@ impl DeleteDatasetGroupSecurity {
         crate::error::complete(
             "delete_dataset_group_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_dataset_group_security(&dataset_uid, &group_uid),
-            ),
+            client
+                .client()
+                .delete_dataset_group_security(&dataset_uid, &group_uid),
         )
         .await
     }
@@ -4187,11 +4163,11 @@ impl ListDatasourceConnectionUserSecurity {
         crate::error::complete(
             "list_datasource_connection_user_security",
             client.base_url(),
-            Box::pin(client.client().list_datasource_connection_user_security(
+            client.client().list_datasource_connection_user_security(
                 &connection_uid,
                 limit,
                 offset,
-            )),
+            ),
         )
         .await
     }
@@ -4378,11 +4354,9 @@ impl CreateDatasourceConnectionUserSecurity {
         crate::error::complete(
             "create_datasource_connection_user_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .create_datasource_connection_user_security(&connection_uid, &body),
-            ),
+            client
+                .client()
+                .create_datasource_connection_user_security(&connection_uid, &body),
         )
         .await
     }
@@ -4486,11 +4460,9 @@ impl GetDatasourceConnectionUserSecurity {
         crate::error::complete(
             "get_datasource_connection_user_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .get_datasource_connection_user_security(&connection_uid, &username),
-            ),
+            client
+                .client()
+                .get_datasource_connection_user_security(&connection_uid, &username),
         )
         .await
     }
@@ -4661,11 +4633,11 @@ impl UpdateDatasourceConnectionUserSecurity {
         crate::error::complete(
             "update_datasource_connection_user_security",
             client.base_url(),
-            Box::pin(client.client().update_datasource_connection_user_security(
+            client.client().update_datasource_connection_user_security(
                 &connection_uid,
                 &username,
                 &body,
-            )),
+            ),
         )
         .await
     }
@@ -4762,11 +4734,9 @@ impl DeleteDatasourceConnectionUserSecurity {
         crate::error::complete(
             "delete_datasource_connection_user_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_datasource_connection_user_security(&connection_uid, &username),
-            ),
+            client
+                .client()
+                .delete_datasource_connection_user_security(&connection_uid, &username),
         )
         .await
     }
@@ -4892,11 +4862,11 @@ impl ListDatasourceConnectionGroupSecurity {
         crate::error::complete(
             "list_datasource_connection_group_security",
             client.base_url(),
-            Box::pin(client.client().list_datasource_connection_group_security(
+            client.client().list_datasource_connection_group_security(
                 &connection_uid,
                 limit,
                 offset,
-            )),
+            ),
         )
         .await
     }
@@ -5085,11 +5055,9 @@ impl CreateDatasourceConnectionGroupSecurity {
         crate::error::complete(
             "create_datasource_connection_group_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .create_datasource_connection_group_security(&connection_uid, &body),
-            ),
+            client
+                .client()
+                .create_datasource_connection_group_security(&connection_uid, &body),
         )
         .await
     }
@@ -5193,11 +5161,9 @@ impl GetDatasourceConnectionGroupSecurity {
         crate::error::complete(
             "get_datasource_connection_group_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .get_datasource_connection_group_security(&connection_uid, &group_uid),
-            ),
+            client
+                .client()
+                .get_datasource_connection_group_security(&connection_uid, &group_uid),
         )
         .await
     }
@@ -5368,11 +5334,11 @@ impl UpdateDatasourceConnectionGroupSecurity {
         crate::error::complete(
             "update_datasource_connection_group_security",
             client.base_url(),
-            Box::pin(client.client().update_datasource_connection_group_security(
+            client.client().update_datasource_connection_group_security(
                 &connection_uid,
                 &group_uid,
                 &body,
-            )),
+            ),
         )
         .await
     }
@@ -5469,11 +5435,9 @@ impl DeleteDatasourceConnectionGroupSecurity {
         crate::error::complete(
             "delete_datasource_connection_group_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_datasource_connection_group_security(&connection_uid, &group_uid),
-            ),
+            client
+                .client()
+                .delete_datasource_connection_group_security(&connection_uid, &group_uid),
         )
         .await
     }
@@ -5597,11 +5561,9 @@ impl ListStudioPageUserSecurity {
         crate::error::complete(
             "list_studio_page_user_security",
             client.base_url(),
-            Box::pin(client.client().list_studio_page_user_security(
-                &studio_page_uid,
-                limit,
-                offset,
-            )),
+            client
+                .client()
+                .list_studio_page_user_security(&studio_page_uid, limit, offset),
         )
         .await
     }
@@ -5771,11 +5733,9 @@ impl CreateStudioPageUserSecurity {
         crate::error::complete(
             "create_studio_page_user_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .create_studio_page_user_security(&studio_page_uid, &body),
-            ),
+            client
+                .client()
+                .create_studio_page_user_security(&studio_page_uid, &body),
         )
         .await
     }
@@ -5870,11 +5830,9 @@ impl GetStudioPageUserSecurity {
         crate::error::complete(
             "get_studio_page_user_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .get_studio_page_user_security(&studio_page_uid, &username),
-            ),
+            client
+                .client()
+                .get_studio_page_user_security(&studio_page_uid, &username),
         )
         .await
     }
@@ -6029,11 +5987,9 @@ impl UpdateStudioPageUserSecurity {
         crate::error::complete(
             "update_studio_page_user_security",
             client.base_url(),
-            Box::pin(client.client().update_studio_page_user_security(
-                &studio_page_uid,
-                &username,
-                &body,
-            )),
+            client
+                .client()
+                .update_studio_page_user_security(&studio_page_uid, &username, &body),
         )
         .await
     }
@@ -6125,11 +6081,9 @@ impl DeleteStudioPageUserSecurity {
         crate::error::complete(
             "delete_studio_page_user_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_studio_page_user_security(&studio_page_uid, &username),
-            ),
+            client
+                .client()
+                .delete_studio_page_user_security(&studio_page_uid, &username),
         )
         .await
     }
@@ -6253,11 +6207,9 @@ impl ListStudioPageGroupSecurity {
         crate::error::complete(
             "list_studio_page_group_security",
             client.base_url(),
-            Box::pin(client.client().list_studio_page_group_security(
-                &studio_page_uid,
-                limit,
-                offset,
-            )),
+            client
+                .client()
+                .list_studio_page_group_security(&studio_page_uid, limit, offset),
         )
         .await
     }
@@ -6429,11 +6381,9 @@ impl CreateStudioPageGroupSecurity {
         crate::error::complete(
             "create_studio_page_group_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .create_studio_page_group_security(&studio_page_uid, &body),
-            ),
+            client
+                .client()
+                .create_studio_page_group_security(&studio_page_uid, &body),
         )
         .await
     }
@@ -6530,11 +6480,9 @@ impl GetStudioPageGroupSecurity {
         crate::error::complete(
             "get_studio_page_group_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .get_studio_page_group_security(&studio_page_uid, &group_uid),
-            ),
+            client
+                .client()
+                .get_studio_page_group_security(&studio_page_uid, &group_uid),
         )
         .await
     }
@@ -6691,11 +6639,9 @@ impl UpdateStudioPageGroupSecurity {
         crate::error::complete(
             "update_studio_page_group_security",
             client.base_url(),
-            Box::pin(client.client().update_studio_page_group_security(
-                &studio_page_uid,
-                &group_uid,
-                &body,
-            )),
+            client
+                .client()
+                .update_studio_page_group_security(&studio_page_uid, &group_uid, &body),
         )
         .await
     }
@@ -6787,11 +6733,9 @@ impl DeleteStudioPageGroupSecurity {
         crate::error::complete(
             "delete_studio_page_group_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_studio_page_group_security(&studio_page_uid, &group_uid),
-            ),
+            client
+                .client()
+                .delete_studio_page_group_security(&studio_page_uid, &group_uid),
         )
         .await
     }
@@ -6915,11 +6859,9 @@ impl ListCodeEditorPageUserSecurity {
         crate::error::complete(
             "list_code_editor_page_user_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .list_code_editor_page_user_security(&page_slug, limit, offset),
-            ),
+            client
+                .client()
+                .list_code_editor_page_user_security(&page_slug, limit, offset),
         )
         .await
     }
@@ -7093,11 +7035,9 @@ impl CreateCodeEditorPageUserSecurity {
         crate::error::complete(
             "create_code_editor_page_user_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .create_code_editor_page_user_security(&page_slug, &body),
-            ),
+            client
+                .client()
+                .create_code_editor_page_user_security(&page_slug, &body),
         )
         .await
     }
@@ -7191,11 +7131,9 @@ impl GetCodeEditorPageUserSecurity {
         crate::error::complete(
             "get_code_editor_page_user_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .get_code_editor_page_user_security(&page_slug, &username),
-            ),
+            client
+                .client()
+                .get_code_editor_page_user_security(&page_slug, &username),
         )
         .await
     }
@@ -7355,11 +7293,9 @@ impl UpdateCodeEditorPageUserSecurity {
         crate::error::complete(
             "update_code_editor_page_user_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .update_code_editor_page_user_security(&page_slug, &username, &body),
-            ),
+            client
+                .client()
+                .update_code_editor_page_user_security(&page_slug, &username, &body),
         )
         .await
     }
@@ -7454,11 +7390,9 @@ impl DeleteCodeEditorPageUserSecurity {
         crate::error::complete(
             "delete_code_editor_page_user_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_code_editor_page_user_security(&page_slug, &username),
-            ),
+            client
+                .client()
+                .delete_code_editor_page_user_security(&page_slug, &username),
         )
         .await
     }
@@ -7582,11 +7516,9 @@ impl ListCodeEditorPageGroupSecurity {
         crate::error::complete(
             "list_code_editor_page_group_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .list_code_editor_page_group_security(&page_slug, limit, offset),
-            ),
+            client
+                .client()
+                .list_code_editor_page_group_security(&page_slug, limit, offset),
         )
         .await
     }
@@ -7762,11 +7694,9 @@ impl CreateCodeEditorPageGroupSecurity {
         crate::error::complete(
             "create_code_editor_page_group_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .create_code_editor_page_group_security(&page_slug, &body),
-            ),
+            client
+                .client()
+                .create_code_editor_page_group_security(&page_slug, &body),
         )
         .await
     }
@@ -7868,11 +7798,9 @@ impl GetCodeEditorPageGroupSecurity {
         crate::error::complete(
             "get_code_editor_page_group_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .get_code_editor_page_group_security(&page_slug, &group_uid),
-            ),
+            client
+                .client()
+                .get_code_editor_page_group_security(&page_slug, &group_uid),
         )
         .await
     }
@@ -8034,11 +7962,9 @@ impl UpdateCodeEditorPageGroupSecurity {
         crate::error::complete(
             "update_code_editor_page_group_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .update_code_editor_page_group_security(&page_slug, &group_uid, &body),
-            ),
+            client
+                .client()
+                .update_code_editor_page_group_security(&page_slug, &group_uid, &body),
         )
         .await
     }
@@ -8133,11 +8059,9 @@ impl DeleteCodeEditorPageGroupSecurity {
         crate::error::complete(
             "delete_code_editor_page_group_security",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_code_editor_page_group_security(&page_slug, &group_uid),
-            ),
+            client
+                .client()
+                .delete_code_editor_page_group_security(&page_slug, &group_uid),
         )
         .await
     }
@@ -8246,11 +8170,9 @@ impl ListDatasets {
         crate::error::complete(
             "list_datasets",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .list_datasets(dataset_id.as_deref(), limit, offset),
-            ),
+            client
+                .client()
+                .list_datasets(dataset_id.as_deref(), limit, offset),
         )
         .await
     }
@@ -8433,7 +8355,7 @@ impl CreateDataset {
         crate::error::complete(
             "create_dataset",
             client.base_url(),
-            Box::pin(client.client().create_dataset(&body)),
+            client.client().create_dataset(&body),
         )
         .await
     }
@@ -8505,7 +8427,7 @@ impl GetDataset {
         crate::error::complete(
             "get_dataset",
             client.base_url(),
-            Box::pin(client.client().get_dataset(&dataset_uid)),
+            client.client().get_dataset(&dataset_uid),
         )
         .await
     }
@@ -8672,7 +8594,7 @@ impl UpdateDataset {
         crate::error::complete(
             "update_dataset",
             client.base_url(),
-            Box::pin(client.client().update_dataset(&dataset_uid, &body)),
+            client.client().update_dataset(&dataset_uid, &body),
         )
         .await
     }
@@ -8742,7 +8664,7 @@ impl DeleteDataset {
         crate::error::complete(
             "delete_dataset",
             client.base_url(),
-            Box::pin(client.client().delete_dataset(&dataset_uid)),
+            client.client().delete_dataset(&dataset_uid),
         )
         .await
     }
@@ -8815,7 +8737,7 @@ impl PublishDataset {
         crate::error::complete(
             "publish_dataset",
             client.base_url(),
-            Box::pin(client.client().publish_dataset(&dataset_uid)),
+            client.client().publish_dataset(&dataset_uid),
         )
         .await
     }
@@ -8889,7 +8811,7 @@ impl PublishDatasetMetadata {
         crate::error::complete(
             "publish_dataset_metadata",
             client.base_url(),
-            Box::pin(client.client().publish_dataset_metadata(&dataset_uid)),
+            client.client().publish_dataset_metadata(&dataset_uid),
         )
         .await
     }
@@ -8962,7 +8884,7 @@ impl AbortDataset {
         crate::error::complete(
             "abort_dataset",
             client.base_url(),
-            Box::pin(client.client().abort_dataset(&dataset_uid)),
+            client.client().abort_dataset(&dataset_uid),
         )
         .await
     }
@@ -9035,7 +8957,7 @@ impl UnpublishDataset {
         crate::error::complete(
             "unpublish_dataset",
             client.base_url(),
-            Box::pin(client.client().unpublish_dataset(&dataset_uid)),
+            client.client().unpublish_dataset(&dataset_uid),
         )
         .await
     }
@@ -9107,7 +9029,7 @@ impl CopyDataset {
         crate::error::complete(
             "copy_dataset",
             client.base_url(),
-            Box::pin(client.client().copy_dataset(&dataset_uid)),
+            client.client().copy_dataset(&dataset_uid),
         )
         .await
     }
@@ -9179,7 +9101,7 @@ impl GetDatasetStatus {
         crate::error::complete(
             "get_dataset_status",
             client.base_url(),
-            Box::pin(client.client().get_dataset_status(&dataset_uid)),
+            client.client().get_dataset_status(&dataset_uid),
         )
         .await
     }
@@ -9252,7 +9174,7 @@ impl ListDatasetMetadata {
         crate::error::complete(
             "list_dataset_metadata",
             client.base_url(),
-            Box::pin(client.client().list_dataset_metadata(&dataset_uid)),
+            client.client().list_dataset_metadata(&dataset_uid),
         )
         .await
     }
@@ -9334,7 +9256,7 @@ impl UpdateDatasetMetadata {
         crate::error::complete(
             "update_dataset_metadata",
             client.base_url(),
-            Box::pin(client.client().update_dataset_metadata(&dataset_uid, &body)),
+            client.client().update_dataset_metadata(&dataset_uid, &body),
         )
         .await
     }
@@ -9431,11 +9353,9 @@ impl GetDatasetTemplateMetadata {
         crate::error::complete(
             "get_dataset_template_metadata",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .get_dataset_template_metadata(&dataset_uid, &template_name),
-            ),
+            client
+                .client()
+                .get_dataset_template_metadata(&dataset_uid, &template_name),
         )
         .await
     }
@@ -9552,11 +9472,9 @@ impl UpdateDatasetTemplateMetadata {
         crate::error::complete(
             "update_dataset_template_metadata",
             client.base_url(),
-            Box::pin(client.client().update_dataset_template_metadata(
-                &dataset_uid,
-                &template_name,
-                &body,
-            )),
+            client
+                .client()
+                .update_dataset_template_metadata(&dataset_uid, &template_name, &body),
         )
         .await
     }
@@ -9663,11 +9581,11 @@ impl GetDatasetMetadataField {
         crate::error::complete(
             "get_dataset_metadata_field",
             client.base_url(),
-            Box::pin(client.client().get_dataset_metadata_field(
+            client.client().get_dataset_metadata_field(
                 &dataset_uid,
                 &template_name,
                 &template_field_name,
-            )),
+            ),
         )
         .await
     }
@@ -9839,12 +9757,12 @@ impl UpdateDatasetMetadataField {
         crate::error::complete(
             "update_dataset_metadata_field",
             client.base_url(),
-            Box::pin(client.client().update_dataset_metadata_field(
+            client.client().update_dataset_metadata_field(
                 &dataset_uid,
                 &template_name,
                 &template_field_name,
                 &body,
-            )),
+            ),
         )
         .await
     }
@@ -9954,11 +9872,11 @@ impl DeleteDatasetMetadataField {
         crate::error::complete(
             "delete_dataset_metadata_field",
             client.base_url(),
-            Box::pin(client.client().delete_dataset_metadata_field(
+            client.client().delete_dataset_metadata_field(
                 &dataset_uid,
                 &template_name,
                 &template_field_name,
-            )),
+            ),
         )
         .await
     }
@@ -10070,11 +9988,9 @@ impl ListDatasetFields {
         crate::error::complete(
             "list_dataset_fields",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .list_dataset_fields(&dataset_uid, limit, offset),
-            ),
+            client
+                .client()
+                .list_dataset_fields(&dataset_uid, limit, offset),
         )
         .await
     }
@@ -10186,7 +10102,7 @@ impl CreateDatasetField {
         crate::error::complete(
             "create_dataset_field",
             client.base_url(),
-            Box::pin(client.client().create_dataset_field(&dataset_uid, &body)),
+            client.client().create_dataset_field(&dataset_uid, &body),
         )
         .await
     }
@@ -10272,7 +10188,7 @@ impl GetDatasetField {
         crate::error::complete(
             "get_dataset_field",
             client.base_url(),
-            Box::pin(client.client().get_dataset_field(&dataset_uid, &field_uid)),
+            client.client().get_dataset_field(&dataset_uid, &field_uid),
         )
         .await
     }
@@ -10368,11 +10284,9 @@ impl UpdateDatasetField {
         crate::error::complete(
             "update_dataset_field",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .update_dataset_field(&dataset_uid, &field_uid, &body),
-            ),
+            client
+                .client()
+                .update_dataset_field(&dataset_uid, &field_uid, &body),
         )
         .await
     }
@@ -10457,11 +10371,9 @@ impl DeleteDatasetField {
         crate::error::complete(
             "delete_dataset_field",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_dataset_field(&dataset_uid, &field_uid),
-            ),
+            client
+                .client()
+                .delete_dataset_field(&dataset_uid, &field_uid),
         )
         .await
     }
@@ -10574,11 +10486,9 @@ impl ListDatasetVersions {
         crate::error::complete(
             "list_dataset_versions",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .list_dataset_versions(&dataset_uid, limit, offset),
-            ),
+            client
+                .client()
+                .list_dataset_versions(&dataset_uid, limit, offset),
         )
         .await
     }
@@ -10694,11 +10604,9 @@ impl GetDatasetVersion {
         crate::error::complete(
             "get_dataset_version",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .get_dataset_version(&dataset_uid, &version_uid),
-            ),
+            client
+                .client()
+                .get_dataset_version(&dataset_uid, &version_uid),
         )
         .await
     }
@@ -10786,11 +10694,9 @@ impl RestoreDatasetVersion {
         crate::error::complete(
             "restore_dataset_version",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .restore_dataset_version(&dataset_uid, &version_uid),
-            ),
+            client
+                .client()
+                .restore_dataset_version(&dataset_uid, &version_uid),
         )
         .await
     }
@@ -10907,12 +10813,12 @@ impl ListDatasetFeedbacks {
         crate::error::complete(
             "list_dataset_feedbacks",
             client.base_url(),
-            Box::pin(client.client().list_dataset_feedbacks(
+            client.client().list_dataset_feedbacks(
                 &dataset_uid,
                 is_archived,
                 record_id.as_deref(),
                 sort.as_deref(),
-            )),
+            ),
         )
         .await
     }
@@ -11034,11 +10940,9 @@ impl GetDatasetFeedback {
         crate::error::complete(
             "get_dataset_feedback",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .get_dataset_feedback(&dataset_uid, &feedback_uid),
-            ),
+            client
+                .client()
+                .get_dataset_feedback(&dataset_uid, &feedback_uid),
         )
         .await
     }
@@ -11126,11 +11030,9 @@ impl ArchiveDatasetFeedback {
         crate::error::complete(
             "archive_dataset_feedback",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .archive_dataset_feedback(&dataset_uid, &feedback_uid),
-            ),
+            client
+                .client()
+                .archive_dataset_feedback(&dataset_uid, &feedback_uid),
         )
         .await
     }
@@ -11244,11 +11146,9 @@ impl ListDatasetSchedules {
         crate::error::complete(
             "list_dataset_schedules",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .list_dataset_schedules(&dataset_uid, limit, offset),
-            ),
+            client
+                .client()
+                .list_dataset_schedules(&dataset_uid, limit, offset),
         )
         .await
     }
@@ -11378,7 +11278,7 @@ impl CreateDatasetSchedule {
         crate::error::complete(
             "create_dataset_schedule",
             client.base_url(),
-            Box::pin(client.client().create_dataset_schedule(&dataset_uid, &body)),
+            client.client().create_dataset_schedule(&dataset_uid, &body),
         )
         .await
     }
@@ -11466,11 +11366,9 @@ impl GetDatasetSchedule {
         crate::error::complete(
             "get_dataset_schedule",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .get_dataset_schedule(&dataset_uid, &schedule_uid),
-            ),
+            client
+                .client()
+                .get_dataset_schedule(&dataset_uid, &schedule_uid),
         )
         .await
     }
@@ -11585,11 +11483,9 @@ impl UpdateDatasetSchedule {
         crate::error::complete(
             "update_dataset_schedule",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .update_dataset_schedule(&dataset_uid, &schedule_uid, &body),
-            ),
+            client
+                .client()
+                .update_dataset_schedule(&dataset_uid, &schedule_uid, &body),
         )
         .await
     }
@@ -11675,11 +11571,9 @@ impl DeleteDatasetSchedule {
         crate::error::complete(
             "delete_dataset_schedule",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_dataset_schedule(&dataset_uid, &schedule_uid),
-            ),
+            client
+                .client()
+                .delete_dataset_schedule(&dataset_uid, &schedule_uid),
         )
         .await
     }
@@ -11793,11 +11687,9 @@ impl ListHarvesterSchedules {
         crate::error::complete(
             "list_harvester_schedules",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .list_harvester_schedules(&harvester_uid, limit, offset),
-            ),
+            client
+                .client()
+                .list_harvester_schedules(&harvester_uid, limit, offset),
         )
         .await
     }
@@ -11950,11 +11842,9 @@ impl CreateHarvesterSchedule {
         crate::error::complete(
             "create_harvester_schedule",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .create_harvester_schedule(&harvester_uid, &body),
-            ),
+            client
+                .client()
+                .create_harvester_schedule(&harvester_uid, &body),
         )
         .await
     }
@@ -12042,11 +11932,9 @@ impl GetHarvesterSchedule {
         crate::error::complete(
             "get_harvester_schedule",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .get_harvester_schedule(&harvester_uid, &schedule_uid),
-            ),
+            client
+                .client()
+                .get_harvester_schedule(&harvester_uid, &schedule_uid),
         )
         .await
     }
@@ -12184,11 +12072,9 @@ impl UpdateHarvesterSchedule {
         crate::error::complete(
             "update_harvester_schedule",
             client.base_url(),
-            Box::pin(client.client().update_harvester_schedule(
-                &harvester_uid,
-                &schedule_uid,
-                &body,
-            )),
+            client
+                .client()
+                .update_harvester_schedule(&harvester_uid, &schedule_uid, &body),
         )
         .await
     }
@@ -12274,11 +12160,9 @@ impl DeleteHarvesterSchedule {
         crate::error::complete(
             "delete_harvester_schedule",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_harvester_schedule(&harvester_uid, &schedule_uid),
-            ),
+            client
+                .client()
+                .delete_harvester_schedule(&harvester_uid, &schedule_uid),
         )
         .await
     }
@@ -12376,7 +12260,7 @@ impl ListStudioPages {
         crate::error::complete(
             "list_studio_pages",
             client.base_url(),
-            Box::pin(client.client().list_studio_pages(limit, offset)),
+            client.client().list_studio_pages(limit, offset),
         )
         .await
     }
@@ -12505,7 +12389,7 @@ impl CreateStudioPage {
         crate::error::complete(
             "create_studio_page",
             client.base_url(),
-            Box::pin(client.client().create_studio_page(&body)),
+            client.client().create_studio_page(&body),
         )
         .await
     }
@@ -12578,7 +12462,7 @@ impl GetStudioPage {
         crate::error::complete(
             "get_studio_page",
             client.base_url(),
-            Box::pin(client.client().get_studio_page(&studio_page_uid)),
+            client.client().get_studio_page(&studio_page_uid),
         )
         .await
     }
@@ -12692,7 +12576,7 @@ impl UpdateStudioPage {
         crate::error::complete(
             "update_studio_page",
             client.base_url(),
-            Box::pin(client.client().update_studio_page(&studio_page_uid, &body)),
+            client.client().update_studio_page(&studio_page_uid, &body),
         )
         .await
     }
@@ -12763,7 +12647,7 @@ impl DeleteStudioPage {
         crate::error::complete(
             "delete_studio_page",
             client.base_url(),
-            Box::pin(client.client().delete_studio_page(&studio_page_uid)),
+            client.client().delete_studio_page(&studio_page_uid),
         )
         .await
     }
@@ -12836,7 +12720,7 @@ impl PublishStudioPage {
         crate::error::complete(
             "publish_studio_page",
             client.base_url(),
-            Box::pin(client.client().publish_studio_page(&studio_page_uid)),
+            client.client().publish_studio_page(&studio_page_uid),
         )
         .await
     }
@@ -12909,7 +12793,7 @@ impl UnpublishStudioPage {
         crate::error::complete(
             "unpublish_studio_page",
             client.base_url(),
-            Box::pin(client.client().unpublish_studio_page(&studio_page_uid)),
+            client.client().unpublish_studio_page(&studio_page_uid),
         )
         .await
     }
@@ -13007,7 +12891,7 @@ impl ListCodeEditorPages {
         crate::error::complete(
             "list_code_editor_pages",
             client.base_url(),
-            Box::pin(client.client().list_code_editor_pages(limit, offset)),
+            client.client().list_code_editor_pages(limit, offset),
         )
         .await
     }
@@ -13268,7 +13152,7 @@ impl CreateCodeEditorPage {
         crate::error::complete(
             "create_code_editor_page",
             client.base_url(),
-            Box::pin(client.client().create_code_editor_page(&body)),
+            client.client().create_code_editor_page(&body),
         )
         .await
     }
@@ -13360,11 +13244,9 @@ impl DeleteCodeEditorPages {
         crate::error::complete(
             "delete_code_editor_pages",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_code_editor_pages(search.as_deref(), slug.as_ref()),
-            ),
+            client
+                .client()
+                .delete_code_editor_pages(search.as_deref(), slug.as_ref()),
         )
         .await
     }
@@ -13436,7 +13318,7 @@ impl GetCodeEditorPage {
         crate::error::complete(
             "get_code_editor_page",
             client.base_url(),
-            Box::pin(client.client().get_code_editor_page(&page_slug)),
+            client.client().get_code_editor_page(&page_slug),
         )
         .await
     }
@@ -13681,7 +13563,7 @@ impl UpdateCodeEditorPage {
         crate::error::complete(
             "update_code_editor_page",
             client.base_url(),
-            Box::pin(client.client().update_code_editor_page(&page_slug, &body)),
+            client.client().update_code_editor_page(&page_slug, &body),
         )
         .await
     }
@@ -13751,7 +13633,7 @@ impl DeleteCodeEditorPage {
         crate::error::complete(
             "delete_code_editor_page",
             client.base_url(),
-            Box::pin(client.client().delete_code_editor_page(&page_slug)),
+            client.client().delete_code_editor_page(&page_slug),
         )
         .await
     }
@@ -13823,7 +13705,7 @@ impl ArchiveCodeEditorPage {
         crate::error::complete(
             "archive_code_editor_page",
             client.base_url(),
-            Box::pin(client.client().archive_code_editor_page(&page_slug)),
+            client.client().archive_code_editor_page(&page_slug),
         )
         .await
     }
@@ -13896,7 +13778,7 @@ impl UnarchiveCodeEditorPage {
         crate::error::complete(
             "unarchive_code_editor_page",
             client.base_url(),
-            Box::pin(client.client().unarchive_code_editor_page(&page_slug)),
+            client.client().unarchive_code_editor_page(&page_slug),
         )
         .await
     }
@@ -14033,11 +13915,9 @@ impl ListMetadataTemplates {
         crate::error::complete(
             "list_metadata_templates",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .list_metadata_templates(is_active, limit, offset, type_),
-            ),
+            client
+                .client()
+                .list_metadata_templates(is_active, limit, offset, type_),
         )
         .await
     }
@@ -14266,7 +14146,7 @@ impl CreateMetadataTemplate {
         crate::error::complete(
             "create_metadata_template",
             client.base_url(),
-            Box::pin(client.client().create_metadata_template(&body)),
+            client.client().create_metadata_template(&body),
         )
         .await
     }
@@ -14339,7 +14219,7 @@ impl GetMetadataTemplate {
         crate::error::complete(
             "get_metadata_template",
             client.base_url(),
-            Box::pin(client.client().get_metadata_template(&template_name)),
+            client.client().get_metadata_template(&template_name),
         )
         .await
     }
@@ -14553,11 +14433,9 @@ impl UpdateMetadataTemplate {
         crate::error::complete(
             "update_metadata_template",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .update_metadata_template(&template_name, &body),
-            ),
+            client
+                .client()
+                .update_metadata_template(&template_name, &body),
         )
         .await
     }
@@ -14628,7 +14506,7 @@ impl DeleteMetadataTemplate {
         crate::error::complete(
             "delete_metadata_template",
             client.base_url(),
-            Box::pin(client.client().delete_metadata_template(&template_name)),
+            client.client().delete_metadata_template(&template_name),
         )
         .await
     }
@@ -14750,11 +14628,9 @@ impl ListMetadataTemplateFields {
         crate::error::complete(
             "list_metadata_template_fields",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .list_metadata_template_fields(&template_name, limit, offset),
-            ),
+            client
+                .client()
+                .list_metadata_template_fields(&template_name, limit, offset),
         )
         .await
     }
@@ -14882,11 +14758,9 @@ impl GetMetadataTemplateField {
         crate::error::complete(
             "get_metadata_template_field",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .get_metadata_template_field(&template_name, &template_field_name),
-            ),
+            client
+                .client()
+                .get_metadata_template_field(&template_name, &template_field_name),
         )
         .await
     }
@@ -15022,12 +14896,12 @@ impl SuggestMetadataFieldValues {
         crate::error::complete(
             "suggest_metadata_field_values",
             client.base_url(),
-            Box::pin(client.client().suggest_metadata_field_values(
+            client.client().suggest_metadata_field_values(
                 &template_name,
                 &template_field_name,
                 count,
                 &query,
-            )),
+            ),
         )
         .await
     }
@@ -15125,7 +14999,7 @@ impl ListHarvesters {
         crate::error::complete(
             "list_harvesters",
             client.base_url(),
-            Box::pin(client.client().list_harvesters(limit, offset)),
+            client.client().list_harvesters(limit, offset),
         )
         .await
     }
@@ -15222,7 +15096,7 @@ impl CreateHarvester {
         crate::error::complete(
             "create_harvester",
             client.base_url(),
-            Box::pin(client.client().create_harvester(&body)),
+            client.client().create_harvester(&body),
         )
         .await
     }
@@ -15294,7 +15168,7 @@ impl GetHarvester {
         crate::error::complete(
             "get_harvester",
             client.base_url(),
-            Box::pin(client.client().get_harvester(&harvester_uid)),
+            client.client().get_harvester(&harvester_uid),
         )
         .await
     }
@@ -15376,7 +15250,7 @@ impl UpdateHarvester {
         crate::error::complete(
             "update_harvester",
             client.base_url(),
-            Box::pin(client.client().update_harvester(&harvester_uid, &body)),
+            client.client().update_harvester(&harvester_uid, &body),
         )
         .await
     }
@@ -15476,11 +15350,9 @@ impl DeleteHarvester {
         crate::error::complete(
             "delete_harvester",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_harvester(&harvester_uid, delete_attached_datasets),
-            ),
+            client
+                .client()
+                .delete_harvester(&harvester_uid, delete_attached_datasets),
         )
         .await
     }
@@ -15553,7 +15425,7 @@ impl AbortHarvester {
         crate::error::complete(
             "abort_harvester",
             client.base_url(),
-            Box::pin(client.client().abort_harvester(&harvester_uid)),
+            client.client().abort_harvester(&harvester_uid),
         )
         .await
     }
@@ -15626,7 +15498,7 @@ impl StartHarvester {
         crate::error::complete(
             "start_harvester",
             client.base_url(),
-            Box::pin(client.client().start_harvester(&harvester_uid)),
+            client.client().start_harvester(&harvester_uid),
         )
         .await
     }
@@ -15700,7 +15572,7 @@ impl PublishHarvester {
         crate::error::complete(
             "publish_harvester",
             client.base_url(),
-            Box::pin(client.client().publish_harvester(&harvester_uid)),
+            client.client().publish_harvester(&harvester_uid),
         )
         .await
     }
@@ -15774,7 +15646,7 @@ impl UnpublishHarvester {
         crate::error::complete(
             "unpublish_harvester",
             client.base_url(),
-            Box::pin(client.client().unpublish_harvester(&harvester_uid)),
+            client.client().unpublish_harvester(&harvester_uid),
         )
         .await
     }
@@ -15847,7 +15719,7 @@ impl ListHarvesterErrors {
         crate::error::complete(
             "list_harvester_errors",
             client.base_url(),
-            Box::pin(client.client().list_harvester_errors(&harvester_uid)),
+            client.client().list_harvester_errors(&harvester_uid),
         )
         .await
     }
@@ -15920,7 +15792,7 @@ impl PreviewHarvester {
         crate::error::complete(
             "preview_harvester",
             client.base_url(),
-            Box::pin(client.client().preview_harvester(&harvester_uid)),
+            client.client().preview_harvester(&harvester_uid),
         )
         .await
     }
@@ -16002,11 +15874,9 @@ impl PreviewUnsavedHarvester {
         crate::error::complete(
             "preview_unsaved_harvester",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .preview_unsaved_harvester(&harvester_uid, &body),
-            ),
+            client
+                .client()
+                .preview_unsaved_harvester(&harvester_uid, &body),
         )
         .await
     }
@@ -16129,11 +15999,9 @@ impl ListDatasourceConnections {
         crate::error::complete(
             "list_datasource_connections",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .list_datasource_connections(limit, offset, sort),
-            ),
+            client
+                .client()
+                .list_datasource_connections(limit, offset, sort),
         )
         .await
     }
@@ -16238,7 +16106,7 @@ impl CreateDatasourceConnection {
         crate::error::complete(
             "create_datasource_connection",
             client.base_url(),
-            Box::pin(client.client().create_datasource_connection(&body)),
+            client.client().create_datasource_connection(&body),
         )
         .await
     }
@@ -16315,7 +16183,7 @@ impl GetDatasourceConnection {
         crate::error::complete(
             "get_datasource_connection",
             client.base_url(),
-            Box::pin(client.client().get_datasource_connection(&connection_uid)),
+            client.client().get_datasource_connection(&connection_uid),
         )
         .await
     }
@@ -16408,11 +16276,9 @@ impl UpdateDatasourceConnection {
         crate::error::complete(
             "update_datasource_connection",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .update_datasource_connection(&connection_uid, &body),
-            ),
+            client
+                .client()
+                .update_datasource_connection(&connection_uid, &body),
         )
         .await
     }
@@ -16489,11 +16355,9 @@ impl DeleteDatasourceConnection {
         crate::error::complete(
             "delete_datasource_connection",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_datasource_connection(&connection_uid),
-            ),
+            client
+                .client()
+                .delete_datasource_connection(&connection_uid),
         )
         .await
     }
@@ -16553,7 +16417,7 @@ impl ListProcessorKinds {
         crate::error::complete(
             "list_processor_kinds",
             client.base_url(),
-            Box::pin(client.client().list_processor_kinds()),
+            client.client().list_processor_kinds(),
         )
         .await
     }
@@ -16666,11 +16530,9 @@ impl ListDatasetProcessors {
         crate::error::complete(
             "list_dataset_processors",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .list_dataset_processors(&dataset_uid, limit, offset),
-            ),
+            client
+                .client()
+                .list_dataset_processors(&dataset_uid, limit, offset),
         )
         .await
     }
@@ -16782,11 +16644,9 @@ impl CreateDatasetProcessor {
         crate::error::complete(
             "create_dataset_processor",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .create_dataset_processor(&dataset_uid, &body),
-            ),
+            client
+                .client()
+                .create_dataset_processor(&dataset_uid, &body),
         )
         .await
     }
@@ -16874,11 +16734,9 @@ impl GetDatasetProcessor {
         crate::error::complete(
             "get_dataset_processor",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .get_dataset_processor(&dataset_uid, &processor_uid),
-            ),
+            client
+                .client()
+                .get_dataset_processor(&dataset_uid, &processor_uid),
         )
         .await
     }
@@ -16975,11 +16833,9 @@ impl UpdateDatasetProcessor {
         crate::error::complete(
             "update_dataset_processor",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .update_dataset_processor(&dataset_uid, &processor_uid, &body),
-            ),
+            client
+                .client()
+                .update_dataset_processor(&dataset_uid, &processor_uid, &body),
         )
         .await
     }
@@ -17065,11 +16921,9 @@ impl DeleteDatasetProcessor {
         crate::error::complete(
             "delete_dataset_processor",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_dataset_processor(&dataset_uid, &processor_uid),
-            ),
+            client
+                .client()
+                .delete_dataset_processor(&dataset_uid, &processor_uid),
         )
         .await
     }
@@ -17127,7 +16981,7 @@ impl ListExtractors {
         crate::error::complete(
             "list_extractors",
             client.base_url(),
-            Box::pin(client.client().list_extractors()),
+            client.client().list_extractors(),
         )
         .await
     }
@@ -17259,11 +17113,9 @@ impl ListDatasetResources {
         crate::error::complete(
             "list_dataset_resources",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .list_dataset_resources(&dataset_uid, expand, limit, offset),
-            ),
+            client
+                .client()
+                .list_dataset_resources(&dataset_uid, expand, limit, offset),
         )
         .await
     }
@@ -17476,7 +17328,7 @@ impl CreateDatasetResource {
         crate::error::complete(
             "create_dataset_resource",
             client.base_url(),
-            Box::pin(client.client().create_dataset_resource(&dataset_uid, &body)),
+            client.client().create_dataset_resource(&dataset_uid, &body),
         )
         .await
     }
@@ -17593,11 +17445,9 @@ impl GuessUnsavedResourceExtractors {
         crate::error::complete(
             "guess_unsaved_resource_extractors",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .guess_unsaved_resource_extractors(&dataset_uid, &body),
-            ),
+            client
+                .client()
+                .guess_unsaved_resource_extractors(&dataset_uid, &body),
         )
         .await
     }
@@ -17737,11 +17587,9 @@ impl GuessUnsavedResourceExtractorParams {
         crate::error::complete(
             "guess_unsaved_resource_extractor_params",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .guess_unsaved_resource_extractor_params(&dataset_uid, &body),
-            ),
+            client
+                .client()
+                .guess_unsaved_resource_extractor_params(&dataset_uid, &body),
         )
         .await
     }
@@ -17896,11 +17744,9 @@ impl PreviewUnsavedResource {
         crate::error::complete(
             "preview_unsaved_resource",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .preview_unsaved_resource(&dataset_uid, &body),
-            ),
+            client
+                .client()
+                .preview_unsaved_resource(&dataset_uid, &body),
         )
         .await
     }
@@ -18007,11 +17853,9 @@ impl GetDatasetResource {
         crate::error::complete(
             "get_dataset_resource",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .get_dataset_resource(&dataset_uid, &resource_uid, expand),
-            ),
+            client
+                .client()
+                .get_dataset_resource(&dataset_uid, &resource_uid, expand),
         )
         .await
     }
@@ -18209,11 +18053,9 @@ impl UpdateDatasetResource {
         crate::error::complete(
             "update_dataset_resource",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .update_dataset_resource(&dataset_uid, &resource_uid, &body),
-            ),
+            client
+                .client()
+                .update_dataset_resource(&dataset_uid, &resource_uid, &body),
         )
         .await
     }
@@ -18299,11 +18141,9 @@ impl DeleteDatasetResource {
         crate::error::complete(
             "delete_dataset_resource",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_dataset_resource(&dataset_uid, &resource_uid),
-            ),
+            client
+                .client()
+                .delete_dataset_resource(&dataset_uid, &resource_uid),
         )
         .await
     }
@@ -18394,11 +18234,9 @@ impl GuessResourceExtractors {
         crate::error::complete(
             "guess_resource_extractors",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .guess_resource_extractors(&dataset_uid, &resource_uid),
-            ),
+            client
+                .client()
+                .guess_resource_extractors(&dataset_uid, &resource_uid),
         )
         .await
     }
@@ -18484,11 +18322,9 @@ impl CleanResourceCache {
         crate::error::complete(
             "clean_resource_cache",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .clean_resource_cache(&dataset_uid, &resource_uid),
-            ),
+            client
+                .client()
+                .clean_resource_cache(&dataset_uid, &resource_uid),
         )
         .await
     }
@@ -18588,11 +18424,9 @@ impl GuessResourceExtractorParams {
         crate::error::complete(
             "guess_resource_extractor_params",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .guess_resource_extractor_params(&dataset_uid, &resource_uid),
-            ),
+            client
+                .client()
+                .guess_resource_extractor_params(&dataset_uid, &resource_uid),
         )
         .await
     }
@@ -18678,11 +18512,9 @@ impl PreviewResource {
         crate::error::complete(
             "preview_resource",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .preview_resource(&dataset_uid, &resource_uid),
-            ),
+            client
+                .client()
+                .preview_resource(&dataset_uid, &resource_uid),
         )
         .await
     }
@@ -18768,11 +18600,9 @@ impl RecoverResource {
         crate::error::complete(
             "recover_resource",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .recover_resource(&dataset_uid, &resource_uid),
-            ),
+            client
+                .client()
+                .recover_resource(&dataset_uid, &resource_uid),
         )
         .await
     }
@@ -18863,11 +18693,9 @@ impl DeleteResourceRecoverData {
         crate::error::complete(
             "delete_resource_recover_data",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_resource_recover_data(&dataset_uid, &resource_uid),
-            ),
+            client
+                .client()
+                .delete_resource_recover_data(&dataset_uid, &resource_uid),
         )
         .await
     }
@@ -18953,7 +18781,7 @@ impl EnableResource {
         crate::error::complete(
             "enable_resource",
             client.base_url(),
-            Box::pin(client.client().enable_resource(&dataset_uid, &resource_uid)),
+            client.client().enable_resource(&dataset_uid, &resource_uid),
         )
         .await
     }
@@ -19039,11 +18867,9 @@ impl DisableResource {
         crate::error::complete(
             "disable_resource",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .disable_resource(&dataset_uid, &resource_uid),
-            ),
+            client
+                .client()
+                .disable_resource(&dataset_uid, &resource_uid),
         )
         .await
     }
@@ -19131,11 +18957,9 @@ impl RenewResourceApiKey {
         crate::error::complete(
             "renew_resource_api_key",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .renew_resource_api_key(&dataset_uid, &resource_uid),
-            ),
+            client
+                .client()
+                .renew_resource_api_key(&dataset_uid, &resource_uid),
         )
         .await
     }
@@ -19232,11 +19056,9 @@ impl UploadDatasetResourceFile {
         crate::error::complete(
             "upload_dataset_resource_file",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .upload_dataset_resource_file(&dataset_uid, file),
-            ),
+            client
+                .client()
+                .upload_dataset_resource_file(&dataset_uid, file),
         )
         .await
     }
@@ -19323,11 +19145,9 @@ impl GetDatasetResourceFile {
         crate::error::complete(
             "get_dataset_resource_file",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .get_dataset_resource_file(&dataset_uid, &file_uid),
-            ),
+            client
+                .client()
+                .get_dataset_resource_file(&dataset_uid, &file_uid),
         )
         .await
     }
@@ -19418,11 +19238,9 @@ impl DownloadDatasetResourceFile {
         crate::error::complete(
             "download_dataset_resource_file",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .download_dataset_resource_file(&dataset_uid, &file_uid),
-            ),
+            client
+                .client()
+                .download_dataset_resource_file(&dataset_uid, &file_uid),
         )
         .await
     }
@@ -19535,11 +19353,9 @@ impl ListDatasetAttachments {
         crate::error::complete(
             "list_dataset_attachments",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .list_dataset_attachments(&dataset_uid, limit, offset),
-            ),
+            client
+                .client()
+                .list_dataset_attachments(&dataset_uid, limit, offset),
         )
         .await
     }
@@ -19662,11 +19478,9 @@ impl CreateDatasetAttachment {
         crate::error::complete(
             "create_dataset_attachment",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .create_dataset_attachment(&dataset_uid, file),
-            ),
+            client
+                .client()
+                .create_dataset_attachment(&dataset_uid, file),
         )
         .await
     }
@@ -19754,11 +19568,9 @@ impl GetDatasetAttachment {
         crate::error::complete(
             "get_dataset_attachment",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .get_dataset_attachment(&dataset_uid, &attachment_uid),
-            ),
+            client
+                .client()
+                .get_dataset_attachment(&dataset_uid, &attachment_uid),
         )
         .await
     }
@@ -19847,11 +19659,9 @@ impl DeleteDatasetAttachment {
         crate::error::complete(
             "delete_dataset_attachment",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_dataset_attachment(&dataset_uid, &attachment_uid),
-            ),
+            client
+                .client()
+                .delete_dataset_attachment(&dataset_uid, &attachment_uid),
         )
         .await
     }
@@ -19945,11 +19755,9 @@ impl DownloadDatasetAttachment {
         crate::error::complete(
             "download_dataset_attachment",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .download_dataset_attachment(&dataset_uid, &attachment_uid),
-            ),
+            client
+                .client()
+                .download_dataset_attachment(&dataset_uid, &attachment_uid),
         )
         .await
     }
@@ -20069,11 +19877,9 @@ impl ListDatasetAlternativeExports {
         crate::error::complete(
             "list_dataset_alternative_exports",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .list_dataset_alternative_exports(&dataset_uid, limit, offset),
-            ),
+            client
+                .client()
+                .list_dataset_alternative_exports(&dataset_uid, limit, offset),
         )
         .await
     }
@@ -20233,12 +20039,12 @@ impl CreateDatasetAlternativeExport {
         crate::error::complete(
             "create_dataset_alternative_export",
             client.base_url(),
-            Box::pin(client.client().create_dataset_alternative_export(
+            client.client().create_dataset_alternative_export(
                 &dataset_uid,
                 &title,
                 description.as_deref(),
                 file,
-            )),
+            ),
         )
         .await
     }
@@ -20329,11 +20135,9 @@ impl GetDatasetAlternativeExport {
         crate::error::complete(
             "get_dataset_alternative_export",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .get_dataset_alternative_export(&dataset_uid, &export_uid),
-            ),
+            client
+                .client()
+                .get_dataset_alternative_export(&dataset_uid, &export_uid),
         )
         .await
     }
@@ -20502,11 +20306,9 @@ impl UpdateDatasetAlternativeExport {
         crate::error::complete(
             "update_dataset_alternative_export",
             client.base_url(),
-            Box::pin(client.client().update_dataset_alternative_export(
-                &dataset_uid,
-                &export_uid,
-                &body,
-            )),
+            client
+                .client()
+                .update_dataset_alternative_export(&dataset_uid, &export_uid, &body),
         )
         .await
     }
@@ -20601,11 +20403,9 @@ impl DeleteDatasetAlternativeExport {
         crate::error::complete(
             "delete_dataset_alternative_export",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .delete_dataset_alternative_export(&dataset_uid, &export_uid),
-            ),
+            client
+                .client()
+                .delete_dataset_alternative_export(&dataset_uid, &export_uid),
         )
         .await
     }
@@ -20702,11 +20502,9 @@ impl DownloadDatasetAlternativeExport {
         crate::error::complete(
             "download_dataset_alternative_export",
             client.base_url(),
-            Box::pin(
-                client
-                    .client()
-                    .download_dataset_alternative_export(&dataset_uid, &export_uid),
-            ),
+            client
+                .client()
+                .download_dataset_alternative_export(&dataset_uid, &export_uid),
         )
         .await
     }

@@ -247,7 +247,7 @@ where
             Err(progenitor_client::Error::<E>::UnexpectedResponse(response))
         }
     };
-    crate::error::complete(operation, client.baseurl(), Box::pin(call))
+    crate::error::complete(operation, client.baseurl(), call)
         .await
         .map(ResponseValue::into_inner)
 }
