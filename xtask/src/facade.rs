@@ -1160,7 +1160,7 @@ components:
             // Each body field is held by the builder, and the body is put together at `send`.
             "let body = t :: types :: ThingRequest { name : crate :: error :: required (\"update_thing\" , \"body field\" , \"body_name\" , body_name) ? , note : body_note , } ;",
             "let name = crate :: error :: required (\"update_thing\" , \"parameter\" , \"name\" , name) ? ;",
-            "Box :: pin (client . client () . update_thing (& name , limit , & body))",
+            "crate :: error :: complete (\"update_thing\" , client . base_url () , client . client () . update_thing (& name , limit , & body) ,)",
             // A constrained string is its own type: a &str converts to it, or is refused at `send`.
             "pub fn note < V > (mut self , value : V) -> Self where V : TryInto < t :: types :: ThingRequestNote > , V :: Error : std :: fmt :: Display",
             "Ok (value) => { self . body_note = Some (value) ; } Err (error) => crate :: error :: refuse (& mut self . invalid , \"note\" , error) ,",
