@@ -31,6 +31,7 @@ pub fn render(root: &Path, api: &Api) -> Result<Vec<File>, Vec<String>> {
 
     let client = run_progenitor(api.spec, &client_view(&spec), |g, s| g.generate_tokens(s))?;
     let client = crate::open_types::apply(api.spec, &spec, client)?;
+    let client = crate::object_pass::apply(api.spec, client)?;
     let client = crate::request_types::apply(api.spec, client)?;
     let client = crate::answer_pass::apply(api.spec, client)?;
     let mock = run_progenitor(api.spec, &mock_view(&spec), |g, s| g.httpmock(s, "crate"))?;

@@ -38,6 +38,7 @@ mod fake_tests;
 mod generate;
 mod lint;
 mod mock_pass;
+mod object_pass;
 mod open_types;
 mod operation_tests;
 mod output;

@@ -8,7 +8,7 @@ pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(clippy::all)]
 pub mod types {
     ///An access key (API key and secret pair) of a product environment.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AccessKey {
         ///The API key, which also identifies the access key.
@@ -28,6 +28,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
+    ::saas_admin_runtime::decode_object!(
+        AccessKey { 0 api_key "api_key" required, 1 api_secret "api_secret" optional, 2
+        created_at "created_at" optional, 3 enabled "enabled" optional, 4 name "name"
+        optional, 5 updated_at "updated_at" optional }
+    );
     ///Purpose to dedicate the key to (it stays usable for everything else); replaces whichever key held that purpose before.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AccessKeyDedicatedFor {
@@ -37,7 +42,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(AccessKeyDedicatedFor { Webhooks => "webhooks" });
     ///The access keys of a product environment.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AccessKeyList {
         ///One entry per access key (on the requested page).
@@ -48,8 +53,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        AccessKeyList { 0 access_keys "access_keys" null_as_empty, 1 total "total"
+        optional }
+    );
     ///What a caller sends to generate an access key.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AccessKeyRequest {
         ///Whether the new key can be used right away.
@@ -59,6 +68,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        AccessKeyRequest { 0 enabled "enabled" optional, 1 name "name" optional }
+    );
     ///Field access keys can be sorted by.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AccessKeySortBy {
@@ -85,7 +97,7 @@ pub mod types {
         AccessKeySortOrder { Desc => "desc", Asc => "asc" }
     );
     ///What a caller sends to change an access key; absent fields are left as they are.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AccessKeyUpdateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -97,8 +109,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        AccessKeyUpdateRequest { 0 dedicated_for "dedicated_for" optional, 1 enabled
+        "enabled" optional, 2 name "name" optional }
+    );
     ///An access key as listed inside a product environment.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ApiAccessKey {
         ///Whether the key can be used.
@@ -109,6 +125,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub secret: ::std::option::Option<saas_admin_runtime::Secret>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ApiAccessKey { 0 enabled "enabled" optional, 1 key "key" required, 2 secret
+        "secret" optional }
+    );
     ///Whether to add or to remove the assignments sent.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AssignmentOperation {
@@ -121,7 +141,7 @@ pub mod types {
         AssignmentOperation { Add => "add", Remove => "remove" }
     );
     ///A cycle's usage split by kind of asset and activity; a kind the plan does not bill is absent.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BillingUsageBreakdown {
         ///Image delivery bandwidth.
@@ -155,8 +175,17 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub video_seconds: ::std::option::Option<f64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        BillingUsageBreakdown { 0 bandwidth_image "bandwidth_image" optional, 1
+        bandwidth_raw "bandwidth_raw" optional, 2 bandwidth_video "bandwidth_video"
+        optional, 3 image_impressions "image_impressions" optional, 4 storage_image
+        "storage_image" optional, 5 storage_raw "storage_raw" optional, 6 storage_video
+        "storage_video" optional, 7 transformations_image "transformations_image"
+        optional, 8 transformations_video "transformations_video" optional, 9
+        video_seconds "video_seconds" optional }
+    );
     ///Usage over one billing cycle (or one month of an annual cycle).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BillingUsageCycle {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -175,8 +204,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub usage: ::std::option::Option<f64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        BillingUsageCycle { 0 breakdown "breakdown" optional, 1 from_day "from_day"
+        optional, 2 product_environment_breakdown "product_environment_breakdown"
+        null_as_empty, 3 to_day "to_day" optional, 4 usage "usage" optional }
+    );
     ///Usage of one billed metric, per billing cycle.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BillingUsageMetric {
         ///One entry per billing cycle (monthly or annual, by plan).
@@ -193,8 +227,12 @@ pub mod types {
         #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub monthly_cycles: ::std::vec::Vec<BillingUsageCycle>,
     }
+    ::saas_admin_runtime::decode_object!(
+        BillingUsageMetric { 0 cycles "cycles" null_as_empty, 1 limit "limit" optional, 2
+        metric "metric" required, 3 monthly_cycles "monthly_cycles" null_as_empty }
+    );
     ///Usage billed under one plan.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BillingUsagePlan {
         ///Usage per billed metric.
@@ -204,8 +242,12 @@ pub mod types {
         ///Name of the plan, such as `Advanced PAYG`.
         pub plan_name: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        BillingUsagePlan { 0 metric_usage "metric_usage" null_as_empty, 1 plan_name
+        "plan_name" required }
+    );
     ///One product environment's share of a cycle's usage.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BillingUsageProductEnvironmentBreakdown {
         ///Image delivery bandwidth.
@@ -242,8 +284,18 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub video_seconds: ::std::option::Option<f64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        BillingUsageProductEnvironmentBreakdown { 0 bandwidth_image "bandwidth_image"
+        optional, 1 bandwidth_raw "bandwidth_raw" optional, 2 bandwidth_video
+        "bandwidth_video" optional, 3 cloud_name "cloud_name" optional, 4
+        image_impressions "image_impressions" optional, 5 storage_image "storage_image"
+        optional, 6 storage_raw "storage_raw" optional, 7 storage_video "storage_video"
+        optional, 8 transformations_image "transformations_image" optional, 9
+        transformations_video "transformations_video" optional, 10 video_seconds
+        "video_seconds" optional }
+    );
     ///A predefined policy as the catalog lists it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CatalogSystemPolicy {
         ///Area the policy belongs to.
@@ -268,8 +320,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sub_category: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        CatalogSystemPolicy { 0 category "category" optional, 1 description "description"
+        optional, 2 id "id" required, 3 name "name" required, 4 permission_type
+        "permission_type" optional, 5 policy "policy" optional, 6 scope_type "scope_type"
+        optional, 7 sub_category "sub_category" optional }
+    );
     ///A predefined role as the catalog lists it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CatalogSystemRole {
         ///What the role is for.
@@ -289,8 +347,13 @@ pub mod types {
         #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub system_policy_ids: ::std::vec::Vec<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        CatalogSystemRole { 0 description "description" optional, 1 id "id" required, 2
+        name "name" required, 3 permission_type "permission_type" optional, 4 scope_type
+        "scope_type" optional, 5 system_policy_ids "system_policy_ids" null_as_empty }
+    );
     ///One problem found in a Cedar statement.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CedarError {
         ///Error code of the problem.
@@ -299,8 +362,12 @@ pub mod types {
         ///What is wrong.
         pub cedar_message: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        CedarError { 0 cedar_code "cedar_code" optional, 1 cedar_message "cedar_message"
+        required }
+    );
     ///Outcome of checking a Cedar statement.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CedarPolicyValidation {
         ///Why it is not valid (absent or empty when it is).
@@ -310,22 +377,32 @@ pub mod types {
         ///Whether the statement is valid.
         pub valid: bool,
     }
+    ::saas_admin_runtime::decode_object!(
+        CedarPolicyValidation { 0 errors "errors" null_as_empty, 1 valid "valid" required
+        }
+    );
     ///A Cedar statement to check.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CedarPolicyValidationRequest {
         ///The Cedar policy statement.
         pub policy: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        CedarPolicyValidationRequest { 0 policy "policy" required }
+    );
     ///The Cedar schema of the permissions system.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CedarSchemaResponse {
         ///The schema in Cedar's JSON format: one member per namespace, each with its actions and entity types.
         pub schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
+    ::saas_admin_runtime::decode_object!(
+        CedarSchemaResponse { 0 schema "schema" required }
+    );
     ///A policy the account defined itself.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CustomPolicy {
         ///When the policy was created, in seconds since the epoch.
@@ -353,8 +430,15 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        CustomPolicy { 0 created_at "created_at" optional, 1 description "description"
+        optional, 2 enabled "enabled" optional, 3 id "id" required, 4 name "name"
+        required, 5 policy_statement "policy_statement" optional, 6 scope_id "scope_id"
+        optional, 7 scope_type "scope_type" optional, 8 updated_at "updated_at" optional
+        }
+    );
     ///What a caller sends to create a custom policy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CustomPolicyCreateRequest {
         ///What the policy is for.
@@ -372,8 +456,13 @@ pub mod types {
         pub scope_id: ::std::option::Option<::std::string::String>,
         pub scope_type: PermissionsScopeType,
     }
+    ::saas_admin_runtime::decode_object!(
+        CustomPolicyCreateRequest { 0 description "description" optional, 1 enabled
+        "enabled" optional, 2 name "name" required, 3 policy_statement "policy_statement"
+        required, 4 scope_id "scope_id" optional, 5 scope_type "scope_type" required }
+    );
     ///One page of custom policies.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CustomPolicyList {
         ///One entry per policy.
@@ -382,14 +471,20 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_cursor: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        CustomPolicyList { 0 data "data" required, 1 next_cursor "next_cursor" optional }
+    );
     ///One custom policy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CustomPolicyResponse {
         pub data: CustomPolicy,
     }
+    ::saas_admin_runtime::decode_object!(
+        CustomPolicyResponse { 0 data "data" required }
+    );
     ///The complete new content of a custom policy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CustomPolicyUpdateRequest {
         ///What the policy is for.
@@ -406,14 +501,20 @@ pub mod types {
         pub scope_id: ::std::option::Option<::std::string::String>,
         pub scope_type: PermissionsScopeType,
     }
+    ::saas_admin_runtime::decode_object!(
+        CustomPolicyUpdateRequest { 0 description "description" optional, 1 enabled
+        "enabled" required, 2 name "name" required, 3 policy_statement "policy_statement"
+        required, 4 scope_id "scope_id" optional, 5 scope_type "scope_type" required }
+    );
     ///The roles and policies in effect in a scope.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct EffectivePolicies {
         pub data: EffectivePoliciesData,
     }
+    ::saas_admin_runtime::decode_object!(EffectivePolicies { 0 data "data" required });
     ///Roles per principal, and custom policies.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct EffectivePoliciesData {
         ///The custom policies in effect.
@@ -425,8 +526,12 @@ pub mod types {
         #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub principals: ::std::vec::Vec<PrincipalEffectiveRoles>,
     }
+    ::saas_admin_runtime::decode_object!(
+        EffectivePoliciesData { 0 custom_policies "custom_policies" null_as_empty, 1
+        principals "principals" null_as_empty }
+    );
     ///A policy in effect, with its statement as it applies.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct EffectivePolicy {
         ///Id of the policy.
@@ -435,8 +540,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub policy_statement: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        EffectivePolicy { 0 id "id" required, 1 policy_statement "policy_statement"
+        optional }
+    );
     ///A role a principal holds, with its system policies.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct EffectiveRole {
         ///Id of the role.
@@ -446,23 +555,29 @@ pub mod types {
         #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub system_policies: ::std::vec::Vec<EffectivePolicy>,
     }
+    ::saas_admin_runtime::decode_object!(
+        EffectiveRole { 0 id "id" required, 1 system_policies "system_policies"
+        null_as_empty }
+    );
     ///Body the service sends with an error status.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Error {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<ErrorDetail>,
     }
+    ::saas_admin_runtime::decode_object!(Error { 0 error "error" optional });
     ///What went wrong.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ErrorDetail {
         ///Human-readable explanation from the service.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(ErrorDetail { 0 message "message" optional });
     ///A principal and the roles it holds in the scope looked at.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct InspectedPrincipal {
         ///Id of the principal.
@@ -474,6 +589,10 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: PrincipalType,
     }
+    ::saas_admin_runtime::decode_object!(
+        InspectedPrincipal { 0 id "id" required, 1 roles "roles" null_as_empty, 2 type_
+        "type" required }
+    );
     ///Whether permissions apply to everything in the scope (`global`) or to given content instances (`content`).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum PermissionType {
@@ -486,7 +605,7 @@ pub mod types {
         PermissionType { Global => "global", Content => "content" }
     );
     ///Every system policy and system role.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PermissionsCatalog {
         ///The predefined policies.
@@ -498,21 +617,29 @@ pub mod types {
         #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub system_roles: ::std::vec::Vec<CatalogSystemRole>,
     }
+    ::saas_admin_runtime::decode_object!(
+        PermissionsCatalog { 0 system_policies "system_policies" null_as_empty, 1
+        system_roles "system_roles" null_as_empty }
+    );
     ///The catalog of predefined roles and policies.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PermissionsCatalogResponse {
         pub catalog: PermissionsCatalog,
     }
+    ::saas_admin_runtime::decode_object!(
+        PermissionsCatalogResponse { 0 catalog "catalog" required }
+    );
     ///Body the permissions operations send with an error status.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PermissionsError {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<PermissionsErrorDetail>,
     }
+    ::saas_admin_runtime::decode_object!(PermissionsError { 0 error "error" optional });
     ///What went wrong.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PermissionsErrorDetail {
         ///Broad class of the error (`user_error`, `server_error`).
@@ -529,6 +656,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        PermissionsErrorDetail { 0 category "category" optional, 1 code "code" optional,
+        2 details "details" null_as_empty, 3 message "message" optional }
+    );
     ///Where a role or policy applies, the account or product environments.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum PermissionsScopeType {
@@ -541,7 +672,7 @@ pub mod types {
         PermissionsScopeType { Account => "account", Prodenv => "prodenv" }
     );
     ///The content instance a content role applies to: one key, the content type, holding the instance's id.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PolicyParameters {
         ///Id of the collection.
@@ -551,8 +682,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub folder_id: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        PolicyParameters { 0 collection_id "collection_id" optional, 1 folder_id
+        "folder_id" optional }
+    );
     ///A user, group or key, by kind and id.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Principal {
         ///Id of the principal.
@@ -560,8 +695,11 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: PrincipalType,
     }
+    ::saas_admin_runtime::decode_object!(
+        Principal { 0 id "id" required, 1 type_ "type" required }
+    );
     ///A principal and the roles it holds.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PrincipalEffectiveRoles {
         ///Id of the principal.
@@ -573,8 +711,12 @@ pub mod types {
         #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub roles: ::std::vec::Vec<EffectiveRole>,
     }
+    ::saas_admin_runtime::decode_object!(
+        PrincipalEffectiveRoles { 0 principal_id "principal_id" required, 1
+        principal_type "principal_type" required, 2 roles "roles" null_as_empty }
+    );
     ///A role as held by a principal, with where it applies.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PrincipalRole {
         ///When the assignment was made, in seconds since the epoch.
@@ -602,15 +744,23 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        PrincipalRole { 0 created_at "created_at" optional, 1 description "description"
+        optional, 2 id "id" required, 3 management_type "management_type" optional, 4
+        name "name" required, 5 permission_type "permission_type" optional, 6
+        policy_parameters "policy_parameters" optional, 7 scope_id "scope_id" optional, 8
+        scope_type "scope_type" optional, 9 updated_at "updated_at" optional }
+    );
     ///The roles of a principal.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PrincipalRoleList {
         ///One entry per role held.
         pub data: ::std::vec::Vec<PrincipalRole>,
     }
+    ::saas_admin_runtime::decode_object!(PrincipalRoleList { 0 data "data" required });
     ///The principals to look at, and the scope to look in.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PrincipalRolesInspectRequest {
         ///The `next_cursor` of a previous answer, to continue from there.
@@ -625,8 +775,13 @@ pub mod types {
         pub scope_id: ::std::option::Option<::std::string::String>,
         pub scope_type: PermissionsScopeType,
     }
+    ::saas_admin_runtime::decode_object!(
+        PrincipalRolesInspectRequest { 0 cursor "cursor" optional, 1 policy_parameters
+        "policy_parameters" optional, 2 principals "principals" required, 3 scope_id
+        "scope_id" optional, 4 scope_type "scope_type" required }
+    );
     ///Principals with the roles they hold in a scope.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PrincipalRolesInspection {
         pub data: PrincipalRolesInspectionData,
@@ -634,8 +789,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_cursor: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        PrincipalRolesInspection { 0 data "data" required, 1 next_cursor "next_cursor"
+        optional }
+    );
     ///The principals found.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PrincipalRolesInspectionData {
         ///One entry per principal.
@@ -643,8 +802,11 @@ pub mod types {
         #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub principals: ::std::vec::Vec<InspectedPrincipal>,
     }
+    ::saas_admin_runtime::decode_object!(
+        PrincipalRolesInspectionData { 0 principals "principals" null_as_empty }
+    );
     ///Roles to give to a principal or take from it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PrincipalRolesUpdateRequest {
         pub operation: AssignmentOperation,
@@ -652,6 +814,10 @@ pub mod types {
         ///The roles concerned.
         pub roles: ::std::vec::Vec<RoleAssignment>,
     }
+    ::saas_admin_runtime::decode_object!(
+        PrincipalRolesUpdateRequest { 0 operation "operation" required, 1 principal
+        "principal" required, 2 roles "roles" required }
+    );
     ///Kind of principal that can hold roles.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum PrincipalType {
@@ -667,7 +833,7 @@ pub mod types {
         ProvisioningKey => "provisioningKey" }
     );
     ///A product environment (sub-account) of the account.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ProductEnvironment {
         ///The product environment's access keys, secrets included.
@@ -690,8 +856,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ProductEnvironment { 0 api_access_keys "api_access_keys" null_as_empty, 1
+        cloud_name "cloud_name" required, 2 created_at "created_at" optional, 3 enabled
+        "enabled" optional, 4 id "id" required, 5 name "name" required, 6 updated_at
+        "updated_at" optional }
+    );
     ///The product environments of an account.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ProductEnvironmentList {
         ///One entry per product environment.
@@ -699,8 +871,11 @@ pub mod types {
         #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub sub_accounts: ::std::vec::Vec<ProductEnvironment>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ProductEnvironmentList { 0 sub_accounts "sub_accounts" null_as_empty }
+    );
     ///What a caller sends to create a product environment.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ProductEnvironmentRequest {
         ///Id of a product environment whose settings the new one copies.
@@ -716,8 +891,13 @@ pub mod types {
         ///Display name to give the product environment.
         pub name: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        ProductEnvironmentRequest { 0 base_sub_account_id "base_sub_account_id" optional,
+        1 cloud_name "cloud_name" optional, 2 custom_attributes "custom_attributes"
+        null_as_empty, 3 name "name" required }
+    );
     ///A product environment (sub-account), in short.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ProductEnvironmentSummary {
         ///Cloud name of the product environment (used in its delivery URLs).
@@ -734,8 +914,13 @@ pub mod types {
         ///Display name of the product environment.
         pub name: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        ProductEnvironmentSummary { 0 cloud_name "cloud_name" optional, 1 description
+        "description" optional, 2 enabled "enabled" optional, 3 id "id" required, 4 name
+        "name" required }
+    );
     ///The product environments a user can access.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ProductEnvironmentSummaryList {
         ///One entry per product environment.
@@ -743,8 +928,11 @@ pub mod types {
         #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub sub_accounts: ::std::vec::Vec<ProductEnvironmentSummary>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ProductEnvironmentSummaryList { 0 sub_accounts "sub_accounts" null_as_empty }
+    );
     ///What a caller sends to change a product environment; absent fields are left as they are.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ProductEnvironmentUpdateRequest {
         ///New cloud name. Must not be taken already; only changeable while the environment holds fewer than 1000 images.
@@ -761,8 +949,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ProductEnvironmentUpdateRequest { 0 cloud_name "cloud_name" optional, 1
+        custom_attributes "custom_attributes" null_as_empty, 2 enabled "enabled"
+        optional, 3 name "name" optional }
+    );
     ///A system or custom role.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Role {
         ///When the role was created, in seconds since the epoch.
@@ -794,8 +987,15 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        Role { 0 created_at "created_at" optional, 1 description "description" optional,
+        2 id "id" required, 3 management_type "management_type" optional, 4 name "name"
+        required, 5 permission_type "permission_type" optional, 6 policies "policies"
+        null_as_empty, 7 policy_parameters "policy_parameters" null_as_empty, 8
+        scope_type "scope_type" optional, 9 updated_at "updated_at" optional }
+    );
     ///A role to give or take, and where it applies.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RoleAssignment {
         ///Id of the role.
@@ -806,8 +1006,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scope_id: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        RoleAssignment { 0 id "id" required, 1 policy_parameters "policy_parameters"
+        optional, 2 scope_id "scope_id" optional }
+    );
     ///What a caller sends to create a custom role.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RoleCreateRequest {
         ///What the role is for.
@@ -825,13 +1029,19 @@ pub mod types {
         #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub system_policy_ids: ::std::vec::Vec<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        RoleCreateRequest { 0 description "description" optional, 1 id "id" optional, 2
+        name "name" required, 3 permission_type "permission_type" required, 4 scope_type
+        "scope_type" required, 5 system_policy_ids "system_policy_ids" null_as_empty }
+    );
     ///A list of roles.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RoleList {
         ///One entry per role.
         pub data: ::std::vec::Vec<Role>,
     }
+    ::saas_admin_runtime::decode_object!(RoleList { 0 data "data" required });
     ///Who manages a role, Cloudinary (`system`) or the account (`custom`).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum RoleManagementType {
@@ -844,7 +1054,7 @@ pub mod types {
         RoleManagementType { System => "system", Custom => "custom" }
     );
     ///A principal holding a role (id and type only, unless verbose).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RolePrincipal {
         ///When the assignment was made, in seconds since the epoch.
@@ -868,8 +1078,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        RolePrincipal { 0 created_at "created_at" optional, 1 id "id" required, 2
+        policy_parameters "policy_parameters" optional, 3 role_id "role_id" optional, 4
+        scope_id "scope_id" optional, 5 scope_type "scope_type" optional, 6 type_ "type"
+        required, 7 updated_at "updated_at" optional }
+    );
     ///A principal to add to or remove from a role, and where the role applies for it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RolePrincipalAssignment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -881,29 +1097,40 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scope_id: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        RolePrincipalAssignment { 0 policy_parameters "policy_parameters" optional, 1
+        principal_id "principal_id" required, 2 principal_type "principal_type" required,
+        3 scope_id "scope_id" optional }
+    );
     ///The principals holding a role.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RolePrincipalList {
         ///One entry per assignment.
         pub data: ::std::vec::Vec<RolePrincipal>,
     }
+    ::saas_admin_runtime::decode_object!(RolePrincipalList { 0 data "data" required });
     ///Principals to add to a role or remove from it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RolePrincipalsUpdateRequest {
         pub operation: AssignmentOperation,
         ///The principals concerned.
         pub principals: ::std::vec::Vec<RolePrincipalAssignment>,
     }
+    ::saas_admin_runtime::decode_object!(
+        RolePrincipalsUpdateRequest { 0 operation "operation" required, 1 principals
+        "principals" required }
+    );
     ///One role.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RoleResponse {
         pub data: Role,
     }
+    ::saas_admin_runtime::decode_object!(RoleResponse { 0 data "data" required });
     ///The complete new content of a custom role (its permission and scope types cannot change).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RoleUpdateRequest {
         ///What the role is for.
@@ -916,8 +1143,12 @@ pub mod types {
         #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub system_policy_ids: ::std::vec::Vec<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        RoleUpdateRequest { 0 description "description" optional, 1 name "name" required,
+        2 system_policy_ids "system_policy_ids" null_as_empty }
+    );
     ///Acknowledgement of a call that has nothing else to return.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct SuccessResponse {
         ///Outcome as text, `ok` on success (the shape the vendor documents).
@@ -927,8 +1158,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ok: ::std::option::Option<bool>,
     }
+    ::saas_admin_runtime::decode_object!(
+        SuccessResponse { 0 message "message" optional, 1 ok "ok" optional }
+    );
     ///A policy predefined by Cloudinary.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct SystemPolicy {
         ///Area the policy belongs to.
@@ -963,8 +1197,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        SystemPolicy { 0 category "category" optional, 1 created_at "created_at"
+        optional, 2 description "description" optional, 3 id "id" required, 4 name "name"
+        required, 5 permission_type "permission_type" optional, 6 policy_parameters
+        "policy_parameters" null_as_empty, 7 policy_statement "policy_statement"
+        optional, 8 scope_type "scope_type" optional, 9 sub_category "sub_category"
+        optional, 10 updated_at "updated_at" optional }
+    );
     ///A list of system policies.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct SystemPolicyList {
         ///One entry per policy.
@@ -973,8 +1215,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_cursor: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        SystemPolicyList { 0 data "data" required, 1 next_cursor "next_cursor" optional }
+    );
     ///A user of the account.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct User {
         ///Id of the account the user belongs to.
@@ -1041,8 +1286,20 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
+    ::saas_admin_runtime::decode_object!(
+        User { 0 account_id "account_id" optional, 1 all_sub_accounts "all_sub_accounts"
+        optional, 2 created_at "created_at" optional, 3 email "email" optional, 4
+        email_preferences "email_preferences" null_as_empty, 5 enabled "enabled"
+        optional, 6 first_name "first_name" optional, 7 group_count "group_count"
+        optional, 8 id "id" required, 9 last_login "last_login" optional, 10 last_name
+        "last_name" optional, 11 name "name" required, 12 pending "pending" optional, 13
+        providers "providers" null_as_empty, 14 role "role" optional, 15 root "root"
+        optional, 16 status "status" optional, 17 sub_account_count "sub_account_count"
+        optional, 18 technical_role "technical_role" optional, 19 two_factor "two_factor"
+        optional, 20 updated_at "updated_at" optional }
+    );
     ///What a caller sends to create a user.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserCreateRequest {
         ///Email address of the new user, unique in the account; it is also the login.
@@ -1058,8 +1315,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sub_account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
+    ::saas_admin_runtime::decode_object!(
+        UserCreateRequest { 0 email "email" required, 1 enabled "enabled" optional, 2
+        name "name" required, 3 role "role" optional, 4 sub_account_ids "sub_account_ids"
+        optional }
+    );
     ///A named group of account users.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserGroup {
         ///When the group was created (only with extended details).
@@ -1077,8 +1339,12 @@ pub mod types {
         #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub users: ::std::vec::Vec<UserGroupUser>,
     }
+    ::saas_admin_runtime::decode_object!(
+        UserGroup { 0 created_at "created_at" optional, 1 id "id" required, 2 name "name"
+        required, 3 updated_at "updated_at" optional, 4 users "users" null_as_empty }
+    );
     ///The user groups of an account.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserGroupList {
         ///One entry per user group.
@@ -1086,6 +1352,9 @@ pub mod types {
         #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub user_groups: ::std::vec::Vec<UserGroup>,
     }
+    ::saas_admin_runtime::decode_object!(
+        UserGroupList { 0 user_groups "user_groups" null_as_empty }
+    );
     ///What adding a user to a group answers: the group's members after the change, or the added user alone.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -1105,7 +1374,7 @@ pub mod types {
         }
     }
     ///What a caller sends to create or rename a user group.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserGroupRequest {
         ///Ask for the returned group to carry its members and timestamps (defaults to false).
@@ -1114,8 +1383,12 @@ pub mod types {
         ///Name to give the group.
         pub name: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        UserGroupRequest { 0 extended_details "extended_details" optional, 1 name "name"
+        required }
+    );
     ///A user group, by id and name only.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserGroupSummary {
         ///Id of the group.
@@ -1123,8 +1396,11 @@ pub mod types {
         ///Display name of the group.
         pub name: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        UserGroupSummary { 0 id "id" required, 1 name "name" required }
+    );
     ///The user groups a user belongs to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserGroupSummaryList {
         ///One entry per group.
@@ -1132,8 +1408,11 @@ pub mod types {
         #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub groups: ::std::vec::Vec<UserGroupSummary>,
     }
+    ::saas_admin_runtime::decode_object!(
+        UserGroupSummaryList { 0 groups "groups" null_as_empty }
+    );
     ///A user as listed inside a user group.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserGroupUser {
         ///Email address of the user.
@@ -1144,13 +1423,18 @@ pub mod types {
         ///Full name of the user.
         pub name: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        UserGroupUser { 0 email "email" optional, 1 id "id" required, 2 name "name"
+        required }
+    );
     ///The members of one user group.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserGroupUserList {
         ///One entry per member.
         pub users: ::std::vec::Vec<UserGroupUser>,
     }
+    ::saas_admin_runtime::decode_object!(UserGroupUserList { 0 users "users" required });
     ///Whether a last-login filter keeps the users inside the date range or outside it.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserLastLoginUnion {
@@ -1163,7 +1447,7 @@ pub mod types {
         UserLastLoginUnion { Include => "include", Exclude => "exclude" }
     );
     ///Users of an account.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserList {
         ///One entry per user.
@@ -1171,6 +1455,7 @@ pub mod types {
         #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub users: ::std::vec::Vec<User>,
     }
+    ::saas_admin_runtime::decode_object!(UserList { 0 users "users" null_as_empty });
     ///A role a user can be given in the account.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserRole {
@@ -1214,7 +1499,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(UserSortOrder { Desc => "desc", Asc => "asc" });
     ///What a caller sends to change a user; only the fields given change.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserUpdateRequest {
         ///New email address, unique in the account; it is also the login.
@@ -1232,6 +1517,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sub_account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
+    ::saas_admin_runtime::decode_object!(
+        UserUpdateRequest { 0 email "email" optional, 1 enabled "enabled" optional, 2
+        name "name" optional, 3 role "role" optional, 4 sub_account_ids "sub_account_ids"
+        optional }
+    );
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.

@@ -30,7 +30,7 @@ pub mod types {
         }
     }
     ///One page of a dataset's alternative exports.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AlternativeExportList {
         ///URL of the next page, or null on the last page.
@@ -45,8 +45,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        AlternativeExportList { 0 next "next" optional, 1 previous "previous" optional, 2
+        results "results" required, 3 total_count "total_count" optional }
+    );
     ///What a caller sends to replace an uploaded export's title and description; the file cannot be replaced this way.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AlternativeExportRequest {
         ///Free text describing the export.
@@ -58,6 +62,10 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: AlternativeExportRequestType,
     }
+    ::saas_admin_runtime::decode_object!(
+        AlternativeExportRequest { 0 description "description" optional, 1 title "title"
+        required, 2 type_ "type" required }
+    );
     ///The kind of export.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AlternativeExportRequestType {
@@ -69,7 +77,7 @@ pub mod types {
         AlternativeExportRequestType { UploadedFile => "uploaded_file" }
     );
     ///An export file uploaded to the portal.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AlternativeExportUploadedFile {
         ///When the export was created.
@@ -94,6 +102,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
+    ::saas_admin_runtime::decode_object!(
+        AlternativeExportUploadedFile { 0 created_at "created_at" optional, 1 description
+        "description" optional, 2 filename "filename" optional, 3 mimetype "mimetype"
+        optional, 4 title "title" required, 5 type_ "type" required, 6 uid "uid"
+        required, 7 updated_at "updated_at" optional }
+    );
     ///`AlternativeExportUploadedFileType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AlternativeExportUploadedFileType {
@@ -105,7 +119,7 @@ pub mod types {
         AlternativeExportUploadedFileType { UploadedFile => "uploaded_file" }
     );
     ///A link to an export file hosted outside the portal.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AlternativeExportUrl {
         ///When the export was created.
@@ -130,6 +144,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        AlternativeExportUrl { 0 created_at "created_at" optional, 1 description
+        "description" optional, 2 mimetype "mimetype" optional, 3 title "title" required,
+        4 type_ "type" required, 5 uid "uid" required, 6 updated_at "updated_at"
+        optional, 7 url "url" optional }
+    );
     ///`AlternativeExportUrlType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AlternativeExportUrlType {
@@ -139,13 +159,16 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(AlternativeExportUrlType { Url => "url" });
     ///A quota of API calls per period of time.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ApiCallsLimit {
         ///Number of API calls allowed per period.
         pub limit: i64,
         pub unit: ApiCallsLimitUnit,
     }
+    ::saas_admin_runtime::decode_object!(
+        ApiCallsLimit { 0 limit "limit" required, 1 unit "unit" required }
+    );
     ///Period over which an API call quota is counted.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ApiCallsLimitUnit {
@@ -163,7 +186,7 @@ pub mod types {
         "hour", Minute => "minute", Second => "second" }
     );
     ///An API key as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ApiKey {
         ///When the key was created.
@@ -188,6 +211,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user: ::std::option::Option<User>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ApiKey { 0 created_at "created_at" optional, 1 is_revoked "is_revoked" optional,
+        2 key "key" optional, 3 label "label" optional, 4 permissions "permissions"
+        null_as_empty, 5 revocation_status "revocation_status" optional, 6 uid "uid"
+        required, 7 user "user" optional }
+    );
     ///A field of an API key that can be returned in full.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ApiKeyExpand {
@@ -197,7 +226,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(ApiKeyExpand { User => "user" });
     ///One page of API keys.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ApiKeyList {
         ///URL of the next page, or null on the last page.
@@ -212,8 +241,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ApiKeyList { 0 next "next" optional, 1 previous "previous" optional, 2 results
+        "results" required, 3 total_count "total_count" optional }
+    );
     ///What a caller sends to create an API key or replace its settings; the key's value, uid, owner, creation date and revocation are set by the service.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ApiKeyRequest {
         ///Name to give the key.
@@ -223,16 +256,22 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub permissions: ::std::option::Option<::std::vec::Vec<Permission>>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ApiKeyRequest { 0 label "label" optional, 1 permissions "permissions" optional }
+    );
     ///Why an API key is being revoked (optional).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ApiKeyRevocationRequest {
         ///Why the key is revoked; kept as the key's `revocation_reason`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reason: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ApiKeyRevocationRequest { 0 reason "reason" optional }
+    );
     ///Whether and why an API key was revoked.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ApiKeyRevocationStatus {
         ///Why the key was revoked, as given by whoever revoked it.
@@ -242,14 +281,19 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub revoked_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ApiKeyRevocationStatus { 0 revocation_reason "revocation_reason" optional, 1
+        revoked_at "revoked_at" optional }
+    );
     ///The key value to look up.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ApiKeySearchRequest {
         pub key: saas_admin_runtime::Secret,
     }
+    ::saas_admin_runtime::decode_object!(ApiKeySearchRequest { 0 key "key" required });
     ///The outcome of looking up an API key by its value.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ApiKeySearchResult {
         ///Whether some key of the portal has this value.
@@ -258,8 +302,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<ApiKey>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ApiKeySearchResult { 0 found "found" required, 1 result "result" optional }
+    );
     ///A file attached to a dataset.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Attachment {
         ///When the file was attached.
@@ -273,8 +320,12 @@ pub mod types {
         ///The attachment's identifier, assigned by the service.
         pub uid: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        Attachment { 0 created_at "created_at" optional, 1 filename "filename" required,
+        2 mimetype "mimetype" optional, 3 uid "uid" required }
+    );
     ///One page of a dataset's attachments.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AttachmentList {
         ///URL of the next page, or null on the last page.
@@ -289,6 +340,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        AttachmentList { 0 next "next" optional, 1 previous "previous" optional, 2
+        results "results" required, 3 total_count "total_count" optional }
+    );
     ///The users to add to a group, by username.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
@@ -311,7 +366,7 @@ pub mod types {
         }
     }
     ///A code editor page as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CodeEditorPage {
         pub content: CodeEditorPageContent,
@@ -357,8 +412,17 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_by: ::std::option::Option<RelatedUser>,
     }
+    ::saas_admin_runtime::decode_object!(
+        CodeEditorPage { 0 content "content" required, 1 created_at "created_at"
+        optional, 2 created_by "created_by" optional, 3 description "description"
+        optional, 4 has_subdomain_copies "has_subdomain_copies" optional, 5 is_archived
+        "is_archived" optional, 6 is_pushed_by_parent "is_pushed_by_parent" optional, 7
+        is_restricted "is_restricted" optional, 8 slug "slug" required, 9 tags "tags"
+        null_as_empty, 10 template "template" optional, 11 title "title" null_as_empty,
+        12 updated_at "updated_at" optional, 13 updated_by "updated_by" optional }
+    );
     ///The code of a code editor page, per language: each map is keyed by language code (`en`, `fr`, ...).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CodeEditorPageContent {
         ///The page's CSS, keyed by language code.
@@ -376,8 +440,11 @@ pub mod types {
         #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub html: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        CodeEditorPageContent { 0 css "css" null_as_empty, 1 html "html" null_as_empty }
+    );
     ///The ruleset of one group on a code editor page, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CodeEditorPageGroupSecurity {
         pub group: RelatedUserGroup,
@@ -386,8 +453,12 @@ pub mod types {
         #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub permissions: ::std::vec::Vec<CodeEditorPageSecurityPermission>,
     }
+    ::saas_admin_runtime::decode_object!(
+        CodeEditorPageGroupSecurity { 0 group "group" required, 1 permissions
+        "permissions" null_as_empty }
+    );
     ///One page of group rulesets on a code editor page.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CodeEditorPageGroupSecurityList {
         ///URL of the next page, or null on the last page.
@@ -402,8 +473,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        CodeEditorPageGroupSecurityList { 0 next "next" optional, 1 previous "previous"
+        optional, 2 results "results" required, 3 total_count "total_count" optional }
+    );
     ///What a caller sends to create or replace the ruleset of a group on a code editor page.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CodeEditorPageGroupSecurityRequest {
         pub group: RelatedUserGroup,
@@ -411,8 +486,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub permissions: ::std::option::Option<::std::vec::Vec<CodeEditorPageSecurityPermission>>,
     }
+    ::saas_admin_runtime::decode_object!(
+        CodeEditorPageGroupSecurityRequest { 0 group "group" required, 1 permissions
+        "permissions" optional }
+    );
     ///One page of code editor pages.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CodeEditorPageList {
         ///URL of the next page, or null on the last page.
@@ -427,8 +506,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        CodeEditorPageList { 0 next "next" optional, 1 previous "previous" optional, 2
+        results "results" required, 3 total_count "total_count" optional }
+    );
     ///What a caller sends to create a code editor page or replace it; the distribution flags, timestamps and authors are set by the service.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CodeEditorPageRequest {
         pub content: CodeEditorPageContent,
@@ -458,6 +541,12 @@ pub mod types {
         #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub title: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        CodeEditorPageRequest { 0 content "content" required, 1 description "description"
+        optional, 2 is_archived "is_archived" optional, 3 is_restricted "is_restricted"
+        optional, 4 slug "slug" optional, 5 tags "tags" optional, 6 template "template"
+        optional, 7 title "title" null_as_empty }
+    );
     /// A permission that a ruleset can grant on one code editor page:
     /// - `edit_page`: edit the page
     /// - `manage_page`: set the page's security
@@ -473,7 +562,7 @@ pub mod types {
         "manage_page" }
     );
     ///The ruleset of one user on a code editor page, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CodeEditorPageUserSecurity {
         ///Permissions the ruleset grants on the code editor page.
@@ -482,8 +571,12 @@ pub mod types {
         pub permissions: ::std::vec::Vec<CodeEditorPageSecurityPermission>,
         pub user: RelatedUser,
     }
+    ::saas_admin_runtime::decode_object!(
+        CodeEditorPageUserSecurity { 0 permissions "permissions" null_as_empty, 1 user
+        "user" required }
+    );
     ///One page of user rulesets on a code editor page.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CodeEditorPageUserSecurityList {
         ///URL of the next page, or null on the last page.
@@ -498,8 +591,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        CodeEditorPageUserSecurityList { 0 next "next" optional, 1 previous "previous"
+        optional, 2 results "results" required, 3 total_count "total_count" optional }
+    );
     ///What a caller sends to create or replace the ruleset of a user on a code editor page.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CodeEditorPageUserSecurityRequest {
         ///Permissions the ruleset grants on the code editor page; an empty list grants none.
@@ -507,8 +604,12 @@ pub mod types {
         pub permissions: ::std::option::Option<::std::vec::Vec<CodeEditorPageSecurityPermission>>,
         pub user: RelatedUser,
     }
+    ::saas_admin_runtime::decode_object!(
+        CodeEditorPageUserSecurityRequest { 0 permissions "permissions" optional, 1 user
+        "user" required }
+    );
     ///A dataset as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Dataset {
         ///When the dataset was created.
@@ -532,21 +633,33 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
+    ::saas_admin_runtime::decode_object!(
+        Dataset { 0 created_at "created_at" optional, 1 dataset_id "dataset_id" optional,
+        2 default_security "default_security" optional, 3 is_published "is_published"
+        optional, 4 is_restricted "is_restricted" optional, 5 metadata "metadata"
+        required, 6 uid "uid" required, 7 updated_at "updated_at" optional }
+    );
     ///What the service answers once an action on a dataset (publish, abort, ...) has started.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetActionResult {
         ///A short confirmation, `ok`.
         pub detail: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetActionResult { 0 detail "detail" required }
+    );
     ///A quota of API calls on one dataset per period of time.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetApiCallsQuota {
         ///Number of API calls allowed per period.
         pub limit: i64,
         pub unit: DatasetApiCallsQuotaUnit,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetApiCallsQuota { 0 limit "limit" required, 1 unit "unit" required }
+    );
     ///Period over which a quota of API calls on a dataset is counted.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasetApiCallsQuotaUnit {
@@ -563,7 +676,7 @@ pub mod types {
         "hour", Day => "day", Month => "month" }
     );
     ///A feedback sent by a portal user on a dataset.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetFeedback {
         ///What the user wrote.
@@ -583,8 +696,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub values: ::std::option::Option<DatasetFeedbackValues>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetFeedback { 0 comment "comment" required, 1 created_at "created_at"
+        optional, 2 is_archived "is_archived" optional, 3 record_id "record_id" required,
+        4 uid "uid" required, 5 user "user" required, 6 values "values" optional }
+    );
     ///One page of feedbacks on a dataset.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetFeedbackList {
         ///URL of the next page, or null on the last page.
@@ -599,8 +717,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetFeedbackList { 0 next "next" optional, 1 previous "previous" optional, 2
+        results "results" required, 3 total_count "total_count" optional }
+    );
     ///A value that a feedback suggests for one field.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetFeedbackValue {
         #[serde(
@@ -612,6 +734,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::serde_json::Value>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetFeedbackValue { 0 type_ "type" optional, 1 value "value" optional }
+    );
     ///The values the user suggests: one per field name, as the vendor's example has it, or a single value, as its schema describes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -780,7 +905,7 @@ pub mod types {
         }
     }
     ///One page of a dataset's field configuration steps.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetFieldList {
         ///URL of the next page, or null on the last page.
@@ -795,6 +920,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetFieldList { 0 next "next" optional, 1 previous "previous" optional, 2
+        results "results" required, 3 total_count "total_count" optional }
+    );
     ///What a caller sends to add or replace a step of a dataset's field configuration; the uid is set by the service.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(tag = "type")]
@@ -909,7 +1038,7 @@ pub mod types {
         "datetime", File => "file" }
     );
     ///The ruleset of one group on a dataset, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetGroupSecurity {
         pub group: RelatedUserGroup,
@@ -920,8 +1049,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub security: ::std::option::Option<DatasetSecurity>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetGroupSecurity { 0 group "group" required, 1 permissions "permissions"
+        null_as_empty, 2 security "security" optional }
+    );
     ///One page of group rulesets on a dataset.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetGroupSecurityList {
         ///URL of the next page, or null on the last page.
@@ -936,8 +1069,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetGroupSecurityList { 0 next "next" optional, 1 previous "previous"
+        optional, 2 results "results" required, 3 total_count "total_count" optional }
+    );
     ///What a caller sends to create or replace the ruleset of a group on a dataset.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetGroupSecurityRequest {
         pub group: RelatedUserGroup,
@@ -947,8 +1084,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub security: ::std::option::Option<DatasetSecurity>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetGroupSecurityRequest { 0 group "group" required, 1 permissions
+        "permissions" optional, 2 security "security" optional }
+    );
     ///One page of datasets.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetList {
         ///URL of the next page, or null on the last page.
@@ -963,6 +1104,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetList { 0 next "next" optional, 1 previous "previous" optional, 2 results
+        "results" required, 3 total_count "total_count" optional }
+    );
     ///All the metadata of a dataset: by template name (`default`, `visualization`, `internal`, ... and the portal's own templates), then by field name.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
@@ -1035,7 +1180,7 @@ pub mod types {
         }
     }
     ///One metadata value of a dataset, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetMetadataValue {
         ///Whether `value` overrides the remote value (true) or follows it (false); only for a dataset linked to a remote one.
@@ -1047,8 +1192,12 @@ pub mod types {
         ///The value in effect. For a dataset linked to a remote one that does not override it, the same as `remote_value`.
         pub value: ::serde_json::Value,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetMetadataValue { 0 override_remote_value "override_remote_value" optional,
+        1 remote_value "remote_value" optional, 2 value "value" required }
+    );
     ///What a caller sends to set one metadata value; the remote value is the service's.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetMetadataValueRequest {
         ///For a dataset linked to a remote one: whether `value` overrides the remote value (true) or the remote value is followed (false).
@@ -1057,8 +1206,12 @@ pub mod types {
         ///The value to set, of the type the template field expects.
         pub value: ::serde_json::Value,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetMetadataValueRequest { 0 override_remote_value "override_remote_value"
+        optional, 1 value "value" required }
+    );
     ///An error met while processing one record: a processor that failed or a value that could not be converted to its field's type.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetRecordError {
         ///The field the error is about.
@@ -1074,8 +1227,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub record_id: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetRecordError { 0 field_uid "field_uid" optional, 1 message "message"
+        optional, 2 processor_uid "processor_uid" optional, 3 record_id "record_id"
+        optional }
+    );
     ///What a caller sends to create a dataset or replace its settings; the uid, timestamps and publication state are set by the service.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetRequest {
         ///The human-readable identifier to give the dataset; it can change only while the dataset is unpublished.
@@ -1088,8 +1246,13 @@ pub mod types {
         pub is_restricted: ::std::option::Option<bool>,
         pub metadata: DatasetMetadataRequest,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetRequest { 0 dataset_id "dataset_id" optional, 1 default_security
+        "default_security" optional, 2 is_restricted "is_restricted" optional, 3 metadata
+        "metadata" required }
+    );
     ///A schedule of a dataset, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetSchedule {
         ///When the dataset is processed, as a unix cron expression (`0 6 * * *`).
@@ -1097,8 +1260,12 @@ pub mod types {
         ///The schedule's identifier (`sc_…`), assigned by the service.
         pub uid: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetSchedule { 0 cron_schedule "cron_schedule" required, 1 uid "uid" required
+        }
+    );
     ///One page of a dataset's schedules.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetScheduleList {
         ///URL of the next page, or null on the last page.
@@ -1113,15 +1280,22 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetScheduleList { 0 next "next" optional, 1 previous "previous" optional, 2
+        results "results" required, 3 total_count "total_count" optional }
+    );
     ///What a caller sends to create or change a dataset's schedule.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetScheduleRequest {
         ///When the dataset is to be processed, as a unix cron expression.
         pub cron_schedule: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetScheduleRequest { 0 cron_schedule "cron_schedule" required }
+    );
     ///Rules of access to a dataset's data: whether its records can be seen, which fields and records, and how many API calls may be made. A ruleset applies them to its user or group.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetSecurity {
         ///The target's quota of API calls on the dataset; null for none.
@@ -1137,6 +1311,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub visible_fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetSecurity { 0 api_calls_quota "api_calls_quota" optional, 1 filter_query
+        "filter_query" optional, 2 is_data_visible "is_data_visible" optional, 3
+        visible_fields "visible_fields" optional }
+    );
     /// A permission that a ruleset can grant on one dataset:
     /// - `explore_restricted_dataset`: see the dataset while it is restricted
     /// - `edit_dataset`: edit the dataset
@@ -1184,7 +1363,7 @@ pub mod types {
         "processing", Deleting => "deleting", SavingVersion => "saving_version" }
     );
     ///Where a dataset stands in its processing, and whether it is published.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetStatus {
         ///Whether the dataset is available in the Explore API.
@@ -1212,6 +1391,12 @@ pub mod types {
         pub since: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         pub status: DatasetState,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetStatus { 0 is_published "is_published" optional, 1 message "message"
+        optional, 2 next "next" optional, 3 params "params" null_as_empty, 4 previous
+        "previous" optional, 5 records_errors "records_errors" null_as_empty, 6 since
+        "since" optional, 7 status "status" required }
+    );
     ///A dataset's values in one metadata template, by field name.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
@@ -1281,7 +1466,7 @@ pub mod types {
         }
     }
     ///The ruleset of one user on a dataset, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetUserSecurity {
         ///Permissions the ruleset grants on the dataset.
@@ -1292,8 +1477,12 @@ pub mod types {
         pub security: ::std::option::Option<DatasetSecurity>,
         pub user: RelatedUser,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetUserSecurity { 0 permissions "permissions" null_as_empty, 1 security
+        "security" optional, 2 user "user" required }
+    );
     ///One page of user rulesets on a dataset.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetUserSecurityList {
         ///URL of the next page, or null on the last page.
@@ -1308,8 +1497,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetUserSecurityList { 0 next "next" optional, 1 previous "previous" optional,
+        2 results "results" required, 3 total_count "total_count" optional }
+    );
     ///What a caller sends to create or replace the ruleset of a user on a dataset.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetUserSecurityRequest {
         ///Permissions the ruleset grants on the dataset; an empty list grants none.
@@ -1319,8 +1512,12 @@ pub mod types {
         pub security: ::std::option::Option<DatasetSecurity>,
         pub user: RelatedUser,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetUserSecurityRequest { 0 permissions "permissions" optional, 1 security
+        "security" optional, 2 user "user" required }
+    );
     ///A version of a dataset, made by one change.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetVersion {
         ///Whether the dataset can be restored to this version.
@@ -1338,8 +1535,13 @@ pub mod types {
         ///The version's identifier (`ch_…`).
         pub uid: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetVersion { 0 can_restore "can_restore" optional, 1 created_at "created_at"
+        optional, 2 created_by "created_by" optional, 3 sections "sections"
+        null_as_empty, 4 uid "uid" required }
+    );
     ///One page of a dataset's versions.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasetVersionList {
         ///URL of the next page, or null on the last page.
@@ -1354,6 +1556,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasetVersionList { 0 next "next" optional, 1 previous "previous" optional, 2
+        results "results" required, 3 total_count "total_count" optional }
+    );
     ///A datasource connection as the service returns it: the address and credentials of its kind, told apart by `type`, without their secret parts.
     #[derive(Clone, Debug, PartialEq)]
     pub enum DatasourceConnection {
@@ -1405,7 +1611,7 @@ pub mod types {
         }
     }
     ///A connection to Amazon S3, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAmazonS3 {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1446,6 +1652,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionAmazonS3 { 0 auth "auth" optional, 1 can_manage "can_manage"
+        optional, 2 can_reuse "can_reuse" optional, 3 created_at "created_at" optional, 4
+        dataset_count "dataset_count" optional, 5 group_count "group_count" optional, 6
+        headers "headers" null_as_empty, 7 is_reusable "is_reusable" optional, 8 type_
+        "type" required, 9 uid "uid" required, 10 updated_at "updated_at" optional, 11
+        url "url" required, 12 user_count "user_count" optional }
+    );
     ///How an Amazon S3 connection authenticates, as the service returns it (secrets left out).
     #[derive(Clone, Debug, PartialEq)]
     pub enum DatasourceConnectionAmazonS3Auth {
@@ -1509,7 +1723,7 @@ pub mod types {
         DatasourceConnectionAmazonS3Type { AmazonS3 => "amazon_s3" }
     );
     ///An IAM role of the bucket owner's AWS account, which Opendatasoft's account assumes, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthAwsIamRole {
         ///External id that the role's trust policy must require.
@@ -1530,6 +1744,12 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: DatasourceConnectionAuthAwsIamRoleType,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionAuthAwsIamRole { 0 external_id "external_id" optional, 1
+        is_valid "is_valid" optional, 2 ods_aws_account_id "ods_aws_account_id" optional,
+        3 region "region" required, 4 role_arn "role_arn" optional, 5 type_ "type"
+        required }
+    );
     ///The kind of authentication, `iam_role`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthAwsIamRoleType {
@@ -1541,7 +1761,7 @@ pub mod types {
         DatasourceConnectionAuthAwsIamRoleType { IamRole => "iam_role" }
     );
     ///An AWS access key (requests signed with Signature Version 4), as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthAwsSignatureV4 {
         ///The access key's id (the public half of the key).
@@ -1555,6 +1775,11 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: DatasourceConnectionAuthAwsSignatureV4Type,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionAuthAwsSignatureV4 { 0 access_key_id "access_key_id"
+        required, 1 region "region" required, 2 secret_access_key "secret_access_key"
+        optional, 3 type_ "type" required }
+    );
     ///The kind of authentication, `aws_signature_v4`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthAwsSignatureV4Type {
@@ -1567,7 +1792,7 @@ pub mod types {
         }
     );
     ///An Azure storage account's shared key, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthAzureSharedKey {
         ///Name of the storage account.
@@ -1579,6 +1804,10 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: DatasourceConnectionAuthAzureSharedKeyType,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionAuthAzureSharedKey { 0 account_name "account_name" required,
+        1 shared_key "shared_key" optional, 2 type_ "type" required }
+    );
     ///The kind of authentication, `shared_key`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthAzureSharedKeyType {
@@ -1590,7 +1819,7 @@ pub mod types {
         DatasourceConnectionAuthAzureSharedKeyType { SharedKey => "shared_key" }
     );
     ///A user name and password (HTTP basic authentication, or an FTP login), as the service returns them.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthBasic {
         ///The password; the service returns null instead.
@@ -1602,6 +1831,10 @@ pub mod types {
         ///The user name.
         pub username: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionAuthBasic { 0 password "password" optional, 1 type_ "type"
+        required, 2 username "username" required }
+    );
     ///The kind of authentication, `basic_auth`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthBasicType {
@@ -1613,7 +1846,7 @@ pub mod types {
         DatasourceConnectionAuthBasicType { BasicAuth => "basic_auth" }
     );
     ///Sign-in to a Google account through Opendatasoft's application (OpenID Connect), as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthGoogleDriveOidc {
         ///Id of the Google application the connection signs in through.
@@ -1627,6 +1860,11 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: DatasourceConnectionAuthGoogleDriveOidcType,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionAuthGoogleDriveOidc { 0 application_id "application_id"
+        required, 1 claims "claims" optional, 2 grant_type "grant_type" required, 3 type_
+        "type" required }
+    );
     ///The kind of authentication, `oidc`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthGoogleDriveOidcType {
@@ -1638,7 +1876,7 @@ pub mod types {
         DatasourceConnectionAuthGoogleDriveOidcType { Oidc => "oidc" }
     );
     ///OAuth 2.0 settings of an HTTP connection, as the service returns them.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthOAuth2 {
         ///The client id registered with the authorization server.
@@ -1652,6 +1890,11 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: DatasourceConnectionAuthOAuth2Type,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionAuthOAuth2 { 0 client_id "client_id" required, 1 grant_type
+        "grant_type" required, 2 scope "scope" required, 3 token_endpoint
+        "token_endpoint" required, 4 type_ "type" required }
+    );
     ///The kind of authentication, `oauth2`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthOAuth2Type {
@@ -1663,7 +1906,7 @@ pub mod types {
         DatasourceConnectionAuthOAuth2Type { Oauth2 => "oauth2" }
     );
     ///Sign-in to the source's own accounts through Opendatasoft's application (OpenID Connect), as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthOdsOidc {
         ///The claims of the account the connection signed in as, or null before sign-in.
@@ -1675,6 +1918,10 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: DatasourceConnectionAuthOdsOidcType,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionAuthOdsOidc { 0 claims "claims" optional, 1 grant_type
+        "grant_type" required, 2 type_ "type" required }
+    );
     ///The kind of authentication, `oidc`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthOdsOidcType {
@@ -1686,7 +1933,7 @@ pub mod types {
         DatasourceConnectionAuthOdsOidcType { Oidc => "oidc" }
     );
     ///OpenID Connect settings of an HTTP connection, as the service returns them.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthOidc {
         ///The claims of the identity the connection signed in as.
@@ -1704,6 +1951,11 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: DatasourceConnectionAuthOidcType,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionAuthOidc { 0 claims "claims" null_as_empty, 1 client_id
+        "client_id" required, 2 grant_type "grant_type" required, 3 scope "scope"
+        required, 4 token_endpoint "token_endpoint" required, 5 type_ "type" required }
+    );
     ///The kind of authentication, `oidc`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthOidcType {
@@ -1715,7 +1967,7 @@ pub mod types {
         DatasourceConnectionAuthOidcType { Oidc => "oidc" }
     );
     ///An IAM role of the bucket owner's AWS account, which Opendatasoft's account is to assume, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthRequestAwsIamRole {
         ///The AWS region of the bucket, e.g. `eu-west-1`.
@@ -1727,6 +1979,10 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: DatasourceConnectionAuthRequestAwsIamRoleType,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionAuthRequestAwsIamRole { 0 region "region" required, 1
+        role_arn "role_arn" optional, 2 type_ "type" required }
+    );
     ///The kind of authentication, `iam_role`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthRequestAwsIamRoleType {
@@ -1738,7 +1994,7 @@ pub mod types {
         DatasourceConnectionAuthRequestAwsIamRoleType { IamRole => "iam_role" }
     );
     ///An AWS access key (requests signed with Signature Version 4), as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthRequestAwsSignatureV4 {
         ///The access key's id (the public half of the key).
@@ -1751,6 +2007,11 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: DatasourceConnectionAuthRequestAwsSignatureV4Type,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionAuthRequestAwsSignatureV4 { 0 access_key_id "access_key_id"
+        required, 1 region "region" required, 2 secret_access_key "secret_access_key"
+        required, 3 type_ "type" required }
+    );
     ///The kind of authentication, `aws_signature_v4`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthRequestAwsSignatureV4Type {
@@ -1763,7 +2024,7 @@ pub mod types {
         "aws_signature_v4" }
     );
     ///An Azure storage account's shared key, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthRequestAzureSharedKey {
         ///Name of the storage account.
@@ -1774,6 +2035,10 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: DatasourceConnectionAuthRequestAzureSharedKeyType,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionAuthRequestAzureSharedKey { 0 account_name "account_name"
+        required, 1 shared_key "shared_key" required, 2 type_ "type" required }
+    );
     ///The kind of authentication, `shared_key`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthRequestAzureSharedKeyType {
@@ -1785,7 +2050,7 @@ pub mod types {
         DatasourceConnectionAuthRequestAzureSharedKeyType { SharedKey => "shared_key" }
     );
     ///A user name and password (HTTP basic authentication, or an FTP login), as a caller sends them.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthRequestBasic {
         ///The password.
@@ -1796,6 +2061,10 @@ pub mod types {
         ///The user name.
         pub username: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionAuthRequestBasic { 0 password "password" required, 1 type_
+        "type" required, 2 username "username" required }
+    );
     ///The kind of authentication, `basic_auth`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthRequestBasicType {
@@ -1807,7 +2076,7 @@ pub mod types {
         DatasourceConnectionAuthRequestBasicType { BasicAuth => "basic_auth" }
     );
     ///OAuth 2.0 settings of an HTTP connection, as a caller sends them, with the secrets the chosen grant needs.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthRequestOAuth2 {
         ///The client id registered with the authorization server.
@@ -1833,6 +2102,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionAuthRequestOAuth2 { 0 client_id "client_id" required, 1
+        client_secret "client_secret" optional, 2 code "code" optional, 3 grant_type
+        "grant_type" required, 4 password "password" optional, 5 scope "scope" required,
+        6 token_endpoint "token_endpoint" required, 7 type_ "type" required, 8 username
+        "username" optional }
+    );
     ///The kind of authentication, `oauth2`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthRequestOAuth2Type {
@@ -1844,7 +2120,7 @@ pub mod types {
         DatasourceConnectionAuthRequestOAuth2Type { Oauth2 => "oauth2" }
     );
     ///Sign-in to the source's own accounts through Opendatasoft's application (OpenID Connect), as a caller sends it: the outcome of the sign-in.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthRequestOdsOidc {
         ///The authorization code the sign-in gave.
@@ -1858,6 +2134,10 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: DatasourceConnectionAuthRequestOdsOidcType,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionAuthRequestOdsOidc { 0 code "code" optional, 1 grant_type
+        "grant_type" required, 2 nonce "nonce" optional, 3 type_ "type" required }
+    );
     ///The kind of authentication, `oidc`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthRequestOdsOidcType {
@@ -1869,7 +2149,7 @@ pub mod types {
         DatasourceConnectionAuthRequestOdsOidcType { Oidc => "oidc" }
     );
     ///OpenID Connect settings of an HTTP connection, as a caller sends them.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAuthRequestOidc {
         ///The client id registered with the identity provider.
@@ -1889,6 +2169,12 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: DatasourceConnectionAuthRequestOidcType,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionAuthRequestOidc { 0 client_id "client_id" required, 1
+        client_secret "client_secret" optional, 2 code "code" optional, 3 grant_type
+        "grant_type" required, 4 scope "scope" required, 5 token_endpoint
+        "token_endpoint" required, 6 type_ "type" required }
+    );
     ///The kind of authentication, `oidc`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAuthRequestOidcType {
@@ -1900,7 +2186,7 @@ pub mod types {
         DatasourceConnectionAuthRequestOidcType { Oidc => "oidc" }
     );
     ///A connection to Azure Blob Storage, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionAzureBlobStorage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1941,6 +2227,15 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionAzureBlobStorage { 0 auth "auth" optional, 1 can_manage
+        "can_manage" optional, 2 can_reuse "can_reuse" optional, 3 created_at
+        "created_at" optional, 4 dataset_count "dataset_count" optional, 5 group_count
+        "group_count" optional, 6 headers "headers" null_as_empty, 7 is_reusable
+        "is_reusable" optional, 8 type_ "type" required, 9 uid "uid" required, 10
+        updated_at "updated_at" optional, 11 url "url" required, 12 user_count
+        "user_count" optional }
+    );
     ///The kind of connection, `azure_blob_storage`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionAzureBlobStorageType {
@@ -1953,7 +2248,7 @@ pub mod types {
         "azure_blob_storage" }
     );
     ///What every kind of datasource connection has, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionCommon {
         ///Whether the key's owner may change or delete the connection.
@@ -1983,8 +2278,15 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionCommon { 0 can_manage "can_manage" optional, 1 can_reuse
+        "can_reuse" optional, 2 created_at "created_at" optional, 3 dataset_count
+        "dataset_count" optional, 4 group_count "group_count" optional, 5 is_reusable
+        "is_reusable" optional, 6 uid "uid" required, 7 updated_at "updated_at" optional,
+        8 user_count "user_count" optional }
+    );
     ///A connection to an FTP server, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionFtp {
         ///The account to log in with, or null for anonymous access.
@@ -2022,6 +2324,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionFtp { 0 auth "auth" optional, 1 can_manage "can_manage"
+        optional, 2 can_reuse "can_reuse" optional, 3 created_at "created_at" optional, 4
+        dataset_count "dataset_count" optional, 5 group_count "group_count" optional, 6
+        is_reusable "is_reusable" optional, 7 type_ "type" required, 8 uid "uid"
+        required, 9 updated_at "updated_at" optional, 10 url "url" required, 11
+        user_count "user_count" optional }
+    );
     ///The kind of connection, `ftp`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionFtpType {
@@ -2031,7 +2341,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(DatasourceConnectionFtpType { Ftp => "ftp" });
     ///A connection to Google Drive, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionGoogleDrive {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2066,6 +2376,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionGoogleDrive { 0 auth "auth" optional, 1 can_manage
+        "can_manage" optional, 2 can_reuse "can_reuse" optional, 3 created_at
+        "created_at" optional, 4 dataset_count "dataset_count" optional, 5 group_count
+        "group_count" optional, 6 is_reusable "is_reusable" optional, 7 type_ "type"
+        required, 8 uid "uid" required, 9 updated_at "updated_at" optional, 10 user_count
+        "user_count" optional }
+    );
     ///The kind of connection, `google_drive`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionGoogleDriveType {
@@ -2077,7 +2395,7 @@ pub mod types {
         DatasourceConnectionGoogleDriveType { GoogleDrive => "google_drive" }
     );
     ///The ruleset of one group on a datasource connection, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionGroupSecurity {
         pub group: RelatedUserGroup,
@@ -2086,8 +2404,12 @@ pub mod types {
         #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub permissions: ::std::vec::Vec<DatasourceConnectionSecurityPermission>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionGroupSecurity { 0 group "group" required, 1 permissions
+        "permissions" null_as_empty }
+    );
     ///One page of group rulesets on a datasource connection.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionGroupSecurityList {
         ///URL of the next page, or null on the last page.
@@ -2102,8 +2424,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionGroupSecurityList { 0 next "next" optional, 1 previous
+        "previous" optional, 2 results "results" required, 3 total_count "total_count"
+        optional }
+    );
     ///What a caller sends to create or replace the ruleset of a group on a datasource connection.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionGroupSecurityRequest {
         pub group: RelatedUserGroup,
@@ -2112,8 +2439,12 @@ pub mod types {
         pub permissions:
             ::std::option::Option<::std::vec::Vec<DatasourceConnectionSecurityPermission>>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionGroupSecurityRequest { 0 group "group" required, 1
+        permissions "permissions" optional }
+    );
     ///An HTTP header sent with every request to the source.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionHeader {
         ///The header's name, e.g. `Accept-Language`.
@@ -2121,8 +2452,11 @@ pub mod types {
         ///The header's value.
         pub value: saas_admin_runtime::Secret,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionHeader { 0 name "name" required, 1 value "value" required }
+    );
     ///A connection to an HTTP server, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionHttp {
         ///How requests authenticate, or null when they do not.
@@ -2164,6 +2498,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionHttp { 0 auth "auth" optional, 1 can_manage "can_manage"
+        optional, 2 can_reuse "can_reuse" optional, 3 created_at "created_at" optional, 4
+        dataset_count "dataset_count" optional, 5 group_count "group_count" optional, 6
+        headers "headers" null_as_empty, 7 is_reusable "is_reusable" optional, 8 type_
+        "type" required, 9 uid "uid" required, 10 updated_at "updated_at" optional, 11
+        url "url" required, 12 user_count "user_count" optional }
+    );
     ///How an HTTP connection authenticates, as the service returns it (secrets left out).
     #[derive(Clone, Debug, PartialEq)]
     pub enum DatasourceConnectionHttpAuth {
@@ -2239,7 +2581,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(DatasourceConnectionHttpType { Http => "http" });
     ///One page of datasource connections.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionList {
         ///URL of the next page, or null on the last page.
@@ -2254,6 +2596,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionList { 0 next "next" optional, 1 previous "previous"
+        optional, 2 results "results" required, 3 total_count "total_count" optional }
+    );
     ///The OAuth 2.0 grant by which the service gets its access tokens.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionOAuth2GrantType {
@@ -2331,7 +2677,7 @@ pub mod types {
         }
     }
     ///A connection to Amazon S3, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionRequestAmazonS3 {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2349,6 +2695,11 @@ pub mod types {
         ///URL of the bucket, e.g. `https://my-bucket.s3.eu-west-1.amazonaws.com`.
         pub url: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionRequestAmazonS3 { 0 auth "auth" optional, 1 headers "headers"
+        null_as_empty, 2 is_reusable "is_reusable" optional, 3 type_ "type" required, 4
+        url "url" required }
+    );
     ///The kind of connection, `amazon_s3`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionRequestAmazonS3Type {
@@ -2360,7 +2711,7 @@ pub mod types {
         DatasourceConnectionRequestAmazonS3Type { AmazonS3 => "amazon_s3" }
     );
     ///A connection to Azure Blob Storage, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionRequestAzureBlobStorage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2378,6 +2729,11 @@ pub mod types {
         ///URL of the storage container, e.g. `https://myaccount.blob.core.windows.net/exports`.
         pub url: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionRequestAzureBlobStorage { 0 auth "auth" optional, 1 headers
+        "headers" null_as_empty, 2 is_reusable "is_reusable" optional, 3 type_ "type"
+        required, 4 url "url" required }
+    );
     ///The kind of connection, `azure_blob_storage`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionRequestAzureBlobStorageType {
@@ -2390,7 +2746,7 @@ pub mod types {
         "azure_blob_storage" }
     );
     ///A connection to an FTP server, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionRequestFtp {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2404,6 +2760,10 @@ pub mod types {
         ///URL of the server, e.g. `ftps://ftp.example.org`.
         pub url: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionRequestFtp { 0 auth "auth" optional, 1 is_reusable
+        "is_reusable" optional, 2 type_ "type" required, 3 url "url" required }
+    );
     ///The kind of connection, `ftp`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionRequestFtpType {
@@ -2415,7 +2775,7 @@ pub mod types {
         DatasourceConnectionRequestFtpType { Ftp => "ftp" }
     );
     ///A connection to Google Drive, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionRequestGoogleDrive {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2427,6 +2787,10 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: DatasourceConnectionRequestGoogleDriveType,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionRequestGoogleDrive { 0 auth "auth" optional, 1 is_reusable
+        "is_reusable" optional, 2 type_ "type" required }
+    );
     ///The kind of connection, `google_drive`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionRequestGoogleDriveType {
@@ -2438,7 +2802,7 @@ pub mod types {
         DatasourceConnectionRequestGoogleDriveType { GoogleDrive => "google_drive" }
     );
     ///A connection to an HTTP server, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionRequestHttp {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2456,6 +2820,11 @@ pub mod types {
         ///Base URL of the server, e.g. `https://data.example.org`.
         pub url: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionRequestHttp { 0 auth "auth" optional, 1 headers "headers"
+        null_as_empty, 2 is_reusable "is_reusable" optional, 3 type_ "type" required, 4
+        url "url" required }
+    );
     ///The kind of connection, `http`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionRequestHttpType {
@@ -2467,7 +2836,7 @@ pub mod types {
         DatasourceConnectionRequestHttpType { Http => "http" }
     );
     ///A connection to SharePoint, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionRequestSharepoint {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2479,6 +2848,10 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: DatasourceConnectionRequestSharepointType,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionRequestSharepoint { 0 auth "auth" optional, 1 is_reusable
+        "is_reusable" optional, 2 type_ "type" required }
+    );
     ///The kind of connection, `sharepoint`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionRequestSharepointType {
@@ -2502,7 +2875,7 @@ pub mod types {
         }
     );
     ///A connection to SharePoint, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionSharepoint {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2537,6 +2910,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionSharepoint { 0 auth "auth" optional, 1 can_manage
+        "can_manage" optional, 2 can_reuse "can_reuse" optional, 3 created_at
+        "created_at" optional, 4 dataset_count "dataset_count" optional, 5 group_count
+        "group_count" optional, 6 is_reusable "is_reusable" optional, 7 type_ "type"
+        required, 8 uid "uid" required, 9 updated_at "updated_at" optional, 10 user_count
+        "user_count" optional }
+    );
     ///The kind of connection, `sharepoint`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasourceConnectionSharepointType {
@@ -2568,7 +2949,7 @@ pub mod types {
         DatasetCountDescending => "-dataset_count" }
     );
     ///The ruleset of one user on a datasource connection, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionUserSecurity {
         ///Permissions the ruleset grants on the datasource connection.
@@ -2577,8 +2958,12 @@ pub mod types {
         pub permissions: ::std::vec::Vec<DatasourceConnectionSecurityPermission>,
         pub user: RelatedUser,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionUserSecurity { 0 permissions "permissions" null_as_empty, 1
+        user "user" required }
+    );
     ///One page of user rulesets on a datasource connection.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionUserSecurityList {
         ///URL of the next page, or null on the last page.
@@ -2593,8 +2978,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionUserSecurityList { 0 next "next" optional, 1 previous
+        "previous" optional, 2 results "results" required, 3 total_count "total_count"
+        optional }
+    );
     ///What a caller sends to create or replace the ruleset of a user on a datasource connection.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DatasourceConnectionUserSecurityRequest {
         ///Permissions the ruleset grants on the datasource connection; an empty list grants none.
@@ -2603,8 +2993,12 @@ pub mod types {
             ::std::option::Option<::std::vec::Vec<DatasourceConnectionSecurityPermission>>,
         pub user: RelatedUser,
     }
+    ::saas_admin_runtime::decode_object!(
+        DatasourceConnectionUserSecurityRequest { 0 permissions "permissions" optional, 1
+        user "user" required }
+    );
     ///Body of every error answer of the Automation API.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Error {
         ///Extra information when there is some, e.g. the invalid fields and what is wrong with each.
@@ -2619,13 +3013,20 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub trace_id: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        Error { 0 detail "detail" null_as_empty, 1 error_code "error_code" required, 2
+        message "message" required, 3 trace_id "trace_id" optional }
+    );
     ///Limits on browsing the portal's data.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ExploreLimits {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_calls: ::std::option::Option<ApiCallsLimit>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ExploreLimits { 0 api_calls "api_calls" optional }
+    );
     ///`ExportUsersDelimiter`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -2686,7 +3087,7 @@ pub mod types {
         }
     }
     ///A reader that turns the data of a resource into records.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Extractor {
         ///The extractor's human-readable name.
@@ -2697,8 +3098,12 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        Extractor { 0 label "label" required, 1 parameters "parameters" required, 2 type_
+        "type" required }
+    );
     ///One parameter of an extractor.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ExtractorParameter {
         ///Whether it can add a field to the dataset.
@@ -2734,6 +3139,14 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        ExtractorParameter { 0 can_create_field "can_create_field" optional, 1 choices
+        "choices" null_as_empty, 2 default "default" optional, 3 description
+        "description" optional, 4 hidden "hidden" optional, 5 impacts_guessed_parameters
+        "impacts_guessed_parameters" optional, 6 is_mandatory "is_mandatory" required, 7
+        label "label" optional, 8 name "name" required, 9 trim "trim" optional, 10 type_
+        "type" required }
+    );
     ///A harvester as the service returns it: the settings of its kind, told apart by `type`, and the state of its last run.
     #[derive(Clone, Debug, PartialEq)]
     pub enum Harvester {
@@ -2842,14 +3255,17 @@ pub mod types {
         }
     }
     ///What the service answers once it has taken a harvester's datasets in hand (publishing them, say).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterActionResult {
         ///A short confirmation, `ok`.
         pub detail: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterActionResult { 0 detail "detail" required }
+    );
     ///A harvester of an ArcGIS REST services directory, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterArcgis {
         ///Number of datasets of this portal created by the harvester.
@@ -2911,8 +3327,24 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterArcgis { 0 attached_datasets_count "attached_datasets_count" required, 1
+        created_at "created_at" required, 2 delete_missing_datasets
+        "delete_missing_datasets" optional, 3 download_resources "download_resources"
+        optional, 4 forced_metas "forced_metas" null_as_empty, 5 harvested_datasets_count
+        "harvested_datasets_count" required, 6 has_error "has_error" required, 7
+        last_started_at "last_started_at" optional, 8 last_success_at "last_success_at"
+        optional, 9 metadata_only "metadata_only" optional, 10 name "name" required, 11
+        published_datasets_count "published_datasets_count" required, 12
+        remote_datasets_count "remote_datasets_count" required, 13 resource_errors_count
+        "resource_errors_count" required, 14 restrict_datasets_visibility
+        "restrict_datasets_visibility" optional, 15 status "status" required, 16 type_
+        "type" required, 17 uid "uid" required, 18 updated_at "updated_at" required, 19
+        updated_by "updated_by" required, 20 url "url" required, 21 version "version"
+        optional }
+    );
     ///A harvester of an ArcGIS Hub (ArcGIS Open Data) site, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterArcgisOpendata {
         ///Number of datasets of this portal created by the harvester.
@@ -2980,6 +3412,24 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterArcgisOpendata { 0 attached_datasets_count "attached_datasets_count"
+        required, 1 compute_geo_area "compute_geo_area" optional, 2 created_at
+        "created_at" required, 3 delete_missing_datasets "delete_missing_datasets"
+        optional, 4 download_resources "download_resources" optional, 5 fetch_data
+        "fetch_data" optional, 6 forced_metas "forced_metas" null_as_empty, 7
+        harvested_datasets_count "harvested_datasets_count" required, 8 has_error
+        "has_error" required, 9 last_started_at "last_started_at" optional, 10
+        last_success_at "last_success_at" optional, 11 metadata_only "metadata_only"
+        optional, 12 name "name" required, 13 published_datasets_count
+        "published_datasets_count" required, 14 remote_datasets_count
+        "remote_datasets_count" required, 15 resource_errors_count
+        "resource_errors_count" required, 16 restrict_datasets_visibility
+        "restrict_datasets_visibility" optional, 17 status "status" required, 18 type_
+        "type" required, 19 uid "uid" required, 20 updated_at "updated_at" required, 21
+        updated_by "updated_by" required, 22 url "url" required, 23 version "version"
+        optional }
+    );
     ///The kind of harvester, `arcgis_opendata`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterArcgisOpendataType {
@@ -2999,7 +3449,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(HarvesterArcgisType { Arcgis => "arcgis" });
     ///A harvester of a CKAN catalog, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterCkan {
         ///Key for the CKAN API, for catalogs that require one; the service returns null instead once it is set.
@@ -3082,6 +3532,24 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterCkan { 0 api_key "api_key" optional, 1 attached_datasets_count
+        "attached_datasets_count" required, 2 created_at "created_at" required, 3
+        delete_missing_datasets "delete_missing_datasets" optional, 4 download_resources
+        "download_resources" optional, 5 forced_metas "forced_metas" null_as_empty, 6
+        group "group" optional, 7 harvested_datasets_count "harvested_datasets_count"
+        required, 8 has_error "has_error" required, 9 language "language" optional, 10
+        last_started_at "last_started_at" optional, 11 last_success_at "last_success_at"
+        optional, 12 limit "limit" optional, 13 metadata_only "metadata_only" optional,
+        14 name "name" required, 15 offset "offset" optional, 16 published_datasets_count
+        "published_datasets_count" required, 17 query "query" optional, 18
+        remote_datasets_count "remote_datasets_count" required, 19 resource_errors_count
+        "resource_errors_count" required, 20 restrict_datasets_visibility
+        "restrict_datasets_visibility" optional, 21 sort "sort" optional, 22 status
+        "status" required, 23 type_ "type" required, 24 uid "uid" required, 25 updated_at
+        "updated_at" required, 26 updated_by "updated_by" required, 27 url "url"
+        required, 28 version "version" optional }
+    );
     ///The kind of harvester, `ckan`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterCkanType {
@@ -3091,7 +3559,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(HarvesterCkanType { Ckan => "ckan" });
     ///What every kind of harvester has, as the service returns it: its common settings and the state of its current or last run.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterCommon {
         ///Number of datasets of this portal created by the harvester.
@@ -3142,8 +3610,22 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterCommon { 0 attached_datasets_count "attached_datasets_count" required, 1
+        created_at "created_at" required, 2 delete_missing_datasets
+        "delete_missing_datasets" optional, 3 forced_metas "forced_metas" null_as_empty,
+        4 harvested_datasets_count "harvested_datasets_count" required, 5 has_error
+        "has_error" required, 6 last_started_at "last_started_at" optional, 7
+        last_success_at "last_success_at" optional, 8 name "name" required, 9
+        published_datasets_count "published_datasets_count" required, 10
+        remote_datasets_count "remote_datasets_count" required, 11 resource_errors_count
+        "resource_errors_count" required, 12 restrict_datasets_visibility
+        "restrict_datasets_visibility" optional, 13 status "status" required, 14 uid
+        "uid" required, 15 updated_at "updated_at" required, 16 updated_by "updated_by"
+        required, 17 version "version" optional }
+    );
     ///The settings every kind of harvester has, as a caller sends them.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterCommonSettings {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
@@ -3168,8 +3650,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterCommonSettings { 0 delete_missing_datasets "delete_missing_datasets"
+        optional, 1 forced_metas "forced_metas" null_as_empty, 2 name "name" required, 3
+        restrict_datasets_visibility "restrict_datasets_visibility" optional, 4 version
+        "version" optional }
+    );
     ///A harvester of a CSW (OGC Catalogue Service for the Web) catalog, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterCsw {
         ///Number of datasets of this portal created by the harvester.
@@ -3261,6 +3749,26 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterCsw { 0 attached_datasets_count "attached_datasets_count" required, 1
+        constraint_language "constraint_language" optional, 2 created_at "created_at"
+        required, 3 delete_missing_datasets "delete_missing_datasets" optional, 4
+        forced_metas "forced_metas" null_as_empty, 5 harvested_datasets_count
+        "harvested_datasets_count" required, 6 has_error "has_error" required, 7
+        insert_br_in_description "insert_br_in_description" optional, 8
+        invert_coordinates "invert_coordinates" optional, 9 keywords_thesaurus
+        "keywords_thesaurus" optional, 10 last_started_at "last_started_at" optional, 11
+        last_success_at "last_success_at" optional, 12 licenses_mapping
+        "licenses_mapping" null_as_empty, 13 metadata_only "metadata_only" optional, 14
+        name "name" required, 15 published_datasets_count "published_datasets_count"
+        required, 16 remote_datasets_count "remote_datasets_count" required, 17
+        resource_errors_count "resource_errors_count" required, 18
+        restrict_datasets_visibility "restrict_datasets_visibility" optional, 19 status
+        "status" required, 20 theme_thesaurus "theme_thesaurus" optional, 21
+        themes_mapping "themes_mapping" null_as_empty, 22 type_ "type" required, 23 uid
+        "uid" required, 24 updated_at "updated_at" required, 25 updated_by "updated_by"
+        required, 26 url "url" required, 27 version "version" optional }
+    );
     ///The kind of harvester, `csw`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterCswType {
@@ -3270,7 +3778,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(HarvesterCswType { Csw => "csw" });
     ///A harvester of the datasets of one organization of data.gouv.fr, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterDatagouv {
         ///Number of datasets of this portal created by the harvester.
@@ -3341,6 +3849,23 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterDatagouv { 0 attached_datasets_count "attached_datasets_count" required,
+        1 attachment "attachment" optional, 2 created_at "created_at" required, 3
+        delete_missing_datasets "delete_missing_datasets" optional, 4 download_resources
+        "download_resources" optional, 5 filter_name "filter_name" optional, 6
+        filter_value "filter_value" optional, 7 forced_metas "forced_metas"
+        null_as_empty, 8 harvested_datasets_count "harvested_datasets_count" required, 9
+        has_error "has_error" required, 10 last_started_at "last_started_at" optional, 11
+        last_success_at "last_success_at" optional, 12 metadata_only "metadata_only"
+        optional, 13 name "name" required, 14 organization_id "organization_id" required,
+        15 published_datasets_count "published_datasets_count" required, 16
+        remote_datasets_count "remote_datasets_count" required, 17 resource_errors_count
+        "resource_errors_count" required, 18 restrict_datasets_visibility
+        "restrict_datasets_visibility" optional, 19 status "status" required, 20 type_
+        "type" required, 21 uid "uid" required, 22 updated_at "updated_at" required, 23
+        updated_by "updated_by" required, 24 version "version" optional }
+    );
     ///The kind of harvester, `datagouv`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterDatagouvType {
@@ -3350,7 +3875,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(HarvesterDatagouvType { Datagouv => "datagouv" });
     ///A harvester of a catalog published as a data.json (Project Open Data) file, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterDatajson {
         ///Number of datasets of this portal created by the harvester.
@@ -3415,6 +3940,23 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterDatajson { 0 attached_datasets_count "attached_datasets_count" required,
+        1 created_at "created_at" required, 2 delete_missing_datasets
+        "delete_missing_datasets" optional, 3 download_resources "download_resources"
+        optional, 4 forced_metas "forced_metas" null_as_empty, 5 harvested_datasets_count
+        "harvested_datasets_count" required, 6 has_error "has_error" required, 7
+        last_started_at "last_started_at" optional, 8 last_success_at "last_success_at"
+        optional, 9 metadata_only "metadata_only" optional, 10 name "name" required, 11
+        number_of_datasets "number_of_datasets" optional, 12 published_datasets_count
+        "published_datasets_count" required, 13 remote_datasets_count
+        "remote_datasets_count" required, 14 resource_errors_count
+        "resource_errors_count" required, 15 restrict_datasets_visibility
+        "restrict_datasets_visibility" optional, 16 status "status" required, 17 type_
+        "type" required, 18 uid "uid" required, 19 updated_at "updated_at" required, 20
+        updated_by "updated_by" required, 21 url "url" required, 22 version "version"
+        optional }
+    );
     ///The kind of harvester, `datajson`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterDatajsonType {
@@ -3424,7 +3966,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(HarvesterDatajsonType { Datajson => "datajson" });
     ///The errors of a harvester's current or last run.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterErrors {
         ///The error that stopped the whole run, or null if there was none.
@@ -3433,8 +3975,12 @@ pub mod types {
         ///One error message per remote dataset that could not be harvested, keyed by the dataset's remote id.
         pub resources: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterErrors { 0 harvester "harvester" optional, 1 resources "resources"
+        required }
+    );
     ///A harvester of the files of an FTP server, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterFtp {
         ///Number of datasets of this portal created by the harvester.
@@ -3507,8 +4053,26 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterFtp { 0 attached_datasets_count "attached_datasets_count" required, 1
+        created_at "created_at" required, 2 delete_missing_datasets
+        "delete_missing_datasets" optional, 3 directory "directory" optional, 4
+        download_resources "download_resources" optional, 5 forced_metas "forced_metas"
+        null_as_empty, 6 harvested_datasets_count "harvested_datasets_count" required, 7
+        has_error "has_error" required, 8 host "host" required, 9 last_started_at
+        "last_started_at" optional, 10 last_success_at "last_success_at" optional, 11
+        meta "meta" optional, 12 metadata_only "metadata_only" optional, 13 name "name"
+        required, 14 password "password" optional, 15 published_datasets_count
+        "published_datasets_count" required, 16 remote_datasets_count
+        "remote_datasets_count" required, 17 resource_errors_count
+        "resource_errors_count" required, 18 restrict_datasets_visibility
+        "restrict_datasets_visibility" optional, 19 status "status" required, 20 type_
+        "type" required, 21 uid "uid" required, 22 updated_at "updated_at" required, 23
+        updated_by "updated_by" required, 24 user "user" required, 25 version "version"
+        optional }
+    );
     ///A harvester of the files of an FTP server, described by a CSV metadata file, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterFtpCsv {
         ///Number of datasets of this portal created by the harvester.
@@ -3583,6 +4147,25 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterFtpCsv { 0 attached_datasets_count "attached_datasets_count" required, 1
+        created_at "created_at" required, 2 delete_missing_datasets
+        "delete_missing_datasets" optional, 3 directory "directory" optional, 4
+        download_resources "download_resources" optional, 5 forced_metas "forced_metas"
+        null_as_empty, 6 harvested_datasets_count "harvested_datasets_count" required, 7
+        has_error "has_error" required, 8 host "host" required, 9 last_started_at
+        "last_started_at" optional, 10 last_success_at "last_success_at" optional, 11
+        metadata_file "metadata_file" required, 12 metadata_join_key "metadata_join_key"
+        optional, 13 metadata_only "metadata_only" optional, 14 name "name" required, 15
+        password "password" optional, 16 published_datasets_count
+        "published_datasets_count" required, 17 remote_datasets_count
+        "remote_datasets_count" required, 18 resource_errors_count
+        "resource_errors_count" required, 19 restrict_datasets_visibility
+        "restrict_datasets_visibility" optional, 20 status "status" required, 21 type_
+        "type" required, 22 uid "uid" required, 23 updated_at "updated_at" required, 24
+        updated_by "updated_by" required, 25 user "user" required, 26 version "version"
+        optional }
+    );
     ///The kind of harvester, `ftp_csv`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterFtpCsvType {
@@ -3600,7 +4183,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(HarvesterFtpType { Ftp => "ftp" });
     ///A harvester of the files of an FTP server, listed with their metadata in a CSV file, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterFtpWithMetaCsv {
         ///Number of datasets of this portal created by the harvester.
@@ -3681,6 +4264,27 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterFtpWithMetaCsv { 0 attached_datasets_count "attached_datasets_count"
+        required, 1 created_at "created_at" required, 2 csv_separator "csv_separator"
+        optional, 3 delete_missing_datasets "delete_missing_datasets" optional, 4
+        directory "directory" optional, 5 download_resources "download_resources"
+        optional, 6 forced_metas "forced_metas" null_as_empty, 7 harvested_datasets_count
+        "harvested_datasets_count" required, 8 has_error "has_error" required, 9 host
+        "host" required, 10 last_started_at "last_started_at" optional, 11
+        last_success_at "last_success_at" optional, 12 metadata_file "metadata_file"
+        required, 13 metadata_only "metadata_only" optional, 14 name "name" required, 15
+        password "password" optional, 16 published_datasets_count
+        "published_datasets_count" required, 17 remote_datasets_count
+        "remote_datasets_count" required, 18 resource_errors_count
+        "resource_errors_count" required, 19 resource_location_column
+        "resource_location_column" optional, 20 resource_schema_column
+        "resource_schema_column" optional, 21 restrict_datasets_visibility
+        "restrict_datasets_visibility" optional, 22 status "status" required, 23 type_
+        "type" required, 24 uid "uid" required, 25 updated_at "updated_at" required, 26
+        updated_by "updated_by" required, 27 user "user" required, 28 version "version"
+        optional }
+    );
     ///The kind of harvester, `ftp_with_meta_csv`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterFtpWithMetaCsvType {
@@ -3692,7 +4296,7 @@ pub mod types {
         HarvesterFtpWithMetaCsvType { FtpWithMetaCsv => "ftp_with_meta_csv" }
     );
     ///A harvester of a Junar portal, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterJunar {
         ///Number of datasets of this portal created by the harvester.
@@ -3763,6 +4367,23 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterJunar { 0 attached_datasets_count "attached_datasets_count" required, 1
+        auth_key "auth_key" optional, 2 categories "categories" optional, 3 created_at
+        "created_at" required, 4 delete_missing_datasets "delete_missing_datasets"
+        optional, 5 download_resources "download_resources" optional, 6 forced_metas
+        "forced_metas" null_as_empty, 7 harvested_datasets_count
+        "harvested_datasets_count" required, 8 has_error "has_error" required, 9
+        last_started_at "last_started_at" optional, 10 last_success_at "last_success_at"
+        optional, 11 metadata_only "metadata_only" optional, 12 name "name" required, 13
+        published_datasets_count "published_datasets_count" required, 14 query_string
+        "query_string" optional, 15 remote_datasets_count "remote_datasets_count"
+        required, 16 resource_errors_count "resource_errors_count" required, 17
+        restrict_datasets_visibility "restrict_datasets_visibility" optional, 18 status
+        "status" required, 19 type_ "type" required, 20 uid "uid" required, 21 updated_at
+        "updated_at" required, 22 updated_by "updated_by" required, 23 url "url"
+        required, 24 version "version" optional }
+    );
     ///The kind of harvester, `junar`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterJunarType {
@@ -3772,7 +4393,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(HarvesterJunarType { Junar => "junar" });
     ///One page of harvesters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterList {
         ///URL of the next page, or null on the last page.
@@ -3787,8 +4408,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterList { 0 next "next" optional, 1 previous "previous" optional, 2 results
+        "results" required, 3 total_count "total_count" optional }
+    );
     ///A harvester of an O-MI node (Open Messaging Interface), as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterOmiNode {
         ///Number of datasets of this portal created by the harvester.
@@ -3856,6 +4481,24 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterOmiNode { 0 attached_datasets_count "attached_datasets_count" required,
+        1 created_at "created_at" required, 2 delete_missing_datasets
+        "delete_missing_datasets" optional, 3 download_resources "download_resources"
+        optional, 4 forced_metas "forced_metas" null_as_empty, 5 harvested_datasets_count
+        "harvested_datasets_count" required, 6 has_error "has_error" required, 7
+        infoitems_limit "infoitems_limit" optional, 8 last_started_at "last_started_at"
+        optional, 9 last_success_at "last_success_at" optional, 10 metadata_only
+        "metadata_only" optional, 11 name "name" required, 12 omi_node_version
+        "omi_node_version" optional, 13 published_datasets_count
+        "published_datasets_count" required, 14 remote_datasets_count
+        "remote_datasets_count" required, 15 resource_errors_count
+        "resource_errors_count" required, 16 restrict_datasets_visibility
+        "restrict_datasets_visibility" optional, 17 status "status" required, 18 type_
+        "type" required, 19 uid "uid" required, 20 updated_at "updated_at" required, 21
+        updated_by "updated_by" required, 22 url "url" required, 23 version "version"
+        optional }
+    );
     ///The kind of harvester, `omi_node`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterOmiNodeType {
@@ -3865,7 +4508,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(HarvesterOmiNodeType { OmiNode => "omi_node" });
     ///A harvester of another Opendatasoft portal, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterOpendatasoft {
         ///Key of a remote user allowed to browse the datasets to harvest; that user also needs the permissions to create, edit and publish datasets on this portal; the service returns null instead once it is set.
@@ -3927,6 +4570,21 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterOpendatasoft { 0 api_key "api_key" optional, 1 attached_datasets_count
+        "attached_datasets_count" required, 2 created_at "created_at" required, 3
+        delete_missing_datasets "delete_missing_datasets" optional, 4 domain "domain"
+        required, 5 forced_metas "forced_metas" null_as_empty, 6 harvested_datasets_count
+        "harvested_datasets_count" required, 7 has_error "has_error" required, 8
+        last_started_at "last_started_at" optional, 9 last_success_at "last_success_at"
+        optional, 10 name "name" required, 11 published_datasets_count
+        "published_datasets_count" required, 12 refines "refines" optional, 13
+        remote_datasets_count "remote_datasets_count" required, 14 resource_errors_count
+        "resource_errors_count" required, 15 restrict_datasets_visibility
+        "restrict_datasets_visibility" optional, 16 status "status" required, 17 type_
+        "type" required, 18 uid "uid" required, 19 updated_at "updated_at" required, 20
+        updated_by "updated_by" required, 21 version "version" optional }
+    );
     ///The kind of harvester, `ods`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterOpendatasoftType {
@@ -3936,7 +4594,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(HarvesterOpendatasoftType { Ods => "ods" });
     ///The remote datasets a harvester would harvest.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterPreview {
         ///The datasets found.
@@ -3944,8 +4602,12 @@ pub mod types {
         ///Number of datasets found on the remote catalog.
         pub total_count: i64,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterPreview { 0 results "results" required, 1 total_count "total_count"
+        required }
+    );
     ///A remote dataset as a harvester would harvest it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterPreviewDataset {
         ///The dataset's description.
@@ -3955,8 +4617,12 @@ pub mod types {
         ///The dataset's title.
         pub title: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterPreviewDataset { 0 description "description" required, 1 id "id"
+        required, 2 title "title" required }
+    );
     ///A harvester of a Quandl database, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterQuandl {
         ///Key for the Quandl API; the service returns null instead once it is set.
@@ -4023,6 +4689,23 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterQuandl { 0 api_key "api_key" optional, 1 attached_datasets_count
+        "attached_datasets_count" required, 2 created_at "created_at" required, 3
+        database_code "database_code" required, 4 delete_missing_datasets
+        "delete_missing_datasets" optional, 5 download_resources "download_resources"
+        optional, 6 forced_metas "forced_metas" null_as_empty, 7 harvested_datasets_count
+        "harvested_datasets_count" required, 8 has_error "has_error" required, 9
+        last_started_at "last_started_at" optional, 10 last_success_at "last_success_at"
+        optional, 11 metadata_only "metadata_only" optional, 12 name "name" required, 13
+        number_of_datasets "number_of_datasets" required, 14 published_datasets_count
+        "published_datasets_count" required, 15 remote_datasets_count
+        "remote_datasets_count" required, 16 resource_errors_count
+        "resource_errors_count" required, 17 restrict_datasets_visibility
+        "restrict_datasets_visibility" optional, 18 status "status" required, 19 type_
+        "type" required, 20 uid "uid" required, 21 updated_at "updated_at" required, 22
+        updated_by "updated_by" required, 23 version "version" optional }
+    );
     ///The kind of harvester, `quandl`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterQuandlType {
@@ -4141,7 +4824,7 @@ pub mod types {
         }
     }
     ///A harvester of an ArcGIS REST services directory, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestArcgis {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
@@ -4177,8 +4860,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterRequestArcgis { 0 delete_missing_datasets "delete_missing_datasets"
+        optional, 1 download_resources "download_resources" optional, 2 forced_metas
+        "forced_metas" null_as_empty, 3 metadata_only "metadata_only" optional, 4 name
+        "name" required, 5 restrict_datasets_visibility "restrict_datasets_visibility"
+        optional, 6 type_ "type" required, 7 url "url" required, 8 version "version"
+        optional }
+    );
     ///A harvester of an ArcGIS Hub (ArcGIS Open Data) site, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestArcgisOpendata {
         ///Compute the geographic area of each dataset (false unless set).
@@ -4220,6 +4911,15 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterRequestArcgisOpendata { 0 compute_geo_area "compute_geo_area" optional,
+        1 delete_missing_datasets "delete_missing_datasets" optional, 2
+        download_resources "download_resources" optional, 3 fetch_data "fetch_data"
+        optional, 4 forced_metas "forced_metas" null_as_empty, 5 metadata_only
+        "metadata_only" optional, 6 name "name" required, 7 restrict_datasets_visibility
+        "restrict_datasets_visibility" optional, 8 type_ "type" required, 9 url "url"
+        required, 10 version "version" optional }
+    );
     ///The kind of harvester, `arcgis_opendata`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestArcgisOpendataType {
@@ -4239,7 +4939,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(HarvesterRequestArcgisType { Arcgis => "arcgis" });
     ///A harvester of a CKAN catalog, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestCkan {
         ///Key for the CKAN API, for catalogs that require one.
@@ -4296,6 +4996,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterRequestCkan { 0 api_key "api_key" optional, 1 delete_missing_datasets
+        "delete_missing_datasets" optional, 2 download_resources "download_resources"
+        optional, 3 forced_metas "forced_metas" null_as_empty, 4 group "group" optional,
+        5 language "language" optional, 6 limit "limit" optional, 7 metadata_only
+        "metadata_only" optional, 8 name "name" required, 9 offset "offset" optional, 10
+        query "query" optional, 11 restrict_datasets_visibility
+        "restrict_datasets_visibility" optional, 12 sort "sort" optional, 13 type_ "type"
+        required, 14 url "url" required, 15 version "version" optional }
+    );
     ///The kind of harvester, `ckan`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestCkanType {
@@ -4305,7 +5015,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(HarvesterRequestCkanType { Ckan => "ckan" });
     ///A harvester of a CSW (OGC Catalogue Service for the Web) catalog, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestCsw {
         ///Constrain the records by language (false unless set).
@@ -4371,6 +5081,18 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterRequestCsw { 0 constraint_language "constraint_language" optional, 1
+        delete_missing_datasets "delete_missing_datasets" optional, 2 forced_metas
+        "forced_metas" null_as_empty, 3 insert_br_in_description
+        "insert_br_in_description" optional, 4 invert_coordinates "invert_coordinates"
+        optional, 5 keywords_thesaurus "keywords_thesaurus" optional, 6 licenses_mapping
+        "licenses_mapping" null_as_empty, 7 metadata_only "metadata_only" optional, 8
+        name "name" required, 9 restrict_datasets_visibility
+        "restrict_datasets_visibility" optional, 10 theme_thesaurus "theme_thesaurus"
+        optional, 11 themes_mapping "themes_mapping" null_as_empty, 12 type_ "type"
+        required, 13 url "url" required, 14 version "version" optional }
+    );
     ///The kind of harvester, `csw`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestCswType {
@@ -4380,7 +5102,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(HarvesterRequestCswType { Csw => "csw" });
     ///A harvester of the datasets of one organization of data.gouv.fr, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestDatagouv {
         ///Harvest the datasets' attachments too (false unless set).
@@ -4425,6 +5147,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterRequestDatagouv { 0 attachment "attachment" optional, 1
+        delete_missing_datasets "delete_missing_datasets" optional, 2 download_resources
+        "download_resources" optional, 3 filter_name "filter_name" optional, 4
+        filter_value "filter_value" optional, 5 forced_metas "forced_metas"
+        null_as_empty, 6 metadata_only "metadata_only" optional, 7 name "name" required,
+        8 organization_id "organization_id" required, 9 restrict_datasets_visibility
+        "restrict_datasets_visibility" optional, 10 type_ "type" required, 11 version
+        "version" optional }
+    );
     ///The kind of harvester, `datagouv`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestDatagouvType {
@@ -4436,7 +5168,7 @@ pub mod types {
         HarvesterRequestDatagouvType { Datagouv => "datagouv" }
     );
     ///A harvester of a catalog published as a data.json (Project Open Data) file, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestDatajson {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
@@ -4475,6 +5207,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterRequestDatajson { 0 delete_missing_datasets "delete_missing_datasets"
+        optional, 1 download_resources "download_resources" optional, 2 forced_metas
+        "forced_metas" null_as_empty, 3 metadata_only "metadata_only" optional, 4 name
+        "name" required, 5 number_of_datasets "number_of_datasets" optional, 6
+        restrict_datasets_visibility "restrict_datasets_visibility" optional, 7 type_
+        "type" required, 8 url "url" required, 9 version "version" optional }
+    );
     ///The kind of harvester, `datajson`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestDatajsonType {
@@ -4486,7 +5226,7 @@ pub mod types {
         HarvesterRequestDatajsonType { Datajson => "datajson" }
     );
     ///A harvester of the files of an FTP server, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestFtp {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
@@ -4532,8 +5272,17 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterRequestFtp { 0 delete_missing_datasets "delete_missing_datasets"
+        optional, 1 directory "directory" optional, 2 download_resources
+        "download_resources" optional, 3 forced_metas "forced_metas" null_as_empty, 4
+        host "host" required, 5 meta "meta" optional, 6 metadata_only "metadata_only"
+        optional, 7 name "name" required, 8 password "password" required, 9
+        restrict_datasets_visibility "restrict_datasets_visibility" optional, 10 type_
+        "type" required, 11 user "user" required, 12 version "version" optional }
+    );
     ///A harvester of the files of an FTP server, described by a CSV metadata file, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestFtpCsv {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
@@ -4581,6 +5330,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterRequestFtpCsv { 0 delete_missing_datasets "delete_missing_datasets"
+        optional, 1 directory "directory" optional, 2 download_resources
+        "download_resources" optional, 3 forced_metas "forced_metas" null_as_empty, 4
+        host "host" required, 5 metadata_file "metadata_file" required, 6
+        metadata_join_key "metadata_join_key" optional, 7 metadata_only "metadata_only"
+        optional, 8 name "name" required, 9 password "password" required, 10
+        restrict_datasets_visibility "restrict_datasets_visibility" optional, 11 type_
+        "type" required, 12 user "user" required, 13 version "version" optional }
+    );
     ///The kind of harvester, `ftp_csv`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestFtpCsvType {
@@ -4598,7 +5357,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(HarvesterRequestFtpType { Ftp => "ftp" });
     ///A harvester of the files of an FTP server, listed with their metadata in a CSV file, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestFtpWithMetaCsv {
         ///Column separator of the metadata file (`;` unless set).
@@ -4652,6 +5411,18 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterRequestFtpWithMetaCsv { 0 csv_separator "csv_separator" optional, 1
+        delete_missing_datasets "delete_missing_datasets" optional, 2 directory
+        "directory" optional, 3 download_resources "download_resources" optional, 4
+        forced_metas "forced_metas" null_as_empty, 5 host "host" required, 6
+        metadata_file "metadata_file" required, 7 metadata_only "metadata_only" optional,
+        8 name "name" required, 9 password "password" required, 10
+        resource_location_column "resource_location_column" optional, 11
+        resource_schema_column "resource_schema_column" optional, 12
+        restrict_datasets_visibility "restrict_datasets_visibility" optional, 13 type_
+        "type" required, 14 user "user" required, 15 version "version" optional }
+    );
     ///The kind of harvester, `ftp_with_meta_csv`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestFtpWithMetaCsvType {
@@ -4663,7 +5434,7 @@ pub mod types {
         HarvesterRequestFtpWithMetaCsvType { FtpWithMetaCsv => "ftp_with_meta_csv" }
     );
     ///A harvester of a Junar portal, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestJunar {
         ///Junar authentication key.
@@ -4707,6 +5478,15 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterRequestJunar { 0 auth_key "auth_key" required, 1 categories "categories"
+        optional, 2 delete_missing_datasets "delete_missing_datasets" optional, 3
+        download_resources "download_resources" optional, 4 forced_metas "forced_metas"
+        null_as_empty, 5 metadata_only "metadata_only" optional, 6 name "name" required,
+        7 query_string "query_string" optional, 8 restrict_datasets_visibility
+        "restrict_datasets_visibility" optional, 9 type_ "type" required, 10 url "url"
+        required, 11 version "version" optional }
+    );
     ///The kind of harvester, `junar`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestJunarType {
@@ -4716,7 +5496,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(HarvesterRequestJunarType { Junar => "junar" });
     ///A harvester of an O-MI node (Open Messaging Interface), as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestOmiNode {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
@@ -4758,6 +5538,15 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterRequestOmiNode { 0 delete_missing_datasets "delete_missing_datasets"
+        optional, 1 download_resources "download_resources" optional, 2 forced_metas
+        "forced_metas" null_as_empty, 3 infoitems_limit "infoitems_limit" optional, 4
+        metadata_only "metadata_only" optional, 5 name "name" required, 6
+        omi_node_version "omi_node_version" optional, 7 restrict_datasets_visibility
+        "restrict_datasets_visibility" optional, 8 type_ "type" required, 9 url "url"
+        required, 10 version "version" optional }
+    );
     ///The kind of harvester, `omi_node`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestOmiNodeType {
@@ -4769,7 +5558,7 @@ pub mod types {
         HarvesterRequestOmiNodeType { OmiNode => "omi_node" }
     );
     ///A harvester of another Opendatasoft portal, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestOpendatasoft {
         ///Key of a remote user allowed to browse the datasets to harvest; that user also needs the permissions to create, edit and publish datasets on this portal.
@@ -4805,6 +5594,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterRequestOpendatasoft { 0 api_key "api_key" optional, 1
+        delete_missing_datasets "delete_missing_datasets" optional, 2 domain "domain"
+        required, 3 forced_metas "forced_metas" null_as_empty, 4 name "name" required, 5
+        refines "refines" optional, 6 restrict_datasets_visibility
+        "restrict_datasets_visibility" optional, 7 type_ "type" required, 8 version
+        "version" optional }
+    );
     ///The kind of harvester, `ods`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestOpendatasoftType {
@@ -4814,7 +5611,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(HarvesterRequestOpendatasoftType { Ods => "ods" });
     ///A harvester of a Quandl database, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestQuandl {
         ///Key for the Quandl API.
@@ -4854,6 +5651,15 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterRequestQuandl { 0 api_key "api_key" required, 1 database_code
+        "database_code" required, 2 delete_missing_datasets "delete_missing_datasets"
+        optional, 3 download_resources "download_resources" optional, 4 forced_metas
+        "forced_metas" null_as_empty, 5 metadata_only "metadata_only" optional, 6 name
+        "name" required, 7 number_of_datasets "number_of_datasets" required, 8
+        restrict_datasets_visibility "restrict_datasets_visibility" optional, 9 type_
+        "type" required, 10 version "version" optional }
+    );
     ///The kind of harvester, `quandl`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestQuandlType {
@@ -4863,7 +5669,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(HarvesterRequestQuandlType { Quandl => "quandl" });
     ///A harvester of a Socrata portal, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestSocrata {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
@@ -4899,6 +5705,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterRequestSocrata { 0 delete_missing_datasets "delete_missing_datasets"
+        optional, 1 download_resources "download_resources" optional, 2 forced_metas
+        "forced_metas" null_as_empty, 3 metadata_only "metadata_only" optional, 4 name
+        "name" required, 5 restrict_datasets_visibility "restrict_datasets_visibility"
+        optional, 6 type_ "type" required, 7 url "url" required, 8 version "version"
+        optional }
+    );
     ///The kind of harvester, `socrata`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestSocrataType {
@@ -4910,7 +5724,7 @@ pub mod types {
         HarvesterRequestSocrataType { Socrata => "socrata" }
     );
     ///A harvester of the layers of a WFS (OGC Web Feature Service) server, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterRequestWfs {
         ///Delete the harvested datasets that have disappeared from the remote catalog (false unless set).
@@ -4943,6 +5757,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterRequestWfs { 0 delete_missing_datasets "delete_missing_datasets"
+        optional, 1 forced_metas "forced_metas" null_as_empty, 2 metadata_only
+        "metadata_only" optional, 3 name "name" required, 4 restrict_datasets_visibility
+        "restrict_datasets_visibility" optional, 5 type_ "type" required, 6 url "url"
+        required, 7 version "version" optional }
+    );
     ///The kind of harvester, `wfs`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterRequestWfsType {
@@ -4952,7 +5773,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(HarvesterRequestWfsType { Wfs => "wfs" });
     ///The schedule of a harvester, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterSchedule {
         ///When the harvester runs, as a unix cron expression (`0 2 * * *`).
@@ -4962,8 +5783,12 @@ pub mod types {
         ///The schedule's identifier (`sc_…`), assigned by the service.
         pub uid: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterSchedule { 0 cron_schedule "cron_schedule" required, 1 timezone
+        "timezone" required, 2 uid "uid" required }
+    );
     ///One page of a harvester's schedules.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterScheduleList {
         ///URL of the next page, or null on the last page.
@@ -4978,8 +5803,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterScheduleList { 0 next "next" optional, 1 previous "previous" optional, 2
+        results "results" required, 3 total_count "total_count" optional }
+    );
     ///What a caller sends to create or change a harvester's schedule.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterScheduleRequest {
         ///When the harvester is to run, as a unix cron expression.
@@ -4987,8 +5816,12 @@ pub mod types {
         ///The time zone to read the cron expression in, such as `Europe/Paris`.
         pub timezone: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterScheduleRequest { 0 cron_schedule "cron_schedule" required, 1 timezone
+        "timezone" required }
+    );
     ///A harvester of a Socrata portal, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterSocrata {
         ///Number of datasets of this portal created by the harvester.
@@ -5050,6 +5883,22 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterSocrata { 0 attached_datasets_count "attached_datasets_count" required,
+        1 created_at "created_at" required, 2 delete_missing_datasets
+        "delete_missing_datasets" optional, 3 download_resources "download_resources"
+        optional, 4 forced_metas "forced_metas" null_as_empty, 5 harvested_datasets_count
+        "harvested_datasets_count" required, 6 has_error "has_error" required, 7
+        last_started_at "last_started_at" optional, 8 last_success_at "last_success_at"
+        optional, 9 metadata_only "metadata_only" optional, 10 name "name" required, 11
+        published_datasets_count "published_datasets_count" required, 12
+        remote_datasets_count "remote_datasets_count" required, 13 resource_errors_count
+        "resource_errors_count" required, 14 restrict_datasets_visibility
+        "restrict_datasets_visibility" optional, 15 status "status" required, 16 type_
+        "type" required, 17 uid "uid" required, 18 updated_at "updated_at" required, 19
+        updated_by "updated_by" required, 20 url "url" required, 21 version "version"
+        optional }
+    );
     ///The kind of harvester, `socrata`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterSocrataType {
@@ -5075,7 +5924,7 @@ pub mod types {
         Processing => "processing", Deleting => "deleting", New => "new" }
     );
     ///A harvester of the layers of a WFS (OGC Web Feature Service) server, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct HarvesterWfs {
         ///Number of datasets of this portal created by the harvester.
@@ -5134,6 +5983,22 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        HarvesterWfs { 0 attached_datasets_count "attached_datasets_count" required, 1
+        created_at "created_at" required, 2 delete_missing_datasets
+        "delete_missing_datasets" optional, 3 forced_metas "forced_metas" null_as_empty,
+        4 harvested_datasets_count "harvested_datasets_count" required, 5 has_error
+        "has_error" required, 6 last_started_at "last_started_at" optional, 7
+        last_success_at "last_success_at" optional, 8 metadata_only "metadata_only"
+        optional, 9 name "name" required, 10 published_datasets_count
+        "published_datasets_count" required, 11 remote_datasets_count
+        "remote_datasets_count" required, 12 resource_errors_count
+        "resource_errors_count" required, 13 restrict_datasets_visibility
+        "restrict_datasets_visibility" optional, 14 status "status" required, 15 type_
+        "type" required, 16 uid "uid" required, 17 updated_at "updated_at" required, 18
+        updated_by "updated_by" required, 19 url "url" required, 20 version "version"
+        optional }
+    );
     ///The kind of harvester, `wfs`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum HarvesterWfsType {
@@ -5143,21 +6008,23 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(HarvesterWfsType { Wfs => "wfs" });
     ///An identity provider through which a user can log in.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct IdentityProvider {
         ///The provider's identifier, e.g. `opendatasoft`.
         pub uid: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(IdentityProvider { 0 uid "uid" required });
     ///An image of the portal's asset library.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ImageAsset {
         ///Path of the image on the portal, e.g. `/assets/theme_image/logo.svg`.
         pub url: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(ImageAsset { 0 url "url" required });
     ///One page of image assets.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ImageAssetList {
         ///URL of the next page, or null on the last page.
@@ -5172,6 +6039,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ImageAssetList { 0 next "next" optional, 1 previous "previous" optional, 2
+        results "results" required, 3 total_count "total_count" optional }
+    );
     ///The people to invite, one item each.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
@@ -5219,7 +6090,7 @@ pub mod types {
         }
     }
     ///A metadata template as the service returns it, with its fields.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetadataTemplate {
         ///When the template was created.
@@ -5249,8 +6120,15 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_by: ::std::option::Option<RelatedUser>,
     }
+    ::saas_admin_runtime::decode_object!(
+        MetadataTemplate { 0 created_at "created_at" optional, 1 created_by "created_by"
+        optional, 2 is_active "is_active" required, 3 is_always_active "is_always_active"
+        optional, 4 is_system "is_system" optional, 5 name "name" required, 6 schema
+        "schema" required, 7 title "title" required, 8 type_ "type" required, 9
+        updated_at "updated_at" optional, 10 updated_by "updated_by" optional }
+    );
     ///One field of a metadata template, as the service returns it. The vendor describes one shape for every `type`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetadataTemplateField {
         ///The values the field accepts, or null if any value of its type is accepted.
@@ -5295,8 +6173,16 @@ pub mod types {
         )]
         pub type_: ::std::option::Option<MetadataTemplateFieldType>,
     }
+    ::saas_admin_runtime::decode_object!(
+        MetadataTemplateField { 0 choices "choices" optional, 1 help_text "help_text"
+        optional, 2 i18n "i18n" optional, 3 is_filter "is_filter" optional, 4 is_hidden
+        "is_hidden" optional, 5 label "label" optional, 6 labels "labels" optional, 7
+        name "name" required, 8 requirement_level "requirement_level" optional, 9
+        self_suggest "self_suggest" optional, 10 suggest_url "suggest_url" optional, 11
+        type_ "type" optional }
+    );
     ///One page of the fields of a metadata template.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetadataTemplateFieldList {
         ///URL of the next page, or null on the last page.
@@ -5311,8 +6197,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        MetadataTemplateFieldList { 0 next "next" optional, 1 previous "previous"
+        optional, 2 results "results" required, 3 total_count "total_count" optional }
+    );
     ///One field of a metadata template, as a caller sends it; `is_hidden` and `suggest_url` are set by the service. Left-out flags are off, the type is `text` and the requirement level `optional`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetadataTemplateFieldRequest {
         ///The values the field accepts; each must fit the field's type.
@@ -5351,6 +6241,13 @@ pub mod types {
         )]
         pub type_: ::std::option::Option<MetadataTemplateFieldType>,
     }
+    ::saas_admin_runtime::decode_object!(
+        MetadataTemplateFieldRequest { 0 choices "choices" optional, 1 help_text
+        "help_text" optional, 2 i18n "i18n" optional, 3 is_filter "is_filter" optional, 4
+        label "label" optional, 5 labels "labels" optional, 6 name "name" required, 7
+        requirement_level "requirement_level" optional, 8 self_suggest "self_suggest"
+        optional, 9 type_ "type" optional }
+    );
     ///How strongly the portal asks for a value in a field (indicative only).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum MetadataTemplateFieldRequirementLevel {
@@ -5365,7 +6262,7 @@ pub mod types {
         "recommended", Mandatory => "mandatory" }
     );
     ///Values suggested for a metadata template field, with facts about the search.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetadataTemplateFieldSuggestions {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5399,8 +6296,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub query: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        MetadataTemplateFieldSuggestions { 0 exhaustive "exhaustive" optional, 1
+        exhaustive_nb_hits "exhaustive_nb_hits" optional, 2 exhaustive_typo
+        "exhaustive_typo" optional, 3 hits "hits" null_as_empty, 4 hits_per_page
+        "hits_per_page" optional, 5 nb_hits "nb_hits" optional, 6 page "page" optional, 7
+        params "params" optional, 8 processing_time_ms "processing_time_ms" optional, 9
+        query "query" optional }
+    );
     ///The same two flags, grouped.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetadataTemplateFieldSuggestionsExhaustive {
         ///Whether `nb_hits` is exact.
@@ -5410,6 +6315,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub typo: ::std::option::Option<bool>,
     }
+    ::saas_admin_runtime::decode_object!(
+        MetadataTemplateFieldSuggestionsExhaustive { 0 nb_hits "nb_hits" optional, 1 typo
+        "typo" optional }
+    );
     ///The kind of value a metadata template field holds. Fields of every kind share one shape; `choices` lists the allowed values of the enumerated kinds.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum MetadataTemplateFieldType {
@@ -5440,7 +6349,7 @@ pub mod types {
         "enumlist", UriEnum => "uri_enum", UriEnumlist => "uri_enumlist" }
     );
     ///One page of metadata templates.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetadataTemplateList {
         ///URL of the next page, or null on the last page.
@@ -5455,8 +6364,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        MetadataTemplateList { 0 next "next" optional, 1 previous "previous" optional, 2
+        results "results" required, 3 total_count "total_count" optional }
+    );
     ///What a caller sends to create a metadata template or replace it; the flags the platform sets, the timestamps and the authors are left out.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetadataTemplateRequest {
         ///Whether the template is active.
@@ -5470,6 +6383,11 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: MetadataTemplateType,
     }
+    ::saas_admin_runtime::decode_object!(
+        MetadataTemplateRequest { 0 is_active "is_active" required, 1 name "name"
+        required, 2 schema "schema" required, 3 title "title" required, 4 type_ "type"
+        required }
+    );
     ///The kind of a metadata template. Only `basic` and `admin` templates can be created, changed in full and deleted; `interop` and `extra` templates are provided by the platform.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum MetadataTemplateType {
@@ -5485,12 +6403,15 @@ pub mod types {
         Admin => "admin" }
     );
     ///What the service answers once an action on a page (publish, archive, ...) is done.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PageActionResult {
         ///A short confirmation, `ok`.
         pub detail: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        PageActionResult { 0 detail "detail" required }
+    );
     /// A permission that can be granted to a user or a user group:
     /// - `edit_domain`: edit the portal's settings, users and groups
     /// - `create_page`: create pages
@@ -5576,7 +6497,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///One page of a dataset's processors, in the order they run.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ProcessorList {
         ///URL of the next page, or null on the last page.
@@ -5591,6 +6512,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ProcessorList { 0 next "next" optional, 1 previous "previous" optional, 2 results
+        "results" required, 3 total_count "total_count" optional }
+    );
     ///What a caller sends to append a processor or replace one; the uid is set by the service.
     #[derive(Clone, Debug, PartialEq)]
     pub enum ProcessorRequest {
@@ -5603,7 +6528,7 @@ pub mod types {
         StringReplace(ProcessorRequestStringReplace) }
     );
     ///Replaces every occurrence of a text in a field with another text.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ProcessorRequestStringReplace {
         ///Technical name of the field to change.
@@ -5617,6 +6542,10 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ProcessorRequestStringReplaceType,
     }
+    ::saas_admin_runtime::decode_object!(
+        ProcessorRequestStringReplace { 0 field "field" required, 1 label "label"
+        required, 2 new "new" required, 3 old "old" required, 4 type_ "type" required }
+    );
     ///`ProcessorRequestStringReplaceType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ProcessorRequestStringReplaceType {
@@ -5628,7 +6557,7 @@ pub mod types {
         ProcessorRequestStringReplaceType { StringReplace => "string_replace" }
     );
     ///Replaces every occurrence of a text in a field with another text.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ProcessorStringReplace {
         ///Technical name of the field to change.
@@ -5644,6 +6573,11 @@ pub mod types {
         ///The processor's identifier, assigned by the service.
         pub uid: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        ProcessorStringReplace { 0 field "field" required, 1 label "label" required, 2
+        new "new" required, 3 old "old" required, 4 type_ "type" required, 5 uid "uid"
+        required }
+    );
     ///`ProcessorStringReplaceType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ProcessorStringReplaceType {
@@ -5676,21 +6610,23 @@ pub mod types {
         }
     }
     ///A portal user, named by username.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RelatedUser {
         ///The user's username.
         pub username: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(RelatedUser { 0 username "username" required });
     ///A user group, named by uid.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RelatedUserGroup {
         ///The group's uid.
         pub uid: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(RelatedUserGroup { 0 uid "uid" required });
     ///A resource of a dataset, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Resource {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5721,6 +6657,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        Resource { 0 datasource "datasource" optional, 1 display_name "display_name"
+        optional, 2 extraction_infos "extraction_infos" optional, 3 origin "origin"
+        optional, 4 params "params" null_as_empty, 5 title "title" required, 6 type_
+        "type" required, 7 uid "uid" required, 8 updated_at "updated_at" optional, 9 url
+        "url" optional }
+    );
     ///The connection a datasource reads through: an existing one named by uid, or one defined inline.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -5740,12 +6683,13 @@ pub mod types {
         }
     }
     ///A datasource connection, named by its uid.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceConnectionRef {
         ///The connection's uid (`co_…`).
         pub uid: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(ResourceConnectionRef { 0 uid "uid" required });
     ///Where a resource's data comes from, as the service returns it.
     #[derive(Clone, Debug, PartialEq)]
     pub enum ResourceDatasource {
@@ -5825,7 +6769,7 @@ pub mod types {
         }
     }
     ///A file in an Amazon S3 bucket reached through a connection.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceAmazonS3 {
         pub connection: ResourceConnectionRef,
@@ -5839,8 +6783,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceDatasourceAmazonS3 { 0 connection "connection" required, 1 headers
+        "headers" null_as_empty, 2 type_ "type" required, 3 url "url" optional }
+    );
     ///A file in an Amazon S3 bucket reached through a connection, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceAmazonS3Request {
         pub connection: ResourceConnection,
@@ -5854,6 +6802,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceDatasourceAmazonS3Request { 0 connection "connection" required, 1 headers
+        "headers" null_as_empty, 2 type_ "type" required, 3 url "url" optional }
+    );
     ///`ResourceDatasourceAmazonS3RequestType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ResourceDatasourceAmazonS3RequestType {
@@ -5875,7 +6827,7 @@ pub mod types {
         ResourceDatasourceAmazonS3Type { AmazonS3 => "amazon_s3" }
     );
     ///A file in Azure Blob Storage reached through a connection.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceAzureBlobStorage {
         pub connection: ResourceConnectionRef,
@@ -5889,8 +6841,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceDatasourceAzureBlobStorage { 0 connection "connection" required, 1
+        headers "headers" null_as_empty, 2 type_ "type" required, 3 url "url" optional }
+    );
     ///A file in Azure Blob Storage reached through a connection, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceAzureBlobStorageRequest {
         pub connection: ResourceConnection,
@@ -5904,6 +6860,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceDatasourceAzureBlobStorageRequest { 0 connection "connection" required, 1
+        headers "headers" null_as_empty, 2 type_ "type" required, 3 url "url" optional }
+    );
     ///`ResourceDatasourceAzureBlobStorageRequestType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ResourceDatasourceAzureBlobStorageRequestType {
@@ -5927,7 +6887,7 @@ pub mod types {
         }
     );
     ///The records of a dataset of another portal, or of this one.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceFederated {
         pub dataset: ResourceFederatedDataset,
@@ -5942,8 +6902,13 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ResourceDatasourceFederatedType,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceDatasourceFederated { 0 dataset "dataset" required, 1 domain "domain"
+        required, 2 parameters "parameters" null_as_empty, 3 permissions_user
+        "permissions_user" optional, 4 type_ "type" required }
+    );
     ///The records of a dataset of another portal, or of this one.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceFederatedRequest {
         pub dataset: ResourceFederatedDatasetRef,
@@ -5957,6 +6922,11 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ResourceDatasourceFederatedRequestType,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceDatasourceFederatedRequest { 0 dataset "dataset" required, 1 domain
+        "domain" required, 2 impersonate_permissions "impersonate_permissions" required,
+        3 parameters "parameters" null_as_empty, 4 type_ "type" required }
+    );
     ///`ResourceDatasourceFederatedRequestType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ResourceDatasourceFederatedRequestType {
@@ -5978,7 +6948,7 @@ pub mod types {
         ResourceDatasourceFederatedType { Federated => "federated" }
     );
     ///A file on an FTP or SFTP server reached through a connection.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceFtp {
         pub connection: ResourceConnectionRef,
@@ -5988,8 +6958,12 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ResourceDatasourceFtpType,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceDatasourceFtp { 0 connection "connection" required, 1 relative_url
+        "relative_url" optional, 2 type_ "type" required }
+    );
     ///A file on an FTP or SFTP server reached through a connection, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceFtpRequest {
         pub connection: ResourceConnection,
@@ -5999,6 +6973,10 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ResourceDatasourceFtpRequestType,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceDatasourceFtpRequest { 0 connection "connection" required, 1 relative_url
+        "relative_url" optional, 2 type_ "type" required }
+    );
     ///`ResourceDatasourceFtpRequestType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ResourceDatasourceFtpRequestType {
@@ -6016,7 +6994,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(ResourceDatasourceFtpType { Ftp => "ftp" });
     ///A file in Google Drive reached through a connection.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceGoogleDrive {
         pub connection: ResourceConnectionRef,
@@ -6025,8 +7003,12 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ResourceDatasourceGoogleDriveType,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceDatasourceGoogleDrive { 0 connection "connection" required, 1 file_id
+        "file_id" required, 2 type_ "type" required }
+    );
     ///A file in Google Drive reached through a connection, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceGoogleDriveRequest {
         pub connection: ResourceConnection,
@@ -6035,6 +7017,10 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ResourceDatasourceGoogleDriveRequestType,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceDatasourceGoogleDriveRequest { 0 connection "connection" required, 1
+        file_id "file_id" required, 2 type_ "type" required }
+    );
     ///`ResourceDatasourceGoogleDriveRequestType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ResourceDatasourceGoogleDriveRequestType {
@@ -6056,7 +7042,7 @@ pub mod types {
         ResourceDatasourceGoogleDriveType { GoogleDrive => "google_drive" }
     );
     ///A file or service reached over HTTP through a connection.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceHttp {
         pub connection: ResourceConnectionRef,
@@ -6070,8 +7056,12 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ResourceDatasourceHttpType,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceDatasourceHttp { 0 connection "connection" required, 1 headers "headers"
+        null_as_empty, 2 relative_url "relative_url" optional, 3 type_ "type" required }
+    );
     ///A file or service reached over HTTP through a connection, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceHttpRequest {
         pub connection: ResourceConnection,
@@ -6085,6 +7075,11 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ResourceDatasourceHttpRequestType,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceDatasourceHttpRequest { 0 connection "connection" required, 1 headers
+        "headers" null_as_empty, 2 relative_url "relative_url" optional, 3 type_ "type"
+        required }
+    );
     ///`ResourceDatasourceHttpRequestType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ResourceDatasourceHttpRequestType {
@@ -6104,7 +7099,7 @@ pub mod types {
     }
     ::saas_admin_runtime::open_enum!(ResourceDatasourceHttpType { Http => "http" });
     ///The submissions of a form of the portal.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceOdsForm {
         ///The portal the form belongs to.
@@ -6123,6 +7118,11 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ResourceDatasourceOdsFormType,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceDatasourceOdsForm { 0 domain_id "domain_id" optional, 1 form_uid
+        "form_uid" optional, 2 is_available "is_available" optional, 3 status_to_extract
+        "status_to_extract" null_as_empty, 4 type_ "type" required }
+    );
     ///`ResourceDatasourceOdsFormType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ResourceDatasourceOdsFormType {
@@ -6212,7 +7212,7 @@ pub mod types {
         }
     }
     ///A file in SharePoint reached through a connection.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceSharepoint {
         pub connection: ResourceConnectionRef,
@@ -6223,8 +7223,12 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ResourceDatasourceSharepointType,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceDatasourceSharepoint { 0 connection "connection" required, 1 drive_id
+        "drive_id" required, 2 file_id "file_id" required, 3 type_ "type" required }
+    );
     ///A file in SharePoint reached through a connection, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceSharepointRequest {
         pub connection: ResourceConnection,
@@ -6235,6 +7239,11 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ResourceDatasourceSharepointRequestType,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceDatasourceSharepointRequest { 0 connection "connection" required, 1
+        drive_id "drive_id" required, 2 file_id "file_id" required, 3 type_ "type"
+        required }
+    );
     ///`ResourceDatasourceSharepointRequestType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ResourceDatasourceSharepointRequestType {
@@ -6256,7 +7265,7 @@ pub mod types {
         ResourceDatasourceSharepointType { Sharepoint => "sharepoint" }
     );
     ///The result of a query on Snowflake, reached through a connection.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceSnowflakeOdbc {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6276,8 +7285,14 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ResourceDatasourceSnowflakeOdbcType,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceDatasourceSnowflakeOdbc { 0 connection "connection" optional, 1
+        incremental_field "incremental_field" optional, 2 incremental_query
+        "incremental_query" optional, 3 preview_query "preview_query" optional, 4 query
+        "query" optional, 5 type_ "type" required }
+    );
     ///The result of a query on Snowflake, reached through a connection, as a caller sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceSnowflakeOdbcRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6297,6 +7312,12 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ResourceDatasourceSnowflakeOdbcRequestType,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceDatasourceSnowflakeOdbcRequest { 0 connection "connection" optional, 1
+        incremental_field "incremental_field" optional, 2 incremental_query
+        "incremental_query" optional, 3 preview_query "preview_query" optional, 4 query
+        "query" optional, 5 type_ "type" required }
+    );
     ///`ResourceDatasourceSnowflakeOdbcRequestType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ResourceDatasourceSnowflakeOdbcRequestType {
@@ -6318,13 +7339,17 @@ pub mod types {
         ResourceDatasourceSnowflakeOdbcType { SnowflakeOdbc => "snowflake_odbc" }
     );
     ///A file uploaded to the portal (see `upload_dataset_resource_file`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceDatasourceUploadedFile {
         pub file: ResourceFileRef,
         #[serde(rename = "type")]
         pub type_: ResourceDatasourceUploadedFileType,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceDatasourceUploadedFile { 0 file "file" required, 1 type_ "type" required
+        }
+    );
     ///`ResourceDatasourceUploadedFileType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ResourceDatasourceUploadedFileType {
@@ -6348,7 +7373,7 @@ pub mod types {
         DatasourceDataset => "datasource.dataset" }
     );
     ///The kind of extraction a resource is configured with.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceExtractionInfo {
         ///Human-readable name of the extractor.
@@ -6361,8 +7386,11 @@ pub mod types {
         )]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceExtractionInfo { 0 label "label" optional, 1 type_ "type" optional }
+    );
     ///An extractor and the parameters guessed for it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceExtractorParams {
         ///The extractor, such as `csvfile`.
@@ -6370,8 +7398,12 @@ pub mod types {
         ///The guessed parameters, as a resource's `params`.
         pub params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceExtractorParams { 0 extractor "extractor" required, 1 params "params"
+        required }
+    );
     ///The dataset a federated resource gets its records from.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceFederatedDataset {
         ///The dataset's identifier on its portal.
@@ -6385,22 +7417,32 @@ pub mod types {
         #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub metas: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceFederatedDataset { 0 dataset_id "dataset_id" required, 1 fields "fields"
+        null_as_empty, 2 metas "metas" null_as_empty }
+    );
     ///The dataset a federated resource gets its records from.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceFederatedDatasetRef {
         ///The dataset's identifier on its portal.
         pub dataset_id: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceFederatedDatasetRef { 0 dataset_id "dataset_id" required }
+    );
     ///The portal a federated dataset lives on.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceFederatedDomain {
         ///The portal's domain identifier, such as `public`.
         pub domain_id: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceFederatedDomain { 0 domain_id "domain_id" required }
+    );
     ///A file uploaded for the dataset's resources.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceFile {
         ///When the file was uploaded.
@@ -6414,15 +7456,20 @@ pub mod types {
         ///The file's identifier, assigned by the service.
         pub uid: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceFile { 0 created_at "created_at" optional, 1 filename "filename"
+        required, 2 mimetype "mimetype" optional, 3 uid "uid" required }
+    );
     ///A file uploaded for the dataset's resources, named by its uid.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceFileRef {
         ///The uid the upload returned.
         pub uid: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(ResourceFileRef { 0 uid "uid" required });
     ///The datasource and the extractor whose parameters to guess.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceGuessExtractorParamsRequest {
         pub datasource: ResourceDatasourceRequest,
@@ -6430,14 +7477,21 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceGuessExtractorParamsRequest { 0 datasource "datasource" required, 1 type_
+        "type" required }
+    );
     ///The datasource whose extractors to guess.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceGuessExtractorsRequest {
         pub datasource: ResourceDatasourceRequest,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceGuessExtractorsRequest { 0 datasource "datasource" required }
+    );
     ///An HTTP header sent with every request for the data.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceHttpHeader {
         ///The header's name.
@@ -6445,8 +7499,11 @@ pub mod types {
         ///The header's value.
         pub value: saas_admin_runtime::Secret,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceHttpHeader { 0 name "name" required, 1 value "value" required }
+    );
     ///One page of a dataset's resources.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceList {
         ///URL of the next page, or null on the last page.
@@ -6461,8 +7518,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceList { 0 next "next" optional, 1 previous "previous" optional, 2 results
+        "results" required, 3 total_count "total_count" optional }
+    );
     ///Where a resource's data comes from, as the service sums it up: the datasource or the extraction, whichever says more (a feed over HTTP is a `feed`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceOrigin {
         ///Human-readable name of the origin.
@@ -6475,8 +7536,11 @@ pub mod types {
         )]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceOrigin { 0 label "label" optional, 1 type_ "type" optional }
+    );
     ///The fields found in a resource's data and its first records.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourcePreview {
         ///The fields, in order.
@@ -6488,8 +7552,12 @@ pub mod types {
         #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub records: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourcePreview { 0 fields "fields" null_as_empty, 1 records "records"
+        null_as_empty }
+    );
     ///A field found in the previewed data.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourcePreviewField {
         ///The field's annotations.
@@ -6513,8 +7581,13 @@ pub mod types {
         )]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourcePreviewField { 0 annotations "annotations" null_as_empty, 1 description
+        "description" optional, 2 label "label" required, 3 name "name" required, 4
+        original_name "original_name" optional, 5 type_ "type" optional }
+    );
     ///An annotation of a field, such as `facet`, with its arguments.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourcePreviewFieldAnnotation {
         ///Its arguments.
@@ -6524,8 +7597,12 @@ pub mod types {
         ///The annotation.
         pub name: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourcePreviewFieldAnnotation { 0 args "args" null_as_empty, 1 name "name"
+        required }
+    );
     ///The resource settings to preview.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourcePreviewRequest {
         pub datasource: ResourceDatasourceRequest,
@@ -6537,8 +7614,12 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourcePreviewRequest { 0 datasource "datasource" required, 1 params "params"
+        null_as_empty, 2 type_ "type" required }
+    );
     ///What a caller sends to create a resource or replace its settings; the uid, display name, extraction and origin summaries and the update time are set by the service.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6556,6 +7637,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceRequest { 0 datasource "datasource" optional, 1 params "params"
+        null_as_empty, 2 title "title" required, 3 type_ "type" required, 4 url "url"
+        optional }
+    );
     ///The connection a Snowflake datasource reads through: an existing one named by uid, or a connection string given inline.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -6577,7 +7663,7 @@ pub mod types {
         }
     }
     ///A connection to Snowflake defined inline, by its connection string.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceSnowflakeOdbcConnectionString {
         ///The ODBC connection string to Snowflake.
@@ -6586,6 +7672,10 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ResourceSnowflakeOdbcConnectionStringType,
     }
+    ::saas_admin_runtime::decode_object!(
+        ResourceSnowflakeOdbcConnectionString { 0 connection_string "connection_string"
+        required, 1 type_ "type" required }
+    );
     ///The kind of connection, `snowflake_odbc`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ResourceSnowflakeOdbcConnectionStringType {
@@ -6597,7 +7687,7 @@ pub mod types {
         ResourceSnowflakeOdbcConnectionStringType { SnowflakeOdbc => "snowflake_odbc" }
     );
     ///A studio page as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StudioPage {
         ///The page's versions (such as its draft), each with its title and description.
@@ -6623,8 +7713,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
+    ::saas_admin_runtime::decode_object!(
+        StudioPage { 0 contents "contents" null_as_empty, 1 created_at "created_at"
+        optional, 2 created_by "created_by" optional, 3 first_published_at
+        "first_published_at" optional, 4 public "public" optional, 5 slug "slug"
+        required, 6 uid "uid" required, 7 updated_at "updated_at" optional }
+    );
     ///One version of a studio page, such as its draft.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StudioPageContent {
         ///When this version was created.
@@ -6645,8 +7741,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version_name: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        StudioPageContent { 0 created_at "created_at" optional, 1 description
+        "description" optional, 2 title "title" optional, 3 updated_at "updated_at"
+        optional, 4 updated_by "updated_by" optional, 5 version_name "version_name"
+        optional }
+    );
     ///The ruleset of one group on a studio page, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StudioPageGroupSecurity {
         pub group: RelatedUserGroup,
@@ -6655,8 +7757,12 @@ pub mod types {
         #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub permissions: ::std::vec::Vec<StudioPageSecurityPermission>,
     }
+    ::saas_admin_runtime::decode_object!(
+        StudioPageGroupSecurity { 0 group "group" required, 1 permissions "permissions"
+        null_as_empty }
+    );
     ///One page of group rulesets on a studio page.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StudioPageGroupSecurityList {
         ///URL of the next page, or null on the last page.
@@ -6671,8 +7777,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        StudioPageGroupSecurityList { 0 next "next" optional, 1 previous "previous"
+        optional, 2 results "results" required, 3 total_count "total_count" optional }
+    );
     ///What a caller sends to create or replace the ruleset of a group on a studio page.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StudioPageGroupSecurityRequest {
         pub group: RelatedUserGroup,
@@ -6680,8 +7790,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub permissions: ::std::option::Option<::std::vec::Vec<StudioPageSecurityPermission>>,
     }
+    ::saas_admin_runtime::decode_object!(
+        StudioPageGroupSecurityRequest { 0 group "group" required, 1 permissions
+        "permissions" optional }
+    );
     ///One page of studio pages.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StudioPageList {
         ///URL of the next page, or null on the last page.
@@ -6696,8 +7810,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        StudioPageList { 0 next "next" optional, 1 previous "previous" optional, 2
+        results "results" required, 3 total_count "total_count" optional }
+    );
     ///What a caller sends to create a studio page or change it: its slug and visibility. The uid, the versions, the timestamps and the author are set by the service; the content is edited in Studio.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StudioPageRequest {
         ///Whether every user who can explore the portal sees the page; the service defaults to `false` (only the users its security rulesets name).
@@ -6707,6 +7825,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub slug: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        StudioPageRequest { 0 public "public" optional, 1 slug "slug" optional }
+    );
     /// A permission that a ruleset can grant on one studio page:
     /// - `edit_page`: edit the page
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -6719,7 +7840,7 @@ pub mod types {
         StudioPageSecurityPermission { EditPage => "edit_page" }
     );
     ///The ruleset of one user on a studio page, as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StudioPageUserSecurity {
         ///Permissions the ruleset grants on the studio page.
@@ -6728,8 +7849,12 @@ pub mod types {
         pub permissions: ::std::vec::Vec<StudioPageSecurityPermission>,
         pub user: RelatedUser,
     }
+    ::saas_admin_runtime::decode_object!(
+        StudioPageUserSecurity { 0 permissions "permissions" null_as_empty, 1 user "user"
+        required }
+    );
     ///One page of user rulesets on a studio page.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StudioPageUserSecurityList {
         ///URL of the next page, or null on the last page.
@@ -6744,8 +7869,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        StudioPageUserSecurityList { 0 next "next" optional, 1 previous "previous"
+        optional, 2 results "results" required, 3 total_count "total_count" optional }
+    );
     ///What a caller sends to create or replace the ruleset of a user on a studio page.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StudioPageUserSecurityRequest {
         ///Permissions the ruleset grants on the studio page; an empty list grants none.
@@ -6753,8 +7882,12 @@ pub mod types {
         pub permissions: ::std::option::Option<::std::vec::Vec<StudioPageSecurityPermission>>,
         pub user: RelatedUser,
     }
+    ::saas_admin_runtime::decode_object!(
+        StudioPageUserSecurityRequest { 0 permissions "permissions" optional, 1 user
+        "user" required }
+    );
     ///A portal user as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct User {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6811,6 +7944,18 @@ pub mod types {
         ///The user's login name.
         pub username: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        User { 0 account_type "account_type" optional, 1 display_name "display_name"
+        optional, 2 email "email" optional, 3 expires_at "expires_at" optional, 4
+        explore_limits "explore_limits" optional, 5 first_name "first_name" optional, 6
+        gravatar_url "gravatar_url" optional, 7 groups "groups" null_as_empty, 8
+        identity_providers "identity_providers" null_as_empty, 9 is_active "is_active"
+        optional, 10 is_ods "is_ods" optional, 11 joined_at "joined_at" optional, 12
+        last_login_at "last_login_at" optional, 13 last_name "last_name" optional, 14
+        last_seen_at "last_seen_at" optional, 15 management_limits "management_limits"
+        optional, 16 permissions "permissions" null_as_empty, 17 username "username"
+        required }
+    );
     ///Where a user's account lives: `global` (an Opendatasoft account), `linked` (an account linked to an identity provider) or `local` (an account of this portal only).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserAccountType {
@@ -6824,7 +7969,7 @@ pub mod types {
         UserAccountType { Global => "global", Linked => "linked", Local => "local" }
     );
     ///Outcome of a batch call for one user.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserBatchResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6834,6 +7979,10 @@ pub mod types {
         pub error: ::std::option::Option<::serde_json::Value>,
         pub status_code: UserBatchStatus,
     }
+    ::saas_admin_runtime::decode_object!(
+        UserBatchResult { 0 data "data" optional, 1 error "error" optional, 2 status_code
+        "status_code" required }
+    );
     ///Outcomes of a batch call, keyed by the position of the user in the request ("0" for the first).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
@@ -6875,7 +8024,7 @@ pub mod types {
         UserBatchStatus { Success => "success", Error => "error" }
     );
     ///A user group as the service returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserGroup {
         ///When the group was created.
@@ -6907,8 +8056,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        UserGroup { 0 created_at "created_at" optional, 1 created_by "created_by"
+        optional, 2 description "description" optional, 3 explore_limits "explore_limits"
+        optional, 4 management_limits "management_limits" optional, 5 permissions
+        "permissions" null_as_empty, 6 title "title" required, 7 uid "uid" required, 8
+        updated_at "updated_at" optional, 9 updated_by "updated_by" optional, 10
+        user_count "user_count" optional }
+    );
     ///One page of user groups.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserGroupList {
         ///URL of the next page, or null on the last page.
@@ -6923,8 +8080,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        UserGroupList { 0 next "next" optional, 1 previous "previous" optional, 2 results
+        "results" required, 3 total_count "total_count" optional }
+    );
     ///What a caller sends to create a user group or replace its settings; the uid, member count, timestamps and authors are set by the service.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserGroupRequest {
         ///Free text describing the group.
@@ -6940,6 +8101,11 @@ pub mod types {
         ///The group's display name.
         pub title: ::std::string::String,
     }
+    ::saas_admin_runtime::decode_object!(
+        UserGroupRequest { 0 description "description" optional, 1 explore_limits
+        "explore_limits" optional, 2 management_limits "management_limits" optional, 3
+        permissions "permissions" optional, 4 title "title" required }
+    );
     ///Field by which user groups can be ordered.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserGroupSort {
@@ -6963,7 +8129,7 @@ pub mod types {
         }
     }
     ///One page of users.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserList {
         ///URL of the next page, or null on the last page.
@@ -6978,8 +8144,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
+    ::saas_admin_runtime::decode_object!(
+        UserList { 0 next "next" optional, 1 previous "previous" optional, 2 results
+        "results" required, 3 total_count "total_count" optional }
+    );
     ///One account to create through an identity provider: the fields of `UserRequest`, plus the provider and what it says about the user.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserProvisionRequest {
         ///The user's e-mail address.
@@ -7010,8 +8180,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        UserProvisionRequest { 0 email "email" required, 1 explore_limits
+        "explore_limits" optional, 2 first_name "first_name" optional, 3 groups "groups"
+        optional, 4 identity_provider "identity_provider" required, 5
+        identity_provider_attributes "identity_provider_attributes" null_as_empty, 6
+        last_name "last_name" optional, 7 management_limits "management_limits" optional,
+        8 permissions "permissions" optional, 9 username "username" optional }
+    );
     ///What a caller sends to invite a user or replace a user's settings; the account type, activity dates, identity providers and the other fields the service sets are left out.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserRequest {
         ///The user's e-mail address.
@@ -7036,6 +8214,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: ::std::option::Option<::std::string::String>,
     }
+    ::saas_admin_runtime::decode_object!(
+        UserRequest { 0 email "email" required, 1 explore_limits "explore_limits"
+        optional, 2 first_name "first_name" optional, 3 groups "groups" optional, 4
+        last_name "last_name" optional, 5 management_limits "management_limits" optional,
+        6 permissions "permissions" optional, 7 username "username" optional }
+    );
     ///Field by which users can be ordered.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserSort {

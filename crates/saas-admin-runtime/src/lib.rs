@@ -10,6 +10,8 @@ mod retry;
 
 #[cfg(feature = "schemars")]
 mod json_schema;
+#[doc(hidden)]
+pub mod object;
 pub mod open;
 
 pub mod answer;
