@@ -60,7 +60,8 @@ fn decode_object(s: &mut ItemStruct) -> Option<Item> {
         let ident = field.ident.as_ref()?;
         let key = json_name(field);
         let index = proc_macro2::Literal::usize_unsuffixed(index);
-        entries.push(quote!(#index #ident #key #kind));
+        let ty = &field.ty;
+        entries.push(quote!(#index #ident: #ty = #key #kind));
     }
     remove_deserialize(&mut s.attrs);
     let name = &s.ident;
@@ -169,11 +170,11 @@ mod tests {
         assert!(text.contains(&expected), "{text}");
         let call = quote! {
             ::saas_admin_runtime::decode_object!(Group {
-                0 title "title" required,
-                1 type_ "type" required,
-                2 description "description" optional,
-                3 tags "tags" null_as_empty,
-                4 size "size" optional
+                0 title: ::std::string::String = "title" required,
+                1 type_: GroupType = "type" required,
+                2 description: ::std::option::Option<::std::string::String> = "description" optional,
+                3 tags: ::std::vec::Vec<::std::string::String> = "tags" null_as_empty,
+                4 size: i64 = "size" optional
             });
         }
         .to_string();

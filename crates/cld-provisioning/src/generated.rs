@@ -29,9 +29,13 @@ pub mod types {
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ::saas_admin_runtime::decode_object!(
-        AccessKey { 0 api_key "api_key" required, 1 api_secret "api_secret" optional, 2
-        created_at "created_at" optional, 3 enabled "enabled" optional, 4 name "name"
-        optional, 5 updated_at "updated_at" optional }
+        AccessKey { 0 api_key : ::std::string::String = "api_key" required, 1 api_secret
+        : ::std::option::Option < saas_admin_runtime::Secret > = "api_secret" optional, 2
+        created_at : ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc >
+        > = "created_at" optional, 3 enabled : ::std::option::Option < bool > = "enabled"
+        optional, 4 name : ::std::option::Option < ::std::string::String > = "name"
+        optional, 5 updated_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "updated_at" optional }
     );
     ///Purpose to dedicate the key to (it stays usable for everything else); replaces whichever key held that purpose before.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -54,8 +58,8 @@ pub mod types {
         pub total: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        AccessKeyList { 0 access_keys "access_keys" null_as_empty, 1 total "total"
-        optional }
+        AccessKeyList { 0 access_keys : ::std::vec::Vec < AccessKey > = "access_keys"
+        null_as_empty, 1 total : ::std::option::Option < i64 > = "total" optional }
     );
     ///What a caller sends to generate an access key.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -69,7 +73,9 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        AccessKeyRequest { 0 enabled "enabled" optional, 1 name "name" optional }
+        AccessKeyRequest { 0 enabled : ::std::option::Option < bool > = "enabled"
+        optional, 1 name : ::std::option::Option < ::std::string::String > = "name"
+        optional }
     );
     ///Field access keys can be sorted by.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -110,8 +116,10 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        AccessKeyUpdateRequest { 0 dedicated_for "dedicated_for" optional, 1 enabled
-        "enabled" optional, 2 name "name" optional }
+        AccessKeyUpdateRequest { 0 dedicated_for : ::std::option::Option <
+        AccessKeyDedicatedFor > = "dedicated_for" optional, 1 enabled :
+        ::std::option::Option < bool > = "enabled" optional, 2 name :
+        ::std::option::Option < ::std::string::String > = "name" optional }
     );
     ///An access key as listed inside a product environment.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -126,8 +134,9 @@ pub mod types {
         pub secret: ::std::option::Option<saas_admin_runtime::Secret>,
     }
     ::saas_admin_runtime::decode_object!(
-        ApiAccessKey { 0 enabled "enabled" optional, 1 key "key" required, 2 secret
-        "secret" optional }
+        ApiAccessKey { 0 enabled : ::std::option::Option < bool > = "enabled" optional, 1
+        key : ::std::string::String = "key" required, 2 secret : ::std::option::Option <
+        saas_admin_runtime::Secret > = "secret" optional }
     );
     ///Whether to add or to remove the assignments sent.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -176,13 +185,17 @@ pub mod types {
         pub video_seconds: ::std::option::Option<f64>,
     }
     ::saas_admin_runtime::decode_object!(
-        BillingUsageBreakdown { 0 bandwidth_image "bandwidth_image" optional, 1
-        bandwidth_raw "bandwidth_raw" optional, 2 bandwidth_video "bandwidth_video"
-        optional, 3 image_impressions "image_impressions" optional, 4 storage_image
-        "storage_image" optional, 5 storage_raw "storage_raw" optional, 6 storage_video
-        "storage_video" optional, 7 transformations_image "transformations_image"
-        optional, 8 transformations_video "transformations_video" optional, 9
-        video_seconds "video_seconds" optional }
+        BillingUsageBreakdown { 0 bandwidth_image : ::std::option::Option < f64 > =
+        "bandwidth_image" optional, 1 bandwidth_raw : ::std::option::Option < f64 > =
+        "bandwidth_raw" optional, 2 bandwidth_video : ::std::option::Option < f64 > =
+        "bandwidth_video" optional, 3 image_impressions : ::std::option::Option < f64 > =
+        "image_impressions" optional, 4 storage_image : ::std::option::Option < f64 > =
+        "storage_image" optional, 5 storage_raw : ::std::option::Option < f64 > =
+        "storage_raw" optional, 6 storage_video : ::std::option::Option < f64 > =
+        "storage_video" optional, 7 transformations_image : ::std::option::Option < f64 >
+        = "transformations_image" optional, 8 transformations_video :
+        ::std::option::Option < f64 > = "transformations_video" optional, 9 video_seconds
+        : ::std::option::Option < f64 > = "video_seconds" optional }
     );
     ///Usage over one billing cycle (or one month of an annual cycle).
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -205,9 +218,13 @@ pub mod types {
         pub usage: ::std::option::Option<f64>,
     }
     ::saas_admin_runtime::decode_object!(
-        BillingUsageCycle { 0 breakdown "breakdown" optional, 1 from_day "from_day"
-        optional, 2 product_environment_breakdown "product_environment_breakdown"
-        null_as_empty, 3 to_day "to_day" optional, 4 usage "usage" optional }
+        BillingUsageCycle { 0 breakdown : ::std::option::Option < BillingUsageBreakdown >
+        = "breakdown" optional, 1 from_day : ::std::option::Option <
+        ::chrono::naive::NaiveDate > = "from_day" optional, 2
+        product_environment_breakdown : ::std::vec::Vec <
+        BillingUsageProductEnvironmentBreakdown > = "product_environment_breakdown"
+        null_as_empty, 3 to_day : ::std::option::Option < ::chrono::naive::NaiveDate > =
+        "to_day" optional, 4 usage : ::std::option::Option < f64 > = "usage" optional }
     );
     ///Usage of one billed metric, per billing cycle.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -228,8 +245,10 @@ pub mod types {
         pub monthly_cycles: ::std::vec::Vec<BillingUsageCycle>,
     }
     ::saas_admin_runtime::decode_object!(
-        BillingUsageMetric { 0 cycles "cycles" null_as_empty, 1 limit "limit" optional, 2
-        metric "metric" required, 3 monthly_cycles "monthly_cycles" null_as_empty }
+        BillingUsageMetric { 0 cycles : ::std::vec::Vec < BillingUsageCycle > = "cycles"
+        null_as_empty, 1 limit : ::std::option::Option < f64 > = "limit" optional, 2
+        metric : ::std::string::String = "metric" required, 3 monthly_cycles :
+        ::std::vec::Vec < BillingUsageCycle > = "monthly_cycles" null_as_empty }
     );
     ///Usage billed under one plan.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -243,8 +262,9 @@ pub mod types {
         pub plan_name: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        BillingUsagePlan { 0 metric_usage "metric_usage" null_as_empty, 1 plan_name
-        "plan_name" required }
+        BillingUsagePlan { 0 metric_usage : ::std::vec::Vec < BillingUsageMetric > =
+        "metric_usage" null_as_empty, 1 plan_name : ::std::string::String = "plan_name"
+        required }
     );
     ///One product environment's share of a cycle's usage.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -285,14 +305,19 @@ pub mod types {
         pub video_seconds: ::std::option::Option<f64>,
     }
     ::saas_admin_runtime::decode_object!(
-        BillingUsageProductEnvironmentBreakdown { 0 bandwidth_image "bandwidth_image"
-        optional, 1 bandwidth_raw "bandwidth_raw" optional, 2 bandwidth_video
-        "bandwidth_video" optional, 3 cloud_name "cloud_name" optional, 4
-        image_impressions "image_impressions" optional, 5 storage_image "storage_image"
-        optional, 6 storage_raw "storage_raw" optional, 7 storage_video "storage_video"
-        optional, 8 transformations_image "transformations_image" optional, 9
-        transformations_video "transformations_video" optional, 10 video_seconds
-        "video_seconds" optional }
+        BillingUsageProductEnvironmentBreakdown { 0 bandwidth_image :
+        ::std::option::Option < f64 > = "bandwidth_image" optional, 1 bandwidth_raw :
+        ::std::option::Option < f64 > = "bandwidth_raw" optional, 2 bandwidth_video :
+        ::std::option::Option < f64 > = "bandwidth_video" optional, 3 cloud_name :
+        ::std::option::Option < ::std::string::String > = "cloud_name" optional, 4
+        image_impressions : ::std::option::Option < f64 > = "image_impressions" optional,
+        5 storage_image : ::std::option::Option < f64 > = "storage_image" optional, 6
+        storage_raw : ::std::option::Option < f64 > = "storage_raw" optional, 7
+        storage_video : ::std::option::Option < f64 > = "storage_video" optional, 8
+        transformations_image : ::std::option::Option < f64 > = "transformations_image"
+        optional, 9 transformations_video : ::std::option::Option < f64 > =
+        "transformations_video" optional, 10 video_seconds : ::std::option::Option < f64
+        > = "video_seconds" optional }
     );
     ///A predefined policy as the catalog lists it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -321,10 +346,15 @@ pub mod types {
         pub sub_category: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        CatalogSystemPolicy { 0 category "category" optional, 1 description "description"
-        optional, 2 id "id" required, 3 name "name" required, 4 permission_type
-        "permission_type" optional, 5 policy "policy" optional, 6 scope_type "scope_type"
-        optional, 7 sub_category "sub_category" optional }
+        CatalogSystemPolicy { 0 category : ::std::option::Option < ::std::string::String
+        > = "category" optional, 1 description : ::std::option::Option <
+        ::std::string::String > = "description" optional, 2 id : ::std::string::String =
+        "id" required, 3 name : ::std::string::String = "name" required, 4
+        permission_type : ::std::option::Option < ::std::string::String > =
+        "permission_type" optional, 5 policy : ::std::option::Option <
+        ::std::string::String > = "policy" optional, 6 scope_type : ::std::option::Option
+        < PermissionsScopeType > = "scope_type" optional, 7 sub_category :
+        ::std::option::Option < ::std::string::String > = "sub_category" optional }
     );
     ///A predefined role as the catalog lists it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -348,9 +378,13 @@ pub mod types {
         pub system_policy_ids: ::std::vec::Vec<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        CatalogSystemRole { 0 description "description" optional, 1 id "id" required, 2
-        name "name" required, 3 permission_type "permission_type" optional, 4 scope_type
-        "scope_type" optional, 5 system_policy_ids "system_policy_ids" null_as_empty }
+        CatalogSystemRole { 0 description : ::std::option::Option < ::std::string::String
+        > = "description" optional, 1 id : ::std::string::String = "id" required, 2 name
+        : ::std::string::String = "name" required, 3 permission_type :
+        ::std::option::Option < ::std::string::String > = "permission_type" optional, 4
+        scope_type : ::std::option::Option < PermissionsScopeType > = "scope_type"
+        optional, 5 system_policy_ids : ::std::vec::Vec < ::std::string::String > =
+        "system_policy_ids" null_as_empty }
     );
     ///One problem found in a Cedar statement.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -363,7 +397,8 @@ pub mod types {
         pub cedar_message: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        CedarError { 0 cedar_code "cedar_code" optional, 1 cedar_message "cedar_message"
+        CedarError { 0 cedar_code : ::std::option::Option < ::std::string::String > =
+        "cedar_code" optional, 1 cedar_message : ::std::string::String = "cedar_message"
         required }
     );
     ///Outcome of checking a Cedar statement.
@@ -378,8 +413,8 @@ pub mod types {
         pub valid: bool,
     }
     ::saas_admin_runtime::decode_object!(
-        CedarPolicyValidation { 0 errors "errors" null_as_empty, 1 valid "valid" required
-        }
+        CedarPolicyValidation { 0 errors : ::std::vec::Vec < CedarError > = "errors"
+        null_as_empty, 1 valid : bool = "valid" required }
     );
     ///A Cedar statement to check.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -389,7 +424,8 @@ pub mod types {
         pub policy: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        CedarPolicyValidationRequest { 0 policy "policy" required }
+        CedarPolicyValidationRequest { 0 policy : ::std::string::String = "policy"
+        required }
     );
     ///The Cedar schema of the permissions system.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -399,7 +435,8 @@ pub mod types {
         pub schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ::saas_admin_runtime::decode_object!(
-        CedarSchemaResponse { 0 schema "schema" required }
+        CedarSchemaResponse { 0 schema : ::serde_json::Map < ::std::string::String,
+        ::serde_json::Value > = "schema" required }
     );
     ///A policy the account defined itself.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -431,11 +468,15 @@ pub mod types {
         pub updated_at: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        CustomPolicy { 0 created_at "created_at" optional, 1 description "description"
-        optional, 2 enabled "enabled" optional, 3 id "id" required, 4 name "name"
-        required, 5 policy_statement "policy_statement" optional, 6 scope_id "scope_id"
-        optional, 7 scope_type "scope_type" optional, 8 updated_at "updated_at" optional
-        }
+        CustomPolicy { 0 created_at : ::std::option::Option < i64 > = "created_at"
+        optional, 1 description : ::std::option::Option < ::std::string::String > =
+        "description" optional, 2 enabled : ::std::option::Option < bool > = "enabled"
+        optional, 3 id : ::std::string::String = "id" required, 4 name :
+        ::std::string::String = "name" required, 5 policy_statement :
+        ::std::option::Option < ::std::string::String > = "policy_statement" optional, 6
+        scope_id : ::std::option::Option < ::std::string::String > = "scope_id" optional,
+        7 scope_type : ::std::option::Option < PermissionsScopeType > = "scope_type"
+        optional, 8 updated_at : ::std::option::Option < i64 > = "updated_at" optional }
     );
     ///What a caller sends to create a custom policy.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -457,9 +498,13 @@ pub mod types {
         pub scope_type: PermissionsScopeType,
     }
     ::saas_admin_runtime::decode_object!(
-        CustomPolicyCreateRequest { 0 description "description" optional, 1 enabled
-        "enabled" optional, 2 name "name" required, 3 policy_statement "policy_statement"
-        required, 4 scope_id "scope_id" optional, 5 scope_type "scope_type" required }
+        CustomPolicyCreateRequest { 0 description : ::std::option::Option <
+        ::std::string::String > = "description" optional, 1 enabled :
+        ::std::option::Option < bool > = "enabled" optional, 2 name :
+        ::std::string::String = "name" required, 3 policy_statement :
+        ::std::string::String = "policy_statement" required, 4 scope_id :
+        ::std::option::Option < ::std::string::String > = "scope_id" optional, 5
+        scope_type : PermissionsScopeType = "scope_type" required }
     );
     ///One page of custom policies.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -472,7 +517,9 @@ pub mod types {
         pub next_cursor: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        CustomPolicyList { 0 data "data" required, 1 next_cursor "next_cursor" optional }
+        CustomPolicyList { 0 data : ::std::vec::Vec < CustomPolicy > = "data" required, 1
+        next_cursor : ::std::option::Option < ::std::string::String > = "next_cursor"
+        optional }
     );
     ///One custom policy.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -481,7 +528,7 @@ pub mod types {
         pub data: CustomPolicy,
     }
     ::saas_admin_runtime::decode_object!(
-        CustomPolicyResponse { 0 data "data" required }
+        CustomPolicyResponse { 0 data : CustomPolicy = "data" required }
     );
     ///The complete new content of a custom policy.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -502,9 +549,12 @@ pub mod types {
         pub scope_type: PermissionsScopeType,
     }
     ::saas_admin_runtime::decode_object!(
-        CustomPolicyUpdateRequest { 0 description "description" optional, 1 enabled
-        "enabled" required, 2 name "name" required, 3 policy_statement "policy_statement"
-        required, 4 scope_id "scope_id" optional, 5 scope_type "scope_type" required }
+        CustomPolicyUpdateRequest { 0 description : ::std::option::Option <
+        ::std::string::String > = "description" optional, 1 enabled : bool = "enabled"
+        required, 2 name : ::std::string::String = "name" required, 3 policy_statement :
+        ::std::string::String = "policy_statement" required, 4 scope_id :
+        ::std::option::Option < ::std::string::String > = "scope_id" optional, 5
+        scope_type : PermissionsScopeType = "scope_type" required }
     );
     ///The roles and policies in effect in a scope.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -512,7 +562,9 @@ pub mod types {
     pub struct EffectivePolicies {
         pub data: EffectivePoliciesData,
     }
-    ::saas_admin_runtime::decode_object!(EffectivePolicies { 0 data "data" required });
+    ::saas_admin_runtime::decode_object!(
+        EffectivePolicies { 0 data : EffectivePoliciesData = "data" required }
+    );
     ///Roles per principal, and custom policies.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -527,8 +579,9 @@ pub mod types {
         pub principals: ::std::vec::Vec<PrincipalEffectiveRoles>,
     }
     ::saas_admin_runtime::decode_object!(
-        EffectivePoliciesData { 0 custom_policies "custom_policies" null_as_empty, 1
-        principals "principals" null_as_empty }
+        EffectivePoliciesData { 0 custom_policies : ::std::vec::Vec < EffectivePolicy > =
+        "custom_policies" null_as_empty, 1 principals : ::std::vec::Vec <
+        PrincipalEffectiveRoles > = "principals" null_as_empty }
     );
     ///A policy in effect, with its statement as it applies.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -541,8 +594,9 @@ pub mod types {
         pub policy_statement: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        EffectivePolicy { 0 id "id" required, 1 policy_statement "policy_statement"
-        optional }
+        EffectivePolicy { 0 id : ::std::string::String = "id" required, 1
+        policy_statement : ::std::option::Option < ::std::string::String > =
+        "policy_statement" optional }
     );
     ///A role a principal holds, with its system policies.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -556,8 +610,8 @@ pub mod types {
         pub system_policies: ::std::vec::Vec<EffectivePolicy>,
     }
     ::saas_admin_runtime::decode_object!(
-        EffectiveRole { 0 id "id" required, 1 system_policies "system_policies"
-        null_as_empty }
+        EffectiveRole { 0 id : ::std::string::String = "id" required, 1 system_policies :
+        ::std::vec::Vec < EffectivePolicy > = "system_policies" null_as_empty }
     );
     ///Body the service sends with an error status.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -566,7 +620,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<ErrorDetail>,
     }
-    ::saas_admin_runtime::decode_object!(Error { 0 error "error" optional });
+    ::saas_admin_runtime::decode_object!(
+        Error { 0 error : ::std::option::Option < ErrorDetail > = "error" optional }
+    );
     ///What went wrong.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -575,7 +631,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
     }
-    ::saas_admin_runtime::decode_object!(ErrorDetail { 0 message "message" optional });
+    ::saas_admin_runtime::decode_object!(
+        ErrorDetail { 0 message : ::std::option::Option < ::std::string::String > =
+        "message" optional }
+    );
     ///A principal and the roles it holds in the scope looked at.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -590,8 +649,9 @@ pub mod types {
         pub type_: PrincipalType,
     }
     ::saas_admin_runtime::decode_object!(
-        InspectedPrincipal { 0 id "id" required, 1 roles "roles" null_as_empty, 2 type_
-        "type" required }
+        InspectedPrincipal { 0 id : ::std::string::String = "id" required, 1 roles :
+        ::std::vec::Vec < PrincipalRole > = "roles" null_as_empty, 2 type_ :
+        PrincipalType = "type" required }
     );
     ///Whether permissions apply to everything in the scope (`global`) or to given content instances (`content`).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -618,8 +678,9 @@ pub mod types {
         pub system_roles: ::std::vec::Vec<CatalogSystemRole>,
     }
     ::saas_admin_runtime::decode_object!(
-        PermissionsCatalog { 0 system_policies "system_policies" null_as_empty, 1
-        system_roles "system_roles" null_as_empty }
+        PermissionsCatalog { 0 system_policies : ::std::vec::Vec < CatalogSystemPolicy >
+        = "system_policies" null_as_empty, 1 system_roles : ::std::vec::Vec <
+        CatalogSystemRole > = "system_roles" null_as_empty }
     );
     ///The catalog of predefined roles and policies.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -628,7 +689,8 @@ pub mod types {
         pub catalog: PermissionsCatalog,
     }
     ::saas_admin_runtime::decode_object!(
-        PermissionsCatalogResponse { 0 catalog "catalog" required }
+        PermissionsCatalogResponse { 0 catalog : PermissionsCatalog = "catalog" required
+        }
     );
     ///Body the permissions operations send with an error status.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -637,7 +699,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<PermissionsErrorDetail>,
     }
-    ::saas_admin_runtime::decode_object!(PermissionsError { 0 error "error" optional });
+    ::saas_admin_runtime::decode_object!(
+        PermissionsError { 0 error : ::std::option::Option < PermissionsErrorDetail > =
+        "error" optional }
+    );
     ///What went wrong.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -657,8 +722,11 @@ pub mod types {
         pub message: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        PermissionsErrorDetail { 0 category "category" optional, 1 code "code" optional,
-        2 details "details" null_as_empty, 3 message "message" optional }
+        PermissionsErrorDetail { 0 category : ::std::option::Option <
+        ::std::string::String > = "category" optional, 1 code : ::std::option::Option <
+        ::std::string::String > = "code" optional, 2 details : ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > = "details" null_as_empty, 3 message
+        : ::std::option::Option < ::std::string::String > = "message" optional }
     );
     ///Where a role or policy applies, the account or product environments.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -683,8 +751,9 @@ pub mod types {
         pub folder_id: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        PolicyParameters { 0 collection_id "collection_id" optional, 1 folder_id
-        "folder_id" optional }
+        PolicyParameters { 0 collection_id : ::std::option::Option <
+        ::std::string::String > = "collection_id" optional, 1 folder_id :
+        ::std::option::Option < ::std::string::String > = "folder_id" optional }
     );
     ///A user, group or key, by kind and id.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -696,7 +765,8 @@ pub mod types {
         pub type_: PrincipalType,
     }
     ::saas_admin_runtime::decode_object!(
-        Principal { 0 id "id" required, 1 type_ "type" required }
+        Principal { 0 id : ::std::string::String = "id" required, 1 type_ : PrincipalType
+        = "type" required }
     );
     ///A principal and the roles it holds.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -712,8 +782,9 @@ pub mod types {
         pub roles: ::std::vec::Vec<EffectiveRole>,
     }
     ::saas_admin_runtime::decode_object!(
-        PrincipalEffectiveRoles { 0 principal_id "principal_id" required, 1
-        principal_type "principal_type" required, 2 roles "roles" null_as_empty }
+        PrincipalEffectiveRoles { 0 principal_id : ::std::string::String = "principal_id"
+        required, 1 principal_type : ::std::string::String = "principal_type" required, 2
+        roles : ::std::vec::Vec < EffectiveRole > = "roles" null_as_empty }
     );
     ///A role as held by a principal, with where it applies.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -745,11 +816,17 @@ pub mod types {
         pub updated_at: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        PrincipalRole { 0 created_at "created_at" optional, 1 description "description"
-        optional, 2 id "id" required, 3 management_type "management_type" optional, 4
-        name "name" required, 5 permission_type "permission_type" optional, 6
-        policy_parameters "policy_parameters" optional, 7 scope_id "scope_id" optional, 8
-        scope_type "scope_type" optional, 9 updated_at "updated_at" optional }
+        PrincipalRole { 0 created_at : ::std::option::Option < i64 > = "created_at"
+        optional, 1 description : ::std::option::Option < ::std::string::String > =
+        "description" optional, 2 id : ::std::string::String = "id" required, 3
+        management_type : ::std::option::Option < RoleManagementType > =
+        "management_type" optional, 4 name : ::std::string::String = "name" required, 5
+        permission_type : ::std::option::Option < PermissionType > = "permission_type"
+        optional, 6 policy_parameters : ::std::option::Option < PolicyParameters > =
+        "policy_parameters" optional, 7 scope_id : ::std::option::Option <
+        ::std::string::String > = "scope_id" optional, 8 scope_type :
+        ::std::option::Option < PermissionsScopeType > = "scope_type" optional, 9
+        updated_at : ::std::option::Option < i64 > = "updated_at" optional }
     );
     ///The roles of a principal.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -758,7 +835,10 @@ pub mod types {
         ///One entry per role held.
         pub data: ::std::vec::Vec<PrincipalRole>,
     }
-    ::saas_admin_runtime::decode_object!(PrincipalRoleList { 0 data "data" required });
+    ::saas_admin_runtime::decode_object!(
+        PrincipalRoleList { 0 data : ::std::vec::Vec < PrincipalRole > = "data" required
+        }
+    );
     ///The principals to look at, and the scope to look in.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -776,9 +856,12 @@ pub mod types {
         pub scope_type: PermissionsScopeType,
     }
     ::saas_admin_runtime::decode_object!(
-        PrincipalRolesInspectRequest { 0 cursor "cursor" optional, 1 policy_parameters
-        "policy_parameters" optional, 2 principals "principals" required, 3 scope_id
-        "scope_id" optional, 4 scope_type "scope_type" required }
+        PrincipalRolesInspectRequest { 0 cursor : ::std::option::Option <
+        ::std::string::String > = "cursor" optional, 1 policy_parameters :
+        ::std::option::Option < PolicyParameters > = "policy_parameters" optional, 2
+        principals : ::std::vec::Vec < Principal > = "principals" required, 3 scope_id :
+        ::std::option::Option < ::std::string::String > = "scope_id" optional, 4
+        scope_type : PermissionsScopeType = "scope_type" required }
     );
     ///Principals with the roles they hold in a scope.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -790,8 +873,9 @@ pub mod types {
         pub next_cursor: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        PrincipalRolesInspection { 0 data "data" required, 1 next_cursor "next_cursor"
-        optional }
+        PrincipalRolesInspection { 0 data : PrincipalRolesInspectionData = "data"
+        required, 1 next_cursor : ::std::option::Option < ::std::string::String > =
+        "next_cursor" optional }
     );
     ///The principals found.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -803,7 +887,8 @@ pub mod types {
         pub principals: ::std::vec::Vec<InspectedPrincipal>,
     }
     ::saas_admin_runtime::decode_object!(
-        PrincipalRolesInspectionData { 0 principals "principals" null_as_empty }
+        PrincipalRolesInspectionData { 0 principals : ::std::vec::Vec <
+        InspectedPrincipal > = "principals" null_as_empty }
     );
     ///Roles to give to a principal or take from it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -815,8 +900,9 @@ pub mod types {
         pub roles: ::std::vec::Vec<RoleAssignment>,
     }
     ::saas_admin_runtime::decode_object!(
-        PrincipalRolesUpdateRequest { 0 operation "operation" required, 1 principal
-        "principal" required, 2 roles "roles" required }
+        PrincipalRolesUpdateRequest { 0 operation : AssignmentOperation = "operation"
+        required, 1 principal : Principal = "principal" required, 2 roles :
+        ::std::vec::Vec < RoleAssignment > = "roles" required }
     );
     ///Kind of principal that can hold roles.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -857,9 +943,13 @@ pub mod types {
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ::saas_admin_runtime::decode_object!(
-        ProductEnvironment { 0 api_access_keys "api_access_keys" null_as_empty, 1
-        cloud_name "cloud_name" required, 2 created_at "created_at" optional, 3 enabled
-        "enabled" optional, 4 id "id" required, 5 name "name" required, 6 updated_at
+        ProductEnvironment { 0 api_access_keys : ::std::vec::Vec < ApiAccessKey > =
+        "api_access_keys" null_as_empty, 1 cloud_name : ::std::string::String =
+        "cloud_name" required, 2 created_at : ::std::option::Option < ::chrono::DateTime
+        < ::chrono::offset::Utc > > = "created_at" optional, 3 enabled :
+        ::std::option::Option < bool > = "enabled" optional, 4 id : ::std::string::String
+        = "id" required, 5 name : ::std::string::String = "name" required, 6 updated_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
         "updated_at" optional }
     );
     ///The product environments of an account.
@@ -872,7 +962,8 @@ pub mod types {
         pub sub_accounts: ::std::vec::Vec<ProductEnvironment>,
     }
     ::saas_admin_runtime::decode_object!(
-        ProductEnvironmentList { 0 sub_accounts "sub_accounts" null_as_empty }
+        ProductEnvironmentList { 0 sub_accounts : ::std::vec::Vec < ProductEnvironment >
+        = "sub_accounts" null_as_empty }
     );
     ///What a caller sends to create a product environment.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -892,9 +983,12 @@ pub mod types {
         pub name: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        ProductEnvironmentRequest { 0 base_sub_account_id "base_sub_account_id" optional,
-        1 cloud_name "cloud_name" optional, 2 custom_attributes "custom_attributes"
-        null_as_empty, 3 name "name" required }
+        ProductEnvironmentRequest { 0 base_sub_account_id : ::std::option::Option <
+        ::std::string::String > = "base_sub_account_id" optional, 1 cloud_name :
+        ::std::option::Option < ::std::string::String > = "cloud_name" optional, 2
+        custom_attributes : ::serde_json::Map < ::std::string::String,
+        ::serde_json::Value > = "custom_attributes" null_as_empty, 3 name :
+        ::std::string::String = "name" required }
     );
     ///A product environment (sub-account), in short.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -915,9 +1009,12 @@ pub mod types {
         pub name: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        ProductEnvironmentSummary { 0 cloud_name "cloud_name" optional, 1 description
-        "description" optional, 2 enabled "enabled" optional, 3 id "id" required, 4 name
-        "name" required }
+        ProductEnvironmentSummary { 0 cloud_name : ::std::option::Option <
+        ::std::string::String > = "cloud_name" optional, 1 description :
+        ::std::option::Option < ::std::string::String > = "description" optional, 2
+        enabled : ::std::option::Option < bool > = "enabled" optional, 3 id :
+        ::std::string::String = "id" required, 4 name : ::std::string::String = "name"
+        required }
     );
     ///The product environments a user can access.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -929,7 +1026,8 @@ pub mod types {
         pub sub_accounts: ::std::vec::Vec<ProductEnvironmentSummary>,
     }
     ::saas_admin_runtime::decode_object!(
-        ProductEnvironmentSummaryList { 0 sub_accounts "sub_accounts" null_as_empty }
+        ProductEnvironmentSummaryList { 0 sub_accounts : ::std::vec::Vec <
+        ProductEnvironmentSummary > = "sub_accounts" null_as_empty }
     );
     ///What a caller sends to change a product environment; absent fields are left as they are.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -950,9 +1048,12 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        ProductEnvironmentUpdateRequest { 0 cloud_name "cloud_name" optional, 1
-        custom_attributes "custom_attributes" null_as_empty, 2 enabled "enabled"
-        optional, 3 name "name" optional }
+        ProductEnvironmentUpdateRequest { 0 cloud_name : ::std::option::Option <
+        ::std::string::String > = "cloud_name" optional, 1 custom_attributes :
+        ::serde_json::Map < ::std::string::String, ::serde_json::Value > =
+        "custom_attributes" null_as_empty, 2 enabled : ::std::option::Option < bool > =
+        "enabled" optional, 3 name : ::std::option::Option < ::std::string::String > =
+        "name" optional }
     );
     ///A system or custom role.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -988,11 +1089,17 @@ pub mod types {
         pub updated_at: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        Role { 0 created_at "created_at" optional, 1 description "description" optional,
-        2 id "id" required, 3 management_type "management_type" optional, 4 name "name"
-        required, 5 permission_type "permission_type" optional, 6 policies "policies"
-        null_as_empty, 7 policy_parameters "policy_parameters" null_as_empty, 8
-        scope_type "scope_type" optional, 9 updated_at "updated_at" optional }
+        Role { 0 created_at : ::std::option::Option < i64 > = "created_at" optional, 1
+        description : ::std::option::Option < ::std::string::String > = "description"
+        optional, 2 id : ::std::string::String = "id" required, 3 management_type :
+        ::std::option::Option < RoleManagementType > = "management_type" optional, 4 name
+        : ::std::string::String = "name" required, 5 permission_type :
+        ::std::option::Option < ::std::string::String > = "permission_type" optional, 6
+        policies : ::std::vec::Vec < SystemPolicy > = "policies" null_as_empty, 7
+        policy_parameters : ::std::vec::Vec < ::std::string::String > =
+        "policy_parameters" null_as_empty, 8 scope_type : ::std::option::Option <
+        PermissionsScopeType > = "scope_type" optional, 9 updated_at :
+        ::std::option::Option < i64 > = "updated_at" optional }
     );
     ///A role to give or take, and where it applies.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1007,8 +1114,10 @@ pub mod types {
         pub scope_id: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        RoleAssignment { 0 id "id" required, 1 policy_parameters "policy_parameters"
-        optional, 2 scope_id "scope_id" optional }
+        RoleAssignment { 0 id : ::std::string::String = "id" required, 1
+        policy_parameters : ::std::option::Option < PolicyParameters > =
+        "policy_parameters" optional, 2 scope_id : ::std::option::Option <
+        ::std::string::String > = "scope_id" optional }
     );
     ///What a caller sends to create a custom role.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1030,9 +1139,12 @@ pub mod types {
         pub system_policy_ids: ::std::vec::Vec<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        RoleCreateRequest { 0 description "description" optional, 1 id "id" optional, 2
-        name "name" required, 3 permission_type "permission_type" required, 4 scope_type
-        "scope_type" required, 5 system_policy_ids "system_policy_ids" null_as_empty }
+        RoleCreateRequest { 0 description : ::std::option::Option < ::std::string::String
+        > = "description" optional, 1 id : ::std::option::Option < ::std::string::String
+        > = "id" optional, 2 name : ::std::string::String = "name" required, 3
+        permission_type : PermissionType = "permission_type" required, 4 scope_type :
+        PermissionsScopeType = "scope_type" required, 5 system_policy_ids :
+        ::std::vec::Vec < ::std::string::String > = "system_policy_ids" null_as_empty }
     );
     ///A list of roles.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1041,7 +1153,9 @@ pub mod types {
         ///One entry per role.
         pub data: ::std::vec::Vec<Role>,
     }
-    ::saas_admin_runtime::decode_object!(RoleList { 0 data "data" required });
+    ::saas_admin_runtime::decode_object!(
+        RoleList { 0 data : ::std::vec::Vec < Role > = "data" required }
+    );
     ///Who manages a role, Cloudinary (`system`) or the account (`custom`).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum RoleManagementType {
@@ -1079,10 +1193,14 @@ pub mod types {
         pub updated_at: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        RolePrincipal { 0 created_at "created_at" optional, 1 id "id" required, 2
-        policy_parameters "policy_parameters" optional, 3 role_id "role_id" optional, 4
-        scope_id "scope_id" optional, 5 scope_type "scope_type" optional, 6 type_ "type"
-        required, 7 updated_at "updated_at" optional }
+        RolePrincipal { 0 created_at : ::std::option::Option < i64 > = "created_at"
+        optional, 1 id : ::std::string::String = "id" required, 2 policy_parameters :
+        ::std::option::Option < PolicyParameters > = "policy_parameters" optional, 3
+        role_id : ::std::option::Option < ::std::string::String > = "role_id" optional, 4
+        scope_id : ::std::option::Option < ::std::string::String > = "scope_id" optional,
+        5 scope_type : ::std::option::Option < PermissionsScopeType > = "scope_type"
+        optional, 6 type_ : PrincipalType = "type" required, 7 updated_at :
+        ::std::option::Option < i64 > = "updated_at" optional }
     );
     ///A principal to add to or remove from a role, and where the role applies for it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1098,9 +1216,11 @@ pub mod types {
         pub scope_id: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        RolePrincipalAssignment { 0 policy_parameters "policy_parameters" optional, 1
-        principal_id "principal_id" required, 2 principal_type "principal_type" required,
-        3 scope_id "scope_id" optional }
+        RolePrincipalAssignment { 0 policy_parameters : ::std::option::Option <
+        PolicyParameters > = "policy_parameters" optional, 1 principal_id :
+        ::std::string::String = "principal_id" required, 2 principal_type : PrincipalType
+        = "principal_type" required, 3 scope_id : ::std::option::Option <
+        ::std::string::String > = "scope_id" optional }
     );
     ///The principals holding a role.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1109,7 +1229,10 @@ pub mod types {
         ///One entry per assignment.
         pub data: ::std::vec::Vec<RolePrincipal>,
     }
-    ::saas_admin_runtime::decode_object!(RolePrincipalList { 0 data "data" required });
+    ::saas_admin_runtime::decode_object!(
+        RolePrincipalList { 0 data : ::std::vec::Vec < RolePrincipal > = "data" required
+        }
+    );
     ///Principals to add to a role or remove from it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -1119,7 +1242,8 @@ pub mod types {
         pub principals: ::std::vec::Vec<RolePrincipalAssignment>,
     }
     ::saas_admin_runtime::decode_object!(
-        RolePrincipalsUpdateRequest { 0 operation "operation" required, 1 principals
+        RolePrincipalsUpdateRequest { 0 operation : AssignmentOperation = "operation"
+        required, 1 principals : ::std::vec::Vec < RolePrincipalAssignment > =
         "principals" required }
     );
     ///One role.
@@ -1128,7 +1252,9 @@ pub mod types {
     pub struct RoleResponse {
         pub data: Role,
     }
-    ::saas_admin_runtime::decode_object!(RoleResponse { 0 data "data" required });
+    ::saas_admin_runtime::decode_object!(
+        RoleResponse { 0 data : Role = "data" required }
+    );
     ///The complete new content of a custom role (its permission and scope types cannot change).
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -1144,8 +1270,10 @@ pub mod types {
         pub system_policy_ids: ::std::vec::Vec<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        RoleUpdateRequest { 0 description "description" optional, 1 name "name" required,
-        2 system_policy_ids "system_policy_ids" null_as_empty }
+        RoleUpdateRequest { 0 description : ::std::option::Option < ::std::string::String
+        > = "description" optional, 1 name : ::std::string::String = "name" required, 2
+        system_policy_ids : ::std::vec::Vec < ::std::string::String > =
+        "system_policy_ids" null_as_empty }
     );
     ///Acknowledgement of a call that has nothing else to return.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1159,7 +1287,8 @@ pub mod types {
         pub ok: ::std::option::Option<bool>,
     }
     ::saas_admin_runtime::decode_object!(
-        SuccessResponse { 0 message "message" optional, 1 ok "ok" optional }
+        SuccessResponse { 0 message : ::std::option::Option < ::std::string::String > =
+        "message" optional, 1 ok : ::std::option::Option < bool > = "ok" optional }
     );
     ///A policy predefined by Cloudinary.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1198,12 +1327,18 @@ pub mod types {
         pub updated_at: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        SystemPolicy { 0 category "category" optional, 1 created_at "created_at"
-        optional, 2 description "description" optional, 3 id "id" required, 4 name "name"
-        required, 5 permission_type "permission_type" optional, 6 policy_parameters
-        "policy_parameters" null_as_empty, 7 policy_statement "policy_statement"
-        optional, 8 scope_type "scope_type" optional, 9 sub_category "sub_category"
-        optional, 10 updated_at "updated_at" optional }
+        SystemPolicy { 0 category : ::std::option::Option < ::std::string::String > =
+        "category" optional, 1 created_at : ::std::option::Option < i64 > = "created_at"
+        optional, 2 description : ::std::option::Option < ::std::string::String > =
+        "description" optional, 3 id : ::std::string::String = "id" required, 4 name :
+        ::std::string::String = "name" required, 5 permission_type :
+        ::std::option::Option < ::std::string::String > = "permission_type" optional, 6
+        policy_parameters : ::std::vec::Vec < ::std::string::String > =
+        "policy_parameters" null_as_empty, 7 policy_statement : ::std::option::Option <
+        ::std::string::String > = "policy_statement" optional, 8 scope_type :
+        ::std::option::Option < PermissionsScopeType > = "scope_type" optional, 9
+        sub_category : ::std::option::Option < ::std::string::String > = "sub_category"
+        optional, 10 updated_at : ::std::option::Option < i64 > = "updated_at" optional }
     );
     ///A list of system policies.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1216,7 +1351,9 @@ pub mod types {
         pub next_cursor: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        SystemPolicyList { 0 data "data" required, 1 next_cursor "next_cursor" optional }
+        SystemPolicyList { 0 data : ::std::vec::Vec < SystemPolicy > = "data" required, 1
+        next_cursor : ::std::option::Option < ::std::string::String > = "next_cursor"
+        optional }
     );
     ///A user of the account.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1287,16 +1424,30 @@ pub mod types {
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ::saas_admin_runtime::decode_object!(
-        User { 0 account_id "account_id" optional, 1 all_sub_accounts "all_sub_accounts"
-        optional, 2 created_at "created_at" optional, 3 email "email" optional, 4
-        email_preferences "email_preferences" null_as_empty, 5 enabled "enabled"
-        optional, 6 first_name "first_name" optional, 7 group_count "group_count"
-        optional, 8 id "id" required, 9 last_login "last_login" optional, 10 last_name
-        "last_name" optional, 11 name "name" required, 12 pending "pending" optional, 13
-        providers "providers" null_as_empty, 14 role "role" optional, 15 root "root"
-        optional, 16 status "status" optional, 17 sub_account_count "sub_account_count"
-        optional, 18 technical_role "technical_role" optional, 19 two_factor "two_factor"
-        optional, 20 updated_at "updated_at" optional }
+        User { 0 account_id : ::std::option::Option < ::std::string::String > =
+        "account_id" optional, 1 all_sub_accounts : ::std::option::Option < bool > =
+        "all_sub_accounts" optional, 2 created_at : ::std::option::Option <
+        ::chrono::DateTime < ::chrono::offset::Utc > > = "created_at" optional, 3 email :
+        ::std::option::Option < ::std::string::String > = "email" optional, 4
+        email_preferences : ::serde_json::Map < ::std::string::String,
+        ::serde_json::Value > = "email_preferences" null_as_empty, 5 enabled :
+        ::std::option::Option < bool > = "enabled" optional, 6 first_name :
+        ::std::option::Option < ::std::string::String > = "first_name" optional, 7
+        group_count : ::std::option::Option < i64 > = "group_count" optional, 8 id :
+        ::std::string::String = "id" required, 9 last_login : ::std::option::Option <
+        ::chrono::DateTime < ::chrono::offset::Utc > > = "last_login" optional, 10
+        last_name : ::std::option::Option < ::std::string::String > = "last_name"
+        optional, 11 name : ::std::string::String = "name" required, 12 pending :
+        ::std::option::Option < bool > = "pending" optional, 13 providers :
+        ::std::vec::Vec < ::std::string::String > = "providers" null_as_empty, 14 role :
+        ::std::option::Option < ::std::string::String > = "role" optional, 15 root :
+        ::std::option::Option < bool > = "root" optional, 16 status :
+        ::std::option::Option < ::std::string::String > = "status" optional, 17
+        sub_account_count : ::std::option::Option < i64 > = "sub_account_count" optional,
+        18 technical_role : ::std::option::Option < ::std::string::String > =
+        "technical_role" optional, 19 two_factor : ::std::option::Option < bool > =
+        "two_factor" optional, 20 updated_at : ::std::option::Option < ::chrono::DateTime
+        < ::chrono::offset::Utc > > = "updated_at" optional }
     );
     ///What a caller sends to create a user.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1316,9 +1467,11 @@ pub mod types {
         pub sub_account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ::saas_admin_runtime::decode_object!(
-        UserCreateRequest { 0 email "email" required, 1 enabled "enabled" optional, 2
-        name "name" required, 3 role "role" optional, 4 sub_account_ids "sub_account_ids"
-        optional }
+        UserCreateRequest { 0 email : ::std::string::String = "email" required, 1 enabled
+        : ::std::option::Option < bool > = "enabled" optional, 2 name :
+        ::std::string::String = "name" required, 3 role : ::std::option::Option <
+        UserRole > = "role" optional, 4 sub_account_ids : ::std::option::Option <
+        ::std::vec::Vec < ::std::string::String > > = "sub_account_ids" optional }
     );
     ///A named group of account users.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1340,8 +1493,12 @@ pub mod types {
         pub users: ::std::vec::Vec<UserGroupUser>,
     }
     ::saas_admin_runtime::decode_object!(
-        UserGroup { 0 created_at "created_at" optional, 1 id "id" required, 2 name "name"
-        required, 3 updated_at "updated_at" optional, 4 users "users" null_as_empty }
+        UserGroup { 0 created_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "created_at" optional, 1 id : ::std::string::String =
+        "id" required, 2 name : ::std::string::String = "name" required, 3 updated_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "updated_at" optional, 4 users : ::std::vec::Vec < UserGroupUser > = "users"
+        null_as_empty }
     );
     ///The user groups of an account.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1353,7 +1510,8 @@ pub mod types {
         pub user_groups: ::std::vec::Vec<UserGroup>,
     }
     ::saas_admin_runtime::decode_object!(
-        UserGroupList { 0 user_groups "user_groups" null_as_empty }
+        UserGroupList { 0 user_groups : ::std::vec::Vec < UserGroup > = "user_groups"
+        null_as_empty }
     );
     ///What adding a user to a group answers: the group's members after the change, or the added user alone.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1384,8 +1542,8 @@ pub mod types {
         pub name: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        UserGroupRequest { 0 extended_details "extended_details" optional, 1 name "name"
-        required }
+        UserGroupRequest { 0 extended_details : ::std::option::Option < bool > =
+        "extended_details" optional, 1 name : ::std::string::String = "name" required }
     );
     ///A user group, by id and name only.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1397,7 +1555,8 @@ pub mod types {
         pub name: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        UserGroupSummary { 0 id "id" required, 1 name "name" required }
+        UserGroupSummary { 0 id : ::std::string::String = "id" required, 1 name :
+        ::std::string::String = "name" required }
     );
     ///The user groups a user belongs to.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1409,7 +1568,8 @@ pub mod types {
         pub groups: ::std::vec::Vec<UserGroupSummary>,
     }
     ::saas_admin_runtime::decode_object!(
-        UserGroupSummaryList { 0 groups "groups" null_as_empty }
+        UserGroupSummaryList { 0 groups : ::std::vec::Vec < UserGroupSummary > = "groups"
+        null_as_empty }
     );
     ///A user as listed inside a user group.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1424,8 +1584,9 @@ pub mod types {
         pub name: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        UserGroupUser { 0 email "email" optional, 1 id "id" required, 2 name "name"
-        required }
+        UserGroupUser { 0 email : ::std::option::Option < ::std::string::String > =
+        "email" optional, 1 id : ::std::string::String = "id" required, 2 name :
+        ::std::string::String = "name" required }
     );
     ///The members of one user group.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1434,7 +1595,10 @@ pub mod types {
         ///One entry per member.
         pub users: ::std::vec::Vec<UserGroupUser>,
     }
-    ::saas_admin_runtime::decode_object!(UserGroupUserList { 0 users "users" required });
+    ::saas_admin_runtime::decode_object!(
+        UserGroupUserList { 0 users : ::std::vec::Vec < UserGroupUser > = "users"
+        required }
+    );
     ///Whether a last-login filter keeps the users inside the date range or outside it.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserLastLoginUnion {
@@ -1455,7 +1619,9 @@ pub mod types {
         #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
         pub users: ::std::vec::Vec<User>,
     }
-    ::saas_admin_runtime::decode_object!(UserList { 0 users "users" null_as_empty });
+    ::saas_admin_runtime::decode_object!(
+        UserList { 0 users : ::std::vec::Vec < User > = "users" null_as_empty }
+    );
     ///A role a user can be given in the account.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserRole {
@@ -1518,9 +1684,12 @@ pub mod types {
         pub sub_account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ::saas_admin_runtime::decode_object!(
-        UserUpdateRequest { 0 email "email" optional, 1 enabled "enabled" optional, 2
-        name "name" optional, 3 role "role" optional, 4 sub_account_ids "sub_account_ids"
-        optional }
+        UserUpdateRequest { 0 email : ::std::option::Option < ::std::string::String > =
+        "email" optional, 1 enabled : ::std::option::Option < bool > = "enabled"
+        optional, 2 name : ::std::option::Option < ::std::string::String > = "name"
+        optional, 3 role : ::std::option::Option < UserRole > = "role" optional, 4
+        sub_account_ids : ::std::option::Option < ::std::vec::Vec < ::std::string::String
+        > > = "sub_account_ids" optional }
     );
     /// Error types.
     pub mod error {

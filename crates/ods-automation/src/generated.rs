@@ -46,8 +46,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        AlternativeExportList { 0 next "next" optional, 1 previous "previous" optional, 2
-        results "results" required, 3 total_count "total_count" optional }
+        AlternativeExportList { 0 next : ::std::option::Option < ::std::string::String >
+        = "next" optional, 1 previous : ::std::option::Option < ::std::string::String > =
+        "previous" optional, 2 results : ::std::vec::Vec < AlternativeExport > =
+        "results" required, 3 total_count : ::std::option::Option < i64 > = "total_count"
+        optional }
     );
     ///What a caller sends to replace an uploaded export's title and description; the file cannot be replaced this way.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -63,8 +66,9 @@ pub mod types {
         pub type_: AlternativeExportRequestType,
     }
     ::saas_admin_runtime::decode_object!(
-        AlternativeExportRequest { 0 description "description" optional, 1 title "title"
-        required, 2 type_ "type" required }
+        AlternativeExportRequest { 0 description : ::std::option::Option <
+        ::std::string::String > = "description" optional, 1 title : ::std::string::String
+        = "title" required, 2 type_ : AlternativeExportRequestType = "type" required }
     );
     ///The kind of export.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -103,10 +107,15 @@ pub mod types {
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ::saas_admin_runtime::decode_object!(
-        AlternativeExportUploadedFile { 0 created_at "created_at" optional, 1 description
-        "description" optional, 2 filename "filename" optional, 3 mimetype "mimetype"
-        optional, 4 title "title" required, 5 type_ "type" required, 6 uid "uid"
-        required, 7 updated_at "updated_at" optional }
+        AlternativeExportUploadedFile { 0 created_at : ::std::option::Option <
+        ::chrono::DateTime < ::chrono::offset::Utc > > = "created_at" optional, 1
+        description : ::std::option::Option < ::std::string::String > = "description"
+        optional, 2 filename : ::std::option::Option < ::std::string::String > =
+        "filename" optional, 3 mimetype : ::std::option::Option < ::std::string::String >
+        = "mimetype" optional, 4 title : ::std::string::String = "title" required, 5
+        type_ : AlternativeExportUploadedFileType = "type" required, 6 uid :
+        ::std::string::String = "uid" required, 7 updated_at : ::std::option::Option <
+        ::chrono::DateTime < ::chrono::offset::Utc > > = "updated_at" optional }
     );
     ///`AlternativeExportUploadedFileType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -145,10 +154,15 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        AlternativeExportUrl { 0 created_at "created_at" optional, 1 description
-        "description" optional, 2 mimetype "mimetype" optional, 3 title "title" required,
-        4 type_ "type" required, 5 uid "uid" required, 6 updated_at "updated_at"
-        optional, 7 url "url" optional }
+        AlternativeExportUrl { 0 created_at : ::std::option::Option < ::chrono::DateTime
+        < ::chrono::offset::Utc > > = "created_at" optional, 1 description :
+        ::std::option::Option < ::std::string::String > = "description" optional, 2
+        mimetype : ::std::option::Option < ::std::string::String > = "mimetype" optional,
+        3 title : ::std::string::String = "title" required, 4 type_ :
+        AlternativeExportUrlType = "type" required, 5 uid : ::std::string::String = "uid"
+        required, 6 updated_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "updated_at" optional, 7 url : ::std::option::Option
+        < ::std::string::String > = "url" optional }
     );
     ///`AlternativeExportUrlType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -167,7 +181,8 @@ pub mod types {
         pub unit: ApiCallsLimitUnit,
     }
     ::saas_admin_runtime::decode_object!(
-        ApiCallsLimit { 0 limit "limit" required, 1 unit "unit" required }
+        ApiCallsLimit { 0 limit : i64 = "limit" required, 1 unit : ApiCallsLimitUnit =
+        "unit" required }
     );
     ///Period over which an API call quota is counted.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -212,10 +227,15 @@ pub mod types {
         pub user: ::std::option::Option<User>,
     }
     ::saas_admin_runtime::decode_object!(
-        ApiKey { 0 created_at "created_at" optional, 1 is_revoked "is_revoked" optional,
-        2 key "key" optional, 3 label "label" optional, 4 permissions "permissions"
-        null_as_empty, 5 revocation_status "revocation_status" optional, 6 uid "uid"
-        required, 7 user "user" optional }
+        ApiKey { 0 created_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "created_at" optional, 1 is_revoked :
+        ::std::option::Option < bool > = "is_revoked" optional, 2 key :
+        ::std::option::Option < saas_admin_runtime::Secret > = "key" optional, 3 label :
+        ::std::option::Option < ::std::string::String > = "label" optional, 4 permissions
+        : ::std::vec::Vec < Permission > = "permissions" null_as_empty, 5
+        revocation_status : ::std::option::Option < ApiKeyRevocationStatus > =
+        "revocation_status" optional, 6 uid : ::std::string::String = "uid" required, 7
+        user : ::std::option::Option < User > = "user" optional }
     );
     ///A field of an API key that can be returned in full.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -242,8 +262,10 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        ApiKeyList { 0 next "next" optional, 1 previous "previous" optional, 2 results
-        "results" required, 3 total_count "total_count" optional }
+        ApiKeyList { 0 next : ::std::option::Option < ::std::string::String > = "next"
+        optional, 1 previous : ::std::option::Option < ::std::string::String > =
+        "previous" optional, 2 results : ::std::vec::Vec < ApiKey > = "results" required,
+        3 total_count : ::std::option::Option < i64 > = "total_count" optional }
     );
     ///What a caller sends to create an API key or replace its settings; the key's value, uid, owner, creation date and revocation are set by the service.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -257,7 +279,9 @@ pub mod types {
         pub permissions: ::std::option::Option<::std::vec::Vec<Permission>>,
     }
     ::saas_admin_runtime::decode_object!(
-        ApiKeyRequest { 0 label "label" optional, 1 permissions "permissions" optional }
+        ApiKeyRequest { 0 label : ::std::option::Option < ::std::string::String > =
+        "label" optional, 1 permissions : ::std::option::Option < ::std::vec::Vec <
+        Permission > > = "permissions" optional }
     );
     ///Why an API key is being revoked (optional).
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -268,7 +292,8 @@ pub mod types {
         pub reason: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        ApiKeyRevocationRequest { 0 reason "reason" optional }
+        ApiKeyRevocationRequest { 0 reason : ::std::option::Option <
+        ::std::string::String > = "reason" optional }
     );
     ///Whether and why an API key was revoked.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -282,8 +307,10 @@ pub mod types {
         pub revoked_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ::saas_admin_runtime::decode_object!(
-        ApiKeyRevocationStatus { 0 revocation_reason "revocation_reason" optional, 1
-        revoked_at "revoked_at" optional }
+        ApiKeyRevocationStatus { 0 revocation_reason : ::std::option::Option <
+        ::std::string::String > = "revocation_reason" optional, 1 revoked_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "revoked_at" optional }
     );
     ///The key value to look up.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -291,7 +318,9 @@ pub mod types {
     pub struct ApiKeySearchRequest {
         pub key: saas_admin_runtime::Secret,
     }
-    ::saas_admin_runtime::decode_object!(ApiKeySearchRequest { 0 key "key" required });
+    ::saas_admin_runtime::decode_object!(
+        ApiKeySearchRequest { 0 key : saas_admin_runtime::Secret = "key" required }
+    );
     ///The outcome of looking up an API key by its value.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -303,7 +332,8 @@ pub mod types {
         pub result: ::std::option::Option<ApiKey>,
     }
     ::saas_admin_runtime::decode_object!(
-        ApiKeySearchResult { 0 found "found" required, 1 result "result" optional }
+        ApiKeySearchResult { 0 found : bool = "found" required, 1 result :
+        ::std::option::Option < ApiKey > = "result" optional }
     );
     ///A file attached to a dataset.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -321,8 +351,11 @@ pub mod types {
         pub uid: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        Attachment { 0 created_at "created_at" optional, 1 filename "filename" required,
-        2 mimetype "mimetype" optional, 3 uid "uid" required }
+        Attachment { 0 created_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "created_at" optional, 1 filename :
+        ::std::string::String = "filename" required, 2 mimetype : ::std::option::Option <
+        ::std::string::String > = "mimetype" optional, 3 uid : ::std::string::String =
+        "uid" required }
     );
     ///One page of a dataset's attachments.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -341,8 +374,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        AttachmentList { 0 next "next" optional, 1 previous "previous" optional, 2
-        results "results" required, 3 total_count "total_count" optional }
+        AttachmentList { 0 next : ::std::option::Option < ::std::string::String > =
+        "next" optional, 1 previous : ::std::option::Option < ::std::string::String > =
+        "previous" optional, 2 results : ::std::vec::Vec < Attachment > = "results"
+        required, 3 total_count : ::std::option::Option < i64 > = "total_count" optional
+        }
     );
     ///The users to add to a group, by username.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -413,13 +449,22 @@ pub mod types {
         pub updated_by: ::std::option::Option<RelatedUser>,
     }
     ::saas_admin_runtime::decode_object!(
-        CodeEditorPage { 0 content "content" required, 1 created_at "created_at"
-        optional, 2 created_by "created_by" optional, 3 description "description"
-        optional, 4 has_subdomain_copies "has_subdomain_copies" optional, 5 is_archived
-        "is_archived" optional, 6 is_pushed_by_parent "is_pushed_by_parent" optional, 7
-        is_restricted "is_restricted" optional, 8 slug "slug" required, 9 tags "tags"
-        null_as_empty, 10 template "template" optional, 11 title "title" null_as_empty,
-        12 updated_at "updated_at" optional, 13 updated_by "updated_by" optional }
+        CodeEditorPage { 0 content : CodeEditorPageContent = "content" required, 1
+        created_at : ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc >
+        > = "created_at" optional, 2 created_by : ::std::option::Option < RelatedUser > =
+        "created_by" optional, 3 description : ::std::option::Option <
+        ::std::string::String > = "description" optional, 4 has_subdomain_copies :
+        ::std::option::Option < bool > = "has_subdomain_copies" optional, 5 is_archived :
+        ::std::option::Option < bool > = "is_archived" optional, 6 is_pushed_by_parent :
+        ::std::option::Option < bool > = "is_pushed_by_parent" optional, 7 is_restricted
+        : ::std::option::Option < bool > = "is_restricted" optional, 8 slug :
+        ::std::string::String = "slug" required, 9 tags : ::std::vec::Vec <
+        ::std::string::String > = "tags" null_as_empty, 10 template :
+        ::std::option::Option < ::std::string::String > = "template" optional, 11 title :
+        ::std::collections::HashMap < ::std::string::String, ::std::string::String > =
+        "title" null_as_empty, 12 updated_at : ::std::option::Option < ::chrono::DateTime
+        < ::chrono::offset::Utc > > = "updated_at" optional, 13 updated_by :
+        ::std::option::Option < RelatedUser > = "updated_by" optional }
     );
     ///The code of a code editor page, per language: each map is keyed by language code (`en`, `fr`, ...).
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -441,7 +486,10 @@ pub mod types {
         pub html: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        CodeEditorPageContent { 0 css "css" null_as_empty, 1 html "html" null_as_empty }
+        CodeEditorPageContent { 0 css : ::std::collections::HashMap <
+        ::std::string::String, ::std::string::String > = "css" null_as_empty, 1 html :
+        ::std::collections::HashMap < ::std::string::String, ::std::string::String > =
+        "html" null_as_empty }
     );
     ///The ruleset of one group on a code editor page, as the service returns it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -454,7 +502,8 @@ pub mod types {
         pub permissions: ::std::vec::Vec<CodeEditorPageSecurityPermission>,
     }
     ::saas_admin_runtime::decode_object!(
-        CodeEditorPageGroupSecurity { 0 group "group" required, 1 permissions
+        CodeEditorPageGroupSecurity { 0 group : RelatedUserGroup = "group" required, 1
+        permissions : ::std::vec::Vec < CodeEditorPageSecurityPermission > =
         "permissions" null_as_empty }
     );
     ///One page of group rulesets on a code editor page.
@@ -474,8 +523,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        CodeEditorPageGroupSecurityList { 0 next "next" optional, 1 previous "previous"
-        optional, 2 results "results" required, 3 total_count "total_count" optional }
+        CodeEditorPageGroupSecurityList { 0 next : ::std::option::Option <
+        ::std::string::String > = "next" optional, 1 previous : ::std::option::Option <
+        ::std::string::String > = "previous" optional, 2 results : ::std::vec::Vec <
+        CodeEditorPageGroupSecurity > = "results" required, 3 total_count :
+        ::std::option::Option < i64 > = "total_count" optional }
     );
     ///What a caller sends to create or replace the ruleset of a group on a code editor page.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -487,8 +539,9 @@ pub mod types {
         pub permissions: ::std::option::Option<::std::vec::Vec<CodeEditorPageSecurityPermission>>,
     }
     ::saas_admin_runtime::decode_object!(
-        CodeEditorPageGroupSecurityRequest { 0 group "group" required, 1 permissions
-        "permissions" optional }
+        CodeEditorPageGroupSecurityRequest { 0 group : RelatedUserGroup = "group"
+        required, 1 permissions : ::std::option::Option < ::std::vec::Vec <
+        CodeEditorPageSecurityPermission > > = "permissions" optional }
     );
     ///One page of code editor pages.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -507,8 +560,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        CodeEditorPageList { 0 next "next" optional, 1 previous "previous" optional, 2
-        results "results" required, 3 total_count "total_count" optional }
+        CodeEditorPageList { 0 next : ::std::option::Option < ::std::string::String > =
+        "next" optional, 1 previous : ::std::option::Option < ::std::string::String > =
+        "previous" optional, 2 results : ::std::vec::Vec < CodeEditorPage > = "results"
+        required, 3 total_count : ::std::option::Option < i64 > = "total_count" optional
+        }
     );
     ///What a caller sends to create a code editor page or replace it; the distribution flags, timestamps and authors are set by the service.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -542,10 +598,16 @@ pub mod types {
         pub title: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        CodeEditorPageRequest { 0 content "content" required, 1 description "description"
-        optional, 2 is_archived "is_archived" optional, 3 is_restricted "is_restricted"
-        optional, 4 slug "slug" optional, 5 tags "tags" optional, 6 template "template"
-        optional, 7 title "title" null_as_empty }
+        CodeEditorPageRequest { 0 content : CodeEditorPageContent = "content" required, 1
+        description : ::std::option::Option < ::std::string::String > = "description"
+        optional, 2 is_archived : ::std::option::Option < bool > = "is_archived"
+        optional, 3 is_restricted : ::std::option::Option < bool > = "is_restricted"
+        optional, 4 slug : ::std::option::Option < ::std::string::String > = "slug"
+        optional, 5 tags : ::std::option::Option < ::std::vec::Vec <
+        ::std::string::String > > = "tags" optional, 6 template : ::std::option::Option <
+        ::std::string::String > = "template" optional, 7 title :
+        ::std::collections::HashMap < ::std::string::String, ::std::string::String > =
+        "title" null_as_empty }
     );
     /// A permission that a ruleset can grant on one code editor page:
     /// - `edit_page`: edit the page
@@ -572,8 +634,9 @@ pub mod types {
         pub user: RelatedUser,
     }
     ::saas_admin_runtime::decode_object!(
-        CodeEditorPageUserSecurity { 0 permissions "permissions" null_as_empty, 1 user
-        "user" required }
+        CodeEditorPageUserSecurity { 0 permissions : ::std::vec::Vec <
+        CodeEditorPageSecurityPermission > = "permissions" null_as_empty, 1 user :
+        RelatedUser = "user" required }
     );
     ///One page of user rulesets on a code editor page.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -592,8 +655,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        CodeEditorPageUserSecurityList { 0 next "next" optional, 1 previous "previous"
-        optional, 2 results "results" required, 3 total_count "total_count" optional }
+        CodeEditorPageUserSecurityList { 0 next : ::std::option::Option <
+        ::std::string::String > = "next" optional, 1 previous : ::std::option::Option <
+        ::std::string::String > = "previous" optional, 2 results : ::std::vec::Vec <
+        CodeEditorPageUserSecurity > = "results" required, 3 total_count :
+        ::std::option::Option < i64 > = "total_count" optional }
     );
     ///What a caller sends to create or replace the ruleset of a user on a code editor page.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -605,8 +671,9 @@ pub mod types {
         pub user: RelatedUser,
     }
     ::saas_admin_runtime::decode_object!(
-        CodeEditorPageUserSecurityRequest { 0 permissions "permissions" optional, 1 user
-        "user" required }
+        CodeEditorPageUserSecurityRequest { 0 permissions : ::std::option::Option <
+        ::std::vec::Vec < CodeEditorPageSecurityPermission > > = "permissions" optional,
+        1 user : RelatedUser = "user" required }
     );
     ///A dataset as the service returns it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -634,10 +701,15 @@ pub mod types {
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ::saas_admin_runtime::decode_object!(
-        Dataset { 0 created_at "created_at" optional, 1 dataset_id "dataset_id" optional,
-        2 default_security "default_security" optional, 3 is_published "is_published"
-        optional, 4 is_restricted "is_restricted" optional, 5 metadata "metadata"
-        required, 6 uid "uid" required, 7 updated_at "updated_at" optional }
+        Dataset { 0 created_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "created_at" optional, 1 dataset_id :
+        ::std::option::Option < ::std::string::String > = "dataset_id" optional, 2
+        default_security : ::std::option::Option < DatasetSecurity > = "default_security"
+        optional, 3 is_published : ::std::option::Option < bool > = "is_published"
+        optional, 4 is_restricted : ::std::option::Option < bool > = "is_restricted"
+        optional, 5 metadata : DatasetMetadata = "metadata" required, 6 uid :
+        ::std::string::String = "uid" required, 7 updated_at : ::std::option::Option <
+        ::chrono::DateTime < ::chrono::offset::Utc > > = "updated_at" optional }
     );
     ///What the service answers once an action on a dataset (publish, abort, ...) has started.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -647,7 +719,7 @@ pub mod types {
         pub detail: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetActionResult { 0 detail "detail" required }
+        DatasetActionResult { 0 detail : ::std::string::String = "detail" required }
     );
     ///A quota of API calls on one dataset per period of time.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -658,7 +730,8 @@ pub mod types {
         pub unit: DatasetApiCallsQuotaUnit,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetApiCallsQuota { 0 limit "limit" required, 1 unit "unit" required }
+        DatasetApiCallsQuota { 0 limit : i64 = "limit" required, 1 unit :
+        DatasetApiCallsQuotaUnit = "unit" required }
     );
     ///Period over which a quota of API calls on a dataset is counted.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -697,9 +770,13 @@ pub mod types {
         pub values: ::std::option::Option<DatasetFeedbackValues>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetFeedback { 0 comment "comment" required, 1 created_at "created_at"
-        optional, 2 is_archived "is_archived" optional, 3 record_id "record_id" required,
-        4 uid "uid" required, 5 user "user" required, 6 values "values" optional }
+        DatasetFeedback { 0 comment : ::std::string::String = "comment" required, 1
+        created_at : ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc >
+        > = "created_at" optional, 2 is_archived : ::std::option::Option < bool > =
+        "is_archived" optional, 3 record_id : ::std::string::String = "record_id"
+        required, 4 uid : ::std::string::String = "uid" required, 5 user : RelatedUser =
+        "user" required, 6 values : ::std::option::Option < DatasetFeedbackValues > =
+        "values" optional }
     );
     ///One page of feedbacks on a dataset.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -718,8 +795,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetFeedbackList { 0 next "next" optional, 1 previous "previous" optional, 2
-        results "results" required, 3 total_count "total_count" optional }
+        DatasetFeedbackList { 0 next : ::std::option::Option < ::std::string::String > =
+        "next" optional, 1 previous : ::std::option::Option < ::std::string::String > =
+        "previous" optional, 2 results : ::std::vec::Vec < DatasetFeedback > = "results"
+        required, 3 total_count : ::std::option::Option < i64 > = "total_count" optional
+        }
     );
     ///A value that a feedback suggests for one field.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -735,7 +815,9 @@ pub mod types {
         pub value: ::std::option::Option<::serde_json::Value>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetFeedbackValue { 0 type_ "type" optional, 1 value "value" optional }
+        DatasetFeedbackValue { 0 type_ : ::std::option::Option < DatasetFieldType > =
+        "type" optional, 1 value : ::std::option::Option < ::serde_json::Value > =
+        "value" optional }
     );
     ///The values the user suggests: one per field name, as the vendor's example has it, or a single value, as its schema describes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -921,8 +1003,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetFieldList { 0 next "next" optional, 1 previous "previous" optional, 2
-        results "results" required, 3 total_count "total_count" optional }
+        DatasetFieldList { 0 next : ::std::option::Option < ::std::string::String > =
+        "next" optional, 1 previous : ::std::option::Option < ::std::string::String > =
+        "previous" optional, 2 results : ::std::vec::Vec < DatasetField > = "results"
+        required, 3 total_count : ::std::option::Option < i64 > = "total_count" optional
+        }
     );
     ///What a caller sends to add or replace a step of a dataset's field configuration; the uid is set by the service.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1050,8 +1135,10 @@ pub mod types {
         pub security: ::std::option::Option<DatasetSecurity>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetGroupSecurity { 0 group "group" required, 1 permissions "permissions"
-        null_as_empty, 2 security "security" optional }
+        DatasetGroupSecurity { 0 group : RelatedUserGroup = "group" required, 1
+        permissions : ::std::vec::Vec < DatasetSecurityPermission > = "permissions"
+        null_as_empty, 2 security : ::std::option::Option < DatasetSecurity > =
+        "security" optional }
     );
     ///One page of group rulesets on a dataset.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1070,8 +1157,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetGroupSecurityList { 0 next "next" optional, 1 previous "previous"
-        optional, 2 results "results" required, 3 total_count "total_count" optional }
+        DatasetGroupSecurityList { 0 next : ::std::option::Option < ::std::string::String
+        > = "next" optional, 1 previous : ::std::option::Option < ::std::string::String >
+        = "previous" optional, 2 results : ::std::vec::Vec < DatasetGroupSecurity > =
+        "results" required, 3 total_count : ::std::option::Option < i64 > = "total_count"
+        optional }
     );
     ///What a caller sends to create or replace the ruleset of a group on a dataset.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1085,8 +1175,10 @@ pub mod types {
         pub security: ::std::option::Option<DatasetSecurity>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetGroupSecurityRequest { 0 group "group" required, 1 permissions
-        "permissions" optional, 2 security "security" optional }
+        DatasetGroupSecurityRequest { 0 group : RelatedUserGroup = "group" required, 1
+        permissions : ::std::option::Option < ::std::vec::Vec < DatasetSecurityPermission
+        > > = "permissions" optional, 2 security : ::std::option::Option <
+        DatasetSecurity > = "security" optional }
     );
     ///One page of datasets.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1105,8 +1197,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetList { 0 next "next" optional, 1 previous "previous" optional, 2 results
-        "results" required, 3 total_count "total_count" optional }
+        DatasetList { 0 next : ::std::option::Option < ::std::string::String > = "next"
+        optional, 1 previous : ::std::option::Option < ::std::string::String > =
+        "previous" optional, 2 results : ::std::vec::Vec < Dataset > = "results"
+        required, 3 total_count : ::std::option::Option < i64 > = "total_count" optional
+        }
     );
     ///All the metadata of a dataset: by template name (`default`, `visualization`, `internal`, ... and the portal's own templates), then by field name.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1193,8 +1288,10 @@ pub mod types {
         pub value: ::serde_json::Value,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetMetadataValue { 0 override_remote_value "override_remote_value" optional,
-        1 remote_value "remote_value" optional, 2 value "value" required }
+        DatasetMetadataValue { 0 override_remote_value : ::std::option::Option < bool > =
+        "override_remote_value" optional, 1 remote_value : ::std::option::Option <
+        ::serde_json::Value > = "remote_value" optional, 2 value : ::serde_json::Value =
+        "value" required }
     );
     ///What a caller sends to set one metadata value; the remote value is the service's.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1207,8 +1304,9 @@ pub mod types {
         pub value: ::serde_json::Value,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetMetadataValueRequest { 0 override_remote_value "override_remote_value"
-        optional, 1 value "value" required }
+        DatasetMetadataValueRequest { 0 override_remote_value : ::std::option::Option <
+        bool > = "override_remote_value" optional, 1 value : ::serde_json::Value =
+        "value" required }
     );
     ///An error met while processing one record: a processor that failed or a value that could not be converted to its field's type.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1228,8 +1326,11 @@ pub mod types {
         pub record_id: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetRecordError { 0 field_uid "field_uid" optional, 1 message "message"
-        optional, 2 processor_uid "processor_uid" optional, 3 record_id "record_id"
+        DatasetRecordError { 0 field_uid : ::std::option::Option < ::std::string::String
+        > = "field_uid" optional, 1 message : ::std::option::Option <
+        ::std::string::String > = "message" optional, 2 processor_uid :
+        ::std::option::Option < ::std::string::String > = "processor_uid" optional, 3
+        record_id : ::std::option::Option < ::std::string::String > = "record_id"
         optional }
     );
     ///What a caller sends to create a dataset or replace its settings; the uid, timestamps and publication state are set by the service.
@@ -1247,9 +1348,11 @@ pub mod types {
         pub metadata: DatasetMetadataRequest,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetRequest { 0 dataset_id "dataset_id" optional, 1 default_security
-        "default_security" optional, 2 is_restricted "is_restricted" optional, 3 metadata
-        "metadata" required }
+        DatasetRequest { 0 dataset_id : ::std::option::Option < ::std::string::String > =
+        "dataset_id" optional, 1 default_security : ::std::option::Option <
+        DatasetSecurity > = "default_security" optional, 2 is_restricted :
+        ::std::option::Option < bool > = "is_restricted" optional, 3 metadata :
+        DatasetMetadataRequest = "metadata" required }
     );
     ///A schedule of a dataset, as the service returns it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1261,8 +1364,8 @@ pub mod types {
         pub uid: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetSchedule { 0 cron_schedule "cron_schedule" required, 1 uid "uid" required
-        }
+        DatasetSchedule { 0 cron_schedule : ::std::string::String = "cron_schedule"
+        required, 1 uid : ::std::string::String = "uid" required }
     );
     ///One page of a dataset's schedules.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1281,8 +1384,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetScheduleList { 0 next "next" optional, 1 previous "previous" optional, 2
-        results "results" required, 3 total_count "total_count" optional }
+        DatasetScheduleList { 0 next : ::std::option::Option < ::std::string::String > =
+        "next" optional, 1 previous : ::std::option::Option < ::std::string::String > =
+        "previous" optional, 2 results : ::std::vec::Vec < DatasetSchedule > = "results"
+        required, 3 total_count : ::std::option::Option < i64 > = "total_count" optional
+        }
     );
     ///What a caller sends to create or change a dataset's schedule.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1292,7 +1398,8 @@ pub mod types {
         pub cron_schedule: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetScheduleRequest { 0 cron_schedule "cron_schedule" required }
+        DatasetScheduleRequest { 0 cron_schedule : ::std::string::String =
+        "cron_schedule" required }
     );
     ///Rules of access to a dataset's data: whether its records can be seen, which fields and records, and how many API calls may be made. A ruleset applies them to its user or group.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1312,9 +1419,12 @@ pub mod types {
         pub visible_fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetSecurity { 0 api_calls_quota "api_calls_quota" optional, 1 filter_query
-        "filter_query" optional, 2 is_data_visible "is_data_visible" optional, 3
-        visible_fields "visible_fields" optional }
+        DatasetSecurity { 0 api_calls_quota : ::std::option::Option <
+        DatasetApiCallsQuota > = "api_calls_quota" optional, 1 filter_query :
+        ::std::option::Option < ::std::string::String > = "filter_query" optional, 2
+        is_data_visible : ::std::option::Option < bool > = "is_data_visible" optional, 3
+        visible_fields : ::std::option::Option < ::std::vec::Vec < ::std::string::String
+        > > = "visible_fields" optional }
     );
     /// A permission that a ruleset can grant on one dataset:
     /// - `explore_restricted_dataset`: see the dataset while it is restricted
@@ -1392,10 +1502,15 @@ pub mod types {
         pub status: DatasetState,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetStatus { 0 is_published "is_published" optional, 1 message "message"
-        optional, 2 next "next" optional, 3 params "params" null_as_empty, 4 previous
-        "previous" optional, 5 records_errors "records_errors" null_as_empty, 6 since
-        "since" optional, 7 status "status" required }
+        DatasetStatus { 0 is_published : ::std::option::Option < bool > = "is_published"
+        optional, 1 message : ::std::option::Option < ::std::string::String > = "message"
+        optional, 2 next : ::std::option::Option < DatasetState > = "next" optional, 3
+        params : ::serde_json::Map < ::std::string::String, ::serde_json::Value > =
+        "params" null_as_empty, 4 previous : ::std::option::Option < DatasetState > =
+        "previous" optional, 5 records_errors : ::std::vec::Vec < DatasetRecordError > =
+        "records_errors" null_as_empty, 6 since : ::std::option::Option <
+        ::chrono::DateTime < ::chrono::offset::Utc > > = "since" optional, 7 status :
+        DatasetState = "status" required }
     );
     ///A dataset's values in one metadata template, by field name.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1478,8 +1593,9 @@ pub mod types {
         pub user: RelatedUser,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetUserSecurity { 0 permissions "permissions" null_as_empty, 1 security
-        "security" optional, 2 user "user" required }
+        DatasetUserSecurity { 0 permissions : ::std::vec::Vec < DatasetSecurityPermission
+        > = "permissions" null_as_empty, 1 security : ::std::option::Option <
+        DatasetSecurity > = "security" optional, 2 user : RelatedUser = "user" required }
     );
     ///One page of user rulesets on a dataset.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1498,8 +1614,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetUserSecurityList { 0 next "next" optional, 1 previous "previous" optional,
-        2 results "results" required, 3 total_count "total_count" optional }
+        DatasetUserSecurityList { 0 next : ::std::option::Option < ::std::string::String
+        > = "next" optional, 1 previous : ::std::option::Option < ::std::string::String >
+        = "previous" optional, 2 results : ::std::vec::Vec < DatasetUserSecurity > =
+        "results" required, 3 total_count : ::std::option::Option < i64 > = "total_count"
+        optional }
     );
     ///What a caller sends to create or replace the ruleset of a user on a dataset.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1513,8 +1632,10 @@ pub mod types {
         pub user: RelatedUser,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetUserSecurityRequest { 0 permissions "permissions" optional, 1 security
-        "security" optional, 2 user "user" required }
+        DatasetUserSecurityRequest { 0 permissions : ::std::option::Option <
+        ::std::vec::Vec < DatasetSecurityPermission > > = "permissions" optional, 1
+        security : ::std::option::Option < DatasetSecurity > = "security" optional, 2
+        user : RelatedUser = "user" required }
     );
     ///A version of a dataset, made by one change.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1536,9 +1657,12 @@ pub mod types {
         pub uid: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetVersion { 0 can_restore "can_restore" optional, 1 created_at "created_at"
-        optional, 2 created_by "created_by" optional, 3 sections "sections"
-        null_as_empty, 4 uid "uid" required }
+        DatasetVersion { 0 can_restore : ::std::option::Option < bool > = "can_restore"
+        optional, 1 created_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "created_at" optional, 2 created_by :
+        ::std::option::Option < RelatedUser > = "created_by" optional, 3 sections :
+        ::std::vec::Vec < ::std::string::String > = "sections" null_as_empty, 4 uid :
+        ::std::string::String = "uid" required }
     );
     ///One page of a dataset's versions.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1557,8 +1681,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasetVersionList { 0 next "next" optional, 1 previous "previous" optional, 2
-        results "results" required, 3 total_count "total_count" optional }
+        DatasetVersionList { 0 next : ::std::option::Option < ::std::string::String > =
+        "next" optional, 1 previous : ::std::option::Option < ::std::string::String > =
+        "previous" optional, 2 results : ::std::vec::Vec < DatasetVersion > = "results"
+        required, 3 total_count : ::std::option::Option < i64 > = "total_count" optional
+        }
     );
     ///A datasource connection as the service returns it: the address and credentials of its kind, told apart by `type`, without their secret parts.
     #[derive(Clone, Debug, PartialEq)]
@@ -1653,12 +1780,20 @@ pub mod types {
         pub user_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionAmazonS3 { 0 auth "auth" optional, 1 can_manage "can_manage"
-        optional, 2 can_reuse "can_reuse" optional, 3 created_at "created_at" optional, 4
-        dataset_count "dataset_count" optional, 5 group_count "group_count" optional, 6
-        headers "headers" null_as_empty, 7 is_reusable "is_reusable" optional, 8 type_
-        "type" required, 9 uid "uid" required, 10 updated_at "updated_at" optional, 11
-        url "url" required, 12 user_count "user_count" optional }
+        DatasourceConnectionAmazonS3 { 0 auth : ::std::option::Option <
+        DatasourceConnectionAmazonS3Auth > = "auth" optional, 1 can_manage :
+        ::std::option::Option < bool > = "can_manage" optional, 2 can_reuse :
+        ::std::option::Option < bool > = "can_reuse" optional, 3 created_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "created_at" optional, 4 dataset_count : ::std::option::Option < i64 > =
+        "dataset_count" optional, 5 group_count : ::std::option::Option < i64 > =
+        "group_count" optional, 6 headers : ::std::vec::Vec < DatasourceConnectionHeader
+        > = "headers" null_as_empty, 7 is_reusable : ::std::option::Option < bool > =
+        "is_reusable" optional, 8 type_ : DatasourceConnectionAmazonS3Type = "type"
+        required, 9 uid : ::std::string::String = "uid" required, 10 updated_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "updated_at" optional, 11 url : ::std::string::String = "url" required, 12
+        user_count : ::std::option::Option < i64 > = "user_count" optional }
     );
     ///How an Amazon S3 connection authenticates, as the service returns it (secrets left out).
     #[derive(Clone, Debug, PartialEq)]
@@ -1745,10 +1880,13 @@ pub mod types {
         pub type_: DatasourceConnectionAuthAwsIamRoleType,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionAuthAwsIamRole { 0 external_id "external_id" optional, 1
-        is_valid "is_valid" optional, 2 ods_aws_account_id "ods_aws_account_id" optional,
-        3 region "region" required, 4 role_arn "role_arn" optional, 5 type_ "type"
-        required }
+        DatasourceConnectionAuthAwsIamRole { 0 external_id : ::std::option::Option <
+        ::std::string::String > = "external_id" optional, 1 is_valid :
+        ::std::option::Option < bool > = "is_valid" optional, 2 ods_aws_account_id :
+        ::std::option::Option < ::std::string::String > = "ods_aws_account_id" optional,
+        3 region : ::std::string::String = "region" required, 4 role_arn :
+        ::std::option::Option < ::std::string::String > = "role_arn" optional, 5 type_ :
+        DatasourceConnectionAuthAwsIamRoleType = "type" required }
     );
     ///The kind of authentication, `iam_role`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1776,9 +1914,11 @@ pub mod types {
         pub type_: DatasourceConnectionAuthAwsSignatureV4Type,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionAuthAwsSignatureV4 { 0 access_key_id "access_key_id"
-        required, 1 region "region" required, 2 secret_access_key "secret_access_key"
-        optional, 3 type_ "type" required }
+        DatasourceConnectionAuthAwsSignatureV4 { 0 access_key_id : ::std::string::String
+        = "access_key_id" required, 1 region : ::std::string::String = "region" required,
+        2 secret_access_key : ::std::option::Option < saas_admin_runtime::Secret > =
+        "secret_access_key" optional, 3 type_ :
+        DatasourceConnectionAuthAwsSignatureV4Type = "type" required }
     );
     ///The kind of authentication, `aws_signature_v4`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1805,8 +1945,10 @@ pub mod types {
         pub type_: DatasourceConnectionAuthAzureSharedKeyType,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionAuthAzureSharedKey { 0 account_name "account_name" required,
-        1 shared_key "shared_key" optional, 2 type_ "type" required }
+        DatasourceConnectionAuthAzureSharedKey { 0 account_name : ::std::string::String =
+        "account_name" required, 1 shared_key : ::std::option::Option <
+        saas_admin_runtime::Secret > = "shared_key" optional, 2 type_ :
+        DatasourceConnectionAuthAzureSharedKeyType = "type" required }
     );
     ///The kind of authentication, `shared_key`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1832,8 +1974,10 @@ pub mod types {
         pub username: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionAuthBasic { 0 password "password" optional, 1 type_ "type"
-        required, 2 username "username" required }
+        DatasourceConnectionAuthBasic { 0 password : ::std::option::Option <
+        saas_admin_runtime::Secret > = "password" optional, 1 type_ :
+        DatasourceConnectionAuthBasicType = "type" required, 2 username :
+        ::std::string::String = "username" required }
     );
     ///The kind of authentication, `basic_auth`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1861,9 +2005,12 @@ pub mod types {
         pub type_: DatasourceConnectionAuthGoogleDriveOidcType,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionAuthGoogleDriveOidc { 0 application_id "application_id"
-        required, 1 claims "claims" optional, 2 grant_type "grant_type" required, 3 type_
-        "type" required }
+        DatasourceConnectionAuthGoogleDriveOidc { 0 application_id :
+        ::std::string::String = "application_id" required, 1 claims :
+        ::std::option::Option < ::serde_json::Map < ::std::string::String,
+        ::serde_json::Value > > = "claims" optional, 2 grant_type :
+        DatasourceConnectionOidcGrantType = "grant_type" required, 3 type_ :
+        DatasourceConnectionAuthGoogleDriveOidcType = "type" required }
     );
     ///The kind of authentication, `oidc`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1891,9 +2038,11 @@ pub mod types {
         pub type_: DatasourceConnectionAuthOAuth2Type,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionAuthOAuth2 { 0 client_id "client_id" required, 1 grant_type
-        "grant_type" required, 2 scope "scope" required, 3 token_endpoint
-        "token_endpoint" required, 4 type_ "type" required }
+        DatasourceConnectionAuthOAuth2 { 0 client_id : ::std::string::String =
+        "client_id" required, 1 grant_type : DatasourceConnectionOAuth2GrantType =
+        "grant_type" required, 2 scope : ::std::string::String = "scope" required, 3
+        token_endpoint : ::std::string::String = "token_endpoint" required, 4 type_ :
+        DatasourceConnectionAuthOAuth2Type = "type" required }
     );
     ///The kind of authentication, `oauth2`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1919,8 +2068,10 @@ pub mod types {
         pub type_: DatasourceConnectionAuthOdsOidcType,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionAuthOdsOidc { 0 claims "claims" optional, 1 grant_type
-        "grant_type" required, 2 type_ "type" required }
+        DatasourceConnectionAuthOdsOidc { 0 claims : ::std::option::Option <
+        ::serde_json::Map < ::std::string::String, ::serde_json::Value > > = "claims"
+        optional, 1 grant_type : DatasourceConnectionOidcGrantType = "grant_type"
+        required, 2 type_ : DatasourceConnectionAuthOdsOidcType = "type" required }
     );
     ///The kind of authentication, `oidc`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1952,9 +2103,13 @@ pub mod types {
         pub type_: DatasourceConnectionAuthOidcType,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionAuthOidc { 0 claims "claims" null_as_empty, 1 client_id
-        "client_id" required, 2 grant_type "grant_type" required, 3 scope "scope"
-        required, 4 token_endpoint "token_endpoint" required, 5 type_ "type" required }
+        DatasourceConnectionAuthOidc { 0 claims : ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > = "claims" null_as_empty, 1
+        client_id : ::std::string::String = "client_id" required, 2 grant_type :
+        DatasourceConnectionOidcGrantType = "grant_type" required, 3 scope :
+        ::std::string::String = "scope" required, 4 token_endpoint :
+        ::std::string::String = "token_endpoint" required, 5 type_ :
+        DatasourceConnectionAuthOidcType = "type" required }
     );
     ///The kind of authentication, `oidc`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1980,8 +2135,10 @@ pub mod types {
         pub type_: DatasourceConnectionAuthRequestAwsIamRoleType,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionAuthRequestAwsIamRole { 0 region "region" required, 1
-        role_arn "role_arn" optional, 2 type_ "type" required }
+        DatasourceConnectionAuthRequestAwsIamRole { 0 region : ::std::string::String =
+        "region" required, 1 role_arn : ::std::option::Option < ::std::string::String > =
+        "role_arn" optional, 2 type_ : DatasourceConnectionAuthRequestAwsIamRoleType =
+        "type" required }
     );
     ///The kind of authentication, `iam_role`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2008,9 +2165,11 @@ pub mod types {
         pub type_: DatasourceConnectionAuthRequestAwsSignatureV4Type,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionAuthRequestAwsSignatureV4 { 0 access_key_id "access_key_id"
-        required, 1 region "region" required, 2 secret_access_key "secret_access_key"
-        required, 3 type_ "type" required }
+        DatasourceConnectionAuthRequestAwsSignatureV4 { 0 access_key_id :
+        ::std::string::String = "access_key_id" required, 1 region :
+        ::std::string::String = "region" required, 2 secret_access_key :
+        saas_admin_runtime::Secret = "secret_access_key" required, 3 type_ :
+        DatasourceConnectionAuthRequestAwsSignatureV4Type = "type" required }
     );
     ///The kind of authentication, `aws_signature_v4`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2036,8 +2195,10 @@ pub mod types {
         pub type_: DatasourceConnectionAuthRequestAzureSharedKeyType,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionAuthRequestAzureSharedKey { 0 account_name "account_name"
-        required, 1 shared_key "shared_key" required, 2 type_ "type" required }
+        DatasourceConnectionAuthRequestAzureSharedKey { 0 account_name :
+        ::std::string::String = "account_name" required, 1 shared_key :
+        saas_admin_runtime::Secret = "shared_key" required, 2 type_ :
+        DatasourceConnectionAuthRequestAzureSharedKeyType = "type" required }
     );
     ///The kind of authentication, `shared_key`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2062,8 +2223,9 @@ pub mod types {
         pub username: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionAuthRequestBasic { 0 password "password" required, 1 type_
-        "type" required, 2 username "username" required }
+        DatasourceConnectionAuthRequestBasic { 0 password : saas_admin_runtime::Secret =
+        "password" required, 1 type_ : DatasourceConnectionAuthRequestBasicType = "type"
+        required, 2 username : ::std::string::String = "username" required }
     );
     ///The kind of authentication, `basic_auth`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2103,11 +2265,16 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionAuthRequestOAuth2 { 0 client_id "client_id" required, 1
-        client_secret "client_secret" optional, 2 code "code" optional, 3 grant_type
-        "grant_type" required, 4 password "password" optional, 5 scope "scope" required,
-        6 token_endpoint "token_endpoint" required, 7 type_ "type" required, 8 username
-        "username" optional }
+        DatasourceConnectionAuthRequestOAuth2 { 0 client_id : ::std::string::String =
+        "client_id" required, 1 client_secret : ::std::option::Option <
+        saas_admin_runtime::Secret > = "client_secret" optional, 2 code :
+        ::std::option::Option < saas_admin_runtime::Secret > = "code" optional, 3
+        grant_type : DatasourceConnectionOAuth2GrantType = "grant_type" required, 4
+        password : ::std::option::Option < saas_admin_runtime::Secret > = "password"
+        optional, 5 scope : ::std::string::String = "scope" required, 6 token_endpoint :
+        ::std::string::String = "token_endpoint" required, 7 type_ :
+        DatasourceConnectionAuthRequestOAuth2Type = "type" required, 8 username :
+        ::std::option::Option < ::std::string::String > = "username" optional }
     );
     ///The kind of authentication, `oauth2`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2135,8 +2302,11 @@ pub mod types {
         pub type_: DatasourceConnectionAuthRequestOdsOidcType,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionAuthRequestOdsOidc { 0 code "code" optional, 1 grant_type
-        "grant_type" required, 2 nonce "nonce" optional, 3 type_ "type" required }
+        DatasourceConnectionAuthRequestOdsOidc { 0 code : ::std::option::Option <
+        saas_admin_runtime::Secret > = "code" optional, 1 grant_type :
+        DatasourceConnectionOidcGrantType = "grant_type" required, 2 nonce :
+        ::std::option::Option < ::std::string::String > = "nonce" optional, 3 type_ :
+        DatasourceConnectionAuthRequestOdsOidcType = "type" required }
     );
     ///The kind of authentication, `oidc`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2170,10 +2340,14 @@ pub mod types {
         pub type_: DatasourceConnectionAuthRequestOidcType,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionAuthRequestOidc { 0 client_id "client_id" required, 1
-        client_secret "client_secret" optional, 2 code "code" optional, 3 grant_type
-        "grant_type" required, 4 scope "scope" required, 5 token_endpoint
-        "token_endpoint" required, 6 type_ "type" required }
+        DatasourceConnectionAuthRequestOidc { 0 client_id : ::std::string::String =
+        "client_id" required, 1 client_secret : ::std::option::Option <
+        saas_admin_runtime::Secret > = "client_secret" optional, 2 code :
+        ::std::option::Option < saas_admin_runtime::Secret > = "code" optional, 3
+        grant_type : DatasourceConnectionOidcGrantType = "grant_type" required, 4 scope :
+        ::std::string::String = "scope" required, 5 token_endpoint :
+        ::std::string::String = "token_endpoint" required, 6 type_ :
+        DatasourceConnectionAuthRequestOidcType = "type" required }
     );
     ///The kind of authentication, `oidc`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2228,13 +2402,20 @@ pub mod types {
         pub user_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionAzureBlobStorage { 0 auth "auth" optional, 1 can_manage
-        "can_manage" optional, 2 can_reuse "can_reuse" optional, 3 created_at
-        "created_at" optional, 4 dataset_count "dataset_count" optional, 5 group_count
-        "group_count" optional, 6 headers "headers" null_as_empty, 7 is_reusable
-        "is_reusable" optional, 8 type_ "type" required, 9 uid "uid" required, 10
-        updated_at "updated_at" optional, 11 url "url" required, 12 user_count
-        "user_count" optional }
+        DatasourceConnectionAzureBlobStorage { 0 auth : ::std::option::Option <
+        DatasourceConnectionAuthAzureSharedKey > = "auth" optional, 1 can_manage :
+        ::std::option::Option < bool > = "can_manage" optional, 2 can_reuse :
+        ::std::option::Option < bool > = "can_reuse" optional, 3 created_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "created_at" optional, 4 dataset_count : ::std::option::Option < i64 > =
+        "dataset_count" optional, 5 group_count : ::std::option::Option < i64 > =
+        "group_count" optional, 6 headers : ::std::vec::Vec < DatasourceConnectionHeader
+        > = "headers" null_as_empty, 7 is_reusable : ::std::option::Option < bool > =
+        "is_reusable" optional, 8 type_ : DatasourceConnectionAzureBlobStorageType =
+        "type" required, 9 uid : ::std::string::String = "uid" required, 10 updated_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "updated_at" optional, 11 url : ::std::string::String = "url" required, 12
+        user_count : ::std::option::Option < i64 > = "user_count" optional }
     );
     ///The kind of connection, `azure_blob_storage`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2279,11 +2460,16 @@ pub mod types {
         pub user_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionCommon { 0 can_manage "can_manage" optional, 1 can_reuse
-        "can_reuse" optional, 2 created_at "created_at" optional, 3 dataset_count
-        "dataset_count" optional, 4 group_count "group_count" optional, 5 is_reusable
-        "is_reusable" optional, 6 uid "uid" required, 7 updated_at "updated_at" optional,
-        8 user_count "user_count" optional }
+        DatasourceConnectionCommon { 0 can_manage : ::std::option::Option < bool > =
+        "can_manage" optional, 1 can_reuse : ::std::option::Option < bool > = "can_reuse"
+        optional, 2 created_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "created_at" optional, 3 dataset_count :
+        ::std::option::Option < i64 > = "dataset_count" optional, 4 group_count :
+        ::std::option::Option < i64 > = "group_count" optional, 5 is_reusable :
+        ::std::option::Option < bool > = "is_reusable" optional, 6 uid :
+        ::std::string::String = "uid" required, 7 updated_at : ::std::option::Option <
+        ::chrono::DateTime < ::chrono::offset::Utc > > = "updated_at" optional, 8
+        user_count : ::std::option::Option < i64 > = "user_count" optional }
     );
     ///A connection to an FTP server, as the service returns it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2325,12 +2511,19 @@ pub mod types {
         pub user_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionFtp { 0 auth "auth" optional, 1 can_manage "can_manage"
-        optional, 2 can_reuse "can_reuse" optional, 3 created_at "created_at" optional, 4
-        dataset_count "dataset_count" optional, 5 group_count "group_count" optional, 6
-        is_reusable "is_reusable" optional, 7 type_ "type" required, 8 uid "uid"
-        required, 9 updated_at "updated_at" optional, 10 url "url" required, 11
-        user_count "user_count" optional }
+        DatasourceConnectionFtp { 0 auth : ::std::option::Option <
+        DatasourceConnectionAuthBasic > = "auth" optional, 1 can_manage :
+        ::std::option::Option < bool > = "can_manage" optional, 2 can_reuse :
+        ::std::option::Option < bool > = "can_reuse" optional, 3 created_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "created_at" optional, 4 dataset_count : ::std::option::Option < i64 > =
+        "dataset_count" optional, 5 group_count : ::std::option::Option < i64 > =
+        "group_count" optional, 6 is_reusable : ::std::option::Option < bool > =
+        "is_reusable" optional, 7 type_ : DatasourceConnectionFtpType = "type" required,
+        8 uid : ::std::string::String = "uid" required, 9 updated_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "updated_at" optional, 10 url : ::std::string::String = "url" required, 11
+        user_count : ::std::option::Option < i64 > = "user_count" optional }
     );
     ///The kind of connection, `ftp`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2377,11 +2570,18 @@ pub mod types {
         pub user_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionGoogleDrive { 0 auth "auth" optional, 1 can_manage
-        "can_manage" optional, 2 can_reuse "can_reuse" optional, 3 created_at
-        "created_at" optional, 4 dataset_count "dataset_count" optional, 5 group_count
-        "group_count" optional, 6 is_reusable "is_reusable" optional, 7 type_ "type"
-        required, 8 uid "uid" required, 9 updated_at "updated_at" optional, 10 user_count
+        DatasourceConnectionGoogleDrive { 0 auth : ::std::option::Option <
+        DatasourceConnectionAuthGoogleDriveOidc > = "auth" optional, 1 can_manage :
+        ::std::option::Option < bool > = "can_manage" optional, 2 can_reuse :
+        ::std::option::Option < bool > = "can_reuse" optional, 3 created_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "created_at" optional, 4 dataset_count : ::std::option::Option < i64 > =
+        "dataset_count" optional, 5 group_count : ::std::option::Option < i64 > =
+        "group_count" optional, 6 is_reusable : ::std::option::Option < bool > =
+        "is_reusable" optional, 7 type_ : DatasourceConnectionGoogleDriveType = "type"
+        required, 8 uid : ::std::string::String = "uid" required, 9 updated_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "updated_at" optional, 10 user_count : ::std::option::Option < i64 > =
         "user_count" optional }
     );
     ///The kind of connection, `google_drive`.
@@ -2405,8 +2605,9 @@ pub mod types {
         pub permissions: ::std::vec::Vec<DatasourceConnectionSecurityPermission>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionGroupSecurity { 0 group "group" required, 1 permissions
-        "permissions" null_as_empty }
+        DatasourceConnectionGroupSecurity { 0 group : RelatedUserGroup = "group"
+        required, 1 permissions : ::std::vec::Vec <
+        DatasourceConnectionSecurityPermission > = "permissions" null_as_empty }
     );
     ///One page of group rulesets on a datasource connection.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2425,9 +2626,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionGroupSecurityList { 0 next "next" optional, 1 previous
-        "previous" optional, 2 results "results" required, 3 total_count "total_count"
-        optional }
+        DatasourceConnectionGroupSecurityList { 0 next : ::std::option::Option <
+        ::std::string::String > = "next" optional, 1 previous : ::std::option::Option <
+        ::std::string::String > = "previous" optional, 2 results : ::std::vec::Vec <
+        DatasourceConnectionGroupSecurity > = "results" required, 3 total_count :
+        ::std::option::Option < i64 > = "total_count" optional }
     );
     ///What a caller sends to create or replace the ruleset of a group on a datasource connection.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2440,8 +2643,9 @@ pub mod types {
             ::std::option::Option<::std::vec::Vec<DatasourceConnectionSecurityPermission>>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionGroupSecurityRequest { 0 group "group" required, 1
-        permissions "permissions" optional }
+        DatasourceConnectionGroupSecurityRequest { 0 group : RelatedUserGroup = "group"
+        required, 1 permissions : ::std::option::Option < ::std::vec::Vec <
+        DatasourceConnectionSecurityPermission > > = "permissions" optional }
     );
     ///An HTTP header sent with every request to the source.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2453,7 +2657,8 @@ pub mod types {
         pub value: saas_admin_runtime::Secret,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionHeader { 0 name "name" required, 1 value "value" required }
+        DatasourceConnectionHeader { 0 name : ::std::string::String = "name" required, 1
+        value : saas_admin_runtime::Secret = "value" required }
     );
     ///A connection to an HTTP server, as the service returns it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2499,12 +2704,20 @@ pub mod types {
         pub user_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionHttp { 0 auth "auth" optional, 1 can_manage "can_manage"
-        optional, 2 can_reuse "can_reuse" optional, 3 created_at "created_at" optional, 4
-        dataset_count "dataset_count" optional, 5 group_count "group_count" optional, 6
-        headers "headers" null_as_empty, 7 is_reusable "is_reusable" optional, 8 type_
-        "type" required, 9 uid "uid" required, 10 updated_at "updated_at" optional, 11
-        url "url" required, 12 user_count "user_count" optional }
+        DatasourceConnectionHttp { 0 auth : ::std::option::Option <
+        DatasourceConnectionHttpAuth > = "auth" optional, 1 can_manage :
+        ::std::option::Option < bool > = "can_manage" optional, 2 can_reuse :
+        ::std::option::Option < bool > = "can_reuse" optional, 3 created_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "created_at" optional, 4 dataset_count : ::std::option::Option < i64 > =
+        "dataset_count" optional, 5 group_count : ::std::option::Option < i64 > =
+        "group_count" optional, 6 headers : ::std::vec::Vec < DatasourceConnectionHeader
+        > = "headers" null_as_empty, 7 is_reusable : ::std::option::Option < bool > =
+        "is_reusable" optional, 8 type_ : DatasourceConnectionHttpType = "type" required,
+        9 uid : ::std::string::String = "uid" required, 10 updated_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "updated_at" optional, 11 url : ::std::string::String = "url" required, 12
+        user_count : ::std::option::Option < i64 > = "user_count" optional }
     );
     ///How an HTTP connection authenticates, as the service returns it (secrets left out).
     #[derive(Clone, Debug, PartialEq)]
@@ -2597,8 +2810,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionList { 0 next "next" optional, 1 previous "previous"
-        optional, 2 results "results" required, 3 total_count "total_count" optional }
+        DatasourceConnectionList { 0 next : ::std::option::Option < ::std::string::String
+        > = "next" optional, 1 previous : ::std::option::Option < ::std::string::String >
+        = "previous" optional, 2 results : ::std::vec::Vec < DatasourceConnection > =
+        "results" required, 3 total_count : ::std::option::Option < i64 > = "total_count"
+        optional }
     );
     ///The OAuth 2.0 grant by which the service gets its access tokens.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2696,9 +2912,12 @@ pub mod types {
         pub url: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionRequestAmazonS3 { 0 auth "auth" optional, 1 headers "headers"
-        null_as_empty, 2 is_reusable "is_reusable" optional, 3 type_ "type" required, 4
-        url "url" required }
+        DatasourceConnectionRequestAmazonS3 { 0 auth : ::std::option::Option <
+        DatasourceConnectionAmazonS3AuthRequest > = "auth" optional, 1 headers :
+        ::std::vec::Vec < DatasourceConnectionHeader > = "headers" null_as_empty, 2
+        is_reusable : ::std::option::Option < bool > = "is_reusable" optional, 3 type_ :
+        DatasourceConnectionRequestAmazonS3Type = "type" required, 4 url :
+        ::std::string::String = "url" required }
     );
     ///The kind of connection, `amazon_s3`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2730,9 +2949,12 @@ pub mod types {
         pub url: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionRequestAzureBlobStorage { 0 auth "auth" optional, 1 headers
-        "headers" null_as_empty, 2 is_reusable "is_reusable" optional, 3 type_ "type"
-        required, 4 url "url" required }
+        DatasourceConnectionRequestAzureBlobStorage { 0 auth : ::std::option::Option <
+        DatasourceConnectionAuthRequestAzureSharedKey > = "auth" optional, 1 headers :
+        ::std::vec::Vec < DatasourceConnectionHeader > = "headers" null_as_empty, 2
+        is_reusable : ::std::option::Option < bool > = "is_reusable" optional, 3 type_ :
+        DatasourceConnectionRequestAzureBlobStorageType = "type" required, 4 url :
+        ::std::string::String = "url" required }
     );
     ///The kind of connection, `azure_blob_storage`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2761,8 +2983,11 @@ pub mod types {
         pub url: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionRequestFtp { 0 auth "auth" optional, 1 is_reusable
-        "is_reusable" optional, 2 type_ "type" required, 3 url "url" required }
+        DatasourceConnectionRequestFtp { 0 auth : ::std::option::Option <
+        DatasourceConnectionAuthRequestBasic > = "auth" optional, 1 is_reusable :
+        ::std::option::Option < bool > = "is_reusable" optional, 2 type_ :
+        DatasourceConnectionRequestFtpType = "type" required, 3 url :
+        ::std::string::String = "url" required }
     );
     ///The kind of connection, `ftp`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2788,8 +3013,10 @@ pub mod types {
         pub type_: DatasourceConnectionRequestGoogleDriveType,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionRequestGoogleDrive { 0 auth "auth" optional, 1 is_reusable
-        "is_reusable" optional, 2 type_ "type" required }
+        DatasourceConnectionRequestGoogleDrive { 0 auth : ::std::option::Option <
+        DatasourceConnectionAuthRequestOdsOidc > = "auth" optional, 1 is_reusable :
+        ::std::option::Option < bool > = "is_reusable" optional, 2 type_ :
+        DatasourceConnectionRequestGoogleDriveType = "type" required }
     );
     ///The kind of connection, `google_drive`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2821,9 +3048,12 @@ pub mod types {
         pub url: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionRequestHttp { 0 auth "auth" optional, 1 headers "headers"
-        null_as_empty, 2 is_reusable "is_reusable" optional, 3 type_ "type" required, 4
-        url "url" required }
+        DatasourceConnectionRequestHttp { 0 auth : ::std::option::Option <
+        DatasourceConnectionHttpAuthRequest > = "auth" optional, 1 headers :
+        ::std::vec::Vec < DatasourceConnectionHeader > = "headers" null_as_empty, 2
+        is_reusable : ::std::option::Option < bool > = "is_reusable" optional, 3 type_ :
+        DatasourceConnectionRequestHttpType = "type" required, 4 url :
+        ::std::string::String = "url" required }
     );
     ///The kind of connection, `http`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2849,8 +3079,10 @@ pub mod types {
         pub type_: DatasourceConnectionRequestSharepointType,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionRequestSharepoint { 0 auth "auth" optional, 1 is_reusable
-        "is_reusable" optional, 2 type_ "type" required }
+        DatasourceConnectionRequestSharepoint { 0 auth : ::std::option::Option <
+        DatasourceConnectionAuthRequestOdsOidc > = "auth" optional, 1 is_reusable :
+        ::std::option::Option < bool > = "is_reusable" optional, 2 type_ :
+        DatasourceConnectionRequestSharepointType = "type" required }
     );
     ///The kind of connection, `sharepoint`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2911,11 +3143,18 @@ pub mod types {
         pub user_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionSharepoint { 0 auth "auth" optional, 1 can_manage
-        "can_manage" optional, 2 can_reuse "can_reuse" optional, 3 created_at
-        "created_at" optional, 4 dataset_count "dataset_count" optional, 5 group_count
-        "group_count" optional, 6 is_reusable "is_reusable" optional, 7 type_ "type"
-        required, 8 uid "uid" required, 9 updated_at "updated_at" optional, 10 user_count
+        DatasourceConnectionSharepoint { 0 auth : ::std::option::Option <
+        DatasourceConnectionAuthOdsOidc > = "auth" optional, 1 can_manage :
+        ::std::option::Option < bool > = "can_manage" optional, 2 can_reuse :
+        ::std::option::Option < bool > = "can_reuse" optional, 3 created_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "created_at" optional, 4 dataset_count : ::std::option::Option < i64 > =
+        "dataset_count" optional, 5 group_count : ::std::option::Option < i64 > =
+        "group_count" optional, 6 is_reusable : ::std::option::Option < bool > =
+        "is_reusable" optional, 7 type_ : DatasourceConnectionSharepointType = "type"
+        required, 8 uid : ::std::string::String = "uid" required, 9 updated_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "updated_at" optional, 10 user_count : ::std::option::Option < i64 > =
         "user_count" optional }
     );
     ///The kind of connection, `sharepoint`.
@@ -2959,8 +3198,9 @@ pub mod types {
         pub user: RelatedUser,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionUserSecurity { 0 permissions "permissions" null_as_empty, 1
-        user "user" required }
+        DatasourceConnectionUserSecurity { 0 permissions : ::std::vec::Vec <
+        DatasourceConnectionSecurityPermission > = "permissions" null_as_empty, 1 user :
+        RelatedUser = "user" required }
     );
     ///One page of user rulesets on a datasource connection.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2979,9 +3219,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionUserSecurityList { 0 next "next" optional, 1 previous
-        "previous" optional, 2 results "results" required, 3 total_count "total_count"
-        optional }
+        DatasourceConnectionUserSecurityList { 0 next : ::std::option::Option <
+        ::std::string::String > = "next" optional, 1 previous : ::std::option::Option <
+        ::std::string::String > = "previous" optional, 2 results : ::std::vec::Vec <
+        DatasourceConnectionUserSecurity > = "results" required, 3 total_count :
+        ::std::option::Option < i64 > = "total_count" optional }
     );
     ///What a caller sends to create or replace the ruleset of a user on a datasource connection.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2994,8 +3236,9 @@ pub mod types {
         pub user: RelatedUser,
     }
     ::saas_admin_runtime::decode_object!(
-        DatasourceConnectionUserSecurityRequest { 0 permissions "permissions" optional, 1
-        user "user" required }
+        DatasourceConnectionUserSecurityRequest { 0 permissions : ::std::option::Option <
+        ::std::vec::Vec < DatasourceConnectionSecurityPermission > > = "permissions"
+        optional, 1 user : RelatedUser = "user" required }
     );
     ///Body of every error answer of the Automation API.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3014,8 +3257,10 @@ pub mod types {
         pub trace_id: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        Error { 0 detail "detail" null_as_empty, 1 error_code "error_code" required, 2
-        message "message" required, 3 trace_id "trace_id" optional }
+        Error { 0 detail : ::serde_json::Map < ::std::string::String, ::serde_json::Value
+        > = "detail" null_as_empty, 1 error_code : ::std::string::String = "error_code"
+        required, 2 message : ::std::string::String = "message" required, 3 trace_id :
+        ::std::option::Option < ::std::string::String > = "trace_id" optional }
     );
     ///Limits on browsing the portal's data.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -3025,7 +3270,8 @@ pub mod types {
         pub api_calls: ::std::option::Option<ApiCallsLimit>,
     }
     ::saas_admin_runtime::decode_object!(
-        ExploreLimits { 0 api_calls "api_calls" optional }
+        ExploreLimits { 0 api_calls : ::std::option::Option < ApiCallsLimit > =
+        "api_calls" optional }
     );
     ///`ExportUsersDelimiter`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3099,8 +3345,9 @@ pub mod types {
         pub type_: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        Extractor { 0 label "label" required, 1 parameters "parameters" required, 2 type_
-        "type" required }
+        Extractor { 0 label : ::std::string::String = "label" required, 1 parameters :
+        ::std::vec::Vec < ExtractorParameter > = "parameters" required, 2 type_ :
+        ::std::string::String = "type" required }
     );
     ///One parameter of an extractor.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3140,12 +3387,18 @@ pub mod types {
         pub type_: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        ExtractorParameter { 0 can_create_field "can_create_field" optional, 1 choices
-        "choices" null_as_empty, 2 default "default" optional, 3 description
-        "description" optional, 4 hidden "hidden" optional, 5 impacts_guessed_parameters
-        "impacts_guessed_parameters" optional, 6 is_mandatory "is_mandatory" required, 7
-        label "label" optional, 8 name "name" required, 9 trim "trim" optional, 10 type_
-        "type" required }
+        ExtractorParameter { 0 can_create_field : ::std::option::Option < bool > =
+        "can_create_field" optional, 1 choices : ::std::vec::Vec < ::std::string::String
+        > = "choices" null_as_empty, 2 default : ::std::option::Option <
+        ::std::string::String > = "default" optional, 3 description :
+        ::std::option::Option < ::std::string::String > = "description" optional, 4
+        hidden : ::std::option::Option < bool > = "hidden" optional, 5
+        impacts_guessed_parameters : ::std::option::Option < bool > =
+        "impacts_guessed_parameters" optional, 6 is_mandatory : bool = "is_mandatory"
+        required, 7 label : ::std::option::Option < ::std::string::String > = "label"
+        optional, 8 name : ::std::string::String = "name" required, 9 trim :
+        ::std::option::Option < ::std::string::String > = "trim" optional, 10 type_ :
+        ::std::string::String = "type" required }
     );
     ///A harvester as the service returns it: the settings of its kind, told apart by `type`, and the state of its last run.
     #[derive(Clone, Debug, PartialEq)]
@@ -3262,7 +3515,7 @@ pub mod types {
         pub detail: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterActionResult { 0 detail "detail" required }
+        HarvesterActionResult { 0 detail : ::std::string::String = "detail" required }
     );
     ///A harvester of an ArcGIS REST services directory, as the service returns it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3328,20 +3581,30 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterArcgis { 0 attached_datasets_count "attached_datasets_count" required, 1
-        created_at "created_at" required, 2 delete_missing_datasets
-        "delete_missing_datasets" optional, 3 download_resources "download_resources"
-        optional, 4 forced_metas "forced_metas" null_as_empty, 5 harvested_datasets_count
-        "harvested_datasets_count" required, 6 has_error "has_error" required, 7
-        last_started_at "last_started_at" optional, 8 last_success_at "last_success_at"
-        optional, 9 metadata_only "metadata_only" optional, 10 name "name" required, 11
-        published_datasets_count "published_datasets_count" required, 12
-        remote_datasets_count "remote_datasets_count" required, 13 resource_errors_count
-        "resource_errors_count" required, 14 restrict_datasets_visibility
-        "restrict_datasets_visibility" optional, 15 status "status" required, 16 type_
-        "type" required, 17 uid "uid" required, 18 updated_at "updated_at" required, 19
-        updated_by "updated_by" required, 20 url "url" required, 21 version "version"
-        optional }
+        HarvesterArcgis { 0 attached_datasets_count : i64 = "attached_datasets_count"
+        required, 1 created_at : ::chrono::DateTime < ::chrono::offset::Utc > =
+        "created_at" required, 2 delete_missing_datasets : ::std::option::Option < bool >
+        = "delete_missing_datasets" optional, 3 download_resources :
+        ::std::option::Option < bool > = "download_resources" optional, 4 forced_metas :
+        ::std::collections::HashMap < ::std::string::String, ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "forced_metas" null_as_empty, 5
+        harvested_datasets_count : i64 = "harvested_datasets_count" required, 6 has_error
+        : bool = "has_error" required, 7 last_started_at : ::std::option::Option <
+        ::chrono::DateTime < ::chrono::offset::Utc > > = "last_started_at" optional, 8
+        last_success_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "last_success_at" optional, 9 metadata_only :
+        ::std::option::Option < bool > = "metadata_only" optional, 10 name :
+        ::std::string::String = "name" required, 11 published_datasets_count : i64 =
+        "published_datasets_count" required, 12 remote_datasets_count : i64 =
+        "remote_datasets_count" required, 13 resource_errors_count : i64 =
+        "resource_errors_count" required, 14 restrict_datasets_visibility :
+        ::std::option::Option < bool > = "restrict_datasets_visibility" optional, 15
+        status : HarvesterStatus = "status" required, 16 type_ : HarvesterArcgisType =
+        "type" required, 17 uid : ::std::string::String = "uid" required, 18 updated_at :
+        ::chrono::DateTime < ::chrono::offset::Utc > = "updated_at" required, 19
+        updated_by : RelatedUser = "updated_by" required, 20 url : ::std::string::String
+        = "url" required, 21 version : ::std::option::Option < i64 > = "version" optional
+        }
     );
     ///A harvester of an ArcGIS Hub (ArcGIS Open Data) site, as the service returns it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3413,22 +3676,32 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterArcgisOpendata { 0 attached_datasets_count "attached_datasets_count"
-        required, 1 compute_geo_area "compute_geo_area" optional, 2 created_at
-        "created_at" required, 3 delete_missing_datasets "delete_missing_datasets"
-        optional, 4 download_resources "download_resources" optional, 5 fetch_data
-        "fetch_data" optional, 6 forced_metas "forced_metas" null_as_empty, 7
-        harvested_datasets_count "harvested_datasets_count" required, 8 has_error
-        "has_error" required, 9 last_started_at "last_started_at" optional, 10
-        last_success_at "last_success_at" optional, 11 metadata_only "metadata_only"
-        optional, 12 name "name" required, 13 published_datasets_count
-        "published_datasets_count" required, 14 remote_datasets_count
-        "remote_datasets_count" required, 15 resource_errors_count
-        "resource_errors_count" required, 16 restrict_datasets_visibility
-        "restrict_datasets_visibility" optional, 17 status "status" required, 18 type_
-        "type" required, 19 uid "uid" required, 20 updated_at "updated_at" required, 21
-        updated_by "updated_by" required, 22 url "url" required, 23 version "version"
-        optional }
+        HarvesterArcgisOpendata { 0 attached_datasets_count : i64 =
+        "attached_datasets_count" required, 1 compute_geo_area : ::std::option::Option <
+        bool > = "compute_geo_area" optional, 2 created_at : ::chrono::DateTime <
+        ::chrono::offset::Utc > = "created_at" required, 3 delete_missing_datasets :
+        ::std::option::Option < bool > = "delete_missing_datasets" optional, 4
+        download_resources : ::std::option::Option < bool > = "download_resources"
+        optional, 5 fetch_data : ::std::option::Option < bool > = "fetch_data" optional,
+        6 forced_metas : ::std::collections::HashMap < ::std::string::String,
+        ::serde_json::Map < ::std::string::String, ::serde_json::Value > > =
+        "forced_metas" null_as_empty, 7 harvested_datasets_count : i64 =
+        "harvested_datasets_count" required, 8 has_error : bool = "has_error" required, 9
+        last_started_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "last_started_at" optional, 10 last_success_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "last_success_at" optional, 11 metadata_only : ::std::option::Option < bool > =
+        "metadata_only" optional, 12 name : ::std::string::String = "name" required, 13
+        published_datasets_count : i64 = "published_datasets_count" required, 14
+        remote_datasets_count : i64 = "remote_datasets_count" required, 15
+        resource_errors_count : i64 = "resource_errors_count" required, 16
+        restrict_datasets_visibility : ::std::option::Option < bool > =
+        "restrict_datasets_visibility" optional, 17 status : HarvesterStatus = "status"
+        required, 18 type_ : HarvesterArcgisOpendataType = "type" required, 19 uid :
+        ::std::string::String = "uid" required, 20 updated_at : ::chrono::DateTime <
+        ::chrono::offset::Utc > = "updated_at" required, 21 updated_by : RelatedUser =
+        "updated_by" required, 22 url : ::std::string::String = "url" required, 23
+        version : ::std::option::Option < i64 > = "version" optional }
     );
     ///The kind of harvester, `arcgis_opendata`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3533,22 +3806,37 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterCkan { 0 api_key "api_key" optional, 1 attached_datasets_count
-        "attached_datasets_count" required, 2 created_at "created_at" required, 3
-        delete_missing_datasets "delete_missing_datasets" optional, 4 download_resources
-        "download_resources" optional, 5 forced_metas "forced_metas" null_as_empty, 6
-        group "group" optional, 7 harvested_datasets_count "harvested_datasets_count"
-        required, 8 has_error "has_error" required, 9 language "language" optional, 10
-        last_started_at "last_started_at" optional, 11 last_success_at "last_success_at"
-        optional, 12 limit "limit" optional, 13 metadata_only "metadata_only" optional,
-        14 name "name" required, 15 offset "offset" optional, 16 published_datasets_count
-        "published_datasets_count" required, 17 query "query" optional, 18
-        remote_datasets_count "remote_datasets_count" required, 19 resource_errors_count
-        "resource_errors_count" required, 20 restrict_datasets_visibility
-        "restrict_datasets_visibility" optional, 21 sort "sort" optional, 22 status
-        "status" required, 23 type_ "type" required, 24 uid "uid" required, 25 updated_at
-        "updated_at" required, 26 updated_by "updated_by" required, 27 url "url"
-        required, 28 version "version" optional }
+        HarvesterCkan { 0 api_key : ::std::option::Option < saas_admin_runtime::Secret >
+        = "api_key" optional, 1 attached_datasets_count : i64 = "attached_datasets_count"
+        required, 2 created_at : ::chrono::DateTime < ::chrono::offset::Utc > =
+        "created_at" required, 3 delete_missing_datasets : ::std::option::Option < bool >
+        = "delete_missing_datasets" optional, 4 download_resources :
+        ::std::option::Option < bool > = "download_resources" optional, 5 forced_metas :
+        ::std::collections::HashMap < ::std::string::String, ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "forced_metas" null_as_empty, 6
+        group : ::std::option::Option < ::std::string::String > = "group" optional, 7
+        harvested_datasets_count : i64 = "harvested_datasets_count" required, 8 has_error
+        : bool = "has_error" required, 9 language : ::std::option::Option <
+        ::std::string::String > = "language" optional, 10 last_started_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "last_started_at" optional, 11 last_success_at : ::std::option::Option <
+        ::chrono::DateTime < ::chrono::offset::Utc > > = "last_success_at" optional, 12
+        limit : ::std::option::Option < i64 > = "limit" optional, 13 metadata_only :
+        ::std::option::Option < bool > = "metadata_only" optional, 14 name :
+        ::std::string::String = "name" required, 15 offset : ::std::option::Option < i64
+        > = "offset" optional, 16 published_datasets_count : i64 =
+        "published_datasets_count" required, 17 query : ::std::option::Option <
+        ::std::string::String > = "query" optional, 18 remote_datasets_count : i64 =
+        "remote_datasets_count" required, 19 resource_errors_count : i64 =
+        "resource_errors_count" required, 20 restrict_datasets_visibility :
+        ::std::option::Option < bool > = "restrict_datasets_visibility" optional, 21 sort
+        : ::std::option::Option < ::std::string::String > = "sort" optional, 22 status :
+        HarvesterStatus = "status" required, 23 type_ : HarvesterCkanType = "type"
+        required, 24 uid : ::std::string::String = "uid" required, 25 updated_at :
+        ::chrono::DateTime < ::chrono::offset::Utc > = "updated_at" required, 26
+        updated_by : RelatedUser = "updated_by" required, 27 url : ::std::string::String
+        = "url" required, 28 version : ::std::option::Option < i64 > = "version" optional
+        }
     );
     ///The kind of harvester, `ckan`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3611,18 +3899,26 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterCommon { 0 attached_datasets_count "attached_datasets_count" required, 1
-        created_at "created_at" required, 2 delete_missing_datasets
-        "delete_missing_datasets" optional, 3 forced_metas "forced_metas" null_as_empty,
-        4 harvested_datasets_count "harvested_datasets_count" required, 5 has_error
-        "has_error" required, 6 last_started_at "last_started_at" optional, 7
-        last_success_at "last_success_at" optional, 8 name "name" required, 9
-        published_datasets_count "published_datasets_count" required, 10
-        remote_datasets_count "remote_datasets_count" required, 11 resource_errors_count
-        "resource_errors_count" required, 12 restrict_datasets_visibility
-        "restrict_datasets_visibility" optional, 13 status "status" required, 14 uid
-        "uid" required, 15 updated_at "updated_at" required, 16 updated_by "updated_by"
-        required, 17 version "version" optional }
+        HarvesterCommon { 0 attached_datasets_count : i64 = "attached_datasets_count"
+        required, 1 created_at : ::chrono::DateTime < ::chrono::offset::Utc > =
+        "created_at" required, 2 delete_missing_datasets : ::std::option::Option < bool >
+        = "delete_missing_datasets" optional, 3 forced_metas :
+        ::std::collections::HashMap < ::std::string::String, ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "forced_metas" null_as_empty, 4
+        harvested_datasets_count : i64 = "harvested_datasets_count" required, 5 has_error
+        : bool = "has_error" required, 6 last_started_at : ::std::option::Option <
+        ::chrono::DateTime < ::chrono::offset::Utc > > = "last_started_at" optional, 7
+        last_success_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "last_success_at" optional, 8 name :
+        ::std::string::String = "name" required, 9 published_datasets_count : i64 =
+        "published_datasets_count" required, 10 remote_datasets_count : i64 =
+        "remote_datasets_count" required, 11 resource_errors_count : i64 =
+        "resource_errors_count" required, 12 restrict_datasets_visibility :
+        ::std::option::Option < bool > = "restrict_datasets_visibility" optional, 13
+        status : HarvesterStatus = "status" required, 14 uid : ::std::string::String =
+        "uid" required, 15 updated_at : ::chrono::DateTime < ::chrono::offset::Utc > =
+        "updated_at" required, 16 updated_by : RelatedUser = "updated_by" required, 17
+        version : ::std::option::Option < i64 > = "version" optional }
     );
     ///The settings every kind of harvester has, as a caller sends them.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3651,10 +3947,13 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterCommonSettings { 0 delete_missing_datasets "delete_missing_datasets"
-        optional, 1 forced_metas "forced_metas" null_as_empty, 2 name "name" required, 3
-        restrict_datasets_visibility "restrict_datasets_visibility" optional, 4 version
-        "version" optional }
+        HarvesterCommonSettings { 0 delete_missing_datasets : ::std::option::Option <
+        bool > = "delete_missing_datasets" optional, 1 forced_metas :
+        ::std::collections::HashMap < ::std::string::String, ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "forced_metas" null_as_empty, 2
+        name : ::std::string::String = "name" required, 3 restrict_datasets_visibility :
+        ::std::option::Option < bool > = "restrict_datasets_visibility" optional, 4
+        version : ::std::option::Option < i64 > = "version" optional }
     );
     ///A harvester of a CSW (OGC Catalogue Service for the Web) catalog, as the service returns it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3750,24 +4049,40 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterCsw { 0 attached_datasets_count "attached_datasets_count" required, 1
-        constraint_language "constraint_language" optional, 2 created_at "created_at"
-        required, 3 delete_missing_datasets "delete_missing_datasets" optional, 4
-        forced_metas "forced_metas" null_as_empty, 5 harvested_datasets_count
-        "harvested_datasets_count" required, 6 has_error "has_error" required, 7
-        insert_br_in_description "insert_br_in_description" optional, 8
-        invert_coordinates "invert_coordinates" optional, 9 keywords_thesaurus
-        "keywords_thesaurus" optional, 10 last_started_at "last_started_at" optional, 11
-        last_success_at "last_success_at" optional, 12 licenses_mapping
-        "licenses_mapping" null_as_empty, 13 metadata_only "metadata_only" optional, 14
-        name "name" required, 15 published_datasets_count "published_datasets_count"
-        required, 16 remote_datasets_count "remote_datasets_count" required, 17
-        resource_errors_count "resource_errors_count" required, 18
-        restrict_datasets_visibility "restrict_datasets_visibility" optional, 19 status
-        "status" required, 20 theme_thesaurus "theme_thesaurus" optional, 21
-        themes_mapping "themes_mapping" null_as_empty, 22 type_ "type" required, 23 uid
-        "uid" required, 24 updated_at "updated_at" required, 25 updated_by "updated_by"
-        required, 26 url "url" required, 27 version "version" optional }
+        HarvesterCsw { 0 attached_datasets_count : i64 = "attached_datasets_count"
+        required, 1 constraint_language : ::std::option::Option < bool > =
+        "constraint_language" optional, 2 created_at : ::chrono::DateTime <
+        ::chrono::offset::Utc > = "created_at" required, 3 delete_missing_datasets :
+        ::std::option::Option < bool > = "delete_missing_datasets" optional, 4
+        forced_metas : ::std::collections::HashMap < ::std::string::String,
+        ::serde_json::Map < ::std::string::String, ::serde_json::Value > > =
+        "forced_metas" null_as_empty, 5 harvested_datasets_count : i64 =
+        "harvested_datasets_count" required, 6 has_error : bool = "has_error" required, 7
+        insert_br_in_description : ::std::option::Option < bool > =
+        "insert_br_in_description" optional, 8 invert_coordinates : ::std::option::Option
+        < bool > = "invert_coordinates" optional, 9 keywords_thesaurus :
+        ::std::option::Option < ::std::string::String > = "keywords_thesaurus" optional,
+        10 last_started_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "last_started_at" optional, 11 last_success_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "last_success_at" optional, 12 licenses_mapping : ::std::collections::HashMap <
+        ::std::string::String, ::std::string::String > = "licenses_mapping"
+        null_as_empty, 13 metadata_only : ::std::option::Option < bool > =
+        "metadata_only" optional, 14 name : ::std::string::String = "name" required, 15
+        published_datasets_count : i64 = "published_datasets_count" required, 16
+        remote_datasets_count : i64 = "remote_datasets_count" required, 17
+        resource_errors_count : i64 = "resource_errors_count" required, 18
+        restrict_datasets_visibility : ::std::option::Option < bool > =
+        "restrict_datasets_visibility" optional, 19 status : HarvesterStatus = "status"
+        required, 20 theme_thesaurus : ::std::option::Option < ::std::string::String > =
+        "theme_thesaurus" optional, 21 themes_mapping : ::std::collections::HashMap <
+        ::std::string::String, ::std::collections::HashMap < ::std::string::String,
+        ::std::string::String > > = "themes_mapping" null_as_empty, 22 type_ :
+        HarvesterCswType = "type" required, 23 uid : ::std::string::String = "uid"
+        required, 24 updated_at : ::chrono::DateTime < ::chrono::offset::Utc > =
+        "updated_at" required, 25 updated_by : RelatedUser = "updated_by" required, 26
+        url : ::std::string::String = "url" required, 27 version : ::std::option::Option
+        < i64 > = "version" optional }
     );
     ///The kind of harvester, `csw`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3850,21 +4165,34 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterDatagouv { 0 attached_datasets_count "attached_datasets_count" required,
-        1 attachment "attachment" optional, 2 created_at "created_at" required, 3
-        delete_missing_datasets "delete_missing_datasets" optional, 4 download_resources
-        "download_resources" optional, 5 filter_name "filter_name" optional, 6
-        filter_value "filter_value" optional, 7 forced_metas "forced_metas"
-        null_as_empty, 8 harvested_datasets_count "harvested_datasets_count" required, 9
-        has_error "has_error" required, 10 last_started_at "last_started_at" optional, 11
-        last_success_at "last_success_at" optional, 12 metadata_only "metadata_only"
-        optional, 13 name "name" required, 14 organization_id "organization_id" required,
-        15 published_datasets_count "published_datasets_count" required, 16
-        remote_datasets_count "remote_datasets_count" required, 17 resource_errors_count
-        "resource_errors_count" required, 18 restrict_datasets_visibility
-        "restrict_datasets_visibility" optional, 19 status "status" required, 20 type_
-        "type" required, 21 uid "uid" required, 22 updated_at "updated_at" required, 23
-        updated_by "updated_by" required, 24 version "version" optional }
+        HarvesterDatagouv { 0 attached_datasets_count : i64 = "attached_datasets_count"
+        required, 1 attachment : ::std::option::Option < bool > = "attachment" optional,
+        2 created_at : ::chrono::DateTime < ::chrono::offset::Utc > = "created_at"
+        required, 3 delete_missing_datasets : ::std::option::Option < bool > =
+        "delete_missing_datasets" optional, 4 download_resources : ::std::option::Option
+        < bool > = "download_resources" optional, 5 filter_name : ::std::option::Option <
+        ::std::string::String > = "filter_name" optional, 6 filter_value :
+        ::std::option::Option < ::std::string::String > = "filter_value" optional, 7
+        forced_metas : ::std::collections::HashMap < ::std::string::String,
+        ::serde_json::Map < ::std::string::String, ::serde_json::Value > > =
+        "forced_metas" null_as_empty, 8 harvested_datasets_count : i64 =
+        "harvested_datasets_count" required, 9 has_error : bool = "has_error" required,
+        10 last_started_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "last_started_at" optional, 11 last_success_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "last_success_at" optional, 12 metadata_only : ::std::option::Option < bool > =
+        "metadata_only" optional, 13 name : ::std::string::String = "name" required, 14
+        organization_id : ::std::string::String = "organization_id" required, 15
+        published_datasets_count : i64 = "published_datasets_count" required, 16
+        remote_datasets_count : i64 = "remote_datasets_count" required, 17
+        resource_errors_count : i64 = "resource_errors_count" required, 18
+        restrict_datasets_visibility : ::std::option::Option < bool > =
+        "restrict_datasets_visibility" optional, 19 status : HarvesterStatus = "status"
+        required, 20 type_ : HarvesterDatagouvType = "type" required, 21 uid :
+        ::std::string::String = "uid" required, 22 updated_at : ::chrono::DateTime <
+        ::chrono::offset::Utc > = "updated_at" required, 23 updated_by : RelatedUser =
+        "updated_by" required, 24 version : ::std::option::Option < i64 > = "version"
+        optional }
     );
     ///The kind of harvester, `datagouv`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3941,21 +4269,31 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterDatajson { 0 attached_datasets_count "attached_datasets_count" required,
-        1 created_at "created_at" required, 2 delete_missing_datasets
-        "delete_missing_datasets" optional, 3 download_resources "download_resources"
-        optional, 4 forced_metas "forced_metas" null_as_empty, 5 harvested_datasets_count
-        "harvested_datasets_count" required, 6 has_error "has_error" required, 7
-        last_started_at "last_started_at" optional, 8 last_success_at "last_success_at"
-        optional, 9 metadata_only "metadata_only" optional, 10 name "name" required, 11
-        number_of_datasets "number_of_datasets" optional, 12 published_datasets_count
-        "published_datasets_count" required, 13 remote_datasets_count
-        "remote_datasets_count" required, 14 resource_errors_count
-        "resource_errors_count" required, 15 restrict_datasets_visibility
-        "restrict_datasets_visibility" optional, 16 status "status" required, 17 type_
-        "type" required, 18 uid "uid" required, 19 updated_at "updated_at" required, 20
-        updated_by "updated_by" required, 21 url "url" required, 22 version "version"
-        optional }
+        HarvesterDatajson { 0 attached_datasets_count : i64 = "attached_datasets_count"
+        required, 1 created_at : ::chrono::DateTime < ::chrono::offset::Utc > =
+        "created_at" required, 2 delete_missing_datasets : ::std::option::Option < bool >
+        = "delete_missing_datasets" optional, 3 download_resources :
+        ::std::option::Option < bool > = "download_resources" optional, 4 forced_metas :
+        ::std::collections::HashMap < ::std::string::String, ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "forced_metas" null_as_empty, 5
+        harvested_datasets_count : i64 = "harvested_datasets_count" required, 6 has_error
+        : bool = "has_error" required, 7 last_started_at : ::std::option::Option <
+        ::chrono::DateTime < ::chrono::offset::Utc > > = "last_started_at" optional, 8
+        last_success_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "last_success_at" optional, 9 metadata_only :
+        ::std::option::Option < bool > = "metadata_only" optional, 10 name :
+        ::std::string::String = "name" required, 11 number_of_datasets :
+        ::std::option::Option < i64 > = "number_of_datasets" optional, 12
+        published_datasets_count : i64 = "published_datasets_count" required, 13
+        remote_datasets_count : i64 = "remote_datasets_count" required, 14
+        resource_errors_count : i64 = "resource_errors_count" required, 15
+        restrict_datasets_visibility : ::std::option::Option < bool > =
+        "restrict_datasets_visibility" optional, 16 status : HarvesterStatus = "status"
+        required, 17 type_ : HarvesterDatajsonType = "type" required, 18 uid :
+        ::std::string::String = "uid" required, 19 updated_at : ::chrono::DateTime <
+        ::chrono::offset::Utc > = "updated_at" required, 20 updated_by : RelatedUser =
+        "updated_by" required, 21 url : ::std::string::String = "url" required, 22
+        version : ::std::option::Option < i64 > = "version" optional }
     );
     ///The kind of harvester, `datajson`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3976,8 +4314,9 @@ pub mod types {
         pub resources: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterErrors { 0 harvester "harvester" optional, 1 resources "resources"
-        required }
+        HarvesterErrors { 0 harvester : ::std::option::Option < ::std::string::String > =
+        "harvester" optional, 1 resources : ::std::collections::HashMap <
+        ::std::string::String, ::std::string::String > = "resources" required }
     );
     ///A harvester of the files of an FTP server, as the service returns it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -4054,21 +4393,33 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterFtp { 0 attached_datasets_count "attached_datasets_count" required, 1
-        created_at "created_at" required, 2 delete_missing_datasets
-        "delete_missing_datasets" optional, 3 directory "directory" optional, 4
-        download_resources "download_resources" optional, 5 forced_metas "forced_metas"
-        null_as_empty, 6 harvested_datasets_count "harvested_datasets_count" required, 7
-        has_error "has_error" required, 8 host "host" required, 9 last_started_at
-        "last_started_at" optional, 10 last_success_at "last_success_at" optional, 11
-        meta "meta" optional, 12 metadata_only "metadata_only" optional, 13 name "name"
-        required, 14 password "password" optional, 15 published_datasets_count
-        "published_datasets_count" required, 16 remote_datasets_count
-        "remote_datasets_count" required, 17 resource_errors_count
-        "resource_errors_count" required, 18 restrict_datasets_visibility
-        "restrict_datasets_visibility" optional, 19 status "status" required, 20 type_
-        "type" required, 21 uid "uid" required, 22 updated_at "updated_at" required, 23
-        updated_by "updated_by" required, 24 user "user" required, 25 version "version"
+        HarvesterFtp { 0 attached_datasets_count : i64 = "attached_datasets_count"
+        required, 1 created_at : ::chrono::DateTime < ::chrono::offset::Utc > =
+        "created_at" required, 2 delete_missing_datasets : ::std::option::Option < bool >
+        = "delete_missing_datasets" optional, 3 directory : ::std::option::Option <
+        ::std::string::String > = "directory" optional, 4 download_resources :
+        ::std::option::Option < bool > = "download_resources" optional, 5 forced_metas :
+        ::std::collections::HashMap < ::std::string::String, ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "forced_metas" null_as_empty, 6
+        harvested_datasets_count : i64 = "harvested_datasets_count" required, 7 has_error
+        : bool = "has_error" required, 8 host : ::std::string::String = "host" required,
+        9 last_started_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "last_started_at" optional, 10 last_success_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "last_success_at" optional, 11 meta : ::std::option::Option <
+        ::std::string::String > = "meta" optional, 12 metadata_only :
+        ::std::option::Option < bool > = "metadata_only" optional, 13 name :
+        ::std::string::String = "name" required, 14 password : ::std::option::Option <
+        saas_admin_runtime::Secret > = "password" optional, 15 published_datasets_count :
+        i64 = "published_datasets_count" required, 16 remote_datasets_count : i64 =
+        "remote_datasets_count" required, 17 resource_errors_count : i64 =
+        "resource_errors_count" required, 18 restrict_datasets_visibility :
+        ::std::option::Option < bool > = "restrict_datasets_visibility" optional, 19
+        status : HarvesterStatus = "status" required, 20 type_ : HarvesterFtpType =
+        "type" required, 21 uid : ::std::string::String = "uid" required, 22 updated_at :
+        ::chrono::DateTime < ::chrono::offset::Utc > = "updated_at" required, 23
+        updated_by : RelatedUser = "updated_by" required, 24 user : ::std::string::String
+        = "user" required, 25 version : ::std::option::Option < i64 > = "version"
         optional }
     );
     ///A harvester of the files of an FTP server, described by a CSV metadata file, as the service returns it.
@@ -4148,22 +4499,34 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterFtpCsv { 0 attached_datasets_count "attached_datasets_count" required, 1
-        created_at "created_at" required, 2 delete_missing_datasets
-        "delete_missing_datasets" optional, 3 directory "directory" optional, 4
-        download_resources "download_resources" optional, 5 forced_metas "forced_metas"
-        null_as_empty, 6 harvested_datasets_count "harvested_datasets_count" required, 7
-        has_error "has_error" required, 8 host "host" required, 9 last_started_at
-        "last_started_at" optional, 10 last_success_at "last_success_at" optional, 11
-        metadata_file "metadata_file" required, 12 metadata_join_key "metadata_join_key"
-        optional, 13 metadata_only "metadata_only" optional, 14 name "name" required, 15
-        password "password" optional, 16 published_datasets_count
-        "published_datasets_count" required, 17 remote_datasets_count
-        "remote_datasets_count" required, 18 resource_errors_count
-        "resource_errors_count" required, 19 restrict_datasets_visibility
-        "restrict_datasets_visibility" optional, 20 status "status" required, 21 type_
-        "type" required, 22 uid "uid" required, 23 updated_at "updated_at" required, 24
-        updated_by "updated_by" required, 25 user "user" required, 26 version "version"
+        HarvesterFtpCsv { 0 attached_datasets_count : i64 = "attached_datasets_count"
+        required, 1 created_at : ::chrono::DateTime < ::chrono::offset::Utc > =
+        "created_at" required, 2 delete_missing_datasets : ::std::option::Option < bool >
+        = "delete_missing_datasets" optional, 3 directory : ::std::option::Option <
+        ::std::string::String > = "directory" optional, 4 download_resources :
+        ::std::option::Option < bool > = "download_resources" optional, 5 forced_metas :
+        ::std::collections::HashMap < ::std::string::String, ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "forced_metas" null_as_empty, 6
+        harvested_datasets_count : i64 = "harvested_datasets_count" required, 7 has_error
+        : bool = "has_error" required, 8 host : ::std::string::String = "host" required,
+        9 last_started_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "last_started_at" optional, 10 last_success_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "last_success_at" optional, 11 metadata_file : ::std::string::String =
+        "metadata_file" required, 12 metadata_join_key : ::std::option::Option <
+        ::std::string::String > = "metadata_join_key" optional, 13 metadata_only :
+        ::std::option::Option < bool > = "metadata_only" optional, 14 name :
+        ::std::string::String = "name" required, 15 password : ::std::option::Option <
+        saas_admin_runtime::Secret > = "password" optional, 16 published_datasets_count :
+        i64 = "published_datasets_count" required, 17 remote_datasets_count : i64 =
+        "remote_datasets_count" required, 18 resource_errors_count : i64 =
+        "resource_errors_count" required, 19 restrict_datasets_visibility :
+        ::std::option::Option < bool > = "restrict_datasets_visibility" optional, 20
+        status : HarvesterStatus = "status" required, 21 type_ : HarvesterFtpCsvType =
+        "type" required, 22 uid : ::std::string::String = "uid" required, 23 updated_at :
+        ::chrono::DateTime < ::chrono::offset::Utc > = "updated_at" required, 24
+        updated_by : RelatedUser = "updated_by" required, 25 user : ::std::string::String
+        = "user" required, 26 version : ::std::option::Option < i64 > = "version"
         optional }
     );
     ///The kind of harvester, `ftp_csv`.
@@ -4265,25 +4628,38 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterFtpWithMetaCsv { 0 attached_datasets_count "attached_datasets_count"
-        required, 1 created_at "created_at" required, 2 csv_separator "csv_separator"
-        optional, 3 delete_missing_datasets "delete_missing_datasets" optional, 4
-        directory "directory" optional, 5 download_resources "download_resources"
-        optional, 6 forced_metas "forced_metas" null_as_empty, 7 harvested_datasets_count
-        "harvested_datasets_count" required, 8 has_error "has_error" required, 9 host
-        "host" required, 10 last_started_at "last_started_at" optional, 11
-        last_success_at "last_success_at" optional, 12 metadata_file "metadata_file"
-        required, 13 metadata_only "metadata_only" optional, 14 name "name" required, 15
-        password "password" optional, 16 published_datasets_count
-        "published_datasets_count" required, 17 remote_datasets_count
-        "remote_datasets_count" required, 18 resource_errors_count
-        "resource_errors_count" required, 19 resource_location_column
-        "resource_location_column" optional, 20 resource_schema_column
-        "resource_schema_column" optional, 21 restrict_datasets_visibility
-        "restrict_datasets_visibility" optional, 22 status "status" required, 23 type_
-        "type" required, 24 uid "uid" required, 25 updated_at "updated_at" required, 26
-        updated_by "updated_by" required, 27 user "user" required, 28 version "version"
-        optional }
+        HarvesterFtpWithMetaCsv { 0 attached_datasets_count : i64 =
+        "attached_datasets_count" required, 1 created_at : ::chrono::DateTime <
+        ::chrono::offset::Utc > = "created_at" required, 2 csv_separator :
+        ::std::option::Option < ::std::string::String > = "csv_separator" optional, 3
+        delete_missing_datasets : ::std::option::Option < bool > =
+        "delete_missing_datasets" optional, 4 directory : ::std::option::Option <
+        ::std::string::String > = "directory" optional, 5 download_resources :
+        ::std::option::Option < bool > = "download_resources" optional, 6 forced_metas :
+        ::std::collections::HashMap < ::std::string::String, ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "forced_metas" null_as_empty, 7
+        harvested_datasets_count : i64 = "harvested_datasets_count" required, 8 has_error
+        : bool = "has_error" required, 9 host : ::std::string::String = "host" required,
+        10 last_started_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "last_started_at" optional, 11 last_success_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "last_success_at" optional, 12 metadata_file : ::std::string::String =
+        "metadata_file" required, 13 metadata_only : ::std::option::Option < bool > =
+        "metadata_only" optional, 14 name : ::std::string::String = "name" required, 15
+        password : ::std::option::Option < saas_admin_runtime::Secret > = "password"
+        optional, 16 published_datasets_count : i64 = "published_datasets_count"
+        required, 17 remote_datasets_count : i64 = "remote_datasets_count" required, 18
+        resource_errors_count : i64 = "resource_errors_count" required, 19
+        resource_location_column : ::std::option::Option < ::std::string::String > =
+        "resource_location_column" optional, 20 resource_schema_column :
+        ::std::option::Option < ::std::string::String > = "resource_schema_column"
+        optional, 21 restrict_datasets_visibility : ::std::option::Option < bool > =
+        "restrict_datasets_visibility" optional, 22 status : HarvesterStatus = "status"
+        required, 23 type_ : HarvesterFtpWithMetaCsvType = "type" required, 24 uid :
+        ::std::string::String = "uid" required, 25 updated_at : ::chrono::DateTime <
+        ::chrono::offset::Utc > = "updated_at" required, 26 updated_by : RelatedUser =
+        "updated_by" required, 27 user : ::std::string::String = "user" required, 28
+        version : ::std::option::Option < i64 > = "version" optional }
     );
     ///The kind of harvester, `ftp_with_meta_csv`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4368,21 +4744,33 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterJunar { 0 attached_datasets_count "attached_datasets_count" required, 1
-        auth_key "auth_key" optional, 2 categories "categories" optional, 3 created_at
-        "created_at" required, 4 delete_missing_datasets "delete_missing_datasets"
-        optional, 5 download_resources "download_resources" optional, 6 forced_metas
-        "forced_metas" null_as_empty, 7 harvested_datasets_count
-        "harvested_datasets_count" required, 8 has_error "has_error" required, 9
-        last_started_at "last_started_at" optional, 10 last_success_at "last_success_at"
-        optional, 11 metadata_only "metadata_only" optional, 12 name "name" required, 13
-        published_datasets_count "published_datasets_count" required, 14 query_string
-        "query_string" optional, 15 remote_datasets_count "remote_datasets_count"
-        required, 16 resource_errors_count "resource_errors_count" required, 17
-        restrict_datasets_visibility "restrict_datasets_visibility" optional, 18 status
-        "status" required, 19 type_ "type" required, 20 uid "uid" required, 21 updated_at
-        "updated_at" required, 22 updated_by "updated_by" required, 23 url "url"
-        required, 24 version "version" optional }
+        HarvesterJunar { 0 attached_datasets_count : i64 = "attached_datasets_count"
+        required, 1 auth_key : ::std::option::Option < saas_admin_runtime::Secret > =
+        "auth_key" optional, 2 categories : ::std::option::Option < ::std::string::String
+        > = "categories" optional, 3 created_at : ::chrono::DateTime <
+        ::chrono::offset::Utc > = "created_at" required, 4 delete_missing_datasets :
+        ::std::option::Option < bool > = "delete_missing_datasets" optional, 5
+        download_resources : ::std::option::Option < bool > = "download_resources"
+        optional, 6 forced_metas : ::std::collections::HashMap < ::std::string::String,
+        ::serde_json::Map < ::std::string::String, ::serde_json::Value > > =
+        "forced_metas" null_as_empty, 7 harvested_datasets_count : i64 =
+        "harvested_datasets_count" required, 8 has_error : bool = "has_error" required, 9
+        last_started_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "last_started_at" optional, 10 last_success_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "last_success_at" optional, 11 metadata_only : ::std::option::Option < bool > =
+        "metadata_only" optional, 12 name : ::std::string::String = "name" required, 13
+        published_datasets_count : i64 = "published_datasets_count" required, 14
+        query_string : ::std::option::Option < ::std::string::String > = "query_string"
+        optional, 15 remote_datasets_count : i64 = "remote_datasets_count" required, 16
+        resource_errors_count : i64 = "resource_errors_count" required, 17
+        restrict_datasets_visibility : ::std::option::Option < bool > =
+        "restrict_datasets_visibility" optional, 18 status : HarvesterStatus = "status"
+        required, 19 type_ : HarvesterJunarType = "type" required, 20 uid :
+        ::std::string::String = "uid" required, 21 updated_at : ::chrono::DateTime <
+        ::chrono::offset::Utc > = "updated_at" required, 22 updated_by : RelatedUser =
+        "updated_by" required, 23 url : ::std::string::String = "url" required, 24
+        version : ::std::option::Option < i64 > = "version" optional }
     );
     ///The kind of harvester, `junar`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4409,8 +4797,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterList { 0 next "next" optional, 1 previous "previous" optional, 2 results
-        "results" required, 3 total_count "total_count" optional }
+        HarvesterList { 0 next : ::std::option::Option < ::std::string::String > = "next"
+        optional, 1 previous : ::std::option::Option < ::std::string::String > =
+        "previous" optional, 2 results : ::std::vec::Vec < Harvester > = "results"
+        required, 3 total_count : ::std::option::Option < i64 > = "total_count" optional
+        }
     );
     ///A harvester of an O-MI node (Open Messaging Interface), as the service returns it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -4482,22 +4873,32 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterOmiNode { 0 attached_datasets_count "attached_datasets_count" required,
-        1 created_at "created_at" required, 2 delete_missing_datasets
-        "delete_missing_datasets" optional, 3 download_resources "download_resources"
-        optional, 4 forced_metas "forced_metas" null_as_empty, 5 harvested_datasets_count
-        "harvested_datasets_count" required, 6 has_error "has_error" required, 7
-        infoitems_limit "infoitems_limit" optional, 8 last_started_at "last_started_at"
-        optional, 9 last_success_at "last_success_at" optional, 10 metadata_only
-        "metadata_only" optional, 11 name "name" required, 12 omi_node_version
-        "omi_node_version" optional, 13 published_datasets_count
-        "published_datasets_count" required, 14 remote_datasets_count
-        "remote_datasets_count" required, 15 resource_errors_count
-        "resource_errors_count" required, 16 restrict_datasets_visibility
-        "restrict_datasets_visibility" optional, 17 status "status" required, 18 type_
-        "type" required, 19 uid "uid" required, 20 updated_at "updated_at" required, 21
-        updated_by "updated_by" required, 22 url "url" required, 23 version "version"
-        optional }
+        HarvesterOmiNode { 0 attached_datasets_count : i64 = "attached_datasets_count"
+        required, 1 created_at : ::chrono::DateTime < ::chrono::offset::Utc > =
+        "created_at" required, 2 delete_missing_datasets : ::std::option::Option < bool >
+        = "delete_missing_datasets" optional, 3 download_resources :
+        ::std::option::Option < bool > = "download_resources" optional, 4 forced_metas :
+        ::std::collections::HashMap < ::std::string::String, ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "forced_metas" null_as_empty, 5
+        harvested_datasets_count : i64 = "harvested_datasets_count" required, 6 has_error
+        : bool = "has_error" required, 7 infoitems_limit : ::std::option::Option < i64 >
+        = "infoitems_limit" optional, 8 last_started_at : ::std::option::Option <
+        ::chrono::DateTime < ::chrono::offset::Utc > > = "last_started_at" optional, 9
+        last_success_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "last_success_at" optional, 10 metadata_only :
+        ::std::option::Option < bool > = "metadata_only" optional, 11 name :
+        ::std::string::String = "name" required, 12 omi_node_version :
+        ::std::option::Option < ::std::string::String > = "omi_node_version" optional, 13
+        published_datasets_count : i64 = "published_datasets_count" required, 14
+        remote_datasets_count : i64 = "remote_datasets_count" required, 15
+        resource_errors_count : i64 = "resource_errors_count" required, 16
+        restrict_datasets_visibility : ::std::option::Option < bool > =
+        "restrict_datasets_visibility" optional, 17 status : HarvesterStatus = "status"
+        required, 18 type_ : HarvesterOmiNodeType = "type" required, 19 uid :
+        ::std::string::String = "uid" required, 20 updated_at : ::chrono::DateTime <
+        ::chrono::offset::Utc > = "updated_at" required, 21 updated_by : RelatedUser =
+        "updated_by" required, 22 url : ::std::string::String = "url" required, 23
+        version : ::std::option::Option < i64 > = "version" optional }
     );
     ///The kind of harvester, `omi_node`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4571,19 +4972,30 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterOpendatasoft { 0 api_key "api_key" optional, 1 attached_datasets_count
-        "attached_datasets_count" required, 2 created_at "created_at" required, 3
-        delete_missing_datasets "delete_missing_datasets" optional, 4 domain "domain"
-        required, 5 forced_metas "forced_metas" null_as_empty, 6 harvested_datasets_count
-        "harvested_datasets_count" required, 7 has_error "has_error" required, 8
-        last_started_at "last_started_at" optional, 9 last_success_at "last_success_at"
-        optional, 10 name "name" required, 11 published_datasets_count
-        "published_datasets_count" required, 12 refines "refines" optional, 13
-        remote_datasets_count "remote_datasets_count" required, 14 resource_errors_count
-        "resource_errors_count" required, 15 restrict_datasets_visibility
-        "restrict_datasets_visibility" optional, 16 status "status" required, 17 type_
-        "type" required, 18 uid "uid" required, 19 updated_at "updated_at" required, 20
-        updated_by "updated_by" required, 21 version "version" optional }
+        HarvesterOpendatasoft { 0 api_key : ::std::option::Option <
+        saas_admin_runtime::Secret > = "api_key" optional, 1 attached_datasets_count :
+        i64 = "attached_datasets_count" required, 2 created_at : ::chrono::DateTime <
+        ::chrono::offset::Utc > = "created_at" required, 3 delete_missing_datasets :
+        ::std::option::Option < bool > = "delete_missing_datasets" optional, 4 domain :
+        ::std::string::String = "domain" required, 5 forced_metas :
+        ::std::collections::HashMap < ::std::string::String, ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "forced_metas" null_as_empty, 6
+        harvested_datasets_count : i64 = "harvested_datasets_count" required, 7 has_error
+        : bool = "has_error" required, 8 last_started_at : ::std::option::Option <
+        ::chrono::DateTime < ::chrono::offset::Utc > > = "last_started_at" optional, 9
+        last_success_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "last_success_at" optional, 10 name :
+        ::std::string::String = "name" required, 11 published_datasets_count : i64 =
+        "published_datasets_count" required, 12 refines : ::std::option::Option <
+        ::std::string::String > = "refines" optional, 13 remote_datasets_count : i64 =
+        "remote_datasets_count" required, 14 resource_errors_count : i64 =
+        "resource_errors_count" required, 15 restrict_datasets_visibility :
+        ::std::option::Option < bool > = "restrict_datasets_visibility" optional, 16
+        status : HarvesterStatus = "status" required, 17 type_ :
+        HarvesterOpendatasoftType = "type" required, 18 uid : ::std::string::String =
+        "uid" required, 19 updated_at : ::chrono::DateTime < ::chrono::offset::Utc > =
+        "updated_at" required, 20 updated_by : RelatedUser = "updated_by" required, 21
+        version : ::std::option::Option < i64 > = "version" optional }
     );
     ///The kind of harvester, `ods`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4603,8 +5015,8 @@ pub mod types {
         pub total_count: i64,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterPreview { 0 results "results" required, 1 total_count "total_count"
-        required }
+        HarvesterPreview { 0 results : ::std::vec::Vec < HarvesterPreviewDataset > =
+        "results" required, 1 total_count : i64 = "total_count" required }
     );
     ///A remote dataset as a harvester would harvest it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -4618,8 +5030,9 @@ pub mod types {
         pub title: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterPreviewDataset { 0 description "description" required, 1 id "id"
-        required, 2 title "title" required }
+        HarvesterPreviewDataset { 0 description : ::std::string::String = "description"
+        required, 1 id : ::std::string::String = "id" required, 2 title :
+        ::std::string::String = "title" required }
     );
     ///A harvester of a Quandl database, as the service returns it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -4690,21 +5103,33 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterQuandl { 0 api_key "api_key" optional, 1 attached_datasets_count
-        "attached_datasets_count" required, 2 created_at "created_at" required, 3
-        database_code "database_code" required, 4 delete_missing_datasets
-        "delete_missing_datasets" optional, 5 download_resources "download_resources"
-        optional, 6 forced_metas "forced_metas" null_as_empty, 7 harvested_datasets_count
-        "harvested_datasets_count" required, 8 has_error "has_error" required, 9
-        last_started_at "last_started_at" optional, 10 last_success_at "last_success_at"
-        optional, 11 metadata_only "metadata_only" optional, 12 name "name" required, 13
-        number_of_datasets "number_of_datasets" required, 14 published_datasets_count
-        "published_datasets_count" required, 15 remote_datasets_count
-        "remote_datasets_count" required, 16 resource_errors_count
-        "resource_errors_count" required, 17 restrict_datasets_visibility
-        "restrict_datasets_visibility" optional, 18 status "status" required, 19 type_
-        "type" required, 20 uid "uid" required, 21 updated_at "updated_at" required, 22
-        updated_by "updated_by" required, 23 version "version" optional }
+        HarvesterQuandl { 0 api_key : ::std::option::Option < saas_admin_runtime::Secret
+        > = "api_key" optional, 1 attached_datasets_count : i64 =
+        "attached_datasets_count" required, 2 created_at : ::chrono::DateTime <
+        ::chrono::offset::Utc > = "created_at" required, 3 database_code :
+        ::std::string::String = "database_code" required, 4 delete_missing_datasets :
+        ::std::option::Option < bool > = "delete_missing_datasets" optional, 5
+        download_resources : ::std::option::Option < bool > = "download_resources"
+        optional, 6 forced_metas : ::std::collections::HashMap < ::std::string::String,
+        ::serde_json::Map < ::std::string::String, ::serde_json::Value > > =
+        "forced_metas" null_as_empty, 7 harvested_datasets_count : i64 =
+        "harvested_datasets_count" required, 8 has_error : bool = "has_error" required, 9
+        last_started_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "last_started_at" optional, 10 last_success_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "last_success_at" optional, 11 metadata_only : ::std::option::Option < bool > =
+        "metadata_only" optional, 12 name : ::std::string::String = "name" required, 13
+        number_of_datasets : i64 = "number_of_datasets" required, 14
+        published_datasets_count : i64 = "published_datasets_count" required, 15
+        remote_datasets_count : i64 = "remote_datasets_count" required, 16
+        resource_errors_count : i64 = "resource_errors_count" required, 17
+        restrict_datasets_visibility : ::std::option::Option < bool > =
+        "restrict_datasets_visibility" optional, 18 status : HarvesterStatus = "status"
+        required, 19 type_ : HarvesterQuandlType = "type" required, 20 uid :
+        ::std::string::String = "uid" required, 21 updated_at : ::chrono::DateTime <
+        ::chrono::offset::Utc > = "updated_at" required, 22 updated_by : RelatedUser =
+        "updated_by" required, 23 version : ::std::option::Option < i64 > = "version"
+        optional }
     );
     ///The kind of harvester, `quandl`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4861,12 +5286,16 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterRequestArcgis { 0 delete_missing_datasets "delete_missing_datasets"
-        optional, 1 download_resources "download_resources" optional, 2 forced_metas
-        "forced_metas" null_as_empty, 3 metadata_only "metadata_only" optional, 4 name
-        "name" required, 5 restrict_datasets_visibility "restrict_datasets_visibility"
-        optional, 6 type_ "type" required, 7 url "url" required, 8 version "version"
-        optional }
+        HarvesterRequestArcgis { 0 delete_missing_datasets : ::std::option::Option < bool
+        > = "delete_missing_datasets" optional, 1 download_resources :
+        ::std::option::Option < bool > = "download_resources" optional, 2 forced_metas :
+        ::std::collections::HashMap < ::std::string::String, ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "forced_metas" null_as_empty, 3
+        metadata_only : ::std::option::Option < bool > = "metadata_only" optional, 4 name
+        : ::std::string::String = "name" required, 5 restrict_datasets_visibility :
+        ::std::option::Option < bool > = "restrict_datasets_visibility" optional, 6 type_
+        : HarvesterRequestArcgisType = "type" required, 7 url : ::std::string::String =
+        "url" required, 8 version : ::std::option::Option < i64 > = "version" optional }
     );
     ///A harvester of an ArcGIS Hub (ArcGIS Open Data) site, as a caller sends it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -4912,13 +5341,20 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterRequestArcgisOpendata { 0 compute_geo_area "compute_geo_area" optional,
-        1 delete_missing_datasets "delete_missing_datasets" optional, 2
-        download_resources "download_resources" optional, 3 fetch_data "fetch_data"
-        optional, 4 forced_metas "forced_metas" null_as_empty, 5 metadata_only
-        "metadata_only" optional, 6 name "name" required, 7 restrict_datasets_visibility
-        "restrict_datasets_visibility" optional, 8 type_ "type" required, 9 url "url"
-        required, 10 version "version" optional }
+        HarvesterRequestArcgisOpendata { 0 compute_geo_area : ::std::option::Option <
+        bool > = "compute_geo_area" optional, 1 delete_missing_datasets :
+        ::std::option::Option < bool > = "delete_missing_datasets" optional, 2
+        download_resources : ::std::option::Option < bool > = "download_resources"
+        optional, 3 fetch_data : ::std::option::Option < bool > = "fetch_data" optional,
+        4 forced_metas : ::std::collections::HashMap < ::std::string::String,
+        ::serde_json::Map < ::std::string::String, ::serde_json::Value > > =
+        "forced_metas" null_as_empty, 5 metadata_only : ::std::option::Option < bool > =
+        "metadata_only" optional, 6 name : ::std::string::String = "name" required, 7
+        restrict_datasets_visibility : ::std::option::Option < bool > =
+        "restrict_datasets_visibility" optional, 8 type_ :
+        HarvesterRequestArcgisOpendataType = "type" required, 9 url :
+        ::std::string::String = "url" required, 10 version : ::std::option::Option < i64
+        > = "version" optional }
     );
     ///The kind of harvester, `arcgis_opendata`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4997,14 +5433,24 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterRequestCkan { 0 api_key "api_key" optional, 1 delete_missing_datasets
-        "delete_missing_datasets" optional, 2 download_resources "download_resources"
-        optional, 3 forced_metas "forced_metas" null_as_empty, 4 group "group" optional,
-        5 language "language" optional, 6 limit "limit" optional, 7 metadata_only
-        "metadata_only" optional, 8 name "name" required, 9 offset "offset" optional, 10
-        query "query" optional, 11 restrict_datasets_visibility
-        "restrict_datasets_visibility" optional, 12 sort "sort" optional, 13 type_ "type"
-        required, 14 url "url" required, 15 version "version" optional }
+        HarvesterRequestCkan { 0 api_key : ::std::option::Option <
+        saas_admin_runtime::Secret > = "api_key" optional, 1 delete_missing_datasets :
+        ::std::option::Option < bool > = "delete_missing_datasets" optional, 2
+        download_resources : ::std::option::Option < bool > = "download_resources"
+        optional, 3 forced_metas : ::std::collections::HashMap < ::std::string::String,
+        ::serde_json::Map < ::std::string::String, ::serde_json::Value > > =
+        "forced_metas" null_as_empty, 4 group : ::std::option::Option <
+        ::std::string::String > = "group" optional, 5 language : ::std::option::Option <
+        ::std::string::String > = "language" optional, 6 limit : ::std::option::Option <
+        i64 > = "limit" optional, 7 metadata_only : ::std::option::Option < bool > =
+        "metadata_only" optional, 8 name : ::std::string::String = "name" required, 9
+        offset : ::std::option::Option < i64 > = "offset" optional, 10 query :
+        ::std::option::Option < ::std::string::String > = "query" optional, 11
+        restrict_datasets_visibility : ::std::option::Option < bool > =
+        "restrict_datasets_visibility" optional, 12 sort : ::std::option::Option <
+        ::std::string::String > = "sort" optional, 13 type_ : HarvesterRequestCkanType =
+        "type" required, 14 url : ::std::string::String = "url" required, 15 version :
+        ::std::option::Option < i64 > = "version" optional }
     );
     ///The kind of harvester, `ckan`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -5082,16 +5528,26 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterRequestCsw { 0 constraint_language "constraint_language" optional, 1
-        delete_missing_datasets "delete_missing_datasets" optional, 2 forced_metas
-        "forced_metas" null_as_empty, 3 insert_br_in_description
-        "insert_br_in_description" optional, 4 invert_coordinates "invert_coordinates"
-        optional, 5 keywords_thesaurus "keywords_thesaurus" optional, 6 licenses_mapping
-        "licenses_mapping" null_as_empty, 7 metadata_only "metadata_only" optional, 8
-        name "name" required, 9 restrict_datasets_visibility
-        "restrict_datasets_visibility" optional, 10 theme_thesaurus "theme_thesaurus"
-        optional, 11 themes_mapping "themes_mapping" null_as_empty, 12 type_ "type"
-        required, 13 url "url" required, 14 version "version" optional }
+        HarvesterRequestCsw { 0 constraint_language : ::std::option::Option < bool > =
+        "constraint_language" optional, 1 delete_missing_datasets : ::std::option::Option
+        < bool > = "delete_missing_datasets" optional, 2 forced_metas :
+        ::std::collections::HashMap < ::std::string::String, ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "forced_metas" null_as_empty, 3
+        insert_br_in_description : ::std::option::Option < bool > =
+        "insert_br_in_description" optional, 4 invert_coordinates : ::std::option::Option
+        < bool > = "invert_coordinates" optional, 5 keywords_thesaurus :
+        ::std::option::Option < ::std::string::String > = "keywords_thesaurus" optional,
+        6 licenses_mapping : ::std::collections::HashMap < ::std::string::String,
+        ::std::string::String > = "licenses_mapping" null_as_empty, 7 metadata_only :
+        ::std::option::Option < bool > = "metadata_only" optional, 8 name :
+        ::std::string::String = "name" required, 9 restrict_datasets_visibility :
+        ::std::option::Option < bool > = "restrict_datasets_visibility" optional, 10
+        theme_thesaurus : ::std::option::Option < ::std::string::String > =
+        "theme_thesaurus" optional, 11 themes_mapping : ::std::collections::HashMap <
+        ::std::string::String, ::std::collections::HashMap < ::std::string::String,
+        ::std::string::String > > = "themes_mapping" null_as_empty, 12 type_ :
+        HarvesterRequestCswType = "type" required, 13 url : ::std::string::String = "url"
+        required, 14 version : ::std::option::Option < i64 > = "version" optional }
     );
     ///The kind of harvester, `csw`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -5148,14 +5604,21 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterRequestDatagouv { 0 attachment "attachment" optional, 1
-        delete_missing_datasets "delete_missing_datasets" optional, 2 download_resources
-        "download_resources" optional, 3 filter_name "filter_name" optional, 4
-        filter_value "filter_value" optional, 5 forced_metas "forced_metas"
-        null_as_empty, 6 metadata_only "metadata_only" optional, 7 name "name" required,
-        8 organization_id "organization_id" required, 9 restrict_datasets_visibility
-        "restrict_datasets_visibility" optional, 10 type_ "type" required, 11 version
-        "version" optional }
+        HarvesterRequestDatagouv { 0 attachment : ::std::option::Option < bool > =
+        "attachment" optional, 1 delete_missing_datasets : ::std::option::Option < bool >
+        = "delete_missing_datasets" optional, 2 download_resources :
+        ::std::option::Option < bool > = "download_resources" optional, 3 filter_name :
+        ::std::option::Option < ::std::string::String > = "filter_name" optional, 4
+        filter_value : ::std::option::Option < ::std::string::String > = "filter_value"
+        optional, 5 forced_metas : ::std::collections::HashMap < ::std::string::String,
+        ::serde_json::Map < ::std::string::String, ::serde_json::Value > > =
+        "forced_metas" null_as_empty, 6 metadata_only : ::std::option::Option < bool > =
+        "metadata_only" optional, 7 name : ::std::string::String = "name" required, 8
+        organization_id : ::std::string::String = "organization_id" required, 9
+        restrict_datasets_visibility : ::std::option::Option < bool > =
+        "restrict_datasets_visibility" optional, 10 type_ : HarvesterRequestDatagouvType
+        = "type" required, 11 version : ::std::option::Option < i64 > = "version"
+        optional }
     );
     ///The kind of harvester, `datagouv`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -5208,12 +5671,18 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterRequestDatajson { 0 delete_missing_datasets "delete_missing_datasets"
-        optional, 1 download_resources "download_resources" optional, 2 forced_metas
-        "forced_metas" null_as_empty, 3 metadata_only "metadata_only" optional, 4 name
-        "name" required, 5 number_of_datasets "number_of_datasets" optional, 6
-        restrict_datasets_visibility "restrict_datasets_visibility" optional, 7 type_
-        "type" required, 8 url "url" required, 9 version "version" optional }
+        HarvesterRequestDatajson { 0 delete_missing_datasets : ::std::option::Option <
+        bool > = "delete_missing_datasets" optional, 1 download_resources :
+        ::std::option::Option < bool > = "download_resources" optional, 2 forced_metas :
+        ::std::collections::HashMap < ::std::string::String, ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "forced_metas" null_as_empty, 3
+        metadata_only : ::std::option::Option < bool > = "metadata_only" optional, 4 name
+        : ::std::string::String = "name" required, 5 number_of_datasets :
+        ::std::option::Option < i64 > = "number_of_datasets" optional, 6
+        restrict_datasets_visibility : ::std::option::Option < bool > =
+        "restrict_datasets_visibility" optional, 7 type_ : HarvesterRequestDatajsonType =
+        "type" required, 8 url : ::std::string::String = "url" required, 9 version :
+        ::std::option::Option < i64 > = "version" optional }
     );
     ///The kind of harvester, `datajson`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -5273,13 +5742,21 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterRequestFtp { 0 delete_missing_datasets "delete_missing_datasets"
-        optional, 1 directory "directory" optional, 2 download_resources
-        "download_resources" optional, 3 forced_metas "forced_metas" null_as_empty, 4
-        host "host" required, 5 meta "meta" optional, 6 metadata_only "metadata_only"
-        optional, 7 name "name" required, 8 password "password" required, 9
-        restrict_datasets_visibility "restrict_datasets_visibility" optional, 10 type_
-        "type" required, 11 user "user" required, 12 version "version" optional }
+        HarvesterRequestFtp { 0 delete_missing_datasets : ::std::option::Option < bool >
+        = "delete_missing_datasets" optional, 1 directory : ::std::option::Option <
+        ::std::string::String > = "directory" optional, 2 download_resources :
+        ::std::option::Option < bool > = "download_resources" optional, 3 forced_metas :
+        ::std::collections::HashMap < ::std::string::String, ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "forced_metas" null_as_empty, 4
+        host : ::std::string::String = "host" required, 5 meta : ::std::option::Option <
+        ::std::string::String > = "meta" optional, 6 metadata_only :
+        ::std::option::Option < bool > = "metadata_only" optional, 7 name :
+        ::std::string::String = "name" required, 8 password : saas_admin_runtime::Secret
+        = "password" required, 9 restrict_datasets_visibility : ::std::option::Option <
+        bool > = "restrict_datasets_visibility" optional, 10 type_ :
+        HarvesterRequestFtpType = "type" required, 11 user : ::std::string::String =
+        "user" required, 12 version : ::std::option::Option < i64 > = "version" optional
+        }
     );
     ///A harvester of the files of an FTP server, described by a CSV metadata file, as a caller sends it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -5331,14 +5808,22 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterRequestFtpCsv { 0 delete_missing_datasets "delete_missing_datasets"
-        optional, 1 directory "directory" optional, 2 download_resources
-        "download_resources" optional, 3 forced_metas "forced_metas" null_as_empty, 4
-        host "host" required, 5 metadata_file "metadata_file" required, 6
-        metadata_join_key "metadata_join_key" optional, 7 metadata_only "metadata_only"
-        optional, 8 name "name" required, 9 password "password" required, 10
-        restrict_datasets_visibility "restrict_datasets_visibility" optional, 11 type_
-        "type" required, 12 user "user" required, 13 version "version" optional }
+        HarvesterRequestFtpCsv { 0 delete_missing_datasets : ::std::option::Option < bool
+        > = "delete_missing_datasets" optional, 1 directory : ::std::option::Option <
+        ::std::string::String > = "directory" optional, 2 download_resources :
+        ::std::option::Option < bool > = "download_resources" optional, 3 forced_metas :
+        ::std::collections::HashMap < ::std::string::String, ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "forced_metas" null_as_empty, 4
+        host : ::std::string::String = "host" required, 5 metadata_file :
+        ::std::string::String = "metadata_file" required, 6 metadata_join_key :
+        ::std::option::Option < ::std::string::String > = "metadata_join_key" optional, 7
+        metadata_only : ::std::option::Option < bool > = "metadata_only" optional, 8 name
+        : ::std::string::String = "name" required, 9 password :
+        saas_admin_runtime::Secret = "password" required, 10 restrict_datasets_visibility
+        : ::std::option::Option < bool > = "restrict_datasets_visibility" optional, 11
+        type_ : HarvesterRequestFtpCsvType = "type" required, 12 user :
+        ::std::string::String = "user" required, 13 version : ::std::option::Option < i64
+        > = "version" optional }
     );
     ///The kind of harvester, `ftp_csv`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -5412,16 +5897,25 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterRequestFtpWithMetaCsv { 0 csv_separator "csv_separator" optional, 1
-        delete_missing_datasets "delete_missing_datasets" optional, 2 directory
-        "directory" optional, 3 download_resources "download_resources" optional, 4
-        forced_metas "forced_metas" null_as_empty, 5 host "host" required, 6
-        metadata_file "metadata_file" required, 7 metadata_only "metadata_only" optional,
-        8 name "name" required, 9 password "password" required, 10
-        resource_location_column "resource_location_column" optional, 11
-        resource_schema_column "resource_schema_column" optional, 12
-        restrict_datasets_visibility "restrict_datasets_visibility" optional, 13 type_
-        "type" required, 14 user "user" required, 15 version "version" optional }
+        HarvesterRequestFtpWithMetaCsv { 0 csv_separator : ::std::option::Option <
+        ::std::string::String > = "csv_separator" optional, 1 delete_missing_datasets :
+        ::std::option::Option < bool > = "delete_missing_datasets" optional, 2 directory
+        : ::std::option::Option < ::std::string::String > = "directory" optional, 3
+        download_resources : ::std::option::Option < bool > = "download_resources"
+        optional, 4 forced_metas : ::std::collections::HashMap < ::std::string::String,
+        ::serde_json::Map < ::std::string::String, ::serde_json::Value > > =
+        "forced_metas" null_as_empty, 5 host : ::std::string::String = "host" required, 6
+        metadata_file : ::std::string::String = "metadata_file" required, 7 metadata_only
+        : ::std::option::Option < bool > = "metadata_only" optional, 8 name :
+        ::std::string::String = "name" required, 9 password : saas_admin_runtime::Secret
+        = "password" required, 10 resource_location_column : ::std::option::Option <
+        ::std::string::String > = "resource_location_column" optional, 11
+        resource_schema_column : ::std::option::Option < ::std::string::String > =
+        "resource_schema_column" optional, 12 restrict_datasets_visibility :
+        ::std::option::Option < bool > = "restrict_datasets_visibility" optional, 13
+        type_ : HarvesterRequestFtpWithMetaCsvType = "type" required, 14 user :
+        ::std::string::String = "user" required, 15 version : ::std::option::Option < i64
+        > = "version" optional }
     );
     ///The kind of harvester, `ftp_with_meta_csv`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -5479,13 +5973,20 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterRequestJunar { 0 auth_key "auth_key" required, 1 categories "categories"
-        optional, 2 delete_missing_datasets "delete_missing_datasets" optional, 3
-        download_resources "download_resources" optional, 4 forced_metas "forced_metas"
-        null_as_empty, 5 metadata_only "metadata_only" optional, 6 name "name" required,
-        7 query_string "query_string" optional, 8 restrict_datasets_visibility
-        "restrict_datasets_visibility" optional, 9 type_ "type" required, 10 url "url"
-        required, 11 version "version" optional }
+        HarvesterRequestJunar { 0 auth_key : saas_admin_runtime::Secret = "auth_key"
+        required, 1 categories : ::std::option::Option < ::std::string::String > =
+        "categories" optional, 2 delete_missing_datasets : ::std::option::Option < bool >
+        = "delete_missing_datasets" optional, 3 download_resources :
+        ::std::option::Option < bool > = "download_resources" optional, 4 forced_metas :
+        ::std::collections::HashMap < ::std::string::String, ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "forced_metas" null_as_empty, 5
+        metadata_only : ::std::option::Option < bool > = "metadata_only" optional, 6 name
+        : ::std::string::String = "name" required, 7 query_string : ::std::option::Option
+        < ::std::string::String > = "query_string" optional, 8
+        restrict_datasets_visibility : ::std::option::Option < bool > =
+        "restrict_datasets_visibility" optional, 9 type_ : HarvesterRequestJunarType =
+        "type" required, 10 url : ::std::string::String = "url" required, 11 version :
+        ::std::option::Option < i64 > = "version" optional }
     );
     ///The kind of harvester, `junar`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -5539,13 +6040,19 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterRequestOmiNode { 0 delete_missing_datasets "delete_missing_datasets"
-        optional, 1 download_resources "download_resources" optional, 2 forced_metas
-        "forced_metas" null_as_empty, 3 infoitems_limit "infoitems_limit" optional, 4
-        metadata_only "metadata_only" optional, 5 name "name" required, 6
-        omi_node_version "omi_node_version" optional, 7 restrict_datasets_visibility
-        "restrict_datasets_visibility" optional, 8 type_ "type" required, 9 url "url"
-        required, 10 version "version" optional }
+        HarvesterRequestOmiNode { 0 delete_missing_datasets : ::std::option::Option <
+        bool > = "delete_missing_datasets" optional, 1 download_resources :
+        ::std::option::Option < bool > = "download_resources" optional, 2 forced_metas :
+        ::std::collections::HashMap < ::std::string::String, ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "forced_metas" null_as_empty, 3
+        infoitems_limit : ::std::option::Option < i64 > = "infoitems_limit" optional, 4
+        metadata_only : ::std::option::Option < bool > = "metadata_only" optional, 5 name
+        : ::std::string::String = "name" required, 6 omi_node_version :
+        ::std::option::Option < ::std::string::String > = "omi_node_version" optional, 7
+        restrict_datasets_visibility : ::std::option::Option < bool > =
+        "restrict_datasets_visibility" optional, 8 type_ : HarvesterRequestOmiNodeType =
+        "type" required, 9 url : ::std::string::String = "url" required, 10 version :
+        ::std::option::Option < i64 > = "version" optional }
     );
     ///The kind of harvester, `omi_node`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -5595,12 +6102,17 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterRequestOpendatasoft { 0 api_key "api_key" optional, 1
-        delete_missing_datasets "delete_missing_datasets" optional, 2 domain "domain"
-        required, 3 forced_metas "forced_metas" null_as_empty, 4 name "name" required, 5
-        refines "refines" optional, 6 restrict_datasets_visibility
-        "restrict_datasets_visibility" optional, 7 type_ "type" required, 8 version
-        "version" optional }
+        HarvesterRequestOpendatasoft { 0 api_key : ::std::option::Option <
+        saas_admin_runtime::Secret > = "api_key" optional, 1 delete_missing_datasets :
+        ::std::option::Option < bool > = "delete_missing_datasets" optional, 2 domain :
+        ::std::string::String = "domain" required, 3 forced_metas :
+        ::std::collections::HashMap < ::std::string::String, ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "forced_metas" null_as_empty, 4
+        name : ::std::string::String = "name" required, 5 refines : ::std::option::Option
+        < ::std::string::String > = "refines" optional, 6 restrict_datasets_visibility :
+        ::std::option::Option < bool > = "restrict_datasets_visibility" optional, 7 type_
+        : HarvesterRequestOpendatasoftType = "type" required, 8 version :
+        ::std::option::Option < i64 > = "version" optional }
     );
     ///The kind of harvester, `ods`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -5652,13 +6164,19 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterRequestQuandl { 0 api_key "api_key" required, 1 database_code
-        "database_code" required, 2 delete_missing_datasets "delete_missing_datasets"
-        optional, 3 download_resources "download_resources" optional, 4 forced_metas
-        "forced_metas" null_as_empty, 5 metadata_only "metadata_only" optional, 6 name
-        "name" required, 7 number_of_datasets "number_of_datasets" required, 8
-        restrict_datasets_visibility "restrict_datasets_visibility" optional, 9 type_
-        "type" required, 10 version "version" optional }
+        HarvesterRequestQuandl { 0 api_key : saas_admin_runtime::Secret = "api_key"
+        required, 1 database_code : ::std::string::String = "database_code" required, 2
+        delete_missing_datasets : ::std::option::Option < bool > =
+        "delete_missing_datasets" optional, 3 download_resources : ::std::option::Option
+        < bool > = "download_resources" optional, 4 forced_metas :
+        ::std::collections::HashMap < ::std::string::String, ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "forced_metas" null_as_empty, 5
+        metadata_only : ::std::option::Option < bool > = "metadata_only" optional, 6 name
+        : ::std::string::String = "name" required, 7 number_of_datasets : i64 =
+        "number_of_datasets" required, 8 restrict_datasets_visibility :
+        ::std::option::Option < bool > = "restrict_datasets_visibility" optional, 9 type_
+        : HarvesterRequestQuandlType = "type" required, 10 version :
+        ::std::option::Option < i64 > = "version" optional }
     );
     ///The kind of harvester, `quandl`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -5706,12 +6224,16 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterRequestSocrata { 0 delete_missing_datasets "delete_missing_datasets"
-        optional, 1 download_resources "download_resources" optional, 2 forced_metas
-        "forced_metas" null_as_empty, 3 metadata_only "metadata_only" optional, 4 name
-        "name" required, 5 restrict_datasets_visibility "restrict_datasets_visibility"
-        optional, 6 type_ "type" required, 7 url "url" required, 8 version "version"
-        optional }
+        HarvesterRequestSocrata { 0 delete_missing_datasets : ::std::option::Option <
+        bool > = "delete_missing_datasets" optional, 1 download_resources :
+        ::std::option::Option < bool > = "download_resources" optional, 2 forced_metas :
+        ::std::collections::HashMap < ::std::string::String, ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "forced_metas" null_as_empty, 3
+        metadata_only : ::std::option::Option < bool > = "metadata_only" optional, 4 name
+        : ::std::string::String = "name" required, 5 restrict_datasets_visibility :
+        ::std::option::Option < bool > = "restrict_datasets_visibility" optional, 6 type_
+        : HarvesterRequestSocrataType = "type" required, 7 url : ::std::string::String =
+        "url" required, 8 version : ::std::option::Option < i64 > = "version" optional }
     );
     ///The kind of harvester, `socrata`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -5758,11 +6280,15 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterRequestWfs { 0 delete_missing_datasets "delete_missing_datasets"
-        optional, 1 forced_metas "forced_metas" null_as_empty, 2 metadata_only
-        "metadata_only" optional, 3 name "name" required, 4 restrict_datasets_visibility
-        "restrict_datasets_visibility" optional, 5 type_ "type" required, 6 url "url"
-        required, 7 version "version" optional }
+        HarvesterRequestWfs { 0 delete_missing_datasets : ::std::option::Option < bool >
+        = "delete_missing_datasets" optional, 1 forced_metas :
+        ::std::collections::HashMap < ::std::string::String, ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "forced_metas" null_as_empty, 2
+        metadata_only : ::std::option::Option < bool > = "metadata_only" optional, 3 name
+        : ::std::string::String = "name" required, 4 restrict_datasets_visibility :
+        ::std::option::Option < bool > = "restrict_datasets_visibility" optional, 5 type_
+        : HarvesterRequestWfsType = "type" required, 6 url : ::std::string::String =
+        "url" required, 7 version : ::std::option::Option < i64 > = "version" optional }
     );
     ///The kind of harvester, `wfs`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -5784,8 +6310,9 @@ pub mod types {
         pub uid: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterSchedule { 0 cron_schedule "cron_schedule" required, 1 timezone
-        "timezone" required, 2 uid "uid" required }
+        HarvesterSchedule { 0 cron_schedule : ::std::string::String = "cron_schedule"
+        required, 1 timezone : ::std::string::String = "timezone" required, 2 uid :
+        ::std::string::String = "uid" required }
     );
     ///One page of a harvester's schedules.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -5804,8 +6331,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterScheduleList { 0 next "next" optional, 1 previous "previous" optional, 2
-        results "results" required, 3 total_count "total_count" optional }
+        HarvesterScheduleList { 0 next : ::std::option::Option < ::std::string::String >
+        = "next" optional, 1 previous : ::std::option::Option < ::std::string::String > =
+        "previous" optional, 2 results : ::std::vec::Vec < HarvesterSchedule > =
+        "results" required, 3 total_count : ::std::option::Option < i64 > = "total_count"
+        optional }
     );
     ///What a caller sends to create or change a harvester's schedule.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -5817,8 +6347,9 @@ pub mod types {
         pub timezone: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterScheduleRequest { 0 cron_schedule "cron_schedule" required, 1 timezone
-        "timezone" required }
+        HarvesterScheduleRequest { 0 cron_schedule : ::std::string::String =
+        "cron_schedule" required, 1 timezone : ::std::string::String = "timezone"
+        required }
     );
     ///A harvester of a Socrata portal, as the service returns it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -5884,20 +6415,30 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterSocrata { 0 attached_datasets_count "attached_datasets_count" required,
-        1 created_at "created_at" required, 2 delete_missing_datasets
-        "delete_missing_datasets" optional, 3 download_resources "download_resources"
-        optional, 4 forced_metas "forced_metas" null_as_empty, 5 harvested_datasets_count
-        "harvested_datasets_count" required, 6 has_error "has_error" required, 7
-        last_started_at "last_started_at" optional, 8 last_success_at "last_success_at"
-        optional, 9 metadata_only "metadata_only" optional, 10 name "name" required, 11
-        published_datasets_count "published_datasets_count" required, 12
-        remote_datasets_count "remote_datasets_count" required, 13 resource_errors_count
-        "resource_errors_count" required, 14 restrict_datasets_visibility
-        "restrict_datasets_visibility" optional, 15 status "status" required, 16 type_
-        "type" required, 17 uid "uid" required, 18 updated_at "updated_at" required, 19
-        updated_by "updated_by" required, 20 url "url" required, 21 version "version"
-        optional }
+        HarvesterSocrata { 0 attached_datasets_count : i64 = "attached_datasets_count"
+        required, 1 created_at : ::chrono::DateTime < ::chrono::offset::Utc > =
+        "created_at" required, 2 delete_missing_datasets : ::std::option::Option < bool >
+        = "delete_missing_datasets" optional, 3 download_resources :
+        ::std::option::Option < bool > = "download_resources" optional, 4 forced_metas :
+        ::std::collections::HashMap < ::std::string::String, ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "forced_metas" null_as_empty, 5
+        harvested_datasets_count : i64 = "harvested_datasets_count" required, 6 has_error
+        : bool = "has_error" required, 7 last_started_at : ::std::option::Option <
+        ::chrono::DateTime < ::chrono::offset::Utc > > = "last_started_at" optional, 8
+        last_success_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "last_success_at" optional, 9 metadata_only :
+        ::std::option::Option < bool > = "metadata_only" optional, 10 name :
+        ::std::string::String = "name" required, 11 published_datasets_count : i64 =
+        "published_datasets_count" required, 12 remote_datasets_count : i64 =
+        "remote_datasets_count" required, 13 resource_errors_count : i64 =
+        "resource_errors_count" required, 14 restrict_datasets_visibility :
+        ::std::option::Option < bool > = "restrict_datasets_visibility" optional, 15
+        status : HarvesterStatus = "status" required, 16 type_ : HarvesterSocrataType =
+        "type" required, 17 uid : ::std::string::String = "uid" required, 18 updated_at :
+        ::chrono::DateTime < ::chrono::offset::Utc > = "updated_at" required, 19
+        updated_by : RelatedUser = "updated_by" required, 20 url : ::std::string::String
+        = "url" required, 21 version : ::std::option::Option < i64 > = "version" optional
+        }
     );
     ///The kind of harvester, `socrata`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -5984,20 +6525,29 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        HarvesterWfs { 0 attached_datasets_count "attached_datasets_count" required, 1
-        created_at "created_at" required, 2 delete_missing_datasets
-        "delete_missing_datasets" optional, 3 forced_metas "forced_metas" null_as_empty,
-        4 harvested_datasets_count "harvested_datasets_count" required, 5 has_error
-        "has_error" required, 6 last_started_at "last_started_at" optional, 7
-        last_success_at "last_success_at" optional, 8 metadata_only "metadata_only"
-        optional, 9 name "name" required, 10 published_datasets_count
-        "published_datasets_count" required, 11 remote_datasets_count
-        "remote_datasets_count" required, 12 resource_errors_count
-        "resource_errors_count" required, 13 restrict_datasets_visibility
-        "restrict_datasets_visibility" optional, 14 status "status" required, 15 type_
-        "type" required, 16 uid "uid" required, 17 updated_at "updated_at" required, 18
-        updated_by "updated_by" required, 19 url "url" required, 20 version "version"
-        optional }
+        HarvesterWfs { 0 attached_datasets_count : i64 = "attached_datasets_count"
+        required, 1 created_at : ::chrono::DateTime < ::chrono::offset::Utc > =
+        "created_at" required, 2 delete_missing_datasets : ::std::option::Option < bool >
+        = "delete_missing_datasets" optional, 3 forced_metas :
+        ::std::collections::HashMap < ::std::string::String, ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "forced_metas" null_as_empty, 4
+        harvested_datasets_count : i64 = "harvested_datasets_count" required, 5 has_error
+        : bool = "has_error" required, 6 last_started_at : ::std::option::Option <
+        ::chrono::DateTime < ::chrono::offset::Utc > > = "last_started_at" optional, 7
+        last_success_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "last_success_at" optional, 8 metadata_only :
+        ::std::option::Option < bool > = "metadata_only" optional, 9 name :
+        ::std::string::String = "name" required, 10 published_datasets_count : i64 =
+        "published_datasets_count" required, 11 remote_datasets_count : i64 =
+        "remote_datasets_count" required, 12 resource_errors_count : i64 =
+        "resource_errors_count" required, 13 restrict_datasets_visibility :
+        ::std::option::Option < bool > = "restrict_datasets_visibility" optional, 14
+        status : HarvesterStatus = "status" required, 15 type_ : HarvesterWfsType =
+        "type" required, 16 uid : ::std::string::String = "uid" required, 17 updated_at :
+        ::chrono::DateTime < ::chrono::offset::Utc > = "updated_at" required, 18
+        updated_by : RelatedUser = "updated_by" required, 19 url : ::std::string::String
+        = "url" required, 20 version : ::std::option::Option < i64 > = "version" optional
+        }
     );
     ///The kind of harvester, `wfs`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -6014,7 +6564,9 @@ pub mod types {
         ///The provider's identifier, e.g. `opendatasoft`.
         pub uid: ::std::string::String,
     }
-    ::saas_admin_runtime::decode_object!(IdentityProvider { 0 uid "uid" required });
+    ::saas_admin_runtime::decode_object!(
+        IdentityProvider { 0 uid : ::std::string::String = "uid" required }
+    );
     ///An image of the portal's asset library.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -6022,7 +6574,9 @@ pub mod types {
         ///Path of the image on the portal, e.g. `/assets/theme_image/logo.svg`.
         pub url: ::std::string::String,
     }
-    ::saas_admin_runtime::decode_object!(ImageAsset { 0 url "url" required });
+    ::saas_admin_runtime::decode_object!(
+        ImageAsset { 0 url : ::std::string::String = "url" required }
+    );
     ///One page of image assets.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -6040,8 +6594,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        ImageAssetList { 0 next "next" optional, 1 previous "previous" optional, 2
-        results "results" required, 3 total_count "total_count" optional }
+        ImageAssetList { 0 next : ::std::option::Option < ::std::string::String > =
+        "next" optional, 1 previous : ::std::option::Option < ::std::string::String > =
+        "previous" optional, 2 results : ::std::vec::Vec < ImageAsset > = "results"
+        required, 3 total_count : ::std::option::Option < i64 > = "total_count" optional
+        }
     );
     ///The people to invite, one item each.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -6121,11 +6678,17 @@ pub mod types {
         pub updated_by: ::std::option::Option<RelatedUser>,
     }
     ::saas_admin_runtime::decode_object!(
-        MetadataTemplate { 0 created_at "created_at" optional, 1 created_by "created_by"
-        optional, 2 is_active "is_active" required, 3 is_always_active "is_always_active"
-        optional, 4 is_system "is_system" optional, 5 name "name" required, 6 schema
-        "schema" required, 7 title "title" required, 8 type_ "type" required, 9
-        updated_at "updated_at" optional, 10 updated_by "updated_by" optional }
+        MetadataTemplate { 0 created_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "created_at" optional, 1 created_by :
+        ::std::option::Option < RelatedUser > = "created_by" optional, 2 is_active : bool
+        = "is_active" required, 3 is_always_active : ::std::option::Option < bool > =
+        "is_always_active" optional, 4 is_system : ::std::option::Option < bool > =
+        "is_system" optional, 5 name : ::std::string::String = "name" required, 6 schema
+        : ::std::vec::Vec < MetadataTemplateField > = "schema" required, 7 title :
+        ::std::string::String = "title" required, 8 type_ : MetadataTemplateType = "type"
+        required, 9 updated_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "updated_at" optional, 10 updated_by :
+        ::std::option::Option < RelatedUser > = "updated_by" optional }
     );
     ///One field of a metadata template, as the service returns it. The vendor describes one shape for every `type`.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -6174,12 +6737,21 @@ pub mod types {
         pub type_: ::std::option::Option<MetadataTemplateFieldType>,
     }
     ::saas_admin_runtime::decode_object!(
-        MetadataTemplateField { 0 choices "choices" optional, 1 help_text "help_text"
-        optional, 2 i18n "i18n" optional, 3 is_filter "is_filter" optional, 4 is_hidden
-        "is_hidden" optional, 5 label "label" optional, 6 labels "labels" optional, 7
-        name "name" required, 8 requirement_level "requirement_level" optional, 9
-        self_suggest "self_suggest" optional, 10 suggest_url "suggest_url" optional, 11
-        type_ "type" optional }
+        MetadataTemplateField { 0 choices : ::std::option::Option < ::std::vec::Vec <
+        ::std::string::String > > = "choices" optional, 1 help_text :
+        ::std::option::Option < ::std::string::String > = "help_text" optional, 2 i18n :
+        ::std::option::Option < bool > = "i18n" optional, 3 is_filter :
+        ::std::option::Option < bool > = "is_filter" optional, 4 is_hidden :
+        ::std::option::Option < bool > = "is_hidden" optional, 5 label :
+        ::std::option::Option < ::std::string::String > = "label" optional, 6 labels :
+        ::std::option::Option < ::std::collections::HashMap < ::std::string::String,
+        ::std::collections::HashMap < ::std::string::String, ::std::string::String > > >
+        = "labels" optional, 7 name : ::std::string::String = "name" required, 8
+        requirement_level : ::std::option::Option < MetadataTemplateFieldRequirementLevel
+        > = "requirement_level" optional, 9 self_suggest : ::std::option::Option < bool >
+        = "self_suggest" optional, 10 suggest_url : ::std::option::Option <
+        ::std::string::String > = "suggest_url" optional, 11 type_ :
+        ::std::option::Option < MetadataTemplateFieldType > = "type" optional }
     );
     ///One page of the fields of a metadata template.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -6198,8 +6770,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        MetadataTemplateFieldList { 0 next "next" optional, 1 previous "previous"
-        optional, 2 results "results" required, 3 total_count "total_count" optional }
+        MetadataTemplateFieldList { 0 next : ::std::option::Option <
+        ::std::string::String > = "next" optional, 1 previous : ::std::option::Option <
+        ::std::string::String > = "previous" optional, 2 results : ::std::vec::Vec <
+        MetadataTemplateField > = "results" required, 3 total_count :
+        ::std::option::Option < i64 > = "total_count" optional }
     );
     ///One field of a metadata template, as a caller sends it; `is_hidden` and `suggest_url` are set by the service. Left-out flags are off, the type is `text` and the requirement level `optional`.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -6242,11 +6817,19 @@ pub mod types {
         pub type_: ::std::option::Option<MetadataTemplateFieldType>,
     }
     ::saas_admin_runtime::decode_object!(
-        MetadataTemplateFieldRequest { 0 choices "choices" optional, 1 help_text
-        "help_text" optional, 2 i18n "i18n" optional, 3 is_filter "is_filter" optional, 4
-        label "label" optional, 5 labels "labels" optional, 6 name "name" required, 7
-        requirement_level "requirement_level" optional, 8 self_suggest "self_suggest"
-        optional, 9 type_ "type" optional }
+        MetadataTemplateFieldRequest { 0 choices : ::std::option::Option <
+        ::std::vec::Vec < ::std::string::String > > = "choices" optional, 1 help_text :
+        ::std::option::Option < ::std::string::String > = "help_text" optional, 2 i18n :
+        ::std::option::Option < bool > = "i18n" optional, 3 is_filter :
+        ::std::option::Option < bool > = "is_filter" optional, 4 label :
+        ::std::option::Option < ::std::string::String > = "label" optional, 5 labels :
+        ::std::option::Option < ::std::collections::HashMap < ::std::string::String,
+        ::std::collections::HashMap < ::std::string::String, ::std::string::String > > >
+        = "labels" optional, 6 name : ::std::string::String = "name" required, 7
+        requirement_level : ::std::option::Option < MetadataTemplateFieldRequirementLevel
+        > = "requirement_level" optional, 8 self_suggest : ::std::option::Option < bool >
+        = "self_suggest" optional, 9 type_ : ::std::option::Option <
+        MetadataTemplateFieldType > = "type" optional }
     );
     ///How strongly the portal asks for a value in a field (indicative only).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -6297,12 +6880,18 @@ pub mod types {
         pub query: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        MetadataTemplateFieldSuggestions { 0 exhaustive "exhaustive" optional, 1
-        exhaustive_nb_hits "exhaustive_nb_hits" optional, 2 exhaustive_typo
-        "exhaustive_typo" optional, 3 hits "hits" null_as_empty, 4 hits_per_page
-        "hits_per_page" optional, 5 nb_hits "nb_hits" optional, 6 page "page" optional, 7
-        params "params" optional, 8 processing_time_ms "processing_time_ms" optional, 9
-        query "query" optional }
+        MetadataTemplateFieldSuggestions { 0 exhaustive : ::std::option::Option <
+        MetadataTemplateFieldSuggestionsExhaustive > = "exhaustive" optional, 1
+        exhaustive_nb_hits : ::std::option::Option < bool > = "exhaustive_nb_hits"
+        optional, 2 exhaustive_typo : ::std::option::Option < bool > = "exhaustive_typo"
+        optional, 3 hits : ::std::vec::Vec < ::std::string::String > = "hits"
+        null_as_empty, 4 hits_per_page : ::std::option::Option < i64 > = "hits_per_page"
+        optional, 5 nb_hits : ::std::option::Option < i64 > = "nb_hits" optional, 6 page
+        : ::std::option::Option < i64 > = "page" optional, 7 params :
+        ::std::option::Option < ::std::string::String > = "params" optional, 8
+        processing_time_ms : ::std::option::Option < i64 > = "processing_time_ms"
+        optional, 9 query : ::std::option::Option < ::std::string::String > = "query"
+        optional }
     );
     ///The same two flags, grouped.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -6316,8 +6905,9 @@ pub mod types {
         pub typo: ::std::option::Option<bool>,
     }
     ::saas_admin_runtime::decode_object!(
-        MetadataTemplateFieldSuggestionsExhaustive { 0 nb_hits "nb_hits" optional, 1 typo
-        "typo" optional }
+        MetadataTemplateFieldSuggestionsExhaustive { 0 nb_hits : ::std::option::Option <
+        bool > = "nb_hits" optional, 1 typo : ::std::option::Option < bool > = "typo"
+        optional }
     );
     ///The kind of value a metadata template field holds. Fields of every kind share one shape; `choices` lists the allowed values of the enumerated kinds.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -6365,8 +6955,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        MetadataTemplateList { 0 next "next" optional, 1 previous "previous" optional, 2
-        results "results" required, 3 total_count "total_count" optional }
+        MetadataTemplateList { 0 next : ::std::option::Option < ::std::string::String > =
+        "next" optional, 1 previous : ::std::option::Option < ::std::string::String > =
+        "previous" optional, 2 results : ::std::vec::Vec < MetadataTemplate > = "results"
+        required, 3 total_count : ::std::option::Option < i64 > = "total_count" optional
+        }
     );
     ///What a caller sends to create a metadata template or replace it; the flags the platform sets, the timestamps and the authors are left out.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -6384,8 +6977,10 @@ pub mod types {
         pub type_: MetadataTemplateType,
     }
     ::saas_admin_runtime::decode_object!(
-        MetadataTemplateRequest { 0 is_active "is_active" required, 1 name "name"
-        required, 2 schema "schema" required, 3 title "title" required, 4 type_ "type"
+        MetadataTemplateRequest { 0 is_active : bool = "is_active" required, 1 name :
+        ::std::string::String = "name" required, 2 schema : ::std::vec::Vec <
+        MetadataTemplateFieldRequest > = "schema" required, 3 title :
+        ::std::string::String = "title" required, 4 type_ : MetadataTemplateType = "type"
         required }
     );
     ///The kind of a metadata template. Only `basic` and `admin` templates can be created, changed in full and deleted; `interop` and `extra` templates are provided by the platform.
@@ -6410,7 +7005,7 @@ pub mod types {
         pub detail: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        PageActionResult { 0 detail "detail" required }
+        PageActionResult { 0 detail : ::std::string::String = "detail" required }
     );
     /// A permission that can be granted to a user or a user group:
     /// - `edit_domain`: edit the portal's settings, users and groups
@@ -6513,8 +7108,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        ProcessorList { 0 next "next" optional, 1 previous "previous" optional, 2 results
-        "results" required, 3 total_count "total_count" optional }
+        ProcessorList { 0 next : ::std::option::Option < ::std::string::String > = "next"
+        optional, 1 previous : ::std::option::Option < ::std::string::String > =
+        "previous" optional, 2 results : ::std::vec::Vec < Processor > = "results"
+        required, 3 total_count : ::std::option::Option < i64 > = "total_count" optional
+        }
     );
     ///What a caller sends to append a processor or replace one; the uid is set by the service.
     #[derive(Clone, Debug, PartialEq)]
@@ -6543,8 +7141,10 @@ pub mod types {
         pub type_: ProcessorRequestStringReplaceType,
     }
     ::saas_admin_runtime::decode_object!(
-        ProcessorRequestStringReplace { 0 field "field" required, 1 label "label"
-        required, 2 new "new" required, 3 old "old" required, 4 type_ "type" required }
+        ProcessorRequestStringReplace { 0 field : ::std::string::String = "field"
+        required, 1 label : ::std::string::String = "label" required, 2 new :
+        ::std::string::String = "new" required, 3 old : ::std::string::String = "old"
+        required, 4 type_ : ProcessorRequestStringReplaceType = "type" required }
     );
     ///`ProcessorRequestStringReplaceType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -6574,9 +7174,11 @@ pub mod types {
         pub uid: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        ProcessorStringReplace { 0 field "field" required, 1 label "label" required, 2
-        new "new" required, 3 old "old" required, 4 type_ "type" required, 5 uid "uid"
-        required }
+        ProcessorStringReplace { 0 field : ::std::string::String = "field" required, 1
+        label : ::std::string::String = "label" required, 2 new : ::std::string::String =
+        "new" required, 3 old : ::std::string::String = "old" required, 4 type_ :
+        ProcessorStringReplaceType = "type" required, 5 uid : ::std::string::String =
+        "uid" required }
     );
     ///`ProcessorStringReplaceType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -6616,7 +7218,9 @@ pub mod types {
         ///The user's username.
         pub username: ::std::string::String,
     }
-    ::saas_admin_runtime::decode_object!(RelatedUser { 0 username "username" required });
+    ::saas_admin_runtime::decode_object!(
+        RelatedUser { 0 username : ::std::string::String = "username" required }
+    );
     ///A user group, named by uid.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -6624,7 +7228,9 @@ pub mod types {
         ///The group's uid.
         pub uid: ::std::string::String,
     }
-    ::saas_admin_runtime::decode_object!(RelatedUserGroup { 0 uid "uid" required });
+    ::saas_admin_runtime::decode_object!(
+        RelatedUserGroup { 0 uid : ::std::string::String = "uid" required }
+    );
     ///A resource of a dataset, as the service returns it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -6658,11 +7264,17 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        Resource { 0 datasource "datasource" optional, 1 display_name "display_name"
-        optional, 2 extraction_infos "extraction_infos" optional, 3 origin "origin"
-        optional, 4 params "params" null_as_empty, 5 title "title" required, 6 type_
-        "type" required, 7 uid "uid" required, 8 updated_at "updated_at" optional, 9 url
-        "url" optional }
+        Resource { 0 datasource : ::std::option::Option < ResourceDatasource > =
+        "datasource" optional, 1 display_name : ::std::option::Option <
+        ::std::string::String > = "display_name" optional, 2 extraction_infos :
+        ::std::option::Option < ResourceExtractionInfo > = "extraction_infos" optional, 3
+        origin : ::std::option::Option < ResourceOrigin > = "origin" optional, 4 params :
+        ::serde_json::Map < ::std::string::String, ::serde_json::Value > = "params"
+        null_as_empty, 5 title : ::std::string::String = "title" required, 6 type_ :
+        ::std::string::String = "type" required, 7 uid : ::std::string::String = "uid"
+        required, 8 updated_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "updated_at" optional, 9 url : ::std::option::Option
+        < ::std::string::String > = "url" optional }
     );
     ///The connection a datasource reads through: an existing one named by uid, or one defined inline.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -6689,7 +7301,9 @@ pub mod types {
         ///The connection's uid (`co_…`).
         pub uid: ::std::string::String,
     }
-    ::saas_admin_runtime::decode_object!(ResourceConnectionRef { 0 uid "uid" required });
+    ::saas_admin_runtime::decode_object!(
+        ResourceConnectionRef { 0 uid : ::std::string::String = "uid" required }
+    );
     ///Where a resource's data comes from, as the service returns it.
     #[derive(Clone, Debug, PartialEq)]
     pub enum ResourceDatasource {
@@ -6784,8 +7398,10 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceDatasourceAmazonS3 { 0 connection "connection" required, 1 headers
-        "headers" null_as_empty, 2 type_ "type" required, 3 url "url" optional }
+        ResourceDatasourceAmazonS3 { 0 connection : ResourceConnectionRef = "connection"
+        required, 1 headers : ::std::vec::Vec < ResourceHttpHeader > = "headers"
+        null_as_empty, 2 type_ : ResourceDatasourceAmazonS3Type = "type" required, 3 url
+        : ::std::option::Option < ::std::string::String > = "url" optional }
     );
     ///A file in an Amazon S3 bucket reached through a connection, as a caller sends it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -6803,8 +7419,11 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceDatasourceAmazonS3Request { 0 connection "connection" required, 1 headers
-        "headers" null_as_empty, 2 type_ "type" required, 3 url "url" optional }
+        ResourceDatasourceAmazonS3Request { 0 connection : ResourceConnection =
+        "connection" required, 1 headers : ::std::vec::Vec < ResourceHttpHeader > =
+        "headers" null_as_empty, 2 type_ : ResourceDatasourceAmazonS3RequestType = "type"
+        required, 3 url : ::std::option::Option < ::std::string::String > = "url"
+        optional }
     );
     ///`ResourceDatasourceAmazonS3RequestType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -6842,8 +7461,11 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceDatasourceAzureBlobStorage { 0 connection "connection" required, 1
-        headers "headers" null_as_empty, 2 type_ "type" required, 3 url "url" optional }
+        ResourceDatasourceAzureBlobStorage { 0 connection : ResourceConnectionRef =
+        "connection" required, 1 headers : ::std::vec::Vec < ResourceHttpHeader > =
+        "headers" null_as_empty, 2 type_ : ResourceDatasourceAzureBlobStorageType =
+        "type" required, 3 url : ::std::option::Option < ::std::string::String > = "url"
+        optional }
     );
     ///A file in Azure Blob Storage reached through a connection, as a caller sends it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -6861,8 +7483,11 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceDatasourceAzureBlobStorageRequest { 0 connection "connection" required, 1
-        headers "headers" null_as_empty, 2 type_ "type" required, 3 url "url" optional }
+        ResourceDatasourceAzureBlobStorageRequest { 0 connection : ResourceConnection =
+        "connection" required, 1 headers : ::std::vec::Vec < ResourceHttpHeader > =
+        "headers" null_as_empty, 2 type_ : ResourceDatasourceAzureBlobStorageRequestType
+        = "type" required, 3 url : ::std::option::Option < ::std::string::String > =
+        "url" optional }
     );
     ///`ResourceDatasourceAzureBlobStorageRequestType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -6903,9 +7528,12 @@ pub mod types {
         pub type_: ResourceDatasourceFederatedType,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceDatasourceFederated { 0 dataset "dataset" required, 1 domain "domain"
-        required, 2 parameters "parameters" null_as_empty, 3 permissions_user
-        "permissions_user" optional, 4 type_ "type" required }
+        ResourceDatasourceFederated { 0 dataset : ResourceFederatedDataset = "dataset"
+        required, 1 domain : ResourceFederatedDomain = "domain" required, 2 parameters :
+        ::serde_json::Map < ::std::string::String, ::serde_json::Value > = "parameters"
+        null_as_empty, 3 permissions_user : ::std::option::Option < RelatedUser > =
+        "permissions_user" optional, 4 type_ : ResourceDatasourceFederatedType = "type"
+        required }
     );
     ///The records of a dataset of another portal, or of this one.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -6923,9 +7551,12 @@ pub mod types {
         pub type_: ResourceDatasourceFederatedRequestType,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceDatasourceFederatedRequest { 0 dataset "dataset" required, 1 domain
-        "domain" required, 2 impersonate_permissions "impersonate_permissions" required,
-        3 parameters "parameters" null_as_empty, 4 type_ "type" required }
+        ResourceDatasourceFederatedRequest { 0 dataset : ResourceFederatedDatasetRef =
+        "dataset" required, 1 domain : ResourceFederatedDomain = "domain" required, 2
+        impersonate_permissions : bool = "impersonate_permissions" required, 3 parameters
+        : ::serde_json::Map < ::std::string::String, ::serde_json::Value > = "parameters"
+        null_as_empty, 4 type_ : ResourceDatasourceFederatedRequestType = "type" required
+        }
     );
     ///`ResourceDatasourceFederatedRequestType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -6959,8 +7590,9 @@ pub mod types {
         pub type_: ResourceDatasourceFtpType,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceDatasourceFtp { 0 connection "connection" required, 1 relative_url
-        "relative_url" optional, 2 type_ "type" required }
+        ResourceDatasourceFtp { 0 connection : ResourceConnectionRef = "connection"
+        required, 1 relative_url : ::std::option::Option < ::std::string::String > =
+        "relative_url" optional, 2 type_ : ResourceDatasourceFtpType = "type" required }
     );
     ///A file on an FTP or SFTP server reached through a connection, as a caller sends it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -6974,8 +7606,10 @@ pub mod types {
         pub type_: ResourceDatasourceFtpRequestType,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceDatasourceFtpRequest { 0 connection "connection" required, 1 relative_url
-        "relative_url" optional, 2 type_ "type" required }
+        ResourceDatasourceFtpRequest { 0 connection : ResourceConnection = "connection"
+        required, 1 relative_url : ::std::option::Option < ::std::string::String > =
+        "relative_url" optional, 2 type_ : ResourceDatasourceFtpRequestType = "type"
+        required }
     );
     ///`ResourceDatasourceFtpRequestType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -7004,8 +7638,9 @@ pub mod types {
         pub type_: ResourceDatasourceGoogleDriveType,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceDatasourceGoogleDrive { 0 connection "connection" required, 1 file_id
-        "file_id" required, 2 type_ "type" required }
+        ResourceDatasourceGoogleDrive { 0 connection : ResourceConnectionRef =
+        "connection" required, 1 file_id : ::std::string::String = "file_id" required, 2
+        type_ : ResourceDatasourceGoogleDriveType = "type" required }
     );
     ///A file in Google Drive reached through a connection, as a caller sends it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7018,8 +7653,9 @@ pub mod types {
         pub type_: ResourceDatasourceGoogleDriveRequestType,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceDatasourceGoogleDriveRequest { 0 connection "connection" required, 1
-        file_id "file_id" required, 2 type_ "type" required }
+        ResourceDatasourceGoogleDriveRequest { 0 connection : ResourceConnection =
+        "connection" required, 1 file_id : ::std::string::String = "file_id" required, 2
+        type_ : ResourceDatasourceGoogleDriveRequestType = "type" required }
     );
     ///`ResourceDatasourceGoogleDriveRequestType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -7057,8 +7693,10 @@ pub mod types {
         pub type_: ResourceDatasourceHttpType,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceDatasourceHttp { 0 connection "connection" required, 1 headers "headers"
-        null_as_empty, 2 relative_url "relative_url" optional, 3 type_ "type" required }
+        ResourceDatasourceHttp { 0 connection : ResourceConnectionRef = "connection"
+        required, 1 headers : ::std::vec::Vec < ResourceHttpHeader > = "headers"
+        null_as_empty, 2 relative_url : ::std::option::Option < ::std::string::String > =
+        "relative_url" optional, 3 type_ : ResourceDatasourceHttpType = "type" required }
     );
     ///A file or service reached over HTTP through a connection, as a caller sends it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7076,8 +7714,10 @@ pub mod types {
         pub type_: ResourceDatasourceHttpRequestType,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceDatasourceHttpRequest { 0 connection "connection" required, 1 headers
-        "headers" null_as_empty, 2 relative_url "relative_url" optional, 3 type_ "type"
+        ResourceDatasourceHttpRequest { 0 connection : ResourceConnection = "connection"
+        required, 1 headers : ::std::vec::Vec < ResourceHttpHeader > = "headers"
+        null_as_empty, 2 relative_url : ::std::option::Option < ::std::string::String > =
+        "relative_url" optional, 3 type_ : ResourceDatasourceHttpRequestType = "type"
         required }
     );
     ///`ResourceDatasourceHttpRequestType`
@@ -7119,9 +7759,13 @@ pub mod types {
         pub type_: ResourceDatasourceOdsFormType,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceDatasourceOdsForm { 0 domain_id "domain_id" optional, 1 form_uid
-        "form_uid" optional, 2 is_available "is_available" optional, 3 status_to_extract
-        "status_to_extract" null_as_empty, 4 type_ "type" required }
+        ResourceDatasourceOdsForm { 0 domain_id : ::std::option::Option <
+        ::std::string::String > = "domain_id" optional, 1 form_uid :
+        ::std::option::Option < ::std::string::String > = "form_uid" optional, 2
+        is_available : ::std::option::Option < bool > = "is_available" optional, 3
+        status_to_extract : ::std::vec::Vec < ::std::string::String > =
+        "status_to_extract" null_as_empty, 4 type_ : ResourceDatasourceOdsFormType =
+        "type" required }
     );
     ///`ResourceDatasourceOdsFormType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -7224,8 +7868,10 @@ pub mod types {
         pub type_: ResourceDatasourceSharepointType,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceDatasourceSharepoint { 0 connection "connection" required, 1 drive_id
-        "drive_id" required, 2 file_id "file_id" required, 3 type_ "type" required }
+        ResourceDatasourceSharepoint { 0 connection : ResourceConnectionRef =
+        "connection" required, 1 drive_id : ::std::string::String = "drive_id" required,
+        2 file_id : ::std::string::String = "file_id" required, 3 type_ :
+        ResourceDatasourceSharepointType = "type" required }
     );
     ///A file in SharePoint reached through a connection, as a caller sends it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7240,9 +7886,10 @@ pub mod types {
         pub type_: ResourceDatasourceSharepointRequestType,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceDatasourceSharepointRequest { 0 connection "connection" required, 1
-        drive_id "drive_id" required, 2 file_id "file_id" required, 3 type_ "type"
-        required }
+        ResourceDatasourceSharepointRequest { 0 connection : ResourceConnection =
+        "connection" required, 1 drive_id : ::std::string::String = "drive_id" required,
+        2 file_id : ::std::string::String = "file_id" required, 3 type_ :
+        ResourceDatasourceSharepointRequestType = "type" required }
     );
     ///`ResourceDatasourceSharepointRequestType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -7286,10 +7933,14 @@ pub mod types {
         pub type_: ResourceDatasourceSnowflakeOdbcType,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceDatasourceSnowflakeOdbc { 0 connection "connection" optional, 1
-        incremental_field "incremental_field" optional, 2 incremental_query
-        "incremental_query" optional, 3 preview_query "preview_query" optional, 4 query
-        "query" optional, 5 type_ "type" required }
+        ResourceDatasourceSnowflakeOdbc { 0 connection : ::std::option::Option <
+        ResourceConnectionRef > = "connection" optional, 1 incremental_field :
+        ::std::option::Option < ::std::string::String > = "incremental_field" optional, 2
+        incremental_query : ::std::option::Option < ::std::string::String > =
+        "incremental_query" optional, 3 preview_query : ::std::option::Option <
+        ::std::string::String > = "preview_query" optional, 4 query :
+        ::std::option::Option < ::std::string::String > = "query" optional, 5 type_ :
+        ResourceDatasourceSnowflakeOdbcType = "type" required }
     );
     ///The result of a query on Snowflake, reached through a connection, as a caller sends it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7313,10 +7964,14 @@ pub mod types {
         pub type_: ResourceDatasourceSnowflakeOdbcRequestType,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceDatasourceSnowflakeOdbcRequest { 0 connection "connection" optional, 1
-        incremental_field "incremental_field" optional, 2 incremental_query
-        "incremental_query" optional, 3 preview_query "preview_query" optional, 4 query
-        "query" optional, 5 type_ "type" required }
+        ResourceDatasourceSnowflakeOdbcRequest { 0 connection : ::std::option::Option <
+        ResourceSnowflakeOdbcConnection > = "connection" optional, 1 incremental_field :
+        ::std::option::Option < ::std::string::String > = "incremental_field" optional, 2
+        incremental_query : ::std::option::Option < ::std::string::String > =
+        "incremental_query" optional, 3 preview_query : ::std::option::Option <
+        ::std::string::String > = "preview_query" optional, 4 query :
+        ::std::option::Option < ::std::string::String > = "query" optional, 5 type_ :
+        ResourceDatasourceSnowflakeOdbcRequestType = "type" required }
     );
     ///`ResourceDatasourceSnowflakeOdbcRequestType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -7347,8 +8002,8 @@ pub mod types {
         pub type_: ResourceDatasourceUploadedFileType,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceDatasourceUploadedFile { 0 file "file" required, 1 type_ "type" required
-        }
+        ResourceDatasourceUploadedFile { 0 file : ResourceFileRef = "file" required, 1
+        type_ : ResourceDatasourceUploadedFileType = "type" required }
     );
     ///`ResourceDatasourceUploadedFileType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -7387,7 +8042,9 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceExtractionInfo { 0 label "label" optional, 1 type_ "type" optional }
+        ResourceExtractionInfo { 0 label : ::std::option::Option < ::std::string::String
+        > = "label" optional, 1 type_ : ::std::option::Option < ::std::string::String > =
+        "type" optional }
     );
     ///An extractor and the parameters guessed for it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7399,8 +8056,9 @@ pub mod types {
         pub params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceExtractorParams { 0 extractor "extractor" required, 1 params "params"
-        required }
+        ResourceExtractorParams { 0 extractor : ::std::string::String = "extractor"
+        required, 1 params : ::serde_json::Map < ::std::string::String,
+        ::serde_json::Value > = "params" required }
     );
     ///The dataset a federated resource gets its records from.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7418,8 +8076,10 @@ pub mod types {
         pub metas: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceFederatedDataset { 0 dataset_id "dataset_id" required, 1 fields "fields"
-        null_as_empty, 2 metas "metas" null_as_empty }
+        ResourceFederatedDataset { 0 dataset_id : ::std::string::String = "dataset_id"
+        required, 1 fields : ::std::vec::Vec < ::serde_json::Value > = "fields"
+        null_as_empty, 2 metas : ::serde_json::Map < ::std::string::String,
+        ::serde_json::Value > = "metas" null_as_empty }
     );
     ///The dataset a federated resource gets its records from.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7429,7 +8089,8 @@ pub mod types {
         pub dataset_id: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceFederatedDatasetRef { 0 dataset_id "dataset_id" required }
+        ResourceFederatedDatasetRef { 0 dataset_id : ::std::string::String = "dataset_id"
+        required }
     );
     ///The portal a federated dataset lives on.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7439,7 +8100,8 @@ pub mod types {
         pub domain_id: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceFederatedDomain { 0 domain_id "domain_id" required }
+        ResourceFederatedDomain { 0 domain_id : ::std::string::String = "domain_id"
+        required }
     );
     ///A file uploaded for the dataset's resources.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7457,8 +8119,11 @@ pub mod types {
         pub uid: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceFile { 0 created_at "created_at" optional, 1 filename "filename"
-        required, 2 mimetype "mimetype" optional, 3 uid "uid" required }
+        ResourceFile { 0 created_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "created_at" optional, 1 filename :
+        ::std::string::String = "filename" required, 2 mimetype : ::std::option::Option <
+        ::std::string::String > = "mimetype" optional, 3 uid : ::std::string::String =
+        "uid" required }
     );
     ///A file uploaded for the dataset's resources, named by its uid.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7467,7 +8132,9 @@ pub mod types {
         ///The uid the upload returned.
         pub uid: ::std::string::String,
     }
-    ::saas_admin_runtime::decode_object!(ResourceFileRef { 0 uid "uid" required });
+    ::saas_admin_runtime::decode_object!(
+        ResourceFileRef { 0 uid : ::std::string::String = "uid" required }
+    );
     ///The datasource and the extractor whose parameters to guess.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -7478,8 +8145,8 @@ pub mod types {
         pub type_: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceGuessExtractorParamsRequest { 0 datasource "datasource" required, 1 type_
-        "type" required }
+        ResourceGuessExtractorParamsRequest { 0 datasource : ResourceDatasourceRequest =
+        "datasource" required, 1 type_ : ::std::string::String = "type" required }
     );
     ///The datasource whose extractors to guess.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7488,7 +8155,8 @@ pub mod types {
         pub datasource: ResourceDatasourceRequest,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceGuessExtractorsRequest { 0 datasource "datasource" required }
+        ResourceGuessExtractorsRequest { 0 datasource : ResourceDatasourceRequest =
+        "datasource" required }
     );
     ///An HTTP header sent with every request for the data.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7500,7 +8168,8 @@ pub mod types {
         pub value: saas_admin_runtime::Secret,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceHttpHeader { 0 name "name" required, 1 value "value" required }
+        ResourceHttpHeader { 0 name : ::std::string::String = "name" required, 1 value :
+        saas_admin_runtime::Secret = "value" required }
     );
     ///One page of a dataset's resources.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7519,8 +8188,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceList { 0 next "next" optional, 1 previous "previous" optional, 2 results
-        "results" required, 3 total_count "total_count" optional }
+        ResourceList { 0 next : ::std::option::Option < ::std::string::String > = "next"
+        optional, 1 previous : ::std::option::Option < ::std::string::String > =
+        "previous" optional, 2 results : ::std::vec::Vec < Resource > = "results"
+        required, 3 total_count : ::std::option::Option < i64 > = "total_count" optional
+        }
     );
     ///Where a resource's data comes from, as the service sums it up: the datasource or the extraction, whichever says more (a feed over HTTP is a `feed`).
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -7537,7 +8209,9 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceOrigin { 0 label "label" optional, 1 type_ "type" optional }
+        ResourceOrigin { 0 label : ::std::option::Option < ::std::string::String > =
+        "label" optional, 1 type_ : ::std::option::Option < ::std::string::String > =
+        "type" optional }
     );
     ///The fields found in a resource's data and its first records.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -7553,8 +8227,9 @@ pub mod types {
         pub records: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourcePreview { 0 fields "fields" null_as_empty, 1 records "records"
-        null_as_empty }
+        ResourcePreview { 0 fields : ::std::vec::Vec < ResourcePreviewField > = "fields"
+        null_as_empty, 1 records : ::std::vec::Vec < ::serde_json::Map <
+        ::std::string::String, ::serde_json::Value > > = "records" null_as_empty }
     );
     ///A field found in the previewed data.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7582,9 +8257,13 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourcePreviewField { 0 annotations "annotations" null_as_empty, 1 description
-        "description" optional, 2 label "label" required, 3 name "name" required, 4
-        original_name "original_name" optional, 5 type_ "type" optional }
+        ResourcePreviewField { 0 annotations : ::std::vec::Vec <
+        ResourcePreviewFieldAnnotation > = "annotations" null_as_empty, 1 description :
+        ::std::option::Option < ::std::string::String > = "description" optional, 2 label
+        : ::std::string::String = "label" required, 3 name : ::std::string::String =
+        "name" required, 4 original_name : ::std::option::Option < ::std::string::String
+        > = "original_name" optional, 5 type_ : ::std::option::Option <
+        ::std::string::String > = "type" optional }
     );
     ///An annotation of a field, such as `facet`, with its arguments.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7598,8 +8277,8 @@ pub mod types {
         pub name: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourcePreviewFieldAnnotation { 0 args "args" null_as_empty, 1 name "name"
-        required }
+        ResourcePreviewFieldAnnotation { 0 args : ::std::vec::Vec < ::std::string::String
+        > = "args" null_as_empty, 1 name : ::std::string::String = "name" required }
     );
     ///The resource settings to preview.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7615,8 +8294,10 @@ pub mod types {
         pub type_: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourcePreviewRequest { 0 datasource "datasource" required, 1 params "params"
-        null_as_empty, 2 type_ "type" required }
+        ResourcePreviewRequest { 0 datasource : ResourceDatasourceRequest = "datasource"
+        required, 1 params : ::serde_json::Map < ::std::string::String,
+        ::serde_json::Value > = "params" null_as_empty, 2 type_ : ::std::string::String =
+        "type" required }
     );
     ///What a caller sends to create a resource or replace its settings; the uid, display name, extraction and origin summaries and the update time are set by the service.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7638,8 +8319,11 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceRequest { 0 datasource "datasource" optional, 1 params "params"
-        null_as_empty, 2 title "title" required, 3 type_ "type" required, 4 url "url"
+        ResourceRequest { 0 datasource : ::std::option::Option <
+        ResourceDatasourceRequest > = "datasource" optional, 1 params : ::serde_json::Map
+        < ::std::string::String, ::serde_json::Value > = "params" null_as_empty, 2 title
+        : ::std::string::String = "title" required, 3 type_ : ::std::string::String =
+        "type" required, 4 url : ::std::option::Option < ::std::string::String > = "url"
         optional }
     );
     ///The connection a Snowflake datasource reads through: an existing one named by uid, or a connection string given inline.
@@ -7673,8 +8357,9 @@ pub mod types {
         pub type_: ResourceSnowflakeOdbcConnectionStringType,
     }
     ::saas_admin_runtime::decode_object!(
-        ResourceSnowflakeOdbcConnectionString { 0 connection_string "connection_string"
-        required, 1 type_ "type" required }
+        ResourceSnowflakeOdbcConnectionString { 0 connection_string :
+        saas_admin_runtime::Secret = "connection_string" required, 1 type_ :
+        ResourceSnowflakeOdbcConnectionStringType = "type" required }
     );
     ///The kind of connection, `snowflake_odbc`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -7714,10 +8399,16 @@ pub mod types {
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ::saas_admin_runtime::decode_object!(
-        StudioPage { 0 contents "contents" null_as_empty, 1 created_at "created_at"
-        optional, 2 created_by "created_by" optional, 3 first_published_at
-        "first_published_at" optional, 4 public "public" optional, 5 slug "slug"
-        required, 6 uid "uid" required, 7 updated_at "updated_at" optional }
+        StudioPage { 0 contents : ::std::vec::Vec < StudioPageContent > = "contents"
+        null_as_empty, 1 created_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "created_at" optional, 2 created_by :
+        ::std::option::Option < RelatedUser > = "created_by" optional, 3
+        first_published_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "first_published_at" optional, 4 public :
+        ::std::option::Option < bool > = "public" optional, 5 slug :
+        ::std::string::String = "slug" required, 6 uid : ::std::string::String = "uid"
+        required, 7 updated_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "updated_at" optional }
     );
     ///One version of a studio page, such as its draft.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -7742,10 +8433,14 @@ pub mod types {
         pub version_name: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        StudioPageContent { 0 created_at "created_at" optional, 1 description
-        "description" optional, 2 title "title" optional, 3 updated_at "updated_at"
-        optional, 4 updated_by "updated_by" optional, 5 version_name "version_name"
-        optional }
+        StudioPageContent { 0 created_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "created_at" optional, 1 description :
+        ::std::option::Option < ::std::string::String > = "description" optional, 2 title
+        : ::std::option::Option < ::std::string::String > = "title" optional, 3
+        updated_at : ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc >
+        > = "updated_at" optional, 4 updated_by : ::std::option::Option < RelatedUser > =
+        "updated_by" optional, 5 version_name : ::std::option::Option <
+        ::std::string::String > = "version_name" optional }
     );
     ///The ruleset of one group on a studio page, as the service returns it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7758,7 +8453,8 @@ pub mod types {
         pub permissions: ::std::vec::Vec<StudioPageSecurityPermission>,
     }
     ::saas_admin_runtime::decode_object!(
-        StudioPageGroupSecurity { 0 group "group" required, 1 permissions "permissions"
+        StudioPageGroupSecurity { 0 group : RelatedUserGroup = "group" required, 1
+        permissions : ::std::vec::Vec < StudioPageSecurityPermission > = "permissions"
         null_as_empty }
     );
     ///One page of group rulesets on a studio page.
@@ -7778,8 +8474,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        StudioPageGroupSecurityList { 0 next "next" optional, 1 previous "previous"
-        optional, 2 results "results" required, 3 total_count "total_count" optional }
+        StudioPageGroupSecurityList { 0 next : ::std::option::Option <
+        ::std::string::String > = "next" optional, 1 previous : ::std::option::Option <
+        ::std::string::String > = "previous" optional, 2 results : ::std::vec::Vec <
+        StudioPageGroupSecurity > = "results" required, 3 total_count :
+        ::std::option::Option < i64 > = "total_count" optional }
     );
     ///What a caller sends to create or replace the ruleset of a group on a studio page.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7791,8 +8490,9 @@ pub mod types {
         pub permissions: ::std::option::Option<::std::vec::Vec<StudioPageSecurityPermission>>,
     }
     ::saas_admin_runtime::decode_object!(
-        StudioPageGroupSecurityRequest { 0 group "group" required, 1 permissions
-        "permissions" optional }
+        StudioPageGroupSecurityRequest { 0 group : RelatedUserGroup = "group" required, 1
+        permissions : ::std::option::Option < ::std::vec::Vec <
+        StudioPageSecurityPermission > > = "permissions" optional }
     );
     ///One page of studio pages.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7811,8 +8511,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        StudioPageList { 0 next "next" optional, 1 previous "previous" optional, 2
-        results "results" required, 3 total_count "total_count" optional }
+        StudioPageList { 0 next : ::std::option::Option < ::std::string::String > =
+        "next" optional, 1 previous : ::std::option::Option < ::std::string::String > =
+        "previous" optional, 2 results : ::std::vec::Vec < StudioPage > = "results"
+        required, 3 total_count : ::std::option::Option < i64 > = "total_count" optional
+        }
     );
     ///What a caller sends to create a studio page or change it: its slug and visibility. The uid, the versions, the timestamps and the author are set by the service; the content is edited in Studio.
     #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -7826,7 +8529,9 @@ pub mod types {
         pub slug: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        StudioPageRequest { 0 public "public" optional, 1 slug "slug" optional }
+        StudioPageRequest { 0 public : ::std::option::Option < bool > = "public"
+        optional, 1 slug : ::std::option::Option < ::std::string::String > = "slug"
+        optional }
     );
     /// A permission that a ruleset can grant on one studio page:
     /// - `edit_page`: edit the page
@@ -7850,8 +8555,9 @@ pub mod types {
         pub user: RelatedUser,
     }
     ::saas_admin_runtime::decode_object!(
-        StudioPageUserSecurity { 0 permissions "permissions" null_as_empty, 1 user "user"
-        required }
+        StudioPageUserSecurity { 0 permissions : ::std::vec::Vec <
+        StudioPageSecurityPermission > = "permissions" null_as_empty, 1 user :
+        RelatedUser = "user" required }
     );
     ///One page of user rulesets on a studio page.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7870,8 +8576,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        StudioPageUserSecurityList { 0 next "next" optional, 1 previous "previous"
-        optional, 2 results "results" required, 3 total_count "total_count" optional }
+        StudioPageUserSecurityList { 0 next : ::std::option::Option <
+        ::std::string::String > = "next" optional, 1 previous : ::std::option::Option <
+        ::std::string::String > = "previous" optional, 2 results : ::std::vec::Vec <
+        StudioPageUserSecurity > = "results" required, 3 total_count :
+        ::std::option::Option < i64 > = "total_count" optional }
     );
     ///What a caller sends to create or replace the ruleset of a user on a studio page.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7883,8 +8592,9 @@ pub mod types {
         pub user: RelatedUser,
     }
     ::saas_admin_runtime::decode_object!(
-        StudioPageUserSecurityRequest { 0 permissions "permissions" optional, 1 user
-        "user" required }
+        StudioPageUserSecurityRequest { 0 permissions : ::std::option::Option <
+        ::std::vec::Vec < StudioPageSecurityPermission > > = "permissions" optional, 1
+        user : RelatedUser = "user" required }
     );
     ///A portal user as the service returns it.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7945,16 +8655,28 @@ pub mod types {
         pub username: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        User { 0 account_type "account_type" optional, 1 display_name "display_name"
-        optional, 2 email "email" optional, 3 expires_at "expires_at" optional, 4
-        explore_limits "explore_limits" optional, 5 first_name "first_name" optional, 6
-        gravatar_url "gravatar_url" optional, 7 groups "groups" null_as_empty, 8
-        identity_providers "identity_providers" null_as_empty, 9 is_active "is_active"
-        optional, 10 is_ods "is_ods" optional, 11 joined_at "joined_at" optional, 12
-        last_login_at "last_login_at" optional, 13 last_name "last_name" optional, 14
-        last_seen_at "last_seen_at" optional, 15 management_limits "management_limits"
-        optional, 16 permissions "permissions" null_as_empty, 17 username "username"
-        required }
+        User { 0 account_type : ::std::option::Option < UserAccountType > =
+        "account_type" optional, 1 display_name : ::std::option::Option <
+        ::std::string::String > = "display_name" optional, 2 email :
+        ::std::option::Option < ::std::string::String > = "email" optional, 3 expires_at
+        : ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "expires_at" optional, 4 explore_limits : ::std::option::Option < ExploreLimits >
+        = "explore_limits" optional, 5 first_name : ::std::option::Option <
+        ::std::string::String > = "first_name" optional, 6 gravatar_url :
+        ::std::option::Option < ::std::string::String > = "gravatar_url" optional, 7
+        groups : ::std::vec::Vec < RelatedUserGroup > = "groups" null_as_empty, 8
+        identity_providers : ::std::vec::Vec < IdentityProvider > = "identity_providers"
+        null_as_empty, 9 is_active : ::std::option::Option < bool > = "is_active"
+        optional, 10 is_ods : ::std::option::Option < bool > = "is_ods" optional, 11
+        joined_at : ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc >
+        > = "joined_at" optional, 12 last_login_at : ::std::option::Option <
+        ::chrono::DateTime < ::chrono::offset::Utc > > = "last_login_at" optional, 13
+        last_name : ::std::option::Option < ::std::string::String > = "last_name"
+        optional, 14 last_seen_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "last_seen_at" optional, 15 management_limits :
+        ::std::option::Option < ManagementLimits > = "management_limits" optional, 16
+        permissions : ::std::vec::Vec < Permission > = "permissions" null_as_empty, 17
+        username : ::std::string::String = "username" required }
     );
     ///Where a user's account lives: `global` (an Opendatasoft account), `linked` (an account linked to an identity provider) or `local` (an account of this portal only).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -7980,8 +8702,9 @@ pub mod types {
         pub status_code: UserBatchStatus,
     }
     ::saas_admin_runtime::decode_object!(
-        UserBatchResult { 0 data "data" optional, 1 error "error" optional, 2 status_code
-        "status_code" required }
+        UserBatchResult { 0 data : ::std::option::Option < User > = "data" optional, 1
+        error : ::std::option::Option < ::serde_json::Value > = "error" optional, 2
+        status_code : UserBatchStatus = "status_code" required }
     );
     ///Outcomes of a batch call, keyed by the position of the user in the request ("0" for the first).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -8057,12 +8780,19 @@ pub mod types {
         pub user_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        UserGroup { 0 created_at "created_at" optional, 1 created_by "created_by"
-        optional, 2 description "description" optional, 3 explore_limits "explore_limits"
-        optional, 4 management_limits "management_limits" optional, 5 permissions
-        "permissions" null_as_empty, 6 title "title" required, 7 uid "uid" required, 8
-        updated_at "updated_at" optional, 9 updated_by "updated_by" optional, 10
-        user_count "user_count" optional }
+        UserGroup { 0 created_at : ::std::option::Option < ::chrono::DateTime <
+        ::chrono::offset::Utc > > = "created_at" optional, 1 created_by :
+        ::std::option::Option < RelatedUser > = "created_by" optional, 2 description :
+        ::std::option::Option < ::std::string::String > = "description" optional, 3
+        explore_limits : ::std::option::Option < ExploreLimits > = "explore_limits"
+        optional, 4 management_limits : ::std::option::Option < ManagementLimits > =
+        "management_limits" optional, 5 permissions : ::std::vec::Vec < Permission > =
+        "permissions" null_as_empty, 6 title : ::std::string::String = "title" required,
+        7 uid : ::std::string::String = "uid" required, 8 updated_at :
+        ::std::option::Option < ::chrono::DateTime < ::chrono::offset::Utc > > =
+        "updated_at" optional, 9 updated_by : ::std::option::Option < RelatedUser > =
+        "updated_by" optional, 10 user_count : ::std::option::Option < i64 > =
+        "user_count" optional }
     );
     ///One page of user groups.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -8081,8 +8811,11 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        UserGroupList { 0 next "next" optional, 1 previous "previous" optional, 2 results
-        "results" required, 3 total_count "total_count" optional }
+        UserGroupList { 0 next : ::std::option::Option < ::std::string::String > = "next"
+        optional, 1 previous : ::std::option::Option < ::std::string::String > =
+        "previous" optional, 2 results : ::std::vec::Vec < UserGroup > = "results"
+        required, 3 total_count : ::std::option::Option < i64 > = "total_count" optional
+        }
     );
     ///What a caller sends to create a user group or replace its settings; the uid, member count, timestamps and authors are set by the service.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -8102,9 +8835,12 @@ pub mod types {
         pub title: ::std::string::String,
     }
     ::saas_admin_runtime::decode_object!(
-        UserGroupRequest { 0 description "description" optional, 1 explore_limits
-        "explore_limits" optional, 2 management_limits "management_limits" optional, 3
-        permissions "permissions" optional, 4 title "title" required }
+        UserGroupRequest { 0 description : ::std::option::Option < ::std::string::String
+        > = "description" optional, 1 explore_limits : ::std::option::Option <
+        ExploreLimits > = "explore_limits" optional, 2 management_limits :
+        ::std::option::Option < ManagementLimits > = "management_limits" optional, 3
+        permissions : ::std::option::Option < ::std::vec::Vec < Permission > > =
+        "permissions" optional, 4 title : ::std::string::String = "title" required }
     );
     ///Field by which user groups can be ordered.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -8145,8 +8881,10 @@ pub mod types {
         pub total_count: ::std::option::Option<i64>,
     }
     ::saas_admin_runtime::decode_object!(
-        UserList { 0 next "next" optional, 1 previous "previous" optional, 2 results
-        "results" required, 3 total_count "total_count" optional }
+        UserList { 0 next : ::std::option::Option < ::std::string::String > = "next"
+        optional, 1 previous : ::std::option::Option < ::std::string::String > =
+        "previous" optional, 2 results : ::std::vec::Vec < User > = "results" required, 3
+        total_count : ::std::option::Option < i64 > = "total_count" optional }
     );
     ///One account to create through an identity provider: the fields of `UserRequest`, plus the provider and what it says about the user.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -8181,12 +8919,19 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        UserProvisionRequest { 0 email "email" required, 1 explore_limits
-        "explore_limits" optional, 2 first_name "first_name" optional, 3 groups "groups"
-        optional, 4 identity_provider "identity_provider" required, 5
-        identity_provider_attributes "identity_provider_attributes" null_as_empty, 6
-        last_name "last_name" optional, 7 management_limits "management_limits" optional,
-        8 permissions "permissions" optional, 9 username "username" optional }
+        UserProvisionRequest { 0 email : ::std::string::String = "email" required, 1
+        explore_limits : ::std::option::Option < ExploreLimits > = "explore_limits"
+        optional, 2 first_name : ::std::option::Option < ::std::string::String > =
+        "first_name" optional, 3 groups : ::std::option::Option < ::std::vec::Vec <
+        RelatedUserGroup > > = "groups" optional, 4 identity_provider : IdentityProvider
+        = "identity_provider" required, 5 identity_provider_attributes :
+        ::serde_json::Map < ::std::string::String, ::serde_json::Value > =
+        "identity_provider_attributes" null_as_empty, 6 last_name : ::std::option::Option
+        < ::std::string::String > = "last_name" optional, 7 management_limits :
+        ::std::option::Option < ManagementLimits > = "management_limits" optional, 8
+        permissions : ::std::option::Option < ::std::vec::Vec < Permission > > =
+        "permissions" optional, 9 username : ::std::option::Option <
+        ::std::string::String > = "username" optional }
     );
     ///What a caller sends to invite a user or replace a user's settings; the account type, activity dates, identity providers and the other fields the service sets are left out.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -8215,10 +8960,16 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ::saas_admin_runtime::decode_object!(
-        UserRequest { 0 email "email" required, 1 explore_limits "explore_limits"
-        optional, 2 first_name "first_name" optional, 3 groups "groups" optional, 4
-        last_name "last_name" optional, 5 management_limits "management_limits" optional,
-        6 permissions "permissions" optional, 7 username "username" optional }
+        UserRequest { 0 email : ::std::string::String = "email" required, 1
+        explore_limits : ::std::option::Option < ExploreLimits > = "explore_limits"
+        optional, 2 first_name : ::std::option::Option < ::std::string::String > =
+        "first_name" optional, 3 groups : ::std::option::Option < ::std::vec::Vec <
+        RelatedUserGroup > > = "groups" optional, 4 last_name : ::std::option::Option <
+        ::std::string::String > = "last_name" optional, 5 management_limits :
+        ::std::option::Option < ManagementLimits > = "management_limits" optional, 6
+        permissions : ::std::option::Option < ::std::vec::Vec < Permission > > =
+        "permissions" optional, 7 username : ::std::option::Option <
+        ::std::string::String > = "username" optional }
     );
     ///Field by which users can be ordered.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]

@@ -49,14 +49,14 @@ impl Visitor<'_> for Key {
 
 /// `Deserialize` for a struct with named fields, from an object only.
 ///
-/// Each field is given as `position field "key" kind`, the kind one of
+/// Each field is given as `position field: Type = "key" kind`, the kind one of
 /// `required` (absent is an error), `optional` (absent is the field's
 /// `Default`: `None`, or an empty list) and `null_as_empty` (an optional
 /// list or map: `null` is empty too).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! decode_object {
-    ($name:ident { $($index:literal $field:ident $key:literal $kind:ident),* $(,)? }) => {
+    ($name:ident { $($index:literal $field:ident: $ty:ty = $key:literal $kind:ident),* $(,)? }) => {
         impl<'de> $crate::object::__serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::object::__serde::Deserializer<'de>>(
                 deserializer: D,
@@ -80,7 +80,7 @@ macro_rules! decode_object {
                         self,
                         mut map: A,
                     ) -> ::std::result::Result<$name, A::Error> {
-                        $(let mut $field = ::std::option::Option::None;)*
+                        $(let mut $field: ::std::option::Option<$ty> = ::std::option::Option::None;)*
                         while let ::std::option::Option::Some(position) =
                             map.next_key_seed($crate::object::Key(position_of))?
                         {
@@ -92,7 +92,7 @@ macro_rules! decode_object {
                                         );
                                     }
                                     $field = ::std::option::Option::Some(
-                                        $crate::decode_object!(@value $kind map),
+                                        $crate::decode_object!(@value $kind map $ty),
                                     );
                                 })*
                                 _ => {
@@ -109,11 +109,11 @@ macro_rules! decode_object {
             }
         }
     };
-    (@value null_as_empty $map:ident) => {
-        $map.next_value::<::std::option::Option<_>>()?.unwrap_or_default()
+    (@value null_as_empty $map:ident $ty:ty) => {
+        $map.next_value::<::std::option::Option<$ty>>()?.unwrap_or_default()
     };
-    (@value $kind:ident $map:ident) => {
-        $map.next_value()?
+    (@value $kind:ident $map:ident $ty:ty) => {
+        $map.next_value::<$ty>()?
     };
     (@absent required $field:ident $key:literal) => {
         match $field {
@@ -160,12 +160,12 @@ mod tests {
         inner: Option<Box<Derived2>>,
     }
     crate::decode_object!(Derived2 {
-        0 title "title" required,
-        1 type_ "type" required,
-        2 description "description" optional,
-        3 tags "tags" null_as_empty,
-        4 size "size" optional,
-        5 inner "inner" optional
+        0 title: String = "title" required,
+        1 type_: u8 = "type" required,
+        2 description: Option<String> = "description" optional,
+        3 tags: Vec<String> = "tags" null_as_empty,
+        4 size: i64 = "size" optional,
+        5 inner: Option<Box<Derived2>> = "inner" optional
     });
 
     /// The outcome as text, with the struct's name made the same.
