@@ -22,7 +22,11 @@ const NULL_AS_DEFAULT: &str = "::saas_admin_runtime::open::null_as_default";
 pub fn apply(spec_name: &str, client: TokenStream) -> Result<TokenStream, Vec<String>> {
     rewrite(client)
         .map(|(tokens, _)| tokens)
-        .map_err(|problem| vec![format!("{spec_name}: {problem}; update xtask/src/object_pass.rs")])
+        .map_err(|problem| {
+            vec![format!(
+                "{spec_name}: {problem}; update xtask/src/object_pass.rs"
+            )]
+        })
 }
 
 /// The client rewritten, and how many structs now decode through the macro.
@@ -77,7 +81,11 @@ fn field_kind(field: &syn::Field) -> Option<syn::Ident> {
     for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let mut known = true;
         attr.parse_nested_meta(|meta| {
-            let name = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+            let name = meta
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
             match name.as_str() {
                 "default" => {}
                 "rename" | "skip_serializing_if" => {
@@ -108,15 +116,15 @@ fn field_kind(field: &syn::Field) -> Option<syn::Ident> {
 }
 
 fn derive_paths(attr: &syn::Attribute) -> Vec<syn::Path> {
-    attr.parse_args_with(
-        syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-    )
-    .map(|paths| paths.into_iter().collect())
-    .unwrap_or_default()
+    attr.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+        .map(|paths| paths.into_iter().collect())
+        .unwrap_or_default()
 }
 
 fn is_deserialize(path: &syn::Path) -> bool {
-    path.segments.last().is_some_and(|s| s.ident == "Deserialize")
+    path.segments
+        .last()
+        .is_some_and(|s| s.ident == "Deserialize")
 }
 
 fn derives_deserialize(attrs: &[syn::Attribute]) -> bool {
