@@ -12,12 +12,13 @@
 //!
 //! - `generate`: progenitor's client and mocks, the example bodies, the
 //!   spec's run-time facts, the crate README; then, in order,
-//!   `open_types` (open enums and unions), `request_types` (`new` and
-//!   `Default` for request types), `answer_pass` (each operation's end as
-//!   one call of the runtime's `answer`), `mock_pass` (the mocks' own
-//!   server type, encoded path matchers, an answer for any status, one
-//!   boxed configuration type), `facade` (the
-//!   facade's builders, and the shape of each), `robustness` and
+//!   `open_types` (open enums and unions), `object_pass` (each struct's
+//!   decoding through the runtime's `decode_object!`), `request_types`
+//!   (`new` and `Default` for request types), `answer_pass` (each
+//!   operation's end as one call of the runtime's `answer`), `mock_pass`
+//!   (the mocks' own server type, encoded path matchers, an answer for any
+//!   status, one boxed configuration type), `facade` (the facade's
+//!   builders, and the shape of each), `robustness` and
 //!   `operation_tests` (test files, from the spec and those shapes), and
 //!   `cli` (the command line's commands, from the spec and those shapes);
 //! - `fake`: the fake's model of both APIs, and `fake_tests` (its walk and
