@@ -14,9 +14,6 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
 
-#[doc(hidden)]
-pub use serde as __serde;
-
 /// An object's key, read as the position of the struct's field it names
 /// (`None` for a member the struct does not have), by the struct's own
 /// lookup: one visitor for every struct.
@@ -57,8 +54,8 @@ impl Visitor<'_> for Key {
 #[macro_export]
 macro_rules! decode_object {
     ($name:ident { $($index:literal $field:ident: $ty:ty = $key:literal $kind:ident),* $(,)? }) => {
-        impl<'de> $crate::object::__serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::object::__serde::Deserializer<'de>>(
+        impl<'de> $crate::open::__serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::open::__serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
                 fn position_of(key: &str) -> ::std::option::Option<usize> {
@@ -68,7 +65,7 @@ macro_rules! decode_object {
                     }
                 }
                 struct __Object;
-                impl<'de> $crate::object::__serde::de::Visitor<'de> for __Object {
+                impl<'de> $crate::open::__serde::de::Visitor<'de> for __Object {
                     type Value = $name;
                     fn expecting(
                         &self,
@@ -76,7 +73,7 @@ macro_rules! decode_object {
                     ) -> ::std::fmt::Result {
                         f.write_str(concat!("struct ", stringify!($name)))
                     }
-                    fn visit_map<A: $crate::object::__serde::de::MapAccess<'de>>(
+                    fn visit_map<A: $crate::open::__serde::de::MapAccess<'de>>(
                         self,
                         mut map: A,
                     ) -> ::std::result::Result<$name, A::Error> {
@@ -88,7 +85,7 @@ macro_rules! decode_object {
                                 $(::std::option::Option::Some($index) => {
                                     if $field.is_some() {
                                         return ::std::result::Result::Err(
-                                            <A::Error as $crate::object::__serde::de::Error>::duplicate_field($key),
+                                            <A::Error as $crate::open::__serde::de::Error>::duplicate_field($key),
                                         );
                                     }
                                     $field = ::std::option::Option::Some(
@@ -96,7 +93,7 @@ macro_rules! decode_object {
                                     );
                                 })*
                                 _ => {
-                                    map.next_value::<$crate::object::__serde::de::IgnoredAny>()?;
+                                    map.next_value::<$crate::open::__serde::de::IgnoredAny>()?;
                                 }
                             }
                         }
@@ -120,7 +117,7 @@ macro_rules! decode_object {
             ::std::option::Option::Some(value) => value,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    <A::Error as $crate::object::__serde::de::Error>::missing_field($key),
+                    <A::Error as $crate::open::__serde::de::Error>::missing_field($key),
                 );
             }
         }

@@ -15,6 +15,8 @@ use serde_json::{Map, Value};
 #[cfg(feature = "schemars")]
 #[doc(hidden)]
 pub use crate::json_schema::{enum_schema, union_schema};
+/// The serde every macro of the runtime names (`open_enum!`, `open_union!`,
+/// `decode_object!`), so a generated crate needs no path of its own to it.
 #[doc(hidden)]
 pub use serde as __serde;
 
