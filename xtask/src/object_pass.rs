@@ -3,11 +3,11 @@
 //! would also decode each from a list of its fields, a form JSON never
 //! takes here (the runtime's `object` module says what that saves).
 //!
-//! A struct with named fields qualifies when its serde attributes are
-//! those the macro knows: none on the struct; `rename`, `default`,
-//! `skip_serializing_if` and the open-types pass's `null_as_default` on its
-//! fields. Any other struct keeps serde's derive, which decodes it as
-//! correctly, only at a higher cost.
+//! A struct with named fields and no generics qualifies when its serde
+//! attributes are those the macro knows: none on the struct; `rename`,
+//! `default`, `skip_serializing_if` and the open-types pass's
+//! `null_as_default` on its fields. Any other struct keeps serde's derive,
+//! which decodes it as correctly, only at a higher cost.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -55,7 +55,10 @@ fn decode_object(s: &mut ItemStruct) -> Option<Item> {
     let Fields::Named(fields) = &s.fields else {
         return None;
     };
-    if !derives_deserialize(&s.attrs) || s.attrs.iter().any(|a| a.path().is_ident("serde")) {
+    if !derives_deserialize(&s.attrs)
+        || s.attrs.iter().any(|a| a.path().is_ident("serde"))
+        || !s.generics.params.is_empty()
+    {
         return None;
     }
     let mut entries = Vec::new();
@@ -204,11 +207,13 @@ mod tests {
             }
             #[derive(::serde::Deserialize, ::serde::Serialize)]
             pub struct Tuple(pub ::std::string::String);
+            #[derive(::serde::Deserialize, ::serde::Serialize)]
+            pub struct Page<T> { pub items: ::std::vec::Vec<T> }
             #[derive(::serde::Serialize)]
             pub struct Sent { pub value: ::std::string::String }
         });
         assert_eq!(count, 0);
         assert!(!text.contains("decode_object"), "{text}");
-        assert_eq!(text.matches(":: serde :: Deserialize").count(), 4, "{text}");
+        assert_eq!(text.matches(":: serde :: Deserialize").count(), 5, "{text}");
     }
 }
