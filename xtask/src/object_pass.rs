@@ -13,9 +13,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Fields, Item, ItemStruct};
 
-use crate::syntax::{has_serde_default, is_option, json_name};
-
-const NULL_AS_DEFAULT: &str = "::saas_admin_runtime::open::null_as_default";
+use crate::open_types::NULL_AS_DEFAULT;
+use crate::syntax::{
+    derived, has_serde_default, is_option, json_name, names_trait, without_derives,
+};
 
 /// Applies the pass to the client (after the open-types pass, whose
 /// `null_as_default` it reads).
@@ -70,7 +71,7 @@ fn decode_object(s: &mut ItemStruct) -> Option<Item> {
         let ty = &field.ty;
         entries.push(quote!(#index #ident: #ty = #key #kind));
     }
-    remove_deserialize(&mut s.attrs);
+    without_derives(&mut s.attrs, &["Deserialize"]);
     let name = &s.ident;
     Some(syn::parse_quote! {
         ::saas_admin_runtime::decode_object!(#name { #(#entries),* });
@@ -118,33 +119,10 @@ fn field_kind(field: &syn::Field) -> Option<syn::Ident> {
     Some(format_ident!("{kind}"))
 }
 
-fn derive_paths(attr: &syn::Attribute) -> Vec<syn::Path> {
-    attr.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
-        .map(|paths| paths.into_iter().collect())
-        .unwrap_or_default()
-}
-
-fn is_deserialize(path: &syn::Path) -> bool {
-    path.segments
-        .last()
-        .is_some_and(|s| s.ident == "Deserialize")
-}
-
 fn derives_deserialize(attrs: &[syn::Attribute]) -> bool {
     attrs
         .iter()
-        .filter(|a| a.path().is_ident("derive"))
-        .any(|a| derive_paths(a).iter().any(is_deserialize))
-}
-
-fn remove_deserialize(attrs: &mut [syn::Attribute]) {
-    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
-        let kept: Vec<syn::Path> = derive_paths(attr)
-            .into_iter()
-            .filter(|p| !is_deserialize(p))
-            .collect();
-        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
-    }
+        .any(|a| derived(a).iter().any(|p| names_trait(p, "Deserialize")))
 }
 
 #[cfg(test)]

@@ -59,6 +59,10 @@ pub fn apply(
         })
 }
 
+/// The decoding the pass gives an optional list or map, which reads `null`
+/// as empty (the object pass reads it back).
+pub const NULL_AS_DEFAULT: &str = "::saas_admin_runtime::open::null_as_default";
+
 fn open(spec: &OpenAPI, client: TokenStream) -> Result<(TokenStream, Opened), String> {
     let unions = unions(spec)?;
     let variant_names = variant_names(spec);
@@ -354,7 +358,7 @@ fn open_enum(e: &mut ItemEnum, names: Option<&Vec<String>>) -> Result<Option<Ite
         arms.push(quote!(#ident => #value));
     }
     e.attrs.retain(|a| !a.path().is_ident("serde"));
-    without_derives(&mut e.attrs, &["Deserialize", "Serialize", "Copy"]);
+    crate::syntax::without_derives(&mut e.attrs, &["Deserialize", "Serialize", "Copy"]);
     e.variants.push(parse_quote! {
         /// A value this client does not know yet, kept as the service wrote it.
         Unknown(::std::string::String)
@@ -416,7 +420,7 @@ fn open_union(e: &mut ItemEnum, union: &Union) -> Result<Item, String> {
             .collect::<Vec<_>>();
         // The macro writes the whole serde code: the variants' own types decode.
         e.attrs.retain(|a| !a.path().is_ident("serde"));
-        without_derives(&mut e.attrs, &["Deserialize", "Serialize"]);
+        crate::syntax::without_derives(&mut e.attrs, &["Deserialize", "Serialize"]);
         e.variants.push(parse_quote! {
             /// A kind this client does not know yet, kept whole.
             #unknown(::saas_admin_runtime::UnknownKind)
@@ -465,24 +469,6 @@ fn serde_rename(attrs: &[Attribute]) -> Option<String> {
         })
 }
 
-/// Removes the named traits from every `#[derive(...)]`.
-fn without_derives(attrs: &mut [Attribute], names: &[&str]) {
-    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
-        let Ok(paths) = attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
-        else {
-            continue;
-        };
-        let kept: Vec<&syn::Path> = paths
-            .iter()
-            .filter(|p| {
-                let last = p.segments.last().map(|s| s.ident.to_string());
-                !names.iter().any(|n| last.as_deref() == Some(*n))
-            })
-            .collect();
-        *attr = parse_quote!(#[derive(#(#kept),*)]);
-    }
-}
-
 /// Adds `null`-as-empty decoding to each defaulted field that is not an
 /// `Option`; returns how many.
 fn tolerate_nulls<'a>(fields: impl Iterator<Item = &'a mut syn::Field>) -> usize {
@@ -501,7 +487,7 @@ fn tolerate_nulls<'a>(fields: impl Iterator<Item = &'a mut syn::Field>) -> usize
             });
         if defaulted && !is_option(&field.ty) {
             field.attrs.push(parse_quote!(
-                #[serde(deserialize_with = "::saas_admin_runtime::open::null_as_default")]
+                #[serde(deserialize_with = #NULL_AS_DEFAULT)]
             ));
             count += 1;
         }

@@ -106,3 +106,29 @@ pub fn json_name(field: &syn::Field) -> String {
         ident.strip_prefix("r#").unwrap_or(&ident).to_string()
     })
 }
+
+/// The traits of a `#[derive(...)]` attribute (none for another attribute).
+pub fn derived(attr: &syn::Attribute) -> Vec<syn::Path> {
+    if !attr.path().is_ident("derive") {
+        return Vec::new();
+    }
+    attr.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+        .map(|paths| paths.into_iter().collect())
+        .unwrap_or_default()
+}
+
+/// Whether a path names the trait `name` (its last segment).
+pub fn names_trait(path: &syn::Path, name: &str) -> bool {
+    path.segments.last().is_some_and(|s| s.ident == name)
+}
+
+/// Removes the named traits from every `#[derive(...)]`.
+pub fn without_derives(attrs: &mut [syn::Attribute], names: &[&str]) {
+    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let kept: Vec<syn::Path> = derived(attr)
+            .into_iter()
+            .filter(|p| !names.iter().any(|n| names_trait(p, n)))
+            .collect();
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+    }
+}
